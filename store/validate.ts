@@ -1,0 +1,82 @@
+/**
+ * Input checks shared by every Store implementation, so that the embedded store and MongoDB
+ * accept and refuse exactly the same things. Instants are compared as strings in both stores,
+ * which is only correct when every stored instant has one spelling: `toIsoUtc` gives it.
+ */
+import { InputError } from '../core/errors.js';
+import type { Post } from '../core/types.js';
+import type { PostQuery } from './store.js';
+
+// ISO-8601 with an explicit zone (Z or ±hh:mm), or a bare date (read as UTC midnight, like Date.parse).
+// Free-form strings ("Oct 3 2026") are refused because Date.parse reads them in the machine's zone.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
+
+/** `value` as `YYYY-MM-DDTHH:mm:ss.sssZ`; throws an InputError naming `field` when it is not an ISO-8601 instant. */
+export function toIsoUtc(value: unknown, field: string): string {
+  if (typeof value === 'string' && ISO_INSTANT.test(value)) {
+    const ms = Date.parse(value);
+    if (Number.isFinite(ms)) return new Date(ms).toISOString();
+  }
+  throw new InputError(
+    `${field}: expected an ISO-8601 time with a zone, e.g. 2026-10-03T08:15:00.000Z, got ${JSON.stringify(value)}`,
+  );
+}
+
+/**
+ * Checks a batch before anything is written (so a bad post leaves the store untouched) and
+ * returns copies with `publishedAt` / `collectedAt` / `updatedAt` in canonical UTC form.
+ */
+export function preparePosts(posts: Post[]): Post[] {
+  if (!Array.isArray(posts)) throw new InputError('upsertPosts: expected an array of posts');
+  return posts.map((post, i) => {
+    const where = `post ${typeof post?.id === 'string' ? JSON.stringify(post.id) : `#${i}`}`;
+    for (const field of ['id', 'source', 'externalId', 'brand', 'targetId', 'contentHash', 'text'] as const) {
+      if (typeof post?.[field] !== 'string') throw new InputError(`${where}: ${field} must be a string`);
+    }
+    if (post.id !== `${post.source}:${post.externalId}`) {
+      // The id is the unique key; one that disagrees with (source, externalId) would let a post exist twice.
+      throw new InputError(`${where}: id must be "${post.source}:${post.externalId}" (source:externalId)`);
+    }
+    const out: Post = {
+      ...post,
+      publishedAt: toIsoUtc(post.publishedAt, `${where}: publishedAt`),
+      collectedAt: toIsoUtc(post.collectedAt, `${where}: collectedAt`),
+    };
+    if (post.updatedAt !== undefined) out.updatedAt = toIsoUtc(post.updatedAt, `${where}: updatedAt`);
+    return out;
+  });
+}
+
+/** The query with its bounds in canonical UTC form; throws an InputError for a malformed bound. */
+export function normalizeQuery(query: PostQuery = {}): PostQuery {
+  const out: PostQuery = {};
+  if (query.brand !== undefined) out.brand = query.brand;
+  if (query.targetId !== undefined) out.targetId = query.targetId;
+  if (query.from !== undefined) out.from = toIsoUtc(query.from, 'query.from');
+  if (query.to !== undefined) out.to = toIsoUtc(query.to, 'query.to');
+  return out;
+}
+
+/** `limit` when it is a positive integer, undefined when absent; an InputError otherwise. */
+export function checkLimit(limit: number | undefined, field: string): number | undefined {
+  if (limit === undefined) return undefined;
+  if (!Number.isInteger(limit) || limit < 1) throw new InputError(`${field}: expected a positive whole number, got ${limit}`);
+  return limit;
+}
+
+/** Unique ids in first-seen order (callers may pass the same id twice). */
+export function uniqueIds(ids: string[]): string[] {
+  if (!Array.isArray(ids)) throw new InputError('expected an array of ids');
+  return [...new Set(ids)];
+}
+
+/** Reorders `items` to follow `ids`, leaving out ids that matched nothing. */
+export function inIdOrder<T>(ids: string[], items: T[], idOf: (item: T) => string): T[] {
+  const byId = new Map(items.map((item) => [idOf(item), item]));
+  const out: T[] = [];
+  for (const id of ids) {
+    const item = byId.get(id);
+    if (item !== undefined) out.push(item);
+  }
+  return out;
+}

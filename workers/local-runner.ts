@@ -1,0 +1,67 @@
+/**
+ * The zero-setup path: with no REDIS_URL, a crawl runs in this process. Targets are crawled with
+ * bounded concurrency (config.crawler.concurrency), each page is stored as soon as it is fetched
+ * and its new or edited posts are classified right away, so an interrupted run keeps everything
+ * it already fetched and a re-run only adds what is missing.
+ */
+import type { Run, Target } from '../core/types.js';
+import { emptyRunStats } from '../core/types.js';
+import { mapWithConcurrency } from '../core/concurrency.js';
+import { newRunId } from '../core/ids.js';
+import { crawlTarget } from '../crawlers/index.js';
+import type { StageDeps } from './deps.js';
+import { addUpsert, classifyPosts } from './stages.js';
+
+export interface CrawlProgress {
+  targetId: string;
+  url: string;
+  posts: number;
+  run: Run;
+}
+
+export interface LocalCrawlOptions {
+  maxPages?: number;
+  onProgress?: (p: CrawlProgress) => void;
+  signal?: AbortSignal;
+}
+
+export async function runLocalCrawl(deps: StageDeps, targets: Target[], opts: LocalCrawlOptions = {}): Promise<Run> {
+  const run: Run = {
+    id: newRunId(),
+    kind: 'pipeline',
+    targetIds: targets.map((t) => t.id),
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    stats: emptyRunStats(),
+    errors: [],
+  };
+  await deps.store.saveRun(run);
+  try {
+    await mapWithConcurrency(targets, deps.config.crawler.concurrency, async (target) => {
+      const summary = await crawlTarget(deps.crawl, target, {
+        ...(opts.maxPages !== undefined ? { maxPages: opts.maxPages } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onPage: async (page) => {
+          const result = await deps.store.upsertPosts(page.posts);
+          run.stats.pagesFetched += 1;
+          addUpsert(run.stats, result);
+          run.stats.postsClassified += await classifyPosts(deps.store, deps.classifier, result.changedIds);
+          opts.onProgress?.({ targetId: target.id, url: page.url, posts: page.posts.length, run });
+        },
+      });
+      for (const e of summary.errors) {
+        run.stats.errors += 1;
+        run.errors.push(`${target.id}: ${e.url}: ${e.message}`);
+      }
+    });
+    run.status = opts.signal?.aborted ? 'cancelled' : run.stats.errors > 0 && run.stats.pagesFetched === 0 ? 'failed' : 'succeeded';
+  } catch (err) {
+    run.status = 'failed';
+    run.errors.push((err as Error).message);
+    throw err;
+  } finally {
+    run.finishedAt = new Date().toISOString();
+    await deps.store.saveRun(run);
+  }
+  return run;
+}
