@@ -1,0 +1,55 @@
+/**
+ * Assembles the per-process dependencies from the config and environment: the store (embedded or
+ * MongoDB), the classifier, the crawl context. Everything is passed on explicitly from here.
+ */
+import type { VocConfig } from '../core/config.js';
+import { resolveTarget } from '../core/config.js';
+import type { Target } from '../core/types.js';
+import { InputError } from '../core/errors.js';
+import { openStore } from '../store/open.js';
+import { createClassifier } from '../analysis/index.js';
+import { createCrawlContext } from '../crawlers/index.js';
+import type { StageDeps } from '../workers/deps.js';
+import { authorSecret } from './secret.js';
+
+export interface App extends StageDeps {
+  close(): Promise<void>;
+}
+
+export async function openApp(config: VocConfig): Promise<App> {
+  const secret = authorSecret(config.dataDir);
+  const store = await openStore({ dataDir: config.dataDir, ...(process.env.MONGODB_URI ? { mongoUri: process.env.MONGODB_URI } : {}) });
+  try {
+    const classifier = createClassifier(config);
+    const crawl = createCrawlContext({ config, authorSecret: secret });
+    // Targets declared in the config are the source of truth for their ids: keep the store in step.
+    for (const [i, t] of config.targets.entries()) await store.saveTarget(resolveTarget(t, config, `targets.${i}`));
+    return {
+      config,
+      store,
+      classifier,
+      crawl,
+      async close() {
+        await crawl.close?.();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+/** The stored targets named on the command line, or all of them. */
+export async function selectTargets(app: App, ids: string[]): Promise<Target[]> {
+  const all = await app.store.listTargets();
+  if (ids.length === 0) {
+    if (all.length === 0) throw new InputError('no targets: add some under `targets:` in voc.config.yaml (see README, Configuration)');
+    return all;
+  }
+  return ids.map((id) => {
+    const t = all.find((x) => x.id === id);
+    if (!t) throw new InputError(`unknown target "${id}"; known targets: ${all.map((x) => x.id).join(', ') || 'none'}`);
+    return t;
+  });
+}

@@ -1,0 +1,28 @@
+/**
+ * The key of the author pseudonymisation HMAC. From VOC_AUTHOR_SECRET, else generated once and kept
+ * in the data directory (mode 0600) so that the same author maps to the same hash on every run.
+ * With MongoDB (several machines) the secret must come from the environment so all agree.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { InputError } from '../core/errors.js';
+
+export function authorSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.VOC_AUTHOR_SECRET?.trim();
+  if (fromEnv) {
+    if (fromEnv.length < 16) throw new InputError('VOC_AUTHOR_SECRET: expected at least 16 characters (e.g. `openssl rand -hex 32`)');
+    return fromEnv;
+  }
+  if (env.MONGODB_URI)
+    throw new InputError('VOC_AUTHOR_SECRET is not set: with MONGODB_URI every machine must share one secret; set it to e.g. the output of `openssl rand -hex 32`');
+  const file = join(dataDir, 'author-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  // Write-then-rename: two processes starting at once both end with a complete file (one wins).
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, secret, { mode: 0o600 });
+  if (!existsSync(file)) renameSync(tmp, file);
+  return readFileSync(file, 'utf8').trim();
+}
