@@ -4,11 +4,12 @@
  */
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
-import { loadConfig, findBrand, type VocConfig } from '../core/config.js';
+import { loadConfig, findBrand, resolveTarget, type VocConfig } from '../core/config.js';
 import { VocError, InputError } from '../core/errors.js';
 import type { Locale, ReportSpec, Run } from '../core/types.js';
 import { resolvePeriod } from '../core/time.js';
 import { openApp, selectTargets } from './app.js';
+import { preflightTargets } from './preflight.js';
 import { messages, parseLocale } from './messages.js';
 import { queueEnvFromProcess } from '../workers/redis.js';
 import { runLocalCrawl } from '../workers/local-runner.js';
@@ -114,6 +115,9 @@ program
   .action(async (ids: string[], opts: { maxPages?: number; json?: boolean; detach?: boolean }) => {
     const config = readConfig();
     const loc = locale(config);
+    // Config targets are checked before anything is opened or written.
+    const declared = config.targets.map((t, i) => resolveTarget(t, config, `targets.${i}`));
+    await preflightTargets(ids.length ? declared.filter((t) => ids.includes(t.id)) : declared);
     const app = await openApp(config);
     try {
       const targets = await selectTargets(app, ids);
