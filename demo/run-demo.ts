@@ -37,6 +37,10 @@ export interface DemoOptions {
   /** Run through BullMQ workers instead of in-process. */
   queue?: QueueEnv;
   onLine?: (line: string) => void;
+  /** Called after each stored page (in-process mode). */
+  onPage?: (pagesSoFar: number) => void;
+  /** Aborting stops the crawl after the page in flight; no report is rendered then. */
+  signal?: AbortSignal;
 }
 
 export interface DemoResult {
@@ -96,7 +100,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const config = demoConfig(site.url, dataDir, locale);
     app = await openApp(config);
     const targets: Target[] = config.targets.map((t, i) => resolveTarget(t, config, `targets.${i}`));
-    const run = opts.queue ? await runQueuedCrawl(app.store, opts.queue, targets) : await runLocalCrawl(app, targets);
+    const run = opts.queue
+      ? await runQueuedCrawl(app.store, opts.queue, targets)
+      : await runLocalCrawl(app, targets, {
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          onProgress: (p) => opts.onPage?.(p.run.stats.pagesFetched),
+        });
+    if (run.status === 'cancelled') return { siteUrl: site.url, run, classified: run.stats.postsClassified, reports: [], config };
     // Anything stored by an interrupted earlier run but not yet classified is caught up here.
     const classified = run.stats.postsClassified + (await classifyPending(app.store, app.classifier));
     const period = resolvePeriod(DEMO_TIME_ZONE, DEMO_PERIOD);
