@@ -1,0 +1,380 @@
+/**
+ * The HTTP fetcher: node:http/https with keep-alive agents (much cheaper than `fetch` per page),
+ * SSRF-safe on every redirect hop, bounded in time and size, and charset-aware.
+ *
+ * Size: the cap applies to the bytes on the wire AND to the decompressed bytes while they
+ * stream, so a 10 KB gzip bomb that inflates to gigabytes is cut off after `maxBytes`, never
+ * buffered. Time: one deadline to connect, one to get the response headers, one for the body
+ * (a server that stalls mid-body is cut off). Errors: `FetchError` with a `cause` category.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import zlib from 'node:zlib';
+import { PassThrough, type Readable } from 'node:stream';
+import type { LookupAddress } from 'node:dns';
+import { RefusedUrlError } from '../core/errors.js';
+import { assertCrawlableUrl, pinnedLookup, resolvePublicAddresses, systemResolveAll, type ResolveAll } from './address-safety.js';
+import { decodeBody, UnsupportedCharsetError } from './charset.js';
+import { FetchError } from './fetch-error.js';
+
+export { FetchError } from './fetch-error.js';
+export type { FetchErrorCause } from './fetch-error.js';
+
+export interface FetchTimeouts {
+  /** Until the TCP (and TLS) connection is up. */
+  connectMs: number;
+  /** From sending the request until the response headers arrive. */
+  headersMs: number;
+  /** From the headers until the last body byte (a whole-body deadline, not an idle timer). */
+  bodyMs: number;
+}
+
+export interface FetcherOptions {
+  userAgent: string;
+  /** Cap on the body, raw and decompressed (default 5 MB). */
+  maxBytes?: number;
+  timeouts?: Partial<FetchTimeouts>;
+  /** Redirect hops followed before `too_many_redirects` (default 5). */
+  maxRedirects?: number;
+  /** Sockets per host kept by the keep-alive agents (default 16). */
+  maxSocketsPerHost?: number;
+  /** DNS resolver (default the OS resolver, `dns.lookup` with all: true). */
+  resolveAll?: ResolveAll;
+}
+
+export interface FetchOptions {
+  /**
+   * May the requested URL's host be a private/loopback address? Applies to that host only:
+   * a redirect to another host is held to the public-address rule, so an allowed intranet
+   * or test host cannot bounce the crawler to a different internal address.
+   */
+  allowPrivate: boolean;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface FetchResult {
+  /** Final URL, after redirects. */
+  url: string;
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** Body decoded to text (charset from header, BOM, meta, else UTF-8). */
+  body: string;
+  /** Size of the body after decompression, before charset decoding. */
+  bytes: number;
+  /** Size of the body as received on the wire. */
+  wireBytes: number;
+  /** iconv-lite name of the charset used to decode `body`. */
+  charset: string;
+}
+
+export interface Fetcher {
+  /** GETs `url`, following redirects; throws `FetchError` on any failure or non-2xx status. */
+  fetch(url: string, options: FetchOptions): Promise<FetchResult>;
+  /** Closes the keep-alive sockets. */
+  close(): void;
+}
+
+const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+const DEFAULT_TIMEOUTS: FetchTimeouts = { connectMs: 10_000, headersMs: 20_000, bodyMs: 30_000 };
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+// Dropped when a redirect leaves the origin: they were meant for the first server only.
+const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+
+/**
+ * Creates a fetcher with its own keep-alive agents.
+ *
+ * @example
+ * const fetcher = createFetcher({ userAgent: 'voc/0.1' });
+ * const page = await fetcher.fetch('https://example.com/', { allowPrivate: false });
+ * fetcher.close();
+ */
+export function createFetcher(options: FetcherOptions): Fetcher {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const timeouts: FetchTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const maxRedirects = options.maxRedirects ?? 5;
+  const resolveAll = options.resolveAll ?? systemResolveAll;
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerHost ?? 16, scheduling: 'lifo' as const };
+  const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
+
+  async function fetch(url: string, fetchOptions: FetchOptions): Promise<FetchResult> {
+    let current = url;
+    let headers = { ...fetchOptions.headers };
+    const startHost = safeHost(url);
+    for (let hop = 0; ; hop++) {
+      const target = await checkHop(current, url, startHost, fetchOptions.allowPrivate);
+      const response = await requestOnce(target.url, target.addresses, headers, fetchOptions.signal);
+      if (REDIRECT_STATUSES.has(response.status) && response.location !== undefined) {
+        if (hop >= maxRedirects)
+          throw new FetchError(url, 'too_many_redirects', `too many redirects (more than ${maxRedirects}) starting at ${url}`, {
+            status: response.status,
+          });
+        let next: URL;
+        try {
+          next = new URL(response.location, current);
+        } catch {
+          throw new FetchError(current, 'http', `redirect from ${current} to an invalid URL "${response.location}"`, {
+            status: response.status,
+          });
+        }
+        if (next.origin !== new URL(current).origin) {
+          headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !ORIGIN_BOUND_HEADERS.includes(k.toLowerCase())));
+        }
+        current = next.href;
+        continue;
+      }
+      return response.read();
+    }
+  }
+
+  /** Scheme, credentials and address checks of one hop; refusals become `FetchError('refused')`. */
+  async function checkHop(
+    hopUrl: string,
+    firstUrl: string,
+    startHost: string | undefined,
+    allowPrivate: boolean,
+  ): Promise<{ url: URL; addresses: LookupAddress[] }> {
+    const via = hopUrl === firstUrl ? '' : ` (redirected from ${firstUrl})`;
+    try {
+      const parsed = assertCrawlableUrl(hopUrl);
+      const sameHost = parsed.hostname === startHost;
+      const addresses = await resolvePublicAddresses(parsed, allowPrivate && sameHost, resolveAll);
+      return { url: parsed, addresses };
+    } catch (err) {
+      if (err instanceof RefusedUrlError)
+        throw new FetchError(hopUrl, 'refused', `${err.message}${via}`, { original: err });
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      throw new FetchError(hopUrl, 'network', `cannot resolve host of ${hopUrl}${via}: ${code}`, { original: err });
+    }
+  }
+
+  interface RawResponse {
+    status: number;
+    location?: string;
+    read(): Promise<FetchResult>;
+  }
+
+  /** Sends one GET and resolves once the headers are in; `read()` then streams the body. */
+  function requestOnce(
+    url: URL,
+    addresses: LookupAddress[],
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse> {
+    const href = url.href;
+    const aborted = () => new FetchError(href, 'network', `fetch of ${href} aborted`, { original: signal?.reason });
+    if (signal?.aborted) return Promise.reject(aborted());
+    return new Promise<RawResponse>((resolveHeaders, rejectHeaders) => {
+      let timer: NodeJS.Timeout | undefined;
+      let settledHeaders = false;
+      const failHeaders = (err: FetchError) => {
+        if (settledHeaders) return;
+        settledHeaders = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        req.destroy();
+        rejectHeaders(err);
+      };
+      const onAbort = () => failHeaders(aborted());
+
+      const transport = url.protocol === 'https:' ? https : http;
+      const req = transport.request(url, {
+        method: 'GET',
+        agent: agents[url.protocol as 'http:' | 'https:'],
+        lookup: pinnedLookup(addresses),
+        headers: {
+          'user-agent': options.userAgent,
+          accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+          'accept-encoding': 'gzip, deflate, br',
+          ...headers,
+        },
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+
+      const arm = (ms: number, what: string) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => failHeaders(new FetchError(href, 'timeout', `timed out after ${ms} ms ${what} ${href}`)), ms);
+      };
+      arm(timeouts.connectMs, 'connecting to');
+      req.on('socket', (socket) => {
+        const connected = () => arm(timeouts.headersMs, 'waiting for the response headers of');
+        // A reused keep-alive socket is already connected.
+        if ((socket as { connecting?: boolean }).connecting) socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
+        else connected();
+      });
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        failHeaders(new FetchError(href, 'network', `network error fetching ${href}: ${err.code ?? err.message}`, { original: err })),
+      );
+      req.on('response', (res) => {
+        if (settledHeaders) return void res.destroy();
+        settledHeaders = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        const status = res.statusCode ?? 0;
+        const location = res.headers.location;
+        if (REDIRECT_STATUSES.has(status) && location !== undefined) {
+          discard(res);
+          return resolveHeaders({ status, location, read: () => Promise.reject(new Error('unreachable')) });
+        }
+        resolveHeaders({ status, read: () => readBody(href, res, signal) });
+      });
+      req.end();
+    });
+  }
+
+  /** Streams, caps, decompresses and decodes one response body. */
+  function readBody(href: string, res: http.IncomingMessage, signal: AbortSignal | undefined): Promise<FetchResult> {
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status > 299) {
+      discard(res);
+      return Promise.reject(httpError(href, status, res.headers));
+    }
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      res.destroy();
+      return Promise.reject(
+        new FetchError(href, 'too_large', `${href} is ${declared} bytes, over the ${maxBytes}-byte limit`, { status }),
+      );
+    }
+
+    return new Promise<FetchResult>((resolve, reject) => {
+      let decoder: Readable & NodeJS.WritableStream;
+      try {
+        decoder = createDecoder(res.headers['content-encoding']);
+      } catch (err) {
+        res.destroy();
+        return reject(new FetchError(href, 'decode', `${href}: ${(err as Error).message}`, { status }));
+      }
+      const chunks: Buffer[] = [];
+      let wireBytes = 0;
+      let bytes = 0;
+      let done = false;
+      const finish = (err: FetchError | undefined, result?: FetchResult) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (err) {
+          chunks.length = 0;
+          res.destroy();
+          decoder.destroy();
+          reject(err);
+        } else resolve(result!);
+      };
+      const tooLarge = (what: string) =>
+        finish(
+          new FetchError(href, 'too_large', `${href}: body over the ${maxBytes}-byte limit (${what}); cut off`, {
+            status,
+            receivedBytes: bytes,
+          }),
+        );
+      const timer = setTimeout(
+        () => finish(new FetchError(href, 'timeout', `timed out after ${timeouts.bodyMs} ms reading the body of ${href}`, { status })),
+        timeouts.bodyMs,
+      );
+      const onAbort = () => finish(new FetchError(href, 'network', `fetch of ${href} aborted`, { status, original: signal?.reason }));
+      signal?.addEventListener('abort', onAbort, { once: true });
+
+      res.on('data', (chunk: Buffer) => {
+        wireBytes += chunk.length;
+        if (wireBytes > maxBytes) tooLarge('on the wire');
+      });
+      res.on('error', (err: NodeJS.ErrnoException) =>
+        finish(new FetchError(href, 'network', `connection lost reading ${href}: ${err.code ?? err.message}`, { status, original: err })),
+      );
+      res.on('aborted', () => finish(new FetchError(href, 'network', `connection lost reading ${href}`, { status })));
+      decoder.on('data', (chunk: Buffer) => {
+        if (done) return;
+        bytes += chunk.length;
+        if (bytes > maxBytes) return tooLarge('decompressed');
+        chunks.push(chunk);
+      });
+      decoder.on('error', (err: Error) =>
+        finish(new FetchError(href, 'decode', `${href}: cannot decompress the body (${err.message})`, { status, original: err })),
+      );
+      decoder.on('end', () => {
+        if (done) return;
+        // A body cut short by the server without a socket error still must not pass as complete.
+        if (!res.complete)
+          return finish(new FetchError(href, 'network', `connection closed before the end of the body of ${href}`, { status }));
+        try {
+          const decoded = decodeBody(Buffer.concat(chunks, bytes), res.headers['content-type']);
+          finish(undefined, { url: href, status, headers: res.headers, body: decoded.text, bytes, wireBytes, charset: decoded.charset });
+        } catch (err) {
+          const msg = err instanceof UnsupportedCharsetError ? err.message : `cannot decode text (${(err as Error).message})`;
+          finish(new FetchError(href, 'decode', `${href}: ${msg}`, { status, original: err }));
+        }
+      });
+      res.pipe(decoder);
+    });
+  }
+
+  return {
+    fetch,
+    close() {
+      agents['http:'].destroy();
+      agents['https:'].destroy();
+    },
+  };
+}
+
+/** `FetchError('http')` for a non-2xx status; 429/503 carry the server's Retry-After as `retryAfterMs`. */
+function httpError(href: string, status: number, headers: http.IncomingHttpHeaders): FetchError {
+  const reason = http.STATUS_CODES[status] ?? 'unexpected status';
+  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers['retry-after']) : undefined;
+  const wait = retryAfterMs !== undefined ? `; the server asks to retry after ${Math.ceil(retryAfterMs / 1000)} s` : '';
+  return new FetchError(href, 'http', `HTTP ${status} ${reason} from ${href}${wait}`, {
+    status,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
+}
+
+/** Retry-After as delay-seconds or an HTTP date, in ms from now (never negative); undefined if unreadable. */
+export function parseRetryAfter(value: string | undefined, nowMs = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? Math.max(0, at - nowMs) : undefined;
+}
+
+/**
+ * Drops a body we do not want (redirect, error page): a small one is drained so the keep-alive
+ * socket can be reused; one of unknown or large size closes the socket instead of reading it.
+ */
+function discard(res: http.IncomingMessage): void {
+  const length = Number(res.headers['content-length']);
+  if (Number.isFinite(length) && length <= 64 * 1024) res.resume();
+  else res.destroy();
+}
+
+function safeHost(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A pass-through or decompression stream for a Content-Encoding header value. */
+function createDecoder(contentEncoding: string | undefined): Readable & NodeJS.WritableStream {
+  const codings = (contentEncoding ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity');
+  if (codings.length > 1) throw new Error(`stacked content encodings "${contentEncoding}" are not supported`);
+  switch (codings[0]) {
+    case undefined:
+      return new PassThrough();
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      // createUnzip accepts zlib-wrapped deflate (what the RFC means) and gzip; raw deflate fails as `decode`.
+      return zlib.createUnzip();
+    case 'br':
+      return zlib.createBrotliDecompress();
+    default:
+      throw new Error(`unsupported content encoding "${codings[0]}"`);
+  }
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../core/errors.js';
+import { extractListing, parseCount, parsePageTime, parseRating, splitSelector } from '../crawlers/index.js';
+
+const PAGE_URL = 'https://bbs.example.cn/forum/acme?page=1';
+
+const LISTING = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Acme 论坛</title>
+<script>document.write('<div class="post"><div class="content">注入</div></div>')</script></head>
+<body>
+  <div class="post" data-id="t-101">
+    <span class="user"> 小王 </span>
+    <time datetime="2026-10-03 14:20">昨天</time>
+    <div class="content">
+      <p>门店的服务   很好，</p>
+      <p>但是 <b>APP</b> 下单&amp;支付总是失败。</p>
+      <style>.x{color:red}</style>
+    </div>
+    <a class="permalink" href="/t/101?utm_source=feed#reply">#</a>
+    <span class="rating">★★★★☆</span><span class="likes">1.2万</span><span class="replies">回复 3,400</span>
+  </div>
+  <div class="post" data-id="t-102">
+    <span class="user">Lee</span>
+    <time title="2026-10-02T09:00:00+08:00">3 days ago</time>
+    <div class="content">Great store, slow delivery.<br>Would buy again.</div>
+    <a class="permalink" href="https://bbs.example.cn/t/102">#</a>
+    <span class="rating">4.5/5</span><span class="likes">12k</span><span class="replies">暂无</span>
+  </div>
+  <a class="next" href="?page=2">下一页</a>
+</body></html>`;
+
+const SPEC = {
+  item: '.post',
+  text: '.content',
+  id: '@data-id',
+  author: '.user',
+  time: 'time',
+  link: 'a.permalink',
+  rating: '.rating',
+  likes: '.likes',
+  replies: '.replies',
+  nextPage: 'a.next',
+};
+
+describe('extractListing', () => {
+  it('extracts every field of a listing page', () => {
+    const { items, nextUrl } = extractListing(LISTING, PAGE_URL, SPEC, 'Asia/Shanghai');
+    expect(nextUrl).toBe('https://bbs.example.cn/forum/acme?page=2');
+    expect(items).toEqual([
+      {
+        text: '门店的服务 很好，\n但是 APP 下单&支付总是失败。',
+        externalId: 't-101',
+        author: '小王',
+        publishedAt: '2026-10-03T06:20:00.000Z', // 14:20 in Shanghai (UTC+8)
+        url: 'https://bbs.example.cn/t/101?utm_source=feed#reply',
+        rating: 4,
+        likes: 12000,
+        replies: 3400,
+      },
+      {
+        text: 'Great store, slow delivery.\nWould buy again.',
+        externalId: 't-102',
+        author: 'Lee',
+        publishedAt: '2026-10-02T01:00:00.000Z', // from the title tooltip: the text is relative
+        url: 'https://bbs.example.cn/t/102',
+        rating: 4.5,
+        likes: 12000,
+      },
+    ]);
+  });
+
+  it('tolerates malformed HTML (unclosed tags, stray end tags)', () => {
+    const broken = `<body><div class="post"><div class="content"><p>第一条<b>没有闭合
+      <div class="post"><div class="content">第二条</span></i> 也能读
+      <div class="post"><div class="content"><p>第三条<p>两段`;
+    const { items, nextUrl } = extractListing(broken, PAGE_URL, { item: '.post', text: '> .content' }, 'Asia/Shanghai');
+    expect(nextUrl).toBeNull();
+    // Unclosed posts nest inside each other; `> .content` keeps each post's own content element,
+    // whose text includes the nested ones as a browser would render it.
+    expect(items.map((i) => i.text)).toEqual([
+      '第一条没有闭合\n第二条 也能读\n第三条\n两段',
+      '第二条 也能读\n第三条\n两段',
+      '第三条\n两段',
+    ]);
+  });
+
+  it('reads unix times, @attr on the item, <base href> and a missing next link', () => {
+    const html = `<html><head><base href="https://m.example.cn/app/"></head><body>
+      <li class="r" data-ts="1791015600" data-uid="u9"><span class="t">好评</span><a href="r/9">link</a></li></body></html>`;
+    const { items, nextUrl } = extractListing(
+      html,
+      'https://example.cn/reviews',
+      { item: 'li.r', text: '.t', time: '@data-ts', timeFormat: 'unix', author: '@data-uid', link: 'a', nextPage: 'a.next' },
+      'Asia/Shanghai',
+    );
+    expect(nextUrl).toBeNull();
+    expect(items).toEqual([{ text: '好评', author: 'u9', publishedAt: '2026-10-03T08:20:00.000Z', url: 'https://m.example.cn/app/r/9' }]);
+  });
+
+  it('never returns javascript: links', () => {
+    const html = '<div class="p"><span class="t">x</span><a href="javascript:alert(1)">a</a></div><a class="next" href="javascript:void(0)">n</a>';
+    const { items, nextUrl } = extractListing(html, PAGE_URL, { item: '.p', text: '.t', link: 'a', nextPage: 'a.next' }, 'UTC');
+    expect(items[0]!.url).toBeUndefined();
+    expect(nextUrl).toBeNull();
+  });
+
+  it('turns a bad selector into an InputError naming the field', () => {
+    expect(() => extractListing('<p>x</p>', PAGE_URL, { item: 'div[', text: 'p' }, 'UTC')).toThrow(InputError);
+    expect(() => extractListing('<p>x</p>', PAGE_URL, { item: 'div[', text: 'p' }, 'UTC')).toThrow(/^selectors\.item: invalid CSS selector "div\["/);
+  });
+});
+
+describe('value parsers', () => {
+  it.each([
+    ['1.2万', 12000],
+    ['3,400', 3400],
+    ['12k', 12000],
+    ['2.5W', 25000],
+    ['赞(35)', 35],
+    ['1亿', 100000000],
+    ['12 members', 12],
+    ['暂无', undefined],
+  ])('parseCount(%s) = %s', (text, n) => expect(parseCount(text)).toBe(n));
+
+  it('parses ratings', () => {
+    expect(parseRating('★★★☆☆')).toBe(3);
+    expect(parseRating('评分：4分')).toBe(4);
+    expect(parseRating('4.5/5')).toBe(4.5);
+  });
+
+  it('parses page times in the target zone', () => {
+    expect(parsePageTime('2026年10月3日 08:00', 'iso', 'Asia/Shanghai')).toBe('2026-10-03T00:00:00.000Z');
+    expect(parsePageTime('2026-10-03T08:00:00Z', 'iso', 'Asia/Shanghai')).toBe('2026-10-03T08:00:00.000Z');
+    expect(parsePageTime('1791015600000', 'unix_ms', 'UTC')).toBe('2026-10-03T08:20:00.000Z');
+    expect(parsePageTime('1791015600', undefined, 'UTC')).toBe('2026-10-03T08:20:00.000Z');
+    expect(parsePageTime('昨天', 'iso', 'UTC')).toBeUndefined();
+  });
+
+  it('splits selectors with @attr', () => {
+    expect(splitSelector('a.permalink@href')).toEqual({ css: 'a.permalink', attr: 'href' });
+    expect(splitSelector('@data-id')).toEqual({ css: '', attr: 'data-id' });
+    expect(splitSelector('a[href*="@"]')).toEqual({ css: 'a[href*="@"]' });
+  });
+});
