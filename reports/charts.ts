@@ -1,0 +1,322 @@
+/**
+ * Server-side charts: Apache ECharts renders to an SVG string (no DOM, no browser), which the
+ * report inlines. The SVG is static (no animation, no script, no hover styles), carries its own
+ * numbers so it stays readable when printed in greyscale, and uses the report's CJK font.
+ */
+import * as echarts from 'echarts';
+
+export const CHART_FONT = "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif";
+/** Width that fits the A4 text block (210 mm - 2 x 14 mm margins at 96 dpi ~ 688 px). */
+export const CHART_WIDTH = 680;
+
+const INK = '#1f2933';
+const MUTED = '#616e7c';
+const GRID_LINE = '#d9dee4';
+const VOLUME_BAR = '#4c6a8a';
+const POSITIVE_BAR = '#2f7d6d';
+const NEGATIVE_BAR = '#b5473a';
+
+// ECharts measures text to lay out labels; without a canvas in Node it falls back to a rough
+// Latin estimate that under-sizes CJK. Full-width characters are one em wide in Noto Sans CJK.
+echarts.setPlatformAPI({
+  measureText(text: string, font?: string) {
+    const size = Number(/(\d+(?:\.\d+)?)px/.exec(font ?? '')?.[1] ?? 12);
+    let em = 0;
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      if (cp >= 0x2e80 || (cp >= 0x1100 && cp <= 0x11ff)) em += 1;
+      else if (ch === ' ') em += 0.3;
+      else if (/[A-Z0-9%]/.test(ch)) em += 0.62;
+      else em += 0.52;
+    }
+    return { width: em * size };
+  },
+});
+
+export interface ChannelChartRow {
+  label: string;
+  mentions: number;
+  /** NSS and its interval in points (-100..100); null when undefined (no pos/neg post). */
+  nss: number | null;
+  lower: number;
+  upper: number;
+  /** Formatted NSS printed next to its bar. */
+  nssText: string;
+}
+
+export interface ChannelChartText {
+  mentionsTitle: string;
+  nssTitle: string;
+}
+
+/**
+ * Two panels sharing the channel axis: posts per channel (left) and NSS with its 95% interval
+ * as a whisker (right). Values are printed on the bars.
+ */
+export function channelChartSvg(rows: readonly ChannelChartRow[], text: ChannelChartText): string {
+  const height = 70 + rows.length * 30;
+  const labels = rows.map((r) => r.label);
+  const leftWidth = 200;
+  const labelWidth = 110;
+  const valueColumn = 64;
+  const category = (gridIndex: number, show: boolean) => ({
+    type: 'category' as const,
+    gridIndex,
+    data: labels,
+    inverse: true,
+    axisTick: { show: false },
+    axisLine: { lineStyle: { color: MUTED } },
+    axisLabel: { show, color: INK, fontSize: 12, width: labelWidth - 8, overflow: 'truncate' as const },
+  });
+  const option = {
+    animation: false,
+    backgroundColor: '#ffffff',
+    textStyle: { fontFamily: CHART_FONT, color: INK },
+    title: [
+      { text: text.mentionsTitle, left: labelWidth, top: 4, textStyle: { fontSize: 12, fontWeight: 'bold' as const, color: INK } },
+      { text: text.nssTitle, left: labelWidth + leftWidth + 40, top: 4, textStyle: { fontSize: 12, fontWeight: 'bold' as const, color: INK } },
+    ],
+    grid: [
+      { left: labelWidth, top: 34, width: leftWidth, bottom: 28 },
+      // The right margin holds the NSS figures as a column, clear of bars and whiskers.
+      { left: labelWidth + leftWidth + 40, top: 34, right: valueColumn, bottom: 28 },
+    ],
+    yAxis: [category(0, true), category(1, false)],
+    xAxis: [
+      {
+        type: 'value' as const,
+        gridIndex: 0,
+        minInterval: 1,
+        axisLabel: { color: MUTED, fontSize: 10 },
+        splitLine: { lineStyle: { color: GRID_LINE } },
+      },
+      {
+        type: 'value' as const,
+        gridIndex: 1,
+        min: -100,
+        max: 100,
+        interval: 50,
+        axisLabel: { color: MUTED, fontSize: 10 },
+        splitLine: { lineStyle: { color: GRID_LINE } },
+      },
+    ],
+    series: [
+      {
+        type: 'bar' as const,
+        xAxisIndex: 0,
+        yAxisIndex: 0,
+        barWidth: 16,
+        data: rows.map((r) => r.mentions),
+        itemStyle: { color: VOLUME_BAR },
+        label: { show: true, position: 'right' as const, color: INK, fontSize: 11 },
+      },
+      {
+        type: 'bar' as const,
+        xAxisIndex: 1,
+        yAxisIndex: 1,
+        barWidth: 16,
+        data: rows.map((r) => ({
+          value: r.nss ?? 0,
+          itemStyle: { color: (r.nss ?? 0) < 0 ? NEGATIVE_BAR : POSITIVE_BAR },
+        })),
+      },
+      {
+        // 95% interval whiskers over the NSS bars, and the NSS figure in the right-hand column.
+        type: 'custom' as const,
+        xAxisIndex: 1,
+        yAxisIndex: 1,
+        z: 10,
+        silent: true,
+        clip: false,
+        data: rows.map((r, i) => [r.lower, r.upper, i]),
+        renderItem: (params: echarts.CustomSeriesRenderItemParams, api: echarts.CustomSeriesRenderItemAPI) => {
+          const row = rows[params.dataIndex]!;
+          const lo = api.coord([api.value(0), api.value(2)]);
+          const hi = api.coord([api.value(1), api.value(2)]);
+          const end = api.coord([100, api.value(2)]);
+          const y = lo[1]!;
+          const cap = 5;
+          const style = { stroke: INK, lineWidth: 1 };
+          const figure = {
+            type: 'text',
+            x: end[0]! + valueColumn - 6,
+            y,
+            style: { text: row.nssText, fill: INK, font: `bold 11px ${CHART_FONT}`, align: 'right', verticalAlign: 'middle' },
+          };
+          // An undefined NSS has no interval worth drawing (it would span the whole axis).
+          if (row.nss === null) return { type: 'group', children: [figure] };
+          return {
+            type: 'group',
+            children: [
+              { type: 'line', shape: { x1: lo[0], y1: y, x2: hi[0], y2: y }, style },
+              { type: 'line', shape: { x1: lo[0], y1: y - cap, x2: lo[0], y2: y + cap }, style },
+              { type: 'line', shape: { x1: hi[0], y1: y - cap, x2: hi[0], y2: y + cap }, style },
+              figure,
+            ],
+          };
+        },
+      },
+    ],
+  };
+  return renderSvg(option, CHART_WIDTH, height);
+}
+
+export interface HeatmapCell {
+  /** Fulfilment in [0, 1]; null when the cell has no evidence. */
+  value: number | null;
+  /** Text printed in the cell (e.g. `83.3%` and `n = 12`), already formatted. */
+  text: string;
+}
+
+export interface HeatmapInput {
+  rows: readonly string[];
+  columns: readonly string[];
+  /** cells[row][column] */
+  cells: readonly (readonly HeatmapCell[])[];
+  /** Legend captions for 0% and 100%. */
+  lowCaption: string;
+  highCaption: string;
+}
+
+/**
+ * The channel x promise heatmap: one rectangle per cell coloured on a red-white-blue ramp by
+ * fulfilment, with the figure and n printed inside (so greyscale prints stay readable).
+ * Drawn with a custom series rather than the heatmap series, whose colours need a visualMap
+ * that cannot leave "no evidence" cells blank.
+ */
+export function promiseHeatmapSvg(input: HeatmapInput): string {
+  const labelWidth = 110;
+  const cellHeight = 44;
+  const top = 40;
+  const legendHeight = 40;
+  const height = top + input.rows.length * cellHeight + legendHeight;
+  const data: Array<[number, number, number | null, string]> = [];
+  input.cells.forEach((row, r) => row.forEach((cell, c) => data.push([c, r, cell.value, cell.text])));
+  const legendStops = [0, 0.25, 0.5, 0.75, 1];
+  const legendY = height - 26;
+  const option = {
+    animation: false,
+    backgroundColor: '#ffffff',
+    textStyle: { fontFamily: CHART_FONT, color: INK },
+    grid: { left: labelWidth, right: 12, top, bottom: legendHeight },
+    xAxis: {
+      type: 'category' as const,
+      position: 'top' as const,
+      data: [...input.columns],
+      axisTick: { show: false },
+      axisLine: { show: false },
+      splitLine: { show: false },
+      axisLabel: { color: INK, fontSize: 12, interval: 0, width: Math.max(60, (CHART_WIDTH - labelWidth) / Math.max(1, input.columns.length) - 6), overflow: 'truncate' as const },
+    },
+    yAxis: {
+      type: 'category' as const,
+      inverse: true,
+      data: [...input.rows],
+      axisTick: { show: false },
+      axisLine: { show: false },
+      axisLabel: { color: INK, fontSize: 12, width: labelWidth - 10, overflow: 'truncate' as const },
+    },
+    series: [
+      {
+        type: 'custom' as const,
+        silent: true,
+        data,
+        renderItem: (params: echarts.CustomSeriesRenderItemParams, api: echarts.CustomSeriesRenderItemAPI) => {
+          const [c, r, value, text] = data[params.dataIndex]!;
+          const centre = api.coord([c, r]);
+          const size = api.size!([1, 1]) as number[];
+          const w = size[0]! - 4;
+          const h = size[1]! - 4;
+          const fill = value === null ? '#ffffff' : rampColour(value);
+          return {
+            type: 'group',
+            children: [
+              {
+                type: 'rect',
+                shape: { x: centre[0]! - w / 2, y: centre[1]! - h / 2, width: w, height: h, r: 2 },
+                style: { fill, stroke: value === null ? GRID_LINE : 'none', lineWidth: 1 },
+              },
+              {
+                type: 'text',
+                x: centre[0],
+                y: centre[1],
+                style: {
+                  text,
+                  fill: value === null ? MUTED : textColourOn(fill),
+                  font: `12px ${CHART_FONT}`,
+                  align: 'center',
+                  verticalAlign: 'middle',
+                  lineHeight: 15,
+                },
+              },
+            ],
+          };
+        },
+      },
+    ],
+    graphic: [
+      ...legendStops.map((stop, i) => ({
+        type: 'rect' as const,
+        left: labelWidth + i * 36,
+        top: legendY,
+        shape: { width: 34, height: 12 },
+        style: { fill: rampColour(stop), stroke: GRID_LINE },
+      })),
+      {
+        type: 'text' as const,
+        left: labelWidth + legendStops.length * 36 + 8,
+        top: legendY,
+        style: { text: `${input.lowCaption} → ${input.highCaption}`, fill: MUTED, font: `11px ${CHART_FONT}` },
+      },
+    ],
+  };
+  return renderSvg(option, CHART_WIDTH, height);
+}
+
+/** Red (0) - near white (0.5) - blue (1), the ColorBrewer RdBu end points. */
+export function rampColour(value: number): string {
+  const stops: Array<[number, [number, number, number]]> = [
+    [0, [178, 24, 43]],
+    [0.5, [247, 247, 247]],
+    [1, [33, 102, 172]],
+  ];
+  const v = Math.min(1, Math.max(0, value));
+  const [a, b] = v <= 0.5 ? [stops[0]!, stops[1]!] : [stops[1]!, stops[2]!];
+  const k = (v - a[0]) / (b[0] - a[0]);
+  const mix = a[1].map((x, i) => Math.round(x + (b[1][i]! - x) * k));
+  return `#${mix.map((x) => x.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Dark text on light fills, white on dark ones (relative luminance threshold). */
+function textColourOn(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  const luminance = 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  return luminance < 0.3 ? '#ffffff' : INK;
+}
+
+/**
+ * Renders an option to a static SVG string and makes it safe to inline: namespace URLs dropped
+ * (HTML does not need them and the report must carry no URL but post links), hover styles
+ * dropped, and a final check that nothing executable slipped through.
+ */
+function renderSvg(option: Record<string, unknown>, width: number, height: number): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  let svg: string;
+  try {
+    chart.setOption(option);
+    svg = chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+  svg = svg
+    .replace(/\s+xmlns(:xlink)?="[^"]*"/g, '')
+    .replace(/<style[^>]*>[\s\S]*?<\/style>/g, '')
+    .replace(/\s+ecmeta_[a-z_]+="[^"]*"/g, '')
+    .replace(/<svg /, '<svg role="img" ');
+  // Text content is escaped by ECharts (`<` becomes `&lt;`), so every `<...>` here is a real tag.
+  const tags = svg.match(/<[^>]*>/g) ?? [];
+  if (tags.some((tag) => /^<\/?(script|foreignObject|iframe|image|a)\b|\son[a-z]+\s*=|(href|src)\s*=/i.test(tag))) {
+    throw new Error('chart SVG contains active content or a link; refusing to inline it');
+  }
+  return svg;
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateReport, type ReportItem } from '../reports/aggregate.js';
+import { labelsFromTables, DEFAULT_CHANNEL_LABELS, DEFAULT_PROMISE_LABELS } from '../reports/labels.js';
+import { renderReportHtml } from '../reports/render-html.js';
+import { buildViewModel, safeHref } from '../reports/view-model.js';
+import { BRAND, currentItems, item, previousItems, SEPTEMBER, spec } from './report.fixture.js';
+
+const HOSTILE_TEXT = '<script>alert(1)</script>{{constructor}}</style><img src=x onerror=alert(2)>客服却说和官网不一致！';
+
+/** The fixture with p18 (the first quote of the top breakpoint) replaced by hostile content. */
+function hostileItems(): ReportItem[] {
+  return currentItems().map((i) =>
+    i.post.externalId !== 'p18'
+      ? i
+      : item({
+          n: 'p18',
+          at: i.post.publishedAt,
+          likes: 12,
+          url: 'javascript:alert(1)',
+          text: HOSTILE_TEXT,
+          sentiment: 'neg',
+          channels: [
+            ['website', 'neg', '官网'],
+            ['customer_service', 'neg', '客服'],
+          ],
+          descriptors: [['不一致', 'transparency', 'neg', 'website']],
+          breakpoints: [['customer_service', 'website', 'inconsistency', '不一致']],
+        }),
+  );
+}
+
+function render(): string {
+  const labels = labelsFromTables({
+    channels: { ...DEFAULT_CHANNEL_LABELS, store: { 'zh-CN': '<svg onload=alert(3)>门店', en: 'Store' } },
+    promises: DEFAULT_PROMISE_LABELS,
+  });
+  const figures = aggregateReport({
+    spec: spec(),
+    brand: { ...BRAND, name: 'Acme <b onmouseover=alert(4)>' },
+    items: hostileItems(),
+    previousItems: previousItems(),
+    previousRange: SEPTEMBER,
+  });
+  const vm = buildViewModel(figures, { labels, generatedAt: new Date('2026-11-02T01:30:00Z'), lexiconVersion: 'lex' });
+  return renderReportHtml(vm);
+}
+
+describe('hostile crawled text in the HTML report', () => {
+  const html = render();
+
+  it('the hostile post is quoted (so the test exercises the quote path)', () => {
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;{{constructor}}&lt;/style&gt;&lt;img src&#x3D;x onerror&#x3D;alert(2)&gt;客服却说和官网不一致！');
+  });
+
+  it('has no script, no injected element and a single </style>', () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).not.toMatch(/<b\s/i);
+    expect(html).not.toMatch(/<svg onload/i);
+    // Every real tag (text content has its `<` escaped): no event-handler attribute anywhere.
+    const tags = html.match(/<[^>]*>/g) ?? [];
+    expect(tags.length).toBeGreaterThan(100);
+    expect(tags.filter((tag) => /\son[a-z]+\s*=/i.test(tag))).toEqual([]);
+    expect(html.match(/<\/style>/gi)).toHaveLength(1);
+  });
+
+  it('prints a javascript: URL as text and never as a link', () => {
+    expect(html).toContain('javascript:alert(1)');
+    const hrefs = [...html.matchAll(/href\s*=\s*"([^"]*)"/gi)].map((m) => m[1]!);
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const href of hrefs) expect(href).toMatch(/^(#[a-z0-9-]+|https:\/\/forum\.example\.com\/t\/p\d+)$/);
+    expect(hrefs).not.toContain('javascript:alert(1)');
+  });
+
+  it('escapes hostile labels inside the generated SVG charts too', () => {
+    expect(html).toContain('&lt;svg onload&#x3D;alert(3)&gt;门店');
+    // ECharts escapes with its own entity set (and truncates long axis labels)
+    expect(html).toMatch(/<text [^>]*>&lt;svg onload=a/);
+  });
+});
+
+describe('safeHref', () => {
+  it('links http(s) only', () => {
+    expect(safeHref('https://a.example/x?y=1')).toBe('https://a.example/x?y=1');
+    expect(safeHref('http://a.example')).toBe('http://a.example/');
+    expect(safeHref('javascript:alert(1)')).toBeUndefined();
+    expect(safeHref(' JavaScript:alert(1)')).toBeUndefined();
+    expect(safeHref('data:text/html,<script>')).toBeUndefined();
+    expect(safeHref('/relative')).toBeUndefined();
+  });
+});
