@@ -1,7 +1,7 @@
 # voc: one image for the api, the workers and the scheduler.
 FROM node:20-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-noto-cjk python3 make g++ ca-certificates \
+ && apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-wqy-microhei python3 make g++ ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 ENV CHROME_PATH=/usr/bin/chromium NODE_ENV=production
 WORKDIR /app

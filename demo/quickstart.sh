@@ -9,6 +9,7 @@ out="${1:-demo-out}"
 missing=()
 if [ -z "${CHROME_PATH:-}" ] && ! [ -x /usr/bin/chromium ]; then missing+=(chromium); fi
 if ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then missing+=(fonts-noto-cjk); fi
+if ! fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei'; then missing+=(fonts-wqy-microhei); fi
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   if command -v apt-get >/dev/null 2>&1; then

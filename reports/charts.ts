@@ -5,7 +5,7 @@
  */
 import * as echarts from 'echarts';
 
-export const CHART_FONT = "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif";
+export const CHART_FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif";
 /** Width that fits the A4 text block (210 mm - 2 x 14 mm margins at 96 dpi ~ 688 px). */
 export const CHART_WIDTH = 680;
 

@@ -22,7 +22,7 @@ export interface PdfOptions {
 /** Page margins; the CSS `@page` rule uses the same so the HTML prints alike from a browser. */
 export const PDF_MARGIN = { top: '18mm', right: '14mm', bottom: '16mm', left: '14mm' } as const;
 
-const HEADER_FOOTER_STYLE = "font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif;font-size:8px;color:#616e7c;width:100%;padding:0 14mm;";
+const HEADER_FOOTER_STYLE = "font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC','Noto Sans SC',sans-serif;font-size:8px;color:#616e7c;width:100%;padding:0 14mm;";
 
 /** Renders `html` to `outPath`. A failed or hung render is retried once (with a fresh browser), then throws a VocError. */
 export async function renderPdf(html: string, outPath: string, options: PdfOptions): Promise<void> {
