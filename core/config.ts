@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from './errors.js';
 import type { Target } from './types.js';
+import { campaignSchema, reportScheduleSchema, smtpSchema } from './report-config.js';
 
 const ianaZone = z.string().refine(isValidTimeZone, { message: 'an IANA time zone such as Asia/Shanghai' });
 const idString = z
@@ -84,6 +85,9 @@ const configSchema = z.strictObject({
   /** Aspect taxonomies: id -> aspect -> keywords; merged over the lexicon defaults. */
   aspects: z.record(z.string(), z.record(z.string(), z.array(z.string()))).default({}),
   targets: z.array(targetInputSchema).default([]),
+  campaigns: z.array(campaignSchema).default([]),
+  reports: z.array(reportScheduleSchema).default([]),
+  smtp: smtpSchema.optional(),
 });
 
 export type VocConfig = z.infer<typeof configSchema>;
