@@ -1,0 +1,294 @@
+/**
+ * What each sentiment word is about. Anchors are the channel mentions and the product-side nouns
+ * (products, brand names, subject nouns, aspects) of a clause. A sentiment word belongs to:
+ *
+ *   - the product-side noun right before it (车机黑屏, 续航掉得厉害, 动力确实足): not a channel;
+ *   - else the nearest channel mentioned before it in the clause (客服态度很好, 去4S店问个配置都要等半天),
+ *     with the channels joined to it by 和/与 (客服和售后都很差);
+ *   - else the channel right after it (态度冷淡的销售);
+ *   - else the channels carried over from the previous clauses of the sentence (客服，态度太差了).
+ *
+ * Carry-over stops at a clause naming a channel or opening with a product-side subject
+ * (App很好用，车子开起来也稳 -> 稳 is the car's). A noun the channel owns (App的远程控车, 京东的东西)
+ * stays with the channel. A place of purchase (在京东买的) carries only into
+ * clauses about price or the deal (比门店便宜), not into product judgements (很好用).
+ *
+ * Aspects are attributed the same way, from aspect nouns: the one right before the word, the one
+ * opening the clause, the one right after (很好的动力), or carried over.
+ */
+import type { Structure } from './clauses.js';
+import { scratch } from './scratch.js';
+import type { Mention } from './channels.js';
+import type { Hit, TermTable } from './terms.js';
+
+interface Anchor {
+  start: number;
+  end: number;
+  channel?: string;
+  /** Aspect id of the post's taxonomy. */
+  aspect?: string;
+  /** Channel attribute (price): an aspect that leaves the channel as the subject. */
+  attribute: boolean;
+  /** Object of 把/将 (快递把鸡蛋摔碎了): it does not take the verb's judgement. */
+  object?: boolean;
+}
+
+export interface Attribution {
+  /** Channels each sentiment hit is about. */
+  hitChannels: string[][];
+  /** Aspects each sentiment hit is about. */
+  hitAspects: string[][];
+  /** Aspects named in a clause or carried into it (what a breakpoint cue there is about: 价格不一样). */
+  clauseAspects(clause: number): string[];
+  /** First mention of each aspect (for evidence), in text order. */
+  aspectMentions: Array<{ aspect: string; start: number; end: number }>;
+}
+
+export interface AttributionContext {
+  text: string;
+  st: Structure;
+  table: TermTable;
+  sentHits: Hit[];
+  topicHits: Hit[];
+  mentions: Mention[];
+  taxonomy: string;
+  brand: string;
+  opensClause: (prefix: string) => boolean;
+  /** Clause openers after which the previous clause's aspect does not carry on (就是, 但是). */
+  topicBreakers: string[];
+}
+
+/** Characters that may sit between a noun and its predicate word (动力确实足, 车是真不错). */
+const FILLERS = new Set([...' 的得地是也都还又就挺'].map((c) => c.charCodeAt(0)));
+/** What may sit between a channel and a noun it owns (App的远程控车, 官网上的配置器). */
+const POSSESSIVE = new Set(['', '的', '上的', '里的', '里面的']);
+/** Joiners of a group of nouns (客服和售后, 动力与操控). */
+const JOINERS = new Set(['和', '与', '跟', '及', '、', '还有', '以及', '或', '或者', '/', 'and']);
+
+export function attribute(ctx: AttributionContext): Attribution {
+  const { text, st, table, sentHits } = ctx;
+  const nClauses = st.clauses.length;
+
+  // Anchors per clause.
+  const anchors: Anchor[][] = emptyLists(nClauses);
+  const dealClause = new Uint8Array(nClauses);
+  const aspectMentions: Attribution['aspectMentions'] = [];
+  const seenAspect = new Set<string>();
+  for (const m of ctx.mentions) if (!m.comparison) anchors[m.clause]!.push({ start: m.start, end: m.end, channel: m.channel, attribute: false });
+  for (const h of ctx.topicHits) {
+    const c = st.clauseAt[h.start]!;
+    if (c < 0) continue;
+    const r = table.topic[h.role]!;
+    if (r.deal) dealClause[c] = 1;
+    const a = r.aspects.find((x) => x.taxonomy === ctx.taxonomy);
+    if (a) {
+      anchors[c]!.push({ start: h.start, end: h.end, aspect: a.aspect, attribute: a.attribute });
+      if (!seenAspect.has(a.aspect)) {
+        seenAspect.add(a.aspect);
+        aspectMentions.push({ aspect: a.aspect, start: h.start, end: h.end });
+      }
+    } else if (r.subject || r.products.has(ctx.brand) || r.brandNames.size > 0) {
+      anchors[c]!.push({ start: h.start, end: h.end, attribute: false });
+    }
+  }
+  for (const list of anchors) {
+    list.sort((x, y) => x.start - y.start);
+    for (const a of list) if (a.start > 0 && (text[a.start - 1] === '把' || text[a.start - 1] === '将')) a.object = true;
+    // A product-side noun owned by the channel before it (App的远程控车, 京东的东西) is the channel's.
+    for (let i = 1; i < list.length; i++) {
+      const prev = list[i - 1]!;
+      const a = list[i]!;
+      if (prev.channel !== undefined && a.channel === undefined && POSSESSIVE.has(text.slice(prev.end, a.start))) a.attribute = true;
+    }
+  }
+
+  // Modifier characters (很, 不, 有点) count as fillers between a noun and its predicate.
+  const modifier = scratch.u8('modifier', text.length);
+  for (const h of sentHits) {
+    const r = table.sent[h.role]!;
+    if ((r.negator || r.degree > 0) && r.value === 0) modifier.fill(1, h.start, h.end);
+  }
+  const onlyFillers = (from: number, to: number) => {
+    if (from > to) return false;
+    for (let i = from; i < to; i++) if (!modifier[i] && !FILLERS.has(text.charCodeAt(i))) return false;
+    return true;
+  };
+  const joined = (from: number, to: number) => JOINERS.has(text.slice(from, to).trim());
+
+  const isProductSide = (a: Anchor) => a.channel === undefined && !a.attribute && !a.object;
+  // Purchase verbs per clause (买的, 下单): "X买的<noun>…" judges the noun.
+  const purchases: Array<Array<{ start: number; end: number }>> = emptyLists(nClauses);
+  for (const h of ctx.topicHits) {
+    const c = st.clauseAt[h.start]!;
+    if (c >= 0 && table.topic[h.role]!.action) purchases[c]!.push({ start: h.start, end: h.end });
+  }
+  const boughtObjectBetween = (c: number, from: number, to: number): boolean =>
+    purchases[c]!.some((p) => {
+      if (p.start < from || p.end > to) return false;
+      let objStart = p.end;
+      if (text[p.end - 1] !== '的') {
+        if (text[p.end] !== '的') return false;
+        objStart = p.end + 1;
+      }
+      return !onlyFillers(objStart, to);
+    });
+  const openingOf = (c: number): Anchor | undefined => {
+    const list = anchors[c]!;
+    const first = list[0];
+    if (!first || !ctx.opensClause(text.slice(st.clauses[c]!.start, first.start))) return undefined;
+    // 进口牛奶的价格比以前贵: the aspect after 的 heads the noun phrase.
+    const next = list[1];
+    if (first.aspect === undefined && first.channel === undefined && next?.aspect !== undefined && text.slice(first.end, next.start) === '的') return next;
+    return first;
+  };
+  const openings = anchors.map((_, c) => openingOf(c));
+  const opening = (c: number): Anchor | undefined => openings[c];
+
+  // Carry-over of channels and aspects inside a sentence.
+  const carriedChannels: string[][] = emptyLists(nClauses);
+  const carriedAspects: string[][] = emptyLists(nClauses);
+  const clauseAspects: string[][] = emptyLists(nClauses);
+  for (let c = 0; c < nClauses; c++) {
+    const open = opening(c);
+    if (open?.aspect) clauseAspects[c] = group(anchors[c]!, anchors[c]!.indexOf(open), 1, (a) => a.aspect !== undefined).map((a) => a.aspect!);
+    if (c === 0 || st.clauses[c - 1]!.sentence !== st.clauses[c]!.sentence) continue;
+    const own = anchors[c]!.some((a) => a.channel !== undefined);
+    const subjectOpens = open !== undefined && isProductSide(open);
+    if (own || subjectOpens) continue;
+    // Channels from the previous clause: its own mentions, or what it carried itself.
+    // The previous clause's own channels carry on (a place of purchase only into price talk).
+    const prevMentions = ctx.mentions.filter((m) => m.clause === c - 1 && !m.comparison);
+    if (prevMentions.length) {
+      for (const m of prevMentions) if ((!m.locative || dealClause[c]) && !carriedChannels[c]!.includes(m.channel)) carriedChannels[c]!.push(m.channel);
+    } else {
+      carriedChannels[c] = [...carriedChannels[c - 1]!];
+    }
+    // Aspects carry one clause only (续航650公里，冬天只能跑400), and not past 就是/但是: the next
+    // topic is usually new.
+    const clauseStart = st.clauses[c]!.start;
+    const breaks = ctx.topicBreakers.some((b) => text.startsWith(b, clauseStart));
+    if (!open && !breaks && !anchors[c]!.some((a) => a.aspect !== undefined) && clauseAspects[c - 1]!.length) {
+      carriedAspects[c] = [...clauseAspects[c - 1]!];
+    }
+  }
+
+  const channelsAt = (c: number, start: number, end: number): string[] => {
+    const list = anchors[c]!;
+    // A product-side noun right before the word (车机黑屏), the word itself (新鲜), or the noun the
+    // word modifies (变质的酸奶) takes it.
+    const prev = lastIndexBefore(list, start);
+    const over = list.find((a) => a.start >= start && a.start < end);
+    if (over && isProductSide(over)) return [];
+    const after = list.find((a) => a.start >= end);
+    if (after && isProductSide(after) && text.slice(end, after.start) === '的') return [];
+    // The noun right before the word heads what it judges: a product-side head takes it (车机黑屏);
+    // a channel attribute (品类, 价格) leaves it to the channel further back (门店的零食品类很全).
+    if (prev >= 0) {
+      const head = list[prev]!;
+      if (head.channel === undefined && isProductSide(head) && (head.end > start || onlyFillers(head.end, start))) return [];
+    }
+    for (let i = prev; i >= 0; i--) {
+      const a = list[i]!;
+      if (a.channel === undefined) continue;
+      // 旗舰店买的电饭煲有质量问题: what was bought there is judged, not the place; and what follows
+      // 吐槽/推荐 is what others said (微博上好多人吐槽会员涨价).
+      if (boughtObjectBetween(c, a.end, start) || forwardBetween(a.end, start)) return [];
+      return channelsOf(group(list, i, -1, (x) => x.channel !== undefined));
+    }
+    const next = list.findIndex((a) => a.start >= end);
+    if (next >= 0 && list[next]!.channel !== undefined && prev < 0) return channelsOf(group(list, next, 1, (a) => a.channel !== undefined));
+    if (list.some((a) => a.channel !== undefined)) return [];
+    return carriedChannels[c]!;
+  };
+
+  const aspectsAt = (c: number, start: number, end: number): string[] => {
+    const list = anchors[c]!;
+    const over = list.find((a) => a.aspect !== undefined && a.start < end && a.end > start);
+    if (over) return [over.aspect!];
+    const prev = lastIndexBefore(list, start);
+    if (prev >= 0 && list[prev]!.aspect !== undefined && onlyFillers(list[prev]!.end, start))
+      return aspectsOf(group(list, prev, -1, (a) => a.aspect !== undefined));
+    const next = list.findIndex((a) => a.start >= end);
+    if (next >= 0 && list[next]!.aspect !== undefined && /^\s*的?\s*$/.test(text.slice(end, list[next]!.start)))
+      return aspectsOf(group(list, next, 1, (a) => a.aspect !== undefined));
+    const open = opening(c);
+    if (open?.aspect !== undefined && open.start < start && !list.some((a) => a.channel !== undefined && a.start > open.start && a.start < start))
+      return clauseAspects[c]!;
+    if (!list.length) return carriedAspects[c]!;
+    return [];
+  };
+
+  function group(list: Anchor[], from: number, dir: 1 | -1, same: (a: Anchor) => boolean): Anchor[] {
+    const out = [list[from]!];
+    for (let i = from + dir; i >= 0 && i < list.length; i += dir) {
+      const a = list[i]!;
+      const near = dir < 0 ? joined(a.end, out[out.length - 1]!.start) : joined(out[out.length - 1]!.end, a.start);
+      if (!same(a) || !near) break;
+      out.push(a);
+    }
+    return out;
+  }
+
+  const forwardStarts = sentHits.filter((h) => table.sent[h.role]!.forward).map((h) => h.start);
+  const forwardBetween = (from: number, to: number) => forwardStarts.some((p) => p >= from && p < to);
+
+  // 吐槽/推荐 judge their object: the first noun after them in the clause, when it is a channel.
+  const forwardAt = (c: number, end: number): { channels: string[]; aspects: string[] } => {
+    const list = anchors[c]!;
+    const i = list.findIndex((a) => a.start >= end);
+    if (i < 0) return { channels: carriedChannels[c]!, aspects: [] };
+    const a = list[i]!;
+    if (a.channel !== undefined) return { channels: channelsOf(group(list, i, 1, (x) => x.channel !== undefined)), aspects: [] };
+    return { channels: [], aspects: [] };
+  };
+
+  const hitChannels: string[][] = [];
+  const hitAspects: string[][] = [];
+  for (const h of sentHits) {
+    const c = st.clauseAt[h.start]!;
+    if (c < 0) {
+      hitChannels.push([]);
+      hitAspects.push([]);
+      continue;
+    }
+    if (table.sent[h.role]!.forward) {
+      const f = forwardAt(c, h.end);
+      hitChannels.push(f.channels);
+      hitAspects.push(f.aspects);
+      continue;
+    }
+    hitChannels.push(channelsAt(c, h.start, h.end));
+    hitAspects.push(aspectsAt(c, h.start, h.end));
+  }
+
+  return {
+    hitChannels,
+    hitAspects,
+    aspectMentions,
+    clauseAspects(clause: number) {
+      const own = anchors[clause]!.filter((a) => a.aspect !== undefined).map((a) => a.aspect!);
+      return [...new Set(own.length ? own : carriedAspects[clause]!)];
+    },
+  };
+}
+
+/** Last anchor starting at or before `pos` (an anchor may overlap the word: 售后服务 / 服务态度). */
+function lastIndexBefore(list: Anchor[], pos: number): number {
+  let idx = -1;
+  for (let i = 0; i < list.length; i++) if (list[i]!.start <= pos) idx = i;
+  return idx;
+}
+
+function channelsOf(list: Anchor[]): string[] {
+  return [...new Set(list.map((a) => a.channel!))];
+}
+
+function aspectsOf(list: Anchor[]): string[] {
+  return [...new Set(list.map((a) => a.aspect!))];
+}
+
+function emptyLists<T>(n: number): T[][] {
+  const out: T[][] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = [];
+  return out;
+}

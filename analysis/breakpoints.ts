@@ -1,0 +1,144 @@
+/**
+ * Cross-channel breakpoints. A cue pattern (不认, 没有记录, 推来推去, 写着…实际) found in a sentence
+ * becomes a breakpoint between two channels: the channel mentioned nearest to the cue and the
+ * nearest different channel, looked for in the cue's sentence and then in the two sentences before
+ * it (the journey is usually told in order). Entity words (门店, 客服) are preferred over process
+ * words (退货, 配送) when both are around. No second channel, no breakpoint: a failure inside one
+ * channel is not a breakpoint, and neither is praising one channel while criticising another
+ * (that has no cue).
+ */
+import type { BreakpointKind } from '../core/types.js';
+import type { Structure } from './clauses.js';
+import type { Mention } from './channels.js';
+import type { GapPattern, PartHit } from './terms.js';
+
+export interface FoundBreakpoint {
+  channels: [string, string];
+  kind: BreakpointKind;
+  cue: string;
+  /** The sentence holding the cue (normalised offsets). */
+  start: number;
+  end: number;
+  /** Where the cue ends, and the mention it is charged to (the channel that broke the journey). */
+  cueEnd: number;
+  blamed: Mention;
+  /** Parts of the cue pattern (specificity). */
+  parts: number;
+}
+
+export interface CueMatch {
+  pattern: number;
+  start: number;
+  end: number;
+  /** Start of the pattern's last part (让我去…门店: where 门店 starts). */
+  lastPart: number;
+  sentence: number;
+}
+
+/** Matches gap patterns sentence by sentence: every part in order, inside one sentence. */
+export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<K>>, st: Structure): CueMatch[] {
+  const out: CueMatch[] = [];
+  if (!hits.length) return out;
+  let from = 0;
+  for (let s = 0; s < st.sentences.length; s++) {
+    const sent = st.sentences[s]!;
+    while (from < hits.length && hits[from]!.start < sent.start) from++;
+    let to = from;
+    while (to < hits.length && hits[to]!.start < sent.end) to++;
+    if (to === from) continue;
+    const done = new Set<number>();
+    for (let i = from; i < to; i++) {
+      const first = hits[i]!;
+      if (first.end > sent.end) continue;
+      for (const fp of first.parts) {
+        if (fp.part !== 0 || done.has(fp.pattern)) continue;
+        const n = patterns[fp.pattern]!.parts.length;
+        let pos = first.end;
+        let last = first.end;
+        let lastPart = first.start;
+        let k = 1;
+        for (let j = i + 1; j < to && k < n; j++) {
+          const h = hits[j]!;
+          if (h.start < pos || h.end > sent.end) continue;
+          if (h.parts.some((p) => p.pattern === fp.pattern && p.part === k)) {
+            k++;
+            pos = last = h.end;
+            lastPart = h.start;
+          }
+        }
+        if (k < n) continue;
+        done.add(fp.pattern);
+        out.push({ pattern: fp.pattern, start: first.start, end: last, lastPart, sentence: s });
+      }
+    }
+    from = to;
+  }
+  return out.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/** Verbs after a channel that make it the speaker of what follows. */
+const SPEECH = ['说', '却说', '又说', '就说', '表示', '告诉', '回复', '答复', '称', '声称'];
+
+const KIND_PRIORITY: Record<BreakpointKind, number> = { runaround: 3, handoff: 2, inconsistency: 1 };
+
+/** Breakpoints of a post from its cue matches and channel mentions; one per channel pair. */
+export function findBreakpoints(
+  cues: CueMatch[],
+  patterns: Array<GapPattern<BreakpointKind>>,
+  mentions: Mention[],
+  st: Structure,
+  text: string,
+): FoundBreakpoint[] {
+  const byPair = new Map<string, FoundBreakpoint>();
+  for (const cue of cues) {
+    const pair = pickPair(cue, mentions, st, text);
+    if (!pair) continue;
+    const [a, b, blamed] = pair;
+    const channels = (a < b ? [a, b] : [b, a]) as [string, string];
+    const key = channels.join('|');
+    const p = patterns[cue.pattern]!;
+    const sent = st.sentences[cue.sentence]!;
+    const found: FoundBreakpoint = { channels, kind: p.kind, cue: p.id, start: sent.start, end: sent.end, cueEnd: cue.end, blamed, parts: p.parts.length };
+    const prev = byPair.get(key);
+    // The most specific cue (most parts: 满…用不了 over 用不了) decides the kind, then the kind priority.
+    const rank = (f: FoundBreakpoint) => f.parts * 10 + KIND_PRIORITY[f.kind];
+    if (!prev || rank(found) > rank(prev)) byPair.set(key, found);
+  }
+  return [...byPair.values()];
+}
+
+function pickPair(cue: CueMatch, mentions: Mention[], st: Structure, text: string): [string, string, Mention] | undefined {
+  // The cue's sentence first, then up to two sentences back.
+  for (let back = 0; back <= 2; back++) {
+    const from = st.sentences[Math.max(0, cue.sentence - back)]!.start;
+    const to = st.sentences[cue.sentence]!.end;
+    let around = mentions.filter((m) => m.start >= from && m.end <= to);
+    // The journey so far: channels named up to the cue come first (…查不到积分，客服说… adds a commentator).
+    const upToCue = around.filter((m) => m.start < cue.end);
+    if (distinct(upToCue).length >= 2) around = upToCue;
+    const entities = around.filter((m) => m.kind === 'entity' || m.kind === 'weak');
+    const pool = distinct(entities).length >= 2 ? entities : around;
+    if (distinct(pool).length < 2) {
+      if (cue.sentence - back <= 0) break;
+      continue;
+    }
+    const dist = (m: Mention) => (m.end <= cue.start ? cue.start - m.end : m.start >= cue.end ? m.start - cue.end : 0);
+    const sorted = [...pool].sort((x, y) => dist(x) - dist(y) || x.start - y.start);
+    const first = sorted[0]!;
+    const second = sorted.find((m) => m.channel !== first.channel)!;
+    // The channel charged with the break: the one speaking or acting right before the cue's last part
+    // (门店不认, 前台却说没有, 客服让我去…门店 -> 客服).
+    const inPair = pool.filter((m) => m.channel === first.channel || m.channel === second.channel);
+    const before = inPair.filter((m) => m.end <= cue.lastPart).sort((x, y) => y.start - x.start);
+    // A speaker in the cue's own clause (店员说网上买的不给换) is charged rather than what it talks about.
+    const cueClause = st.clauseAt[cue.lastPart]!;
+    const speaker = before.find((m) => m.clause === cueClause && SPEECH.some((v) => text.startsWith(v, m.end)));
+    const blamed = speaker ?? before[0] ?? first;
+    return [first.channel, second.channel, blamed];
+  }
+  return undefined;
+}
+
+function distinct(ms: Mention[]): string[] {
+  return [...new Set(ms.map((m) => m.channel))];
+}

@@ -1,0 +1,104 @@
+/**
+ * Channel mentions, after disambiguation:
+ *   - a platform/place alias right before another channel's alias only qualifies it
+ *     (京东快递, 京东的物流 -> delivery; 官网客服 -> customer_service);
+ *   - a weak alias (打电话) yields to a person-like channel in its sentence (打电话给快递员 -> delivery);
+ *   - a channel after 比/相比 (or inside 和…比) is a comparison object: mentioned, neutral;
+ *   - a channel named before a purchase verb in a clause that judges nothing (在京东买的) is the place
+ *     of purchase: later clauses judging the product do not judge it (see attribution.ts).
+ */
+import type { Structure } from './clauses.js';
+import type { ChanRole, Hit, TermTable } from './terms.js';
+
+export interface Mention {
+  channel: string;
+  kind: ChanRole['kind'];
+  start: number;
+  end: number;
+  clause: number;
+  alias: string;
+  comparison: boolean;
+  locative: boolean;
+}
+
+export interface MentionContext {
+  table: TermTable;
+  st: Structure;
+  text: string;
+  chanHits: Hit[];
+  topicHits: Hit[];
+  qualifiers: Set<string>;
+  weakSuppressedBy: Set<string>;
+  /** Words allowed between 比 and the channel (比去门店). */
+  comparisonGap: Set<string>;
+}
+
+/** Channel mentions that survive disambiguation, in text order. */
+export function findMentions(ctx: MentionContext): Mention[] {
+  const { table, st, text } = ctx;
+  const raw: Mention[] = [];
+  for (const h of ctx.chanHits) {
+    const r = table.chan[h.role]!;
+    if (!r.channel) continue;
+    const clause = st.clauseAt[h.start]!;
+    if (clause < 0) continue;
+    raw.push({ channel: r.channel, kind: r.kind, start: h.start, end: h.end, clause, alias: table.chanSurface[h.role]!, comparison: false, locative: false });
+  }
+
+  // Qualifiers: 京东快递 / 京东的快递.
+  const kept = raw.filter((m, i) => {
+    const next = raw[i + 1];
+    if (!next || m.kind !== 'entity' || !ctx.qualifiers.has(m.channel) || next.channel === m.channel) return true;
+    const gap = text.slice(m.end, next.start);
+    return !(gap === '' || gap === '的');
+  });
+
+  // Pages after another channel (App上的商品详情) belong to that channel.
+  for (let i = kept.length - 1; i > 0; i--) {
+    const m = kept[i]!;
+    const prev = kept[i - 1]!;
+    if (m.kind === 'part' && prev.channel !== m.channel && ['', '的', '上的', '里的', '上'].includes(text.slice(prev.end, m.start))) kept.splice(i, 1);
+  }
+
+  // Weak aliases.
+  // A weak alias yields to a person-like channel of its sentence, and means nothing negated (不用打电话).
+  const sentenceOf = (m: Mention) => st.clauses[m.clause]!.sentence;
+  const negatedBefore = (m: Mention) => /(不用|无需|不必|不需要|没有|不想|没)$/.test(text.slice(Math.max(0, m.start - 3), m.start));
+  const mentions = kept.filter(
+    (m) =>
+      m.kind !== 'weak' ||
+      (!negatedBefore(m) &&
+        !kept.some((o) => o !== m && sentenceOf(o) === sentenceOf(m) && o.kind !== 'weak' && ctx.weakSuppressedBy.has(o.channel))),
+  );
+
+  // Comparison objects and places of purchase.
+  const purchaseAt: number[][] = st.clauses.map(() => []);
+  const compPairEnd = new Set<number>();
+  const compAfterStart = new Set<number>();
+  for (const h of ctx.topicHits) {
+    const r = table.topic[h.role]!;
+    const c = st.clauseAt[h.start]!;
+    if (c < 0) continue;
+    // A completed purchase (买的, 买了, 下的单) names a place; 去门店买东西 names a visit.
+    const done = text[h.end - 1] === '的' || text[h.end - 1] === '了' || text[h.end] === '的' || text[h.end] === '了';
+    if (r.action && done) purchaseAt[c]!.push(h.start);
+    if (r.compPair) compPairEnd.add(h.end);
+    if (r.compAfter) compAfterStart.add(h.start);
+  }
+  for (const m of mentions) {
+    m.comparison = isComparisonPrefix(text, m.start, ctx) || (compPairEnd.has(m.start) && compAfterStart.has(m.end));
+    // 在京东买的 names where something was bought; 小程序下单特别方便 judges the channel itself.
+    m.locative = st.clauses[m.clause]!.score === 0 && purchaseAt[m.clause]!.some((p) => p >= m.start);
+  }
+  return mentions;
+}
+
+/** Whether the text right before `pos` is a comparison word, optionally followed by a gap word. */
+function isComparisonPrefix(text: string, pos: number, ctx: MentionContext): boolean {
+  for (const g of ['', ...ctx.comparisonGap]) {
+    if (g && !text.startsWith(g, pos - g.length)) continue;
+    const end = pos - g.length;
+    for (const h of ctx.topicHits) if (h.end === end && ctx.table.topic[h.role]!.compBefore) return true;
+  }
+  return false;
+}

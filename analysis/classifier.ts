@@ -1,0 +1,374 @@
+/**
+ * The classifier: one post in, one Classification out. Stages, in order:
+ *   normalise -> language -> segment (once) -> lexicon match (one automaton pass) -> spam?
+ *   -> sentences/clauses -> clause sentiment -> channel mentions -> breakpoints
+ *   -> channel stances, descriptors, aspects, scenarios, questions, post sentiment.
+ * Pure and deterministic: the same text, brand and lexicon give the same result.
+ */
+import type { VocConfig } from '../core/config.js';
+import type {
+  Breakpoint,
+  ChannelMention,
+  Classification,
+  DescriptorHit,
+  ScenarioHit,
+  Span,
+} from '../core/types.js';
+import { findBreakpoints, matchGapPatterns } from './breakpoints.js';
+import { attribute } from './attribution.js';
+import { findMentions, type Mention } from './channels.js';
+import { punctuationSets, splitStructure, type PunctuationSets, type Structure } from './clauses.js';
+import { buildEffectiveLexicon, type EffectiveLexicon } from './effective.js';
+import { detectLang } from './lang.js';
+import { loadLexicons, type Lexicons } from './lexicons.js';
+import { normalise, toOriginalSpan } from './normalise.js';
+import { questionSentences } from './questions.js';
+import { ensureSegmenterWords, segment } from './segment.js';
+import { polarityOf, postSentiment, scoreClauses, type PolarHolder } from './sentiment.js';
+import { isSpam } from './spam.js';
+import { normaliseEntry, TermTable, type QuestionKind } from './terms.js';
+
+export interface PostInput {
+  id: string;
+  text: string;
+  brand: string;
+}
+
+export interface Classifier {
+  /** `<lexicon VERSION>+<hash of the effective lexicon incl. config overrides>`. */
+  readonly lexiconVersion: string;
+  /** The effective lexicon (labels of config-added channels and aspects live here). */
+  readonly lexicons: Lexicons;
+  classify(post: PostInput): Classification;
+}
+
+export interface ClassifierOptions {
+  /** Lexicon folder (default: the lexicons shipped with voc). */
+  lexiconDir?: string;
+}
+
+/** Penalty a breakpoint cue puts on the clause of the channel that broke the journey. */
+const CUE_PENALTY = -1;
+
+/**
+ * Builds a classifier for `config`: loads the lexicons once, merges the config's channels, aspects
+ * and brands over them, compiles the term table and teaches the segmenter the lexicon words.
+ */
+export function createClassifier(config: Pick<VocConfig, 'brands' | 'channels' | 'aspects'>, options: ClassifierOptions = {}): Classifier {
+  const eff = buildEffectiveLexicon(loadLexicons(options.lexiconDir), config);
+  const table = new TermTable(eff);
+  const extraWords: string[] = [];
+  for (const b of eff.brands.values()) extraWords.push(...b.names, ...b.products);
+  extraWords.push(...eff.competitors);
+  ensureSegmenterWords([...table.dictionaryWords(), ...extraWords.map(normaliseEntry)]);
+  const punct = punctuationSets(eff.lex);
+  const english = new Set(eff.lex.syntax.englishWords.map(normaliseEntry));
+  const qualifiers = new Set(eff.lex.channelQualifiers);
+  const comparisonGap = new Set(eff.lex.syntax.comparisonGap.map(normaliseEntry));
+  const topicBreakers = eff.lex.syntax.topicBreakers.map(normaliseEntry);
+  const weakSuppressedBy = new Set(eff.lex.weakSuppressedBy);
+  const isEnglishWord = (w: string) => english.has(w) || table.isKnown(w);
+  const leads = new Set(eff.lex.syntax.subjectLeads.map(normaliseEntry));
+  const maxLead = Math.max(1, ...[...leads].map((l) => l.length));
+  /** Whether `prefix` is only lead words (longest first), so the noun after it opens the clause. */
+  const opensClause = (prefix: string) => {
+    let i = 0;
+    const n = prefix.length;
+    while (i < n) {
+      if (prefix.charCodeAt(i) === 32) {
+        i++;
+        continue;
+      }
+      let len = Math.min(maxLead, n - i);
+      while (len > 0 && !leads.has(prefix.substr(i, len))) len--;
+      if (len === 0) return false;
+      i += len;
+    }
+    return true;
+  };
+
+  return {
+    lexiconVersion: eff.version,
+    lexicons: eff.lex,
+    classify(post: PostInput): Classification {
+      return classifyOne(post, { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, topicBreakers });
+    },
+  };
+}
+
+interface Engine {
+  eff: EffectiveLexicon;
+  table: TermTable;
+  punct: PunctuationSets;
+  isEnglishWord: (w: string) => boolean;
+  qualifiers: Set<string>;
+  weakSuppressedBy: Set<string>;
+  opensClause: (prefix: string) => boolean;
+  comparisonGap: Set<string>;
+  topicBreakers: string[];
+}
+
+function emptyClassification(post: PostInput, lang: Classification['lang'], version: string): Classification {
+  return {
+    postId: post.id,
+    brand: post.brand,
+    lang,
+    channels: [],
+    descriptors: [],
+    sentiment: { label: 'neutral', score: 0 },
+    aspects: [],
+    scenarios: [],
+    question: { isQuestion: false, about: [] },
+    breakpoints: [],
+    spam: false,
+    lexiconVersion: version,
+  };
+}
+
+function classifyOne(post: PostInput, e: Engine): Classification {
+  const original = typeof post.text === 'string' ? post.text : '';
+  const norm = normalise(original);
+  const text = norm.text;
+  const lang = detectLang(text, e.isEnglishWord);
+  const result = emptyClassification(post, lang, e.eff.version);
+  if (!text.trim()) return result;
+
+  const { table } = e;
+  const tokens = segment(text);
+  const m = table.match(text, tokens);
+  if (isSpam(text, m.spam, table, norm.urls, e.eff.lex.spam)) {
+    result.spam = true;
+    return result;
+  }
+
+  const span = (start: number, end: number): Span => trimmedSpan(original, text, start, end);
+  const st = splitStructure(text, m, table, e.punct);
+  if (!st.clauses.length) return result;
+
+  const brand = e.eff.brands.get(post.brand);
+  const taxonomy = brand?.taxonomy ?? '';
+  const holders: PolarHolder[] = [];
+  for (const h of m.topic) {
+    const ref = table.topic[h.role]!.aspects.find((a) => a.taxonomy === taxonomy);
+    if (ref) holders.push({ start: h.start, end: h.end, polar: ref.polar });
+  }
+  for (const h of m.sent) {
+    const topic = table.sent[h.role]!.topic;
+    if (topic?.hasPolar) holders.push({ start: h.start, end: h.end, polar: topic.polar });
+  }
+  holders.sort((a, b) => a.start - b.start);
+  // 这不是忽悠人吗: the negator of a rhetorical question affirms.
+  const qMatches = matchGapPatterns(m.question, table.questionPatterns, st);
+  const rhetoricalNegators = new Set(qMatches.filter((q) => table.questionPatterns[q.pattern]!.kind === 'rhetorical').map((q) => q.start));
+  const ironicSentences = new Set(qMatches.filter((q) => table.questionPatterns[q.pattern]!.kind === 'ironic').map((q) => q.sentence));
+  const values = scoreClauses(text, m.sent, table, st, holders, rhetoricalNegators, ironicSentences);
+
+  // Channels, breakpoints, and what every sentiment word is about.
+  const mentions = findMentions({
+    table,
+    st,
+    text,
+    chanHits: m.chan,
+    topicHits: m.topic,
+    qualifiers: e.qualifiers,
+    weakSuppressedBy: e.weakSuppressedBy,
+    comparisonGap: e.comparisonGap,
+  });
+  const about = attribute({
+    text,
+    st,
+    table,
+    sentHits: m.sent,
+    topicHits: m.topic,
+    mentions,
+    taxonomy,
+    brand: post.brand,
+    opensClause: e.opensClause,
+    topicBreakers: e.topicBreakers,
+  });
+  const cueMatches = matchGapPatterns(m.cue, table.cuePatterns, st);
+  const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text);
+
+  // Every judgement: sentiment hits plus one complaint per breakpoint cue, charged to the channel
+  // that broke the journey (both channels for a runaround).
+  let judgements: Judgement[] = [];
+  m.sent.forEach((h, i) => {
+    if (values[i] === 0) return;
+    judgements.push({ value: values[i]!, pos: h.start, clause: st.clauseAt[h.start]!, channels: about.hitChannels[i]!, aspects: about.hitAspects[i]! });
+  });
+  const cueClauses = new Set<number>();
+  for (const b of found) {
+    const clause = st.clauseAt[Math.max(0, b.cueEnd - 1)]!;
+    if (clause < 0 || cueClauses.has(clause)) continue;
+    cueClauses.add(clause);
+    const channels = b.kind === 'runaround' ? [...b.channels] : [b.blamed.channel];
+    judgements.push({ value: CUE_PENALTY, pos: b.cueEnd - 1, clause, channels, aspects: about.clauseAspects(clause) });
+  }
+
+  // Questions first: what a genuine question asks about (请问哪里买最划算) is not a stance.
+  const finalEnds = new Set<number>();
+  for (const q of m.question) if (q.parts.some((p) => table.questionPatterns[p.pattern]!.kind === 'final')) finalEnds.add(q.end);
+  const sentenceScore = (sIdx: number) => {
+    const sent = st.sentences[sIdx]!;
+    let sum = 0;
+    for (const j of judgements) if (j.clause >= sent.firstClause && j.clause < sent.endClause) sum += j.value;
+    return sum;
+  };
+  const qs = questionSentences(text, qMatches, table.questionPatterns, finalEnds, st, sentenceScore);
+  const asking = new Set<QuestionKind>(['strong', 'request', 'interrogative', 'yesno']);
+  const zones: Array<[number, number]> = [];
+  for (const s of qs) {
+    const first = qMatches.find((q) => q.sentence === s && asking.has(table.questionPatterns[q.pattern]!.kind));
+    if (first) zones.push([first.start, st.sentences[s]!.end]);
+  }
+  const inZone = (pos: number) => zones.some(([a, b]) => pos >= a && pos < b);
+  if (zones.length) judgements = judgements.filter((j) => !inZone(j.pos));
+  if (qs.length) {
+    const about: string[] = [];
+    for (const s of qs) {
+      const sent = st.sentences[s]!;
+      for (const h of m.topic) {
+        if (h.start < sent.start || h.end > sent.end) continue;
+        const r = table.topic[h.role]!;
+        const a = r.aspects.find((x) => x.taxonomy === taxonomy);
+        if (a && !about.includes(a.aspect)) about.push(a.aspect);
+        const product = r.products.get(post.brand);
+        if (product && !about.includes(product)) about.push(product);
+      }
+    }
+    result.question = { isQuestion: true, about };
+  }
+
+  result.channels = channelMentions(mentions, judgements, st, span);
+  result.breakpoints = found.map<Breakpoint>((b) => ({ channels: b.channels, kind: b.kind, cue: b.cue, evidence: span(b.start, b.end) }));
+  result.descriptors = descriptors(m.sent, values, table, st, about.hitChannels, span, inZone);
+  result.aspects = about.aspectMentions.map((a) => ({
+    aspect: a.aspect,
+    polarity: polarityOf(stanceScore(judgements.filter((j) => j.aspects.includes(a.aspect)).map((j) => [j.value, st.clauses[j.clause]!.weight]))),
+    evidence: span(a.start, a.end),
+  }));
+  const clauseScore = (c: number) => judgements.reduce((sum, j) => (j.clause === c ? sum + j.value : sum), 0);
+  result.scenarios = scenarios(m.topic, table, st, clauseScore, span);
+
+  result.sentiment = postSentiment(judgements.map((j) => j.value));
+  return result;
+}
+
+interface Judgement {
+  value: number;
+  /** Where the judging word is (question zones drop it). */
+  pos: number;
+  clause: number;
+  channels: string[];
+  aspects: string[];
+}
+
+function channelMentions(mentions: Mention[], judgements: Judgement[], st: Structure, span: (s: number, e: number) => Span): ChannelMention[] {
+  const order: string[] = [];
+  const first = new Map<string, Mention>();
+  for (const m of mentions) {
+    if (!first.has(m.channel)) {
+      order.push(m.channel);
+      first.set(m.channel, m);
+    } else if (first.get(m.channel)!.comparison && !m.comparison) {
+      first.set(m.channel, m); // evidence: a mention about the channel beats a comparison
+    }
+  }
+  return order.map((channel) => {
+    const parts = judgements.filter((j) => j.channels.includes(channel)).map((j): [number, number] => [j.value, st.clauses[j.clause]!.weight]);
+    const m = first.get(channel)!;
+    return { channel, polarity: polarityOf(stanceScore(parts)), alias: m.alias, evidence: span(m.start, m.end) };
+  });
+}
+
+function descriptors(
+  hits: ReturnType<TermTable['match']>['sent'],
+  values: Float64Array,
+  table: TermTable,
+  st: Structure,
+  hitChannels: string[][],
+  span: (s: number, e: number) => Span,
+  inQuestion: (pos: number) => boolean,
+): DescriptorHit[] {
+  const out: DescriptorHit[] = [];
+  const seen = new Set<string>();
+  // Promises with a real descriptor per clause: a topic word (态度) only speaks when its clause has none.
+  const clausePromises = new Set<string>();
+  hits.forEach((h, i) => {
+    const r = table.sent[h.role]!;
+    if (r.descriptor && values[i] !== 0) clausePromises.add(`${st.clauseAt[h.start]}|${r.descriptor.promise}`);
+  });
+  hits.forEach((h, i) => {
+    const r = table.sent[h.role]!;
+    const c = st.clauseAt[h.start]!;
+    if (c < 0 || inQuestion(h.start)) return;
+    let promise: string | undefined;
+    let polarity: 'pos' | 'neg' | undefined;
+    if (r.descriptor && values[i] !== 0) {
+      promise = r.descriptor.promise;
+      polarity = values[i]! > 0 ? 'pos' : 'neg';
+    } else if (r.topic && !clausePromises.has(`${c}|${r.topic.promise}`)) {
+      const p = polarityOf(st.clauses[c]!.score);
+      if (p === 'neutral') return;
+      promise = r.topic.promise;
+      polarity = p;
+    }
+    if (!promise || !polarity) return;
+    const word = table.sentSurface[h.role]!;
+    const channels: Array<string | null> = hitChannels[i]!.length ? hitChannels[i]! : [null];
+    for (const channel of channels) {
+      const key = `${word}|${promise}|${polarity}|${channel}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ word, promise, polarity, channel, evidence: span(h.start, h.end) });
+    }
+  });
+  return out;
+}
+
+/**
+ * Stance toward one target from its clauses' [score, contrast weight] pairs: contrast weights
+ * decide between clauses, but a target judged in one discounted clause keeps its full stance
+ * (虽然价格有点贵，但是… -> price negative).
+ */
+function stanceScore(parts: Array<[number, number]>): number {
+  let sum = 0;
+  let maxWeight = 0;
+  for (const [score, weight] of parts) {
+    sum += score * weight;
+    if (score !== 0) maxWeight = Math.max(maxWeight, weight);
+  }
+  return maxWeight > 0 ? sum / maxWeight : 0;
+}
+
+function scenarios(
+  hits: ReturnType<TermTable['match']>['topic'],
+  table: TermTable,
+  st: Structure,
+  clauseScore: (c: number) => number,
+  span: (s: number, e: number) => Span,
+): ScenarioHit[] {
+  const out: ScenarioHit[] = [];
+  const seen = new Set<string>();
+  for (const h of hits) {
+    const sc = table.topic[h.role]!.scenario;
+    if (!sc || seen.has(sc.id)) continue;
+    const c = st.clauseAt[h.start]!;
+    if (c < 0) continue;
+    seen.add(sc.id);
+    const sent = st.sentences[st.clauses[c]!.sentence]!;
+    const parts: Array<[number, number]> = [];
+    for (let k = sent.firstClause; k < sent.endClause; k++) parts.push([clauseScore(k), st.clauses[k]!.weight]);
+    out.push({ scenario: sc.id, type: sc.type, polarity: polarityOf(stanceScore(parts)), evidence: span(h.start, h.end) });
+  }
+  return out;
+}
+
+/** Span of the original text for a normalised range, without surrounding blanks. */
+function trimmedSpan(original: string, text: string, start: number, end: number): Span {
+  let s = start;
+  let e = end;
+  while (s < e && text.charCodeAt(s) === 32) s++;
+  while (e > s && text.charCodeAt(e - 1) === 32) e--;
+  return toOriginalSpan(original, s, e);
+}

@@ -1,0 +1,162 @@
+/**
+ * Sentences and clauses. Sentences end at 。！？!?；\n… (and an English full stop); clauses also
+ * split at commas and similar marks, at a space between two CJK characters (新鲜 物流快) and before
+ * a contrast word (但是, 不过, 却...). Contrast shifts weight: what precedes 但是 in the sentence (or a
+ * clause opened by 虽然) counts half.
+ */
+import type { Lexicons } from './lexicons.js';
+import { scratch } from './scratch.js';
+import { normaliseEntry, type Matches, type TermTable } from './terms.js';
+
+export interface Clause {
+  start: number;
+  end: number;
+  sentence: number;
+  /** Contrast weight: 0.5 before a 但是 / inside a 虽然 clause, else 1. */
+  weight: number;
+  /** Sum of the sentiment values inside the clause (set by the sentiment stage). */
+  score: number;
+}
+
+export interface Sentence {
+  start: number;
+  end: number;
+  /** Index of the first clause and one past the last. */
+  firstClause: number;
+  endClause: number;
+  /** The punctuation that ended it ('' at end of text). */
+  terminator: string;
+}
+
+export interface Structure {
+  sentences: Sentence[];
+  clauses: Clause[];
+  /** Clause index of every character (-1 on separators); scratch space valid for one post. */
+  clauseAt: Int32Array;
+}
+
+/** Break class of every code unit: 2 = sentence end, 1 = clause separator, 0 = text. */
+export interface PunctuationSets {
+  kind: Uint8Array;
+}
+
+export function punctuationSets(lex: Lexicons): PunctuationSets {
+  const kind = new Uint8Array(65536);
+  for (const p of lex.syntax.clauseSeparators) for (const v of [p, normaliseEntry(p)]) if (v.length === 1) kind[v.charCodeAt(0)] = 1;
+  for (const p of lex.syntax.sentenceEnds) for (const v of [p, normaliseEntry(p)]) if (v.length === 1) kind[v.charCodeAt(0)] = 2;
+  return { kind };
+}
+
+const isCjk = (c: number) => (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** Splits `text` into sentences and clauses using the punctuation sets and the contrast words found. */
+export function splitStructure(text: string, m: Matches, table: TermTable, p: PunctuationSets): Structure {
+  const n = text.length;
+  // Characters that break: 2 = sentence end, 1 = clause separator.
+  const kind = scratch.u8('kind', n);
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i);
+    const k = p.kind[code]!;
+    if (k) kind[i] = k;
+    else if (code === 46 /* . */) {
+      const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+      const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+      kind[i] = isDigit(prev) && isDigit(next) ? 0 : 2;
+    } else if (code === 32) {
+      let a = i - 1;
+      while (a >= 0 && text[a] === ' ') a--;
+      let b = i + 1;
+      while (b < n && text[b] === ' ') b++;
+      const left = a >= 0 ? text.charCodeAt(a) : 0;
+      const right = b < n ? text.charCodeAt(b) : 0;
+      kind[i] = isCjk(left) || isCjk(right) ? 1 : 0;
+    }
+  }
+  // Contrast words open a new clause.
+  const contrastAt = new Map<number, 'before' | 'after'>();
+  for (const h of m.sent) {
+    const c = table.sent[h.role]!.contrast;
+    if (c) contrastAt.set(h.start, c);
+  }
+
+  const sentences: Sentence[] = [];
+  const clauses: Clause[] = [];
+  const clauseAt = scratch.i32('clauseAt', n, -1);
+  let sentStart = -1;
+  let clauseStart = -1;
+  let clauseContrast: 'before' | 'after' | undefined;
+  const clauseContrasts: Array<'before' | 'after' | undefined> = [];
+
+  const closeClause = (end: number) => {
+    if (clauseStart < 0) return;
+    const idx = clauses.length;
+    clauses.push({ start: clauseStart, end, sentence: sentences.length, weight: 1, score: 0 });
+    clauseContrasts.push(clauseContrast);
+    for (let i = clauseStart; i < end; i++) clauseAt[i] = idx;
+    clauseStart = -1;
+    clauseContrast = undefined;
+  };
+  let sentFirstClause = 0;
+  const closeSentence = (end: number, terminator: string) => {
+    closeClause(end);
+    if (sentStart < 0) return;
+    sentences.push({ start: sentStart, end, firstClause: sentFirstClause, endClause: clauses.length, terminator });
+    sentStart = -1;
+    sentFirstClause = clauses.length;
+  };
+
+  let lastTerminator = -2;
+  for (let i = 0; i < n; i++) {
+    const k = kind[i]!;
+    if (k === 2) {
+      // A run of terminators (？！) ends one sentence; all of them are its terminator.
+      if (sentStart >= 0) closeSentence(i, text[i]!);
+      else if (sentences.length && lastTerminator === i - 1) sentences[sentences.length - 1]!.terminator += text[i]!;
+      lastTerminator = i;
+      continue;
+    }
+    if (k === 1) {
+      closeClause(i);
+      continue;
+    }
+    const ch = text.charCodeAt(i);
+    if (ch === 32 && clauseStart < 0) continue;
+    const contrast = contrastAt.get(i);
+    if (contrast && clauseStart >= 0 && i > clauseStart) closeClause(i);
+    if (sentStart < 0) {
+      sentStart = i;
+      sentFirstClause = clauses.length;
+    }
+    if (clauseStart < 0) {
+      clauseStart = i;
+      clauseContrast = contrast;
+    }
+  }
+  closeSentence(n, '');
+
+  // Contrast weights.
+  for (let s = 0; s < sentences.length; s++) {
+    const sent = sentences[s]!;
+    for (let c = sent.firstClause; c < sent.endClause; c++) {
+      const contrast = clauseContrasts[c];
+      if (contrast === 'before') clauses[c]!.weight = 0.5;
+      if (contrast === 'after') {
+        let from = sent.firstClause;
+        // A sentence opening with 但是 discounts the previous sentence.
+        if (c === sent.firstClause && s > 0) from = sentences[s - 1]!.firstClause;
+        for (let k = from; k < c; k++) clauses[k]!.weight = 0.5;
+      }
+    }
+  }
+  return { sentences, clauses, clauseAt };
+}
+
+/** Index of the clause holding position `pos`, or of the nearest clause before it. */
+export function clauseOf(st: Structure, pos: number): number {
+  for (let i = Math.min(pos, st.clauseAt.length - 1); i >= 0; i--) {
+    const c = st.clauseAt[i]!;
+    if (c >= 0) return c;
+  }
+  return st.clauses.length ? 0 : -1;
+}

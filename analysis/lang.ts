@@ -1,0 +1,24 @@
+/**
+ * Language detection by script: Chinese when Han characters carry the post (a few Latin letters
+ * such as App or S7 do not change that), English when Latin words are recognisable English (common
+ * words or lexicon entries), else `other` (emoji only, numbers, binary garbage, other scripts).
+ */
+import type { Lang } from '../core/types.js';
+
+/** `isEnglishWord` tells whether a lower-case Latin word is common English or a lexicon entry. */
+export function detectLang(text: string, isEnglishWord: (w: string) => boolean): Lang {
+  let han = 0;
+  let latin = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) han++;
+    else if (c >= 97 && c <= 122) latin++;
+  }
+  if (han > 0 && han * 4 >= latin) return 'zh';
+  if (latin >= 2) {
+    const words = text.match(/[a-z][a-z']*/g) ?? [];
+    const english = words.filter(isEnglishWord).length;
+    if (english >= 2 || (english >= 1 && english * 3 >= words.length)) return 'en';
+  }
+  return han > 0 ? 'zh' : 'other';
+}

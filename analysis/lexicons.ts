@@ -1,0 +1,355 @@
+/**
+ * Loading and validating the YAML lexicons in `lexicons/` (channels, promises, sentiment, aspects,
+ * scenarios, breakpoint cues, questions, spam, syntax word lists). Lexicons are data so that
+ * analysts can tune them without touching code; this module is the only place that reads them.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { VocError } from '../core/errors.js';
+import { BREAKPOINT_KINDS } from '../core/types.js';
+import type { BreakpointKind, Locale } from '../core/types.js';
+
+export type Label = Record<Locale, string>;
+export type Stance = 'pos' | 'neg';
+
+export interface ChannelDef {
+  id: string;
+  label: Label;
+  /** Words naming the touchpoint itself (门店, 客服). */
+  aliases: string[];
+  /** Words naming it through what happens there (退货, 配送). */
+  activity: string[];
+  /** Mentions that yield to a person-like channel in the same clause (打电话). */
+  weak: string[];
+  /** Pages of the channel (商品详情); after another channel's alias they belong to it. */
+  parts: string[];
+}
+
+export interface PromiseDef {
+  id: string;
+  label: Label;
+  positive: string[];
+  negative: string[];
+  /** Words naming the dimension without a stance (态度); polarity comes from their clause. */
+  topics: AspectKeyword[];
+}
+
+export interface AspectKeyword {
+  word: string;
+  polar?: Record<string, Stance>;
+}
+
+export interface AspectDef {
+  id: string;
+  label: Label;
+  keywords: AspectKeyword[];
+  /** Aspect-dependent adjectives: 高 -> neg for 油耗, pos for 配置. */
+  polar: Record<string, Stance>;
+  /** An attribute a channel can have (its prices): naming it keeps the channel as the subject. */
+  attribute: boolean;
+}
+
+export interface ScenarioDef {
+  id: string;
+  type: string;
+  label: Label;
+  keywords: string[];
+}
+
+export interface CueDef {
+  id: string;
+  kind: BreakpointKind;
+  /** `A…B` = A followed by B later in the same sentence. */
+  patterns: string[];
+}
+
+export interface Lexicons {
+  /** Content of lexicons/VERSION. */
+  version: string;
+  /** Directory the lexicons were read from. */
+  dir: string;
+  channels: Record<string, ChannelDef>;
+  channelQualifiers: string[];
+  weakSuppressedBy: string[];
+  notChannel: string[];
+  promises: Record<string, PromiseDef>;
+  sentiment: {
+    positive: Record<string, number>;
+    negative: Record<string, number>;
+    contextual: string[];
+    negators: string[];
+    postNegators: string[];
+    degree: Record<string, number>;
+    contrastAfter: string[];
+    contrastBefore: string[];
+    emoticons: Record<string, number>;
+    neutralPhrases: string[];
+    forwardWords: string[];
+    wishOpeners: string[];
+    politeOpeners: string[];
+    clauseFinal: string[];
+  };
+  /** taxonomy id -> aspect id -> definition. */
+  aspects: Record<string, Record<string, AspectDef>>;
+  /** Words containing an aspect keyword that are not the aspect (充电桩). */
+  notAspect: string[];
+  scenarios: Record<string, ScenarioDef>;
+  cues: CueDef[];
+  questions: {
+    strong: string[];
+    requests: string[];
+    interrogative: string[];
+    finalParticles: string[];
+    rhetorical: string[];
+    ironic: string[];
+    yesNo: string[];
+  };
+  spam: { templates: string[]; minRepeats: number; maxRepeatUnit: number; adMarkers: string[] };
+  syntax: {
+    subjects: string[];
+    notSubject: string[];
+    subjectLeads: string[];
+    topicBreakers: string[];
+    actionVerbs: string[];
+    dealWords: string[];
+    comparisonBefore: string[];
+    comparisonGap: string[];
+    comparisonPair: string[];
+    comparisonAfter: string[];
+    particles: string[];
+    sentenceEnds: string[];
+    clauseSeparators: string[];
+    englishWords: string[];
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas of the YAML files (zod): a typo in a lexicon becomes one clear line, not a crash later.
+// ---------------------------------------------------------------------------------------------
+
+/** A word list that may be left out (per-channel extras). */
+const words = z.array(z.string().min(1)).default([]);
+/** A word list the rules need: a missing key is an error, not an empty list. */
+const list = z.array(z.string().min(1));
+const label = z.strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) });
+/** `{ "1.5": [a, b], "1": [c] }` -> strength groups. */
+const strengthGroups = z.record(z.string().regex(/^-?\d+(\.\d+)?$/, 'a number such as 1 or 0.5'), words);
+
+const channelsFile = z.strictObject({
+  channels: z.record(
+    z.string(),
+    z.strictObject({ label, aliases: words, activity: words, weak: words, parts: words }),
+  ),
+  qualifiers: list,
+  weakSuppressedBy: list,
+  notChannel: list,
+});
+
+const stance = z.enum(['pos', 'neg']);
+const keywordWithPolar = z.union([
+  z.string().min(1),
+  z.strictObject({ word: z.string().min(1), polar: z.record(z.string(), stance).optional() }),
+]);
+const toKeyword = (k: z.infer<typeof keywordWithPolar>): AspectKeyword =>
+  typeof k === 'string' ? { word: k } : { word: k.word, ...(k.polar ? { polar: k.polar } : {}) };
+
+const promisesFile = z.strictObject({
+  promises: z.record(
+    z.string(),
+    z.strictObject({ label, positive: words, negative: words, topics: z.array(keywordWithPolar).default([]) }),
+  ),
+});
+
+const sentimentFile = z.strictObject({
+  positive: strengthGroups,
+  negative: strengthGroups,
+  contextual: list,
+  negators: list,
+  postNegators: list,
+  degree: strengthGroups,
+  contrast: z.strictObject({ after: list, before: list }),
+  emoticons: strengthGroups,
+  neutralPhrases: list,
+  forwardWords: list,
+  wishOpeners: list,
+  politeOpeners: list,
+  clauseFinal: list,
+});
+
+const aspectsFile = z.strictObject({
+  notAspect: list,
+  taxonomies: z.record(
+    z.string(),
+    z.record(
+      z.string(),
+      z.strictObject({
+        label,
+        keywords: z.array(keywordWithPolar),
+        polar: z.record(z.string(), stance).default({}),
+        attribute: z.boolean().default(false),
+      }),
+    ),
+  ),
+});
+
+const scenariosFile = z.strictObject({
+  scenarios: z.record(
+    z.string(),
+    z.strictObject({
+      type: z.enum(['time', 'weather', 'place', 'companion', 'activity']),
+      label,
+      keywords: words,
+    }),
+  ),
+});
+
+const breakpointsFile = z.strictObject({
+  cues: z.array(z.strictObject({ id: z.string().min(1), kind: z.enum(BREAKPOINT_KINDS), patterns: words })),
+});
+
+const questionsFile = z.strictObject({
+  strong: list,
+  requests: list,
+  interrogative: list,
+  finalParticles: list,
+  rhetorical: list,
+  ironic: list,
+  yesNo: list,
+});
+
+const spamFile = z.strictObject({
+  templates: list,
+  repetition: z.strictObject({ minRepeats: z.number().int().min(2), maxUnit: z.number().int().min(1) }),
+  adMarkers: list,
+});
+
+const syntaxFile = z.strictObject({
+  subjects: list,
+  notSubject: list,
+  subjectLeads: list,
+  topicBreakers: list,
+  actionVerbs: list,
+  dealWords: list,
+  comparisonBefore: list,
+  comparisonGap: list,
+  comparisonPair: list,
+  comparisonAfter: list,
+  particles: list,
+  sentenceEnds: list,
+  clauseSeparators: list,
+  englishWords: list,
+});
+
+function readYaml<T>(dir: string, file: string, schema: z.ZodType<T>): T {
+  const path = join(dir, file);
+  if (!existsSync(path)) throw new VocError(`lexicon file missing: ${path}; reinstall voc or pass the lexicons folder`);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new VocError(`${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
+    throw new VocError(`${path}: ${where}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function groupsToMap(groups: Record<string, string[]>, sign = 1): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [strength, list] of Object.entries(groups)) for (const w of list) out[w] = sign * Number(strength);
+  return out;
+}
+
+/** The folder holding `lexicons/VERSION`, found upwards from this module (works from source and dist/). */
+export function defaultLexiconDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'lexicons');
+    if (existsSync(join(candidate, 'VERSION'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new VocError('cannot find the lexicons folder (lexicons/VERSION) next to the voc installation');
+}
+
+const cache = new Map<string, Lexicons>();
+
+/**
+ * Reads and validates every lexicon file of `dir` (default: the lexicons shipped with voc).
+ * Cached per folder: lexicons are read once per process.
+ */
+export function loadLexicons(dir?: string): Lexicons {
+  const root = resolve(dir ?? defaultLexiconDir());
+  const cached = cache.get(root);
+  if (cached) return cached;
+  const versionPath = join(root, 'VERSION');
+  if (!existsSync(versionPath)) throw new VocError(`lexicon folder ${root} has no VERSION file`);
+  const version = readFileSync(versionPath, 'utf8').trim();
+
+  const ch = readYaml(root, 'channels.yaml', channelsFile);
+  const pr = readYaml(root, 'promises.yaml', promisesFile);
+  const se = readYaml(root, 'sentiment.yaml', sentimentFile);
+  const as = readYaml(root, 'aspects.yaml', aspectsFile);
+  const sc = readYaml(root, 'scenarios.yaml', scenariosFile);
+  const bp = readYaml(root, 'breakpoints.yaml', breakpointsFile);
+  const qu = readYaml(root, 'questions.yaml', questionsFile);
+  const sp = readYaml(root, 'spam.yaml', spamFile);
+  const sy = readYaml(root, 'syntax.yaml', syntaxFile);
+
+  const lex: Lexicons = {
+    version,
+    dir: root,
+    channels: Object.fromEntries(Object.entries(ch.channels).map(([id, c]) => [id, { id, ...c }])),
+    channelQualifiers: ch.qualifiers,
+    weakSuppressedBy: ch.weakSuppressedBy,
+    notChannel: ch.notChannel,
+    promises: Object.fromEntries(Object.entries(pr.promises).map(([id, p]) => [id, { id, ...p, topics: p.topics.map(toKeyword) }])),
+    sentiment: {
+      positive: groupsToMap(se.positive),
+      negative: groupsToMap(se.negative, -1),
+      contextual: se.contextual,
+      negators: se.negators,
+      postNegators: se.postNegators,
+      degree: groupsToMap(se.degree),
+      contrastAfter: se.contrast.after,
+      contrastBefore: se.contrast.before,
+      emoticons: groupsToMap(se.emoticons),
+      neutralPhrases: se.neutralPhrases,
+      forwardWords: se.forwardWords,
+      wishOpeners: se.wishOpeners,
+      politeOpeners: se.politeOpeners,
+      clauseFinal: se.clauseFinal,
+    },
+    aspects: Object.fromEntries(
+      Object.entries(as.taxonomies).map(([tax, aspects]) => [
+        tax,
+        Object.fromEntries(
+          Object.entries(aspects).map(([id, a]) => [
+            id,
+            {
+              id,
+              label: a.label,
+              polar: a.polar,
+              attribute: a.attribute,
+              keywords: a.keywords.map(toKeyword),
+            },
+          ]),
+        ),
+      ]),
+    ),
+    notAspect: as.notAspect,
+    scenarios: Object.fromEntries(Object.entries(sc.scenarios).map(([id, s]) => [id, { id, ...s }])),
+    cues: bp.cues,
+    questions: qu,
+    spam: { templates: sp.templates, minRepeats: sp.repetition.minRepeats, maxRepeatUnit: sp.repetition.maxUnit, adMarkers: sp.adMarkers },
+    syntax: sy,
+  };
+  cache.set(root, lex);
+  return lex;
+}

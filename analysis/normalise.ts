@@ -1,0 +1,146 @@
+/**
+ * Text normalisation for analysis: full-width -> half-width, traditional -> simplified Chinese,
+ * ASCII lower case, URLs and @mentions blanked out, control characters and broken surrogates
+ * blanked. Every step maps one UTF-16 code unit to one, so an offset in the normalised text is the
+ * same offset in the original: evidence spans found on the analysis text slice the post exactly.
+ */
+import * as OpenCC from 'opencc-js/t2cn';
+
+/** Longest prefix of a post that is analysed; the rest of a 1 MB paste adds nothing but time. */
+export const MAX_ANALYSED_CHARS = 20_000;
+
+export interface Normalised {
+  /** The analysis text; `text.length` <= the original's, offsets are shared with the original. */
+  text: string;
+  /** URLs blanked out (spam detection counts them). */
+  urls: number;
+}
+
+// Traditional -> simplified, character variants and phrases ('t' -> 'cn' preset). The 'tw' preset
+// also rewrites simplified characters (么 -> 幺), which would corrupt ordinary simplified posts.
+const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+
+/** Characters that exist only in traditional writing: a post without any skips the converter. */
+const TRADITIONAL = buildTraditionalSet();
+
+function buildTraditionalSet(): Uint8Array {
+  const set = new Uint8Array(65536);
+  const dicts = (OpenCC as unknown as { Locale: { to: Record<string, unknown[]> } }).Locale.to.cn ?? [];
+  const visit = (d: unknown): void => {
+    if (typeof d === 'string') {
+      for (const entry of d.split('|')) {
+        const [from, to] = entry.split(' ');
+        if (from && to && from.length === 1 && from !== to) set[from.charCodeAt(0)] = 1;
+      }
+    } else if (Array.isArray(d)) d.forEach(visit);
+  };
+  visit(dicts);
+  return set;
+}
+
+const UPPER = /[A-Z]+/g;
+const URL_OR_MENTION = /(?:https?:\/\/|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff"'<>]+|@[\p{L}\p{N}_-]{1,20}/gu;
+
+/** Normalises `original` (see module doc). Never throws; any string in, a same-offset text out. */
+export function normalise(original: string): Normalised {
+  let source = original;
+  if (source.length > MAX_ANALYSED_CHARS) {
+    let cut = MAX_ANALYSED_CHARS;
+    if (isHighSurrogate(source.charCodeAt(cut - 1))) cut -= 1; // do not split a surrogate pair
+    source = source.slice(0, cut);
+  }
+
+  // One pass decides what is needed; most posts need nothing or only lower-casing.
+  let rewrite = false;
+  let upper = false;
+  let traditional = false;
+  let maybeUrl = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c < 128) {
+      if (c >= 65 && c <= 90) upper = true;
+      else if ((c < 32 && c !== 10) || c === 127) rewrite = true;
+      else if (c === 64 /* @ */ || c === 47 /* / */ || c === 46 /* . */) maybeUrl = true;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const pair = isHighSurrogate(c) ? isLowSurrogate(source.charCodeAt(i + 1)) : false;
+      if (pair) i++;
+      else rewrite = true;
+    } else if (TRADITIONAL[c] === 1) {
+      traditional = true;
+    } else if (needsMapping(c)) {
+      rewrite = true;
+    }
+  }
+
+  let text = source;
+  let urls = 0;
+  if (maybeUrl) {
+    URL_OR_MENTION.lastIndex = 0;
+    if (URL_OR_MENTION.test(text)) {
+      text = text.replace(URL_OR_MENTION, (m) => {
+        if (m[0] !== '@') urls++;
+        return ' '.repeat(m.length);
+      });
+    }
+  }
+  if (rewrite) text = mapChars(text);
+  else if (upper) text = text.replace(UPPER, (m) => m.toLowerCase());
+  if (traditional) {
+    const simplified = toSimplified(text);
+    text = simplified.length === text.length ? simplified : convertPerCharacter(text);
+  }
+  return { text, urls };
+}
+
+/** The original text of a normalised range (offsets are shared; end exclusive). */
+export function toOriginalSpan(original: string, start: number, end: number): { start: number; end: number; text: string } {
+  if (end <= start) return { start: 0, end: 0, text: '' };
+  let e = Math.min(end, original.length);
+  // Never cut an emoji in half.
+  if (e < original.length && isHighSurrogate(original.charCodeAt(e - 1)) && isLowSurrogate(original.charCodeAt(e))) e += 1;
+  return { start, end: e, text: original.slice(start, e) };
+}
+
+function needsMapping(c: number): boolean {
+  return (c >= 0xff01 && c <= 0xff5e) || c === 0x3000 || c === 0xa0 || (c >= 0x80 && c < 0xa0) || c === 0xfffe || c === 0xffff || c === 0xfffd || c === 0xfeff || c === 0x2018 || c === 0x2019;
+}
+
+function mapChars(text: string): string {
+  const out = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (isHighSurrogate(c) && isLowSurrogate(text.charCodeAt(i + 1))) {
+      out[i] = c;
+      out[i + 1] = text.charCodeAt(i + 1);
+      i++;
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) c = 32; // lone surrogate: garbage
+    else if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0; // full-width ASCII -> ASCII
+    else if (c === 0x3000 || c === 0xa0 || c === 0x9 || c === 0xd) c = 32;
+    else if ((c < 32 && c !== 10) || c === 0x7f || (c >= 0x80 && c < 0xa0) || c === 0xfffe || c === 0xffff || c === 0xfffd || c === 0xfeff) c = 32;
+    else if (c === 0x2018 || c === 0x2019) c = 39; // curly apostrophes -> ' (don’t)
+    if (c >= 65 && c <= 90) c += 32; // ASCII lower case keeps the length
+    out[i] = c;
+  }
+  let s = '';
+  // Chunks keep the argument list of fromCharCode far below engine limits.
+  for (let i = 0; i < out.length; i += 8192) s += String.fromCharCode.apply(null, out.subarray(i, i + 8192) as unknown as number[]);
+  return s;
+}
+
+function convertPerCharacter(text: string): string {
+  let result = '';
+  for (const ch of text) {
+    const conv = toSimplified(ch);
+    result += conv.length === ch.length ? conv : ch;
+  }
+  return result;
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}

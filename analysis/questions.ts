@@ -1,0 +1,48 @@
+/**
+ * Questions: a sentence asks something when it has a strong marker (请问, 怎么办, 有人遇到过), a
+ * request to the brand (请尽快处理, 希望给个答复), or ends in ？ with an interrogative word or a yes/no
+ * particle (…吗？, or a final 吗 without ？). Without a strong marker, a question whose sentence complains
+ * states a grievance (直播的承诺不作数吗？ 为什么客服这么差？) and is not counted. Rhetorical markers (难道, 凭什么, 还有比…吗, 到底听谁的) do not ask, unless the
+ * sentence also has a strong marker (请问到底怎么开启？).
+ */
+import type { Structure } from './clauses.js';
+import type { CueMatch } from './breakpoints.js';
+import type { GapPattern, QuestionKind } from './terms.js';
+
+/** Indices of the sentences that are genuine questions. `sentenceScore(s)` is the sentence's sentiment. */
+export function questionSentences(
+  text: string,
+  matches: CueMatch[],
+  patterns: Array<GapPattern<QuestionKind>>,
+  finalParticleEnds: Set<number>,
+  st: Structure,
+  sentenceScore: (s: number) => number,
+): number[] {
+  const kinds = st.sentences.map(() => new Set<QuestionKind>());
+  for (const m of matches) kinds[m.sentence]!.add(patterns[m.pattern]!.kind);
+  const out: number[] = [];
+  st.sentences.forEach((sent, s) => {
+    const k = kinds[s]!;
+    if (k.has('strong') || k.has('request')) return void out.push(s);
+    if (k.has('rhetorical')) return;
+    // Without a strong marker, a question that complains is a complaint (为什么客服这么差？).
+    if (sentenceScore(s) < 0) return;
+    const asks = sent.terminator.includes('?');
+    if (asks && k.has('interrogative')) return void out.push(s);
+    const yesNo = (asks && k.has('yesno')) || finalParticleEnds.has(lastMeaningfulEnd(text, sent.start, sent.end));
+    if (yesNo) out.push(s);
+  });
+  return out;
+}
+
+/** End of the sentence without trailing spaces, interjections and emoji (…吗啊 😊 -> after 吗). */
+function lastMeaningfulEnd(text: string, start: number, end: number): number {
+  let e = end;
+  while (e > start) {
+    const c = text.charCodeAt(e - 1);
+    const ch = text[e - 1]!;
+    if (c === 32 || ch === '啊' || ch === '呀' || ch === '~' || (c >= 0xd800 && c <= 0xdfff) || (c >= 0x2600 && c <= 0x27bf)) e--;
+    else break;
+  }
+  return e;
+}

@@ -1,0 +1,35 @@
+/**
+ * Reusable typed-array buffers. Classifying is synchronous, so per-post scratch space (word
+ * boundaries, clause indices) can be recycled instead of allocated for every post: allocating typed
+ * arrays is what made the garbage collector a large share of the classifier's time.
+ */
+export class Scratch {
+  private readonly bytes = new Map<string, Uint8Array>();
+  private readonly ints = new Map<string, Int32Array>();
+
+  /** A zeroed byte buffer of at least `size` entries, owned by `name` until the next call. */
+  u8(name: string, size: number): Uint8Array {
+    let b = this.bytes.get(name);
+    if (!b || b.length < size) {
+      b = new Uint8Array(Math.max(size, 256) * 2);
+      this.bytes.set(name, b);
+    } else {
+      b.fill(0, 0, size);
+    }
+    return b;
+  }
+
+  /** An int buffer of at least `size` entries filled with `value` up to `size`. */
+  i32(name: string, size: number, value: number): Int32Array {
+    let b = this.ints.get(name);
+    if (!b || b.length < size) {
+      b = new Int32Array(Math.max(size, 256) * 2);
+      this.ints.set(name, b);
+    }
+    b.fill(value, 0, size);
+    return b;
+  }
+}
+
+/** The process-wide scratch space of the analysis stage (classification is synchronous). */
+export const scratch = new Scratch();

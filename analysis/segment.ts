@@ -1,0 +1,87 @@
+/**
+ * Chinese word segmentation with nodejieba, loaded once per process. The user dictionary holds
+ * every lexicon entry and brand/product name, so 4S店, 京东快递 or 星驰S7 stay one word and lexicon
+ * matches can be checked against word boundaries (快 in 快递 is not "fast").
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodejieba from 'nodejieba';
+import { scratch } from './scratch.js';
+
+let loaded = false;
+const known = new Set<string>();
+
+/** Frequency given to user-dictionary words: high enough to keep them whole, low enough not to
+ *  break common longer words of jieba's own dictionary (不认识 stays one word). */
+const USER_WORD_FREQ = 3000;
+
+function dictionaryWord(w: string): boolean {
+  // jieba's dictionary format is space separated; single characters gain nothing.
+  return w.length >= 2 && !/\s/.test(w) && /[\u3400-\u9fff]/.test(w);
+}
+
+/**
+ * Makes sure the segmenter knows `words`. The first call loads jieba with a user dictionary written
+ * to a temporary file; later calls (another classifier with more brands) insert only new words.
+ */
+export function ensureSegmenterWords(words: Iterable<string>): void {
+  const fresh = [...new Set(words)].filter((w) => dictionaryWord(w) && !known.has(w));
+  if (!loaded) {
+    const dir = mkdtempSync(join(tmpdir(), 'voc-jieba-'));
+    const file = join(dir, 'user.dict.utf8');
+    writeFileSync(file, fresh.map((w) => `${w} ${USER_WORD_FREQ} n`).join('\n') + '\n');
+    nodejieba.load({ userDict: file });
+    loaded = true;
+  } else {
+    for (const w of fresh) nodejieba.insertWord(w, 'n');
+  }
+  for (const w of fresh) known.add(w);
+}
+
+/**
+ * Segmenter word boundaries: `starts[i]` = 1 when a token starts at offset i (and at the end). The
+ * array is scratch space, valid until the next `segment` call.
+ */
+export interface Tokens {
+  starts: Uint8Array;
+}
+
+/**
+ * Segments `text` once (jieba `cut` with HMM) and returns the word boundaries. Texts without any
+ * letter or digit (emoji, punctuation, blanks) skip jieba: each character is a token.
+ */
+export function segment(text: string): Tokens {
+  const n = text.length;
+  const starts = scratch.u8('tokens', n + 1);
+  starts[n] = 1;
+  let pos = 0;
+  if (hasLetterOrDigit(text)) {
+    const words = nodejieba.cut(text, true);
+    for (const w of words) {
+      if (!w) continue;
+      let start = pos;
+      if (!text.startsWith(w, pos)) {
+        // jieba may have altered a character; resynchronise on the next occurrence.
+        const found = text.indexOf(w, pos);
+        if (found < 0) continue;
+        for (let i = pos; i < found; i++) starts[i] = 1;
+        start = found;
+      }
+      starts[start] = 1;
+      pos = start + w.length;
+    }
+  }
+  for (let i = pos; i < n; i++) starts[i] = 1;
+  return { starts };
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+function hasLetterOrDigit(text: string): boolean {
+  // Chinese posts answer on the first character; the regex is for the rest.
+  for (let i = 0; i < text.length && i < 8; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57)) return true;
+  }
+  return LETTER_OR_DIGIT.test(text);
+}

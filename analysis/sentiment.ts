@@ -1,0 +1,174 @@
+/**
+ * Clause sentiment. Each sentiment word, descriptor or emoticon contributes its signed strength,
+ * multiplied by the degree words right before it (很, 有点) and flipped (and softened) by a
+ * negator in front (不方便, 不是很好). Aspect-dependent adjectives take their sign from the nearest
+ * aspect of the clause (油耗高 -> negative, 空间大 -> positive). The post label weighs clauses by
+ * strength; contrast weights (虽然 X，但是 Y) decide between clauses about one target.
+ */
+import type { SentimentLabel } from '../core/types.js';
+import type { Structure } from './clauses.js';
+import type { Hit, TermTable } from './terms.js';
+
+/** Below this absolute weighted score a stance is neutral. */
+export const POLAR_THRESHOLD = 0.25;
+/** A negated word keeps most, not all, of its strength (不好 is milder than 差). */
+const NEGATION_FACTOR = 0.8;
+/** Both sides count as substantial (`mixed`) when the weaker has this share of the stronger. */
+const MIXED_RATIO = 0.6;
+
+/** A noun that gives aspect-dependent adjectives their sign (油耗, 空间, 效率). */
+export interface PolarHolder {
+  start: number;
+  end: number;
+  polar: Record<string, 'pos' | 'neg'>;
+}
+
+/** Signed value of every sentiment hit after modifiers (0 for modifiers and neutral phrases). */
+export type HitValues = Float64Array;
+
+/**
+ * Scores every clause of `st` (adds into `clause.score`) and returns the value of each sentiment hit.
+ * `holders` are the aspect and promise-topic nouns with adjective tables, sorted by start.
+ */
+export function scoreClauses(
+  text: string,
+  hits: Hit[],
+  table: TermTable,
+  st: Structure,
+  holders: PolarHolder[],
+  /** Starts of negators that open a rhetorical question (这不是忽悠人吗 affirms). */
+  rhetoricalNegators: Set<number> = new Set(),
+  /** Sentences asking an ironic question (这也叫智能？): their praise counts as blame. */
+  ironicSentences: Set<number> = new Set(),
+): HitValues {
+  const values = new Float64Array(hits.length);
+  // Clauses opened by a wish (希望多搞点活动) judge nothing.
+  const wishClause = new Set<number>();
+  for (const h of hits) {
+    const c = st.clauseAt[h.start]!;
+    if (c >= 0 && table.sent[h.role]!.wish && onlySpaces(text, st.clauses[c]!.start, h.start)) wishClause.add(c);
+  }
+  let chainNeg = 0;
+  let chainMult = 1;
+  let chainEnd = -1;
+  let chainClause = -2;
+  const reset = () => {
+    chainNeg = 0;
+    chainMult = 1;
+    chainEnd = -1;
+  };
+  for (let i = 0; i < hits.length; i++) {
+    const h = hits[i]!;
+    const r = table.sent[h.role]!;
+    const clause = st.clauseAt[h.start]!;
+    if (clause < 0) continue;
+    if (clause !== chainClause) {
+      reset();
+      chainClause = clause;
+    }
+    if (wishClause.has(clause)) continue;
+    if (r.postNegator) {
+      // 尊贵服务差太远: everything judged so far in the clause is turned around.
+      for (let k = i - 1; k >= 0 && st.clauseAt[hits[k]!.start] === clause; k--) {
+        if (values[k] === 0) continue;
+        st.clauses[clause]!.score -= 2 * values[k]!;
+        values[k] = -values[k]!;
+      }
+      reset();
+      continue;
+    }
+    if ((r.politeOpener && onlySpaces(text, st.clauses[clause]!.start, h.start)) || (r.clauseFinal && !endsClause(text, h.end, st.clauses[clause]!.end))) {
+      reset();
+      continue;
+    }
+    const hasValue = r.value !== 0 || r.contextual || r.descriptor !== undefined;
+    let asModifier = r.negator || r.degree > 0;
+    if (asModifier && hasValue) {
+      // 好 is a degree word in 好慢 and a sentiment word in 服务好.
+      const next = hits[i + 1];
+      asModifier = next !== undefined && onlySpaces(text, h.end, next.start) && valueBearing(table, next);
+    }
+    if (asModifier) {
+      if (chainEnd < 0 || !onlySpaces(text, chainEnd, h.start)) reset();
+      if (r.negator && !rhetoricalNegators.has(h.start)) chainNeg++;
+      if (r.degree > 0) chainMult *= r.degree;
+      chainEnd = h.end;
+      continue;
+    }
+    if (!hasValue) {
+      reset();
+      continue;
+    }
+    let value = resolveValue(table.sentSurface[h.role]!, r.value, r.contextual, h.start, clause, st, holders);
+    if (value !== 0 && !r.emoticon && chainEnd >= 0 && onlySpaces(text, chainEnd, h.start)) {
+      value *= chainMult;
+      if (chainNeg % 2 === 1) value = -value * NEGATION_FACTOR;
+    }
+    reset();
+    if (value > 0 && ironicSentences.has(st.clauses[clause]!.sentence)) value = -value;
+    values[i] = value;
+    st.clauses[clause]!.score += value;
+  }
+  return values;
+}
+
+/** Only particles, blanks or emoji between `from` and the clause end (体验一般啊). */
+function endsClause(text: string, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || '了的啊吧呀啦哦呢吗~'.includes(text[i]!) || (c >= 0xd800 && c <= 0xdfff)) continue;
+    return false;
+  }
+  return true;
+}
+
+function valueBearing(table: TermTable, h: Hit): boolean {
+  const r = table.sent[h.role]!;
+  return r.value !== 0 || r.contextual || r.descriptor !== undefined || r.negator;
+}
+
+function onlySpaces(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) !== 32) return false;
+  return from <= to;
+}
+
+/** Aspect-dependent meaning first (the nearest holder before, else after, in the clause that has an
+ *  entry for the word), then the word's own value. */
+function resolveValue(surface: string, own: number, contextual: boolean, pos: number, clause: number, st: Structure, holders: PolarHolder[]): number {
+  const c = st.clauses[clause]!;
+  let best: PolarHolder | undefined;
+  for (const a of holders) {
+    if (a.start >= c.end) break;
+    if (a.end <= c.start || !a.polar[surface]) continue;
+    if (a.end <= pos) best = a; // nearest preceding wins
+    else if (!best) best = a;
+  }
+  if (best) return (best.polar[surface] === 'pos' ? 1 : -1) * (own !== 0 ? Math.abs(own) : 1);
+  return contextual && own === 0 ? 0 : own;
+}
+
+/** Sign of a weighted score with the neutral band. */
+export function polarityOf(score: number): 'pos' | 'neg' | 'neutral' {
+  return score >= POLAR_THRESHOLD ? 'pos' : score <= -POLAR_THRESHOLD ? 'neg' : 'neutral';
+}
+
+/**
+ * Post label from clause scores: `mixed` when both sides are substantial (the weaker has at least
+ * MIXED_RATIO of the stronger), else the dominant side; score in [-1, 1]. Contrast words do not
+ * decide here: "东西好，但是送货太慢" praises and complains in earnest, a minor aside
+ * ("有点贵，但是很好用") is outweighed by strength alone.
+ */
+export function postSentiment(clauseScores: number[]): { label: SentimentLabel; score: number } {
+  let pos = 0;
+  let neg = 0;
+  clauseScores.forEach((w) => {
+    if (w > 0) pos += w;
+    else neg -= w;
+  });
+  if (pos < POLAR_THRESHOLD && neg < POLAR_THRESHOLD) return { label: 'neutral', score: 0 };
+  const score = Math.round(((pos - neg) / (pos + neg)) * 1000) / 1000;
+  const weak = Math.min(pos, neg);
+  const strong = Math.max(pos, neg);
+  if (weak >= 0.5 && weak >= MIXED_RATIO * strong) return { label: 'mixed', score };
+  return { label: pos > neg ? 'pos' : 'neg', score };
+}

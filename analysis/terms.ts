@@ -1,0 +1,442 @@
+/**
+ * The term table: every lexicon entry of the effective lexicon, compiled into one Aho-Corasick
+ * automaton, with the roles each entry plays in its layer. Matching a post is one automaton pass
+ * plus a word-boundary check against the segmenter tokens; there are no per-entry searches.
+ *
+ * Layers are matched independently (an entry of one layer never hides an entry of another):
+ *   sent      sentiment words, promise descriptors, negators, degree and contrast words, emoticons
+ *   chan      channel aliases and non-channel look-alikes
+ *   topic     aspect keywords, scenarios, products, subject nouns, action verbs, comparison words
+ *   question  question / request / rhetorical patterns (may have gaps: 请…处理)
+ *   cue       breakpoint cue patterns (may have gaps: 让我找…又让我找)
+ *   spam      template phrases and advertising markers
+ * Within sent/chan/topic/spam the leftmost-longest entry wins (京东快递 over 京东).
+ */
+import { AhoCorasick, MatchBuffer } from './aho-corasick.js';
+import { scratch } from './scratch.js';
+import type { BrandInfo, EffectiveLexicon } from './effective.js';
+import type { Stance } from './lexicons.js';
+import { normalise } from './normalise.js';
+import type { Tokens } from './segment.js';
+import type { BreakpointKind } from '../core/types.js';
+
+export const enum Layer {
+  Sent = 0,
+  Chan = 1,
+  Topic = 2,
+  Question = 3,
+  Cue = 4,
+  Spam = 5,
+}
+
+export interface SentRole {
+  /** Signed strength of a sentiment word or emoticon (0 = none). */
+  value: number;
+  emoticon: boolean;
+  descriptor?: { promise: string; stance: 1 | -1 };
+  /** Promise named without stance (态度), with its adjective table (效率低). */
+  topic?: { promise: string; polar: Record<string, Stance>; hasPolar: boolean };
+  negator: boolean;
+  /** Turns the preceding sentiment of its clause around (尊贵服务差太远). */
+  postNegator: boolean;
+  /** Multiplier of a degree word (0 = not a degree word). */
+  degree: number;
+  contrast?: 'before' | 'after';
+  /** Aspect-dependent adjective (高, 大...). */
+  contextual: boolean;
+  /** Opens a polite request when it starts a clause (麻烦懂的朋友告诉一下): then no stance. */
+  politeOpener: boolean;
+  /** Judges only at the end of its clause (体验一般 vs 一般去哪买). */
+  clauseFinal: boolean;
+  /** Judges what follows it (吐槽优品汇的会员涨价). */
+  forward: boolean;
+  /** Opens a wish or suggestion (希望多搞点活动): its clause judges nothing. */
+  wish: boolean;
+}
+
+export interface ChanRole {
+  /** null for look-alikes that are not touchpoints. */
+  channel: string | null;
+  kind: 'entity' | 'activity' | 'weak' | 'part' | 'none';
+}
+
+export interface AspectRef {
+  taxonomy: string;
+  aspect: string;
+  /** A channel's attribute (price): does not take over the clause from the channel. */
+  attribute: boolean;
+  /** Keyword-level adjective table, falling back to the aspect's. */
+  polar: Record<string, Stance>;
+}
+
+export interface TopicRole {
+  aspects: AspectRef[];
+  scenario?: { id: string; type: string };
+  /** Display names of the product/feature per brand id that lists it. */
+  products: Map<string, string>;
+  /** Brand ids whose name/alias this is. */
+  brandNames: Set<string>;
+  subject: boolean;
+  action: boolean;
+  compBefore: boolean;
+  compPair: boolean;
+  compAfter: boolean;
+  /** Price/deal word: still judges a purchase place named in an earlier clause. */
+  deal: boolean;
+}
+
+export type QuestionKind = 'strong' | 'request' | 'interrogative' | 'yesno' | 'final' | 'rhetorical' | 'ironic';
+
+export interface GapPattern<K> {
+  kind: K;
+  /** Lexicon entry id (breakpoint cue id, or the pattern text for questions). */
+  id: string;
+  parts: string[];
+}
+
+export interface Hit {
+  start: number;
+  end: number;
+  /** Index into the layer's role array. */
+  role: number;
+}
+
+/** One occurrence of a gap-pattern part; `parts` lists the (pattern, part) pairs it can play. */
+export interface PartHit {
+  start: number;
+  end: number;
+  parts: ReadonlyArray<{ pattern: number; part: number }>;
+}
+
+export interface Matches {
+  sent: Hit[];
+  chan: Hit[];
+  topic: Hit[];
+  question: PartHit[];
+  cue: PartHit[];
+  spam: Hit[];
+}
+
+interface Ref {
+  layer: Layer;
+  role: number;
+  /** For gap layers: which pattern and which part (null for the other layers). */
+  parts: Array<{ pattern: number; part: number }> | null;
+  /** The same without first parts (for an occurrence that does not start a word). */
+  laterParts: Array<{ pattern: number; part: number }> | null;
+  laterOnly: boolean;
+}
+
+/** Normalises a lexicon entry exactly like post text (half-width, simplified, lower case). */
+export function normaliseEntry(word: string): string {
+  return normalise(word.trim()).text.trim();
+}
+
+export class TermTable {
+  readonly sent: SentRole[] = [];
+  readonly chan: ChanRole[] = [];
+  readonly topic: TopicRole[] = [];
+  readonly spam: Array<{ template: boolean; ad: boolean }> = [];
+  readonly questionPatterns: Array<GapPattern<QuestionKind>> = [];
+  readonly cuePatterns: Array<GapPattern<BreakpointKind>> = [];
+  /** Surface of each role, per layer (for `alias`, `word` and product names in results). */
+  readonly sentSurface: string[] = [];
+  readonly chanSurface: string[] = [];
+  readonly topicSurface: string[] = [];
+
+  private readonly surfaces: string[] = [];
+  private readonly surfaceIndex = new Map<string, number>();
+  private readonly refs: Ref[][] = [];
+  private readonly layerIndex = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+  /** Every surface, for the word-boundary check (a token 不方便 = known 不 + known 方便). */
+  private readonly known = new Set<string>();
+  private readonly particles: Set<string>;
+  private ac!: AhoCorasick;
+  private readonly buffer = new MatchBuffer();
+  /** Per automaton pattern: 1 when it is a known word or particle (may glue a token together). */
+  private glue: Uint8Array = new Uint8Array(0);
+  private prefixLike: Uint8Array = new Uint8Array(0);
+
+  constructor(eff: EffectiveLexicon) {
+    const lex = eff.lex;
+    this.particles = new Set(lex.syntax.particles.map(normaliseEntry));
+
+    // --- sentiment layer -------------------------------------------------------------------
+    const sentRole = (w: string): SentRole | undefined => {
+      const r = this.role(Layer.Sent, w, () => ({ value: 0, emoticon: false, negator: false, postNegator: false, degree: 0, contextual: false, politeOpener: false, clauseFinal: false, forward: false, wish: false }));
+      return r === undefined ? undefined : this.sent[r];
+    };
+    for (const p of Object.values(lex.promises)) {
+      for (const w of p.positive) { const r = sentRole(w); if (r && !r.descriptor) r.descriptor = { promise: p.id, stance: 1 }; }
+      for (const w of p.negative) { const r = sentRole(w); if (r && !r.descriptor) r.descriptor = { promise: p.id, stance: -1 }; }
+      for (const t of p.topics) {
+        const r = sentRole(t.word);
+        if (r && !r.topic) r.topic = { promise: p.id, polar: normaliseKeys(t.polar ?? {}), hasPolar: Object.keys(t.polar ?? {}).length > 0 };
+      }
+    }
+    // Descriptors are sentiment words of strength 1 unless the sentiment lexicon says otherwise.
+    for (const r of this.sent) if (r.descriptor) r.value = r.descriptor.stance;
+    for (const [w, v] of Object.entries(lex.sentiment.positive)) { const r = sentRole(w); if (r) r.value = v; }
+    for (const [w, v] of Object.entries(lex.sentiment.negative)) { const r = sentRole(w); if (r) r.value = v; }
+    for (const [w, v] of Object.entries(lex.sentiment.emoticons)) { const r = sentRole(w); if (r) { r.value = v; r.emoticon = true; } }
+    for (const w of lex.sentiment.contextual) { const r = sentRole(w); if (r) r.contextual = true; }
+    for (const w of lex.sentiment.negators) { const r = sentRole(w); if (r) r.negator = true; }
+    for (const w of lex.sentiment.postNegators) { const r = sentRole(w); if (r) r.postNegator = true; }
+    for (const [w, v] of Object.entries(lex.sentiment.degree)) { const r = sentRole(w); if (r) r.degree = v; }
+    for (const w of lex.sentiment.contrastAfter) { const r = sentRole(w); if (r) r.contrast = 'after'; }
+    for (const w of lex.sentiment.contrastBefore) { const r = sentRole(w); if (r) r.contrast = 'before'; }
+    for (const w of lex.sentiment.neutralPhrases) sentRole(w);
+    for (const w of lex.sentiment.politeOpeners) { const r = sentRole(w); if (r) r.politeOpener = true; }
+    for (const w of lex.sentiment.clauseFinal) { const r = sentRole(w); if (r) r.clauseFinal = true; }
+    for (const w of lex.sentiment.forwardWords) { const r = sentRole(w); if (r) r.forward = true; }
+    for (const w of lex.sentiment.wishOpeners) { const r = sentRole(w); if (r) r.wish = true; }
+
+    // --- channel layer ---------------------------------------------------------------------
+    const chanRole = (w: string, channel: string | null, kind: ChanRole['kind']) => {
+      this.role(Layer.Chan, w, () => ({ channel, kind }));
+    };
+    for (const c of Object.values(lex.channels)) {
+      for (const w of c.aliases) chanRole(w, c.id, 'entity');
+      for (const w of c.activity) chanRole(w, c.id, 'activity');
+      for (const w of c.weak) chanRole(w, c.id, 'weak');
+      for (const w of c.parts) chanRole(w, c.id, 'part');
+    }
+    for (const w of lex.notChannel) chanRole(w, null, 'none');
+
+    // --- topic layer -----------------------------------------------------------------------
+    const topicRole = (w: string): TopicRole | undefined => {
+      const r = this.role(Layer.Topic, w, () => ({
+        aspects: [],
+        products: new Map(),
+        brandNames: new Set(),
+        subject: false,
+        action: false,
+        compBefore: false,
+        compPair: false,
+        compAfter: false,
+        deal: false,
+      }));
+      return r === undefined ? undefined : this.topic[r];
+    };
+    for (const [taxonomy, aspects] of Object.entries(lex.aspects)) {
+      for (const a of Object.values(aspects)) {
+        for (const k of a.keywords) {
+          const r = topicRole(k.word);
+          if (!r || r.aspects.some((x) => x.taxonomy === taxonomy)) continue;
+          r.aspects.push({ taxonomy, aspect: a.id, attribute: a.attribute, polar: normaliseKeys({ ...a.polar, ...(k.polar ?? {}) }) });
+        }
+      }
+    }
+    for (const w of lex.notAspect) topicRole(w);
+    for (const w of lex.syntax.notSubject) topicRole(w);
+    for (const s of Object.values(lex.scenarios)) {
+      for (const w of s.keywords) { const r = topicRole(w); if (r && !r.scenario) r.scenario = { id: s.id, type: s.type }; }
+    }
+    for (const b of eff.brands.values()) addBrand(b, topicRole);
+    for (const w of eff.competitors) { const r = topicRole(w); if (r) r.subject = true; }
+    for (const w of lex.syntax.subjects) { const r = topicRole(w); if (r) r.subject = true; }
+    for (const w of lex.syntax.actionVerbs) { const r = topicRole(w); if (r) r.action = true; }
+    for (const w of lex.syntax.comparisonBefore) { const r = topicRole(w); if (r) r.compBefore = true; }
+    for (const w of lex.syntax.comparisonPair) { const r = topicRole(w); if (r) r.compPair = true; }
+    for (const w of lex.syntax.comparisonAfter) { const r = topicRole(w); if (r) r.compAfter = true; }
+    for (const w of lex.syntax.dealWords) { const r = topicRole(w); if (r) r.deal = true; }
+
+    // --- gap layers ------------------------------------------------------------------------
+    const q = lex.questions;
+    const addQuestions = (list: string[], kind: QuestionKind) => list.forEach((p) => this.addGapPattern(Layer.Question, this.questionPatterns, kind, p, p));
+    addQuestions(q.strong, 'strong');
+    addQuestions(q.requests, 'request');
+    addQuestions(q.interrogative, 'interrogative');
+    addQuestions(q.finalParticles, 'final');
+    addQuestions(q.rhetorical, 'rhetorical');
+    addQuestions(q.yesNo, 'yesno');
+    addQuestions(q.ironic, 'ironic');
+    for (const cue of lex.cues) for (const p of cue.patterns) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, p);
+
+    // --- spam layer ------------------------------------------------------------------------
+    for (const w of lex.spam.templates) { const r = this.role(Layer.Spam, w, () => ({ template: false, ad: false })); if (r !== undefined) this.spam[r]!.template = true; }
+    for (const w of lex.spam.adMarkers) { const r = this.role(Layer.Spam, w, () => ({ template: false, ad: false })); if (r !== undefined) this.spam[r]!.ad = true; }
+
+    // Pure modifiers (不, 很, 却) often share a token with what follows (不久, 却说): they may end mid-token.
+    this.prefixLike = Uint8Array.from(this.sent, (r) =>
+      r.value === 0 && !r.descriptor && !r.contextual && (r.negator || r.degree > 0 || r.contrast !== undefined) ? 1 : 0,
+    );
+    // Particles only glue words together (太慢了); they have no role of their own.
+    for (const p of this.particles) this.refOf(p);
+    this.glue = Uint8Array.from(this.surfaces, (s) => (this.known.has(s) || this.particles.has(s) ? 1 : 0));
+    this.ac = new AhoCorasick(this.surfaces);
+  }
+
+  /** Whether `word` (normalised) is an entry of the sent/chan/topic layers or a gap-pattern part. */
+  isKnown(word: string): boolean {
+    return this.known.has(word);
+  }
+
+  /** All surfaces of the sent/chan/topic layers plus brand words: the segmenter's user dictionary. */
+  dictionaryWords(): string[] {
+    return [...this.known];
+  }
+
+  /** Finds the role of `word` in `layer`, creating it with `make` on first sight. */
+  private role<T>(layer: Layer, word: string, make: () => T): number | undefined {
+    const w = normaliseEntry(word);
+    if (!w) return undefined;
+    const index = this.layerIndex[layer]!;
+    let r = index.get(w);
+    if (r === undefined) {
+      const arrays: unknown[][] = [this.sent, this.chan, this.topic, [], [], this.spam];
+      const surfaces: string[][] = [this.sentSurface, this.chanSurface, this.topicSurface, [], [], []];
+      const target = arrays[layer]!;
+      r = target.length;
+      target.push(make());
+      surfaces[layer]!.push(w);
+      index.set(w, r);
+      this.refOf(w).push({ layer, role: r, parts: null, laterParts: null, laterOnly: false });
+      if (layer !== Layer.Spam) this.known.add(w);
+    }
+    return r;
+  }
+
+  private refOf(surface: string): Ref[] {
+    let s = this.surfaceIndex.get(surface);
+    if (s === undefined) {
+      s = this.surfaces.length;
+      this.surfaces.push(surface);
+      this.refs.push([]);
+      this.surfaceIndex.set(surface, s);
+    }
+    return this.refs[s]!;
+  }
+
+  private addGapPattern<K>(layer: Layer, list: Array<GapPattern<K>>, kind: K, id: string, pattern: string): void {
+    const parts = pattern.split('…').map(normaliseEntry).filter(Boolean);
+    if (!parts.length) return;
+    const index = list.length;
+    list.push({ kind, id, parts });
+    parts.forEach((p, part) => {
+      const refs = this.refOf(p);
+      let ref = refs.find((r) => r.layer === layer);
+      if (!ref) {
+        ref = { layer, role: -1, parts: [], laterParts: null, laterOnly: false };
+        refs.push(ref);
+      }
+      ref.parts!.push({ pattern: index, part });
+      ref.laterParts = ref.parts!.filter((p) => p.part > 0);
+      ref.laterOnly = ref.laterParts.length > 0;
+    });
+  }
+
+  /**
+   * All layer matches of `text`. A match must sit on segmenter word boundaries, except that a token
+   * may glue known words together (不方便 = 不 + 方便, 太慢了 = 太 + 慢 + 了). Channel and topic nouns may
+   * also start a longer compound (快递公司, 客服部门).
+   */
+  match(text: string, tokens: Tokens): Matches {
+    const cand: Hit[][] = [[], [], [], [], [], []];
+    const question: PartHit[] = [];
+    const cue: PartHit[] = [];
+    const buf = this.buffer;
+    const count = this.ac.scan(text, buf);
+    const starts = tokens.starts;
+    const n = text.length;
+    // Word-boundary check without slicing: reach[i] = the token holding i is covered by known words up
+    // to i (不|方便); back[i] = known words cover i up to the next token boundary (慢|了).
+    const reach = scratch.u8('reach', n + 1);
+    const back = scratch.u8('back', n + 1);
+    for (let i = 0; i <= n; i++) reach[i] = back[i] = starts[i]!;
+    for (let k = 0; k < count; k++) {
+      const id = buf.ids[k]!;
+      if (this.glue[id] !== 1) continue;
+      const end = buf.ends[k]!;
+      if (reach[end - this.ac.length(id)] === 1 && end <= n) reach[end] = 1;
+    }
+    for (let k = count - 1; k >= 0; k--) {
+      const id = buf.ids[k]!;
+      if (this.glue[id] !== 1) continue;
+      const end = buf.ends[k]!;
+      if (back[end] === 1) back[end - this.ac.length(id)] = 1;
+    }
+    for (let k = 0; k < count; k++) {
+      const id = buf.ids[k]!;
+      const end = buf.ends[k]!;
+      const start = end - this.ac.length(id);
+      const startOk = reach[start] === 1 && start < n;
+      const endStrict = startOk && back[end] === 1;
+      const refs = this.refs[id]!;
+      for (let r = 0; r < refs.length; r++) {
+        const ref = refs[r]!;
+        if (ref.parts) {
+          // A pattern's first part must start a word; later parts may sit inside one (根本没有).
+          if (startOk || ref.laterOnly) (ref.layer === Layer.Question ? question : cue).push({ start, end, parts: startOk ? ref.parts : ref.laterParts! });
+          continue;
+        }
+        if (!startOk) continue;
+        // Nouns of two or more characters start compounds (快递公司), and modifiers glue to what follows
+        // (不久): both may end mid-word. A one-character noun must be a word (货 is not 货不对板).
+        const noun = (ref.layer === Layer.Chan || ref.layer === Layer.Topic) && end - start > 1;
+        const ok = endStrict || noun || (ref.layer === Layer.Sent && this.prefixLike[ref.role] === 1);
+        if (!ok) continue;
+        cand[ref.layer]!.push({ start, end, role: ref.role });
+      }
+    }
+    // Scan order is by end; gap matching wants start order.
+    const byStart = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start - b.start || a.end - b.end;
+    question.sort(byStart);
+    cue.sort(byStart);
+    return {
+      sent: leftmostLongest(cand[Layer.Sent]!),
+      chan: leftmostLongest(cand[Layer.Chan]!),
+      topic: leftmostLongest(cand[Layer.Topic]!),
+      question,
+      cue,
+      spam: leftmostLongest(cand[Layer.Spam]!),
+    };
+  }
+
+}
+
+function addBrand(b: BrandInfo, topicRole: (w: string) => TopicRole | undefined): void {
+  for (const name of b.names) {
+    const r = topicRole(name);
+    if (!r) continue;
+    r.brandNames.add(b.id);
+    r.subject = true;
+  }
+  for (const product of b.products) {
+    const r = topicRole(product);
+    if (!r) continue;
+    r.products.set(b.id, product);
+    r.subject = true;
+  }
+}
+
+function normaliseKeys(polar: Record<string, Stance>): Record<string, Stance> {
+  const out: Record<string, Stance> = {};
+  for (const [k, v] of Object.entries(polar)) out[normaliseEntry(k)] = v;
+  return out;
+}
+
+/** Non-overlapping selection: earliest start first, and the longest entry at that start. */
+function leftmostLongest(hits: Hit[]): Hit[] {
+  if (hits.length < 2) return hits;
+  // Insertion sort: the lists are short and nearly sorted (the automaton reports by end).
+  for (let i = 1; i < hits.length; i++) {
+    const h = hits[i]!;
+    let j = i - 1;
+    while (j >= 0 && (hits[j]!.start > h.start || (hits[j]!.start === h.start && hits[j]!.end < h.end))) {
+      hits[j + 1] = hits[j]!;
+      j--;
+    }
+    hits[j + 1] = h;
+  }
+  const out: Hit[] = [];
+  let lastEnd = -1;
+  for (const h of hits) {
+    if (h.start >= lastEnd) {
+      out.push(h);
+      lastEnd = h.end;
+    }
+  }
+  return out;
+}
+
