@@ -1,10 +1,17 @@
 /**
- * The display names the report uses for taxonomy ids, from the analysis lexicons (channels,
- * promises, aspects, scenarios in zh-CN and en) with the config's channel label overrides on top.
+ * The display names the report uses for taxonomy ids: the analysis lexicons' zh-CN and en labels
+ * (channels, promises, aspects, scenarios), with the config's channel label overrides on top.
  */
 import type { VocConfig } from '../core/config.js';
-import { defaultLabels, withConfigChannelLabels, type Labels } from '../reports/labels.js';
+import { aspectLabel, channelLabel, promiseLabel, scenarioLabel } from '../analysis/index.js';
+import { withConfigChannelLabels, type Labels } from '../reports/labels.js';
 
 export function reportLabels(config: VocConfig): Labels {
-  return withConfigChannelLabels(defaultLabels, config);
+  const lexiconLabels: Labels = {
+    channel: (id, locale) => channelLabel(id, locale),
+    promise: (id, locale) => promiseLabel(id, locale),
+    aspect: (id, locale) => aspectLabel(id, locale),
+    scenario: (id, locale) => scenarioLabel(id, locale),
+  };
+  return withConfigChannelLabels(lexiconLabels, config);
 }
