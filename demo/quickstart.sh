@@ -7,9 +7,11 @@ cd "$(dirname "$0")/.."
 out="${1:-demo-out}"
 
 missing=()
+# Read the font list once: `fc-list | grep -q` fails under pipefail when grep exits early (SIGPIPE).
+fonts=$(fc-list 2>/dev/null || true)
 if [ -z "${CHROME_PATH:-}" ] && ! [ -x /usr/bin/chromium ]; then missing+=(chromium); fi
-if ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then missing+=(fonts-noto-cjk); fi
-if ! fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei'; then missing+=(fonts-wqy-microhei); fi
+if ! grep -qi 'Noto Sans CJK' <<<"$fonts"; then missing+=(fonts-noto-cjk); fi
+if ! grep -qi 'WenQuanYi Micro Hei' <<<"$fonts"; then missing+=(fonts-wqy-microhei); fi
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   if command -v apt-get >/dev/null 2>&1; then
