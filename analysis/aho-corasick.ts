@@ -18,6 +18,9 @@ export class AhoCorasick {
    *  locality: [key0, child0, key1, child1, ...], key = node * 65536 + code unit, -1 = empty. */
   private hash: Int32Array = new Int32Array(2);
   private hashMask = 0;
+  /** Code units that continue some pattern (have a non-root transition): the others send any
+   *  state straight back to the root's transition, without a hash probe. */
+  private readonly continues = new Uint8Array(65536);
   /** Outputs flattened: node -> [outStart, outStart + outCount) of outFlat. */
   private outStart: Int32Array = new Int32Array(1);
   private outCount: Int32Array = new Int32Array(1);
@@ -57,6 +60,7 @@ export class AhoCorasick {
     this.hashMask = size - 1;
     for (let n = 1; n < this.next.length; n++) {
       for (const [c, child] of this.next[n]!) {
+        this.continues[c] = 1;
         const key = n * 65536 + c;
         let slot = hashSlot(key) & this.hashMask;
         while (this.hash[slot * 2] !== -1) slot = (slot + 1) & this.hashMask;
@@ -118,11 +122,13 @@ export class AhoCorasick {
     const outStart = this.outStart;
     const outCount = this.outCount;
     const outFlat = this.outFlat;
+    const continues = this.continues;
     let node = 0;
     let count = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       let target = -1;
+      if (continues[c] === 0) node = 0;
       while (node !== 0) {
         target = this.child(node, c);
         if (target !== -1) break;

@@ -19,18 +19,26 @@
 import type { Structure } from './clauses.js';
 import { scratch } from './scratch.js';
 import type { Mention } from './channels.js';
-import type { Hit, TermTable } from './terms.js';
+import type { AspectRef, Hit, TermTable } from './terms.js';
 
 interface Anchor {
   start: number;
   end: number;
-  channel?: string;
+  channel: string | undefined;
   /** Aspect id of the post's taxonomy. */
-  aspect?: string;
+  aspect: string | undefined;
   /** Channel attribute (price): an aspect that leaves the channel as the subject. */
   attribute: boolean;
   /** Object of 把/将 (快递把鸡蛋摔碎了): it does not take the verb's judgement. */
-  object?: boolean;
+  object: boolean;
+}
+
+const BA = '把'.charCodeAt(0);
+const JIANG = '将'.charCodeAt(0);
+
+function aspectOf(list: AspectRef[], taxonomy: string): AspectRef | undefined {
+  for (let i = 0; i < list.length; i++) if (list[i]!.taxonomy === taxonomy) return list[i];
+  return undefined;
 }
 
 export interface Attribution {
@@ -58,6 +66,9 @@ export interface AttributionContext {
   topicBreakers: string[];
 }
 
+/** Shared empty result: most words are about no channel; no need for a new array each time. */
+const NONE: string[] = [];
+
 /** Characters that may sit between a noun and its predicate word (动力确实足, 车是真不错). */
 const FILLERS = new Set([...' 的得地是也都还又就挺'].map((c) => c.charCodeAt(0)));
 /** What may sit between a channel and a noun it owns (App的远程控车, 官网上的配置器). */
@@ -71,29 +82,29 @@ export function attribute(ctx: AttributionContext): Attribution {
 
   // Anchors per clause.
   const anchors: Anchor[][] = emptyLists(nClauses);
-  const dealClause = new Uint8Array(nClauses);
+  const dealClause: boolean[] = new Array(nClauses).fill(false);
   const aspectMentions: Attribution['aspectMentions'] = [];
-  const seenAspect = new Set<string>();
-  for (const m of ctx.mentions) if (!m.comparison) anchors[m.clause]!.push({ start: m.start, end: m.end, channel: m.channel, attribute: false });
+  for (const m of ctx.mentions)
+    if (!m.comparison) anchors[m.clause]!.push({ start: m.start, end: m.end, channel: m.channel, aspect: undefined, attribute: false, object: false });
   for (const h of ctx.topicHits) {
     const c = st.clauseAt[h.start]!;
     if (c < 0) continue;
     const r = table.topic[h.role]!;
-    if (r.deal) dealClause[c] = 1;
-    const a = r.aspects.find((x) => x.taxonomy === ctx.taxonomy);
+    if (r.deal) dealClause[c] = true;
+    const a = aspectOf(r.aspects, ctx.taxonomy);
     if (a) {
-      anchors[c]!.push({ start: h.start, end: h.end, aspect: a.aspect, attribute: a.attribute });
-      if (!seenAspect.has(a.aspect)) {
-        seenAspect.add(a.aspect);
-        aspectMentions.push({ aspect: a.aspect, start: h.start, end: h.end });
-      }
+      anchors[c]!.push({ start: h.start, end: h.end, channel: undefined, aspect: a.aspect, attribute: a.attribute, object: false });
+      if (!aspectMentions.some((x) => x.aspect === a.aspect)) aspectMentions.push({ aspect: a.aspect, start: h.start, end: h.end });
     } else if (r.subject || r.products.has(ctx.brand) || r.brandNames.size > 0) {
-      anchors[c]!.push({ start: h.start, end: h.end, attribute: false });
+      anchors[c]!.push({ start: h.start, end: h.end, channel: undefined, aspect: undefined, attribute: false, object: false });
     }
   }
   for (const list of anchors) {
-    list.sort((x, y) => x.start - y.start);
-    for (const a of list) if (a.start > 0 && (text[a.start - 1] === '把' || text[a.start - 1] === '将')) a.object = true;
+    if (list.length > 1) list.sort((x, y) => x.start - y.start);
+    for (const a of list) {
+      const before = a.start > 0 ? text.charCodeAt(a.start - 1) : 0;
+      if (before === BA || before === JIANG) a.object = true;
+    }
     // A product-side noun owned by the channel before it (App的远程控车, 京东的东西) is the channel's.
     for (let i = 1; i < list.length; i++) {
       const prev = list[i - 1]!;
@@ -178,26 +189,26 @@ export function attribute(ctx: AttributionContext): Attribution {
     // word modifies (变质的酸奶) takes it.
     const prev = lastIndexBefore(list, start);
     const over = list.find((a) => a.start >= start && a.start < end);
-    if (over && isProductSide(over)) return [];
+    if (over && isProductSide(over)) return NONE;
     const after = list.find((a) => a.start >= end);
-    if (after && isProductSide(after) && text.slice(end, after.start) === '的') return [];
+    if (after && isProductSide(after) && text.slice(end, after.start) === '的') return NONE;
     // The noun right before the word heads what it judges: a product-side head takes it (车机黑屏);
     // a channel attribute (品类, 价格) leaves it to the channel further back (门店的零食品类很全).
     if (prev >= 0) {
       const head = list[prev]!;
-      if (head.channel === undefined && isProductSide(head) && (head.end > start || onlyFillers(head.end, start))) return [];
+      if (head.channel === undefined && isProductSide(head) && (head.end > start || onlyFillers(head.end, start))) return NONE;
     }
     for (let i = prev; i >= 0; i--) {
       const a = list[i]!;
       if (a.channel === undefined) continue;
       // 旗舰店买的电饭煲有质量问题: what was bought there is judged, not the place; and what follows
       // 吐槽/推荐 is what others said (微博上好多人吐槽会员涨价).
-      if (boughtObjectBetween(c, a.end, start) || forwardBetween(a.end, start)) return [];
+      if (boughtObjectBetween(c, a.end, start) || forwardBetween(a.end, start)) return NONE;
       return channelsOf(group(list, i, -1, (x) => x.channel !== undefined));
     }
     const next = list.findIndex((a) => a.start >= end);
     if (next >= 0 && list[next]!.channel !== undefined && prev < 0) return channelsOf(group(list, next, 1, (a) => a.channel !== undefined));
-    if (list.some((a) => a.channel !== undefined)) return [];
+    if (list.some((a) => a.channel !== undefined)) return NONE;
     return carriedChannels[c]!;
   };
 
@@ -215,7 +226,7 @@ export function attribute(ctx: AttributionContext): Attribution {
     if (open?.aspect !== undefined && open.start < start && !list.some((a) => a.channel !== undefined && a.start > open.start && a.start < start))
       return clauseAspects[c]!;
     if (!list.length) return carriedAspects[c]!;
-    return [];
+    return NONE;
   };
 
   function group(list: Anchor[], from: number, dir: 1 | -1, same: (a: Anchor) => boolean): Anchor[] {
@@ -236,10 +247,10 @@ export function attribute(ctx: AttributionContext): Attribution {
   const forwardAt = (c: number, end: number): { channels: string[]; aspects: string[] } => {
     const list = anchors[c]!;
     const i = list.findIndex((a) => a.start >= end);
-    if (i < 0) return { channels: carriedChannels[c]!, aspects: [] };
+    if (i < 0) return { channels: carriedChannels[c]!, aspects: NONE };
     const a = list[i]!;
-    if (a.channel !== undefined) return { channels: channelsOf(group(list, i, 1, (x) => x.channel !== undefined)), aspects: [] };
-    return { channels: [], aspects: [] };
+    if (a.channel !== undefined) return { channels: channelsOf(group(list, i, 1, (x) => x.channel !== undefined)), aspects: NONE };
+    return { channels: NONE, aspects: NONE };
   };
 
   const hitChannels: string[][] = [];
@@ -247,8 +258,8 @@ export function attribute(ctx: AttributionContext): Attribution {
   for (const h of sentHits) {
     const c = st.clauseAt[h.start]!;
     if (c < 0) {
-      hitChannels.push([]);
-      hitAspects.push([]);
+      hitChannels.push(NONE);
+      hitAspects.push(NONE);
       continue;
     }
     if (table.sent[h.role]!.forward) {
@@ -279,12 +290,17 @@ function lastIndexBefore(list: Anchor[], pos: number): number {
   return idx;
 }
 
-function channelsOf(list: Anchor[]): string[] {
-  return [...new Set(list.map((a) => a.channel!))];
+function distinctOf(list: Anchor[], key: 'channel' | 'aspect'): string[] {
+  if (list.length === 1) return [list[0]![key]!];
+  const out: string[] = [];
+  for (const a of list) if (!out.includes(a[key]!)) out.push(a[key]!);
+  return out;
 }
-
+function channelsOf(list: Anchor[]): string[] {
+  return distinctOf(list, 'channel');
+}
 function aspectsOf(list: Anchor[]): string[] {
-  return [...new Set(list.map((a) => a.aspect!))];
+  return distinctOf(list, 'aspect');
 }
 
 function emptyLists<T>(n: number): T[][] {

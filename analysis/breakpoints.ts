@@ -46,13 +46,13 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
     let to = from;
     while (to < hits.length && hits[to]!.start < sent.end) to++;
     if (to === from) continue;
-    const done = new Set<number>();
+    let done: number[] | undefined;
     for (let i = from; i < to; i++) {
       const first = hits[i]!;
       if (first.end > sent.end) continue;
-      for (const fp of first.parts) {
-        if (fp.part !== 0 || done.has(fp.pattern)) continue;
-        const n = patterns[fp.pattern]!.parts.length;
+      for (const pattern of first.roles.firsts) {
+        if (done?.includes(pattern)) continue;
+        const n = patterns[pattern]!.parts.length;
         let pos = first.end;
         let last = first.end;
         let lastPart = first.start;
@@ -60,15 +60,15 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
         for (let j = i + 1; j < to && k < n; j++) {
           const h = hits[j]!;
           if (h.start < pos || h.end > sent.end) continue;
-          if (h.parts.some((p) => p.pattern === fp.pattern && p.part === k)) {
+          if (h.roles.keys.has(pattern * 64 + k)) {
             k++;
             pos = last = h.end;
             lastPart = h.start;
           }
         }
         if (k < n) continue;
-        done.add(fp.pattern);
-        out.push({ pattern: fp.pattern, start: first.start, end: last, lastPart, sentence: s });
+        (done ??= []).push(pattern);
+        out.push({ pattern, start: first.start, end: last, lastPart, sentence: s });
       }
     }
     from = to;
@@ -78,6 +78,8 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
 
 /** Verbs after a channel that make it the speaker of what follows. */
 const SPEECH = ['说', '却说', '又说', '就说', '表示', '告诉', '回复', '答复', '称', '声称'];
+
+const rank = (f: FoundBreakpoint) => f.parts * 10 + KIND_PRIORITY[f.kind];
 
 const KIND_PRIORITY: Record<BreakpointKind, number> = { runaround: 3, handoff: 2, inconsistency: 1 };
 
@@ -101,7 +103,6 @@ export function findBreakpoints(
     const found: FoundBreakpoint = { channels, kind: p.kind, cue: p.id, start: sent.start, end: sent.end, cueEnd: cue.end, blamed, parts: p.parts.length };
     const prev = byPair.get(key);
     // The most specific cue (most parts: 满…用不了 over 用不了) decides the kind, then the kind priority.
-    const rank = (f: FoundBreakpoint) => f.parts * 10 + KIND_PRIORITY[f.kind];
     if (!prev || rank(found) > rank(prev)) byPair.set(key, found);
   }
   return [...byPair.values()];

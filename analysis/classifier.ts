@@ -87,11 +87,12 @@ export function createClassifier(config: Pick<VocConfig, 'brands' | 'channels' |
     return true;
   };
 
+  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, topicBreakers };
   return {
     lexiconVersion: eff.version,
     lexicons: eff.lex,
     classify(post: PostInput): Classification {
-      return classifyOne(post, { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, topicBreakers });
+      return classifyOne(post, engine);
     },
   };
 }
@@ -207,7 +208,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
 
   // Questions first: what a genuine question asks about (请问哪里买最划算) is not a stance.
   const finalEnds = new Set<number>();
-  for (const q of m.question) if (q.parts.some((p) => table.questionPatterns[p.pattern]!.kind === 'final')) finalEnds.add(q.end);
+  for (const q of m.question) if (q.roles.firsts.some((p) => table.questionPatterns[p]!.kind === 'final')) finalEnds.add(q.end);
   const sentenceScore = (sIdx: number) => {
     const sent = st.sentences[sIdx]!;
     let sum = 0;

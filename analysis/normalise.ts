@@ -1,5 +1,5 @@
 /**
- * Text normalisation for analysis: full-width -> half-width, traditional -> simplified Chinese,
+ * Text normalisation for analysis: full-width letters/digits -> ASCII, traditional -> simplified Chinese,
  * ASCII lower case, URLs and @mentions blanked out, control characters and broken surrogates
  * blanked. Every step maps one UTF-16 code unit to one, so an offset in the normalised text is the
  * same offset in the original: evidence spans found on the analysis text slice the post exactly.
@@ -101,8 +101,14 @@ export function toOriginalSpan(original: string, start: number, end: number): { 
   return { start, end: e, text: original.slice(start, e) };
 }
 
+/** Full-width letters and digits (ＡＰＰ, ４Ｓ店) become ASCII; full-width punctuation (，。？) stays, the
+ *  punctuation tables know both forms, and leaving it spares most Chinese posts a rewrite. */
+function isFullWidthAlnum(c: number): boolean {
+  return (c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a);
+}
+
 function needsMapping(c: number): boolean {
-  return (c >= 0xff01 && c <= 0xff5e) || c === 0x3000 || c === 0xa0 || (c >= 0x80 && c < 0xa0) || c === 0xfffe || c === 0xffff || c === 0xfffd || c === 0xfeff || c === 0x2018 || c === 0x2019;
+  return isFullWidthAlnum(c) || c === 0x3000 || c === 0xa0 || (c >= 0x80 && c < 0xa0) || c === 0xfffe || c === 0xffff || c === 0xfffd || c === 0xfeff || c === 0x2018 || c === 0x2019;
 }
 
 function mapChars(text: string): string {
@@ -116,7 +122,7 @@ function mapChars(text: string): string {
       continue;
     }
     if (c >= 0xd800 && c <= 0xdfff) c = 32; // lone surrogate: garbage
-    else if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0; // full-width ASCII -> ASCII
+    else if (isFullWidthAlnum(c)) c -= 0xfee0; // full-width letters and digits -> ASCII
     else if (c === 0x3000 || c === 0xa0 || c === 0x9 || c === 0xd) c = 32;
     else if ((c < 32 && c !== 10) || c === 0x7f || (c >= 0x80 && c < 0xa0) || c === 0xfffe || c === 0xffff || c === 0xfffd || c === 0xfeff) c = 32;
     else if (c === 0x2018 || c === 0x2019) c = 39; // curly apostrophes -> ' (don’t)

@@ -27,7 +27,7 @@ export function questionSentences(
     if (k.has('rhetorical')) return;
     // Without a strong marker, a question that complains is a complaint (为什么客服这么差？).
     if (sentenceScore(s) < 0) return;
-    const asks = sent.terminator.includes('?');
+    const asks = sent.terminator.includes('?') || sent.terminator.includes('？');
     if (asks && k.has('interrogative')) return void out.push(s);
     const yesNo = (asks && k.has('yesno')) || finalParticleEnds.has(lastMeaningfulEnd(text, sent.start, sent.end));
     if (yesNo) out.push(s);

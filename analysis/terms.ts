@@ -101,11 +101,21 @@ export interface Hit {
   role: number;
 }
 
-/** One occurrence of a gap-pattern part; `parts` lists the (pattern, part) pairs it can play. */
+/** The roles a gap-pattern part can play: `firsts` = patterns it opens, `keys` = pattern * 64 + part. */
+export interface PartRoles {
+  firsts: number[];
+  keys: Set<number>;
+}
+
+/** One occurrence of a gap-pattern part. */
 export interface PartHit {
   start: number;
   end: number;
-  parts: ReadonlyArray<{ pattern: number; part: number }>;
+  roles: PartRoles;
+}
+
+function partRoles(parts: Array<{ pattern: number; part: number }>): PartRoles {
+  return { firsts: parts.filter((p) => p.part === 0).map((p) => p.pattern), keys: new Set(parts.map((p) => p.pattern * 64 + p.part)) };
 }
 
 export interface Matches {
@@ -125,7 +135,13 @@ interface Ref {
   /** The same without first parts (for an occurrence that does not start a word). */
   laterParts: Array<{ pattern: number; part: number }> | null;
   laterOnly: boolean;
+  /** Compiled roles of `parts` and `laterParts`. */
+  roles: PartRoles | null;
+  laterRoles: PartRoles | null;
 }
+
+/** Question patterns whose (one-character) parts need no word boundary. */
+const FREE_KINDS = new Set<string>(['yesno', 'final']);
 
 /** Normalises a lexicon entry exactly like post text (half-width, simplified, lower case). */
 export function normaliseEntry(word: string): string {
@@ -153,6 +169,10 @@ export class TermTable {
   private readonly particles: Set<string>;
   private ac!: AhoCorasick;
   private readonly buffer = new MatchBuffer();
+  private refFrom: Int32Array = new Int32Array(0);
+  private refLayer: Uint8Array = new Uint8Array(0);
+  private refRole: Int32Array = new Int32Array(0);
+  private refGap: Array<Ref | null> = [];
   /** Per automaton pattern: 1 when it is a known word or particle (may glue a token together). */
   private glue: Uint8Array = new Uint8Array(0);
   private prefixLike: Uint8Array = new Uint8Array(0);
@@ -264,6 +284,23 @@ export class TermTable {
     // Particles only glue words together (太慢了); they have no role of their own.
     for (const p of this.particles) this.refOf(p);
     this.glue = Uint8Array.from(this.surfaces, (s) => (this.known.has(s) || this.particles.has(s) ? 1 : 0));
+    // Flat copies of the refs: the match loop touches typed arrays, not scattered objects.
+    const total = this.refs.reduce((n, r) => n + r.length, 0);
+    this.refFrom = new Int32Array(this.refs.length + 1);
+    this.refLayer = new Uint8Array(total);
+    this.refRole = new Int32Array(total);
+    this.refGap = new Array(total);
+    let k = 0;
+    this.refs.forEach((list, id) => {
+      this.refFrom[id] = k;
+      for (const ref of list) {
+        this.refLayer[k] = ref.layer;
+        this.refRole[k] = ref.role;
+        this.refGap[k] = ref.parts ? ref : null;
+        k++;
+      }
+    });
+    this.refFrom[this.refs.length] = k;
     this.ac = new AhoCorasick(this.surfaces);
   }
 
@@ -291,7 +328,7 @@ export class TermTable {
       target.push(make());
       surfaces[layer]!.push(w);
       index.set(w, r);
-      this.refOf(w).push({ layer, role: r, parts: null, laterParts: null, laterOnly: false });
+      this.refOf(w).push({ layer, role: r, parts: null, laterParts: null, laterOnly: false, roles: null, laterRoles: null });
       if (layer !== Layer.Spam) this.known.add(w);
     }
     return r;
@@ -317,12 +354,16 @@ export class TermTable {
       const refs = this.refOf(p);
       let ref = refs.find((r) => r.layer === layer);
       if (!ref) {
-        ref = { layer, role: -1, parts: [], laterParts: null, laterOnly: false };
+        ref = { layer, role: -1, parts: [], laterParts: null, laterOnly: false, roles: null, laterRoles: null };
         refs.push(ref);
       }
       ref.parts!.push({ pattern: index, part });
-      ref.laterParts = ref.parts!.filter((p) => p.part > 0);
+      // Sentence-final particles (吗, 么) count even when the segmenter glued them to a word (位吗).
+      const free = (p: { pattern: number; part: number }) => p.part > 0 || FREE_KINDS.has(list[p.pattern]!.kind as unknown as string);
+      ref.laterParts = ref.parts!.filter(free);
       ref.laterOnly = ref.laterParts.length > 0;
+      ref.roles = partRoles(ref.parts!);
+      ref.laterRoles = partRoles(ref.laterParts);
     });
   }
 
@@ -362,21 +403,23 @@ export class TermTable {
       const start = end - this.ac.length(id);
       const startOk = reach[start] === 1 && start < n;
       const endStrict = startOk && back[end] === 1;
-      const refs = this.refs[id]!;
-      for (let r = 0; r < refs.length; r++) {
-        const ref = refs[r]!;
-        if (ref.parts) {
+      const to = this.refFrom[id + 1]!;
+      for (let r = this.refFrom[id]!; r < to; r++) {
+        const layer = this.refLayer[r]!;
+        const gap = this.refGap[r];
+        if (gap) {
           // A pattern's first part must start a word; later parts may sit inside one (根本没有).
-          if (startOk || ref.laterOnly) (ref.layer === Layer.Question ? question : cue).push({ start, end, parts: startOk ? ref.parts : ref.laterParts! });
+          if (startOk || gap.laterOnly) (layer === Layer.Question ? question : cue).push({ start, end, roles: startOk ? gap.roles! : gap.laterRoles! });
           continue;
         }
         if (!startOk) continue;
+        const role = this.refRole[r]!;
         // Nouns of two or more characters start compounds (快递公司), and modifiers glue to what follows
         // (不久): both may end mid-word. A one-character noun must be a word (货 is not 货不对板).
-        const noun = (ref.layer === Layer.Chan || ref.layer === Layer.Topic) && end - start > 1;
-        const ok = endStrict || noun || (ref.layer === Layer.Sent && this.prefixLike[ref.role] === 1);
+        const noun = (layer === Layer.Chan || layer === Layer.Topic) && end - start > 1;
+        const ok = endStrict || noun || (layer === Layer.Sent && this.prefixLike[role] === 1);
         if (!ok) continue;
-        cand[ref.layer]!.push({ start, end, role: ref.role });
+        cand[layer]!.push({ start, end, role });
       }
     }
     // Scan order is by end; gap matching wants start order.

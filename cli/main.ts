@@ -95,12 +95,13 @@ program
       onLine: (l) => console.log(l.startsWith('demo site ') ? m.demoServing(l.slice(10)) : l),
     });
     printRunSummary(result.run, loc, false);
+    const labels = reportLabels(result.config);
     for (const r of result.reports) {
       const f = r.figures;
-      console.log(`${m.reportWritten(r.brand, f.period.label)} ${m.posts(f.coverage.postsAnalysed)}`);
+      console.log(`${m.reportWritten(f.brand.name, f.period.label)} ${m.posts(f.coverage.postsAnalysed)}`);
       const top = f.breakpoints.pairs[0];
-      if (top) console.log(`  ${m.topBreakpoint}: ${top.channels.join(' ↔ ')} (${top.count})`);
-      console.log(`  ${m.dragChannel}: ${f.dragChannel ?? m.none}`);
+      if (top) console.log(`  ${m.topBreakpoint}: ${top.channels.map((c) => labels.channel(c, loc)).join(' ↔ ')} (${top.count})`);
+      console.log(`  ${m.dragChannel}: ${f.dragChannel ? labels.channel(f.dragChannel, loc) : m.none}`);
       for (const file of r.files) console.log(`  ${file}`);
     }
   });
@@ -111,35 +112,67 @@ program
   .argument('[targets...]', 'target ids')
   .option('--max-pages <n>', 'page cap per target for this run', positiveInt('--max-pages'))
   .option('--json', 'print the run as one JSON object')
-  .option('--detach', 'with REDIS_URL: enqueue and return without waiting')
-  .action(async (ids: string[], opts: { maxPages?: number; json?: boolean; detach?: boolean }) => {
-    const config = readConfig();
-    const loc = locale(config);
-    // Config targets are checked before anything is opened or written.
-    const declared = config.targets.map((t, i) => resolveTarget(t, config, `targets.${i}`));
-    await preflightTargets(ids.length ? declared.filter((t) => ids.includes(t.id)) : declared);
-    const app = await openApp(config);
-    try {
-      const targets = await selectTargets(app, ids);
-      const queue = queueEnvFromProcess();
-      const m = messages(loc);
-      const progress = (run: Run) => {
-        if (!opts.json && process.stderr.isTTY) process.stderr.write(`\r${m.progress(run.stats.pagesFetched, run.stats.postsNew, run.stats.errors)}   `);
-      };
-      const run = queue
-        ? await runQueuedCrawl(app.store, queue, targets, {
-            ...(opts.maxPages ? { maxPages: opts.maxPages } : {}),
-            ...(opts.detach ? { detach: true } : {}),
-            onProgress: progress,
-          })
-        : await runLocalCrawl(app, targets, { ...(opts.maxPages ? { maxPages: opts.maxPages } : {}), onProgress: (p) => progress(p.run) });
-      if (!opts.json && process.stderr.isTTY) process.stderr.write('\n');
-      printRunSummary(run, loc, Boolean(opts.json));
-      if (run.status === 'failed') process.exitCode = 1;
-    } finally {
-      await app.close();
-    }
-  });
+  .option('--detach', 'with REDIS_URL: enqueue and return without waiting (`voc runs show ID` follows it)')
+  .option('--report-period <YYYY-MM>', 'then render the report of this month for each crawled brand')
+  .option('--report-out <dir>', 'folder of those reports', 'reports')
+  .option('--report-format <list>', 'pdf,html', 'html,pdf')
+  .action(
+    async (
+      ids: string[],
+      opts: { maxPages?: number; json?: boolean; detach?: boolean; reportPeriod?: string; reportOut: string; reportFormat: string },
+    ) => {
+      const config = readConfig();
+      const loc = locale(config);
+      // Config targets and report options are checked before anything is opened or written.
+      const declared = config.targets.map((t, i) => resolveTarget(t, config, `targets.${i}`));
+      await preflightTargets(ids.length ? declared.filter((t) => ids.includes(t.id)) : declared);
+      const reportFormats = parseFormats(opts.reportFormat);
+      const reportPeriod = opts.reportPeriod ? resolvePeriod(config.timeZone, opts.reportPeriod) : undefined;
+      const app = await openApp(config);
+      try {
+        const targets = await selectTargets(app, ids);
+        const queue = queueEnvFromProcess();
+        const m = messages(loc);
+        const progress = (run: Run) => {
+          if (!opts.json && process.stderr.isTTY) process.stderr.write(`\r${m.progress(run.stats.pagesFetched, run.stats.postsNew, run.stats.errors)}   `);
+        };
+        // One spec per brand crawled; the queued flow renders them after classification.
+        const specs: ReportSpec[] = reportPeriod
+          ? [...new Set(targets.map((t) => t.brand))].map((brand) => ({
+              brand,
+              period: reportPeriod.label,
+              from: reportPeriod.from,
+              to: reportPeriod.to,
+              timeZone: config.timeZone,
+              locale: loc,
+              formats: reportFormats,
+            }))
+          : [];
+        const report = specs.length ? { specs, outDir: resolve(opts.reportOut) } : undefined;
+        const run = queue
+          ? await runQueuedCrawl(app.store, queue, targets, {
+              ...(opts.maxPages ? { maxPages: opts.maxPages } : {}),
+              ...(opts.detach ? { detach: true } : {}),
+              ...(report ? { report } : {}),
+              onProgress: progress,
+            })
+          : await runLocalCrawl(app, targets, { ...(opts.maxPages ? { maxPages: opts.maxPages } : {}), onProgress: (p) => progress(p.run) });
+        if (!queue && report) {
+          for (const spec of report.specs)
+            await generateReport(
+              { store: app.store, config, labels: reportLabels(config), lexiconVersion: app.classifier.lexiconVersion },
+              spec,
+              report.outDir,
+            );
+        }
+        if (!opts.json && process.stderr.isTTY) process.stderr.write('\n');
+        printRunSummary(run, loc, Boolean(opts.json));
+        if (run.status === 'failed') process.exitCode = 1;
+      } finally {
+        await app.close();
+      }
+    },
+  );
 
 program
   .command('classify')
@@ -200,17 +233,23 @@ program
   .description('run queue workers (needs REDIS_URL); start as many processes on as many machines as you like')
   .option('--queues <list>', `queues to work on (${QUEUE_NAMES.join(',')})`, QUEUE_NAMES.join(','))
   .option('--concurrency <n>', 'jobs in flight per queue', positiveInt('--concurrency'), 4)
-  .action(async (opts: { queues: string; concurrency: number }) => {
+  .option('--lock-duration <ms>', 'job lock; a killed worker\'s jobs are taken over after about this long', positiveInt('--lock-duration'), 30_000)
+  .option('--shutdown-timeout <s>', 'on SIGTERM/SIGINT, seconds to let jobs finish before handing them back', positiveInt('--shutdown-timeout'), 30)
+  .option('--reports-dir <dir>', 'folder of scheduled reports', 'reports')
+  .action(async (opts: { queues: string; concurrency: number; lockDuration: number; shutdownTimeout: number; reportsDir: string }) => {
     const env = queueEnvFromProcess();
     if (!env) throw new InputError('REDIS_URL is not set: `voc worker` serves BullMQ queues; set REDIS_URL=redis://host:6379 (without it, commands run in-process)');
-    const queues = opts.queues.split(',').map((q) => q.trim()) as QueueName[];
+    const queues = [...new Set(opts.queues.split(',').map((q) => q.trim()).filter(Boolean))] as QueueName[];
     for (const q of queues) if (!QUEUE_NAMES.includes(q)) throw new InputError(`--queues: unknown queue "${q}"; expected some of ${QUEUE_NAMES.join(', ')}`);
+    if (queues.length === 0) throw new InputError(`--queues: expected some of ${QUEUE_NAMES.join(', ')}`);
     const config = readConfig();
     const loc = locale(config);
     const app = await openApp(config);
     const workers = await startWorkers(app, env, {
       queues,
       concurrency: opts.concurrency,
+      lockDurationMs: opts.lockDuration,
+      reportDir: resolve(opts.reportsDir),
       onEvent: (line) => {
         if (process.env.VOC_LOG_JOBS) console.log(line);
       },
@@ -226,8 +265,9 @@ program
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
     });
-    await workers.close(30_000);
+    await workers.close(opts.shutdownTimeout * 1000);
     await app.close();
+    console.log(messages(loc).workerStopped);
   });
 
 const targetsCmd = program.command('targets').description('crawl targets (declared under `targets:` in the config)');

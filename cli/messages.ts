@@ -16,6 +16,30 @@ const zh = {
   workerStarted: (queues: string, concurrency: number) => `worker 已启动：队列 ${queues}，并发 ${concurrency}；按 Ctrl+C 停止`,
   workerStopping: '正在停止 worker：等待进行中的任务完成…',
   configOk: (brands: number, targets: number) => `配置有效：${brands} 个品牌，${targets} 个抓取目标`,
+  // --- queues, schedules, workers (issue 5) ---
+  workerStopped: 'worker 已停止',
+  scheduleAdded: (kind: string, id: string, pattern: string, tz: string, next: string) =>
+    `已设置定时任务 ${kind}/${id}：${pattern}（${tz}），下次触发 ${next}`,
+  scheduleRemoved: (kind: string, id: string) => `已删除定时任务 ${kind}/${id}`,
+  scheduleNotFound: (kind: string, id: string) => `没有定时任务 ${kind}/${id}（voc schedule list 可查看全部）`,
+  schedulesNone: '尚无定时任务',
+  scheduleColumns: ['类型', 'ID', 'cron', '时区', '下次触发', '来源', '对象'],
+  failedNone: '没有失败的任务',
+  failedColumns: ['队列', '任务 ID', '名称', '尝试次数', '失败时间', '原因'],
+  jobRetried: (queue: string, id: string) => `已重新排队 ${queue}/${id}`,
+  jobsRetried: (n: number, detail: string) => `已重新排队 ${n} 个失败任务（${detail}）`,
+  statusColumns: ['队列', '等待', '运行中', '延迟', '等待子任务', '失败', '已完成', 'worker', '定时'],
+  statusWorkers: (n: number) => `worker 连接共 ${n} 个`,
+  runLine: (id: string, kind: string, status: string) => `运行 ${id}（${kind}）：${status}`,
+  runProgress: (pagesDone: number, pagesQueued: number, batchesDone: number, batchesQueued: number) =>
+    `页面 ${pagesDone}/${pagesQueued} · 分类批次 ${batchesDone}/${batchesQueued}`,
+  runTimes: (started: string, finished: string) => `开始 ${started} · 结束 ${finished}`,
+  runStatus: { queued: '排队中', running: '进行中', succeeded: '成功', failed: '失败', cancelled: '已取消' } as Record<string, string>,
+  serveListening: (url: string, admin: boolean) =>
+    `voc 服务已启动：${url}（/health、/metrics${admin ? '、/admin/queues' : ''}）；按 Ctrl+C 停止`,
+  schedulerReady: (added: number, updated: number, unchanged: number, removed: number) =>
+    `scheduler 已就绪：新增 ${added}，更新 ${updated}，未变 ${unchanged}，删除 ${removed} 个定时任务；SIGHUP 重新读取配置`,
+  schedulerStopping: '正在停止 scheduler…',
 };
 
 const en: typeof zh = {
@@ -33,6 +57,28 @@ const en: typeof zh = {
   workerStarted: (queues, concurrency) => `worker started: queues ${queues}, concurrency ${concurrency}; Ctrl+C to stop`,
   workerStopping: 'Stopping worker: waiting for in-flight jobs…',
   configOk: (brands, targets) => `Config valid: ${brands} brands, ${targets} targets`,
+  // --- queues, schedules, workers (issue 5) ---
+  workerStopped: 'worker stopped',
+  scheduleAdded: (kind, id, pattern, tz, next) => `Schedule ${kind}/${id} set: ${pattern} (${tz}), next at ${next}`,
+  scheduleRemoved: (kind, id) => `Schedule ${kind}/${id} removed`,
+  scheduleNotFound: (kind, id) => `No schedule ${kind}/${id} (voc schedule list shows them all)`,
+  schedulesNone: 'No schedules',
+  scheduleColumns: ['kind', 'id', 'cron', 'time zone', 'next', 'origin', 'subject'],
+  failedNone: 'No failed jobs',
+  failedColumns: ['queue', 'job id', 'name', 'attempts', 'failed at', 'reason'],
+  jobRetried: (queue, id) => `Re-queued ${queue}/${id}`,
+  jobsRetried: (n, detail) => `Re-queued ${n} failed jobs (${detail})`,
+  statusColumns: ['queue', 'waiting', 'active', 'delayed', 'waiting-children', 'failed', 'completed', 'workers', 'schedules'],
+  statusWorkers: (n) => `${n} worker connections in all`,
+  runLine: (id, kind, status) => `Run ${id} (${kind}): ${status}`,
+  runProgress: (pagesDone, pagesQueued, batchesDone, batchesQueued) =>
+    `pages ${pagesDone}/${pagesQueued} · classification batches ${batchesDone}/${batchesQueued}`,
+  runTimes: (started, finished) => `started ${started} · finished ${finished}`,
+  runStatus: { queued: 'queued', running: 'running', succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled' },
+  serveListening: (url, admin) => `voc serving at ${url} (/health, /metrics${admin ? ', /admin/queues' : ''}); Ctrl+C to stop`,
+  schedulerReady: (added, updated, unchanged, removed) =>
+    `scheduler ready: ${added} added, ${updated} updated, ${unchanged} unchanged, ${removed} removed schedules; SIGHUP re-reads the config`,
+  schedulerStopping: 'Stopping scheduler…',
 };
 
 export type Messages = typeof zh;

@@ -7,7 +7,7 @@ import { resolve, dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from './errors.js';
-import type { Target } from './types.js';
+import { PRESET_KINDS, PRESET_NAMES, TARGET_KINDS, type Target } from './types.js';
 import { campaignSchema, reportScheduleSchema, smtpSchema } from './report-config.js';
 
 const ianaZone = z.string().refine(isValidTimeZone, { message: 'an IANA time zone such as Asia/Shanghai' });
@@ -15,35 +15,138 @@ const idString = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]*$/, { message: 'an id of lower-case letters, digits, _ or - (e.g. "acme-forum")' });
 
-const selectorSpecSchema = z.strictObject({
-  item: z.string().min(1),
+const httpUrl = z.string().refine(isHttpUrl, { message: 'an absolute http:// or https:// URL' });
+
+const timeFormatSchema = z.string().refine(isTimeFormat, {
+  message: 'iso, unix, unix_ms or a pattern of YYYY MM DD HH mm ss such as "DD/MM/YYYY HH:mm"',
+});
+
+const selectorFields = {
   text: z.string().min(1),
   id: z.string().optional(),
   author: z.string().optional(),
   time: z.string().optional(),
-  timeFormat: z.enum(['iso', 'unix', 'unix_ms']).optional(),
+  timeFormat: timeFormatSchema.optional(),
   link: z.string().optional(),
   rating: z.string().optional(),
   likes: z.string().optional(),
   replies: z.string().optional(),
+  shares: z.string().optional(),
+};
+
+const selectorSpecSchema = z.strictObject({
+  item: z.string().min(1),
+  ...selectorFields,
   nextPage: z.string().optional(),
 });
 
-const httpUrl = z.string().refine(isHttpUrl, { message: 'an absolute http:// or https:// URL' });
-
-export const targetInputSchema = z.strictObject({
-  id: idString,
-  kind: z.literal('html').default('html'),
-  url: httpUrl,
-  brand: idString,
-  source: idString.optional(),
-  selectors: selectorSpecSchema,
-  maxPages: z.number().int().min(1).max(100000).default(50),
-  delayMs: z.number().int().min(0).optional(),
-  allowPrivate: z.boolean().default(false),
-  timeZone: ianaZone.optional(),
-  schedule: z.string().optional(),
+const paginationSchema = z.strictObject({
+  type: z.enum(['next', 'template', 'loadMore']),
+  url: z.string().min(1).optional(),
+  first: z.number().int().min(0).optional(),
+  step: z.number().int().min(1).optional(),
+  format: z.enum(['html', 'json']).optional(),
+  htmlPath: z.string().optional(),
+  cursorPath: z.string().optional(),
+  cursorSelector: z.string().optional(),
 });
+
+const detailSchema = z.strictObject({
+  link: z.string().optional(),
+  post: z.strictObject({ item: z.string().min(1).optional(), ...selectorFields }).optional(),
+  replies: selectorSpecSchema.optional(),
+});
+
+const jsonMappingSchema = z.strictObject({
+  items: z.string(),
+  id: z.string().min(1),
+  text: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  textIsHtml: z.boolean().optional(),
+  author: z.string().optional(),
+  time: z.string().optional(),
+  timeFormat: timeFormatSchema.optional(),
+  url: z.string().optional(),
+  rating: z.string().optional(),
+  likes: z.string().optional(),
+  replies: z.string().optional(),
+  shares: z.string().optional(),
+  parentId: z.string().optional(),
+  threadId: z.string().optional(),
+  require: z.string().optional(),
+  cursorPath: z.string().optional(),
+  cursorParam: z.string().optional(),
+  lastIdParam: z.string().optional(),
+  nextUrlPath: z.string().optional(),
+  nextFromLinkHeader: z.boolean().optional(),
+  sinceIdParam: z.string().optional(),
+});
+
+const regexString = z.string().refine(isRegex, { message: 'a valid regular expression' });
+const sitemapSchema = z.strictObject({
+  include: z.array(regexString).optional(),
+  exclude: z.array(regexString).optional(),
+  lastmodAfter: z
+    .string()
+    .refine((v) => /^\d+[hdw]$/.test(v) || Number.isFinite(Date.parse(v)), { message: 'an ISO date or an age such as 30d, 12h, 2w' })
+    .optional(),
+});
+
+const browserSchema = z.strictObject({
+  waitFor: z.string().optional(),
+  scrolls: z.number().int().min(0).max(500).optional(),
+  loadMore: z.string().optional(),
+  settleMs: z.number().int().min(100).max(60_000).optional(),
+});
+
+export const targetInputSchema = z
+  .strictObject({
+    id: idString,
+    /** Defaults to the preset's kind, else `html`. */
+    kind: z.enum(TARGET_KINDS).optional(),
+    url: httpUrl,
+    brand: idString,
+    source: idString.optional(),
+    preset: z.enum(PRESET_NAMES).optional(),
+    selectors: selectorSpecSchema.optional(),
+    pagination: paginationSchema.optional(),
+    detail: detailSchema.optional(),
+    json: jsonMappingSchema.optional(),
+    sitemap: sitemapSchema.optional(),
+    browser: browserSchema.optional(),
+    maxPages: z.number().int().min(1).max(100000).default(50),
+    maxDepth: z.number().int().min(0).max(20).optional(),
+    delayMs: z.number().int().min(0).optional(),
+    requestsPerMinute: z.number().positive().max(60_000).optional(),
+    maxConcurrency: z.number().int().min(1).max(64).optional(),
+    stopAtKnown: z.boolean().optional(),
+    allowPrivate: z.boolean().default(false),
+    timeZone: ianaZone.optional(),
+    schedule: z.string().optional(),
+  })
+  .superRefine((t, ctx) => {
+    const problem = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const kind = t.kind ?? (t.preset ? PRESET_KINDS[t.preset] : 'html');
+    if (t.preset) {
+      const presetKind = PRESET_KINDS[t.preset];
+      const compatible = presetKind === kind || (presetKind === 'html' && kind === 'browser');
+      if (!compatible) problem(['kind'], `kind ${presetKind} (the kind of preset ${t.preset}); remove kind or set it to ${presetKind}`);
+    }
+    if ((kind === 'html' || kind === 'browser') && !t.selectors && !t.preset)
+      problem(['selectors'], `CSS selectors with at least item and text (required for kind ${kind})`);
+    if (kind === 'json' && !t.json && !t.preset)
+      problem(['json'], 'a field mapping with at least items, id and text (required for kind json)');
+    if (kind === 'sitemap' && !t.detail?.post && !t.detail?.replies)
+      problem(['detail'], 'detail.post selectors (at least text) to read each page listed in the sitemap (required for kind sitemap)');
+    const p = t.pagination;
+    if (p?.type === 'template' && !p.url?.includes('{page}'))
+      problem(['pagination', 'url'], 'a URL with {page} where the page number goes (required for pagination type template)');
+    if (p?.type === 'loadMore') {
+      if (!p.url || !/\{(page|cursor)\}/.test(p.url))
+        problem(['pagination', 'url'], 'the load-more endpoint URL with {page} or {cursor} (required for pagination type loadMore)');
+      else if (p.url.includes('{cursor}') && !p.cursorSelector)
+        problem(['pagination', 'cursorSelector'], 'the selector of the first cursor on the listing page (required when the URL has {cursor})');
+    }
+  });
 export type TargetInput = z.input<typeof targetInputSchema>;
 
 const brandSchema = z.strictObject({
@@ -72,11 +175,45 @@ const configSchema = z.strictObject({
   crawler: z
     .strictObject({
       userAgent: z.string().default('voc/0.1 (+https://github.com/voc-project/voc)'),
+      /** Where site owners can reach whoever runs this crawler; replaces the URL in the User-Agent. */
+      contactUrl: httpUrl.optional(),
       defaultDelayMs: z.number().int().min(0).default(1000),
+      /** Default request budget per minute per host (a target's requestsPerMinute wins). */
+      requestsPerMinute: z.number().positive().max(60_000).optional(),
+      /** Requests in flight to one host at once (a target's maxConcurrency wins). */
+      maxConcurrencyPerHost: z.number().int().min(1).max(64).default(2),
       respectRobots: z.boolean().default(true),
       /** Hosts or IPs that may resolve to private/loopback addresses (tests, demo, intranet). */
       allowPrivateHosts: z.array(z.string()).default([]),
+      /** Targets crawled at once. */
       concurrency: z.number().int().min(1).max(64).default(4),
+      /** Key of the author-handle HMAC; VOC_AUTHOR_SECRET wins. At least 16 characters. */
+      authorSecret: z.string().min(16).optional(),
+      /** Response body cap, bytes (raw and decompressed). */
+      maxBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(5 * 1024 * 1024),
+      timeouts: z
+        .strictObject({
+          connectMs: z.number().int().min(100).default(10_000),
+          headersMs: z.number().int().min(100).default(20_000),
+          bodyMs: z.number().int().min(100).default(30_000),
+        })
+        .prefault({}),
+      /** Retries of a failed page (5xx, timeouts); Retry-After waits do not count. */
+      retries: z.number().int().min(0).max(10).default(3),
+      /** Keep the raw HTML of fetched pages (gzipped, under dataDir/raw) for re-extraction. */
+      keepRawHtml: z.boolean().default(false),
+      /** Days after which raw HTML and failure snapshots are deleted. */
+      retentionDays: z.number().int().min(1).max(3650).default(30),
+      browser: z
+        .strictObject({
+          /** Chromium binary (default $CHROME_PATH, else /usr/bin/chromium). */
+          executablePath: z.string().optional(),
+          /** Browser contexts open at once. */
+          contexts: z.number().int().min(1).max(16).default(2),
+          /** Pages a context serves before it is closed and a fresh one opened. */
+          recycleAfterPages: z.number().int().min(1).max(10_000).default(50),
+        })
+        .prefault({}),
     })
     .prefault({}),
   brands: z.array(brandSchema).default([]),
@@ -131,25 +268,40 @@ export function loadConfig(path?: string): { config: VocConfig; path?: string } 
   return { config, path: file };
 }
 
-/** Fills a target's defaults from the config (source, delay, time zone, private-address allowance). */
+/** Fills a target's defaults from the config (source, kind, delay, time zone, private-address allowance). */
 export function resolveTarget(input: TargetInput, config: VocConfig, origin = 'target'): Target {
   const parsed = targetInputSchema.safeParse(input);
   if (!parsed.success) throw new InputError(`${origin}: ${describeIssue(parsed.error.issues[0]!)}`);
   const t = parsed.data;
   const host = new URL(t.url).hostname.replace(/^\[|\]$/g, '');
-  return {
+  const target: Target = {
     id: t.id,
-    kind: t.kind,
+    kind: t.kind ?? (t.preset ? PRESET_KINDS[t.preset] : 'html'),
     url: t.url,
     brand: t.brand,
     source: t.source ?? t.id,
-    selectors: t.selectors,
     maxPages: t.maxPages,
     delayMs: t.delayMs ?? config.crawler.defaultDelayMs,
     allowPrivate: t.allowPrivate || config.crawler.allowPrivateHosts.includes(host),
     timeZone: t.timeZone ?? config.timeZone,
-    ...(t.schedule ? { schedule: t.schedule } : {}),
   };
+  // Optional parts are copied only when present, so a stored target stays as small as its config.
+  const optional = {
+    selectors: t.selectors,
+    pagination: t.pagination,
+    detail: t.detail,
+    json: t.json,
+    sitemap: t.sitemap,
+    browser: t.browser,
+    preset: t.preset,
+    maxDepth: t.maxDepth,
+    requestsPerMinute: t.requestsPerMinute,
+    maxConcurrency: t.maxConcurrency,
+    stopAtKnown: t.stopAtKnown,
+    schedule: t.schedule || undefined,
+  };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) (target as unknown as Record<string, unknown>)[key] = value;
+  return target;
 }
 
 export function findBrand(config: VocConfig, id: string): BrandConfig {
@@ -180,6 +332,21 @@ function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+/** `iso`, `unix`, `unix_ms`, or a pattern holding at least YYYY, MM/M and DD/D. */
+function isTimeFormat(value: string): boolean {
+  if (value === 'iso' || value === 'unix' || value === 'unix_ms') return true;
+  return /YYYY/.test(value) && /M/.test(value.replace(/mm/g, '')) && /D/.test(value);
+}
+
+function isRegex(value: string): boolean {
+  try {
+    new RegExp(value);
+    return true;
   } catch {
     return false;
   }

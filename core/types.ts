@@ -34,6 +34,13 @@ export type BreakpointKind = (typeof BREAKPOINT_KINDS)[number];
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * How a page prints its times: `iso` (default; also accepts `YYYY-MM-DD HH:mm`, `2026年10月3日`,
+ * relative times such as `3小时前` / `2 hours ago`), `unix` / `unix_ms`, or a pattern of the tokens
+ * YYYY MM M DD D HH H mm m ss s (`DD/MM/YYYY HH:mm`), read in the target's time zone.
+ */
+export type TimeFormat = 'iso' | 'unix' | 'unix_ms' | (string & {});
+
+/**
  * CSS selectors (cheerio) that turn a listing page into posts. `item` selects one element per
  * post; the other selectors are evaluated inside that element. A selector may end in `@attr`
  * to read an attribute instead of the text (`a.permalink@href`, `time@datetime`).
@@ -45,33 +52,167 @@ export interface SelectorSpec {
   id?: string;
   author?: string;
   time?: string;
-  /** How to read `time`: `iso` (default; also accepts `YYYY-MM-DD HH:mm`), or `unix` / `unix_ms`. */
-  timeFormat?: 'iso' | 'unix' | 'unix_ms';
+  /** How to read `time` (see `TimeFormat`). */
+  timeFormat?: TimeFormat;
   link?: string;
   rating?: string;
   likes?: string;
   replies?: string;
+  shares?: string;
   /** Selector of the "next page" link on the listing page (evaluated on the whole page). */
   nextPage?: string;
 }
 
-export type TargetKind = 'html';
+/**
+ * The target kinds. `html`: listing pages read with CSS selectors; `browser`: the same, on the
+ * DOM rendered by Chromium (JS-only pages, infinite scroll); `feed`: RSS 2.0, Atom, JSON Feed;
+ * `json`: a public JSON endpoint read with a field mapping; `sitemap`: post URLs discovered in
+ * sitemap.xml, each page read with the `detail` selectors.
+ */
+export const TARGET_KINDS = ['html', 'browser', 'feed', 'json', 'sitemap'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+/**
+ * How listing pages follow each other (html and browser kinds). Without it, the `nextPage`
+ * link of the selectors is followed.
+ *
+ * - `next`: the `nextPage` selector's link (the default).
+ * - `template`: numbered pages; `url` holds `{page}`, the target URL is page one and the
+ *   following pages are `first`, `first + step`, ... (offsets work too: `?start={page}`, step 20).
+ * - `loadMore`: the endpoint a "load more" button calls; `url` holds `{page}` or `{cursor}`. It
+ *   answers an HTML fragment (`format: html`) or JSON holding one (`htmlPath`) and the next
+ *   cursor (`cursorPath`); the first cursor is read from the page with `cursorSelector`.
+ */
+export interface PaginationSpec {
+  type: 'next' | 'template' | 'loadMore';
+  url?: string;
+  first?: number;
+  step?: number;
+  format?: 'html' | 'json';
+  htmlPath?: string;
+  cursorPath?: string;
+  cursorSelector?: string;
+}
+
+/**
+ * A post's own page: the full text (listings often truncate) and the replies, which become posts
+ * with `parentId`/`threadId` pointing at the post. Fetched for posts not seen before.
+ */
+export interface DetailSpec {
+  /** Selector, inside the listing item, of the link to the post's page; defaults to `selectors.link`. */
+  link?: string;
+  /** The post on its page; `item` defaults to the whole page; fields given here win over the listing's. */
+  post?: Omit<SelectorSpec, 'item' | 'nextPage'> & { item?: string };
+  /** The replies on the post's page; `nextPage` follows the thread's own pagination (bounded by `maxDepth`). */
+  replies?: SelectorSpec;
+}
+
+/**
+ * A field mapping for a JSON endpoint. Paths are dot paths with `[n]` indexes and `[key=value]`
+ * picks (`data.children`, `feed.link[rel=next].href`); an empty path is the document itself. A
+ * value written with braces is a template (`https://www.reddit.com{data.permalink}`, `{uri|last}`).
+ */
+export interface JsonMapping {
+  /** Path of the item array. */
+  items: string;
+  id: string;
+  /** One path, or several joined by a newline (title and body). */
+  text: string | string[];
+  /** The text fields are HTML (Mastodon `content`): tags are stripped as the html kind does. */
+  textIsHtml?: boolean;
+  author?: string;
+  time?: string;
+  timeFormat?: TimeFormat;
+  /** Path or template of the post URL, resolved against the request URL. */
+  url?: string;
+  rating?: string;
+  likes?: string;
+  replies?: string;
+  shares?: string;
+  /** Paths of the parent and thread root ids (on the same source) of a reply. */
+  parentId?: string;
+  threadId?: string;
+  /** Items lacking this path are skipped (an App Store feed's app entry, deleted posts). */
+  require?: string;
+  /** Path of the next cursor in the response, sent back as the query parameter `cursorParam`. */
+  cursorPath?: string;
+  cursorParam?: string;
+  /** Query parameter that takes the id of the LAST item of a page (`max_id` paging). */
+  lastIdParam?: string;
+  /** Path of the next page URL in the response. */
+  nextUrlPath?: string;
+  /** Follow the `Link: <...>; rel="next"` response header (Mastodon, GitHub). */
+  nextFromLinkHeader?: boolean;
+  /** Query parameter that takes the newest id already stored, so the source sends only newer items (`since_id`). */
+  sinceIdParam?: string;
+}
+
+/** Which URLs of a sitemap (and its child sitemaps) are post pages worth fetching. */
+export interface SitemapSpec {
+  /** Regular expressions; a URL must match one (default: all). */
+  include?: string[];
+  /** Regular expressions; a URL matching one is skipped. */
+  exclude?: string[];
+  /** Skip URLs whose lastmod is older: an ISO date or a relative age such as `30d`. */
+  lastmodAfter?: string;
+}
+
+/** Browser kind: what to wait for and how to reveal more items on a JS-rendered listing. */
+export interface BrowserSpec {
+  /** Selector to wait for before reading the page (default `selectors.item`). */
+  waitFor?: string;
+  /** Scroll to the bottom up to this many times, while new items keep appearing (default 0). */
+  scrolls?: number;
+  /** Selector of a "load more" button to click up to `scrolls` times instead of scrolling. */
+  loadMore?: string;
+  /** How long to wait for new items after a scroll or click, ms (default 5000). */
+  settleMs?: number;
+}
+
+/** Named mappings for public sources that need no login (see crawlers/presets.ts). */
+export const PRESET_NAMES = ['mastodon', 'mastodon-search', 'bluesky', 'reddit', 'appstore', 'forum'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+/** The kind each preset is a mapping on top of. */
+export const PRESET_KINDS: Record<PresetName, TargetKind> = {
+  mastodon: 'json',
+  'mastodon-search': 'json',
+  bluesky: 'json',
+  reddit: 'json',
+  appstore: 'json',
+  forum: 'html',
+};
 
 export interface Target {
   /** Short unique id, `[a-z0-9][a-z0-9_-]*`. */
   id: string;
   kind: TargetKind;
-  /** First listing page. */
+  /** First listing page (html, browser), feed, endpoint or sitemap URL. */
   url: string;
   /** Brand id (from config) the posts of this target are about. */
   brand: string;
   /** Source name stored on each post (`demo-forum`, `reddit`...); part of the unique key. */
   source: string;
-  selectors: SelectorSpec;
+  /** Listing selectors (html, browser kinds; a preset may supply them). */
+  selectors?: SelectorSpec;
+  pagination?: PaginationSpec;
+  detail?: DetailSpec;
+  json?: JsonMapping;
+  sitemap?: SitemapSpec;
+  browser?: BrowserSpec;
+  /** The preset this target uses; its mapping fills what the target leaves out. */
+  preset?: PresetName;
   /** Page cap per crawl. */
   maxPages: number;
+  /** Link depth cap: listing pages are depth 0, a post's page 1, its reply pages 2 and on (default 2). */
+  maxDepth?: number;
   /** Minimum delay between two requests to the same host, ms (robots.txt Crawl-delay wins if larger). */
   delayMs: number;
+  /** Request budget per minute on this target's host (a token bucket); the stricter of this and `delayMs` applies. */
+  requestsPerMinute?: number;
+  /** Requests in flight to this target's host at once (default `crawler.maxConcurrencyPerHost`). */
+  maxConcurrency?: number;
+  /** Stop paging at a page whose posts are all stored already (default true; off for oldest-first listings). */
+  stopAtKnown?: boolean;
   /** Allow loopback/private addresses for this target (tests, demo, intranet sources). */
   allowPrivate: boolean;
   /** IANA zone used to read page times that carry no offset. */
@@ -87,6 +228,7 @@ export interface Target {
 export interface Engagement {
   likes?: number;
   replies?: number;
+  /** Reposts, retweets, boosts. */
   shares?: number;
   /** Star rating as printed by the source (1-5 usually). */
   rating?: number;
@@ -98,7 +240,9 @@ export interface Post {
   source: string;
   externalId: string;
   url: string;
+  /** Post id (`source:externalId`) of the thread's first post, for replies. */
   threadId?: string;
+  /** Post id of the post this one answers, for replies. */
   parentId?: string;
   /** Keyed HMAC of the author handle; never the handle itself. */
   authorHash?: string;
@@ -111,6 +255,10 @@ export interface Post {
   engagement: Engagement;
   /** sha256 of the normalised text; edits are detected by comparing it. */
   contentHash: string;
+  /** 64-bit SimHash of the text, 16 hex digits (near-duplicate detection). */
+  simhash?: string;
+  /** Id of an earlier post this one nearly repeats (a repost, copy-paste spam). */
+  nearDuplicateOf?: string;
   targetId: string;
   brand: string;
 }

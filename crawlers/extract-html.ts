@@ -10,10 +10,12 @@
  * and spaces at line ends are dropped. Script, style, template and noscript content is ignored.
  * Crawled markup is only parsed, never executed.
  */
-import { load, type Cheerio, type contains } from 'cheerio';
-import type { SelectorSpec } from '../core/types.js';
+import { load, type Cheerio, type CheerioAPI, type contains } from 'cheerio';
+import type { DetailSpec, SelectorSpec, TimeFormat } from '../core/types.js';
 import { InputError } from '../core/errors.js';
-import { parseTimeInZone } from '../core/time.js';
+import { parsePageTime } from './page-time.js';
+
+export { parsePageTime } from './page-time.js';
 
 /** One post as read from the page, before normalisation (`buildPost`). */
 export interface RawItem {
@@ -27,6 +29,12 @@ export interface RawItem {
   rating?: number;
   likes?: number;
   replies?: number;
+  shares?: number;
+  /** The post's own page, to fetch for the full text and replies (see `DetailSpec`). */
+  detailUrl?: string;
+  /** External id (on the same source) of the post this one answers, and of its thread's first post. */
+  parentExternalId?: string;
+  threadExternalId?: string;
 }
 
 export interface Listing {
@@ -117,36 +125,6 @@ export function parseRating(value: string | undefined): number | undefined {
   return m ? Number(m[0]) : undefined;
 }
 
-// Zone conversion builds Intl formatters and is the costliest step per post; listings repeat
-// times a lot (date-only pages, pinned posts, the same post on every crawl), so results are
-// memoised. Bounded: cleared when full rather than tracked as an LRU.
-const timeCache = new Map<string, string | undefined>();
-const TIME_CACHE_MAX = 4096;
-
-/** A page time to ISO UTC per `format`; 10/13-digit numbers are read as unix s/ms even in `iso` mode. */
-export function parsePageTime(value: string | undefined, format: SelectorSpec['timeFormat'], timeZone: string): string | undefined {
-  const v = value?.trim();
-  if (!v) return undefined;
-  if (v.length > 64) return readPageTime(v, format, timeZone); // no real time is that long: do not cache junk
-  const key = `${format ?? 'iso'}|${timeZone}|${v}`;
-  if (timeCache.has(key)) return timeCache.get(key);
-  const iso = readPageTime(v, format, timeZone);
-  if (timeCache.size >= TIME_CACHE_MAX) timeCache.clear();
-  timeCache.set(detach(key), iso);
-  return iso;
-}
-
-function readPageTime(v: string, format: SelectorSpec['timeFormat'], timeZone: string): string | undefined {
-  const fromUnix = (ms: number) => (Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined);
-  if (format === 'unix') return /^\d+(\.\d+)?$/.test(v) ? fromUnix(Number(v) * 1000) : undefined;
-  if (format === 'unix_ms') return /^\d+$/.test(v) ? fromUnix(Number(v)) : undefined;
-  const iso = parseTimeInZone(v, timeZone);
-  if (iso) return iso;
-  if (/^\d{10}$/.test(v)) return fromUnix(Number(v) * 1000);
-  if (/^\d{13}$/.test(v)) return fromUnix(Number(v));
-  return undefined;
-}
-
 /** An absolute http(s) URL from a link found on the page, or undefined (javascript:, mailto:, junk). */
 export function resolveLink(href: string | undefined, baseUrl: string): string | undefined {
   const h = href?.trim();
@@ -164,8 +142,26 @@ function select<T>(field: string, selector: string, run: () => T): T {
   try {
     return run();
   } catch (err) {
-    throw new InputError(`selectors.${field}: invalid CSS selector "${selector}" (${(err as Error).message}); fix it in the target`);
+    throw new InputError(`${field}: invalid CSS selector "${selector}" (${(err as Error).message}); fix it in the target`);
   }
+}
+
+/** Options of the extraction functions. */
+export interface ExtractOptions {
+  /** The crawl instant, epoch ms: enables relative times (`3小时前`, `yesterday 10:00`). */
+  nowMs?: number;
+  /** Prefix of the `InputError` field names (`selectors`, `detail.replies`...). */
+  field?: string;
+}
+
+/** Parses HTML on cheerio's fast, forgiving htmlparser2 path (never executes anything). */
+export function loadHtml(html: string): CheerioAPI {
+  return load(html, { xml: { xmlMode: false } });
+}
+
+/** The page's base URL: `<base href>` when present and valid, else the page URL. */
+export function baseUrlOf($: CheerioAPI, pageUrl: string): string {
+  return resolveLink($('base[href]').first().attr('href'), pageUrl) ?? pageUrl;
 }
 
 /**
@@ -175,54 +171,117 @@ function select<T>(field: string, selector: string, run: () => T): T {
  * const { items, nextUrl } = extractListing(html, 'https://bbs.example.cn/f?page=1',
  *   { item: '.post', text: '.content', author: '.user', time: 'time@datetime', nextPage: 'a.next' }, 'Asia/Shanghai');
  */
-export function extractListing(html: string, pageUrl: string, spec: SelectorSpec, timeZone: string): Listing {
-  const $ = load(html, { xml: { xmlMode: false } });
-  const base = resolveLink($('base[href]').first().attr('href'), pageUrl) ?? pageUrl;
-
-  const fields = {
-    text: splitSelector(spec.text),
-    id: spec.id !== undefined ? splitSelector(spec.id) : undefined,
-    author: spec.author !== undefined ? splitSelector(spec.author) : undefined,
-    time: spec.time !== undefined ? splitSelector(spec.time) : undefined,
-    link: spec.link !== undefined ? splitSelector(spec.link) : undefined,
-    rating: spec.rating !== undefined ? splitSelector(spec.rating) : undefined,
-    likes: spec.likes !== undefined ? splitSelector(spec.likes) : undefined,
-    replies: spec.replies !== undefined ? splitSelector(spec.replies) : undefined,
-  };
-
-  const items: RawItem[] = [];
-  const elements = select('item', spec.item, () => $(spec.item));
-  for (const el of elements.toArray()) {
-    const $item: Selection = $(el);
-    const item: RawItem = { text: readText($item, 'text', fields.text) };
-    const externalId = fields.id && readFirst($item, 'id', fields.id);
-    if (externalId) item.externalId = detach(externalId.trim());
-    const author = fields.author && readFirst($item, 'author', fields.author);
-    if (author) item.author = detach(author.replace(/\s+/g, ' ').trim());
-    if (fields.time) {
-      const publishedAt = readTime($item, fields.time, spec.timeFormat, timeZone);
-      if (publishedAt) item.publishedAt = publishedAt;
-    }
-    if (fields.link) {
-      const url = resolveLink(readFirst($item, 'link', fields.link, 'href'), base);
-      if (url) item.url = url;
-    }
-    const rating = fields.rating ? parseRating(readFirst($item, 'rating', fields.rating)) : undefined;
-    if (rating !== undefined) item.rating = rating;
-    const likes = fields.likes ? parseCount(readFirst($item, 'likes', fields.likes)) : undefined;
-    if (likes !== undefined) item.likes = likes;
-    const replies = fields.replies ? parseCount(readFirst($item, 'replies', fields.replies)) : undefined;
-    if (replies !== undefined) item.replies = replies;
-    items.push(item);
-  }
-
-  let nextUrl: string | null = null;
-  if (spec.nextPage) {
-    const { css, attr } = splitSelector(spec.nextPage);
-    const $next = select('nextPage', spec.nextPage, () => $(css).first());
-    nextUrl = resolveLink($next.attr(attr ?? 'href'), base) ?? null;
-  }
+export function extractListing(html: string, pageUrl: string, spec: SelectorSpec, timeZone: string, options: ExtractOptions = {}): Listing {
+  const $ = loadHtml(html);
+  const base = baseUrlOf($, pageUrl);
+  const items = extractItems($, spec, base, timeZone, options);
+  const nextUrl = spec.nextPage ? readLink($, spec.nextPage, base, `${options.field ?? 'selectors'}.nextPage`) : null;
   return { items, nextUrl };
+}
+
+type ItemFields = Omit<SelectorSpec, 'item' | 'nextPage'>;
+
+/** The items selected by `spec.item` (the whole document when `item` is empty). */
+export function extractItems($: CheerioAPI, spec: ItemFields & { item?: string }, base: string, timeZone: string, options: ExtractOptions = {}): RawItem[] {
+  const prefix = options.field ?? 'selectors';
+  const fields = compileFields(spec);
+  const items: RawItem[] = [];
+  const elements = spec.item ? select(`${prefix}.item`, spec.item, () => $(spec.item!)).toArray() : [$.root().get(0)!];
+  for (const el of elements) items.push(readItem($(el), fields, spec.timeFormat, base, timeZone, options));
+  return items;
+}
+
+type Compiled = ReturnType<typeof compileFields>;
+
+function compileFields(spec: ItemFields) {
+  const opt = (v: string | undefined) => (v !== undefined ? splitSelector(v) : undefined);
+  return {
+    text: splitSelector(spec.text),
+    id: opt(spec.id),
+    author: opt(spec.author),
+    time: opt(spec.time),
+    link: opt(spec.link),
+    rating: opt(spec.rating),
+    likes: opt(spec.likes),
+    replies: opt(spec.replies),
+    shares: opt(spec.shares),
+  };
+}
+
+function readItem($item: Selection, fields: Compiled, timeFormat: TimeFormat | undefined, base: string, timeZone: string, options: ExtractOptions): RawItem {
+  const prefix = options.field ?? 'selectors';
+  const item: RawItem = { text: readText($item, `${prefix}.text`, fields.text) };
+  const externalId = fields.id && readFirst($item, `${prefix}.id`, fields.id);
+  if (externalId?.trim()) item.externalId = detach(externalId.trim());
+  const author = fields.author && readFirst($item, `${prefix}.author`, fields.author);
+  if (author?.trim()) item.author = detach(author.replace(/\s+/g, ' ').trim());
+  if (fields.time) {
+    const publishedAt = readTime($item, `${prefix}.time`, fields.time, timeFormat, timeZone, options.nowMs);
+    if (publishedAt) item.publishedAt = publishedAt;
+  }
+  if (fields.link) {
+    const url = resolveLink(readFirst($item, `${prefix}.link`, fields.link, 'href'), base);
+    if (url) item.url = url;
+  }
+  const rating = fields.rating ? parseRating(readFirst($item, `${prefix}.rating`, fields.rating)) : undefined;
+  if (rating !== undefined) item.rating = rating;
+  const likes = fields.likes ? parseCount(readFirst($item, `${prefix}.likes`, fields.likes)) : undefined;
+  if (likes !== undefined) item.likes = likes;
+  const replies = fields.replies ? parseCount(readFirst($item, `${prefix}.replies`, fields.replies)) : undefined;
+  if (replies !== undefined) item.replies = replies;
+  const shares = fields.shares ? parseCount(readFirst($item, `${prefix}.shares`, fields.shares)) : undefined;
+  if (shares !== undefined) item.shares = shares;
+  return item;
+}
+
+/** The absolute link of the first element matching `selector` (`@attr` or `href`), or null. */
+export function readLink($: CheerioAPI, selector: string, base: string, field: string): string | null {
+  const { css, attr } = splitSelector(selector);
+  const $el = select(field, selector, () => (css ? $(css) : $.root())).first();
+  return resolveLink($el.attr(attr ?? 'href'), base) ?? null;
+}
+
+/** The attribute (`@attr`) or text of the first element matching `selector` on the page. */
+export function readValue($: CheerioAPI, selector: string, field: string): string | undefined {
+  const sel = splitSelector(selector);
+  const v = readFirst($.root(), field, sel);
+  return v?.trim() ? detach(v.trim()) : undefined;
+}
+
+/** What a post's own page holds: the post (fields found on the page) and its replies. */
+export interface DetailPage {
+  post?: RawItem;
+  replies: RawItem[];
+  /** The thread's next page of replies. */
+  nextUrl: string | null;
+}
+
+/**
+ * Reads a post's own page with `detail`: the post's fields (first `detail.post.item` match, or the
+ * whole page) and every reply (`detail.replies`). Fields the page lacks are simply absent.
+ *
+ * @example extractDetail(html, 'https://bbs.example.cn/t/1', { post: { text: '.post-body' }, replies: { item: '.reply', text: '.body' } }, 'Asia/Shanghai')
+ */
+export function extractDetail(html: string, pageUrl: string, detail: DetailSpec, timeZone: string, options: ExtractOptions = {}): DetailPage {
+  const $ = loadHtml(html);
+  const base = baseUrlOf($, pageUrl);
+  const page: DetailPage = { replies: [], nextUrl: null };
+  if (detail.post) {
+    const [post] = extractItems($, detail.post, base, timeZone, { ...options, field: 'detail.post' });
+    if (post) page.post = post;
+  }
+  if (detail.replies) {
+    page.replies = extractItems($, detail.replies, base, timeZone, { ...options, field: 'detail.replies' });
+    if (detail.replies.nextPage) page.nextUrl = readLink($, detail.replies.nextPage, base, 'detail.replies.nextPage');
+  }
+  return page;
+}
+
+/** Visible text of an HTML fragment (feed and API content), with the rules of this module. */
+export function htmlToText(html: string): string {
+  if (!/[<&]/.test(html)) return html.replace(/[ \t\f\v\u00a0]+/g, ' ').split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join('\n');
+  const $ = loadHtml(html);
+  return detach(textOfNodes($.root().toArray() as unknown as DomNode[]));
 }
 
 /** domhandler's AnyNode, reached through cheerio's API (domhandler is cheerio's dependency, not ours). */
@@ -252,21 +311,35 @@ function readFirst(
   if ($el.length === 0) return undefined;
   if (sel.attr) return $el.attr(sel.attr);
   if (defaultAttr) return $el.attr(defaultAttr);
+  // Microdata puts values on <meta content>, which has no text.
+  if ($el.is('meta')) return $el.attr('content');
   return textOfNodes($el.toArray() as unknown as DomNode[]);
 }
 
-/** The post time: `@attr` if given, else `datetime`, the text, then `title` (relative text, absolute tooltip). */
+/**
+ * The post time: `@attr` if given, else `datetime`, `content` (microdata), the text, then `title`
+ * (relative text, absolute tooltip). Absolute readings of every candidate win over a relative one.
+ */
 function readTime(
   $item: Selection,
+  field: string,
   sel: { css: string; attr?: string },
-  format: SelectorSpec['timeFormat'],
+  format: TimeFormat | undefined,
   timeZone: string,
+  nowMs: number | undefined,
 ): string | undefined {
-  const $el = within($item, 'time', sel.css).first();
+  const $el = within($item, field, sel.css).first();
   if ($el.length === 0) return undefined;
-  const candidates = sel.attr ? [$el.attr(sel.attr)] : [$el.attr('datetime'), textOfNodes($el.toArray() as unknown as DomNode[]), $el.attr('title')];
+  const candidates = sel.attr
+    ? [$el.attr(sel.attr)]
+    : [$el.attr('datetime'), $el.attr('content'), textOfNodes($el.toArray() as unknown as DomNode[]), $el.attr('title')];
   for (const c of candidates) {
     const iso = parsePageTime(c, format, timeZone);
+    if (iso) return iso;
+  }
+  if (nowMs === undefined) return undefined;
+  for (const c of candidates) {
+    const iso = parsePageTime(c, format, timeZone, nowMs);
     if (iso) return iso;
   }
   return undefined;

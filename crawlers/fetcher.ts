@@ -10,12 +10,13 @@
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { LookupAddress } from 'node:dns';
 import { RefusedUrlError } from '../core/errors.js';
 import { assertCrawlableUrl, pinnedLookup, resolvePublicAddresses, systemResolveAll, type ResolveAll } from './address-safety.js';
 import { decodeBody, UnsupportedCharsetError } from './charset.js';
 import { FetchError } from './fetch-error.js';
+import { parseRetryAfter, serverRequestedDelayMs } from './rate-limit.js';
 
 export { FetchError } from './fetch-error.js';
 export type { FetchErrorCause } from './fetch-error.js';
@@ -40,6 +41,14 @@ export interface FetcherOptions {
   maxSocketsPerHost?: number;
   /** DNS resolver (default the OS resolver, `dns.lookup` with all: true). */
   resolveAll?: ResolveAll;
+  /** How long a host's checked addresses are reused, ms (default 30 s; 0 = ask DNS every time). */
+  dnsCacheMs?: number;
+}
+
+/** Validators of a copy we already have, for a conditional GET (answered 304 when unchanged). */
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
 }
 
 export interface FetchOptions {
@@ -51,12 +60,18 @@ export interface FetchOptions {
   allowPrivate: boolean;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Send If-None-Match / If-Modified-Since; a 304 answer then resolves with `notModified: true`. */
+  validators?: Validators;
+  /** Gunzip a body that is itself a gzip file (sitemap.xml.gz served without Content-Encoding). */
+  gunzipFiles?: boolean;
 }
 
 export interface FetchResult {
   /** Final URL, after redirects. */
   url: string;
+  /** 2xx, or 304 when `validators` were sent and the resource did not change (then `body` is empty). */
   status: number;
+  notModified: boolean;
   headers: http.IncomingHttpHeaders;
   /** Body decoded to text (charset from header, BOM, meta, else UTF-8). */
   body: string;
@@ -69,7 +84,7 @@ export interface FetchResult {
 }
 
 export interface Fetcher {
-  /** GETs `url`, following redirects; throws `FetchError` on any failure or non-2xx status. */
+  /** GETs `url`, following redirects; throws `FetchError` on any failure or non-2xx status (but 304, see `validators`). */
   fetch(url: string, options: FetchOptions): Promise<FetchResult>;
   /** Closes the keep-alive sockets. */
   close(): void;
@@ -93,13 +108,17 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeouts: FetchTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const maxRedirects = options.maxRedirects ?? 5;
-  const resolveAll = options.resolveAll ?? systemResolveAll;
+  const resolveAll = cachedResolver(options.resolveAll ?? systemResolveAll, options.dnsCacheMs ?? 30_000);
   const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerHost ?? 16, scheduling: 'lifo' as const };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
   async function fetch(url: string, fetchOptions: FetchOptions): Promise<FetchResult> {
     let current = url;
     let headers = { ...fetchOptions.headers };
+    const v = fetchOptions.validators;
+    if (v?.etag) headers['if-none-match'] = v.etag;
+    if (v?.lastModified) headers['if-modified-since'] = v.lastModified;
+    const conditional = Boolean(v?.etag || v?.lastModified);
     const startHost = safeHost(url);
     for (let hop = 0; ; hop++) {
       const target = await checkHop(current, url, startHost, fetchOptions.allowPrivate);
@@ -123,7 +142,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         current = next.href;
         continue;
       }
-      return response.read();
+      if (response.status === 304 && conditional) return response.notModified();
+      return response.read(Boolean(fetchOptions.gunzipFiles));
     }
   }
 
@@ -151,7 +171,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   interface RawResponse {
     status: number;
     location?: string;
-    read(): Promise<FetchResult>;
+    read(gunzipFiles: boolean): Promise<FetchResult>;
+    notModified(): FetchResult;
   }
 
   /** Sends one GET and resolves once the headers are in; `read()` then streams the body. */
@@ -212,18 +233,22 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         signal?.removeEventListener('abort', onAbort);
         const status = res.statusCode ?? 0;
         const location = res.headers.location;
+        const notModified = (): FetchResult => {
+          discard(res);
+          return { url: href, status, notModified: true, headers: res.headers, body: '', bytes: 0, wireBytes: 0, charset: 'utf-8' };
+        };
         if (REDIRECT_STATUSES.has(status) && location !== undefined) {
           discard(res);
-          return resolveHeaders({ status, location, read: () => Promise.reject(new Error('unreachable')) });
+          return resolveHeaders({ status, location, read: () => Promise.reject(new Error('unreachable')), notModified });
         }
-        resolveHeaders({ status, read: () => readBody(href, res, signal) });
+        resolveHeaders({ status, read: (gunzipFiles) => readBody(href, res, signal, gunzipFiles), notModified });
       });
       req.end();
     });
   }
 
   /** Streams, caps, decompresses and decodes one response body. */
-  function readBody(href: string, res: http.IncomingMessage, signal: AbortSignal | undefined): Promise<FetchResult> {
+  function readBody(href: string, res: http.IncomingMessage, signal: AbortSignal | undefined, gunzipFiles: boolean): Promise<FetchResult> {
     const status = res.statusCode ?? 0;
     if (status < 200 || status > 299) {
       discard(res);
@@ -238,7 +263,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     }
 
     return new Promise<FetchResult>((resolve, reject) => {
-      let decoder: Readable & NodeJS.WritableStream;
+      // Without a content encoding the response is read as is: no pass-through stream per page.
+      let decoder: (Readable & NodeJS.WritableStream) | undefined;
       try {
         decoder = createDecoder(res.headers['content-encoding']);
       } catch (err) {
@@ -257,7 +283,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         if (err) {
           chunks.length = 0;
           res.destroy();
-          decoder.destroy();
+          decoder?.destroy();
           reject(err);
         } else resolve(result!);
       };
@@ -283,29 +309,43 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         finish(new FetchError(href, 'network', `connection lost reading ${href}: ${err.code ?? err.message}`, { status, original: err })),
       );
       res.on('aborted', () => finish(new FetchError(href, 'network', `connection lost reading ${href}`, { status })));
-      decoder.on('data', (chunk: Buffer) => {
+      const source: Readable = decoder ?? res;
+      source.on('data', (chunk: Buffer) => {
         if (done) return;
         bytes += chunk.length;
         if (bytes > maxBytes) return tooLarge('decompressed');
         chunks.push(chunk);
       });
-      decoder.on('error', (err: Error) =>
+      decoder?.on('error', (err: Error) =>
         finish(new FetchError(href, 'decode', `${href}: cannot decompress the body (${err.message})`, { status, original: err })),
       );
-      decoder.on('end', () => {
+      source.on('end', () => {
         if (done) return;
         // A body cut short by the server without a socket error still must not pass as complete.
         if (!res.complete)
           return finish(new FetchError(href, 'network', `connection closed before the end of the body of ${href}`, { status }));
         try {
-          const decoded = decodeBody(Buffer.concat(chunks, bytes), res.headers['content-type']);
-          finish(undefined, { url: href, status, headers: res.headers, body: decoded.text, bytes, wireBytes, charset: decoded.charset });
+          let raw = Buffer.concat(chunks, bytes);
+          if (gunzipFiles && raw.length > 2 && raw[0] === 0x1f && raw[1] === 0x8b) raw = zlib.gunzipSync(raw, { maxOutputLength: maxBytes });
+          const decoded = decodeBody(raw, res.headers['content-type']);
+          finish(undefined, {
+            url: href,
+            status,
+            notModified: false,
+            headers: res.headers,
+            body: decoded.text,
+            bytes: raw.length,
+            wireBytes,
+            charset: decoded.charset,
+          });
         } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+            return finish(new FetchError(href, 'too_large', `${href}: gzip file over the ${maxBytes}-byte limit once inflated; cut off`, { status }));
           const msg = err instanceof UnsupportedCharsetError ? err.message : `cannot decode text (${(err as Error).message})`;
           finish(new FetchError(href, 'decode', `${href}: ${msg}`, { status, original: err }));
         }
       });
-      res.pipe(decoder);
+      if (decoder) res.pipe(decoder);
     });
   }
 
@@ -318,10 +358,13 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   };
 }
 
-/** `FetchError('http')` for a non-2xx status; 429/503 carry the server's Retry-After as `retryAfterMs`. */
+/**
+ * `FetchError('http')` for a non-2xx status; 429/503 carry the server's wait (Retry-After, else
+ * the rate-limit reset header) as `retryAfterMs`.
+ */
 function httpError(href: string, status: number, headers: http.IncomingHttpHeaders): FetchError {
   const reason = http.STATUS_CODES[status] ?? 'unexpected status';
-  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers['retry-after']) : undefined;
+  const retryAfterMs = status === 429 || status === 503 ? serverRequestedDelayMs(headers) : undefined;
   const wait = retryAfterMs !== undefined ? `; the server asks to retry after ${Math.ceil(retryAfterMs / 1000)} s` : '';
   return new FetchError(href, 'http', `HTTP ${status} ${reason} from ${href}${wait}`, {
     status,
@@ -329,13 +372,25 @@ function httpError(href: string, status: number, headers: http.IncomingHttpHeade
   });
 }
 
-/** Retry-After as delay-seconds or an HTTP date, in ms from now (never negative); undefined if unreadable. */
-export function parseRetryAfter(value: string | undefined, nowMs = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isFinite(at) ? Math.max(0, at - nowMs) : undefined;
+export { parseRetryAfter };
+
+/**
+ * Reuses a host's resolved addresses for `ttlMs`. Safe against DNS rebinding: what is cached is
+ * what gets checked and pinned, so a later, different DNS answer is simply never asked for.
+ */
+function cachedResolver(resolveAll: ResolveAll, ttlMs: number): ResolveAll {
+  if (ttlMs <= 0) return resolveAll;
+  const cache = new Map<string, { at: number; addresses: Promise<LookupAddress[]> }>();
+  return (host) => {
+    const now = Date.now();
+    const hit = cache.get(host);
+    if (hit && now - hit.at < ttlMs) return hit.addresses;
+    if (cache.size > 1000) cache.clear();
+    const addresses = resolveAll(host);
+    cache.set(host, { at: now, addresses });
+    addresses.catch(() => cache.delete(host)); // failures are not cached
+    return addresses;
+  };
 }
 
 /**
@@ -356,8 +411,8 @@ function safeHost(url: string): string | undefined {
   }
 }
 
-/** A pass-through or decompression stream for a Content-Encoding header value. */
-function createDecoder(contentEncoding: string | undefined): Readable & NodeJS.WritableStream {
+/** A decompression stream for a Content-Encoding header value; undefined for none / identity. */
+function createDecoder(contentEncoding: string | undefined): (Readable & NodeJS.WritableStream) | undefined {
   const codings = (contentEncoding ?? '')
     .split(',')
     .map((c) => c.trim().toLowerCase())
@@ -365,7 +420,7 @@ function createDecoder(contentEncoding: string | undefined): Readable & NodeJS.W
   if (codings.length > 1) throw new Error(`stacked content encodings "${contentEncoding}" are not supported`);
   switch (codings[0]) {
     case undefined:
-      return new PassThrough();
+      return undefined;
     case 'gzip':
     case 'x-gzip':
       return zlib.createGunzip();

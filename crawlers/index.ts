@@ -1,60 +1,84 @@
 /**
- * The crawler: targets in, `Post`s out. Built by composition, one module per job:
+ * The crawler: targets in, `Post`s out. Polite (robots.txt, Crawl-delay, per-host token bucket
+ * and concurrency cap, Retry-After), incremental (known posts, watermark, ETag / 304), crash-safe
+ * (pending requests in the crawl state), safe (no private addresses, size and time caps) and
+ * privacy-minded (keyed author hashes, contact details redacted). One module per job:
  *
- *   address-safety  which IPs may be connected to (SSRF, DNS rebinding)
- *   fetcher         node:http(s) keep-alive GET: redirects, size/time caps, gzip/br, charsets
- *   retry           backoff with jitter; honours Retry-After without spending retries
- *   robots          robots.txt per origin (RFC 9309), Crawl-delay
- *   pacer           minimum delay between requests to one host
- *   extract-html    CSS selectors -> raw items + next link (cheerio, htmlparser2 path)
- *   post-builder    raw item -> Post (ids, redaction, author HMAC, language, hashes)
- *   html-target     crawlPage / crawlTarget: the above, in order
+ *   address-safety   which IPs may be connected to (SSRF, DNS rebinding)
+ *   fetcher          node:http(s) keep-alive GET: redirects, size/time caps, gzip/br, charsets, 304s
+ *   rate-limit       Retry-After and rate-limit headers
+ *   retry            backoff with jitter; honours Retry-After without spending retries
+ *   robots           robots.txt per origin (RFC 9309), Crawl-delay
+ *   pacer            per-host token bucket + concurrency cap (`HostPacer` interface)
+ *   polite-fetch     all of the above for one request of one target, counted into the stats
+ *   extract-html     CSS selectors -> raw items, detail pages (cheerio, htmlparser2 path)
+ *   extract-stream   the same for listings in one pass without a DOM (the fast path)
+ *   page-time        page times: ISO, unix, patterns, relative ("3小时前")
+ *   json-path        the path language of JSON mappings
+ *   kinds/*          html, browser (Chromium), feed, json, sitemap readers
+ *   presets          Mastodon, Bluesky, Reddit, App Store, forum mappings
+ *   post-builder     raw item -> Post (ids, redaction, author HMAC, language, hashes, SimHash)
+ *   simhash          near-duplicate fingerprints and index
+ *   crawl-target     the loop: chains, caps, incremental stops, state, stats
+ *   crawl-page       one page on its own (queue jobs)
+ *   crawl-state      the incremental state kept between crawls
+ *   store-callbacks  crawl options wired to a Store
+ *   stats, archive   observability: counts, errors by cause, drift, snapshots, raw HTML retention
  *
  * @example
  * ```ts
  * import { parseConfig, resolveTarget } from '../core/config.js';
- * import { createCrawlContext, crawlTarget } from './index.js';
+ * import { createCrawlContext, crawlTarget, storeCallbacks } from './index.js';
  *
  * const config = parseConfig({
  *   brands: [{ id: 'acme', name: 'Acme' }],
+ *   crawler: { contactUrl: 'https://acme.example/crawler' },
  *   targets: [{
  *     id: 'acme-forum', brand: 'acme', url: 'https://bbs.example.cn/forum/acme?page=1', maxPages: 5,
  *     selectors: { item: '.post', text: '.content', author: '.user', time: 'time@datetime',
  *                  link: 'a.permalink', likes: '.likes', nextPage: 'a.next' },
+ *   }, {
+ *     id: 'acme-mastodon', brand: 'acme', preset: 'mastodon',
+ *     url: 'https://mastodon.social/api/v1/timelines/tag/acme?limit=40',
  *   }],
  * });
  * const target = resolveTarget(config.targets[0]!, config);
  * const ctx = createCrawlContext({ config, authorSecret: 'per-installation secret' });
  * try {
  *   const summary = await crawlTarget(ctx, target, {
- *     onPage: async (page) => { await store.upsertPosts(page.posts); }, // stored as they come
+ *     ...storeCallbacks(store, target.id, { brand: target.brand }),
+ *     onPage: (page) => store.upsertPosts(page.posts), // stored as they come; counts go to the stats
  *   });
- *   console.log(summary); // { pages: 5, posts: 100, errors: [], stoppedBecause: 'page_cap' }
+ *   console.log(summary.stoppedBecause, summary.stats.postsNew, summary.stats.statuses);
  * } finally {
  *   await ctx.close();
  * }
- *
- * // The parts on their own:
- * const fetcher = createFetcher({ userAgent: 'voc/0.1', maxBytes: 5 * 1024 * 1024 });
- * const page = await withRetry(() => fetcher.fetch('https://example.com/', { allowPrivate: false }), { retries: 3 });
- * const { items, nextUrl } = extractListing(page.body, page.url, target.selectors, 'Asia/Shanghai');
- * const post = buildPost(items[0]!, { target, pageUrl: page.url, collectedAt: new Date().toISOString(), authorSecret: 's' });
- * canonicalUrl('HTTP://Bbs.Example.CN:80/t/1?b=2&utm_source=x&a=1#reply'); // 'http://bbs.example.cn/t/1?a=1&b=2'
- * redactPersonalData('电话 13812345678'); // '电话 [电话]'
- * fetcher.close();
  * ```
  */
+export { createCrawlContext, userAgentFor, type CrawlContext, type CrawlContextOptions } from './context.js';
 export {
-  createCrawlContext,
-  crawlPage,
   crawlTarget,
-  type CrawlContext,
-  type CrawlContextOptions,
   type CrawledPage,
   type CrawlSummary,
   type CrawlTargetOptions,
   type StopReason,
-} from './html-target.js';
+  type StoredCounts,
+} from './crawl-target.js';
+export { crawlPage, requestFor, type PageResult } from './crawl-page.js';
+export { storeCallbacks } from './store-callbacks.js';
+export { readProgress, writeProgress, sameState, type CrawlerProgress, type TargetCrawlState } from './crawl-state.js';
+export { visitKey, MAX_REQUEST_ATTEMPTS, type PageRequest, type PageRole } from './page-request.js';
+export {
+  emptyTargetStats,
+  mergeStats,
+  errorCause,
+  recordError,
+  ExtractionError,
+  type TargetStats,
+  type ErrorGroup,
+  type DriftAlarm,
+} from './stats.js';
+export { createPageArchive, type PageArchive } from './archive.js';
 export {
   createFetcher,
   parseRetryAfter,
@@ -63,13 +87,20 @@ export {
   type FetchOptions,
   type FetchResult,
   type FetchTimeouts,
+  type Validators,
 } from './fetcher.js';
+export { parseRateLimit, parseResetValue, serverRequestedDelayMs, type RateLimitInfo } from './rate-limit.js';
 export { FetchError, type FetchErrorCause, type FetchErrorDetails } from './fetch-error.js';
 export { withRetry, isTransientError, sleep, RetriesExhaustedError, type RetryOptions } from './retry.js';
 export { createRobotsPolicy, productToken, type RobotsPolicy, type RobotsPolicyOptions, type RobotsVerdict } from './robots.js';
-export { createLocalPacer, type HostPacer } from './pacer.js';
+export { createLocalPacer, type HostPacer, type HostPolicy, type HostLease } from './pacer.js';
+export { politeFetcher, clearRequest, hostPolicy, privateAllowedFor, type PageFetcher, type PoliteFetchOptions } from './polite-fetch.js';
 export {
   extractListing,
+  extractItems,
+  extractDetail,
+  htmlToText,
+  loadHtml,
   parseCount,
   parseRating,
   parsePageTime,
@@ -79,8 +110,20 @@ export {
   detach,
   type RawItem,
   type Listing,
+  type DetailPage,
 } from './extract-html.js';
-export { buildPost, hashAuthor, contentHash, detectLang, normaliseText, type PostContext } from './post-builder.js';
+export { compileStreamSpec, extractStream, parseSelectorList, type StreamSpec } from './extract-stream.js';
+export { getPath, readMapped, compilePath } from './json-path.js';
+export { extractJsonItems, nextFromLinkHeader, jsonReader } from './kinds/json.js';
+export { parseFeed, feedReader } from './kinds/feed.js';
+export { parseSitemap, sitemapReader, lastmodCutoff, wantedPage } from './kinds/sitemap.js';
+export { htmlReader, fetchLoader } from './kinds/html.js';
+export { browserReader } from './kinds/browser.js';
+export type { KindReader, PageOutcome, ReaderIO } from './kinds/reader.js';
+export { createBrowserPool, CHROMIUM_FLAGS, type BrowserPool, type BrowserPoolOptions, type RenderRequest, type RenderedPage } from './browser-pool.js';
+export { PRESETS, effectiveTarget, readerFor, type Preset } from './presets.js';
+export { buildPost, hashAuthor, contentHash, detectLang, normaliseText, externalIdFor, type PostContext } from './post-builder.js';
+export { simhash, hammingDistance, NearDuplicateIndex, DEFAULT_MAX_DISTANCE, type SimhashEntry } from './simhash.js';
 export { canonicalUrl } from './canonical-url.js';
 export { redactPersonalData } from './redact.js';
 export { decodeBody, normaliseCharset, charsetFromContentType, charsetFromMeta, type DecodedBody } from './charset.js';

@@ -7,6 +7,7 @@ import type { Engagement, Lang, Post, Target } from '../core/types.js';
 import { canonicalUrl } from './canonical-url.js';
 import type { RawItem } from './extract-html.js';
 import { redactPersonalData } from './redact.js';
+import { simhash } from './simhash.js';
 
 export interface PostContext {
   target: Target;
@@ -32,7 +33,12 @@ export function normaliseText(text: string): string {
 
 /** sha256 hex of the text with ALL whitespace collapsed, so re-wrapping a post is not an edit. */
 export function contentHash(text: string): string {
-  return sha256(text.normalize('NFC').replace(/\s+/g, ' ').trim());
+  return hashNormalised(text.normalize('NFC'));
+}
+
+/** contentHash of a text already in NFC (buildPost's, which normaliseText produced). */
+function hashNormalised(nfc: string): string {
+  return sha256(nfc.replace(/\s+/g, ' ').trim());
 }
 
 /**
@@ -56,9 +62,11 @@ export function detectLang(text: string): Lang {
   let other = 0;
   let inLatin = false;
   let inOther = false;
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    const script = scriptOf(c, ch);
+  // By index, not `for...of`: iterating a string makes a string per character.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.codePointAt(i)!;
+    if (c > 0xffff) i++; // the low surrogate of this code point
+    const script = scriptOf(c);
     if (script === 'latin') {
       if (!inLatin) latinWords++;
     } else if (script === 'han') {
@@ -78,7 +86,7 @@ export function detectLang(text: string): Lang {
 
 const OTHER_LETTER = /\p{L}/u;
 
-function scriptOf(c: number, ch: string): 'han' | 'latin' | 'kana_hangul' | 'other_letter' | 'none' {
+function scriptOf(c: number): 'han' | 'latin' | 'kana_hangul' | 'other_letter' | 'none' {
   if (c < 0x80) return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? 'latin' : 'none';
   if ((c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) || (c >= 0x1e00 && c <= 0x1eff)) return 'latin';
   if ((c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a)) return 'latin'; // full-width A-Z a-z
@@ -93,7 +101,7 @@ function scriptOf(c: number, ch: string): 'han' | 'latin' | 'kana_hangul' | 'oth
   if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x31f0 && c <= 0x31ff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff) || (c >= 0x3130 && c <= 0x318f))
     return 'kana_hangul';
   if ((c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef) || (c >= 0x2000 && c <= 0x2bff)) return 'none'; // CJK/fullwidth punctuation, symbols
-  return OTHER_LETTER.test(ch) ? 'other_letter' : 'none';
+  return OTHER_LETTER.test(String.fromCodePoint(c)) ? 'other_letter' : 'none';
 }
 
 function safeCanonical(url: string | undefined): string | undefined {
@@ -103,6 +111,18 @@ function safeCanonical(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The external id `buildPost` gives `raw`: its own id, else its canonical link, else the hash of
+ * its stored text. Used to know a post's id before it is built (replies point at it).
+ */
+export function externalIdFor(raw: RawItem): string {
+  const own = raw.externalId?.trim();
+  if (own) return own;
+  const link = safeCanonical(raw.url);
+  if (link) return link;
+  return contentHash(redactPersonalData(normaliseText(raw.text ?? '')));
 }
 
 /**
@@ -119,7 +139,7 @@ export function buildPost(raw: RawItem, ctx: PostContext): Post | null {
   if (!text) return null;
   const { target } = ctx;
   const link = safeCanonical(raw.url);
-  const hash = contentHash(text);
+  const hash = hashNormalised(text);
   const externalId = raw.externalId?.trim() || link || hash;
   const author = raw.author?.trim();
 
@@ -127,6 +147,7 @@ export function buildPost(raw: RawItem, ctx: PostContext): Post | null {
   if (raw.rating !== undefined && Number.isFinite(raw.rating)) engagement.rating = raw.rating;
   if (raw.likes !== undefined && Number.isFinite(raw.likes)) engagement.likes = raw.likes;
   if (raw.replies !== undefined && Number.isFinite(raw.replies)) engagement.replies = raw.replies;
+  if (raw.shares !== undefined && Number.isFinite(raw.shares)) engagement.shares = raw.shares;
 
   const post: Post = {
     id: `${target.source}:${externalId}`,
@@ -143,5 +164,9 @@ export function buildPost(raw: RawItem, ctx: PostContext): Post | null {
     brand: target.brand,
   };
   if (author) post.authorHash = hashAuthor(ctx.authorSecret, target.source, author);
+  if (raw.parentExternalId) post.parentId = `${target.source}:${raw.parentExternalId}`;
+  if (raw.threadExternalId) post.threadId = `${target.source}:${raw.threadExternalId}`;
+  const fingerprint = simhash(text);
+  if (fingerprint) post.simhash = fingerprint;
   return post;
 }

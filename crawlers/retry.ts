@@ -26,6 +26,8 @@ export interface RetryOptions {
   /** Random source in [0,1) for the jitter (default Math.random). */
   random?: () => number;
   signal?: AbortSignal;
+  /** Told before each wait: `retry_after` (the server's own wait, free) or `backoff` (spends a retry). */
+  onWait?: (ms: number, why: 'retry_after' | 'backoff', err: unknown) => void;
 }
 
 /** Thrown when a retryable failure persisted through every attempt; `last` is the final error. */
@@ -93,9 +95,11 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       if (options.signal?.aborted || !isRetryable(err)) throw err;
       const retryAfterMs = err instanceof FetchError ? err.retryAfterMs : undefined;
       let delayMs: number;
+      let why: 'retry_after' | 'backoff' = 'backoff';
       if (retryAfterMs !== undefined && retryAfterWaits < maxRetryAfterWaits) {
         retryAfterWaits++;
         delayMs = retryAfterMs;
+        why = 'retry_after';
       } else {
         if (retriesUsed >= retries) throw new RetriesExhaustedError(attempt, err, `${retries} retries`);
         retriesUsed++;
@@ -106,6 +110,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       if (waitedMs + delayMs > maxTotalWaitMs)
         throw new RetriesExhaustedError(attempt, err, `waiting ${delayMs} ms more would exceed the ${maxTotalWaitMs} ms wait cap`);
       waitedMs += delayMs;
+      options.onWait?.(delayMs, why, err);
       await wait(delayMs, options.signal);
     }
   }

@@ -1,10 +1,14 @@
 /**
- * Turns the classified posts of a period (and of the previous period) into the report's figures.
- * Pure and deterministic: the same input gives the same figures byte for byte (ties are broken by
- * id), so a re-rendered report only changes when the data does. Spam posts are left out of
- * every figure and only counted in the coverage.
+ * Turns the classified posts of a period (and of the previous period) into the report's figures,
+ * in two pure steps: `tallyReport` counts (one pass per concern over the posts) and
+ * `computeFigures` turns the counts into statistics (intervals, tests, rankings, quotes).
+ * `aggregateReport` is the two composed. Deterministic: the same input gives the same figures byte
+ * for byte (ties are broken by id), so a re-rendered report only changes when the data does.
+ * Spam posts (ads, templated reviews, near-duplicates) are left out of every figure and only
+ * counted in the coverage.
  */
 import type { BrandConfig } from '../core/config.js';
+import type { CampaignConfig } from '../core/report-config.js';
 import {
   BREAKPOINT_KINDS,
   type BreakpointKind,
@@ -16,7 +20,40 @@ import {
   type SentimentLabel,
   type Span,
 } from '../core/types.js';
-import { benjaminiHochberg, compareText, logOddsDirichlet, netSentiment, twoSidedP, wilsonInterval, Z95, type Interval } from './stats.js';
+import { competitorFigures, tallyCompetitors, type CompetitorFigures, type CompetitorInput, type CompetitorTally } from './competitors.js';
+import {
+  aspectFigures,
+  questionFigures,
+  scenarioFigures,
+  tallyAspects,
+  tallyQuestions,
+  tallyScenarios,
+  type AspectFigures,
+  type AspectTally,
+  type QuestionFigures,
+  type QuestionTally,
+  type ScenarioFigure,
+  type ScenarioTally,
+} from './departments.js';
+import { findings, type Findings } from './findings.js';
+import { promiseFigures, type PromiseFigures } from './promises.js';
+import { dayKeyer } from './days.js';
+import { makeQuote, quoteOrder, type Quote } from './quotes.js';
+import { benjaminiHochberg, compareText, logOddsDirichlet, netSentiment, twoSidedP, wilsonInterval, type Interval } from './stats.js';
+import {
+  campaignFigures,
+  crawlGaps,
+  tallyCampaigns,
+  tallyTrend,
+  trendFigures,
+  type CampaignFigure,
+  type CampaignTally,
+  type CrawlGap,
+  type TrendFigures,
+  type TrendTally,
+} from './trend.js';
+
+export { quoteText, QUOTE_MAX_CHARS, type Quote } from './quotes.js';
 
 export interface ReportItem {
   post: Post;
@@ -32,6 +69,12 @@ export interface AggregateInput {
   previousRange: { from: string; to: string };
   /** Posts of the period stored but not classified yet (they are not in `items`). */
   unclassifiedPosts?: number;
+  /** Ids of the brand's configured targets: one with no post at all in the period is a crawl gap too. */
+  targets?: readonly string[];
+  /** Campaigns from the config; only the brand's, launched inside the period, are tested. */
+  campaigns?: readonly CampaignConfig[];
+  /** The brand's competitors (config `competitors`), with their posts when they are tracked brands. */
+  competitors?: readonly CompetitorInput[];
 }
 
 export interface SentimentCounts {
@@ -54,6 +97,7 @@ export interface Coverage {
   /** Classified posts of the period, spam included. */
   postsClassified: number;
   postsAnalysed: number;
+  /** Posts excluded as spam: ads, templated reviews and near-duplicates. */
   postsExcludedSpam: number;
   postsUnclassified: number;
   /** publishedAt of the first and last analysed post (ISO UTC). */
@@ -61,6 +105,10 @@ export interface Coverage {
   lastPostAt: string | null;
   /** Lexicon versions the classifications were made with. */
   lexiconVersions: string[];
+  /** Local calendar days in the period. */
+  days: number;
+  /** Runs of at least GAP_MIN_DAYS days in which a target yielded no post (crawl or source outage). */
+  gaps: CrawlGap[];
 }
 
 export interface ChannelFigure {
@@ -115,7 +163,7 @@ export interface DistinctiveWord {
   p: number;
   /** Benjamini-Hochberg adjusted p over the channel's words. */
   q: number;
-  /** z > 1.96: the word is typical of this channel at the 5% level (before correction). */
+  /** Used significantly more in this channel than in the others: z > 0 and q < 0.05 (BH-corrected). */
   flagged: boolean;
 }
 
@@ -123,19 +171,10 @@ export interface ChannelDescriptors {
   channel: ChannelId;
   /** Descriptor hits attributed to the channel. */
   hits: number;
+  /** Words the channel uses (tested), of which `words` shows the top ones. */
+  vocabulary: number;
   /** Top words by z (at most DESCRIPTOR_TOP_N). */
   words: DistinctiveWord[];
-}
-
-export interface Quote {
-  postId: string;
-  text: string;
-  /** Language of the post (the quote is printed with it, for the right punctuation widths). */
-  lang: Post['lang'];
-  url: string;
-  source: string;
-  publishedAt: string;
-  likes: number;
 }
 
 export interface BreakpointPair {
@@ -178,25 +217,133 @@ export interface ReportFigures {
   dragChannel: ChannelId | null;
   matrix: PromiseMatrix;
   descriptors: ChannelDescriptors[];
+  /** Verdicts per channel and promise, and how consistently each promise is kept across channels. */
+  promises: PromiseFigures;
   breakpoints: BreakpointFigures;
+  aspects: AspectFigures;
+  scenarios: ScenarioFigure[];
+  questions: QuestionFigures;
+  trend: TrendFigures;
+  campaigns: CampaignFigure[];
+  /** Null when the brand has no competitor configured. */
+  competitors: CompetitorFigures | null;
+  /** Top risks and safe bets of the summary. */
+  findings: Findings;
   /** True when the period has no analysed post. */
   empty: boolean;
 }
 
 export const DESCRIPTOR_TOP_N = 5;
 export const QUOTES_PER_BREAKPOINT = 3;
-export const QUOTE_MAX_CHARS = 120;
+/** q below which a descriptor is declared typical of its channel (false-discovery rate 5%). */
+export const FDR_LEVEL = 0.05;
 
-/** Computes every figure of the report from the classified posts of the period and the previous one. */
-export function aggregateReport(input: AggregateInput): ReportFigures {
-  const current = input.items.filter((i) => !i.classification.spam);
-  const previous = input.previousItems.filter((i) => !i.classification.spam);
-  const sortedCurrent = sortItems(current);
+// ---------------------------------------------------------------------------------------------
+// Tallies: counts only, one pass per concern.
+// ---------------------------------------------------------------------------------------------
 
-  const currentFigures = periodFigures(current);
-  const previousFigures = periodFigures(previous);
+type PostStance = Polarity | 'mixed';
+type StanceCounts = Record<PostStance, number>;
 
-  const channelStats = channelFigures(current, previous);
+export interface CellTally {
+  pos: number;
+  neg: number;
+  /** Best quote candidate per polarity (by quoteOrder), kept while counting. */
+  best: { pos?: { item: ReportItem; evidence: Span }; neg?: { item: ReportItem; evidence: Span } };
+}
+
+export interface MatrixTally {
+  /** channel -> promise -> counts. */
+  cells: Map<ChannelId, Map<string, CellTally>>;
+  promisesSeen: Set<string>;
+  unattributedHits: number;
+}
+
+/** Posts and their local days (same index). */
+export interface DatedItems {
+  items: ReportItem[];
+  days: string[];
+}
+
+export interface ReportTallies {
+  input: AggregateInput;
+  /** Analysed posts (spam excluded), in input order: every figure is independent of that order. */
+  current: ReportItem[];
+  previous: ReportItem[];
+  sentiment: { current: SentimentCounts; previous: SentimentCounts };
+  channels: { current: Map<ChannelId, StanceCounts>; previous: Map<ChannelId, StanceCounts> };
+  matrix: MatrixTally;
+  descriptors: {
+    perChannel: Map<ChannelId, Map<string, number>>;
+    pooled: Map<string, number>;
+    /** Promise and polarity of each word, from its post with the smallest id (order-independent). */
+    meaning: Map<string, { postId: string; promise: string; polarity: 'pos' | 'neg' }>;
+  };
+  breakpoints: { current: Map<string, Map<ReportItem, { kinds: Set<BreakpointKind>; evidence: Span }>>; previous: Map<string, number>; posts: number };
+  aspects: AspectTally;
+  scenarios: ScenarioTally;
+  questions: QuestionTally;
+  trend: TrendTally;
+  campaigns: CampaignTally[];
+  competitors: CompetitorTally[] | null;
+  /** publishedAt of the first and last analysed post. */
+  firstPostAt: string | null;
+  lastPostAt: string | null;
+}
+
+/** Step 1: counts every figure needs, from the input posts. */
+export function tallyReport(input: AggregateInput): ReportTallies {
+  // Each post's local day, computed once: the trend, gaps and campaign tallies all need it.
+  const key = dayKeyer(input.spec.timeZone);
+  const allDays = input.items.map((i) => key(i.post.publishedAt));
+  const current: DatedItems = { items: [], days: [] };
+  input.items.forEach((item, k) => {
+    if (item.classification.spam) return;
+    current.items.push(item);
+    current.days.push(allDays[k]!);
+  });
+  const previous: DatedItems = { items: [], days: [] };
+  for (const item of input.previousItems) {
+    if (item.classification.spam) continue;
+    previous.items.push(item);
+    previous.days.push(key(item.post.publishedAt));
+  }
+  let firstPostAt: string | null = null;
+  let lastPostAt: string | null = null;
+  for (const item of current.items) {
+    const at = item.post.publishedAt;
+    if (firstPostAt === null || at < firstPostAt) firstPostAt = at;
+    if (lastPostAt === null || at > lastPostAt) lastPostAt = at;
+  }
+  const now = current.items;
+  const before = previous.items;
+  return {
+    input,
+    current: now,
+    previous: before,
+    sentiment: { current: tallySentiment(now), previous: tallySentiment(before) },
+    channels: { current: tallyChannels(now), previous: tallyChannels(before) },
+    matrix: tallyMatrix(now),
+    descriptors: tallyDescriptors(now),
+    breakpoints: tallyBreakpoints(now, before),
+    aspects: tallyAspects(now, before),
+    scenarios: tallyScenarios(now),
+    questions: tallyQuestions(now, before),
+    trend: tallyTrend(input, current, previous, allDays),
+    campaigns: tallyCampaigns(input, [previous, current]),
+    competitors: input.competitors?.length ? tallyCompetitors(input.competitors) : null,
+    firstPostAt,
+    lastPostAt,
+  };
+}
+
+/** Step 2: statistics, rankings and quotes from the tallies. */
+export function computeFigures(t: ReportTallies): ReportFigures {
+  const { input } = t;
+  const currentFigures = periodFigures(t.current.length, t.sentiment.current);
+  const previousFigures = periodFigures(t.previous.length, t.sentiment.previous);
+
+  const channelStats = channelFigures(t.channels.current, t.channels.previous, t.current.length);
   const channelNss = netSentiment(
     channelStats.reduce((a, c) => a + c.pos, 0),
     channelStats.reduce((a, c) => a + c.neg, 0),
@@ -210,22 +357,30 @@ export function aggregateReport(input: AggregateInput): ReportFigures {
       .sort((a, b) => a.drag! - b.drag! || compareText(a.channel, b.channel))[0]?.channel ?? null;
 
   const channelOrder = channelStats.map((c) => c.channel);
-  const published = sortedCurrent.map((i) => i.post.publishedAt).sort();
+  const matrix = promiseMatrix(t.matrix, channelOrder, input.brand.promises);
+  const breakpoints = breakpointFigures(t.breakpoints);
+  const aspects = aspectFigures(t.aspects);
+  const campaigns = campaignFigures(t.campaigns);
+  const trend = trendFigures(t.trend);
+  const promises = promiseFigures(matrix, t.matrix);
+  const competitors = t.competitors ? competitorFigures(input.brand, currentFigures, previousFigures, t.competitors) : null;
 
-  return {
+  const figures: Omit<ReportFigures, 'findings'> = {
     spec: input.spec,
     brand: { id: input.brand.id, name: input.brand.name },
     period: { label: input.spec.period, from: input.spec.from, to: input.spec.to, previous: input.previousRange },
     coverage: {
-      sources: uniqueSorted(current.map((i) => i.post.source)),
-      targets: uniqueSorted(current.map((i) => i.post.targetId)),
+      sources: uniqueSorted(t.current.map((i) => i.post.source)),
+      targets: uniqueSorted(t.current.map((i) => i.post.targetId)),
       postsClassified: input.items.length,
-      postsAnalysed: current.length,
-      postsExcludedSpam: input.items.length - current.length,
+      postsAnalysed: t.current.length,
+      postsExcludedSpam: input.items.length - t.current.length,
       postsUnclassified: input.unclassifiedPosts ?? 0,
-      firstPostAt: published[0] ?? null,
-      lastPostAt: published[published.length - 1] ?? null,
+      firstPostAt: t.firstPostAt,
+      lastPostAt: t.lastPostAt,
       lexiconVersions: uniqueSorted(input.items.map((i) => i.classification.lexiconVersion)),
+      days: t.trend.days.length,
+      gaps: crawlGaps(t.trend, input.targets ?? []),
     },
     current: currentFigures,
     previous: previousFigures,
@@ -240,25 +395,40 @@ export function aggregateReport(input: AggregateInput): ReportFigures {
     channels: channelStats,
     channelNss,
     dragChannel,
-    matrix: promiseMatrix(current, channelOrder, input.brand.promises),
-    descriptors: distinctiveDescriptors(current, channelOrder),
-    breakpoints: breakpointFigures(sortedCurrent, previous),
-    empty: current.length === 0,
+    matrix,
+    descriptors: distinctiveDescriptors(t.descriptors, channelOrder),
+    promises,
+    breakpoints,
+    aspects,
+    scenarios: scenarioFigures(t.scenarios),
+    questions: questionFigures(t.questions),
+    trend,
+    campaigns,
+    competitors,
+    empty: t.current.length === 0,
   };
+  return { ...figures, findings: findings(figures) };
+}
+
+/** Computes every figure of the report from the classified posts of the period and the previous one. */
+export function aggregateReport(input: AggregateInput): ReportFigures {
+  return computeFigures(tallyReport(input));
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function periodFigures(items: readonly ReportItem[]): PeriodFigures {
+function tallySentiment(items: readonly ReportItem[]): SentimentCounts {
   const sentiment: SentimentCounts = { pos: 0, neg: 0, mixed: 0, neutral: 0 };
   for (const i of items) sentiment[i.classification.sentiment.label satisfies SentimentLabel]++;
-  return { posts: items.length, sentiment, nss: netSentiment(sentiment.pos, sentiment.neg) };
+  return sentiment;
+}
+
+function periodFigures(posts: number, sentiment: SentimentCounts): PeriodFigures {
+  return { posts, sentiment, nss: netSentiment(sentiment.pos, sentiment.neg) };
 }
 
 /** The stance of one post towards one channel, its mentions combined. */
-type PostStance = Polarity | 'mixed';
-
-function stancesByChannel(c: Classification): Map<ChannelId, PostStance> {
+export function stancesByChannel(c: Classification): Map<ChannelId, PostStance> {
   const seen = new Map<ChannelId, Set<Polarity>>();
   for (const m of c.channels) {
     const set = seen.get(m.channel) ?? new Set<Polarity>();
@@ -272,21 +442,25 @@ function stancesByChannel(c: Classification): Map<ChannelId, PostStance> {
   return out;
 }
 
-function channelFigures(current: readonly ReportItem[], previous: readonly ReportItem[]): ChannelFigure[] {
-  const tally = (items: readonly ReportItem[]) => {
-    const byChannel = new Map<ChannelId, Record<PostStance, number>>();
-    for (const i of items) {
-      for (const [channel, stance] of stancesByChannel(i.classification)) {
-        const t = byChannel.get(channel) ?? { pos: 0, neg: 0, neutral: 0, mixed: 0 };
-        t[stance]++;
-        byChannel.set(channel, t);
-      }
-    }
-    return byChannel;
+function tallyChannels(items: readonly ReportItem[]): Map<ChannelId, StanceCounts> {
+  const byChannel = new Map<ChannelId, StanceCounts>();
+  const add = (channel: ChannelId, stance: PostStance) => {
+    let t = byChannel.get(channel);
+    if (!t) byChannel.set(channel, (t = { pos: 0, neg: 0, neutral: 0, mixed: 0 }));
+    t[stance]++;
   };
-  const now = tally(current);
-  const before = tally(previous);
-  const total = (t: Record<PostStance, number>) => t.pos + t.neg + t.neutral + t.mixed;
+  for (const i of items) {
+    const mentions = i.classification.channels;
+    if (mentions.length === 0) continue;
+    // Most posts name one channel once: no intermediate map for them (this runs 100k times).
+    if (mentions.length === 1) add(mentions[0]!.channel, mentions[0]!.polarity);
+    else for (const [channel, stance] of stancesByChannel(i.classification)) add(channel, stance);
+  }
+  return byChannel;
+}
+
+function channelFigures(now: Map<ChannelId, StanceCounts>, before: Map<ChannelId, StanceCounts>, posts: number): ChannelFigure[] {
+  const total = (t: StanceCounts) => t.pos + t.neg + t.neutral + t.mixed;
   const allMentions = [...now.values()].reduce((a, t) => a + total(t), 0);
   const figures = [...now.entries()].map(([channel, t]): ChannelFigure => {
     const prev = before.get(channel);
@@ -294,7 +468,7 @@ function channelFigures(current: readonly ReportItem[], previous: readonly Repor
       channel,
       mentions: total(t),
       share: allMentions === 0 ? 0 : total(t) / allMentions,
-      postShare: current.length === 0 ? 0 : total(t) / current.length,
+      postShare: posts === 0 ? 0 : total(t) / posts,
       pos: t.pos,
       neg: t.neg,
       neutral: t.neutral,
@@ -309,38 +483,65 @@ function channelFigures(current: readonly ReportItem[], previous: readonly Repor
   return figures.sort((a, b) => b.mentions - a.mentions || compareText(a.channel, b.channel));
 }
 
-function promiseMatrix(items: readonly ReportItem[], channelOrder: readonly ChannelId[], brandPromises: readonly string[]): PromiseMatrix {
-  const counts = new Map<string, { pos: number; neg: number }>();
-  const channelsWithHits = new Set<ChannelId>();
-  const promisesSeen = new Set<string>();
-  let unattributedHits = 0;
-  for (const i of items) {
-    for (const d of i.classification.descriptors) {
+/** The counts of a (channel, promise) cell, if it has any. */
+export function cellOf(tally: MatrixTally, channel: ChannelId, promise: string): CellTally | undefined {
+  return tally.cells.get(channel)?.get(promise);
+}
+
+function tallyMatrix(items: readonly ReportItem[]): MatrixTally {
+  const tally: MatrixTally = { cells: new Map(), promisesSeen: new Set(), unattributedHits: 0 };
+  for (const item of items) {
+    for (const d of item.classification.descriptors) {
       if (d.channel === null) {
-        unattributedHits++;
+        tally.unattributedHits++;
         continue;
       }
-      const key = `${d.channel}\u0000${d.promise}`;
-      const cell = counts.get(key) ?? { pos: 0, neg: 0 };
+      let row = tally.cells.get(d.channel);
+      if (!row) tally.cells.set(d.channel, (row = new Map()));
+      let cell = row.get(d.promise);
+      if (!cell) {
+        row.set(d.promise, (cell = { pos: 0, neg: 0, best: {} }));
+        tally.promisesSeen.add(d.promise);
+      }
       cell[d.polarity]++;
-      counts.set(key, cell);
-      channelsWithHits.add(d.channel);
-      promisesSeen.add(d.promise);
+      const best = cell.best[d.polarity];
+      if (!best || (best.item !== item && quoteOrder(item.post, best.item.post) < 0)) cell.best[d.polarity] = { item, evidence: d.evidence };
     }
   }
+  return tally;
+}
+
+function promiseMatrix(tally: MatrixTally, channelOrder: readonly ChannelId[], brandPromises: readonly string[]): PromiseMatrix {
   // A channel can carry descriptors without being a channel mention (rare); it goes last.
-  const rows = [
-    ...channelOrder.filter((c) => channelsWithHits.has(c)),
-    ...[...channelsWithHits].filter((c) => !channelOrder.includes(c)).sort(compareText),
-  ];
-  const columns = [...new Set(brandPromises), ...[...promisesSeen].filter((p) => !brandPromises.includes(p)).sort(compareText)];
+  const withHits = [...tally.cells.keys()];
+  const rows = [...channelOrder.filter((c) => tally.cells.has(c)), ...withHits.filter((c) => !channelOrder.includes(c)).sort(compareText)];
+  const columns = [...new Set(brandPromises), ...[...tally.promisesSeen].filter((p) => !brandPromises.includes(p)).sort(compareText)];
   const cells = rows.map((channel) =>
     columns.map((promise): MatrixCell => {
-      const c = counts.get(`${channel}\u0000${promise}`) ?? { pos: 0, neg: 0 };
+      const c = cellOf(tally, channel, promise) ?? { pos: 0, neg: 0 };
       return { channel, promise, pos: c.pos, neg: c.neg, fulfilment: wilsonInterval(c.pos, c.pos + c.neg) };
     }),
   );
-  return { channels: rows, promises: columns, cells, unattributedHits };
+  return { channels: rows, promises: columns, cells, unattributedHits: tally.unattributedHits };
+}
+
+function tallyDescriptors(items: readonly ReportItem[]): ReportTallies['descriptors'] {
+  const perChannel = new Map<ChannelId, Map<string, number>>();
+  const pooled = new Map<string, number>();
+  const meaning: ReportTallies['descriptors']['meaning'] = new Map();
+  for (const i of items) {
+    const postId = i.post.id;
+    for (const d of i.classification.descriptors) {
+      if (d.channel === null) continue;
+      let counts = perChannel.get(d.channel);
+      if (!counts) perChannel.set(d.channel, (counts = new Map()));
+      counts.set(d.word, (counts.get(d.word) ?? 0) + 1);
+      pooled.set(d.word, (pooled.get(d.word) ?? 0) + 1);
+      const known = meaning.get(d.word);
+      if (!known || compareText(postId, known.postId) < 0) meaning.set(d.word, { postId, promise: d.promise, polarity: d.polarity });
+    }
+  }
+  return { perChannel, pooled, meaning };
 }
 
 /**
@@ -348,24 +549,12 @@ function promiseMatrix(items: readonly ReportItem[], channelOrder: readonly Chan
  * channels', with an informative Dirichlet prior equal to the pooled counts of the period
  * (Monroe et al. 2008), which shrinks rare words towards the overall rate.
  */
-function distinctiveDescriptors(items: readonly ReportItem[], channelOrder: readonly ChannelId[]): ChannelDescriptors[] {
-  const perChannel = new Map<ChannelId, Record<string, number>>();
-  const pooled: Record<string, number> = {};
-  const meaning = new Map<string, { promise: string; polarity: 'pos' | 'neg' }>();
-  // Items sorted by id, so the promise/polarity recorded for a word does not depend on input order.
-  for (const i of sortItems(items)) {
-    for (const d of i.classification.descriptors) {
-      if (d.channel === null) continue;
-      const counts = perChannel.get(d.channel) ?? {};
-      counts[d.word] = (counts[d.word] ?? 0) + 1;
-      perChannel.set(d.channel, counts);
-      pooled[d.word] = (pooled[d.word] ?? 0) + 1;
-      if (!meaning.has(d.word)) meaning.set(d.word, { promise: d.promise, polarity: d.polarity });
-    }
-  }
+function distinctiveDescriptors(tally: ReportTallies['descriptors'], channelOrder: readonly ChannelId[]): ChannelDescriptors[] {
+  const { perChannel, meaning } = tally;
+  const pooled = Object.fromEntries(tally.pooled);
   const order = [...channelOrder.filter((c) => perChannel.has(c)), ...[...perChannel.keys()].filter((c) => !channelOrder.includes(c)).sort(compareText)];
   return order.map((channel) => {
-    const group = perChannel.get(channel)!;
+    const group = Object.fromEntries(perChannel.get(channel)!);
     const rest: Record<string, number> = {};
     for (const [word, n] of Object.entries(pooled)) rest[word] = n - (group[word] ?? 0);
     // Only words the channel actually uses can be typical of it.
@@ -383,116 +572,57 @@ function distinctiveDescriptors(items: readonly ReportItem[], channelOrder: read
         z: r.z,
         p: pValues[k]!,
         q: qValues[k]!,
-        flagged: r.z > Z95,
+        flagged: r.z > 0 && qValues[k]! < FDR_LEVEL,
       }),
     );
-    return { channel, hits: Object.values(group).reduce((a, b) => a + b, 0), words: words.slice(0, DESCRIPTOR_TOP_N) };
+    return {
+      channel,
+      hits: Object.values(group).reduce((a, b) => a + b, 0),
+      vocabulary: words.length,
+      words: words.slice(0, DESCRIPTOR_TOP_N),
+    };
   });
 }
 
-function breakpointFigures(current: readonly ReportItem[], previous: readonly ReportItem[]): BreakpointFigures {
-  const pairKey = (a: ChannelId, b: ChannelId) => (compareText(a, b) <= 0 ? `${a}\u0000${b}` : `${b}\u0000${a}`);
-  const postsByPair = (items: readonly ReportItem[]) => {
-    const map = new Map<string, Map<ReportItem, { kinds: Set<BreakpointKind>; evidence: Span }>>();
-    for (const item of items) {
-      for (const bp of item.classification.breakpoints) {
-        const key = pairKey(bp.channels[0], bp.channels[1]);
-        const posts = map.get(key) ?? new Map();
-        const entry = posts.get(item) ?? { kinds: new Set<BreakpointKind>(), evidence: bp.evidence };
-        entry.kinds.add(bp.kind);
-        posts.set(item, entry);
-        map.set(key, posts);
-      }
+/** Key of a channel pair, in id order. */
+export function pairKey(a: ChannelId, b: ChannelId): string {
+  return compareText(a, b) <= 0 ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+}
+
+function tallyBreakpoints(current: readonly ReportItem[], previous: readonly ReportItem[]): ReportTallies['breakpoints'] {
+  const postsByPair = new Map<string, Map<ReportItem, { kinds: Set<BreakpointKind>; evidence: Span }>>();
+  for (const item of current) {
+    for (const bp of item.classification.breakpoints) {
+      const key = pairKey(bp.channels[0], bp.channels[1]);
+      const posts = postsByPair.get(key) ?? new Map();
+      const entry = posts.get(item) ?? { kinds: new Set<BreakpointKind>(), evidence: bp.evidence };
+      entry.kinds.add(bp.kind);
+      posts.set(item, entry);
+      postsByPair.set(key, posts);
     }
-    return map;
-  };
-  const now = postsByPair(current);
-  const before = postsByPair(previous);
-  const pairs = [...now.entries()].map(([key, posts]): BreakpointPair => {
+  }
+  const before = new Map<string, number>();
+  for (const item of previous) {
+    const keys = new Set(item.classification.breakpoints.map((bp) => pairKey(bp.channels[0], bp.channels[1])));
+    for (const key of keys) before.set(key, (before.get(key) ?? 0) + 1);
+  }
+  return { current: postsByPair, previous: before, posts: current.filter((i) => i.classification.breakpoints.length > 0).length };
+}
+
+function breakpointFigures(tally: ReportTallies['breakpoints']): BreakpointFigures {
+  const pairs = [...tally.current.entries()].map(([key, posts]): BreakpointPair => {
     const [a, b] = key.split('\u0000') as [ChannelId, ChannelId];
     const kinds = Object.fromEntries(BREAKPOINT_KINDS.map((k) => [k, 0])) as Record<BreakpointKind, number>;
     for (const { kinds: ks } of posts.values()) for (const k of ks) kinds[k]++;
-    const previousCount = before.get(key)?.size ?? 0;
+    const previousCount = tally.previous.get(key) ?? 0;
     const quotes = [...posts.entries()]
       .sort(([x], [y]) => quoteOrder(x.post, y.post))
       .slice(0, QUOTES_PER_BREAKPOINT)
-      .map(([item, { evidence }]) => ({
-        postId: item.post.id,
-        text: quoteText(item.post.text, evidence),
-        lang: item.post.lang,
-        url: item.post.url,
-        source: item.post.source,
-        publishedAt: item.post.publishedAt,
-        likes: item.post.engagement.likes ?? 0,
-      }));
+      .map(([item, { evidence }]) => makeQuote(item, evidence));
     return { channels: [a, b], count: posts.size, kinds, previousCount, change: posts.size - previousCount, quotes };
   });
   pairs.sort((x, y) => y.count - x.count || compareText(x.channels.join('\u0000'), y.channels.join('\u0000')));
-  return { pairs, posts: current.filter((i) => i.classification.breakpoints.length > 0).length };
-}
-
-/** Most liked first, then newest, then by id: the quote a reader is most likely to have seen. */
-function quoteOrder(a: Post, b: Post): number {
-  return (
-    (b.engagement.likes ?? 0) - (a.engagement.likes ?? 0) || compareText(b.publishedAt, a.publishedAt) || compareText(a.id, b.id)
-  );
-}
-
-const SENTENCE_END = /[。！？!?；;\n]/;
-
-/** Whether `text[i]` ends a sentence: CJK/Latin terminators, or a full stop followed by a space. */
-function endsSentence(text: string, i: number): boolean {
-  const ch = text[i]!;
-  return SENTENCE_END.test(ch) || (ch === '.' && (i + 1 >= text.length || /\s/.test(text[i + 1]!)));
-}
-
-/**
- * The sentence of `text` that holds the evidence span, cut to QUOTE_MAX_CHARS around the
- * evidence. When the span does not match the text (the post was edited since it was
- * classified), the start of the whole post is quoted instead.
- */
-export function quoteText(text: string, evidence: Span, maxChars = QUOTE_MAX_CHARS): string {
-  let start = evidence.start;
-  let end = evidence.end;
-  if (text.slice(start, end) !== evidence.text || start >= end) {
-    const found = evidence.text ? text.indexOf(evidence.text) : -1;
-    if (found < 0) return truncate(collapse(text), maxChars);
-    start = found;
-    end = found + evidence.text.length;
-  }
-  let sentenceStart = start;
-  while (sentenceStart > 0 && !endsSentence(text, sentenceStart - 1)) sentenceStart--;
-  let sentenceEnd = end;
-  while (sentenceEnd < text.length && !endsSentence(text, sentenceEnd - 1)) sentenceEnd++;
-  const sentence = text.slice(sentenceStart, sentenceEnd);
-  if (sentence.length <= maxChars) return collapse(sentence);
-  // Too long: a window centred on the evidence, marked with ellipses where it was cut.
-  const spare = Math.max(0, maxChars - (end - start));
-  let from = Math.max(sentenceStart, start - Math.floor(spare / 2));
-  const to = Math.min(sentenceEnd, from + maxChars);
-  from = Math.max(sentenceStart, to - maxChars);
-  const window = safeSlice(text, from, to);
-  return collapse(`${from > sentenceStart ? '…' : ''}${window}${to < sentenceEnd ? '…' : ''}`);
-}
-
-function truncate(text: string, maxChars: number): string {
-  return text.length <= maxChars ? text : `${safeSlice(text, 0, maxChars)}…`;
-}
-
-/** Slice that never splits a surrogate pair (an emoji cut in half prints as a box). */
-function safeSlice(text: string, from: number, to: number): string {
-  const isLow = (i: number) => i > 0 && i < text.length && /[\uDC00-\uDFFF]/.test(text[i]!);
-  if (isLow(from)) from++;
-  if (isLow(to)) to--;
-  return text.slice(from, to);
-}
-
-function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function sortItems(items: readonly ReportItem[]): ReportItem[] {
-  return [...items].sort((a, b) => compareText(a.post.id, b.post.id));
+  return { pairs, posts: tally.posts };
 }
 
 function uniqueSorted(values: readonly string[]): string[] {

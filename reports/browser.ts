@@ -6,7 +6,7 @@
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { VocError } from '../core/errors.js';
 
 export const DEFAULT_CHROME_PATH = '/usr/bin/chromium';
@@ -33,6 +33,7 @@ const CLOSE_TIMEOUT_MS = 5_000;
 let launching: Promise<Running> | undefined;
 let running: Running | undefined;
 let hooksInstalled = false;
+let spare: Promise<Page | undefined> | undefined;
 
 /** The Chromium executable voc uses: `CHROME_PATH`, else Debian's `/usr/bin/chromium`. */
 export function chromePath(): string {
@@ -47,6 +48,30 @@ export async function getBrowser(): Promise<Browser> {
     throw err;
   });
   return (await launching).browser;
+}
+
+/**
+ * Starts the shared browser in the background, with a blank page ready: a report that will print
+ * a PDF calls this before it loads its data, so Chromium's start-up (seconds on a small machine)
+ * overlaps the aggregation. A launch failure is not raised here; the next getBrowser() reports it.
+ */
+export function prelaunchBrowser(): void {
+  void getBrowser()
+    .then(async (browser) => {
+      spare ??= browser.newPage().catch(() => undefined);
+      await spare;
+    })
+    .catch(() => undefined);
+}
+
+/** A fresh page of the shared browser (the one prelaunchBrowser prepared, when there is one). */
+export async function newPage(): Promise<Page> {
+  const browser = await getBrowser();
+  const ready = spare;
+  spare = undefined;
+  const page = ready ? await ready : undefined;
+  if (page && !page.isClosed() && browser.connected) return page;
+  return browser.newPage();
 }
 
 async function launch(): Promise<Running> {
@@ -85,6 +110,7 @@ async function launch(): Promise<Running> {
  * more than a few seconds ends the same way.
  */
 export async function closeBrowser(options: { force?: boolean } = {}): Promise<void> {
+  spare = undefined;
   const pending = launching;
   launching = undefined;
   const current = running ?? (await pending?.catch(() => undefined));
@@ -115,6 +141,7 @@ export async function closeBrowser(options: { force?: boolean } = {}): Promise<v
 
 /** Synchronous last resort: 'exit' handlers cannot await, so the browser is killed outright. */
 function killNow(): void {
+  spare = undefined;
   const current = running;
   running = undefined;
   launching = undefined;

@@ -273,6 +273,196 @@ export function promiseHeatmapSvg(input: HeatmapInput): string {
   return renderSvg(option, CHART_WIDTH, height);
 }
 
+export interface TrendChartInput {
+  /** `MM-DD` labels, one per day. */
+  days: readonly string[];
+  posts: readonly number[];
+  negative: readonly number[];
+  /** Indexes of spike days and the label printed over each. */
+  spikes: ReadonlyArray<{ index: number; label: string }>;
+  /** Campaign launches: day index and label of a vertical marker. */
+  markers: ReadonlyArray<{ index: number; label: string }>;
+  text: { posts: string; negative: string };
+}
+
+/**
+ * Posts per day (light bars) with the negative posts of the day drawn over them (dark bars),
+ * spike days labelled above their bar, campaign launches as dashed vertical lines. Lightness
+ * alone separates the two series, so the chart survives greyscale printing.
+ */
+export function trendChartSvg(input: TrendChartInput): string {
+  const height = 240;
+  const option = {
+    animation: false,
+    backgroundColor: '#ffffff',
+    textStyle: { fontFamily: CHART_FONT, color: INK },
+    legend: {
+      top: 0,
+      left: 48,
+      itemWidth: 14,
+      itemHeight: 10,
+      textStyle: { fontSize: 11, color: INK },
+      data: [input.text.posts, input.text.negative],
+    },
+    grid: { left: 48, right: 16, top: 52, bottom: 30 },
+    xAxis: {
+      type: 'category' as const,
+      data: [...input.days],
+      axisTick: { alignWithLabel: true },
+      axisLine: { lineStyle: { color: MUTED } },
+      axisLabel: { color: MUTED, fontSize: 10, interval: input.days.length > 16 ? Math.ceil(input.days.length / 12) - 1 : 0 },
+    },
+    yAxis: {
+      type: 'value' as const,
+      minInterval: 1,
+      axisLabel: { color: MUTED, fontSize: 10 },
+      splitLine: { lineStyle: { color: GRID_LINE } },
+    },
+    series: [
+      {
+        name: input.text.posts,
+        type: 'bar' as const,
+        barWidth: '70%',
+        data: [...input.posts],
+        itemStyle: { color: '#a9bccf' },
+        markPoint: {
+          symbol: 'pin',
+          symbolSize: 34,
+          itemStyle: { color: INK },
+          label: { color: '#ffffff', fontSize: 10, fontFamily: CHART_FONT },
+          data: input.spikes.map((s) => ({ coord: [s.index, input.posts[s.index]!], value: s.label })),
+        },
+        markLine: {
+          symbol: ['none', 'none'],
+          silent: true,
+          lineStyle: { color: INK, type: 'dashed' as const, width: 1 },
+          label: { show: true, position: 'end' as const, color: INK, fontSize: 10, fontFamily: CHART_FONT },
+          data: input.markers.map((m) => ({ xAxis: m.index, label: { formatter: m.label } })),
+        },
+      },
+      {
+        name: input.text.negative,
+        type: 'bar' as const,
+        barWidth: '70%',
+        barGap: '-100%',
+        data: [...input.negative],
+        itemStyle: { color: NEGATIVE_BAR },
+      },
+    ],
+  };
+  return renderSvg(option, CHART_WIDTH, height);
+}
+
+export interface QuadrantPoint {
+  label: string;
+  /** Complaint and praise shares in [0, 1]. */
+  complaint: number;
+  praise: number;
+  n: number;
+  /** `insufficient`: too few posts to classify; drawn hollow. */
+  quadrant: 'safe_bet' | 'hotspot' | 'polarising' | 'quiet' | 'insufficient';
+}
+
+export interface QuadrantChartInput {
+  points: readonly QuadrantPoint[];
+  /** The dividing lines (pooled shares), in [0, 1]. */
+  praiseBaseline: number;
+  complaintBaseline: number;
+  text: { x: string; y: string; safe_bet: string; hotspot: string; polarising: string; quiet: string };
+}
+
+const QUADRANT_SYMBOL: Record<QuadrantPoint['quadrant'], string> = {
+  safe_bet: 'circle',
+  hotspot: 'triangle',
+  polarising: 'diamond',
+  quiet: 'rect',
+  insufficient: 'emptyCircle',
+};
+
+/**
+ * Marketing's quadrant: complaint share (x) against praise share (y) per aspect, split at the
+ * pooled shares. Each quadrant has its own marker shape and caption, and every point is named,
+ * so the chart reads the same in greyscale. Aspects with too few posts to classify are drawn
+ * hollow and small, for orientation only.
+ */
+export function quadrantChartSvg(input: QuadrantChartInput): string {
+  const height = 380;
+  const left = 56;
+  const right = 24;
+  const top = 34;
+  const bottom = 56;
+  const pct = (x: number) => Math.round(x * 1000) / 10;
+  // Aspects at the same spot (common with few posts) are drawn once, their names joined.
+  const groups = new Map<string, QuadrantPoint & { labels: string[] }>();
+  for (const p of input.points) {
+    const key = `${pct(p.complaint)}|${pct(p.praise)}|${p.quadrant}`;
+    const g = groups.get(key);
+    if (g) {
+      g.labels.push(p.label);
+      g.n += p.n;
+    } else groups.set(key, { ...p, labels: [p.label] });
+  }
+  const points = [...groups.values()];
+  const maxN = Math.max(1, ...points.map((p) => p.n));
+  // Quadrant captions sit outside the plot, in its corners, so that no point can hide them.
+  const caption = (text: string, x: 'left' | 'right', y: 'top' | 'bottom') => ({
+    type: 'text' as const,
+    ...(x === 'left' ? { left } : { right }),
+    ...(y === 'top' ? { top: 8 } : { bottom: 6 }),
+    style: { text: `${y === 'top' ? (x === 'left' ? '↖ ' : '') : x === 'left' ? '↙ ' : ''}${text}${y === 'top' ? (x === 'right' ? ' ↗' : '') : x === 'right' ? ' ↘' : ''}`, fill: INK, font: `bold 11px ${CHART_FONT}` },
+  });
+  const axis = (name: string, gap: number) => ({
+    type: 'value' as const,
+    min: 0,
+    max: 100,
+    interval: 25,
+    name,
+    nameLocation: 'middle' as const,
+    nameGap: gap,
+    nameTextStyle: { color: INK, fontSize: 11 },
+    axisLabel: { color: MUTED, fontSize: 10, formatter: '{value}%' },
+    splitLine: { lineStyle: { color: GRID_LINE } },
+  });
+  const option = {
+    animation: false,
+    backgroundColor: '#ffffff',
+    textStyle: { fontFamily: CHART_FONT, color: INK },
+    grid: { left, right, top, bottom },
+    xAxis: axis(input.text.x, 26),
+    yAxis: axis(input.text.y, 36),
+    series: [
+      {
+        type: 'scatter' as const,
+        clip: false,
+        data: points.map((p) => ({
+          value: [pct(p.complaint), pct(p.praise)],
+          name: p.labels.join(' / '),
+          symbol: QUADRANT_SYMBOL[p.quadrant],
+          symbolSize: p.quadrant === 'insufficient' ? 7 : 8 + 14 * Math.sqrt(p.n / maxN),
+          itemStyle: { color: p.quadrant === 'hotspot' ? NEGATIVE_BAR : p.quadrant === 'safe_bet' ? POSITIVE_BAR : MUTED, opacity: 0.85 },
+          label: { color: p.quadrant === 'insufficient' ? MUTED : INK, position: pct(p.complaint) > 70 ? ('left' as const) : ('right' as const) },
+        })),
+        label: { show: true, position: 'right' as const, formatter: '{b}', fontSize: 11 },
+        labelLayout: { moveOverlap: 'shiftY' as const },
+        markLine: {
+          symbol: ['none', 'none'],
+          silent: true,
+          label: { show: false },
+          lineStyle: { color: INK, type: 'dashed' as const, width: 1 },
+          data: [{ xAxis: pct(input.complaintBaseline) }, { yAxis: pct(input.praiseBaseline) }],
+        },
+      },
+    ],
+    graphic: [
+      caption(input.text.safe_bet, 'left', 'top'),
+      caption(input.text.polarising, 'right', 'top'),
+      caption(input.text.quiet, 'left', 'bottom'),
+      caption(input.text.hotspot, 'right', 'bottom'),
+    ],
+  };
+  return renderSvg(option, CHART_WIDTH, height);
+}
+
 /** Red (0) - near white (0.5) - blue (1), the ColorBrewer RdBu end points. */
 export function rampColour(value: number): string {
   const stops: Array<[number, [number, number, number]]> = [
@@ -297,7 +487,8 @@ function textColourOn(hex: string): string {
 /**
  * Renders an option to a static SVG string and makes it safe to inline: namespace URLs dropped
  * (HTML does not need them and the report must carry no URL but post links), hover styles
- * dropped, and a final check that nothing executable slipped through.
+ * dropped (with their instance-numbered classes), and a final check that nothing executable
+ * slipped through.
  */
 function renderSvg(option: Record<string, unknown>, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
@@ -312,6 +503,9 @@ function renderSvg(option: Record<string, unknown>, width: number, height: numbe
     .replace(/\s+xmlns(:xlink)?="[^"]*"/g, '')
     .replace(/<style[^>]*>[\s\S]*?<\/style>/g, '')
     .replace(/\s+ecmeta_[a-z_]+="[^"]*"/g, '')
+    // Classes of the dropped hover styles carry a per-process instance counter (zr7-cls-3): without
+    // them the same figures give the same bytes however many charts the process drew before.
+    .replace(/\s+class="zr\d+-cls-\d+"/g, '')
     .replace(/<svg /, '<svg role="img" ');
   // Text content is escaped by ECharts (`<` becomes `&lt;`), so every `<...>` here is a real tag.
   const tags = svg.match(/<[^>]*>/g) ?? [];

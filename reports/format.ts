@@ -59,3 +59,28 @@ export function formatRange(from: string, to: string, timeZone: string): string 
   const lastInstant = new Date(Date.parse(to) - 1).toISOString();
   return `${formatInZone(from, timeZone, false)} – ${formatInZone(lastInstant, timeZone, false)}`;
 }
+
+/** A proportion's 95% interval as percentages: `[39.1%, 86.2%]`. */
+export function formatPercentInterval(interval: Interval, locale: Locale): string {
+  return `[${formatPercent(interval.lower, locale)}, ${formatPercent(interval.upper, locale)}]`;
+}
+
+/** A p-value: three decimals, `< 0.001` below that. */
+export function formatP(p: number): string {
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
+}
+
+/** A non-negative number with `decimals` decimals for the locale: `0.63`. */
+export function formatDecimal(x: number, locale: Locale, decimals = 2): string {
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(x);
+}
+
+/** An index in [0, 1] printed on a 0-100 scale with no decimal: `63`. */
+export function formatIndex(x: number | null, notAvailable = '—'): string {
+  return x === null ? notAvailable : String(Math.round(x * 100));
+}
+
+/** `2026-10-15` as `10-15` (chart axes). */
+export function formatShortDay(day: string): string {
+  return day.slice(5);
+}

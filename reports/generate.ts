@@ -1,22 +1,30 @@
 /**
  * The report stage: store -> figures -> HTML/PDF files -> archived ReportRecord. Re-running it
  * for the same brand, period and locale replaces the files and the record (the id is derived
- * from them), and every file appears atomically, so a crash leaves the previous report intact.
+ * from them; deliveries already made are kept), and every file appears atomically, so a crash
+ * leaves the previous report intact.
+ *
+ * The steps are exported one by one (load, aggregate, charts, HTML, PDF, archive) so that the
+ * benchmark can time each and `voc reports rerender` can start from an archived snapshot.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { findBrand, type VocConfig } from '../core/config.js';
+import { findBrand, type BrandConfig, type VocConfig } from '../core/config.js';
 import { InputError, VocError } from '../core/errors.js';
-import type { Classification, ReportSpec } from '../core/types.js';
+import { REPORT_SECTIONS, type ReportSection } from '../core/report-config.js';
+import type { Classification, Post, ReportSpec } from '../core/types.js';
 import { resolvePeriod } from '../core/time.js';
-import type { ReportRecord, Store } from '../store/store.js';
-import { aggregateReport, type ReportFigures, type ReportItem } from './aggregate.js';
+import type { ReportRecord, ReportSnapshot, Store } from '../store/store.js';
+import { aggregateReport, type AggregateInput, type ReportFigures, type ReportItem } from './aggregate.js';
+import type { CompetitorInput } from './competitors.js';
+import { checkReportConfig } from './config-check.js';
 import { LOCALES } from './i18n.js';
 import { withConfigChannelLabels, type Labels } from './labels.js';
+import { prelaunchBrowser } from './browser.js';
 import { renderPdf } from './pdf.js';
 import { renderReportHtml } from './render-html.js';
-import { buildViewModel } from './view-model.js';
+import { buildViewModel, type ClassifierEvaluation, type ReportViewModel } from './view-model.js';
 
 export interface GenerateDeps {
   store: Store;
@@ -26,6 +34,17 @@ export interface GenerateDeps {
   lexiconVersion: string;
   /** Clock for the "generated at" line (tests pin it). */
   now?: () => Date;
+  /** The classifier's accuracy as measured by `voc eval` (printed in the methods appendix). */
+  evaluation?: ClassifierEvaluation;
+}
+
+/** A report spec with the sections to print (all when absent). */
+export type ReportRequest = ReportSpec & { sections?: ReportSection[] };
+
+export interface GenerateOptions {
+  /** Archive under this id (scheduled reports use `<schedule>:<period>:<locale>`). */
+  recordId?: string;
+  scheduleId?: string;
 }
 
 export interface GenerateResult {
@@ -33,48 +52,153 @@ export interface GenerateResult {
   /** Absolute paths of the files written, in spec.formats order. */
   files: string[];
   figures: ReportFigures;
+  viewModel: ReportViewModel;
 }
 
 const CLASSIFICATION_BATCH = 500;
 
 /** Builds the report of `spec` from the store and writes it to `outDir` (created if missing). */
-export async function generateReport(deps: GenerateDeps, spec: ReportSpec, outDir: string): Promise<GenerateResult> {
+export async function generateReport(deps: GenerateDeps, spec: ReportRequest, outDir: string, options: GenerateOptions = {}): Promise<GenerateResult> {
+  validateRequest(deps, spec);
+  // Chromium starts while the data loads (bad input was refused above, so it is not started for nothing).
+  if (spec.formats.includes('pdf')) prelaunchBrowser();
+  const { input, snapshot } = await loadReportInput(deps, spec);
+  return renderAndArchive(deps, spec, input, snapshot, outDir, options);
+}
+
+/**
+ * Re-renders an archived report from its snapshot: the same posts (read again by id) with their
+ * current classifications, the archived spec and the current templates. Returns whether the
+ * figures equal the archived ones.
+ */
+export async function rerenderReport(
+  deps: GenerateDeps,
+  recordId: string,
+  outDir?: string,
+): Promise<GenerateResult & { figuresUnchanged: boolean | null }> {
+  const archived = await deps.store.getReport(recordId);
+  if (!archived) throw new InputError(`unknown report "${recordId}"; \`voc reports list\` shows the archived reports`);
+  if (!archived.spec || !archived.snapshot) {
+    throw new InputError(`report "${recordId}" was archived without its spec and snapshot (made by an older voc); render it again with \`voc report\``);
+  }
+  const { sections, ...base } = archived.spec;
+  const spec: ReportRequest = { ...base, ...(sections ? { sections: sections as ReportSection[] } : {}) };
+  validateRequest(deps, spec);
+  if (spec.formats.includes('pdf')) prelaunchBrowser();
+  const input = await loadSnapshotInput(deps, spec, archived);
+  const dir = outDir ?? (archived.files[0] ? resolve(archived.files[0].path, '..') : resolve('reports'));
+  const result = await renderAndArchive(deps, spec, input, archived.snapshot, dir, {
+    recordId: archived.id,
+    ...(archived.scheduleId ? { scheduleId: archived.scheduleId } : {}),
+  });
+  return { ...result, figuresUnchanged: archived.figuresSha256 ? archived.figuresSha256 === result.record.figuresSha256 : null };
+}
+
+/** Refuses a request that cannot be rendered (unknown brand, bad spec, inconsistent report config), in one line. */
+export function validateRequest(deps: Pick<GenerateDeps, 'config'>, spec: ReportRequest): BrandConfig {
+  checkReportConfig(deps.config);
   const brand = findBrand(deps.config, spec.brand);
   validateSpec(spec);
-  const previousRange = previousPeriod(spec);
+  return brand;
+}
 
+/** Validates the request and reads every post the report needs from the store. */
+export async function loadReportInput(deps: GenerateDeps, spec: ReportRequest): Promise<{ input: AggregateInput; snapshot: ReportSnapshot }> {
+  const brand = validateRequest(deps, spec);
+  const previousRange = previousPeriod(spec);
   const current = await loadItems(deps.store, spec.brand, spec.from, spec.to);
   const previous = await loadItems(deps.store, spec.brand, previousRange.from, previousRange.to);
-  const figures = aggregateReport({
-    spec,
-    brand,
-    items: current.items,
-    previousItems: previous.items,
-    previousRange,
-    unclassifiedPosts: current.unclassified,
-  });
+  const competitors: CompetitorInput[] = [];
+  for (const c of resolveCompetitors(deps.config, brand)) {
+    if (!c.brand) {
+      competitors.push({ id: c.name, name: c.name, tracked: false, items: [], previousItems: [] });
+      continue;
+    }
+    const now = await loadItems(deps.store, c.brand.id, spec.from, spec.to);
+    const before = await loadItems(deps.store, c.brand.id, previousRange.from, previousRange.to);
+    competitors.push({ id: c.brand.id, name: c.brand.name, tracked: true, items: now.items, previousItems: before.items });
+  }
+  const input = buildInput(deps.config, brand, spec, previousRange, current.items, previous.items, current.unclassified, competitors);
+  return { input, snapshot: snapshotOf(input) };
+}
 
+/** The input of an archived report, from the post ids of its snapshot. */
+export async function loadSnapshotInput(deps: GenerateDeps, spec: ReportRequest, record: ReportRecord): Promise<AggregateInput> {
+  const brand = validateRequest(deps, spec);
+  const snap = record.snapshot!;
+  const missing: string[] = [];
+  const byIds = async (ids: readonly string[]) => {
+    const { items, unclassified } = await itemsByIds(deps.store, ids);
+    missing.push(...unclassified);
+    return items;
+  };
+  const current = await byIds([...record.postIds, ...snap.excludedPostIds]);
+  const previous = await byIds(snap.previousPostIds);
+  const competitors: CompetitorInput[] = [];
+  for (const c of resolveCompetitors(deps.config, brand)) {
+    const ids = c.brand ? snap.competitorPostIds?.[c.brand.id] : undefined;
+    if (!c.brand || !ids) competitors.push({ id: c.brand?.id ?? c.name, name: c.brand?.name ?? c.name, tracked: false, items: [], previousItems: [] });
+    else competitors.push({ id: c.brand.id, name: c.brand.name, tracked: true, items: await byIds(ids.current), previousItems: await byIds(ids.previous) });
+  }
+  if (missing.length > 0) {
+    throw new VocError(
+      `report "${record.id}": ${missing.length} post(s) of its snapshot are no longer stored or classified (first: ${missing[0]}); it cannot be re-rendered as it was`,
+      1,
+    );
+  }
+  return buildInput(deps.config, brand, spec, previousPeriod(spec), current, previous, snap.postsUnclassified, competitors);
+}
+
+function buildInput(
+  config: VocConfig,
+  brand: BrandConfig,
+  spec: ReportSpec,
+  previousRange: { from: string; to: string },
+  items: ReportItem[],
+  previousItems: ReportItem[],
+  unclassifiedPosts: number,
+  competitors: CompetitorInput[],
+): AggregateInput {
+  return {
+    spec: baseSpec(spec),
+    brand,
+    items,
+    previousItems,
+    previousRange,
+    unclassifiedPosts,
+    targets: config.targets.filter((t) => t.brand === brand.id).map((t) => t.id),
+    campaigns: config.campaigns.filter((c) => c.brand === brand.id),
+    competitors,
+  };
+}
+
+/** The report's figures, view model, files and archive record from a loaded input. */
+async function renderAndArchive(
+  deps: GenerateDeps,
+  spec: ReportRequest,
+  input: AggregateInput,
+  snapshot: ReportSnapshot,
+  outDir: string,
+  options: GenerateOptions,
+): Promise<GenerateResult> {
+  const figures = aggregateReport(input);
   const labels = withConfigChannelLabels(deps.labels, deps.config);
   const generatedAt = (deps.now ?? (() => new Date()))();
-  const viewModel = buildViewModel(figures, { labels, generatedAt, lexiconVersion: deps.lexiconVersion });
+  const viewModel = buildViewModel(figures, {
+    labels,
+    generatedAt,
+    lexiconVersion: deps.lexiconVersion,
+    ...(spec.sections ? { sections: spec.sections } : {}),
+    ...(deps.evaluation ? { evaluation: deps.evaluation } : {}),
+  });
   const html = renderReportHtml(viewModel);
+  const files = await writeReportFiles(spec, html, viewModel.title, outDir);
 
-  const dir = resolve(outDir);
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (err) {
-    throw new InputError(`--out: cannot create the output folder ${dir}: ${(err as Error).message}`);
-  }
-  const base = join(dir, reportFileBase(spec));
-  const paths: Record<'html' | 'pdf', string> = { html: `${base}.html`, pdf: `${base}.pdf` };
-  const formats = [...new Set(spec.formats)];
-  // PDF first: it is the step that can fail, and nothing is written until it has succeeded.
-  if (formats.includes('pdf')) await renderPdf(html, paths.pdf, { locale: spec.locale, title: viewModel.title });
-  if (formats.includes('html')) await writeAtomically(paths.html, html);
-
-  const files = formats.map((f) => paths[f]);
+  const id = options.recordId ?? reportId(spec);
+  // Deliveries already made for this record stay on it: a re-run must not send them again.
+  const previous = await deps.store.getReport(id);
   const record: ReportRecord = {
-    id: reportId(spec),
+    id,
     brand: spec.brand,
     period: spec.period,
     from: spec.from,
@@ -84,14 +208,38 @@ export async function generateReport(deps: GenerateDeps, spec: ReportSpec, outDi
     lexiconVersion: deps.lexiconVersion,
     createdAt: generatedAt.toISOString(),
     postCount: figures.coverage.postsAnalysed,
-    files: await Promise.all(formats.map((format) => describeFile(format, paths[format]))),
-    postIds: current.items
-      .filter((i) => !i.classification.spam)
-      .map((i) => i.post.id)
-      .sort(),
+    files: await Promise.all(files.map(({ format, path }) => describeFile(format, path))),
+    postIds: sortedIds(input.items.filter((i) => !i.classification.spam)),
+    spec: { ...baseSpec(spec), ...(spec.sections ? { sections: [...spec.sections] } : {}) },
+    snapshot,
+    figuresSha256: figuresDigest(figures),
+    ...(options.scheduleId ? { scheduleId: options.scheduleId } : {}),
+    ...(previous?.deliveries?.length ? { deliveries: previous.deliveries } : {}),
   };
   await deps.store.saveReport(record);
-  return { record, files, figures };
+  return { record, files: files.map((f) => f.path), figures, viewModel };
+}
+
+/** Writes the formats of `spec` to `outDir`; PDF first, since it is the step that can fail. */
+export async function writeReportFiles(
+  spec: ReportSpec,
+  html: string,
+  title: string,
+  outDir: string,
+): Promise<Array<{ format: 'html' | 'pdf'; path: string }>> {
+  const dir = resolve(outDir);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw new InputError(`--out: cannot create the output folder ${dir}: ${(err as Error).message}`);
+  }
+  const base = join(dir, reportFileBase(spec));
+  const paths: Record<'html' | 'pdf', string> = { html: `${base}.html`, pdf: `${base}.pdf` };
+  const formats = [...new Set(spec.formats)];
+  // Nothing is written until the PDF has succeeded.
+  if (formats.includes('pdf')) await renderPdf(html, paths.pdf, { locale: spec.locale, title });
+  if (formats.includes('html')) await writeAtomically(paths.html, html);
+  return formats.map((format) => ({ format, path: paths[format] }));
 }
 
 /** `<brand>:<period>:<locale>`: one archived record per report, replaced when re-generated. */
@@ -125,7 +273,44 @@ export function previousPeriod(spec: ReportSpec): { from: string; to: string } {
   return { from: new Date(Date.parse(spec.from) - length).toISOString(), to: spec.from };
 }
 
-function validateSpec(spec: ReportSpec): void {
+/** sha256 of the figures' JSON (figures are deterministic, so equal data gives an equal digest). */
+export function figuresDigest(figures: ReportFigures): string {
+  return createHash('sha256').update(JSON.stringify(figures)).digest('hex');
+}
+
+/** The tracked (configured brand) or untracked (name only) competitors of `brand`. */
+export function resolveCompetitors(config: VocConfig, brand: BrandConfig): Array<{ name: string; brand?: BrandConfig }> {
+  return [...new Set(brand.competitors)].map((name) => {
+    const match = config.brands.find((b) => b.id !== brand.id && (b.id === name || b.name === name || b.aliases.includes(name)));
+    return match ? { name, brand: match } : { name };
+  });
+}
+
+function baseSpec(spec: ReportSpec): ReportSpec {
+  return { brand: spec.brand, period: spec.period, from: spec.from, to: spec.to, timeZone: spec.timeZone, locale: spec.locale, formats: [...spec.formats] };
+}
+
+function snapshotOf(input: AggregateInput): ReportSnapshot {
+  const analysed = (items: readonly ReportItem[]) => sortedIds(items.filter((i) => !i.classification.spam));
+  const competitorPostIds: NonNullable<ReportSnapshot['competitorPostIds']> = {};
+  for (const c of input.competitors ?? []) if (c.tracked) competitorPostIds[c.id] = { current: analysed(c.items), previous: analysed(c.previousItems) };
+  const spam = input.items.filter((i) => i.classification.spam);
+  return {
+    postsClassified: input.items.length,
+    postsAnalysed: input.items.length - spam.length,
+    postsExcludedSpam: spam.length,
+    postsUnclassified: input.unclassifiedPosts ?? 0,
+    excludedPostIds: sortedIds(spam),
+    previousPostIds: analysed(input.previousItems),
+    ...(Object.keys(competitorPostIds).length ? { competitorPostIds } : {}),
+  };
+}
+
+function sortedIds(items: readonly ReportItem[]): string[] {
+  return items.map((i) => i.post.id).sort();
+}
+
+function validateSpec(spec: ReportRequest): void {
   const from = Date.parse(spec.from);
   const to = Date.parse(spec.to);
   if (!Number.isFinite(from)) throw new InputError(`report spec: from: expected an ISO date-time, got "${spec.from}"`);
@@ -141,21 +326,36 @@ function validateSpec(spec: ReportSpec): void {
   if (spec.formats.length === 0 || spec.formats.some((f) => f !== 'html' && f !== 'pdf')) {
     throw new InputError(`report spec: formats: expected html and/or pdf, got ${JSON.stringify(spec.formats)}`);
   }
+  const unknown = (spec.sections ?? []).filter((s) => !REPORT_SECTIONS.includes(s));
+  if (unknown.length) throw new InputError(`report spec: sections: unknown section "${unknown[0]}"; expected some of ${REPORT_SECTIONS.join(', ')}`);
 }
 
 async function loadItems(store: Store, brand: string, from: string, to: string): Promise<{ items: ReportItem[]; unclassified: number }> {
   const posts = await store.queryPosts({ brand, from, to });
+  const { items, unclassified } = await attachClassifications(store, posts);
+  return { items, unclassified: unclassified.length };
+}
+
+async function itemsByIds(store: Store, ids: readonly string[]): Promise<{ items: ReportItem[]; unclassified: string[] }> {
+  const posts: Post[] = [];
+  for (let i = 0; i < ids.length; i += CLASSIFICATION_BATCH) posts.push(...(await store.getPosts(ids.slice(i, i + CLASSIFICATION_BATCH))));
+  const found = new Set(posts.map((p) => p.id));
+  const { items, unclassified } = await attachClassifications(store, posts);
+  return { items, unclassified: [...ids.filter((id) => !found.has(id)), ...unclassified] };
+}
+
+async function attachClassifications(store: Store, posts: readonly Post[]): Promise<{ items: ReportItem[]; unclassified: string[] }> {
   const byId = new Map<string, Classification>();
   for (let i = 0; i < posts.length; i += CLASSIFICATION_BATCH) {
     const ids = posts.slice(i, i + CLASSIFICATION_BATCH).map((p) => p.id);
     for (const c of await store.getClassifications(ids)) byId.set(c.postId, c);
   }
   const items: ReportItem[] = [];
-  let unclassified = 0;
+  const unclassified: string[] = [];
   for (const post of posts) {
     const classification = byId.get(post.id);
     if (classification) items.push({ post, classification });
-    else unclassified++;
+    else unclassified.push(post.id);
   }
   return { items, unclassified };
 }

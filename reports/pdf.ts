@@ -8,7 +8,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import type { Page } from 'puppeteer-core';
 import { VocError } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
-import { getBrowser, closeBrowser } from './browser.js';
+import { closeBrowser, newPage } from './browser.js';
 import { t } from './i18n.js';
 
 export interface PdfOptions {
@@ -47,8 +47,7 @@ export async function renderPdf(html: string, outPath: string, options: PdfOptio
 }
 
 async function printOnce(html: string, options: PdfOptions): Promise<Uint8Array> {
-  const browser = await getBrowser();
-  const page = await browser.newPage();
+  const page = await newPage();
   try {
     await lockDown(page);
     await page.setContent(html, { waitUntil: 'load' });

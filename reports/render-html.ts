@@ -1,7 +1,8 @@
 /**
  * View model -> one self-contained HTML file (inline CSS, inline SVG, no script, no external
- * request). Templates live in `templates/` at the package root and are compiled once per process
- * with an isolated Handlebars instance, so no other module's helpers or partials leak in.
+ * request), and the e-mail body (the summary, inline styles). Templates live in `templates/` at
+ * the package root and are compiled once per process with an isolated Handlebars instance, so no
+ * other module's helpers or partials leak in.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -12,7 +13,7 @@ import type { ReportViewModel } from './view-model.js';
 
 type Template = (context: unknown) => string;
 
-let compiled: { template: Template; css: string } | undefined;
+let compiled: { report: Template; email: Template; css: string } | undefined;
 
 /**
  * The templates folder: `../templates` from `reports/*.ts` (tests, tsx) and `../../templates`
@@ -28,7 +29,7 @@ export function templatesDir(): string {
   return found;
 }
 
-function compileTemplates(): { template: Template; css: string } {
+function compileTemplates(): { report: Template; email: Template; css: string } {
   const dir = templatesDir();
   const hbs = Handlebars.create();
   const partialsDir = join(dir, 'partials');
@@ -36,14 +37,37 @@ function compileTemplates(): { template: Template; css: string } {
     hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
   }
   // strict: a misspelt field in a template fails loudly instead of printing nothing.
-  const template = hbs.compile(readFileSync(join(dir, 'report.hbs'), 'utf8'), { strict: true, preventIndent: true });
+  const options = { strict: true, preventIndent: true };
+  const report = hbs.compile(readFileSync(join(dir, 'report.hbs'), 'utf8'), options);
+  const email = hbs.compile(readFileSync(join(dir, 'email.hbs'), 'utf8'), options);
   const css = readFileSync(join(dir, 'report.css'), 'utf8');
   if (/<\/style|@import|url\(/i.test(css)) throw new VocError('templates/report.css must not contain </style>, @import or url(): the report loads nothing', 1);
-  return { template, css };
+  return { report, email, css };
 }
 
 /** Renders the report's HTML from its view model. Every string is escaped except the generated SVG charts and the CSS. */
 export function renderReportHtml(viewModel: ReportViewModel): string {
   compiled ??= compileTemplates();
-  return compiled.template({ ...viewModel, css: compiled.css });
+  return compiled.report({ ...viewModel, css: compiled.css });
+}
+
+/** The e-mail body: the one-page summary as e-mail-safe HTML (everything escaped, no link, no image). */
+export function renderEmailHtml(viewModel: ReportViewModel): string {
+  compiled ??= compileTemplates();
+  return compiled.email(viewModel);
+}
+
+/** The plain-text alternative of the e-mail body. */
+export function emailText(vm: ReportViewModel): string {
+  const lines = [vm.title, ''];
+  if (vm.empty) lines.push(vm.noDataMessage);
+  else {
+    lines.push(...vm.summary.sentences.map((s) => `- ${s}`), '', vm.text.summaryRisks);
+    lines.push(...(vm.summary.risks.length ? vm.summary.risks.map((r, i) => `${i + 1}. ${r.text}`) : [vm.text.summaryNoRisks]));
+    lines.push('', vm.text.summarySafeBets);
+    lines.push(...(vm.summary.safeBets.length ? vm.summary.safeBets.map((r, i) => `${i + 1}. ${r.text}`) : [vm.text.summaryNoSafeBets]));
+    lines.push('', vm.text.summaryTopBreakpoints, ...vm.summary.breakpointSentences.map((s, i) => `${i + 1}. ${s}`));
+  }
+  lines.push('', vm.cover.timeZoneNote);
+  return lines.join('\n');
 }

@@ -1,7 +1,9 @@
 /**
  * The statistics behind the report's figures, as pure functions with no dependency: proportions
  * with Wilson intervals, the net sentiment score, the "Fightin' Words" log-odds ratio and the
- * Benjamini-Hochberg correction. Every figure printed in a report goes through one of these, so
+ * Benjamini-Hochberg correction, the Poisson tail (spikes), the chi-square homogeneity test and
+ * Cramér's V (consistency across channels), and the two-proportion z-test (versus competitors).
+ * Every figure printed in a report goes through one of these, so
  * they are tested against hand-computed values (test/report.stats.test.ts).
  */
 
@@ -32,8 +34,10 @@ export function wilsonInterval(successes: number, trials: number, z = Z95): Inte
   const denom = 1 + z2 / trials;
   const centre = (p + z2 / (2 * trials)) / denom;
   const margin = (z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials))) / denom;
-  // Clamp only against floating-point dust; the interval is mathematically inside [0, 1].
-  return { estimate: p, lower: Math.max(0, centre - margin), upper: Math.min(1, centre + margin), n: trials };
+  // At 0/n and n/n the bound is exactly 0 or 1; elsewhere clamp only against floating-point dust.
+  const lower = successes === 0 ? 0 : Math.max(0, centre - margin);
+  const upper = successes === trials ? 1 : Math.min(1, centre + margin);
+  return { estimate: p, lower, upper, n: trials };
 }
 
 /**
@@ -142,6 +146,153 @@ export function logOddsDirichlet(
     return { word, count: yg, restCount: yr, delta, variance, z: delta / Math.sqrt(variance) };
   });
   return results.sort((x, y) => y.z - x.z || compareText(x.word, y.word));
+}
+
+/** ln Γ(x) for x > 0 (Lanczos approximation, g = 7, 9 terms; relative error < 1e-13). */
+export function logGamma(x: number): number {
+  if (!(x > 0)) throw new RangeError(`logGamma: x must be > 0, got ${x}`);
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  const z = x - 1;
+  let sum = c[0]!;
+  for (let i = 1; i < 9; i++) sum += c[i]! / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+
+/**
+ * Regularised lower incomplete gamma P(a, x) = γ(a, x) / Γ(a), by its series for x < a + 1 and
+ * by the continued fraction of Q = 1 - P otherwise (Numerical Recipes 6.2), to ~1e-14.
+ */
+export function gammaP(a: number, x: number): number {
+  if (!(a > 0)) throw new RangeError(`gammaP: a must be > 0, got ${a}`);
+  if (x <= 0) return 0;
+  if (!Number.isFinite(x)) return 1;
+  return x < a + 1 ? gammaSeries(a, x) : 1 - gammaContinuedFraction(a, x);
+}
+
+/** Regularised upper incomplete gamma Q(a, x) = 1 - P(a, x), computed without cancellation. */
+export function gammaQ(a: number, x: number): number {
+  if (!(a > 0)) throw new RangeError(`gammaQ: a must be > 0, got ${a}`);
+  if (x <= 0) return 1;
+  if (!Number.isFinite(x)) return 0;
+  return x < a + 1 ? 1 - gammaSeries(a, x) : gammaContinuedFraction(a, x);
+}
+
+function gammaSeries(a: number, x: number): number {
+  let term = 1 / a;
+  let sum = term;
+  for (let n = 1; n < 1000; n++) {
+    term *= x / (a + n);
+    sum += term;
+    if (Math.abs(term) < Math.abs(sum) * 1e-15) break;
+  }
+  return Math.min(1, sum * Math.exp(-x + a * Math.log(x) - logGamma(a)));
+}
+
+function gammaContinuedFraction(a: number, x: number): number {
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 1000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return Math.min(1, Math.exp(-x + a * Math.log(x) - logGamma(a)) * h);
+}
+
+/**
+ * Upper tail of a Poisson count: P(X >= k) for X ~ Poisson(lambda). The p-value of "k events
+ * where lambda were expected" (one-sided, for spikes). Uses P(X >= k) = P(k, lambda) for k >= 1.
+ */
+export function poissonUpperTail(k: number, lambda: number): number {
+  assertCount(k, 'k');
+  if (!(lambda >= 0)) throw new RangeError(`poissonUpperTail: lambda must be >= 0, got ${lambda}`);
+  if (k === 0) return 1;
+  if (lambda === 0) return 0;
+  return gammaP(k, lambda);
+}
+
+/** Survival function of the chi-square distribution: P(X >= x) with `df` degrees of freedom. */
+export function chiSquareSurvival(x: number, df: number): number {
+  if (!(df > 0)) throw new RangeError(`chiSquareSurvival: df must be > 0, got ${df}`);
+  return x <= 0 ? 1 : gammaQ(df / 2, x / 2);
+}
+
+export interface HomogeneityTest {
+  /** Pearson chi-square statistic of the k x 2 table. */
+  chiSquare: number;
+  df: number;
+  p: number;
+  /** Cramér's V = sqrt(chi-square / N) for a k x 2 table: 0 = the same rate everywhere, 1 = all-or-nothing. */
+  cramersV: number;
+  /** Observations in the table. */
+  n: number;
+}
+
+/**
+ * Pearson chi-square test that k groups share one success rate (a k x 2 table of successes and
+ * failures), with Cramér's V as the effect size. A table with an empty column (every group at
+ * 0% or at 100%) has identical rates by definition: chi-square 0, p 1, V 0. Groups with no
+ * observation are dropped; fewer than two groups leave nothing to compare (undefined).
+ */
+export function homogeneityTest(groups: ReadonlyArray<{ successes: number; trials: number }>): HomogeneityTest | undefined {
+  const used = groups.filter((g) => g.trials > 0);
+  for (const g of used) {
+    assertCount(g.successes, 'successes');
+    assertCount(g.trials, 'trials');
+    if (g.successes > g.trials) throw new RangeError(`homogeneityTest: successes (${g.successes}) > trials (${g.trials})`);
+  }
+  if (used.length < 2) return undefined;
+  const n = used.reduce((a, g) => a + g.trials, 0);
+  const s = used.reduce((a, g) => a + g.successes, 0);
+  const df = used.length - 1;
+  if (s === 0 || s === n) return { chiSquare: 0, df, p: 1, cramersV: 0, n };
+  let chiSquare = 0;
+  for (const g of used) {
+    const expectedS = (g.trials * s) / n;
+    const expectedF = (g.trials * (n - s)) / n;
+    chiSquare += (g.successes - expectedS) ** 2 / expectedS + (g.trials - g.successes - expectedF) ** 2 / expectedF;
+  }
+  return { chiSquare, df, p: chiSquareSurvival(chiSquare, df), cramersV: Math.min(1, Math.sqrt(chiSquare / n)), n };
+}
+
+export interface TwoProportionTest {
+  /** p1 - p2. */
+  difference: number;
+  z: number;
+  /** Two-sided p-value. */
+  p: number;
+}
+
+/**
+ * Two-proportion z-test with the pooled variance: are x1/n1 and x2/n2 different? Undefined when
+ * either sample is empty; z = 0 (p = 1) when the pooled rate is 0 or 1.
+ */
+export function twoProportionTest(x1: number, n1: number, x2: number, n2: number): TwoProportionTest | undefined {
+  for (const [v, name] of [[x1, 'x1'], [n1, 'n1'], [x2, 'x2'], [n2, 'n2']] as const) assertCount(v, name);
+  if (x1 > n1 || x2 > n2) throw new RangeError('twoProportionTest: successes > trials');
+  if (n1 === 0 || n2 === 0) return undefined;
+  const p1 = x1 / n1;
+  const p2 = x2 / n2;
+  const pooled = (x1 + x2) / (n1 + n2);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  if (se === 0) return { difference: p1 - p2, z: 0, p: 1 };
+  const z = (p1 - p2) / se;
+  return { difference: p1 - p2, z, p: twoSidedP(z) };
 }
 
 /** Code-unit order, the same on every machine and locale (unlike localeCompare). */

@@ -1,29 +1,47 @@
 /**
  * Figures -> the plain object the templates print. Every decision about wording, rounding,
- * dates and links is made here, so templates only lay out strings (and the two SVG charts this
- * module generates). Nothing in the view model is HTML except those SVG strings.
+ * dates, links and which sections appear is made here, so templates only lay out strings (and
+ * the SVG charts of chart-set.ts). Nothing in the view model is HTML except those SVG strings.
  */
+import { REPORT_SECTIONS, type ReportSection } from '../core/report-config.js';
 import type { Locale } from '../core/types.js';
 import type { BreakpointPair, ChannelFigure, ReportFigures } from './aggregate.js';
-import { channelChartSvg, promiseHeatmapSvg } from './charts.js';
+import { buildCharts, type ReportCharts } from './chart-set.js';
+import type { Finding } from './findings.js';
 import {
   formatCount,
   formatDateTime,
   formatNss,
   formatNssInterval,
+  formatP,
   formatPercent,
+  formatPercentInterval,
   formatRange,
   formatSigned,
   formatSignedCount,
   formatSignedPercent,
 } from './format.js';
-import { breakpointKindLabel, postCount, t, type MessageKey } from './i18n.js';
+import { breakpointKindLabel, joinList, MESSAGE_KEYS, postCount, t, type MessageKey } from './i18n.js';
 import type { Labels } from './labels.js';
+import type { Quote } from './quotes.js';
+import { GAP_MIN_DAYS } from './trend.js';
 import { BREAKPOINT_KINDS } from '../core/types.js';
+import { breakpointsView, channelsView, competitorsView, departmentsView, methodsView, promisesView, type SectionContext } from './view-sections.js';
 
 /** How many channel pairs the breakpoint section shows (the summary shows the first 3). */
 export const MAX_BREAKPOINT_PAIRS = 8;
 const SUMMARY_BREAKPOINTS = 3;
+const SUMMARY_COMPETITORS = 2;
+
+/** What `voc eval` measured about the classifier, printed in the methods appendix. */
+export interface ClassifierEvaluation {
+  /** ISO time of the measurement. */
+  measuredAt: string;
+  /** What it was measured on (`demo corpus, 330 posts`). */
+  corpus: string;
+  /** Named scores in [0, 1] (`sentiment accuracy`, `channel F1`...), with their sample sizes. */
+  metrics: Array<{ name: string; value: number; n?: number }>;
+}
 
 export interface ViewModelOptions {
   labels: Labels;
@@ -32,6 +50,11 @@ export interface ViewModelOptions {
   generatedAt: Date;
   /** Lexicon version of the classifier (used when the data carries none). */
   lexiconVersion: string;
+  /** Sections to print, in the report's fixed order (default: all). */
+  sections?: readonly ReportSection[];
+  evaluation?: ClassifierEvaluation;
+  /** Charts rendered beforehand (otherwise rendered here). */
+  charts?: ReportCharts;
 }
 
 export interface Row {
@@ -48,54 +71,45 @@ export interface QuoteView {
   /** The URL as printed: shortened in the middle when long (the link keeps the full URL). */
   url: string;
   meta: string;
+  /** `S3`: the post's number in the sources appendix, and the link to it. */
+  ref: string;
+  refHref: string;
 }
 
-/** Printed URLs longer than this are shortened in the middle. */
-const PRINTED_URL_MAX = 90;
+export interface LinkedSentence {
+  text: string;
+  /** Link to the detail (absent when its section is switched off). */
+  href?: string;
+  linkText?: string;
+}
+
+export interface SourceRow {
+  ref: string;
+  anchor: string;
+  postId: string;
+  source: string;
+  channels: string;
+  time: string;
+  url: string;
+  href?: string;
+}
 
 export interface ReportViewModel {
   lang: Locale;
   title: string;
-  text: Record<
-    | 'contents'
-    | 'coverage'
-    | 'sectionSummary'
-    | 'sectionChannels'
-    | 'sectionMatrix'
-    | 'sectionDescriptors'
-    | 'sectionBreakpoints'
-    | 'sectionMethods'
-    | 'summaryTopBreakpoints'
-    | 'channel'
-    | 'posts'
-    | 'postShare'
-    | 'positive'
-    | 'negative'
-    | 'neutral'
-    | 'mixed'
-    | 'nss'
-    | 'ci95'
-    | 'drag'
-    | 'previousPosts'
-    | 'descriptor'
-    | 'promise'
-    | 'polarity'
-    | 'inChannel'
-    | 'otherChannels'
-    | 'zScore'
-    | 'qValue'
-    | 'breakpointPair'
-    | 'kinds'
-    | 'change'
-    | 'quotes',
-    string
-  >;
+  /** Every fixed text of the locale, for table headers and captions. */
+  text: Record<MessageKey, string>;
+  /** Which sections print. */
+  show: Record<ReportSection, boolean>;
+  /** Numbered section headings (`3. 品牌承诺一致性`). */
+  headings: Record<ReportSection, string>;
   cover: {
     brand: string;
     reportTitle: string;
     details: Row[];
     timeZoneNote: string;
     coverage: Row[];
+    gaps: string[];
   };
   toc: Array<{ id: string; title: string }>;
   empty: boolean;
@@ -104,102 +118,36 @@ export interface ReportViewModel {
     /** `wordy`: the value is a name rather than a figure (set smaller so it fits). */
     tiles: Array<{ label: string; value: string; detail: string; wordy: boolean }>;
     sentences: string[];
+    risks: LinkedSentence[];
+    safeBets: LinkedSentence[];
     breakpointSentences: string[];
   };
-  channels: {
-    intro: string;
-    none: string;
-    rows: Array<{
-      label: string;
-      mentions: string;
-      postShare: string;
-      pos: string;
-      neg: string;
-      neutral: string;
-      mixed: string;
-      nss: string;
-      ci: string;
-      drag: string;
-      previous: string;
-      dragging: boolean;
-    }>;
-    chartSvg: string;
-  };
-  matrix: {
-    intro: string;
-    none: string;
-    unattributedNote: string;
-    heatmapSvg: string;
-  };
-  descriptors: {
-    intro: string;
-    none: string;
-    channels: Array<{
-      label: string;
-      hits: string;
-      words: Array<{
-        word: string;
-        promise: string;
-        polarity: string;
-        count: string;
-        restCount: string;
-        z: string;
-        q: string;
-        flagged: boolean;
-        flag: string;
-      }>;
-    }>;
-  };
-  breakpoints: {
-    intro: string;
-    none: string;
-    pairs: Array<{
-      id: string;
-      rank: number;
-      title: string;
-      count: string;
-      previous: string;
-      change: string;
-      kinds: string;
-      quotes: QuoteView[];
-    }>;
-  };
+  channels: ReturnType<typeof channelsView>;
+  promises: ReturnType<typeof promisesView>;
+  breakpoints: ReturnType<typeof breakpointsView>;
+  departments: ReturnType<typeof departmentsView>;
+  competitors: ReturnType<typeof competitorsView>;
   methods: { lines: string[] };
+  sources: { intro: string; rows: SourceRow[] };
 }
 
-const TEXT_KEYS = [
-  'contents',
-  'coverage',
-  'sectionSummary',
-  'sectionChannels',
-  'sectionMatrix',
-  'sectionDescriptors',
-  'sectionBreakpoints',
-  'sectionMethods',
-  'summaryTopBreakpoints',
-  'channel',
-  'posts',
-  'postShare',
-  'positive',
-  'negative',
-  'neutral',
-  'mixed',
-  'nss',
-  'ci95',
-  'drag',
-  'previousPosts',
-  'descriptor',
-  'promise',
-  'polarity',
-  'inChannel',
-  'otherChannels',
-  'zScore',
-  'qValue',
-  'breakpointPair',
-  'kinds',
-  'change',
-  'quotes',
-] as const satisfies readonly MessageKey[];
+/** Numbers posts for the sources appendix in order of first quotation. */
+export class SourceRegistry {
+  private readonly rows = new Map<string, { n: number; quote: Quote }>();
+
+  ref(quote: Quote): { ref: string; refHref: string } {
+    let entry = this.rows.get(quote.postId);
+    if (!entry) {
+      entry = { n: this.rows.size + 1, quote };
+      this.rows.set(quote.postId, entry);
+    }
+    return { ref: `S${entry.n}`, refHref: `#src-${entry.n}` };
+  }
+
+  list(): Array<{ n: number; quote: Quote }> {
+    return [...this.rows.values()];
+  }
+}
 
 /** Builds the view model of a report: every figure formatted for `locale`, charts rendered to SVG. */
 export function buildViewModel(figures: ReportFigures, options: ViewModelOptions): ReportViewModel {
@@ -209,11 +157,47 @@ export function buildViewModel(figures: ReportFigures, options: ViewModelOptions
   const msg = (key: MessageKey, params?: Record<string, string | number>) => t(locale, key, params);
   const na = msg('notAvailable');
   const count = (n: number) => formatCount(n, locale);
-  const channelLabel = (id: string) => labels.channel(id, locale);
   const lexiconVersion = figures.coverage.lexiconVersions.length ? figures.coverage.lexiconVersions.join(', ') : options.lexiconVersion;
   const cov = figures.coverage;
 
-  const text = Object.fromEntries(TEXT_KEYS.map((k) => [k, msg(k)])) as ReportViewModel['text'];
+  const wanted = new Set(options.sections ?? REPORT_SECTIONS);
+  const available: Record<ReportSection, boolean> = {
+    cover: true,
+    summary: true,
+    channels: !figures.empty,
+    promises: !figures.empty,
+    breakpoints: !figures.empty,
+    departments: !figures.empty,
+    competitors: !figures.empty && figures.competitors !== null,
+    methods: true,
+    sources: !figures.empty,
+  };
+  const show = Object.fromEntries(REPORT_SECTIONS.map((s) => [s, wanted.has(s) && available[s]])) as Record<ReportSection, boolean>;
+  const sectionKey: Record<ReportSection, MessageKey> = {
+    cover: 'reportTitle',
+    summary: 'sectionSummary',
+    channels: 'sectionChannels',
+    promises: 'sectionPromises',
+    breakpoints: 'sectionBreakpoints',
+    departments: 'sectionDepartments',
+    competitors: 'sectionCompetitors',
+    methods: 'sectionMethods',
+    sources: 'sectionSources',
+  };
+  const numbered = REPORT_SECTIONS.filter((s) => s !== 'cover' && show[s]);
+  const headings = Object.fromEntries(
+    REPORT_SECTIONS.map((s) => [s, numbered.includes(s) ? `${numbered.indexOf(s) + 1}. ${msg(sectionKey[s])}` : msg(sectionKey[s])]),
+  ) as Record<ReportSection, string>;
+
+  const charts = options.charts ?? buildCharts(figures, locale, labels);
+  const sources = new SourceRegistry();
+  const ctx: SectionContext = { figures, locale, labels, zone, msg, na, count, sources, charts, show };
+  // Built in document order, so sources are numbered in the order a reader meets them.
+  const channels = channelsView(ctx);
+  const promises = promisesView(ctx);
+  const breakpoints = breakpointsView(ctx);
+  const departments = departmentsView(ctx);
+  const competitors = competitorsView(ctx);
 
   const cover: ReportViewModel['cover'] = {
     brand: figures.brand.name,
@@ -236,136 +220,68 @@ export function buildViewModel(figures: ReportFigures, options: ViewModelOptions
         label: msg('coverageFirstLast'),
         value: cov.firstPostAt && cov.lastPostAt ? `${formatDateTime(cov.firstPostAt, zone)} / ${formatDateTime(cov.lastPostAt, zone)}` : na,
       },
+      {
+        label: msg('coverageGaps'),
+        value: cov.gaps.length ? count(cov.gaps.length) : msg('coverageGapsNone', { days: GAP_MIN_DAYS }),
+      },
     ],
+    gaps: cov.gaps.map((g) => msg('coverageGap', { target: g.targetId, from: g.from, to: g.to, days: count(g.days) })),
   };
 
-  const sections: Array<{ id: string; key: MessageKey }> = figures.empty
-    ? [
-        { id: 'summary', key: 'sectionSummary' },
-        { id: 'methods', key: 'sectionMethods' },
-      ]
-    : [
-        { id: 'summary', key: 'sectionSummary' },
-        { id: 'channels', key: 'sectionChannels' },
-        { id: 'matrix', key: 'sectionMatrix' },
-        { id: 'descriptors', key: 'sectionDescriptors' },
-        { id: 'breakpoints', key: 'sectionBreakpoints' },
-        { id: 'methods', key: 'sectionMethods' },
-      ];
-
-  const pairs = figures.breakpoints.pairs.slice(0, MAX_BREAKPOINT_PAIRS);
+  // An appendix with nothing to list is left out (sources is last, so no other number moves).
+  if (sources.list().length === 0) show.sources = false;
+  const toc = numbered.filter((s) => show[s]).map((s) => ({ id: s, title: headings[s] }));
 
   return {
     lang: locale,
     title: msg('coverTitle', { brand: figures.brand.name }) + ` · ${figures.period.label}`,
-    text,
+    text: allTexts(locale),
+    show,
+    headings,
     cover,
-    toc: sections.map((s) => ({ id: s.id, title: msg(s.key) })),
+    // Section ids are the anchors of the sections (`#summary`, `#channels`...).
+    toc,
     empty: figures.empty,
     noDataMessage: msg('noData', { period: figures.period.label }),
-    summary: summaryView(figures, locale, labels),
-    channels: {
-      intro: msg('channelsIntro', { overall: formatNss(figures.channelNss.estimate, na), n: count(figures.channelNss.n) }),
-      none: msg('channelsNone'),
-      rows: figures.channels.map((c) => ({
-        label: channelLabel(c.channel),
-        mentions: count(c.mentions),
-        postShare: formatPercent(c.postShare, locale),
-        pos: count(c.pos),
-        neg: count(c.neg),
-        neutral: count(c.neutral),
-        mixed: count(c.mixed),
-        nss: formatNss(c.nss.estimate, na),
-        ci: c.nss.estimate === null ? na : formatNssInterval(c.nss),
-        drag: c.drag === null ? na : formatSigned(c.drag * 100),
-        previous: count(c.previousMentions),
-        dragging: c.channel === figures.dragChannel,
-      })),
-      chartSvg: figures.channels.length ? channelChart(figures.channels, locale, labels) : '',
-    },
-    matrix: {
-      intro: msg('matrixIntro'),
-      none: msg('matrixNone'),
-      unattributedNote: figures.matrix.unattributedHits > 0 ? msg('matrixUnattributed', { n: count(figures.matrix.unattributedHits) }) : '',
-      heatmapSvg: figures.matrix.channels.length
-        ? promiseHeatmapSvg({
-            rows: figures.matrix.channels.map(channelLabel),
-            columns: figures.matrix.promises.map((p) => labels.promise(p, locale)),
-            cells: figures.matrix.cells.map((row) =>
-              row.map((cell) => {
-                const f = cell.fulfilment;
-                return f.estimate === null
-                  ? { value: null, text: na }
-                  : { value: f.estimate, text: `${formatPercent(f.estimate, locale)}\nn = ${count(f.n)}` };
-              }),
-            ),
-            lowCaption: formatPercent(0, locale),
-            highCaption: formatPercent(1, locale),
-          })
-        : '',
-    },
-    descriptors: {
-      intro: msg('descriptorsIntro'),
-      none: msg('descriptorsNone'),
-      channels: figures.descriptors.map((d) => ({
-        label: channelLabel(d.channel),
-        hits: msg('hits', { n: count(d.hits) }),
-        words: d.words.map((w) => ({
-          word: w.word,
-          promise: labels.promise(w.promise, locale),
-          polarity: msg(w.polarity === 'pos' ? 'positive' : 'negative'),
-          count: count(w.count),
-          restCount: count(w.restCount),
-          z: w.z.toFixed(2),
-          q: w.q < 0.001 ? '< 0.001' : w.q.toFixed(3),
-          flagged: w.flagged,
-          flag: w.flagged ? msg('distinctive') : '',
-        })),
-      })),
-    },
-    breakpoints: {
-      intro: msg('breakpointsIntro'),
-      none: msg('breakpointsNone'),
-      pairs: pairs.map((p, i) => ({
-        id: `bp-${i + 1}`,
-        rank: i + 1,
-        title: `${channelLabel(p.channels[0])} ↔ ${channelLabel(p.channels[1])}`,
-        count: count(p.count),
-        previous: count(p.previousCount),
-        change: p.previousCount === 0 && p.count > 0 ? `${formatSignedCount(p.change, locale)} (${msg('newPair')})` : formatSignedCount(p.change, locale),
-        kinds: BREAKPOINT_KINDS.filter((k) => p.kinds[k] > 0)
-          .map((k) => `${breakpointKindLabel(k, locale)} ${count(p.kinds[k])}`)
-          .join(' · '),
-        quotes: p.quotes.map((q) => {
-          const href = safeHref(q.url);
-          const meta = [msg('quoteMeta', { source: q.source, date: formatDateTime(q.publishedAt, zone) })];
-          if (q.likes > 0) meta.push(msg('likes', { n: count(q.likes) }));
-          const lang = q.lang === 'zh' ? 'zh-CN' : q.lang === 'en' ? 'en' : '';
-          return { text: q.text, lang, ...(href ? { href } : {}), url: shortenMiddle(q.url, PRINTED_URL_MAX), meta: meta.join(' · ') };
-        }),
-      })),
-    },
-    methods: {
-      lines: [
-        msg('methodsIntro', {
-          from: formatRange(figures.period.previous.from, figures.period.previous.to, zone).split(' – ')[0]!,
-          to: formatRange(figures.period.previous.from, figures.period.previous.to, zone).split(' – ')[1]!,
-        }),
-        msg('methodsLexicon', { version: lexiconVersion }),
-        msg('methodsNss'),
-        msg('methodsDrag'),
-        msg('methodsFulfilment'),
-        msg('methodsLogOdds'),
-        msg('methodsQuotes'),
-      ],
+    summary: summaryView(ctx, headings, { channels, promises, breakpoints, departments }),
+    channels,
+    promises,
+    breakpoints,
+    departments,
+    competitors,
+    methods: methodsView(ctx, lexiconVersion, options.evaluation),
+    sources: {
+      intro: msg('sourcesIntro'),
+      rows: sources.list().map(({ n, quote }) => {
+        const href = safeHref(quote.url);
+        return {
+          ref: `S${n}`,
+          anchor: `src-${n}`,
+          postId: quote.postId,
+          source: quote.source,
+          channels: joinList(locale, quote.channels.map((c) => labels.channel(c, locale))) || na,
+          time: formatDateTime(quote.publishedAt, zone),
+          url: quote.url,
+          ...(href ? { href } : {}),
+        };
+      }),
     },
   };
 }
 
-function summaryView(figures: ReportFigures, locale: Locale, labels: Labels): ReportViewModel['summary'] {
-  const msg = (key: MessageKey, params?: Record<string, string | number>) => t(locale, key, params);
-  const na = msg('notAvailable');
-  const count = (n: number) => formatCount(n, locale);
+function allTexts(locale: Locale): Record<MessageKey, string> {
+  return Object.fromEntries(MESSAGE_KEYS.map((k) => [k, t(locale, k)])) as Record<MessageKey, string>;
+}
+
+interface SectionViews {
+  channels: ReportViewModel['channels'];
+  promises: ReportViewModel['promises'];
+  breakpoints: ReportViewModel['breakpoints'];
+  departments: ReportViewModel['departments'];
+}
+
+function summaryView(ctx: SectionContext, headings: Record<ReportSection, string>, views: SectionViews): ReportViewModel['summary'] {
+  const { figures, locale, labels, msg, na, count } = ctx;
   const cur = figures.current;
   const prev = figures.previous;
 
@@ -398,41 +314,162 @@ function summaryView(figures: ReportFigures, locale: Locale, labels: Labels): Re
         : msg('summaryNss', { ...params, delta: formatSigned(figures.change.nssPoints) }),
     );
   }
+  const self = figures.competitors?.rows.find((r) => r.self);
+  for (const r of figures.competitors?.rows.filter((x) => !x.self).slice(0, SUMMARY_COMPETITORS) ?? []) {
+    sentences.push(
+      msg('summaryCompetitor', {
+        name: r.name,
+        share: self?.share === null || !self ? na : formatPercent(self.share, locale),
+        theirShare: r.share === null ? na : formatPercent(r.share, locale),
+        nss: formatNss(cur.nss.estimate, na),
+        theirNss: formatNss(r.nss.estimate, na),
+        diff: r.versusBrand ? formatSigned(r.versusBrand.points) : na,
+        p: r.versusBrand ? pText(r.versusBrand.p) : na,
+      }),
+    );
+  }
   const dragging = figures.channels.find((c) => c.channel === figures.dragChannel);
   sentences.push(dragging ? draggingSentence(dragging, locale, labels) : msg('summaryNoDragging'));
 
   const breakpointSentences = figures.breakpoints.pairs.slice(0, SUMMARY_BREAKPOINTS).map((p) => breakpointSentence(p, locale, labels));
   if (!figures.empty && breakpointSentences.length === 0) breakpointSentences.push(msg('summaryNoBreakpoints'));
 
+  const link = (f: Finding): LinkedSentence => {
+    const text = findingSentence(f, ctx);
+    if (!ctx.show[f.section]) return { text };
+    return { text, href: `#${findingAnchor(f, ctx, views) ?? f.section}`, linkText: msg('seeSection', { section: headings[f.section] }) };
+  };
+
+  const tiles: ReportViewModel['summary']['tiles'] = [
+    {
+      label: msg('summaryHeadlineVolume'),
+      value: count(cur.posts),
+      detail: msg('versusPrevious', { change: prev.posts === 0 ? na : volumeChange }),
+      wordy: false,
+    },
+    {
+      label: msg('summaryHeadlineNss'),
+      value: formatNss(cur.nss.estimate, na),
+      detail:
+        cur.nss.estimate === null
+          ? `n = ${count(cur.nss.n)}`
+          : `${formatNssInterval(cur.nss)} · n = ${count(cur.nss.n)} · ${msg('versusPrevious', {
+              change: figures.change.nssPoints === null ? na : formatSigned(figures.change.nssPoints),
+            })}`,
+      wordy: false,
+    },
+    {
+      label: msg('summaryHeadlineDragging'),
+      value: dragging ? labels.channel(dragging.channel, locale) : msg('none'),
+      detail: dragging ? `${msg('drag')} ${formatSigned(dragging.drag! * 100)} · NSS ${formatNss(dragging.nss.estimate)} · n = ${count(dragging.nss.n)}` : '',
+      wordy: true,
+    },
+  ];
+  if (self && figures.competitors!.rows.length > 1) {
+    tiles.push({
+      label: msg('summaryHeadlineShare'),
+      value: self.share === null ? na : formatPercent(self.share, locale),
+      detail: `n = ${count(figures.competitors!.rows.reduce((a, r) => a + r.posts, 0))} · ${msg('versusPrevious', {
+        change: self.share === null || self.previousShare === null ? na : `${formatSigned((self.share - self.previousShare) * 100)} pp`,
+      })}`,
+      wordy: false,
+    });
+  }
+
   return {
-    tiles: [
-      {
-        label: msg('summaryHeadlineVolume'),
-        value: count(cur.posts),
-        detail: msg('versusPrevious', { change: prev.posts === 0 ? na : volumeChange }),
-        wordy: false,
-      },
-      {
-        label: msg('summaryHeadlineNss'),
-        value: formatNss(cur.nss.estimate, na),
-        detail:
-          cur.nss.estimate === null
-            ? `n = ${count(cur.nss.n)}`
-            : `${formatNssInterval(cur.nss)} · n = ${count(cur.nss.n)} · ${msg('versusPrevious', {
-                change: figures.change.nssPoints === null ? na : formatSigned(figures.change.nssPoints),
-              })}`,
-        wordy: false,
-      },
-      {
-        label: msg('summaryHeadlineDragging'),
-        value: dragging ? labels.channel(dragging.channel, locale) : msg('none'),
-        detail: dragging ? `${msg('drag')} ${formatSigned(dragging.drag! * 100)} · NSS ${formatNss(dragging.nss.estimate)} · n = ${count(dragging.nss.n)}` : '',
-        wordy: true,
-      },
-    ],
+    tiles,
     sentences,
+    risks: figures.findings.risks.map(link),
+    safeBets: figures.findings.safeBets.map(link),
     breakpointSentences,
   };
+}
+
+/** The anchor of the table row behind a finding, when that row is printed. */
+function findingAnchor(f: Finding, ctx: SectionContext, views: SectionViews): string | undefined {
+  const { figures } = ctx;
+  switch (f.kind) {
+    case 'promise_broken':
+    case 'promise_kept': {
+      const i = figures.promises.verdicts.findIndex((v) => v.channel === f.subject[0] && v.promise === f.subject[1]);
+      return i >= 0 ? views.promises.verdicts[i]?.anchor : undefined;
+    }
+    case 'channel_negative':
+    case 'channel_positive': {
+      const i = figures.channels.findIndex((c) => c.channel === f.subject[0]);
+      return i >= 0 ? views.channels.rows[i]?.anchor : undefined;
+    }
+    case 'aspect_hotspot':
+    case 'aspect_safe_bet': {
+      const i = figures.aspects.rows.findIndex((a) => a.aspect === f.subject[0]);
+      return i >= 0 ? views.departments.aspects.rows[i]?.anchor : undefined;
+    }
+    case 'breakpoint': {
+      const i = figures.breakpoints.pairs.findIndex((p) => p.channels[0] === f.subject[0] && p.channels[1] === f.subject[1]);
+      return i >= 0 ? views.breakpoints.pairs[i]?.id : undefined;
+    }
+    case 'campaign_spike': {
+      const i = figures.campaigns.findIndex((c) => c.name === f.subject[0]);
+      return i >= 0 ? views.departments.campaigns.items[i]?.anchor : undefined;
+    }
+  }
+}
+
+/** One sentence per finding: what, the figure, its interval and n. */
+export function findingSentence(f: Finding, ctx: Pick<SectionContext, 'figures' | 'locale' | 'labels' | 'msg' | 'count'>): string {
+  const { locale, labels, msg, count, figures } = ctx;
+  const pct = (x: number) => formatPercent(x, locale);
+  const percentInterval = () => formatPercentInterval({ estimate: f.value, lower: f.lower ?? 0, upper: f.upper ?? 1, n: f.n }, locale);
+  switch (f.kind) {
+    case 'promise_broken':
+    case 'promise_kept':
+      return msg(`finding_${f.kind}`, {
+        channel: labels.channel(f.subject[0]!, locale),
+        promise: labels.promise(f.subject[1]!, locale),
+        value: pct(f.value),
+        interval: percentInterval(),
+        n: count(f.n),
+      });
+    case 'channel_negative':
+    case 'channel_positive':
+      return msg(`finding_${f.kind}`, {
+        channel: labels.channel(f.subject[0]!, locale),
+        value: formatNss(f.value),
+        interval: formatNssInterval({ estimate: f.value, lower: f.lower!, upper: f.upper!, n: f.n }),
+        n: count(f.n),
+      });
+    case 'aspect_hotspot':
+    case 'aspect_safe_bet':
+      return msg(`finding_${f.kind}`, {
+        aspect: labels.aspect(f.subject[0]!, locale),
+        value: pct(f.value),
+        interval: percentInterval(),
+        n: count(f.n),
+        baseline: figures.aspects.complaintBaseline === null ? msg('notAvailable') : pct(figures.aspects.complaintBaseline),
+      });
+    case 'breakpoint':
+      return msg('finding_breakpoint', {
+        a: labels.channel(f.subject[0]!, locale),
+        b: labels.channel(f.subject[1]!, locale),
+        n: count(f.n),
+        postsText: postCount(locale, f.n, count(f.n)),
+        previous: count(f.previous ?? 0),
+      });
+    case 'campaign_spike':
+      return msg('finding_campaign_spike', {
+        name: f.subject[0]!,
+        what: msg(f.subject[1] === 'questions' ? 'what_questions' : 'what_complaints'),
+        n: count(f.n),
+        expected: (f.previous ?? 0).toFixed(1),
+        p: pText(f.p ?? 1),
+      });
+  }
+}
+
+/** `= 0.004` or `< 0.001`, for sentences. */
+export function pText(p: number): string {
+  const s = formatP(p);
+  return s.startsWith('<') ? s : `= ${s}`;
 }
 
 function draggingSentence(c: ChannelFigure, locale: Locale, labels: Labels): string {
@@ -458,20 +495,6 @@ function breakpointSentence(p: BreakpointPair, locale: Locale, labels: Labels): 
     kindPosts: formatCount(p.kinds[kind], locale),
     kindPostsText: postCount(locale, p.kinds[kind], formatCount(p.kinds[kind], locale)),
   });
-}
-
-function channelChart(channels: readonly ChannelFigure[], locale: Locale, labels: Labels): string {
-  return channelChartSvg(
-    channels.map((c) => ({
-      label: labels.channel(c.channel, locale),
-      mentions: c.mentions,
-      nss: c.nss.estimate === null ? null : c.nss.estimate * 100,
-      lower: c.nss.lower * 100,
-      upper: c.nss.upper * 100,
-      nssText: formatNss(c.nss.estimate, t(locale, 'notAvailable')),
-    })),
-    { mentionsTitle: t(locale, 'chartMentions'), nssTitle: t(locale, 'chartNss') },
-  );
 }
 
 /** `https://host/a/b/…/x?y` : keeps both ends of a long string, which identify a URL best. */

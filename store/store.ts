@@ -1,4 +1,4 @@
-import type { Classification, Post, Run, Target } from '../core/types.js';
+import type { Classification, Post, ReportSpec, Run, Target } from '../core/types.js';
 
 /** Result of an idempotent bulk upsert keyed by (source, externalId). */
 export interface UpsertResult {
@@ -46,6 +46,43 @@ export interface ReportRecord {
   files: Array<{ format: string; path: string; sha256: string; bytes: number }>;
   /** Post ids the figures were computed from (the snapshot). */
   postIds: string[];
+  /** The spec the report was rendered from, with its sections (for `voc reports rerender`). */
+  spec?: ReportSpec & { sections?: string[] };
+  /** The rest of the data snapshot: counts, and the posts behind the comparison figures. */
+  snapshot?: ReportSnapshot;
+  /** sha256 of the figures as JSON: a re-render from the snapshot can prove it gives the same numbers. */
+  figuresSha256?: string;
+  /** Scheduled report this record was produced by (`reports[].id` of the config). */
+  scheduleId?: string;
+  /** Every delivery attempt's outcome, in order (`voc reports show`). */
+  deliveries?: DeliveryRecord[];
+}
+
+export interface ReportSnapshot {
+  postsClassified: number;
+  postsAnalysed: number;
+  postsExcludedSpam: number;
+  postsUnclassified: number;
+  /** Posts of the period excluded as spam or duplicates. */
+  excludedPostIds: string[];
+  /** Analysed posts of the previous period. */
+  previousPostIds: string[];
+  /** Analysed posts of each tracked competitor: brand id -> current and previous period. */
+  competitorPostIds?: Record<string, { current: string[]; previous: string[] }>;
+}
+
+export interface DeliveryRecord {
+  channel: 'email' | 'webhook' | 'folder';
+  /** Recipients, URL or folder. */
+  target: string;
+  status: 'sent' | 'failed';
+  attempts: number;
+  /** One line: why the last attempt failed. */
+  error?: string;
+  /** When the delivery finished (ISO UTC). */
+  at: string;
+  /** Who asked for it: the schedule id, or `manual`; a schedule never sends one key twice. */
+  key: string;
 }
 
 /**

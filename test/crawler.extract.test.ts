@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
-import { extractListing, parseCount, parsePageTime, parseRating, splitSelector } from '../crawlers/index.js';
+import type { SelectorSpec } from '../core/types.js';
+import { compileStreamSpec, extractListing, extractStream, parseCount, parsePageTime, parseRating, splitSelector } from '../crawlers/index.js';
+import { forumPage } from '../bench/crawl-site.js';
 
 const PAGE_URL = 'https://bbs.example.cn/forum/acme?page=1';
 
@@ -140,5 +144,61 @@ describe('value parsers', () => {
     expect(splitSelector('a.permalink@href')).toEqual({ css: 'a.permalink', attr: 'href' });
     expect(splitSelector('@data-id')).toEqual({ css: '', attr: 'data-id' });
     expect(splitSelector('a[href*="@"]')).toEqual({ css: 'a[href*="@"]' });
+  });
+});
+
+describe('streaming extractor (no DOM)', () => {
+  const FORUM = readFileSync(join(import.meta.dirname, 'fixtures/crawler/forum-topic-1.html'), 'utf8');
+  const NOW = { nowMs: Date.parse('2026-10-05T00:00:00Z') };
+  const cases: Array<[string, string, SelectorSpec]> = [
+    ['a listing with every field', LISTING, SPEC],
+    ['the bench forum page', forumPage(7, 3000), { item: '.post', text: '.content', id: '@data-id', author: '.user', time: 'time@datetime', link: 'a.permalink', likes: '.likes', replies: '.replies', nextPage: 'a.next' }],
+    [
+      'microdata with comma lists, [attr$=], meta content and a <link rel=next>',
+      FORUM,
+      {
+        item: '[itemtype$="schema.org/DiscussionForumPosting"], [itemtype$="schema.org/Comment"]',
+        text: '[itemprop="text"], [itemprop="articleBody"]',
+        id: '@id',
+        author: '[itemprop="author"] [itemprop="name"], [itemprop="author"]',
+        time: '[itemprop="datePublished"]',
+        likes: '[itemprop="interactionStatistic"] [itemprop="userInteractionCount"]',
+        replies: '[itemprop="commentCount"]',
+        nextPage: 'link[rel="next"], a[rel="next"]',
+      },
+    ],
+    [
+      'malformed HTML with nested items and a scoped child selector',
+      `<body><div class="post"><div class="content"><p>第一条<b>没有闭合
+        <div class="post"><div class="content">第二条</span></i> 也能读
+        <div class="post"><div class="content"><p>第三条<p>两段`,
+      { item: '.post', text: '> .content' },
+    ],
+    [
+      'script, style, noscript and template inside the text; entities; <br>; <base href>',
+      `<ul><li class="r" data-x="1"><span class="t">a<script>var x="<b>";</script> b<style>.x{}</style><br>c&amp;d</span><noscript><span class="t">ns</span></noscript>
+        <meta itemprop="n" content="5"><time title="2026-10-02T09:00:00+08:00">3 days ago</time></li>
+        <li class="r"><template><span class="t">hidden</span></template><span class="t">  x  \n y </span><a href="/r/2#top">l</a></li></ul><base href="https://m.example/app/">`,
+      { item: 'li.r', text: '.t', likes: '[itemprop=n]', time: 'time', link: 'a', id: '@data-x' },
+    ],
+    [
+      'field selectors see only the item and what is inside it',
+      '<body><div class="x"><div class="post"><p class="c">one <b>b</b></p><div class="c"><p class="c">nested</p></div></div></div></body>',
+      { item: '.post', text: '.c', author: 'div .c', replies: '.x .c' },
+    ],
+  ];
+  it.each(cases)('gives the same items as the cheerio path: %s', (_name, html, spec) => {
+    const compiled = compileStreamSpec(spec);
+    expect(compiled).not.toBeNull();
+    const viaDom = extractListing(html, PAGE_URL, spec, 'Asia/Shanghai', NOW);
+    expect(viaDom.items.length).toBeGreaterThan(0);
+    expect(extractStream(html, PAGE_URL, compiled!, 'Asia/Shanghai', NOW)).toEqual(viaDom);
+  });
+
+  it('leaves selectors outside its subset to the cheerio path', () => {
+    expect(compileStreamSpec({ item: 'li:first-child', text: 'p' })).toBeNull();
+    expect(compileStreamSpec({ item: 'li', text: 'h2 + p' })).toBeNull();
+    expect(compileStreamSpec({ item: 'li', text: 'p', nextPage: 'a:contains("下一页")' })).toBeNull();
+    expect(compileStreamSpec({ item: 'div[', text: 'p' })).toBeNull(); // and cheerio names the bad field
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RefusedUrlError } from '../core/errors.js';
 import { crawlPage, crawlTarget, createCrawlContext, createFetcher, createRobotsPolicy, productToken, type CrawlContext } from '../crawlers/index.js';
-import { startServer, testConfig, testTarget, type TestServer } from './crawler.server.js';
+import { brief, startServer, testConfig, testTarget, type TestServer } from './crawler.server.js';
 
 const page = (n: number, next?: string) =>
   `<html><body><div class="post"><div class="content">第${n}页的帖子</div></div>${next ? `<a class="next" href="${next}">下一页</a>` : ''}</body></html>`;
@@ -32,7 +32,7 @@ describe('robots.txt', () => {
       `refused ${server.origin}/private/list: disallowed by robots.txt (rule for voc, line 5); the site asks crawlers not to fetch this path, so choose another listing page or ask the site for permission`,
     );
     const summary = await crawlTarget(ctx, target);
-    expect(summary).toEqual({ pages: 0, posts: 0, errors: [{ url: target.url, message: (err as Error).message }], stoppedBecause: 'error' });
+    expect(brief(summary)).toEqual({ pages: 0, posts: 0, errors: [{ url: target.url, message: (err as Error).message }], stoppedBecause: 'error' });
     // robots.txt fetched once for the whole context; the disallowed path never.
     expect(server.paths()).toEqual(['/robots.txt']);
     expect(server.requests[0]!.headers['user-agent']).toBe('voc/0.1 (+https://github.com/voc-project/voc)');
@@ -53,7 +53,7 @@ describe('robots.txt', () => {
     const target = testTarget(config, { url: `${server.origin}/list/1`, delayMs: 0 });
 
     const summary = await crawlTarget(ctx, target);
-    expect(summary).toEqual({ pages: 2, posts: 2, errors: [], stoppedBecause: 'no_next' });
+    expect(brief(summary)).toEqual({ pages: 2, posts: 2, errors: [], stoppedBecause: 'no_next' });
     expect(server.paths()).toEqual(['/robots.txt', '/list/1', '/list/2']);
     const gap = server.requests[2]!.at - server.requests[1]!.at;
     expect(gap).toBeGreaterThanOrEqual(985); // 1 s, less clock rounding and network jitter

@@ -67,3 +67,13 @@ export function testTarget(config: VocConfig, input: Partial<TargetInput> & { ur
     config,
   );
 }
+
+/** The headline of a crawl summary (stats aside), with errors as url + message, for exact assertions. */
+export function brief(summary: { pages: number; posts: number; errors: Array<{ url: string; message: string }>; stoppedBecause: string }) {
+  return {
+    pages: summary.pages,
+    posts: summary.posts,
+    errors: summary.errors.map(({ url, message }) => ({ url, message })),
+    stoppedBecause: summary.stoppedBecause,
+  };
+}

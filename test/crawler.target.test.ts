@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { InputError } from '../core/errors.js';
 import { crawlPage, crawlTarget, createCrawlContext, type CrawledPage, type CrawlContext } from '../crawlers/index.js';
-import { startServer, testConfig, testTarget, type TestServer } from './crawler.server.js';
+import { brief, startServer, testConfig, testTarget, type TestServer } from './crawler.server.js';
 
 /** Listing page `n` of a forum: two posts, and a next link computed by `next`. */
 function listing(n: number, next: string | null): string {
@@ -88,35 +88,35 @@ describe('html target', () => {
   it('stops at the page cap (the smaller of target and crawl caps)', async () => {
     const pages: CrawledPage[] = [];
     const summary = await crawlTarget(ctx, target('/endless', { maxPages: 10 }), { maxPages: 3, onPage: (p) => void pages.push(p) });
-    expect(summary).toEqual({ pages: 3, posts: 6, errors: [], stoppedBecause: 'page_cap' });
+    expect(brief(summary)).toEqual({ pages: 3, posts: 6, errors: [], stoppedBecause: 'page_cap' });
     expect(listRequests('/endless')).toEqual(['/endless', '/endless?page=2', '/endless?page=3']);
     expect(pages.map((p) => p.posts.length)).toEqual([2, 2, 2]);
 
     const byTarget = await crawlTarget(ctx, target('/endless', { maxPages: 2 }));
-    expect(byTarget).toEqual({ pages: 2, posts: 4, errors: [], stoppedBecause: 'page_cap' });
+    expect(brief(byTarget)).toEqual({ pages: 2, posts: 4, errors: [], stoppedBecause: 'page_cap' });
   });
 
   it('follows next links until there is none', async () => {
     const summary = await crawlTarget(ctx, target('/short'));
-    expect(summary).toEqual({ pages: 3, posts: 6, errors: [], stoppedBecause: 'no_next' });
+    expect(brief(summary)).toEqual({ pages: 3, posts: 6, errors: [], stoppedBecause: 'no_next' });
   });
 
   it('stops an endless pagination loop', async () => {
     const before = listRequests('/loop').length;
     const summary = await crawlTarget(ctx, target('/loop?page=1', { maxPages: 50 }));
-    expect(summary).toEqual({ pages: 2, posts: 4, errors: [], stoppedBecause: 'loop' });
+    expect(brief(summary)).toEqual({ pages: 2, posts: 4, errors: [], stoppedBecause: 'loop' });
     expect(listRequests('/loop').slice(before)).toEqual(['/loop?page=1', '/loop?page=2']);
   });
 
   it('stops on an empty page', async () => {
     const summary = await crawlTarget(ctx, target('/empty-after-1'));
-    expect(summary).toEqual({ pages: 2, posts: 2, errors: [], stoppedBecause: 'empty_page' });
+    expect(brief(summary)).toEqual({ pages: 2, posts: 2, errors: [], stoppedBecause: 'empty_page' });
   });
 
   it('records a failing page and keeps what was already handed over', async () => {
     const stored: string[] = [];
     const summary = await crawlTarget(ctx, target('/broken-after-1'), { onPage: (p) => void stored.push(...p.posts.map((x) => x.text)) });
-    expect(summary).toEqual({
+    expect(brief(summary)).toEqual({
       pages: 1,
       posts: 2,
       errors: [{ url: `${server.origin}/broken-after-1?page=2`, message: `HTTP 404 Not Found from ${server.origin}/broken-after-1?page=2` }],
@@ -130,8 +130,13 @@ describe('html target', () => {
     expect(summary.pages).toBe(1);
     expect(summary.stoppedBecause).toBe('error');
     expect(summary.errors).toEqual([
-      { url: 'http://10.0.0.1/forum?page=2', message: expect.stringMatching(/^refused http:\/\/10\.0\.0\.1\/forum\?page=2: is a private address; add the host to crawler\.allowPrivateHosts/) },
+      {
+        url: 'http://10.0.0.1/forum?page=2',
+        message: expect.stringMatching(/^refused http:\/\/10\.0\.0\.1\/forum\?page=2: is a private address; add the host to crawler\.allowPrivateHosts/),
+        cause: 'refused',
+      },
     ]);
+    expect(summary.stats.errors.map((g) => [g.cause, g.count])).toEqual([['refused', 1]]);
   });
 
   it('extracts a GBK page to the right Chinese text', async () => {
@@ -152,7 +157,7 @@ describe('html target', () => {
     await slowPage2;
     controller.abort();
     releaseSlow();
-    expect(await crawl).toEqual({ pages: 1, posts: 2, errors: [], stoppedBecause: 'aborted' });
+    expect(brief(await crawl)).toEqual({ pages: 1, posts: 2, errors: [], stoppedBecause: 'aborted' });
   });
 
   it('refuses to start without an author secret', () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateReport, quoteText, type AggregateInput } from '../reports/aggregate.js';
-import { BRAND, currentItems, previousItems, SEPTEMBER, spec } from './report.fixture.js';
+import { aggregateReport, computeFigures, quoteText, tallyReport, type AggregateInput } from '../reports/aggregate.js';
+import { chiSquareSurvival, netSentiment, poissonUpperTail, twoProportionTest, wilsonInterval } from '../reports/stats.js';
+import { BRAND, CAMPAIGN, competitorItems, currentItems, previousItems, SEPTEMBER, spec } from './report.fixture.js';
+
+const OCTOBER_FROM = '2026-09-30T16:00:00.000Z';
 
 function input(overrides: Partial<AggregateInput> = {}): AggregateInput {
   return {
@@ -26,8 +29,12 @@ describe('aggregateReport on the synthetic fixture (figures worked out in test/r
       postsExcludedSpam: 4,
       postsUnclassified: 2,
       firstPostAt: '2026-10-01T04:00:00.000Z',
-      lastPostAt: '2026-10-31T04:00:00.000Z',
+      // p30 (Oct 30) is the last analysed post; the spam of Oct 30 does not count.
+      lastPostAt: '2026-10-30T04:00:00.000Z',
       lexiconVersions: ['lex-test-1'],
+      days: 31,
+      // weibo posts p02-p10 on even days up to Oct 10; nothing from Oct 11 on.
+      gaps: [{ targetId: 'acme-weibo', from: '2026-10-11', to: '2026-10-31', days: 21 }],
     });
     expect(f.empty).toBe(false);
     expect(f.period).toEqual({ label: '2026-10', from: '2026-09-30T16:00:00.000Z', to: '2026-10-31T16:00:00.000Z', previous: SEPTEMBER });
@@ -137,6 +144,7 @@ describe('aggregateReport on the synthetic fixture (figures worked out in test/r
       source: 'demo-forum',
       publishedAt: '2026-10-18T04:00:00.000Z',
       likes: 12,
+      channels: ['customer_service', 'website'],
     });
     // no likes: newest first (p25), then p23 and p24 (same time) by id
     expect(pairs[1]!.quotes.map((q) => q.postId)).toEqual(['demo-forum:p25', 'demo-forum:p23', 'demo-forum:p24']);
@@ -146,6 +154,14 @@ describe('aggregateReport on the synthetic fixture (figures worked out in test/r
   it('is deterministic whatever the input order', () => {
     const shuffled = aggregateReport(input({ items: [...currentItems()].reverse(), previousItems: [...previousItems()].reverse() }));
     expect(JSON.stringify(shuffled)).toBe(JSON.stringify(f));
+    // With every input at once, under a few fixed permutations (interleaving posts from the middle out).
+    const extras = { campaigns: [CAMPAIGN], competitors: [{ id: 'globex', name: '环球 Globex', tracked: true, ...competitorItems() }], targets: ['acme-app'] };
+    const interleave = <T>(xs: T[]) => xs.map((_, i) => xs[(i * 7 + 3) % xs.length]!);
+    const base = JSON.stringify(aggregateReport(input(extras)));
+    expect(new Set(interleave(currentItems()).map((i) => i.post.id)).size).toBe(40);
+    for (const order of [interleave, <T>(xs: T[]) => [...xs].reverse(), <T>(xs: T[]) => [...xs.slice(20), ...xs.slice(0, 20)]]) {
+      expect(JSON.stringify(aggregateReport(input({ ...extras, items: order(currentItems()), previousItems: order(previousItems()) })))).toBe(base);
+    }
   });
 
   it('gives an empty report for a period with no analysed post', () => {
@@ -159,6 +175,188 @@ describe('aggregateReport on the synthetic fixture (figures worked out in test/r
     expect(empty.dragChannel).toBeNull();
     expect(empty.change.postsRelative).toBeNull();
     expect(empty.change.nssPoints).toBeNull();
+  });
+});
+
+describe('departments, promises, trend, campaigns, competitors and findings on the fixture', () => {
+  const globex = competitorItems();
+  const f = aggregateReport(
+    input({
+      campaigns: [CAMPAIGN, { ...CAMPAIGN, brand: 'other-brand', name: '别家的活动' }, { ...CAMPAIGN, name: '上月活动', date: '2026-09-20' }],
+      competitors: [
+        { id: 'globex', name: '环球 Globex', tracked: true, ...globex },
+        { id: 'Initech', name: 'Initech', tracked: false, items: [], previousItems: [] },
+      ],
+      targets: ['acme-forum', 'acme-weibo', 'acme-app'],
+    }),
+  );
+
+  it('aspects: praise and complaint shares with Wilson intervals, and the quadrant', () => {
+    expect(f.aspects.rows.map((a) => [a.aspect, a.posts, a.praise, a.complaint, a.previousPosts, a.quadrant])).toEqual([
+      ['price', 12, 8, 4, 2, 'safe_bet'],
+      ['packaging', 6, 2, 4, 0, 'hotspot'],
+      ['quality', 5, 4, 1, 0, 'safe_bet'],
+      ['promotion', 3, 0, 0, 0, 'insufficient'],
+    ]);
+    expect(f.aspects.posts).toBe(26);
+    expect(f.aspects.praiseBaseline).toBeCloseTo(14 / 26, 12);
+    expect(f.aspects.complaintBaseline).toBeCloseTo(9 / 26, 12);
+    expect(f.aspects.rows[0]!.praiseShare).toEqual(wilsonInterval(8, 12));
+    expect(f.aspects.rows[1]!.complaintShare).toEqual(wilsonInterval(4, 6));
+    // 8/12: [0.390622, 0.861880]
+    expect(f.aspects.rows[0]!.praiseShare.lower).toBeCloseTo(0.390622, 5);
+    expect(f.aspects.rows[0]!.praiseShare.upper).toBeCloseTo(0.86188, 5);
+  });
+
+  it('scenarios with their pain points and the most-read complaint', () => {
+    expect(f.scenarios.map((s) => ({ id: s.scenario, type: s.type, posts: s.posts, praise: s.praise, complaint: s.complaint, pain: s.painPoints }))).toEqual([
+      { id: 'weekend', type: 'time', posts: 6, praise: 2, complaint: 4, pain: [{ kind: 'aspect', id: 'price', posts: 4 }, { kind: 'channel', id: 'store', posts: 4 }] },
+      { id: 'with_kids', type: 'companion', posts: 2, praise: 0, complaint: 2, pain: [{ kind: 'aspect', id: 'packaging', posts: 2 }, { kind: 'channel', id: 'delivery', posts: 2 }] },
+    ]);
+    expect(f.scenarios[0]!.complaintShare).toEqual(wilsonInterval(4, 6));
+    // No likes anywhere: the newest complaint (p14, Oct 14) is quoted; p23 and p24 tie on time, p23 wins by id.
+    expect([f.scenarios[0]!.quote!.postId, f.scenarios[0]!.quote!.text]).toEqual(['demo-forum:p14', '周末去的，价格也贵。']);
+    expect([f.scenarios[1]!.quote!.postId, f.scenarios[1]!.quote!.text]).toEqual(['demo-forum:p23', '带孩子等了三天，包装也破了。']);
+  });
+
+  it('questions by topic, spam excluded', () => {
+    expect(f.questions).toEqual({
+      posts: 7,
+      share: wilsonInterval(7, 36),
+      previousPosts: 2,
+      topics: [
+        { topic: '会员卡', posts: 5, previous: 2 },
+        { topic: 'promotion', posts: 2, previous: 0 },
+      ],
+    });
+  });
+
+  it('the daily trend and its one spike (6 posts on Oct 26 against 13 in the 14 days before)', () => {
+    expect(f.trend.days).toHaveLength(31);
+    const day = (d: string) => f.trend.days.find((x) => x.date === d)!;
+    expect(day('2026-10-05')).toEqual({ date: '2026-10-05', posts: 2, pos: 1, neg: 1 });
+    expect(day('2026-10-20')).toEqual({ date: '2026-10-20', posts: 2, pos: 0, neg: 2 });
+    expect(day('2026-10-26')).toEqual({ date: '2026-10-26', posts: 6, pos: 4, neg: 0 });
+    expect(day('2026-10-30')).toEqual({ date: '2026-10-30', posts: 1, pos: 0, neg: 0 });
+    expect(f.trend.days.reduce((a, d) => a + d.posts, 0)).toBe(36);
+    expect(f.trend.testedDays).toBe(31);
+    expect(f.trend.dayAlpha).toBeCloseTo(0.05 / 31, 15);
+    const lambda = 13.5 / 14;
+    const p = 1 - Math.exp(-lambda) * [0, 1, 2, 3, 4, 5].reduce((a, i) => a + lambda ** i / [1, 1, 2, 6, 24, 120][i]!, 0);
+    expect(f.trend.spikes).toHaveLength(1);
+    expect(f.trend.spikes[0]!.date).toBe('2026-10-26');
+    expect(f.trend.spikes[0]!.posts).toBe(6);
+    expect(f.trend.spikes[0]!.expected).toBeCloseTo(lambda, 12);
+    expect(f.trend.spikes[0]!.p).toBeCloseTo(p, 10);
+    expect(f.trend.spikes[0]!.p).toBeLessThan(0.05 / 31);
+  });
+
+  it('the campaign test: questions and complaints after the launch against the 28 days before', () => {
+    // Only the brand's campaign launched inside the period is tested.
+    expect(f.campaigns).toHaveLength(1);
+    const c = f.campaigns[0]!;
+    expect([c.name, c.date, c.windowFrom, c.windowTo, c.windowDays, c.baselineFrom, c.baselineTo, c.baselineDays, c.tested]).toEqual([
+      '会员日', '2026-10-15', '2026-10-15', '2026-10-21', 7, '2026-09-17', '2026-10-14', 28, true,
+    ]);
+    // questions: 4 (p15 p16 p18 p21) vs 2 in the baseline: lambda = 2.5 / 28 x 7 = 0.625
+    expect(c.questions.observed).toBe(4);
+    expect(c.questions.baseline).toBe(2);
+    expect(c.questions.expected).toBeCloseTo(0.625, 12);
+    expect(c.questions.p).toBeCloseTo(1 - Math.exp(-0.625) * (1 + 0.625 + 0.625 ** 2 / 2 + 0.625 ** 3 / 6), 12);
+    expect(c.questions.spiked).toBe(true);
+    // complaints: 4 negative posts about 会员卡 vs none before: lambda = 0.5 / 28 x 7 = 0.125
+    expect([c.complaints.observed, c.complaints.baseline]).toEqual([4, 0]);
+    expect(c.complaints.expected).toBeCloseTo(0.125, 12);
+    expect(c.complaints.p).toBeCloseTo(poissonUpperTail(4, 0.125), 15);
+    expect(c.complaints.p!).toBeCloseTo(1 - Math.exp(-0.125) * (1 + 0.125 + 0.125 ** 2 / 2 + 0.125 ** 3 / 6), 12);
+  });
+
+  it('does not test a campaign whose baseline is shorter than 7 days', () => {
+    const short = aggregateReport(
+      input({
+        previousRange: { from: '2026-09-27T16:00:00.000Z', to: OCTOBER_FROM },
+        campaigns: [{ ...CAMPAIGN, date: '2026-10-03' }],
+      }),
+    );
+    const c = short.campaigns[0]!;
+    expect([c.baselineFrom, c.baselineTo, c.baselineDays, c.tested, c.questions.p, c.questions.spiked]).toEqual(['2026-09-28', '2026-10-02', 5, false, null, false]);
+  });
+
+  it('verdicts per channel and promise, with evidence', () => {
+    expect(f.promises.verdicts.map((v) => [v.channel, v.promise, v.pos, v.neg, v.verdict, v.quote?.postId])).toEqual([
+      ['website', 'convenience', 13, 0, 'kept', 'weibo:p10'],
+      ['store', 'convenience', 0, 6, 'broken', 'demo-forum:p16'],
+      ['delivery', 'convenience', 0, 4, 'broken', 'demo-forum:p25'],
+      ['store', 'premium_service', 2, 0, 'insufficient', 'demo-forum:p23'],
+      ['customer_service', 'premium_service', 0, 6, 'broken', 'demo-forum:p18'],
+      ['website', 'transparency', 0, 2, 'insufficient', 'demo-forum:p18'],
+    ]);
+    expect(f.promises.verdicts[0]!.quote!.text).toBe('官网下单很方便。');
+    // 13/13: Wilson lower = 13 / (13 + z^2) = 0.771905 > 0.5 -> kept; 0/4: upper = z^2 / (4 + z^2) = 0.489891 < 0.5 -> broken
+    expect(f.promises.verdicts[0]!.fulfilment.lower).toBeCloseTo(0.771905, 5);
+    expect(f.promises.verdicts[2]!.fulfilment.upper).toBeCloseTo(0.489891, 5);
+  });
+
+  it('the consistency index: 1 - Cramér V per promise, hit-weighted overall', () => {
+    expect(f.promises.consistency.map((c) => [c.promise, c.channels, c.hits, c.index])).toEqual([
+      ['convenience', 3, 23, 0],
+      ['premium_service', 2, 8, 0],
+      ['transparency', 1, 2, null],
+    ]);
+    // Each channel is all-positive or all-negative: perfect association, chi2 = N, V = 1.
+    const [convenience, premium] = f.promises.consistency;
+    expect(convenience!.test!.chiSquare).toBeCloseTo(23, 10);
+    expect(convenience!.test!.p).toBeCloseTo(Math.exp(-23 / 2), 12);
+    expect(premium!.test!.chiSquare).toBeCloseTo(8, 10);
+    expect(premium!.test!.p).toBeCloseTo(chiSquareSurvival(8, 1), 12);
+    expect(convenience!.fulfilment).toEqual(wilsonInterval(13, 23));
+    expect(f.promises.index).toBe(0);
+  });
+
+  it('competitors: share of voice and NSS side by side, with the difference test', () => {
+    const c = f.competitors!;
+    expect(c.untracked).toEqual(['Initech']);
+    expect(c.rows.map((r) => [r.id, r.self, r.posts, r.previousPosts, r.share, r.previousShare])).toEqual([
+      ['acme', true, 36, 10, 36 / 50, 10 / 20],
+      ['globex', false, 14, 10, 14 / 50, 10 / 20],
+    ]);
+    expect(c.rows[0]!.nss).toEqual(f.current.nss);
+    expect(c.rows[1]!.nss).toEqual(netSentiment(9, 3));
+    const test = twoProportionTest(9, 12, 14, 26)!;
+    expect(c.rows[1]!.versusBrand!.points).toBeCloseTo((9 / 12 - 14 / 26) * 200, 10);
+    expect(c.rows[1]!.versusBrand!.p).toBeCloseTo(test.p, 12);
+    expect(c.rows[0]!.versusBrand).toBeNull();
+    expect(aggregateReport(input()).competitors).toBeNull();
+  });
+
+  it('a configured target with no post is a crawl gap over the whole period', () => {
+    expect(f.coverage.gaps).toEqual([
+      { targetId: 'acme-app', from: '2026-10-01', to: '2026-10-31', days: 31 },
+      { targetId: 'acme-weibo', from: '2026-10-11', to: '2026-10-31', days: 21 },
+    ]);
+  });
+
+  it('ranks the top 3 risks and safe bets by the posts behind them', () => {
+    const brief = (list: typeof f.findings.risks) => list.map((x) => [x.kind, x.subject.join('/'), x.weight, x.n]);
+    // Candidates: broken cs/premium (6 neg hits), broken store/convenience (6), cs NSS < 0 (5 neg posts),
+    // delivery NSS < 0 (4), broken delivery/convenience (4), hotspot packaging (4), breakpoint cs|website (4),
+    // campaign questions (4) and complaints (4), breakpoint delivery|store (3).
+    expect(brief(f.findings.risks)).toEqual([
+      ['promise_broken', 'customer_service/premium_service', 6, 6],
+      ['promise_broken', 'store/convenience', 6, 6],
+      ['channel_negative', 'customer_service', 5, 5],
+    ]);
+    expect(brief(f.findings.safeBets)).toEqual([
+      ['promise_kept', 'website/convenience', 13, 13],
+      ['aspect_safe_bet', 'price', 8, 12],
+      ['aspect_safe_bet', 'quality', 4, 5],
+    ]);
+    expect(f.findings.risks[2]!.upper).toBeCloseTo(2 * wilsonInterval(0, 5).upper - 1, 12);
+  });
+
+  it('is tally then statistics: the two steps compose to aggregateReport', () => {
+    const i = input({ campaigns: [CAMPAIGN] });
+    expect(JSON.stringify(computeFigures(tallyReport(i)))).toBe(JSON.stringify(aggregateReport(i)));
   });
 });
 

@@ -10,8 +10,9 @@ import { parseConfig, type VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import { openEmbeddedStore, type EmbeddedStore } from '../store/embedded.js';
 import { closeBrowser } from '../reports/browser.js';
-import { generateReport, previousPeriod, reportFileBase, type GenerateDeps } from '../reports/generate.js';
-import { BRAND, currentItems, item, LABELS, previousItems, spec } from './report.fixture.js';
+import { figuresDigest, generateReport, previousPeriod, rerenderReport, reportFileBase, type GenerateDeps } from '../reports/generate.js';
+import { VocError } from '../core/errors.js';
+import { BRAND, CAMPAIGN, competitorItems, currentItems, GLOBEX, item, LABELS, previousItems, spec } from './report.fixture.js';
 import { pdfText, squeeze } from './report.pdf-tools.js';
 
 let root: string;
@@ -66,6 +67,7 @@ describe('generateReport', () => {
     }
     expect(record.files.map((f) => f.format)).toEqual(['html', 'pdf']);
     expect(await store.getReport('acme:2026-10:zh-CN')).toEqual(record);
+    expect(record.spec).toEqual(spec());
 
     const html = readFileSync(files[0]!, 'utf8');
     expect(html).toContain('线下门店');
@@ -118,6 +120,111 @@ describe('generateReport', () => {
     await expect(generateReport(deps, spec({ formats: [] }), out)).rejects.toThrow(/formats: expected html and\/or pdf/);
     await expect(generateReport(deps, spec({ timeZone: 'Mars/Base' }), out)).rejects.toThrow(/timeZone: "Mars\/Base"/);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('the archive: spec, snapshot, checksums; rerender from the snapshot', () => {
+  let full: GenerateDeps;
+
+  beforeAll(async () => {
+    const globex = competitorItems();
+    await store.upsertPosts([...globex.items, ...globex.previousItems].map((i) => i.post));
+    await store.saveClassifications([...globex.items, ...globex.previousItems].map((i) => i.classification));
+    const fullConfig = parseConfig({
+      brands: [{ ...BRAND, competitors: ['环球 Globex', 'Initech'] }, GLOBEX],
+      campaigns: [CAMPAIGN],
+      targets: [
+        { id: 'acme-forum', url: 'https://forum.example.com/', brand: 'acme', selectors: { item: '.p', text: '.t' } },
+        { id: 'acme-app-store', url: 'https://apps.example.com/', brand: 'acme', selectors: { item: '.p', text: '.t' } },
+      ],
+    });
+    full = { ...deps, config: fullConfig };
+  });
+
+  it('archives the spec with its sections, the data snapshot and the figures digest', async () => {
+    const out = join(root, 'out-full');
+    const { record, figures, files } = await generateReport(full, spec({ sections: ['cover', 'summary', 'competitors', 'methods'], formats: ['html'] }), out);
+    expect(record.spec).toEqual({ ...spec({ formats: ['html'] }), sections: ['cover', 'summary', 'competitors', 'methods'] });
+    expect(record.snapshot).toEqual({
+      postsClassified: 40,
+      postsAnalysed: 36,
+      postsExcludedSpam: 4,
+      postsUnclassified: 2,
+      excludedPostIds: ['demo-forum:p37', 'demo-forum:p38', 'demo-forum:p39', 'demo-forum:p40'],
+      previousPostIds: previousItems().filter((i) => !i.classification.spam).map((i) => i.post.id).sort(),
+      competitorPostIds: {
+        globex: {
+          current: competitorItems().items.filter((i) => !i.classification.spam).map((i) => i.post.id).sort(),
+          previous: competitorItems().previousItems.map((i) => i.post.id).sort(),
+        },
+      },
+    });
+    expect(record.figuresSha256).toBe(figuresDigest(figures));
+    // Campaigns, competitors and configured targets of the config reach the figures.
+    expect(figures.campaigns.map((c) => [c.name, c.questions.observed, c.questions.spiked])).toEqual([['会员日', 4, true]]);
+    expect(figures.competitors!.rows.map((r) => [r.id, r.posts])).toEqual([['acme', 36], ['globex', 14]]);
+    expect(figures.competitors!.untracked).toEqual(['Initech']);
+    expect(figures.coverage.gaps.map((g) => g.targetId)).toEqual(['acme-app-store', 'acme-weibo']);
+    // Only the sections asked for are printed.
+    const html = readFileSync(files[0]!, 'utf8');
+    expect(html).toContain('id="summary"');
+    expect(html).toContain('id="competitors"');
+    expect(html).not.toContain('id="channels"');
+    expect(html).not.toContain('id="sources"');
+  });
+
+  it('re-renders an archived report from its snapshot with the same figures', async () => {
+    const out = join(root, 'out-rerender');
+    const first = await generateReport(full, spec({ formats: ['html'] }), out);
+    const again = await rerenderReport({ ...full, now: () => new Date('2026-12-01T00:00:00.000Z') }, first.record.id);
+    expect(again.figuresUnchanged).toBe(true);
+    expect(again.figures).toEqual(first.figures);
+    expect(again.files).toEqual(first.files);
+    expect(again.record.createdAt).toBe('2026-12-01T00:00:00.000Z');
+    // A post published in October after the report was made is not in its snapshot.
+    const late = item({ n: 'late1', at: '2026-10-09T04:00:00.000Z', text: '后来才抓到的帖子。', sentiment: 'neg' });
+    await store.upsertPosts([late.post]);
+    await store.saveClassifications([late.classification]);
+    const third = await rerenderReport(full, first.record.id);
+    expect(third.figures.coverage.postsAnalysed).toBe(36);
+    expect(third.figuresUnchanged).toBe(true);
+  });
+
+  it('says when the figures changed (a post re-classified) and refuses a snapshot whose posts are gone', async () => {
+    const out = join(root, 'out-rerender-2');
+    const first = await generateReport(full, spec({ period: '2026-10-01..2026-10-31', formats: ['html'] }), out);
+    const p01 = currentItems().find((i) => i.post.externalId === 'p01')!;
+    await store.saveClassifications([{ ...p01.classification, sentiment: { label: 'neg', score: -0.8 } }]);
+    try {
+      const changed = await rerenderReport(full, first.record.id);
+      expect(changed.figuresUnchanged).toBe(false);
+      expect(changed.figures.current.sentiment.neg).toBe(first.figures.current.sentiment.neg + 1);
+    } finally {
+      await store.saveClassifications([p01.classification]);
+    }
+    const archived = (await store.getReport(first.record.id))!;
+    await store.saveReport({ ...archived, postIds: [...archived.postIds, 'demo-forum:gone'] });
+    const err = await rerenderReport(full, first.record.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VocError);
+    expect((err as VocError).message).toBe(
+      `report "${first.record.id}": 1 post(s) of its snapshot are no longer stored or classified (first: demo-forum:gone); it cannot be re-rendered as it was`,
+    );
+    await expect(rerenderReport(full, 'nope:2026-10:zh-CN')).rejects.toThrow(new InputError('unknown report "nope:2026-10:zh-CN"; `voc reports list` shows the archived reports'));
+  });
+
+  it('refuses a campaign or a scheduled report of an unknown brand, naming the field', async () => {
+    const bad = parseConfig({ brands: [BRAND], campaigns: [{ ...CAMPAIGN, brand: 'nope' }] });
+    await expect(generateReport({ ...deps, config: bad }, spec(), join(root, 'out-bad-campaign'))).rejects.toThrow(
+      new InputError('voc.config.yaml: campaigns.0.brand: unknown brand "nope"; expected one of the ids under brands (acme)'),
+    );
+    const badReport = parseConfig({ brands: [BRAND], reports: [{ id: 'monthly', brand: 'acme', deliver: { email: { to: ['a@example.com'] } } }] });
+    await expect(generateReport({ ...deps, config: badReport }, spec(), join(root, 'out-bad-report'))).rejects.toThrow(
+      new InputError('voc.config.yaml: reports.0.deliver.email: e-mail delivery needs an smtp section (host, port, from) in voc.config.yaml'),
+    );
+    await expect(generateReport(deps, { ...spec(), sections: ['summary', 'nope' as never] }, join(root, 'out-bad-sections'))).rejects.toThrow(
+      new InputError('report spec: sections: unknown section "nope"; expected some of cover, summary, channels, promises, breakpoints, departments, competitors, methods, sources'),
+    );
+    expect(existsSync(join(root, 'out-bad-campaign'))).toBe(false);
   });
 });
 

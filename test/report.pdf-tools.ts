@@ -53,3 +53,26 @@ export function pdfObjects(path: string): string {
   }
   return parts.join('\n');
 }
+
+/** Titles of the PDF outline (bookmarks), decoded (Chromium writes them as UTF-16BE hex strings). */
+export function pdfOutlineTitles(path: string): string[] {
+  const objects = pdfObjects(path);
+  return [...objects.matchAll(/\/Title\s*<([0-9A-Fa-f]+)>/g)].map((m) => {
+    const bytes = Buffer.from(m[1]!, 'hex');
+    const body = bytes[0] === 0xfe && bytes[1] === 0xff ? bytes.subarray(2) : bytes;
+    return body.swap16().toString('utf16le');
+  });
+}
+
+/** Named destinations that link annotations point to (`/Dest /summary`): the clickable internal links. */
+export function pdfLinkDestinations(path: string): string[] {
+  return [...pdfObjects(path).matchAll(/\/Dest\s*\/([A-Za-z0-9_.-]+)/g)].map((m) => m[1]!);
+}
+
+/** The text of each page (pdftotext per page). */
+export function pdfPages(path: string): string[] {
+  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path], { encoding: 'utf8' }))![1]);
+  return Array.from({ length: pages }, (_, i) =>
+    execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), path, '-'], { encoding: 'utf8' }),
+  );
+}

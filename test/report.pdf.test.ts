@@ -1,7 +1,9 @@
-import { execFileSync } from 'node:child_process';
 /**
  * Real Chromium (puppeteer-core, /usr/bin/chromium or CHROME_PATH) and real Poppler tools.
  */
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,33 +14,35 @@ import { aggregateReport } from '../reports/aggregate.js';
 import { closeBrowser } from '../reports/browser.js';
 import { renderPdf } from '../reports/pdf.js';
 import { renderReportHtml } from '../reports/render-html.js';
-import { buildViewModel } from '../reports/view-model.js';
-import { BRAND, currentItems, LABELS, previousItems, SEPTEMBER, spec } from './report.fixture.js';
-import { pdfFonts, pdfObjects, pdfText, squeeze } from './report.pdf-tools.js';
+import { buildViewModel, type ReportViewModel } from '../reports/view-model.js';
+import { BRAND, CAMPAIGN, competitorItems, currentItems, LABELS, previousItems, SEPTEMBER, spec } from './report.fixture.js';
+import { pdfFonts, pdfLinkDestinations, pdfObjects, pdfOutlineTitles, pdfPages, pdfText, squeeze } from './report.pdf-tools.js';
 
 let dir: string;
 
-function html(locale: Locale): { html: string; title: string } {
+function viewModel(locale: Locale): ReportViewModel {
   const figures = aggregateReport({
     spec: spec({ locale }),
     brand: BRAND,
     items: currentItems(),
     previousItems: previousItems(),
     previousRange: SEPTEMBER,
+    campaigns: [CAMPAIGN],
+    competitors: [{ id: 'globex', name: '环球 Globex', tracked: true, ...competitorItems() }],
   });
-  const vm = buildViewModel(figures, { labels: LABELS, generatedAt: new Date('2026-11-02T01:30:00Z'), lexiconVersion: 'lex' });
-  return { html: renderReportHtml(vm), title: vm.title };
+  return buildViewModel(figures, { labels: LABELS, generatedAt: new Date('2026-11-02T01:30:00Z'), lexiconVersion: 'lex' });
 }
 
-const rendered: Record<Locale, { html: string; pdf: string; text: string }> = {} as never;
+const rendered: Record<Locale, { html: string; pdf: string; text: string; vm: ReportViewModel }> = {} as never;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'voc-report-pdf-'));
   for (const locale of ['zh-CN', 'en'] as const) {
-    const { html: page, title } = html(locale);
+    const vm = viewModel(locale);
+    const page = renderReportHtml(vm);
     const pdf = join(dir, `${locale}.pdf`);
-    await renderPdf(page, pdf, { locale, title });
-    rendered[locale] = { html: page, pdf, text: pdfText(pdf) };
+    await renderPdf(page, pdf, { locale, title: vm.title });
+    rendered[locale] = { html: page, pdf, text: pdfText(pdf), vm };
   }
 });
 
@@ -73,12 +77,44 @@ describe('PDF report (zh-CN)', () => {
     expect(text).toContain('客服却说那是旧价格，两边说法不一致！');
     expect(text).toMatch(/第1页\/共\d+页/);
     expect(text).toContain('跨渠道断点');
+    for (const heading of ['品牌承诺一致性', '各部门一图看懂', '竞品对比', '方法说明', '引用来源', '会员日', '稳妥卖点', '热点问题']) expect(text).toContain(heading);
   });
 
-  it('has bookmarks (PDF outline) and internal links', () => {
-    const objects = pdfObjects(rendered['zh-CN'].pdf);
+  it('prints "page X of Y" on every page', () => {
+    const pages = pdfPages(rendered['zh-CN'].pdf);
+    expect(pages.length).toBeGreaterThan(5);
+    pages.forEach((page, i) => expect(squeeze(page)).toContain(`第${i + 1}页/共${pages.length}页`));
+  });
+
+  it('has bookmarks (PDF outline) for every section and clickable internal links', () => {
+    const { pdf, vm } = rendered['zh-CN'];
+    const objects = pdfObjects(pdf);
     expect(objects).toMatch(/\/Outlines \d+ 0 R/);
-    expect(objects).toMatch(/\/Subtype \/Link/);
+    const titles = pdfOutlineTitles(pdf);
+    for (const entry of vm.toc) expect(titles).toContain(entry.title);
+    expect(titles).toContain('8. 引用来源');
+    const dests = pdfLinkDestinations(pdf);
+    // The table of contents links to every section; the summary links to the rows behind its risks.
+    for (const entry of vm.toc) expect(dests).toContain(entry.id);
+    for (const risk of vm.summary.risks) expect(dests).toContain(risk.href!.slice(1));
+    // Quotes link to their entry in the sources appendix.
+    expect(dests).toContain('src-1');
+  });
+
+  it('keeps headings with their content: no page ends with a heading', () => {
+    const { pdf, vm } = rendered['zh-CN'];
+    const headings = new Set(
+      [...Object.values(vm.headings), vm.text.sectionMatrix, vm.text.sectionVerdicts, vm.text.sectionConsistency, vm.text.sectionDescriptors,
+        vm.text.sectionAspects, vm.text.sectionQuadrant, vm.text.sectionScenarios, vm.text.sectionQuestions, vm.text.sectionCampaigns,
+        vm.text.sectionTrend, vm.text.summaryRisks, vm.text.summarySafeBets, vm.text.summaryTopBreakpoints].map(squeeze),
+    );
+    // The cover is skipped: its table of contents lists the headings' own text.
+    for (const page of pdfPages(pdf).slice(1)) {
+      const lines = page.split('\n').map(squeeze).filter(Boolean);
+      // The last line is the footer ("第 n 页 / 共 m 页"); the one before is the last line of content.
+      expect(lines[lines.length - 1]).toMatch(/^第\d+页\/共\d+页$/);
+      expect(headings.has(lines[lines.length - 2]!)).toBe(false);
+    }
   });
 
   it('the HTML carries no script and no URL but post links', () => {
@@ -94,11 +130,79 @@ describe('PDF report (en)', () => {
   it('has English section titles and page numbers', () => {
     const { text, html: page } = rendered.en;
     expect(page).toContain('<html lang="en">');
-    for (const title of ['Summary', 'Channels', 'Distinctive descriptors per channel', 'Cross-channel breakpoints', 'Methods'])
+    for (const title of ['Summary', 'Channels', 'Distinctive descriptors per channel', 'Cross-channel breakpoints', 'Methods', 'Top risks', 'Top safe bets', 'Sources'])
       expect(text).toContain(title);
+    expect(pdfFonts(rendered.en.pdf).filter((f) => !f.embedded)).toEqual([]);
     expect(text).toMatch(/Page 1 of \d+/);
     expect(text).toContain('Customer service');
     expect(text).not.toContain('一页摘要');
+  });
+});
+
+describe('printing: no script, no network, tables that break cleanly', () => {
+  it('runs no JavaScript while printing', async () => {
+    const out = join(dir, 'script.pdf');
+    await renderPdf(
+      '<p id="p">static text</p><script>document.getElementById("p").textContent = "SCRIPT RAN";</script><noscript>noscript shown</noscript>',
+      out,
+      { locale: 'en', title: 't' },
+    );
+    const text = pdfText(out);
+    expect(text).toContain('static text');
+    expect(text).not.toContain('SCRIPT RAN');
+    expect(text).toContain('noscript shown');
+  });
+
+  it('blocks every network request while printing (real HTTP server on 127.0.0.1 sees none)', async () => {
+    const hits: string[] = [];
+    const server: Server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('x');
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      // Proves the server answers, so zero hits below means blocked, not unreachable.
+      expect((await fetch(`${base}/probe`)).status).toBe(200);
+      hits.length = 0;
+      const out = join(dir, 'network.pdf');
+      await renderPdf(
+        `<link rel="stylesheet" href="${base}/style.css"><style>@import url("${base}/import.css"); body { background: url("${base}/bg.png"); }
+         @font-face { font-family: x; src: url("${base}/font.woff2"); }</style>
+         <p style="font-family: x">offline</p><img src="${base}/img.png"><iframe src="${base}/frame.html"></iframe>
+         <object data="${base}/object"></object><video src="${base}/video.mp4"></video>`,
+        out,
+        { locale: 'en', title: 't' },
+      );
+      expect(pdfText(out)).toContain('offline');
+      expect(hits).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    }
+  });
+
+  it('repeats table headers on every page and never cuts a row across pages', async () => {
+    const vm = viewModel('zh-CN');
+    // A sources appendix of 140 posts with long URLs that wrap inside their cell.
+    vm.sources.rows = Array.from({ length: 140 }, (_, i) => {
+      const n = i + 1;
+      const url = `https://forum.example.com/thread/${'segment/'.repeat(8)}post-${n}-tail${n}end`;
+      return { ref: `S${n}`, anchor: `src-${n}`, postId: `demo-forum:long-${n}`, source: 'demo-forum', channels: '官网、客服', time: '2026-10-10 12:00', url, href: url };
+    });
+    const out = join(dir, 'long.pdf');
+    await renderPdf(renderReportHtml(vm), out, { locale: 'zh-CN', title: vm.title });
+    const pages = pdfPages(out).map(squeeze);
+    const withRows = pages.filter((p) => /demo-forum:long-\d+/.test(p));
+    expect(withRows.length).toBeGreaterThanOrEqual(3);
+    for (const page of withRows) expect(page).toContain(squeeze(`#${vm.text.sourcePost}${vm.text.sourceName}${vm.text.sourceChannels}`));
+    for (let n = 1; n <= 140; n++) {
+      // The row's id (first cell) and the end of its wrapped URL (last line of the last cell) are on one page.
+      const holding = pages.filter((p) => p.includes(`demo-forum:long-${n}demo-forum`));
+      expect(holding, `row ${n}`).toHaveLength(1);
+      expect(holding[0]!, `row ${n}`).toContain(`tail${n}end`);
+    }
   });
 });
 

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { benjaminiHochberg, logOddsDirichlet, netSentiment, twoSidedP, wilsonInterval, Z95 } from '../reports/stats.js';
+import {
+  benjaminiHochberg,
+  chiSquareSurvival,
+  gammaP,
+  gammaQ,
+  homogeneityTest,
+  logGamma,
+  logOddsDirichlet,
+  netSentiment,
+  poissonUpperTail,
+  twoProportionTest,
+  twoSidedP,
+  wilsonInterval,
+  Z95,
+} from '../reports/stats.js';
 
 describe('wilsonInterval', () => {
   it('8/10: p = 0.8, interval [0.4902, 0.9433]', () => {
@@ -24,6 +38,9 @@ describe('wilsonInterval', () => {
     expect(none.upper).toBeCloseTo(0.434482, 5);
     const all = wilsonInterval(5, 5);
     expect(all.upper).toBe(1);
+    // Exactly 0 and 1, not floating-point dust (13/13 once printed an upper bound of 0.9999999999999999).
+    expect(wilsonInterval(13, 13).upper).toBe(1);
+    expect(wilsonInterval(0, 6).lower).toBe(0);
     expect(all.lower).toBeCloseTo(1 - 0.434482, 5);
   });
 
@@ -110,5 +127,107 @@ describe('logOddsDirichlet', () => {
     const [only] = logOddsDirichlet({ w: 3 }, { w: 2 }, { w: 5 });
     expect(only!.z).toBe(0);
     expect(only!.delta).toBe(0);
+  });
+});
+
+describe('logGamma and the incomplete gamma functions', () => {
+  it('match closed forms', () => {
+    expect(logGamma(5)).toBeCloseTo(Math.log(24), 12);
+    expect(logGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 12);
+    expect(logGamma(1)).toBeCloseTo(0, 12);
+    // P(1, x) = 1 - e^-x; Q(2, x) = e^-x (1 + x)
+    expect(gammaP(1, 2)).toBeCloseTo(1 - Math.exp(-2), 12);
+    expect(gammaQ(2, 3)).toBeCloseTo(Math.exp(-3) * 4, 12);
+    // Both branches (series below a + 1, continued fraction above) agree with P + Q = 1.
+    for (const [a, x] of [[3, 1], [3, 7], [0.5, 0.2], [10, 25]] as const) expect(gammaP(a, x) + gammaQ(a, x)).toBeCloseTo(1, 12);
+    expect(gammaP(2, 0)).toBe(0);
+    expect(gammaQ(2, 0)).toBe(1);
+    expect(() => logGamma(0)).toThrow(RangeError);
+  });
+});
+
+describe('poissonUpperTail', () => {
+  it('is 1 - e^-lambda * sum_{i<k} lambda^i / i!', () => {
+    // P(X >= 5 | 2) = 1 - e^-2 (1 + 2 + 2 + 4/3 + 2/3) = 1 - 7 e^-2 = 0.052653
+    expect(poissonUpperTail(5, 2)).toBeCloseTo(1 - 7 * Math.exp(-2), 12);
+    expect(poissonUpperTail(5, 2)).toBeCloseTo(0.052653, 6);
+    // The fixture's campaign: 4 questions where 0.625 were expected.
+    const l = 0.625;
+    expect(poissonUpperTail(4, l)).toBeCloseTo(1 - Math.exp(-l) * (1 + l + l ** 2 / 2 + l ** 3 / 6), 12);
+    expect(poissonUpperTail(1, 3)).toBeCloseTo(1 - Math.exp(-3), 12);
+  });
+
+  it('handles the edges', () => {
+    expect(poissonUpperTail(0, 5)).toBe(1);
+    expect(poissonUpperTail(3, 0)).toBe(0);
+    expect(() => poissonUpperTail(-1, 1)).toThrow(RangeError);
+    expect(() => poissonUpperTail(1.5, 1)).toThrow(RangeError);
+  });
+});
+
+describe('chiSquareSurvival', () => {
+  it('matches tables and the df = 2 closed form e^(-x/2)', () => {
+    expect(chiSquareSurvival(3.841459, 1)).toBeCloseTo(0.05, 6);
+    expect(chiSquareSurvival(5.991465, 2)).toBeCloseTo(0.05, 6);
+    expect(chiSquareSurvival(8, 2)).toBeCloseTo(Math.exp(-4), 12);
+    // df = 1: P(chi2 >= x) = P(|Z| >= sqrt(x))
+    expect(chiSquareSurvival(7.2, 1)).toBeCloseTo(twoSidedP(Math.sqrt(7.2)), 6);
+    expect(chiSquareSurvival(0, 3)).toBe(1);
+  });
+});
+
+describe('homogeneityTest (chi-square and Cramér V of a k x 2 table)', () => {
+  it('2 groups: 8/10 vs 2/10', () => {
+    // expected 5 and 5 in every cell: chi2 = 4 x 3^2 / 5 = 7.2; V = sqrt(7.2 / 20) = 0.6
+    const t = homogeneityTest([
+      { successes: 8, trials: 10 },
+      { successes: 2, trials: 10 },
+    ])!;
+    expect(t.chiSquare).toBeCloseTo(7.2, 12);
+    expect(t.df).toBe(1);
+    expect(t.cramersV).toBeCloseTo(0.6, 12);
+    expect(t.p).toBeCloseTo(twoSidedP(Math.sqrt(7.2)), 6);
+    expect(t.n).toBe(20);
+  });
+
+  it('3 groups: 12/20, 6/20, 9/20', () => {
+    // rate 27/60 = 0.45: expected 9 successes and 11 failures per group
+    // chi2 = 9/9 + 9/11 + 9/9 + 9/11 + 0 + 0 = 2 + 18/11; df 2: p = e^(-chi2/2); V = sqrt(chi2 / 60)
+    const t = homogeneityTest([
+      { successes: 12, trials: 20 },
+      { successes: 6, trials: 20 },
+      { successes: 9, trials: 20 },
+    ])!;
+    const chi2 = 2 + 18 / 11;
+    expect(t.chiSquare).toBeCloseTo(chi2, 12);
+    expect(t.df).toBe(2);
+    expect(t.p).toBeCloseTo(Math.exp(-chi2 / 2), 10);
+    expect(t.cramersV).toBeCloseTo(Math.sqrt(chi2 / 60), 12);
+  });
+
+  it('identical rates everywhere give V = 0; one group gives nothing to compare', () => {
+    expect(homogeneityTest([{ successes: 3, trials: 3 }, { successes: 5, trials: 5 }])).toEqual({ chiSquare: 0, df: 1, p: 1, cramersV: 0, n: 8 });
+    expect(homogeneityTest([{ successes: 3, trials: 6 }, { successes: 0, trials: 0 }])).toBeUndefined();
+    // Perfect separation: chi2 = N, V = 1
+    const split = homogeneityTest([{ successes: 13, trials: 13 }, { successes: 0, trials: 6 }, { successes: 0, trials: 4 }])!;
+    expect(split.chiSquare).toBeCloseTo(23, 10);
+    expect(split.cramersV).toBeCloseTo(1, 12);
+  });
+});
+
+describe('twoProportionTest', () => {
+  it('pooled z of 9/12 vs 14/26', () => {
+    const pooled = 23 / 38;
+    const z = (9 / 12 - 14 / 26) / Math.sqrt(pooled * (1 - pooled) * (1 / 12 + 1 / 26));
+    const t = twoProportionTest(9, 12, 14, 26)!;
+    expect(t.difference).toBeCloseTo(9 / 12 - 14 / 26, 12);
+    expect(t.z).toBeCloseTo(z, 12);
+    expect(t.z).toBeCloseTo(1.240, 3);
+    expect(t.p).toBeCloseTo(twoSidedP(z), 12);
+  });
+
+  it('is undefined for an empty sample and 0 when the pooled rate is 0 or 1', () => {
+    expect(twoProportionTest(1, 2, 0, 0)).toBeUndefined();
+    expect(twoProportionTest(3, 3, 5, 5)).toEqual({ difference: 0, z: 0, p: 1 });
   });
 });

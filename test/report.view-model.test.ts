@@ -2,19 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { aggregateReport } from '../reports/aggregate.js';
 import { formatNss, formatRange, formatSigned, formatSignedCount } from '../reports/format.js';
 import { buildViewModel, shortenMiddle } from '../reports/view-model.js';
+import { renderReportHtml } from '../reports/render-html.js';
 import type { Locale } from '../core/types.js';
-import { BRAND, currentItems, LABELS, previousItems, SEPTEMBER, spec } from './report.fixture.js';
+import type { ReportSection } from '../core/report-config.js';
+import { BRAND, CAMPAIGN, competitorItems, currentItems, LABELS, previousItems, SEPTEMBER, spec } from './report.fixture.js';
 
-function viewModel(locale: Locale) {
-  const figures = aggregateReport({
+function figures(locale: Locale, withExtras = false) {
+  return aggregateReport({
     spec: spec({ locale }),
     brand: BRAND,
     items: currentItems(),
     previousItems: previousItems(),
     previousRange: SEPTEMBER,
     unclassifiedPosts: 2,
+    ...(withExtras ? { campaigns: [CAMPAIGN], competitors: [{ id: 'globex', name: '环球 Globex', tracked: true, ...competitorItems() }] } : {}),
   });
-  return buildViewModel(figures, { labels: LABELS, generatedAt: new Date('2026-11-02T01:30:00Z'), lexiconVersion: 'lex' });
+}
+
+function viewModel(locale: Locale, withExtras = false, sections?: ReportSection[]) {
+  return buildViewModel(figures(locale, withExtras), {
+    labels: LABELS,
+    generatedAt: new Date('2026-11-02T01:30:00Z'),
+    lexiconVersion: 'lex',
+    ...(sections ? { sections } : {}),
+  });
 }
 
 describe('view model (zh-CN)', () => {
@@ -41,12 +52,18 @@ describe('view model (zh-CN)', () => {
       { label: '生成时间', value: '2026-11-02 09:30 (Asia/Shanghai)' },
       { label: '词典版本', value: 'lex-test-1' },
     ]);
-    expect(vm.cover.coverage.find((r) => r.label === '首帖 / 末帖时间')!.value).toBe('2026-10-01 12:00 / 2026-10-31 12:00');
-    expect(vm.toc.map((s) => s.id)).toEqual(['summary', 'channels', 'matrix', 'descriptors', 'breakpoints', 'methods']);
+    expect(vm.cover.coverage.find((r) => r.label === '首帖 / 末帖时间')!.value).toBe('2026-10-01 12:00 / 2026-10-30 12:00');
+    expect(vm.cover.coverage.find((r) => r.label === '排除的垃圾、广告或重复帖')!.value).toBe('4');
+    expect(vm.cover.coverage.find((r) => r.label === '采集缺口')!.value).toBe('1');
+    expect(vm.cover.gaps).toEqual(['acme-weibo：2026-10-11 至 2026-10-31（连续 21 天无帖子）']);
+    // No competitor configured: no competitor section.
+    expect(vm.toc.map((s) => s.id)).toEqual(['summary', 'channels', 'promises', 'breakpoints', 'departments', 'methods', 'sources']);
+    expect(vm.toc.map((s) => s.title)).toEqual(['1. 一页摘要', '2. 渠道表现', '3. 品牌承诺一致性', '4. 跨渠道断点', '5. 各部门一图看懂', '6. 方法说明', '7. 引用来源']);
   });
 
   it('formats channel rows: one-decimal percentages, signed NSS and drag', () => {
     expect(vm.channels.rows[0]).toEqual({
+      anchor: 'ch-1',
       label: '官网',
       mentions: '14',
       postShare: '38.9%',
@@ -66,12 +83,15 @@ describe('view model (zh-CN)', () => {
   });
 
   it('formats quotes with their date in the zone and a link', () => {
+    // p18 is also the evidence of the customer-service verdict (S4), quoted before the breakpoints.
     expect(vm.breakpoints.pairs[0]!.quotes[0]).toEqual({
       text: '客服却说那是旧价格，两边说法不一致！',
       lang: 'zh-CN',
       href: 'https://forum.example.com/t/p18',
       url: 'https://forum.example.com/t/p18',
       meta: 'demo-forum · 2026-10-18 12:00 · 赞 12',
+      ref: 'S4',
+      refHref: '#src-4',
     });
     expect(vm.breakpoints.pairs[0]!.kinds).toBe('说法不一致 4 · 交接断裂 1');
     expect(vm.breakpoints.pairs[2]!.change).toBe('+1 (新出现)');
@@ -88,14 +108,136 @@ describe('view model (en)', () => {
       '“App” ↔ “Customer service”: breakpoints in 1 post (+1 vs 0 in the previous period), mostly runaround (1 post).',
     );
     expect(vm.toc.map((s) => s.title)).toEqual([
-      'Summary',
-      'Channels',
-      'Channel × brand promise',
-      'Distinctive descriptors per channel',
-      'Cross-channel breakpoints',
-      'Methods',
+      '1. Summary',
+      '2. Channels',
+      '3. Brand-promise consistency',
+      '4. Cross-channel breakpoints',
+      '5. One picture for every department',
+      '6. Methods',
+      '7. Sources',
     ]);
     expect(vm.breakpoints.pairs[0]!.quotes[0]!.meta).toBe('demo-forum · 2026-10-18 12:00 · 12 likes');
+  });
+});
+
+describe('view model: risks, safe bets, departments, competitors and sources', () => {
+  const vm = viewModel('zh-CN', true);
+  const en = viewModel('en', true);
+
+  it('states the top risks and safe bets with figure, interval and n, linked to the row behind them', () => {
+    expect(vm.summary.risks).toEqual([
+      { text: '「客服」未兑现「尊贵服务」：兑现率 0.0%（95% 区间 [0.0%, 39.0%]，n = 6）。', href: '#pv-5', linkText: '详见 3. 品牌承诺一致性' },
+      { text: '「门店」未兑现「极致便利」：兑现率 0.0%（95% 区间 [0.0%, 39.0%]，n = 6）。', href: '#pv-2', linkText: '详见 3. 品牌承诺一致性' },
+      { text: '「客服」的净情感分为 −100.0，显著为负（95% 区间 [−100.0, −13.1]，n = 5）。', href: '#ch-3', linkText: '详见 2. 渠道表现' },
+    ]);
+    expect(vm.summary.safeBets.map((s) => [s.text, s.href])).toEqual([
+      ['「官网」兑现了「极致便利」：兑现率 100.0%（95% 区间 [77.2%, 100.0%]，n = 13）。', '#pv-1'],
+      ['「价格」的好评率为 66.7%（95% 区间 [39.1%, 86.2%]，n = 12），投诉率低于平均。', '#as-1'],
+      ['「质量」的好评率为 80.0%（95% 区间 [37.6%, 96.4%]，n = 5），投诉率低于平均。', '#as-3'],
+    ]);
+    expect(en.summary.risks[0]!.text).toBe('“Customer service” breaks “Premium service”: fulfilment 0.0% (95% CI [0.0%, 39.0%], n = 6).');
+    expect(en.summary.safeBets[1]!.text).toBe('“Price” is praised in 66.7% of posts (95% CI [39.1%, 86.2%], n = 12), with below-average complaints.');
+  });
+
+  it('compares with competitors in the summary', () => {
+    expect(vm.summary.sentences[2]).toBe('与竞品「环球 Globex」相比：声量份额 72.0% 对 28.0%；NSS +7.7 对 +50.0（差异 +42.3 分，p = 0.215）。');
+    expect(vm.summary.tiles[3]).toEqual({ label: '声量份额', value: '72.0%', detail: 'n = 50 · 较上期 +22.0 pp', wordy: false });
+    expect(vm.competitors.rows.map((r) => [r.name, r.posts, r.share, r.previousShare, r.nss, r.ci, r.n, r.diff])).toEqual([
+      ['艾克美 Acme（本品牌）', '36', '72.0%', '50.0%', '+7.7', '[−29.1, +42.5]', '26', '—'],
+      ['环球 Globex', '14', '28.0%', '50.0%', '+50.0', '[−6.5, +82.2]', '12', '+42.3 (0.215)'],
+    ]);
+    expect(en.competitors.rows[0]!.name).toBe('艾克美 Acme (this brand)');
+    expect(vm.toc.map((s) => s.id)).toContain('competitors');
+  });
+
+  it('prints aspect shares with their interval and n beside each percentage', () => {
+    expect(vm.departments.aspects.rows[0]).toEqual({
+      anchor: 'as-1',
+      label: '价格',
+      n: '12',
+      praise: '66.7%',
+      praiseCi: '[39.1%, 86.2%] · n = 12',
+      complaint: '33.3%',
+      complaintCi: '[13.8%, 60.9%] · n = 12',
+      previous: '2',
+      quadrant: '稳妥卖点',
+      quadrantClass: 'safe-bet',
+    });
+    expect(vm.departments.aspects.rows.map((r) => r.quadrant)).toEqual(['稳妥卖点', '热点问题', '稳妥卖点', '样本不足']);
+    expect(vm.departments.quadrant.intro).toContain('好评率 53.8%，投诉率 34.6%');
+    expect(vm.departments.scenarios.rows[0]!.painPoints).toBe('价格 4 · 门店 4');
+    expect(vm.departments.questions.intro).toBe('本期 7 篇帖子提出了真实问题，占分析帖子的 19.4%（95% 区间 [9.8%, 35.0%]）；上期 2 篇。');
+  });
+
+  it('prints the campaign test and the spike days', () => {
+    const c = vm.departments.campaigns.items[0]!;
+    expect(c.title).toBe('会员日（2026-10-15，推广：会员卡）');
+    expect(c.rows.map((r) => [r.metric, r.baseline, r.observed, r.expected, r.p, r.spiked])).toEqual([
+      ['提问', '2', '4', '0.63', '0.004', '是'],
+      ['投诉', '0', '4', '0.13', '< 0.001', '是'],
+    ]);
+    expect(vm.departments.trend.spikes).toBe('峰值日：2026-10-26（6 篇，预期 1.0 篇，p < 0.001）。');
+    expect(en.departments.trend.spikes).toBe('Spike days: 2026-10-26 (6 posts, 1.0 expected, p < 0.001).');
+  });
+
+  it('numbers every quoted post once, in reading order, in the sources appendix', () => {
+    expect(vm.sources.rows.map((r) => r.postId)).toEqual([
+      // verdict evidence (section 3), then breakpoint quotes (4), then scenario quotes (5)
+      'weibo:p10',
+      'demo-forum:p16',
+      'demo-forum:p25',
+      'demo-forum:p18',
+      'demo-forum:p19',
+      'demo-forum:p17',
+      'demo-forum:p23',
+      'demo-forum:p24',
+      'demo-forum:p27',
+      'demo-forum:p14',
+    ]);
+    expect(vm.sources.rows[2]).toEqual({
+      ref: 'S3',
+      anchor: 'src-3',
+      postId: 'demo-forum:p25',
+      source: 'demo-forum',
+      channels: '物流配送、门店',
+      time: '2026-10-28 12:00',
+      url: 'https://forum.example.com/t/p25',
+      href: 'https://forum.example.com/t/p25',
+    });
+    expect(en.sources.rows[2]!.channels).toBe('Delivery, Store');
+    // p23 was first quoted under breakpoints (S7): the scenario quote reuses that number.
+    expect(vm.departments.scenarios.rows[1]!.quote!.ref).toBe('S7');
+  });
+
+  it('switches sections off per spec; links to a switched-off section are dropped', () => {
+    const only = viewModel('zh-CN', true, ['cover', 'summary', 'channels', 'methods']);
+    expect(only.toc.map((s) => s.id)).toEqual(['summary', 'channels', 'methods']);
+    expect(only.show).toMatchObject({ promises: false, departments: false, sources: false, competitors: false });
+    expect(only.summary.risks[0]).toEqual({ text: '「客服」未兑现「尊贵服务」：兑现率 0.0%（95% 区间 [0.0%, 39.0%]，n = 6）。' });
+    expect(only.summary.risks[2]!.href).toBe('#ch-3');
+    // Quotes of sections not printed are not listed as sources.
+    expect(only.sources.rows).toEqual([]);
+  });
+
+  it('prints the classifier accuracy from voc eval, or says it was not measured', () => {
+    expect(vm.methods.lines).toContain('分类器准确率：尚未测量（运行 voc eval 后会写入此处）。');
+    const measured = buildViewModel(figures('en'), {
+      labels: LABELS,
+      generatedAt: new Date('2026-11-02T01:30:00Z'),
+      lexiconVersion: 'lex',
+      evaluation: { measuredAt: '2026-10-30T02:00:00.000Z', corpus: 'demo corpus', metrics: [{ name: 'sentiment accuracy', value: 0.912, n: 330 }, { name: 'channel F1', value: 0.87 }] },
+    });
+    expect(measured.methods.lines).toContain('Classifier accuracy (voc eval, 2026-10-30 10:00, demo corpus): sentiment accuracy 91.2% (n = 330); channel F1 87.0%.');
+    expect(measured.methods.lines.some((l) => l.startsWith('Known limits: sarcasm'))).toBe(true);
+  });
+});
+
+describe('reproducible output', () => {
+  it('renders the same figures to the same bytes, however many charts the process drew before', () => {
+    const first = renderReportHtml(viewModel('zh-CN', true));
+    renderReportHtml(viewModel('en', true));
+    expect(renderReportHtml(viewModel('zh-CN', true))).toBe(first);
+    expect(first).not.toMatch(/zr\d+-/);
   });
 });
 

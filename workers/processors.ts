@@ -1,87 +1,209 @@
 /**
- * BullMQ processors: thin bindings from a job to a pure stage. Each one is idempotent, so a job
- * retried after a failure or recovered after a worker died writes nothing twice.
+ * BullMQ processors: thin bindings from a job to a pure stage (stages.ts, crawlers/, reports/).
+ * Each is idempotent, so a job retried after a failure, recovered after its worker died, or
+ * re-run with `voc jobs retry` writes nothing twice:
+ *
+ *  - posts are upserted by (source, externalId); classifications replace by post id;
+ *  - children are queued under ids derived from the request (duplicates are no-ops) and claimed
+ *    in the run tracker (a page claimed by another job is a pagination loop, not queued);
+ *  - run stats are recorded per job id, replacing an earlier record of the same job;
+ *  - a scheduled report's delivery is marked done per (schedule, instant) and never repeated.
+ *
+ * Processors take `(job, token, signal)`: BullMQ passes the abort signal only to processors that
+ * declare three parameters. On shutdown the signal fires and the job is handed back to the queue.
  */
-import type { Job } from 'bullmq';
-import { shortHash } from '../core/ids.js';
-import { crawlPage } from '../crawlers/index.js';
-import { generateReport } from '../reports/generate.js';
+import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import { VocError } from '../core/errors.js';
+import type { Post } from '../core/types.js';
+import { crawlPage, FetchError, isTransientError } from '../crawlers/index.js';
+import type { UpsertResult } from '../store/store.js';
 import type { StageDeps } from './deps.js';
-import type { ClassifyJobData, CrawlJobData, Queues, ReportJobData } from './queues.js';
+import { classifyJobId, crawlJobId, finishJobId, scheduledRunId } from './job-ids.js';
+import type { MetricsRecorder } from './metrics.js';
+import { enqueueCrawlRun } from './queued-runner.js';
+import {
+  childJobOptions,
+  JOB,
+  type ClassifyJobData,
+  type ClassifyQueueData,
+  type CrawlJobData,
+  type CrawlQueueData,
+  type FinishJobData,
+  type QueueName,
+  type Queues,
+  type ReportJobData,
+  type ReportQueueData,
+  type ScheduledCrawlJobData,
+  type ScheduledReportJobData,
+} from './queues.js';
+import { PaceDelayError, type RedisPacer } from './redis-pacer.js';
+import type { RedisClient } from './redis.js';
+import { renderReport, renderScheduledReport } from './report-step.js';
 import type { RunTracker } from './run-tracker.js';
+import { dueInstant } from './schedules.js';
 import { classifyPosts, storePage } from './stages.js';
-import { reportLabels } from './labels.js';
 
 export interface ProcessorContext {
   deps: StageDeps;
   queues: Queues;
   tracker: RunTracker;
+  /** Connection for the delivery ledger (the queues' shared connection is fine). */
+  redis: RedisClient;
+  prefix: string;
+  /** Shared politeness; without it the crawl context's own (per-process) pacer is used. */
+  pacer?: RedisPacer;
+  metrics?: MetricsRecorder;
+  /** Where scheduled reports are written (absolute). */
+  reportDir: string;
+  /** Clock of "now" for missed-run handling (tests inject one). */
+  now?: () => number;
+  /** One line per notable job event (active page, pace delay, hand-back). */
+  onEvent?: (line: string) => void;
 }
 
-/** Job id of a listing page within a run: the same URL of the same target is one job. */
-export function crawlJobId(runId: string, targetId: string, url: string): string {
-  return `${runId}-p-${shortHash(`${targetId} ${url}`)}`;
-}
+export type VocProcessor<T> = (job: Job<T>, token: string | undefined, signal: AbortSignal | undefined) => Promise<unknown>;
 
-export function classifyJobId(runId: string, pageJobId: string): string {
-  return `${pageJobId.replace(`${runId}-p-`, `${runId}-c-`)}`;
+/** Thrown inside a processor when shutdown aborted it: the job has been handed back already. */
+function handBack(): never {
+  throw new WaitingError('handed back at shutdown');
 }
 
 /** Is this the last attempt BullMQ will make for the job? */
-function isFinalAttempt(job: Job): boolean {
-  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+function isFinalAttempt(job: Job, err: unknown): boolean {
+  return err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
 
 /**
- * Wraps a processor so the run tracker hears about the job exactly when it is finished for good:
- * on success, or on the final failed attempt (recorded as a run error).
+ * Errors no retry can cure fail the job at once: bad input or a refused URL (exit code 2), and a
+ * fetch that failed for a reason other than a transient one (404, too large...). Transient
+ * failures were already retried by the crawler; if they persisted, BullMQ tries again later.
  */
-function tracked<T extends { runId: string }, R>(
+function asUnrecoverable(err: unknown): unknown {
+  if (err instanceof VocError && err.exitCode === 2) return new UnrecoverableError(err.message);
+  if (err instanceof FetchError && !isTransientError(err)) return new UnrecoverableError(err.message);
+  return err;
+}
+
+function isControlFlow(err: unknown): boolean {
+  return err instanceof DelayedError || err instanceof WaitingError;
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+}
+
+/**
+ * Runs `fn`; on shutdown hands the job back; records a run error when the job failed for good.
+ * Everything else (retry, backoff) is BullMQ's.
+ */
+async function guarded<T, R>(
   ctx: ProcessorContext,
-  label: string,
-  fn: (job: Job<T>) => Promise<R>,
-): (job: Job<T>) => Promise<R> {
-  return async (job) => {
-    try {
-      const result = await fn(job);
-      await ctx.tracker.complete(job.data.runId, job.id!);
-      return result;
-    } catch (err) {
-      if (isFinalAttempt(job)) {
-        await ctx.tracker.addError(job.data.runId, `${label}: ${(err as Error).message}`);
-        await ctx.tracker.complete(job.data.runId, job.id!);
-      }
-      throw err;
+  job: Job<T>,
+  token: string | undefined,
+  signal: AbortSignal | undefined,
+  describe: string,
+  fn: () => Promise<R>,
+  closesRun = false,
+): Promise<R> {
+  try {
+    return await fn();
+  } catch (raw) {
+    if (isControlFlow(raw)) throw raw;
+    if (signal?.aborted) {
+      await job.moveToWait(token);
+      ctx.onEvent?.(`${job.queueName} ${job.id} handed back`);
+      handBack();
     }
+    const err = asUnrecoverable(raw);
+    const runId = (job.data as { runId?: unknown }).runId;
+    if (typeof runId === 'string' && isFinalAttempt(job, err)) {
+      await ctx.tracker.recordError(runId, job.id!, `${describe}: ${firstLine(err)}`);
+      // The step that closes the run gave up: close it anyway, so that nobody waits for it forever.
+      if (closesRun) {
+        const run = await ctx.tracker.finish(runId, 'failed').catch(() => undefined);
+        if (run) await ctx.deps.store.saveRun(run).catch(() => undefined); // may be what failed
+      }
+    }
+    throw err;
+  }
+}
+
+/** The crawl queue: listing pages, and crawl schedules firing. */
+export function crawlQueueProcessor(ctx: ProcessorContext): VocProcessor<CrawlQueueData> {
+  return async (job, token, signal) => {
+    if (job.name === JOB.scheduledCrawl) return scheduledCrawl(ctx, job as Job<ScheduledCrawlJobData>);
+    return crawlPageJob(ctx, job as Job<CrawlJobData>, token, signal);
   };
 }
 
-export function crawlProcessor(ctx: ProcessorContext) {
-  return tracked<CrawlJobData, { posts: number }>(ctx, 'crawl', async (job) => {
-    const { runId, target, url, pageNo, maxPages } = job.data;
-    const page = await crawlPage(ctx.deps.crawl, target, url);
+async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token: string | undefined, signal: AbortSignal | undefined) {
+  const { runId, target, url, pageNo, maxPages } = job.data;
+  return guarded(ctx, job, token, signal, `${target.id}: ${url}`, async () => {
+    ctx.onEvent?.(`crawl ${job.id} active ${url}`);
+    const crawlCtx = ctx.pacer ? { ...ctx.deps.crawl, pacer: ctx.pacer.forJob(job.id!) } : ctx.deps.crawl;
+    let page;
+    try {
+      page = await crawlPage(crawlCtx, target, url, signal ? { signal } : {});
+    } catch (err) {
+      if (err instanceof PaceDelayError) {
+        // Wait in Redis' delayed set, not in this worker slot; the job keeps its reserved slot.
+        await job.moveToDelayed(err.untilMs, token);
+        ctx.metrics?.paceDelay();
+        ctx.onEvent?.(`crawl ${job.id} delayed ${Math.max(0, err.untilMs - Date.now())}ms`);
+        throw new DelayedError();
+      }
+      throw err;
+    }
     const result = await storePage(ctx.deps.store, page.posts);
-    await ctx.tracker.addStats(runId, {
-      pagesFetched: 1,
-      postsNew: result.inserted,
-      postsUpdated: result.updated,
-      postsUnchanged: result.unchanged,
-    });
-    // Children are registered before this job completes, so the run never looks finished early.
+    const counts = await countsOfThisJob(ctx, job, page.posts, result);
+
+    const parent = { id: finishJobId(runId), queue: ctx.queues.classify.qualifiedName };
+    // Children first, record last: until this job completes, `finish` cannot run, so the run
+    // never looks done before its last page has queued what follows it.
     const toClassify = await postsNeedingClassification(ctx.deps, page.posts.map((p) => p.id), result.changedIds);
     if (toClassify.length > 0) {
-      const id = classifyJobId(runId, job.id!);
-      if ((await ctx.tracker.register(runId, [id])).length > 0)
-        await ctx.queues.classify.add('classify', { runId, postIds: toClassify }, { jobId: id });
+      const id = classifyJobId(job.id!);
+      if ((await ctx.tracker.claim(runId, job.id!, 'batch', [id])).length > 0)
+        await ctx.queues.classify.add(JOB.classify, { runId, postIds: toClassify } satisfies ClassifyJobData, childJobOptions('classify', id, parent));
     }
+    let next: string | null = null;
     if (page.nextUrl && page.posts.length > 0 && pageNo < maxPages) {
       const id = crawlJobId(runId, target.id, page.nextUrl);
-      // Register returns nothing for a URL this run already queued: that is a pagination loop.
-      if ((await ctx.tracker.register(runId, [id])).length > 0)
-        await ctx.queues.crawl.add('page', { runId, target, url: page.nextUrl, pageNo: pageNo + 1, maxPages }, { jobId: id });
+      // Claimed by another job of this run: the link points back into the crawl (a loop).
+      if ((await ctx.tracker.claim(runId, job.id!, 'page', [id])).length > 0) {
+        next = page.nextUrl;
+        const data: CrawlJobData = { runId, target, url: page.nextUrl, pageNo: pageNo + 1, maxPages };
+        await ctx.queues.crawl.add(JOB.page, data, childJobOptions('crawl', id, parent));
+      }
     }
-    return { posts: page.posts.length };
+    await ctx.tracker.recordJob(runId, job.id!, 'page', {
+      pagesFetched: 1,
+      postsNew: counts.inserted,
+      postsUpdated: counts.updated,
+      postsUnchanged: counts.unchanged,
+    });
+    ctx.metrics?.crawl({ pages: 1, postsNew: counts.inserted, postsUpdated: counts.updated, postsUnchanged: counts.unchanged });
+    return { posts: page.posts.length, next };
   });
+}
+
+/**
+ * What this page job added to the store. On a first run that is the upsert's answer. A job run
+ * again (its worker died after storing) sees its own earlier inserts as "unchanged"; those posts
+ * were collected after the job was created, which is how they are told apart from posts that
+ * really were there before the run.
+ */
+async function countsOfThisJob(ctx: ProcessorContext, job: Job, posts: Post[], r: UpsertResult) {
+  const counts = { inserted: r.inserted, updated: r.updated, unchanged: r.unchanged };
+  const rerun = job.attemptsStarted > 1 || job.stalledCounter > 0 || job.attemptsMade > 0;
+  if (!rerun || r.unchanged === 0) return counts;
+  const changed = new Set(r.changedIds);
+  const createdAt = new Date(job.timestamp).toISOString();
+  const stored = await ctx.deps.store.getPosts(posts.map((p) => p.id).filter((id) => !changed.has(id)));
+  const mine = stored.filter((p) => p.collectedAt >= createdAt).length;
+  counts.inserted += mine;
+  counts.unchanged -= mine;
+  return counts;
 }
 
 /**
@@ -97,26 +219,122 @@ async function postsNeedingClassification(deps: StageDeps, pageIds: string[], ch
   return pageIds.filter((id) => need.has(id));
 }
 
-export function classifyProcessor(ctx: ProcessorContext) {
-  return tracked<ClassifyJobData, { classified: number }>(ctx, 'classify', async (job) => {
-    const n = await classifyPosts(ctx.deps.store, ctx.deps.classifier, job.data.postIds);
-    await ctx.tracker.addStats(job.data.runId, { postsClassified: n });
-    return { classified: n };
+/** The instant a scheduled job stands for (its slot, or the latest one due if it ran late). */
+function firedAt(ctx: ProcessorContext, job: Job, pattern: string, tz: string): Date {
+  const scheduled = job.opts.prevMillis ?? job.timestamp;
+  return new Date(dueInstant(pattern, tz, scheduled, (ctx.now ?? Date.now)()));
+}
+
+/** A crawl schedule fired: start the target's run (idempotent per schedule and instant). */
+async function scheduledCrawl(ctx: ProcessorContext, job: Job<ScheduledCrawlJobData>) {
+  const { scheduleId, targetId, pattern, tz } = job.data;
+  const at = firedAt(ctx, job, pattern, tz);
+  const target = await ctx.deps.store.getTarget(targetId);
+  if (!target) throw new UnrecoverableError(`schedule ${scheduleId}: target "${targetId}" is not in the store any more; remove the schedule (voc schedule remove crawl ${scheduleId})`);
+  const runId = await enqueueCrawlRun(ctx.queues, ctx.tracker, [target], { runId: scheduledRunId(scheduleId, at.getTime()) });
+  ctx.onEvent?.(`schedule crawl ${scheduleId} fired for ${at.toISOString()}: run ${runId}`);
+  return { runId, firedAt: at.toISOString() };
+}
+
+/** The classify queue: batches of post ids, and the step that closes a run. */
+export function classifyQueueProcessor(ctx: ProcessorContext): VocProcessor<ClassifyQueueData> {
+  return async (job, token, signal) => {
+    if (job.name === JOB.finish) return finishRun(ctx, job as Job<FinishJobData>, token, signal);
+    const batch = job as Job<ClassifyJobData>;
+    return guarded(ctx, batch, token, signal, `classify ${batch.data.postIds.length} posts`, async () => {
+      const n = await classifyPosts(ctx.deps.store, ctx.deps.classifier, batch.data.postIds);
+      await ctx.tracker.recordJob(batch.data.runId, batch.id!, 'batch', { postsClassified: n });
+      return { classified: n };
+    });
+  };
+}
+
+/** Children that failed for good, as run errors (a stalled-too-often child never reached `guarded`). */
+async function recordIgnoredFailures(ctx: ProcessorContext, job: Job, runId: string): Promise<void> {
+  const failures = await job.getIgnoredChildrenFailures();
+  for (const [key, reason] of Object.entries(failures)) {
+    const childId = key.slice(key.lastIndexOf(':') + 1);
+    await ctx.tracker.recordError(runId, childId, `${childId}: ${String(reason).split('\n')[0]}`, true);
+  }
+}
+
+async function finishRun(ctx: ProcessorContext, job: Job<FinishJobData>, token: string | undefined, signal: AbortSignal | undefined) {
+  return guarded(
+    ctx,
+    job,
+    token,
+    signal,
+    'finish',
+    async () => {
+      await recordIgnoredFailures(ctx, job, job.data.runId);
+      if (!job.data.last) return { runId: job.data.runId, next: 'report' };
+      return closeRun(ctx, job.data.runId);
+    },
+    job.data.last,
+  );
+}
+
+/** Saves the finished run to the store, then announces it (both idempotent). */
+async function closeRun(ctx: ProcessorContext, runId: string) {
+  const progress = await ctx.tracker.read(runId);
+  if (!progress) throw new UnrecoverableError(`run ${runId} is unknown to the queue (expired)`);
+  const run = await ctx.tracker.finish(runId);
+  await ctx.deps.store.saveRun(run);
+  return { runId, status: run.status };
+}
+
+/** The report queue: a run's report step, and report schedules firing. */
+export function reportQueueProcessor(ctx: ProcessorContext): VocProcessor<ReportQueueData> {
+  return async (job, token, signal) => {
+    if (job.name === JOB.scheduledReport) return scheduledReport(ctx, job as Job<ScheduledReportJobData>, token, signal);
+    const step = job as Job<ReportJobData>;
+    return guarded(
+      ctx,
+      step,
+      token,
+      signal,
+      'report',
+      async () => {
+        if (step.data.runId) await recordIgnoredFailures(ctx, step, step.data.runId);
+        const files: string[] = [];
+        for (const spec of step.data.specs) files.push(...(await renderReport(ctx.deps, spec, step.data.outDir)).files);
+        if (step.data.runId) {
+          await ctx.tracker.recordJob(step.data.runId, step.id!, 'report', {});
+          await closeRun(ctx, step.data.runId);
+        }
+        return { files };
+      },
+      Boolean(step.data.runId),
+    );
+  };
+}
+
+/**
+ * A report schedule fired. The delivery ledger (`<prefix>:delivered:<schedule>:<instant>`) is set
+ * after a successful render/delivery; a re-run of the same firing (retry, `voc jobs retry`, a
+ * duplicate) finds it and delivers nothing again.
+ */
+async function scheduledReport(ctx: ProcessorContext, job: Job<ScheduledReportJobData>, token: string | undefined, signal: AbortSignal | undefined) {
+  const { scheduleId, schedule, pattern, tz } = job.data;
+  return guarded(ctx, job, token, signal, `report schedule ${scheduleId}`, async () => {
+    const at = firedAt(ctx, job, pattern, tz);
+    const ledger = `${ctx.prefix}:delivered:${scheduleId}:${at.getTime()}`;
+    if (await ctx.redis.exists(ledger)) {
+      ctx.onEvent?.(`schedule report ${scheduleId} for ${at.toISOString()} already delivered`);
+      return { firedAt: at.toISOString(), files: [], alreadyDelivered: true };
+    }
+    const { files } = await renderScheduledReport(ctx.deps, schedule, at, ctx.reportDir, tz);
+    await ctx.redis.set(ledger, JSON.stringify({ files, jobId: job.id }), 'EX', 400 * 86400);
+    ctx.onEvent?.(`schedule report ${scheduleId} fired for ${at.toISOString()}: ${files.length} files`);
+    return { firedAt: at.toISOString(), files };
   });
 }
 
-export function reportProcessor(ctx: ProcessorContext) {
-  return tracked<ReportJobData, { files: string[] }>(ctx, 'report', async (job) => {
-    const { files } = await generateReport(
-      {
-        store: ctx.deps.store,
-        config: ctx.deps.config,
-        labels: reportLabels(ctx.deps.config),
-        lexiconVersion: ctx.deps.classifier.lexiconVersion,
-      },
-      job.data.spec,
-      job.data.outDir,
-    );
-    return { files };
-  });
+/** The processor of each queue. */
+export function processorsFor(ctx: ProcessorContext): Record<QueueName, VocProcessor<never>> {
+  return {
+    crawl: crawlQueueProcessor(ctx) as VocProcessor<never>,
+    classify: classifyQueueProcessor(ctx) as VocProcessor<never>,
+    report: reportQueueProcessor(ctx) as VocProcessor<never>,
+  };
 }

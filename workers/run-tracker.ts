@@ -1,44 +1,80 @@
 /**
- * Tracks a queued run across any number of workers with atomic Redis operations (Lua), so the
- * producer knows when every page and classification of the run is done.
+ * The live record of a queued run, shared by every worker through Redis. Every write is atomic
+ * (Lua) and idempotent, because any job may run twice (retry, stalled-job recovery):
  *
- * A run owns two sets of job ids: `pending` and `done`. Before a job enqueues children it
- * registers them: an id enters `pending` only if it is in neither set, so (a) a pagination loop
- * cannot enqueue a page twice, and (b) a job re-run after a crash does not resurrect children that
- * already finished. A finishing job moves its id from `pending` to `done`; the run is complete
- * when `pending` is empty, announced on a pub/sub channel. Both operations are idempotent.
+ *  - claims   child job id -> the job that queued it. A page's next link is queued only by the
+ *             first job to claim it (a second claimer means a pagination loop), yet the same job
+ *             re-run after a crash may queue its own children again (BullMQ ignores the duplicate).
+ *  - jobs     job id -> that job's stats. Re-recording a job replaces its contribution to the run
+ *             totals instead of adding to them, so the totals stay exact across re-runs.
+ *  - errors   job id -> one line, for jobs that failed for good. A job that later succeeds (after
+ *             `voc jobs retry`) clears its line.
+ *  - meta     status, times, queued/done counts; `finish` flips it once and publishes on a
+ *             channel, which is how a waiting producer learns that the run is over.
+ *
+ * When the run is over is decided by BullMQ (the run's `finish` job waits for all its children);
+ * the tracker only records it.
  */
 import type { Redis } from 'ioredis';
 import type { Run, RunStats } from '../core/types.js';
 import { emptyRunStats } from '../core/types.js';
+import type { RedisClient } from './redis.js';
 
-// KEYS: pending, done. ARGV: ids. Returns the ids newly registered.
-const REGISTER = `
-local added = {}
-for i = 1, #ARGV do
+/** What a child counts as in the run's progress. */
+export type JobKind = 'page' | 'batch' | 'report';
+
+// KEYS: claims, meta. ARGV: claimer, kind, ids... Returns the ids this claimer holds.
+const CLAIM = `
+local held = {}
+for i = 3, #ARGV do
   local id = ARGV[i]
-  if redis.call('SISMEMBER', KEYS[2], id) == 0 and redis.call('SADD', KEYS[1], id) == 1 then
-    table.insert(added, id)
+  if redis.call('HSETNX', KEYS[1], id, ARGV[1]) == 1 then
+    redis.call('HINCRBY', KEYS[2], 'queued:' .. ARGV[2], 1)
+    table.insert(held, id)
+  elseif redis.call('HGET', KEYS[1], id) == ARGV[1] then
+    table.insert(held, id)
   end
 end
-return added`;
+redis.call('EXPIRE', KEYS[1], 1209600)
+return held`;
 
-// KEYS: pending, done, meta. ARGV: id, channel, finishedAt. Returns the number still pending.
-const COMPLETE = `
-redis.call('SREM', KEYS[1], ARGV[1])
-redis.call('SADD', KEYS[2], ARGV[1])
-local left = redis.call('SCARD', KEYS[1])
-if left == 0 and redis.call('HGET', KEYS[3], 'status') == 'running' then
-  redis.call('HSET', KEYS[3], 'status', 'finished', 'finishedAt', ARGV[3])
-  redis.call('PUBLISH', ARGV[2], 'done')
+// KEYS: jobs, totals, meta, errors. ARGV: jobId, kind, stats JSON, ttl.
+const RECORD = `
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then
+  for k, v in pairs(cjson.decode(old)) do redis.call('HINCRBY', KEYS[2], k, -v) end
+else
+  redis.call('HINCRBY', KEYS[3], 'done:' .. ARGV[2], 1)
 end
-return left`;
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+for k, v in pairs(cjson.decode(ARGV[3])) do redis.call('HINCRBY', KEYS[2], k, v) end
+redis.call('HDEL', KEYS[4], ARGV[1])
+for i = 1, 2 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
+return old and 1 or 0`;
+
+// KEYS: meta. ARGV: status, finishedAt, channel. Returns 1 when this call finished the run.
+const FINISH = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'finishedAt', ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[1])
+return 1`;
 
 const RUN_TTL_S = 14 * 86400;
+const MAX_ERROR_LINES = 200;
+
+/** A run as the tracker sees it, with how far it got. */
+export interface RunProgress {
+  run: Run;
+  pagesQueued: number;
+  pagesDone: number;
+  batchesQueued: number;
+  batchesDone: number;
+  reportsDone: number;
+}
 
 export class RunTracker {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
@@ -46,116 +82,157 @@ export class RunTracker {
     return `${this.prefix}:run:${runId}:${part}`;
   }
 
+  /** Pub/sub channel on which `finish` announces the run's status. */
   channel(runId: string): string {
     return this.key(runId, 'events');
   }
 
-  /** Creates the run's meta hash (status running). */
-  async start(run: Pick<Run, 'id' | 'kind' | 'targetIds' | 'startedAt'>): Promise<void> {
+  /** Creates the run (status running); returns false when it already existed (a re-run producer). */
+  async start(run: Pick<Run, 'id' | 'kind' | 'targetIds' | 'startedAt'>): Promise<boolean> {
     const meta = this.key(run.id, 'meta');
-    await this.redis
-      .multi()
-      .hset(meta, { kind: run.kind, targetIds: JSON.stringify(run.targetIds), startedAt: run.startedAt, status: 'running' })
-      .expire(meta, RUN_TTL_S)
-      .exec();
+    const created = await this.redis.hsetnx(meta, 'status', 'running');
+    if (created === 1) {
+      await this.redis.hset(meta, { kind: run.kind, targetIds: JSON.stringify(run.targetIds), startedAt: run.startedAt });
+    }
+    await this.redis.expire(meta, RUN_TTL_S);
+    return created === 1;
   }
 
-  /** Registers job ids as pending; returns only the ids that were new to this run. */
-  async register(runId: string, jobIds: string[]): Promise<string[]> {
-    if (jobIds.length === 0) return [];
-    const pending = this.key(runId, 'pending');
-    const done = this.key(runId, 'done');
-    const added = (await this.redis.eval(REGISTER, 2, pending, done, ...jobIds)) as string[];
-    await this.redis.multi().expire(pending, RUN_TTL_S).expire(done, RUN_TTL_S).exec();
-    return added;
+  /**
+   * Claims child job ids for `claimer`; returns those it holds (new, or claimed by it before).
+   * An id claimed by another job is left out: that page is already queued in this run.
+   */
+  async claim(runId: string, claimer: string, kind: JobKind, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return (await this.redis.eval(CLAIM, 2, this.key(runId, 'claims'), this.key(runId, 'meta'), claimer, kind, ...ids)) as string[];
   }
 
-  /** Marks a job finished (successfully or for good); returns how many are still pending. */
-  async complete(runId: string, jobId: string): Promise<number> {
-    return Number(
-      await this.redis.eval(
-        COMPLETE,
-        3,
-        this.key(runId, 'pending'),
-        this.key(runId, 'done'),
-        this.key(runId, 'meta'),
-        jobId,
-        this.channel(runId),
-        new Date().toISOString(),
-      ),
+  /** Records (or re-records) what one job did; returns true when it replaced an earlier record. */
+  async recordJob(runId: string, jobId: string, kind: JobKind, stats: Partial<RunStats>): Promise<boolean> {
+    const clean: Record<string, number> = {};
+    for (const [k, v] of Object.entries(stats)) if (v) clean[k] = v;
+    const replaced = await this.redis.eval(
+      RECORD,
+      4,
+      this.key(runId, 'jobs'),
+      this.key(runId, 'totals'),
+      this.key(runId, 'meta'),
+      this.key(runId, 'errors'),
+      jobId,
+      kind,
+      // cjson.decode of "{}" gives an empty table; of "[]" too, so an empty record is fine.
+      JSON.stringify(clean),
+      String(RUN_TTL_S),
     );
+    return Number(replaced) === 1;
   }
 
-  async addStats(runId: string, delta: Partial<RunStats>): Promise<void> {
-    const stats = this.key(runId, 'stats');
-    const m = this.redis.multi();
-    for (const [k, v] of Object.entries(delta)) if (v) m.hincrby(stats, k, v);
-    await m.expire(stats, RUN_TTL_S).exec();
-  }
-
-  async addError(runId: string, line: string): Promise<void> {
+  /** Records the one-line cause of a job that failed for good (replaces that job's earlier line). */
+  async recordError(runId: string, jobId: string, line: string, onlyIfAbsent = false): Promise<void> {
     const errors = this.key(runId, 'errors');
-    await this.redis.multi().rpush(errors, line).ltrim(errors, -200, -1).expire(errors, RUN_TTL_S).hincrby(this.key(runId, 'stats'), 'errors', 1).exec();
+    if (onlyIfAbsent) await this.redis.hsetnx(errors, jobId, line);
+    else await this.redis.hset(errors, jobId, line);
+    await this.redis.expire(errors, RUN_TTL_S);
   }
 
-  async pendingCount(runId: string): Promise<number> {
-    return this.redis.scard(this.key(runId, 'pending'));
+  /**
+   * Marks the run over, once, with `status` or else the status its figures give (failed when
+   * nothing could be fetched); announces it. Returns the run as finished (also when another call
+   * finished it first).
+   */
+  async finish(runId: string, status?: Exclude<Run['status'], 'queued' | 'running'>): Promise<Run> {
+    const current = await this.read(runId);
+    if (!current) throw new Error(`run ${runId} is unknown to the queue (expired or never started)`);
+    const run = current.run;
+    if (run.status !== 'running') return run;
+    const final = status ?? outcome(run.stats);
+    const finishedAt = new Date().toISOString();
+    await this.redis.eval(FINISH, 1, this.key(runId, 'meta'), final, finishedAt, this.channel(runId));
+    return (await this.read(runId))!.run;
   }
 
-  /** The run as stored in Redis, or undefined when unknown (or expired). */
-  async read(runId: string): Promise<Run | undefined> {
-    const [meta, stats, errors] = await Promise.all([
+  /** The run and its progress as recorded in Redis, or undefined when unknown (or expired). */
+  async read(runId: string): Promise<RunProgress | undefined> {
+    const [meta, totals, errors] = await Promise.all([
       this.redis.hgetall(this.key(runId, 'meta')),
-      this.redis.hgetall(this.key(runId, 'stats')),
-      this.redis.lrange(this.key(runId, 'errors'), 0, -1),
+      this.redis.hgetall(this.key(runId, 'totals')),
+      this.redis.hvals(this.key(runId, 'errors')),
     ]);
     if (!meta.status) return undefined;
-    const s = emptyRunStats();
-    for (const k of Object.keys(s) as Array<keyof RunStats>) s[k] = Number(stats[k] ?? 0);
-    return {
+    const stats = emptyRunStats();
+    for (const k of Object.keys(stats) as Array<keyof RunStats>) stats[k] = Number(totals[k] ?? 0);
+    stats.errors = errors.length;
+    const status = meta.status === 'running' ? 'running' : (meta.status as Run['status']);
+    const run: Run = {
       id: runId,
       kind: (meta.kind as Run['kind']) ?? 'crawl',
       targetIds: JSON.parse(meta.targetIds ?? '[]') as string[],
-      status: meta.status === 'finished' ? (s.errors > 0 && s.pagesFetched === 0 ? 'failed' : 'succeeded') : 'running',
+      status,
       startedAt: meta.startedAt ?? '',
       ...(meta.finishedAt ? { finishedAt: meta.finishedAt } : {}),
-      stats: s,
-      errors,
+      stats,
+      errors: errors.sort().slice(0, MAX_ERROR_LINES),
+    };
+    const n = (f: string) => Number(meta[f] ?? 0);
+    return {
+      run,
+      pagesQueued: n('queued:page'),
+      pagesDone: n('done:page'),
+      batchesQueued: n('queued:batch'),
+      batchesDone: n('done:batch'),
+      reportsDone: n('done:report'),
     };
   }
 
   /**
-   * Resolves when the run has nothing pending. `subscriber` must be a dedicated connection (a
-   * subscribed ioredis client cannot run other commands). Subscribes first, then checks, so a
-   * completion between the two cannot be missed.
+   * Resolves with the run once it is over. `subscriber` must be a dedicated connection (a
+   * subscribed client cannot run other commands). It subscribes first and then checks, so a finish
+   * between the two is not missed; and it checks again on every tick and after every reconnect,
+   * because a message published while the connection was down is lost.
    */
-  async waitForCompletion(subscriber: Redis, runId: string, onTick?: () => void, tickMs = 1000): Promise<void> {
+  async waitForCompletion(subscriber: RedisClient, runId: string, onTick?: (p: RunProgress) => void, tickMs = 1000): Promise<Run> {
     const channel = this.channel(runId);
-    await new Promise<void>((resolve, reject) => {
+    const sub = subscriber as Redis;
+    return new Promise<Run>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const finish = (err?: Error) => {
+      let settled = false;
+      const finish = (err?: Error, run?: Run) => {
+        if (settled) return;
+        settled = true;
         if (timer) clearInterval(timer);
-        subscriber.removeListener('message', onMessage);
-        void subscriber.unsubscribe(channel).catch(() => undefined);
+        sub.removeListener('message', onMessage);
+        sub.removeListener('ready', check);
+        void sub.unsubscribe(channel).catch(() => undefined);
         if (err) reject(err);
-        else resolve();
+        else resolve(run!);
       };
-      const check = () =>
-        this.pendingCount(runId).then(
-          (n) => {
-            if (n === 0) finish();
+      const check = () => {
+        this.read(runId).then(
+          (p) => {
+            if (!p) finish(new Error(`run ${runId} is unknown to the queue (expired?)`));
+            else if (p.run.status !== 'running') finish(undefined, p.run);
+            else onTick?.(p);
           },
-          (err: Error) => finish(err),
+          () => undefined, // Redis away: the next tick or the reconnect checks again
         );
-      const onMessage = (ch: string) => {
-        if (ch === channel) finish();
       };
-      subscriber.on('message', onMessage);
-      subscriber.subscribe(channel).then(() => {
-        void check();
-        // The ticker only refreshes progress output; completion itself arrives by pub/sub.
-        timer = setInterval(() => onTick?.(), tickMs);
-      }, (err: Error) => finish(err));
+      const onMessage = (ch: string) => {
+        if (ch === channel) check();
+      };
+      sub.on('message', onMessage);
+      sub.on('ready', check);
+      sub.subscribe(channel).then(
+        () => {
+          check();
+          timer = setInterval(check, tickMs);
+        },
+        (err: Error) => finish(err),
+      );
     });
   }
+}
+
+/** Failed when pages failed and none could be fetched; otherwise succeeded (errors are listed). */
+function outcome(stats: RunStats): 'succeeded' | 'failed' {
+  return stats.errors > 0 && stats.pagesFetched === 0 ? 'failed' : 'succeeded';
 }

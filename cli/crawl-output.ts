@@ -1,0 +1,274 @@
+/**
+ * What `voc crawl` shows: a live progress line on stderr (only on a terminal: pages, posts,
+ * errors, rate, and a bar when the page cap is known) and, at the end, a summary table per
+ * target (pages, new / updated / duplicate posts, HTTP statuses, retries, politeness wait,
+ * errors by cause, drift alarms). In zh-CN (default) or English; `--json` gets `crawlReportJson`.
+ *
+ * Everything printed that came from a site (URLs, error texts) goes through `terminalSafe`:
+ * crawled text is hostile, and escape sequences must not reach the user's terminal.
+ */
+import { InputError } from '../core/errors.js';
+import { zonedWallTimeToUtc } from '../core/time.js';
+import type { Locale } from '../core/types.js';
+import type { CrawlSummary } from '../crawlers/crawl-target.js';
+import { mergeStats, type TargetStats } from '../crawlers/stats.js';
+
+const LABELS = {
+  'zh-CN': {
+    target: '目标',
+    pages: '页面',
+    newPosts: '新增',
+    updated: '更新',
+    duplicate: '重复',
+    nearDup: '近似重复',
+    statuses: 'HTTP 状态',
+    retries: '重试',
+    wait: '礼貌等待',
+    errors: '错误',
+    total: '合计',
+    stopped: '停止原因',
+    rate: '页/分钟',
+    progress: (pages: number, posts: number, errors: number, rate: string) => `已抓取 ${pages} 页 · ${posts} 条帖子 · ${errors} 个错误 · ${rate} 页/分钟`,
+    drift: (id: string) => `⚠ 漂移告警 ${id}`,
+    errorLine: (cause: string, count: number) => `${cause} × ${count}`,
+    snapshot: '页面快照',
+    none: '无',
+    stop: {
+      no_next: '没有下一页',
+      page_cap: '达到页数上限',
+      loop: '分页循环',
+      empty_page: '空页',
+      known: '已是抓过的内容',
+      since: '早于 --since',
+      not_modified: '未变化 (304)',
+      aborted: '已中止',
+      error: '出错',
+    } as Record<string, string>,
+  },
+  en: {
+    target: 'target',
+    pages: 'pages',
+    newPosts: 'new',
+    updated: 'updated',
+    duplicate: 'duplicate',
+    nearDup: 'near-dup',
+    statuses: 'HTTP statuses',
+    retries: 'retries',
+    wait: 'polite wait',
+    errors: 'errors',
+    total: 'total',
+    stopped: 'stopped',
+    rate: 'pages/min',
+    progress: (pages: number, posts: number, errors: number, rate: string) => `${pages} pages · ${posts} posts · ${errors} errors · ${rate} pages/min`,
+    drift: (id: string) => `⚠ drift alarm ${id}`,
+    errorLine: (cause: string, count: number) => `${cause} × ${count}`,
+    snapshot: 'page snapshot',
+    none: 'none',
+    stop: {
+      no_next: 'no next page',
+      page_cap: 'page cap',
+      loop: 'pagination loop',
+      empty_page: 'empty page',
+      known: 'reached stored posts',
+      since: 'older than --since',
+      not_modified: 'not modified (304)',
+      aborted: 'aborted',
+      error: 'error',
+    } as Record<string, string>,
+  },
+} as const;
+
+function labels(locale: Locale) {
+  return LABELS[locale === 'en' ? 'en' : 'zh-CN'];
+}
+
+/**
+ * Text from a crawl made safe for a terminal: control characters (ANSI escapes, carriage
+ * returns, bidi overrides) removed, whitespace runs collapsed, cut at `max` columns.
+ */
+export function terminalSafe(text: string, max = 200): string {
+  const clean = text
+    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '') // CSI sequences
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return truncate(clean, max);
+}
+
+/** Columns a string takes in a terminal: East Asian wide characters count two. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd) ? 2 : 1;
+  }
+  return w;
+}
+
+function truncate(s: string, max: number): string {
+  if (displayWidth(s) <= max) return s;
+  let out = '';
+  for (const ch of s) {
+    if (displayWidth(out + ch) > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+function pad(s: string, width: number, right = false): string {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(s)));
+  return right ? fill + s : s + fill;
+}
+
+function seconds(ms: number): string {
+  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** `200×48 304×1 429×2`, statuses in numeric order. */
+export function statusHistogram(statuses: Record<string, number>): string {
+  const keys = Object.keys(statuses).sort((a, b) => Number(a) - Number(b));
+  return keys.length ? keys.map((k) => `${k}×${statuses[k]}`).join(' ') : '-';
+}
+
+/**
+ * `voc crawl --since VALUE` as an ISO instant: a date (`2026-10-01`, local midnight in `zone`),
+ * an ISO time with a zone, or an age (`7d`, `12h`, `2w`) before `now`.
+ *
+ * @example parseSince('2026-10-01', 'Asia/Shanghai') // '2026-09-30T16:00:00.000Z'
+ */
+export function parseSince(value: string, zone: string, now: Date = new Date()): string {
+  const v = value.trim();
+  const age = /^(\d+)\s*([hdw])$/i.exec(v);
+  if (age) return new Date(now.getTime() - Number(age[1]) * { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 }[age[2]!.toLowerCase() as 'h' | 'd' | 'w']).toISOString();
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (day) {
+    const ms = zonedWallTimeToUtc(+day[1]!, +day[2]!, +day[3]!, 0, 0, 0, zone);
+    if (Number.isFinite(ms) && +day[2]! >= 1 && +day[2]! <= 12 && +day[3]! >= 1 && +day[3]! <= 31) return new Date(ms).toISOString();
+  }
+  if (/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.*(Z|[+-]\d{2}:?\d{2})$/i.test(v) && Number.isFinite(Date.parse(v))) return new Date(Date.parse(v)).toISOString();
+  throw new InputError(`--since: expected a date (2026-10-01), an ISO time with a zone, or an age such as 7d, 12h or 2w; got "${value}"`);
+}
+
+/** One target's row of the summary table. */
+export interface CrawlReportRow {
+  targetId: string;
+  summary: CrawlSummary;
+}
+
+/**
+ * The end-of-run table, one row per target and a total row, then error causes and drift alarms.
+ *
+ * @example process.stdout.write(renderSummaryTable([{ targetId: 'acme-forum', summary }], 'zh-CN'));
+ */
+export function renderSummaryTable(rows: CrawlReportRow[], locale: Locale): string {
+  const L = labels(locale);
+  const line = (id: string, s: TargetStats, stopped: string) => [
+    terminalSafe(id, 32),
+    String(s.pages),
+    String(s.postsNew),
+    String(s.postsUpdated),
+    String(s.postsUnchanged + s.postsRepeated),
+    String(s.nearDuplicates),
+    statusHistogram(s.statuses),
+    String(s.retries),
+    seconds(s.politenessWaitMs),
+    String(s.errors.reduce((n, g) => n + g.count, 0)),
+    stopped,
+  ];
+  const header = [L.target, L.pages, L.newPosts, L.updated, L.duplicate, L.nearDup, L.statuses, L.retries, L.wait, L.errors, L.stopped];
+  const body = rows.map((r) => line(r.targetId, r.summary.stats, L.stop[r.summary.stoppedBecause] ?? r.summary.stoppedBecause));
+  const total = rows.length > 1 ? [line(L.total, mergeStats(rows.map((r) => r.summary.stats)), '')] : [];
+  const table = [header, ...body, ...total];
+  const widths = header.map((_, c) => Math.max(...table.map((r) => displayWidth(r[c]!))));
+  const numeric = new Set([1, 2, 3, 4, 5, 7, 8, 9]);
+  const render = (r: string[]) => r.map((cell, c) => pad(cell, widths[c]!, numeric.has(c))).join('  ').trimEnd();
+  const out = [render(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(render)];
+  if (total.length) out.push(widths.map((w) => '─'.repeat(w)).join('  '), render(total[0]!));
+  for (const r of rows) {
+    const s = r.summary.stats;
+    for (const g of s.errors) {
+      out.push(`  ${terminalSafe(r.targetId, 32)}: ${L.errorLine(g.cause, g.count)} — ${terminalSafe(g.message)}`);
+      if (g.snapshot) out.push(`      ${L.snapshot}: ${terminalSafe(g.snapshot, 300)}`);
+    }
+    if (s.drift) out.push(`  ${L.drift(terminalSafe(r.targetId, 32))}: ${terminalSafe(s.drift.message, 400)}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** The machine-readable report of a crawl (`voc crawl --json`). */
+export function crawlReportJson(rows: CrawlReportRow[]): { targets: Array<Omit<CrawlSummary, 'targetId'> & { targetId: string }>; total: TargetStats } {
+  return { targets: rows.map((r) => ({ ...r.summary, targetId: r.targetId })), total: mergeStats(rows.map((r) => r.summary.stats)) };
+}
+
+export interface ProgressBar {
+  /** The latest stats of one target (call as often as you like; drawing is throttled). */
+  update(targetId: string, stats: TargetStats, pageCap?: number): void;
+  /** Clears the line; call before printing the summary. */
+  finish(): void;
+}
+
+/**
+ * A one-line live progress display on `stream` (stderr). A no-op when the stream is not a
+ * terminal, so logs and pipes get no control characters.
+ *
+ * @example
+ * const bar = createProgressBar(process.stderr, 'zh-CN');
+ * await crawlTarget(ctx, target, { onProgress: (s) => bar.update(target.id, s, target.maxPages) });
+ * bar.finish();
+ */
+export function createProgressBar(
+  stream: Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean; columns?: number },
+  locale: Locale,
+  options: { now?: () => number; intervalMs?: number } = {},
+): ProgressBar {
+  const L = labels(locale);
+  const now = options.now ?? Date.now;
+  const intervalMs = options.intervalMs ?? 100;
+  const started = now();
+  const targets = new Map<string, { stats: TargetStats; cap?: number }>();
+  let lastDraw = 0;
+  let drawn = false;
+
+  function draw(force = false): void {
+    if (!stream.isTTY) return;
+    const t = now();
+    if (!force && t - lastDraw < intervalMs) return;
+    lastDraw = t;
+    let pages = 0;
+    let posts = 0;
+    let errors = 0;
+    let cap = 0;
+    let capped = true;
+    for (const { stats, cap: c } of targets.values()) {
+      pages += stats.pages + stats.notModified;
+      posts += stats.postsNew || stats.postsExtracted;
+      errors += stats.errors.reduce((n, g) => n + g.count, 0);
+      if (c === undefined || !Number.isFinite(c)) capped = false;
+      else cap += c;
+    }
+    const minutes = Math.max((t - started) / 60_000, 1 / 600);
+    const rate = String(Math.round(pages / minutes));
+    const text = L.progress(pages, posts, errors, rate);
+    let bar = '';
+    if (capped && cap > 0) {
+      const width = 20;
+      const done = Math.min(width, Math.round((pages / cap) * width));
+      bar = `[${'█'.repeat(done)}${'░'.repeat(width - done)}] `;
+    }
+    const columns = stream.columns ?? 100;
+    stream.write(`\r\u001b[2K${truncate(bar + text, Math.max(20, columns - 1))}`);
+    drawn = true;
+  }
+
+  return {
+    update(targetId, stats, pageCap) {
+      targets.set(targetId, { stats, ...(pageCap !== undefined ? { cap: pageCap } : {}) });
+      draw();
+    },
+    finish() {
+      if (!stream.isTTY) return;
+      if (targets.size) draw(true);
+      if (drawn) stream.write('\r\u001b[2K');
+    },
+  };
+}

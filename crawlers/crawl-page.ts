@@ -1,0 +1,97 @@
+/**
+ * One page of a target on its own: the unit a queue job runs (any worker, no state beyond the
+ * context). The URL's role is inferred (a listing page, a load-more endpoint, a sitemap), the
+ * page is fetched politely, read by the target's kind and its posts built; nothing is stored and
+ * detail pages are not followed (their posts come with the listing's text).
+ */
+import { InputError } from '../core/errors.js';
+import type { Post, Target } from '../core/types.js';
+import type { CrawlContext } from './context.js';
+import { readProgress } from './crawl-state.js';
+import type { PageRequest } from './page-request.js';
+import { politeFetcher } from './polite-fetch.js';
+import { buildPost } from './post-builder.js';
+import { effectiveTarget, readerFor } from './presets.js';
+import { emptyTargetStats, type TargetStats } from './stats.js';
+
+/** One crawled page as a queue job sees it. */
+export interface PageResult {
+  /** Final URL of the page (after redirects). */
+  url: string;
+  posts: Post[];
+  /** The next page of the listing (next link, numbered page, cursor), or null. */
+  nextUrl: string | null;
+  status: number;
+  /** Requests, counts and waits of this page. */
+  stats: TargetStats;
+}
+
+/** The request a bare URL of `target` stands for. */
+export function requestFor(target: Target, url: string): PageRequest {
+  const p = target.pagination;
+  let role: PageRequest['role'] = target.kind === 'sitemap' ? 'sitemap' : 'listing';
+  let pageNo = 1;
+  if (p?.url && (p.type === 'template' || p.type === 'loadMore') && url !== target.url) {
+    const n = numberIn(p.url, url);
+    if (p.type === 'loadMore') role = 'more';
+    if (n !== undefined) pageNo = Math.max(2, Math.round((n - (p.first ?? 2)) / (p.step ?? 1)) + 2);
+  }
+  return { url, role, depth: 0, pageNo, chain: 'top' };
+}
+
+/** The number a URL has where the template has `{page}`. */
+function numberIn(template: string, url: string): number | undefined {
+  const [before, after = ''] = template.split('{page}');
+  const tail = (s: string) => s.replace(/^https?:\/\/[^/]+/, '');
+  const b = tail(before!);
+  const u = tail(url);
+  const i = u.indexOf(b);
+  if (i < 0) return undefined;
+  const m = /^\d+/.exec(u.slice(i + b.length));
+  if (!m) return undefined;
+  return u.slice(i + b.length + m[0].length).startsWith(tail(after).split(/[?#]/)[0] ?? '') ? Number(m[0]) : undefined;
+}
+
+/**
+ * Crawls one page of `target`. Throws `RefusedUrlError` (unsafe URL, robots.txt), `FetchError` /
+ * `RetriesExhaustedError` (fetch failed), `InputError` (bad selector or mapping).
+ *
+ * @example const page = await crawlPage(ctx, target, target.url); // page.posts, page.nextUrl
+ */
+export async function crawlPage(ctx: CrawlContext, rawTarget: Target, url: string, options: { signal?: AbortSignal } = {}): Promise<PageResult> {
+  const target = effectiveTarget(rawTarget);
+  const reader = readerFor(target);
+  const stats = emptyTargetStats(ctx.now().toISOString());
+  const req = requestFor(target, url);
+  const outcome = await reader.read(
+    {
+      ctx,
+      target,
+      fetch: politeFetcher(ctx, target, stats, options.signal).fetch,
+      stats,
+      nowMs: ctx.now().getTime(),
+      progress: readProgress(undefined),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+    req,
+  );
+  if (target.kind === 'sitemap')
+    throw new InputError(`target ${target.id}: crawlPage reads listing pages; a sitemap target is crawled with crawlTarget`);
+  const collectedAt = ctx.now().toISOString();
+  const posts: Post[] = [];
+  const seen = new Set<string>();
+  for (const item of outcome.items) {
+    const { detailUrl: _skip, ...listed } = item;
+    const post = buildPost(listed, { target, pageUrl: outcome.url, collectedAt, authorSecret: ctx.authorSecret });
+    // A post shown twice on a page (pinned + in the list) is stored once.
+    if (post && !seen.has(post.id)) {
+      seen.add(post.id);
+      posts.push(post);
+    }
+  }
+  const successor = reader.successor?.(target, req);
+  const nextUrl = outcome.items.length > 0 ? (outcome.next.find((n) => n.role === 'listing' || n.role === 'more')?.url ?? successor?.url ?? null) : null;
+  stats.pages = 1;
+  stats.postsExtracted = outcome.items.length;
+  return { url: outcome.url, posts, nextUrl, status: outcome.status, stats };
+}

@@ -1,0 +1,91 @@
+/**
+ * The incremental state of one target between crawls, on top of the store's `CrawlState`:
+ *
+ *   watermark     newest publishedAt stored (CrawlState.watermark)
+ *   etags         ETag / Last-Modified of the start URLs (CrawlState.etags), for 304s
+ *   watermarkId   external id of that newest post (`since_id` APIs)
+ *   pending       requests not finished when the crawl stopped (killed, page cap, aborted,
+ *                 failed): the next crawl starts with them, so nothing in between is lost
+ *   yields        items extracted by the last crawls (drift alarm)
+ *   lastCompletedAt  when a crawl last ran to its natural end (sitemap lastmod filter)
+ *
+ * The extra fields travel as one JSON string in `CrawlState.crawler`, so any store that keeps a
+ * CrawlState document keeps them, with no schema change and no URL-shaped object keys.
+ */
+import type { CrawlState } from '../store/store.js';
+import type { Validators } from './fetcher.js';
+import type { PageRequest } from './page-request.js';
+
+/** What the crawler keeps per target; a superset of the store's CrawlState. */
+export interface TargetCrawlState extends CrawlState {
+  /** JSON of `CrawlerProgress` minus what CrawlState holds itself. */
+  crawler?: string;
+}
+
+export interface CrawlerProgress {
+  watermark?: string;
+  watermarkId?: string;
+  validators: Record<string, Validators>;
+  pending: PageRequest[];
+  yields: number[];
+  lastCompletedAt?: string;
+}
+
+/** Crawls remembered for the drift alarm. */
+export const YIELD_HISTORY = 5;
+/** A resumed crawl carries at most this many pending requests (a huge frontier is re-discovered instead). */
+export const MAX_PENDING = 1000;
+
+/** Reads the crawler's view of a stored state (a missing or foreign-shaped one starts empty). */
+export function readProgress(state: CrawlState | undefined): CrawlerProgress {
+  const progress: CrawlerProgress = { validators: {}, pending: [], yields: [] };
+  if (!state) return progress;
+  if (state.watermark) progress.watermark = state.watermark;
+  if (state.etags) progress.validators = { ...state.etags };
+  const extra = (state as TargetCrawlState).crawler;
+  if (typeof extra === 'string') {
+    try {
+      const parsed = JSON.parse(extra) as Partial<CrawlerProgress>;
+      if (typeof parsed.watermarkId === 'string') progress.watermarkId = parsed.watermarkId;
+      if (Array.isArray(parsed.pending)) progress.pending = parsed.pending.filter((r) => r && typeof r.url === 'string' && typeof r.role === 'string');
+      if (Array.isArray(parsed.yields)) progress.yields = parsed.yields.filter((n) => typeof n === 'number');
+      if (typeof parsed.lastCompletedAt === 'string') progress.lastCompletedAt = parsed.lastCompletedAt;
+    } catch {
+      // A corrupt extra field only costs the resume point; the watermark and validators still hold.
+    }
+  }
+  return progress;
+}
+
+/** The state document to store for `progress`. */
+export function writeProgress(targetId: string, progress: CrawlerProgress, updatedAt: string): TargetCrawlState {
+  const state: TargetCrawlState = { targetId, updatedAt };
+  if (progress.watermark) state.watermark = progress.watermark;
+  if (Object.keys(progress.validators).length) state.etags = progress.validators;
+  const extra: Partial<CrawlerProgress> = {};
+  if (progress.watermarkId) extra.watermarkId = progress.watermarkId;
+  if (progress.pending.length) extra.pending = progress.pending.slice(0, MAX_PENDING);
+  if (progress.yields.length) extra.yields = progress.yields.slice(-YIELD_HISTORY);
+  if (progress.lastCompletedAt) extra.lastCompletedAt = progress.lastCompletedAt;
+  if (Object.keys(extra).length) state.crawler = JSON.stringify(extra);
+  return state;
+}
+
+/** Whether two states say the same thing (ignoring `updatedAt`): an unchanged crawl writes nothing. */
+export function sameState(a: CrawlState | undefined, b: CrawlState): boolean {
+  if (!a) return false;
+  const strip = ({ updatedAt: _u, ...rest }: CrawlState) => canonicalJson(rest);
+  return strip(a) === strip(b);
+}
+
+/** JSON with object keys sorted at every level, so key order does not matter. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}

@@ -1,0 +1,165 @@
+/**
+ * What a crawl did, per target and summed per run: pages, posts new / updated / unchanged /
+ * repeated / near-duplicate, an HTTP status histogram, retries, time spent waiting on politeness,
+ * errors grouped by cause (with a sample message, a few URLs and the snapshot of a page that
+ * failed extraction) and the drift alarm. Plain JSON, so a run record can carry it.
+ */
+import { RefusedUrlError, VocError } from '../core/errors.js';
+import { FetchError } from './fetch-error.js';
+import { RetriesExhaustedError } from './retry.js';
+
+/** Why a page failed, coarse enough to group: `http_404`, `timeout`, `robots`, `extraction`... */
+export type ErrorCause = string;
+
+export interface ErrorGroup {
+  cause: ErrorCause;
+  count: number;
+  /** The first message of this cause, one line. */
+  message: string;
+  /** Up to five URLs that failed this way. */
+  urls: string[];
+  /** Saved HTML of a page that failed extraction (gzipped file). */
+  snapshot?: string;
+}
+
+export interface DriftAlarm {
+  /** Items extracted by earlier crawls (most recent last). */
+  previousYields: number[];
+  message: string;
+  snapshot?: string;
+}
+
+export interface TargetStats {
+  /** Pages fetched with a body (2xx). */
+  pages: number;
+  /** Conditional requests answered 304 Not Modified. */
+  notModified: number;
+  /** Items read off the pages, before de-duplication. */
+  postsExtracted: number;
+  /** Counts reported by the store for the posts handed over (see `CrawlTargetOptions.onPage`). */
+  postsNew: number;
+  postsUpdated: number;
+  postsUnchanged: number;
+  /** Posts met twice in one crawl (pinned posts, shifting pages): handed over once. */
+  postsRepeated: number;
+  /** Posts marked `nearDuplicateOf` another post. */
+  nearDuplicates: number;
+  /** Posts older than `--since`, dropped. */
+  postsTooOld: number;
+  /** HTTP status -> responses (every attempt, so a retried 503 counts each time). */
+  statuses: Record<string, number>;
+  /** Attempts after a failure (backoff retries and Retry-After waits). */
+  retries: number;
+  /** Time spent waiting for the host's token bucket, concurrency slot or Retry-After, ms. */
+  politenessWaitMs: number;
+  /** Time spent in backoff before a retry, ms. */
+  backoffWaitMs: number;
+  /** Body bytes received (decompressed). */
+  bytes: number;
+  errors: ErrorGroup[];
+  drift?: DriftAlarm;
+  startedAt: string;
+  finishedAt?: string;
+}
+
+export function emptyTargetStats(startedAt: string): TargetStats {
+  return {
+    pages: 0,
+    notModified: 0,
+    postsExtracted: 0,
+    postsNew: 0,
+    postsUpdated: 0,
+    postsUnchanged: 0,
+    postsRepeated: 0,
+    nearDuplicates: 0,
+    postsTooOld: 0,
+    statuses: {},
+    retries: 0,
+    politenessWaitMs: 0,
+    backoffWaitMs: 0,
+    bytes: 0,
+    errors: [],
+    startedAt,
+  };
+}
+
+export function countStatus(stats: TargetStats, status: number): void {
+  const key = String(status);
+  stats.statuses[key] = (stats.statuses[key] ?? 0) + 1;
+}
+
+/** The grouping key of an error. */
+export function errorCause(err: unknown): ErrorCause {
+  if (err instanceof RetriesExhaustedError) return errorCause(err.last);
+  if (err instanceof FetchError) {
+    if (err.cause === 'http' && err.status !== undefined) return `http_${err.status}`;
+    if (err.cause === 'refused' && err.original instanceof RefusedUrlError) return errorCause(err.original);
+    return err.cause;
+  }
+  if (err instanceof RefusedUrlError) return /robots\.txt/.test(err.message) ? 'robots' : 'refused';
+  if (err instanceof ExtractionError) return 'extraction';
+  if (err instanceof VocError) return err.exitCode === 2 ? 'config' : 'error';
+  if (err instanceof SyntaxError) return 'decode';
+  return 'error';
+}
+
+/** The first line of an error's message (VocErrors are one-line user messages already). */
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message.split('\n')[0]!;
+  return String(err);
+}
+
+/** A page that was fetched but yielded nothing the target's spec could read. */
+export class ExtractionError extends VocError {
+  readonly url: string;
+  constructor(url: string, message: string) {
+    super(message, 1);
+    this.name = 'ExtractionError';
+    this.url = url;
+  }
+}
+
+/** Adds one error to its cause's group. */
+export function recordError(stats: TargetStats, cause: ErrorCause, url: string, message: string, snapshot?: string): ErrorGroup {
+  let group = stats.errors.find((g) => g.cause === cause);
+  if (!group) {
+    group = { cause, count: 0, message, urls: [] };
+    stats.errors.push(group);
+  }
+  group.count++;
+  if (group.urls.length < 5 && !group.urls.includes(url)) group.urls.push(url);
+  if (snapshot && !group.snapshot) group.snapshot = snapshot;
+  return group;
+}
+
+/** Sums target stats into run totals (status histograms and error groups merged by key). */
+export function mergeStats(all: readonly TargetStats[]): TargetStats {
+  const total = emptyTargetStats(all.map((s) => s.startedAt).sort()[0] ?? new Date().toISOString());
+  for (const s of all) {
+    for (const key of [
+      'pages',
+      'notModified',
+      'postsExtracted',
+      'postsNew',
+      'postsUpdated',
+      'postsUnchanged',
+      'postsRepeated',
+      'nearDuplicates',
+      'postsTooOld',
+      'retries',
+      'politenessWaitMs',
+      'backoffWaitMs',
+      'bytes',
+    ] as const)
+      total[key] += s[key];
+    for (const [status, n] of Object.entries(s.statuses)) total.statuses[status] = (total.statuses[status] ?? 0) + n;
+    for (const g of s.errors) {
+      const group = recordError(total, g.cause, g.urls[0] ?? '', g.message, g.snapshot);
+      group.count += g.count - 1;
+      for (const u of g.urls.slice(1)) if (group.urls.length < 5 && !group.urls.includes(u)) group.urls.push(u);
+    }
+  }
+  const finished = all.map((s) => s.finishedAt).filter((x): x is string => Boolean(x)).sort();
+  if (finished.length) total.finishedAt = finished.at(-1)!;
+  return total;
+}

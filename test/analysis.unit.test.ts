@@ -1,0 +1,305 @@
+/**
+ * Hand-written cases for each analysis module (not taken from the demo corpus), with exact
+ * expectations: negation, contrast, degree, channel disambiguation, breakpoints, questions,
+ * spam, evidence offsets, robustness, determinism, English, config overrides, labels, lexicon errors.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../core/config.js';
+import { VocError } from '../core/errors.js';
+import type { Classification } from '../core/types.js';
+import {
+  aspectLabel,
+  channelLabel,
+  createClassifier,
+  defaultLexiconDir,
+  loadLexicons,
+  promiseLabel,
+  scenarioLabel,
+  type Classifier,
+} from '../analysis/index.js';
+import { normalise } from '../analysis/normalise.js';
+
+const brands = [
+  { id: 'car', name: '星驰汽车', aliases: ['星驰'], promises: ['premium_service', 'convenience'], aspectTaxonomy: 'car', products: ['星驰S7', '自动泊车'] },
+  { id: 'shop', name: '优品汇', aliases: ['YPH'], promises: ['convenience', 'transparency'], aspectTaxonomy: 'retail', products: [] },
+];
+let classifier: Classifier;
+
+beforeAll(() => {
+  classifier = createClassifier(parseConfig({ brands }, 'test config'));
+});
+
+const run = (text: string, brand = 'car'): Classification => classifier.classify({ id: 't', text, brand });
+const channels = (c: Classification) => c.channels.map((x) => `${x.channel}:${x.polarity}`);
+const descriptors = (c: Classification) => c.descriptors.map((d) => `${d.word}:${d.promise}:${d.polarity}@${d.channel ?? '-'}`);
+const aspects = (c: Classification) => c.aspects.map((a) => `${a.aspect}:${a.polarity}`);
+const breakpoints = (c: Classification) => c.breakpoints.map((b) => `${b.channels.join('/')}:${b.kind}`);
+
+describe('sentiment: negation, contrast, degree', () => {
+  it('negation flips a descriptor and the stance (不方便)', () => {
+    const c = run('在App上下单很不方便');
+    expect(channels(c)).toEqual(['app:neg']);
+    expect(descriptors(c)).toEqual(['方便:convenience:neg@app']);
+    expect(c.sentiment.label).toBe('neg');
+  });
+
+  it('a negated negative is positive (不用排队)', () => {
+    const c = run('门店有自助收银，不用排队', 'shop');
+    expect(descriptors(c)).toEqual(['排队:convenience:pos@store']);
+    expect(channels(c)).toEqual(['store:pos']);
+  });
+
+  it('contrast: 虽然…但是… keeps the minor complaint on its aspect, the verdict follows the strength', () => {
+    const c = run('虽然价格有点贵，但是质量很好', 'shop');
+    expect(c.sentiment.label).toBe('pos');
+    expect(aspects(c)).toEqual(['price:neg', 'quality:pos']);
+    expect(descriptors(c)).toEqual(['质量:reliable_quality:pos@-']);
+  });
+
+  it('degree words decide between two sides (很好 vs 有点慢, 还行 vs 非常慢)', () => {
+    expect(run('服务很好，物流有点慢', 'shop').sentiment.label).toBe('pos');
+    expect(run('服务还行，物流非常慢', 'shop').sentiment.label).toBe('neg');
+    expect(run('官网很方便，门店服务太差了').sentiment.label).toBe('mixed');
+  });
+
+  it('aspect-dependent adjectives take their sign from the aspect (油耗高 bad, 空间大 good)', () => {
+    expect(aspects(run('油耗太高了'))).toEqual(['fuel_economy:neg']);
+    expect(aspects(run('后排空间很大'))).toEqual(['space:pos']);
+    expect(aspects(run('性价比很高'))).toEqual(['price:pos']);
+  });
+
+  it('emoticons carry polarity', () => {
+    expect(run('今天提车啦👍👍').sentiment.label).toBe('pos');
+    expect(run('又坏了😡').sentiment.label).toBe('neg');
+  });
+});
+
+describe('channels and disambiguation', () => {
+  it('电话 as the hotline counts, 电话 as a product does not', () => {
+    expect(channels(run('打电话给客服，半天没人接'))).toEqual(['customer_service:neg']);
+    expect(channels(run('这款电话音质很好'))).toEqual([]);
+  });
+
+  it('京东 as the place of purchase is a neutral marketplace mention', () => {
+    const c = run('在京东买的，东西很好用', 'shop');
+    expect(channels(c)).toEqual(['marketplace:neutral']);
+    expect(c.sentiment.label).toBe('pos');
+  });
+
+  it('京东快递 is delivery only, 京东售后 after-sales only', () => {
+    expect(channels(run('京东快递很快', 'shop'))).toEqual(['delivery:pos']);
+    expect(channels(run('京东的物流也很快', 'shop'))).toEqual(['delivery:pos']);
+    expect(channels(run('京东售后处理得很及时', 'shop'))).toEqual(['after_sales:pos']);
+  });
+
+  it('a comparison object is mentioned but neutral (比实体店便宜)', () => {
+    expect(channels(run('在天猫旗舰店买的，比实体店便宜不少', 'shop'))).toEqual(['marketplace:pos', 'store:neutral']);
+  });
+
+  it('a weak alias yields to a person-like channel (打电话给快递员 is about the courier)', () => {
+    expect(channels(run('打电话给快递员，他说马上就到', 'shop'))).toEqual(['delivery:neutral']);
+  });
+
+  it('a descriptor belongs to the channel of its clause, or to nothing', () => {
+    const c = run('4S店销售很热情，车子开起来也很稳定');
+    expect(descriptors(c)).toEqual(['热情:premium_service:pos@store', '稳定:reliable_quality:pos@-']);
+  });
+});
+
+describe('breakpoints', () => {
+  it('praising one channel and criticising another is not a breakpoint', () => {
+    const c = run('官网很方便，门店服务太差了');
+    expect(channels(c)).toEqual(['website:pos', 'store:neg']);
+    expect(c.breakpoints).toEqual([]);
+  });
+
+  it('handoff: booked in the app, the store has no record', () => {
+    const c = run('在App上预约了保养，到了门店说没有记录');
+    expect(breakpoints(c)).toEqual(['app/store:handoff']);
+    expect(channels(c)).toEqual(['app:neutral', 'store:neg']);
+    expect(c.breakpoints[0]!.evidence.text).toBe('在App上预约了保养，到了门店说没有记录');
+  });
+
+  it('inconsistency: the store does not honour the website price', () => {
+    const c = run('官网的价格门店不认');
+    expect(breakpoints(c)).toEqual(['store/website:inconsistency']);
+    expect(c.breakpoints[0]!.cue).toBe('price_mismatch');
+  });
+
+  it('runaround: customer service and after-sales push the customer back and forth', () => {
+    const c = run('客服让我找售后，售后又让我找客服');
+    expect(breakpoints(c)).toEqual(['after_sales/customer_service:runaround']);
+    expect(channels(c)).toEqual(['customer_service:neg', 'after_sales:neg']);
+  });
+
+  it('a failure inside one channel is not a breakpoint', () => {
+    expect(run('门店的店员说没有记录，让我等了半小时').breakpoints).toEqual([]);
+  });
+});
+
+describe('questions, scenarios, spam', () => {
+  it('a genuine question and what it is about', () => {
+    expect(run('请问自动泊车怎么开启？').question).toEqual({ isQuestion: true, about: ['自动泊车'] });
+    expect(run('请问冬天续航能有多少？').question).toEqual({ isQuestion: true, about: ['fuel_economy'] });
+  });
+
+  it('rhetorical and complaining questions are not questions', () => {
+    expect(run('难道你们就这样对待客户吗？').question.isQuestion).toBe(false);
+    expect(run('这也叫智能？天天闪退').question.isQuestion).toBe(false);
+    expect(run('客服态度这么差，还想让人买车吗？').question.isQuestion).toBe(false);
+  });
+
+  it('a scenario takes the stance of its sentence', () => {
+    const c = run('冬天开暖风续航掉得厉害');
+    expect(c.scenarios.map((s) => `${s.scenario}:${s.type}:${s.polarity}`)).toEqual(['winter:time:neg']);
+    expect(run('下雨天送货也很准时，辛苦了', 'shop').scenarios.map((s) => `${s.scenario}:${s.polarity}`)).toEqual(['rainy:pos']);
+  });
+
+  it('templated reviews and ads are spam with no other labels', () => {
+    for (const t of ['此用户没有填写评价', '默认好评', '好评好评好评', '优惠代购，加微信abc12345，电话13912345678']) {
+      const c = run(t, 'shop');
+      expect(c.spam, t).toBe(true);
+      expect(c.channels, t).toEqual([]);
+      expect(c.sentiment, t).toEqual({ label: 'neutral', score: 0 });
+    }
+    expect(run('好评，物流很快', 'shop').spam).toBe(false);
+    expect(run('电话13912345678联系了客服，问题解决了', 'shop').spam).toBe(false);
+  });
+});
+
+describe('normalisation and evidence offsets', () => {
+  it('full-width, traditional and a stripped URL still give spans that slice the original', () => {
+    const text = '看了 https://example.com/a?b=1 这个帖子，ＡＰＰ很好用，門店服務態度很差 @某某 你看';
+    const c = run(text, 'shop');
+    expect(channels(c)).toEqual(['app:pos', 'store:neg']);
+    const spans = [...c.channels.map((x) => x.evidence), ...c.descriptors.map((x) => x.evidence)];
+    for (const s of spans) expect(text.slice(s.start, s.end)).toBe(s.text);
+    expect(c.channels.map((x) => x.evidence.text)).toEqual(['ＡＰＰ', '門店']);
+    expect(descriptors(c)).toEqual(['服务态度:premium_service:neg@store']);
+    expect(c.descriptors[0]!.evidence.text).toBe('服務態度');
+  });
+
+  it('normalises without moving offsets', () => {
+    const n = normalise('ＡＰＰ，門店 http://x.cn/y OK');
+    expect(n.text).toBe('app，门店 ' + ' '.repeat('http://x.cn/y'.length) + ' ok');
+    expect(n.urls).toBe(1);
+  });
+
+  it('a span never cuts an emoji in half', () => {
+    const text = '客服👍很好';
+    const c = run(text, 'shop');
+    for (const s of c.channels.map((x) => x.evidence)) expect(text.slice(s.start, s.end)).toBe(s.text);
+  });
+});
+
+describe('robustness and determinism', () => {
+  it('empty, blank and emoji-only posts give sensible empty results', () => {
+    for (const t of ['', '   ', '\n\n']) {
+      const c = run(t);
+      expect(c.lang).toBe('other');
+      expect(c.channels).toEqual([]);
+      expect(c.sentiment.label).toBe('neutral');
+    }
+    const e = run('😊😊👍');
+    expect(e.lang).toBe('other');
+    expect(e.channels).toEqual([]);
+    expect(e.aspects).toEqual([]);
+    expect(e.sentiment.label).toBe('pos');
+  });
+
+  it('binary garbage does not crash', () => {
+    let garbage = '';
+    for (let i = 0; i < 4000; i++) garbage += String.fromCharCode((i * 7919 + 13) % 65536);
+    const c = run(garbage + '\u0000\uD800\uDFFF\uFFFF');
+    expect(c.spam).toBe(false);
+    expect(Array.isArray(c.channels)).toBe(true);
+    const latin = run('\u0001\u0002\u0003xq8#zK\u007f\u0000');
+    expect(latin.lang).toBe('other');
+    expect(latin.channels).toEqual([]);
+  });
+
+  it('a 1 MB post is analysed on its first 20 000 characters, quickly', () => {
+    const big = '客服态度很差，'.repeat(150_000);
+    expect(big.length).toBeGreaterThan(1_000_000);
+    const t0 = Date.now();
+    const c = run(big);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(channels(c)).toEqual(['customer_service:neg']);
+    expect(c.channels[0]!.evidence).toEqual({ start: 0, end: 2, text: '客服' });
+  });
+
+  it('mixed scripts and traditional characters', () => {
+    const mixed = run('星驰App is great，客服 very helpful');
+    expect(channels(mixed)).toEqual(['app:pos', 'customer_service:pos']);
+    const trad = run('這家門店的服務真的很差，再也不會去了');
+    expect(trad.lang).toBe('zh');
+    expect(channels(trad)).toEqual(['store:neg']);
+  });
+
+  it('is deterministic', () => {
+    const text = '星驰App预约保养特别方便，到了4S店前台却说没有记录，又重新登记了一遍，折腾了一个小时。';
+    const a = run(text);
+    const b = run(text);
+    expect(b).toEqual(a);
+    expect(createClassifier(parseConfig({ brands }, 'again')).classify({ id: 't', text, brand: 'car' })).toEqual(a);
+  });
+});
+
+describe('English', () => {
+  it('classifies an English post sensibly', () => {
+    const c = run('The app is great and delivery was fast.', 'shop');
+    expect(c.lang).toBe('en');
+    expect(channels(c)).toEqual(['app:pos', 'delivery:pos']);
+    expect(c.sentiment.label).toBe('pos');
+    const d = run('Customer service was rude and unhelpful, I called three times.', 'shop');
+    expect(channels(d)).toEqual(['customer_service:neg']);
+    expect(descriptors(d)).toEqual(['rude:premium_service:neg@customer_service', 'unhelpful:premium_service:neg@customer_service']);
+    const e = run('The website says in stock but the store said they had none. Very disappointing.', 'shop');
+    expect(breakpoints(e)).toEqual(['store/website:inconsistency']);
+    expect(run('How do I return a jacket bought online?', 'shop').question.isQuestion).toBe(true);
+  });
+});
+
+describe('configuration overrides and the lexicon version', () => {
+  it('config channels, aliases and aspects are used and change the version', () => {
+    const custom = createClassifier(
+      parseConfig(
+        {
+          brands,
+          channels: { forum: { label: { 'zh-CN': '车友论坛', en: 'Owners forum' }, aliases: ['车友论坛'] }, store: { aliases: ['体验中心'] } },
+          aspects: { car: { charging: ['快充', '充电速度'] } },
+        },
+        'custom',
+      ),
+    );
+    expect(custom.lexiconVersion).not.toBe(classifier.lexiconVersion);
+    expect(custom.lexiconVersion.split('+')[0]).toBe(classifier.lexiconVersion.split('+')[0]);
+    const c = custom.classify({ id: 't', text: '体验中心的服务很热情，车友论坛里也都在夸', brand: 'car' });
+    expect(c.channels.map((x) => x.channel)).toEqual(['store', 'forum']);
+    expect(custom.classify({ id: 't', text: '快充很给力', brand: 'car' }).aspects.map((a) => `${a.aspect}:${a.polarity}`)).toEqual(['charging:pos']);
+    expect(channelLabel('forum', 'en', custom.lexicons)).toBe('Owners forum');
+    expect(createClassifier(parseConfig({ brands }, 'same')).lexiconVersion).toBe(classifier.lexiconVersion);
+  });
+
+  it('labels in zh-CN and English', () => {
+    expect(channelLabel('store', 'zh-CN')).toBe('门店');
+    expect(channelLabel('customer_service', 'en')).toBe('Customer service');
+    expect(promiseLabel('premium_service', 'zh-CN')).toBe('尊贵服务');
+    expect(promiseLabel('transparency', 'en')).toBe('Transparency');
+    expect(aspectLabel('fuel_economy', 'zh-CN', 'car')).toBe('油耗续航');
+    expect(aspectLabel('freshness', 'en')).toBe('Freshness');
+    expect(scenarioLabel('hands_full', 'zh-CN')).toBe('双手提满东西');
+    expect(channelLabel('unknown_channel', 'en')).toBe('unknown_channel');
+  });
+
+  it('a broken lexicon file is one clear error naming the file and field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voc-lex-'));
+    cpSync(defaultLexiconDir(), dir, { recursive: true });
+    writeFileSync(join(dir, 'promises.yaml'), 'promises:\n  convenience:\n    label: { zh-CN: 便利 }\n');
+    expect(() => loadLexicons(dir)).toThrow(VocError);
+    expect(() => loadLexicons(dir)).toThrow(/promises\.yaml: promises\.convenience\.label\.en/);
+  });
+});

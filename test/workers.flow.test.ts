@@ -1,0 +1,122 @@
+/**
+ * A queued crawl as one BullMQ flow, with workers in this process (real Redis, loopback forum,
+ * embedded store, HTML report): pages, then classification, then the report; a pagination loop
+ * queued once; a dead page recorded as a run error without holding the run; a second run of the
+ * same pages storing nothing twice.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Job } from 'bullmq';
+import { parseConfig, resolveTarget, type VocConfig } from '../core/config.js';
+import type { ReportSpec, Target } from '../core/types.js';
+import { resolvePeriod } from '../core/time.js';
+import { openApp, type App } from '../cli/app.js';
+import { finishJobId, reportJobId } from '../workers/job-ids.js';
+import { openQueues, type Queues } from '../workers/queues.js';
+import { runQueuedCrawl } from '../workers/queued-runner.js';
+import { createRedis, type RedisClient } from '../workers/redis.js';
+import { RunTracker } from '../workers/run-tracker.js';
+import { startWorkers, type RunningWorkers } from '../workers/worker.js';
+import { startPagedSite, PAGED_SELECTORS, type PagedSite } from './fixtures/workers/paged-site.js';
+import { dropPrefix, testQueueEnv } from './fixtures/workers/redis.js';
+
+const env = testQueueEnv('flow');
+let site: PagedSite;
+let config: VocConfig;
+let app: App;
+let workers: RunningWorkers;
+let redis: RedisClient;
+let queues: Queues;
+const outDir = mkdtempSync(join(tmpdir(), 'voc-flow-out-'));
+
+beforeAll(async () => {
+  process.env.VOC_AUTHOR_SECRET = 'flow-test-secret-0123456789abcdef';
+  site = await startPagedSite({
+    targets: ['rep', 'loop', 'dead'],
+    pages: 5,
+    postsPerPage: 4,
+    // `loop`: page 5 links back to page 2; `rep` has 3 pages; `dead` has a page 3 that is gone.
+    next: (target, page) => (target === 'loop' ? (page === 5 ? 2 : page + 1) : page < (target === 'rep' ? 3 : 5) ? page + 1 : null),
+    missing: ['/t/dead/3'],
+  });
+  config = parseConfig({
+    timeZone: 'Asia/Shanghai',
+    locale: 'en',
+    dataDir: mkdtempSync(join(tmpdir(), 'voc-flow-')),
+    crawler: { allowPrivateHosts: ['127.0.0.1'], defaultDelayMs: 0 },
+    brands: [{ id: 'acme', name: 'Acme' }],
+  });
+  app = await openApp(config);
+  workers = await startWorkers(app, env, { queues: ['crawl', 'classify', 'report'], concurrency: 2 });
+  redis = createRedis(env);
+  queues = openQueues(redis, env.prefix);
+});
+
+afterAll(async () => {
+  await workers?.close(5000);
+  await queues?.close();
+  redis?.disconnect();
+  await app?.close();
+  await site?.close();
+  await dropPrefix(env.redisUrl, env.prefix);
+});
+
+function target(id: string): Target {
+  return resolveTarget({ id, brand: 'acme', source: 'forum', url: site.startUrl(id), selectors: PAGED_SELECTORS, maxPages: 50, allowPrivate: true }, config, id);
+}
+
+describe('a queued crawl is one flow', () => {
+  let firstRunId = '';
+
+  it('crawls the pages, then classifies the new posts, then renders the report', async () => {
+    const period = resolvePeriod('Asia/Shanghai', '2026-10');
+    const spec: ReportSpec = { brand: 'acme', period: period.label, from: period.from, to: period.to, timeZone: 'Asia/Shanghai', locale: 'en', formats: ['html'] };
+    const run = await runQueuedCrawl(app.store, env, [target('rep')], { report: { specs: [spec], outDir } });
+    firstRunId = run.id;
+    expect(run.kind).toBe('pipeline');
+    expect(run.status).toBe('succeeded');
+    expect(run.stats).toEqual({ pagesFetched: 3, postsNew: 12, postsUpdated: 0, postsUnchanged: 0, postsClassified: 12, errors: 0 });
+    expect(existsSync(join(outDir, 'acme-2026-10-en.html'))).toBe(true);
+    expect((await app.store.listReports('acme')).map((r) => r.period)).toEqual(['2026-10']);
+    expect(await app.store.getRun(run.id)).toEqual(run);
+
+    const progress = (await new RunTracker(redis, env.prefix).read(run.id))!;
+    expect(progress).toMatchObject({ pagesQueued: 3, pagesDone: 3, batchesQueued: 3, batchesDone: 3, reportsDone: 1 });
+    // The order of the flow: every page and batch finished before `finish` ran, `finish` before the report.
+    const pages = (await queues.crawl.getCompleted()) as Job[];
+    const batches = ((await queues.classify.getCompleted()) as Job[]).filter((j) => j.name === 'classify');
+    const finish = (await queues.classify.getJob(finishJobId(run.id)))!;
+    const report = (await queues.report.getJob(reportJobId(run.id)))!;
+    expect(pages.filter((j) => (j.data as { runId: string }).runId === run.id)).toHaveLength(3);
+    for (const child of [...pages, ...batches]) expect(child.finishedOn!).toBeLessThanOrEqual(finish.processedOn!);
+    expect(finish.finishedOn!).toBeLessThanOrEqual(report.processedOn!);
+  });
+
+  it('a second run of the same pages stores nothing twice and has nothing to classify', async () => {
+    const run = await runQueuedCrawl(app.store, env, [target('rep')]);
+    expect(run.id).not.toBe(firstRunId);
+    expect(run.stats).toEqual({ pagesFetched: 3, postsNew: 0, postsUpdated: 0, postsUnchanged: 12, postsClassified: 0, errors: 0 });
+    expect(await app.store.countPosts({ targetId: 'rep' })).toBe(12);
+    expect((await new RunTracker(redis, env.prefix).read(run.id))!.batchesQueued).toBe(0);
+  });
+
+  it('queues a page once per run even when a next link points back into the crawl', async () => {
+    const since = Date.now();
+    const run = await runQueuedCrawl(app.store, env, [target('loop')]);
+    expect(run.stats).toEqual({ pagesFetched: 5, postsNew: 20, postsUpdated: 0, postsUnchanged: 0, postsClassified: 20, errors: 0 });
+    expect(site.requests.filter((r) => r.at >= since && r.path === '/t/loop/2')).toHaveLength(1);
+    expect((await new RunTracker(redis, env.prefix).read(run.id))!.pagesQueued).toBe(5);
+  });
+
+  it('records a page that cannot be fetched as a run error, without retrying it or holding the run', async () => {
+    const run = await runQueuedCrawl(app.store, env, [target('dead')]);
+    expect(run.status).toBe('succeeded');
+    expect(run.stats).toEqual({ pagesFetched: 2, postsNew: 8, postsUpdated: 0, postsUnchanged: 0, postsClassified: 8, errors: 1 });
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(new RegExp(`^dead: ${site.url.replace(/[.]/g, '\\.')}/t/dead/3: .*404`));
+    const failed = (await queues.crawl.getFailed()) as Job[];
+    expect(failed.map((j) => [j.attemptsMade, (j.data as { url: string }).url])).toEqual([[1, `${site.url}/t/dead/3`]]);
+  });
+});
