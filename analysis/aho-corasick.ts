@@ -1,8 +1,9 @@
 /**
  * Aho-Corasick automaton over UTF-16 code units: finds every occurrence of thousands of lexicon
  * entries in one pass over a post, instead of one search per entry. Root transitions are a direct
- * table (most characters of a post lead nowhere); deeper ones live in one open-addressing hash of
- * (node, code unit) -> node in typed arrays, which keeps the scan free of allocations.
+ * table (most characters of a post lead nowhere); deeper ones are each node's edges, sorted by code
+ * unit in small typed arrays (most nodes have one or two), which keeps the scan free of
+ * allocations and its memory small enough to stay in cache next to the segmenter's dictionary.
  */
 import { VocError } from '../core/errors.js';
 
@@ -12,15 +13,18 @@ export class AhoCorasick {
   /** Pattern ids ending at each node, including those reachable by failure links. */
   private readonly outputs: number[][] = [[]];
   private readonly lengths: Int32Array;
-  /** Root transitions by code unit (0 = stay at the root); small node ids keep it compact. */
-  private readonly rootNext = new Uint16Array(65536);
-  /** Hashed transitions of the other nodes, key and child side by side in one array for cache
-   *  locality: [key0, child0, key1, child1, ...], key = node * 65536 + code unit, -1 = empty. */
-  private hash: Int32Array = new Int32Array(2);
-  private hashMask = 0;
-  /** Code units that continue some pattern (have a non-root transition): the others send any
-   *  state straight back to the root's transition, without a hash probe. */
-  private readonly continues = new Uint8Array(65536);
+  /** Root transitions by code unit (0 = stay at the root), as a two-level table: a page per high
+   *  byte that has any transition. Small tables stay in cache next to the segmenter's dictionary. */
+  private readonly rootPage = new Uint16Array(256);
+  private rootPages: Uint16Array = new Uint16Array(256);
+  /** Edges of every node: node n owns [edgeStart[n], edgeStart[n + 1]) of edgeChar/edgeChild,
+   *  sorted by code unit. */
+  private edgeStart: Int32Array = new Int32Array(1);
+  private edgeChar: Uint16Array = new Uint16Array(0);
+  private edgeChild: Uint16Array = new Uint16Array(0);
+  /** Bitmap of code units that continue some pattern (have a non-root transition): the others send
+   *  any state straight back to the root's transition, without a hash probe. */
+  private readonly continues = new Uint8Array(8192);
   /** Outputs flattened: node -> [outStart, outStart + outCount) of outFlat. */
   private outStart: Int32Array = new Int32Array(1);
   private outCount: Int32Array = new Int32Array(1);
@@ -46,29 +50,30 @@ export class AhoCorasick {
       }
       this.outputs[node]!.push(id);
     });
-    for (const [c, child] of this.next[0]!) this.rootNext[c] = child;
+    this.buildRootTable();
     this.buildFailureLinks();
     this.buildTables();
   }
 
   private buildTables(): void {
+    const nodes = this.next.length;
     let transitions = 0;
-    for (let n = 1; n < this.next.length; n++) transitions += this.next[n]!.size;
-    let size = 16;
-    while (size < transitions * 2) size *= 2;
-    this.hash = new Int32Array(size * 2).fill(-1);
-    this.hashMask = size - 1;
-    for (let n = 1; n < this.next.length; n++) {
-      for (const [c, child] of this.next[n]!) {
-        this.continues[c] = 1;
-        const key = n * 65536 + c;
-        let slot = hashSlot(key) & this.hashMask;
-        while (this.hash[slot * 2] !== -1) slot = (slot + 1) & this.hashMask;
-        this.hash[slot * 2] = key;
-        this.hash[slot * 2 + 1] = child;
+    for (let n = 1; n < nodes; n++) transitions += this.next[n]!.size;
+    this.edgeStart = new Int32Array(nodes + 1);
+    this.edgeChar = new Uint16Array(transitions);
+    this.edgeChild = new Uint16Array(transitions);
+    let e = 0;
+    for (let n = 0; n < nodes; n++) {
+      this.edgeStart[n] = e;
+      if (n === 0) continue; // the root uses its page table
+      for (const [c, child] of [...this.next[n]!].sort((x, y) => x[0] - y[0])) {
+        this.continues[c >> 3] = this.continues[c >> 3]! | (1 << (c & 7));
+        this.edgeChar[e] = c;
+        this.edgeChild[e] = child;
+        e++;
       }
     }
-    const nodes = this.next.length;
+    this.edgeStart[nodes] = e;
     this.outStart = new Int32Array(nodes);
     this.outCount = new Int32Array(nodes);
     const flat: number[] = [];
@@ -80,18 +85,36 @@ export class AhoCorasick {
     this.outFlat = Int32Array.from(flat);
   }
 
-  /** Child of `node` (not the root) on `c`, or -1. */
+  /** Child of `node` (not the root) on `c`, or -1: a short scan, or a binary search for wide nodes. */
   private child(node: number, c: number): number {
-    const key = node * 65536 + c;
-    const hash = this.hash;
-    const mask = this.hashMask;
-    let slot = hashSlot(key) & mask;
-    for (;;) {
-      const k = hash[slot * 2]!;
-      if (k === key) return hash[slot * 2 + 1]!;
-      if (k === -1) return -1;
-      slot = (slot + 1) & mask;
+    let lo = this.edgeStart[node]!;
+    let hi = this.edgeStart[node + 1]!;
+    const chars = this.edgeChar;
+    if (hi - lo <= 8) {
+      for (; lo < hi; lo++) if (chars[lo] === c) return this.edgeChild[lo]!;
+      return -1;
     }
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const m = chars[mid]!;
+      if (m === c) return this.edgeChild[mid]!;
+      if (m < c) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+
+  private buildRootTable(): void {
+    const pages = new Map<number, number>();
+    for (const c of this.next[0]!.keys()) if (!pages.has(c >> 8)) pages.set(c >> 8, pages.size + 1);
+    this.rootPages = new Uint16Array((pages.size + 1) * 256); // page 0 = all zero
+    for (const [high, page] of pages) this.rootPage[high] = page;
+    for (const [c, child] of this.next[0]!) this.rootPages[this.rootPage[c >> 8]! * 256 + (c & 255)] = child;
+  }
+
+  /** Root transition on `c` (0 = none). */
+  private root(c: number): number {
+    return this.rootPages[this.rootPage[c >> 8]! * 256 + (c & 255)]!;
   }
 
   private buildFailureLinks(): void {
@@ -103,7 +126,7 @@ export class AhoCorasick {
       for (const [c, child] of this.next[node]!) {
         let f = this.fail[node]!;
         while (f !== 0 && !this.next[f]!.has(c)) f = this.fail[f]!;
-        const target = f === 0 ? this.rootNext[c]! : this.next[f]!.get(c);
+        const target = f === 0 ? this.root(c) : this.next[f]!.get(c);
         this.fail[child] = target !== undefined && target !== child ? target : 0;
         const inherited = this.outputs[this.fail[child]!]!;
         if (inherited.length) this.outputs[child] = this.outputs[child]!.concat(inherited);
@@ -118,7 +141,8 @@ export class AhoCorasick {
    */
   scan(text: string, out: MatchBuffer): number {
     const fail = this.fail;
-    const rootNext = this.rootNext;
+    const rootPage = this.rootPage;
+    const rootPages = this.rootPages;
     const outStart = this.outStart;
     const outCount = this.outCount;
     const outFlat = this.outFlat;
@@ -128,13 +152,13 @@ export class AhoCorasick {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       let target = -1;
-      if (continues[c] === 0) node = 0;
+      if ((continues[c >> 3]! & (1 << (c & 7))) === 0) node = 0;
       while (node !== 0) {
         target = this.child(node, c);
         if (target !== -1) break;
         node = fail[node]!;
       }
-      node = node === 0 ? rootNext[c]! : target;
+      node = node === 0 ? rootPages[rootPage[c >> 8]! * 256 + (c & 255)]! : target;
       const n = outCount[node]!;
       if (n === 0) continue;
       const from = outStart[node]!;
@@ -170,7 +194,3 @@ export class MatchBuffer {
   }
 }
 
-/** Multiplicative hash (Knuth) of a non-negative int key. */
-function hashSlot(key: number): number {
-  return Math.imul(key, 0x9e3779b1) >>> 7;
-}

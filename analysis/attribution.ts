@@ -19,7 +19,7 @@
 import type { Structure } from './clauses.js';
 import { scratch } from './scratch.js';
 import type { Mention } from './channels.js';
-import type { AspectRef, Hit, TermTable } from './terms.js';
+import { SENT_EMOTICON, SENT_FORWARD, SENT_MODIFIER, SENT_VALUED, type AspectRef, type Hit, type TermTable } from './terms.js';
 
 interface Anchor {
   start: number;
@@ -31,9 +31,12 @@ interface Anchor {
   attribute: boolean;
   /** Object of 把/将 (快递把鸡蛋摔碎了): it does not take the verb's judgement. */
   object: boolean;
+  /** A noun (门店, 客服), not a process word (送来, 退货): only nouns own what follows them. */
+  noun: boolean;
 }
 
 const BA = '把'.charCodeAt(0);
+const DE = '的'.charCodeAt(0);
 const JIANG = '将'.charCodeAt(0);
 
 function aspectOf(list: AspectRef[], taxonomy: string): AspectRef | undefined {
@@ -62,8 +65,9 @@ export interface AttributionContext {
   taxonomy: string;
   brand: string;
   opensClause: (prefix: string) => boolean;
-  /** Clause openers after which the previous clause's aspect does not carry on (就是, 但是). */
-  topicBreakers: string[];
+  /** Whether the text at a clause start is an opener after which the previous clause's aspect does
+   *  not carry on (就是, 但是). */
+  breaksTopic: (pos: number) => boolean;
 }
 
 /** Shared empty result: most words are about no channel; no need for a new array each time. */
@@ -85,7 +89,7 @@ export function attribute(ctx: AttributionContext): Attribution {
   const dealClause: boolean[] = new Array(nClauses).fill(false);
   const aspectMentions: Attribution['aspectMentions'] = [];
   for (const m of ctx.mentions)
-    if (!m.comparison) anchors[m.clause]!.push({ start: m.start, end: m.end, channel: m.channel, aspect: undefined, attribute: false, object: false });
+    if (!m.comparison) anchors[m.clause]!.push({ start: m.start, end: m.end, channel: m.channel, aspect: undefined, attribute: false, object: false, noun: m.kind !== 'activity' });
   for (const h of ctx.topicHits) {
     const c = st.clauseAt[h.start]!;
     if (c < 0) continue;
@@ -93,10 +97,10 @@ export function attribute(ctx: AttributionContext): Attribution {
     if (r.deal) dealClause[c] = true;
     const a = aspectOf(r.aspects, ctx.taxonomy);
     if (a) {
-      anchors[c]!.push({ start: h.start, end: h.end, channel: undefined, aspect: a.aspect, attribute: a.attribute, object: false });
+      anchors[c]!.push({ start: h.start, end: h.end, channel: undefined, aspect: a.aspect, attribute: a.attribute, object: false, noun: true });
       if (!aspectMentions.some((x) => x.aspect === a.aspect)) aspectMentions.push({ aspect: a.aspect, start: h.start, end: h.end });
     } else if (r.subject || r.products.has(ctx.brand) || r.brandNames.size > 0) {
-      anchors[c]!.push({ start: h.start, end: h.end, channel: undefined, aspect: undefined, attribute: false, object: false });
+      anchors[c]!.push({ start: h.start, end: h.end, channel: undefined, aspect: undefined, attribute: false, object: false, noun: true });
     }
   }
   for (const list of anchors) {
@@ -109,16 +113,14 @@ export function attribute(ctx: AttributionContext): Attribution {
     for (let i = 1; i < list.length; i++) {
       const prev = list[i - 1]!;
       const a = list[i]!;
-      if (prev.channel !== undefined && a.channel === undefined && POSSESSIVE.has(text.slice(prev.end, a.start))) a.attribute = true;
+      if (prev.channel !== undefined && prev.noun && a.channel === undefined && POSSESSIVE.has(text.slice(prev.end, a.start))) a.attribute = true;
     }
   }
 
   // Modifier characters (很, 不, 有点) count as fillers between a noun and its predicate.
   const modifier = scratch.u8('modifier', text.length);
-  for (const h of sentHits) {
-    const r = table.sent[h.role]!;
-    if ((r.negator || r.degree > 0) && r.value === 0) modifier.fill(1, h.start, h.end);
-  }
+  const flags = table.sentFlags;
+  for (const h of sentHits) if (flags[h.role]! & SENT_MODIFIER) for (let i = h.start; i < h.end; i++) modifier[i] = 1;
   const onlyFillers = (from: number, to: number) => {
     if (from > to) return false;
     for (let i = from; i < to; i++) if (!modifier[i] && !FILLERS.has(text.charCodeAt(i))) return false;
@@ -128,13 +130,11 @@ export function attribute(ctx: AttributionContext): Attribution {
 
   const isProductSide = (a: Anchor) => a.channel === undefined && !a.attribute && !a.object;
   // Purchase verbs per clause (买的, 下单): "X买的<noun>…" judges the noun.
-  const purchases: Array<Array<{ start: number; end: number }>> = emptyLists(nClauses);
-  for (const h of ctx.topicHits) {
-    const c = st.clauseAt[h.start]!;
-    if (c >= 0 && table.topic[h.role]!.action) purchases[c]!.push({ start: h.start, end: h.end });
-  }
-  const boughtObjectBetween = (c: number, from: number, to: number): boolean =>
-    purchases[c]!.some((p) => {
+  const purchases: Hit[] = [];
+  for (const h of ctx.topicHits) if (st.clauseAt[h.start]! >= 0 && table.topic[h.role]!.action) purchases.push(h);
+  const boughtObjectBetween = (from: number, to: number): boolean =>
+    purchases.some((p) => {
+      // `from`..`to` lies inside one clause, so a purchase word inside it is in that clause.
       if (p.start < from || p.end > to) return false;
       let objStart = p.end;
       if (text[p.end - 1] !== '的') {
@@ -155,31 +155,32 @@ export function attribute(ctx: AttributionContext): Attribution {
   const openings = anchors.map((_, c) => openingOf(c));
   const opening = (c: number): Anchor | undefined => openings[c];
 
-  // Carry-over of channels and aspects inside a sentence.
-  const carriedChannels: string[][] = emptyLists(nClauses);
-  const carriedAspects: string[][] = emptyLists(nClauses);
-  const clauseAspects: string[][] = emptyLists(nClauses);
+  // Carry-over of channels and aspects inside a sentence (NONE unless something carries).
+  const carriedChannels: string[][] = new Array(nClauses).fill(NONE);
+  const carriedAspects: string[][] = new Array(nClauses).fill(NONE);
+  const clauseAspects: string[][] = new Array(nClauses).fill(NONE);
   for (let c = 0; c < nClauses; c++) {
     const open = opening(c);
-    if (open?.aspect) clauseAspects[c] = group(anchors[c]!, anchors[c]!.indexOf(open), 1, (a) => a.aspect !== undefined).map((a) => a.aspect!);
+    if (open?.aspect) clauseAspects[c] = aspectGroup(anchors[c]!, anchors[c]!.indexOf(open), 1);
     if (c === 0 || st.clauses[c - 1]!.sentence !== st.clauses[c]!.sentence) continue;
     const own = anchors[c]!.some((a) => a.channel !== undefined);
     const subjectOpens = open !== undefined && isProductSide(open);
     if (own || subjectOpens) continue;
     // Channels from the previous clause: its own mentions, or what it carried itself.
     // The previous clause's own channels carry on (a place of purchase only into price talk).
-    const prevMentions = ctx.mentions.filter((m) => m.clause === c - 1 && !m.comparison);
-    if (prevMentions.length) {
-      for (const m of prevMentions) if ((!m.locative || dealClause[c]) && !carriedChannels[c]!.includes(m.channel)) carriedChannels[c]!.push(m.channel);
-    } else {
-      carriedChannels[c] = [...carriedChannels[c - 1]!];
+    let prevNamed = false;
+    let carried: string[] | undefined;
+    for (const m of ctx.mentions) {
+      if (m.clause !== c - 1 || m.comparison) continue;
+      prevNamed = true;
+      if ((!m.locative || dealClause[c]) && !carried?.includes(m.channel)) (carried ??= []).push(m.channel);
     }
+    carriedChannels[c] = prevNamed ? (carried ?? NONE) : carriedChannels[c - 1]!;
     // Aspects carry one clause only (续航650公里，冬天只能跑400), and not past 就是/但是: the next
     // topic is usually new.
-    const clauseStart = st.clauses[c]!.start;
-    const breaks = ctx.topicBreakers.some((b) => text.startsWith(b, clauseStart));
+    const breaks = ctx.breaksTopic(st.clauses[c]!.start);
     if (!open && !breaks && !anchors[c]!.some((a) => a.aspect !== undefined) && clauseAspects[c - 1]!.length) {
-      carriedAspects[c] = [...clauseAspects[c - 1]!];
+      carriedAspects[c] = clauseAspects[c - 1]!;
     }
   }
 
@@ -188,10 +189,9 @@ export function attribute(ctx: AttributionContext): Attribution {
     // A product-side noun right before the word (车机黑屏), the word itself (新鲜), or the noun the
     // word modifies (变质的酸奶) takes it.
     const prev = lastIndexBefore(list, start);
-    const over = list.find((a) => a.start >= start && a.start < end);
-    if (over && isProductSide(over)) return NONE;
-    const after = list.find((a) => a.start >= end);
-    if (after && isProductSide(after) && text.slice(end, after.start) === '的') return NONE;
+    const after = firstFrom(list, end);
+    for (let i = prev + 1; i < list.length && list[i]!.start < end; i++) if (isProductSide(list[i]!)) return NONE; // inside the word
+    if (after >= 0 && isProductSide(list[after]!) && text.charCodeAt(end) === DE && list[after]!.start === end + 1) return NONE;
     // The noun right before the word heads what it judges: a product-side head takes it (车机黑屏);
     // a channel attribute (品类, 价格) leaves it to the channel further back (门店的零食品类很全).
     if (prev >= 0) {
@@ -203,69 +203,112 @@ export function attribute(ctx: AttributionContext): Attribution {
       if (a.channel === undefined) continue;
       // 旗舰店买的电饭煲有质量问题: what was bought there is judged, not the place; and what follows
       // 吐槽/推荐 is what others said (微博上好多人吐槽会员涨价).
-      if (boughtObjectBetween(c, a.end, start) || forwardBetween(a.end, start)) return NONE;
-      return channelsOf(group(list, i, -1, (x) => x.channel !== undefined));
+      if (boughtObjectBetween(a.end, start) || forwardBetween(a.end, start)) return NONE;
+      return channelGroup(list, i, -1);
     }
-    const next = list.findIndex((a) => a.start >= end);
-    if (next >= 0 && list[next]!.channel !== undefined && prev < 0) return channelsOf(group(list, next, 1, (a) => a.channel !== undefined));
-    if (list.some((a) => a.channel !== undefined)) return NONE;
+    if (after >= 0 && list[after]!.channel !== undefined && prev < 0) return channelGroup(list, after, 1);
+    for (let i = 0; i < list.length; i++) if (list[i]!.channel !== undefined) return NONE;
     return carriedChannels[c]!;
   };
 
   const aspectsAt = (c: number, start: number, end: number): string[] => {
     const list = anchors[c]!;
-    const over = list.find((a) => a.aspect !== undefined && a.start < end && a.end > start);
-    if (over) return [over.aspect!];
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i]!;
+      if (a.aspect !== undefined && a.start < end && a.end > start) return [a.aspect];
+    }
     const prev = lastIndexBefore(list, start);
-    if (prev >= 0 && list[prev]!.aspect !== undefined && onlyFillers(list[prev]!.end, start))
-      return aspectsOf(group(list, prev, -1, (a) => a.aspect !== undefined));
-    const next = list.findIndex((a) => a.start >= end);
-    if (next >= 0 && list[next]!.aspect !== undefined && /^\s*的?\s*$/.test(text.slice(end, list[next]!.start)))
-      return aspectsOf(group(list, next, 1, (a) => a.aspect !== undefined));
+    if (prev >= 0 && list[prev]!.aspect !== undefined && onlyFillers(list[prev]!.end, start)) return aspectGroup(list, prev, -1);
+    const next = firstFrom(list, end);
+    if (next >= 0 && list[next]!.aspect !== undefined && onlyBlanksAndDe(end, list[next]!.start)) return aspectGroup(list, next, 1);
     const open = opening(c);
-    if (open?.aspect !== undefined && open.start < start && !list.some((a) => a.channel !== undefined && a.start > open.start && a.start < start))
-      return clauseAspects[c]!;
+    if (open?.aspect !== undefined && open.start < start) {
+      let channelBetween = false;
+      for (let i = 0; i < list.length; i++) {
+        const a = list[i]!;
+        if (a.channel !== undefined && a.start > open.start && a.start < start) channelBetween = true;
+      }
+      if (!channelBetween) return clauseAspects[c]!;
+    }
     if (!list.length) return carriedAspects[c]!;
     return NONE;
   };
 
-  function group(list: Anchor[], from: number, dir: 1 | -1, same: (a: Anchor) => boolean): Anchor[] {
-    const out = [list[from]!];
+  /** The channels joined by 和/与 to the anchor at `from`, walking in `dir`. */
+  function channelGroup(list: Anchor[], from: number, dir: 1 | -1): string[] {
+    const first = list[from]!;
+    let out: string[] | undefined;
+    let edge = first;
     for (let i = from + dir; i >= 0 && i < list.length; i += dir) {
       const a = list[i]!;
-      const near = dir < 0 ? joined(a.end, out[out.length - 1]!.start) : joined(out[out.length - 1]!.end, a.start);
-      if (!same(a) || !near) break;
-      out.push(a);
+      if (a.channel === undefined || !(dir < 0 ? joined(a.end, edge.start) : joined(edge.end, a.start))) break;
+      if (a.channel !== first.channel && !(out ??= [first.channel!]).includes(a.channel)) out.push(a.channel);
+      edge = a;
     }
-    return out;
+    return out ?? [first.channel!];
   }
 
-  const forwardStarts = sentHits.filter((h) => table.sent[h.role]!.forward).map((h) => h.start);
-  const forwardBetween = (from: number, to: number) => forwardStarts.some((p) => p >= from && p < to);
+  /** The aspects joined by 和/与 to the anchor at `from`, walking in `dir`. */
+  function aspectGroup(list: Anchor[], from: number, dir: 1 | -1): string[] {
+    const first = list[from]!;
+    let out: string[] | undefined;
+    let edge = first;
+    for (let i = from + dir; i >= 0 && i < list.length; i += dir) {
+      const a = list[i]!;
+      if (a.aspect === undefined || !(dir < 0 ? joined(a.end, edge.start) : joined(edge.end, a.start))) break;
+      if (a.aspect !== first.aspect && !(out ??= [first.aspect!]).includes(a.aspect)) out.push(a.aspect);
+      edge = a;
+    }
+    return out ?? [first.aspect!];
+  }
+
+  const onlyBlanksAndDe = (from: number, to: number) => {
+    let de = 0;
+    for (let i = from; i < to; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === DE) de++;
+      else if (ch !== 32) return false;
+    }
+    return de <= 1;
+  };
+
+  const forwardStarts: number[] = [];
+  for (const h of sentHits) if (flags[h.role]! & SENT_FORWARD) forwardStarts.push(h.start);
+  const forwardBetween = (from: number, to: number) => {
+    for (let i = 0; i < forwardStarts.length; i++) if (forwardStarts[i]! >= from && forwardStarts[i]! < to) return true;
+    return false;
+  };
 
   // 吐槽/推荐 judge their object: the first noun after them in the clause, when it is a channel.
-  const forwardAt = (c: number, end: number): { channels: string[]; aspects: string[] } => {
+  const forwardAt = (c: number, end: number): string[] => {
     const list = anchors[c]!;
-    const i = list.findIndex((a) => a.start >= end);
-    if (i < 0) return { channels: carriedChannels[c]!, aspects: NONE };
-    const a = list[i]!;
-    if (a.channel !== undefined) return { channels: channelsOf(group(list, i, 1, (x) => x.channel !== undefined)), aspects: NONE };
-    return { channels: NONE, aspects: NONE };
+    const i = firstFrom(list, end);
+    if (i < 0) return carriedChannels[c]!;
+    return list[i]!.channel !== undefined ? channelGroup(list, i, 1) : NONE;
   };
 
   const hitChannels: string[][] = [];
   const hitAspects: string[][] = [];
-  for (const h of sentHits) {
+  let lastValued = -1;
+  for (let i = 0; i < sentHits.length; i++) {
+    const h = sentHits[i]!;
     const c = st.clauseAt[h.start]!;
     if (c < 0) {
       hitChannels.push(NONE);
       hitAspects.push(NONE);
       continue;
     }
-    if (table.sent[h.role]!.forward) {
-      const f = forwardAt(c, h.end);
-      hitChannels.push(f.channels);
-      hitAspects.push(f.aspects);
+    const f = flags[h.role]!;
+    // An emoticon underlines what was just said in its clause (西瓜是坏的😡).
+    if (f & SENT_EMOTICON && lastValued >= 0 && st.clauseAt[sentHits[lastValued]!.start] === c) {
+      hitChannels.push(hitChannels[lastValued]!);
+      hitAspects.push(hitAspects[lastValued]!);
+      continue;
+    }
+    if (f & SENT_VALUED) lastValued = i;
+    if (f & SENT_FORWARD) {
+      hitChannels.push(forwardAt(c, h.end));
+      hitAspects.push(NONE);
       continue;
     }
     hitChannels.push(channelsAt(c, h.start, h.end));
@@ -283,24 +326,17 @@ export function attribute(ctx: AttributionContext): Attribution {
   };
 }
 
+/** First anchor starting at or after `pos`, or -1. */
+function firstFrom(list: Anchor[], pos: number): number {
+  for (let i = 0; i < list.length; i++) if (list[i]!.start >= pos) return i;
+  return -1;
+}
+
 /** Last anchor starting at or before `pos` (an anchor may overlap the word: 售后服务 / 服务态度). */
 function lastIndexBefore(list: Anchor[], pos: number): number {
   let idx = -1;
   for (let i = 0; i < list.length; i++) if (list[i]!.start <= pos) idx = i;
   return idx;
-}
-
-function distinctOf(list: Anchor[], key: 'channel' | 'aspect'): string[] {
-  if (list.length === 1) return [list[0]![key]!];
-  const out: string[] = [];
-  for (const a of list) if (!out.includes(a[key]!)) out.push(a[key]!);
-  return out;
-}
-function channelsOf(list: Anchor[]): string[] {
-  return distinctOf(list, 'channel');
-}
-function aspectsOf(list: Anchor[]): string[] {
-  return distinctOf(list, 'aspect');
 }
 
 function emptyLists<T>(n: number): T[][] {

@@ -2,8 +2,8 @@
  * Cross-channel breakpoints. A cue pattern (不认, 没有记录, 推来推去, 写着…实际) found in a sentence
  * becomes a breakpoint between two channels: the channel mentioned nearest to the cue and the
  * nearest different channel, looked for in the cue's sentence and then in the two sentences before
- * it (the journey is usually told in order). Entity words (门店, 客服) are preferred over process
- * words (退货, 配送) when both are around. No second channel, no breakpoint: a failure inside one
+ * it (the journey is usually told in order). Only entity words (门店, 客服) name the two touchpoints;
+ * process words (退货, 配送) do not. No second channel, no breakpoint: a failure inside one
  * channel is not a breakpoint, and neither is praising one channel while criticising another
  * (that has no cue).
  */
@@ -91,55 +91,70 @@ export function findBreakpoints(
   st: Structure,
   text: string,
 ): FoundBreakpoint[] {
-  const byPair = new Map<string, FoundBreakpoint>();
+  const out: FoundBreakpoint[] = [];
+  if (!cues.length) return out;
+  // Touchpoints are named by entity words (门店, 客服); a process word (退货, 保修) next to one channel
+  // is that channel's own failure (客服说不保修), not a second touchpoint.
+  const entities = mentions.filter((m) => m.kind !== 'activity');
+  if (entities.length < 2) return out;
   for (const cue of cues) {
-    const pair = pickPair(cue, mentions, st, text);
+    const pair = pickPair(cue, entities, st, text);
     if (!pair) continue;
     const [a, b, blamed] = pair;
     const channels = (a < b ? [a, b] : [b, a]) as [string, string];
-    const key = channels.join('|');
     const p = patterns[cue.pattern]!;
     const sent = st.sentences[cue.sentence]!;
     const found: FoundBreakpoint = { channels, kind: p.kind, cue: p.id, start: sent.start, end: sent.end, cueEnd: cue.end, blamed, parts: p.parts.length };
-    const prev = byPair.get(key);
+    const prev = out.findIndex((f) => f.channels[0] === channels[0] && f.channels[1] === channels[1]);
     // The most specific cue (most parts: 满…用不了 over 用不了) decides the kind, then the kind priority.
-    if (!prev || rank(found) > rank(prev)) byPair.set(key, found);
+    if (prev < 0) out.push(found);
+    else if (rank(found) > rank(out[prev]!)) out[prev] = found;
   }
-  return [...byPair.values()];
+  return out;
 }
 
-function pickPair(cue: CueMatch, mentions: Mention[], st: Structure, text: string): [string, string, Mention] | undefined {
+function pickPair(cue: CueMatch, entities: Mention[], st: Structure, text: string): [string, string, Mention] | undefined {
   // The cue's sentence first, then up to two sentences back.
   for (let back = 0; back <= 2; back++) {
     const from = st.sentences[Math.max(0, cue.sentence - back)]!.start;
     const to = st.sentences[cue.sentence]!.end;
-    let around = mentions.filter((m) => m.start >= from && m.end <= to);
     // The journey so far: channels named up to the cue come first (…查不到积分，客服说… adds a commentator).
-    const upToCue = around.filter((m) => m.start < cue.end);
-    if (distinct(upToCue).length >= 2) around = upToCue;
-    const entities = around.filter((m) => m.kind === 'entity' || m.kind === 'weak');
-    const pool = distinct(entities).length >= 2 ? entities : around;
-    if (distinct(pool).length < 2) {
+    const upToCue = (m: Mention) => m.start >= from && m.end <= to && m.start < cue.end;
+    const inWindow = (m: Mention) => m.start >= from && m.end <= to;
+    const accept = hasTwoChannels(entities, upToCue) ? upToCue : hasTwoChannels(entities, inWindow) ? inWindow : undefined;
+    if (!accept) {
       if (cue.sentence - back <= 0) break;
       continue;
     }
     const dist = (m: Mention) => (m.end <= cue.start ? cue.start - m.end : m.start >= cue.end ? m.start - cue.end : 0);
-    const sorted = [...pool].sort((x, y) => dist(x) - dist(y) || x.start - y.start);
-    const first = sorted[0]!;
-    const second = sorted.find((m) => m.channel !== first.channel)!;
+    // The nearest mention, then the nearest one of another channel (earlier first on ties).
+    let first: Mention | undefined;
+    for (const m of entities) if (accept(m) && (!first || dist(m) < dist(first))) first = m;
+    let second: Mention | undefined;
+    for (const m of entities) if (accept(m) && m.channel !== first!.channel && (!second || dist(m) < dist(second))) second = m;
     // The channel charged with the break: the one speaking or acting right before the cue's last part
-    // (门店不认, 前台却说没有, 客服让我去…门店 -> 客服).
-    const inPair = pool.filter((m) => m.channel === first.channel || m.channel === second.channel);
-    const before = inPair.filter((m) => m.end <= cue.lastPart).sort((x, y) => y.start - x.start);
-    // A speaker in the cue's own clause (店员说网上买的不给换) is charged rather than what it talks about.
+    // (门店不认, 前台却说没有, 客服让我去…门店 -> 客服). A speaker in the cue's own clause
+    // (店员说网上买的不给换) is charged rather than what it talks about.
     const cueClause = st.clauseAt[cue.lastPart]!;
-    const speaker = before.find((m) => m.clause === cueClause && SPEECH.some((v) => text.startsWith(v, m.end)));
-    const blamed = speaker ?? before[0] ?? first;
-    return [first.channel, second.channel, blamed];
+    let latest: Mention | undefined;
+    let speaker: Mention | undefined;
+    for (const m of entities) {
+      if (!accept(m) || (m.channel !== first!.channel && m.channel !== second!.channel) || m.end > cue.lastPart) continue;
+      if (!latest || m.start > latest.start) latest = m;
+      if (m.clause === cueClause && SPEECH.some((v) => text.startsWith(v, m.end)) && (!speaker || m.start > speaker.start)) speaker = m;
+    }
+    return [first!.channel, second!.channel, speaker ?? latest ?? first!];
   }
   return undefined;
 }
 
-function distinct(ms: Mention[]): string[] {
-  return [...new Set(ms.map((m) => m.channel))];
+/** Whether the mentions accepted by `accept` name at least two different channels. */
+function hasTwoChannels(ms: Mention[], accept: (m: Mention) => boolean): boolean {
+  let one: string | undefined;
+  for (const m of ms) {
+    if (!accept(m)) continue;
+    if (one === undefined) one = m.channel;
+    else if (m.channel !== one) return true;
+  }
+  return false;
 }

@@ -31,6 +31,8 @@ export interface MentionContext {
   weakSuppressedBy: Set<string>;
   /** Words allowed between 比 and the channel (比去门店). */
   comparisonGap: Set<string>;
+  /** Aliases of the website that mean the marketplace when the post names one (网站). */
+  platformSites: Set<string>;
 }
 
 /** Channel mentions that survive disambiguation, in text order. */
@@ -44,6 +46,10 @@ export function findMentions(ctx: MentionContext): Mention[] {
     if (clause < 0) continue;
     raw.push({ channel: r.channel, kind: r.kind, start: h.start, end: h.end, clause, alias: table.chanSurface[h.role]!, comparison: false, locative: false });
   }
+
+  // 网站 on a platform's page is the platform.
+  if (raw.some((m) => m.channel === 'marketplace' && m.kind === 'entity'))
+    for (const m of raw) if (m.channel === 'website' && ctx.platformSites.has(m.alias)) m.channel = 'marketplace';
 
   // Qualifiers: 京东快递 / 京东的快递.
   const kept = raw.filter((m, i) => {
@@ -72,33 +78,47 @@ export function findMentions(ctx: MentionContext): Mention[] {
   );
 
   // Comparison objects and places of purchase.
-  const purchaseAt: number[][] = st.clauses.map(() => []);
-  const compPairEnd = new Set<number>();
-  const compAfterStart = new Set<number>();
+  const purchaseAt: number[] = [];
+  const purchaseClause: number[] = [];
+  const purchaseWords: number[] = [];
+  let compPairEnd: Set<number> | undefined;
+  let compAfterStart: Set<number> | undefined;
+  let compBeforeEnd: Set<number> | undefined;
   for (const h of ctx.topicHits) {
     const r = table.topic[h.role]!;
     const c = st.clauseAt[h.start]!;
+    if (r.compBefore) (compBeforeEnd ??= new Set()).add(h.end);
     if (c < 0) continue;
     // A completed purchase (买的, 买了, 下的单) names a place; 去门店买东西 names a visit.
-    const done = text[h.end - 1] === '的' || text[h.end - 1] === '了' || text[h.end] === '的' || text[h.end] === '了';
-    if (r.action && done) purchaseAt[c]!.push(h.start);
-    if (r.compPair) compPairEnd.add(h.end);
-    if (r.compAfter) compAfterStart.add(h.start);
+    if (r.action) {
+      const done = text[h.end - 1] === '的' || text[h.end - 1] === '了' || text[h.end] === '的' || text[h.end] === '了';
+      if (done) {
+        purchaseAt.push(h.start);
+        purchaseClause.push(c);
+      }
+      purchaseWords.push(h.start, h.end);
+    }
+    if (r.compPair) (compPairEnd ??= new Set()).add(h.end);
+    if (r.compAfter) (compAfterStart ??= new Set()).add(h.start);
   }
   for (const m of mentions) {
-    m.comparison = isComparisonPrefix(text, m.start, ctx) || (compPairEnd.has(m.start) && compAfterStart.has(m.end));
+    m.comparison =
+      (compBeforeEnd !== undefined && isComparisonPrefix(text, m.start, compBeforeEnd, ctx.comparisonGap)) ||
+      (compPairEnd !== undefined && compAfterStart !== undefined && compPairEnd.has(m.start) && compAfterStart.has(m.end));
     // 在京东买的 names where something was bought; 小程序下单特别方便 judges the channel itself.
-    m.locative = st.clauses[m.clause]!.score === 0 && purchaseAt[m.clause]!.some((p) => p >= m.start);
+    // An alias that is itself a purchase (网上买) is a place of purchase whatever the clause says.
+    let locative = false;
+    for (let k = 0; k < purchaseWords.length && !locative; k += 2) locative = purchaseWords[k]! < m.end && purchaseWords[k + 1]! > m.start;
+    if (!locative && st.clauses[m.clause]!.score === 0)
+      for (let k = 0; k < purchaseAt.length && !locative; k++) locative = purchaseClause[k] === m.clause && purchaseAt[k]! >= m.start;
+    m.locative = locative;
   }
   return mentions;
 }
 
-/** Whether the text right before `pos` is a comparison word, optionally followed by a gap word. */
-function isComparisonPrefix(text: string, pos: number, ctx: MentionContext): boolean {
-  for (const g of ['', ...ctx.comparisonGap]) {
-    if (g && !text.startsWith(g, pos - g.length)) continue;
-    const end = pos - g.length;
-    for (const h of ctx.topicHits) if (h.end === end && ctx.table.topic[h.role]!.compBefore) return true;
-  }
+/** Whether a comparison word (比, 相比) ends right before `pos`, optionally followed by a gap word (比去门店). */
+function isComparisonPrefix(text: string, pos: number, compBeforeEnd: Set<number>, gaps: Set<string>): boolean {
+  if (compBeforeEnd.has(pos)) return true;
+  for (const g of gaps) if (compBeforeEnd.has(pos - g.length) && text.startsWith(g, pos - g.length)) return true;
   return false;
 }

@@ -7,6 +7,7 @@
  */
 import type { VocConfig } from '../core/config.js';
 import type {
+  SentimentLabel,
   Breakpoint,
   ChannelMention,
   Classification,
@@ -65,7 +66,13 @@ export function createClassifier(config: Pick<VocConfig, 'brands' | 'channels' |
   const english = new Set(eff.lex.syntax.englishWords.map(normaliseEntry));
   const qualifiers = new Set(eff.lex.channelQualifiers);
   const comparisonGap = new Set(eff.lex.syntax.comparisonGap.map(normaliseEntry));
-  const topicBreakers = eff.lex.syntax.topicBreakers.map(normaliseEntry);
+  const breakers = new Set(eff.lex.syntax.topicBreakers.map(normaliseEntry));
+  const maxBreaker = Math.max(1, ...[...breakers].map((b) => b.length));
+  const breaksTopic = (text: string, pos: number) => {
+    for (let len = 1; len <= maxBreaker; len++) if (breakers.has(text.substr(pos, len))) return true;
+    return false;
+  };
+  const platformSites = new Set(eff.lex.platformSites.map(normaliseEntry));
   const weakSuppressedBy = new Set(eff.lex.weakSuppressedBy);
   const isEnglishWord = (w: string) => english.has(w) || table.isKnown(w);
   const leads = new Set(eff.lex.syntax.subjectLeads.map(normaliseEntry));
@@ -87,7 +94,7 @@ export function createClassifier(config: Pick<VocConfig, 'brands' | 'channels' |
     return true;
   };
 
-  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, topicBreakers };
+  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, breaksTopic, platformSites };
   return {
     lexiconVersion: eff.version,
     lexicons: eff.lex,
@@ -106,7 +113,8 @@ interface Engine {
   weakSuppressedBy: Set<string>;
   opensClause: (prefix: string) => boolean;
   comparisonGap: Set<string>;
-  topicBreakers: string[];
+  breaksTopic: (text: string, pos: number) => boolean;
+  platformSites: Set<string>;
 }
 
 function emptyClassification(post: PostInput, lang: Classification['lang'], version: string): Classification {
@@ -174,6 +182,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     qualifiers: e.qualifiers,
     weakSuppressedBy: e.weakSuppressedBy,
     comparisonGap: e.comparisonGap,
+    platformSites: e.platformSites,
   });
   const about = attribute({
     text,
@@ -185,7 +194,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     taxonomy,
     brand: post.brand,
     opensClause: e.opensClause,
-    topicBreakers: e.topicBreakers,
+    breaksTopic: (pos: number) => e.breaksTopic(text, pos),
   });
   const cueMatches = matchGapPatterns(m.cue, table.cuePatterns, st);
   const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text);
@@ -209,17 +218,14 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   // Questions first: what a genuine question asks about (请问哪里买最划算) is not a stance.
   const finalEnds = new Set<number>();
   for (const q of m.question) if (q.roles.firsts.some((p) => table.questionPatterns[p]!.kind === 'final')) finalEnds.add(q.end);
-  const sentenceScore = (sIdx: number) => {
-    const sent = st.sentences[sIdx]!;
-    let sum = 0;
-    for (const j of judgements) if (j.clause >= sent.firstClause && j.clause < sent.endClause) sum += j.value;
-    return sum;
-  };
-  const qs = questionSentences(text, qMatches, table.questionPatterns, finalEnds, st, sentenceScore);
-  const asking = new Set<QuestionKind>(['strong', 'request', 'interrogative', 'yesno']);
+  const sentenceSums = new Array<number>(st.sentences.length).fill(0);
+  for (const j of judgements) sentenceSums[st.clauses[j.clause]!.sentence] += j.value;
+  const sentenceScore = (sIdx: number) => sentenceSums[sIdx]!;
+  const complaining = postSentiment(judgements).label === 'neg';
+  const qs = questionSentences(text, qMatches, table.questionPatterns, finalEnds, st, sentenceScore, complaining);
   const zones: Array<[number, number]> = [];
   for (const s of qs) {
-    const first = qMatches.find((q) => q.sentence === s && asking.has(table.questionPatterns[q.pattern]!.kind));
+    const first = qMatches.find((q) => q.sentence === s && ASKING.has(table.questionPatterns[q.pattern]!.kind));
     if (first) zones.push([first.start, st.sentences[s]!.end]);
   }
   const inZone = (pos: number) => zones.some(([a, b]) => pos >= a && pos < b);
@@ -240,7 +246,8 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     result.question = { isQuestion: true, about };
   }
 
-  result.channels = channelMentions(mentions, judgements, st, span);
+  result.sentiment = postSentiment(judgements);
+  result.channels = channelMentions(mentions, judgements, st, span, result.sentiment.label, new Set(found.flatMap((b) => b.channels)));
   result.breakpoints = found.map<Breakpoint>((b) => ({ channels: b.channels, kind: b.kind, cue: b.cue, evidence: span(b.start, b.end) }));
   result.descriptors = descriptors(m.sent, values, table, st, about.hitChannels, span, inZone);
   result.aspects = about.aspectMentions.map((a) => ({
@@ -248,12 +255,15 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     polarity: polarityOf(stanceScore(judgements.filter((j) => j.aspects.includes(a.aspect)).map((j) => [j.value, st.clauses[j.clause]!.weight]))),
     evidence: span(a.start, a.end),
   }));
-  const clauseScore = (c: number) => judgements.reduce((sum, j) => (j.clause === c ? sum + j.value : sum), 0);
-  result.scenarios = scenarios(m.topic, table, st, clauseScore, span);
+  const clauseSums = new Float64Array(st.clauses.length);
+  for (const j of judgements) clauseSums[j.clause] += j.value;
+  result.scenarios = scenarios(m.topic, table, st, clauseSums, span);
 
-  result.sentiment = postSentiment(judgements.map((j) => j.value));
   return result;
 }
+
+/** Question kinds that ask (the asked content is not a stance). */
+const ASKING = new Set<QuestionKind>(['strong', 'request', 'interrogative', 'yesno']);
 
 interface Judgement {
   value: number;
@@ -264,7 +274,20 @@ interface Judgement {
   aspects: string[];
 }
 
-function channelMentions(mentions: Mention[], judgements: Judgement[], st: Structure, span: (s: number, e: number) => Span): ChannelMention[] {
+/**
+ * A marketplace named as the party responsible (等着吧京东, 此单后不再信京东) but judged by no word of
+ * its own takes the stance of the whole review; a mere place of purchase (在京东买的) stays neutral.
+ */
+const HOLISTIC_CHANNELS = new Set(['marketplace']);
+
+function channelMentions(
+  mentions: Mention[],
+  judgements: Judgement[],
+  st: Structure,
+  span: (s: number, e: number) => Span,
+  verdict: SentimentLabel,
+  inBreakpoint: Set<string>,
+): ChannelMention[] {
   const order: string[] = [];
   const first = new Map<string, Mention>();
   for (const m of mentions) {
@@ -278,7 +301,17 @@ function channelMentions(mentions: Mention[], judgements: Judgement[], st: Struc
   return order.map((channel) => {
     const parts = judgements.filter((j) => j.channels.includes(channel)).map((j): [number, number] => [j.value, st.clauses[j.clause]!.weight]);
     const m = first.get(channel)!;
-    return { channel, polarity: polarityOf(stanceScore(parts)), alias: m.alias, evidence: span(m.start, m.end) };
+    let polarity = polarityOf(stanceScore(parts));
+    if (
+      polarity === 'neutral' &&
+      parts.length === 0 &&
+      HOLISTIC_CHANNELS.has(channel) &&
+      (verdict === 'pos' || verdict === 'neg') &&
+      !inBreakpoint.has(channel) &&
+      mentions.some((x) => x.channel === channel && !x.locative && !x.comparison)
+    )
+      polarity = verdict;
+    return { channel, polarity, alias: m.alias, evidence: span(m.start, m.end) };
   });
 }
 
@@ -292,38 +325,40 @@ function descriptors(
   inQuestion: (pos: number) => boolean,
 ): DescriptorHit[] {
   const out: DescriptorHit[] = [];
-  const seen = new Set<string>();
   // Promises with a real descriptor per clause: a topic word (态度) only speaks when its clause has none.
-  const clausePromises = new Set<string>();
-  hits.forEach((h, i) => {
-    const r = table.sent[h.role]!;
-    if (r.descriptor && values[i] !== 0) clausePromises.add(`${st.clauseAt[h.start]}|${r.descriptor.promise}`);
-  });
-  hits.forEach((h, i) => {
+  let clausePromises: Array<string[] | undefined> | undefined;
+  for (let i = 0; i < hits.length; i++) {
+    const h = hits[i]!;
     const r = table.sent[h.role]!;
     const c = st.clauseAt[h.start]!;
-    if (c < 0 || inQuestion(h.start)) return;
+    if (r.descriptor && values[i] !== 0 && c >= 0) ((clausePromises ??= [])[c] ??= []).push(r.descriptor.promise);
+  }
+  for (let i = 0; i < hits.length; i++) {
+    const h = hits[i]!;
+    const r = table.sent[h.role]!;
+    if (!r.descriptor && !r.topic) continue;
+    const c = st.clauseAt[h.start]!;
+    if (c < 0 || inQuestion(h.start)) continue;
     let promise: string | undefined;
     let polarity: 'pos' | 'neg' | undefined;
     if (r.descriptor && values[i] !== 0) {
       promise = r.descriptor.promise;
       polarity = values[i]! > 0 ? 'pos' : 'neg';
-    } else if (r.topic && !clausePromises.has(`${c}|${r.topic.promise}`)) {
+    } else if (r.topic && !clausePromises?.[c]?.includes(r.topic.promise)) {
       const p = polarityOf(st.clauses[c]!.score);
-      if (p === 'neutral') return;
+      if (p === 'neutral') continue;
       promise = r.topic.promise;
       polarity = p;
     }
-    if (!promise || !polarity) return;
+    if (!promise || !polarity) continue;
     const word = table.sentSurface[h.role]!;
-    const channels: Array<string | null> = hitChannels[i]!.length ? hitChannels[i]! : [null];
-    for (const channel of channels) {
-      const key = `${word}|${promise}|${polarity}|${channel}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+    const channels = hitChannels[i]!;
+    for (let k = 0; k < Math.max(1, channels.length); k++) {
+      const channel = channels.length ? channels[k]! : null;
+      if (out.some((d) => d.word === word && d.promise === promise && d.polarity === polarity && d.channel === channel)) continue;
       out.push({ word, promise, polarity, channel, evidence: span(h.start, h.end) });
     }
-  });
+  }
   return out;
 }
 
@@ -346,7 +381,7 @@ function scenarios(
   hits: ReturnType<TermTable['match']>['topic'],
   table: TermTable,
   st: Structure,
-  clauseScore: (c: number) => number,
+  clauseSums: Float64Array,
   span: (s: number, e: number) => Span,
 ): ScenarioHit[] {
   const out: ScenarioHit[] = [];
@@ -359,7 +394,7 @@ function scenarios(
     seen.add(sc.id);
     const sent = st.sentences[st.clauses[c]!.sentence]!;
     const parts: Array<[number, number]> = [];
-    for (let k = sent.firstClause; k < sent.endClause; k++) parts.push([clauseScore(k), st.clauses[k]!.weight]);
+    for (let k = sent.firstClause; k < sent.endClause; k++) parts.push([clauseSums[k]!, st.clauses[k]!.weight]);
     out.push({ scenario: sc.id, type: sc.type, polarity: polarityOf(stanceScore(parts)), evidence: span(h.start, h.end) });
   }
   return out;

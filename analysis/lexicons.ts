@@ -74,6 +74,8 @@ export interface Lexicons {
   channels: Record<string, ChannelDef>;
   channelQualifiers: string[];
   weakSuppressedBy: string[];
+  /** 网站: the marketplace when the post names one, else the brand's website. */
+  platformSites: string[];
   notChannel: string[];
   promises: Record<string, PromiseDef>;
   sentiment: {
@@ -145,6 +147,7 @@ const channelsFile = z.strictObject({
   ),
   qualifiers: list,
   weakSuppressedBy: list,
+  platformSites: list,
   notChannel: list,
 });
 
@@ -308,6 +311,7 @@ export function loadLexicons(dir?: string): Lexicons {
     channels: Object.fromEntries(Object.entries(ch.channels).map(([id, c]) => [id, { id, ...c }])),
     channelQualifiers: ch.qualifiers,
     weakSuppressedBy: ch.weakSuppressedBy,
+    platformSites: ch.platformSites,
     notChannel: ch.notChannel,
     promises: Object.fromEntries(Object.entries(pr.promises).map(([id, p]) => [id, { id, ...p, topics: p.topics.map(toKeyword) }])),
     sentiment: {

@@ -2,7 +2,8 @@
  * Questions: a sentence asks something when it has a strong marker (请问, 怎么办, 有人遇到过), a
  * request to the brand (请尽快处理, 希望给个答复), or ends in ？ with an interrogative word or a yes/no
  * particle (…吗？, or a final 吗 without ？). Without a strong marker, a question whose sentence complains
- * states a grievance (直播的承诺不作数吗？ 为什么客服这么差？) and is not counted. Rhetorical markers (难道, 凭什么, 还有比…吗, 到底听谁的) do not ask, unless the
+ * states a grievance (直播的承诺不作数吗？ 为什么客服这么差？) and is not counted; in a complaining review
+ * that never asks for help, no bare question is counted. Rhetorical markers (难道, 凭什么, 还有比…吗, 到底听谁的) do not ask, unless the
  * sentence also has a strong marker (请问到底怎么开启？).
  */
 import type { Structure } from './clauses.js';
@@ -17,22 +18,38 @@ export function questionSentences(
   finalParticleEnds: Set<number>,
   st: Structure,
   sentenceScore: (s: number) => number,
+  /** The review as a whole complains: its bare questions are rhetorical unless it asks for help somewhere. */
+  complaining = false,
 ): number[] {
   const kinds = st.sentences.map(() => new Set<QuestionKind>());
-  for (const m of matches) kinds[m.sentence]!.add(patterns[m.pattern]!.kind);
+  for (const m of matches) {
+    const kind = patterns[m.pattern]!.kind;
+    // 我说那怎么办 reports what was said; it asks nothing of the reader.
+    if ((kind === 'strong' || kind === 'yesno') && reported(text, m.start)) continue;
+    kinds[m.sentence]!.add(kind);
+  }
   const out: number[] = [];
+  const asksForHelp = kinds.some((k) => k.has('strong') || k.has('request'));
+  const bareAllowed = !complaining || asksForHelp;
   st.sentences.forEach((sent, s) => {
     const k = kinds[s]!;
     if (k.has('strong') || k.has('request')) return void out.push(s);
     if (k.has('rhetorical')) return;
-    // Without a strong marker, a question that complains is a complaint (为什么客服这么差？).
-    if (sentenceScore(s) < 0) return;
+    // Without a strong marker, a question that complains is a complaint (为什么客服这么差？), and so is
+    // any bare question of a complaining review that never asks for help (你让谁用谁不用？).
+    if (sentenceScore(s) < 0 || !bareAllowed) return;
     const asks = sent.terminator.includes('?') || sent.terminator.includes('？');
     if (asks && k.has('interrogative')) return void out.push(s);
     const yesNo = (asks && k.has('yesno')) || finalParticleEnds.has(lastMeaningfulEnd(text, sent.start, sent.end));
     if (yesNo) out.push(s);
   });
   return out;
+}
+
+/** A question marker right after 说/问 (within three characters) is reported speech. */
+function reported(text: string, pos: number): boolean {
+  const before = text.slice(Math.max(0, pos - 3), pos);
+  return before.includes('说') || before.includes('问他') || before.includes('问她');
 }
 
 /** End of the sentence without trailing spaces, interjections and emoji (…吗啊 😊 -> after 吗). */

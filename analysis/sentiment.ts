@@ -153,18 +153,18 @@ export function polarityOf(score: number): 'pos' | 'neg' | 'neutral' {
 }
 
 /**
- * Post label from clause scores: `mixed` when both sides are substantial (the weaker has at least
+ * Post label from the values of all judging words: `mixed` when both sides are substantial (the weaker has at least
  * MIXED_RATIO of the stronger), else the dominant side; score in [-1, 1]. Contrast words do not
  * decide here: "东西好，但是送货太慢" praises and complains in earnest, a minor aside
  * ("有点贵，但是很好用") is outweighed by strength alone.
  */
-export function postSentiment(clauseScores: number[]): { label: SentimentLabel; score: number } {
+export function postSentiment(judgements: ReadonlyArray<{ value: number }>): { label: SentimentLabel; score: number } {
   let pos = 0;
   let neg = 0;
-  clauseScores.forEach((w) => {
-    if (w > 0) pos += w;
-    else neg -= w;
-  });
+  for (const j of judgements) {
+    if (j.value > 0) pos += j.value;
+    else neg -= j.value;
+  }
   if (pos < POLAR_THRESHOLD && neg < POLAR_THRESHOLD) return { label: 'neutral', score: 0 };
   const score = Math.round(((pos - neg) / (pos + neg)) * 1000) / 1000;
   const weak = Math.min(pos, neg);

@@ -140,6 +140,12 @@ interface Ref {
   laterRoles: PartRoles | null;
 }
 
+/** Bits of `TermTable.sentFlags`. */
+export const SENT_MODIFIER = 1;
+export const SENT_FORWARD = 2;
+export const SENT_EMOTICON = 4;
+export const SENT_VALUED = 8;
+
 /** Question patterns whose (one-character) parts need no word boundary. */
 const FREE_KINDS = new Set<string>(['yesno', 'final']);
 
@@ -169,6 +175,8 @@ export class TermTable {
   private readonly particles: Set<string>;
   private ac!: AhoCorasick;
   private readonly buffer = new MatchBuffer();
+  /** Length of every automaton pattern. */
+  private lengths: Int32Array = new Int32Array(0);
   private refFrom: Int32Array = new Int32Array(0);
   private refLayer: Uint8Array = new Uint8Array(0);
   private refRole: Int32Array = new Int32Array(0);
@@ -176,6 +184,8 @@ export class TermTable {
   /** Per automaton pattern: 1 when it is a known word or particle (may glue a token together). */
   private glue: Uint8Array = new Uint8Array(0);
   private prefixLike: Uint8Array = new Uint8Array(0);
+  /** Per sentiment role, SENT_* bits (hot loops read these instead of the role objects). */
+  sentFlags: Uint8Array = new Uint8Array(0);
 
   constructor(eff: EffectiveLexicon) {
     const lex = eff.lex;
@@ -281,6 +291,12 @@ export class TermTable {
     this.prefixLike = Uint8Array.from(this.sent, (r) =>
       r.value === 0 && !r.descriptor && !r.contextual && (r.negator || r.degree > 0 || r.contrast !== undefined) ? 1 : 0,
     );
+    this.sentFlags = Uint8Array.from(this.sent, (r) =>
+      ((r.negator || r.degree > 0) && r.value === 0 ? SENT_MODIFIER : 0) |
+      (r.forward ? SENT_FORWARD : 0) |
+      (r.emoticon ? SENT_EMOTICON : 0) |
+      (r.value !== 0 || r.descriptor || r.contextual ? SENT_VALUED : 0),
+    );
     // Particles only glue words together (太慢了); they have no role of their own.
     for (const p of this.particles) this.refOf(p);
     this.glue = Uint8Array.from(this.surfaces, (s) => (this.known.has(s) || this.particles.has(s) ? 1 : 0));
@@ -301,6 +317,7 @@ export class TermTable {
       }
     });
     this.refFrom[this.refs.length] = k;
+    this.lengths = Int32Array.from(this.surfaces, (x) => x.length);
     this.ac = new AhoCorasick(this.surfaces);
   }
 
@@ -373,11 +390,18 @@ export class TermTable {
    * also start a longer compound (快递公司, 客服部门).
    */
   match(text: string, tokens: Tokens): Matches {
-    const cand: Hit[][] = [[], [], [], [], [], []];
+    const sent: Hit[] = [];
+    const chan: Hit[] = [];
+    const topic: Hit[] = [];
+    const spam: Hit[] = [];
     const question: PartHit[] = [];
     const cue: PartHit[] = [];
     const buf = this.buffer;
     const count = this.ac.scan(text, buf);
+    const ids = buf.ids;
+    const ends = buf.ends;
+    const lengths = this.lengths;
+    const glue = this.glue;
     const starts = tokens.starts;
     const n = text.length;
     // Word-boundary check without slicing: reach[i] = the token holding i is covered by known words up
@@ -386,55 +410,63 @@ export class TermTable {
     const back = scratch.u8('back', n + 1);
     for (let i = 0; i <= n; i++) reach[i] = back[i] = starts[i]!;
     for (let k = 0; k < count; k++) {
-      const id = buf.ids[k]!;
-      if (this.glue[id] !== 1) continue;
-      const end = buf.ends[k]!;
-      if (reach[end - this.ac.length(id)] === 1 && end <= n) reach[end] = 1;
+      const id = ids[k]!;
+      if (glue[id] !== 1) continue;
+      const end = ends[k]!;
+      if (reach[end - lengths[id]!] === 1 && end <= n) reach[end] = 1;
     }
     for (let k = count - 1; k >= 0; k--) {
-      const id = buf.ids[k]!;
-      if (this.glue[id] !== 1) continue;
-      const end = buf.ends[k]!;
-      if (back[end] === 1) back[end - this.ac.length(id)] = 1;
+      const id = ids[k]!;
+      if (glue[id] !== 1) continue;
+      const end = ends[k]!;
+      if (back[end] === 1) back[end - lengths[id]!] = 1;
     }
+    const refFrom = this.refFrom;
+    const refLayer = this.refLayer;
+    const refRole = this.refRole;
+    const refGap = this.refGap;
+    const prefixLike = this.prefixLike;
     for (let k = 0; k < count; k++) {
-      const id = buf.ids[k]!;
-      const end = buf.ends[k]!;
-      const start = end - this.ac.length(id);
+      const id = ids[k]!;
+      const end = ends[k]!;
+      const start = end - lengths[id]!;
       const startOk = reach[start] === 1 && start < n;
       const endStrict = startOk && back[end] === 1;
-      const to = this.refFrom[id + 1]!;
-      for (let r = this.refFrom[id]!; r < to; r++) {
-        const layer = this.refLayer[r]!;
-        const gap = this.refGap[r];
+      const to = refFrom[id + 1]!;
+      for (let r = refFrom[id]!; r < to; r++) {
+        const layer = refLayer[r]!;
+        const gap = refGap[r];
         if (gap) {
           // A pattern's first part must start a word; later parts may sit inside one (根本没有).
           if (startOk || gap.laterOnly) (layer === Layer.Question ? question : cue).push({ start, end, roles: startOk ? gap.roles! : gap.laterRoles! });
           continue;
         }
         if (!startOk) continue;
-        const role = this.refRole[r]!;
+        const role = refRole[r]!;
         // Nouns of two or more characters start compounds (快递公司), and modifiers glue to what follows
         // (不久): both may end mid-word. A one-character noun must be a word (货 is not 货不对板).
-        const noun = (layer === Layer.Chan || layer === Layer.Topic) && end - start > 1;
-        const ok = endStrict || noun || (layer === Layer.Sent && this.prefixLike[role] === 1);
-        if (!ok) continue;
-        cand[layer]!.push({ start, end, role });
+        if (layer === Layer.Sent) {
+          if (endStrict || prefixLike[role] === 1) sent.push({ start, end, role });
+        } else if (layer === Layer.Chan) {
+          if (endStrict || end - start > 1) chan.push({ start, end, role });
+        } else if (layer === Layer.Topic) {
+          if (endStrict || end - start > 1) topic.push({ start, end, role });
+        } else if (endStrict) {
+          spam.push({ start, end, role });
+        }
       }
     }
     // Scan order is by end; gap matching wants start order.
-    const byStart = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start - b.start || a.end - b.end;
-    question.sort(byStart);
-    cue.sort(byStart);
     return {
-      sent: leftmostLongest(cand[Layer.Sent]!),
-      chan: leftmostLongest(cand[Layer.Chan]!),
-      topic: leftmostLongest(cand[Layer.Topic]!),
-      question,
-      cue,
-      spam: leftmostLongest(cand[Layer.Spam]!),
+      sent: leftmostLongest(sent),
+      chan: leftmostLongest(chan),
+      topic: leftmostLongest(topic),
+      question: byStart(question),
+      cue: byStart(cue),
+      spam: leftmostLongest(spam),
     };
   }
+
 
 }
 
@@ -457,6 +489,20 @@ function normaliseKeys(polar: Record<string, Stance>): Record<string, Stance> {
   const out: Record<string, Stance> = {};
   for (const [k, v] of Object.entries(polar)) out[normaliseEntry(k)] = v;
   return out;
+}
+
+/** Sorts pattern-part hits by start (insertion sort: short lists, nearly in order already). */
+function byStart<T extends { start: number; end: number }>(hits: T[]): T[] {
+  for (let i = 1; i < hits.length; i++) {
+    const h = hits[i]!;
+    let j = i - 1;
+    while (j >= 0 && (hits[j]!.start > h.start || (hits[j]!.start === h.start && hits[j]!.end > h.end))) {
+      hits[j + 1] = hits[j]!;
+      j--;
+    }
+    hits[j + 1] = h;
+  }
+  return hits;
 }
 
 /** Non-overlapping selection: earliest start first, and the longest entry at that start. */

@@ -15,7 +15,11 @@
  * of a fresh process run several times slower while V8 compiles the hot paths. The clock then
  * starts when the first measured job is enqueued and stops when the flow's `finish` job has closed
  * the run. Each contender runs `--rounds` times on a fresh copy of the store, in a rotating order,
- * and its best round counts: on a shared machine the slowest rounds measure the neighbours. Needs REDIS_URL (default redis://127.0.0.1:6379); uses
+ * and its best round counts: on a shared machine the slowest rounds measure the neighbours.
+ *
+ * Each result also has the CPU seconds the work took (the worker processes and this one, from
+ * /proc on Linux) and `posts_per_cpu_s`; `cpu_ratio` compares those. On a loaded machine the wall
+ * clock mostly says how much CPU each process was given; the CPU figures say what the work costs. Needs REDIS_URL (default redis://127.0.0.1:6379); uses
  * its own key prefix and deletes it afterwards.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -150,6 +154,35 @@ interface Result {
   posts_per_s: number;
   seconds: number;
   posts: number;
+  /** CPU seconds spent by the processes doing the work (Linux /proc; absent elsewhere). */
+  cpu_s?: number;
+  /** Posts per CPU second: what the work costs, whatever share of the CPU the machine gave it. */
+  posts_per_cpu_s?: number;
+}
+
+/** CPU seconds (user + system) of a child process so far, from /proc; undefined off Linux. */
+function childCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
+function ownCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+function result(posts: number, seconds: number, cpu: number | undefined): Result {
+  return {
+    posts_per_s: Math.round(posts / seconds),
+    seconds: round(seconds),
+    posts,
+    ...(cpu !== undefined ? { cpu_s: round(cpu), posts_per_cpu_s: Math.round(posts / cpu) } : {}),
+  };
 }
 
 /** Unclassified ids of the measured set and of the warm-up set. */
@@ -165,10 +198,11 @@ async function inProcess(config: VocConfig, dataDir: string, batch: number): Pro
     const { ids, warm } = await idSets(store, classifier.lexiconVersion);
     for (const chunk of chunks(warm.slice(0, WARM_UP_POSTS), WARM_UP_POSTS / WARM_UP_JOBS)) await classifyPosts(store, classifier, chunk);
     const t = performance.now();
+    const cpu0 = ownCpuSeconds();
     let n = 0;
     for (const chunk of chunks(ids, batch)) n += await classifyPosts(store, classifier, chunk);
     const seconds = (performance.now() - t) / 1000;
-    return { posts_per_s: Math.round(n / seconds), seconds: round(seconds), posts: n };
+    return result(n, seconds, ownCpuSeconds() - cpu0);
   } finally {
     await store.close();
   }
@@ -200,12 +234,19 @@ async function throughBullmq(config: VocConfig, dataDir: string, batch: number, 
   try {
     const { ids, warm } = await idSets(store, createClassifier(config).lexiconVersion);
     await classifyAll(warm.slice(0, WARM_UP_POSTS * workers), WARM_UP_POSTS / WARM_UP_JOBS);
+    // CPU of the worker processes plus this one (the producer); Redis' own is left out.
+    const cpuNow = () => {
+      const parts = children.map((c) => childCpuSeconds(c.pid));
+      return parts.every((x) => x !== undefined) ? parts.reduce((a, b) => a! + b!, 0)! + ownCpuSeconds() : undefined;
+    };
     const t = performance.now();
+    const cpu0 = cpuNow();
     const run = await classifyAll(ids, batch);
     const seconds = (performance.now() - t) / 1000;
+    const cpu1 = cpuNow();
     const n = run.stats.postsClassified;
     if (n !== ids.length) throw new Error(`bullmq_${workers}: classified ${n} of ${ids.length} posts`);
-    return { posts_per_s: Math.round(n / seconds), seconds: round(seconds), posts: n };
+    return result(n, seconds, cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined);
   } finally {
     await Promise.all(children.map(stop));
     await store.close();
@@ -275,6 +316,7 @@ async function main(): Promise<void> {
       bullmq_1,
       bullmq_2,
       ratio: round(bullmq_1.posts_per_s / in_process.posts_per_s),
+      ...(bullmq_1.posts_per_cpu_s && in_process.posts_per_cpu_s ? { cpu_ratio: round(bullmq_1.posts_per_cpu_s / in_process.posts_per_cpu_s) } : {}),
       scale_2_over_1: round(bullmq_2.posts_per_s / bullmq_1.posts_per_s),
       posts: args.posts,
       batch: args.batch,

@@ -4,21 +4,23 @@
  */
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
-import { loadConfig, findBrand, resolveTarget, type VocConfig } from '../core/config.js';
+import { loadConfig, findBrand, type VocConfig } from '../core/config.js';
 import { VocError, InputError } from '../core/errors.js';
-import type { Locale, ReportSpec, Run } from '../core/types.js';
-import { resolvePeriod } from '../core/time.js';
-import { openApp, selectTargets } from './app.js';
-import { preflightTargets } from './preflight.js';
+import type { Locale } from '../core/types.js';
+import { openApp } from './app.js';
 import { messages, parseLocale } from './messages.js';
 import { queueEnvFromProcess } from '../workers/redis.js';
-import { runLocalCrawl } from '../workers/local-runner.js';
-import { runQueuedCrawl } from '../workers/queued-runner.js';
 import { classifyPending } from '../workers/stages.js';
 import { startWorkers } from '../workers/worker.js';
 import { QUEUE_NAMES, type QueueName } from '../workers/queues.js';
 import { reportLabels } from '../workers/labels.js';
-import { generateReport } from '../reports/generate.js';
+import { checkReportConfig } from '../reports/config-check.js';
+import { registerCrawlCommand, printRunSummary } from './crawl-command.js';
+import { registerTargetsCommands } from './targets-command.js';
+import { registerReportCommands } from './report-commands.js';
+import { registerQueueCommands } from './queue-commands.js';
+import { registerEvalCommands } from './eval-commands.js';
+import { registerUserCommands } from './users-commands.js';
 
 interface GlobalOptions {
   config?: string;
@@ -59,18 +61,6 @@ function positiveInt(flag: string) {
   };
 }
 
-function printRunSummary(run: Run, loc: Locale, json: boolean): void {
-  if (json) {
-    console.log(JSON.stringify(run));
-    return;
-  }
-  const m = messages(loc);
-  const s = run.stats;
-  console.log(m.crawlDone(s.pagesFetched, s.postsNew, s.postsUpdated, s.postsUnchanged, s.errors));
-  console.log(m.classified(s.postsClassified));
-  for (const e of run.errors.slice(0, 10)) console.log(`  ! ${e}`);
-  console.log(`run ${run.id} ${run.status}`);
-}
 
 program
   .command('demo')
@@ -107,74 +97,6 @@ program
   });
 
 program
-  .command('crawl')
-  .description('crawl targets (all, or those named): in-process, or through BullMQ workers when REDIS_URL is set')
-  .argument('[targets...]', 'target ids')
-  .option('--max-pages <n>', 'page cap per target for this run', positiveInt('--max-pages'))
-  .option('--json', 'print the run as one JSON object')
-  .option('--detach', 'with REDIS_URL: enqueue and return without waiting (`voc runs show ID` follows it)')
-  .option('--report-period <YYYY-MM>', 'then render the report of this month for each crawled brand')
-  .option('--report-out <dir>', 'folder of those reports', 'reports')
-  .option('--report-format <list>', 'pdf,html', 'html,pdf')
-  .action(
-    async (
-      ids: string[],
-      opts: { maxPages?: number; json?: boolean; detach?: boolean; reportPeriod?: string; reportOut: string; reportFormat: string },
-    ) => {
-      const config = readConfig();
-      const loc = locale(config);
-      // Config targets and report options are checked before anything is opened or written.
-      const declared = config.targets.map((t, i) => resolveTarget(t, config, `targets.${i}`));
-      await preflightTargets(ids.length ? declared.filter((t) => ids.includes(t.id)) : declared);
-      const reportFormats = parseFormats(opts.reportFormat);
-      const reportPeriod = opts.reportPeriod ? resolvePeriod(config.timeZone, opts.reportPeriod) : undefined;
-      const app = await openApp(config);
-      try {
-        const targets = await selectTargets(app, ids);
-        const queue = queueEnvFromProcess();
-        const m = messages(loc);
-        const progress = (run: Run) => {
-          if (!opts.json && process.stderr.isTTY) process.stderr.write(`\r${m.progress(run.stats.pagesFetched, run.stats.postsNew, run.stats.errors)}   `);
-        };
-        // One spec per brand crawled; the queued flow renders them after classification.
-        const specs: ReportSpec[] = reportPeriod
-          ? [...new Set(targets.map((t) => t.brand))].map((brand) => ({
-              brand,
-              period: reportPeriod.label,
-              from: reportPeriod.from,
-              to: reportPeriod.to,
-              timeZone: config.timeZone,
-              locale: loc,
-              formats: reportFormats,
-            }))
-          : [];
-        const report = specs.length ? { specs, outDir: resolve(opts.reportOut) } : undefined;
-        const run = queue
-          ? await runQueuedCrawl(app.store, queue, targets, {
-              ...(opts.maxPages ? { maxPages: opts.maxPages } : {}),
-              ...(opts.detach ? { detach: true } : {}),
-              ...(report ? { report } : {}),
-              onProgress: progress,
-            })
-          : await runLocalCrawl(app, targets, { ...(opts.maxPages ? { maxPages: opts.maxPages } : {}), onProgress: (p) => progress(p.run) });
-        if (!queue && report) {
-          for (const spec of report.specs)
-            await generateReport(
-              { store: app.store, config, labels: reportLabels(config), lexiconVersion: app.classifier.lexiconVersion },
-              spec,
-              report.outDir,
-            );
-        }
-        if (!opts.json && process.stderr.isTTY) process.stderr.write('\n');
-        printRunSummary(run, loc, Boolean(opts.json));
-        if (run.status === 'failed') process.exitCode = 1;
-      } finally {
-        await app.close();
-      }
-    },
-  );
-
-program
   .command('classify')
   .description('classify every stored post not yet classified with the current lexicon version')
   .option('--brand <id>', 'only this brand')
@@ -185,44 +107,6 @@ program
     try {
       const n = await classifyPending(app.store, app.classifier, opts.brand ? { brand: opts.brand } : {});
       console.log(messages(locale(config)).classified(n));
-    } finally {
-      await app.close();
-    }
-  });
-
-program
-  .command('report')
-  .description('render the brand-consistency report of a brand and period to HTML and PDF')
-  .requiredOption('--brand <id>', 'brand id from the config')
-  .option('--period <YYYY-MM>', 'a calendar month in the config time zone')
-  .option('--from <YYYY-MM-DD>', 'first day (with --to)')
-  .option('--to <YYYY-MM-DD>', 'last day, inclusive (with --from)')
-  .option('--format <list>', 'pdf,html', 'html,pdf')
-  .option('--out <dir>', 'output folder', 'reports')
-  .option('--json', 'print the report figures as JSON')
-  .action(async (opts: { brand: string; period?: string; from?: string; to?: string; format: string; out: string; json?: boolean }) => {
-    const config = readConfig();
-    findBrand(config, opts.brand);
-    if (opts.period && (opts.from || opts.to)) throw new InputError('give either --period or --from/--to, not both');
-    const period = resolvePeriod(config.timeZone, opts.period, opts.from, opts.to);
-    const spec: ReportSpec = {
-      brand: opts.brand,
-      period: period.label,
-      from: period.from,
-      to: period.to,
-      timeZone: config.timeZone,
-      locale: locale(config),
-      formats: parseFormats(opts.format),
-    };
-    const app = await openApp(config);
-    try {
-      const { files, figures } = await generateReport(
-        { store: app.store, config, labels: reportLabels(config), lexiconVersion: app.classifier.lexiconVersion },
-        spec,
-        resolve(opts.out),
-      );
-      if (opts.json) console.log(JSON.stringify({ files, figures }));
-      else for (const f of files) console.log(f);
     } finally {
       await app.close();
     }
@@ -270,31 +154,6 @@ program
     console.log(messages(loc).workerStopped);
   });
 
-const targetsCmd = program.command('targets').description('crawl targets (declared under `targets:` in the config)');
-targetsCmd
-  .command('list')
-  .option('--json', 'JSON lines')
-  .action(async (opts: { json?: boolean }) => {
-    const app = await openApp(readConfig());
-    try {
-      for (const t of await app.store.listTargets()) console.log(opts.json ? JSON.stringify(t) : `${t.id}\t${t.brand}\t${t.kind}\t${t.url}`);
-    } finally {
-      await app.close();
-    }
-  });
-targetsCmd
-  .command('show')
-  .argument('<id>')
-  .action(async (id: string) => {
-    const app = await openApp(readConfig());
-    try {
-      const [t] = await selectTargets(app, [id]);
-      console.log(JSON.stringify({ target: t, crawlState: (await app.store.getCrawlState(id)) ?? null }, null, 2));
-    } finally {
-      await app.close();
-    }
-  });
-
 const runsCmd = program.command('runs').description('crawl runs and their outcome');
 runsCmd.command('list').action(async () => {
   const app = await openApp(readConfig());
@@ -305,35 +164,6 @@ runsCmd.command('list').action(async () => {
     await app.close();
   }
 });
-runsCmd
-  .command('show')
-  .argument('<id>')
-  .action(async (id: string) => {
-    const app = await openApp(readConfig());
-    try {
-      const run = await app.store.getRun(id);
-      if (!run) throw new InputError(`unknown run "${id}"; \`voc runs list\` shows recent runs`);
-      console.log(JSON.stringify(run, null, 2));
-    } finally {
-      await app.close();
-    }
-  });
-
-program
-  .command('reports')
-  .description('archived reports')
-  .command('list')
-  .option('--brand <id>')
-  .action(async (opts: { brand?: string }) => {
-    const app = await openApp(readConfig());
-    try {
-      for (const r of await app.store.listReports(opts.brand))
-        console.log(`${r.id}\t${r.brand}\t${r.period}\t${r.postCount} posts\t${r.files.map((f) => f.path).join(' ')}`);
-    } finally {
-      await app.close();
-    }
-  });
-
 program
   .command('config')
   .description('configuration')
@@ -341,8 +171,17 @@ program
   .description('validate the config file and print what it declares')
   .action(() => {
     const config = readConfig();
+    checkReportConfig(config);
     console.log(messages(locale(config)).configOk(config.brands.length, config.targets.length));
   });
+
+const context = { readConfig, openApp, locale };
+registerCrawlCommand(program, context);
+registerTargetsCommands(program, { ...context, locale: (c: VocConfig) => locale(c) });
+registerReportCommands(program, context);
+registerQueueCommands(program, context);
+registerEvalCommands(program, context);
+registerUserCommands(program, context);
 
 function parseFormats(value: string): Array<'html' | 'pdf'> {
   const list = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);

@@ -15,6 +15,7 @@
  * it is saved only after `onPage` returned, so a crawl killed at any instant resumes from the
  * pages it had not stored; stored posts are keyed, so a page done twice stores nothing twice.
  */
+import { setMaxListeners } from 'node:events';
 import type { Post, Target } from '../core/types.js';
 import { InputError } from '../core/errors.js';
 import type { CrawlState } from '../store/store.js';
@@ -167,6 +168,8 @@ class CrawlRun {
     this.cap = Math.min(this.target.maxPages, options.maxPages ?? Infinity);
     this.maxDepth = this.target.maxDepth ?? 2;
     this.summary = { targetId: rawTarget.id, pages: 0, posts: 0, errors: [], stoppedBecause: 'no_next', stats: this.stats };
+    // Every request in flight (and every pacer wait) listens on this signal: many at once is normal.
+    setMaxListeners(0, this.controller.signal);
     if (options.signal) {
       if (options.signal.aborted) this.controller.abort(options.signal.reason);
       else options.signal.addEventListener('abort', () => this.controller.abort(options.signal!.reason), { once: true });
@@ -484,7 +487,6 @@ class CrawlRun {
 
   /** Filters and hands over the posts of one page (near-duplicates marked), then saves the state. */
   private async handOver(req: PageRequest, pageUrl: string, status: number, built: Post[], nextUrl: string | null): Promise<void> {
-    const { ctx } = this;
     const posts: Post[] = [];
     for (const post of built) {
       if (this.options.since !== undefined && post.publishedAt < this.options.since) {

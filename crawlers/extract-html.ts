@@ -35,6 +35,8 @@ export interface RawItem {
   /** External id (on the same source) of the post this one answers, and of its thread's first post. */
   parentExternalId?: string;
   threadExternalId?: string;
+  /** `text` is already in stored form but for NFC (one space between words, trimmed lines, no blank lines). */
+  normalised?: boolean;
 }
 
 export interface Listing {

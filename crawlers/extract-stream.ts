@@ -281,13 +281,20 @@ interface ActiveItem {
   fields: FieldState[];
 }
 
-function joinText(pieces: string[]): string {
-  return pieces
-    .join('')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0)
-    .join('\n');
+/**
+ * The text of the pieces as textOfNodes gives it; with `collapse`, also with one space between
+ * words (pieces arrive with whitespace runs already turned into single spaces, but two pieces may
+ * meet with a space each), which is what normaliseText would make of it.
+ */
+function joinText(pieces: string[], collapse = false): string {
+  const lines = pieces.join('').split('\n');
+  const out: string[] = [];
+  for (let line of lines) {
+    if (collapse && line.includes('  ')) line = line.replace(/ {2,}/g, ' ');
+    line = line.trim();
+    if (line.length > 0) out.push(line);
+  }
+  return out.join('\n');
 }
 
 /**
@@ -412,7 +419,8 @@ function buildItem(item: ActiveItem, spec: StreamSpec, base: string, timeZone: s
       case 'text':
         raw.text = field.attr
           ? detach((state.first?.attribs[field.attr] ?? '').replace(/\s+/g, ' ').trim())
-          : detach(joinText(state.captures.flatMap((c) => c.pieces)));
+          : detach(joinText(state.captures.flatMap((c) => c.pieces), true));
+        raw.normalised = true;
         break;
       case 'id': {
         const v = firstValue(state, field);

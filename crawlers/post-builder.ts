@@ -2,7 +2,7 @@
  * RawItem (what the page said) -> Post (what voc stores): stable id, redacted text, salted
  * author hash, content hash for edit detection, language guess, engagement.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash as oneShotHash } from 'node:crypto';
 import type { Engagement, Lang, Post, Target } from '../core/types.js';
 import { canonicalUrl } from './canonical-url.js';
 import type { RawItem } from './extract-html.js';
@@ -19,7 +19,8 @@ export interface PostContext {
   authorSecret: string;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+// The one-shot form: no Hash object per post.
+const sha256 = (s: string) => oneShotHash('sha256', s, 'hex');
 
 /** Text as stored: NFC, whitespace runs collapsed to one space per line, one newline between lines. */
 export function normaliseText(text: string): string {
@@ -47,8 +48,20 @@ function hashNormalised(nfc: string): string {
  * on two sites (often two different people) is not linked.
  */
 export function hashAuthor(secret: string, source: string, author: string): string {
-  return createHmac('sha256', secret).update(`${source}:${author}`, 'utf8').digest('hex');
+  const key = `${source}:${author}`;
+  let bySecret = authorHashes.get(secret);
+  if (!bySecret) authorHashes.set(secret, (bySecret = new Map()));
+  let hash = bySecret.get(key);
+  if (hash === undefined) {
+    hash = createHmac('sha256', secret).update(key, 'utf8').digest('hex');
+    // Authors post again and again; a bounded memo saves an HMAC per post. Cleared when full.
+    if (bySecret.size >= 20_000) bySecret.clear();
+    bySecret.set(key, hash);
+  }
+  return hash;
 }
+
+const authorHashes = new Map<string, Map<string, string>>();
 
 /**
  * Language by dominant script: each Han character counts one, each Latin word counts one (a
@@ -134,7 +147,8 @@ export function externalIdFor(raw: RawItem): string {
  * // post.text === '客服电话 [电话] 打不通'
  */
 export function buildPost(raw: RawItem, ctx: PostContext): Post | null {
-  const plain = normaliseText(raw.text ?? '');
+  // Text from the streaming extractor is already split, trimmed and collapsed; only NFC is left.
+  const plain = raw.normalised ? (raw.text ?? '').normalize('NFC') : normaliseText(raw.text ?? '');
   const text = redactPersonalData(plain);
   if (!text) return null;
   const { target } = ctx;

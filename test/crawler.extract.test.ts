@@ -3,7 +3,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
 import type { SelectorSpec } from '../core/types.js';
-import { compileStreamSpec, extractListing, extractStream, parseCount, parsePageTime, parseRating, splitSelector } from '../crawlers/index.js';
+import { parseConfig, resolveTarget } from '../core/config.js';
+import {
+  buildPost,
+  compileStreamSpec,
+  extractListing,
+  extractStream,
+  normaliseText,
+  parseCount,
+  parsePageTime,
+  parseRating,
+  splitSelector,
+  type Listing,
+} from '../crawlers/index.js';
 import { forumPage } from '../bench/crawl-site.js';
 
 const PAGE_URL = 'https://bbs.example.cn/forum/acme?page=1';
@@ -187,12 +199,23 @@ describe('streaming extractor (no DOM)', () => {
       { item: '.post', text: '.c', author: 'div .c', replies: '.x .c' },
     ],
   ];
+  // The streaming path hands over text already in stored form (flagged `normalised`), so texts
+  // are compared as stored; and the posts built from either path must be identical.
+  const asStored = (listing: Listing) => ({
+    nextUrl: listing.nextUrl,
+    items: listing.items.map(({ normalised: _n, ...item }) => ({ ...item, text: normaliseText(item.text) })),
+  });
   it.each(cases)('gives the same items as the cheerio path: %s', (_name, html, spec) => {
     const compiled = compileStreamSpec(spec);
     expect(compiled).not.toBeNull();
     const viaDom = extractListing(html, PAGE_URL, spec, 'Asia/Shanghai', NOW);
+    const viaStream = extractStream(html, PAGE_URL, compiled!, 'Asia/Shanghai', NOW);
     expect(viaDom.items.length).toBeGreaterThan(0);
-    expect(extractStream(html, PAGE_URL, compiled!, 'Asia/Shanghai', NOW)).toEqual(viaDom);
+    expect(viaStream.items.every((i) => i.normalised)).toBe(true);
+    expect(asStored(viaStream)).toEqual(asStored(viaDom));
+    const target = resolveTarget({ id: 't', brand: 'acme', url: PAGE_URL, selectors: spec }, parseConfig({ brands: [{ id: 'acme', name: 'Acme' }] }));
+    const build = (l: Listing) => l.items.map((i) => buildPost(i, { target, pageUrl: PAGE_URL, collectedAt: '2026-10-05T00:00:00.000Z', authorSecret: 's' }));
+    expect(build(viaStream)).toEqual(build(viaDom));
   });
 
   it('leaves selectors outside its subset to the cheerio path', () => {

@@ -20,7 +20,7 @@ async function grants(pacer: ReturnType<typeof createLocalPacer>, host: string, 
 describe('local pacer', () => {
   it('spaces request starts by the interval (a bucket of one)', async () => {
     const at = await grants(createLocalPacer(), 'a.example', policy({ intervalMs: 200 }), 4);
-    expect(at[0]).toBeLessThan(50);
+    expect(at[0]).toBeLessThan(150);
     // Each grant is one interval after the previous one (less a few ms: timers run on the event
     // loop's cached clock, and Date.now has millisecond steps); without pacing the gaps would be 0.
     for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(190);
@@ -34,7 +34,7 @@ describe('local pacer', () => {
     await pacer.acquire('b.example', p).then((l) => l.release());
     await new Promise<void>((resolve) => setTimeout(resolve, 450));
     const at = await grants(pacer, 'b.example', p, 5);
-    expect(at.slice(0, 3).every((t) => t < 50)).toBe(true);
+    expect(at.slice(0, 3).every((t) => t < 100)).toBe(true);
     expect(at[3]!).toBeGreaterThanOrEqual(140);
     expect(at[4]! - at[3]!).toBeGreaterThanOrEqual(140);
   });
@@ -69,7 +69,7 @@ describe('local pacer', () => {
     await pacer.acquire('e.example', policy({ intervalMs: 10_000 })).then((l) => l.release());
     const started = performance.now();
     await pacer.acquire('f.example', policy({ intervalMs: 10_000 })).then((l) => l.release());
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(performance.now() - started).toBeLessThan(1000); // not the other host's 10 s
   });
 
   it('drops a waiter whose signal aborts', async () => {

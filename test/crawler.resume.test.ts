@@ -85,7 +85,7 @@ describe('a crawl killed mid-way and resumed', () => {
         return `<div class="post"><div class="content">帖子 ${id}：客服和门店互相推诿</div><time>2026-10-01 08:00</time><a class="permalink" href="/t/${id}">#</a></div>`;
       }).join('');
       // A little latency so that the kill lands with pages in flight.
-      setTimeout(() => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body>${posts}</body></html>`), 15);
+      setTimeout(() => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body>${posts}</body></html>`), 40);
     });
   });
   afterAll(async () => {

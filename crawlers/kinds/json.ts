@@ -10,7 +10,7 @@ import { asString, getPath, readMapped } from '../json-path.js';
 import type { PageRequest } from '../page-request.js';
 import { parsePageTime } from '../page-time.js';
 import { ExtractionError } from '../stats.js';
-import { startRequest, validatorsFor, validatorsOf, type KindReader, type PageOutcome, type ReaderIO } from './reader.js';
+import { startRequest, validatorsFor, validatorsOf, type KindReader, type PageOutcome } from './reader.js';
 
 const ACCEPT_JSON = 'application/json, application/activity+json;q=0.9, */*;q=0.5';
 

@@ -1,0 +1,187 @@
+/**
+ * `voc eval channels`: scores classifications against the hand-labelled channel gold set.
+ *
+ * - channels: per-label and micro/macro precision, recall, F1 of the set of channels per post;
+ * - polarity: accuracy of the channel stance on correctly detected channels;
+ * - breakpoints: counted per post; a predicted breakpoint is a true positive when the post's gold
+ *   has `breakpoint: true` and some predicted pair lies within the gold channels (the pair itself
+ *   when the gold names two); every other post with a predicted breakpoint is a false positive;
+ * - questions: precision, recall, F1 of `question`;
+ * - scenarios: a gold phrase is recalled when a predicted scenario's evidence span overlaps one of
+ *   its occurrences in the text (precision: predicted scenarios overlapping some gold phrase);
+ * - sentiment (extra): accuracy of the post label against the gold `sentiment`.
+ *
+ * Error classes are always counted and, on request, a few examples of each are kept, to guide
+ * work on the rules.
+ */
+import type { Classification, Span } from '../../core/types.js';
+import { binaryScores, ratio, SetMatchCounter, type LabelScore } from './metrics.js';
+import type { GoldRow } from './readers.js';
+
+export interface ChannelEvalResult {
+  n: number;
+  channels: { precision: number; recall: number; micro_f1: number; macro_f1: number; per_label: Record<string, LabelScore> };
+  polarity: { accuracy: number; n: number };
+  breakpoints: { precision: number; recall: number; f1: number; support: number; kind_accuracy: number };
+  questions: { precision: number; recall: number; f1: number; support: number };
+  scenarios: { recall: number; precision: number; gold: number; predicted: number };
+  sentiment: { accuracy: number; n: number };
+  /** Error class -> count (always), and examples (when asked for). */
+  errors: { counts: Record<string, number>; examples?: ErrorExample[] };
+}
+
+export interface ErrorExample {
+  kind: string;
+  line: number;
+  id?: string | number;
+  detail: string;
+  text: string;
+}
+
+export interface ChannelEvalOptions {
+  /** Keep up to this many examples per error class (default 0). */
+  examples?: number;
+}
+
+/** Scores `predictions[i]` (the classification of `rows[i].text`) against the gold rows. */
+export function evalChannels(rows: readonly GoldRow[], predictions: readonly Classification[], options: ChannelEvalOptions = {}): ChannelEvalResult {
+  if (rows.length !== predictions.length) throw new RangeError(`${rows.length} gold rows but ${predictions.length} predictions`);
+  const keep = options.examples ?? 0;
+  const counts: Record<string, number> = {};
+  const examples: ErrorExample[] = [];
+  const perKind: Record<string, number> = {};
+  const error = (kind: string, row: GoldRow, detail: string) => {
+    counts[kind] = (counts[kind] ?? 0) + 1;
+    if ((perKind[kind] ?? 0) < keep) {
+      perKind[kind] = (perKind[kind] ?? 0) + 1;
+      examples.push({ kind, line: row.line, ...(row.id !== undefined ? { id: row.id } : {}), detail, text: row.text });
+    }
+  };
+
+  const channels = new SetMatchCounter();
+  let polarityRight = 0;
+  let polarityN = 0;
+  let bpTp = 0;
+  let bpFp = 0;
+  let bpFn = 0;
+  let kindRight = 0;
+  let scenariosGold = 0;
+  let scenariosRecalled = 0;
+  let scenariosPredicted = 0;
+  let scenariosOnGold = 0;
+  let sentimentRight = 0;
+  let sentimentN = 0;
+  const qGold: boolean[] = [];
+  const qPred: boolean[] = [];
+
+  rows.forEach((row, i) => {
+    const c = predictions[i]!;
+    // Channels and their polarity.
+    const gold = new Map(row.channels.map((g) => [g.channel, g.polarity]));
+    const predicted = new Map<string, string>();
+    for (const m of c.channels) if (!predicted.has(m.channel)) predicted.set(m.channel, m.polarity);
+    channels.add(gold.keys(), predicted.keys());
+    for (const [ch, pol] of gold) {
+      const p = predicted.get(ch);
+      if (p === undefined) {
+        error(`channel_missed:${ch}`, row, `missed ${ch} (${pol})`);
+        continue;
+      }
+      polarityN++;
+      if (p === pol) polarityRight++;
+      else error(`polarity:${ch}:${pol}->${p}`, row, `${ch}: gold ${pol}, predicted ${p}`);
+    }
+    for (const [ch, p] of predicted) {
+      if (gold.has(ch)) continue;
+      const alias = c.channels.find((m) => m.channel === ch)?.alias ?? '';
+      error(`channel_extra:${ch}`, row, `predicted ${ch} (${p}) from "${alias}"`);
+    }
+
+    // Breakpoints, per post.
+    const goldSet = new Set(row.breakpoint_channels);
+    const matching = row.breakpoint ? c.breakpoints.find((b) => goldSet.has(b.channels[0]) && goldSet.has(b.channels[1])) : undefined;
+    const goldPair = [...goldSet].sort().join('+');
+    if (matching) {
+      bpTp++;
+      if (matching.kind === row.breakpoint_kind) kindRight++;
+      else error(`breakpoint_kind:${row.breakpoint_kind}->${matching.kind}`, row, `${goldPair}: gold ${row.breakpoint_kind}, predicted ${matching.kind}`);
+    } else {
+      if (row.breakpoint) {
+        bpFn++;
+        const other = c.breakpoints.map((b) => b.channels.join('+')).join(', ');
+        error(other ? 'breakpoint_wrong_pair' : 'breakpoint_missed', row, `gold ${goldPair} ${row.breakpoint_kind}${other ? `, predicted ${other}` : ''}`);
+      }
+      if (c.breakpoints.length > 0) {
+        bpFp++;
+        if (!row.breakpoint) {
+          const b = c.breakpoints[0]!;
+          error('breakpoint_extra', row, `predicted ${b.channels.join('+')} ${b.kind} (cue ${b.cue}): "${b.evidence.text}"`);
+        }
+      }
+    }
+
+    // Questions.
+    qGold.push(row.question);
+    qPred.push(c.question.isQuestion);
+    if (row.question && !c.question.isQuestion) error('question_missed', row, 'gold question, predicted none');
+    if (!row.question && c.question.isQuestion) error('question_extra', row, 'predicted a question');
+
+    // Scenarios: span overlap with any occurrence of the gold phrase.
+    const goldSpans = row.scenarios.map((phrase) => occurrences(row.text, phrase));
+    const predictedSpans = c.scenarios.map((s) => s.evidence);
+    row.scenarios.forEach((phrase, k) => {
+      scenariosGold++;
+      if (goldSpans[k]!.some((g) => predictedSpans.some((p) => overlaps(g, p)))) scenariosRecalled++;
+      else error('scenario_missed', row, `missed "${phrase}"`);
+    });
+    for (const p of c.scenarios) {
+      scenariosPredicted++;
+      if (goldSpans.some((list) => list.some((g) => overlaps(g, p.evidence)))) scenariosOnGold++;
+      else error('scenario_extra', row, `predicted ${p.scenario} from "${p.evidence.text}"`);
+    }
+
+    // Overall sentiment (extra figure).
+    if (row.sentiment) {
+      sentimentN++;
+      if (row.sentiment === c.sentiment.label) sentimentRight++;
+      else error(`sentiment:${row.sentiment}->${c.sentiment.label}`, row, `gold ${row.sentiment}, predicted ${c.sentiment.label}`);
+    }
+  });
+
+  const micro = channels.micro();
+  const bpPrecision = ratio(bpTp, bpTp + bpFp);
+  const bpRecall = ratio(bpTp, bpTp + bpFn);
+  const q = binaryScores(qGold, qPred);
+  const sortedCounts = Object.fromEntries(Object.entries(counts).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)));
+  return {
+    n: rows.length,
+    channels: { precision: micro.precision, recall: micro.recall, micro_f1: micro.f1, macro_f1: channels.macroF1(), per_label: channels.perLabel() },
+    polarity: { accuracy: ratio(polarityRight, polarityN), n: polarityN },
+    breakpoints: {
+      precision: bpPrecision,
+      recall: bpRecall,
+      f1: bpPrecision + bpRecall > 0 ? (2 * bpPrecision * bpRecall) / (bpPrecision + bpRecall) : 0,
+      support: bpTp + bpFn,
+      kind_accuracy: ratio(kindRight, bpTp),
+    },
+    questions: { precision: q.precision, recall: q.recall, f1: q.f1, support: q.support },
+    scenarios: { recall: ratio(scenariosRecalled, scenariosGold), precision: ratio(scenariosOnGold, scenariosPredicted), gold: scenariosGold, predicted: scenariosPredicted },
+    sentiment: { accuracy: ratio(sentimentRight, sentimentN), n: sentimentN },
+    errors: keep > 0 ? { counts: sortedCounts, examples } : { counts: sortedCounts },
+  };
+}
+
+type Range = Pick<Span, 'start' | 'end'>;
+
+/** Every occurrence of `phrase` in `text` as a span (none when the phrase is empty or absent). */
+export function occurrences(text: string, phrase: string): Range[] {
+  const out: Range[] = [];
+  if (!phrase) return out;
+  for (let at = text.indexOf(phrase); at >= 0; at = text.indexOf(phrase, at + 1)) out.push({ start: at, end: at + phrase.length });
+  return out;
+}
+
+/** Whether two half-open spans share at least one character. */
+export function overlaps(a: Range, b: Range): boolean {
+  return a.start < b.end && b.start < a.end;
+}

@@ -1,0 +1,249 @@
+/**
+ * File-to-figures runners behind `voc eval`: read the labelled file, build the rule classifier for
+ * the config (with a brand whose aspect taxonomy fits the data), plug in a trained model when one is
+ * given, classify every text and score. Notes worth telling the user (a model scored on its own
+ * training data, unmapped categories) come back in `notes`.
+ */
+import type { VocConfig } from '../../core/config.js';
+import { InputError } from '../../core/errors.js';
+import type { Classification } from '../../core/types.js';
+import { createClassifier, type Classifier } from '../classifier.js';
+import { predictAspects } from '../model/aspect-model.js';
+import { predictSentiment } from '../model/sentiment-model.js';
+import { loadModel, sha256, type LoadedModel } from '../model/serialize.js';
+import { aspectsHoldout, sentimentHoldout } from '../model/train.js';
+import { evalAspects, ruleSubjects, type AspectEvalResult, type SubjectPrediction } from './aspects.js';
+import { evalChannels, type ChannelEvalResult } from './channels.js';
+import { detectCategoryMap, loadCategoryMap, subjectAspectMap, type CategoryMap } from './maps.js';
+import { readAspectsCsv, readChannelGold, readInputFile, readSentimentCsv } from './readers.js';
+import { evalSemeval, readSemevalXml, type SemevalEvalResult } from './semeval.js';
+import { evalSentiment, labelStances, ruleLabel, type SentimentEvalResult } from './sentiment.js';
+import { splitHoldout, type HoldoutSpec } from './split.js';
+
+export type EvalConfig = Pick<VocConfig, 'brands' | 'channels' | 'aspects'>;
+
+/** Id of the brand the eval adds to the config to pick an aspect taxonomy. */
+export const EVAL_BRAND = 'voc-eval';
+
+export interface RunOptions {
+  config: EvalConfig;
+  /** Lexicon folder (default: the shipped lexicons). */
+  lexiconDir?: string;
+}
+
+/** Something the user should know about a run; the CLI words it in their language. */
+export type EvalNote =
+  | { code: 'holdout_from_model'; fraction: number; seed?: number }
+  | { code: 'model_saw_all' }
+  | { code: 'category_map'; name: string }
+  | { code: 'unmapped_categories'; map: string; categories: string[] }
+  | { code: 'unknown_subjects'; taxonomy: string; subjects: string[] };
+
+export interface Noted<T> {
+  result: T;
+  notes: EvalNote[];
+}
+
+/** A classifier for `config` plus a brand using `taxonomy` (extra aspect keywords merged in). */
+export function evalClassifier(opts: RunOptions, taxonomy: string, extraAspects: Record<string, string[]> = {}): Classifier {
+  const aspects = { ...opts.config.aspects };
+  if (Object.keys(extraAspects).length) aspects[taxonomy] = { ...extraAspects, ...(aspects[taxonomy] ?? {}) };
+  const brand = { id: EVAL_BRAND, name: EVAL_BRAND, aliases: [], competitors: [], promises: [], aspectTaxonomy: taxonomy, products: [] };
+  return createClassifier(
+    { brands: [...opts.config.brands.filter((b) => b.id !== EVAL_BRAND), brand], channels: opts.config.channels, aspects },
+    opts.lexiconDir ? { lexiconDir: opts.lexiconDir } : {},
+  );
+}
+
+function classifyAll(classifier: Classifier, texts: string[]): Classification[] {
+  return texts.map((text, i) => classifier.classify({ id: `eval:${i}`, text, brand: EVAL_BRAND }));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface ChannelRunOptions extends RunOptions {
+  gold: string;
+  /** Error examples kept per error class. */
+  examples?: number;
+}
+
+/** `voc eval channels --gold FILE`. */
+export function runChannelsEval(opts: ChannelRunOptions): Noted<ChannelEvalResult & { predictor: string }> {
+  const rows = readChannelGold(opts.gold);
+  const classifier = evalClassifier(opts, 'retail');
+  const predictions = classifyAll(
+    classifier,
+    rows.map((r) => r.text),
+  );
+  return { result: { ...evalChannels(rows, predictions, { examples: opts.examples ?? 0 }), predictor: `rules ${classifier.lexiconVersion}` }, notes: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface ModelRunOptions extends RunOptions {
+  data: string;
+  /** model.json of `voc train`; without it the rule classifier is scored. */
+  model?: string;
+  /** Score only the held-out part (the same split `voc train --holdout` makes). */
+  holdout?: number;
+  seed?: number;
+}
+
+export interface SentimentRunOptions extends ModelRunOptions {
+  /** Label a neutral rule classification as this (files without a neutral label; default neg). */
+  neutralAs?: 'pos' | 'neg';
+}
+
+export type SentimentRunResult = SentimentEvalResult & {
+  skipped: number;
+  predictor: string;
+  holdout?: HoldoutSpec;
+  /** Rules only: gold label -> the classifier's own post label (pos/neg/mixed/neutral) -> count. */
+  rule_labels?: Record<string, Record<string, number>>;
+};
+
+/** `voc eval sentiment --data FILE [--model M]`. */
+export function runSentimentEval(opts: SentimentRunOptions): Noted<SentimentRunResult> {
+  const notes: EvalNote[] = [];
+  const { rows, skipped } = readSentimentCsv(opts.data);
+  const model = opts.model ? loadModel(opts.model, 'sentiment') : undefined;
+  const holdout = chooseHoldout(opts, model, notes, sentimentHoldout);
+  const scored = holdout ? splitHoldout(rows, holdout).heldOut : rows;
+  // The classifier is built even with a model: it teaches jieba the lexicon words, as in training.
+  const classifier = evalClassifier(opts, 'retail');
+  let predicted: string[];
+  let ruleLabels: Record<string, Record<string, number>> | undefined;
+  if (model && model.task === 'sentiment') {
+    const known = new Set(model.labels);
+    const foreign = [...new Set(scored.map((r) => r.label))].filter((l) => !known.has(l));
+    if (foreign.length)
+      throw new InputError(`${opts.data}: label ${foreign.map((l) => `"${l}"`).join(', ')} unknown to the model ${opts.model} (it knows ${model.labels.join(', ')})`);
+    predicted = scored.map((r) => predictSentiment(model, r.text).label);
+  } else {
+    const stances = labelStances(
+      rows.map((r) => r.label),
+      opts.data,
+    );
+    const classified = classifyAll(
+      classifier,
+      scored.map((r) => r.text),
+    );
+    predicted = classified.map((c) => ruleLabel(c, stances, opts.neutralAs ?? 'neg'));
+    ruleLabels = {};
+    classified.forEach((c, i) => {
+      const row = (ruleLabels![scored[i]!.label] ??= {});
+      row[c.sentiment.label] = (row[c.sentiment.label] ?? 0) + 1;
+    });
+  }
+  const result: SentimentRunResult = {
+    ...evalSentiment(scored, predicted),
+    skipped,
+    predictor: model ? `model ${opts.model}` : `rules ${classifier.lexiconVersion}`,
+    ...(holdout ? { holdout } : {}),
+    ...(ruleLabels ? { rule_labels: ruleLabels } : {}),
+  };
+  return { result, notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface AspectRunOptions extends ModelRunOptions {
+  /** Aspect taxonomy of the rule classifier (default car). */
+  taxonomy?: string;
+}
+
+export type AspectRunResult = AspectEvalResult & { rows: number; predictor: string; holdout?: HoldoutSpec };
+
+/** `voc eval aspects --data FILE [--model M]`. */
+export function runAspectsEval(opts: AspectRunOptions): Noted<AspectRunResult> {
+  const notes: EvalNote[] = [];
+  const { posts, rows } = readAspectsCsv(opts.data);
+  const model = opts.model ? loadModel(opts.model, 'aspects') : undefined;
+  const holdout = chooseHoldout(opts, model, notes, aspectsHoldout);
+  const scored = holdout ? splitHoldout(posts, holdout).heldOut : posts;
+  const taxonomy = opts.taxonomy ?? 'car';
+  const classifier = evalClassifier(opts, taxonomy);
+  let predicted: SubjectPrediction[][];
+  if (model && model.task === 'aspects') {
+    predicted = scored.map((p) => predictAspects(model, p.text).map((a) => ({ subject: a.subject, sentiment: a.sentiment })));
+  } else {
+    const known = classifier.lexicons.aspects[taxonomy];
+    if (!known) throw new InputError(`--taxonomy: unknown aspect taxonomy "${taxonomy}"; expected one of ${Object.keys(classifier.lexicons.aspects).join(', ')}`);
+    const subjects = [...new Set(posts.flatMap((p) => p.labels.map((l) => l.subject)))];
+    const toAspect = subjectAspectMap(subjects, classifier.lexicons, taxonomy);
+    const unknown = subjects.filter((s) => !known[toAspect.get(s)!]);
+    if (unknown.length) notes.push({ code: 'unknown_subjects', taxonomy, subjects: unknown });
+    const toSubject = new Map([...toAspect].map(([s, a]) => [a, s]));
+    predicted = classifyAll(
+      classifier,
+      scored.map((p) => p.text),
+    ).map((c) => ruleSubjects(c, toSubject));
+  }
+  const result: AspectRunResult = {
+    ...evalAspects(scored, predicted),
+    rows,
+    predictor: model ? `model ${opts.model}` : `rules ${classifier.lexiconVersion} (taxonomy ${taxonomy})`,
+    ...(holdout ? { holdout } : {}),
+  };
+  return { result, notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface SemevalRunOptions extends RunOptions {
+  data: string;
+  /** Built-in map name (phone, camera, laptop, restaurant) or YAML file. */
+  map?: string;
+}
+
+/** `voc eval semeval --data FILE.xml [--map FILE]`. */
+export function runSemevalEval(opts: SemevalRunOptions): Noted<SemevalEvalResult> {
+  const notes: EvalNote[] = [];
+  const sentences = readSemevalXml(opts.data);
+  const categories = [...new Set(sentences.flatMap((s) => s.categories.map((c) => c.category)))];
+  const detected = detectCategoryMap(categories);
+  let map: CategoryMap;
+  if (opts.map) {
+    map = loadCategoryMap(opts.map, detected);
+  } else if (detected) {
+    map = detected;
+    notes.push({ code: 'category_map', name: detected.name });
+  } else {
+    throw new InputError(`${opts.data}: no aspect categories voc has a map for; pass --map phone|camera|laptop|restaurant or --map FILE.yaml (CATEGORY: aspect_id)`);
+  }
+  const classifier = evalClassifier(opts, map.taxonomy, map.aspects);
+  const predicted = classifyAll(
+    classifier,
+    sentences.map((s) => s.text),
+  ).map((c) => c.aspects);
+  const result = evalSemeval(sentences, predicted, map);
+  const unmapped = Object.keys(result.unmapped);
+  if (unmapped.length) notes.push({ code: 'unmapped_categories', map: map.name, categories: unmapped });
+  return { result, notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The part of the file to score. An explicit --holdout wins; else, when the model was trained on
+ * this very file with a held-out part, that part is scored (and said so); else everything, with a
+ * warning when the model saw all of it.
+ */
+function chooseHoldout(
+  opts: ModelRunOptions,
+  model: LoadedModel | undefined,
+  notes: EvalNote[],
+  rule: (fraction: number, seed?: number) => HoldoutSpec,
+): HoldoutSpec | undefined {
+  if (opts.holdout !== undefined) return rule(opts.holdout, opts.seed);
+  if (!model?.note.dataSha256) return undefined;
+  const same = model.note.dataSha256 === sha256(readInputFile(opts.data, 'data file'));
+  if (!same) return undefined;
+  if (model.note.holdout) {
+    const h = model.note.holdout;
+    notes.push({ code: 'holdout_from_model', fraction: h.fraction, ...(h.seed !== undefined ? { seed: h.seed } : {}) });
+    return h;
+  }
+  notes.push({ code: 'model_saw_all' });
+  return undefined;
+}

@@ -1,0 +1,215 @@
+/**
+ * Plain-text tables of `voc eval` results (per label and overall), in zh-CN or English. Columns
+ * are padded by display width, so CJK labels (two columns each) line up in a terminal.
+ */
+import type { Locale } from '../../core/types.js';
+import { channelLabel } from '../labels.js';
+import type { AspectEvalResult } from './aspects.js';
+import type { ChannelEvalResult } from './channels.js';
+import type { LabelScore } from './metrics.js';
+import type { SemevalEvalResult } from './semeval.js';
+import type { SentimentEvalResult } from './sentiment.js';
+
+const TEXT = {
+  'zh-CN': {
+    label: '标签',
+    channel: '渠道',
+    subject: '主题',
+    aspect: '方面',
+    precision: '精确率',
+    recall: '召回率',
+    f1: 'F1',
+    support: '样本数',
+    sentimentF1: '主题+情感 F1',
+    task: '任务',
+    value: '数值',
+    n: '数量',
+    micro: '微平均',
+    macro: '宏平均',
+    accuracy: '准确率',
+    posts: (n: number) => `共 ${n} 条`,
+    channelDetection: '渠道识别（微平均）',
+    channelMacro: '渠道识别（宏平均 F1）',
+    polarity: '渠道极性（正确识别的渠道上）',
+    breakpoints: '跨渠道断点',
+    breakpointKind: '断点类型（命中的断点上）',
+    questions: '提问识别',
+    scenarios: '场景召回（精确率为附加指标）',
+    sentiment: '整体情感',
+    subjectMicro: '主题（微平均）',
+    subjectSentimentMicro: '主题+情感（微平均，竞赛指标）',
+    polarityMicro: '方面+极性（微平均）',
+    termMode: '（该文件只有方面词：按证据片段与方面词重叠计分）',
+    heldOut: (n: number, fraction: number, seed?: number) => `留出部分：${n} 条（--holdout ${fraction}${seed !== undefined ? ` --seed ${seed}` : ''}）`,
+    predictor: (p: string) => `预测来源：${p}`,
+    errorClasses: '主要错误类型',
+    trained: (task: string, n: number, features: number, seconds: number, out: string) =>
+      `已训练 ${task} 模型：${n} 条训练样本，${features} 个特征，用时 ${seconds} 秒，写入 ${out}`,
+  },
+  en: {
+    label: 'label',
+    channel: 'channel',
+    subject: 'subject',
+    aspect: 'aspect',
+    precision: 'precision',
+    recall: 'recall',
+    f1: 'F1',
+    support: 'support',
+    sentimentF1: 'subject+sentiment F1',
+    task: 'task',
+    value: 'value',
+    n: 'n',
+    micro: 'micro avg',
+    macro: 'macro avg',
+    accuracy: 'accuracy',
+    posts: (n: number) => `${n} items`,
+    channelDetection: 'channel detection (micro)',
+    channelMacro: 'channel detection (macro F1)',
+    polarity: 'channel polarity (on detected channels)',
+    breakpoints: 'cross-channel breakpoints',
+    breakpointKind: 'breakpoint kind (on matched breakpoints)',
+    questions: 'questions',
+    scenarios: 'scenario recall (precision as extra)',
+    sentiment: 'overall sentiment',
+    subjectMicro: 'subject (micro)',
+    subjectSentimentMicro: 'subject+sentiment (micro, competition metric)',
+    polarityMicro: 'aspect+polarity (micro)',
+    termMode: '(this file has aspect terms only: scored by evidence spans overlapping the terms)',
+    heldOut: (n: number, fraction: number, seed?: number) => `held-out part: ${n} items (--holdout ${fraction}${seed !== undefined ? ` --seed ${seed}` : ''})`,
+    predictor: (p: string) => `predictions: ${p}`,
+    errorClasses: 'main error classes',
+    trained: (task: string, n: number, features: number, seconds: number, out: string) =>
+      `trained ${task} model: ${n} training items, ${features} features, ${seconds} s, written to ${out}`,
+  },
+};
+
+type Text = (typeof TEXT)['en'];
+
+function t(locale: Locale): Text {
+  return TEXT[locale] as Text;
+}
+
+/** A number as printed in tables (4 decimals), or an empty cell. */
+export function fmt(x: number | undefined): string {
+  return x === undefined || Number.isNaN(x) ? '' : x.toFixed(4);
+}
+
+/** Terminal display width: CJK and full-width characters take two columns. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || c >= 0x20000 ? 2 : 1;
+  }
+  return w;
+}
+
+/**
+ * Text from data files made safe for a terminal: control characters (ANSI escape sequences start
+ * with one) and bidirectional overrides become U+FFFD, newlines and tabs a space.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\t\n\r]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
+}
+
+/** Renders rows under a header; the first column is left-aligned, the others right-aligned. */
+export function renderTable(header: string[], body: string[][]): string {
+  const rows = body.map((r) => r.map(terminalSafe));
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => {
+        const pad = ' '.repeat(widths[i]! - displayWidth(c));
+        return i === 0 ? c + pad : pad + c;
+      })
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+function labelRows(perLabel: Record<string, LabelScore>, name: (l: string) => string): string[][] {
+  return Object.entries(perLabel).map(([l, s]) => [name(l), fmt(s.precision), fmt(s.recall), fmt(s.f1), String(s.support)]);
+}
+
+/** `voc eval channels` as tables. */
+export function formatChannelsTable(r: ChannelEvalResult & { predictor?: string }, locale: Locale): string {
+  const m = t(locale);
+  const name = (id: string) => {
+    const label = channelLabel(id, locale);
+    return label === id ? id : `${id} ${label}`;
+  };
+  const perLabel = renderTable([m.channel, m.precision, m.recall, m.f1, m.support], [
+    ...labelRows(r.channels.per_label, name),
+    [m.micro, fmt(r.channels.precision), fmt(r.channels.recall), fmt(r.channels.micro_f1), ''],
+    [m.macro, '', '', fmt(r.channels.macro_f1), ''],
+  ]);
+  const overall = renderTable([m.task, m.precision, m.recall, `${m.f1} / ${m.accuracy}`, m.n], [
+    [m.channelDetection, fmt(r.channels.precision), fmt(r.channels.recall), fmt(r.channels.micro_f1), String(r.n)],
+    [m.channelMacro, '', '', fmt(r.channels.macro_f1), ''],
+    [m.polarity, '', '', fmt(r.polarity.accuracy), String(r.polarity.n)],
+    [m.breakpoints, fmt(r.breakpoints.precision), fmt(r.breakpoints.recall), fmt(r.breakpoints.f1), String(r.breakpoints.support)],
+    [m.breakpointKind, '', '', fmt(r.breakpoints.kind_accuracy), ''],
+    [m.questions, fmt(r.questions.precision), fmt(r.questions.recall), fmt(r.questions.f1), String(r.questions.support)],
+    [m.scenarios, fmt(r.scenarios.precision), fmt(r.scenarios.recall), '', String(r.scenarios.gold)],
+    [m.sentiment, '', '', fmt(r.sentiment.accuracy), String(r.sentiment.n)],
+  ]);
+  const parts = [m.posts(r.n), perLabel, '', overall];
+  const top = Object.entries(r.errors.counts).slice(0, 15);
+  if (top.length) parts.push('', `${m.errorClasses}:`, ...top.map(([k, v]) => `  ${v}\t${k}`));
+  if (r.predictor) parts.push('', m.predictor(r.predictor));
+  return parts.join('\n');
+}
+
+/** `voc eval sentiment` as a table. */
+export function formatSentimentTable(
+  r: SentimentEvalResult & { predictor?: string; holdout?: { fraction: number; seed?: number }; skipped?: number },
+  locale: Locale,
+): string {
+  const m = t(locale);
+  const table = renderTable([m.label, m.precision, m.recall, m.f1, m.support], [
+    ...labelRows(r.per_label, (l) => l),
+    [m.accuracy, '', '', fmt(r.accuracy), String(r.n)],
+    [m.macro, '', '', fmt(r.macro_f1), ''],
+  ]);
+  const parts = [r.holdout ? m.heldOut(r.n, r.holdout.fraction, r.holdout.seed) : m.posts(r.n), table];
+  if (r.predictor) parts.push('', m.predictor(r.predictor));
+  return parts.join('\n');
+}
+
+/** `voc eval aspects` as a table. */
+export function formatAspectsTable(r: AspectEvalResult & { predictor?: string; holdout?: { fraction: number; seed?: number } }, locale: Locale): string {
+  const m = t(locale);
+  const table = renderTable([m.subject, m.precision, m.recall, m.f1, m.sentimentF1, m.support], [
+    ...Object.entries(r.per_label).map(([l, s]) => [l, fmt(s.precision), fmt(s.recall), fmt(s.f1), fmt(s.sentiment_f1), String(s.support)]),
+    [m.subjectMicro, fmt(r.subject.precision), fmt(r.subject.recall), fmt(r.subject.micro_f1), '', ''],
+    [m.subjectSentimentMicro, fmt(r.subject_sentiment.precision), fmt(r.subject_sentiment.recall), '', fmt(r.subject_sentiment.micro_f1), ''],
+  ]);
+  const parts = [r.holdout ? m.heldOut(r.n, r.holdout.fraction, r.holdout.seed) : m.posts(r.n), table];
+  if (r.predictor) parts.push('', m.predictor(r.predictor));
+  return parts.join('\n');
+}
+
+/** `voc eval semeval` as a table. */
+export function formatSemevalTable(r: SemevalEvalResult, locale: Locale): string {
+  const m = t(locale);
+  const rows = [...labelRows(r.per_label, (l) => l), [m.micro, fmt(r.precision), fmt(r.recall), fmt(r.micro_f1), '']];
+  if (r.mode === 'categories') rows.push([m.macro, '', '', fmt(r.macro_f1), '']);
+  if (r.polarity) rows.push([m.polarityMicro, '', '', fmt(r.polarity.micro_f1), '']);
+  const parts = [m.posts(r.n), renderTable([m.aspect, m.precision, m.recall, m.f1, m.support], rows)];
+  if (r.mode === 'terms') parts.push(m.termMode);
+  return parts.join('\n');
+}
+
+/** One line about a finished `voc train`, plus the held-out table when there is one. */
+export function formatTrainSummary(
+  report: { task: string; trained: number; features: number; seconds: number; out: string; evaluation?: SentimentEvalResult | AspectEvalResult; holdout?: { fraction: number; seed?: number } },
+  locale: Locale,
+): string {
+  const m = t(locale);
+  const lines = [m.trained(report.task, report.trained, report.features, report.seconds, report.out)];
+  const e = report.evaluation;
+  if (e && 'accuracy' in e) lines.push(formatSentimentTable({ ...e, ...(report.holdout ? { holdout: report.holdout } : {}) }, locale));
+  else if (e) lines.push(formatAspectsTable({ ...e, ...(report.holdout ? { holdout: report.holdout } : {}) }, locale));
+  return lines.join('\n');
+}

@@ -1,0 +1,224 @@
+/**
+ * model.json: a trained model as one JSON document. Weights and vocabulary buckets are stored as
+ * base64 of little-endian Float32 / Int32 arrays (a tenth of the size of decimal numbers). The
+ * document carries a format version, the feature configuration, the training data size and the
+ * lexicon version of the process that trained it. Writing goes through a temporary file and a
+ * rename, so a crash never leaves a half-written model behind.
+ *
+ * voc never ships a model: users train on their own labelled data and put the file where they like.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+import { InputError } from '../../core/errors.js';
+import type { AspectModel } from './aspect-model.js';
+import { Vocabulary, type FeatureConfig } from './features.js';
+import type { LinearModel } from './linear.js';
+import type { SentimentModel } from './sentiment-model.js';
+
+export const MODEL_FORMAT = 'voc-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+export type TrainedModel = SentimentModel | AspectModel;
+
+/** Where a model's training data came from, recorded in model.json. */
+export interface TrainingNote {
+  /** File name of the training data (no folder: model files get shared). */
+  dataFile?: string;
+  /** sha256 of the training data file, so `voc eval` can warn when it scores a model on its own training data. */
+  dataSha256?: string;
+  /** The held-out part that was NOT trained on. */
+  holdout?: { fraction: number; seed?: number };
+  /** Lexicon version of the process that trained (the jieba dictionary it used). */
+  lexiconVersion?: string;
+}
+
+/** A model loaded from disk with its provenance. */
+export type LoadedModel = TrainedModel & { note: TrainingNote; path: string; fileSha256: string };
+
+const linearSchema = z.object({
+  outputs: z.number().int().min(1),
+  weights: z.string(),
+  bias: z.array(z.number()),
+});
+
+const featureSchema = z.object({
+  wordNgrams: z.number().int().min(0).max(4),
+  charNgrams: z.tuple([z.number().int().min(0).max(6), z.number().int().min(0).max(6)]),
+  hashBits: z.number().int().min(16).max(26),
+  minDf: z.number().int().min(1),
+  maxFeatures: z.number().int().min(1),
+});
+
+const noteSchema = z.object({
+  dataFile: z.string().optional(),
+  dataSha256: z.string().optional(),
+  holdout: z.object({ fraction: z.number(), seed: z.number().optional() }).optional(),
+  lexiconVersion: z.string().optional(),
+});
+
+const fileSchema = z.discriminatedUnion('task', [
+  z.object({
+    format: z.literal(MODEL_FORMAT),
+    version: z.number().int(),
+    task: z.literal('sentiment'),
+    features: featureSchema,
+    vocabulary: z.string(),
+    note: noteSchema.default({}),
+    training: z.object({ rows: z.number(), labelCounts: z.record(z.string(), z.number()), l2: z.number() }),
+    labels: z.array(z.string()).min(2),
+    linear: linearSchema,
+  }),
+  z.object({
+    format: z.literal(MODEL_FORMAT),
+    version: z.number().int(),
+    task: z.literal('aspects'),
+    features: featureSchema,
+    vocabulary: z.string(),
+    note: noteSchema.default({}),
+    training: z.object({
+      posts: z.number(),
+      rows: z.number(),
+      subjectCounts: z.record(z.string(), z.number()),
+      l2Presence: z.number(),
+      l2Sentiment: z.number(),
+    }),
+    subjects: z.array(z.string()).min(1),
+    threshold: z.number(),
+    atLeastOne: z.boolean(),
+    presence: z.array(linearSchema),
+    sentiment: linearSchema,
+  }),
+]);
+
+/** The JSON document of a model. */
+export function modelToJson(model: TrainedModel, note: TrainingNote = {}): string {
+  const head = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, task: model.task, features: model.features };
+  const vocabulary = encodeInt32(model.vocab.buckets);
+  const doc =
+    model.task === 'sentiment'
+      ? { ...head, vocabulary, note, training: model.training, labels: model.labels, linear: linearJson(model.linear) }
+      : {
+          ...head,
+          vocabulary,
+          note,
+          training: model.training,
+          subjects: model.subjects,
+          threshold: model.threshold,
+          atLeastOne: model.atLeastOne,
+          presence: model.presence.map(linearJson),
+          sentiment: linearJson(model.sentiment),
+        };
+  return JSON.stringify(doc) + '\n';
+}
+
+/** Writes model.json atomically (temporary file in the same folder, then rename). */
+export function saveModel(model: TrainedModel, path: string, note: TrainingNote = {}): void {
+  const dir = dirname(path);
+  if (!existsSync(dir)) throw new InputError(`--out: folder ${dir} does not exist; create it or choose another path`);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, modelToJson(model, note));
+    renameSync(tmp, path);
+  } catch (err) {
+    if (existsSync(tmp)) unlinkSync(tmp);
+    throw new InputError(`cannot write the model to ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Parses a model document; `origin` names the file in error messages. */
+export function modelFromJson(text: string, origin: string): TrainedModel & { note: TrainingNote } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new InputError(`${origin}: not a voc model (not JSON); train one with \`voc train sentiment|aspects --out FILE\``);
+  }
+  const format = (raw as { format?: unknown })?.format;
+  if (format !== MODEL_FORMAT) throw new InputError(`${origin}: not a voc model (no "format": "${MODEL_FORMAT}"); train one with \`voc train\``);
+  const version = (raw as { version?: unknown }).version;
+  if (typeof version === 'number' && version > MODEL_FORMAT_VERSION)
+    throw new InputError(`${origin}: model format version ${version} is newer than this voc reads (${MODEL_FORMAT_VERSION}); upgrade voc or retrain`);
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputError(`${origin}: damaged model file: field ${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}; retrain it`);
+  }
+  const doc = parsed.data;
+  const features = doc.features as FeatureConfig;
+  const vocab = new Vocabulary(decodeInt32(doc.vocabulary, origin));
+  const d = vocab.size;
+  if (doc.task === 'sentiment') {
+    const outputs = doc.labels.length === 2 ? 1 : doc.labels.length;
+    return {
+      task: 'sentiment',
+      features,
+      vocab,
+      labels: doc.labels,
+      linear: linearFromJson(doc.linear, outputs, d, origin),
+      training: doc.training,
+      note: doc.note,
+    };
+  }
+  return {
+    task: 'aspects',
+    features,
+    vocab,
+    subjects: doc.subjects,
+    threshold: doc.threshold,
+    atLeastOne: doc.atLeastOne,
+    presence: doc.presence.map((p) => linearFromJson(p, 1, d, origin)),
+    sentiment: linearFromJson(doc.sentiment, 3, d + doc.subjects.length, origin),
+    training: doc.training,
+    note: doc.note,
+  };
+}
+
+/** Reads model.json with provenance (path and sha256 of the file). */
+export function loadModel(path: string, expected?: TrainedModel['task']): LoadedModel {
+  if (!existsSync(path)) throw new InputError(`model file not found: ${path}; train one with \`voc train ${expected ?? 'sentiment'} --out ${path}\``);
+  if (statSync(path).isDirectory()) throw new InputError(`model ${path} is a folder; pass the model.json file`);
+  const bytes = readFileSync(path);
+  const model = modelFromJson(bytes.toString('utf8'), path);
+  if (expected && model.task !== expected)
+    throw new InputError(`${path}: this is a ${model.task} model; this command needs one made by \`voc train ${expected}\``);
+  return { ...model, path, fileSha256: sha256(bytes) } as LoadedModel;
+}
+
+/** sha256 (hex) of a file or buffer. */
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function linearJson(m: LinearModel): z.infer<typeof linearSchema> {
+  return { outputs: m.outputs, weights: encodeFloat32(m.weights), bias: Array.from(m.bias) };
+}
+
+function linearFromJson(j: z.infer<typeof linearSchema>, outputs: number, features: number, origin: string): LinearModel {
+  const weights = decodeFloat32(j.weights, origin);
+  if (j.outputs !== outputs || weights.length !== outputs * features || j.bias.length !== outputs)
+    throw new InputError(`${origin}: damaged model file: weight sizes do not match the vocabulary; retrain it`);
+  return { outputs, features, weights, bias: Float64Array.from(j.bias) };
+}
+
+function encodeFloat32(a: Float32Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+
+function encodeInt32(a: Int32Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+
+function decodeFloat32(s: string, origin: string): Float32Array {
+  const b = Buffer.from(s, 'base64');
+  if (b.length % 4) throw new InputError(`${origin}: damaged model file: truncated weights; retrain it`);
+  // Copy into a fresh, aligned buffer (Buffer pools may start at odd offsets).
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+}
+
+function decodeInt32(s: string, origin: string): Int32Array {
+  const b = Buffer.from(s, 'base64');
+  if (b.length % 4) throw new InputError(`${origin}: damaged model file: truncated vocabulary; retrain it`);
+  return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+}

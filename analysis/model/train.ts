@@ -1,0 +1,130 @@
+/**
+ * `voc train sentiment|aspects`: read a labelled file, optionally hold part of it out, fit the
+ * model, score it on the held-out part and write model.json.
+ *
+ * Splits: sentiment files are shuffled with a seed (default 1) before the last `holdout` share is
+ * held out (the public corpora are sorted by label); aspect files are held out by post, keeping
+ * file order (the last share of posts), unless a seed is given. `voc eval` uses the same rule, so
+ * `--holdout` and `--seed` given to both cut the file in the same place.
+ */
+import { basename } from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { evalAspects, type AspectEvalResult } from '../eval/aspects.js';
+import { readAspectsCsv, readInputFile, readSentimentCsv } from '../eval/readers.js';
+import { evalSentiment, type SentimentEvalResult } from '../eval/sentiment.js';
+import { splitHoldout, type HoldoutSpec } from '../eval/split.js';
+import { predictAspects, trainAspectModel, type AspectModel } from './aspect-model.js';
+import { saveModel, sha256, type TrainingNote } from './serialize.js';
+import { predictSentiment, trainSentimentModel, type SentimentModel } from './sentiment-model.js';
+
+/** Seed of the sentiment split when none is given. */
+export const DEFAULT_SENTIMENT_SEED = 1;
+
+export interface TrainFileOptions {
+  /** Labelled CSV. */
+  data: string;
+  /** Where model.json goes. */
+  out: string;
+  /** Share held out for evaluation (0 < h < 1); none = train on everything. */
+  holdout?: number;
+  seed?: number;
+  /** Lexicon version of this process (recorded in the model). */
+  lexiconVersion?: string;
+}
+
+export interface TrainReport<R> {
+  task: 'sentiment' | 'aspects';
+  out: string;
+  /** Rows (sentiment) or posts (aspects) trained on. */
+  trained: number;
+  heldOut: number;
+  /** Vocabulary size (features kept). */
+  features: number;
+  seconds: number;
+  /** Scores on the held-out part, when there is one. */
+  evaluation?: R;
+  holdout?: HoldoutSpec;
+}
+
+/** The split rule of sentiment files (seeded shuffle, default seed 1). */
+export function sentimentHoldout(fraction: number, seed?: number): HoldoutSpec {
+  return { fraction, seed: seed ?? DEFAULT_SENTIMENT_SEED };
+}
+
+/** The split rule of aspect files (file order unless a seed is given). */
+export function aspectsHoldout(fraction: number, seed?: number): HoldoutSpec {
+  return seed === undefined ? { fraction } : { fraction, seed };
+}
+
+/** Trains a sentiment model from a `label,review` CSV and writes it to `out`. */
+export function trainSentimentFile(opts: TrainFileOptions): TrainReport<SentimentEvalResult> & { model: SentimentModel } {
+  const started = process.hrtime.bigint();
+  const { rows } = readSentimentCsv(opts.data);
+  const holdout = opts.holdout !== undefined ? sentimentHoldout(opts.holdout, opts.seed) : undefined;
+  const { train, heldOut } = holdout ? splitHoldout(rows, holdout) : { train: rows, heldOut: [] };
+  const labels = [...new Set(train.map((r) => r.label))];
+  if (labels.length < 2)
+    throw new InputError(
+      `${opts.data}: the training part has ${labels.length ? `only the label "${labels[0]}"` : 'no rows'}; a sentiment model needs reviews of at least two labels (1 and 0)`,
+    );
+  const model = trainSentimentModel(train.map((r) => ({ text: r.text, label: r.label })));
+  saveModel(model, opts.out, note(opts, holdout));
+  const evaluation = heldOut.length
+    ? evalSentiment(
+        heldOut,
+        heldOut.map((r) => predictSentiment(model, r.text).label),
+      )
+    : undefined;
+  return {
+    task: 'sentiment',
+    out: opts.out,
+    trained: train.length,
+    heldOut: heldOut.length,
+    features: model.vocab.size,
+    seconds: seconds(started),
+    ...(evaluation ? { evaluation } : {}),
+    ...(holdout ? { holdout } : {}),
+    model,
+  };
+}
+
+/** Trains an aspect model from a `content_id,content,subject,sentiment_value` CSV and writes it to `out`. */
+export function trainAspectsFile(opts: TrainFileOptions): TrainReport<AspectEvalResult> & { model: AspectModel } {
+  const started = process.hrtime.bigint();
+  const { posts } = readAspectsCsv(opts.data);
+  const holdout = opts.holdout !== undefined ? aspectsHoldout(opts.holdout, opts.seed) : undefined;
+  const { train, heldOut } = holdout ? splitHoldout(posts, holdout) : { train: posts, heldOut: [] };
+  if (train.length < 2) throw new InputError(`${opts.data}: the training part has ${train.length} post(s); an aspect model needs more labelled posts`);
+  const model = trainAspectModel(train.map((p) => ({ text: p.text, labels: p.labels.map((l) => ({ subject: l.subject, sentiment: l.sentiment })) })));
+  saveModel(model, opts.out, note(opts, holdout));
+  const evaluation = heldOut.length
+    ? evalAspects(
+        heldOut,
+        heldOut.map((p) => predictAspects(model, p.text).map((a) => ({ subject: a.subject, sentiment: a.sentiment }))),
+      )
+    : undefined;
+  return {
+    task: 'aspects',
+    out: opts.out,
+    trained: train.length,
+    heldOut: heldOut.length,
+    features: model.vocab.size,
+    seconds: seconds(started),
+    ...(evaluation ? { evaluation } : {}),
+    ...(holdout ? { holdout } : {}),
+    model,
+  };
+}
+
+function note(opts: TrainFileOptions, holdout: HoldoutSpec | undefined): TrainingNote {
+  return {
+    dataFile: basename(opts.data),
+    dataSha256: sha256(readInputFile(opts.data, 'training file')),
+    ...(holdout ? { holdout } : {}),
+    ...(opts.lexiconVersion ? { lexiconVersion: opts.lexiconVersion } : {}),
+  };
+}
+
+function seconds(started: bigint): number {
+  return Math.round(Number(process.hrtime.bigint() - started) / 1e7) / 100;
+}

@@ -1,0 +1,204 @@
+/**
+ * `voc eval channels|sentiment|aspects|semeval` and `voc train sentiment|aspects`: measure the
+ * classifier on labelled files and train the linear models. Tables in zh-CN or English, or one
+ * JSON object with `--json`; notes (which part of a file was scored, unmapped categories) go to
+ * stderr so that stdout stays machine-readable. Bad input is one InputError line (exit code 2)
+ * naming the file, line or column to fix.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { VocConfig } from '../core/config.js';
+import { InputError } from '../core/errors.js';
+import type { Locale } from '../core/types.js';
+import { checkFraction } from '../analysis/eval/split.js';
+import { runAspectsEval, runChannelsEval, runSemevalEval, runSentimentEval, evalClassifier, type EvalNote } from '../analysis/eval/run.js';
+import { formatAspectsTable, formatChannelsTable, formatSemevalTable, formatSentimentTable, formatTrainSummary, terminalSafe } from '../analysis/eval/table.js';
+import { trainAspectsFile, trainSentimentFile } from '../analysis/model/train.js';
+
+export interface EvalCommandContext {
+  readConfig(): VocConfig;
+  locale(config?: VocConfig): Locale;
+  /** Where results go (default process.stdout). */
+  stdout?: (text: string) => void;
+  /** Where notes go (default process.stderr). */
+  stderr?: (text: string) => void;
+}
+
+interface CommonEvalOptions {
+  json?: boolean;
+}
+
+/** Adds the `eval` and `train` command groups to `program`. */
+export function registerEvalCommands(program: Command, ctx: EvalCommandContext): void {
+  const out = ctx.stdout ?? ((s: string) => void process.stdout.write(s + '\n'));
+  const err = ctx.stderr ?? ((s: string) => void process.stderr.write(s + '\n'));
+  const note = (loc: Locale) => (n: EvalNote) => err(terminalSafe(noteText(n, loc)));
+
+  const evalCmd = program.command('eval').description('measure the classifier on labelled data (precision / recall / F1 per label and overall)');
+
+  evalCmd
+    .command('channels')
+    .description('channel detection, channel polarity, breakpoints, questions and scenarios against a gold JSONL file')
+    .requiredOption('--gold <file>', 'gold JSON lines (text, channels[{channel, polarity}], breakpoint, breakpoint_channels, scenarios, question)')
+    .option('--errors <n>', 'also list up to N examples of each error class', nonNegativeInt('--errors'))
+    .option('--json', 'print one JSON object')
+    .action((opts: CommonEvalOptions & { gold: string; errors?: number }) => {
+      const config = ctx.readConfig();
+      const loc = ctx.locale(config);
+      const { result, notes } = runChannelsEval({ config, gold: opts.gold, ...(opts.errors ? { examples: opts.errors } : {}) });
+      notes.forEach(note(loc));
+      if (opts.json) out(toJson(result));
+      else {
+        out(formatChannelsTable(result, loc));
+        for (const e of result.errors.examples ?? []) out(`  [${e.kind}] line ${e.line}: ${oneLine(e.detail)} | ${oneLine(e.text)}`);
+      }
+    });
+
+  evalCmd
+    .command('sentiment')
+    .description('post sentiment against a CSV with "label" (1 positive, 0 negative) and "review" columns')
+    .requiredOption('--data <file>', 'labelled CSV')
+    .option('--model <file>', 'model.json of `voc train sentiment` (default: the lexicon rules)')
+    .option('--holdout <share>', 'score only the held-out share that `voc train --holdout` left out (same --seed)', fraction('--holdout'))
+    .option('--seed <n>', 'seed of the held-out split (default 1)', nonNegativeInt('--seed'))
+    .option('--neutral-as <label>', 'rules only: a post without evaluative words counts as neg (default) or pos', neutralAs)
+    .option('--json', 'print one JSON object')
+    .action((opts: CommonEvalOptions & { data: string; model?: string; holdout?: number; seed?: number; neutralAs?: 'pos' | 'neg' }) => {
+      const config = ctx.readConfig();
+      const loc = ctx.locale(config);
+      const { result, notes } = runSentimentEval({
+        config,
+        data: opts.data,
+        ...optional({ model: opts.model, holdout: opts.holdout, seed: opts.seed, neutralAs: opts.neutralAs }),
+      });
+      notes.forEach(note(loc));
+      out(opts.json ? toJson(result) : formatSentimentTable(result, loc));
+    });
+
+  evalCmd
+    .command('aspects')
+    .description('subject and subject+sentiment micro-F1 against a CSV content_id,content,subject,sentiment_value')
+    .requiredOption('--data <file>', 'labelled CSV, one row per post and subject')
+    .option('--model <file>', 'model.json of `voc train aspects` (default: the lexicon rules)')
+    .option('--holdout <share>', 'score only the held-out share of posts (the last share of the file, or shuffled with --seed)', fraction('--holdout'))
+    .option('--seed <n>', 'shuffle posts with this seed before holding out', nonNegativeInt('--seed'))
+    .option('--taxonomy <id>', 'rules only: aspect taxonomy (default car)')
+    .option('--json', 'print one JSON object')
+    .action((opts: CommonEvalOptions & { data: string; model?: string; holdout?: number; seed?: number; taxonomy?: string }) => {
+      const config = ctx.readConfig();
+      const loc = ctx.locale(config);
+      const { result, notes } = runAspectsEval({
+        config,
+        data: opts.data,
+        ...optional({ model: opts.model, holdout: opts.holdout, seed: opts.seed, taxonomy: opts.taxonomy }),
+      });
+      notes.forEach(note(loc));
+      out(opts.json ? toJson(result) : formatAspectsTable(result, loc));
+    });
+
+  evalCmd
+    .command('semeval')
+    .description('aspect-category F1 on a SemEval-2014/2016 XML file')
+    .requiredOption('--data <file>', 'SemEval XML file')
+    .option('--map <file>', 'category map: phone, camera, laptop, restaurant or a YAML file (CATEGORY: aspect_id); default: detected')
+    .option('--json', 'print one JSON object')
+    .action((opts: CommonEvalOptions & { data: string; map?: string }) => {
+      const config = ctx.readConfig();
+      const loc = ctx.locale(config);
+      const { result, notes } = runSemevalEval({ config, data: opts.data, ...optional({ map: opts.map }) });
+      notes.forEach(note(loc));
+      out(opts.json ? toJson(result) : formatSemevalTable(result, loc));
+    });
+
+  const trainCmd = program.command('train').description('train a linear model on your own labelled data (never ship one trained on third-party corpora)');
+  for (const task of ['sentiment', 'aspects'] as const) {
+    trainCmd
+      .command(task)
+      .description(
+        task === 'sentiment'
+          ? 'logistic regression over word and character n-grams from a CSV with "label" and "review" columns'
+          : 'per-subject presence and sentiment models from a CSV content_id,content,subject,sentiment_value',
+      )
+      .requiredOption('--data <file>', 'labelled CSV')
+      .requiredOption('--out <file>', 'where to write model.json')
+      .option('--holdout <share>', 'leave this share out of training and report scores on it', fraction('--holdout'))
+      .option('--seed <n>', task === 'sentiment' ? 'seed of the held-out split (default 1)' : 'shuffle posts with this seed before holding out (default: the last share of the file)', nonNegativeInt('--seed'))
+      .option('--json', 'print one JSON object')
+      .action((opts: CommonEvalOptions & { data: string; out: string; holdout?: number; seed?: number }) => {
+        const config = ctx.readConfig();
+        const loc = ctx.locale(config);
+        const outPath = resolve(opts.out);
+        if (!existsSync(dirname(outPath))) throw new InputError(`--out: folder ${dirname(outPath)} does not exist; create it or choose another path`);
+        if (existsSync(outPath) && statSync(outPath).isDirectory()) throw new InputError(`--out: ${opts.out} is a folder; give a file name such as ${opts.out}/model.json`);
+        // The classifier teaches jieba the lexicon words, so training tokenises as classification will.
+        const lexiconVersion = evalClassifier({ config }, 'retail').lexiconVersion;
+        const train = task === 'sentiment' ? trainSentimentFile : trainAspectsFile;
+        const { model: _model, ...report } = train({ data: opts.data, out: outPath, lexiconVersion, ...optional({ holdout: opts.holdout, seed: opts.seed }) });
+        out(opts.json ? toJson(report) : formatTrainSummary(report, loc));
+      });
+  }
+}
+
+/** A run note as one line in the user's language. */
+export function noteText(n: EvalNote, loc: Locale): string {
+  const zh = loc !== 'en';
+  const split = (fraction: number, seed?: number) => `--holdout ${fraction}${seed !== undefined ? ` --seed ${seed}` : ''}`;
+  switch (n.code) {
+    case 'holdout_from_model':
+      return zh
+        ? `提示：模型是用此文件训练的，只对训练时留出的部分计分（${split(n.fraction, n.seed)}）`
+        : `note: the model was trained on this file; scoring only the part it held out (${split(n.fraction, n.seed)})`;
+    case 'model_saw_all':
+      return zh
+        ? '警告：模型是用此文件的全部数据训练的，这些数字衡量的是记忆而不是准确率；请用 --holdout 训练'
+        : 'warning: the model was trained on all of this file: these figures measure memory, not accuracy; train with --holdout';
+    case 'category_map':
+      return zh ? `提示：使用内置类别映射 ${n.name}（--map 文件 可指定其他映射）` : `note: using the built-in category map ${n.name} (--map FILE for another)`;
+    case 'unmapped_categories':
+      return zh
+        ? `提示：映射 ${n.map} 不跟踪这些类别，未计入分数：${n.categories.join(', ')}`
+        : `note: categories not tracked by map ${n.map}, left out of the scores: ${n.categories.join(', ')}`;
+    case 'unknown_subjects':
+      return zh
+        ? `提示：这些主题在方面分类 ${n.taxonomy} 中没有对应方面，规则永远不会预测它们：${n.subjects.join(', ')}`
+        : `note: subjects with no aspect in taxonomy ${n.taxonomy}, never predicted by the rules: ${n.subjects.join(', ')}`;
+  }
+}
+
+/** JSON with figures rounded to 4 decimals (counts stay integers). */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e4) / 1e4 : v));
+}
+
+/** One terminal-safe line of at most 120 characters (crawled text may hold escape sequences). */
+function oneLine(text: string): string {
+  const flat = terminalSafe(text.replace(/\s+/g, ' '));
+  return flat.length > 120 ? flat.slice(0, 119) + '…' : flat;
+}
+
+function optional<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function fraction(flag: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new InputError(`${flag}: expected a share between 0 and 1 such as 0.5 or 0.2, got "${v}"`);
+    checkFraction(n, flag);
+    return n;
+  };
+}
+
+function nonNegativeInt(flag: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InputError(`${flag}: expected a whole number >= 0, got "${v}"`);
+    return n;
+  };
+}
+
+function neutralAs(v: string): 'pos' | 'neg' {
+  if (v !== 'pos' && v !== 'neg') throw new InputError(`--neutral-as: expected neg or pos, got "${v}"`);
+  return v;
+}

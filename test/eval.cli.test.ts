@@ -1,0 +1,211 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../core/config.js';
+import { InputError } from '../core/errors.js';
+import type { Locale } from '../core/types.js';
+import { registerEvalCommands } from '../cli/eval-commands.js';
+import { aspectExamples, sentimentCsv, sentimentExamples } from './model.data.js';
+import type { AspectExample } from '../analysis/model/aspect-model.js';
+
+const FIX = join(import.meta.dirname, 'fixtures', 'eval');
+const tmp = mkdtempSync(join(tmpdir(), 'voc-eval-cli-'));
+
+/** Runs `voc <args>` in-process on a fresh program with the eval commands registered. */
+async function voc(args: string[], locale: Locale = 'en'): Promise<{ stdout: string; stderr: string }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const program = new Command().name('voc').exitOverride();
+  registerEvalCommands(program, {
+    readConfig: () => parseConfig({}),
+    locale: () => locale,
+    stdout: (s) => stdout.push(s),
+    stderr: (s) => stderr.push(s),
+  });
+  await program.parseAsync(['node', 'voc', ...args]);
+  return { stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+}
+
+async function vocError(args: string[]): Promise<InputError> {
+  try {
+    await voc(args);
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).exitCode).toBe(2);
+    return err as InputError;
+  }
+  throw new Error(`expected voc ${args.join(' ')} to fail`);
+}
+
+function write(name: string, content: string): string {
+  const p = join(tmp, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+function aspectsCsv(posts: AspectExample[]): string {
+  const rows = ['content_id,content,subject,sentiment_value'];
+  posts.forEach((p, i) => {
+    for (const l of p.labels) rows.push(`post${i},"${p.text}",${l.subject},${l.sentiment}`);
+  });
+  return rows.join('\n') + '\n';
+}
+
+describe('voc train sentiment + voc eval sentiment', () => {
+  const { train, test } = sentimentExamples();
+  const trainCsv = write('train.csv', sentimentCsv(train));
+  const testCsv = write('test.csv', sentimentCsv(test));
+  const model = join(tmp, 'sentiment.json');
+  let trained: Record<string, unknown>;
+  beforeAll(async () => {
+    trained = JSON.parse((await voc(['train', 'sentiment', '--data', trainCsv, '--out', model, '--json'])).stdout) as Record<string, unknown>;
+  });
+
+  it('trains, then scores unseen reviews exactly (18 of 20 right: two are mislabelled)', async () => {
+    expect(trained).toMatchObject({ task: 'sentiment', trained: 60, heldOut: 0 });
+    expect(JSON.parse(readFileSync(model, 'utf8'))).toMatchObject({ format: 'voc-model', note: { dataFile: 'train.csv' }, training: { rows: 60 } });
+
+    const { stdout } = await voc(['eval', 'sentiment', '--data', testCsv, '--model', model, '--json']);
+    const r = JSON.parse(stdout) as Record<string, unknown>;
+    // label 1: tp 10, fp 2 -> P 0.8333, R 1, F1 0.9091; label 0: tp 8, fn 2 -> P 1, R 0.8, F1 0.8889
+    expect(r).toMatchObject({
+      n: 20,
+      accuracy: 0.9,
+      macro_f1: 0.899,
+      per_label: {
+        '1': { precision: 0.8333, recall: 1, f1: 0.9091, support: 10 },
+        '0': { precision: 1, recall: 0.8, f1: 0.8889, support: 10 },
+      },
+      confusion: { '1': { '1': 10 }, '0': { '0': 8, '1': 2 } },
+    });
+  });
+
+  it('holds out a seeded share, and eval scores that same share by itself', async () => {
+    const all = write('all.csv', sentimentCsv([...train, ...test.slice(0, 18)]));
+    const heldModel = join(tmp, 'held.json');
+    const trained = JSON.parse((await voc(['train', 'sentiment', '--data', all, '--out', heldModel, '--holdout', '0.25', '--seed', '3', '--json'])).stdout) as {
+      trained: number;
+      heldOut: number;
+      evaluation: { n: number; accuracy: number };
+    };
+    expect(trained.trained + trained.heldOut).toBe(78);
+    expect(trained.heldOut).toBe(20);
+    expect(trained.evaluation).toMatchObject({ n: 20, accuracy: 1 });
+
+    const auto = await voc(['eval', 'sentiment', '--data', all, '--model', heldModel, '--json']);
+    expect(JSON.parse(auto.stdout)).toMatchObject({ n: 20, accuracy: 1, holdout: { fraction: 0.25, seed: 3 } });
+    expect(auto.stderr).toBe("note: the model was trained on this file; scoring only the part it held out (--holdout 0.25 --seed 3)");
+    const explicit = await voc(['eval', 'sentiment', '--data', all, '--model', heldModel, '--holdout', '0.25', '--seed', '3', '--json']);
+    expect(JSON.parse(explicit.stdout)).toEqual(JSON.parse(auto.stdout));
+  });
+
+  it('prints per-label tables in English and Chinese', async () => {
+    const en = (await voc(['eval', 'sentiment', '--data', testCsv, '--model', model], 'en')).stdout;
+    // The label column is as wide as its longest entry ("macro avg"); figures are right-aligned.
+    expect(en.split('\n').slice(0, 3)).toEqual(['20 items', 'label      precision  recall      F1  support', '---------  ---------  ------  ------  -------']);
+    expect(en).toMatch(/^1             0\.8333  1\.0000  0\.9091       10$/m);
+    expect(en).toMatch(/^accuracy +0\.9000 +20$/m);
+    const zh = (await voc(['eval', 'sentiment', '--data', testCsv, '--model', model], 'zh-CN')).stdout;
+    expect(zh.split('\n')[0]).toBe('共 20 条');
+    expect(zh).toMatch(/^标签 +精确率 +召回率 +F1 +样本数$/m);
+    expect(zh).toMatch(/^准确率 +0\.9000 +20$/m);
+  });
+
+  it('names the file and the missing column of a CSV without "review"', async () => {
+    const bad = write('no-review.csv', 'label,text\n1,好吃\n');
+    const e = await vocError(['eval', 'sentiment', '--data', bad]);
+    expect(e.message).toBe(`${bad}: no "review" column (columns found: label, text); a sentiment file needs a "label" column (1 positive, 0 negative) and a "review" column`);
+  });
+
+  it('refuses bad options and an --out folder that does not exist, writing nothing', async () => {
+    expect((await vocError(['eval', 'sentiment', '--data', testCsv, '--holdout', '1.5'])).message).toBe(
+      '--holdout: expected a share between 0 and 1 such as 0.5 or 0.2, got 1.5',
+    );
+    expect((await vocError(['eval', 'sentiment', '--data', testCsv, '--neutral-as', 'maybe'])).message).toBe('--neutral-as: expected neg or pos, got "maybe"');
+    const out = join(tmp, 'missing-folder', 'model.json');
+    expect((await vocError(['train', 'sentiment', '--data', trainCsv, '--out', out])).message).toBe(
+      `--out: folder ${join(tmp, 'missing-folder')} does not exist; create it or choose another path`,
+    );
+    expect((await vocError(['eval', 'aspects', '--data', testCsv, '--model', model])).message).toMatch(/no "content_id" column/);
+    const oneLabel = write('one-label.csv', 'label,review\n1,好吃\n1,不错\n');
+    expect((await vocError(['train', 'sentiment', '--data', oneLabel, '--out', join(tmp, 'one.json')])).message).toBe(
+      `${oneLabel}: the training part has only the label "1"; a sentiment model needs reviews of at least two labels (1 and 0)`,
+    );
+    expect(existsSync(join(tmp, 'one.json'))).toBe(false);
+  });
+
+  it('scores the rule classifier when no model is given', async () => {
+    const r = JSON.parse((await voc(['eval', 'sentiment', '--data', join(FIX, 'sentiment.csv'), '--json'])).stdout) as Record<string, unknown>;
+    expect(r).toMatchObject({ n: 4, skipped: 1 });
+    expect(Object.keys(r).slice(0, 4)).toEqual(['n', 'accuracy', 'macro_f1', 'per_label']);
+    expect(String(r.predictor)).toMatch(/^rules \d+\.\d+\.\d+\+[0-9a-f]{8}$/);
+  });
+});
+
+describe('voc train aspects + voc eval aspects', () => {
+  it('trains on labelled posts and scores unseen ones (every subject and sentiment right)', async () => {
+    const { train, test } = aspectExamples();
+    const trainCsv = write('aspects-train.csv', aspectsCsv(train));
+    const testCsv = write('aspects-test.csv', aspectsCsv(test));
+    const model = join(tmp, 'aspects.json');
+    const trained = JSON.parse((await voc(['train', 'aspects', '--data', trainCsv, '--out', model, '--json'])).stdout) as Record<string, unknown>;
+    expect(trained).toMatchObject({ task: 'aspects', trained: 120 });
+    const r = JSON.parse((await voc(['eval', 'aspects', '--data', testCsv, '--model', model, '--json'])).stdout) as Record<string, unknown>;
+    expect(r).toMatchObject({ n: 9, rows: 12, subject: { micro_f1: 1 }, subject_sentiment: { micro_f1: 1 } });
+    expect(Object.keys(r.per_label as object).sort()).toEqual(['价格', '动力', '外观']);
+  });
+
+  it('scores the rule classifier with the car taxonomy, and names an unknown taxonomy', async () => {
+    const r = JSON.parse((await voc(['eval', 'aspects', '--data', join(FIX, 'aspects.csv'), '--json'])).stdout) as Record<string, unknown>;
+    expect(r).toMatchObject({ n: 3, rows: 6 });
+    expect(r).toHaveProperty('subject.micro_f1');
+    expect(r).toHaveProperty('subject_sentiment.micro_f1');
+    expect((await vocError(['eval', 'aspects', '--data', join(FIX, 'aspects.csv'), '--taxonomy', 'boats'])).message).toMatch(
+      /^--taxonomy: unknown aspect taxonomy "boats"; expected one of .*car/,
+    );
+  });
+});
+
+describe('voc eval semeval', () => {
+  it('maps categories with a YAML map and reports untracked ones on stderr', async () => {
+    const { stdout, stderr } = await voc(['eval', 'semeval', '--data', join(FIX, 'semeval2016.xml'), '--map', join(FIX, 'semeval-map.yaml'), '--json']);
+    const r = JSON.parse(stdout) as Record<string, unknown>;
+    expect(r).toMatchObject({ n: 5, mode: 'categories', unmapped: { 'PHONE#GENERAL': 1, 'OS#OPERATION_PERFORMANCE': 1 } });
+    expect(Object.keys(r.per_label as object).every((k) => ['design', 'battery', 'price', 'display'].includes(k))).toBe(true);
+    expect(stderr).toBe(`note: categories not tracked by map ${join(FIX, 'semeval-map.yaml')}, left out of the scores: PHONE#GENERAL, OS#OPERATION_PERFORMANCE`);
+  });
+
+  it('detects the built-in map, and asks for one when a file has no categories', async () => {
+    const { stderr } = await voc(['eval', 'semeval', '--data', join(FIX, 'semeval2014.xml')]);
+    expect(stderr.split('\n')[0]).toBe('note: using the built-in category map restaurant (--map FILE for another)');
+    const e = await vocError(['eval', 'semeval', '--data', join(FIX, 'semeval-terms.xml')]);
+    expect(e.message).toBe(
+      `${join(FIX, 'semeval-terms.xml')}: no aspect categories voc has a map for; pass --map phone|camera|laptop|restaurant or --map FILE.yaml (CATEGORY: aspect_id)`,
+    );
+    const terms = JSON.parse((await voc(['eval', 'semeval', '--data', join(FIX, 'semeval-terms.xml'), '--map', 'laptop', '--json'])).stdout) as Record<string, unknown>;
+    expect(terms).toMatchObject({ n: 2, mode: 'terms', map: 'laptop' });
+  });
+});
+
+describe('voc eval channels', () => {
+  it('classifies the gold texts with the rules and prints the documented JSON shape', async () => {
+    const r = JSON.parse((await voc(['eval', 'channels', '--gold', join(FIX, 'channels-gold.jsonl'), '--json', '--errors', '2'])).stdout) as Record<string, any>;
+    expect(r.n).toBe(30);
+    for (const key of ['precision', 'recall', 'micro_f1', 'macro_f1', 'per_label']) expect(r.channels).toHaveProperty(key);
+    expect(Object.keys(r.polarity)).toEqual(['accuracy', 'n']);
+    for (const key of ['precision', 'recall', 'f1', 'support']) expect(r.breakpoints).toHaveProperty(key);
+    for (const key of ['precision', 'recall', 'f1']) expect(r.questions).toHaveProperty(key);
+    expect(r.scenarios).toHaveProperty('recall');
+    expect(r.breakpoints.support).toBe(5);
+    expect(r.questions.support).toBe(4);
+    expect(r.scenarios.gold).toBe(7);
+    for (const e of r.errors.examples) expect(e).toEqual({ kind: expect.any(String), line: expect.any(Number), id: expect.any(Number), detail: expect.any(String), text: expect.any(String) });
+  });
+
+  it('names the line of a bad gold row', async () => {
+    const bad = write('bad.jsonl', '{"text":"x","channels":"store","breakpoint":false,"question":false}\n');
+    expect((await vocError(['eval', 'channels', '--gold', bad])).message).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: line 1: field channels: `));
+  });
+});

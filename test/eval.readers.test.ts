@@ -1,0 +1,186 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../core/errors.js';
+import { readAspectsCsv, readChannelGold, readSentimentCsv } from '../analysis/eval/readers.js';
+import { readSemevalXml } from '../analysis/eval/semeval.js';
+import { splitHoldout } from '../analysis/eval/split.js';
+
+const FIX = join(import.meta.dirname, 'fixtures', 'eval');
+const tmp = mkdtempSync(join(tmpdir(), 'voc-eval-readers-'));
+
+function write(name: string, content: string): string {
+  const p = join(tmp, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+function inputError(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).exitCode).toBe(2);
+    return err as InputError;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('readSentimentCsv', () => {
+  it('reads quotes, commas and newlines inside quotes and a BOM, and skips empty reviews', () => {
+    const { rows, skipped } = readSentimentCsv(join(FIX, 'sentiment.csv'));
+    expect(skipped).toBe(1);
+    expect(rows).toEqual([
+      { line: 2, label: '1', text: '好吃，量大，送得快' },
+      { line: 3, label: '0', text: '等了两个小时\n饭都凉了' },
+      { line: 5, label: '1', text: '老板说"下次再来"，很热情' },
+      { line: 7, label: '0', text: '太咸了' },
+    ]);
+  });
+
+  it('names the file and the missing column', () => {
+    const p = write('no-review.csv', 'label,text\n1,好\n');
+    const e = inputError(() => readSentimentCsv(p));
+    expect(e.message).toBe(
+      `${p}: no "review" column (columns found: label, text); a sentiment file needs a "label" column (1 positive, 0 negative) and a "review" column`,
+    );
+  });
+
+  it('names the line of an empty label', () => {
+    const p = write('empty-label.csv', 'label,review\n1,好\n,差\n');
+    expect(inputError(() => readSentimentCsv(p)).message).toBe(`${p}: line 3: empty "label"; expected 1 (positive) or 0 (negative)`);
+  });
+
+  it('reports a broken CSV as one line, with its line number', () => {
+    const p = write('broken.csv', 'label,review\n1,"unterminated\n');
+    const e = inputError(() => readSentimentCsv(p));
+    expect(e.message).toMatch(new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not a valid CSV file`));
+    expect(e.message).not.toContain('\n');
+  });
+
+  it('says when the file is missing', () => {
+    expect(inputError(() => readSentimentCsv(join(tmp, 'nope.csv'))).message).toBe(`sentiment file not found: ${join(tmp, 'nope.csv')}; check the path`);
+  });
+});
+
+describe('readAspectsCsv', () => {
+  it('groups rows by post in order and keeps the first row of a repeated subject', () => {
+    const { posts, rows, duplicates } = readAspectsCsv(join(FIX, 'aspects.csv'));
+    expect(rows).toBe(6);
+    expect(duplicates).toBe(1);
+    expect(posts).toEqual([
+      {
+        id: 'p1',
+        text: '动力很足，加速快',
+        line: 2,
+        labels: [
+          { subject: '动力', sentiment: 1, word: '足' },
+          { subject: '价格', sentiment: 0 },
+        ],
+      },
+      {
+        id: 'p2',
+        text: '油耗有点高，\n不过空间大',
+        line: 4,
+        labels: [
+          { subject: '油耗', sentiment: -1, word: '高' },
+          { subject: '空间', sentiment: 1, word: '大' },
+        ],
+      },
+      { id: 'p3', text: '外观"还行"吧', line: 10, labels: [{ subject: '外观', sentiment: 0 }] },
+    ]);
+  });
+
+  it('names the line and value of a bad sentiment_value', () => {
+    const p = write('bad-sentiment.csv', 'content_id,content,subject,sentiment_value\na,好,价格,2\n');
+    expect(inputError(() => readAspectsCsv(p)).message).toBe(`${p}: line 2: "sentiment_value" is "2"; expected -1, 0 or 1`);
+  });
+
+  it('names a missing column', () => {
+    const p = write('no-subject.csv', 'content_id,content,sentiment_value\na,好,1\n');
+    expect(inputError(() => readAspectsCsv(p)).message).toContain(`${p}: no "subject" column (columns found: content_id, content, sentiment_value)`);
+  });
+});
+
+describe('readChannelGold', () => {
+  it('reads the 30-row fixture', () => {
+    const rows = readChannelGold(join(FIX, 'channels-gold.jsonl'));
+    expect(rows).toHaveLength(30);
+    expect(rows[5]).toMatchObject({
+      line: 6,
+      text: '官网上写着送赠品，客服却说没有。',
+      breakpoint: true,
+      breakpoint_channels: ['customer_service', 'website'],
+      breakpoint_kind: 'inconsistency',
+    });
+  });
+
+  it('names the line and field of a bad row', () => {
+    const p = write('bad-gold.jsonl', '{"text":"a","channels":[],"breakpoint":false,"question":false}\n\n{"text":"b","channels":[{"channel":"store","polarity":"great"}],"breakpoint":false,"question":false}\n');
+    expect(inputError(() => readChannelGold(p)).message).toMatch(new RegExp(`line 3: field channels\\.0\\.polarity: .*"pos".*; see the gold README`));
+  });
+
+  it('names a line that is not JSON', () => {
+    const p = write('not-json.jsonl', '{"text":"a","channels":[],"breakpoint":false,"question":false}\n{oops\n');
+    expect(inputError(() => readChannelGold(p)).message).toMatch(/line 2: not valid JSON/);
+  });
+
+  it('wants two channels for a breakpoint', () => {
+    const p = write('one-channel.jsonl', '{"text":"a","channels":[],"breakpoint":true,"breakpoint_channels":["store"],"question":false}\n');
+    expect(inputError(() => readChannelGold(p)).message).toBe(`${p}: line 1: field breakpoint_channels: a breakpoint needs two channels`);
+  });
+});
+
+describe('readSemevalXml', () => {
+  it('reads SemEval-2016 sentences with their opinions (entities decoded)', () => {
+    const s = readSemevalXml(join(FIX, 'semeval2016.xml'));
+    expect(s.map((x) => x.id)).toEqual(['1:0', '1:1', '1:2', '2:0', '2:1']);
+    expect(s[0]!.categories).toEqual([
+      { category: 'PHONE#DESIGN_FEATURES', polarity: 'positive' },
+      { category: 'BATTERY#QUALITY', polarity: 'positive' },
+    ]);
+    expect(s[2]!.text).toBe('总之还不错 & 推荐。');
+    expect(s[4]!.categories).toEqual([]);
+  });
+
+  it('reads SemEval-2014 categories and terms, keeping the text exactly (offsets count blanks)', () => {
+    const s = readSemevalXml(join(FIX, 'semeval2014.xml'));
+    expect(s).toHaveLength(3);
+    expect(s[0]!.categories).toEqual([
+      { category: 'food', polarity: 'positive' },
+      { category: 'service', polarity: 'negative' },
+    ]);
+    expect(s[1]!.text).toBe('  We went there on a Sunday.');
+    for (const sentence of s) for (const t of sentence.terms) expect(sentence.text.slice(t.from, t.to)).toBe(t.term);
+  });
+
+  it('refuses a file that is not XML, or has no sentences', () => {
+    const bad = write('bad.xml', '<sentences><sentence><text>a</sentence>');
+    expect(inputError(() => readSemevalXml(bad)).message).toMatch(/not well-formed XML \(line 1: .*\); expected a SemEval-2014 or -2016 file$/);
+    const empty = write('empty.xml', '<?xml version="1.0"?><root><item/></root>');
+    expect(inputError(() => readSemevalXml(empty)).message).toBe(`${empty}: no <sentence> elements; expected a SemEval-2014 or -2016 file`);
+  });
+});
+
+describe('splitHoldout', () => {
+  const items = Array.from({ length: 10 }, (_, i) => i);
+
+  it('holds out the last share in file order without a seed', () => {
+    expect(splitHoldout(items, { fraction: 0.2 })).toEqual({ train: [0, 1, 2, 3, 4, 5, 6, 7], heldOut: [8, 9] });
+  });
+
+  it('shuffles with a seed, the same way every time, keeping file order inside each part', () => {
+    const a = splitHoldout(items, { fraction: 0.5, seed: 3 });
+    const b = splitHoldout(items, { fraction: 0.5, seed: 3 });
+    expect(a).toEqual(b);
+    expect(a.heldOut).toHaveLength(5);
+    expect([...a.train, ...a.heldOut].sort((x, y) => x - y)).toEqual(items);
+    expect(a.heldOut).toEqual([...a.heldOut].sort((x, y) => x - y));
+    expect(splitHoldout(items, { fraction: 0.5, seed: 4 }).heldOut).not.toEqual(a.heldOut);
+  });
+
+  it('refuses shares outside (0, 1)', () => {
+    expect(inputError(() => splitHoldout(items, { fraction: 1 })).message).toBe('--holdout: expected a share between 0 and 1 such as 0.5 or 0.2, got 1');
+  });
+});
