@@ -18,6 +18,7 @@ COPY lexicons lexicons
 COPY cli cli
 COPY demo demo
 COPY bench bench
+COPY server server
 COPY bin bin
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 USER node

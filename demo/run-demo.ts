@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { parseConfig, resolveTarget, type VocConfig } from '../core/config.js';
 import type { Locale, ReportSpec, Run, Target } from '../core/types.js';
 import { resolvePeriod } from '../core/time.js';
-import { loadDemoPosts, DEMO_BRANDS } from './corpus/index.js';
+import { loadDemoPosts, DEMO_BRANDS, DEMO_CAMPAIGNS } from './corpus/index.js';
 import { startDemoSite, DEMO_SELECTORS, type DemoSite } from './site.js';
 import { openApp, type App } from '../cli/app.js';
 import { runLocalCrawl } from '../workers/local-runner.js';
@@ -60,6 +60,7 @@ export function demoConfig(siteUrl: string, dataDir: string, locale: Locale = 'z
       dataDir,
       crawler: { allowPrivateHosts: ['127.0.0.1'], defaultDelayMs: 0, concurrency: 2 },
       brands: DEMO_BRANDS,
+      campaigns: DEMO_CAMPAIGNS,
       targets: DEMO_BRANDS.map((b) => ({
         id: `demo-${b.id}`,
         url: `${siteUrl}/forum/${b.id}/`,

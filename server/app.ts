@@ -1,7 +1,7 @@
 /**
  * The HTTP server of `voc serve`, as a composable Fastify app: `/health`, `/metrics` (Prometheus,
- * prom-client) and Bull Board at `/admin/queues`. Issue 7 adds the JSON API, auth and the web UI
- * to the instance `buildServer` returns (register routes or plugins on it before `listen`).
+ * prom-client), Bull Board at `/admin/queues`, and with `deps.console` the analyst console: the
+ * JSON API under /api (OpenAPI at /api/docs), users and roles, and the web UI at / (server/console.ts).
  *
  * @example
  * const app = await buildServer({ store, queues }, { logger: false });
@@ -14,12 +14,21 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import type { Store } from '../store/store.js';
 import { createMetricsRegistry } from '../workers/metrics.js';
 import { QUEUE_NAMES, type Queues } from '../workers/queues.js';
+import { sendError } from './auth.js';
+import { registerConsole, type ConsoleDeps } from './console.js';
 
 export interface ServerDeps {
   /** The store, for the health check (and for the API routes issue 7 adds). */
   store?: Store;
   /** The queues (REDIS_URL set): enables Bull Board, queue metrics and the Redis health check. */
   queues?: Queues;
+  /** Redis key prefix of the queues (default `voc`), for following queued runs. */
+  queuePrefix?: string;
+  /**
+   * The analyst console (issue 7): API, auth, web UI. When given, every /api and /admin request
+   * needs a signed-in user, and Bull Board needs the admin role.
+   */
+  console?: ConsoleDeps;
 }
 
 export interface ServerOptions {
@@ -71,15 +80,23 @@ export async function buildServer(deps: ServerDeps, opts: ServerOptions = {}): P
     }
   });
 
+  if (deps.console) {
+    await registerConsole(app, deps.console, deps.queues ? { queues: deps.queues, prefix: deps.queuePrefix ?? 'voc' } : undefined);
+    const adminPath = opts.adminPath ?? '/admin/queues';
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.url !== adminPath && !req.url.startsWith(`${adminPath}/`) && !req.url.startsWith(`${adminPath}?`)) return;
+      if (!req.principal) return sendError(reply, 401, 'not signed in: log in to the console first (Bull Board is for admins)');
+      if (req.principal.role !== 'admin') return sendError(reply, 403, `forbidden: Bull Board needs the admin role (you are ${req.principal.role})`);
+    });
+  }
+
   if (deps.queues) {
     const basePath = opts.adminPath ?? '/admin/queues';
     const serverAdapter = new FastifyAdapter();
     serverAdapter.setBasePath(basePath);
     createBullBoard({
       queues: QUEUE_NAMES.map((name) => new BullMQAdapter(deps.queues!.byName(name))),
-      // @bull-board/fastify 9.10.1 brings its own @bull-board/api 9.10.1 next to our 9.10.2: the
-      // adapter is the same at run time, only the two copies' private members differ in type.
-      serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+      serverAdapter,
       options: { uiConfig: { boardTitle: 'voc queues' } },
     });
     await app.register(serverAdapter.registerPlugin(), { prefix: basePath });

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDemo, DEMO_PERIOD, type DemoResult } from '../demo/run-demo.js';
-import { loadDemoPosts, truthToClassification, DEMO_BRANDS } from '../demo/corpus/index.js';
+import { loadDemoPosts, truthToClassification, DEMO_BRANDS, DEMO_CAMPAIGNS } from '../demo/corpus/index.js';
 import { openEmbeddedStore } from '../store/embedded.js';
 import { aggregateReport, type ReportFigures, type ReportItem } from '../reports/aggregate.js';
 import { previousPeriod } from '../reports/generate.js';
@@ -82,12 +82,18 @@ describe('voc demo', () => {
           previousItems: await truthItems(store, r.brand, prev.from, prev.to, lexiconVersion),
           previousRange: prev,
           unclassifiedPosts: 0,
+          campaigns: DEMO_CAMPAIGNS.filter((c) => c.brand === r.brand),
         });
         expect(comparable(r.figures)).toEqual(comparable(expected));
         // Sanity: the demo period is not trivially empty.
         expect(r.figures.coverage.postsAnalysed).toBeGreaterThan(100);
         expect(r.figures.breakpoints.pairs.length).toBeGreaterThan(2);
       }
+      // The campaign: questions about 自动泊车 after its launch on 2026-10-10 spiked (Poisson tail).
+      const xingchi = result.reports.find((r) => r.brand === 'xingchi')!.figures;
+      expect(xingchi.campaigns.map((c) => [c.name, c.tested, c.questions.spiked])).toEqual([['自动泊车上线', true, true]]);
+      expect(xingchi.campaigns[0]!.questions.p).toBeLessThan(0.01);
+      expect(result.reports.find((r) => r.brand === 'youpinhui')!.figures.campaigns).toEqual([]);
     } finally {
       await store.close();
     }

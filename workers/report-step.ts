@@ -1,18 +1,13 @@
 /**
  * How the report queue renders reports: the one place that calls into reports/. A scheduled
- * report goes through `runScheduledReport` (issue 6: render, archive, deliver by e-mail/webhook/
- * folder) once it exists; until then it is rendered with `generateReport` into the reports folder.
- *
- * To switch: replace the body of `renderScheduledReport` by
- *   `return runScheduledReport(deps, schedule, firedAt, outDir);`
- * and keep the return shape (files written).
+ * report goes through `runScheduledReport` (render, archive, deliver by e-mail, webhook or folder).
  */
 import type { ReportScheduleConfig } from '../core/report-config.js';
 import type { ReportSpec } from '../core/types.js';
 import { generateReport } from '../reports/generate.js';
+import { runScheduledReport } from '../reports/schedule.js';
 import type { StageDeps } from './deps.js';
 import { reportLabels } from './labels.js';
-import { reportPeriodFor } from './schedules.js';
 
 export interface RenderedReport {
   files: string[];
@@ -29,8 +24,10 @@ export async function renderReport(deps: StageDeps, spec: ReportSpec, outDir: st
 }
 
 /**
- * Renders (and, once issue 6 lands, delivers) a scheduled report for the instant it fired:
- * the period is the last full week or month before `firedAt` in the config's time zone.
+ * Renders, archives and delivers a scheduled report for the instant it fired: the period is the
+ * last full week or month before `firedAt` in the schedule's time zone. A delivery that failed
+ * after its retries fails the job (so it is kept, inspectable and retried); deliveries already
+ * sent for this schedule and period are skipped on the retry, so nobody gets the e-mail twice.
  */
 export async function renderScheduledReport(
   deps: StageDeps,
@@ -39,15 +36,15 @@ export async function renderScheduledReport(
   outDir: string,
   timeZone: string,
 ): Promise<RenderedReport> {
-  const period = reportPeriodFor(schedule.period, firedAt, timeZone);
-  const spec: ReportSpec = {
-    brand: schedule.brand,
-    period: period.label,
-    from: period.from,
-    to: period.to,
-    timeZone,
-    locale: schedule.locale ?? deps.config.locale,
-    formats: schedule.formats,
-  };
-  return renderReport(deps, spec, outDir);
+  const config = { ...deps.config, timeZone };
+  const result = await runScheduledReport(
+    { store: deps.store, config, labels: reportLabels(config), lexiconVersion: deps.classifier.lexiconVersion },
+    schedule,
+    firedAt,
+    outDir,
+  );
+  const failed = result.delivered.filter((d) => d.status === 'failed');
+  if (failed.length > 0)
+    throw new Error(`report ${schedule.id} ${result.period.label}: delivery failed: ${failed.map((d) => `${d.channel} ${d.target}: ${d.error ?? 'failed'}`).join('; ')}`);
+  return { files: result.files };
 }

@@ -21,7 +21,7 @@ import { getNextMillis, type JobSchedulerJson, type Queue } from 'bullmq';
 import type { VocConfig } from '../core/config.js';
 import type { ReportScheduleConfig } from '../core/report-config.js';
 import { InputError } from '../core/errors.js';
-import { formatInZone, resolvePeriod, type PeriodRange } from '../core/time.js';
+import { formatInZone } from '../core/time.js';
 import { DEFAULT_JOB_OPTIONS, JOB, type Queues, type ScheduleOrigin, type ScheduledCrawlJobData, type ScheduledReportJobData } from './queues.js';
 
 export type ScheduleKind = 'crawl' | 'report';
@@ -100,20 +100,9 @@ export function dueInstant(pattern: string, tz: string, scheduledMs: number, now
 
 /**
  * The period a scheduled report covers, in `zone`: the last full calendar month, or the last
- * full week (Monday to Sunday), before the instant it fired.
+ * full week (Monday to Sunday), before the instant it fired. One definition, in reports/.
  */
-export function reportPeriodFor(period: ReportScheduleConfig['period'], firedAt: Date, zone: string): PeriodRange {
-  const [y, m, d] = formatInZone(firedAt.toISOString(), zone, false).split('-').map(Number) as [number, number, number];
-  if (period === 'last-month') {
-    const prev = m === 1 ? [y - 1, 12] : [y, m - 1];
-    return resolvePeriod(zone, `${prev[0]}-${String(prev[1]).padStart(2, '0')}`);
-  }
-  // Day of week of the local date (0 = Sunday); Monday of this week, then the week before.
-  const dow = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-  const thisMonday = Date.UTC(y, m - 1, d) - ((dow + 6) % 7) * 86400000;
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  return resolvePeriod(zone, undefined, day(thisMonday - 7 * 86400000), day(thisMonday - 86400000));
-}
+export { scheduledPeriod as reportPeriodFor } from '../reports/schedule.js';
 
 /** The schedules the config declares: targets with `schedule:` and reports with `schedule:`. */
 export function configSchedules(config: VocConfig): ScheduleDef[] {

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrandConfig } from '../../core/config.js';
+import type { CampaignConfig } from '../../core/report-config.js';
 import type { BreakpointKind, Classification, Polarity, SentimentLabel } from '../../core/types.js';
 import { VocError } from '../../core/errors.js';
 import { loadLexicons } from '../../analysis/lexicons.js';
@@ -43,6 +44,12 @@ export interface DemoPost {
   text: string;
   truth: DemoTruth;
 }
+
+/**
+ * The demo's campaign: 星驰 promoted 自动泊车 (automatic parking) with an OTA update on 2026-10-10;
+ * the corpus has the questions about it that followed, so the report's spike test has a real case.
+ */
+export const DEMO_CAMPAIGNS: CampaignConfig[] = [{ brand: 'xingchi', name: '自动泊车上线', date: '2026-10-10', features: ['自动泊车'] }];
 
 /** The two demo brands, as `voc.config.yaml` brands. */
 export const DEMO_BRANDS: BrandConfig[] = [
