@@ -6,7 +6,7 @@
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { VocError } from '../core/errors.js';
 
 export const DEFAULT_CHROME_PATH = '/usr/bin/chromium';
@@ -85,6 +85,8 @@ async function launch(): Promise<Running> {
   }
   const userDataDir = mkdtempSync(join(tmpdir(), 'voc-chromium-'));
   try {
+    // Imported here, not at the top: only commands that print a PDF pay for loading puppeteer.
+    const { default: puppeteer } = await import('puppeteer-core');
     const browser = await puppeteer.launch({
       executablePath,
       headless: true,

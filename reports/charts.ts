@@ -3,7 +3,8 @@
  * report inlines. The SVG is static (no animation, no script, no hover styles), carries its own
  * numbers so it stays readable when printed in greyscale, and uses the report's CJK font.
  */
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type * as Echarts from 'echarts';
 
 export const CHART_FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif";
 /** Width that fits the A4 text block (210 mm - 2 x 14 mm margins at 96 dpi ~ 688 px). */
@@ -18,20 +19,29 @@ const NEGATIVE_BAR = '#b5473a';
 
 // ECharts measures text to lay out labels; without a canvas in Node it falls back to a rough
 // Latin estimate that under-sizes CJK. Full-width characters are one em wide in Noto Sans CJK.
-echarts.setPlatformAPI({
-  measureText(text: string, font?: string) {
-    const size = Number(/(\d+(?:\.\d+)?)px/.exec(font ?? '')?.[1] ?? 12);
-    let em = 0;
-    for (const ch of text) {
-      const cp = ch.codePointAt(0)!;
-      if (cp >= 0x2e80 || (cp >= 0x1100 && cp <= 0x11ff)) em += 1;
-      else if (ch === ' ') em += 0.3;
-      else if (/[A-Z0-9%]/.test(ch)) em += 0.62;
-      else em += 0.52;
-    }
-    return { width: em * size };
-  },
-});
+// Loaded on first use: ECharts takes ~0.6 s of CPU to import, which every `voc` command would
+// otherwise pay (the CLI imports the report module for `voc report` alone).
+let loaded: typeof Echarts | undefined;
+function echartsLib(): typeof Echarts {
+  if (loaded) return loaded;
+  const lib = createRequire(import.meta.url)('echarts') as typeof Echarts;
+  lib.setPlatformAPI({
+    measureText(text: string, font?: string) {
+      const size = Number(/(\d+(?:\.\d+)?)px/.exec(font ?? '')?.[1] ?? 12);
+      let em = 0;
+      for (const ch of text) {
+        const cp = ch.codePointAt(0)!;
+        if (cp >= 0x2e80 || (cp >= 0x1100 && cp <= 0x11ff)) em += 1;
+        else if (ch === ' ') em += 0.3;
+        else if (/[A-Z0-9%]/.test(ch)) em += 0.62;
+        else em += 0.52;
+      }
+      return { width: em * size };
+    },
+  });
+  loaded = lib;
+  return lib;
+}
 
 export interface ChannelChartRow {
   label: string;
@@ -129,7 +139,7 @@ export function channelChartSvg(rows: readonly ChannelChartRow[], text: ChannelC
         silent: true,
         clip: false,
         data: rows.map((r, i) => [r.lower, r.upper, i]),
-        renderItem: (params: echarts.CustomSeriesRenderItemParams, api: echarts.CustomSeriesRenderItemAPI) => {
+        renderItem: (params: Echarts.CustomSeriesRenderItemParams, api: Echarts.CustomSeriesRenderItemAPI) => {
           const row = rows[params.dataIndex]!;
           const lo = api.coord([api.value(0), api.value(2)]);
           const hi = api.coord([api.value(1), api.value(2)]);
@@ -221,7 +231,7 @@ export function promiseHeatmapSvg(input: HeatmapInput): string {
         type: 'custom' as const,
         silent: true,
         data,
-        renderItem: (params: echarts.CustomSeriesRenderItemParams, api: echarts.CustomSeriesRenderItemAPI) => {
+        renderItem: (params: Echarts.CustomSeriesRenderItemParams, api: Echarts.CustomSeriesRenderItemAPI) => {
           const [c, r, value, text] = data[params.dataIndex]!;
           const centre = api.coord([c, r]);
           const size = api.size!([1, 1]) as number[];
@@ -491,7 +501,7 @@ function textColourOn(hex: string): string {
  * slipped through.
  */
 function renderSvg(option: Record<string, unknown>, width: number, height: number): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  const chart = echartsLib().init(null, null, { renderer: 'svg', ssr: true, width, height });
   let svg: string;
   try {
     chart.setOption(option);

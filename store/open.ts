@@ -4,7 +4,6 @@
  */
 import type { Store } from './store.js';
 import { openEmbeddedStore } from './embedded.js';
-import { openMongoStore } from './mongo.js';
 
 export interface OpenStoreOptions {
   /** Directory of the embedded store (`voc.sqlite` inside); created when missing. */
@@ -19,6 +18,10 @@ export interface OpenStoreOptions {
  */
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const mongoUri = opts.mongoUri || process.env.MONGODB_URI;
-  if (mongoUri) return openMongoStore(mongoUri);
+  if (mongoUri) {
+    // Loaded only when used: the driver costs every embedded-mode command ~0.3 s to import.
+    const { openMongoStore } = await import('./mongo.js');
+    return openMongoStore(mongoUri);
+  }
   return openEmbeddedStore(opts.dataDir);
 }
