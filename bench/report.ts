@@ -32,6 +32,7 @@ import { renderPdf } from '../reports/pdf.js';
 import { renderReportHtml } from '../reports/render-html.js';
 import { buildViewModel } from '../reports/view-model.js';
 import { openEmbeddedStore } from '../store/embedded.js';
+import { seededRandom as prng } from '../core/random.js';
 
 const ZONE = 'Asia/Shanghai';
 const BRAND = 'bench';
@@ -42,17 +43,6 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** mulberry32: small, seedable, fast. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHANNELS: Array<[string, string]> = [
   ['website', '官网'],

@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { BREAKPOINT_KINDS, type BreakpointKind, type Polarity, type SentimentLabel } from '../../core/types.js';
 import { loadLexicons, type Lexicons } from '../../analysis/lexicons.js';
 import { DEMO_BRANDS, type DemoPost, type DemoTruth } from './index.js';
+import { seededRandom as prng } from '../../core/random.js';
 
 const SOURCES: Array<{ file: string; brand: string; prefix: string }> = [
   { file: 'xingchi.posts', brand: 'xingchi', prefix: 'xc' },
@@ -48,17 +49,6 @@ interface RawPost {
   labels: string;
 }
 
-/** mulberry32: small, seedable, good enough for metadata. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function parseSource(file: string, content: string): RawPost[] {
   const out: RawPost[] = [];
