@@ -9,19 +9,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { VocError } from '../core/errors.js';
 
-export const DEFAULT_CHROME_PATH = '/usr/bin/chromium';
+import { CHROME_ARGS, chromePath } from '../core/chromium.js';
 
-/** Flags for a quiet, offline, throw-away browser (no sync, no update checks, no QUIC). */
-export const CHROME_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-] as const;
+export { DEFAULT_CHROME_PATH, CHROME_ARGS, chromePath } from '../core/chromium.js';
 
 interface Running {
   browser: Browser;
@@ -34,11 +24,6 @@ let launching: Promise<Running> | undefined;
 let running: Running | undefined;
 let hooksInstalled = false;
 let spare: Promise<Page | undefined> | undefined;
-
-/** The Chromium executable voc uses: `CHROME_PATH`, else Debian's `/usr/bin/chromium`. */
-export function chromePath(): string {
-  return process.env.CHROME_PATH || DEFAULT_CHROME_PATH;
-}
 
 /** The shared browser, launched on first call. A crashed browser is replaced on the next call. */
 export async function getBrowser(): Promise<Browser> {
