@@ -7,7 +7,7 @@ import { resolveTarget } from '../core/config.js';
 import type { Target } from '../core/types.js';
 import { InputError } from '../core/errors.js';
 import { openStore } from '../store/open.js';
-import { createClassifier } from '../analysis/index.js';
+import { createClassifier, type Classifier } from '../analysis/index.js';
 import { createCrawlContext } from '../crawlers/index.js';
 import type { StageDeps } from '../workers/deps.js';
 import { authorSecret } from './secret.js';
@@ -20,7 +20,7 @@ export async function openApp(config: VocConfig): Promise<App> {
   const secret = authorSecret(config.dataDir);
   const store = await openStore({ dataDir: config.dataDir, ...(process.env.MONGODB_URI ? { mongoUri: process.env.MONGODB_URI } : {}) });
   try {
-    const classifier = createClassifier(config);
+    const classifier = lazyClassifier(config);
     const crawl = createCrawlContext({ config, authorSecret: secret });
     // Targets declared in the config are the source of truth for their ids: keep the store in step.
     for (const [i, t] of config.targets.entries()) await store.saveTarget(resolveTarget(t, config, `targets.${i}`));
@@ -52,4 +52,23 @@ export async function selectTargets(app: App, ids: string[]): Promise<Target[]> 
     if (!t) throw new InputError(`unknown target "${id}"; known targets: ${all.map((x) => x.id).join(', ') || 'none'}`);
     return t;
   });
+}
+
+/**
+ * The classifier, built on first use: building it (lexicons, the segmenter's dictionary) takes
+ * seconds, which commands that never classify (`targets list`, `schedule add`, `jobs failed`...)
+ * should not pay. A lexicon problem in the config is reported when it is first used.
+ */
+function lazyClassifier(config: VocConfig): Classifier {
+  let built: Classifier | undefined;
+  const get = () => (built ??= createClassifier(config));
+  return {
+    get lexiconVersion() {
+      return get().lexiconVersion;
+    },
+    get lexicons() {
+      return get().lexicons;
+    },
+    classify: (post) => get().classify(post),
+  };
 }
