@@ -103,6 +103,9 @@ export function findBreakpoints(
     const [a, b, blamed] = pair;
     const channels = (a < b ? [a, b] : [b, a]) as [string, string];
     const p = patterns[cue.pattern]!;
+    // A refusal or a missing record is told about the channel that refuses (门店说不给保修): a cue
+    // whose own sentence names no touchpoint (退单了还不能退，很气愤) is a complaint, not a break.
+    if (p.kind !== 'runaround' && !entities.some((m) => st.clauses[m.clause]!.sentence === cue.sentence)) continue;
     const sent = st.sentences[cue.sentence]!;
     const found: FoundBreakpoint = { channels, kind: p.kind, cue: p.id, start: sent.start, end: sent.end, cueEnd: cue.end, blamed, parts: p.parts.length };
     const prev = out.findIndex((f) => f.channels[0] === channels[0] && f.channels[1] === channels[1]);

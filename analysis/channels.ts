@@ -19,6 +19,11 @@ export interface Mention {
   alias: string;
   comparison: boolean;
   locative: boolean;
+  /**
+   * Named as the place or means of an action (在App上点一下, 用小程序下单, 去门店买): it says where
+   * something happened, not what the customer thinks of it.
+   */
+  framed: boolean;
 }
 
 export interface MentionContext {
@@ -44,7 +49,7 @@ export function findMentions(ctx: MentionContext): Mention[] {
     if (!r.channel) continue;
     const clause = st.clauseAt[h.start]!;
     if (clause < 0) continue;
-    raw.push({ channel: r.channel, kind: r.kind, start: h.start, end: h.end, clause, alias: table.chanSurface[h.role]!, comparison: false, locative: false });
+    raw.push({ channel: r.channel, kind: r.kind, start: h.start, end: h.end, clause, alias: table.chanSurface[h.role]!, comparison: false, locative: false, framed: false });
   }
 
   // 网站 on a platform's page is the platform.
@@ -74,7 +79,7 @@ export function findMentions(ctx: MentionContext): Mention[] {
     (m) =>
       m.kind !== 'weak' ||
       (!negatedBefore(m) &&
-        !kept.some((o) => o !== m && sentenceOf(o) === sentenceOf(m) && o.kind !== 'weak' && ctx.weakSuppressedBy.has(o.channel))),
+        !kept.some((o) => o !== m && sentenceOf(o) === sentenceOf(m) && o.kind === 'entity' && ctx.weakSuppressedBy.has(o.channel))),
   );
 
   // Comparison objects and places of purchase.
@@ -112,9 +117,22 @@ export function findMentions(ctx: MentionContext): Mention[] {
     if (!locative && st.clauses[m.clause]!.score === 0)
       for (let k = 0; k < purchaseAt.length && !locative; k++) locative = purchaseClause[k] === m.clause && purchaseAt[k]! >= m.start;
     m.locative = locative;
+    // A process word describing the goods (送来的西瓜, 退回来的货) is a participle, not the process judged.
+    let framed =
+      locative ||
+      FRAME_BEFORE.test(text.slice(Math.max(st.clauses[m.clause]!.start, m.start - 6), m.start)) ||
+      FRAME_AFTER.test(text.slice(m.end, m.end + 1)) ||
+      (m.kind === 'activity' && text[m.end] === '的');
+    for (let k = 0; k < purchaseWords.length && !framed; k += 2) framed = purchaseWords[k]! >= m.end && st.clauseAt[purchaseWords[k]!] === m.clause;
+    m.framed = framed;
   }
   return mentions;
 }
+
+/** A preposition of place or means shortly before a channel (在优品汇App, 用小程序, 通过携程). */
+const FRAME_BEFORE = /(在|用|通过|从|去|到|离|上)[^，。！？,.!?\s]{0,4}$/;
+/** …or a place word right after it (App上显示, 网店里). */
+const FRAME_AFTER = /^(上|里)/;
 
 /** Whether a comparison word (比, 相比) ends right before `pos`, optionally followed by a gap word (比去门店). */
 function isComparisonPrefix(text: string, pos: number, compBeforeEnd: Set<number>, gaps: Set<string>): boolean {

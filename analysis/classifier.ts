@@ -247,7 +247,16 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   }
 
   result.sentiment = postSentiment(judgements);
-  result.channels = channelMentions(mentions, judgements, st, span, result.sentiment.label, new Set(found.flatMap((b) => b.channels)));
+  result.channels = channelMentions(
+    mentions,
+    judgements,
+    st,
+    span,
+    result.sentiment.label,
+    new Set(found.flatMap((b) => b.channels)),
+    // A question form (还能退货吗？) asks about the touchpoint even when the review complains.
+    (sentence) => qs.includes(sentence) || /[?？]/.test(st.sentences[sentence]!.terminator),
+  );
   result.breakpoints = found.map<Breakpoint>((b) => ({ channels: b.channels, kind: b.kind, cue: b.cue, evidence: span(b.start, b.end) }));
   result.descriptors = descriptors(m.sent, values, table, st, about.hitChannels, span, inZone);
   result.aspects = about.aspectMentions.map((a) => ({
@@ -279,6 +288,8 @@ interface Judgement {
  * its own takes the stance of the whole review; a mere place of purchase (在京东买的) stays neutral.
  */
 const HOLISTIC_CHANNELS = new Set(['marketplace']);
+const DISCUSSION_CHANNELS = new Set(['social_media']);
+
 
 function channelMentions(
   mentions: Mention[],
@@ -287,6 +298,8 @@ function channelMentions(
   span: (s: number, e: number) => Span,
   verdict: SentimentLabel,
   inBreakpoint: Set<string>,
+  /** Whether a sentence asks (what it asks about is not judged). */
+  inQuestion: (sentence: number) => boolean,
 ): ChannelMention[] {
   const order: string[] = [];
   const first = new Map<string, Mention>();
@@ -302,15 +315,20 @@ function channelMentions(
     const parts = judgements.filter((j) => j.channels.includes(channel)).map((j): [number, number] => [j.value, st.clauses[j.clause]!.weight]);
     const m = first.get(channel)!;
     let polarity = polarityOf(stanceScore(parts));
-    if (
-      polarity === 'neutral' &&
-      parts.length === 0 &&
-      HOLISTIC_CHANNELS.has(channel) &&
-      (verdict === 'pos' || verdict === 'neg') &&
-      !inBreakpoint.has(channel) &&
-      mentions.some((x) => x.channel === channel && !x.locative && !x.comparison)
-    )
-      polarity = verdict;
+    const own = mentions.filter((x) => x.channel === channel && !x.locative && !x.comparison);
+    if (polarity === 'neutral' && parts.length === 0 && own.length > 0) {
+      // A touchpoint named but judged by no word of its own (问客服竟然说不保修, 给客服打了八次电话都没
+      // 人接, 退货好难) is what the review is about: it takes the review's verdict. Not so a place or
+      // means of an action (在App上点一下, 送来的西瓜), a question about it, a place of discussion
+      // (朋友圈里都在说), or the channels of a breakpoint post, where the cue decides the blame.
+      const actor = own.some((x) => !x.framed && !inQuestion(st.clauses[x.clause]!.sentence) && x.kind !== 'part' && x.kind !== 'none');
+      if (
+        (verdict === 'neg' || verdict === 'pos') &&
+        !inBreakpoint.has(channel) &&
+        (HOLISTIC_CHANNELS.has(channel) || (actor && inBreakpoint.size === 0 && !DISCUSSION_CHANNELS.has(channel)))
+      )
+        polarity = verdict;
+    }
     return { channel, polarity, alias: m.alias, evidence: span(m.start, m.end) };
   });
 }

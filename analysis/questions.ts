@@ -25,7 +25,7 @@ export function questionSentences(
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
     // 我说那怎么办 reports what was said; it asks nothing of the reader.
-    if ((kind === 'strong' || kind === 'yesno') && reported(text, m.start)) continue;
+    if ((kind === 'strong' || kind === 'yesno' || kind === 'request') && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
     kinds[m.sentence]!.add(kind);
   }
   const out: number[] = [];
@@ -46,11 +46,19 @@ export function questionSentences(
   return out;
 }
 
-/** A question marker right after 说/问 (within three characters) is reported speech. */
-function reported(text: string, pos: number): boolean {
+/**
+ * A question marker right after 说/问 (within three characters) is reported speech, and so is one
+ * after a speaker earlier in its sentence (我又说, 那我今晚忍忍, 请明天开冷气行吗): the review tells
+ * what was asked of the staff, it does not ask the reader.
+ */
+function reported(text: string, pos: number, sentenceStart: number): boolean {
   const before = text.slice(Math.max(0, pos - 3), pos);
-  return before.includes('说') || before.includes('问他') || before.includes('问她');
+  if (before.includes('说') || before.includes('问他') || before.includes('问她')) return true;
+  return SPEAKER.test(text.slice(sentenceStart, pos));
 }
+
+/** A speaker reporting what they said (我说, 我又说, 我就问他). */
+const SPEAKER = /(我|他|她|又|就|还)(说|问他|问她)[,，:：]/;
 
 /** End of the sentence without trailing spaces, interjections and emoji (…吗啊 😊 -> after 吗). */
 function lastMeaningfulEnd(text: string, start: number, end: number): number {

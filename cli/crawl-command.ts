@@ -1,21 +1,43 @@
 /**
- * `voc crawl [TARGET...]`: crawl the targets in-process, or through BullMQ workers when REDIS_URL
- * is set, then optionally render the period's report of each crawled brand.
+ * `voc crawl [TARGET...] [--max-pages N] [--since DATE] [--json]`: crawl the targets in-process,
+ * or through BullMQ workers when REDIS_URL is set, then optionally render the period's report of
+ * each crawled brand.
+ *
+ * Output: a live progress line on stderr (terminal only) and, at the end, a summary table per
+ * target (cli/crawl-output.ts); `--json` prints one JSON object instead: the run record plus, for
+ * in-process crawls, `targets` (each target's crawl summary) and `total`.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveTarget, type VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import type { Locale, ReportSpec, Run } from '../core/types.js';
+import type { CrawlSummary } from '../crawlers/crawl-target.js';
+import type { TargetStats } from '../crawlers/stats.js';
 import { resolvePeriod } from '../core/time.js';
 import { selectTargets, type App } from './app.js';
 import { preflightTargets } from './preflight.js';
 import { messages } from './messages.js';
 import { queueEnvFromProcess } from '../workers/redis.js';
-import { runLocalCrawl } from '../workers/local-runner.js';
+import { runLocalCrawl, type LocalCrawlOptions } from '../workers/local-runner.js';
 import { runQueuedCrawl } from '../workers/queued-runner.js';
 import { reportLabels } from '../workers/labels.js';
 import { generateReport } from '../reports/generate.js';
+import { createProgressBar, crawlReportJson, parseSince, renderSummaryTable, type CrawlReportRow } from './crawl-output.js';
+
+/**
+ * What the command asks of the in-process runner besides `LocalCrawlOptions`: the `--since`
+ * cut-off and each target's live stats and final summary (for the progress line and the table).
+ * Typed here so the command states its needs; `runLocalCrawl` passes them on to `crawlTarget`.
+ */
+export interface TargetReportingOptions {
+  /** ISO instant: posts published before it are dropped, and a listing of only such posts ends. */
+  since?: string;
+  /** A target's stats after each of its pages (crawlTarget's `onProgress`). */
+  onTargetProgress?: (targetId: string, stats: TargetStats) => void;
+  /** A target's crawl summary once it is done. */
+  onTargetDone?: (summary: CrawlSummary) => void;
+}
 
 export interface CrawlCommandContext {
   readConfig(): VocConfig;
@@ -38,6 +60,22 @@ function parseFormats(value: string): Array<'html' | 'pdf'> {
   return [...new Set(list)] as Array<'html' | 'pdf'>;
 }
 
+/**
+ * The end of a crawl: with per-target summaries, the summary table (or `--json`: the run plus
+ * `targets` and `total`); without them (queued runs), the run's totals.
+ */
+export function printCrawlResult(run: Run, rows: CrawlReportRow[], loc: Locale, json: boolean): void {
+  if (rows.length === 0) return printRunSummary(run, loc, json);
+  if (json) {
+    console.log(JSON.stringify({ ...run, ...crawlReportJson(rows) }));
+    return;
+  }
+  process.stdout.write(renderSummaryTable(rows, loc));
+  const m = messages(loc);
+  console.log(m.classified(run.stats.postsClassified));
+  console.log(`run ${run.id} ${run.status}`);
+}
+
 export function printRunSummary(run: Run, loc: Locale, json: boolean): void {
   if (json) {
     console.log(JSON.stringify(run));
@@ -54,11 +92,12 @@ export function printRunSummary(run: Run, loc: Locale, json: boolean): void {
 /** Adds `crawl` to `program`. */
 export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext): void {
   program
-      .command('crawl')
+    .command('crawl')
     .description('crawl targets (all, or those named): in-process, or through BullMQ workers when REDIS_URL is set')
     .argument('[targets...]', 'target ids')
     .option('--max-pages <n>', 'page cap per target for this run', positiveInt('--max-pages'))
-    .option('--json', 'print the run as one JSON object')
+    .option('--since <date>', 'only posts published since DATE: 2026-10-01 (config time zone), an ISO time, or an age such as 7d, 12h, 2w')
+    .option('--json', 'print the run and its per-target summaries as one JSON object')
     .option('--detach', 'with REDIS_URL: enqueue and return without waiting (`voc runs show ID` follows it)')
     .option('--report-period <YYYY-MM>', 'then render the report of this month for each crawled brand')
     .option('--report-out <dir>', 'folder of those reports', 'reports')
@@ -66,10 +105,13 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
     .action(
       async (
         ids: string[],
-        opts: { maxPages?: number; json?: boolean; detach?: boolean; reportPeriod?: string; reportOut: string; reportFormat: string },
+        opts: { maxPages?: number; since?: string; json?: boolean; detach?: boolean; reportPeriod?: string; reportOut: string; reportFormat: string },
       ) => {
         const config = ctx.readConfig();
         const loc = ctx.locale(config);
+        const since = opts.since !== undefined ? parseSince(opts.since, config.timeZone) : undefined;
+        const queue = queueEnvFromProcess();
+        if (queue && since) throw new InputError('--since: queued crawls do not take it yet; unset REDIS_URL to crawl in-process with --since');
         // Config targets and report options are checked before anything is opened or written.
         const declared = config.targets.map((t, i) => resolveTarget(t, config, `targets.${i}`));
         await preflightTargets(ids.length ? declared.filter((t) => ids.includes(t.id)) : declared);
@@ -78,10 +120,19 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
         const app = await ctx.openApp(config);
         try {
           const targets = await selectTargets(app, ids);
-          const queue = queueEnvFromProcess();
           const m = messages(loc);
-          const progress = (run: Run) => {
+          // The progress line goes to stderr and only to a terminal: pipes and `--json` stay clean.
+          const bar = createProgressBar(opts.json ? { write: () => true, isTTY: false } : process.stderr, loc);
+          const caps = new Map(targets.map((t) => [t.id, Math.min(t.maxPages, opts.maxPages ?? Infinity)]));
+          const rows: CrawlReportRow[] = [];
+          const queuedProgress = (run: Run) => {
             if (!opts.json && process.stderr.isTTY) process.stderr.write(`\r${m.progress(run.stats.pagesFetched, run.stats.postsNew, run.stats.errors)}   `);
+          };
+          const local: LocalCrawlOptions & TargetReportingOptions = {
+            ...(opts.maxPages ? { maxPages: opts.maxPages } : {}),
+            ...(since ? { since } : {}),
+            onTargetProgress: (id, stats) => bar.update(id, stats, caps.get(id)),
+            onTargetDone: (summary) => rows.push({ targetId: summary.targetId, summary }),
           };
           // One spec per brand crawled; the queued flow renders them after classification.
           const specs: ReportSpec[] = reportPeriod
@@ -101,9 +152,9 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
                 ...(opts.maxPages ? { maxPages: opts.maxPages } : {}),
                 ...(opts.detach ? { detach: true } : {}),
                 ...(report ? { report } : {}),
-                onProgress: progress,
+                onProgress: queuedProgress,
               })
-            : await runLocalCrawl(app, targets, { ...(opts.maxPages ? { maxPages: opts.maxPages } : {}), onProgress: (p) => progress(p.run) });
+            : await runLocalCrawl(app, targets, local).finally(() => bar.finish());
           if (!queue && report) {
             for (const spec of report.specs)
               await generateReport(
@@ -112,8 +163,11 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
                 report.outDir,
               );
           }
-          if (!opts.json && process.stderr.isTTY) process.stderr.write('\n');
-          printRunSummary(run, loc, Boolean(opts.json));
+          if (queue && !opts.json && process.stderr.isTTY) process.stderr.write('\n');
+          // Rows in the order the targets were named, not the order they finished.
+          const order = new Map(targets.map((t, i) => [t.id, i]));
+          rows.sort((a, b) => (order.get(a.targetId) ?? 0) - (order.get(b.targetId) ?? 0));
+          printCrawlResult(run, rows, loc, Boolean(opts.json));
           if (run.status === 'failed') process.exitCode = 1;
         } finally {
           await app.close();

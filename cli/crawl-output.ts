@@ -255,8 +255,11 @@ export function createProgressBar(
       const done = Math.min(width, Math.round((pages / cap) * width));
       bar = `[${'█'.repeat(done)}${'░'.repeat(width - done)}] `;
     }
-    const columns = stream.columns ?? 100;
-    stream.write(`\r\u001b[2K${truncate(bar + text, Math.max(20, columns - 1))}`);
+    // A pseudo-terminal may report 0 columns: assume a usual width then. On a narrow terminal the
+    // bar goes first, so the counts stay readable.
+    const width = Math.max(20, (stream.columns || 100) - 1);
+    const line = displayWidth(bar + text) <= width ? bar + text : text;
+    stream.write(`\r\u001b[2K${truncate(line, width)}`);
     drawn = true;
   }
 

@@ -15,6 +15,9 @@ import { checkFraction } from '../analysis/eval/split.js';
 import { runAspectsEval, runChannelsEval, runSemevalEval, runSentimentEval, evalClassifier, type EvalNote } from '../analysis/eval/run.js';
 import { formatAspectsTable, formatChannelsTable, formatSemevalTable, formatSentimentTable, formatTrainSummary, terminalSafe } from '../analysis/eval/table.js';
 import { trainAspectsFile, trainSentimentFile } from '../analysis/model/train.js';
+import { evaluationRun, saveEvaluationRun, type EvalKind } from '../analysis/eval/saved.js';
+
+export { readSavedEvaluation } from '../analysis/eval/saved.js';
 
 export interface EvalCommandContext {
   readConfig(): VocConfig;
@@ -27,6 +30,8 @@ export interface EvalCommandContext {
 
 interface CommonEvalOptions {
   json?: boolean;
+  /** false with --no-save: leave <dataDir>/evaluation.json alone. */
+  save?: boolean;
 }
 
 /** Adds the `eval` and `train` command groups to `program`. */
@@ -34,6 +39,22 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
   const out = ctx.stdout ?? ((s: string) => void process.stdout.write(s + '\n'));
   const err = ctx.stderr ?? ((s: string) => void process.stderr.write(s + '\n'));
   const note = (loc: Locale) => (n: EvalNote) => err(terminalSafe(noteText(n, loc)));
+  /** Keeps the figures for the report's methods appendix (<dataDir>/evaluation.json). */
+  const save = (
+    config: VocConfig,
+    loc: Locale,
+    opts: CommonEvalOptions,
+    kind: EvalKind,
+    dataFile: string,
+    result: Parameters<typeof evaluationRun>[2] & { holdout?: unknown },
+    model: boolean,
+  ) => {
+    if (opts.save === false) return;
+    const path = saveEvaluationRun(config.dataDir, evaluationRun(kind, dataFile, result, { model, heldOut: result.holdout !== undefined }), dataFile, model);
+    note(loc)({ code: 'saved', path });
+  };
+  const noSave = '--no-save';
+  const noSaveHelp = 'do not record the figures in <dataDir>/evaluation.json (the report methods appendix)';
 
   const evalCmd = program.command('eval').description('measure the classifier on labelled data (precision / recall / F1 per label and overall)');
 
@@ -43,11 +64,13 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
     .requiredOption('--gold <file>', 'gold JSON lines (text, channels[{channel, polarity}], breakpoint, breakpoint_channels, scenarios, question)')
     .option('--errors <n>', 'also list up to N examples of each error class', nonNegativeInt('--errors'))
     .option('--json', 'print one JSON object')
+    .option(noSave, noSaveHelp)
     .action((opts: CommonEvalOptions & { gold: string; errors?: number }) => {
       const config = ctx.readConfig();
       const loc = ctx.locale(config);
       const { result, notes } = runChannelsEval({ config, gold: opts.gold, ...(opts.errors ? { examples: opts.errors } : {}) });
       notes.forEach(note(loc));
+      save(config, loc, opts, 'channels', opts.gold, result, false);
       if (opts.json) out(toJson(result));
       else {
         out(formatChannelsTable(result, loc));
@@ -64,6 +87,7 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
     .option('--seed <n>', 'seed of the held-out split (default 1)', nonNegativeInt('--seed'))
     .option('--neutral-as <label>', 'rules only: a post without evaluative words counts as neg (default) or pos', neutralAs)
     .option('--json', 'print one JSON object')
+    .option(noSave, noSaveHelp)
     .action((opts: CommonEvalOptions & { data: string; model?: string; holdout?: number; seed?: number; neutralAs?: 'pos' | 'neg' }) => {
       const config = ctx.readConfig();
       const loc = ctx.locale(config);
@@ -73,6 +97,7 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
         ...optional({ model: opts.model, holdout: opts.holdout, seed: opts.seed, neutralAs: opts.neutralAs }),
       });
       notes.forEach(note(loc));
+      save(config, loc, opts, 'sentiment', opts.data, result, opts.model !== undefined);
       out(opts.json ? toJson(result) : formatSentimentTable(result, loc));
     });
 
@@ -85,6 +110,7 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
     .option('--seed <n>', 'shuffle posts with this seed before holding out', nonNegativeInt('--seed'))
     .option('--taxonomy <id>', 'rules only: aspect taxonomy (default car)')
     .option('--json', 'print one JSON object')
+    .option(noSave, noSaveHelp)
     .action((opts: CommonEvalOptions & { data: string; model?: string; holdout?: number; seed?: number; taxonomy?: string }) => {
       const config = ctx.readConfig();
       const loc = ctx.locale(config);
@@ -94,6 +120,7 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
         ...optional({ model: opts.model, holdout: opts.holdout, seed: opts.seed, taxonomy: opts.taxonomy }),
       });
       notes.forEach(note(loc));
+      save(config, loc, opts, 'aspects', opts.data, result, opts.model !== undefined);
       out(opts.json ? toJson(result) : formatAspectsTable(result, loc));
     });
 
@@ -103,11 +130,13 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
     .requiredOption('--data <file>', 'SemEval XML file')
     .option('--map <file>', 'category map: phone, camera, laptop, restaurant or a YAML file (CATEGORY: aspect_id); default: detected')
     .option('--json', 'print one JSON object')
+    .option(noSave, noSaveHelp)
     .action((opts: CommonEvalOptions & { data: string; map?: string }) => {
       const config = ctx.readConfig();
       const loc = ctx.locale(config);
       const { result, notes } = runSemevalEval({ config, data: opts.data, ...optional({ map: opts.map }) });
       notes.forEach(note(loc));
+      save(config, loc, opts, 'semeval', opts.data, result, false);
       out(opts.json ? toJson(result) : formatSemevalTable(result, loc));
     });
 
@@ -159,6 +188,8 @@ export function noteText(n: EvalNote, loc: Locale): string {
       return zh
         ? `提示：映射 ${n.map} 不跟踪这些类别，未计入分数：${n.categories.join(', ')}`
         : `note: categories not tracked by map ${n.map}, left out of the scores: ${n.categories.join(', ')}`;
+    case 'saved':
+      return zh ? `提示：结果已记入 ${n.path}（报告的方法附录使用）` : `note: figures recorded in ${n.path} (for the report's methods appendix)`;
     case 'unknown_subjects':
       return zh
         ? `提示：这些主题在方面分类 ${n.taxonomy} 中没有对应方面，规则永远不会预测它们：${n.subjects.join(', ')}`

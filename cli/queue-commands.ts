@@ -323,22 +323,35 @@ function registerRunsShow(program: Command, ctx: QueueCommandContext): void {
 function registerServe(program: Command, ctx: QueueCommandContext): void {
   program
     .command('serve')
-    .description('HTTP server: /health, /metrics (Prometheus) and, with REDIS_URL, Bull Board at /admin/queues')
+    .description('HTTP server: the analyst console (web UI at /, JSON API under /api, OpenAPI at /api/docs), /health, /metrics and, with REDIS_URL, Bull Board at /admin/queues (admins)')
     .option('--port <n>', 'port (default 8080)', positiveInt('--port'), 8080)
     .option('--host <addr>', 'address to listen on (default 0.0.0.0)', '0.0.0.0')
-    .action(async (opts: { port: number; host: string }) => {
+    .option('--reports-dir <dir>', 'folder of the reports rendered from the console', 'reports')
+    .action(async (opts: { port: number; host: string; reportsDir: string }) => {
       const config = ctx.readConfig();
-      const m = messages(ctx.locale(config));
+      const loc = ctx.locale(config);
+      const m = messages(loc);
       const env = queueEnvFromProcess();
       const { buildServer } = await import('../server/app.js');
+      const { fileURLToPath } = await import('node:url');
+      const { resolve } = await import('node:path');
       const app = await ctx.openApp(config);
       const connection = env ? createRedis(env) : undefined;
       connection?.on('error', () => undefined); // /health reports Redis being away
       const queues = connection && env ? openQueues(connection, env.prefix) : undefined;
-      const server = await buildServer({ store: app.store, ...(queues ? { queues } : {}) });
+      // The built UI sits next to the compiled code: dist/cli/ -> web/dist.
+      const webDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
+      const server = await buildServer({
+        store: app.store,
+        ...(queues && env ? { queues, queuePrefix: env.prefix } : {}),
+        console: { app, reportsDir: resolve(opts.reportsDir), webDir },
+      });
       try {
         const address = await server.listen({ port: opts.port, host: opts.host });
         console.log(m.serveListening(address, Boolean(queues)));
+        console.log(loc === 'en' ? `console: ${address}/  API docs: ${address}/api/docs` : `控制台：${address}/  API 文档：${address}/api/docs`);
+        if ((await app.store.listUsers()).length === 0)
+          console.log(loc === 'en' ? 'no users yet: add one with `voc users add NAME --role admin`' : '还没有用户：用 `voc users add 用户名 --role admin` 添加');
         await untilStopped();
       } finally {
         await server.close();

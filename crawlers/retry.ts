@@ -1,5 +1,5 @@
 /**
- * Retry policy for fetches: exponential backoff with full jitter for transient failures
+ * Retry policy for fetches: exponential backoff with jitter (equal jitter: half fixed, half random) for transient failures
  * (5xx, timeouts, network errors), and exactly the server's wait for 429/503 + Retry-After.
  * A Retry-After wait does not spend the retry budget (the server told us when to come back,
  * nothing failed), but it is bounded by `maxRetryAfterWaits` and the total wait cap so that a

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError, VocError } from '../core/errors.js';
 import type { Classification, Post, Run, Target } from '../core/types.js';
-import type { CrawlState, PostQuery, ReportRecord, Store, UpsertResult } from './store.js';
+import type { ApiTokenRecord, CrawlState, PostQuery, ReportRecord, SessionRecord, Store, UpsertResult, UserRecord } from './store.js';
 import { planUpsert, type StoredVersion } from './upsert-plan.js';
 import { checkLimit, inIdOrder, normalizeQuery, preparePosts, uniqueIds } from './validate.js';
 
@@ -69,6 +69,16 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
       CREATE INDEX runs_started ON runs (started_at DESC, id DESC);
       CREATE TABLE reports (id TEXT PRIMARY KEY, brand TEXT NOT NULL, created_at TEXT NOT NULL, doc TEXT NOT NULL);
       CREATE INDEX reports_brand_created ON reports (brand, created_at DESC, id DESC);
+    `),
+  // Issue 7: console accounts, API tokens (sha256 of the secret) and login sessions.
+  (db) =>
+    db.exec(`
+      CREATE TABLE users (username TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE api_tokens (id TEXT PRIMARY KEY, username TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, doc TEXT NOT NULL);
+      CREATE INDEX api_tokens_user ON api_tokens (username, created_at, id);
+      CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, username TEXT NOT NULL, expires_at TEXT NOT NULL, doc TEXT NOT NULL);
+      CREATE INDEX sessions_user ON sessions (username);
+      CREATE INDEX sessions_expires ON sessions (expires_at);
     `),
 ];
 
@@ -218,6 +228,27 @@ export class EmbeddedStore implements Store {
       listReportsOfBrand: db.prepare<[string], { doc: string }>(
         'SELECT doc FROM reports WHERE brand = ? ORDER BY created_at DESC, id DESC',
       ),
+      saveUser: db.prepare<[string, string]>('INSERT INTO users (username, doc) VALUES (?, ?) ON CONFLICT (username) DO UPDATE SET doc = excluded.doc'),
+      getUser: db.prepare<[string], { doc: string }>('SELECT doc FROM users WHERE username = ?'),
+      listUsers: db.prepare<[], { doc: string }>('SELECT doc FROM users ORDER BY username'),
+      removeUser: db.prepare<[string]>('DELETE FROM users WHERE username = ?'),
+      removeUserTokens: db.prepare<[string]>('DELETE FROM api_tokens WHERE username = ?'),
+      removeUserSessions: db.prepare<[string]>('DELETE FROM sessions WHERE username = ?'),
+      saveToken: db.prepare<[string, string, string, string, string]>(
+        `INSERT INTO api_tokens (id, username, token_hash, created_at, doc) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET username = excluded.username, token_hash = excluded.token_hash, created_at = excluded.created_at, doc = excluded.doc`,
+      ),
+      tokenByHash: db.prepare<[string], { doc: string }>('SELECT doc FROM api_tokens WHERE token_hash = ?'),
+      listTokens: db.prepare<[], { doc: string }>('SELECT doc FROM api_tokens ORDER BY created_at, id'),
+      listTokensOfUser: db.prepare<[string], { doc: string }>('SELECT doc FROM api_tokens WHERE username = ? ORDER BY created_at, id'),
+      removeToken: db.prepare<[string]>('DELETE FROM api_tokens WHERE id = ?'),
+      saveSession: db.prepare<[string, string, string, string]>(
+        `INSERT INTO sessions (id_hash, username, expires_at, doc) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id_hash) DO UPDATE SET username = excluded.username, expires_at = excluded.expires_at, doc = excluded.doc`,
+      ),
+      getSession: db.prepare<[string], { doc: string }>('SELECT doc FROM sessions WHERE id_hash = ?'),
+      removeSession: db.prepare<[string]>('DELETE FROM sessions WHERE id_hash = ?'),
+      removeExpiredSessions: db.prepare<[string]>('DELETE FROM sessions WHERE expires_at <= ?'),
     };
 
     this.upsertTx = db.transaction((posts: Post[]): UpsertResult => {
@@ -366,6 +397,67 @@ export class EmbeddedStore implements Store {
   async listReports(brand?: string): Promise<ReportRecord[]> {
     const rows = brand === undefined ? this.stmt.listReports.all() : this.stmt.listReportsOfBrand.all(brand);
     return rows.map((r) => JSON.parse(r.doc) as ReportRecord);
+  }
+
+  async saveUser(user: UserRecord): Promise<void> {
+    const name = requireId(user?.username, 'user.username');
+    this.stmt.saveUser.run(name, JSON.stringify(user));
+  }
+
+  async getUser(username: string): Promise<UserRecord | undefined> {
+    const row = this.stmt.getUser.get(username);
+    return row ? (JSON.parse(row.doc) as UserRecord) : undefined;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return this.stmt.listUsers.all().map((r) => JSON.parse(r.doc) as UserRecord);
+  }
+
+  /** One transaction: a removed user keeps no token or session that could still sign in. */
+  async removeUser(username: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.stmt.removeUserTokens.run(username);
+      this.stmt.removeUserSessions.run(username);
+      return this.stmt.removeUser.run(username).changes > 0;
+    }).immediate();
+  }
+
+  async saveApiToken(token: ApiTokenRecord): Promise<void> {
+    const id = requireId(token?.id, 'token.id');
+    requireId(token.tokenHash, 'token.tokenHash');
+    this.stmt.saveToken.run(id, requireId(token.username, 'token.username'), token.tokenHash, token.createdAt, JSON.stringify(token));
+  }
+
+  async getApiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined> {
+    const row = this.stmt.tokenByHash.get(tokenHash);
+    return row ? (JSON.parse(row.doc) as ApiTokenRecord) : undefined;
+  }
+
+  async listApiTokens(username?: string): Promise<ApiTokenRecord[]> {
+    const rows = username === undefined ? this.stmt.listTokens.all() : this.stmt.listTokensOfUser.all(username);
+    return rows.map((r) => JSON.parse(r.doc) as ApiTokenRecord);
+  }
+
+  async removeApiToken(id: string): Promise<boolean> {
+    return this.stmt.removeToken.run(id).changes > 0;
+  }
+
+  async saveSession(session: SessionRecord): Promise<void> {
+    const id = requireId(session?.idHash, 'session.idHash');
+    this.stmt.saveSession.run(id, requireId(session.username, 'session.username'), session.expiresAt, JSON.stringify(session));
+  }
+
+  async getSession(idHash: string): Promise<SessionRecord | undefined> {
+    const row = this.stmt.getSession.get(idHash);
+    return row ? (JSON.parse(row.doc) as SessionRecord) : undefined;
+  }
+
+  async removeSession(idHash: string): Promise<boolean> {
+    return this.stmt.removeSession.run(idHash).changes > 0;
+  }
+
+  async removeExpiredSessions(now: string): Promise<number> {
+    return this.stmt.removeExpiredSessions.run(now).changes;
   }
 
   /** `ok` when SQLite finds the file sound, else its list of problems (for `voc doctor` and tests). */

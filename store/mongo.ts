@@ -16,7 +16,7 @@ import {
 } from 'mongodb';
 import { InputError, VocError } from '../core/errors.js';
 import type { Classification, Post, Run, Target } from '../core/types.js';
-import type { CrawlState, PostQuery, ReportRecord, Store, UpsertResult } from './store.js';
+import type { ApiTokenRecord, CrawlState, PostQuery, ReportRecord, SessionRecord, Store, UpsertResult, UserRecord } from './store.js';
 import { planUpsert, type PlannedWrite, type StoredVersion } from './upsert-plan.js';
 import { checkLimit, inIdOrder, normalizeQuery, preparePosts, uniqueIds } from './validate.js';
 
@@ -25,6 +25,9 @@ type ClassificationDoc = Classification & { _id: string };
 type TargetDoc = Target & { _id: string };
 type RunDoc = Run & { _id: string };
 type ReportDoc = ReportRecord & { _id: string };
+type UserDoc = UserRecord & { _id: string };
+type ApiTokenDoc = ApiTokenRecord & { _id: string };
+type SessionDoc = SessionRecord & { _id: string };
 /**
  * Validators are kept as a list: their keys are URLs, and field names with `.` or `$` are
  * refused or ambiguous on many MongoDB versions.
@@ -80,6 +83,9 @@ export class MongoStore implements Store {
   private readonly crawlState: Collection<CrawlStateDoc>;
   private readonly runs: Collection<RunDoc>;
   private readonly reports: Collection<ReportDoc>;
+  private readonly users: Collection<UserDoc>;
+  private readonly apiTokens: Collection<ApiTokenDoc>;
+  private readonly sessions: Collection<SessionDoc>;
 
   /** Wraps a connected client; use `openMongoStore`, which also creates the indexes. */
   constructor(
@@ -92,6 +98,9 @@ export class MongoStore implements Store {
     this.crawlState = db.collection<CrawlStateDoc>('crawlState');
     this.runs = db.collection<RunDoc>('runs');
     this.reports = db.collection<ReportDoc>('reports');
+    this.users = db.collection<UserDoc>('users');
+    this.apiTokens = db.collection<ApiTokenDoc>('apiTokens');
+    this.sessions = db.collection<SessionDoc>('sessions');
   }
 
   /** Creates the indexes the queries rely on (idempotent: existing ones are left as they are). */
@@ -109,6 +118,14 @@ export class MongoStore implements Store {
       ]),
       this.runs.createIndex({ startedAt: -1, _id: -1 }, { name: 'startedAt' }),
       this.reports.createIndex({ brand: 1, createdAt: -1, _id: -1 }, { name: 'brand_createdAt' }),
+      this.apiTokens.createIndexes([
+        { key: { tokenHash: 1 }, name: 'tokenHash', unique: true },
+        { key: { username: 1, createdAt: 1, _id: 1 }, name: 'username_createdAt' },
+      ]),
+      this.sessions.createIndexes([
+        { key: { username: 1 }, name: 'username' },
+        { key: { expiresAt: 1 }, name: 'expiresAt' },
+      ]),
     ]);
   }
 
@@ -303,6 +320,63 @@ export class MongoStore implements Store {
   async listReports(brand?: string): Promise<ReportRecord[]> {
     const filter = brand === undefined ? {} : { brand };
     return (await this.reports.find(filter, NO_ID).sort({ createdAt: -1, _id: -1 }).toArray()) as ReportRecord[];
+  }
+
+  async saveUser(user: UserRecord): Promise<void> {
+    const id = requireId(user?.username, 'user.username');
+    await this.users.replaceOne({ _id: id }, { ...user }, { upsert: true });
+  }
+
+  async getUser(username: string): Promise<UserRecord | undefined> {
+    return ((await this.users.findOne({ _id: username }, NO_ID)) as UserRecord | null) ?? undefined;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return (await this.users.find({}, NO_ID).sort({ _id: 1 }).toArray()) as UserRecord[];
+  }
+
+  /** Tokens and sessions go first: a crash half-way leaves a user who can log in again, never a token without its user. */
+  async removeUser(username: string): Promise<boolean> {
+    await this.apiTokens.deleteMany({ username });
+    await this.sessions.deleteMany({ username });
+    const { deletedCount } = await this.users.deleteOne({ _id: username });
+    return deletedCount > 0;
+  }
+
+  async saveApiToken(token: ApiTokenRecord): Promise<void> {
+    const id = requireId(token?.id, 'token.id');
+    requireId(token.tokenHash, 'token.tokenHash');
+    await this.apiTokens.replaceOne({ _id: id }, { ...token }, { upsert: true });
+  }
+
+  async getApiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined> {
+    return ((await this.apiTokens.findOne({ tokenHash }, NO_ID)) as ApiTokenRecord | null) ?? undefined;
+  }
+
+  async listApiTokens(username?: string): Promise<ApiTokenRecord[]> {
+    const filter = username === undefined ? {} : { username };
+    return (await this.apiTokens.find(filter, NO_ID).sort({ createdAt: 1, _id: 1 }).toArray()) as ApiTokenRecord[];
+  }
+
+  async removeApiToken(id: string): Promise<boolean> {
+    return (await this.apiTokens.deleteOne({ _id: id })).deletedCount > 0;
+  }
+
+  async saveSession(session: SessionRecord): Promise<void> {
+    const id = requireId(session?.idHash, 'session.idHash');
+    await this.sessions.replaceOne({ _id: id }, { ...session }, { upsert: true });
+  }
+
+  async getSession(idHash: string): Promise<SessionRecord | undefined> {
+    return ((await this.sessions.findOne({ _id: idHash }, NO_ID)) as SessionRecord | null) ?? undefined;
+  }
+
+  async removeSession(idHash: string): Promise<boolean> {
+    return (await this.sessions.deleteOne({ _id: idHash })).deletedCount > 0;
+  }
+
+  async removeExpiredSessions(now: string): Promise<number> {
+    return (await this.sessions.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
   }
 
   async close(): Promise<void> {

@@ -85,6 +85,45 @@ export interface DeliveryRecord {
   key: string;
 }
 
+/** Roles of the analyst console: admin (everything), analyst (targets, crawls, posts, reports), viewer (reports). */
+export const ROLES = ['admin', 'analyst', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A console account. The password is kept only as a scrypt hash (server/passwords.ts). */
+export interface UserRecord {
+  /** Unique login name, `[a-z0-9][a-z0-9._-]*`. */
+  username: string;
+  role: Role;
+  /** `scrypt$N$r$p$salt$hash` (base64url parts). */
+  passwordHash: string;
+  createdAt: string;
+}
+
+/** A bearer token for the API. Only the sha256 of the secret is stored; the secret is shown once. */
+export interface ApiTokenRecord {
+  /** Short public id (`voc tokens revoke ID`). */
+  id: string;
+  username: string;
+  /** Free label (what the token is for). */
+  name: string;
+  /** sha256 hex of the secret. */
+  tokenHash: string;
+  createdAt: string;
+  /** ISO UTC; absent = never expires. */
+  expiresAt?: string;
+}
+
+/** A console login session (cookie). Only the sha256 of the cookie value is stored. */
+export interface SessionRecord {
+  /** sha256 hex of the session secret sent in the cookie. */
+  idHash: string;
+  username: string;
+  /** Token the UI echoes in `x-csrf-token` on every state-changing request. */
+  csrfToken: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
 /**
  * The one storage interface. `EmbeddedStore` (SQLite in WAL mode under a data directory) is the
  * zero-setup default; `MongoStore` is for production. Both pass `test/store.contract.test.ts`.
@@ -120,6 +159,27 @@ export interface Store {
   saveReport(report: ReportRecord): Promise<void>;
   getReport(id: string): Promise<ReportRecord | undefined>;
   listReports(brand?: string): Promise<ReportRecord[]>;
+
+  /** Accounts of the analyst console (issue 7); saveUser replaces a user of the same name. */
+  saveUser(user: UserRecord): Promise<void>;
+  getUser(username: string): Promise<UserRecord | undefined>;
+  /** Users ordered by username. */
+  listUsers(): Promise<UserRecord[]>;
+  /** Removes the user with their tokens and sessions; false when there was no such user. */
+  removeUser(username: string): Promise<boolean>;
+
+  saveApiToken(token: ApiTokenRecord): Promise<void>;
+  getApiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>;
+  /** Tokens (of one user, or all) ordered by createdAt then id. */
+  listApiTokens(username?: string): Promise<ApiTokenRecord[]>;
+  /** False when there was no such token. */
+  removeApiToken(id: string): Promise<boolean>;
+
+  saveSession(session: SessionRecord): Promise<void>;
+  getSession(idHash: string): Promise<SessionRecord | undefined>;
+  removeSession(idHash: string): Promise<boolean>;
+  /** Deletes sessions whose expiresAt <= now; returns how many. */
+  removeExpiredSessions(now: string): Promise<number>;
 
   close(): Promise<void>;
 }

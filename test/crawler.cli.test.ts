@@ -226,6 +226,18 @@ describe('crawl output', () => {
       '\r\u001b[2K[██████████░░░░░░░░░░] 已抓取 12 页 · 230 条帖子 · 1 个错误 · 12 页/分钟',
       '\r\u001b[2K',
     ]);
+    // A narrow terminal drops the bar, not the counts; a pseudo-terminal reporting 0 columns gets the usual width.
+    for (const [columns, expected] of [
+      [50, '\r\u001b[2K12 pages · 230 posts · 1 errors · 12 pages/min'],
+      [0, '\r\u001b[2K[██████████░░░░░░░░░░] 12 pages · 230 posts · 1 errors · 12 pages/min'],
+    ] as const) {
+      const out: string[] = [];
+      let clock = 0;
+      const line = createProgressBar({ isTTY: true, columns, write: (s: string) => (out.push(s), true) }, 'en', { now: () => clock });
+      clock = 60_000;
+      line.update('acme-forum', rows[0]!.summary.stats, 24);
+      expect(out).toEqual([expected]);
+    }
     const piped: string[] = [];
     const pipeBar = createProgressBar({ isTTY: false, write: (s: string) => (piped.push(s), true) }, 'en');
     pipeBar.update('x', rows[0]!.summary.stats);

@@ -63,6 +63,12 @@ describe('fetcher', () => {
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'gzip' }).end(body);
           return;
         }
+        case '/deflate': {
+          // HTTP's "deflate" is the zlib format (RFC 9110 8.4.1.2).
+          const body = zlib.deflateSync(Buffer.from('<p>deflate 页面：退款到账</p>', 'utf8'));
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'deflate' }).end(body);
+          return;
+        }
         case '/br': {
           const body = zlib.brotliCompressSync(Buffer.from('<p>brotli 页面</p>', 'utf8'));
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'br' }).end(body);
@@ -158,10 +164,11 @@ describe('fetcher', () => {
     expect(res.body).toBe('<p>客服电话打不通</p>');
   });
 
-  it('decompresses gzip and brotli', async () => {
+  it('decompresses gzip, deflate and brotli', async () => {
     const gz = await get('/gzip');
     expect(gz.body).toBe('<p>压缩页面：物流很快</p>');
     expect(gz.bytes).toBe(Buffer.byteLength('<p>压缩页面：物流很快</p>'));
+    expect((await get('/deflate')).body).toBe('<p>deflate 页面：退款到账</p>');
     expect((await get('/br')).body).toBe('<p>brotli 页面</p>');
   });
 

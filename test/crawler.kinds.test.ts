@@ -87,6 +87,16 @@ describe('target kinds', () => {
           ];
           return send(JSON.stringify(pages[page] ?? { reviews: [] }), 'application/json');
         }
+        // A JSON API paged by a next-URL field (relative), which takes since_id for what is newer.
+        case '/api/feed': {
+          if (q.get('since_id') === '12') return send(JSON.stringify({ data: [], links: { next: null } }), 'application/json');
+          if (q.get('page') === '2')
+            return send(JSON.stringify({ data: [{ id: 11, content: '配送员态度好', created_at: '2026-10-02T09:00:00Z' }], links: { next: null } }), 'application/json');
+          return send(
+            JSON.stringify({ data: [{ id: 12, content: '会员积分又清零了', created_at: '2026-10-03T09:00:00Z' }], links: { next: '/api/feed?page=2' } }),
+            'application/json',
+          );
+        }
         // Sitemaps: an index pointing at a gzipped urlset and a plain one.
         case '/sitemap.xml':
           return send(
@@ -280,6 +290,30 @@ describe('target kinds', () => {
         ['demo-forum:2', 'APP 很卡', '2026-10-03T07:20:00.000Z', 2],
         ['demo-forum:3', '物流慢', '2026-10-03T06:20:00.000Z', 3],
       ]);
+    });
+
+    it('follows a next-URL field, then asks with since_id for only what is newer than the newest stored post', async () => {
+      const paths = since('/api/feed');
+      let state: CrawlState | undefined;
+      const stateful: CrawlTargetOptions = { state: async () => state, onState: async (s) => void (state = s) };
+      const input = {
+        kind: 'json',
+        url: `${server.origin}/api/feed`,
+        selectors: undefined,
+        json: { items: 'data', id: 'id', text: 'content', time: 'created_at', nextUrlPath: 'links.next', sinceIdParam: 'since_id' },
+      };
+      const first = await run(input, stateful);
+      expect(paths()).toEqual(['/api/feed', '/api/feed?page=2']);
+      expect(first.posts.map((p) => [p.id, p.text, p.publishedAt])).toEqual([
+        ['demo-forum:12', '会员积分又清零了', '2026-10-03T09:00:00.000Z'],
+        ['demo-forum:11', '配送员态度好', '2026-10-02T09:00:00.000Z'],
+      ]);
+      expect(first.summary.stoppedBecause).toBe('no_next');
+
+      const second = await run(input, stateful);
+      expect(paths()).toEqual(['/api/feed', '/api/feed?page=2', '/api/feed?since_id=12']);
+      expect(second.posts).toEqual([]);
+      expect(second.summary.stoppedBecause).toBe('empty_page');
     });
 
     it('names the mapping when the response does not fit it', async () => {

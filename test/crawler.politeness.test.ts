@@ -52,6 +52,26 @@ describe('politeness in a crawl', () => {
     expect(gapBetween(2, 3)).toBeGreaterThanOrEqual(990);
   });
 
+  it('waits out a 503 with Retry-After (a maintenance window) the same way, without spending the retry budget', async () => {
+    let refused = 0;
+    const { target } = await setup((req, res) => {
+      const n = pageOf(req.url);
+      if (n === 2 && refused < 2) {
+        refused++;
+        return void res.writeHead(503, { 'retry-after': '1', 'content-type': 'text/plain', 'content-length': '11' }).end('maintenance');
+      }
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listing(n, n < 3));
+    });
+    const summary = await crawlTarget(ctx!, target);
+    expect(brief(summary)).toEqual({ pages: 3, posts: 3, errors: [], stoppedBecause: 'no_next' });
+    expect(summary.stats.statuses).toEqual({ '200': 3, '503': 2 });
+    expect(summary.stats.retries).toBe(2);
+    expect(summary.stats.backoffWaitMs).toBe(0);
+    expect(server!.paths()).toEqual(['/robots.txt', '/list?page=1', '/list?page=2', '/list?page=2', '/list?page=2', '/list?page=3']);
+    expect(gapBetween(2, 3)).toBeGreaterThanOrEqual(990);
+    expect(gapBetween(3, 4)).toBeGreaterThanOrEqual(990);
+  });
+
   it('reads the wait from rate-limit reset headers when there is no Retry-After', async () => {
     let refused = false;
     const { target } = await setup((req, res) => {

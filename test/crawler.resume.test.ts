@@ -18,6 +18,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 const CHILD = join(ROOT, 'test/fixtures/crawler/crash-crawl.mjs');
 const PAGES = 30;
 const PER_PAGE = 5;
+/** Pages answered during the first crawl; later ones wait until it was killed. */
+const HELD_AFTER = 12;
+let holding = true;
 
 /** dist/ is built by `npm test`; when this file is run by hand after an edit, build it here. */
 function ensureCompiled(): void {
@@ -84,7 +87,10 @@ describe('a crawl killed mid-way and resumed', () => {
         const id = (PAGES - n) * PER_PAGE + (PER_PAGE - i); // newest first: page 1 holds 150..146
         return `<div class="post"><div class="content">帖子 ${id}：客服和门店互相推诿</div><time>2026-10-01 08:00</time><a class="permalink" href="/t/${id}">#</a></div>`;
       }).join('');
-      // A little latency so that the kill lands with pages in flight.
+      // While the first crawl runs, pages past HELD_AFTER are held unanswered: however late the
+      // kill lands on a busy machine, it finds pages in flight and the crawl unfinished.
+      if (holding && n > HELD_AFTER) return;
+      // A little latency so that several pages are in flight at once.
       setTimeout(() => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body>${posts}</body></html>`), 40);
     });
   });
@@ -99,6 +105,7 @@ describe('a crawl killed mid-way and resumed', () => {
     await first.waitFor((l) => l === 'stored 8');
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull(); // killed by the signal, not exited
+    holding = false;
     const firstRequests = server.paths().filter((p) => p.startsWith('/list'));
 
     const peek = openEmbeddedStore(dataDir);

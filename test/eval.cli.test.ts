@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
-import { registerEvalCommands } from '../cli/eval-commands.js';
+import { readSavedEvaluation, registerEvalCommands } from '../cli/eval-commands.js';
 import { aspectExamples, sentimentCsv, sentimentExamples } from './model.data.js';
 import type { AspectExample } from '../analysis/model/aspect-model.js';
 
@@ -14,12 +14,12 @@ const FIX = join(import.meta.dirname, 'fixtures', 'eval');
 const tmp = mkdtempSync(join(tmpdir(), 'voc-eval-cli-'));
 
 /** Runs `voc <args>` in-process on a fresh program with the eval commands registered. */
-async function voc(args: string[], locale: Locale = 'en'): Promise<{ stdout: string; stderr: string }> {
+async function voc(args: string[], locale: Locale = 'en', dataDir = join(tmp, 'data')): Promise<{ stdout: string; stderr: string }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const program = new Command().name('voc').exitOverride();
   registerEvalCommands(program, {
-    readConfig: () => parseConfig({}),
+    readConfig: () => parseConfig({ dataDir }),
     locale: () => locale,
     stdout: (s) => stdout.push(s),
     stderr: (s) => stderr.push(s),
@@ -94,7 +94,7 @@ describe('voc train sentiment + voc eval sentiment', () => {
     expect(trained.heldOut).toBe(20);
     expect(trained.evaluation).toMatchObject({ n: 20, accuracy: 1 });
 
-    const auto = await voc(['eval', 'sentiment', '--data', all, '--model', heldModel, '--json']);
+    const auto = await voc(['eval', 'sentiment', '--data', all, '--model', heldModel, '--json', '--no-save']);
     expect(JSON.parse(auto.stdout)).toMatchObject({ n: 20, accuracy: 1, holdout: { fraction: 0.25, seed: 3 } });
     expect(auto.stderr).toBe("note: the model was trained on this file; scoring only the part it held out (--holdout 0.25 --seed 3)");
     const explicit = await voc(['eval', 'sentiment', '--data', all, '--model', heldModel, '--holdout', '0.25', '--seed', '3', '--json']);
@@ -170,7 +170,7 @@ describe('voc train aspects + voc eval aspects', () => {
 
 describe('voc eval semeval', () => {
   it('maps categories with a YAML map and reports untracked ones on stderr', async () => {
-    const { stdout, stderr } = await voc(['eval', 'semeval', '--data', join(FIX, 'semeval2016.xml'), '--map', join(FIX, 'semeval-map.yaml'), '--json']);
+    const { stdout, stderr } = await voc(['eval', 'semeval', '--data', join(FIX, 'semeval2016.xml'), '--map', join(FIX, 'semeval-map.yaml'), '--json', '--no-save']);
     const r = JSON.parse(stdout) as Record<string, unknown>;
     expect(r).toMatchObject({ n: 5, mode: 'categories', unmapped: { 'PHONE#GENERAL': 1, 'OS#OPERATION_PERFORMANCE': 1 } });
     expect(Object.keys(r.per_label as object).every((k) => ['design', 'battery', 'price', 'display'].includes(k))).toBe(true);
@@ -207,5 +207,77 @@ describe('voc eval channels', () => {
   it('names the line of a bad gold row', async () => {
     const bad = write('bad.jsonl', '{"text":"x","channels":"store","breakpoint":false,"question":false}\n');
     expect((await vocError(['eval', 'channels', '--gold', bad])).message).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: line 1: field channels: `));
+  });
+});
+
+describe('evaluation.json for the report methods appendix', () => {
+  const dataDir = join(tmp, 'saved');
+  const { train, test } = sentimentExamples();
+  const trainCsv = write('saved-train.csv', sentimentCsv(train));
+  const testCsv = write('saved-test.csv', sentimentCsv(test));
+  const model = join(tmp, 'saved-model.json');
+  const file = join(dataDir, 'evaluation.json');
+
+  it('is absent until voc eval runs', () => {
+    expect(readSavedEvaluation(dataDir)).toBeUndefined();
+  });
+
+  it('records each eval kind, replaces a re-run and words the metrics in the report language', async () => {
+    await voc(['train', 'sentiment', '--data', trainCsv, '--out', model, '--json'], 'en', dataDir);
+    const first = await voc(['eval', 'sentiment', '--data', testCsv, '--model', model, '--json'], 'en', dataDir);
+    expect(first.stderr).toBe(`note: figures recorded in ${file} (for the report's methods appendix)`);
+    const gold = JSON.parse((await voc(['eval', 'channels', '--gold', join(FIX, 'channels-gold.jsonl'), '--json'], 'en', dataDir)).stdout) as Record<string, any>;
+    // The same sentiment eval again replaces its entry instead of adding one.
+    await voc(['eval', 'sentiment', '--data', testCsv, '--model', model, '--json'], 'en', dataDir);
+
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+    expect(Object.keys(saved.runs)).toEqual(['channels:channels-gold.jsonl:rules', 'sentiment:saved-test.csv:model']);
+    expect(saved.corpus).toBe('channels-gold.jsonl (30 posts); saved-test.csv (20 reviews)');
+    expect(Date.parse(saved.measuredAt)).toBeGreaterThan(Date.now() - 60_000);
+
+    const en = readSavedEvaluation(dataDir, 'en')!;
+    expect(en.measuredAt).toBe(saved.measuredAt);
+    expect(en.metrics).toEqual([
+      { name: 'channel detection F1', value: gold.channels.micro_f1, n: 30 },
+      { name: 'channel polarity accuracy', value: gold.polarity.accuracy, n: gold.polarity.n },
+      { name: 'breakpoint F1', value: gold.breakpoints.f1, n: 5 },
+      { name: 'question F1', value: gold.questions.f1, n: 4 },
+      { name: 'post sentiment accuracy', value: gold.sentiment.accuracy, n: 30 },
+      // 18 of the 20 unseen reviews right (see the train + eval test above)
+      { name: 'sentiment accuracy (trained model)', value: 0.9, n: 20 },
+    ]);
+    expect(readSavedEvaluation(dataDir)!.metrics.map((m) => m.name)).toEqual([
+      '渠道识别 F1',
+      '渠道褒贬准确率',
+      '断点 F1',
+      '提问识别 F1',
+      '帖子情感准确率',
+      '情感准确率（训练模型）',
+    ]);
+  });
+
+  it('--no-save leaves the file alone', async () => {
+    const before = readFileSync(file, 'utf8');
+    const { stderr } = await voc(['eval', 'sentiment', '--data', trainCsv, '--json', '--no-save'], 'en', dataDir);
+    expect(stderr).toBe('');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('a damaged file is one clear error naming it', () => {
+    const broken = join(tmp, 'broken');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'evaluation.json'), '{"measuredAt": "x", "runs": {"a": {"kind": "channels"}}}');
+    let error: unknown;
+    try {
+      readSavedEvaluation(broken);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe(
+      `${join(broken, 'evaluation.json')}: runs.a: expected { kind, measuredAt, corpus, metrics: [{ name, value 0..1, n }] }; delete it and run voc eval again`,
+    );
+    writeFileSync(join(broken, 'evaluation.json'), 'not json');
+    expect(() => readSavedEvaluation(broken)).toThrow(`${join(broken, 'evaluation.json')}: not valid JSON; delete it and run voc eval again`);
   });
 });

@@ -377,6 +377,66 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
         expect((await store.listReports()).map((r) => r.id)).toEqual(['rep-3', 'rep-2', 'rep-1']);
       });
     });
+
+    describe('users, API tokens and sessions', () => {
+      const alice = { username: 'alice', role: 'analyst' as const, passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA', createdAt: '2026-11-01T00:00:00.000Z' };
+      const bob = { username: 'bob', role: 'viewer' as const, passwordHash: 'scrypt$16384$8$1$c2FsdA$b3RoZXI', createdAt: '2026-11-02T00:00:00.000Z' };
+      const tok = (id: string, username: string, createdAt: string) => ({ id, username, name: `for ${id}`, tokenHash: sha(id), createdAt });
+      const session = (idHash: string, username: string, expiresAt: string) => ({ idHash, username, csrfToken: `csrf-${idHash}`, createdAt: '2026-11-01T00:00:00.000Z', expiresAt });
+
+      it('saves, replaces, lists and removes users', async () => {
+        await store.saveUser(bob);
+        await store.saveUser(alice);
+        expect(await store.getUser('alice')).toEqual(alice);
+        expect(await store.getUser('carol')).toBeUndefined();
+        expect((await store.listUsers()).map((u) => u.username)).toEqual(['alice', 'bob']);
+        await store.saveUser({ ...alice, role: 'admin' });
+        expect((await store.getUser('alice'))?.role).toBe('admin');
+        expect(await store.listUsers()).toHaveLength(2);
+        expect(await store.removeUser('carol')).toBe(false);
+        expect(await store.removeUser('bob')).toBe(true);
+        expect((await store.listUsers()).map((u) => u.username)).toEqual(['alice']);
+      });
+
+      it('finds tokens by hash, lists them per user and revokes them', async () => {
+        const t1 = tok('t1', 'alice', '2026-11-01T00:00:00.000Z');
+        const t2 = { ...tok('t2', 'bob', '2026-11-02T00:00:00.000Z'), expiresAt: '2027-01-01T00:00:00.000Z' };
+        const t3 = tok('t3', 'alice', '2026-11-03T00:00:00.000Z');
+        for (const t of [t3, t2, t1]) await store.saveApiToken(t);
+        expect(await store.getApiTokenByHash(sha('t2'))).toEqual(t2);
+        expect(await store.getApiTokenByHash(sha('nope'))).toBeUndefined();
+        expect((await store.listApiTokens()).map((t) => t.id)).toEqual(['t1', 't2', 't3']);
+        expect((await store.listApiTokens('alice')).map((t) => t.id)).toEqual(['t1', 't3']);
+        expect(await store.removeApiToken('t1')).toBe(true);
+        expect(await store.removeApiToken('t1')).toBe(false);
+        expect(await store.getApiTokenByHash(sha('t1'))).toBeUndefined();
+      });
+
+      it('keeps sessions until removed or expired', async () => {
+        await store.saveSession(session('s1', 'alice', '2026-11-01T10:00:00.000Z'));
+        await store.saveSession(session('s2', 'alice', '2026-11-01T12:00:00.000Z'));
+        await store.saveSession(session('s3', 'bob', '2026-11-01T11:00:00.000Z'));
+        expect(await store.getSession('s2')).toEqual(session('s2', 'alice', '2026-11-01T12:00:00.000Z'));
+        expect(await store.removeExpiredSessions('2026-11-01T11:00:00.000Z')).toBe(2); // s1 and s3 (expiry inclusive)
+        expect(await store.getSession('s1')).toBeUndefined();
+        expect(await store.removeSession('s2')).toBe(true);
+        expect(await store.removeSession('s2')).toBe(false);
+      });
+
+      it('removing a user removes their tokens and sessions', async () => {
+        await store.saveUser(alice);
+        await store.saveUser(bob);
+        await store.saveApiToken(tok('ta', 'alice', '2026-11-01T00:00:00.000Z'));
+        await store.saveApiToken(tok('tb', 'bob', '2026-11-01T00:00:00.000Z'));
+        await store.saveSession(session('sa', 'alice', '2027-01-01T00:00:00.000Z'));
+        await store.saveSession(session('sb', 'bob', '2027-01-01T00:00:00.000Z'));
+        expect(await store.removeUser('alice')).toBe(true);
+        expect(await store.getApiTokenByHash(sha('ta'))).toBeUndefined();
+        expect(await store.getSession('sa')).toBeUndefined();
+        expect((await store.listApiTokens()).map((t) => t.id)).toEqual(['tb']);
+        expect(await store.getSession('sb')).toBeDefined();
+      });
+    });
   });
 }
 

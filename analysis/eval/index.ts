@@ -24,3 +24,5 @@ export type { HoldoutSpec } from './split.js';
 export { runChannelsEval, runSentimentEval, runAspectsEval, runSemevalEval, evalClassifier, EVAL_BRAND } from './run.js';
 export type { EvalConfig, Noted, EvalNote } from './run.js';
 export { formatChannelsTable, formatSentimentTable, formatAspectsTable, formatSemevalTable, formatTrainSummary } from './table.js';
+export { evaluationRun, saveEvaluationRun, readSavedEvaluation, EVALUATION_FILE } from './saved.js';
+export type { SavedRun, SavedMetric, EvalKind } from './saved.js';

@@ -37,7 +37,8 @@ export type EvalNote =
   | { code: 'model_saw_all' }
   | { code: 'category_map'; name: string }
   | { code: 'unmapped_categories'; map: string; categories: string[] }
-  | { code: 'unknown_subjects'; taxonomy: string; subjects: string[] };
+  | { code: 'unknown_subjects'; taxonomy: string; subjects: string[] }
+  | { code: 'saved'; path: string };
 
 export interface Noted<T> {
   result: T;

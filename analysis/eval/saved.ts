@@ -1,0 +1,188 @@
+/**
+ * The last `voc eval` figures, kept in `<dataDir>/evaluation.json` for the report's methods
+ * appendix ("classifier accuracy measured on … on …"). Each eval run replaces its own entry (one
+ * per eval kind, data file and predictor, so the lexicon and a trained model on the same file are
+ * both kept) and the top level is rebuilt from all entries:
+ *
+ *   { measuredAt, corpus, metrics: [{ id, name, value, n }], runs: { KEY: { kind, measuredAt, corpus, metrics } } }
+ *
+ * Metric names are stored in English; `readSavedEvaluation` words them in the report's language
+ * by `id`.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { InputError } from '../../core/errors.js';
+import type { Locale } from '../../core/types.js';
+import type { ClassifierEvaluation } from '../../reports/view-model.js';
+import type { ChannelEvalResult } from './channels.js';
+import type { AspectEvalResult } from './aspects.js';
+import type { SemevalEvalResult } from './semeval.js';
+import type { SentimentEvalResult } from './sentiment.js';
+
+export const EVALUATION_FILE = 'evaluation.json';
+
+export type EvalKind = 'channels' | 'sentiment' | 'aspects' | 'semeval';
+
+/** Metric ids with their names in both report languages. */
+const METRIC_NAMES = {
+  channel_f1: { en: 'channel detection F1', zh: '渠道识别 F1' },
+  channel_polarity: { en: 'channel polarity accuracy', zh: '渠道褒贬准确率' },
+  breakpoint_f1: { en: 'breakpoint F1', zh: '断点 F1' },
+  question_f1: { en: 'question F1', zh: '提问识别 F1' },
+  post_sentiment: { en: 'post sentiment accuracy', zh: '帖子情感准确率' },
+  sentiment_rules: { en: 'sentiment accuracy (lexicon)', zh: '情感准确率（词典）' },
+  sentiment_model: { en: 'sentiment accuracy (trained model)', zh: '情感准确率（训练模型）' },
+  aspect_f1: { en: 'aspect F1', zh: '方面识别 F1' },
+  aspect_sentiment_f1: { en: 'aspect+sentiment F1', zh: '方面+情感 F1' },
+  semeval_f1: { en: 'aspect category F1', zh: '方面类别 F1' },
+} as const;
+
+export type MetricId = keyof typeof METRIC_NAMES;
+
+export interface SavedMetric {
+  id: MetricId;
+  name: string;
+  value: number;
+  n: number;
+}
+
+export interface SavedRun {
+  kind: EvalKind;
+  measuredAt: string;
+  /** Data file name and how much of it was scored. */
+  corpus: string;
+  metrics: SavedMetric[];
+}
+
+interface SavedFile extends ClassifierEvaluation {
+  metrics: SavedMetric[];
+  runs: Record<string, SavedRun>;
+}
+
+const KIND_ORDER: EvalKind[] = ['channels', 'sentiment', 'aspects', 'semeval'];
+
+/** Values rounded to 4 decimals, as `voc eval --json` prints them. */
+function metric(id: MetricId, value: number, n: number): SavedMetric {
+  return { id, name: METRIC_NAMES[id].en, value: Math.round(value * 1e4) / 1e4, n };
+}
+
+/** What `voc eval` measured, as a saved run. `scored` is the number of items scored. */
+export function evaluationRun(
+  kind: EvalKind,
+  dataFile: string,
+  result: ChannelEvalResult | SentimentEvalResult | AspectEvalResult | SemevalEvalResult,
+  opts: { model: boolean; heldOut?: boolean; measuredAt?: Date },
+): SavedRun {
+  const measuredAt = (opts.measuredAt ?? new Date()).toISOString();
+  const n = result.n;
+  const part = opts.heldOut ? `held-out part, ${n}` : `${n}`;
+  let metrics: SavedMetric[];
+  let unit: string;
+  switch (kind) {
+    case 'channels': {
+      const r = result as ChannelEvalResult;
+      unit = 'posts';
+      metrics = [
+        metric('channel_f1', r.channels.micro_f1, r.n),
+        metric('channel_polarity', r.polarity.accuracy, r.polarity.n),
+        metric('breakpoint_f1', r.breakpoints.f1, r.breakpoints.support),
+        metric('question_f1', r.questions.f1, r.questions.support),
+        metric('post_sentiment', r.sentiment.accuracy, r.sentiment.n),
+      ];
+      break;
+    }
+    case 'sentiment': {
+      const r = result as SentimentEvalResult;
+      unit = 'reviews';
+      metrics = [metric(opts.model ? 'sentiment_model' : 'sentiment_rules', r.accuracy, r.n)];
+      break;
+    }
+    case 'aspects': {
+      const r = result as AspectEvalResult;
+      unit = 'posts';
+      metrics = [metric('aspect_f1', r.subject.micro_f1, r.n), metric('aspect_sentiment_f1', r.subject_sentiment.micro_f1, r.n)];
+      break;
+    }
+    case 'semeval': {
+      const r = result as SemevalEvalResult;
+      unit = 'sentences';
+      metrics = [metric('semeval_f1', r.micro_f1, r.n)];
+      break;
+    }
+  }
+  return { kind, measuredAt, corpus: `${basename(dataFile)} (${part} ${unit})`, metrics };
+}
+
+/** Key of a run in the file: a later run of the same kind, file and predictor replaces it. */
+function runKey(run: SavedRun, dataFile: string, model: boolean): string {
+  return `${run.kind}:${basename(dataFile)}:${model ? 'model' : 'rules'}`;
+}
+
+/**
+ * Merges `run` into `<dataDir>/evaluation.json` (created with its folder when missing; written to a
+ * temporary file and renamed, so a reader never sees half a file).
+ */
+export function saveEvaluationRun(dataDir: string, run: SavedRun, dataFile: string, model: boolean): string {
+  const path = join(dataDir, EVALUATION_FILE);
+  const runs = existsSync(path) ? readSavedFile(path).runs : {};
+  runs[runKey(run, dataFile, model)] = run;
+  const ordered = Object.entries(runs).sort(
+    ([ka, a], [kb, b]) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (ka < kb ? -1 : ka > kb ? 1 : 0),
+  );
+  const file: SavedFile = {
+    measuredAt: ordered.map(([, r]) => r.measuredAt).reduce((a, b) => (a > b ? a : b)),
+    corpus: ordered.map(([, r]) => r.corpus).join('; '),
+    metrics: ordered.flatMap(([, r]) => r.metrics),
+    runs: Object.fromEntries(ordered),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n');
+  renameSync(tmp, path);
+  return path;
+}
+
+/**
+ * The saved evaluation for the report's methods appendix, metric names in `locale`; undefined
+ * when `voc eval` was never run for this data directory. A damaged file is an InputError naming it.
+ */
+export function readSavedEvaluation(dataDir: string, locale: Locale = 'zh-CN'): ClassifierEvaluation | undefined {
+  const path = join(dataDir, EVALUATION_FILE);
+  if (!existsSync(path)) return undefined;
+  const file = readSavedFile(path);
+  const runs = Object.values(file.runs);
+  if (!runs.length) return undefined;
+  const lang = locale === 'en' ? 'en' : 'zh';
+  return {
+    measuredAt: file.measuredAt,
+    corpus: file.corpus,
+    metrics: file.metrics.map((m) => ({ name: METRIC_NAMES[m.id]?.[lang] ?? m.name, value: m.value, n: m.n })),
+  };
+}
+
+function readSavedFile(path: string): SavedFile {
+  const fix = `delete it and run voc eval again`;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new InputError(`${path}: not valid JSON; ${fix}`);
+  }
+  const f = data as Partial<SavedFile> | null;
+  if (!f || typeof f !== 'object' || !f.runs || typeof f.runs !== 'object' || Array.isArray(f.runs))
+    throw new InputError(`${path}: runs: expected an object of saved eval runs; ${fix}`);
+  for (const [key, run] of Object.entries(f.runs)) {
+    const ok =
+      run &&
+      KIND_ORDER.includes(run.kind) &&
+      typeof run.measuredAt === 'string' &&
+      !Number.isNaN(Date.parse(run.measuredAt)) &&
+      typeof run.corpus === 'string' &&
+      Array.isArray(run.metrics) &&
+      run.metrics.every((m) => m && typeof m.name === 'string' && typeof m.value === 'number' && m.value >= 0 && m.value <= 1 && Number.isInteger(m.n));
+    if (!ok) throw new InputError(`${path}: runs.${key}: expected { kind, measuredAt, corpus, metrics: [{ name, value 0..1, n }] }; ${fix}`);
+  }
+  if (!Array.isArray(f.metrics) || typeof f.measuredAt !== 'string' || typeof f.corpus !== 'string')
+    throw new InputError(`${path}: expected measuredAt, corpus and metrics at the top level; ${fix}`);
+  return f as SavedFile;
+}

@@ -1,0 +1,114 @@
+/**
+ * Targets: list, show, add, replace, remove, and the extraction preview (fetch one or two pages
+ * of a target that is not stored, through the same fetcher, robots.txt policy and address
+ * safety rules as a crawl, and return the posts it would extract).
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { InputError, RefusedUrlError } from '../../core/errors.js';
+import type { Post } from '../../core/types.js';
+import { createCrawlContext } from '../../crawlers/context.js';
+import { crawlTarget } from '../../crawlers/crawl-target.js';
+import { readProgress } from '../../crawlers/crawl-state.js';
+import type { StageDeps } from '../../workers/deps.js';
+import { allow, ANALYSTS, sendError } from '../auth.js';
+import { targetFromInput } from '../target-input.js';
+
+const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
+/** Posts returned by a preview: enough to judge the selectors, small enough to show at once. */
+const PREVIEW_POSTS = 50;
+
+export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps }): Promise<void> {
+  const { store, config } = opts.deps;
+  const guard = { onRequest: allow(...ANALYSTS) };
+  const declared = () => new Set(config.targets.map((t) => t.id));
+  // One context for every preview: its pacer and robots cache span previews, so a live preview
+  // re-run as the analyst types still waits the per-host delay and fetches robots.txt once.
+  // Nothing is stored: a throwaway key hashes the authors, and no snapshot is kept on disk.
+  let previewCrawl: ReturnType<typeof createCrawlContext> | undefined;
+  app.addHook('onClose', async () => previewCrawl?.close());
+
+  app.get('/api/targets', { ...guard, schema: { tags: ['targets'], summary: 'All targets (from the config file and added in the console)' } }, async () => {
+    const own = declared();
+    return { targets: (await store.listTargets()).map((t) => ({ ...t, origin: own.has(t.id) ? 'config' : 'console' })) };
+  });
+
+  app.get('/api/targets/:id', { ...guard, schema: { tags: ['targets'], summary: 'A target and its crawl state', params: ID_PARAMS } }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const target = await store.getTarget(id);
+    if (!target) return sendError(reply, 404, `unknown target "${id}"`);
+    const state = await store.getCrawlState(id);
+    return { target, origin: declared().has(id) ? 'config' : 'console', crawlState: state ? { ...readProgress(state), updatedAt: state.updatedAt } : null };
+  });
+
+  app.post('/api/targets', { ...guard, schema: { tags: ['targets'], summary: 'Add a target', body: { type: 'object' } } }, async (req, reply) => {
+    const target = await targetFromInput(req.body, config);
+    if (await store.getTarget(target.id)) return sendError(reply, 409, `target "${target.id}" exists already; PUT /api/targets/${target.id} replaces it`);
+    await store.saveTarget(target);
+    return reply.code(201).send({ target });
+  });
+
+  app.put('/api/targets/:id', { ...guard, schema: { tags: ['targets'], summary: 'Replace a target added in the console', params: ID_PARAMS, body: { type: 'object' } } }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const body = { ...(req.body as Record<string, unknown>) };
+    if (body.id !== undefined && body.id !== id) throw new InputError(`target.id: "${String(body.id)}" differs from the URL's "${id}"`);
+    body.id = id;
+    const target = await targetFromInput(body, config);
+    if (!(await store.getTarget(id))) return sendError(reply, 404, `unknown target "${id}"; POST /api/targets adds it`);
+    await store.saveTarget(target);
+    return { target };
+  });
+
+  app.delete('/api/targets/:id', { ...guard, schema: { tags: ['targets'], summary: 'Remove a target added in the console (its posts stay)', params: ID_PARAMS } }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    if (declared().has(id)) throw new InputError(`target "${id}" is declared in the config file; remove it there`);
+    if (!(await store.removeTarget(id))) return sendError(reply, 404, `unknown target "${id}"`);
+    return reply.code(204).send();
+  });
+
+  app.post(
+    '/api/targets/preview',
+    {
+      ...guard,
+      schema: {
+        tags: ['targets'],
+        summary: 'Fetch 1-3 pages of a target (not stored) and return the posts it extracts, or why it was refused',
+        body: {
+          type: 'object',
+          required: ['target'],
+          properties: { target: { type: 'object' }, maxPages: { type: 'integer', minimum: 1, maximum: 3 } },
+        },
+      },
+    },
+    async (req) => {
+      const { target: input, maxPages = 1 } = req.body as { target: Record<string, unknown>; maxPages?: number };
+      // The id only has to be valid; the preview may be of a target being typed in.
+      const withId = { id: 'preview', source: 'preview', ...input };
+      let target;
+      try {
+        target = await targetFromInput(withId, config, { checkConfigOwned: false });
+      } catch (err) {
+        if (err instanceof InputError && /refused|not found/.test(err.message)) return { posts: [], total: 0, refused: err.message };
+        throw err;
+      }
+      previewCrawl ??= createCrawlContext({ config, authorSecret: randomBytes(16).toString('hex'), dataDir: false });
+      const crawl = previewCrawl;
+      const posts: Post[] = [];
+      try {
+        const summary = await crawlTarget(crawl, { ...target, stopAtKnown: false }, { maxPages, onPage: (p) => void posts.push(...p.posts) });
+        const refused = summary.errors.find((e) => /refused|robots/i.test(e.message));
+        return {
+          posts: posts.slice(0, PREVIEW_POSTS),
+          total: posts.length,
+          pages: summary.pages,
+          stoppedBecause: summary.stoppedBecause,
+          errors: summary.errors.filter((e) => e !== refused).map((e) => `${e.url}: ${e.message}`),
+          ...(refused ? { refused: refused.message } : {}),
+        };
+      } catch (err) {
+        if (err instanceof RefusedUrlError) return { posts: [], total: 0, refused: err.message };
+        throw err;
+      }
+    },
+  );
+}

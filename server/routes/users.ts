@@ -1,0 +1,32 @@
+/**
+ * Users (admin only): list, add, remove. `voc users` does the same from a shell.
+ */
+import type { FastifyInstance } from 'fastify';
+import { InputError } from '../../core/errors.js';
+import type { Store } from '../../store/store.js';
+import { addUser, publicUser } from '../accounts.js';
+import { allow, sendError } from '../auth.js';
+
+export async function userRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
+  const { store } = opts;
+  const guard = { onRequest: allow('admin') };
+  app.get('/api/users', { ...guard, schema: { tags: ['users'], summary: 'Console users' } }, async () => ({ users: (await store.listUsers()).map(publicUser) }));
+  app.post(
+    '/api/users',
+    {
+      ...guard,
+      schema: {
+        tags: ['users'],
+        summary: 'Add a user',
+        body: { type: 'object', required: ['username', 'role', 'password'], properties: { username: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } } },
+      },
+    },
+    async (req, reply) => reply.code(201).send({ user: await addUser(store, req.body as { username: string; role: string; password: string }) }),
+  );
+  app.delete('/api/users/:username', { ...guard, schema: { tags: ['users'], summary: 'Remove a user with their tokens and sessions' } }, async (req, reply) => {
+    const { username } = req.params as { username: string };
+    if (username === req.principal!.username) throw new InputError('username: you cannot remove yourself; ask another admin');
+    if (!(await store.removeUser(username))) return sendError(reply, 404, `unknown user "${username}"`);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * The forum the console tests crawl: a real node:http server on 127.0.0.1 with two listing pages
+ * of known posts (texts whose classification is known: a store/website inconsistency, a
+ * customer-service/store runaround, praise, a question, and hostile markup and a CSV formula),
+ * a robots.txt that disallows /private, and a page 2 that can be held back until the test lets
+ * it go (to cancel a run mid-way without sleeping). Not a test file itself.
+ */
+import { startServer, type TestServer } from './crawler.server.js';
+
+export interface ForumPost {
+  id: string;
+  /** Shanghai wall time. */
+  time: string;
+  text: string;
+}
+
+/** Page 1 (newest first), then page 2. */
+export const FORUM_PAGES: ForumPost[][] = [
+  [
+    { id: 'p6', time: '2026-10-20T10:00:00+08:00', text: '官网上说有现货，到了门店店员却说没货，前后说法不一致，太敷衍了。' },
+    { id: 'p5', time: '2026-10-18T09:30:00+08:00', text: '<img src=x onerror="window.__pwned=1">客服让我去找门店，门店又让我找客服，来回踢皮球。' },
+    { id: 'p4', time: '2026-10-15T15:00:00+08:00', text: '门店服务很专业，店员很热情。' },
+  ],
+  [
+    { id: 'p3', time: '2026-10-12T08:00:00+08:00', text: '=HYPERLINK("http://evil.example") 快递很快，物流不错' },
+    { id: 'p2', time: '2026-10-08T20:00:00+08:00', text: '请问App怎么预约试驾？' },
+    { id: 'p1', time: '2026-10-02T12:00:00+08:00', text: '天气不错，随便逛逛。' },
+  ],
+];
+
+export const FORUM_SELECTORS = { item: 'article.post', id: '@data-id', text: '.content', time: 'time@datetime', link: 'a.permalink@href', nextPage: 'a.next@href' };
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function listing(origin: string, page: number): string {
+  const posts = FORUM_PAGES[page - 1] ?? [];
+  const items = posts
+    .map(
+      (p) =>
+        `<article class="post" data-id="${p.id}"><p class="content">${escapeHtml(p.text)}</p><time datetime="${p.time}">${p.time}</time><a class="permalink" href="${origin}/t/${p.id}">#</a></article>`,
+    )
+    .join('\n');
+  const next = page < FORUM_PAGES.length ? `<a class="next" href="/forum?page=${page + 1}">下一页</a>` : '';
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Acme 论坛</title></head><body>${items}${next}</body></html>`;
+}
+
+export interface Forum extends TestServer {
+  url: string;
+  /** Page 2 waits until this is called (when created with `holdPage2`). */
+  releasePage2(): void;
+  /** Resolves when page 2 has been asked for. */
+  page2Requested: Promise<void>;
+}
+
+export async function startForum(opts: { holdPage2?: boolean } = {}): Promise<Forum> {
+  let release!: () => void;
+  const released = opts.holdPage2 ? new Promise<void>((r) => (release = r)) : Promise.resolve();
+  if (!opts.holdPage2) release = () => undefined;
+  let requested!: () => void;
+  const page2Requested = new Promise<void>((r) => (requested = r));
+  let origin = '';
+  const server = await startServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/robots.txt') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return res.end('User-agent: *\nDisallow: /private\n');
+    }
+    if (url.pathname === '/forum' || url.pathname === '/private') {
+      const page = Number(url.searchParams.get('page') ?? '1');
+      const send = () => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(listing(origin, page));
+      };
+      if (page === 2) {
+        requested();
+        void released.then(send);
+        return;
+      }
+      return send();
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  });
+  origin = server.origin;
+  return { ...server, url: `${server.origin}/forum`, releasePage2: () => release(), page2Requested };
+}

@@ -1,0 +1,189 @@
+/**
+ * The analyst console end to end in real Chromium (playwright-core, /usr/bin/chromium, never a
+ * downloaded browser): log in, add a target for the loopback forum with its live preview, crawl
+ * it and watch the progress finish, find the runaround post with its highlighted evidence, render
+ * a report and download its PDF; axe-core on every main page (no serious or critical violation);
+ * a screenshot of each page under /tmp/voc-e2e/ for people to look at.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORDS, startConsole, type ConsoleFixture } from './console.fixture.js';
+import { FORUM_SELECTORS, startForum, type Forum } from './console.site.js';
+import { ROOT } from './helpers/cli.js';
+
+const WEB_DIR = join(ROOT, 'web', 'dist');
+const SHOTS = '/tmp/voc-e2e';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let forum: Forum;
+let fx: ConsoleFixture;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('web/dist is missing: run `npm run build:web` (npm test does it) before this test');
+  mkdirSync(SHOTS, { recursive: true });
+  forum = await startForum();
+  fx = await startConsole({ webDir: WEB_DIR });
+  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  context = await browser.newContext({ acceptDownloads: true, locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (msg) => {
+    // 401 (before login, a wrong password) and 503 (schedules without Redis) are expected answers.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource: the server responded with a status of')) pageErrors.push(msg.text());
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await fx?.close();
+  await forum?.close();
+});
+
+/** axe-core in the page (evaluated through the devtools protocol, so the page's CSP still holds). */
+async function seriousViolations(): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    return axe.run(document, { resultTypes: ['violations'] });
+  });
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describe('analyst console in Chromium', () => {
+  it('logs in (zh-CN by default)', async () => {
+    await page.goto(fx.base);
+    await page.getByRole('button', { name: '登录' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await seriousViolations()).toEqual([]);
+    await shot('01-login');
+    await page.getByLabel('用户名').fill('analyst');
+    await page.getByLabel('密码').fill('wrong-password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('登录失败: wrong user name or password');
+    await page.getByLabel('密码').fill(PASSWORDS.analyst);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '抓取目标' }).waitFor();
+    expect(page.url()).toBe(`${fx.base}/#/targets`);
+  });
+
+  it('adds a target with a live preview that shows hostile text as text', async () => {
+    await page.getByLabel('ID', { exact: true }).fill('acme-forum');
+    await page.getByLabel('最多页数').fill('5');
+    await page.getByLabel('帖子（item）').fill(FORUM_SELECTORS.item);
+    await page.getByLabel('正文（text）').fill(FORUM_SELECTORS.text);
+    await page.getByLabel('帖子 ID（id）').fill(FORUM_SELECTORS.id);
+    await page.getByLabel('时间（time）').fill(FORUM_SELECTORS.time);
+    await page.getByLabel('链接（link）').fill(FORUM_SELECTORS.link);
+    await page.getByLabel('下一页（nextPage）').fill(FORUM_SELECTORS.nextPage);
+    // Typing the URL last starts the live preview (no button pressed).
+    await page.getByLabel('网址').fill(forum.url);
+    await expect.poll(() => page.locator('.preview-count').textContent(), { timeout: 20_000 }).toBe('预览抓取 1 页，提取到 3 条帖子');
+    const texts = await page.locator('.preview-posts .post-text').allTextContents();
+    expect(texts).toEqual(['官网上说有现货，到了门店店员却说没货，前后说法不一致，太敷衍了。', '<img src=x onerror="window.__pwned=1">客服让我去找门店，门店又让我找客服，来回踢皮球。', '门店服务很专业，店员很热情。']);
+    expect(await page.locator('.preview img').count()).toBe(0);
+    expect(await seriousViolations()).toEqual([]);
+    await shot('02-target-preview');
+
+    // A robots.txt refusal is shown, not hidden.
+    await page.getByLabel('网址').fill(`${forum.origin}/private`);
+    await expect.poll(() => page.locator('.refused').textContent(), { timeout: 20_000 }).toMatch(/^已拒绝: .*robots\.txt/);
+    await shot('03-target-refused');
+    await page.getByLabel('网址').fill(forum.url);
+    await expect.poll(() => page.locator('.preview-count').textContent(), { timeout: 20_000 }).toBe('预览抓取 1 页，提取到 3 条帖子');
+
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('status').filter({ hasText: '已保存: acme-forum' }).waitFor();
+    expect(await page.locator('table tbody tr td:first-child').allTextContents()).toEqual(['acme-forum']);
+    expect((await fx.app.store.getTarget('acme-forum'))?.selectors).toEqual(FORUM_SELECTORS);
+  });
+
+  it('crawls the target and shows the progress until it finishes', async () => {
+    await page.getByRole('link', { name: '抓取', exact: true }).click();
+    await page.getByLabel('acme-forum').check();
+    await page.getByRole('button', { name: '开始抓取' }).click();
+    await page.locator('#run-live[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    const stat = (name: string) => page.locator(`#run-live dd[data-stat="${name}"]`).textContent();
+    expect([await stat('已抓取页数'), await stat('新帖'), await stat('已分类'), await stat('错误')]).toEqual(['2', '6', '6', '0']);
+    expect(await page.locator('#run-live progress').evaluate((el: HTMLProgressElement) => [el.value, el.max])).toEqual([2, 2]);
+    await expect.poll(() => page.locator('#recent-h + table tbody tr').count()).toBe(1);
+    expect(await page.locator('#recent-h + table tbody td').allTextContents()).toEqual([expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/), 'acme-forum', '已完成', '2', '6', '0']);
+    expect(await seriousViolations()).toEqual([]);
+    await shot('04-crawl-done');
+  });
+
+  it('finds the runaround post from its breakpoint count, with its evidence highlighted', async () => {
+    await page.getByRole('link', { name: '查看帖子' }).click();
+    await page.getByRole('heading', { name: '帖子浏览' }).waitFor();
+    expect(await page.locator('.total').textContent()).toBe('共 6 条');
+    expect(await page.locator('.bp-counts a').allTextContents()).toEqual(['跨渠道不一致 1', '交接断裂 0', '来回推诿 1']);
+    await page.getByRole('link', { name: '来回推诿 1' }).click();
+    await expect.poll(() => page.locator('.total').textContent()).toBe('共 1 条');
+    const post = page.locator('li.post');
+    expect(await post.locator('.post-text').textContent()).toBe('<img src=x onerror="window.__pwned=1">客服让我去找门店，门店又让我找客服，来回踢皮球。');
+    expect(await post.locator('mark.hl-ch').allTextContents()).toEqual(['客服', '门店']); // one mention per channel: its first alias
+    expect((await post.locator('mark.hl-bp').allTextContents()).join('')).toBe('__pwned=1">客服让我去找门店，门店又让我找客服，来回踢皮球');
+    expect(await post.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await post.getByRole('link', { name: '查看原帖' }).getAttribute('href')).toBe(`${forum.origin}/t/p5`);
+    expect(await seriousViolations()).toEqual([]);
+    await shot('05-posts-runaround');
+  });
+
+  it('renders a report, shows it and downloads its PDF', async () => {
+    await page.getByRole('link', { name: '报告' }).click();
+    await page.getByLabel('月份').fill('2026-10');
+    await page.getByLabel('报告语言').selectOption('zh-CN');
+    await page.getByRole('button', { name: '立即生成报告' }).click();
+    await page.locator('tr[data-report]').waitFor({ timeout: 120_000 });
+    expect(await page.locator('tr[data-report] td').first().textContent()).toBe('acme');
+    await page.getByRole('button', { name: '查看' }).click();
+    const frame = page.frameLocator('iframe.report-frame');
+    await frame.locator('body').waitFor();
+    expect(await frame.locator('body').textContent()).toContain('Acme 艾克米');
+    expect(await seriousViolations()).toEqual([]);
+    await shot('06-report');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载 PDF' }).click()]);
+    expect(download.suggestedFilename()).toBe('acme-2026-10-zh-CN.pdf');
+    const file = join(SHOTS, 'report.pdf');
+    await download.saveAs(file);
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+  }, 180_000);
+
+  it('schedules say they need Redis; the UI switches to English', async () => {
+    await page.getByRole('link', { name: '定时任务' }).click();
+    await page.getByRole('status').filter({ hasText: 'REDIS_URL' }).waitFor();
+    expect(await seriousViolations()).toEqual([]);
+    await shot('07-schedules');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('link', { name: 'Posts' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.getByRole('link', { name: 'Posts' }).click();
+    await expect.poll(() => page.locator('.total').textContent()).toBe('6 posts');
+    expect(await seriousViolations()).toEqual([]);
+    await shot('08-posts-en');
+  });
+
+  it('a viewer sees reports only', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('User name').fill('viewer');
+    await page.getByLabel('Password').fill(PASSWORDS.viewer);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Reports' }).waitFor();
+    expect(await page.locator('header nav a').allTextContents()).toEqual(['Reports', 'API docs']);
+    expect(await page.getByRole('button', { name: 'Render a report now' }).count()).toBe(0);
+    await shot('09-viewer');
+    expect(pageErrors.join('\n')).toBe('');
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * Targets: the list, and an editor whose extraction preview re-runs as the URL or selectors
+ * change (debounced; the server paces the fetches per host and obeys robots.txt).
+ */
+import { ApiError, del, get, post, put, type Post, type Target } from '../api.js';
+import { clear, debounce, field, h, select } from '../dom.js';
+import { t } from '../i18n.js';
+import type { PageContext } from '../main.js';
+
+const SELECTOR_KEYS = [
+  ['item', 'selItem'],
+  ['text', 'selText'],
+  ['id', 'selId'],
+  ['author', 'selAuthor'],
+  ['time', 'selTime'],
+  ['link', 'selLink'],
+  ['nextPage', 'selNext'],
+] as const;
+
+interface Preview {
+  posts: Post[];
+  total: number;
+  pages?: number;
+  refused?: string;
+  errors?: string[];
+}
+
+export async function renderTargets(ctx: PageContext): Promise<void> {
+  const m = t();
+  const { targets } = await get<{ targets: Target[] }>('/api/targets');
+  const listBox = h('section', { class: 'card', 'aria-labelledby': 'targets-h' }, h('h1', { id: 'targets-h' }, m.targetsTitle));
+  const editorBox = h('section', { class: 'card', 'aria-labelledby': 'editor-h' });
+  ctx.main.append(h('div', { class: 'split' }, listBox, editorBox));
+
+  if (targets.length === 0) listBox.append(h('p', {}, m.noTargets));
+  else
+    listBox.append(
+      h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, m.id), h('th', { scope: 'col' }, m.brand), h('th', { scope: 'col' }, m.url), h('th', { scope: 'col' }, m.origin), h('th', { scope: 'col' }, ''))),
+        h(
+          'tbody',
+          {},
+          targets.map((tg) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, tg.id),
+              h('td', {}, tg.brand),
+              h('td', { class: 'url' }, tg.url),
+              h('td', {}, tg.origin === 'config' ? m.originConfig : m.originConsole),
+              h('td', {}, tg.origin === 'console' ? h('button', { type: 'button', class: 'link', onclick: () => editor(tg) }, m.edit) : null),
+            ),
+          ),
+        ),
+      ),
+    );
+  listBox.append(h('button', { type: 'button', onclick: () => editor(undefined) }, m.newTarget));
+
+  function editor(existing: Target | undefined): void {
+    clear(editorBox);
+    const id = h('input', { name: 'id', value: existing?.id ?? '', required: true, pattern: '[a-z0-9][a-z0-9_\\-]*', readonly: existing ? true : undefined });
+    const brand = select('brand', ctx.meta.brands.map((b) => [b.id, `${b.name} (${b.id})`]), existing?.brand);
+    const kind = select('kind', [['html', 'html']], 'html');
+    const url = h('input', { name: 'url', type: 'url', value: existing?.url ?? '', required: true, placeholder: 'https://forum.example.com/brand/' });
+    const source = h('input', { name: 'source', value: existing?.source ?? '' });
+    const maxPages = h('input', { name: 'maxPages', type: 'number', min: 1, value: existing?.maxPages ?? 10 });
+    const sels = Object.fromEntries(SELECTOR_KEYS.map(([key]) => [key, h('input', { name: `sel-${key}`, value: existing?.selectors?.[key] ?? '' })])) as Record<string, HTMLInputElement>;
+    const status = h('p', { role: 'status' });
+    const previewBox = h('div', { class: 'preview', 'aria-live': 'polite' });
+
+    const input = () => {
+      const selectors: Record<string, string> = {};
+      for (const [key] of SELECTOR_KEYS) if (sels[key]!.value.trim()) selectors[key] = sels[key]!.value.trim();
+      return {
+        id: id.value.trim(),
+        brand: brand.value,
+        kind: kind.value,
+        url: url.value.trim(),
+        ...(source.value.trim() ? { source: source.value.trim() } : {}),
+        maxPages: Number(maxPages.value) || 10,
+        selectors,
+      };
+    };
+
+    let seq = 0;
+    const runPreview = async () => {
+      const target = input();
+      if (!target.url || !target.selectors.item || !target.selectors.text) return;
+      const mine = ++seq;
+      clear(previewBox);
+      previewBox.append(h('p', {}, m.previewRunning));
+      const { id: _id, ...rest } = target;
+      try {
+        const result = await post<Preview>('/api/targets/preview', { target: rest, maxPages: 1 });
+        if (mine !== seq) return; // a newer preview was started meanwhile
+        showPreview(result);
+      } catch (err) {
+        if (mine !== seq) return;
+        clear(previewBox);
+        previewBox.append(h('p', { class: 'error', role: 'alert' }, (err as Error).message));
+      }
+    };
+    const showPreview = (p: Preview) => {
+      clear(previewBox);
+      if (p.refused) previewBox.append(h('p', { class: 'error refused', role: 'alert' }, `${m.previewRefused}: ${p.refused}`));
+      previewBox.append(h('p', { class: 'preview-count' }, m.previewCount(p.total, p.pages ?? 0)));
+      for (const e of p.errors ?? []) if (e !== p.refused) previewBox.append(h('p', { class: 'error' }, e));
+      if (p.posts.length)
+        previewBox.append(
+          h(
+            'ol',
+            { class: 'preview-posts' },
+            p.posts.map((post) => h('li', {}, h('p', { class: 'post-text' }, post.text), h('small', {}, `${post.publishedAt} · `, h('a', { href: post.url, rel: 'noopener noreferrer nofollow', target: '_blank' }, post.externalId)))),
+          ),
+        );
+    };
+    const later = debounce(() => void runPreview(), 800);
+    for (const el of [url, ...Object.values(sels)]) el.addEventListener('input', later);
+
+    const form = h(
+      'form',
+      { class: 'editor' },
+      h('h2', { id: 'editor-h' }, m.targetEditor),
+      h('div', { class: 'grid' }, field(m.id, id), field(m.brand, brand), field(m.kind, kind), field(m.maxPages, maxPages)),
+      field(m.url, url),
+      field(m.source, source),
+      h('fieldset', {}, h('legend', {}, m.selectors), h('div', { class: 'grid' }, SELECTOR_KEYS.map(([key, label]) => field(m[label], sels[key]!))), h('small', { class: 'hint' }, m.selHint)),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => void runPreview() }, m.preview), h('button', { type: 'submit' }, m.save), existing ? h('button', { type: 'button', class: 'danger', onclick: () => void remove() }, m.remove) : null),
+      status,
+    );
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const body = input();
+      (existing ? put(`/api/targets/${encodeURIComponent(existing.id)}`, body) : post('/api/targets', body)).then(
+        () => {
+          status.textContent = m.saved;
+          ctx.go(`targets?saved=${encodeURIComponent(body.id)}`);
+        },
+        (err: unknown) => (status.textContent = `${m.error}: ${err instanceof ApiError ? err.message : String(err)}`),
+      );
+    });
+    const remove = async () => {
+      await del(`/api/targets/${encodeURIComponent(existing!.id)}`);
+      ctx.go(`targets?removed=${encodeURIComponent(existing!.id)}`);
+    };
+    editorBox.append(form, h('h2', {}, m.previewTitle), h('small', { class: 'hint' }, m.previewHint), previewBox);
+    if (existing) void runPreview();
+  }
+
+  const saved = ctx.params.get('saved');
+  if (saved) listBox.prepend(h('p', { class: 'ok', role: 'status' }, `${m.saved}: ${saved}`));
+  editor(undefined);
+}
