@@ -35,6 +35,9 @@ export interface CueMatch {
   sentence: number;
 }
 
+/** Longest run of characters between two parts of a cue pattern (写着…实际). */
+const MAX_GAP = 25;
+
 /** Matches gap patterns sentence by sentence: every part in order, inside one sentence. */
 export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<K>>, st: Structure): CueMatch[] {
   const out: CueMatch[] = [];
@@ -60,6 +63,8 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
         for (let j = i + 1; j < to && k < n; j++) {
           const h = hits[j]!;
           if (h.start < pos || h.end > sent.end) continue;
+          // Parts far apart in a long run-on sentence belong to different statements.
+          if (h.start - pos > MAX_GAP) break;
           if (h.roles.keys.has(pattern * 64 + k)) {
             k++;
             pos = last = h.end;

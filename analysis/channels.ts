@@ -72,7 +72,8 @@ export function findMentions(ctx: MentionContext): Mention[] {
   }
 
   // Weak aliases.
-  // A weak alias yields to a person-like channel of its sentence, and means nothing negated (不用打电话).
+  // A weak alias yields to a person-like channel named by an entity word in its sentence (打电话给快递员),
+  // not to a process word (电话打不通，三个小时才送到 is still the hotline), and means nothing negated (不用打电话).
   const sentenceOf = (m: Mention) => st.clauses[m.clause]!.sentence;
   const negatedBefore = (m: Mention) => /(不用|无需|不必|不需要|没有|不想|没)$/.test(text.slice(Math.max(0, m.start - 3), m.start));
   const mentions = kept.filter(

@@ -285,9 +285,11 @@ interface Judgement {
 
 /**
  * A marketplace named as the party responsible (等着吧京东, 此单后不再信京东) but judged by no word of
- * its own takes the stance of the whole review; a mere place of purchase (在京东买的) stays neutral.
+ * its own takes the stance of the whole review even in a breakpoint post; a mere place of purchase
+ * (在京东买的) stays neutral. Other channels do so only outside breakpoint posts (channelMentions).
  */
 const HOLISTIC_CHANNELS = new Set(['marketplace']);
+/** Channels that are where people talk about the brand (朋友圈里都在说), not a touchpoint they judge. */
 const DISCUSSION_CHANNELS = new Set(['social_media']);
 
 

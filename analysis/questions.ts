@@ -38,6 +38,8 @@ export function questionSentences(
     // Without a strong marker, a question that complains is a complaint (为什么客服这么差？), and so is
     // any bare question of a complaining review that never asks for help (你让谁用谁不用？).
     if (sentenceScore(s) < 0 || !bareAllowed) return;
+    // A bare question after a speaker (我又说, …行吗) reports what was asked of someone else.
+    if (SPEAKER.test(text.slice(sent.start, sent.end))) return;
     const asks = sent.terminator.includes('?') || sent.terminator.includes('？');
     if (asks && k.has('interrogative')) return void out.push(s);
     const yesNo = (asks && k.has('yesno')) || finalParticleEnds.has(lastMeaningfulEnd(text, sent.start, sent.end));

@@ -158,13 +158,12 @@ export function polarityOf(score: number): 'pos' | 'neg' | 'neutral' {
  * decide here: "东西好，但是送货太慢" praises and complains in earnest, a minor aside
  * ("有点贵，但是很好用") is outweighed by strength alone.
  */
-const NEG_BIAS = Number(process.env.X_NB ?? 1);
 export function postSentiment(judgements: ReadonlyArray<{ value: number }>): { label: SentimentLabel; score: number } {
   let pos = 0;
   let neg = 0;
   for (const j of judgements) {
     if (j.value > 0) pos += j.value;
-    else neg -= j.value * NEG_BIAS;
+    else neg -= j.value;
   }
   if (pos < POLAR_THRESHOLD && neg < POLAR_THRESHOLD) return { label: 'neutral', score: 0 };
   const score = Math.round(((pos - neg) / (pos + neg)) * 1000) / 1000;

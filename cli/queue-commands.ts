@@ -327,7 +327,8 @@ function registerServe(program: Command, ctx: QueueCommandContext): void {
     .option('--port <n>', 'port (default 8080)', positiveInt('--port'), 8080)
     .option('--host <addr>', 'address to listen on (default 0.0.0.0)', '0.0.0.0')
     .option('--reports-dir <dir>', 'folder of the reports rendered from the console', 'reports')
-    .action(async (opts: { port: number; host: string; reportsDir: string }) => {
+    .option('--trust-proxy', 'behind a TLS reverse proxy: trust X-Forwarded-* (Secure cookie, client addresses for the login limit)')
+    .action(async (opts: { port: number; host: string; reportsDir: string; trustProxy?: boolean }) => {
       const config = ctx.readConfig();
       const loc = ctx.locale(config);
       const m = messages(loc);
@@ -345,7 +346,7 @@ function registerServe(program: Command, ctx: QueueCommandContext): void {
         store: app.store,
         ...(queues && env ? { queues, queuePrefix: env.prefix } : {}),
         console: { app, reportsDir: resolve(opts.reportsDir), webDir },
-      });
+      }, { trustProxy: Boolean(opts.trustProxy) });
       try {
         const address = await server.listen({ port: opts.port, host: opts.host });
         console.log(m.serveListening(address, Boolean(queues)));

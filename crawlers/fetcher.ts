@@ -122,7 +122,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     const startHost = safeHost(url);
     for (let hop = 0; ; hop++) {
       const target = await checkHop(current, url, startHost, fetchOptions.allowPrivate);
-      const response = await requestOnce(target.url, target.addresses, headers, fetchOptions.signal);
+      const response = await requestOnFreshSocket(target.url, target.addresses, headers, fetchOptions.signal);
       if (REDIRECT_STATUSES.has(response.status) && response.location !== undefined) {
         if (hop >= maxRedirects)
           throw new FetchError(url, 'too_many_redirects', `too many redirects (more than ${maxRedirects}) starting at ${url}`, {
@@ -175,6 +175,27 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     notModified(): FetchResult;
   }
 
+  /**
+   * `requestOnce`, sent again at once (at most twice) when a kept-alive socket turned out to be
+   * closed by the server before any response: a server may close an idle connection just as we
+   * reuse it, and a busy machine widens that window. A GET is safe to send again, and the site did
+   * not fail, so this spends no retry and counts no error.
+   */
+  async function requestOnFreshSocket(
+    url: URL,
+    addresses: LookupAddress[],
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await requestOnce(url, addresses, headers, signal);
+      } catch (err) {
+        if (attempt >= 2 || !(err instanceof StaleSocketError)) throw err;
+      }
+    }
+  }
+
   /** Sends one GET and resolves once the headers are in; `read()` then streams the body. */
   function requestOnce(
     url: URL,
@@ -223,9 +244,11 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         if ((socket as { connecting?: boolean }).connecting) socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
         else connected();
       });
-      req.on('error', (err: NodeJS.ErrnoException) =>
-        failHeaders(new FetchError(href, 'network', `network error fetching ${href}: ${err.code ?? err.message}`, { original: err })),
-      );
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        const message = `network error fetching ${href}: ${err.code ?? err.message}`;
+        const stale = req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+        failHeaders(stale ? new StaleSocketError(href, message, err) : new FetchError(href, 'network', message, { original: err }));
+      });
       req.on('response', (res) => {
         if (settledHeaders) return void res.destroy();
         settledHeaders = true;
@@ -431,5 +454,12 @@ function createDecoder(contentEncoding: string | undefined): (Readable & NodeJS.
       return zlib.createBrotliDecompress();
     default:
       throw new Error(`unsupported content encoding "${codings[0]}"`);
+  }
+}
+
+/** A reused keep-alive socket was found closed before any response: worth an immediate resend. */
+class StaleSocketError extends FetchError {
+  constructor(url: string, message: string, original: unknown) {
+    super(url, 'network', message, { original });
   }
 }

@@ -40,6 +40,11 @@ export interface ServerOptions {
   processMetrics?: boolean;
   /** Longest wait for Redis in `/health`, ms (default 1000). */
   healthTimeoutMs?: number;
+  /**
+   * Behind a TLS-terminating reverse proxy: trust its X-Forwarded-* headers, so the session cookie
+   * gets the Secure flag and the login rate limit counts client addresses, not the proxy's.
+   */
+  trustProxy?: boolean;
 }
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T | 'timeout'> {
@@ -56,7 +61,7 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T | 'timeout'> {
 
 /** Builds the Fastify instance (not listening yet). */
 export async function buildServer(deps: ServerDeps, opts: ServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false });
+  const app = Fastify({ logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false });
   const registry = createMetricsRegistry(deps.queues, { defaultMetrics: opts.processMetrics !== false });
 
   app.get('/health', async (_req, reply) => {

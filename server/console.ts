@@ -52,7 +52,11 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps, q
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof VocError) return sendError(reply, 400, err.message);
-    if (err.validation) return sendError(reply, 400, `${err.validationContext ?? 'request'}${err.message.replace(/^[a-z]+/, '')}`);
+    if (err.validation) {
+      // Name the allowed values too, so the one line says what to send instead.
+      const allowed = (err.validation[0]?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
+      return sendError(reply, 400, `${err.message}${allowed ? `: ${allowed.join(', ')}` : ''}`);
+    }
     if (err.statusCode === 429) return sendError(reply, 429, 'too many attempts: wait a minute and try again');
     if (err.statusCode && err.statusCode < 500) return sendError(reply, err.statusCode, err.message);
     req.log.error(err);

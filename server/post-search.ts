@@ -58,7 +58,8 @@ interface Entry {
   };
 }
 
-const BATCH = 5000;
+/** Posts read from the store per call while building the index (bounds how long one call blocks). */
+const BATCH = 2000;
 
 /** The filter's indexed part, as a store query. */
 function storeQuery(f: PostFilter, timeZone: string): PostQuery {
@@ -175,16 +176,47 @@ export class PostSearch {
   }
 
   private async build(): Promise<Entry[]> {
-    const posts = await this.store.queryPosts({});
-    const entries: Entry[] = new Array(posts.length);
-    for (let i = 0; i < posts.length; i += BATCH) {
-      const batch = posts.slice(i, i + BATCH);
-      const byId = new Map((await this.store.getClassifications(batch.map((p) => p.id))).map((c) => [c.postId, summarise(c)]));
-      batch.forEach((p, j) => {
+    const ascending: Entry[] = [];
+    for await (const posts of postsInTimeChunks(this.store)) {
+      const byId = new Map((await this.store.getClassifications(posts.map((p) => p.id))).map((c) => [c.postId, summarise(c)]));
+      for (const p of posts) {
         const c = byId.get(p.id);
-        entries[posts.length - 1 - (i + j)] = { id: p.id, brand: p.brand, targetId: p.targetId, publishedAt: p.publishedAt, source: p.source, text: p.text.toLowerCase(), ...(c ? { c } : {}) };
-      });
+        ascending.push({ id: p.id, brand: p.brand, targetId: p.targetId, publishedAt: p.publishedAt, source: p.source, text: p.text.toLowerCase(), ...(c ? { c } : {}) });
+      }
+      // The embedded store answers synchronously: let requests and event streams through between chunks.
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    return entries;
+    return ascending.reverse();
   }
+}
+
+/** Instants bounding the time split; posts outside them are read in one query each (normally none). */
+const EARLIEST = '1970-01-01T00:00:00.000Z';
+const LATEST = '2200-01-01T00:00:00.000Z';
+
+/**
+ * Every post in (publishedAt, id) order, in chunks of at most about BATCH posts: a time range with
+ * more posts than that is halved (counting is an index lookup), so no single store call reads
+ * 100k rows and blocks the process for seconds.
+ */
+export async function* postsInTimeChunks(store: Store): AsyncGenerator<Post[]> {
+  const before = await store.queryPosts({ to: EARLIEST });
+  if (before.length) yield before;
+  yield* range(store, EARLIEST, LATEST);
+  const after = await store.queryPosts({ from: LATEST });
+  if (after.length) yield after;
+}
+
+async function* range(store: Store, from: string, to: string): AsyncGenerator<Post[]> {
+  const n = await store.countPosts({ from, to });
+  if (n === 0) return;
+  const a = Date.parse(from);
+  const b = Date.parse(to);
+  if (n <= BATCH || b - a <= 1) {
+    yield await store.queryPosts({ from, to });
+    return;
+  }
+  const mid = new Date(Math.floor((a + b) / 2)).toISOString();
+  yield* range(store, from, mid);
+  yield* range(store, mid, to);
 }

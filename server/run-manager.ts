@@ -63,7 +63,6 @@ export class RunManager {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     }) as Store;
-    let entry: ActiveRun | undefined;
     const finished = runLocalCrawl({ ...this.deps, store }, targets, {
       ...(opts.maxPages ? { maxPages: opts.maxPages } : {}),
       signal: controller.signal,
@@ -74,8 +73,7 @@ export class RunManager {
       (err: Error) => err,
     );
     const run = await Promise.race([first, outcome.then((r) => (r instanceof Error ? Promise.reject(r) : r))]);
-    entry = { run, controller, events, done: outcome.then(() => undefined) };
-    this.active.set(run.id, entry);
+    this.active.set(run.id, { run, controller, events, done: outcome.then(() => undefined) });
     void outcome.then((result) => {
       const final = result instanceof Error ? { ...run, status: 'failed' as const } : result;
       events.emit('event', { type: 'done', run: snapshot(final) } satisfies RunEvent);

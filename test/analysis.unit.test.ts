@@ -109,6 +109,19 @@ describe('channels and disambiguation', () => {
   });
 });
 
+describe('channel stance without a judging word of its own', () => {
+  it('a touchpoint the review is about takes its verdict; a place or means of an action stays neutral', () => {
+    expect(channels(run('找了客服三次。到现在也没有结果，太失望了！', 'shop'))).toEqual(['customer_service:neg']);
+    expect(channels(run('用小程序下单。到现在也没有结果，太失望了！', 'shop'))).toEqual(['app:neutral']);
+  });
+
+  it('a touchpoint asked about is not judged (还能退货吗？)', () => {
+    const c = run('买到坏的东西，还能退货吗？有没有知道的朋友？', 'shop');
+    expect(channels(c)).toEqual(['after_sales:neutral']);
+    expect(c.question.isQuestion).toBe(true);
+  });
+});
+
 describe('breakpoints', () => {
   it('praising one channel and criticising another is not a breakpoint', () => {
     const c = run('官网很方便，门店服务太差了');
@@ -135,6 +148,15 @@ describe('breakpoints', () => {
     expect(channels(c)).toEqual(['customer_service:neg', 'after_sales:neg']);
   });
 
+  it('a booking whose channel is not named is a platform booking (hotel reviews)', () => {
+    expect(breakpoints(run('预订的是大床房，到了前台却只给双床房，太差了', 'shop'))).toEqual(['marketplace/store:inconsistency']);
+    expect(breakpoints(run('在携程预订的房间，前台说没有收到订单', 'shop'))).toEqual(['marketplace/store:handoff']);
+  });
+
+  it('a refusal told in a sentence naming no touchpoint is a complaint, not a hand-off', () => {
+    expect(run('快递三天还没到，客服说查一下。退单了还不能退，很气愤！', 'shop').breakpoints).toEqual([]);
+  });
+
   it('a failure inside one channel is not a breakpoint', () => {
     expect(run('门店的店员说没有记录，让我等了半小时').breakpoints).toEqual([]);
   });
@@ -150,6 +172,9 @@ describe('questions, scenarios, spam', () => {
     expect(run('难道你们就这样对待客户吗？').question.isQuestion).toBe(false);
     expect(run('这也叫智能？天天闪退').question.isQuestion).toBe(false);
     expect(run('客服态度这么差，还想让人买车吗？').question.isQuestion).toBe(false);
+    // Reported speech: what the customer asked the staff, not the reader.
+    expect(run('空调一直不制冷。我又说，那请明天开冷气行吗。他说不行。', 'shop').question.isQuestion).toBe(false);
+    expect(run('送的汤呢？小菜也没有，是闹哪样？', 'shop').question.isQuestion).toBe(false);
   });
 
   it('a scenario takes the stance of its sentence', () => {

@@ -148,6 +148,20 @@ describe('login, cookie session and CSRF', () => {
   });
 });
 
+describe('behind a TLS proxy (--trust-proxy)', () => {
+  it('marks the session cookie Secure when the proxy says the client used https; not when untrusted', async () => {
+    const login = (base: string) =>
+      fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' }, body: JSON.stringify({ username: 'viewer', password: 'viewer-pass-123' }) });
+    const proxied = await startConsole({ trustProxy: true });
+    try {
+      expect((await login(proxied.base)).headers.get('set-cookie')).toContain('; Secure');
+    } finally {
+      await proxied.close();
+    }
+    expect((await login(fx.base)).headers.get('set-cookie')).not.toContain('Secure');
+  });
+});
+
 describe('login rate limit', () => {
   it('answers 429 after the allowed attempts per minute, even with the right password', async () => {
     const limited = await startConsole({ loginLimit: { max: 3, windowMs: 60_000 } });

@@ -37,7 +37,7 @@ export function consoleConfig(dir: string, extra: { targets?: unknown[] } = {}):
 }
 
 export async function startConsole(
-  opts: { targets?: unknown[]; loginLimit?: { max: number; windowMs: number }; webDir?: string; queues?: Queues; queuePrefix?: string } = {},
+  opts: { targets?: unknown[]; loginLimit?: { max: number; windowMs: number }; webDir?: string; queues?: Queues; queuePrefix?: string; trustProxy?: boolean } = {},
 ): Promise<ConsoleFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'voc-console-'));
   const config = consoleConfig(dir, opts.targets ? { targets: opts.targets } : {});
@@ -49,7 +49,7 @@ export async function startConsole(
   }
   const server = await buildServer(
     { store: app.store, ...(opts.queues ? { queues: opts.queues, queuePrefix: opts.queuePrefix ?? 'voc' } : {}), console: { app, reportsDir: join(dir, 'reports'), ...(opts.webDir ? { webDir: opts.webDir } : {}), ...(opts.loginLimit ? { loginLimit: opts.loginLimit } : {}) } },
-    { processMetrics: false },
+    { processMetrics: false, ...(opts.trustProxy ? { trustProxy: true } : {}) },
   );
   const base = await server.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -279,6 +279,27 @@ describe('fetcher', () => {
     expect(attempts).toBe(1);
     expect((err as FetchError).status).toBe(404);
   });
+
+  it('sends a request again on a fresh connection when the server closed the kept-alive one', async () => {
+    // The server hangs up on the second request of each connection, the way a server closing an
+    // idle connection races with its reuse; the resend opens a new connection and succeeds.
+    const served = new WeakMap<object, number>();
+    const racy = await startServer((req, res) => {
+      const n = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, n);
+      if (n > 1) return void req.socket.destroy();
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength('<p>好</p>')) }).end('<p>好</p>');
+    });
+    const fetcher = createFetcher({ userAgent: 'voc-test/1.0' });
+    try {
+      expect((await fetcher.fetch(`${racy.origin}/a`, { allowPrivate: true })).body).toBe('<p>好</p>');
+      expect((await fetcher.fetch(`${racy.origin}/b`, { allowPrivate: true })).body).toBe('<p>好</p>');
+      expect(racy.paths()).toEqual(['/a', '/b', '/b']); // /b: on the old connection (hung up), then on a new one
+    } finally {
+      fetcher.close();
+      await racy.close();
+    }
+  });
 });
 
 describe('withRetry', () => {

@@ -25,6 +25,8 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
+/** Requests to anywhere but the console: the UI must work offline (no CDN, no remote fonts). */
+const foreignRequests: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('web/dist is missing: run `npm run build:web` (npm test does it) before this test');
@@ -35,6 +37,9 @@ beforeAll(async () => {
   context = await browser.newContext({ acceptDownloads: true, locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('request', (req) => {
+    if (!req.url().startsWith(`${fx.base}/`) && !req.url().startsWith('data:')) foreignRequests.push(req.url());
+  });
   page.on('console', (msg) => {
     // 401 (before login, a wrong password) and 503 (schedules without Redis) are expected answers.
     if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource: the server responded with a status of')) pageErrors.push(msg.text());
@@ -63,7 +68,10 @@ async function shot(name: string): Promise<void> {
 
 describe('analyst console in Chromium', () => {
   it('logs in (zh-CN by default)', async () => {
-    await page.goto(fx.base);
+    const index = await page.goto(fx.base);
+    expect(index!.headers()['content-security-policy']).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
+    );
     await page.getByRole('button', { name: '登录' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     expect(await seriousViolations()).toEqual([]);
@@ -71,7 +79,7 @@ describe('analyst console in Chromium', () => {
     await page.getByLabel('用户名').fill('analyst');
     await page.getByLabel('密码').fill('wrong-password');
     await page.getByRole('button', { name: '登录' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('登录失败: wrong user name or password');
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('登录失败: 用户名或密码错误');
     await page.getByLabel('密码').fill(PASSWORDS.analyst);
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('heading', { name: '抓取目标' }).waitFor();
@@ -159,6 +167,10 @@ describe('analyst console in Chromium', () => {
     const file = join(SHOTS, 'report.pdf');
     await download.saveAs(file);
     expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+    // From the report to the posts behind its breakpoint figures.
+    await page.getByRole('link', { name: '断点帖子' }).click();
+    await expect.poll(() => page.locator('.total').textContent()).toBe('共 2 条');
+    expect(await page.locator('li.post').evaluateAll((els) => els.map((e) => e.getAttribute('data-post')))).toEqual(['acme-forum:p6', 'acme-forum:p5']);
   }, 180_000);
 
   it('schedules say they need Redis; the UI switches to English', async () => {
@@ -183,7 +195,34 @@ describe('analyst console in Chromium', () => {
     await page.getByRole('heading', { name: 'Reports' }).waitFor();
     expect(await page.locator('header nav a').allTextContents()).toEqual(['Reports', 'API docs']);
     expect(await page.getByRole('button', { name: 'Render a report now' }).count()).toBe(0);
+    expect(await seriousViolations()).toEqual([]);
     await shot('09-viewer');
+  });
+
+  it('an admin adds and removes a user', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill(PASSWORDS.admin);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { name: 'Add a user' }).waitFor();
+    expect(await page.locator('header nav a').allTextContents()).toEqual(['Targets', 'Crawl', 'Posts', 'Reports', 'Schedules', 'Users', 'API docs']);
+    await page.getByLabel('User name').fill('carol');
+    await page.getByLabel('Role').selectOption('viewer');
+    await page.getByLabel('Password').fill('carol-password-1');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('tr[data-user="carol"]').waitFor();
+    expect(await page.locator('tbody tr td:first-child').allTextContents()).toEqual(['admin', 'analyst', 'carol', 'viewer']);
+    expect((await fx.app.store.getUser('carol'))?.role).toBe('viewer');
+    expect(await seriousViolations()).toEqual([]);
+    await shot('11-users');
+    await page.getByRole('button', { name: 'Remove carol' }).click();
+    await expect.poll(() => page.locator('tbody tr td:first-child').allTextContents()).toEqual(['admin', 'analyst', 'viewer']);
+    expect(await fx.app.store.getUser('carol')).toBeUndefined();
+  });
+
+  it('made no request outside the console and raised no script error', () => {
+    expect(foreignRequests).toEqual([]);
     expect(pageErrors.join('\n')).toBe('');
   });
 });

@@ -238,21 +238,21 @@ describe('evaluation.json for the report methods appendix', () => {
     const en = readSavedEvaluation(dataDir, 'en')!;
     expect(en.measuredAt).toBe(saved.measuredAt);
     expect(en.metrics).toEqual([
-      { name: 'channel detection F1', value: gold.channels.micro_f1, n: 30 },
-      { name: 'channel polarity accuracy', value: gold.polarity.accuracy, n: gold.polarity.n },
-      { name: 'breakpoint F1', value: gold.breakpoints.f1, n: 5 },
-      { name: 'question F1', value: gold.questions.f1, n: 4 },
-      { name: 'post sentiment accuracy', value: gold.sentiment.accuracy, n: 30 },
+      { name: 'channel detection F1 · channels-gold.jsonl', value: gold.channels.micro_f1, n: 30 },
+      { name: 'channel polarity accuracy · channels-gold.jsonl', value: gold.polarity.accuracy, n: gold.polarity.n },
+      { name: 'breakpoint F1 · channels-gold.jsonl', value: gold.breakpoints.f1, n: 5 },
+      { name: 'question F1 · channels-gold.jsonl', value: gold.questions.f1, n: 4 },
+      { name: 'post sentiment accuracy · channels-gold.jsonl', value: gold.sentiment.accuracy, n: 30 },
       // 18 of the 20 unseen reviews right (see the train + eval test above)
-      { name: 'sentiment accuracy (trained model)', value: 0.9, n: 20 },
+      { name: 'sentiment accuracy (trained model) · saved-test.csv', value: 0.9, n: 20 },
     ]);
     expect(readSavedEvaluation(dataDir)!.metrics.map((m) => m.name)).toEqual([
-      '渠道识别 F1',
-      '渠道褒贬准确率',
-      '断点 F1',
-      '提问识别 F1',
-      '帖子情感准确率',
-      '情感准确率（训练模型）',
+      '渠道识别 F1 · channels-gold.jsonl',
+      '渠道褒贬准确率 · channels-gold.jsonl',
+      '断点 F1 · channels-gold.jsonl',
+      '提问识别 F1 · channels-gold.jsonl',
+      '帖子情感准确率 · channels-gold.jsonl',
+      '情感准确率（训练模型） · saved-test.csv',
     ]);
   });
 

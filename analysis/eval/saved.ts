@@ -41,7 +41,10 @@ export type MetricId = keyof typeof METRIC_NAMES;
 
 export interface SavedMetric {
   id: MetricId;
+  /** English name; the report words it from `id` and `file`. */
   name: string;
+  /** Data file the figure was measured on (a sentiment figure on two files is two figures). */
+  file: string;
   value: number;
   n: number;
 }
@@ -62,8 +65,8 @@ interface SavedFile extends ClassifierEvaluation {
 const KIND_ORDER: EvalKind[] = ['channels', 'sentiment', 'aspects', 'semeval'];
 
 /** Values rounded to 4 decimals, as `voc eval --json` prints them. */
-function metric(id: MetricId, value: number, n: number): SavedMetric {
-  return { id, name: METRIC_NAMES[id].en, value: Math.round(value * 1e4) / 1e4, n };
+function namedMetric(id: MetricId, value: number, n: number, file: string): SavedMetric {
+  return { id, name: `${METRIC_NAMES[id].en} · ${file}`, file, value: Math.round(value * 1e4) / 1e4, n };
 }
 
 /** What `voc eval` measured, as a saved run. `scored` is the number of items scored. */
@@ -75,6 +78,8 @@ export function evaluationRun(
 ): SavedRun {
   const measuredAt = (opts.measuredAt ?? new Date()).toISOString();
   const n = result.n;
+  const file = basename(dataFile);
+  const metric = (id: MetricId, value: number, count: number) => namedMetric(id, value, count, file);
   const part = opts.heldOut ? `held-out part, ${n}` : `${n}`;
   let metrics: SavedMetric[];
   let unit: string;
@@ -110,7 +115,7 @@ export function evaluationRun(
       break;
     }
   }
-  return { kind, measuredAt, corpus: `${basename(dataFile)} (${part} ${unit})`, metrics };
+  return { kind, measuredAt, corpus: `${file} (${part} ${unit})`, metrics };
 }
 
 /** Key of a run in the file: a later run of the same kind, file and predictor replaces it. */
@@ -131,7 +136,7 @@ export function saveEvaluationRun(dataDir: string, run: SavedRun, dataFile: stri
   );
   const file: SavedFile = {
     measuredAt: ordered.map(([, r]) => r.measuredAt).reduce((a, b) => (a > b ? a : b)),
-    corpus: ordered.map(([, r]) => r.corpus).join('; '),
+    corpus: [...new Set(ordered.map(([, r]) => r.corpus))].join('; '),
     metrics: ordered.flatMap(([, r]) => r.metrics),
     runs: Object.fromEntries(ordered),
   };
@@ -156,7 +161,11 @@ export function readSavedEvaluation(dataDir: string, locale: Locale = 'zh-CN'): 
   return {
     measuredAt: file.measuredAt,
     corpus: file.corpus,
-    metrics: file.metrics.map((m) => ({ name: METRIC_NAMES[m.id]?.[lang] ?? m.name, value: m.value, n: m.n })),
+    metrics: file.metrics.map((m) => ({
+      name: METRIC_NAMES[m.id] && m.file ? `${METRIC_NAMES[m.id][lang]} · ${m.file}` : m.name,
+      value: m.value,
+      n: m.n,
+    })),
   };
 }
 

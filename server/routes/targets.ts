@@ -70,6 +70,8 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
     '/api/targets/preview',
     {
       ...guard,
+      // Each preview fetches from the site: bounded per client, on top of the shared per-host pacing.
+      config: { rateLimit: { max: 30, timeWindow: 60_000 } },
       schema: {
         tags: ['targets'],
         summary: 'Fetch 1-3 pages of a target (not stored) and return the posts it extracts, or why it was refused',

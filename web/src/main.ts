@@ -13,6 +13,7 @@ import { renderCrawl } from './pages/crawl.js';
 import { renderPosts } from './pages/posts.js';
 import { renderReports } from './pages/reports.js';
 import { renderSchedules } from './pages/schedules.js';
+import { renderUsers } from './pages/users.js';
 
 export interface PageContext {
   me: Me;
@@ -32,6 +33,7 @@ const PAGES: Record<string, { page: Page; roles: Me['role'][]; nav: () => string
   posts: { page: renderPosts, roles: ['admin', 'analyst'], nav: () => t().navPosts },
   reports: { page: renderReports, roles: ['admin', 'analyst', 'viewer'], nav: () => t().navReports },
   schedules: { page: renderSchedules, roles: ['admin', 'analyst'], nav: () => t().navSchedules },
+  users: { page: renderUsers, roles: ['admin'], nav: () => t().navUsers },
 };
 
 const root = document.getElementById('app')!;
@@ -65,7 +67,8 @@ function header(active: string): HTMLElement {
   const links = Object.entries(PAGES)
     .filter(([, p]) => p.roles.includes(me!.role))
     .map(([name, p]) => h('li', {}, h('a', { href: `#/${name}`, 'aria-current': name === active ? 'page' : undefined }, p.nav())));
-  if (me!.role === 'admin') links.push(h('li', {}, h('a', { href: '/admin/queues' }, m.navQueues)));
+  // Bull Board exists only when the server has queues (REDIS_URL).
+  if (me!.role === 'admin' && meta!.schedules) links.push(h('li', {}, h('a', { href: '/admin/queues' }, m.navQueues)));
   links.push(h('li', {}, h('a', { href: '/api/docs' }, m.navDocs)));
   return h(
     'header',

@@ -22,7 +22,8 @@ export function renderLogin(main: HTMLElement, done: (me: Me) => void): void {
     e.preventDefault();
     status.textContent = '';
     post<Me>('/api/login', { username: user.value.trim(), password: pass.value }).then(done, (err: unknown) => {
-      status.textContent = `${m.loginFailed}: ${err instanceof ApiError ? err.message : String(err)}`;
+      const reason = err instanceof ApiError ? (err.status === 401 ? m.wrongLogin : err.status === 429 ? m.tooManyLogins : err.message) : String(err);
+      status.textContent = `${m.loginFailed}: ${reason}`;
     });
   });
   main.append(form);

@@ -19,7 +19,7 @@ interface ReportSummary {
 export async function renderReports(ctx: PageContext): Promise<void> {
   const m = t();
   const { reports } = await get<{ reports: ReportSummary[] }>('/api/reports');
-  const viewer = h('section', { class: 'card report-view', 'aria-live': 'polite' });
+  const viewer = h('section', { class: 'card report-view', 'aria-live': 'polite', hidden: true });
   const file = (r: ReportSummary, format: string) => `/api/reports/${encodeURIComponent(r.id)}/${format}`;
 
   const list = h(
@@ -50,6 +50,8 @@ export async function renderReports(ctx: PageContext): Promise<void> {
                   r.formats.includes('html') ? h('button', { type: 'button', class: 'link', onclick: () => show(r) }, m.view) : null,
                   r.formats.includes('pdf') ? h('a', { href: file(r, 'pdf'), download: '', class: 'download-pdf' }, m.downloadPdf) : null,
                   r.formats.includes('html') ? h('a', { href: `${file(r, 'html')}?download=true`, download: '' }, m.downloadHtml) : null,
+                  // From the report's breakpoint figures to the posts behind them (analysts).
+                  ctx.me.role !== 'viewer' && /^\d{4}-\d{2}$/.test(r.period) ? h('a', { href: `#/posts?brand=${encodeURIComponent(r.brand)}&period=${r.period}&breakpoint=any` }, m.breakpointPosts) : null,
                 ),
               ),
             ),
@@ -58,6 +60,7 @@ export async function renderReports(ctx: PageContext): Promise<void> {
   );
 
   function show(r: ReportSummary): void {
+    viewer.hidden = false;
     viewer.replaceChildren(h('h2', {}, `${r.brand} · ${r.period}`), h('iframe', { src: file(r, 'html'), title: `${r.brand} ${r.period}`, sandbox: '', class: 'report-frame' }));
   }
 

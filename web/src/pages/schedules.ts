@@ -3,7 +3,7 @@
  * without it the page says so.
  */
 import { ApiError, del, get, post } from '../api.js';
-import { field, h, select } from '../dom.js';
+import { field, fmtTime, h, select } from '../dom.js';
 import { t } from '../i18n.js';
 import type { PageContext } from '../main.js';
 
@@ -33,11 +33,14 @@ export async function renderSchedules(ctx: PageContext): Promise<void> {
   const brand = select('brand', ctx.meta.brands.map((b) => [b.id, b.name]));
   const period = select('period', [['last-month', m.lastMonth], ['last-week', m.lastWeek]]);
   const status = h('p', { role: 'status' });
+  // Brand and period only mean something for a report schedule.
+  const reportOnly = h('div', { class: 'grid span-all', hidden: true }, field(m.brand, brand), field(m.reportPeriod, period));
+  kind.addEventListener('change', () => (reportOnly.hidden = kind.value !== 'report'));
   const form = h(
     'form',
     { class: 'card' },
     h('h2', {}, m.addSchedule),
-    h('div', { class: 'grid' }, field(m.scheduleKind, kind), field(m.id, id), field(m.cron, cron, m.cronHint), field(m.timeZone, tz), field(m.brand, brand), field(m.reportPeriod, period)),
+    h('div', { class: 'grid' }, field(m.scheduleKind, kind), field(m.id, id), field(m.cron, cron, m.cronHint), field(m.timeZone, tz), reportOnly),
     h('button', { type: 'submit' }, m.save),
     status,
   );
@@ -66,7 +69,7 @@ export async function renderSchedules(ctx: PageContext): Promise<void> {
               h('td', {}, h('code', {}, s.pattern)),
               h('td', {}, s.tz),
               h('td', {}, s.subject),
-              h('td', {}, s.nextAt?.replace('T', ' ').slice(0, 16) ?? '—'),
+              h('td', {}, s.nextAt ? fmtTime(s.nextAt, s.tz) : '—'),
               h('td', {}, h('button', { type: 'button', class: 'danger', onclick: () => void del(`/api/schedules/${s.kind}/${encodeURIComponent(s.id)}`).then(() => ctx.go(`schedules?removed=${Date.now()}`)) }, m.remove)),
             ),
           ),
