@@ -19,7 +19,8 @@ COPY cli cli
 COPY demo demo
 COPY bench bench
 COPY server server
+COPY web web
 COPY bin bin
-RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+RUN npm ci --no-audit --no-fund && npm run build:web && npm prune --omit=dev
 USER node
 ENTRYPOINT ["node", "bin/voc.js"]

@@ -107,13 +107,17 @@ export class MongoStore implements Store {
   async ensureIndexes(): Promise<void> {
     await Promise.all([
       this.posts.createIndexes([
-        { key: { source: 1, externalId: 1 }, name: 'source_externalId', unique: true },
+        // Not unique: a post's _id is `source:externalId`, which already makes the pair unique, and
+        // MongoDB shards a collection only if every unique index starts with the shard key
+        // ({ _id: 'hashed' } here, see docs/workers.md).
+        { key: { source: 1, externalId: 1 }, name: 'source_externalId' },
         { key: { brand: 1, publishedAt: 1, _id: 1 }, name: 'brand_publishedAt' },
         { key: { publishedAt: 1, _id: 1 }, name: 'publishedAt' },
         { key: { targetId: 1, publishedAt: 1, _id: 1 }, name: 'targetId_publishedAt' },
       ]),
       this.classifications.createIndexes([
-        { key: { postId: 1 }, name: 'postId', unique: true },
+        // Not unique for the same reason: a classification's _id is its post id.
+        { key: { postId: 1 }, name: 'postId' },
         { key: { lexiconVersion: 1 }, name: 'lexiconVersion' },
       ]),
       this.runs.createIndex({ startedAt: -1, _id: -1 }, { name: 'startedAt' }),

@@ -83,6 +83,11 @@ describe('voc tokens with voc serve', () => {
     try {
       expect(lines[0]).toBe(`voc serving at http://127.0.0.1:${port} (/health, /metrics); Ctrl+C to stop`);
       expect(lines[1]).toBe(`console: http://127.0.0.1:${port}/  API docs: http://127.0.0.1:${port}/api/docs`);
+      // The built UI (npm test runs build:web first) is served at / by the same process.
+      const index = await fetch(`http://127.0.0.1:${port}/`);
+      expect(index.status).toBe(200);
+      expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(await index.text()).toContain('<div id="app"></div>');
       const me = () => fetch(`http://127.0.0.1:${port}/api/me`, { headers: { authorization: `Bearer ${token}` } });
       const ok = await me();
       expect([ok.status, await ok.json()]).toEqual([200, { username: 'alice', role: 'analyst' }]);

@@ -152,7 +152,7 @@ describe('EmbeddedStore data directory', () => {
     const store = openEmbeddedStore(dataDir);
     expect(store.file).toBe(join(dataDir, 'voc.sqlite'));
     expect(store.schemaVersion()).toBe(EMBEDDED_SCHEMA_VERSION);
-    expect(EMBEDDED_SCHEMA_VERSION).toBe(1);
+    expect(EMBEDDED_SCHEMA_VERSION).toBe(2);
     await store.saveTarget({
       id: 'forum',
       kind: 'html',
@@ -170,7 +170,7 @@ describe('EmbeddedStore data directory', () => {
 
     const raw = new Database(join(dataDir, 'voc.sqlite'), { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.pragma('user_version', { simple: true })).toBe(2);
     const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(['classifications', 'crawl_state', 'posts', 'reports', 'runs', 'targets']);
     raw.close();
@@ -187,7 +187,7 @@ describe('EmbeddedStore data directory', () => {
     raw.pragma('user_version = 7');
     raw.close();
     expect(() => openEmbeddedStore(dataDir)).toThrow(VocError);
-    expect(() => openEmbeddedStore(dataDir)).toThrow(/schema version 7, newer than this voc understands \(1\): upgrade voc/);
+    expect(() => openEmbeddedStore(dataDir)).toThrow(/schema version 7, newer than this voc understands \(2\): upgrade voc/);
   });
 
   it('names the path when the data directory is a file or voc.sqlite is not a database', () => {
