@@ -172,7 +172,7 @@ describe('EmbeddedStore data directory', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.pragma('user_version', { simple: true })).toBe(2);
     const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['classifications', 'crawl_state', 'posts', 'reports', 'runs', 'targets']);
+    expect(tables).toEqual(['api_tokens', 'classifications', 'crawl_state', 'posts', 'reports', 'runs', 'sessions', 'targets', 'users']);
     raw.close();
 
     const again = openEmbeddedStore(dataDir);
