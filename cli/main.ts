@@ -19,7 +19,7 @@ import { registerCrawlCommand, printRunSummary } from './crawl-command.js';
 import { registerTargetsCommands } from './targets-command.js';
 import { registerReportCommands } from './report-commands.js';
 import { registerQueueCommands } from './queue-commands.js';
-import { registerEvalCommands } from './eval-commands.js';
+import { registerEvalCommands, readSavedEvaluation } from './eval-commands.js';
 import { registerUserCommands } from './users-commands.js';
 
 interface GlobalOptions {
@@ -176,9 +176,22 @@ program
   });
 
 const context = { readConfig, openApp, locale };
+
+/**
+ * The classifier's accuracy last measured by `voc eval` for this data directory, for the report's
+ * methods appendix. A damaged file does not stop the report: it is named on stderr and left out.
+ */
+function evaluation(config: VocConfig) {
+  try {
+    return readSavedEvaluation(config.dataDir, locale(config));
+  } catch (err) {
+    console.error(`voc: ${(err as Error).message}; the report's methods appendix is printed without measured accuracy`);
+    return undefined;
+  }
+}
 registerCrawlCommand(program, context);
 registerTargetsCommands(program, { ...context, locale: (c: VocConfig) => locale(c) });
-registerReportCommands(program, context);
+registerReportCommands(program, { ...context, evaluation });
 registerQueueCommands(program, context);
 registerEvalCommands(program, context);
 registerUserCommands(program, context);

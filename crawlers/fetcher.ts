@@ -192,6 +192,10 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         return await requestOnce(url, addresses, headers, signal);
       } catch (err) {
         if (attempt >= 2 || !(err instanceof StaleSocketError)) throw err;
+        // The other idle sockets to this host have idled as long: after a stall of this process
+        // (a long synchronous step) they are all closed, and reusing them one by one would spend
+        // every attempt and the retry budget on dead sockets. Drop them; the resend connects anew.
+        dropIdleSockets(agents[url.protocol as 'http:' | 'https:'], url);
       }
     }
   }
@@ -454,6 +458,17 @@ function createDecoder(contentEncoding: string | undefined): (Readable & NodeJS.
       return zlib.createBrotliDecompress();
     default:
       throw new Error(`unsupported content encoding "${codings[0]}"`);
+  }
+}
+
+/** Destroys `agent`'s idle keep-alive sockets to the host and port of `url`. */
+function dropIdleSockets(agent: http.Agent, url: URL): void {
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  // Pool names start with "host:port:" (then local address and family options).
+  const prefix = `${url.hostname.replace(/^\[|\]$/g, '')}:${port}:`;
+  for (const [name, sockets] of Object.entries(agent.freeSockets)) {
+    if (!name.startsWith(prefix)) continue;
+    for (const socket of [...(sockets ?? [])]) socket.destroy();
   }
 }
 

@@ -16,6 +16,7 @@ import { createMetricsRegistry } from '../workers/metrics.js';
 import { QUEUE_NAMES, type Queues } from '../workers/queues.js';
 import { sendError } from './auth.js';
 import { registerConsole, type ConsoleDeps } from './console.js';
+import { say } from './messages.js';
 
 export interface ServerDeps {
   /** The store, for the health check (and for the API routes issue 7 adds). */
@@ -90,8 +91,8 @@ export async function buildServer(deps: ServerDeps, opts: ServerOptions = {}): P
     const adminPath = opts.adminPath ?? '/admin/queues';
     app.addHook('onRequest', async (req, reply) => {
       if (req.url !== adminPath && !req.url.startsWith(`${adminPath}/`) && !req.url.startsWith(`${adminPath}?`)) return;
-      if (!req.principal) return sendError(reply, 401, 'not signed in: log in to the console first (Bull Board is for admins)');
-      if (req.principal.role !== 'admin') return sendError(reply, 403, `forbidden: Bull Board needs the admin role (you are ${req.principal.role})`);
+      if (!req.principal) return sendError(reply, 401, say(req).boardNotSignedIn);
+      if (req.principal.role !== 'admin') return sendError(reply, 403, say(req).boardForbidden(req.principal.role));
     });
   }
 

@@ -9,6 +9,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Role, SessionRecord, Store } from '../store/store.js';
 import { sessionFor, userForToken } from './accounts.js';
+import { say } from './messages.js';
 
 export const SESSION_COOKIE = 'voc_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -61,12 +62,13 @@ export function sendError(reply: FastifyReply, status: number, message: string):
 export function allow(...roles: Role[]): onRequestAsyncHookHandler {
   return async function guard(req: FastifyRequest, reply: FastifyReply) {
     const who = req.principal;
-    if (!who) return sendError(reply, 401, 'not signed in: log in, or send Authorization: Bearer <token> (`voc tokens create`)');
-    if (!roles.includes(who.role)) return sendError(reply, 403, `forbidden: role ${who.role} may not ${req.method} ${req.routeOptions.url ?? req.url}; needs ${roles.join(' or ')}`);
+    const m = say(req);
+    if (!who) return sendError(reply, 401, m.notSignedIn);
+    if (!roles.includes(who.role)) return sendError(reply, 403, m.forbidden(who.role, `${req.method} ${req.routeOptions.url ?? req.url}`, roles));
     if (who.via === 'session' && !SAFE_METHODS.has(req.method)) {
       const sent = req.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !sameSecret(sent, who.session!.csrfToken))
-        return sendError(reply, 403, `missing or wrong ${CSRF_HEADER} header: reload the page and try again`);
+        return sendError(reply, 403, m.csrf(CSRF_HEADER));
     }
   };
 }

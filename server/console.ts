@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { Cluster } from 'ioredis';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -16,8 +17,10 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { VocError } from '../core/errors.js';
 import type { StageDeps } from '../workers/deps.js';
 import type { Queues } from '../workers/queues.js';
+import type { RedisClient } from '../workers/redis.js';
 import { RunTracker } from '../workers/run-tracker.js';
 import { registerAuthentication, sendError } from './auth.js';
+import { localizeInputMessage, LocalizedInputError, say } from './messages.js';
 import { RunManager } from './run-manager.js';
 import { metaRoutes } from './routes/meta.js';
 import { postRoutes } from './routes/posts.js';
@@ -44,6 +47,20 @@ export interface ConsoleQueues {
   prefix: string;
 }
 
+/**
+ * With REDIS_URL the login and preview counters live in Redis, so every `voc serve` replica behind
+ * a load balancer counts against one limit (per process, N replicas would allow N times the
+ * guesses). Its own connection: BullMQ's waits for Redis forever (maxRetriesPerRequest null), but
+ * a login must fail fast, and closed, when Redis is away rather than hang or skip the limit.
+ */
+function rateLimitInRedis(app: FastifyInstance, queued: ConsoleQueues): { redis: RedisClient; nameSpace: string; skipOnError: false } {
+  const shared = queued.queues.connection;
+  // A Cluster client keeps the shared connection (its per-node options are the cluster's own).
+  const redis: RedisClient = shared instanceof Cluster ? shared : shared.duplicate({ maxRetriesPerRequest: 1 });
+  if (redis !== shared) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
+  return { redis, nameSpace: `${queued.prefix}:ratelimit:`, skipOnError: false };
+}
+
 /** Registers the console on `app`; returns the run manager (closed with the app). */
 export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps, queued?: ConsoleQueues): Promise<RunManager> {
   const { store, config } = deps.app;
@@ -51,20 +68,19 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps, q
   app.addHook('onClose', async () => runs.close());
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof VocError) return sendError(reply, 400, err.message);
-    if (err.validation) {
-      // Name the allowed values too, so the one line says what to send instead.
-      const allowed = (err.validation[0]?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
-      return sendError(reply, 400, `${err.message}${allowed ? `: ${allowed.join(', ')}` : ''}`);
-    }
-    if (err.statusCode === 429) return sendError(reply, 429, 'too many attempts: wait a minute and try again');
+    const m = say(req);
+    if (err instanceof LocalizedInputError) return sendError(reply, 400, err.message);
+    if (err instanceof VocError) return sendError(reply, 400, localizeInputMessage(req, err.message));
+    // Schema validation names the field and, for an enum, the allowed values: what to send instead.
+    if (err.validation) return sendError(reply, 400, m.validation(err));
+    if (err.statusCode === 429) return sendError(reply, 429, m.tooMany);
     if (err.statusCode && err.statusCode < 500) return sendError(reply, err.statusCode, err.message);
     req.log.error(err);
-    return sendError(reply, 500, 'internal error: the server log has the details');
+    return sendError(reply, 500, m.internal);
   });
 
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyRateLimit, { global: false, ...(queued ? rateLimitInRedis(app, queued) : {}) });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'voc analyst console API', version: '0.1.0', description: 'Targets, runs, posts, reports and schedules. Authenticate with `Authorization: Bearer <token>` (`voc tokens create`) or the session cookie of POST /api/login (then send `x-csrf-token` on writes).' },

@@ -8,12 +8,42 @@ import { resolveTarget, type TargetInput, type VocConfig } from '../core/config.
 import { InputError } from '../core/errors.js';
 import type { Target } from '../core/types.js';
 import { preflightTargets } from '../cli/preflight.js';
+import { PRESETS } from '../crawlers/presets.js';
+
+/** Parameters a preset builds its URL from (`url` itself is the target's own field). */
+export const PRESET_PARAMS = ['hashtag', 'query', 'subreddit', 'app', 'country', 'base'] as const;
+
+/**
+ * A preset target may come with `presetParams` (hashtag, query, ..., base) instead of a URL: the
+ * URL is then built as `voc targets add --preset` builds it, and the params are not stored.
+ */
+function withPresetUrl(input: Record<string, unknown>): Record<string, unknown> {
+  const { presetParams, ...rest } = input;
+  if (presetParams === undefined) return rest;
+  if (!presetParams || typeof presetParams !== 'object' || Array.isArray(presetParams))
+    throw new InputError(`target.presetParams: expected an object with ${PRESET_PARAMS.join(', ')}`);
+  const preset = typeof rest.preset === 'string' ? PRESETS[rest.preset as keyof typeof PRESETS] : undefined;
+  if (!preset) throw new InputError(`target.preset: presetParams need a preset, one of ${Object.keys(PRESETS).join(', ')}`);
+  const params: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(presetParams)) {
+    if (!(PRESET_PARAMS as readonly string[]).includes(key)) throw new InputError(`target.presetParams.${key}: unknown parameter; expected ${PRESET_PARAMS.join(', ')}`);
+    if (typeof value !== 'string') throw new InputError(`target.presetParams.${key}: expected a string`);
+    params[key] = value;
+  }
+  try {
+    return { ...rest, url: preset.url(params) };
+  } catch (err) {
+    // The preset speaks in CLI flags (`--hashtag`); the API's field is presetParams.hashtag.
+    if (err instanceof InputError) throw new InputError(err.message.replace(/^preset ([\w-]+): --(\w+)/, 'target.presetParams.$2: required by preset $1'));
+    throw err;
+  }
+}
 
 export async function targetFromInput(input: unknown, config: VocConfig, opts: { checkConfigOwned?: boolean } = {}): Promise<Target> {
   if (!input || typeof input !== 'object' || Array.isArray(input)) throw new InputError('target: expected an object with id, brand, url, selectors...');
   if ('allowPrivate' in input)
     throw new InputError('target.allowPrivate: not accepted from the console; an administrator lists intranet hosts under crawler.allowPrivateHosts in voc.config.yaml');
-  const target = resolveTarget(input as TargetInput, config, 'target');
+  const target = resolveTarget(withPresetUrl(input as Record<string, unknown>) as TargetInput, config, 'target');
   if (!config.brands.some((b) => b.id === target.brand))
     throw new InputError(`target.brand: unknown brand "${target.brand}"; expected one of ${config.brands.map((b) => b.id).join(', ') || 'none defined'}`);
   if (opts.checkConfigOwned !== false && config.targets.some((t) => t.id === target.id))

@@ -168,7 +168,7 @@ describe('login rate limit', () => {
     try {
       const statuses: number[] = [];
       for (const password of ['wrong-1', 'wrong-2', 'wrong-3', 'analyst-pass-123']) {
-        const res = await fetch(`${limited.base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'analyst', password }) });
+        const res = await fetch(`${limited.base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': 'en' }, body: JSON.stringify({ username: 'analyst', password }) });
         statuses.push(res.status);
         if (res.status === 429) expect(await res.json()).toEqual({ error: 'too many attempts: wait a minute and try again' });
       }

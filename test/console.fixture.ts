@@ -67,11 +67,14 @@ export async function startConsole(
   };
 }
 
-/** fetch with a bearer token and a JSON body. */
+/**
+ * fetch with a bearer token and a JSON body. Error messages come in English (the API's default is
+ * zh-CN): pass another `accept-language` in `headers` to test that.
+ */
 export async function api(base: string, token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${base}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: { 'accept-language': 'en', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
 }

@@ -58,7 +58,7 @@ describe('schedules', () => {
     const crawl = await api(fx.base, fx.tokens.analyst, 'POST', '/api/schedules', { kind: 'crawl', id: 'forum', cron: '0 9 * * 1', tz: 'Asia/Shanghai' });
     expect(crawl.status).toBe(201);
     const { schedule } = (await crawl.json()) as { schedule: { kind: string; id: string; pattern: string; tz: string; subject: string; nextAt: string } };
-    expect(schedule).toMatchObject({ kind: 'crawl', id: 'forum', pattern: '0 9 * * 1', tz: 'Asia/Shanghai', subject: 'forum' });
+    expect(schedule).toMatchObject({ kind: 'crawl', id: 'forum', pattern: '0 9 * * 1', tz: 'Asia/Shanghai', subject: 'forum', origin: 'console' });
     // Mondays 09:00 in Shanghai is Monday 01:00 UTC, within the coming week.
     const next = new Date(schedule.nextAt);
     expect([next.getUTCDay(), next.getUTCHours(), next.getUTCMinutes()]).toEqual([1, 1, 0]);

@@ -3,7 +3,8 @@
  * of known posts (texts whose classification is known: a store/website inconsistency, a
  * customer-service/store runaround, praise, a question, and hostile markup and a CSV formula),
  * a robots.txt that disallows /private, and a page 2 that can be held back until the test lets
- * it go (to cancel a run mid-way without sleeping). Not a test file itself.
+ * it go (to cancel a run mid-way without sleeping); page 1 is also served as an RSS feed
+ * (/feed.xml) and as a Mastodon hashtag timeline (/api/v1/timelines/tag/acme). Not a test file itself.
  */
 import { startServer, type TestServer } from './crawler.server.js';
 
@@ -44,6 +45,35 @@ function listing(origin: string, page: number): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Acme 论坛</title></head><body>${items}${next}</body></html>`;
 }
 
+/** The forum's first page as an RSS 2.0 feed (the `feed` kind): same posts, same ids. */
+function rss(origin: string): string {
+  const items = (FORUM_PAGES[0] ?? [])
+    .map(
+      (p) =>
+        `<item><guid isPermaLink="false">${p.id}</guid><link>${origin}/t/${p.id}</link><pubDate>${new Date(p.time).toUTCString()}</pubDate><description>${escapeHtml(escapeHtml(p.text))}</description></item>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Acme 论坛</title><link>${origin}/forum</link><description>最新帖子</description>${items}</channel></rss>`;
+}
+
+/** The forum's first page as a Mastodon hashtag timeline (Status[]), for the `mastodon` preset. */
+function mastodonTag(origin: string): string {
+  return JSON.stringify(
+    (FORUM_PAGES[0] ?? []).map((p) => ({
+      id: p.id.slice(1),
+      content: `<p>${escapeHtml(p.text)}</p>`,
+      spoiler_text: '',
+      account: { acct: `user-${p.id}` },
+      created_at: new Date(p.time).toISOString(),
+      url: `${origin}/@user-${p.id}/${p.id.slice(1)}`,
+      favourites_count: 0,
+      replies_count: 0,
+      reblogs_count: 0,
+      in_reply_to_id: null,
+    })),
+  );
+}
+
 export interface Forum extends TestServer {
   url: string;
   /** Page 2 waits until this is called (when created with `holdPage2`). */
@@ -64,6 +94,14 @@ export async function startForum(opts: { holdPage2?: boolean } = {}): Promise<Fo
     if (url.pathname === '/robots.txt') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       return res.end('User-agent: *\nDisallow: /private\n');
+    }
+    if (url.pathname === '/feed.xml') {
+      res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+      return res.end(rss(origin));
+    }
+    if (url.pathname === '/api/v1/timelines/tag/acme') {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      return res.end(mastodonTag(origin));
     }
     if (url.pathname === '/forum' || url.pathname === '/private') {
       const page = Number(url.searchParams.get('page') ?? '1');

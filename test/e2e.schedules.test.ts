@@ -71,6 +71,7 @@ describe('schedules page', () => {
     expect(cells.slice(0, 5)).toEqual(['抓取', 'acme-forum', '0 9 * * 1', 'Asia/Shanghai', 'acme-forum']);
     // Next run: a Monday 09:00 in Shanghai, printed in the console's zone.
     expect(cells[5]).toMatch(/^\d{4}-\d{2}-\d{2} 09:00$/);
+    expect(cells[6]).toBe('控制台添加'); // origin: made in the console, not by `voc schedule add`
     expect(new Date(`${cells[5]!.replace(' ', 'T')}:00+08:00`).getUTCDay()).toBe(1);
     expect((await listSchedules(queues)).map((s) => [s.kind, s.id])).toEqual([['crawl', 'acme-forum']]);
 
@@ -85,7 +86,7 @@ describe('schedules page', () => {
     await page.getByLabel('ID', { exact: true }).fill('acme-forum');
     await page.getByLabel('Cron 表达式').fill('every monday');
     await page.getByRole('button', { name: '保存' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^出错了: cron\/tz: "every monday" is not a cron pattern/);
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^出错了: 字段 cron\/tz 无效："every monday" is not a cron pattern/);
 
     await page.getByRole('button', { name: '删除' }).click();
     await page.getByText('还没有定时任务').waitFor();

@@ -6,7 +6,7 @@
  * the cause is fixed, delivers exactly once.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
@@ -19,6 +19,7 @@ import { closeBrowser } from '../reports/browser.js';
 import { JOB, openQueues, type Queues, type ScheduledReportJobData } from '../workers/queues.js';
 import { createRedis, type RedisClient } from '../workers/redis.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
+import { saveEvaluationRun } from '../analysis/eval/saved.js';
 import { BRAND, currentItems, previousItems } from './report.fixture.js';
 import { startMailServer, type MailServer } from './report.servers.js';
 import { dropPrefix, testQueueEnv } from './fixtures/workers/redis.js';
@@ -77,6 +78,18 @@ beforeAll(async () => {
     ],
   });
   store = openEmbeddedStore(config.dataDir);
+  // What `voc eval sentiment` saved for this data directory: the report's methods appendix prints it.
+  saveEvaluationRun(
+    config.dataDir,
+    {
+      kind: 'sentiment',
+      measuredAt: '2026-10-30T08:00:00.000Z',
+      corpus: 'reviews.csv (held-out part, 2000 reviews)',
+      metrics: [{ id: 'sentiment_model', name: 'sentiment accuracy (trained model) · reviews.csv', file: 'reviews.csv', value: 0.9123, n: 2000 }],
+    },
+    'reviews.csv',
+    true,
+  );
   const items = [...currentItems(), ...previousItems()];
   await store.upsertPosts(items.map((i) => i.post));
   await store.saveClassifications(items.map((i) => i.classification));
@@ -116,6 +129,9 @@ describe('a report schedule fired on a worker', () => {
     expect(mail.received[0]!.subject).toBe('Acme monthly report');
     expect(mail.received[0]!.attachments.map((a) => a.filename)).toEqual(['acme-2026-10-en.html']);
     expect(readdirSync(join(root, 'shared'))).toEqual(['acme-2026-10-en.html']);
+    const html = readFileSync(join(root, 'shared', 'acme-2026-10-en.html'), 'utf8');
+    expect(html).toContain('sentiment accuracy (trained model) · reviews.csv');
+    expect(html).toContain('reviews.csv (held-out part, 2000 reviews)');
     const record = await store.getReport('acme-monthly:2026-10');
     expect(record).toBeDefined();
     expect(record!.period).toBe('2026-10');

@@ -69,8 +69,8 @@ export interface ScheduledReportJobData {
   origin: ScheduleOrigin;
 }
 
-/** `config`: owned by `voc scheduler` (follows the config file); `cli`: made by `voc schedule add`. */
-export type ScheduleOrigin = 'config' | 'cli';
+/** `config`: owned by `voc scheduler` (follows the config file); `cli`: made by `voc schedule add`; `console`: made in the analyst console. */
+export type ScheduleOrigin = 'config' | 'cli' | 'console';
 
 export type CrawlQueueData = CrawlJobData | ScheduledCrawlJobData;
 export type ClassifyQueueData = ClassifyJobData | FinishJobData;

@@ -6,6 +6,7 @@ import type { ReportScheduleConfig } from '../core/report-config.js';
 import type { ReportSpec } from '../core/types.js';
 import { generateReport } from '../reports/generate.js';
 import { runScheduledReport } from '../reports/schedule.js';
+import { readSavedEvaluation } from '../analysis/eval/saved.js';
 import type { StageDeps } from './deps.js';
 import { reportLabels } from './labels.js';
 
@@ -15,8 +16,9 @@ export interface RenderedReport {
 
 /** Renders one report spec (the report step of an ad-hoc crawl flow). Re-running replaces the files. */
 export async function renderReport(deps: StageDeps, spec: ReportSpec, outDir: string): Promise<RenderedReport> {
+  const evaluation = savedEvaluation(deps.config.dataDir, spec.locale);
   const { files } = await generateReport(
-    { store: deps.store, config: deps.config, labels: reportLabels(deps.config), lexiconVersion: deps.classifier.lexiconVersion },
+    { store: deps.store, config: deps.config, labels: reportLabels(deps.config), lexiconVersion: deps.classifier.lexiconVersion, ...(evaluation ? { evaluation } : {}) },
     spec,
     outDir,
   );
@@ -37,8 +39,9 @@ export async function renderScheduledReport(
   timeZone: string,
 ): Promise<RenderedReport> {
   const config = { ...deps.config, timeZone };
+  const evaluation = savedEvaluation(config.dataDir, schedule.locale ?? config.locale);
   const result = await runScheduledReport(
-    { store: deps.store, config, labels: reportLabels(config), lexiconVersion: deps.classifier.lexiconVersion },
+    { store: deps.store, config, labels: reportLabels(config), lexiconVersion: deps.classifier.lexiconVersion, ...(evaluation ? { evaluation } : {}) },
     schedule,
     firedAt,
     outDir,
@@ -47,4 +50,13 @@ export async function renderScheduledReport(
   if (failed.length > 0)
     throw new Error(`report ${schedule.id} ${result.period.label}: delivery failed: ${failed.map((d) => `${d.channel} ${d.target}: ${d.error ?? 'failed'}`).join('; ')}`);
   return { files: result.files };
+}
+
+/** `voc eval`'s saved figures for the methods appendix; a damaged file leaves them out, never fails the report. */
+function savedEvaluation(dataDir: string, locale: ReportSpec['locale']) {
+  try {
+    return readSavedEvaluation(dataDir, locale);
+  } catch {
+    return undefined;
+  }
 }

@@ -6,7 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import type { VocConfig } from '../../core/config.js';
 import { BREAKPOINT_KINDS, DEFAULT_CHANNELS, TARGET_KINDS } from '../../core/types.js';
 import { reportLabels } from '../../workers/labels.js';
+import { PRESETS } from '../../crawlers/presets.js';
 import { allow, ALL_ROLES } from '../auth.js';
+import { PRESET_PARAMS } from '../target-input.js';
 
 export async function metaRoutes(app: FastifyInstance, opts: { config: VocConfig; runMode: string; schedules: boolean }): Promise<void> {
   const { config } = opts;
@@ -18,6 +20,8 @@ export async function metaRoutes(app: FastifyInstance, opts: { config: VocConfig
     brands: config.brands.map((b) => ({ id: b.id, name: b.name })),
     channels: channelIds.map((id) => ({ id, 'zh-CN': labels.channel(id, 'zh-CN'), en: labels.channel(id, 'en') })),
     targetKinds: TARGET_KINDS,
+    // The editor builds its preset fields from these: the kind a preset sets and the parameters it needs.
+    presets: Object.values(PRESETS).map((p) => ({ name: p.name, kind: p.kind, params: p.params.filter((x) => (PRESET_PARAMS as readonly string[]).includes(x)) })),
     breakpointKinds: BREAKPOINT_KINDS,
     runMode: opts.runMode,
     schedules: opts.schedules,

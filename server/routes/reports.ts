@@ -6,7 +6,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { findBrand } from '../../core/config.js';
-import { InputError } from '../../core/errors.js';
 import { resolvePeriod } from '../../core/time.js';
 import type { Locale } from '../../core/types.js';
 import { generateReport } from '../../reports/generate.js';
@@ -14,6 +13,7 @@ import type { ReportRecord } from '../../store/store.js';
 import type { StageDeps } from '../../workers/deps.js';
 import { reportLabels } from '../../workers/labels.js';
 import { allow, ALL_ROLES, ANALYSTS, sendError } from '../auth.js';
+import { LocalizedInputError, say } from '../messages.js';
 
 const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 300 } } } as const;
 
@@ -69,7 +69,7 @@ export async function reportRoutes(app: FastifyInstance, opts: { deps: StageDeps
     async (req, reply) => {
       const body = req.body as { brand: string; period?: string; from?: string; to?: string; locale?: Locale; formats?: Array<'html' | 'pdf'> };
       findBrand(config, body.brand);
-      if (body.period && (body.from || body.to)) throw new InputError('period: give either period or from/to, not both');
+      if (body.period && (body.from || body.to)) throw new LocalizedInputError(say(req).periodBoth);
       const range = resolvePeriod(config.timeZone, body.period, body.from, body.to);
       const result = await generateReport(
         { store, config, labels: reportLabels(config), lexiconVersion: opts.deps.classifier.lexiconVersion },
@@ -91,7 +91,7 @@ export async function reportRoutes(app: FastifyInstance, opts: { deps: StageDeps
   app.get('/api/reports/:id', { onRequest: allow(...ALL_ROLES), schema: { tags: ['reports'], summary: 'One report', params: ID_PARAMS } }, async (req, reply) => {
     const { id } = req.params as { id: string };
     const r = await store.getReport(id);
-    return r ? { report: summary(r) } : sendError(reply, 404, `unknown report "${id}"`);
+    return r ? { report: summary(r) } : sendError(reply, 404, say(req).unknownReport(id));
   });
 
   app.get(
@@ -109,11 +109,11 @@ export async function reportRoutes(app: FastifyInstance, opts: { deps: StageDeps
       const { id, format } = req.params as { id: string; format: 'html' | 'pdf' };
       const { download } = req.query as { download?: boolean };
       const r = await store.getReport(id);
-      if (!r) return sendError(reply, 404, `unknown report "${id}"`);
+      if (!r) return sendError(reply, 404, say(req).unknownReport(id));
       const file = r.files.find((f) => f.format === format);
-      if (!file) return sendError(reply, 404, `report "${id}" has no ${format} file; render it with that format`);
+      if (!file) return sendError(reply, 404, say(req).reportNoFile(id, format));
       const size = await stat(file.path).then((s) => s.size, () => undefined);
-      if (size === undefined) return sendError(reply, 410, `report "${id}": its ${format} file is gone from the server (${file.path}); render it again`);
+      if (size === undefined) return sendError(reply, 410, say(req).reportGone(id, format, file.path));
       const name = `${r.brand}-${r.period}-${r.locale}.${format}`.replace(/[^A-Za-z0-9._-]/g, '_');
       reply.header('content-length', size).header('content-disposition', `${format === 'pdf' || download ? 'attachment' : 'inline'}; filename="${name}"`);
       // The report page is shown in the console: no script runs in it and it can reach nothing.

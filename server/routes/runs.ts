@@ -2,10 +2,10 @@
  * Runs: list, start an ad-hoc crawl of chosen targets, follow it (server-sent events), cancel.
  */
 import type { FastifyInstance } from 'fastify';
-import { InputError } from '../../core/errors.js';
 import type { Target } from '../../core/types.js';
 import { preflightTargets } from '../../cli/preflight.js';
 import type { Store } from '../../store/store.js';
+import { LocalizedInputError, say } from '../messages.js';
 import { allow, ANALYSTS, sendError } from '../auth.js';
 import type { RunEvent, RunManager } from '../run-manager.js';
 
@@ -48,7 +48,7 @@ export async function runRoutes(app: FastifyInstance, opts: { store: Store; runs
       const all = await store.listTargets();
       const chosen: Target[] = body.targets.map((id, i) => {
         const t = all.find((x) => x.id === id);
-        if (!t) throw new InputError(`targets.${i}: unknown target "${id}"; known targets: ${all.map((x) => x.id).join(', ') || 'none'}`);
+        if (!t) throw new LocalizedInputError(say(req).unknownRunTarget(i, id, all.map((x) => x.id).join(', ')));
         return t;
       });
       await preflightTargets(chosen);
@@ -60,7 +60,7 @@ export async function runRoutes(app: FastifyInstance, opts: { store: Store; runs
   app.get('/api/runs/:id', { ...guard, schema: { tags: ['runs'], summary: 'A run and its progress', params: ID_PARAMS } }, async (req, reply) => {
     const { id } = req.params as { id: string };
     const found = await runs.get(id);
-    if (!found) return sendError(reply, 404, `unknown run "${id}"`);
+    if (!found) return sendError(reply, 404, say(req).unknownRun(id));
     return found;
   });
 
@@ -69,7 +69,7 @@ export async function runRoutes(app: FastifyInstance, opts: { store: Store; runs
     { ...guard, schema: { tags: ['runs'], summary: 'Progress as server-sent events: `progress` after each page, one `done` at the end', params: ID_PARAMS } },
     async (req, reply) => {
       const { id } = req.params as { id: string };
-      if (!(await runs.get(id))) return sendError(reply, 404, `unknown run "${id}"`);
+      if (!(await runs.get(id))) return sendError(reply, 404, say(req).unknownRun(id));
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -104,8 +104,10 @@ export async function runRoutes(app: FastifyInstance, opts: { store: Store; runs
     const { id } = req.params as { id: string };
     const outcome = runs.cancel(id);
     if (outcome === 'cancelling') return reply.code(202).send({ status: 'cancelling' });
-    if (outcome === 'finished') return sendError(reply, 409, `run "${id}" has finished already`);
-    if (outcome === 'unsupported') return sendError(reply, 409, `run "${id}": cancelling a queued run is not supported yet; \`voc jobs\` manages queued jobs`);
-    return sendError(reply, (await store.getRun(id)) ? 409 : 404, (await store.getRun(id)) ? `run "${id}" is not running in this server` : `unknown run "${id}"`);
+    const m = say(req);
+    if (outcome === 'finished') return sendError(reply, 409, m.runFinished(id));
+    if (outcome === 'unsupported') return sendError(reply, 409, m.runQueuedUnsupported(id));
+    const known = Boolean(await store.getRun(id));
+    return sendError(reply, known ? 409 : 404, known ? m.runNotHere(id) : m.unknownRun(id));
   });
 }

@@ -2,7 +2,7 @@
  * Crawl and report schedules (BullMQ job schedulers, as `voc schedule`). They live in Redis: a
  * server without REDIS_URL answers 503 and says so.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VocConfig } from '../../core/config.js';
 import { findBrand } from '../../core/config.js';
 import { InputError } from '../../core/errors.js';
@@ -11,16 +11,16 @@ import type { Store } from '../../store/store.js';
 import type { Queues } from '../../workers/queues.js';
 import { listSchedules, removeSchedule, upsertSchedule, validateSchedule, type ScheduleDef } from '../../workers/schedules.js';
 import { allow, ANALYSTS, sendError } from '../auth.js';
+import { LocalizedInputError, say } from '../messages.js';
 
-const NO_REDIS = 'schedules live in Redis: start `voc serve` with REDIS_URL=redis://host:6379 (and run `voc worker` processes)';
 
 export async function scheduleRoutes(app: FastifyInstance, opts: { store: Store; config: VocConfig; queues?: Queues }): Promise<void> {
   const { store, config, queues } = opts;
   const guard = { onRequest: allow(...ANALYSTS) };
-  const need = (reply: FastifyReply) => (queues ? undefined : sendError(reply, 503, NO_REDIS));
+  const need = (req: FastifyRequest, reply: FastifyReply) => (queues ? undefined : sendError(reply, 503, say(req).noRedis));
 
-  app.get('/api/schedules', { ...guard, schema: { tags: ['schedules'], summary: 'Installed crawl and report schedules and when each fires next' } }, async (_req, reply) => {
-    if (!queues) return need(reply);
+  app.get('/api/schedules', { ...guard, schema: { tags: ['schedules'], summary: 'Installed crawl and report schedules and when each fires next' } }, async (req, reply) => {
+    if (!queues) return need(req, reply);
     const list = await listSchedules(queues);
     return { schedules: list.map((s) => ({ ...s, ...(s.next ? { nextAt: new Date(s.next).toISOString() } : {}) })) };
   });
@@ -48,20 +48,20 @@ export async function scheduleRoutes(app: FastifyInstance, opts: { store: Store;
       },
     },
     async (req, reply) => {
-      if (!queues) return need(reply);
+      if (!queues) return need(req, reply);
       const b = req.body as { kind: 'crawl' | 'report'; id: string; cron: string; tz?: string; brand?: string; period?: 'last-week' | 'last-month'; formats?: Array<'html' | 'pdf'> };
       const tz = b.tz ?? config.timeZone;
       validateSchedule(b.cron, tz, 'cron/tz');
       let def: ScheduleDef;
       if (b.kind === 'crawl') {
-        if (!(await store.getTarget(b.id))) throw new InputError(`id: unknown target "${b.id}"`);
-        def = { kind: 'crawl', id: b.id, pattern: b.cron, tz, origin: 'cli', targetId: b.id };
+        if (!(await store.getTarget(b.id))) throw new LocalizedInputError(say(req).scheduleUnknownTarget(b.id));
+        def = { kind: 'crawl', id: b.id, pattern: b.cron, tz, origin: 'console', targetId: b.id };
       } else {
-        if (!b.brand) throw new InputError('brand: required for a report schedule');
+        if (!b.brand) throw new LocalizedInputError(say(req).scheduleBrand);
         findBrand(config, b.brand);
         const parsed = reportScheduleSchema.safeParse({ id: b.id, brand: b.brand, ...(b.period ? { period: b.period } : {}), ...(b.formats ? { formats: b.formats } : {}) });
         if (!parsed.success) throw new InputError(`${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-        def = { kind: 'report', id: b.id, pattern: b.cron, tz, origin: 'cli', schedule: { ...parsed.data, schedule: b.cron } };
+        def = { kind: 'report', id: b.id, pattern: b.cron, tz, origin: 'console', schedule: { ...parsed.data, schedule: b.cron } };
       }
       await upsertSchedule(queues, def);
       const info = (await listSchedules(queues)).find((s) => s.kind === def.kind && s.id === def.id);
@@ -80,9 +80,9 @@ export async function scheduleRoutes(app: FastifyInstance, opts: { store: Store;
       },
     },
     async (req, reply) => {
-      if (!queues) return need(reply);
+      if (!queues) return need(req, reply);
       const { kind, id } = req.params as { kind: 'crawl' | 'report'; id: string };
-      if (!(await removeSchedule(queues, kind, id))) return sendError(reply, 404, `no ${kind} schedule "${id}"`);
+      if (!(await removeSchedule(queues, kind, id))) return sendError(reply, 404, say(req).noSchedule(kind, id));
       return reply.code(204).send();
     },
   );

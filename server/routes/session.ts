@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/store.js';
 import { checkLogin, createSession, sha256 } from '../accounts.js';
 import { allow, ALL_ROLES, SESSION_COOKIE, sendError } from '../auth.js';
+import { say } from '../messages.js';
 
 export interface SessionRouteOptions {
   store: Store;
@@ -34,7 +35,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: SessionRouteOpti
     async (req, reply) => {
       const { username, password } = req.body as { username: string; password: string };
       const user = await checkLogin(store, username, password);
-      if (!user) return sendError(reply, 401, 'wrong user name or password');
+      if (!user) return sendError(reply, 401, say(req).wrongLogin);
       const { record, secret } = await createSession(store, user.username);
       await store.removeExpiredSessions(new Date().toISOString());
       reply.setCookie(SESSION_COOKIE, secret, {

@@ -13,6 +13,7 @@ import { readProgress } from '../../crawlers/crawl-state.js';
 import type { StageDeps } from '../../workers/deps.js';
 import { allow, ANALYSTS, sendError } from '../auth.js';
 import { targetFromInput } from '../target-input.js';
+import { LocalizedInputError, say } from '../messages.js';
 
 const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 /** Posts returned by a preview: enough to judge the selectors, small enough to show at once. */
@@ -36,14 +37,14 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
   app.get('/api/targets/:id', { ...guard, schema: { tags: ['targets'], summary: 'A target and its crawl state', params: ID_PARAMS } }, async (req, reply) => {
     const { id } = req.params as { id: string };
     const target = await store.getTarget(id);
-    if (!target) return sendError(reply, 404, `unknown target "${id}"`);
+    if (!target) return sendError(reply, 404, say(req).unknownTarget(id));
     const state = await store.getCrawlState(id);
     return { target, origin: declared().has(id) ? 'config' : 'console', crawlState: state ? { ...readProgress(state), updatedAt: state.updatedAt } : null };
   });
 
   app.post('/api/targets', { ...guard, schema: { tags: ['targets'], summary: 'Add a target', body: { type: 'object' } } }, async (req, reply) => {
     const target = await targetFromInput(req.body, config);
-    if (await store.getTarget(target.id)) return sendError(reply, 409, `target "${target.id}" exists already; PUT /api/targets/${target.id} replaces it`);
+    if (await store.getTarget(target.id)) return sendError(reply, 409, say(req).targetExists(target.id));
     await store.saveTarget(target);
     return reply.code(201).send({ target });
   });
@@ -51,18 +52,18 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
   app.put('/api/targets/:id', { ...guard, schema: { tags: ['targets'], summary: 'Replace a target added in the console', params: ID_PARAMS, body: { type: 'object' } } }, async (req, reply) => {
     const { id } = req.params as { id: string };
     const body = { ...(req.body as Record<string, unknown>) };
-    if (body.id !== undefined && body.id !== id) throw new InputError(`target.id: "${String(body.id)}" differs from the URL's "${id}"`);
+    if (body.id !== undefined && body.id !== id) throw new LocalizedInputError(say(req).targetIdDiffers(String(body.id), id));
     body.id = id;
     const target = await targetFromInput(body, config);
-    if (!(await store.getTarget(id))) return sendError(reply, 404, `unknown target "${id}"; POST /api/targets adds it`);
+    if (!(await store.getTarget(id))) return sendError(reply, 404, say(req).unknownTargetPut(id));
     await store.saveTarget(target);
     return { target };
   });
 
   app.delete('/api/targets/:id', { ...guard, schema: { tags: ['targets'], summary: 'Remove a target added in the console (its posts stay)', params: ID_PARAMS } }, async (req, reply) => {
     const { id } = req.params as { id: string };
-    if (declared().has(id)) throw new InputError(`target "${id}" is declared in the config file; remove it there`);
-    if (!(await store.removeTarget(id))) return sendError(reply, 404, `unknown target "${id}"`);
+    if (declared().has(id)) throw new LocalizedInputError(say(req).targetDeclared(id));
+    if (!(await store.removeTarget(id))) return sendError(reply, 404, say(req).unknownTarget(id));
     return reply.code(204).send();
   });
 

@@ -2,6 +2,8 @@
  * The console API from the browser: same-origin fetches with the session cookie, and the CSRF
  * token (from login or /api/me) on every write. Errors come back as one line in `{ error }`.
  */
+import { currentLang } from './i18n.js';
+
 export interface Me {
   username: string;
   role: 'admin' | 'analyst' | 'viewer';
@@ -24,7 +26,8 @@ export function setCsrf(token: string | undefined): void {
 }
 
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
+  // The server answers errors in the language the user picked in the UI (not the browser's).
+  const headers: Record<string, string> = { 'accept-language': currentLang() };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrf;
   const res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
@@ -90,7 +93,18 @@ export interface Target {
   source: string;
   maxPages: number;
   selectors?: Record<string, string>;
+  json?: Record<string, string | string[] | boolean>;
+  detail?: { post?: Record<string, string> };
+  sitemap?: { include?: string[] };
+  browser?: { waitFor?: string; scrolls?: number; loadMore?: string };
+  preset?: string;
   origin?: 'config' | 'console';
+}
+/** A preset: the kind it sets and the parameters its URL is built from. */
+export interface PresetInfo {
+  name: string;
+  kind: string;
+  params: string[];
 }
 export interface Meta {
   locale: string;
@@ -98,6 +112,7 @@ export interface Meta {
   brands: Array<{ id: string; name: string }>;
   channels: Array<{ id: string; 'zh-CN': string; en: string }>;
   targetKinds: string[];
+  presets: PresetInfo[];
   breakpointKinds: string[];
   runMode: string;
   schedules: boolean;

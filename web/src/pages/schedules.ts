@@ -14,6 +14,13 @@ interface Schedule {
   tz: string;
   subject: string;
   nextAt?: string;
+  origin: 'config' | 'cli' | 'console' | 'unknown';
+}
+
+/** Who made a schedule: `voc scheduler` (config file), `voc schedule add` (CLI) or this console. */
+function scheduleOrigin(origin: Schedule['origin']): string {
+  const m = t();
+  return origin === 'config' ? m.originConfig : origin === 'cli' ? m.originCli : origin === 'console' ? m.originConsole : '—';
 }
 
 export async function renderSchedules(ctx: PageContext): Promise<void> {
@@ -56,7 +63,7 @@ export async function renderSchedules(ctx: PageContext): Promise<void> {
     ? h(
         'table',
         {},
-        h('thead', {}, h('tr', {}, [m.scheduleKind, m.id, m.cron, m.timeZone, m.subject, m.nextRun, ''].map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', {}, h('tr', {}, [m.scheduleKind, m.id, m.cron, m.timeZone, m.subject, m.nextRun, m.origin, ''].map((c) => h('th', { scope: 'col' }, c)))),
         h(
           'tbody',
           {},
@@ -70,6 +77,7 @@ export async function renderSchedules(ctx: PageContext): Promise<void> {
               h('td', {}, s.tz),
               h('td', {}, s.subject),
               h('td', {}, s.nextAt ? fmtTime(s.nextAt, s.tz) : '—'),
+              h('td', { class: `origin origin-${s.origin}` }, scheduleOrigin(s.origin)),
               h('td', {}, h('button', { type: 'button', class: 'danger', onclick: () => void del(`/api/schedules/${s.kind}/${encodeURIComponent(s.id)}`).then(() => ctx.go(`schedules?removed=${Date.now()}`)) }, m.remove)),
             ),
           ),

@@ -6,16 +6,7 @@ import { ApiError, del, get, post, put, type Post, type Target } from '../api.js
 import { clear, debounce, field, h, select } from '../dom.js';
 import { t } from '../i18n.js';
 import type { PageContext } from '../main.js';
-
-const SELECTOR_KEYS = [
-  ['item', 'selItem'],
-  ['text', 'selText'],
-  ['id', 'selId'],
-  ['author', 'selAuthor'],
-  ['time', 'selTime'],
-  ['link', 'selLink'],
-  ['nextPage', 'selNext'],
-] as const;
+import { kindFields } from './target-fields.js';
 
 interface Preview {
   posts: Post[];
@@ -38,7 +29,7 @@ export async function renderTargets(ctx: PageContext): Promise<void> {
       h(
         'table',
         {},
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, m.id), h('th', { scope: 'col' }, m.brand), h('th', { scope: 'col' }, m.url), h('th', { scope: 'col' }, m.origin), h('th', { scope: 'col' }, ''))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, m.id), h('th', { scope: 'col' }, m.brand), h('th', { scope: 'col' }, m.kind), h('th', { scope: 'col' }, m.url), h('th', { scope: 'col' }, m.origin), h('th', { scope: 'col' }, ''))),
         h(
           'tbody',
           {},
@@ -48,6 +39,7 @@ export async function renderTargets(ctx: PageContext): Promise<void> {
               {},
               h('td', {}, tg.id),
               h('td', {}, tg.brand),
+              h('td', {}, tg.preset ? `${tg.kind} · ${m.presetNames[tg.preset] ?? tg.preset}` : tg.kind),
               h('td', { class: 'url' }, tg.url),
               h('td', {}, tg.origin === 'config' ? m.originConfig : m.originConsole),
               h('td', {}, tg.origin === 'console' ? h('button', { type: 'button', class: 'link', onclick: () => editor(tg) }, m.edit) : null),
@@ -62,36 +54,46 @@ export async function renderTargets(ctx: PageContext): Promise<void> {
     clear(editorBox);
     const id = h('input', { name: 'id', value: existing?.id ?? '', required: true, pattern: '[a-z0-9][a-z0-9_\\-]*', readonly: existing ? true : undefined });
     const brand = select('brand', ctx.meta.brands.map((b) => [b.id, `${b.name} (${b.id})`]), existing?.brand);
-    const kind = select('kind', [['html', 'html']], 'html');
+    const kind = select('kind', ctx.meta.targetKinds.map((k) => [k, m.kindNames[k] ?? k]), existing?.kind ?? 'html');
+    const preset = select('preset', [['', m.presetNone], ...ctx.meta.presets.map((p): [string, string] => [p.name, m.presetNames[p.name] ?? p.name])], existing?.preset ?? '');
     const url = h('input', { name: 'url', type: 'url', value: existing?.url ?? '', required: true, placeholder: 'https://forum.example.com/brand/' });
     const source = h('input', { name: 'source', value: existing?.source ?? '' });
     const maxPages = h('input', { name: 'maxPages', type: 'number', min: 1, value: existing?.maxPages ?? 10 });
-    const sels = Object.fromEntries(SELECTOR_KEYS.map(([key]) => [key, h('input', { name: `sel-${key}`, value: existing?.selectors?.[key] ?? '' })])) as Record<string, HTMLInputElement>;
+    const fields = kindFields(m, ctx.meta.presets, existing);
+    // A preset fixes the kind (forum: html, or browser for pages that need a real browser).
+    const syncKind = () => {
+      const p = ctx.meta.presets.find((x) => x.name === preset.value);
+      if (p && !(p.kind === 'html' && kind.value === 'browser')) kind.value = p.kind;
+      kind.disabled = Boolean(p) && p!.kind !== 'html';
+      // With a preset's parameters the server builds the URL; without a preset the URL is the target.
+      url.required = !p || p.params.length === 0;
+      fields.show(kind.value, preset.value);
+    };
     const status = h('p', { role: 'status' });
     const previewBox = h('div', { class: 'preview', 'aria-live': 'polite' });
 
     const input = () => {
-      const selectors: Record<string, string> = {};
-      for (const [key] of SELECTOR_KEYS) if (sels[key]!.value.trim()) selectors[key] = sels[key]!.value.trim();
-      return {
+      const specific = fields.read(kind.value, preset.value);
+      const body: Record<string, unknown> = {
         id: id.value.trim(),
         brand: brand.value,
         kind: kind.value,
-        url: url.value.trim(),
+        ...(url.value.trim() && !specific.presetParams ? { url: url.value.trim() } : {}),
         ...(source.value.trim() ? { source: source.value.trim() } : {}),
         maxPages: Number(maxPages.value) || 10,
-        selectors,
+        ...specific.body,
       };
+      return { body, ready: specific.ready && Boolean(body.url || specific.presetParams) };
     };
 
     let seq = 0;
     const runPreview = async () => {
-      const target = input();
-      if (!target.url || !target.selectors.item || !target.selectors.text) return;
+      const { body, ready } = input();
+      if (!ready) return;
       const mine = ++seq;
       clear(previewBox);
       previewBox.append(h('p', {}, m.previewRunning));
-      const { id: _id, ...rest } = target;
+      const { id: _id, ...rest } = body;
       try {
         const result = await post<Preview>('/api/targets/preview', { target: rest, maxPages: 1 });
         if (mine !== seq) return; // a newer preview was started meanwhile
@@ -117,26 +119,32 @@ export async function renderTargets(ctx: PageContext): Promise<void> {
         );
     };
     const later = debounce(() => void runPreview(), 800);
-    for (const el of [url, ...Object.values(sels)]) el.addEventListener('input', later);
+    for (const el of [url, ...fields.controls]) el.addEventListener('input', later);
+    for (const el of [kind, preset])
+      el.addEventListener('change', () => {
+        syncKind();
+        later();
+      });
+    syncKind();
 
     const form = h(
       'form',
       { class: 'editor' },
       h('h2', { id: 'editor-h' }, m.targetEditor),
-      h('div', { class: 'grid' }, field(m.id, id), field(m.brand, brand), field(m.kind, kind), field(m.maxPages, maxPages)),
+      h('div', { class: 'grid' }, field(m.id, id), field(m.brand, brand), field(m.kind, kind), field(m.preset, preset), field(m.maxPages, maxPages)),
       field(m.url, url),
       field(m.source, source),
-      h('fieldset', {}, h('legend', {}, m.selectors), h('div', { class: 'grid' }, SELECTOR_KEYS.map(([key, label]) => field(m[label], sels[key]!))), h('small', { class: 'hint' }, m.selHint)),
+      ...fields.boxes,
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => void runPreview() }, m.preview), h('button', { type: 'submit' }, m.save), existing ? h('button', { type: 'button', class: 'danger', onclick: () => void remove() }, m.remove) : null),
       status,
     );
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      const body = input();
+      const { body } = input();
       (existing ? put(`/api/targets/${encodeURIComponent(existing.id)}`, body) : post('/api/targets', body)).then(
         () => {
           status.textContent = m.saved;
-          ctx.go(`targets?saved=${encodeURIComponent(body.id)}`);
+          ctx.go(`targets?saved=${encodeURIComponent(String(body.id))}`);
         },
         (err: unknown) => (status.textContent = `${m.error}: ${err instanceof ApiError ? err.message : String(err)}`),
       );
