@@ -328,7 +328,9 @@ describe('politeness across two worker processes', () => {
     // Starts are spaced on Redis' clock; arrival is stamped here, when this (busy) process gets to
     // the request: some jitter per gap, but none over the whole crawl, and no two requests close
     // together (two workers pacing on their own would send them at the same instant).
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(DELAY - 80);
+    // A stall of this process can bunch two arrivals into one tick, so allow two short gaps; two
+    // workers pacing on their own would give about ten (every other request at once).
+    expect(gaps.filter((g) => g < DELAY / 2).length).toBeLessThanOrEqual(2);
     expect([...gaps].sort((x, y) => x - y)[Math.floor(gaps.length / 2)]).toBeGreaterThanOrEqual(DELAY - 10);
     expect(pages.at(-1)! - pages[0]!).toBeGreaterThanOrEqual(19 * DELAY - 40);
     // Both workers fetched, and jobs waited in the delayed set rather than in a slot.
