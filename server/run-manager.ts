@@ -10,7 +10,7 @@ import type { Store } from '../store/store.js';
 import type { StageDeps } from '../workers/deps.js';
 import { runLocalCrawl } from '../workers/local-runner.js';
 import { enqueueCrawlRun } from '../workers/queued-runner.js';
-import type { Queues } from '../workers/queues.js';
+import { JOB, type CrawlJobData, type Queues } from '../workers/queues.js';
 import type { RunProgress, RunTracker } from '../workers/run-tracker.js';
 
 export interface RunEvent {
@@ -145,13 +145,22 @@ export class RunManager {
     };
   }
 
-  /** Asks a running in-process run to stop; 'not-found', 'finished' or 'unsupported' (queued) otherwise. */
-  cancel(id: string): 'cancelling' | 'not-found' | 'finished' | 'unsupported' {
+  /**
+   * Asks a run to stop. In-process: aborts it. Queued: flags it in the run tracker (page jobs then
+   * fetch nothing more, and its `finish` job closes it as cancelled) and removes its page jobs
+   * still waiting or delayed, so the run ends without waiting for their turn or their pace delay.
+   */
+  async cancel(id: string): Promise<'cancelling' | 'not-found' | 'finished'> {
     const entry = this.active.get(id);
-    if (!entry) return this.queued ? 'unsupported' : 'not-found';
-    if (FINAL.has(entry.run.status)) return 'finished';
-    entry.controller?.abort();
-    return 'cancelling';
+    if (entry) {
+      if (FINAL.has(entry.run.status)) return 'finished';
+      entry.controller?.abort();
+      return 'cancelling';
+    }
+    if (!this.queued) return 'not-found';
+    const outcome = await this.queued.tracker.requestCancel(id);
+    if (outcome === 'cancelling') await removeWaitingPages(this.queued.queues, id);
+    return outcome;
   }
 
   /** Stops every in-process run and waits for them to save their final state. */
@@ -159,6 +168,23 @@ export class RunManager {
     for (const e of this.active.values()) e.controller?.abort();
     await Promise.all([...this.active.values()].map((e) => e.done));
   }
+}
+
+/**
+ * Removes the run's page jobs that no worker holds. Removing a child releases its parent (the
+ * run's `finish`); a job taken by a worker meanwhile cannot be removed, and skips itself instead.
+ */
+async function removeWaitingPages(queues: Queues, runId: string): Promise<number> {
+  const jobs = await queues.crawl.getJobs(['waiting', 'prioritized', 'delayed']);
+  let removed = 0;
+  for (const job of jobs) {
+    if (job?.name !== JOB.page || (job.data as CrawlJobData).runId !== runId) continue;
+    removed += await job.remove().then(
+      () => 1,
+      () => 0, // locked by a worker that just took it: the tracker's flag stops it
+    );
+  }
+  return removed;
 }
 
 /** A copy: the runner keeps mutating its run object. */

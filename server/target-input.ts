@@ -34,7 +34,7 @@ function withPresetUrl(input: Record<string, unknown>): Record<string, unknown> 
     return { ...rest, url: preset.url(params) };
   } catch (err) {
     // The preset speaks in CLI flags (`--hashtag`); the API's field is presetParams.hashtag.
-    if (err instanceof InputError) throw new InputError(err.message.replace(/^preset ([\w-]+): --(\w+)/, 'target.presetParams.$2: required by preset $1'));
+    if (err instanceof InputError) throw new InputError(err.message.replace(/^preset ([\w-]+): --(\w+) is required$/, 'target.presetParams.$2: required by preset $1'));
     throw err;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The console with REDIS_URL: real Redis (own key prefix) and real BullMQ workers in this process.
  * Bull Board is for admins only; schedules are added, listed and removed through the API; an
- * ad-hoc crawl runs as a queued flow and its progress still streams to the end.
+ * ad-hoc crawl runs as a queued flow and its progress still streams to the end; a queued run is
+ * cancelled (the page being fetched is kept, no further page is fetched, waiting pages are removed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTarget } from '../core/config.js';
@@ -13,6 +14,8 @@ import { api, startConsole, type ConsoleFixture } from './console.fixture.js';
 import { FORUM_SELECTORS, startForum, type Forum } from './console.site.js';
 import { readRunEvents } from './console.sse.js';
 import { dropPrefix, testQueueEnv } from './fixtures/workers/redis.js';
+import { crawlJobId } from '../workers/job-ids.js';
+import { RunTracker } from '../workers/run-tracker.js';
 
 const env = testQueueEnv('console');
 let redis: RedisClient;
@@ -105,6 +108,75 @@ describe('queued runs', () => {
     const posts = (await (await api(fx.base, fx.tokens.analyst, 'GET', '/api/posts?breakpoint=any')).json()) as { total: number };
     expect(posts.total).toBe(2);
     const cancel = await api(fx.base, fx.tokens.analyst, 'POST', `/api/runs/${run.id}/cancel`);
-    expect(cancel.status).toBe(409);
+    expect([cancel.status, await cancel.json()]).toEqual([409, { error: `run "${run.id}" has finished already` }]);
+  });
+});
+
+describe('cancelling a queued run', () => {
+  let slow: Forum;
+  beforeAll(async () => {
+    slow = await startForum({ holdPage1: true });
+    await fx.app.store.saveTarget(resolveTarget({ id: 'slow', brand: 'acme', url: slow.url, source: 'slow-forum', selectors: FORUM_SELECTORS }, fx.config));
+  });
+  afterAll(async () => {
+    slow.releasePage1();
+    await slow?.close();
+  });
+
+  it('keeps the page being fetched and queues no further page', async () => {
+    const { run } = (await (await api(fx.base, fx.tokens.analyst, 'POST', '/api/runs', { targets: ['slow'] })).json()) as { run: Run };
+    // A worker is fetching page 1 (the site holds the answer): cancel now, then let the page go.
+    await slow.page1Requested;
+    const cancel = await api(fx.base, fx.tokens.analyst, 'POST', `/api/runs/${run.id}/cancel`);
+    expect([cancel.status, await cancel.json()]).toEqual([202, { status: 'cancelling' }]);
+    slow.releasePage1();
+    const last = (await readRunEvents(await api(fx.base, fx.tokens.analyst, 'GET', `/api/runs/${run.id}/events`))).at(-1)!;
+    expect([last.type, last.run.status]).toEqual(['done', 'cancelled']);
+    // Page 1's three posts are stored and classified; page 2 was never asked for.
+    expect(last.run.stats).toMatchObject({ pagesFetched: 1, postsNew: 3, postsClassified: 3, errors: 0 });
+    expect(last.progress).toMatchObject({ pagesQueued: 1, pagesDone: 1 });
+    expect(slow.pagesServed).toEqual([1]);
+    expect((await fx.app.store.getRun(run.id))?.status).toBe('cancelled');
+    const again = await api(fx.base, fx.tokens.analyst, 'POST', `/api/runs/${run.id}/cancel`);
+    expect([again.status, await again.json()]).toEqual([409, { error: `run "${run.id}" has finished already` }]);
+  });
+
+  it('removes its waiting page jobs, so the run ends without them', async () => {
+    // No worker takes crawl jobs while the queue is paused: the run's first page stays waiting.
+    await queues.crawl.pause();
+    try {
+      const { run } = (await (await api(fx.base, fx.tokens.analyst, 'POST', '/api/runs', { targets: ['slow'] })).json()) as { run: Run };
+      const pageJob = crawlJobId(run.id, 'slow', slow.url);
+      expect(await queues.crawl.getJobState(pageJob)).toBe('waiting');
+      const cancel = await api(fx.base, fx.tokens.analyst, 'POST', `/api/runs/${run.id}/cancel`);
+      expect(cancel.status).toBe(202);
+      expect(await queues.crawl.getJob(pageJob)).toBeUndefined();
+      const last = (await readRunEvents(await api(fx.base, fx.tokens.analyst, 'GET', `/api/runs/${run.id}/events`))).at(-1)!;
+      expect([last.type, last.run.status]).toEqual(['done', 'cancelled']);
+      expect(last.run.stats).toMatchObject({ pagesFetched: 0, postsNew: 0, errors: 0 });
+      expect(slow.pagesServed).toEqual([1]); // nothing more fetched than by the first test
+      expect((await fx.app.store.getRun(run.id))?.status).toBe('cancelled');
+    } finally {
+      await queues.crawl.resume();
+    }
+  });
+
+  it('skips a page job that a worker takes after the cancel (one that could not be removed)', async () => {
+    await queues.crawl.pause();
+    let runId = '';
+    try {
+      const { run } = (await (await api(fx.base, fx.tokens.analyst, 'POST', '/api/runs', { targets: ['slow'] })).json()) as { run: Run };
+      runId = run.id;
+      // Only the tracker's flag, as when the job was locked by a worker at the moment of the cancel.
+      expect(await new RunTracker(redis, env.prefix).requestCancel(run.id)).toBe('cancelling');
+      expect(await queues.crawl.getJobState(crawlJobId(run.id, 'slow', slow.url))).toBe('waiting');
+    } finally {
+      await queues.crawl.resume();
+    }
+    const last = (await readRunEvents(await api(fx.base, fx.tokens.analyst, 'GET', `/api/runs/${runId}/events`))).at(-1)!;
+    expect([last.type, last.run.status]).toEqual(['done', 'cancelled']);
+    expect(last.run.stats).toMatchObject({ pagesFetched: 0, postsNew: 0, errors: 0 });
+    expect(last.progress).toMatchObject({ pagesQueued: 1, pagesDone: 1 });
+    expect(slow.pagesServed).toEqual([1]);
   });
 });

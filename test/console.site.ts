@@ -80,14 +80,26 @@ export interface Forum extends TestServer {
   releasePage2(): void;
   /** Resolves when page 2 has been asked for. */
   page2Requested: Promise<void>;
+  /** Page 1 waits until this is called (when created with `holdPage1`). */
+  releasePage1(): void;
+  /** Resolves when page 1 has been asked for. */
+  page1Requested: Promise<void>;
+  /** Listing pages served so far, in order (1 or 2 each). */
+  pagesServed: number[];
 }
 
-export async function startForum(opts: { holdPage2?: boolean } = {}): Promise<Forum> {
-  let release!: () => void;
-  const released = opts.holdPage2 ? new Promise<void>((r) => (release = r)) : Promise.resolve();
-  if (!opts.holdPage2) release = () => undefined;
+/** A page that is answered only once the test lets it go (`release`), and says when it was asked for. */
+function heldPage(hold: boolean) {
+  let release: () => void = () => undefined;
+  const released = hold ? new Promise<void>((r) => (release = r)) : Promise.resolve();
   let requested!: () => void;
-  const page2Requested = new Promise<void>((r) => (requested = r));
+  const asked = new Promise<void>((r) => (requested = r));
+  return { released, asked, release: () => release(), requested: () => requested() };
+}
+
+export async function startForum(opts: { holdPage2?: boolean; holdPage1?: boolean } = {}): Promise<Forum> {
+  const held = [heldPage(Boolean(opts.holdPage1)), heldPage(Boolean(opts.holdPage2))];
+  const pagesServed: number[] = [];
   let origin = '';
   const server = await startServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -106,12 +118,14 @@ export async function startForum(opts: { holdPage2?: boolean } = {}): Promise<Fo
     if (url.pathname === '/forum' || url.pathname === '/private') {
       const page = Number(url.searchParams.get('page') ?? '1');
       const send = () => {
+        pagesServed.push(page);
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         res.end(listing(origin, page));
       };
-      if (page === 2) {
-        requested();
-        void released.then(send);
+      const hold = held[page - 1];
+      if (hold) {
+        hold.requested();
+        void hold.released.then(send);
         return;
       }
       return send();
@@ -120,5 +134,13 @@ export async function startForum(opts: { holdPage2?: boolean } = {}): Promise<Fo
     res.end('not found');
   });
   origin = server.origin;
-  return { ...server, url: `${server.origin}/forum`, releasePage2: () => release(), page2Requested };
+  return {
+    ...server,
+    url: `${server.origin}/forum`,
+    releasePage1: held[0]!.release,
+    page1Requested: held[0]!.asked,
+    releasePage2: held[1]!.release,
+    page2Requested: held[1]!.asked,
+    pagesServed,
+  };
 }

@@ -75,7 +75,7 @@ describe('target editor: every kind and preset', () => {
     expect(await page.locator('.preview-posts .post-text').allTextContents()).toEqual(PAGE1_TEXTS);
     expect(await page.locator('.preview img').count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(SHOTS, '10-target-feed.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '20-target-feed.png'), fullPage: true });
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByRole('status').filter({ hasText: '已保存: acme-feed' }).waitFor();
     expect(await fx.app.store.getTarget('acme-feed')).toMatchObject({ kind: 'feed', url: `${forum.origin}/feed.xml`, brand: 'acme' });
@@ -94,7 +94,7 @@ describe('target editor: every kind and preset', () => {
     await expect.poll(previewCount, { timeout: 20_000 }).toBe('预览抓取 1 页，提取到 3 条帖子');
     expect(await page.locator('.preview-posts .post-text').allTextContents()).toEqual(PAGE1_TEXTS);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(SHOTS, '11-target-mastodon.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '21-target-mastodon.png'), fullPage: true });
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByRole('status').filter({ hasText: '已保存: acme-mastodon' }).waitFor();
     expect(await fx.app.store.getTarget('acme-mastodon')).toMatchObject({ kind: 'json', preset: 'mastodon', url: `${forum.origin}/api/v1/timelines/tag/acme?limit=40` });
@@ -103,7 +103,7 @@ describe('target editor: every kind and preset', () => {
       ['acme-feed', 'acme', 'feed'],
       ['acme-mastodon', 'acme', 'json · Mastodon 话题标签'],
     ]);
-    await page.screenshot({ path: join(SHOTS, '12-targets-list.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '22-targets-list.png'), fullPage: true });
   });
 
   it('opens a saved preset target with its preset and kind', async () => {

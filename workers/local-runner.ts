@@ -8,7 +8,7 @@ import type { Run, Target } from '../core/types.js';
 import { emptyRunStats } from '../core/types.js';
 import { mapWithConcurrency } from '../core/concurrency.js';
 import { newRunId } from '../core/ids.js';
-import { crawlTarget } from '../crawlers/index.js';
+import { crawlTarget, storeCallbacks, type CrawlSummary, type TargetStats } from '../crawlers/index.js';
 import type { StageDeps } from './deps.js';
 import { addUpsert, classifyPosts } from './stages.js';
 
@@ -21,7 +21,13 @@ export interface CrawlProgress {
 
 export interface LocalCrawlOptions {
   maxPages?: number;
+  /** ISO instant: posts published before it are dropped (`voc crawl --since`). */
+  since?: string;
   onProgress?: (p: CrawlProgress) => void;
+  /** A target's crawl stats after each of its pages (live progress). */
+  onTargetProgress?: (targetId: string, stats: TargetStats) => void;
+  /** A target's crawl summary once it is done (summary table). */
+  onTargetDone?: (summary: CrawlSummary) => void;
   signal?: AbortSignal;
 }
 
@@ -39,16 +45,22 @@ export async function runLocalCrawl(deps: StageDeps, targets: Target[], opts: Lo
   try {
     await mapWithConcurrency(targets, deps.config.crawler.concurrency, async (target) => {
       const summary = await crawlTarget(deps.crawl, target, {
+        // Incremental and crash-safe: known posts, watermark, ETag / Last-Modified, pending pages.
+        ...storeCallbacks(deps.store, target.id, { brand: target.brand }),
         ...(opts.maxPages !== undefined ? { maxPages: opts.maxPages } : {}),
+        ...(opts.since !== undefined ? { since: opts.since } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.onTargetProgress ? { onProgress: (stats: TargetStats) => opts.onTargetProgress!(target.id, stats) } : {}),
         onPage: async (page) => {
           const result = await deps.store.upsertPosts(page.posts);
           run.stats.pagesFetched += 1;
           addUpsert(run.stats, result);
           run.stats.postsClassified += await classifyPosts(deps.store, deps.classifier, result.changedIds);
           opts.onProgress?.({ targetId: target.id, url: page.url, posts: page.posts.length, run });
+          return result; // the crawl's stats count new / updated / unchanged posts from it
         },
       });
+      opts.onTargetDone?.(summary);
       for (const e of summary.errors) {
         run.stats.errors += 1;
         run.errors.push(`${target.id}: ${e.url}: ${e.message}`);

@@ -139,6 +139,12 @@ export function crawlQueueProcessor(ctx: ProcessorContext): VocProcessor<CrawlQu
 async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token: string | undefined, signal: AbortSignal | undefined) {
   const { runId, target, url, pageNo, maxPages } = job.data;
   return guarded(ctx, job, token, signal, `${target.id}: ${url}`, async () => {
+    // A cancelled run fetches nothing more; the job still counts as done, so `finish` can close it.
+    if (await ctx.tracker.isCancelRequested(runId)) {
+      await ctx.tracker.recordJob(runId, job.id!, 'page', {});
+      ctx.onEvent?.(`crawl ${job.id} skipped: run ${runId} was cancelled`);
+      return { posts: 0, next: null, skipped: 'cancelled' };
+    }
     ctx.onEvent?.(`crawl ${job.id} active ${url}`);
     const crawlCtx = ctx.pacer ? { ...ctx.deps.crawl, pacer: ctx.pacer.forJob(job.id!) } : ctx.deps.crawl;
     let page;
@@ -167,7 +173,8 @@ async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token
         await ctx.queues.classify.add(JOB.classify, { runId, postIds: toClassify } satisfies ClassifyJobData, childJobOptions('classify', id, parent));
     }
     let next: string | null = null;
-    if (page.nextUrl && page.posts.length > 0 && pageNo < maxPages) {
+    // Cancelled while this page was being fetched: keep what it brought, queue no further page.
+    if (page.nextUrl && page.posts.length > 0 && pageNo < maxPages && !(await ctx.tracker.isCancelRequested(runId))) {
       const id = crawlJobId(runId, target.id, page.nextUrl);
       // Claimed by another job of this run: the link points back into the crawl (a loop).
       if ((await ctx.tracker.claim(runId, job.id!, 'page', [id])).length > 0) {

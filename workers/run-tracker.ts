@@ -10,7 +10,9 @@
  *  - errors   job id -> one line, for jobs that failed for good. A job that later succeeds (after
  *             `voc jobs retry`) clears its line.
  *  - meta     status, times, queued/done counts; `finish` flips it once and publishes on a
- *             channel, which is how a waiting producer learns that the run is over.
+ *             channel, which is how a waiting producer learns that the run is over. A cancel
+ *             request (the console) sets `cancelRequested`: page jobs then fetch nothing more,
+ *             and `finish` closes the run as cancelled.
  *
  * When the run is over is decided by BullMQ (the run's `finish` job waits for all its children);
  * the tracker only records it.
@@ -58,6 +60,13 @@ if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'finishedAt', ARGV[2])
 redis.call('PUBLISH', ARGV[3], ARGV[1])
 return 1`;
+
+// KEYS: meta. ARGV: requestedAt. 1 flagged now, 0 flagged before, -1 over already, -2 unknown run.
+const CANCEL = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return -2 end
+if status ~= 'running' then return -1 end
+return redis.call('HSETNX', KEYS[1], 'cancelRequested', ARGV[1])`;
 
 const RUN_TTL_S = 14 * 86400;
 const MAX_ERROR_LINES = 200;
@@ -107,6 +116,20 @@ export class RunTracker {
     return (await this.redis.eval(CLAIM, 2, this.key(runId, 'claims'), this.key(runId, 'meta'), claimer, kind, ...ids)) as string[];
   }
 
+  /**
+   * Asks a running run to stop: its page jobs fetch nothing more from now on, and its `finish`
+   * closes it as cancelled. 'finished' when it is over already, 'not-found' when unknown.
+   */
+  async requestCancel(runId: string): Promise<'cancelling' | 'finished' | 'not-found'> {
+    const r = Number(await this.redis.eval(CANCEL, 1, this.key(runId, 'meta'), new Date().toISOString()));
+    return r === -2 ? 'not-found' : r === -1 ? 'finished' : 'cancelling';
+  }
+
+  /** Has anyone asked this run to stop? */
+  async isCancelRequested(runId: string): Promise<boolean> {
+    return (await this.redis.hexists(this.key(runId, 'meta'), 'cancelRequested')) === 1;
+  }
+
   /** Records (or re-records) what one job did; returns true when it replaced an earlier record. */
   async recordJob(runId: string, jobId: string, kind: JobKind, stats: Partial<RunStats>): Promise<boolean> {
     const clean: Record<string, number> = {};
@@ -145,7 +168,7 @@ export class RunTracker {
     if (!current) throw new Error(`run ${runId} is unknown to the queue (expired or never started)`);
     const run = current.run;
     if (run.status !== 'running') return run;
-    const final = status ?? outcome(run.stats);
+    const final = status ?? ((await this.isCancelRequested(runId)) ? 'cancelled' : outcome(run.stats));
     const finishedAt = new Date().toISOString();
     await this.redis.eval(FINISH, 1, this.key(runId, 'meta'), final, finishedAt, this.channel(runId));
     return (await this.read(runId))!.run;

@@ -100,13 +100,12 @@ export async function runRoutes(app: FastifyInstance, opts: { store: Store; runs
     },
   );
 
-  app.post('/api/runs/:id/cancel', { ...guard, schema: { tags: ['runs'], summary: 'Cancel a running in-process crawl', params: ID_PARAMS } }, async (req, reply) => {
+  app.post('/api/runs/:id/cancel', { ...guard, schema: { tags: ['runs'], summary: 'Cancel a running crawl (in-process, or queued: its remaining pages are skipped)', params: ID_PARAMS } }, async (req, reply) => {
     const { id } = req.params as { id: string };
-    const outcome = runs.cancel(id);
+    const outcome = await runs.cancel(id);
     if (outcome === 'cancelling') return reply.code(202).send({ status: 'cancelling' });
     const m = say(req);
     if (outcome === 'finished') return sendError(reply, 409, m.runFinished(id));
-    if (outcome === 'unsupported') return sendError(reply, 409, m.runQueuedUnsupported(id));
     const known = Boolean(await store.getRun(id));
     return sendError(reply, known ? 409 : 404, known ? m.runNotHere(id) : m.unknownRun(id));
   });
