@@ -21,6 +21,14 @@ const JSON_KEYS = ['items', 'id', 'text', 'author', 'time', 'url', 'nextUrlPath'
 const BROWSER_KEYS = ['waitFor', 'scrolls', 'loadMore'] as const;
 const SITEMAP_KEYS = ['include', 'text', 'author', 'time'] as const;
 const PARAM_KEYS = ['hashtag', 'query', 'subreddit', 'app', 'country', 'base'] as const;
+/** The public host each preset uses when `base` is left empty (crawlers/presets.ts). */
+const DEFAULT_BASE: Record<string, string> = {
+  mastodon: 'https://mastodon.social',
+  'mastodon-search': 'https://mastodon.social',
+  bluesky: 'https://public.api.bsky.app',
+  reddit: 'https://www.reddit.com',
+  appstore: 'https://itunes.apple.com',
+};
 
 export interface KindFields {
   /** Controls whose change re-runs the live preview. */
@@ -56,7 +64,6 @@ export function kindFields(m: Messages, presets: PresetInfo[], existing: Target 
   const json = inputs(JSON_KEYS, 'json', existing?.json);
   const sitemap = inputs(SITEMAP_KEYS, 'sitemap', { ...existing?.detail?.post, include: existing?.sitemap?.include });
   const params = inputs(PARAM_KEYS, 'param');
-  params.base!.placeholder = 'https://mastodon.social';
 
   const selectorBox = h(
     'fieldset',
@@ -80,6 +87,7 @@ export function kindFields(m: Messages, presets: PresetInfo[], existing: Target 
       const p = presetOf(preset);
       paramBox.hidden = !p || p.params.length === 0;
       for (const k of PARAM_KEYS) paramFields[k]!.hidden = !p?.params.includes(k);
+      params.base!.placeholder = DEFAULT_BASE[preset] ?? '';
       selectorBox.hidden = Boolean(p) || (kind !== 'html' && kind !== 'browser');
       browserBox.hidden = kind !== 'browser';
       jsonBox.hidden = Boolean(p) || kind !== 'json';
