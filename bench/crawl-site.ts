@@ -8,20 +8,10 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom as prng } from '../core/random.js';
 
 export const POSTS_PER_PAGE = 20;
 
-/** Mulberry32: a tiny, fast, seeded PRNG (the same page is the same bytes on every run). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ZH = '门店 官网 客服 物流 售后 价格 排队 会员 积分 退款 发票 快递 包装 质量 服务 态度 效率 体验 推荐 失望 满意 等了 三天 没货 有货 电话 打不通 APP 下单 支付 失败 闪退 更新 优惠 活动 门口 店员 专业 热情 耐心'.split(' ');
 const EN = 'store website support delivery refund price queue member points invoice courier package quality service staff fast slow great terrible again never always app checkout crash update coupon'.split(' ');

@@ -10,6 +10,7 @@
  * prefetch) cannot reach anything either, and DNS rebinding has no browser-side way in.
  */
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import { CHROME_ARGS } from '../core/chromium.js';
 
 /** What the crawler answered for one routed request. */
 export interface RoutedResponse {
@@ -67,16 +68,9 @@ export interface BrowserPoolOptions {
   userAgent: string;
 }
 
-/** Flags every launch uses: headless, no sandbox (containers), no background traffic. */
+/** Flags every launch uses: voc's quiet headless Chromium, and no resolver of its own. */
 export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+  ...CHROME_ARGS,
   // Every request is answered by the crawler through routing: the browser's own resolver
   // answers nothing, so nothing can bypass the checks.
   '--host-resolver-rules=MAP * ~NOTFOUND',
