@@ -111,7 +111,6 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
         const loc = ctx.locale(config);
         const since = opts.since !== undefined ? parseSince(opts.since, config.timeZone) : undefined;
         const queue = queueEnvFromProcess();
-        if (queue && since) throw new InputError('--since: queued crawls do not take it yet; unset REDIS_URL to crawl in-process with --since');
         // Config targets and report options are checked before anything is opened or written.
         const declared = config.targets.map((t, i) => resolveTarget(t, config, `targets.${i}`));
         await preflightTargets(ids.length ? declared.filter((t) => ids.includes(t.id)) : declared);
@@ -150,6 +149,7 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
           const run = queue
             ? await runQueuedCrawl(app.store, queue, targets, {
                 ...(opts.maxPages ? { maxPages: opts.maxPages } : {}),
+                ...(since ? { since } : {}),
                 ...(opts.detach ? { detach: true } : {}),
                 ...(report ? { report } : {}),
                 onProgress: queuedProgress,

@@ -34,7 +34,7 @@ const outDir = mkdtempSync(join(tmpdir(), 'voc-flow-out-'));
 beforeAll(async () => {
   process.env.VOC_AUTHOR_SECRET = 'flow-test-secret-0123456789abcdef';
   site = await startPagedSite({
-    targets: ['rep', 'loop', 'dead'],
+    targets: ['rep', 'loop', 'dead', 'fresh'],
     pages: 5,
     postsPerPage: 4,
     // `loop`: page 5 links back to page 2; `rep` has 3 pages; `dead` has a page 3 that is gone.
@@ -94,12 +94,24 @@ describe('a queued crawl is one flow', () => {
     expect(finish.finishedOn!).toBeLessThanOrEqual(report.processedOn!);
   });
 
-  it('a second run of the same pages stores nothing twice and has nothing to classify', async () => {
+  it('a second run stops at the first page of posts stored before it, stores nothing twice and has nothing to classify', async () => {
     const run = await runQueuedCrawl(app.store, env, [target('rep')]);
     expect(run.id).not.toBe(firstRunId);
-    expect(run.stats).toEqual({ pagesFetched: 3, postsNew: 0, postsUpdated: 0, postsUnchanged: 12, postsClassified: 0, errors: 0 });
+    expect(run.stats).toEqual({ pagesFetched: 1, postsNew: 0, postsUpdated: 0, postsUnchanged: 4, postsClassified: 0, errors: 0 });
     expect(await app.store.countPosts({ targetId: 'rep' })).toBe(12);
     expect((await new RunTracker(redis, env.prefix).read(run.id))!.batchesQueued).toBe(0);
+  });
+
+  it('--since: older posts are not stored, and a page of only older posts ends the crawl', async () => {
+    // Shanghai 2026-10-05 00:00. Page p, post k is dated October 1 + ((p + k) % 28), 10:xx.
+    const since = '2026-10-04T16:00:00.000Z';
+    const run = await runQueuedCrawl(app.store, env, [target('fresh')], { since });
+    expect(run.stats).toEqual({ pagesFetched: 5, postsNew: 2 + 3 + 4 + 4 + 4, postsUpdated: 0, postsUnchanged: 0, postsClassified: 17, errors: 0 });
+    const stored = await app.store.queryPosts({ targetId: 'fresh' });
+    expect(stored).toHaveLength(17);
+    expect(stored.every((p) => p.publishedAt >= since)).toBe(true);
+    const later = await runQueuedCrawl(app.store, env, [target('fresh')], { since: '2026-11-01T00:00:00.000Z' });
+    expect(later.stats).toEqual({ pagesFetched: 1, postsNew: 0, postsUpdated: 0, postsUnchanged: 0, postsClassified: 0, errors: 0 });
   });
 
   it('queues a page once per run even when a next link points back into the crawl', async () => {

@@ -137,7 +137,7 @@ export function crawlQueueProcessor(ctx: ProcessorContext): VocProcessor<CrawlQu
 }
 
 async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token: string | undefined, signal: AbortSignal | undefined) {
-  const { runId, target, url, pageNo, maxPages } = job.data;
+  const { runId, target, url, pageNo, maxPages, since } = job.data;
   return guarded(ctx, job, token, signal, `${target.id}: ${url}`, async () => {
     // A cancelled run fetches nothing more; the job still counts as done, so `finish` can close it.
     if (await ctx.tracker.isCancelRequested(runId)) {
@@ -160,26 +160,33 @@ async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token
       }
       throw err;
     }
-    const result = await storePage(ctx.deps.store, page.posts);
-    const counts = await countsOfThisJob(ctx, job, page.posts, result);
+    // `--since`: older posts are not stored; a page of only older posts ends the chain below.
+    const posts = since !== undefined ? page.posts.filter((p) => p.publishedAt >= since) : page.posts;
+    const result = await storePage(ctx.deps.store, posts);
+    const counts = await countsOfThisJob(ctx, job, posts, result);
 
     const parent = { id: finishJobId(runId), queue: ctx.queues.classify.qualifiedName };
     // Children first, record last: until this job completes, `finish` cannot run, so the run
     // never looks done before its last page has queued what follows it.
-    const toClassify = await postsNeedingClassification(ctx.deps, page.posts.map((p) => p.id), result.changedIds);
+    const toClassify = await postsNeedingClassification(ctx.deps, posts.map((p) => p.id), result.changedIds);
     if (toClassify.length > 0) {
       const id = classifyJobId(job.id!);
       if ((await ctx.tracker.claim(runId, job.id!, 'batch', [id])).length > 0)
         await ctx.queues.classify.add(JOB.classify, { runId, postIds: toClassify } satisfies ClassifyJobData, childJobOptions('classify', id, parent));
     }
     let next: string | null = null;
+    // Incremental: a page whose posts were all stored before this run (none new, none edited)
+    // ends the chain, as in-process. A job re-run after its worker died counts the posts its
+    // first attempt stored as its own (countsOfThisJob), so it goes on to the next page.
+    const onlyKnown = posts.length > 0 && counts.inserted === 0 && counts.updated === 0;
+    const onlyOlder = posts.length === 0;
     // Cancelled while this page was being fetched: keep what it brought, queue no further page.
-    if (page.nextUrl && page.posts.length > 0 && pageNo < maxPages && !(await ctx.tracker.isCancelRequested(runId))) {
+    if (page.nextUrl && page.posts.length > 0 && !onlyKnown && !onlyOlder && pageNo < maxPages && !(await ctx.tracker.isCancelRequested(runId))) {
       const id = crawlJobId(runId, target.id, page.nextUrl);
       // Claimed by another job of this run: the link points back into the crawl (a loop).
       if ((await ctx.tracker.claim(runId, job.id!, 'page', [id])).length > 0) {
         next = page.nextUrl;
-        const data: CrawlJobData = { runId, target, url: page.nextUrl, pageNo: pageNo + 1, maxPages };
+        const data: CrawlJobData = { runId, target, url: page.nextUrl, pageNo: pageNo + 1, maxPages, ...(since !== undefined ? { since } : {}) };
         await ctx.queues.crawl.add(JOB.page, data, childJobOptions('crawl', id, parent));
       }
     }

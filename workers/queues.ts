@@ -32,6 +32,8 @@ export interface CrawlJobData {
   url: string;
   pageNo: number;
   maxPages: number;
+  /** ISO instant: posts published before it are dropped, and a page of only such posts ends the chain (`voc crawl --since`). */
+  since?: string;
 }
 
 /** What a crawl schedule fires: the target is read from the store when it fires. */
