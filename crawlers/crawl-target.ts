@@ -144,6 +144,13 @@ class CrawlRun {
   private readonly capped: PageRequest[] = [];
   private readonly chains = new Map<string, Chain>();
   private readonly visited = new Set<string>();
+  /**
+   * Per resumed chain, the highest page number the interrupted crawl had queued or started. Its
+   * pages may have finished out of order (page 8 stored while page 7 was still in flight), so a
+   * page up to that number is still part of the interrupted crawl: finding it stored must not end
+   * the chain. Pages beyond it follow the usual rules.
+   */
+  private readonly resumeHorizon = new Map<string, number>();
   private readonly seenIds = new Set<string>();
   private listingStarted = 0;
   private fatal: { error: unknown } | undefined;
@@ -190,7 +197,11 @@ class CrawlRun {
 
     if (this.cap < 1) return this.finish('page_cap');
     // Requests an interrupted crawl left come first: they are the part of the site it never stored.
-    for (const r of this.progress.pending) this.enqueue({ ...r, chain: r.chain === 'top' ? 'resume' : r.chain, resumed: true });
+    for (const r of this.progress.pending) {
+      const chain = r.chain === 'top' ? 'resume' : r.chain;
+      this.resumeHorizon.set(chain, Math.max(this.resumeHorizon.get(chain) ?? 0, r.pageNo));
+      this.enqueue({ ...r, chain, resumed: true });
+    }
     for (const r of this.reader.start(this.target, this.progress)) this.enqueue(r);
 
     const workers = Math.max(1, this.target.maxConcurrency ?? ctx.config.crawler.maxConcurrencyPerHost);
@@ -260,7 +271,9 @@ class CrawlRun {
         this.visited.add(key);
         const successor = this.reader.successor?.(this.target, req);
         if (successor) {
-          delete successor.resumed; // a page the interrupted crawl never reached follows the usual rules
+          // A page the interrupted crawl never reached follows the usual rules; one within its
+          // reach (it may have been stored out of order) is still a resumed page.
+          if (!(successor.pageNo <= (this.resumeHorizon.get(successor.chain) ?? 0))) delete successor.resumed;
           delete successor.failures;
           this.enqueue(successor);
         }

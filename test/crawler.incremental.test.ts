@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Target } from '../core/types.js';
 import { openEmbeddedStore, type EmbeddedStore } from '../store/embedded.js';
-import { createCrawlContext, crawlTarget, readProgress, storeCallbacks, type CrawlContext, type CrawlTargetOptions } from '../crawlers/index.js';
+import { createCrawlContext, crawlTarget, readProgress, storeCallbacks, writeProgress, type CrawlContext, type CrawlTargetOptions } from '../crawlers/index.js';
 import { startServer, testConfig, testTarget, type TestServer } from './crawler.server.js';
 
 interface ForumPost {
@@ -86,6 +86,29 @@ describe('incremental crawling', () => {
     return () => server.paths().slice(at).filter((p) => p.startsWith('/list'));
   };
   const storedIds = async () => (await store.queryPosts({ targetId: 'acme-forum' })).map((p) => Number(p.externalId.split('/t/')[1])).sort((a, b) => a - b);
+
+  it('resumes past a page the interrupted crawl stored out of order (page 3 stored while page 2 was in flight)', async () => {
+    // Numbered pages are fetched ahead, so an interrupted crawl can leave page 2 unfinished and
+    // page 3 stored. Set that up: pages 1 and 3 stored, pages 2 and 4 pending.
+    // One request at a time makes the order exact: 2, 4, 1, then 3 (found stored) before 5.
+    const numbered = target({ url: `${server.origin}/list?page=1`, pagination: { type: 'template', url: '/list?page={page}' }, maxConcurrency: 1 });
+    await crawl({ ...numbered, maxPages: 1 });
+    await crawl({ ...numbered, id: 'acme-forum-p3', url: `${server.origin}/list?page=3`, maxPages: 1 });
+    // Posts are keyed by source and id, whichever target stored them.
+    const allIds = async () => (await store.queryPosts({})).map((p) => Number(p.externalId.split('/t/')[1])).sort((a, b) => a - b);
+    expect(await allIds()).toEqual([9, 10, 11, 12, 17, 18, 19, 20]);
+    const request = (n: number) => ({ url: `${server.origin}/list?page=${n}`, role: 'listing' as const, depth: 0, pageNo: n, chain: 'top' });
+    const before = readProgress(await store.getCrawlState('acme-forum'));
+    await store.saveCrawlState(writeProgress('acme-forum', { ...before, pending: [request(2), request(4)] }, new Date().toISOString()));
+
+    const requests = listRequests();
+    const resumed = await crawl(numbered);
+    // Page 3, met again after page 2, is part of the interrupted crawl: it must not end the chain
+    // that page 4's successor (page 5) is queued on.
+    expect(requests()).toContain('/list?page=5');
+    expect(resumed.stats.postsNew).toBe(12);
+    expect(await allIds()).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
 
   it('fetches only the pages with new posts on the next crawl', async () => {
     const first = await crawl(target());

@@ -42,6 +42,10 @@ export async function runLocalCrawl(deps: StageDeps, targets: Target[], opts: Lo
     errors: [],
   };
   await deps.store.saveRun(run);
+  // Build the classifier (seconds of dictionary loading, blocking the event loop) before the
+  // first fetch, not in the middle of the crawl where the stall would let keep-alive sockets go
+  // stale under in-flight requests.
+  void deps.classifier.lexiconVersion;
   try {
     await mapWithConcurrency(targets, deps.config.crawler.concurrency, async (target) => {
       const summary = await crawlTarget(deps.crawl, target, {

@@ -47,6 +47,9 @@ export interface RunningWorkers {
 
 /** Starts one BullMQ Worker per queue; resolves once all are connected and ready. */
 export async function startWorkers(deps: StageDeps, env: QueueEnv, opts: WorkerOptions): Promise<RunningWorkers> {
+  // Build the classifier now (seconds, blocking the event loop), not inside the first job, where
+  // the stall would hold every other job of this process and their locks.
+  void deps.classifier.lexiconVersion;
   const connection = createRedis(env);
   const queues = openQueues(connection, env.prefix);
   const metrics: MetricsRecorder = createMetricsRecorder(connection, env.prefix);
