@@ -10,7 +10,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveTarget, type VocConfig } from '../core/config.js';
-import { InputError } from '../core/errors.js';
 import type { Locale, ReportSpec, Run } from '../core/types.js';
 import type { CrawlSummary } from '../crawlers/crawl-target.js';
 import type { TargetStats } from '../crawlers/stats.js';
@@ -24,6 +23,7 @@ import { runQueuedCrawl } from '../workers/queued-runner.js';
 import { reportLabels } from '../workers/labels.js';
 import { generateReport } from '../reports/generate.js';
 import { createProgressBar, crawlReportJson, parseSince, renderSummaryTable, type CrawlReportRow } from './crawl-output.js';
+import { parseFormats, positiveInt } from './options.js';
 
 /**
  * What the command asks of the in-process runner besides `LocalCrawlOptions`: the `--since`
@@ -45,20 +45,7 @@ export interface CrawlCommandContext {
   locale(config?: VocConfig): Locale;
 }
 
-function positiveInt(flag: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InputError(`${flag}: expected a whole number >= 1, got "${v}"`);
-    return n;
-  };
-}
 
-function parseFormats(value: string): Array<'html' | 'pdf'> {
-  const list = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  for (const f of list) if (f !== 'html' && f !== 'pdf') throw new InputError(`--format: unknown format "${f}"; expected pdf, html or pdf,html`);
-  if (list.length === 0) throw new InputError('--format: expected pdf, html or pdf,html');
-  return [...new Set(list)] as Array<'html' | 'pdf'>;
-}
 
 /**
  * The end of a crawl: with per-target summaries, the summary table (or `--json`: the run plus
@@ -114,7 +101,7 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
         // Config targets and report options are checked before anything is opened or written.
         const declared = config.targets.map((t, i) => resolveTarget(t, config, `targets.${i}`));
         await preflightTargets(ids.length ? declared.filter((t) => ids.includes(t.id)) : declared);
-        const reportFormats = parseFormats(opts.reportFormat);
+        const reportFormats = parseFormats(opts.reportFormat, '--report-format');
         const reportPeriod = opts.reportPeriod ? resolvePeriod(config.timeZone, opts.reportPeriod) : undefined;
         const app = await ctx.openApp(config);
         try {

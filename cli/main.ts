@@ -21,6 +21,7 @@ import { registerReportCommands } from './report-commands.js';
 import { registerQueueCommands } from './queue-commands.js';
 import { registerEvalCommands, readSavedEvaluation } from './eval-commands.js';
 import { registerUserCommands } from './users-commands.js';
+import { parseFormats, positiveInt } from './options.js';
 
 interface GlobalOptions {
   config?: string;
@@ -53,13 +54,6 @@ function locale(config?: VocConfig): Locale {
   return parseLocale(globals().lang ?? process.env.VOC_LANG, config?.locale ?? 'zh-CN');
 }
 
-function positiveInt(flag: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InputError(`${flag}: expected a whole number >= 1, got "${v}"`);
-    return n;
-  };
-}
 
 
 program
@@ -196,12 +190,6 @@ registerQueueCommands(program, context);
 registerEvalCommands(program, context);
 registerUserCommands(program, context);
 
-function parseFormats(value: string): Array<'html' | 'pdf'> {
-  const list = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  for (const f of list) if (f !== 'html' && f !== 'pdf') throw new InputError(`--format: unknown format "${f}"; expected pdf, html or pdf,html`);
-  if (list.length === 0) throw new InputError('--format: expected pdf, html or pdf,html');
-  return [...new Set(list)] as Array<'html' | 'pdf'>;
-}
 
 async function main(): Promise<void> {
   try {

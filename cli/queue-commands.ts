@@ -23,6 +23,7 @@ import { closeRedis, connectForCommand, createRedis, queueEnvFromProcess, type Q
 import { RunTracker, type RunProgress } from '../workers/run-tracker.js';
 import { configSchedules, describeInstant, listSchedules, removeSchedule, upsertSchedule, validateSchedule, type ScheduleDef, type ScheduleKind } from '../workers/schedules.js';
 import { startScheduler } from '../workers/scheduler.js';
+import { parseFormats, positiveInt } from './options.js';
 
 export interface QueueCommandContext {
   readConfig(): VocConfig;
@@ -62,13 +63,6 @@ function parseKind(value: string): ScheduleKind {
   return value;
 }
 
-function positiveInt(flag: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InputError(`${flag}: expected a whole number from 1 to 65535, got "${v}"`);
-    return n;
-  };
-}
 
 /** Plain aligned columns; cells never contain control characters (crawled text is hostile). */
 function table(header: string[], rows: string[][]): string {
@@ -209,7 +203,7 @@ function registerJobCommands(program: Command, ctx: QueueCommandContext): void {
     .command('failed')
     .description('jobs that failed for good (kept 7 days; reports 30)')
     .option('--queue <name>', `only this queue (${QUEUE_NAMES.join(', ')})`)
-    .option('--limit <n>', 'at most this many (default 100)', positiveInt('--limit'), 100)
+    .option('--limit <n>', 'at most this many (default 100)', positiveInt('--limit', 65535), 100)
     .option('--json', 'one JSON object per line')
     .action(async (opts: { queue?: string; limit: number; json?: boolean }) => {
       const queue = parseQueue(opts.queue);
@@ -324,7 +318,7 @@ function registerServe(program: Command, ctx: QueueCommandContext): void {
   program
     .command('serve')
     .description('HTTP server: the analyst console (web UI at /, JSON API under /api, OpenAPI at /api/docs), /health, /metrics and, with REDIS_URL, Bull Board at /admin/queues (admins)')
-    .option('--port <n>', 'port (default 8080)', positiveInt('--port'), 8080)
+    .option('--port <n>', 'port (default 8080)', positiveInt('--port', 65535), 8080)
     .option('--host <addr>', 'address to listen on (default 0.0.0.0)', '0.0.0.0')
     .option('--reports-dir <dir>', 'folder of the reports rendered from the console', 'reports')
     .option('--trust-proxy', 'behind a TLS reverse proxy: trust X-Forwarded-* (Secure cookie, client addresses for the login limit)')
@@ -404,9 +398,3 @@ function parsePeriod(value: string): ReportScheduleConfig['period'] {
   return value;
 }
 
-function parseFormats(value: string): Array<'html' | 'pdf'> {
-  const list = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  for (const f of list) if (f !== 'html' && f !== 'pdf') throw new InputError(`--format: unknown format "${f}"; expected pdf, html or pdf,html`);
-  if (list.length === 0) throw new InputError('--format: expected pdf, html or pdf,html');
-  return [...new Set(list)] as Array<'html' | 'pdf'>;
-}

@@ -25,6 +25,7 @@ import type { ClassifierEvaluation } from '../reports/view-model.js';
 import type { DeliveryRecord, ReportRecord } from '../store/store.js';
 import { reportLabels } from '../workers/labels.js';
 import type { App } from './app.js';
+import { parseFormats } from './options.js';
 
 export interface ReportCommandContext {
   readConfig(): VocConfig;
@@ -215,12 +216,6 @@ function parseSections(value: string): ReportSection[] {
   return [...new Set(list)] as ReportSection[];
 }
 
-function parseFormats(value: string): Array<'html' | 'pdf'> {
-  const list = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  for (const f of list) if (f !== 'html' && f !== 'pdf') throw new InputError(`--format: unknown format "${f}"; expected pdf, html or pdf,html`);
-  if (list.length === 0) throw new InputError('--format: expected pdf, html or pdf,html');
-  return [...new Set(list)] as Array<'html' | 'pdf'>;
-}
 
 /** The record without its (long) post id lists, which are replaced by their lengths. */
 export function summariseRecord(r: ReportRecord): unknown {
