@@ -4,8 +4,8 @@
  * each crawled brand.
  *
  * Output: a live progress line on stderr (terminal only) and, at the end, a summary table per
- * target (cli/crawl-output.ts); `--json` prints one JSON object instead: the run record plus, for
- * in-process crawls, `targets` (each target's crawl summary) and `total`.
+ * target (cli/crawl-output.ts), for in-process and queued crawls alike; `--json` prints one JSON
+ * object instead: the run record plus `targets` (each target's crawl summary) and `total`.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -20,9 +20,11 @@ import { messages } from './messages.js';
 import { queueEnvFromProcess } from '../workers/redis.js';
 import { runLocalCrawl, type LocalCrawlOptions } from '../workers/local-runner.js';
 import { runQueuedCrawl } from '../workers/queued-runner.js';
+import type { RunProgress } from '../workers/run-tracker.js';
+import type { QueuedTargetSummary } from '../workers/target-totals.js';
 import { reportLabels } from '../workers/labels.js';
 import { generateReport } from '../reports/generate.js';
-import { createProgressBar, crawlReportJson, parseSince, renderSummaryTable, type CrawlReportRow } from './crawl-output.js';
+import { createProgressBar, crawlReportJson, parseSince, renderSummaryTable, summaryOfQueuedTarget, type CrawlReportRow } from './crawl-output.js';
 import { parseFormats, positiveInt } from './options.js';
 
 /**
@@ -111,8 +113,12 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
           const bar = createProgressBar(opts.json ? { write: () => true, isTTY: false } : process.stderr, loc);
           const caps = new Map(targets.map((t) => [t.id, Math.min(t.maxPages, opts.maxPages ?? Infinity)]));
           const rows: CrawlReportRow[] = [];
-          const queuedProgress = (run: Run) => {
-            if (!opts.json && process.stderr.isTTY) process.stderr.write(`\r${m.progress(run.stats.pagesFetched, run.stats.postsNew, run.stats.errors)}   `);
+          // Queued runs: the same progress line and summary table, from the run tracker's per-target figures.
+          const queuedProgress = (_run: Run, progress: RunProgress) => {
+            for (const t of progress.targets) bar.update(t.targetId, t.stats, caps.get(t.targetId));
+          };
+          const queuedTargets = (targets: QueuedTargetSummary[]) => {
+            for (const t of targets) rows.push({ targetId: t.targetId, summary: summaryOfQueuedTarget(t) });
           };
           const local: LocalCrawlOptions & TargetReportingOptions = {
             ...(opts.maxPages ? { maxPages: opts.maxPages } : {}),
@@ -140,7 +146,8 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
                 ...(opts.detach ? { detach: true } : {}),
                 ...(report ? { report } : {}),
                 onProgress: queuedProgress,
-              })
+                onTargets: queuedTargets,
+              }).finally(() => bar.finish())
             : await runLocalCrawl(app, targets, local).finally(() => bar.finish());
           if (!queue && report) {
             for (const spec of report.specs)
@@ -150,7 +157,6 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
                 report.outDir,
               );
           }
-          if (queue && !opts.json && process.stderr.isTTY) process.stderr.write('\n');
           // Rows in the order the targets were named, not the order they finished.
           const order = new Map(targets.map((t, i) => [t.id, i]));
           rows.sort((a, b) => (order.get(a.targetId) ?? 0) - (order.get(b.targetId) ?? 0));

@@ -12,6 +12,7 @@ import { zonedWallTimeToUtc } from '../core/time.js';
 import type { Locale } from '../core/types.js';
 import type { CrawlSummary } from '../crawlers/crawl-target.js';
 import { mergeStats, type TargetStats } from '../crawlers/stats.js';
+import type { QueuedTargetSummary } from '../workers/target-totals.js';
 
 const LABELS = {
   'zh-CN': {
@@ -193,6 +194,18 @@ export function renderSummaryTable(rows: CrawlReportRow[], locale: Locale): stri
     if (s.drift) out.push(`  ${L.drift(terminalSafe(r.targetId, 32))}: ${terminalSafe(s.drift.message, 400)}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** A queued target's figures in the shape of an in-process crawl summary (one table for both). */
+export function summaryOfQueuedTarget(t: QueuedTargetSummary): CrawlSummary {
+  return {
+    targetId: t.targetId,
+    pages: t.stats.pages,
+    posts: t.stats.postsNew + t.stats.postsUpdated + t.stats.postsUnchanged,
+    errors: t.stats.errors.flatMap((g) => g.urls.map((url) => ({ url, message: g.message, cause: g.cause }))),
+    stoppedBecause: t.stoppedBecause ?? 'no_next',
+    stats: t.stats,
+  };
 }
 
 /** The machine-readable report of a crawl (`voc crawl --json`). */

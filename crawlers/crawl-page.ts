@@ -6,8 +6,10 @@
  */
 import { InputError } from '../core/errors.js';
 import type { Post, Target } from '../core/types.js';
+import type { CrawlState } from '../store/store.js';
 import type { CrawlContext } from './context.js';
 import { readProgress } from './crawl-state.js';
+import type { Validators } from './fetcher.js';
 import type { PageRequest } from './page-request.js';
 import { politeFetcher } from './polite-fetch.js';
 import { buildPost } from './post-builder.js';
@@ -22,8 +24,22 @@ export interface PageResult {
   /** The next page of the listing (next link, numbered page, cursor), or null. */
   nextUrl: string | null;
   status: number;
+  /** The target's own URL answered 304 to the stored validators: nothing changed, no posts. */
+  notModified: boolean;
+  /** Validators of the target URL's response, to store for the next crawl's conditional request. */
+  validators?: Validators;
   /** Requests, counts and waits of this page. */
   stats: TargetStats;
+}
+
+export interface CrawlPageOptions {
+  signal?: AbortSignal;
+  /**
+   * The target's stored crawl state. For the target's own URL it makes the request incremental as
+   * in-process crawls are: the stored ETag / Last-Modified are sent (a 304 comes back as
+   * `notModified`) and a `since_id` API is asked only for what is newer than the watermark.
+   */
+  state?: CrawlState;
 }
 
 /** The request a bare URL of `target` stands for. */
@@ -58,11 +74,13 @@ function numberIn(template: string, url: string): number | undefined {
  *
  * @example const page = await crawlPage(ctx, target, target.url); // page.posts, page.nextUrl
  */
-export async function crawlPage(ctx: CrawlContext, rawTarget: Target, url: string, options: { signal?: AbortSignal } = {}): Promise<PageResult> {
+export async function crawlPage(ctx: CrawlContext, rawTarget: Target, url: string, options: CrawlPageOptions = {}): Promise<PageResult> {
   const target = effectiveTarget(rawTarget);
   const reader = readerFor(target);
   const stats = emptyTargetStats(ctx.now().toISOString());
-  const req = requestFor(target, url);
+  const progress = readProgress(options.state);
+  // The target's own URL is a crawl's start: the kind decides how it is asked (conditional, since_id).
+  const req = (url === target.url ? reader.start(target, progress)[0] : undefined) ?? requestFor(target, url);
   const outcome = await reader.read(
     {
       ctx,
@@ -70,13 +88,18 @@ export async function crawlPage(ctx: CrawlContext, rawTarget: Target, url: strin
       fetch: politeFetcher(ctx, target, stats, options.signal).fetch,
       stats,
       nowMs: ctx.now().getTime(),
-      progress: readProgress(undefined),
+      progress,
       ...(options.signal ? { signal: options.signal } : {}),
     },
     req,
   );
   if (target.kind === 'sitemap')
     throw new InputError(`target ${target.id}: crawlPage reads listing pages; a sitemap target is crawled with crawlTarget`);
+  const validators = req.conditional ? outcome.validators : undefined;
+  if (outcome.notModified) {
+    stats.notModified = 1;
+    return { url: outcome.url, posts: [], nextUrl: null, status: outcome.status, notModified: true, ...(validators ? { validators } : {}), stats };
+  }
   const collectedAt = ctx.now().toISOString();
   const posts: Post[] = [];
   const seen = new Set<string>();
@@ -93,5 +116,5 @@ export async function crawlPage(ctx: CrawlContext, rawTarget: Target, url: strin
   const nextUrl = outcome.items.length > 0 ? (outcome.next.find((n) => n.role === 'listing' || n.role === 'more')?.url ?? successor?.url ?? null) : null;
   stats.pages = 1;
   stats.postsExtracted = outcome.items.length;
-  return { url: outcome.url, posts, nextUrl, status: outcome.status, stats };
+  return { url: outcome.url, posts, nextUrl, status: outcome.status, notModified: false, ...(validators ? { validators } : {}), stats };
 }

@@ -89,3 +89,19 @@ function canonicalJson(value: unknown): string {
       .join(',')}}`;
   return JSON.stringify(value);
 }
+
+/**
+ * The state after a single page job fetched `url` (a queued crawl's start page): its validators
+ * stored (or dropped when the server sent none), everything else kept. Undefined when nothing
+ * changed, so an unchanged page costs no write.
+ */
+export function withValidators(state: CrawlState | undefined, targetId: string, url: string, validators: Validators | undefined, updatedAt: string): TargetCrawlState | undefined {
+  const progress = readProgress(state);
+  const before = progress.validators[url];
+  if (validators) progress.validators[url] = validators;
+  else if (before) delete progress.validators[url];
+  else return undefined;
+  const next: TargetCrawlState = { ...(state as TargetCrawlState | undefined), ...writeProgress(targetId, progress, updatedAt) };
+  if (!Object.keys(progress.validators).length) delete next.etags;
+  return sameState(state, next) ? undefined : next;
+}

@@ -19,6 +19,7 @@ import { registerQueueCommands } from '../cli/queue-commands.js';
 import { openQueues, type Queues } from '../workers/queues.js';
 import { createRedis, type RedisClient } from '../workers/redis.js';
 import { RunTracker } from '../workers/run-tracker.js';
+import { targetFields } from '../workers/target-totals.js';
 import { describeInstant, nextFireTimes } from '../workers/schedules.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { dropPrefix, testQueueEnv } from './fixtures/workers/redis.js';
@@ -221,15 +222,23 @@ describe('voc runs show', () => {
     await tracker.claim(runId, `${runId}-finish`, 'page', ['p1']);
     await tracker.claim(runId, 'p1', 'page', ['p2']);
     await tracker.claim(runId, 'p1', 'batch', ['p1-c']);
-    await tracker.recordJob(runId, 'p1', 'page', { pagesFetched: 1, postsNew: 20 });
+    await tracker.recordJob(runId, 'p1', 'page', {
+      pagesFetched: 1,
+      postsNew: 20,
+      ...targetFields('acme-forum', { pages: 1, postsExtracted: 20, postsNew: 20, statuses: { '200': 1 }, politenessWaitMs: 1500 }),
+    });
     const live = await voc(['runs', 'show', runId]);
-    expect(live.out).toEqual([
+    expect(live.out.slice(0, 5)).toEqual([
       `Run ${runId} (crawl): running`,
       '  pages 1/2 · classification batches 0/1',
       '  Crawl finished: 1 pages, 20 new, 0 updated, 0 unchanged posts, 0 errors',
       '  Classified 0 posts',
       '  started 2026-11-01T01:00:00.000Z · finished -',
     ]);
+    // Then the per-target table of `voc crawl` (the chain is still going: no stop reason yet).
+    const table = live.out[5]!.split('\n');
+    expect(table).toHaveLength(3);
+    expect(table[2]!.split(/\s{2,}/)).toEqual(['acme-forum', '1', '20', '0', '0', '0', '200×1', '0', '1.5 s', '0', 'no next page']);
     const zh = await voc(['runs', 'show', runId], { lang: 'zh-CN' });
     expect(zh.out[0]).toBe(`运行 ${runId}（crawl）：进行中`);
 

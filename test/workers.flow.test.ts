@@ -2,7 +2,8 @@
  * A queued crawl as one BullMQ flow, with workers in this process (real Redis, loopback forum,
  * embedded store, HTML report): pages, then classification, then the report; a pagination loop
  * queued once; a dead page recorded as a run error without holding the run; a second run of the
- * same pages storing nothing twice.
+ * same pages storing nothing twice; an unchanged start page costing one conditional request and no
+ * write; per-target figures for the summary table.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { openQueues, type Queues } from '../workers/queues.js';
 import { runQueuedCrawl } from '../workers/queued-runner.js';
 import { createRedis, type RedisClient } from '../workers/redis.js';
 import { RunTracker } from '../workers/run-tracker.js';
+import type { QueuedTargetSummary } from '../workers/target-totals.js';
 import { startWorkers, type RunningWorkers } from '../workers/worker.js';
 import { startPagedSite, PAGED_SELECTORS, type PagedSite } from './fixtures/workers/paged-site.js';
 import { dropPrefix, testQueueEnv } from './fixtures/workers/redis.js';
@@ -34,11 +36,12 @@ const outDir = mkdtempSync(join(tmpdir(), 'voc-flow-out-'));
 beforeAll(async () => {
   process.env.VOC_AUTHOR_SECRET = 'flow-test-secret-0123456789abcdef';
   site = await startPagedSite({
-    targets: ['rep', 'loop', 'dead', 'fresh'],
+    targets: ['rep', 'loop', 'dead', 'fresh', 'tagged'],
+    etags: ['tagged'],
     pages: 5,
     postsPerPage: 4,
     // `loop`: page 5 links back to page 2; `rep` has 3 pages; `dead` has a page 3 that is gone.
-    next: (target, page) => (target === 'loop' ? (page === 5 ? 2 : page + 1) : page < (target === 'rep' ? 3 : 5) ? page + 1 : null),
+    next: (target, page) => (target === 'loop' ? (page === 5 ? 2 : page + 1) : page < (target === 'rep' || target === 'tagged' ? 3 : 5) ? page + 1 : null),
     missing: ['/t/dead/3'],
   });
   config = parseConfig({
@@ -99,7 +102,29 @@ describe('a queued crawl is one flow', () => {
     expect(run.id).not.toBe(firstRunId);
     expect(run.stats).toEqual({ pagesFetched: 1, postsNew: 0, postsUpdated: 0, postsUnchanged: 4, postsClassified: 0, errors: 0 });
     expect(await app.store.countPosts({ targetId: 'rep' })).toBe(12);
-    expect((await new RunTracker(redis, env.prefix).read(run.id))!.batchesQueued).toBe(0);
+    const progress = (await new RunTracker(redis, env.prefix).read(run.id))!;
+    expect(progress.batchesQueued).toBe(0);
+    expect(progress.targets).toMatchObject([{ targetId: 'rep', stoppedBecause: 'known', stats: { pages: 1, postsNew: 0, postsUnchanged: 4, postsExtracted: 4, statuses: { '200': 1 } } }]);
+  });
+
+  it('an unchanged start page costs one conditional request and no write (ETag, 304)', async () => {
+    let targets: QueuedTargetSummary[] = [];
+    const first = await runQueuedCrawl(app.store, env, [target('tagged')], { onTargets: (t) => (targets = t) });
+    expect(first.stats).toEqual({ pagesFetched: 3, postsNew: 12, postsUpdated: 0, postsUnchanged: 0, postsClassified: 12, errors: 0 });
+    expect(targets).toHaveLength(1);
+    expect(targets[0]).toMatchObject({ targetId: 'tagged', stoppedBecause: 'no_next', stats: { pages: 3, notModified: 0, postsNew: 12, postsExtracted: 12, statuses: { '200': 3 }, errors: [] } });
+    const state = (await app.store.getCrawlState('tagged'))!;
+    expect(state.etags).toEqual({ [site.startUrl('tagged')]: { etag: '"tagged-1-v1"' } });
+
+    const since = Date.now();
+    const second = await runQueuedCrawl(app.store, env, [target('tagged')], { onTargets: (t) => (targets = t) });
+    expect(second.status).toBe('succeeded');
+    expect(second.stats).toEqual({ pagesFetched: 0, postsNew: 0, postsUpdated: 0, postsUnchanged: 0, postsClassified: 0, errors: 0 });
+    expect(targets[0]).toMatchObject({ targetId: 'tagged', stoppedBecause: 'not_modified', stats: { pages: 0, notModified: 1, postsNew: 0, statuses: { '304': 1 } } });
+    expect(site.requests.filter((r) => r.at >= since && r.path.startsWith('/t/tagged/')).map((r) => [r.path, r.status])).toEqual([['/t/tagged/1', 304]]);
+    // Nothing written: the crawl state is the one the first run left, time included.
+    expect(await app.store.getCrawlState('tagged')).toEqual(state);
+    expect(await app.store.countPosts({ targetId: 'tagged' })).toBe(12);
   });
 
   it('--since: older posts are not stored, and a page of only older posts ends the crawl', async () => {
@@ -128,6 +153,10 @@ describe('a queued crawl is one flow', () => {
     expect(run.stats).toEqual({ pagesFetched: 2, postsNew: 8, postsUpdated: 0, postsUnchanged: 0, postsClassified: 8, errors: 1 });
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toMatch(new RegExp(`^dead: ${site.url.replace(/[.]/g, '\\.')}/t/dead/3: .*404`));
+    // Per target: the two pages fetched, and the page that failed grouped by cause.
+    const progress = (await new RunTracker(redis, env.prefix).read(run.id))!;
+    expect(progress.targets).toMatchObject([{ targetId: 'dead', stoppedBecause: 'error', stats: { pages: 2, postsNew: 8, statuses: { '200': 2 } } }]);
+    expect(progress.targets[0]!.stats.errors).toEqual([{ cause: 'http_404', count: 1, message: expect.stringMatching(/404/), urls: [`${site.url}/t/dead/3`] }]);
     const failed = (await queues.crawl.getFailed()) as Job[];
     expect(failed.map((j) => [j.attemptsMade, (j.data as { url: string }).url])).toEqual([[1, `${site.url}/t/dead/3`]]);
   });

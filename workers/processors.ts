@@ -15,7 +15,9 @@
 import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { VocError } from '../core/errors.js';
 import type { Post } from '../core/types.js';
-import { crawlPage, FetchError, isTransientError } from '../crawlers/index.js';
+import { crawlPage, errorCause, FetchError, isTransientError } from '../crawlers/index.js';
+import { withValidators } from '../crawlers/crawl-state.js';
+import type { StopReason } from '../crawlers/crawl-target.js';
 import type { UpsertResult } from '../store/store.js';
 import type { StageDeps } from './deps.js';
 import { classifyJobId, crawlJobId, finishJobId, scheduledRunId } from './job-ids.js';
@@ -42,6 +44,7 @@ import { renderReport, renderScheduledReport } from './report-step.js';
 import type { RunTracker } from './run-tracker.js';
 import { dueInstant } from './schedules.js';
 import { classifyPosts, storePage } from './stages.js';
+import { targetFields } from './target-totals.js';
 
 export interface ProcessorContext {
   deps: StageDeps;
@@ -104,6 +107,7 @@ async function guarded<T, R>(
   describe: string,
   fn: () => Promise<R>,
   closesRun = false,
+  page?: { targetId: string; url: string },
 ): Promise<R> {
   try {
     return await fn();
@@ -117,7 +121,8 @@ async function guarded<T, R>(
     const err = asUnrecoverable(raw);
     const runId = (job.data as { runId?: unknown }).runId;
     if (typeof runId === 'string' && isFinalAttempt(job, err)) {
-      await ctx.tracker.recordError(runId, job.id!, `${describe}: ${firstLine(err)}`);
+      const detail = page ? { ...page, cause: errorCause(raw), message: firstLine(err) } : undefined;
+      await ctx.tracker.recordError(runId, job.id!, `${describe}: ${firstLine(err)}`, false, detail);
       // The step that closes the run gave up: close it anyway, so that nobody waits for it forever.
       if (closesRun) {
         const run = await ctx.tracker.finish(runId, 'failed').catch(() => undefined);
@@ -141,15 +146,18 @@ async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token
   return guarded(ctx, job, token, signal, `${target.id}: ${url}`, async () => {
     // A cancelled run fetches nothing more; the job still counts as done, so `finish` can close it.
     if (await ctx.tracker.isCancelRequested(runId)) {
-      await ctx.tracker.recordJob(runId, job.id!, 'page', {});
+      await ctx.tracker.recordJob(runId, job.id!, 'page', targetFields(target.id, {}, 'aborted'));
       ctx.onEvent?.(`crawl ${job.id} skipped: run ${runId} was cancelled`);
       return { posts: 0, next: null, skipped: 'cancelled' };
     }
     ctx.onEvent?.(`crawl ${job.id} active ${url}`);
     const crawlCtx = ctx.pacer ? { ...ctx.deps.crawl, pacer: ctx.pacer.forJob(job.id!) } : ctx.deps.crawl;
+    // The target's own URL is asked with the stored validators (ETag / Last-Modified) and watermark.
+    const isStart = pageNo === 1 && url === target.url;
+    const state = isStart ? await ctx.deps.store.getCrawlState(target.id) : undefined;
     let page;
     try {
-      page = await crawlPage(crawlCtx, target, url, signal ? { signal } : {});
+      page = await crawlPage(crawlCtx, target, url, { ...(signal ? { signal } : {}), ...(state ? { state } : {}) });
     } catch (err) {
       if (err instanceof PaceDelayError) {
         // Wait in Redis' delayed set, not in this worker slot; the job keeps its reserved slot.
@@ -159,6 +167,13 @@ async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token
         throw new DelayedError();
       }
       throw err;
+    }
+    if (page.notModified) {
+      // Unchanged since the last crawl: one conditional request, nothing written.
+      await ctx.tracker.recordJob(runId, job.id!, 'page', targetFields(target.id, page.stats, 'not_modified'));
+      ctx.metrics?.crawl({ pages: 0, postsNew: 0, postsUpdated: 0, postsUnchanged: 0 });
+      ctx.onEvent?.(`crawl ${job.id} not modified`);
+      return { posts: 0, next: null, notModified: true };
     }
     // `--since`: older posts are not stored; a page of only older posts ends the chain below.
     const posts = since !== undefined ? page.posts.filter((p) => p.publishedAt >= since) : page.posts;
@@ -179,26 +194,40 @@ async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token
     // ends the chain, as in-process. A job re-run after its worker died counts the posts its
     // first attempt stored as its own (countsOfThisJob), so it goes on to the next page.
     const onlyKnown = posts.length > 0 && counts.inserted === 0 && counts.updated === 0;
-    const onlyOlder = posts.length === 0;
+    const onlyOlder = posts.length === 0 && page.posts.length > 0;
+    let stop: StopReason | undefined =
+      page.posts.length === 0 ? 'empty_page' : onlyOlder ? 'since' : onlyKnown ? 'known' : !page.nextUrl ? 'no_next' : pageNo >= maxPages ? 'page_cap' : undefined;
     // Cancelled while this page was being fetched: keep what it brought, queue no further page.
-    if (page.nextUrl && page.posts.length > 0 && !onlyKnown && !onlyOlder && pageNo < maxPages && !(await ctx.tracker.isCancelRequested(runId))) {
+    if (!stop && (await ctx.tracker.isCancelRequested(runId))) stop = 'aborted';
+    if (!stop && page.nextUrl) {
       const id = crawlJobId(runId, target.id, page.nextUrl);
       // Claimed by another job of this run: the link points back into the crawl (a loop).
       if ((await ctx.tracker.claim(runId, job.id!, 'page', [id])).length > 0) {
         next = page.nextUrl;
         const data: CrawlJobData = { runId, target, url: page.nextUrl, pageNo: pageNo + 1, maxPages, ...(since !== undefined ? { since } : {}) };
         await ctx.queues.crawl.add(JOB.page, data, childJobOptions('crawl', id, parent));
-      }
+      } else stop = 'loop';
+    }
+    // Validators are stored only now that the page's posts are safe: a retry after a failure
+    // above must fetch the page again, not be told "304, nothing new".
+    if (isStart) {
+      const updated = withValidators(state, target.id, url, page.validators, ctx.deps.crawl.now().toISOString());
+      if (updated) await ctx.deps.store.saveCrawlState(updated);
     }
     await ctx.tracker.recordJob(runId, job.id!, 'page', {
       pagesFetched: 1,
       postsNew: counts.inserted,
       postsUpdated: counts.updated,
       postsUnchanged: counts.unchanged,
+      ...targetFields(
+        target.id,
+        { ...page.stats, postsNew: counts.inserted, postsUpdated: counts.updated, postsUnchanged: counts.unchanged, postsTooOld: page.posts.length - posts.length },
+        stop,
+      ),
     });
     ctx.metrics?.crawl({ pages: 1, postsNew: counts.inserted, postsUpdated: counts.updated, postsUnchanged: counts.unchanged });
     return { posts: page.posts.length, next };
-  });
+  }, false, { targetId: target.id, url });
 }
 
 /**

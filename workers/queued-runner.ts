@@ -20,6 +20,7 @@ import { RunTracker, type RunProgress } from './run-tracker.js';
 import { crawlJobId, finishJobId, reportJobId } from './job-ids.js';
 import type { QueueEnv } from './redis.js';
 import { closeRedis, createRedis } from './redis.js';
+import type { QueuedTargetSummary } from './target-totals.js';
 
 export interface EnqueueRunOptions {
   /** A given id makes enqueueing idempotent (scheduled runs); default a new time-sorted id. */
@@ -76,6 +77,8 @@ export interface QueuedCrawlOptions extends EnqueueRunOptions {
   onProgress?: (run: Run, progress: RunProgress) => void;
   /** Return right after enqueueing, without waiting. */
   detach?: boolean;
+  /** Called once at the end with each target's figures (the summary table of `voc crawl`). */
+  onTargets?: (targets: QueuedTargetSummary[]) => void;
 }
 
 /**
@@ -91,6 +94,10 @@ export async function runQueuedCrawl(store: Store, env: QueueEnv, targets: Targe
     const runId = await enqueueCrawlRun(queues, tracker, targets, opts);
     if (opts.detach) return (await tracker.read(runId))!.run;
     const run = await tracker.waitForCompletion(subscriber, runId, (p) => opts.onProgress?.(p.run, p));
+    if (opts.onTargets) {
+      const final = await tracker.read(runId);
+      if (final) opts.onTargets(final.targets);
+    }
     // The finish job saved it already; saving again is idempotent and covers a finish re-run.
     await store.saveRun(run);
     return run;

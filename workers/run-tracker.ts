@@ -8,7 +8,9 @@
  *  - jobs     job id -> that job's stats. Re-recording a job replaces its contribution to the run
  *             totals instead of adding to them, so the totals stay exact across re-runs.
  *  - errors   job id -> one line, for jobs that failed for good. A job that later succeeds (after
- *             `voc jobs retry`) clears its line.
+ *             `voc jobs retry`) clears its line. A page job's line also has a detail record
+ *             (target, cause, URL) for the per-target summary.
+ *  - totals   run totals, and per-target figures under `t:<target>:` keys (target-totals.ts).
  *  - meta     status, times, queued/done counts; `finish` flips it once and publishes on a
  *             channel, which is how a waiting producer learns that the run is over. A cancel
  *             request (the console) sets `cancelRequested`: page jobs then fetch nothing more,
@@ -21,6 +23,7 @@ import type { Redis } from 'ioredis';
 import type { Run, RunStats } from '../core/types.js';
 import { emptyRunStats } from '../core/types.js';
 import type { RedisClient } from './redis.js';
+import { readTargetTotals, type QueuedTargetSummary, type TargetErrorRecord } from './target-totals.js';
 
 /** What a child counts as in the run's progress. */
 export type JobKind = 'page' | 'batch' | 'report';
@@ -79,6 +82,8 @@ export interface RunProgress {
   batchesQueued: number;
   batchesDone: number;
   reportsDone: number;
+  /** Per-target figures of the pages crawled so far, in the run's target order. */
+  targets: QueuedTargetSummary[];
 }
 
 export class RunTracker {
@@ -131,7 +136,7 @@ export class RunTracker {
   }
 
   /** Records (or re-records) what one job did; returns true when it replaced an earlier record. */
-  async recordJob(runId: string, jobId: string, kind: JobKind, stats: Partial<RunStats>): Promise<boolean> {
+  async recordJob(runId: string, jobId: string, kind: JobKind, stats: Partial<RunStats> & Record<string, number>): Promise<boolean> {
     const clean: Record<string, number> = {};
     for (const [k, v] of Object.entries(stats)) if (v) clean[k] = v;
     const replaced = await this.redis.eval(
@@ -151,11 +156,15 @@ export class RunTracker {
   }
 
   /** Records the one-line cause of a job that failed for good (replaces that job's earlier line). */
-  async recordError(runId: string, jobId: string, line: string, onlyIfAbsent = false): Promise<void> {
+  async recordError(runId: string, jobId: string, line: string, onlyIfAbsent = false, detail?: TargetErrorRecord): Promise<void> {
     const errors = this.key(runId, 'errors');
-    if (onlyIfAbsent) await this.redis.hsetnx(errors, jobId, line);
-    else await this.redis.hset(errors, jobId, line);
+    const written = onlyIfAbsent ? (await this.redis.hsetnx(errors, jobId, line)) === 1 : (await this.redis.hset(errors, jobId, line), true);
     await this.redis.expire(errors, RUN_TTL_S);
+    if (detail && written) {
+      const details = this.key(runId, 'errdetail');
+      await this.redis.hset(details, jobId, JSON.stringify(detail));
+      await this.redis.expire(details, RUN_TTL_S);
+    }
   }
 
   /**
@@ -176,11 +185,23 @@ export class RunTracker {
 
   /** The run and its progress as recorded in Redis, or undefined when unknown (or expired). */
   async read(runId: string): Promise<RunProgress | undefined> {
-    const [meta, totals, errors] = await Promise.all([
+    const [meta, totals, errorsByJob, details] = await Promise.all([
       this.redis.hgetall(this.key(runId, 'meta')),
       this.redis.hgetall(this.key(runId, 'totals')),
-      this.redis.hvals(this.key(runId, 'errors')),
+      this.redis.hgetall(this.key(runId, 'errors')),
+      this.redis.hgetall(this.key(runId, 'errdetail')),
     ]);
+    const errors = Object.values(errorsByJob);
+    // Details of jobs whose line is gone (they succeeded on a later retry) no longer count.
+    const targetErrors: TargetErrorRecord[] = [];
+    for (const [jobId, json] of Object.entries(details)) {
+      if (!(jobId in errorsByJob)) continue;
+      try {
+        targetErrors.push(JSON.parse(json) as TargetErrorRecord);
+      } catch {
+        // a corrupt detail only costs the per-target error group; the run's line is still listed
+      }
+    }
     if (!meta.status) return undefined;
     const stats = emptyRunStats();
     for (const k of Object.keys(stats) as Array<keyof RunStats>) stats[k] = Number(totals[k] ?? 0);
@@ -204,6 +225,7 @@ export class RunTracker {
       batchesQueued: n('queued:batch'),
       batchesDone: n('done:batch'),
       reportsDone: n('done:report'),
+      targets: readTargetTotals(run.targetIds, totals, targetErrors, run.startedAt),
     };
   }
 
