@@ -14,7 +14,7 @@ import type { PageRequest } from './page-request.js';
 import { politeFetcher } from './polite-fetch.js';
 import { buildPost } from './post-builder.js';
 import { effectiveTarget, readerFor } from './presets.js';
-import { emptyTargetStats, type TargetStats } from './stats.js';
+import { driftAlarm, emptyTargetStats, type TargetStats } from './stats.js';
 
 /** One crawled page as a queue job sees it. */
 export interface PageResult {
@@ -28,6 +28,8 @@ export interface PageResult {
   notModified: boolean;
   /** Validators of the target URL's response, to store for the next crawl's conditional request. */
   validators?: Validators;
+  /** The newest post whose time the page printed (the target's watermark moves to it). */
+  newest?: { at: string; id: string };
   /** Requests, counts and waits of this page. */
   stats: TargetStats;
 }
@@ -103,6 +105,7 @@ export async function crawlPage(ctx: CrawlContext, rawTarget: Target, url: strin
   const collectedAt = ctx.now().toISOString();
   const posts: Post[] = [];
   const seen = new Set<string>();
+  let newest: PageResult['newest'];
   for (const item of outcome.items) {
     const { detailUrl: _skip, ...listed } = item;
     const post = buildPost(listed, { target, pageUrl: outcome.url, collectedAt, authorSecret: ctx.authorSecret });
@@ -110,11 +113,19 @@ export async function crawlPage(ctx: CrawlContext, rawTarget: Target, url: strin
     if (post && !seen.has(post.id)) {
       seen.add(post.id);
       posts.push(post);
+      // Only times the page printed move the watermark (an undated post is "published" at collection).
+      if (item.publishedAt && (!newest || post.publishedAt > newest.at)) newest = { at: post.publishedAt, id: post.externalId };
     }
+  }
+  // The start page read nothing where earlier crawls read posts: the drift alarm, with the page kept.
+  if (url === target.url && outcome.items.length === 0 && progress.yields.slice(-3).some((n) => n > 0)) {
+    const snapshot = outcome.body !== undefined && ctx.snapshots ? await ctx.snapshots.save(target.id, outcome.url, outcome.body, ctx.now()) : undefined;
+    const drift = driftAlarm(target.id, progress.yields, 1, 0, snapshot);
+    if (drift) stats.drift = drift;
   }
   const successor = reader.successor?.(target, req);
   const nextUrl = outcome.items.length > 0 ? (outcome.next.find((n) => n.role === 'listing' || n.role === 'more')?.url ?? successor?.url ?? null) : null;
   stats.pages = 1;
   stats.postsExtracted = outcome.items.length;
-  return { url: outcome.url, posts, nextUrl, status: outcome.status, notModified: false, ...(validators ? { validators } : {}), stats };
+  return { url: outcome.url, posts, nextUrl, status: outcome.status, notModified: false, ...(validators ? { validators } : {}), ...(newest ? { newest } : {}), stats };
 }

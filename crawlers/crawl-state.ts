@@ -90,17 +90,31 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** What one page of a queued crawl changes in its target's state. */
+export interface PageProgress {
+  /** The target's own URL was fetched: its validators (undefined: the server sent none). */
+  start?: { url: string; validators?: Validators; postsExtracted: number };
+  /** The newest dated post of the page. */
+  newest?: { at: string; id: string };
+}
+
 /**
- * The state after a single page job fetched `url` (a queued crawl's start page): its validators
- * stored (or dropped when the server sent none), everything else kept. Undefined when nothing
- * changed, so an unchanged page costs no write.
+ * The state after one page job of a queued crawl: the start page's validators stored (or dropped
+ * when the server sent none) and its yield added to the drift history; the watermark moved to a
+ * newer post. Everything else (pending requests of an in-process crawl...) is kept. Undefined when
+ * nothing changed, so an unchanged page costs no write.
  */
-export function withValidators(state: CrawlState | undefined, targetId: string, url: string, validators: Validators | undefined, updatedAt: string): TargetCrawlState | undefined {
+export function withPageProgress(state: CrawlState | undefined, targetId: string, page: PageProgress, updatedAt: string): TargetCrawlState | undefined {
   const progress = readProgress(state);
-  const before = progress.validators[url];
-  if (validators) progress.validators[url] = validators;
-  else if (before) delete progress.validators[url];
-  else return undefined;
+  if (page.start) {
+    if (page.start.validators) progress.validators[page.start.url] = page.start.validators;
+    else delete progress.validators[page.start.url];
+    progress.yields = [...progress.yields, page.start.postsExtracted].slice(-YIELD_HISTORY);
+  }
+  if (page.newest && (!progress.watermark || page.newest.at > progress.watermark)) {
+    progress.watermark = page.newest.at;
+    progress.watermarkId = page.newest.id;
+  }
   const next: TargetCrawlState = { ...(state as TargetCrawlState | undefined), ...writeProgress(targetId, progress, updatedAt) };
   if (!Object.keys(progress.validators).length) delete next.etags;
   return sameState(state, next) ? undefined : next;

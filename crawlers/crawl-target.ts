@@ -32,7 +32,7 @@ import { buildPost } from './post-builder.js';
 import { effectiveTarget, readerFor } from './presets.js';
 import { RetriesExhaustedError } from './retry.js';
 import type { SimhashEntry } from './simhash.js';
-import { emptyTargetStats, errorCause, ExtractionError, messageOf, recordError, type TargetStats } from './stats.js';
+import { driftAlarm, emptyTargetStats, errorCause, ExtractionError, messageOf, recordError, type TargetStats } from './stats.js';
 
 /** One crawled page, as handed to `onPage`. */
 export interface CrawledPage {
@@ -601,13 +601,7 @@ class CrawlRun {
 
   /** A target that yielded posts on earlier crawls and none now: the site changed, or blocks us. */
   private detectDrift(): void {
-    const previous = this.progress.yields.slice(-3);
-    if (this.stats.pages === 0 || this.stats.postsExtracted > 0 || !previous.some((n) => n > 0)) return;
-    const snapshot = this.emptyFirstPage?.snapshot;
-    this.stats.drift = {
-      previousYields: previous,
-      message: `target ${this.target.id} yielded no post this time after ${previous.join(', ')} on its last crawls; check its selectors or mapping against the site${snapshot ? `; the page is saved in ${snapshot}` : ''}`,
-      ...(snapshot ? { snapshot } : {}),
-    };
+    const drift = driftAlarm(this.target.id, this.progress.yields, this.stats.pages, this.stats.postsExtracted, this.emptyFirstPage?.snapshot);
+    if (drift) this.stats.drift = drift;
   }
 }

@@ -132,6 +132,20 @@ export function recordError(stats: TargetStats, cause: ErrorCause, url: string, 
   return group;
 }
 
+/**
+ * The drift alarm: a target that yielded posts on its last crawls (`yields`, oldest first) and
+ * none now, although pages were fetched. The site changed its markup, or blocks us.
+ */
+export function driftAlarm(targetId: string, yields: readonly number[], pagesFetched: number, postsExtracted: number, snapshot?: string): DriftAlarm | undefined {
+  const previous = yields.slice(-3);
+  if (pagesFetched === 0 || postsExtracted > 0 || !previous.some((n) => n > 0)) return undefined;
+  return {
+    previousYields: previous,
+    message: `target ${targetId} yielded no post this time after ${previous.join(', ')} on its last crawls; check its selectors or mapping against the site${snapshot ? `; the page is saved in ${snapshot}` : ''}`,
+    ...(snapshot ? { snapshot } : {}),
+  };
+}
+
 /** Sums target stats into run totals (status histograms and error groups merged by key). */
 export function mergeStats(all: readonly TargetStats[]): TargetStats {
   const total = emptyTargetStats(all.map((s) => s.startedAt).sort()[0] ?? new Date().toISOString());

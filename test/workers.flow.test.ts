@@ -36,7 +36,7 @@ const outDir = mkdtempSync(join(tmpdir(), 'voc-flow-out-'));
 beforeAll(async () => {
   process.env.VOC_AUTHOR_SECRET = 'flow-test-secret-0123456789abcdef';
   site = await startPagedSite({
-    targets: ['rep', 'loop', 'dead', 'fresh', 'tagged'],
+    targets: ['rep', 'loop', 'dead', 'fresh', 'tagged', 'drift'],
     etags: ['tagged'],
     pages: 5,
     postsPerPage: 4,
@@ -137,6 +137,23 @@ describe('a queued crawl is one flow', () => {
     expect(stored.every((p) => p.publishedAt >= since)).toBe(true);
     const later = await runQueuedCrawl(app.store, env, [target('fresh')], { since: '2026-11-01T00:00:00.000Z' });
     expect(later.stats).toEqual({ pagesFetched: 1, postsNew: 0, postsUpdated: 0, postsUnchanged: 0, postsClassified: 0, errors: 0 });
+  });
+
+  it('moves the watermark to the newest dated post, and raises the drift alarm when the start page yields nothing after earlier crawls did', async () => {
+    const first = await runQueuedCrawl(app.store, env, [target('drift')], { maxPages: 2 });
+    expect(first.stats.postsNew).toBe(8);
+    // Pages 1 and 2 date their posts October 3-6 and 4-7 (Shanghai), minutes (page * 4 + k) % 60.
+    const state = (await app.store.getCrawlState('drift'))!;
+    expect(state.watermark).toBe('2026-10-07T02:12:00.000Z');
+    expect(JSON.parse((state as { crawler?: string }).crawler!)).toMatchObject({ watermarkId: 'drift-2-4', yields: [4] });
+
+    site.empty('drift');
+    let targets: QueuedTargetSummary[] = [];
+    const second = await runQueuedCrawl(app.store, env, [target('drift')], { onTargets: (t) => (targets = t) });
+    expect(second.stats).toMatchObject({ pagesFetched: 1, postsNew: 0, errors: 0 });
+    expect(targets[0]).toMatchObject({ stoppedBecause: 'empty_page', stats: { pages: 1, postsExtracted: 0 } });
+    expect(targets[0]!.stats.drift).toMatchObject({ previousYields: [4], message: expect.stringMatching(/^target drift yielded no post this time after 4 on its last crawls; .*the page is saved in /) });
+    expect(existsSync(targets[0]!.stats.drift!.snapshot!)).toBe(true);
   });
 
   it('queues a page once per run even when a next link points back into the crawl', async () => {

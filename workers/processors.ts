@@ -16,7 +16,7 @@ import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq
 import { VocError } from '../core/errors.js';
 import type { Post } from '../core/types.js';
 import { crawlPage, errorCause, FetchError, isTransientError } from '../crawlers/index.js';
-import { withValidators } from '../crawlers/crawl-state.js';
+import { withPageProgress } from '../crawlers/crawl-state.js';
 import type { StopReason } from '../crawlers/crawl-target.js';
 import type { UpsertResult } from '../store/store.js';
 import type { StageDeps } from './deps.js';
@@ -208,12 +208,16 @@ async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token
         await ctx.queues.crawl.add(JOB.page, data, childJobOptions('crawl', id, parent));
       } else stop = 'loop';
     }
-    // Validators are stored only now that the page's posts are safe: a retry after a failure
-    // above must fetch the page again, not be told "304, nothing new".
-    if (isStart) {
-      const updated = withValidators(state, target.id, url, page.validators, ctx.deps.crawl.now().toISOString());
+    // The target's state (validators, drift history, watermark) moves only now that the page's
+    // posts are safe: a retry after a failure above must fetch the page again, not be told
+    // "304, nothing new".
+    if (isStart || page.newest) {
+      const current = isStart ? state : await ctx.deps.store.getCrawlState(target.id);
+      const start = isStart ? { url, postsExtracted: page.stats.postsExtracted, ...(page.validators ? { validators: page.validators } : {}) } : undefined;
+      const updated = withPageProgress(current, target.id, { ...(start ? { start } : {}), ...(page.newest ? { newest: page.newest } : {}) }, ctx.deps.crawl.now().toISOString());
       if (updated) await ctx.deps.store.saveCrawlState(updated);
     }
+    if (page.stats.drift) await ctx.tracker.recordDrift(runId, target.id, page.stats.drift);
     await ctx.tracker.recordJob(runId, job.id!, 'page', {
       pagesFetched: 1,
       postsNew: counts.inserted,

@@ -23,6 +23,7 @@ import type { Redis } from 'ioredis';
 import type { Run, RunStats } from '../core/types.js';
 import { emptyRunStats } from '../core/types.js';
 import type { RedisClient } from './redis.js';
+import type { DriftAlarm } from '../crawlers/stats.js';
 import { readTargetTotals, type QueuedTargetSummary, type TargetErrorRecord } from './target-totals.js';
 
 /** What a child counts as in the run's progress. */
@@ -167,6 +168,13 @@ export class RunTracker {
     }
   }
 
+  /** Records a target's drift alarm (its start page yielded nothing after earlier crawls did). */
+  async recordDrift(runId: string, targetId: string, drift: DriftAlarm): Promise<void> {
+    const key = this.key(runId, 'drift');
+    await this.redis.hset(key, targetId, JSON.stringify(drift));
+    await this.redis.expire(key, RUN_TTL_S);
+  }
+
   /**
    * Marks the run over, once, with `status` or else the status its figures give (failed when
    * nothing could be fetched); announces it. Returns the run as finished (also when another call
@@ -185,11 +193,12 @@ export class RunTracker {
 
   /** The run and its progress as recorded in Redis, or undefined when unknown (or expired). */
   async read(runId: string): Promise<RunProgress | undefined> {
-    const [meta, totals, errorsByJob, details] = await Promise.all([
+    const [meta, totals, errorsByJob, details, drifts] = await Promise.all([
       this.redis.hgetall(this.key(runId, 'meta')),
       this.redis.hgetall(this.key(runId, 'totals')),
       this.redis.hgetall(this.key(runId, 'errors')),
       this.redis.hgetall(this.key(runId, 'errdetail')),
+      this.redis.hgetall(this.key(runId, 'drift')),
     ]);
     const errors = Object.values(errorsByJob);
     // Details of jobs whose line is gone (they succeeded on a later retry) no longer count.
@@ -218,6 +227,15 @@ export class RunTracker {
       errors: errors.sort().slice(0, MAX_ERROR_LINES),
     };
     const n = (f: string) => Number(meta[f] ?? 0);
+    const targets = readTargetTotals(run.targetIds, totals, targetErrors, run.startedAt);
+    for (const t of targets) {
+      if (!drifts[t.targetId]) continue;
+      try {
+        t.stats.drift = JSON.parse(drifts[t.targetId]!) as DriftAlarm;
+      } catch {
+        // a corrupt record only costs the alarm's line in the summary
+      }
+    }
     return {
       run,
       pagesQueued: n('queued:page'),
@@ -225,7 +243,7 @@ export class RunTracker {
       batchesQueued: n('queued:batch'),
       batchesDone: n('done:batch'),
       reportsDone: n('done:report'),
-      targets: readTargetTotals(run.targetIds, totals, targetErrors, run.startedAt),
+      targets,
     };
   }
 
