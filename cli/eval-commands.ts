@@ -53,6 +53,22 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
     const path = saveEvaluationRun(config.dataDir, evaluationRun(kind, dataFile, result, { model, heldOut: result.holdout !== undefined }), dataFile, model);
     note(loc)({ code: 'saved', path });
   };
+  /** The body every `voc eval` subcommand shares: run, notes to stderr, record, print. */
+  const evaluate = <R extends Parameters<typeof evaluationRun>[2] & { holdout?: unknown }>(
+    kind: EvalKind,
+    dataFile: string,
+    opts: CommonEvalOptions,
+    model: boolean,
+    run: (config: VocConfig) => { result: R; notes: EvalNote[] },
+    format: (result: R, loc: Locale) => string,
+  ) => {
+    const config = ctx.readConfig();
+    const loc = ctx.locale(config);
+    const { result, notes } = run(config);
+    notes.forEach(note(loc));
+    save(config, loc, opts, kind, dataFile, result, model);
+    out(opts.json ? toJson(result) : format(result, loc));
+  };
   const noSave = '--no-save';
   const noSaveHelp = 'do not record the figures in <dataDir>/evaluation.json (the report methods appendix)';
 
@@ -65,18 +81,17 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
     .option('--errors <n>', 'also list up to N examples of each error class', nonNegativeInt('--errors'))
     .option('--json', 'print one JSON object')
     .option(noSave, noSaveHelp)
-    .action((opts: CommonEvalOptions & { gold: string; errors?: number }) => {
-      const config = ctx.readConfig();
-      const loc = ctx.locale(config);
-      const { result, notes } = runChannelsEval({ config, gold: opts.gold, ...(opts.errors ? { examples: opts.errors } : {}) });
-      notes.forEach(note(loc));
-      save(config, loc, opts, 'channels', opts.gold, result, false);
-      if (opts.json) out(toJson(result));
-      else {
-        out(formatChannelsTable(result, loc));
-        for (const e of result.errors.examples ?? []) out(`  [${e.kind}] line ${e.line}: ${oneLine(e.detail)} | ${oneLine(e.text)}`);
-      }
-    });
+    .action((opts: CommonEvalOptions & { gold: string; errors?: number }) =>
+      evaluate(
+        'channels',
+        opts.gold,
+        opts,
+        false,
+        (config) => runChannelsEval({ config, gold: opts.gold, ...(opts.errors ? { examples: opts.errors } : {}) }),
+        (result, loc) =>
+          [formatChannelsTable(result, loc), ...(result.errors.examples ?? []).map((e) => `  [${e.kind}] line ${e.line}: ${oneLine(e.detail)} | ${oneLine(e.text)}`)].join('\n'),
+      ),
+    );
 
   evalCmd
     .command('sentiment')
@@ -88,18 +103,16 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
     .option('--neutral-as <label>', 'rules only: a post without evaluative words counts as neg (default) or pos', neutralAs)
     .option('--json', 'print one JSON object')
     .option(noSave, noSaveHelp)
-    .action((opts: CommonEvalOptions & { data: string; model?: string; holdout?: number; seed?: number; neutralAs?: 'pos' | 'neg' }) => {
-      const config = ctx.readConfig();
-      const loc = ctx.locale(config);
-      const { result, notes } = runSentimentEval({
-        config,
-        data: opts.data,
-        ...optional({ model: opts.model, holdout: opts.holdout, seed: opts.seed, neutralAs: opts.neutralAs }),
-      });
-      notes.forEach(note(loc));
-      save(config, loc, opts, 'sentiment', opts.data, result, opts.model !== undefined);
-      out(opts.json ? toJson(result) : formatSentimentTable(result, loc));
-    });
+    .action((opts: CommonEvalOptions & { data: string; model?: string; holdout?: number; seed?: number; neutralAs?: 'pos' | 'neg' }) =>
+      evaluate(
+        'sentiment',
+        opts.data,
+        opts,
+        opts.model !== undefined,
+        (config) => runSentimentEval({ config, data: opts.data, ...optional({ model: opts.model, holdout: opts.holdout, seed: opts.seed, neutralAs: opts.neutralAs }) }),
+        formatSentimentTable,
+      ),
+    );
 
   evalCmd
     .command('aspects')
@@ -111,18 +124,16 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
     .option('--taxonomy <id>', 'rules only: aspect taxonomy (default car)')
     .option('--json', 'print one JSON object')
     .option(noSave, noSaveHelp)
-    .action((opts: CommonEvalOptions & { data: string; model?: string; holdout?: number; seed?: number; taxonomy?: string }) => {
-      const config = ctx.readConfig();
-      const loc = ctx.locale(config);
-      const { result, notes } = runAspectsEval({
-        config,
-        data: opts.data,
-        ...optional({ model: opts.model, holdout: opts.holdout, seed: opts.seed, taxonomy: opts.taxonomy }),
-      });
-      notes.forEach(note(loc));
-      save(config, loc, opts, 'aspects', opts.data, result, opts.model !== undefined);
-      out(opts.json ? toJson(result) : formatAspectsTable(result, loc));
-    });
+    .action((opts: CommonEvalOptions & { data: string; model?: string; holdout?: number; seed?: number; taxonomy?: string }) =>
+      evaluate(
+        'aspects',
+        opts.data,
+        opts,
+        opts.model !== undefined,
+        (config) => runAspectsEval({ config, data: opts.data, ...optional({ model: opts.model, holdout: opts.holdout, seed: opts.seed, taxonomy: opts.taxonomy }) }),
+        formatAspectsTable,
+      ),
+    );
 
   evalCmd
     .command('semeval')
@@ -131,14 +142,9 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
     .option('--map <file>', 'category map: phone, camera, laptop, restaurant or a YAML file (CATEGORY: aspect_id); default: detected')
     .option('--json', 'print one JSON object')
     .option(noSave, noSaveHelp)
-    .action((opts: CommonEvalOptions & { data: string; map?: string }) => {
-      const config = ctx.readConfig();
-      const loc = ctx.locale(config);
-      const { result, notes } = runSemevalEval({ config, data: opts.data, ...optional({ map: opts.map }) });
-      notes.forEach(note(loc));
-      save(config, loc, opts, 'semeval', opts.data, result, false);
-      out(opts.json ? toJson(result) : formatSemevalTable(result, loc));
-    });
+    .action((opts: CommonEvalOptions & { data: string; map?: string }) =>
+      evaluate('semeval', opts.data, opts, false, (config) => runSemevalEval({ config, data: opts.data, ...optional({ map: opts.map }) }), formatSemevalTable),
+    );
 
   const trainCmd = program.command('train').description('train a linear model on your own labelled data (never ship one trained on third-party corpora)');
   for (const task of ['sentiment', 'aspects'] as const) {

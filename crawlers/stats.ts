@@ -146,25 +146,28 @@ export function driftAlarm(targetId: string, yields: readonly number[], pagesFet
   };
 }
 
+/** The counters of TargetStats that add up across pages, targets and runs. */
+export const TARGET_COUNTERS = [
+  'pages',
+  'notModified',
+  'postsExtracted',
+  'postsNew',
+  'postsUpdated',
+  'postsUnchanged',
+  'postsRepeated',
+  'nearDuplicates',
+  'postsTooOld',
+  'retries',
+  'politenessWaitMs',
+  'backoffWaitMs',
+  'bytes',
+] as const satisfies ReadonlyArray<keyof TargetStats>;
+
 /** Sums target stats into run totals (status histograms and error groups merged by key). */
 export function mergeStats(all: readonly TargetStats[]): TargetStats {
   const total = emptyTargetStats(all.map((s) => s.startedAt).sort()[0] ?? new Date().toISOString());
   for (const s of all) {
-    for (const key of [
-      'pages',
-      'notModified',
-      'postsExtracted',
-      'postsNew',
-      'postsUpdated',
-      'postsUnchanged',
-      'postsRepeated',
-      'nearDuplicates',
-      'postsTooOld',
-      'retries',
-      'politenessWaitMs',
-      'backoffWaitMs',
-      'bytes',
-    ] as const)
+    for (const key of TARGET_COUNTERS)
       total[key] += s[key];
     for (const [status, n] of Object.entries(s.statuses)) total.statuses[status] = (total.statuses[status] ?? 0) + n;
     for (const g of s.errors) {

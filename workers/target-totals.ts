@@ -9,23 +9,9 @@
  * `stop:<reason>` (set by the job that ended the target's chain: page cap, known posts, 304...).
  */
 import type { StopReason } from '../crawlers/crawl-target.js';
-import { emptyTargetStats, recordError, type TargetStats } from '../crawlers/stats.js';
+import { emptyTargetStats, recordError, TARGET_COUNTERS, type TargetStats } from '../crawlers/stats.js';
 
-/** The numeric counters of TargetStats a page job contributes. */
-const COUNTERS = [
-  'pages',
-  'notModified',
-  'postsExtracted',
-  'postsNew',
-  'postsUpdated',
-  'postsUnchanged',
-  'postsTooOld',
-  'retries',
-  'politenessWaitMs',
-  'backoffWaitMs',
-  'bytes',
-] as const;
-
+const COUNTERS = TARGET_COUNTERS;
 type Counter = (typeof COUNTERS)[number];
 
 /** One target's summary as the tracker rebuilds it. */
