@@ -10,7 +10,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { resolveTarget, type TargetInput, type VocConfig } from '../core/config.js';
+import { checkTargetAgainstConfig, resolveTarget, type TargetInput, type VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import { formatInZone } from '../core/time.js';
 import type { Locale, Post, Target } from '../core/types.js';
@@ -152,12 +152,7 @@ function inputFromFlags(opts: AddOptions): Record<string, unknown> {
 function checkTarget(input: unknown, config: VocConfig, origin: string): Target {
   if (!input || typeof input !== 'object' || Array.isArray(input)) throw new InputError(`${origin}: expected a target (an object with id, brand, url...)`);
   const target = resolveTarget(input as TargetInput, config, origin);
-  if (!config.brands.some((b) => b.id === target.brand))
-    throw new InputError(
-      `${origin}: brand: unknown brand "${target.brand}"; expected one of the ids under brands (${config.brands.map((b) => b.id).join(', ') || 'none defined'})`,
-    );
-  if (config.targets.some((t) => t.id === target.id))
-    throw new InputError(`${origin}: id: target "${target.id}" is declared in the config file; change it there`);
+  checkTargetAgainstConfig(target, config, (name) => `${origin}: ${name}`);
   return target;
 }
 

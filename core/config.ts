@@ -268,6 +268,20 @@ export function loadConfig(path?: string): { config: VocConfig; path?: string } 
   return { config, path: file };
 }
 
+/**
+ * What a target added outside the config file (`voc targets add|import`, the console's API) must
+ * satisfy besides its schema: a brand the config declares, and an id the config does not own
+ * (a target declared in the file is changed there). `field(name)` names the field in errors.
+ */
+export function checkTargetAgainstConfig(target: Target, config: VocConfig, field: (name: 'brand' | 'id') => string, opts: { checkConfigOwned?: boolean } = {}): void {
+  if (!config.brands.some((b) => b.id === target.brand))
+    throw new InputError(
+      `${field('brand')}: unknown brand "${target.brand}"; expected one of the ids under brands (${config.brands.map((b) => b.id).join(', ') || 'none defined'})`,
+    );
+  if (opts.checkConfigOwned !== false && config.targets.some((t) => t.id === target.id))
+    throw new InputError(`${field('id')}: target "${target.id}" is declared in the config file; change it there`);
+}
+
 /** Fills a target's defaults from the config (source, kind, delay, time zone, private-address allowance). */
 export function resolveTarget(input: TargetInput, config: VocConfig, origin = 'target'): Target {
   const parsed = targetInputSchema.safeParse(input);

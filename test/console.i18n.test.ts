@@ -78,7 +78,7 @@ describe('error messages', () => {
     expect(zh).toBe(`字段 target.url 无效：${en.slice('target: url: '.length)}`);
     expect(await errorIn('zh-CN', fx.tokens.analyst, 'POST', '/api/targets', { ...bad, url: 'http://127.0.0.1:9/', brand: 'other' })).toEqual([
       400,
-      '字段 target.brand 无效：unknown brand "other"; expected one of acme',
+      '字段 target.brand 无效：unknown brand "other"; expected one of the ids under brands (acme)',
     ]);
   });
 
