@@ -66,7 +66,15 @@ const fileSchema = z.discriminatedUnion('task', [
     features: featureSchema,
     vocabulary: z.string(),
     note: noteSchema.default({}),
-    training: z.object({ rows: z.number(), labelCounts: z.record(z.string(), z.number()), l2: z.number() }),
+    // method, nbL2, nbShare: how a binary model was fitted (absent in models of older voc, which are plain or NB-LR).
+    training: z.object({
+      rows: z.number(),
+      labelCounts: z.record(z.string(), z.number()),
+      l2: z.number(),
+      method: z.enum(['lr', 'nblr', 'ensemble']).optional(),
+      nbL2: z.number().optional(),
+      nbShare: z.number().optional(),
+    }),
     labels: z.array(z.string()).min(2),
     linear: linearSchema,
   }),
