@@ -13,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import type { AspectModel } from './aspect-model.js';
+import { aspectContextSchema, contextFromJson, contextToJson } from './aspect-serialize.js';
 import { Vocabulary, type FeatureConfig } from './features.js';
 import type { LinearModel } from './linear.js';
 import type { SentimentModel } from './sentiment-model.js';
@@ -94,8 +95,10 @@ const fileSchema = z.discriminatedUnion('task', [
     }),
     subjects: z.array(z.string()).min(1),
     threshold: z.number(),
+    jointThreshold: z.number().optional(),
     atLeastOne: z.boolean(),
     presence: z.array(linearSchema),
+    context: aspectContextSchema.optional(),
     sentiment: linearSchema,
   }),
 ]);
@@ -114,9 +117,11 @@ export function modelToJson(model: TrainedModel, note: TrainingNote = {}): strin
           training: model.training,
           subjects: model.subjects,
           threshold: model.threshold,
+          ...(model.jointThreshold ? { jointThreshold: model.jointThreshold } : {}),
           atLeastOne: model.atLeastOne,
           presence: model.presence.map(linearJson),
           sentiment: linearJson(model.sentiment),
+          ...(model.context ? { context: contextToJson(model.context) } : {}),
         };
   return JSON.stringify(doc) + '\n';
 }
@@ -169,15 +174,19 @@ export function modelFromJson(text: string, origin: string): TrainedModel & { no
       note: doc.note,
     };
   }
+  // Models without a context field (older voc) have no context columns and load unchanged.
+  const context = doc.context ? contextFromJson(doc.context, doc.subjects.length, d, origin) : undefined;
   return {
     task: 'aspects',
     features,
     vocab,
     subjects: doc.subjects,
     threshold: doc.threshold,
+    ...(doc.jointThreshold ? { jointThreshold: doc.jointThreshold } : {}),
+    ...(context ? { context } : {}),
     atLeastOne: doc.atLeastOne,
     presence: doc.presence.map((p) => linearFromJson(p, 1, d, origin)),
-    sentiment: linearFromJson(doc.sentiment, 3, d + doc.subjects.length, origin),
+    sentiment: linearFromJson(doc.sentiment, 3, d + doc.subjects.length + (context ? context.vocab.size : 0), origin),
     training: doc.training,
     note: doc.note,
   };
