@@ -22,13 +22,20 @@ export class AhoCorasick {
   private edgeStart: Int32Array = new Int32Array(1);
   private edgeChar: Uint16Array = new Uint16Array(0);
   private edgeChild: Uint16Array = new Uint16Array(0);
-  /** Bitmap of code units that continue some pattern (have a non-root transition): the others send
-   *  any state straight back to the root's transition, without a hash probe. */
-  private readonly continues = new Uint8Array(8192);
-  /** Outputs flattened: node -> [outStart, outStart + outCount) of outFlat. */
-  private outStart: Int32Array = new Int32Array(1);
-  private outCount: Int32Array = new Int32Array(1);
+  /** Two interleaved bitmaps, byte 2k for code units 8k..8k+7 and byte 2k+1 next to it (one cache
+   *  line for both tests):
+   *  - CONTINUES: code units that continue some pattern (have a non-root transition): the others
+   *    send any state straight back to the root's transition, without a hash probe;
+   *  - STARTS (at +1): code units with a root transition (start some pattern): from the root, the
+   *    others stay at the root, which has no outputs, without reading the root table. */
+  private readonly charBits = new Uint8Array(16384);
+  /** Outputs of all nodes, flattened (see nodeData). */
   private outFlat: Int32Array = new Int32Array(0);
+  /** What the scan reads of node n, side by side (one cache line, not one per array):
+   *  [4n] first edge, [4n + 1] end of its edges (edgeChar/edgeChild), [4n + 2] failure link,
+   *  [4n + 3] first output in outFlat; its outputs end where node n + 1's begin (a sentinel node
+   *  closes the list). */
+  private nodeData: Int32Array = new Int32Array(8);
 
   /** Builds the automaton; pattern i is reported with id i. Empty patterns are ignored. */
   constructor(patterns: readonly string[]) {
@@ -67,41 +74,25 @@ export class AhoCorasick {
       this.edgeStart[n] = e;
       if (n === 0) continue; // the root uses its page table
       for (const [c, child] of [...this.next[n]!].sort((x, y) => x[0] - y[0])) {
-        this.continues[c >> 3] = this.continues[c >> 3]! | (1 << (c & 7));
+        this.charBits[(c >> 3) << 1] = this.charBits[(c >> 3) << 1]! | (1 << (c & 7));
         this.edgeChar[e] = c;
         this.edgeChild[e] = child;
         e++;
       }
     }
     this.edgeStart[nodes] = e;
-    this.outStart = new Int32Array(nodes);
-    this.outCount = new Int32Array(nodes);
+    const data = new Int32Array((nodes + 1) * 4);
     const flat: number[] = [];
     for (let n = 0; n < nodes; n++) {
-      this.outStart[n] = flat.length;
-      this.outCount[n] = this.outputs[n]!.length;
+      data[4 * n] = this.edgeStart[n]!;
+      data[4 * n + 1] = this.edgeStart[n + 1]!;
+      data[4 * n + 2] = this.fail[n]!;
+      data[4 * n + 3] = flat.length;
       flat.push(...this.outputs[n]!);
     }
+    data[4 * nodes + 3] = flat.length; // sentinel: where the last node's outputs end
+    this.nodeData = data;
     this.outFlat = Int32Array.from(flat);
-  }
-
-  /** Child of `node` (not the root) on `c`, or -1: a short scan, or a binary search for wide nodes. */
-  private child(node: number, c: number): number {
-    let lo = this.edgeStart[node]!;
-    let hi = this.edgeStart[node + 1]!;
-    const chars = this.edgeChar;
-    if (hi - lo <= 8) {
-      for (; lo < hi; lo++) if (chars[lo] === c) return this.edgeChild[lo]!;
-      return -1;
-    }
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const m = chars[mid]!;
-      if (m === c) return this.edgeChild[mid]!;
-      if (m < c) lo = mid + 1;
-      else hi = mid;
-    }
-    return -1;
   }
 
   private buildRootTable(): void {
@@ -109,7 +100,10 @@ export class AhoCorasick {
     for (const c of this.next[0]!.keys()) if (!pages.has(c >> 8)) pages.set(c >> 8, pages.size + 1);
     this.rootPages = new Uint16Array((pages.size + 1) * 256); // page 0 = all zero
     for (const [high, page] of pages) this.rootPage[high] = page;
-    for (const [c, child] of this.next[0]!) this.rootPages[this.rootPage[c >> 8]! * 256 + (c & 255)] = child;
+    for (const [c, child] of this.next[0]!) {
+      this.rootPages[this.rootPage[c >> 8]! * 256 + (c & 255)] = child;
+      this.charBits[((c >> 3) << 1) + 1] = this.charBits[((c >> 3) << 1) + 1]! | (1 << (c & 7));
+    }
   }
 
   /** Root transition on `c` (0 = none). */
@@ -140,32 +134,45 @@ export class AhoCorasick {
    * k < the returned count. `out` is reused between calls to spare the garbage collector.
    */
   scan(text: string, out: MatchBuffer): number {
-    const fail = this.fail;
+    const data = this.nodeData;
+    const edgeChar = this.edgeChar;
+    const edgeChild = this.edgeChild;
     const rootPage = this.rootPage;
     const rootPages = this.rootPages;
-    const outStart = this.outStart;
-    const outCount = this.outCount;
     const outFlat = this.outFlat;
-    const continues = this.continues;
+    const charBits = this.charBits;
+    let ids = out.ids;
+    let ends = out.ends;
     let node = 0;
     let count = 0;
-    for (let i = 0; i < text.length; i++) {
+    const len = text.length;
+    for (let i = 0; i < len; i++) {
       const c = text.charCodeAt(i);
+      const bit = 1 << (c & 7);
       let target = -1;
-      if ((continues[c >> 3]! & (1 << (c & 7))) === 0) node = 0;
+      const at = (c >> 3) << 1;
+      if ((charBits[at]! & bit) === 0) node = 0;
       while (node !== 0) {
-        target = this.child(node, c);
+        target = childOf(data, edgeChar, edgeChild, node, c);
         if (target !== -1) break;
-        node = fail[node]!;
+        node = data[4 * node + 2]!;
       }
-      node = node === 0 ? rootPages[rootPage[c >> 8]! * 256 + (c & 255)]! : target;
-      const n = outCount[node]!;
-      if (n === 0) continue;
-      const from = outStart[node]!;
-      if (count + n > out.ids.length) out.grow(count + n);
-      for (let k = 0; k < n; k++) {
-        out.ids[count] = outFlat[from + k]!;
-        out.ends[count] = i + 1;
+      if (node === 0) {
+        // No pattern starts with c: the state stays at the root, which has no outputs.
+        if ((charBits[at + 1]! & bit) === 0) continue;
+        node = rootPages[rootPage[c >> 8]! * 256 + (c & 255)]!;
+      } else node = target;
+      const from = data[4 * node + 3]!;
+      const to = data[4 * node + 7]!;
+      if (from === to) continue;
+      if (count + to - from > ids.length) {
+        out.grow(count + to - from);
+        ids = out.ids;
+        ends = out.ends;
+      }
+      for (let k = from; k < to; k++) {
+        ids[count] = outFlat[k]!;
+        ends[count] = i + 1;
         count++;
       }
     }
@@ -176,6 +183,24 @@ export class AhoCorasick {
   length(id: number): number {
     return this.lengths[id]!;
   }
+}
+
+/** Child of `node` (not the root) on `c`, or -1: a short scan, or a binary search for wide nodes. */
+function childOf(data: Int32Array, chars: Uint16Array, children: Uint16Array, node: number, c: number): number {
+  let lo = data[4 * node]!;
+  let hi = data[4 * node + 1]!;
+  if (hi - lo <= 8) {
+    for (; lo < hi; lo++) if (chars[lo] === c) return children[lo]!;
+    return -1;
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const m = chars[mid]!;
+    if (m === c) return children[mid]!;
+    if (m < c) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
 }
 
 /** Reusable output arrays of `AhoCorasick.scan`. */

@@ -19,7 +19,7 @@
 import type { Structure } from './clauses.js';
 import { scratch } from './scratch.js';
 import type { Mention } from './channels.js';
-import { SENT_EMOTICON, SENT_FORWARD, SENT_MODIFIER, SENT_VALUED, type AspectRef, type Hit, type TermTable } from './terms.js';
+import { SENT_EMOTICON, SENT_FORWARD, SENT_MODIFIER, SENT_VALUED, TOPIC_ACTION, type AspectRef, type Hit, type TermTable } from './terms.js';
 
 interface Anchor {
   start: number;
@@ -64,7 +64,8 @@ export interface AttributionContext {
   mentions: Mention[];
   taxonomy: string;
   brand: string;
-  opensClause: (prefix: string) => boolean;
+  /** Whether text[from, to) is only lead words, so the noun after it opens the clause. */
+  opensClause: (text: string, from: number, to: number) => boolean;
   /** Whether the text at a clause start is an opener after which the previous clause's aspect does
    *  not carry on (就是, 但是). */
   breaksTopic: (pos: number) => boolean;
@@ -72,6 +73,20 @@ export interface AttributionContext {
 
 /** Shared empty result: most words are about no channel; no need for a new array each time. */
 const NONE: string[] = [];
+/** Shared anchor list of the clauses without anchors (read only). */
+const NO_ANCHORS: Anchor[] = [];
+
+/** Shared one-element results per channel or aspect id (read only, like NONE): most words are about
+ *  one target, and a new array for each of them is garbage for the collector. */
+const SINGLES = new Map<string, string[]>();
+function single(id: string): string[] {
+  let list = SINGLES.get(id);
+  if (!list) {
+    list = [id];
+    SINGLES.set(id, list);
+  }
+  return list;
+}
 
 /** Characters that may sit between a noun and its predicate word (动力确实足, 车是真不错). */
 const FILLERS = new Set([...' 的得地是也都还又就挺'].map((c) => c.charCodeAt(0)));
@@ -85,11 +100,16 @@ export function attribute(ctx: AttributionContext): Attribution {
   const nClauses = st.clauses.length;
 
   // Anchors per clause.
-  const anchors: Anchor[][] = emptyLists(nClauses);
-  const dealClause: boolean[] = new Array(nClauses).fill(false);
+  // Most clauses hold no anchor: they share NO_ANCHORS (never pushed to) until they get one.
+  const anchors: Anchor[][] = filled(nClauses, NO_ANCHORS);
+  const addAnchor = (c: number, a: Anchor) => {
+    if (anchors[c] === NO_ANCHORS) anchors[c] = [a];
+    else anchors[c]!.push(a);
+  };
+  const dealClause = filled(nClauses, false);
   const aspectMentions: Attribution['aspectMentions'] = [];
   for (const m of ctx.mentions)
-    if (!m.comparison) anchors[m.clause]!.push({ start: m.start, end: m.end, channel: m.channel, aspect: undefined, attribute: false, object: false, noun: m.kind !== 'activity' });
+    if (!m.comparison) addAnchor(m.clause, { start: m.start, end: m.end, channel: m.channel, aspect: undefined, attribute: false, object: false, noun: m.kind !== 'activity' });
   for (const h of ctx.topicHits) {
     const c = st.clauseAt[h.start]!;
     if (c < 0) continue;
@@ -97,14 +117,14 @@ export function attribute(ctx: AttributionContext): Attribution {
     if (r.deal) dealClause[c] = true;
     const a = aspectOf(r.aspects, ctx.taxonomy);
     if (a) {
-      anchors[c]!.push({ start: h.start, end: h.end, channel: undefined, aspect: a.aspect, attribute: a.attribute, object: false, noun: true });
+      addAnchor(c, { start: h.start, end: h.end, channel: undefined, aspect: a.aspect, attribute: a.attribute, object: false, noun: true });
       if (!aspectMentions.some((x) => x.aspect === a.aspect)) aspectMentions.push({ aspect: a.aspect, start: h.start, end: h.end });
     } else if (r.subject || r.products.has(ctx.brand) || r.brandNames.size > 0) {
-      anchors[c]!.push({ start: h.start, end: h.end, channel: undefined, aspect: undefined, attribute: false, object: false, noun: true });
+      addAnchor(c, { start: h.start, end: h.end, channel: undefined, aspect: undefined, attribute: false, object: false, noun: true });
     }
   }
   for (const list of anchors) {
-    if (list.length > 1) list.sort((x, y) => x.start - y.start);
+    if (list.length > 1) sortByStart(list);
     for (const a of list) {
       const before = a.start > 0 ? text.charCodeAt(a.start - 1) : 0;
       if (before === BA || before === JIANG) a.object = true;
@@ -131,7 +151,7 @@ export function attribute(ctx: AttributionContext): Attribution {
   const isProductSide = (a: Anchor) => a.channel === undefined && !a.attribute && !a.object;
   // Purchase verbs per clause (买的, 下单): "X买的<noun>…" judges the noun.
   const purchases: Hit[] = [];
-  for (const h of ctx.topicHits) if (st.clauseAt[h.start]! >= 0 && table.topic[h.role]!.action) purchases.push(h);
+  for (const h of ctx.topicHits) if (table.topicFlags[h.role]! & TOPIC_ACTION && st.clauseAt[h.start]! >= 0) purchases.push(h);
   const boughtObjectBetween = (from: number, to: number): boolean =>
     purchases.some((p) => {
       // `from`..`to` lies inside one clause, so a purchase word inside it is in that clause.
@@ -146,19 +166,20 @@ export function attribute(ctx: AttributionContext): Attribution {
   const openingOf = (c: number): Anchor | undefined => {
     const list = anchors[c]!;
     const first = list[0];
-    if (!first || !ctx.opensClause(text.slice(st.clauses[c]!.start, first.start))) return undefined;
+    if (!first || !ctx.opensClause(text, st.clauses[c]!.start, first.start)) return undefined;
     // 进口牛奶的价格比以前贵: the aspect after 的 heads the noun phrase.
     const next = list[1];
     if (first.aspect === undefined && first.channel === undefined && next?.aspect !== undefined && text.slice(first.end, next.start) === '的') return next;
     return first;
   };
-  const openings = anchors.map((_, c) => openingOf(c));
+  const openings: Array<Anchor | undefined> = [];
+  for (let c = 0; c < nClauses; c++) openings.push(openingOf(c));
   const opening = (c: number): Anchor | undefined => openings[c];
 
   // Carry-over of channels and aspects inside a sentence (NONE unless something carries).
-  const carriedChannels: string[][] = new Array(nClauses).fill(NONE);
-  const carriedAspects: string[][] = new Array(nClauses).fill(NONE);
-  const clauseAspects: string[][] = new Array(nClauses).fill(NONE);
+  const carriedChannels = filled(nClauses, NONE);
+  const carriedAspects = filled(nClauses, NONE);
+  const clauseAspects = filled(nClauses, NONE);
   for (let c = 0; c < nClauses; c++) {
     const open = opening(c);
     if (open?.aspect) clauseAspects[c] = aspectGroup(anchors[c]!, anchors[c]!.indexOf(open), 1);
@@ -170,7 +191,11 @@ export function attribute(ctx: AttributionContext): Attribution {
     // The previous clause's own channels carry on (a place of purchase only into price talk).
     let prevNamed = false;
     let carried: string[] | undefined;
-    for (const m of ctx.mentions) {
+    const mentions = ctx.mentions;
+    for (let k = 0; k < mentions.length; k++) {
+      const m = mentions[k]!;
+      // Mentions come in text order, hence in clause order.
+      if (m.clause >= c) break;
       if (m.clause !== c - 1 || m.comparison) continue;
       prevNamed = true;
       if ((!m.locative || dealClause[c]) && !carried?.includes(m.channel)) (carried ??= []).push(m.channel);
@@ -215,7 +240,7 @@ export function attribute(ctx: AttributionContext): Attribution {
     const list = anchors[c]!;
     for (let i = 0; i < list.length; i++) {
       const a = list[i]!;
-      if (a.aspect !== undefined && a.start < end && a.end > start) return [a.aspect];
+      if (a.aspect !== undefined && a.start < end && a.end > start) return single(a.aspect);
     }
     const prev = lastIndexBefore(list, start);
     if (prev >= 0 && list[prev]!.aspect !== undefined && onlyFillers(list[prev]!.end, start)) return aspectGroup(list, prev, -1);
@@ -245,7 +270,7 @@ export function attribute(ctx: AttributionContext): Attribution {
       if (a.channel !== first.channel && !(out ??= [first.channel!]).includes(a.channel)) out.push(a.channel);
       edge = a;
     }
-    return out ?? [first.channel!];
+    return out ?? single(first.channel!);
   }
 
   /** The aspects joined by 和/与 to the anchor at `from`, walking in `dir`. */
@@ -259,7 +284,7 @@ export function attribute(ctx: AttributionContext): Attribution {
       if (a.aspect !== first.aspect && !(out ??= [first.aspect!]).includes(a.aspect)) out.push(a.aspect);
       edge = a;
     }
-    return out ?? [first.aspect!];
+    return out ?? single(first.aspect!);
   }
 
   const onlyBlanksAndDe = (from: number, to: number) => {
@@ -339,8 +364,22 @@ function lastIndexBefore(list: Anchor[], pos: number): number {
   return idx;
 }
 
-function emptyLists<T>(n: number): T[][] {
-  const out: T[][] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = [];
+/** Stable sort by start (insertion sort: a clause has a handful of anchors, nearly in order). */
+function sortByStart(list: Anchor[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const a = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && list[j]!.start > a.start) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = a;
+  }
+}
+
+/** `n` copies of `value` in a packed array (`new Array(n).fill` makes a slower holey one). */
+function filled<T>(n: number, value: T): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(value);
   return out;
 }

@@ -122,24 +122,42 @@ export function findBreakpoints(
 }
 
 function pickPair(cue: CueMatch, entities: Mention[], st: Structure, text: string): [string, string, Mention] | undefined {
-  // The cue's sentence first, then up to two sentences back.
+  // The cue's sentence first, then up to two sentences back. A mention is accepted when it lies in
+  // [from, to) and starts before `limit` (plain loops, not predicates: this runs for every cue).
   for (let back = 0; back <= 2; back++) {
     const from = st.sentences[Math.max(0, cue.sentence - back)]!.start;
     const to = st.sentences[cue.sentence]!.end;
-    // The journey so far: channels named up to the cue come first (…查不到积分，客服说… adds a commentator).
-    const upToCue = (m: Mention) => m.start >= from && m.end <= to && m.start < cue.end;
-    const inWindow = (m: Mention) => m.start >= from && m.end <= to;
-    const accept = hasTwoChannels(entities, upToCue) ? upToCue : hasTwoChannels(entities, inWindow) ? inWindow : undefined;
-    if (!accept) {
-      if (cue.sentence - back <= 0) break;
-      continue;
+    // The journey so far: channels named up to the cue come first (…查不到积分，客服说… adds a commentator),
+    // else any in the window.
+    let limit = cue.end;
+    if (!hasTwoChannels(entities, from, to, limit)) {
+      limit = Infinity;
+      if (!hasTwoChannels(entities, from, to, limit)) {
+        if (cue.sentence - back <= 0) break;
+        continue;
+      }
     }
-    const dist = (m: Mention) => (m.end <= cue.start ? cue.start - m.end : m.start >= cue.end ? m.start - cue.end : 0);
     // The nearest mention, then the nearest one of another channel (earlier first on ties).
     let first: Mention | undefined;
-    for (const m of entities) if (accept(m) && (!first || dist(m) < dist(first))) first = m;
+    let firstDist = 0;
+    for (const m of entities) {
+      if (!accepted(m, from, to, limit)) continue;
+      const d = distance(m, cue);
+      if (!first || d < firstDist) {
+        first = m;
+        firstDist = d;
+      }
+    }
     let second: Mention | undefined;
-    for (const m of entities) if (accept(m) && m.channel !== first!.channel && (!second || dist(m) < dist(second))) second = m;
+    let secondDist = 0;
+    for (const m of entities) {
+      if (!accepted(m, from, to, limit) || m.channel === first!.channel) continue;
+      const d = distance(m, cue);
+      if (!second || d < secondDist) {
+        second = m;
+        secondDist = d;
+      }
+    }
     // The channel charged with the break: the one speaking or acting right before the cue's last part
     // (门店不认, 前台却说没有, 客服让我去…门店 -> 客服). A speaker in the cue's own clause
     // (店员说网上买的不给换) is charged rather than what it talks about.
@@ -147,20 +165,35 @@ function pickPair(cue: CueMatch, entities: Mention[], st: Structure, text: strin
     let latest: Mention | undefined;
     let speaker: Mention | undefined;
     for (const m of entities) {
-      if (!accept(m) || (m.channel !== first!.channel && m.channel !== second!.channel) || m.end > cue.lastPart) continue;
+      if (!accepted(m, from, to, limit) || (m.channel !== first!.channel && m.channel !== second!.channel) || m.end > cue.lastPart) continue;
       if (!latest || m.start > latest.start) latest = m;
-      if (m.clause === cueClause && SPEECH.some((v) => text.startsWith(v, m.end)) && (!speaker || m.start > speaker.start)) speaker = m;
+      if (m.clause === cueClause && speaks(text, m.end) && (!speaker || m.start > speaker.start)) speaker = m;
     }
     return [first!.channel, second!.channel, speaker ?? latest ?? first!];
   }
   return undefined;
 }
 
-/** Whether the mentions accepted by `accept` name at least two different channels. */
-function hasTwoChannels(ms: Mention[], accept: (m: Mention) => boolean): boolean {
+function accepted(m: Mention, from: number, to: number, limit: number): boolean {
+  return m.start >= from && m.end <= to && m.start < limit;
+}
+
+/** Characters between a mention and the cue (0 when they overlap). */
+function distance(m: Mention, cue: CueMatch): number {
+  return m.end <= cue.start ? cue.start - m.end : m.start >= cue.end ? m.start - cue.end : 0;
+}
+
+/** Whether a speech verb (说, 表示...) starts at `pos`. */
+function speaks(text: string, pos: number): boolean {
+  for (let i = 0; i < SPEECH.length; i++) if (text.startsWith(SPEECH[i]!, pos)) return true;
+  return false;
+}
+
+/** Whether the accepted mentions (see pickPair) name at least two different channels. */
+function hasTwoChannels(ms: Mention[], from: number, to: number, limit: number): boolean {
   let one: string | undefined;
   for (const m of ms) {
-    if (!accept(m)) continue;
+    if (!accepted(m, from, to, limit)) continue;
     if (one === undefined) one = m.channel;
     else if (m.channel !== one) return true;
   }

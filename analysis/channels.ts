@@ -8,7 +8,7 @@
  *     of purchase: later clauses judging the product do not judge it (see attribution.ts).
  */
 import type { Structure } from './clauses.js';
-import type { ChanRole, Hit, TermTable } from './terms.js';
+import { TOPIC_ACTION, TOPIC_COMPARISON, type ChanRole, type Hit, type TermTable } from './terms.js';
 
 export interface Mention {
   channel: string;
@@ -90,7 +90,9 @@ export function findMentions(ctx: MentionContext): Mention[] {
   let compPairEnd: Set<number> | undefined;
   let compAfterStart: Set<number> | undefined;
   let compBeforeEnd: Set<number> | undefined;
+  const topicFlags = table.topicFlags;
   for (const h of ctx.topicHits) {
+    if ((topicFlags[h.role]! & (TOPIC_ACTION | TOPIC_COMPARISON)) === 0) continue;
     const r = table.topic[h.role]!;
     const c = st.clauseAt[h.start]!;
     if (r.compBefore) (compBeforeEnd ??= new Set()).add(h.end);
@@ -121,8 +123,8 @@ export function findMentions(ctx: MentionContext): Mention[] {
     // A process word describing the goods (送来的西瓜, 退回来的货) is a participle, not the process judged.
     let framed =
       locative ||
-      FRAME_BEFORE.test(text.slice(Math.max(st.clauses[m.clause]!.start, m.start - 6), m.start)) ||
-      FRAME_AFTER.test(text.slice(m.end, m.end + 1)) ||
+      framedBefore(text, Math.max(st.clauses[m.clause]!.start, m.start - 6), m.start) ||
+      isFrameAfter(text.charCodeAt(m.end)) ||
       (m.kind === 'activity' && text[m.end] === '的');
     for (let k = 0; k < purchaseWords.length && !framed; k += 2) framed = purchaseWords[k]! >= m.end && st.clauseAt[purchaseWords[k]!] === m.clause;
     m.framed = framed;
@@ -131,9 +133,44 @@ export function findMentions(ctx: MentionContext): Mention[] {
 }
 
 /** A preposition of place or means shortly before a channel (在优品汇App, 用小程序, 通过携程). */
-const FRAME_BEFORE = /(在|用|通过|从|去|到|离|上)[^，。！？,.!?\s]{0,4}$/;
+const FRAME_ONE = new Set([...'在用从去到离上'].map((c) => c.charCodeAt(0)));
+const TONG = '通'.charCodeAt(0);
+const GUO = '过'.charCodeAt(0);
+const FRAME_STOP = new Set([...'，。！？,.!?'].map((c) => c.charCodeAt(0)));
+
+/**
+ * `/(在|用|通过|从|去|到|离|上)[^，。！？,.!?\s]{0,4}$/.test(text.slice(from, to))` without the slice
+ * and the regular expression (it runs for every mention): a preposition, then at most four
+ * characters up to `to`, none of them punctuation or blank.
+ */
+function framedBefore(text: string, from: number, to: number): boolean {
+  // The characters after the preposition must be clean: find where the clean run before `to` starts.
+  let clean = to;
+  while (clean > from && to - clean < 4) {
+    const c = text.charCodeAt(clean - 1);
+    if (FRAME_STOP.has(c) || isRegExpSpace(c)) break;
+    clean--;
+  }
+  // A preposition ending anywhere from the start of that run to `to`.
+  for (let end = Math.max(clean, from + 1); end <= to; end++) {
+    const c = text.charCodeAt(end - 1);
+    if (FRAME_ONE.has(c)) return true;
+    if (c === GUO && end - 2 >= from && text.charCodeAt(end - 2) === TONG) return true;
+  }
+  return false;
+}
+
+/** `\s` of a regular expression (ECMAScript WhiteSpace and LineTerminator). */
+function isRegExpSpace(c: number): boolean {
+  return (
+    (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
 /** …or a place word right after it (App上显示, 网店里). */
-const FRAME_AFTER = /^(上|里)/;
+const SHANG = '上'.charCodeAt(0);
+const LI = '里'.charCodeAt(0);
+const isFrameAfter = (c: number) => c === SHANG || c === LI;
 
 /** Whether a comparison word (比, 相比) ends right before `pos`, optionally followed by a gap word (比去门店). */
 function isComparisonPrefix(text: string, pos: number, compBeforeEnd: Set<number>, gaps: Set<string>): boolean {

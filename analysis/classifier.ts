@@ -9,25 +9,27 @@ import type { VocConfig } from '../core/config.js';
 import type {
   SentimentLabel,
   Breakpoint,
+  AspectHit,
   ChannelMention,
   Classification,
   DescriptorHit,
   ScenarioHit,
   Span,
 } from '../core/types.js';
-import { findBreakpoints, matchGapPatterns } from './breakpoints.js';
+import { findBreakpoints, matchGapPatterns, type FoundBreakpoint } from './breakpoints.js';
 import { attribute } from './attribution.js';
 import { findMentions, type Mention } from './channels.js';
 import { punctuationSets, splitStructure, type PunctuationSets, type Structure } from './clauses.js';
 import { buildEffectiveLexicon, type EffectiveLexicon } from './effective.js';
-import { detectLang } from './lang.js';
+import { detectLang, langOfCounts } from './lang.js';
 import { loadLexicons, type Lexicons } from './lexicons.js';
-import { normalise, toOriginalSpan } from './normalise.js';
+import { flatten, normaliseCounting, toOriginalSpan, type ScriptCounts } from './normalise.js';
 import { questionSentences } from './questions.js';
 import { ensureSegmenterWords, segment } from './segment.js';
 import { polarityOf, postSentiment, scoreClauses, type PolarHolder } from './sentiment.js';
 import { isSpam } from './spam.js';
-import { normaliseEntry, TermTable, type QuestionKind } from './terms.js';
+import { scratch } from './scratch.js';
+import { normaliseEntry, SENT_DESCRIPTOR, SENT_TOPIC, TermTable, TOPIC_ASPECTS, TOPIC_SCENARIO, type Hit, type QuestionKind } from './terms.js';
 
 export interface PostInput {
   id: string;
@@ -68,7 +70,11 @@ export function createClassifier(config: Pick<VocConfig, 'brands' | 'channels' |
   const comparisonGap = new Set(eff.lex.syntax.comparisonGap.map(normaliseEntry));
   const breakers = new Set(eff.lex.syntax.topicBreakers.map(normaliseEntry));
   const maxBreaker = Math.max(1, ...[...breakers].map((b) => b.length));
+  // First code units of the breakers: most clauses open with none, and need no substring look-ups.
+  const breakerFirst = firstUnits(breakers);
   const breaksTopic = (text: string, pos: number) => {
+    if (pos >= text.length) return breakers.has('');
+    if (breakerFirst[text.charCodeAt(pos)] !== 1) return false;
     for (let len = 1; len <= maxBreaker; len++) if (breakers.has(text.substr(pos, len))) return true;
     return false;
   };
@@ -77,24 +83,27 @@ export function createClassifier(config: Pick<VocConfig, 'brands' | 'channels' |
   const isEnglishWord = (w: string) => english.has(w) || table.isKnown(w);
   const leads = new Set(eff.lex.syntax.subjectLeads.map(normaliseEntry));
   const maxLead = Math.max(1, ...[...leads].map((l) => l.length));
-  /** Whether `prefix` is only lead words (longest first), so the noun after it opens the clause. */
-  const opensClause = (prefix: string) => {
-    let i = 0;
-    const n = prefix.length;
-    while (i < n) {
-      if (prefix.charCodeAt(i) === 32) {
+  const leadFirst = firstUnits(leads);
+  /** Whether text[from, to) is only lead words (longest first), so the noun after it opens the clause. */
+  const opensClause = (text: string, from: number, to: number) => {
+    let i = from;
+    while (i < to) {
+      const c = text.charCodeAt(i);
+      if (c === 32) {
         i++;
         continue;
       }
-      let len = Math.min(maxLead, n - i);
-      while (len > 0 && !leads.has(prefix.substr(i, len))) len--;
+      // No lead word starts with this code unit (the usual case): no substring look-ups.
+      if (leadFirst[c] !== 1) return false;
+      let len = Math.min(maxLead, to - i);
+      while (len > 0 && !leads.has(text.substr(i, len))) len--;
       if (len === 0) return false;
       i += len;
     }
     return true;
   };
 
-  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, breaksTopic, platformSites };
+  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, breaksTopic, platformSites, counts: { han: 0, latin: 0 } };
   return {
     lexiconVersion: eff.version,
     lexicons: eff.lex,
@@ -111,10 +120,19 @@ interface Engine {
   isEnglishWord: (w: string) => boolean;
   qualifiers: Set<string>;
   weakSuppressedBy: Set<string>;
-  opensClause: (prefix: string) => boolean;
+  opensClause: (text: string, from: number, to: number) => boolean;
   comparisonGap: Set<string>;
   breaksTopic: (text: string, pos: number) => boolean;
   platformSites: Set<string>;
+  /** Reused by every post (classification is synchronous). */
+  counts: ScriptCounts;
+}
+
+/** Flags of the first code unit of each word (a quick "can a word start here?" test). */
+function firstUnits(words: Iterable<string>): Uint8Array {
+  const out = new Uint8Array(65536);
+  for (const w of words) if (w.length) out[w.charCodeAt(0)] = 1;
+  return out;
 }
 
 function emptyClassification(post: PostInput, lang: Classification['lang'], version: string): Classification {
@@ -135,10 +153,12 @@ function emptyClassification(post: PostInput, lang: Classification['lang'], vers
 }
 
 function classifyOne(post: PostInput, e: Engine): Classification {
-  const original = typeof post.text === 'string' ? post.text : '';
-  const norm = normalise(original);
+  const original = typeof post.text === 'string' ? flatten(post.text) : '';
+  const counts = e.counts;
+  const norm = normaliseCounting(original, counts);
   const text = norm.text;
-  const lang = detectLang(text, e.isEnglishWord);
+  // The normalising pass counted the scripts unless it rewrote the text.
+  const lang = counts.han >= 0 ? langOfCounts(counts.han, counts.latin, text, e.isEnglishWord) : detectLang(text, e.isEnglishWord);
   const result = emptyClassification(post, lang, e.eff.version);
   if (!text.trim()) return result;
 
@@ -156,20 +176,16 @@ function classifyOne(post: PostInput, e: Engine): Classification {
 
   const brand = e.eff.brands.get(post.brand);
   const taxonomy = brand?.taxonomy ?? '';
-  const holders: PolarHolder[] = [];
-  for (const h of m.topic) {
-    const ref = table.topic[h.role]!.aspects.find((a) => a.taxonomy === taxonomy);
-    if (ref) holders.push({ start: h.start, end: h.end, polar: ref.polar });
-  }
-  for (const h of m.sent) {
-    const topic = table.sent[h.role]!.topic;
-    if (topic?.hasPolar) holders.push({ start: h.start, end: h.end, polar: topic.polar });
-  }
-  holders.sort((a, b) => a.start - b.start);
+  const holders = polarHolders(m.topic, m.sent, table, taxonomy);
   // 这不是忽悠人吗: the negator of a rhetorical question affirms.
   const qMatches = matchGapPatterns(m.question, table.questionPatterns, st);
-  const rhetoricalNegators = new Set(qMatches.filter((q) => table.questionPatterns[q.pattern]!.kind === 'rhetorical').map((q) => q.start));
-  const ironicSentences = new Set(qMatches.filter((q) => table.questionPatterns[q.pattern]!.kind === 'ironic').map((q) => q.sentence));
+  let rhetoricalNegators = NO_NUMBERS;
+  let ironicSentences = NO_NUMBERS;
+  for (const q of qMatches) {
+    const kind = table.questionPatterns[q.pattern]!.kind;
+    if (kind === 'rhetorical') (rhetoricalNegators === NO_NUMBERS ? (rhetoricalNegators = new Set()) : rhetoricalNegators).add(q.start);
+    else if (kind === 'ironic') (ironicSentences === NO_NUMBERS ? (ironicSentences = new Set()) : ironicSentences).add(q.sentence);
+  }
   const values = scoreClauses(text, m.sent, table, st, holders, rhetoricalNegators, ironicSentences);
 
   // Channels, breakpoints, and what every sentiment word is about.
@@ -196,16 +212,23 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     opensClause: e.opensClause,
     breaksTopic: (pos: number) => e.breaksTopic(text, pos),
   });
-  const cueMatches = matchGapPatterns(m.cue, table.cuePatterns, st);
+  // A breakpoint needs two touchpoints named by entity words (see findBreakpoints): without them the
+  // cue patterns need not be matched at all.
+  let entities = 0;
+  for (const x of mentions) if (x.kind !== 'activity') entities++;
+  const cueMatches = entities >= 2 ? matchGapPatterns(m.cue, table.cuePatterns, st) : [];
   const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text);
 
   // Every judgement: sentiment hits plus one complaint per breakpoint cue, charged to the channel
   // that broke the journey (both channels for a runaround).
   let judgements: Judgement[] = [];
-  m.sent.forEach((h, i) => {
-    if (values[i] === 0) return;
-    judgements.push({ value: values[i]!, pos: h.start, clause: st.clauseAt[h.start]!, channels: about.hitChannels[i]!, aspects: about.hitAspects[i]! });
-  });
+  const sentHits = m.sent;
+  for (let i = 0; i < sentHits.length; i++) {
+    const value = values[i]!;
+    if (value === 0) continue;
+    const h = sentHits[i]!;
+    judgements.push({ value, pos: h.start, clause: st.clauseAt[h.start]!, channels: about.hitChannels[i]!, aspects: about.hitAspects[i]! });
+  }
   const cueClauses = new Set<number>();
   for (const b of found) {
     const clause = st.clauseAt[Math.max(0, b.cueEnd - 1)]!;
@@ -217,7 +240,14 @@ function classifyOne(post: PostInput, e: Engine): Classification {
 
   // Questions first: what a genuine question asks about (请问哪里买最划算) is not a stance.
   const finalEnds = new Set<number>();
-  for (const q of m.question) if (q.roles.firsts.some((p) => table.questionPatterns[p]!.kind === 'final')) finalEnds.add(q.end);
+  for (const q of m.question) {
+    const firsts = q.roles.firsts;
+    for (let k = 0; k < firsts.length; k++) {
+      if (table.questionPatterns[firsts[k]!]!.kind !== 'final') continue;
+      finalEnds.add(q.end);
+      break;
+    }
+  }
   const sentenceSums = new Array<number>(st.sentences.length).fill(0);
   for (const j of judgements) sentenceSums[st.clauses[j.clause]!.sentence] += j.value;
   const sentenceScore = (sIdx: number) => sentenceSums[sIdx]!;
@@ -253,22 +283,68 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     st,
     span,
     result.sentiment.label,
-    new Set(found.flatMap((b) => b.channels)),
+    found,
     // A question form (还能退货吗？) asks about the touchpoint even when the review complains.
     (sentence) => qs.includes(sentence) || /[?？]/.test(st.sentences[sentence]!.terminator),
   );
   result.breakpoints = found.map<Breakpoint>((b) => ({ channels: b.channels, kind: b.kind, cue: b.cue, evidence: span(b.start, b.end) }));
   result.descriptors = descriptors(m.sent, values, table, st, about.hitChannels, span, inZone);
-  result.aspects = about.aspectMentions.map((a) => ({
-    aspect: a.aspect,
-    polarity: polarityOf(stanceScore(judgements.filter((j) => j.aspects.includes(a.aspect)).map((j) => [j.value, st.clauses[j.clause]!.weight]))),
-    evidence: span(a.start, a.end),
-  }));
-  const clauseSums = new Float64Array(st.clauses.length);
+  const aspects: AspectHit[] = [];
+  for (const a of about.aspectMentions) {
+    // Stance from the judgements about the aspect (see stanceScore), summed in judgement order.
+    let sum = 0;
+    let maxWeight = 0;
+    for (const j of judgements) {
+      if (!j.aspects.includes(a.aspect)) continue;
+      const weight = st.clauses[j.clause]!.weight;
+      sum += j.value * weight;
+      if (j.value !== 0) maxWeight = Math.max(maxWeight, weight);
+    }
+    aspects.push({ aspect: a.aspect, polarity: polarityOf(maxWeight > 0 ? sum / maxWeight : 0), evidence: span(a.start, a.end) });
+  }
+  result.aspects = aspects;
+  const clauseSums = scratch.f64('clauseSums', st.clauses.length);
   for (const j of judgements) clauseSums[j.clause] += j.value;
   result.scenarios = scenarios(m.topic, table, st, clauseSums, span);
 
   return result;
+}
+
+/** Shared empty set (most posts have no rhetorical or ironic question). */
+const NO_NUMBERS: Set<number> = new Set();
+
+/**
+ * The aspect nouns (of the brand's taxonomy) and promise topics with adjective tables, by start:
+ * topic hits before sentiment hits at the same start, as a stable sort of both lists would give.
+ */
+function polarHolders(topicHits: Hit[], sentHits: Hit[], table: TermTable, taxonomy: string): PolarHolder[] {
+  const fromTopic: PolarHolder[] = [];
+  for (const h of topicHits) {
+    if ((table.topicFlags[h.role]! & TOPIC_ASPECTS) === 0) continue;
+    const aspects = table.topic[h.role]!.aspects;
+    for (let k = 0; k < aspects.length; k++) {
+      if (aspects[k]!.taxonomy !== taxonomy) continue;
+      fromTopic.push({ start: h.start, end: h.end, polar: aspects[k]!.polar });
+      break;
+    }
+  }
+  let fromSent: PolarHolder[] | undefined;
+  const flags = table.sentFlags;
+  for (const h of sentHits) {
+    if ((flags[h.role]! & SENT_TOPIC) === 0) continue;
+    const topic = table.sent[h.role]!.topic;
+    if (topic?.hasPolar) (fromSent ??= []).push({ start: h.start, end: h.end, polar: topic.polar });
+  }
+  if (!fromSent) return fromTopic;
+  // Both lists are sorted by start already (leftmost-longest selections): merge them.
+  const out: PolarHolder[] = [];
+  let i = 0;
+  let k = 0;
+  while (i < fromTopic.length || k < fromSent.length) {
+    if (k >= fromSent.length || (i < fromTopic.length && fromTopic[i]!.start <= fromSent[k]!.start)) out.push(fromTopic[i++]!);
+    else out.push(fromSent[k++]!);
+  }
+  return out;
 }
 
 /** Question kinds that ask (the asked content is not a stance). */
@@ -299,7 +375,8 @@ function channelMentions(
   st: Structure,
   span: (s: number, e: number) => Span,
   verdict: SentimentLabel,
-  inBreakpoint: Set<string>,
+  /** The post's breakpoints (their channels decide the blame, not the verdict). */
+  breakpoints: FoundBreakpoint[],
   /** Whether a sentence asks (what it asks about is not judged). */
   inQuestion: (sentence: number) => boolean,
 ): ChannelMention[] {
@@ -313,12 +390,23 @@ function channelMentions(
       first.set(m.channel, m); // evidence: a mention about the channel beats a comparison
     }
   }
-  return order.map((channel) => {
-    const parts = judgements.filter((j) => j.channels.includes(channel)).map((j): [number, number] => [j.value, st.clauses[j.clause]!.weight]);
+  const out: ChannelMention[] = [];
+  for (const channel of order) {
+    // Stance from the judgements about the channel (see stanceScore), summed in judgement order.
+    let sum = 0;
+    let maxWeight = 0;
+    let parts = 0;
+    for (const j of judgements) {
+      if (!j.channels.includes(channel)) continue;
+      parts++;
+      const weight = st.clauses[j.clause]!.weight;
+      sum += j.value * weight;
+      if (j.value !== 0) maxWeight = Math.max(maxWeight, weight);
+    }
     const m = first.get(channel)!;
-    let polarity = polarityOf(stanceScore(parts));
-    const own = mentions.filter((x) => x.channel === channel && !x.locative && !x.comparison);
-    if (polarity === 'neutral' && parts.length === 0 && own.length > 0) {
+    let polarity = polarityOf(maxWeight > 0 ? sum / maxWeight : 0);
+    if (polarity === 'neutral' && parts === 0 && mentions.some((x) => x.channel === channel && !x.locative && !x.comparison)) {
+      const own = mentions.filter((x) => x.channel === channel && !x.locative && !x.comparison);
       // A touchpoint named but judged by no word of its own (问客服竟然说不保修, 给客服打了八次电话都没
       // 人接, 退货好难) is what the review is about: it takes the review's verdict. Not so a place or
       // means of an action (在App上点一下, 送来的西瓜), a question about it, a place of discussion
@@ -326,13 +414,14 @@ function channelMentions(
       const actor = own.some((x) => !x.framed && !inQuestion(st.clauses[x.clause]!.sentence) && x.kind !== 'part' && x.kind !== 'none');
       if (
         (verdict === 'neg' || verdict === 'pos') &&
-        !inBreakpoint.has(channel) &&
-        (HOLISTIC_CHANNELS.has(channel) || (actor && inBreakpoint.size === 0 && !DISCUSSION_CHANNELS.has(channel)))
+        !breakpoints.some((b) => b.channels[0] === channel || b.channels[1] === channel) &&
+        (HOLISTIC_CHANNELS.has(channel) || (actor && breakpoints.length === 0 && !DISCUSSION_CHANNELS.has(channel)))
       )
         polarity = verdict;
     }
-    return { channel, polarity, alias: m.alias, evidence: span(m.start, m.end) };
-  });
+    out.push({ channel, polarity, alias: m.alias, evidence: span(m.start, m.end) });
+  }
+  return out;
 }
 
 function descriptors(
@@ -347,16 +436,19 @@ function descriptors(
   const out: DescriptorHit[] = [];
   // Promises with a real descriptor per clause: a topic word (态度) only speaks when its clause has none.
   let clausePromises: Array<string[] | undefined> | undefined;
+  const flags = table.sentFlags;
   for (let i = 0; i < hits.length; i++) {
     const h = hits[i]!;
+    // Most hits are neither descriptors nor promise topics: the flag spares reading their roles.
+    if ((flags[h.role]! & SENT_DESCRIPTOR) === 0) continue;
     const r = table.sent[h.role]!;
     const c = st.clauseAt[h.start]!;
     if (r.descriptor && values[i] !== 0 && c >= 0) ((clausePromises ??= [])[c] ??= []).push(r.descriptor.promise);
   }
   for (let i = 0; i < hits.length; i++) {
     const h = hits[i]!;
+    if ((flags[h.role]! & (SENT_DESCRIPTOR | SENT_TOPIC)) === 0) continue;
     const r = table.sent[h.role]!;
-    if (!r.descriptor && !r.topic) continue;
     const c = st.clauseAt[h.start]!;
     if (c < 0 || inQuestion(h.start)) continue;
     let promise: string | undefined;
@@ -407,6 +499,7 @@ function scenarios(
   const out: ScenarioHit[] = [];
   const seen = new Set<string>();
   for (const h of hits) {
+    if ((table.topicFlags[h.role]! & TOPIC_SCENARIO) === 0) continue;
     const sc = table.topic[h.role]!.scenario;
     if (!sc || seen.has(sc.id)) continue;
     const c = st.clauseAt[h.start]!;

@@ -6,7 +6,7 @@
  */
 import type { Lexicons } from './lexicons.js';
 import { scratch } from './scratch.js';
-import { normaliseEntry, type Matches, type TermTable } from './terms.js';
+import { normaliseEntry, SENT_CONTRAST, type Matches, type TermTable } from './terms.js';
 
 export interface Clause {
   start: number;
@@ -38,14 +38,22 @@ export interface Structure {
 /** Break class of every code unit: 2 = sentence end, 1 = clause separator, 0 = text. */
 export interface PunctuationSets {
   kind: Uint8Array;
+  /** Bit set of the code units whose `kind` is not 0: the split loop reads 8 KB at every character,
+   *  not the 64 KB table (the segmenter's dictionary has just filled the caches). */
+  breaks: Int32Array;
 }
 
 export function punctuationSets(lex: Lexicons): PunctuationSets {
   const kind = new Uint8Array(65536);
   for (const p of lex.syntax.clauseSeparators) for (const v of [p, normaliseEntry(p)]) if (v.length === 1) kind[v.charCodeAt(0)] = 1;
   for (const p of lex.syntax.sentenceEnds) for (const v of [p, normaliseEntry(p)]) if (v.length === 1) kind[v.charCodeAt(0)] = 2;
-  return { kind };
+  const breaks = new Int32Array(2048);
+  for (let c = 0; c < 65536; c++) if (kind[c] !== 0) breaks[c >> 5] = breaks[c >> 5]! | (1 << (c & 31));
+  return { kind, breaks };
 }
+
+const CONTRAST_BEFORE = 1;
+const CONTRAST_AFTER = 2;
 
 const isCjk = (c: number) => (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -53,40 +61,28 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 /** Splits `text` into sentences and clauses using the punctuation sets and the contrast words found. */
 export function splitStructure(text: string, m: Matches, table: TermTable, p: PunctuationSets): Structure {
   const n = text.length;
-  // Characters that break: 2 = sentence end, 1 = clause separator.
-  const kind = scratch.u8('kind', n);
-  for (let i = 0; i < n; i++) {
-    const code = text.charCodeAt(i);
-    const k = p.kind[code]!;
-    if (k) kind[i] = k;
-    else if (code === 46 /* . */) {
-      const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
-      const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
-      kind[i] = isDigit(prev) && isDigit(next) ? 0 : 2;
-    } else if (code === 32) {
-      let a = i - 1;
-      while (a >= 0 && text[a] === ' ') a--;
-      let b = i + 1;
-      while (b < n && text[b] === ' ') b++;
-      const left = a >= 0 ? text.charCodeAt(a) : 0;
-      const right = b < n ? text.charCodeAt(b) : 0;
-      kind[i] = isCjk(left) || isCjk(right) ? 1 : 0;
-    }
-  }
-  // Contrast words open a new clause.
-  const contrastAt = new Map<number, 'before' | 'after'>();
+  const breaks = p.breaks;
+  // Contrast words open a new clause: their starts (in text order: the hits do not overlap) and
+  // CONTRAST_BEFORE / CONTRAST_AFTER.
+  const contrastStarts: number[] = [];
+  const contrastKinds: number[] = [];
+  const flags = table.sentFlags;
   for (const h of m.sent) {
+    if ((flags[h.role]! & SENT_CONTRAST) === 0) continue;
     const c = table.sent[h.role]!.contrast;
-    if (c) contrastAt.set(h.start, c);
+    if (!c) continue;
+    contrastStarts.push(h.start);
+    contrastKinds.push(c === 'before' ? CONTRAST_BEFORE : CONTRAST_AFTER);
   }
+  let nextContrast = 0;
 
   const sentences: Sentence[] = [];
   const clauses: Clause[] = [];
   const clauseAt = scratch.i32('clauseAt', n, -1);
   let sentStart = -1;
   let clauseStart = -1;
-  let clauseContrast: 'before' | 'after' | undefined;
-  const clauseContrasts: Array<'before' | 'after' | undefined> = [];
+  let clauseContrast = 0;
+  const clauseContrasts: number[] = [];
 
   const closeClause = (end: number) => {
     if (clauseStart < 0) return;
@@ -95,7 +91,7 @@ export function splitStructure(text: string, m: Matches, table: TermTable, p: Pu
     clauseContrasts.push(clauseContrast);
     for (let i = clauseStart; i < end; i++) clauseAt[i] = idx;
     clauseStart = -1;
-    clauseContrast = undefined;
+    clauseContrast = 0;
   };
   let sentFirstClause = 0;
   const closeSentence = (end: number, terminator: string) => {
@@ -108,7 +104,24 @@ export function splitStructure(text: string, m: Matches, table: TermTable, p: Pu
 
   let lastTerminator = -2;
   for (let i = 0; i < n; i++) {
-    const k = kind[i]!;
+    const ch = text.charCodeAt(i);
+    // Break class: 2 = sentence end, 1 = clause separator, 0 = text.
+    let k = (breaks[ch >> 5]! & (1 << (ch & 31))) !== 0 ? p.kind[ch]! : 0;
+    if (k === 0) {
+      if (ch === 46 /* . */) {
+        const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+        const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+        k = isDigit(prev) && isDigit(next) ? 0 : 2;
+      } else if (ch === 32) {
+        let a = i - 1;
+        while (a >= 0 && text.charCodeAt(a) === 32) a--;
+        let b = i + 1;
+        while (b < n && text.charCodeAt(b) === 32) b++;
+        const left = a >= 0 ? text.charCodeAt(a) : 0;
+        const right = b < n ? text.charCodeAt(b) : 0;
+        k = isCjk(left) || isCjk(right) ? 1 : 0;
+      }
+    }
     if (k === 2) {
       // A run of terminators (？！) ends one sentence; all of them are its terminator.
       if (sentStart >= 0) closeSentence(i, text[i]!);
@@ -120,10 +133,10 @@ export function splitStructure(text: string, m: Matches, table: TermTable, p: Pu
       closeClause(i);
       continue;
     }
-    const ch = text.charCodeAt(i);
     if (ch === 32 && clauseStart < 0) continue;
-    const contrast = contrastAt.get(i);
-    if (contrast && clauseStart >= 0 && i > clauseStart) closeClause(i);
+    while (nextContrast < contrastStarts.length && contrastStarts[nextContrast]! < i) nextContrast++;
+    const contrast = nextContrast < contrastStarts.length && contrastStarts[nextContrast] === i ? contrastKinds[nextContrast]! : 0;
+    if (contrast !== 0 && clauseStart >= 0 && i > clauseStart) closeClause(i);
     if (sentStart < 0) {
       sentStart = i;
       sentFirstClause = clauses.length;
@@ -140,8 +153,8 @@ export function splitStructure(text: string, m: Matches, table: TermTable, p: Pu
     const sent = sentences[s]!;
     for (let c = sent.firstClause; c < sent.endClause; c++) {
       const contrast = clauseContrasts[c];
-      if (contrast === 'before') clauses[c]!.weight = 0.5;
-      if (contrast === 'after') {
+      if (contrast === CONTRAST_BEFORE) clauses[c]!.weight = 0.5;
+      if (contrast === CONTRAST_AFTER) {
         let from = sent.firstClause;
         // A sentence opening with 但是 discounts the previous sentence.
         if (c === sent.firstClause && s > 0) from = sentences[s - 1]!.firstClause;

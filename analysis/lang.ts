@@ -14,6 +14,11 @@ export function detectLang(text: string, isEnglishWord: (w: string) => boolean):
     if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) han++;
     else if (c >= 97 && c <= 122) latin++;
   }
+  return langOfCounts(han, latin, text, isEnglishWord);
+}
+
+/** `detectLang` from the counts of Han characters and lower-case Latin letters of `text`. */
+export function langOfCounts(han: number, latin: number, text: string, isEnglishWord: (w: string) => boolean): Lang {
   if (han > 0 && han * 4 >= latin) return 'zh';
   if (latin >= 2) {
     const words = text.match(/[a-z][a-z']*/g) ?? [];

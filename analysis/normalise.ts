@@ -20,17 +20,26 @@ export interface Normalised {
 // also rewrites simplified characters (么 -> 幺), which would corrupt ordinary simplified posts.
 const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
 
-/** Characters that exist only in traditional writing: a post without any skips the converter. */
+/** Characters that exist only in traditional writing: a post without any skips the converter. A bit
+ *  set (8 KB, not a 64 KB byte table): it is read at every character, right after the segmenter has
+ *  filled the caches with its dictionary. */
 const TRADITIONAL = buildTraditionalSet();
 
-function buildTraditionalSet(): Uint8Array {
-  const set = new Uint8Array(65536);
+function isTraditional(c: number): boolean {
+  return (TRADITIONAL[c >> 5]! & (1 << (c & 31))) !== 0;
+}
+
+function buildTraditionalSet(): Int32Array {
+  const set = new Int32Array(2048);
   const dicts = (OpenCC as unknown as { Locale: { to: Record<string, unknown[]> } }).Locale.to.cn ?? [];
   const visit = (d: unknown): void => {
     if (typeof d === 'string') {
       for (const entry of d.split('|')) {
         const [from, to] = entry.split(' ');
-        if (from && to && from.length === 1 && from !== to) set[from.charCodeAt(0)] = 1;
+        if (from && to && from.length === 1 && from !== to) {
+          const c = from.charCodeAt(0);
+          set[c >> 5] = set[c >> 5]! | (1 << (c & 31));
+        }
       }
     } else if (Array.isArray(d)) d.forEach(visit);
   };
@@ -41,8 +50,46 @@ function buildTraditionalSet(): Uint8Array {
 const UPPER = /[A-Z]+/g;
 const URL_OR_MENTION = /(?:https?:\/\/|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff"'<>]+|@[\p{L}\p{N}_-]{1,20}/gu;
 
+interface WellFormedString {
+  isWellFormed?: (this: string) => boolean;
+  toWellFormed?: (this: string) => string;
+}
+const wellFormed = String.prototype as unknown as WellFormedString;
+
+/**
+ * The same text as one flat string. A post built by concatenation is a rope (a tree of pieces), and
+ * every `charCodeAt` on it walks the tree: the analysis reads each character several times, so it
+ * pays to flatten once. `toWellFormed` returns the flat string itself when there is nothing to
+ * replace; a text with broken surrogates is left as it is (its content must not change).
+ */
+export function flatten(text: string): string {
+  const { isWellFormed, toWellFormed } = wellFormed;
+  if (!isWellFormed || !toWellFormed || !isWellFormed.call(text)) return text;
+  return toWellFormed.call(text);
+}
+
+/**
+ * Han characters and Latin letters of a normalised text, counted by `normaliseCounting` during its
+ * pass over the post so that language detection needs no second one; `han` is -1 when the text was
+ * rewritten (URLs, mapped or traditional characters) and the counts must be taken on the result.
+ */
+export interface ScriptCounts {
+  han: number;
+  latin: number;
+}
+
+/** A fresh sequential string with the same code units (no interned, sliced or rope form). */
+export function plainCopy(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
+}
+
 /** Normalises `original` (see module doc). Never throws; any string in, a same-offset text out. */
 export function normalise(original: string): Normalised {
+  return normaliseCounting(original, { han: 0, latin: 0 });
+}
+
+/** `normalise`, also filling `counts` (see ScriptCounts). */
+export function normaliseCounting(original: string, counts: ScriptCounts): Normalised {
   let source = original;
   if (source.length > MAX_ANALYSED_CHARS) {
     let cut = MAX_ANALYSED_CHARS;
@@ -55,28 +102,41 @@ export function normalise(original: string): Normalised {
   let upper = false;
   let traditional = false;
   let maybeUrl = false;
+  // Han characters and Latin letters (upper case counts: it is lower-cased below).
+  let han = 0;
+  let latin = 0;
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i);
-    if (c < 128) {
-      if (c >= 65 && c <= 90) upper = true;
-      else if ((c < 32 && c !== 10) || c === 127) rewrite = true;
+    if (c >= 0x4e00 && c <= 0x9fff) {
+      // The common case: a CJK ideograph needs no mapping, only the traditional test.
+      han++;
+      if (isTraditional(c)) traditional = true;
+    } else if (c < 128) {
+      if (c >= 97 && c <= 122) latin++;
+      else if (c >= 65 && c <= 90) {
+        upper = true;
+        latin++;
+      } else if ((c < 32 && c !== 10) || c === 127) rewrite = true;
       else if (c === 64 /* @ */ || c === 47 /* / */ || c === 46 /* . */) maybeUrl = true;
     } else if (c >= 0xd800 && c <= 0xdfff) {
       const pair = isHighSurrogate(c) ? isLowSurrogate(source.charCodeAt(i + 1)) : false;
       if (pair) i++;
       else rewrite = true;
-    } else if (TRADITIONAL[c] === 1) {
-      traditional = true;
-    } else if (needsMapping(c)) {
-      rewrite = true;
+    } else {
+      if ((c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) han++;
+      if (isTraditional(c)) traditional = true;
+      else if (needsMapping(c)) rewrite = true;
     }
   }
+  counts.han = rewrite || traditional ? -1 : han;
+  counts.latin = latin;
 
   let text = source;
   let urls = 0;
   if (maybeUrl) {
     URL_OR_MENTION.lastIndex = 0;
     if (URL_OR_MENTION.test(text)) {
+      counts.han = -1;
       text = text.replace(URL_OR_MENTION, (m) => {
         if (m[0] !== '@') urls++;
         return ' '.repeat(m.length);

@@ -21,32 +21,46 @@ export function questionSentences(
   /** The review as a whole complains: its bare questions are rhetorical unless it asks for help somewhere. */
   complaining = false,
 ): number[] {
-  const kinds = st.sentences.map(() => new Set<QuestionKind>());
+  // Question kinds found per sentence, as bit sets (KIND_BIT).
+  const kinds = new Array<number>(st.sentences.length).fill(0);
+  let asksForHelp = false;
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
     // 我说那怎么办 reports what was said; it asks nothing of the reader.
     if ((kind === 'strong' || kind === 'yesno' || kind === 'request') && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
-    kinds[m.sentence]!.add(kind);
+    kinds[m.sentence] = kinds[m.sentence]! | KIND_BIT[kind];
+    if (kind === 'strong' || kind === 'request') asksForHelp = true;
   }
   const out: number[] = [];
-  const asksForHelp = kinds.some((k) => k.has('strong') || k.has('request'));
   const bareAllowed = !complaining || asksForHelp;
-  st.sentences.forEach((sent, s) => {
+  for (let s = 0; s < st.sentences.length; s++) {
+    const sent = st.sentences[s]!;
     const k = kinds[s]!;
-    if (k.has('strong') || k.has('request')) return void out.push(s);
-    if (k.has('rhetorical')) return;
+    if (k & (KIND_BIT.strong | KIND_BIT.request)) {
+      out.push(s);
+      continue;
+    }
+    if (k & KIND_BIT.rhetorical) continue;
     // Without a strong marker, a question that complains is a complaint (为什么客服这么差？), and so is
     // any bare question of a complaining review that never asks for help (你让谁用谁不用？).
-    if (sentenceScore(s) < 0 || !bareAllowed) return;
+    if (sentenceScore(s) < 0 || !bareAllowed) continue;
+    // Only a question marker or a final particle can make a bare question (checked before the
+    // speaker test below, which changes nothing when neither is there).
+    if ((k & (KIND_BIT.interrogative | KIND_BIT.yesno)) === 0 && finalParticleEnds.size === 0) continue;
     // A bare question after a speaker (我又说, …行吗) reports what was asked of someone else.
-    if (SPEAKER.test(text.slice(sent.start, sent.end))) return;
+    if (SPEAKER.test(text.slice(sent.start, sent.end))) continue;
     const asks = sent.terminator.includes('?') || sent.terminator.includes('？');
-    if (asks && k.has('interrogative')) return void out.push(s);
-    const yesNo = (asks && k.has('yesno')) || finalParticleEnds.has(lastMeaningfulEnd(text, sent.start, sent.end));
+    if (asks && k & KIND_BIT.interrogative) {
+      out.push(s);
+      continue;
+    }
+    const yesNo = (asks && (k & KIND_BIT.yesno) !== 0) || finalParticleEnds.has(lastMeaningfulEnd(text, sent.start, sent.end));
     if (yesNo) out.push(s);
-  });
+  }
   return out;
 }
+
+const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, interrogative: 4, yesno: 8, final: 16, rhetorical: 32, ironic: 64 };
 
 /**
  * A question marker right after 说/问 (within three characters) is reported speech, and so is one

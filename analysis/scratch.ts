@@ -6,6 +6,7 @@
 export class Scratch {
   private readonly bytes = new Map<string, Uint8Array>();
   private readonly ints = new Map<string, Int32Array>();
+  private readonly doubles = new Map<string, Float64Array>();
 
   /** A zeroed byte buffer of at least `size` entries, owned by `name` until the next call. */
   u8(name: string, size: number): Uint8Array {
@@ -27,6 +28,18 @@ export class Scratch {
       this.ints.set(name, b);
     }
     b.fill(value, 0, size);
+    return b;
+  }
+
+  /** A zeroed float buffer of at least `size` entries, owned by `name` until the next call. */
+  f64(name: string, size: number): Float64Array {
+    let b = this.doubles.get(name);
+    if (!b || b.length < size) {
+      b = new Float64Array(Math.max(size, 64) * 2);
+      this.doubles.set(name, b);
+    } else {
+      b.fill(0, 0, size);
+    }
     return b;
   }
 }

@@ -7,7 +7,19 @@
  */
 import type { SentimentLabel } from '../core/types.js';
 import type { Structure } from './clauses.js';
-import type { Hit, TermTable } from './terms.js';
+import { scratch } from './scratch.js';
+import {
+  SCORE_CLAUSE_FINAL,
+  SCORE_CONTEXTUAL,
+  SCORE_DESCRIPTOR,
+  SCORE_EMOTICON,
+  SCORE_NEGATOR,
+  SCORE_POLITE,
+  SCORE_POST_NEGATOR,
+  SENT_WISH,
+  type Hit,
+  type TermTable,
+} from './terms.js';
 
 /** Below this absolute weighted score a stance is neutral. */
 export const POLAR_THRESHOLD = 0.25;
@@ -23,7 +35,8 @@ export interface PolarHolder {
   polar: Record<string, 'pos' | 'neg'>;
 }
 
-/** Signed value of every sentiment hit after modifiers (0 for modifiers and neutral phrases). */
+/** Signed value of every sentiment hit after modifiers (0 for modifiers and neutral phrases);
+ *  scratch space, valid until the next post (it may be longer than the hit list). */
 export type HitValues = Float64Array;
 
 /**
@@ -41,12 +54,15 @@ export function scoreClauses(
   /** Sentences asking an ironic question (这也叫智能？): their praise counts as blame. */
   ironicSentences: Set<number> = new Set(),
 ): HitValues {
-  const values = new Float64Array(hits.length);
+  // Scratch space: the values are read until the next post is classified.
+  const values = scratch.f64('hitValues', hits.length);
   // Clauses opened by a wish (希望多搞点活动) judge nothing.
-  const wishClause = new Set<number>();
+  let wishClause: Set<number> | undefined;
+  const flags = table.sentFlags;
   for (const h of hits) {
+    if ((flags[h.role]! & SENT_WISH) === 0) continue;
     const c = st.clauseAt[h.start]!;
-    if (c >= 0 && table.sent[h.role]!.wish && onlySpaces(text, st.clauses[c]!.start, h.start)) wishClause.add(c);
+    if (c >= 0 && onlySpaces(text, st.clauses[c]!.start, h.start)) (wishClause ??= new Set()).add(c);
   }
   let chainNeg = 0;
   let chainMult = 1;
@@ -57,17 +73,20 @@ export function scoreClauses(
     chainMult = 1;
     chainEnd = -1;
   };
+  const bits = table.sentScoring;
+  const ownValue = table.sentValue;
+  const degrees = table.sentDegree;
   for (let i = 0; i < hits.length; i++) {
     const h = hits[i]!;
-    const r = table.sent[h.role]!;
+    const b = bits[h.role]!;
     const clause = st.clauseAt[h.start]!;
     if (clause < 0) continue;
     if (clause !== chainClause) {
       reset();
       chainClause = clause;
     }
-    if (wishClause.has(clause)) continue;
-    if (r.postNegator) {
+    if (wishClause !== undefined && wishClause.has(clause)) continue;
+    if (b & SCORE_POST_NEGATOR) {
       // 尊贵服务差太远: everything judged so far in the clause is turned around.
       for (let k = i - 1; k >= 0 && st.clauseAt[hits[k]!.start] === clause; k--) {
         if (values[k] === 0) continue;
@@ -77,12 +96,15 @@ export function scoreClauses(
       reset();
       continue;
     }
-    if ((r.politeOpener && onlySpaces(text, st.clauses[clause]!.start, h.start)) || (r.clauseFinal && !endsClause(text, h.end, st.clauses[clause]!.end))) {
+    if ((b & SCORE_POLITE && onlySpaces(text, st.clauses[clause]!.start, h.start)) || (b & SCORE_CLAUSE_FINAL && !endsClause(text, h.end, st.clauses[clause]!.end))) {
       reset();
       continue;
     }
-    const hasValue = r.value !== 0 || r.contextual || r.descriptor !== undefined;
-    let asModifier = r.negator || r.degree > 0;
+    const own = ownValue[h.role]!;
+    const degree = degrees[h.role]!;
+    const contextual = (b & SCORE_CONTEXTUAL) !== 0;
+    const hasValue = own !== 0 || contextual || (b & SCORE_DESCRIPTOR) !== 0;
+    let asModifier = (b & SCORE_NEGATOR) !== 0 || degree > 0;
     if (asModifier && hasValue) {
       // 好 is a degree word in 好慢 and a sentiment word in 服务好.
       const next = hits[i + 1];
@@ -90,8 +112,8 @@ export function scoreClauses(
     }
     if (asModifier) {
       if (chainEnd < 0 || !onlySpaces(text, chainEnd, h.start)) reset();
-      if (r.negator && !rhetoricalNegators.has(h.start)) chainNeg++;
-      if (r.degree > 0) chainMult *= r.degree;
+      if (b & SCORE_NEGATOR && !rhetoricalNegators.has(h.start)) chainNeg++;
+      if (degree > 0) chainMult *= degree;
       chainEnd = h.end;
       continue;
     }
@@ -99,8 +121,8 @@ export function scoreClauses(
       reset();
       continue;
     }
-    let value = resolveValue(table.sentSurface[h.role]!, r.value, r.contextual, h.start, clause, st, holders);
-    if (value !== 0 && !r.emoticon && chainEnd >= 0 && onlySpaces(text, chainEnd, h.start)) {
+    let value = resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders);
+    if (value !== 0 && (b & SCORE_EMOTICON) === 0 && chainEnd >= 0 && onlySpaces(text, chainEnd, h.start)) {
       value *= chainMult;
       if (chainNeg % 2 === 1) value = -value * NEGATION_FACTOR;
     }
@@ -123,8 +145,7 @@ function endsClause(text: string, from: number, end: number): boolean {
 }
 
 function valueBearing(table: TermTable, h: Hit): boolean {
-  const r = table.sent[h.role]!;
-  return r.value !== 0 || r.contextual || r.descriptor !== undefined || r.negator;
+  return table.sentValue[h.role] !== 0 || (table.sentScoring[h.role]! & (SCORE_CONTEXTUAL | SCORE_DESCRIPTOR | SCORE_NEGATOR)) !== 0;
 }
 
 function onlySpaces(text: string, from: number, to: number): boolean {

@@ -16,7 +16,7 @@ import { AhoCorasick, MatchBuffer } from './aho-corasick.js';
 import { scratch } from './scratch.js';
 import type { BrandInfo, EffectiveLexicon } from './effective.js';
 import type { Stance } from './lexicons.js';
-import { normalise } from './normalise.js';
+import { normalise, plainCopy } from './normalise.js';
 import type { Tokens } from './segment.js';
 import type { BreakpointKind } from '../core/types.js';
 
@@ -145,13 +145,39 @@ export const SENT_MODIFIER = 1;
 export const SENT_FORWARD = 2;
 export const SENT_EMOTICON = 4;
 export const SENT_VALUED = 8;
+/** Has a promise descriptor / a promise topic / opens a wish / is a contrast word. */
+export const SENT_DESCRIPTOR = 16;
+export const SENT_TOPIC = 32;
+export const SENT_WISH = 64;
+export const SENT_CONTRAST = 128;
+
+/** Bits of `TermTable.sentScoring` (what clause scoring reads of every sentiment hit). */
+export const SCORE_NEGATOR = 1;
+export const SCORE_POST_NEGATOR = 2;
+export const SCORE_POLITE = 4;
+export const SCORE_CLAUSE_FINAL = 8;
+export const SCORE_CONTEXTUAL = 16;
+export const SCORE_DESCRIPTOR = 32;
+export const SCORE_EMOTICON = 64;
+
+/** Bits of `TermTable.topicFlags`: the hot loops skip the many topic hits that play none of these
+ *  roles without reading their role objects. */
+export const TOPIC_ACTION = 1;
+export const TOPIC_COMPARISON = 2;
+export const TOPIC_SCENARIO = 4;
+export const TOPIC_ASPECTS = 8;
 
 /** Question patterns whose (one-character) parts need no word boundary. */
 const FREE_KINDS = new Set<string>(['yesno', 'final']);
 
-/** Normalises a lexicon entry exactly like post text (half-width, simplified, lower case). */
+/**
+ * Normalises a lexicon entry exactly like post text (half-width, simplified, lower case). The entry
+ * goes in as a plain copy: lexicon strings come in many internal forms (interned keys, slices, one-
+ * and two-byte), and feeding all of them to the code that also normalises every post made V8
+ * compile that code for any string form, about three times slower on posts.
+ */
 export function normaliseEntry(word: string): string {
-  return normalise(word.trim()).text.trim();
+  return normalise(plainCopy(word.trim())).text.trim();
 }
 
 export class TermTable {
@@ -186,6 +212,13 @@ export class TermTable {
   private prefixLike: Uint8Array = new Uint8Array(0);
   /** Per sentiment role, SENT_* bits (hot loops read these instead of the role objects). */
   sentFlags: Uint8Array = new Uint8Array(0);
+  /** Per topic role, TOPIC_* bits. */
+  topicFlags: Uint8Array = new Uint8Array(0);
+  /** Per sentiment role: SCORE_* bits, value and degree, copied from the role objects so that clause
+   *  scoring reads three compact arrays instead of an object per hit. */
+  sentScoring: Uint8Array = new Uint8Array(0);
+  sentValue: Float64Array = new Float64Array(0);
+  sentDegree: Float64Array = new Float64Array(0);
 
   constructor(eff: EffectiveLexicon) {
     const lex = eff.lex;
@@ -295,7 +328,28 @@ export class TermTable {
       ((r.negator || r.degree > 0) && r.value === 0 ? SENT_MODIFIER : 0) |
       (r.forward ? SENT_FORWARD : 0) |
       (r.emoticon ? SENT_EMOTICON : 0) |
-      (r.value !== 0 || r.descriptor || r.contextual ? SENT_VALUED : 0),
+      (r.value !== 0 || r.descriptor || r.contextual ? SENT_VALUED : 0) |
+      (r.descriptor ? SENT_DESCRIPTOR : 0) |
+      (r.topic ? SENT_TOPIC : 0) |
+      (r.wish ? SENT_WISH : 0) |
+      (r.contrast ? SENT_CONTRAST : 0),
+    );
+    this.sentScoring = Uint8Array.from(this.sent, (r) =>
+      (r.negator ? SCORE_NEGATOR : 0) |
+      (r.postNegator ? SCORE_POST_NEGATOR : 0) |
+      (r.politeOpener ? SCORE_POLITE : 0) |
+      (r.clauseFinal ? SCORE_CLAUSE_FINAL : 0) |
+      (r.contextual ? SCORE_CONTEXTUAL : 0) |
+      (r.descriptor !== undefined ? SCORE_DESCRIPTOR : 0) |
+      (r.emoticon ? SCORE_EMOTICON : 0),
+    );
+    this.sentValue = Float64Array.from(this.sent, (r) => r.value);
+    this.sentDegree = Float64Array.from(this.sent, (r) => r.degree);
+    this.topicFlags = Uint8Array.from(this.topic, (r) =>
+      (r.action ? TOPIC_ACTION : 0) |
+      (r.compBefore || r.compPair || r.compAfter ? TOPIC_COMPARISON : 0) |
+      (r.scenario ? TOPIC_SCENARIO : 0) |
+      (r.aspects.length > 0 ? TOPIC_ASPECTS : 0),
     );
     // Particles only glue words together (太慢了); they have no role of their own.
     for (const p of this.particles) this.refOf(p);
@@ -518,14 +572,17 @@ function leftmostLongest(hits: Hit[]): Hit[] {
     }
     hits[j + 1] = h;
   }
-  const out: Hit[] = [];
+  // Keep the selection in place (the list is this post's own): no second array.
+  let kept = 0;
   let lastEnd = -1;
-  for (const h of hits) {
+  for (let i = 0; i < hits.length; i++) {
+    const h = hits[i]!;
     if (h.start >= lastEnd) {
-      out.push(h);
+      hits[kept++] = h;
       lastEnd = h.end;
     }
   }
-  return out;
+  hits.length = kept;
+  return hits;
 }
 
