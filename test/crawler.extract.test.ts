@@ -194,6 +194,13 @@ describe('streaming extractor (no DOM)', () => {
       { item: 'li.r', text: '.t', likes: '[itemprop=n]', time: 'time', link: 'a', id: '@data-x' },
     ],
     [
+      'character references in text and attribute values (named, numeric, legacy without ;, &nbsp;, escaped markup)',
+      `<div class="post" data-id="a&amp;b&#x31;"><span class="u">Tom&nbsp;&amp;&nbsp;Jerry</span><time datetime="2026-10-02T09:00:00&#43;08:00"></time>
+        <p class="c">价格&lt;script&gt;alert(1)&lt;/script&gt; &copy 2026 &#20013;&#x6587; a&ampb &notit; x&nbsp;&nbsp; y</p><a class="l" href="/p?a=1&amp;b=2&copy=3&lang=zh">#</a>
+        <span class="k" title="&quot;5&quot;">赞&#32;12</span></div>`,
+      { item: '.post', id: '@data-id', author: '.u', time: 'time', text: '.c', link: 'a.l', likes: '.k' },
+    ],
+    [
       'field selectors see only the item and what is inside it',
       '<body><div class="x"><div class="post"><p class="c">one <b>b</b></p><div class="c"><p class="c">nested</p></div></div></div></body>',
       { item: '.post', text: '.c', author: 'div .c', replies: '.x .c' },
