@@ -68,24 +68,12 @@ export function trainSentimentFile(opts: TrainFileOptions): TrainReport<Sentimen
       `${opts.data}: the training part has ${labels.length ? `only the label "${labels[0]}"` : 'no rows'}; a sentiment model needs reviews of at least two labels (1 and 0)`,
     );
   const model = trainSentimentModel(train.map((r) => ({ text: r.text, label: r.label })));
-  saveModel(model, opts.out, note(opts, holdout));
-  const evaluation = heldOut.length
-    ? evalSentiment(
-        heldOut,
-        heldOut.map((r) => predictSentiment(model, r.text).label),
-      )
-    : undefined;
-  return {
-    task: 'sentiment',
-    out: opts.out,
-    trained: train.length,
-    heldOut: heldOut.length,
-    features: model.vocab.size,
-    seconds: seconds(started),
-    ...(evaluation ? { evaluation } : {}),
-    ...(holdout ? { holdout } : {}),
-    model,
-  };
+  return finishTraining('sentiment', opts, started, model, holdout, train.length, heldOut, (part) =>
+    evalSentiment(
+      part,
+      part.map((r) => predictSentiment(model, r.text).label),
+    ),
+  );
 }
 
 /** Trains an aspect model from a `content_id,content,subject,sentiment_value` CSV and writes it to `out`. */
@@ -96,17 +84,31 @@ export function trainAspectsFile(opts: TrainFileOptions): TrainReport<AspectEval
   const { train, heldOut } = holdout ? splitHoldout(posts, holdout) : { train: posts, heldOut: [] };
   if (train.length < 2) throw new InputError(`${opts.data}: the training part has ${train.length} post(s); an aspect model needs more labelled posts`);
   const model = trainAspectModel(train.map((p) => ({ text: p.text, labels: p.labels.map((l) => ({ subject: l.subject, sentiment: l.sentiment })) })));
+  return finishTraining('aspects', opts, started, model, holdout, train.length, heldOut, (part) =>
+    evalAspects(
+      part,
+      part.map((p) => predictAspects(model, p.text).map((a) => ({ subject: a.subject, sentiment: a.sentiment }))),
+    ),
+  );
+}
+
+/** Writes the model, scores it on the held-out part (if any) and reports what was done. */
+function finishTraining<M extends SentimentModel | AspectModel, Row, R>(
+  task: 'sentiment' | 'aspects',
+  opts: TrainFileOptions,
+  started: bigint,
+  model: M,
+  holdout: HoldoutSpec | undefined,
+  trained: number,
+  heldOut: Row[],
+  score: (heldOut: Row[]) => R,
+): TrainReport<R> & { model: M } {
   saveModel(model, opts.out, note(opts, holdout));
-  const evaluation = heldOut.length
-    ? evalAspects(
-        heldOut,
-        heldOut.map((p) => predictAspects(model, p.text).map((a) => ({ subject: a.subject, sentiment: a.sentiment }))),
-      )
-    : undefined;
+  const evaluation = heldOut.length ? score(heldOut) : undefined;
   return {
-    task: 'aspects',
+    task,
     out: opts.out,
-    trained: train.length,
+    trained,
     heldOut: heldOut.length,
     features: model.vocab.size,
     seconds: seconds(started),
