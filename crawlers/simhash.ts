@@ -67,9 +67,11 @@ function addVote(h: number, l: number): void {
 /** Bit b of the result is set when more than half of the votes had it set. */
 function majority(planes: Int32Array): number {
   let word = 0;
+  // A count never exceeds `votes`, so the planes above its highest bit are all zero.
+  const used = Math.min(PLANES, 32 - Math.clz32(votes));
   for (let b = 0; b < 32; b++) {
     let n = 0;
-    for (let k = 0; k < PLANES; k++) n += ((planes[k]! >>> b) & 1) << k;
+    for (let k = 0; k < used; k++) n += ((planes[k]! >>> b) & 1) << k;
     if (2 * n > votes) word |= 1 << b;
   }
   return word >>> 0;

@@ -40,6 +40,8 @@ describe('simhash', () => {
     expect(hammingDistance(simhash(english)!, simhash(`${english} Reposting this!!!`)!)).toBeLessThanOrEqual(8);
     expect(hammingDistance(simhash(original)!, simhash(unrelated)!)).toBeGreaterThan(16);
     expect(simhash(original)).toBe(simhash(original)); // stable
+    // Fingerprints are stored and compared across crawls and versions: pinned.
+    expect(simhash('上周在官网下单了一台空气净化器，客服回复很快，门店也能退换。')).toBe('836ea5801496eb29');
     expect(simhash(original.replace(/，/g, ','))).toBe(simhash(original)); // punctuation is not a feature
     expect(simhash('好评')).toBeUndefined(); // too short to compare
   });
