@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
-import { buildRows } from '../analysis/model/features.js';
+import { buildRows, Vocabulary } from '../analysis/model/features.js';
 import { trainBinary } from '../analysis/model/linear.js';
 import { modelFromJson, modelToJson } from '../analysis/model/serialize.js';
 import { nbRatios, trainBinaryEnsemble, trainNbLr } from '../analysis/model/sentiment-ensemble.js';
@@ -65,11 +65,11 @@ describe('trainSentimentModel methods', () => {
     for (const e of test) expect(logit(ens, e.text)).toBeCloseTo((logit(lr, e.text) + logit(nb, e.text)) / 2, 4);
   });
 
-  it('keeps the old nbScaling switch: NB-LR alone with the plain l2', () => {
-    const old = trainSentimentModel(train, { nbScaling: true, l2: 1e-4 });
-    const explicit = trainSentimentModel(train, { method: 'nblr', nbL2: 1e-4 });
-    expect(old.linear).toEqual(explicit.linear);
-    expect(old.training.method).toBe('nblr');
+  it('method nblr: NB-LR alone, with its own L2 (the ratios folded into the weights)', () => {
+    const nb = trainSentimentModel(train, { method: 'nblr', nbL2: 1e-4 });
+    const { matrix } = Vocabulary.fit(train.map((e) => e.text), nb.features);
+    expect(nb.linear).toEqual(trainNbLr(matrix, Uint8Array.from(train, (e) => Number(e.label)), 1e-4));
+    expect(nb.training.method).toBe('nblr');
   });
 
   it('reads a model.json written before the method was recorded, and names the file when the method is unknown', () => {

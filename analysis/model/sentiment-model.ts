@@ -31,8 +31,6 @@ export interface SentimentTrainOptions {
   nbL2?: number;
   /** Weight of NB-LR in the ensemble, 0..1 (default 0.5). */
   nbShare?: number;
-  /** Old switch for NB-LR alone with the plain `l2`; kept so existing callers behave as before. */
-  nbScaling?: boolean;
 }
 
 /** A trained sentiment model (in memory; see serialize.ts for model.json). */
@@ -77,10 +75,9 @@ export function trainSentimentModel(examples: SentimentExample[], options: Senti
   let training: SentimentModel['training'] = { rows: examples.length, labelCounts: {}, l2 };
   if (labels.length === 2) {
     const yb = Uint8Array.from(y);
-    const method: SentimentMethod = options.method ?? (options.nbScaling ? 'nblr' : 'ensemble');
+    const method: SentimentMethod = options.method ?? 'ensemble';
     if (method === 'lr') linear = trainBinary(matrix, yb, { l2 });
-    // The old nbScaling switch used the plain l2 for NB-LR; an explicit method uses nbL2.
-    else if (method === 'nblr') linear = trainNbLr(matrix, yb, options.method ? nbL2 : l2);
+    else if (method === 'nblr') linear = trainNbLr(matrix, yb, nbL2);
     else {
       linear = trainBinaryEnsemble(matrix, yb, { l2, nbL2, nbShare });
       training = { ...training, nbL2, nbShare };
