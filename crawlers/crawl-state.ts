@@ -115,7 +115,6 @@ export function withPageProgress(state: CrawlState | undefined, targetId: string
     progress.watermark = page.newest.at;
     progress.watermarkId = page.newest.id;
   }
-  const next: TargetCrawlState = { ...(state as TargetCrawlState | undefined), ...writeProgress(targetId, progress, updatedAt) };
-  if (!Object.keys(progress.validators).length) delete next.etags;
+  const next = writeProgress(targetId, progress, updatedAt);
   return sameState(state, next) ? undefined : next;
 }

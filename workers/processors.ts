@@ -16,7 +16,7 @@ import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq
 import { VocError } from '../core/errors.js';
 import type { Post } from '../core/types.js';
 import { crawlPage, errorCause, FetchError, isTransientError } from '../crawlers/index.js';
-import { withPageProgress } from '../crawlers/crawl-state.js';
+import { readProgress, withPageProgress } from '../crawlers/crawl-state.js';
 import type { StopReason } from '../crawlers/crawl-target.js';
 import type { UpsertResult } from '../store/store.js';
 import type { StageDeps } from './deps.js';
@@ -189,6 +189,12 @@ async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token
       if ((await ctx.tracker.claim(runId, job.id!, 'batch', [id])).length > 0)
         await ctx.queues.classify.add(JOB.classify, { runId, postIds: toClassify } satisfies ClassifyJobData, childJobOptions('classify', id, parent));
     }
+    // The watermark travels with the chain, so later pages read the crawl state only when they
+    // hold a stored post newer than it. (A post dropped by --since is not stored: it moves nothing.)
+    const known = isStart ? readProgress(state).watermark : job.data.watermark;
+    const kept = page.newest && (since === undefined || page.newest.at >= since) ? page.newest : undefined;
+    const newer = kept && (!known || kept.at > known) ? kept : undefined;
+    const watermark = newer?.at ?? known;
     let next: string | null = null;
     // Incremental: a page whose posts were all stored before this run (none new, none edited)
     // ends the chain, as in-process. A job re-run after its worker died counts the posts its
@@ -204,17 +210,25 @@ async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token
       // Claimed by another job of this run: the link points back into the crawl (a loop).
       if ((await ctx.tracker.claim(runId, job.id!, 'page', [id])).length > 0) {
         next = page.nextUrl;
-        const data: CrawlJobData = { runId, target, url: page.nextUrl, pageNo: pageNo + 1, maxPages, ...(since !== undefined ? { since } : {}) };
+        const data: CrawlJobData = {
+          runId,
+          target,
+          url: page.nextUrl,
+          pageNo: pageNo + 1,
+          maxPages,
+          ...(since !== undefined ? { since } : {}),
+          ...(watermark ? { watermark } : {}),
+        };
         await ctx.queues.crawl.add(JOB.page, data, childJobOptions('crawl', id, parent));
       } else stop = 'loop';
     }
     // The target's state (validators, drift history, watermark) moves only now that the page's
     // posts are safe: a retry after a failure above must fetch the page again, not be told
     // "304, nothing new".
-    if (isStart || page.newest) {
+    if (isStart || newer) {
       const current = isStart ? state : await ctx.deps.store.getCrawlState(target.id);
       const start = isStart ? { url, postsExtracted: page.stats.postsExtracted, ...(page.validators ? { validators: page.validators } : {}) } : undefined;
-      const updated = withPageProgress(current, target.id, { ...(start ? { start } : {}), ...(page.newest ? { newest: page.newest } : {}) }, ctx.deps.crawl.now().toISOString());
+      const updated = withPageProgress(current, target.id, { ...(start ? { start } : {}), ...(newer ? { newest: newer } : {}) }, ctx.deps.crawl.now().toISOString());
       if (updated) await ctx.deps.store.saveCrawlState(updated);
     }
     if (page.stats.drift) await ctx.tracker.recordDrift(runId, target.id, page.stats.drift);

@@ -34,6 +34,11 @@ export interface CrawlJobData {
   maxPages: number;
   /** ISO instant: posts published before it are dropped, and a page of only such posts ends the chain (`voc crawl --since`). */
   since?: string;
+  /**
+   * The target's watermark as the previous page of this chain left it: a page with no newer post
+   * needs no read of the crawl state (set from the start page on).
+   */
+  watermark?: string;
 }
 
 /** What a crawl schedule fires: the target is read from the store when it fires. */

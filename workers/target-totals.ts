@@ -11,8 +11,8 @@
 import type { StopReason } from '../crawlers/crawl-target.js';
 import { emptyTargetStats, recordError, TARGET_COUNTERS, type TargetStats } from '../crawlers/stats.js';
 
-const COUNTERS = TARGET_COUNTERS;
-type Counter = (typeof COUNTERS)[number];
+type Counter = (typeof TARGET_COUNTERS)[number];
+const COUNTER_NAMES = new Set<string>(TARGET_COUNTERS);
 
 /** One target's summary as the tracker rebuilds it. */
 export interface QueuedTargetSummary {
@@ -38,7 +38,7 @@ export function targetFields(
 ): Record<string, number> {
   const out: Record<string, number> = {};
   const key = (field: string) => `t:${targetId}:${field}`;
-  for (const c of COUNTERS) {
+  for (const c of TARGET_COUNTERS) {
     const v = stats[c];
     if (v) out[key(c)] = Math.round(v);
   }
@@ -64,7 +64,7 @@ export function readTargetTotals(targetIds: readonly string[], totals: Record<st
     if (!summary || !n) continue;
     if (name.startsWith('status:')) summary.stats.statuses[name.slice(7)] = n;
     else if (name.startsWith('stop:')) summary.stoppedBecause = preferredStop(summary.stoppedBecause, name.slice(5) as StopReason);
-    else if ((COUNTERS as readonly string[]).includes(name)) summary.stats[name as Counter] = n;
+    else if (COUNTER_NAMES.has(name)) summary.stats[name as Counter] = n;
   }
   for (const e of errors) {
     const summary = byId.get(e.targetId);
