@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig, resolveTarget } from '../core/config.js';
 import { InputError } from '../core/errors.js';
+import { decodeUtf8 } from '../crawlers/charset.js';
 import {
   createCrawlContext,
   createPageArchive,
@@ -64,6 +65,49 @@ describe('simhash', () => {
     index.add({ id: '3', simhash: simhash(english)!, publishedAt: '3' });
     expect(index.size).toBe(2);
     expect(index.findOriginal({ id: 'x', simhash: simhash(original)!, publishedAt: '4' })).toBeUndefined();
+  });
+});
+
+describe('UTF-8 decoding', () => {
+  const standard = new TextDecoder('utf-8');
+  const same = (bytes: Buffer) => expect(decodeUtf8(bytes)).toBe(standard.decode(bytes));
+
+  it('gives exactly what TextDecoder gives: ASCII, Chinese, emoji, a BOM, invalid and cut-off bytes', () => {
+    expect(decodeUtf8(Buffer.from('<p>plain ascii</p>'))).toBe('<p>plain ascii</p>');
+    expect(decodeUtf8(Buffer.from('\ufeff门店不认官网价格 😡'))).toBe('门店不认官网价格 😡');
+    expect(decodeUtf8(Buffer.from([0xef, 0xbb, 0xbf, 0x61]))).toBe('a'); // BOM + ASCII
+    expect(decodeUtf8(Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf]))).toBe('\ufeff'); // only the first BOM goes
+    expect(decodeUtf8(Buffer.from([0x61, 0xff, 0x62]))).toBe('a\ufffdb');
+    expect(decodeUtf8(Buffer.alloc(0))).toBe('');
+    for (const bytes of [
+      Buffer.from('客服', 'utf8').subarray(0, 4), // cut mid-character
+      Buffer.from([0xed, 0xa0, 0x80]), // an encoded surrogate (CESU-8): invalid in UTF-8
+      Buffer.from([0xc0, 0xaf]), // overlong
+      Buffer.from([0xf4, 0x90, 0x80, 0x80]), // above U+10FFFF
+      Buffer.from('Ünïcödé ½ ✓ 𠀀', 'utf8'),
+      Buffer.from('a\u0000b\r\n', 'utf8'),
+    ])
+      same(bytes);
+  });
+
+  it('agrees with TextDecoder on 3,000 random byte strings, valid and not', () => {
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
+    const alphabet = [...'a<>/ 门店客服退款😀é\ufeff'];
+    for (let n = 0; n < 3000; n++) {
+      const len = next() % 40;
+      let bytes: Buffer;
+      if (n % 2 === 0) {
+        // Valid text, sometimes with a byte flipped.
+        let s = '';
+        for (let i = 0; i < len; i++) s += alphabet[next() % alphabet.length];
+        bytes = Buffer.from(s, 'utf8');
+        if (n % 6 === 0 && bytes.length > 0) bytes[next() % bytes.length] = next() % 256;
+      } else {
+        bytes = Buffer.from(Array.from({ length: len }, () => next() % 256));
+      }
+      same(bytes);
+    }
   });
 });
 
