@@ -34,12 +34,16 @@ export function normaliseText(text: string): string {
 
 /** sha256 hex of the text with ALL whitespace collapsed, so re-wrapping a post is not an edit. */
 export function contentHash(text: string): string {
-  return hashNormalised(text.normalize('NFC'));
+  return sha256(text.normalize('NFC').replace(/\s+/g, ' ').trim());
 }
 
-/** contentHash of a text already in NFC (buildPost's, which normaliseText produced). */
-function hashNormalised(nfc: string): string {
-  return sha256(nfc.replace(/\s+/g, ' ').trim());
+/**
+ * contentHash of a stored text (normaliseText's form: trimmed lines of single spaces, one newline
+ * between lines, redaction adds no whitespace). Its only whitespace runs are single newlines, so
+ * turning them into spaces collapses it as `contentHash` would, without a regex over every post.
+ */
+function hashStoredText(text: string): string {
+  return sha256(text.includes('\n') ? text.replaceAll('\n', ' ') : text);
 }
 
 /**
@@ -77,8 +81,25 @@ export function detectLang(text: string): Lang {
   let inOther = false;
   // By index, not `for...of`: iterating a string makes a string per character.
   for (let i = 0; i < text.length; i++) {
-    const c = text.codePointAt(i)!;
-    if (c > 0xffff) i++; // the low surrogate of this code point
+    let c = text.charCodeAt(i);
+    // Fast paths for the bulk of every post: ASCII and the main Han block.
+    if (c < 0x80) {
+      const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+      if (letter && !inLatin) latinWords++;
+      inLatin = letter;
+      inOther = false;
+      continue;
+    }
+    if (c >= 0x4e00 && c <= 0x9fff) {
+      han++;
+      inLatin = false;
+      inOther = false;
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff) {
+      c = text.codePointAt(i)!;
+      if (c > 0xffff) i++; // the low surrogate of this code point
+    }
     const script = scriptOf(c);
     if (script === 'latin') {
       if (!inLatin) latinWords++;
@@ -153,7 +174,7 @@ export function buildPost(raw: RawItem, ctx: PostContext): Post | null {
   if (!text) return null;
   const { target } = ctx;
   const link = safeCanonical(raw.url);
-  const hash = hashNormalised(text);
+  const hash = hashStoredText(text);
   const externalId = raw.externalId?.trim() || link || hash;
   const author = raw.author?.trim();
 

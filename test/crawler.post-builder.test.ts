@@ -74,6 +74,25 @@ describe('buildPost', () => {
   it('treats re-wrapped text as the same content', () => {
     expect(contentHash('物流很快\n客服很好')).toBe(contentHash('物流很快   客服很好'));
   });
+
+  it('hashes the stored text exactly as contentHash does, whatever whitespace the page had', () => {
+    // buildPost hashes its own normalised text without the regex; this pins that shortcut to the
+    // public definition on messy input: tabs, CR, no-break and ideographic spaces, blank lines,
+    // redacted numbers next to spaces, decomposed characters (NFC).
+    const pieces = ['物流', '很快', ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u3000', '\u2003', 'e\u0301', '13812345678', ' 138 1234 5678 ', 'ok', '\n\n'];
+    let seed = 11;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
+    for (let n = 0; n < 2000; n++) {
+      let text = '';
+      for (let i = next() % 12; i >= 0; i--) text += pieces[next() % pieces.length];
+      for (const normalised of [false, true]) {
+        // The streaming extractor hands over text it already collapsed (single spaces, trimmed lines).
+        const raw = normalised ? { text: text.split(/\r?\n/).map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n'), normalised } : { text };
+        const post = buildPost(raw, ctx);
+        if (post) expect(post.contentHash).toBe(contentHash(post.text));
+      }
+    }
+  });
 });
 
 describe('redactPersonalData', () => {
