@@ -1,11 +1,13 @@
 /**
  * Cross-channel breakpoints. A cue pattern (不认, 没有记录, 推来推去, 写着…实际) found in a sentence
  * becomes a breakpoint between two channels: the channel mentioned nearest to the cue and the
- * nearest different channel, looked for in the cue's sentence and then in the two sentences before
- * it (the journey is usually told in order). Only entity words (门店, 客服) name the two touchpoints;
- * process words (退货, 配送) do not. No second channel, no breakpoint: a failure inside one
- * channel is not a breakpoint, and neither is praising one channel while criticising another
- * (that has no cue).
+ * nearest different channel, looked for in the cue's sentence, then in the two sentences before
+ * it (the journey is usually told in order), and for a written promise (写明…其实) in the sentence
+ * after it (where the other channel takes it back). Only entity words (门店, 客服) name the two
+ * touchpoints; process words (退货, 配送) do not, but a listing cue (页面写着…, 系统显示的骑手说…)
+ * names the platform itself. No second channel, no breakpoint: a failure inside one channel is not a
+ * breakpoint (nor is customer service refusing on behalf of its own platform), and neither is
+ * praising one channel while criticising another (that has no cue).
  */
 import type { BreakpointKind } from '../core/types.js';
 import type { Structure } from './clauses.js';
@@ -84,7 +86,49 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
 /** Verbs after a channel that make it the speaker of what follows. */
 const SPEECH = ['说', '却说', '又说', '就说', '表示', '告诉', '回复', '答复', '称', '声称'];
 
-const rank = (f: FoundBreakpoint) => f.parts * 10 + KIND_PRIORITY[f.kind];
+/**
+ * Cues that name one side of the break themselves: what 页面/系统显示/订单显示 shows is the
+ * platform's listing or order system (the gold convention: marketplace incl. listing and order
+ * system), so 页面写着送耳机，客服说没有 breaks between the marketplace and customer service even
+ * though no platform word is written.
+ */
+const CUE_CHANNEL: Record<string, string> = { listing_contradiction: 'marketplace' };
+
+/** Alias of a channel named by the cue itself (see withImplied). */
+const IMPLIED = '';
+
+/** Channels whose own page or screen a listing cue may be (App上显示…: then the App is named). */
+const ONLINE = new Set(['website', 'app', 'marketplace']);
+
+/**
+ * Words that begin or contain a cue part but are not the cue (不认识路 is not 不认, 有没有人 is not
+ * 没有, 说明 is not 说): a part hit at one of these is dropped. Checked only at the first and last part.
+ */
+const LOOKALIKES = ['不认识', '不认得', '不认真', '不认为', '不认路', '有没有', '所以我说', '说明', '小说', '说实话', '不退色', '不退缩'];
+
+/**
+ * Channels a customer service speaks for: a refusal or missing record between customer service and
+ * the platform or its delivery (客服说不能退, 京东专员也说不能退; 客服说物流查不到) is one
+ * organisation's failure, not a process that broke between two touchpoints.
+ */
+const SPOKEN_FOR = new Set(['marketplace', 'delivery']);
+
+/** Whether a handoff between `a` and `b` stays inside one organisation (see SPOKEN_FOR). */
+const oneOrganisation = (a: string, b: string) => (a === 'customer_service' && SPOKEN_FOR.has(b)) || (b === 'customer_service' && SPOKEN_FOR.has(a));
+
+/**
+ * Whether `channel` makes its own claim around the cue (快递员说已经放在快递柜了 … 客服说查不到): then
+ * the platform's two sides contradict each other and the journey did break between them.
+ */
+function otherSideSpeaks(channel: string, cue: CueMatch, entities: Mention[], st: Structure, text: string): boolean {
+  const from = st.sentences[Math.max(0, cue.sentence - 2)]!.start;
+  const to = st.sentences[cue.sentence]!.end;
+  for (const m of entities) if (m.channel === channel && m.start >= from && m.end <= to && speaks(text, m.end)) return true;
+  return false;
+}
+
+// On a tie a general cue (写着…实际) beats a listing cue (页面…说): it says better who broke the promise.
+const rank = (f: FoundBreakpoint) => f.parts * 10 + KIND_PRIORITY[f.kind] + (f.cue in CUE_CHANNEL ? 0 : 0.5);
 
 const KIND_PRIORITY: Record<BreakpointKind, number> = { runaround: 3, handoff: 2, inconsistency: 1 };
 
@@ -100,17 +144,21 @@ export function findBreakpoints(
   if (!cues.length) return out;
   // Touchpoints are named by entity words (门店, 客服); a process word (退货, 保修) next to one channel
   // is that channel's own failure (客服说不保修), not a second touchpoint.
-  const entities = mentions.filter((m) => m.kind !== 'activity');
-  if (entities.length < 2) return out;
+  const named = mentions.filter((m) => m.kind !== 'activity');
+  if (!named.length) return out;
   for (const cue of cues) {
-    const pair = pickPair(cue, entities, st, text);
+    const p = patterns[cue.pattern]!;
+    if (isLookalike(text, cue, p)) continue;
+    const entities = withImplied(named, cue, p, st);
+    if (entities.length < 2) continue;
+    const pair = pickPair(cue, entities, st, text, looksAhead(p));
     if (!pair) continue;
     const [a, b, blamed] = pair;
     const channels = (a < b ? [a, b] : [b, a]) as [string, string];
-    const p = patterns[cue.pattern]!;
     // A refusal or a missing record is told about the channel that refuses (门店说不给保修): a cue
     // whose own sentence names no touchpoint (退单了还不能退，很气愤) is a complaint, not a break.
     if (p.kind !== 'runaround' && !entities.some((m) => st.clauses[m.clause]!.sentence === cue.sentence)) continue;
+    if (p.kind === 'handoff' && oneOrganisation(a, b) && !otherSideSpeaks(a === 'customer_service' ? b : a, cue, entities, st, text)) continue;
     const sent = st.sentences[cue.sentence]!;
     const found: FoundBreakpoint = { channels, kind: p.kind, cue: p.id, start: sent.start, end: sent.end, cueEnd: cue.end, blamed, parts: p.parts.length };
     const prev = out.findIndex((f) => f.channels[0] === channels[0] && f.channels[1] === channels[1]);
@@ -121,21 +169,87 @@ export function findBreakpoints(
   return out;
 }
 
-function pickPair(cue: CueMatch, entities: Mention[], st: Structure, text: string): [string, string, Mention] | undefined {
-  // The cue's sentence first, then up to two sentences back. A mention is accepted when it lies in
-  // [from, to) and starts before `limit` (plain loops, not predicates: this runs for every cue).
-  for (let back = 0; back <= 2; back++) {
-    const from = st.sentences[Math.max(0, cue.sentence - back)]!.start;
-    const to = st.sentences[cue.sentence]!.end;
+/**
+ * Whether a cue may find its second channel in the next sentence: only a written promise and what
+ * happened instead (写明…其实, 原定…实际), whose taker-back often speaks next (前台经理说只送一瓶). A
+ * one-part cue (却给我) tells the whole contradiction in its own sentence, and a spoken promise
+ * (说好的赠品…没有) is mostly a gift missing from the parcel, not a second channel contradicting it.
+ */
+function looksAhead(p: GapPattern<BreakpointKind>): boolean {
+  if (p.kind !== 'inconsistency' || p.parts.length < 2) return false;
+  const first = p.parts[0]!;
+  return !first.includes('说') && !first.includes('显示');
+}
+
+/** Whether the cue's first or last part sits inside a look-alike word (不认识, 有没有). */
+function isLookalike(text: string, cue: CueMatch, p: GapPattern<BreakpointKind>): boolean {
+  const first = p.parts[0]!;
+  const last = p.parts[p.parts.length - 1]!;
+  for (const w of LOOKALIKES) {
+    const i = w.indexOf(first);
+    if (i >= 0 && cue.start >= i && text.startsWith(w, cue.start - i)) return true;
+    if (p.parts.length < 2) continue;
+    const j = w.indexOf(last);
+    if (j >= 0 && cue.lastPart >= j && text.startsWith(w, cue.lastPart - j)) return true;
+  }
+  return false;
+}
+
+/**
+ * The named touchpoints plus, for a listing cue (页面…说), the channel the cue names itself, placed at
+ * the cue's first part. When the sentence names the page's owner (天猫旗舰店的页面, 系统显示, App页面)
+ * nothing is implied: the named owner is the touchpoint.
+ */
+function withImplied(named: Mention[], cue: CueMatch, p: GapPattern<BreakpointKind>, st: Structure): Mention[] {
+  const channel = CUE_CHANNEL[p.id];
+  if (!channel) return named;
+  const sent = st.sentences[cue.sentence]!;
+  let at = 0;
+  for (const m of named) {
+    if (m.start >= sent.start && m.end <= sent.end && ONLINE.has(m.channel)) return named;
+    if (m.start < cue.start) at++;
+  }
+  const clause = st.clauseAt[cue.start]!;
+  if (clause < 0) return named;
+  const implied: Mention = {
+    channel,
+    kind: 'entity',
+    start: cue.start,
+    end: cue.start + p.parts[0]!.length,
+    clause,
+    alias: IMPLIED,
+    comparison: false,
+    locative: false,
+    framed: false,
+  };
+  return [...named.slice(0, at), implied, ...named.slice(at)];
+}
+
+/** The sentence windows a cue's pair is looked for in: [first sentence, last sentence]. */
+function windows(cue: CueMatch, st: Structure, forward: boolean): Array<[number, number]> {
+  const s = cue.sentence;
+  const out: Array<[number, number]> = [[s, s]];
+  if (s >= 1) out.push([s - 1, s]);
+  if (s >= 2) out.push([s - 2, s]);
+  // A contradiction is often told in order: the promise (携程写明有礼品), then the other channel
+  // taking it back in the next sentence (前台经理说只送一瓶).
+  if (forward && s + 1 < st.sentences.length) out.push([s, s + 1]);
+  return out;
+}
+
+function pickPair(cue: CueMatch, entities: Mention[], st: Structure, text: string, forward: boolean): [string, string, Mention] | undefined {
+  // The cue's sentence first, then up to two sentences back, then (contradictions) the next one. A
+  // mention is accepted when it lies in [from, to) and starts before `limit` (plain loops, not
+  // predicates: this runs for every cue).
+  for (const [a, b] of windows(cue, st, forward)) {
+    const from = st.sentences[a]!.start;
+    const to = st.sentences[b]!.end;
     // The journey so far: channels named up to the cue come first (…查不到积分，客服说… adds a commentator),
     // else any in the window.
     let limit = cue.end;
     if (!hasTwoChannels(entities, from, to, limit)) {
       limit = Infinity;
-      if (!hasTwoChannels(entities, from, to, limit)) {
-        if (cue.sentence - back <= 0) break;
-        continue;
-      }
+      if (!hasTwoChannels(entities, from, to, limit)) continue;
     }
     // The nearest mention, then the nearest one of another channel (earlier first on ties).
     let first: Mention | undefined;
@@ -169,7 +283,14 @@ function pickPair(cue: CueMatch, entities: Mention[], st: Structure, text: strin
       if (!latest || m.start > latest.start) latest = m;
       if (m.clause === cueClause && speaks(text, m.end) && (!speaker || m.start > speaker.start)) speaker = m;
     }
-    return [first!.channel, second!.channel, speaker ?? latest ?? first!];
+    // A contradiction found in the next sentence is that sentence's channel taking the promise back
+    // (携程写明有礼品…前台经理说只送一瓶 -> 前台); a listing (页面写着…) is the promise, never the one
+    // that broke it.
+    const sentEnd = st.sentences[cue.sentence]!.end;
+    const later = second!.start >= sentEnd ? second! : first!.start >= sentEnd ? first! : undefined;
+    let blamed = later ?? speaker ?? latest ?? first!;
+    if (blamed.alias === IMPLIED) blamed = blamed === first ? second! : first!;
+    return [first!.channel, second!.channel, blamed];
   }
   return undefined;
 }

@@ -212,11 +212,12 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     opensClause: e.opensClause,
     breaksTopic: (pos: number) => e.breaksTopic(text, pos),
   });
-  // A breakpoint needs two touchpoints named by entity words (see findBreakpoints): without them the
-  // cue patterns need not be matched at all.
+  // A breakpoint needs two touchpoints, one at least named by an entity word (the other may be named
+  // by a listing cue itself, 页面写着…: see findBreakpoints): without one the cue patterns need not be
+  // matched at all.
   let entities = 0;
   for (const x of mentions) if (x.kind !== 'activity') entities++;
-  const cueMatches = entities >= 2 ? matchGapPatterns(m.cue, table.cuePatterns, st) : [];
+  const cueMatches = entities >= 1 ? matchGapPatterns(m.cue, table.cuePatterns, st) : [];
   const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text);
 
   // Every judgement: sentiment hits plus one complaint per breakpoint cue, charged to the channel

@@ -1,0 +1,99 @@
+/**
+ * Cross-channel breakpoints and questions (issue 3): listing cues that name the platform themselves,
+ * contradictions whose second channel speaks in the next sentence, look-alike words that are not
+ * cues, customer service speaking for its own platform, expired exchange periods, blame shifting,
+ * and status or wrong-item questions asked in angry reviews. Hand-written sentences, exact outputs.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { parseConfig } from '../core/config.js';
+import type { Classification } from '../core/types.js';
+import { createClassifier, type Classifier } from '../analysis/index.js';
+
+const brands = [{ id: 'shop', name: '优品汇', aliases: ['YPH'], promises: ['convenience'], aspectTaxonomy: 'retail', products: [] }];
+let classifier: Classifier;
+
+beforeAll(() => {
+  classifier = createClassifier(parseConfig({ brands }, 'test config'));
+});
+
+const run = (text: string): Classification => classifier.classify({ id: 't', text, brand: 'shop' });
+const breakpoints = (c: Classification) => c.breakpoints.map((b) => `${b.channels.join('/')}:${b.kind}:${b.cue}`);
+
+describe('breakpoints: a listing names the platform itself', () => {
+  it('the product page promised a gift, customer service says otherwise', () => {
+    expect(breakpoints(run('页面上写着买就送耳机，问了客服却说没有这个活动。'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+    // Told the other way round: customer service first, then the page that never said so.
+    expect(breakpoints(run('客服说赠品送完了。可是页面上根本没写送完为止。'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+  });
+
+  it('the order system names a rider who denies it', () => {
+    expect(breakpoints(run('系统显示的骑手说不是他接的单，饭一直没人送。'))).toEqual(['delivery/marketplace:inconsistency:listing_contradiction']);
+  });
+
+  it('a page alone, or a page contradicted by nobody, is no breakpoint', () => {
+    expect(run('页面上写着买就送耳机，收到后什么都没有。').breakpoints).toEqual([]);
+    expect(run('客服态度很好。书的页面有几张破了，印刷也不清楚。').breakpoints).toEqual([]);
+  });
+
+  it('a page of a named App is the App, not the platform', () => {
+    expect(breakpoints(run('App页面显示有货，门店店员说早就卖完了。'))).toEqual(['app/store:inconsistency:info_contradiction']);
+  });
+});
+
+describe('breakpoints: the second channel in the next sentence', () => {
+  it('a written promise taken back by another channel right after', () => {
+    expect(breakpoints(run('携程写明含双早，其实只有一份。第二天前台说早餐要另外付钱。'))).toEqual(['marketplace/store:inconsistency:info_contradiction']);
+  });
+
+  it('a spoken promise missing from the parcel is not a breakpoint, even with a channel next', () => {
+    expect(run('说好的赠品也没有。京东的东西越来越差了。').breakpoints).toEqual([]);
+    expect(run('说好的送水杯没有收到。客服也不回话。').breakpoints).toEqual([]);
+  });
+});
+
+describe('breakpoints: look-alikes and one organisation', () => {
+  it('不认识 is not 不认, 有没有 is not 没有', () => {
+    expect(run('外卖小哥不认识路，绕了半天，平台也不管。').breakpoints).toEqual([]);
+    expect(run('快递员没有打电话确认家里有没有人，就放到了京东自提点。').breakpoints).toEqual([]);
+  });
+
+  it('customer service refusing a return speaks for its platform', () => {
+    expect(run('在京东买的耳机坏了，联系客服说不能退。').breakpoints).toEqual([]);
+    expect(run('物流好几天不更新，问客服说查不到。').breakpoints).toEqual([]);
+  });
+
+  it('unless the other side makes its own claim', () => {
+    expect(breakpoints(run('快递员说已经放进快递柜了，快递柜里没有，客服也说查不到。'))).toEqual(['customer_service/delivery:handoff:no_record']);
+  });
+
+  it('a refusal between two different touchpoints is still a hand-off', () => {
+    expect(breakpoints(run('网上买的衣服，拿去专卖店换，店员说网上买的不能换。'))).toEqual(['marketplace/store:handoff:transfer_refused']);
+  });
+});
+
+describe('breakpoints: new cue families', () => {
+  it('time lost at a repair centre voids the shop exchange period', () => {
+    expect(breakpoints(run('在天猫买的电脑坏了。送到维修站检测了二十天，结果超过了包换期。'))).toEqual(['after_sales/marketplace:handoff:window_expired']);
+  });
+
+  it('the platform blames the hotel and washes its hands', () => {
+    expect(breakpoints(run('前台说房间已经满了。找携程，携程只推说是酒店的事，与他们无关。'))).toEqual(['marketplace/store:runaround:pushed_around']);
+  });
+});
+
+describe('questions asked in angry reviews', () => {
+  it('whether and when the money or goods come', () => {
+    expect(run('等了三天还没退款，还退不退，何时退！').question.isQuestion).toBe(true);
+    expect(run('付款一个星期了，你们还发不发货了！').question.isQuestion).toBe(true);
+  });
+
+  it('asking the seller whether the wrong item was sent', () => {
+    expect(run('颜色完全不对，你是不是给我发错了，太差了').question.isQuestion).toBe(true);
+    // Wondering aloud asks nobody.
+    expect(run('颜色完全不对，不知是不是发错了，太差了').question.isQuestion).toBe(false);
+  });
+
+  it('suspecting bought reviews is not a question', () => {
+    expect(run('用了两次就坏了，这么多好评，是不是刷来的？').question.isQuestion).toBe(false);
+  });
+});
