@@ -288,14 +288,41 @@ interface ActiveItem {
  * meet with a space each), which is what normaliseText would make of it.
  */
 function joinText(pieces: string[], collapse = false): string {
-  const lines = pieces.join('').split('\n');
+  // Line by line straight from the pieces (a text piece never holds a newline: ontext collapsed
+  // it, block elements add '\n' pieces); most lines are one piece and need no concatenation.
   const out: string[] = [];
-  for (let line of lines) {
+  let line = '';
+  const endLine = () => {
     if (collapse && line.includes('  ')) line = line.replace(/ {2,}/g, ' ');
     line = line.trim();
     if (line.length > 0) out.push(line);
+    line = '';
+  };
+  for (const piece of pieces) {
+    if (piece === '\n') endLine();
+    else line = line.length === 0 ? piece : line + piece;
   }
-  return out.join('\n');
+  endLine();
+  return out.length === 1 ? out[0]! : out.join('\n');
+}
+
+/** Whether `c` is one of the characters `\s` matches (ECMAScript WhiteSpace and LineTerminator). */
+function isRegexSpace(c: number): boolean {
+  if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * `s.replace(/\s+/g, ' ')`, without building a new string when every whitespace run already is
+ * one plain space (most text of a page: the regex would replace each space by itself).
+ */
+export function collapseWhitespace(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20 ? i + 1 < s.length && isRegexSpace(s.charCodeAt(i + 1)) : isRegexSpace(c)) return s.replace(/\s+/g, ' ');
+  }
+  return s;
 }
 
 /**
@@ -370,7 +397,7 @@ export function extractStream(html: string, pageUrl: string, spec: StreamSpec, t
         let piece: string | undefined;
         for (const c of captures) {
           if (skipping(c)) continue;
-          piece ??= (data.includes('&') ? decodeHTML(data) : data).replace(/\s+/g, ' ');
+          piece ??= collapseWhitespace(data.includes('&') ? decodeHTML(data) : data);
           c.pieces.push(piece);
         }
       },

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig, resolveTarget } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import { decodeUtf8 } from '../crawlers/charset.js';
+import { collapseWhitespace } from '../crawlers/extract-stream.js';
 import {
   createCrawlContext,
   createPageArchive,
@@ -108,6 +109,22 @@ describe('UTF-8 decoding', () => {
       }
       same(bytes);
     }
+  });
+});
+
+describe('collapseWhitespace', () => {
+  it('is replace(/\\s+/g, " ") on every kind of whitespace the regex knows', () => {
+    const spaces = [' ', '  ', '\t', '\n', '\r', '\v', '\f', '\u00a0', '\u1680', '\u2000', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'];
+    const words = ['门店', 'a', 'ok', '\u200b', '\u180e', '\u0085']; // the last three are not \s
+    let seed = 5;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
+    for (let n = 0; n < 5000; n++) {
+      let s = '';
+      for (let i = next() % 10; i > 0; i--) s += next() % 2 ? spaces[next() % spaces.length] : words[next() % words.length];
+      expect(collapseWhitespace(s)).toBe(s.replace(/\s+/g, ' '));
+    }
+    expect(collapseWhitespace('a b c')).toBe('a b c');
+    expect(collapseWhitespace('a\u3000 b')).toBe('a b');
   });
 });
 
