@@ -34,6 +34,7 @@ const LABELS = {
     errorLine: (cause: string, count: number) => `${cause} × ${count}`,
     snapshot: '页面快照',
     none: '无',
+    running: '进行中',
     stop: {
       no_next: '没有下一页',
       page_cap: '达到页数上限',
@@ -65,6 +66,7 @@ const LABELS = {
     errorLine: (cause: string, count: number) => `${cause} × ${count}`,
     snapshot: 'page snapshot',
     none: 'none',
+    running: 'running',
     stop: {
       no_next: 'no next page',
       page_cap: 'page cap',
@@ -150,10 +152,22 @@ export function parseSince(value: string, zone: string, now: Date = new Date()):
   throw new InputError(`--since: expected a date (2026-10-01), an ISO time with a zone, or an age such as 7d, 12h or 2w; got "${value}"`);
 }
 
+/**
+ * A target's summary as the table and `--json` show it: an in-process crawl's, or a queued
+ * target's, which may still be going (`stoppedBecause: null, running: true`, shown as "running").
+ */
+export type ReportSummary = CrawlSummary | (Omit<CrawlSummary, 'stoppedBecause'> & { stoppedBecause: null; running: true });
+
 /** One target's row of the summary table. */
 export interface CrawlReportRow {
   targetId: string;
-  summary: CrawlSummary;
+  summary: ReportSummary;
+}
+
+/** The stop-reason cell: why the target stopped, or that it is still being crawled. */
+function stopCell(summary: ReportSummary, L: ReturnType<typeof labels>): string {
+  if (summary.stoppedBecause === null) return L.running;
+  return L.stop[summary.stoppedBecause] ?? summary.stoppedBecause;
 }
 
 /**
@@ -177,7 +191,7 @@ export function renderSummaryTable(rows: CrawlReportRow[], locale: Locale): stri
     stopped,
   ];
   const header = [L.target, L.pages, L.newPosts, L.updated, L.duplicate, L.nearDup, L.statuses, L.retries, L.wait, L.errors, L.stopped];
-  const body = rows.map((r) => line(r.targetId, r.summary.stats, L.stop[r.summary.stoppedBecause] ?? r.summary.stoppedBecause));
+  const body = rows.map((r) => line(r.targetId, r.summary.stats, stopCell(r.summary, L)));
   const total = rows.length > 1 ? [line(L.total, mergeStats(rows.map((r) => r.summary.stats)), '')] : [];
   const table = [header, ...body, ...total];
   const widths = header.map((_, c) => Math.max(...table.map((r) => displayWidth(r[c]!))));
@@ -196,20 +210,25 @@ export function renderSummaryTable(rows: CrawlReportRow[], locale: Locale): stri
   return `${out.join('\n')}\n`;
 }
 
-/** A queued target's figures in the shape of an in-process crawl summary (one table for both). */
-export function summaryOfQueuedTarget(t: QueuedTargetSummary): CrawlSummary {
-  return {
+/**
+ * A queued target's figures in the shape of an in-process crawl summary (one table for both).
+ * A target the tracker marks as running (its run is active, its chain has not ended) keeps
+ * `stoppedBecause: null` and `running: true`; a finished run's target without a recorded reason
+ * ended because its last page had no next link.
+ */
+export function summaryOfQueuedTarget(t: QueuedTargetSummary): ReportSummary {
+  const common = {
     targetId: t.targetId,
     pages: t.stats.pages,
     posts: t.stats.postsNew + t.stats.postsUpdated + t.stats.postsUnchanged,
     errors: t.stats.errors.flatMap((g) => g.urls.map((url) => ({ url, message: g.message, cause: g.cause }))),
-    stoppedBecause: t.stoppedBecause ?? 'no_next',
-    stats: t.stats,
   };
+  if (t.running && !t.stoppedBecause) return { ...common, stoppedBecause: null, running: true, stats: t.stats };
+  return { ...common, stoppedBecause: t.stoppedBecause ?? 'no_next', stats: t.stats };
 }
 
 /** The machine-readable report of a crawl (`voc crawl --json`). */
-export function crawlReportJson(rows: CrawlReportRow[]): { targets: Array<Omit<CrawlSummary, 'targetId'> & { targetId: string }>; total: TargetStats } {
+export function crawlReportJson(rows: CrawlReportRow[]): { targets: ReportSummary[]; total: TargetStats } {
   return { targets: rows.map((r) => ({ ...r.summary, targetId: r.targetId })), total: mergeStats(rows.map((r) => r.summary.stats)) };
 }
 

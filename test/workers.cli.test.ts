@@ -238,9 +238,21 @@ describe('voc runs show', () => {
     // Then the per-target table of `voc crawl` (the chain is still going: no stop reason yet).
     const table = live.out[5]!.split('\n');
     expect(table).toHaveLength(3);
-    expect(table[2]!.split(/\s{2,}/)).toEqual(['acme-forum', '1', '20', '0', '0', '0', '200×1', '0', '1.5 s', '0', 'no next page']);
+    expect(table[2]!.split(/\s{2,}/)).toEqual(['acme-forum', '1', '20', '0', '0', '0', '200×1', '0', '1.5 s', '0', 'running']);
     const zh = await voc(['runs', 'show', runId], { lang: 'zh-CN' });
     expect(zh.out[0]).toBe(`运行 ${runId}（crawl）：进行中`);
+    expect(zh.out[5]!.split('\n')[2]!.split(/\s{2,}/)).toEqual(['acme-forum', '1', '20', '0', '0', '0', '200×1', '0', '1.5 s', '0', '进行中']);
+    const liveJson = JSON.parse((await voc(['runs', 'show', runId, '--json'])).out[0]!) as { progress: { targets: Array<Record<string, unknown>> } };
+    expect(liveJson.progress.targets).toEqual([expect.objectContaining({ targetId: 'acme-forum', stoppedBecause: null, running: true })]);
+
+    // Over (its last page had no next link, so no job recorded a reason): "no next page", no running flag.
+    await tracker.finish(runId);
+    const over = await voc(['runs', 'show', runId]);
+    expect(over.out[0]).toBe(`Run ${runId} (crawl): succeeded`);
+    expect(over.out[5]!.split('\n')[2]!.split(/\s{2,}/)).toEqual(['acme-forum', '1', '20', '0', '0', '0', '200×1', '0', '1.5 s', '0', 'no next page']);
+    const overJson = JSON.parse((await voc(['runs', 'show', runId, '--json'])).out[0]!) as { progress: { targets: Array<Record<string, unknown>> } };
+    expect(overJson.progress.targets[0]).not.toHaveProperty('running');
+    expect(overJson.progress.targets[0]).not.toHaveProperty('stoppedBecause');
 
     const app = await openApp(loadConfig(configFile).config);
     const stored: Run = { id: '20261001T000000-000001', kind: 'crawl', targetIds: ['acme-forum'], status: 'succeeded', startedAt: '2026-10-01T00:00:00.000Z', finishedAt: '2026-10-01T00:01:00.000Z', stats: { ...emptyRunStats(), pagesFetched: 3, postsNew: 60, postsClassified: 60 }, errors: [] };

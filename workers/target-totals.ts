@@ -18,8 +18,13 @@ const COUNTER_NAMES = new Set<string>(TARGET_COUNTERS);
 export interface QueuedTargetSummary {
   targetId: string;
   stats: TargetStats;
-  /** Why the target's chain ended; undefined while it is still being crawled. */
-  stoppedBecause?: StopReason;
+  /**
+   * Why the target's chain ended. Null (with `running`) while the run is active and no job has
+   * ended the chain yet; undefined when the run is over and no job said why (read as `no_next`).
+   */
+  stoppedBecause?: StopReason | null;
+  /** Present (true) only while the run is active and the target's chain has not ended. */
+  running?: true;
 }
 
 /** A page job that failed for good, as kept for the per-target error groups. */
@@ -50,8 +55,16 @@ export function targetFields(
 /**
  * Rebuilds per-target summaries from the tracker's totals hash and the error records of jobs that
  * failed for good; targets come in `targetIds` order, each present even when nothing was recorded.
+ * `runActive` (the run's status is still running): a target without a stop reason is marked as
+ * running, since its chain may still queue pages; once the run is over it is left as it was.
  */
-export function readTargetTotals(targetIds: readonly string[], totals: Record<string, string>, errors: readonly TargetErrorRecord[], startedAt: string): QueuedTargetSummary[] {
+export function readTargetTotals(
+  targetIds: readonly string[],
+  totals: Record<string, string>,
+  errors: readonly TargetErrorRecord[],
+  startedAt: string,
+  runActive = false,
+): QueuedTargetSummary[] {
   const byId = new Map<string, QueuedTargetSummary>(targetIds.map((id) => [id, { targetId: id, stats: emptyTargetStats(startedAt) }]));
   for (const [field, raw] of Object.entries(totals)) {
     if (!field.startsWith('t:')) continue;
@@ -72,7 +85,13 @@ export function readTargetTotals(targetIds: readonly string[], totals: Record<st
     recordError(summary.stats, e.cause, e.url, e.message);
     summary.stoppedBecause ??= 'error';
   }
-  return [...byId.values()];
+  const targets = [...byId.values()];
+  return runActive ? targets.map(markRunning) : targets;
+}
+
+/** A target of an active run whose chain has not ended: no stop reason yet, but running. */
+function markRunning(t: QueuedTargetSummary): QueuedTargetSummary {
+  return t.stoppedBecause ? t : { ...t, stoppedBecause: null, running: true };
 }
 
 /**
@@ -81,7 +100,7 @@ export function readTargetTotals(targetIds: readonly string[], totals: Record<st
  */
 const STOP_ORDER: StopReason[] = ['error', 'aborted', 'not_modified', 'known', 'since', 'page_cap', 'loop', 'empty_page', 'no_next'];
 
-function preferredStop(a: StopReason | undefined, b: StopReason): StopReason {
+function preferredStop(a: StopReason | null | undefined, b: StopReason): StopReason {
   if (!a) return b;
   const rank = (r: StopReason) => (STOP_ORDER.indexOf(r) + STOP_ORDER.length + 1) % (STOP_ORDER.length + 1);
   return rank(a) <= rank(b) ? a : b;
