@@ -276,7 +276,7 @@ describe('a queued target that has not stopped yet', () => {
   const errors = [{ targetId: 'dead', cause: 'http_404', url: 'http://x/t/dead/1', message: 'HTTP 404' }];
 
   it('is running while the run is active, and "no next page" once it is over; stopped targets keep their reason', () => {
-    const live = readTargetTotals(['forum', 'feed', 'dead'], totals, errors, startedAt, true);
+    const live = readTargetTotals(['forum', 'feed', 'dead'], totals, errors, startedAt, 'running');
     expect(live.map((t) => [t.targetId, t.stoppedBecause, t.running])).toEqual([
       ['forum', null, true],
       ['feed', 'not_modified', undefined],
@@ -289,10 +289,17 @@ describe('a queued target that has not stopped yet', () => {
       ['dead', 'error', false],
     ]);
     expect(summaryOfQueuedTarget(over[0]!).stoppedBecause).toBe('no_next');
+    // A cancelled run: what had not stopped was stopped by the cancel.
+    const cancelled = readTargetTotals(['forum', 'feed', 'dead'], totals, errors, startedAt, 'cancelled');
+    expect(cancelled.map((t) => [t.targetId, t.stoppedBecause])).toEqual([
+      ['forum', 'aborted'],
+      ['feed', 'not_modified'],
+      ['dead', 'error'],
+    ]);
   });
 
   it('shows "running" / "进行中" in the table and `stoppedBecause: null, running: true` in --json', () => {
-    const rows = readTargetTotals(['forum', 'feed'], totals, [], startedAt, true).map((t) => ({ targetId: t.targetId, summary: summaryOfQueuedTarget(t) }));
+    const rows = readTargetTotals(['forum', 'feed'], totals, [], startedAt, 'running').map((t) => ({ targetId: t.targetId, summary: summaryOfQueuedTarget(t) }));
     const en = renderSummaryTable(rows, 'en').split('\n');
     expect(cells(en[2]!)).toEqual(['forum', '2', '8', '0', '0', '0', '200×2', '0', '0.0 s', '0', 'running']);
     expect(cells(en[3]!)).toEqual(['feed', '0', '0', '0', '0', '0', '304×1', '0', '0.0 s', '0', 'not modified (304)']);

@@ -227,7 +227,7 @@ export class RunTracker {
       errors: errors.sort().slice(0, MAX_ERROR_LINES),
     };
     const n = (f: string) => Number(meta[f] ?? 0);
-    const targets = readTargetTotals(run.targetIds, totals, targetErrors, run.startedAt, status === 'running');
+    const targets = readTargetTotals(run.targetIds, totals, targetErrors, run.startedAt, status === 'running' ? 'running' : status === 'cancelled' ? 'cancelled' : 'over');
     for (const t of targets) {
       if (!drifts[t.targetId]) continue;
       try {

@@ -55,15 +55,16 @@ export function targetFields(
 /**
  * Rebuilds per-target summaries from the tracker's totals hash and the error records of jobs that
  * failed for good; targets come in `targetIds` order, each present even when nothing was recorded.
- * `runActive` (the run's status is still running): a target without a stop reason is marked as
- * running, since its chain may still queue pages; once the run is over it is left as it was.
+ * `run`: while it is running, a target without a stop reason is marked as running (its chain may
+ * still queue pages); in a cancelled run such a target was stopped by the cancel (`aborted`);
+ * otherwise it is left as it was.
  */
 export function readTargetTotals(
   targetIds: readonly string[],
   totals: Record<string, string>,
   errors: readonly TargetErrorRecord[],
   startedAt: string,
-  runActive = false,
+  run: 'running' | 'cancelled' | 'over' = 'over',
 ): QueuedTargetSummary[] {
   const byId = new Map<string, QueuedTargetSummary>(targetIds.map((id) => [id, { targetId: id, stats: emptyTargetStats(startedAt) }]));
   for (const [field, raw] of Object.entries(totals)) {
@@ -86,7 +87,9 @@ export function readTargetTotals(
     summary.stoppedBecause ??= 'error';
   }
   const targets = [...byId.values()];
-  return runActive ? targets.map(markRunning) : targets;
+  if (run === 'running') return targets.map(markRunning);
+  if (run === 'cancelled') for (const t of targets) t.stoppedBecause ??= 'aborted';
+  return targets;
 }
 
 /** A target of an active run whose chain has not ended: no stop reason yet, but running. */
