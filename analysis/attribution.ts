@@ -5,7 +5,8 @@
  *   - the product-side noun right before it (车机黑屏, 续航掉得厉害, 动力确实足): not a channel;
  *   - else the nearest channel mentioned before it in the clause (客服态度很好, 去4S店问个配置都要等半天),
  *     with the channels joined to it by 和/与 (客服和售后都很差);
- *   - else the channel right after it (态度冷淡的销售);
+ *   - else the channel right after it (态度冷淡的销售), unless the channel has a predicate of its own
+ *     (不满意物流倒是很快);
  *   - else the channels carried over from the previous clauses of the sentence (客服，态度太差了).
  *
  * Carry-over stops at a clause naming a channel or opening with a product-side subject
@@ -92,6 +93,8 @@ function single(id: string): string[] {
 const FILLERS = new Set([...' 的得地是也都还又就挺'].map((c) => c.charCodeAt(0)));
 /** What may sit between a channel and a noun it owns (App的远程控车, 官网上的配置器). */
 const POSSESSIVE = new Set(['', '的', '上的', '里的', '里面的']);
+/** Most characters between a judging word and the channel after it that it describes (态度冷淡的销售). */
+const AFTER_GAP = 4;
 /** Joiners of a group of nouns (客服和售后, 动力与操控). */
 const JOINERS = new Set(['和', '与', '跟', '及', '、', '还有', '以及', '或', '或者', '/', 'and']);
 
@@ -231,7 +234,10 @@ export function attribute(ctx: AttributionContext): Attribution {
       if (boughtObjectBetween(a.end, start) || forwardBetween(a.end, start)) return NONE;
       return channelGroup(list, i, -1);
     }
-    if (after >= 0 && list[after]!.channel !== undefined && prev < 0) return channelGroup(list, after, 1);
+    // 态度冷淡的销售, 辛苦外卖小哥: the channel right after the word (a few characters at most), unless it
+    // has a predicate of its own (非常不满意物流倒是很快: 不满意 is not about 物流).
+    if (after >= 0 && list[after]!.channel !== undefined && prev < 0 && list[after]!.start - end <= AFTER_GAP && !valuedFrom(list[after]!.end, st.clauses[c]!.end))
+      return channelGroup(list, after, 1);
     for (let i = 0; i < list.length; i++) if (list[i]!.channel !== undefined) return NONE;
     return carriedChannels[c]!;
   };
@@ -296,6 +302,14 @@ export function attribute(ctx: AttributionContext): Attribution {
     }
     return de <= 1;
   };
+
+  // Starts of the judging words (in text order): does a channel have a predicate after it?
+  const valuedStarts: number[] = [];
+  for (const h of sentHits) if (flags[h.role]! & SENT_VALUED) valuedStarts.push(h.start);
+  function valuedFrom(from: number, to: number): boolean {
+    for (let i = 0; i < valuedStarts.length; i++) if (valuedStarts[i]! >= from && valuedStarts[i]! < to) return true;
+    return false;
+  }
 
   const forwardStarts: number[] = [];
   for (const h of sentHits) if (flags[h.role]! & SENT_FORWARD) forwardStarts.push(h.start);

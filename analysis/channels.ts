@@ -5,10 +5,15 @@
  *   - a weak alias (打电话) yields to a person-like channel in its sentence (打电话给快递员 -> delivery);
  *   - a channel after 比/相比 (or inside 和…比) is a comparison object: mentioned, neutral;
  *   - a channel named before a purchase verb in a clause that judges nothing (在京东买的) is the place
- *     of purchase: later clauses judging the product do not judge it (see attribution.ts).
+ *     of purchase: later clauses judging the product do not judge it (see attribution.ts); so is, for
+ *     the verdict, a channel addressed by a wish (希望京东多进货);
+ *   - the merchant (商家) is the restaurant of a food-delivery post, the online shop elsewhere, and
+ *     nothing of its own next to a named platform; a hotel's restaurant or room service is no channel;
+ *   - a process word counting goods (却送来一份) or following an unmet intent (懒得退货) names no
+ *     process the customer judges.
  */
 import type { Structure } from './clauses.js';
-import { TOPIC_ACTION, TOPIC_COMPARISON, type ChanRole, type Hit, type TermTable } from './terms.js';
+import { SENT_WISH, TOPIC_ACTION, TOPIC_COMPARISON, type ChanRole, type Hit, type TermTable } from './terms.js';
 
 export interface Mention {
   channel: string;
@@ -52,17 +57,19 @@ export function findMentions(ctx: MentionContext): Mention[] {
     raw.push({ channel: r.channel, kind: r.kind, start: h.start, end: h.end, clause, alias: table.chanSurface[h.role]!, comparison: false, locative: false, framed: false });
   }
 
-  // 网站 on a platform's page is the platform.
-  if (raw.some((m) => m.channel === 'marketplace' && m.kind === 'entity'))
+  // 网站 on a platform's page is the platform; so is the site where a delivered order was placed
+  // (网站上就不要让消费者选择11点半之前配送): the brand's own website rarely delivers.
+  if (raw.some((m) => (m.channel === 'marketplace' && m.kind === 'entity') || m.channel === 'delivery'))
     for (const m of raw) if (m.channel === 'website' && ctx.platformSites.has(m.alias)) m.channel = 'marketplace';
 
-  // Qualifiers: 京东快递 / 京东的快递.
-  const kept = raw.filter((m, i) => {
-    const next = raw[i + 1];
-    if (!next || m.kind !== 'entity' || !ctx.qualifiers.has(m.channel) || next.channel === m.channel) return true;
-    const gap = text.slice(m.end, next.start);
-    return !(gap === '' || gap === '的');
-  });
+  dropHotelFacilities(raw, text);
+
+  // Qualifiers: 京东快递 / 京东的快递 / 京东的送货.
+  const kept = raw.filter((m, i) => !qualifies(m, raw[i + 1], text, ctx.qualifiers));
+  resolveMerchants(kept, text);
+
+  // A process word counting what came (却送来一份, 发来两个) tells what was sent, not how.
+  for (let i = kept.length - 1; i >= 0; i--) if (kept[i]!.kind === 'activity' && countsGoods(text, kept[i]!.end)) kept.splice(i, 1);
 
   // Pages after another channel (App上的商品详情) belong to that channel.
   for (let i = kept.length - 1; i > 0; i--) {
@@ -119,6 +126,8 @@ export function findMentions(ctx: MentionContext): Mention[] {
     for (let k = 0; k < purchaseWords.length && !locative; k += 2) locative = purchaseWords[k]! < m.end && purchaseWords[k + 1]! > m.start;
     if (!locative && st.clauses[m.clause]!.score === 0)
       for (let k = 0; k < purchaseAt.length && !locative; k++) locative = purchaseClause[k] === m.clause && purchaseAt[k]! >= m.start;
+    // 希望京东多进点货: a channel addressed by a wish is not judged there.
+    if (!locative && opensWithWish(ctx.table, text, st.clauses[m.clause]!.start, m.start)) locative = true;
     m.locative = locative;
     // A process word describing the goods (送来的西瓜, 退回来的货) is a participle, not the process judged.
     let framed =
@@ -127,10 +136,117 @@ export function findMentions(ctx: MentionContext): Mention[] {
       isFrameAfter(text.charCodeAt(m.end)) ||
       (m.kind === 'activity' && text[m.end] === '的');
     for (let k = 0; k < purchaseWords.length && !framed; k += 2) framed = purchaseWords[k]! >= m.end && st.clauseAt[purchaseWords[k]!] === m.clause;
+    // 不愿意退货, 懒得退: a process the customer did not go through is not judged.
+    if (!framed && m.kind === 'activity') framed = UNWILLING.test(text.slice(Math.max(st.clauses[m.clause]!.start, m.start - 4), m.start));
     m.framed = framed;
   }
   return mentions;
 }
+
+/**
+ * Whether `m` only qualifies the channel named right after it (京东快递, 京东的送货, 京东自己的送货员).
+ * Not before a weak alias (给门店打电话: the place is called, it does not qualify a hotline).
+ */
+function qualifies(m: Mention, next: Mention | undefined, text: string, qualifiers: Set<string>): boolean {
+  if (!next || m.kind !== 'entity' || next.kind === 'weak' || !qualifiers.has(m.channel) || next.channel === m.channel) return false;
+  // 系统显示的送餐人: the platform's system is the subject of a verb there, it qualifies nothing.
+  if (m.alias.endsWith('显示')) return false;
+  // 京东不让退: a refusal is the platform's own act, not a qualified process.
+  if (NEGATION_START.has(next.alias.charCodeAt(0))) return false;
+  const gap = text.slice(m.end, next.start);
+  if (gap === '' || gap === '的') return true;
+  // 京东自己的送货员, 京东在快递送货时: a platform still qualifies the delivery a few characters on,
+  // unless something was bought there (京东买的快递很快 names the place of purchase), it speaks
+  // (京东说找物流) or it is where something shows (App上显示配送要延迟).
+  return m.channel === 'marketplace' && next.channel === 'delivery' && gap.length <= 3 && !PURCHASE_OR_BREAK.test(gap);
+}
+
+/**
+ * In a hotel review the restaurant, room service and the supermarket nearby are facilities, not
+ * touchpoints of the customer's journey (unless the post is about a food-delivery order).
+ */
+function dropHotelFacilities(mentions: Mention[], text: string): void {
+  if (!mentions.some((m) => HOTEL_FACILITIES.has(m.alias)) || !HOTEL_WORDS.some((w) => text.includes(w)) || isFoodDelivery(text, FOOD_ORDER_WORDS)) return;
+  for (let i = mentions.length - 1; i >= 0; i--) if (HOTEL_FACILITIES.has(mentions[i]!.alias)) mentions.splice(i, 1);
+}
+
+/**
+ * The merchant (商家, 店家): on a platform the post names (美团上点的…联系商家) a seller of that platform,
+ * no touchpoint of its own; else the restaurant of a food-delivery post (a store), or the online shop
+ * (the marketplace alias it is listed as).
+ */
+function resolveMerchants(mentions: Mention[], text: string): void {
+  if (!mentions.some((m) => MERCHANT_WORDS.has(m.alias))) return;
+  if (mentions.some((m) => m.channel === 'marketplace' && m.kind === 'entity' && !MERCHANT_WORDS.has(m.alias))) {
+    for (let i = mentions.length - 1; i >= 0; i--) if (MERCHANT_WORDS.has(mentions[i]!.alias)) mentions.splice(i, 1);
+  } else if (isFoodDelivery(text, FOOD_DELIVERY_WORDS) && !SHOP_WORDS.some((w) => text.includes(w))) {
+    for (const m of mentions) if (MERCHANT_WORDS.has(m.alias)) m.channel = 'store';
+  }
+}
+
+/**
+ * Wish openers of each term table (希望, 建议), read once. Requests (请携程不要…) are left out: in a
+ * complaint they blame the channel they address.
+ */
+const WISH_WORDS = new WeakMap<TermTable, string[]>();
+function wishWords(table: TermTable): string[] {
+  let list = WISH_WORDS.get(table);
+  if (!list) {
+    list = [];
+    for (let r = 0; r < table.sentFlags.length; r++) if (table.sentFlags[r]! & SENT_WISH && !table.sentSurface[r]!.includes('请')) list.push(table.sentSurface[r]!);
+    WISH_WORDS.set(table, list);
+  }
+  return list;
+}
+/** Subjects that may come before the wish word (我希望, 也希望). */
+const WISH_SUBJECTS = ['我们', '我', '也', '还', '真心', '只'];
+
+/** Whether the clause starting at `start` opens with a wish that comes before `pos`. */
+function opensWithWish(table: TermTable, text: string, start: number, pos: number): boolean {
+  let i = start;
+  while (i < pos && text.charCodeAt(i) === 32) i++;
+  for (const s of WISH_SUBJECTS) if (text.startsWith(s, i)) i += s.length;
+  for (const w of wishWords(table)) if (i + w.length <= pos && text.startsWith(w, i)) return true;
+  return false;
+}
+
+const NUMERALS = new Set([...'一两二三四五六七八九十几半0123456789'].map((c) => c.charCodeAt(0)));
+/** Measure words of goods (not of time: 送了7天 is the delivery itself). */
+const GOODS_MEASURES = new Set([...'份个瓶盒袋杯碗箱件只包块条'].map((c) => c.charCodeAt(0)));
+/** Whether a number and a measure word of goods follow `pos` (送来一份, 送来了两个). */
+function countsGoods(text: string, pos: number): boolean {
+  let i = pos;
+  if (text[i] === '了') i++;
+  if (!NUMERALS.has(text.charCodeAt(i))) return false;
+  while (NUMERALS.has(text.charCodeAt(i))) i++;
+  // 个 also counts time (送餐3个小时).
+  return GOODS_MEASURES.has(text.charCodeAt(i)) && !TIME_AFTER_MEASURE.has(text.charCodeAt(i + 1));
+}
+const TIME_AFTER_MEASURE = new Set([...'小钟月星礼多半'].map((c) => c.charCodeAt(0)));
+
+/**
+ * Words for the merchant. The lexicon lists them as marketplace aliases (the online shop of a
+ * shopping review); in a food-delivery post the merchant is the restaurant, a store.
+ */
+const MERCHANT_WORDS = new Set(['商家', '店家', '商户']);
+/**
+ * Words that make a post a food-delivery post (the merchant there is a restaurant): the order, or
+ * the food judged (好吃, 味道), unless the post names an online shop's process (快递, 京东).
+ */
+const FOOD_DELIVERY_WORDS = ['外卖', '送餐', '骑手', '订餐', '点餐', '饿了么', '美团', '送菜', '吃', '饭', '菜', '味道', '口味'];
+const SHOP_WORDS = ['京东', '淘宝', '天猫', '快递', '物流', '卖家', '宝贝', '店铺', '旗舰店'];
+/** …of them, those a hotel review does not use for room service. */
+const FOOD_ORDER_WORDS = ['外卖', '骑手', '订餐', '点餐', '饿了么', '美团'];
+const isFoodDelivery = (text: string, words: string[]) => words.some((w) => text.includes(w));
+/** Words of a hotel review, and the aliases that name hotel facilities there. */
+const HOTEL_WORDS = ['酒店', '宾馆', '入住', '客房', '住宿'];
+const HOTEL_FACILITIES = new Set(['餐厅', '送餐', '超市', '商场']);
+
+/** A purchase, speech, a place or a break in a gap between a platform and the delivery it may qualify. */
+const PURCHASE_OR_BREAK = /[买购订单说上里，。！？,.!?\s]/;
+const NEGATION_START = new Set([...'不没'].map((c) => c.charCodeAt(0)));
+/** An intent not acted on right before a process word (不愿意退货, 懒得去退). Compiled once. */
+const UNWILLING = /(不想|不愿|不愿意|懒得|不打算|没打算)去?$/;
 
 /** A preposition of place or means shortly before a channel (在优品汇App, 用小程序, 通过携程). */
 const FRAME_ONE = new Set([...'在用从去到离上'].map((c) => c.charCodeAt(0)));

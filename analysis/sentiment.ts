@@ -1,9 +1,10 @@
 /**
  * Clause sentiment. Each sentiment word, descriptor or emoticon contributes its signed strength,
- * multiplied by the degree words right before it (很, 有点) and flipped (and softened) by a
- * negator in front (不方便, 不是很好). Aspect-dependent adjectives take their sign from the nearest
- * aspect of the clause (油耗高 -> negative, 空间大 -> positive). The post label weighs clauses by
- * strength; contrast weights (虽然 X，但是 Y) decide between clauses about one target.
+ * multiplied by the degree words right before it (很, 有点; also across a colloquial 的: 非常的差)
+ * and flipped (and softened) by a negator in front (不方便, 不是很好). Aspect-dependent adjectives
+ * take their sign from the nearest aspect of the clause (油耗高 -> negative, 空间大 -> positive). The
+ * post label weighs clauses by strength; contrast weights (虽然 X，但是 Y) decide between clauses about
+ * one target.
  */
 import type { SentimentLabel } from '../core/types.js';
 import type { Structure } from './clauses.js';
@@ -122,7 +123,7 @@ export function scoreClauses(
       continue;
     }
     let value = resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders);
-    if (value !== 0 && (b & SCORE_EMOTICON) === 0 && chainEnd >= 0 && onlySpaces(text, chainEnd, h.start)) {
+    if (value !== 0 && (b & SCORE_EMOTICON) === 0 && chainEnd >= 0 && (onlySpaces(text, chainEnd, h.start) || (chainNeg === 0 && isDeGap(text, chainEnd, h.start)))) {
       value *= chainMult;
       if (chainNeg % 2 === 1) value = -value * NEGATION_FACTOR;
     }
@@ -143,6 +144,18 @@ function endsClause(text: string, from: number, end: number): boolean {
   }
   return true;
 }
+
+/** A colloquial 的 between a degree word and its word (极度的失望, 非常的满意). */
+function isDeGap(text: string, from: number, to: number): boolean {
+  let de = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === DE) de++;
+    else if (c !== 32) return false;
+  }
+  return de === 1;
+}
+const DE = '的'.charCodeAt(0);
 
 function valueBearing(table: TermTable, h: Hit): boolean {
   return table.sentValue[h.role] !== 0 || (table.sentScoring[h.role]! & (SCORE_CONTEXTUAL | SCORE_DESCRIPTOR | SCORE_NEGATOR)) !== 0;

@@ -1,0 +1,85 @@
+/**
+ * Channel detection and channel polarity (issue 3): hand-written sentences (none taken from a
+ * labelled corpus) with exact expectations for each rule added to analysis/channels.ts,
+ * analysis/attribution.ts, analysis/sentiment.ts and the channel and sentiment lexicons.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { parseConfig } from '../core/config.js';
+import type { Classification } from '../core/types.js';
+import { createClassifier, type Classifier } from '../analysis/index.js';
+
+const brands = [{ id: 'shop', name: '优品汇', aliases: ['YPH'], promises: ['convenience', 'transparency'], aspectTaxonomy: 'retail', products: [] }];
+let classifier: Classifier;
+
+beforeAll(() => {
+  classifier = createClassifier(parseConfig({ brands }, 'test config'));
+});
+
+const run = (text: string): Classification => classifier.classify({ id: 't', text, brand: 'shop' });
+const channels = (text: string) => run(text).channels.map((x) => `${x.channel}:${x.polarity}`);
+const label = (text: string) => run(text).sentiment.label;
+
+describe('channel detection', () => {
+  it('reads the merchant as the restaurant of a food order, the online shop elsewhere, a seller on a named platform', () => {
+    expect(channels('点的外卖米饭都凉了，商家态度还很差')).toEqual(['store:neg']);
+    expect(channels('衣服质量一般，商家倒是很贴心')).toEqual(['marketplace:pos']);
+    expect(channels('在美团点的饭，联系商家半天没人理')).toEqual(['marketplace:neutral']);
+  });
+
+  it('does not let a place qualify a weak hotline alias', () => {
+    expect(channels('给门店打电话一直没人接')).toEqual(['store:neg']);
+  });
+
+  it('keeps a platform qualifying the delivery a few characters on, unless bought there', () => {
+    expect(channels('京东自己的送货员态度很好')).toEqual(['delivery:pos']);
+    expect(channels('京东不让退差价')).toEqual(['marketplace:neg']);
+  });
+
+  it('finds delivery in 送的+degree and in complaint words that contain a process word', () => {
+    expect(channels('送的非常快，饭还是热的')).toEqual(['delivery:pos']);
+    expect(channels('下单五天才发货')).toEqual(['delivery:neg']);
+  });
+
+  it('ignores being called, hotel facilities and counted goods', () => {
+    expect(channels('酒店服务员给我打电话说钱包找到了，很感动')).toEqual([]);
+    expect(channels('酒店的餐厅菜太咸，房间还算干净')).toEqual([]);
+    expect(channels('点了两份却送来一份')).toEqual([]);
+  });
+
+  it('counts buyers’ reviews as the platform', () => {
+    expect(channels('看评论买的，结果上当了')).toEqual(['marketplace:neutral']);
+  });
+});
+
+describe('channel polarity', () => {
+  it('leaves a channel addressed by a wish, or a process not gone through, neutral', () => {
+    expect(channels('希望京东以后多进点货')).toEqual(['marketplace:neutral']);
+    expect(channels('衣服有点小，懒得退货了')).toEqual(['after_sales:neutral']);
+  });
+
+  it('does not give a channel that has its own predicate the word before it', () => {
+    expect(channels('非常不满意物流倒是挺快')).toEqual(['delivery:pos']);
+  });
+
+  it('reads negative facts and complaints without a plain sentiment word', () => {
+    expect(channels('客服电话一直没打通')).toEqual(['customer_service:neg']);
+    expect(channels('客服态度零分 满分100')).toEqual(['customer_service:neg']);
+    expect(channels('一直很相信这家网店，这次好失望')).toEqual(['marketplace:neg']);
+  });
+
+  it('weighs sympathy (看在…的份上) like a concession', () => {
+    expect(channels('送餐晚了一个小时，看在送餐员很辛苦的份上就不投诉了')).toEqual(['delivery:neg']);
+  });
+
+  it('reads a degree word before 的 (非常的差)', () => {
+    expect(channels('物流还行，客服态度非常的差')).toEqual(['delivery:pos', 'customer_service:neg']);
+    expect(label('物流还行，客服态度非常的差')).toBe('neg');
+  });
+
+  it('does not read 好 completing a verb, a hearsay claim or a request as praise', () => {
+    expect(channels('在携程预订好了房间')).toEqual(['marketplace:neutral']);
+    expect(channels('都说物流快，结果等了五天')).toEqual(['delivery:neutral']);
+    expect(channels('也请客服对顾客负责一点')).toEqual(['customer_service:neutral']);
+    expect(label('快递员倒是说好了明天送，结果没来')).toBe('neutral');
+  });
+});
