@@ -98,35 +98,36 @@ interface PostRow {
   data: string;
 }
 
-interface PostParams {
-  id: string;
-  source: string;
-  externalId: string;
-  brand: string;
-  publishedAt: string;
-  targetId: string;
-  contentHash: string;
-  collectedAt: string;
-  updatedAt: string | null;
-  data: string;
-}
+/**
+ * A post's columns in POST_COLUMNS order, bound by position: better-sqlite3 binds an array of
+ * values with less work than an object of named parameters (a property lookup per name), and
+ * this runs for every stored post.
+ */
+type PostParams = [
+  id: string,
+  source: string,
+  externalId: string,
+  brand: string,
+  publishedAt: string,
+  targetId: string,
+  contentHash: string,
+  collectedAt: string,
+  updatedAt: string | null,
+  data: string,
+];
 
 const POST_COLUMNS = 'id, source, external_id, brand, published_at, target_id, content_hash, collected_at, updated_at, data';
 
 function postToParams(post: Post): PostParams {
   const { id, source, externalId, brand, publishedAt, targetId, contentHash, collectedAt, updatedAt, ...rest } = post;
-  return {
-    id,
-    source,
-    externalId,
-    brand,
-    publishedAt,
-    targetId,
-    contentHash,
-    collectedAt,
-    updatedAt: updatedAt ?? null,
-    data: JSON.stringify(rest),
-  };
+  return [id, source, externalId, brand, publishedAt, targetId, contentHash, collectedAt, updatedAt ?? null, JSON.stringify(rest)];
+}
+
+type UpdateParams = Array<string | null>;
+
+/** The values of the UPDATE statement: the replaced columns, then the key columns. */
+function updateParams([id, source, externalId, ...replaced]: PostParams): UpdateParams {
+  return [...replaced, id, source, externalId];
 }
 
 function rowToPost(row: PostRow): Post {
@@ -172,14 +173,11 @@ export class EmbeddedStore implements Store {
       storedVersions: db.prepare<[string], { id: string; content_hash: string; collected_at: string }>(
         'SELECT id, content_hash, collected_at FROM posts WHERE id IN (SELECT value FROM json_each(?))',
       ),
-      insertPost: db.prepare<[PostParams]>(
-        `INSERT INTO posts (${POST_COLUMNS}) VALUES (@id, @source, @externalId, @brand, @publishedAt, @targetId,
-           @contentHash, @collectedAt, @updatedAt, @data)`,
-      ),
-      updatePost: db.prepare<[PostParams]>(
-        `UPDATE posts SET brand = @brand, published_at = @publishedAt, target_id = @targetId,
-           content_hash = @contentHash, collected_at = @collectedAt, updated_at = @updatedAt, data = @data
-         WHERE id = @id AND source = @source AND external_id = @externalId`,
+      insertPost: db.prepare<PostParams>(`INSERT INTO posts (${POST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      // The same values, key columns last (see updateParams).
+      updatePost: db.prepare<UpdateParams>(
+        `UPDATE posts SET brand = ?, published_at = ?, target_id = ?, content_hash = ?, collected_at = ?, updated_at = ?, data = ?
+         WHERE id = ? AND source = ? AND external_id = ?`,
       ),
       postsByIds: db.prepare<[string], PostRow>(
         `SELECT ${POST_COLUMNS} FROM posts WHERE id IN (SELECT value FROM json_each(?))`,
@@ -260,9 +258,9 @@ export class EmbeddedStore implements Store {
       const { writes, ...result } = planUpsert(posts, stored);
       for (const { kind, post } of writes) {
         if (kind === 'insert') {
-          this.stmt.insertPost.run(postToParams(post));
+          this.stmt.insertPost.run(...postToParams(post));
         } else {
-          this.stmt.updatePost.run(postToParams(post));
+          this.stmt.updatePost.run(...updateParams(postToParams(post)));
           // Evidence spans point into the old text: drop the classification so the post is listed
           // as unclassified again (also after a crash that lost the caller's changedIds).
           this.stmt.deleteClassification.run(post.id);
