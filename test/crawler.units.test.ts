@@ -10,6 +10,7 @@ import { parseConfig, resolveTarget } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import { decodeUtf8 } from '../crawlers/charset.js';
 import { collapseWhitespace } from '../crawlers/extract-stream.js';
+import { BitSlicedCounter } from '../crawlers/simhash.js';
 import {
   createCrawlContext,
   createPageArchive,
@@ -125,6 +126,27 @@ describe('collapseWhitespace', () => {
     }
     expect(collapseWhitespace('a b c')).toBe('a b c');
     expect(collapseWhitespace('a\u3000 b')).toBe('a b');
+  });
+});
+
+describe('BitSlicedCounter (SimHash votes)', () => {
+  it('counts each bit position exactly like plain addition, for any number of words', () => {
+    let seed = 17;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const counter = new BitSlicedCounter();
+    for (const n of [0, 1, 7, 15, 16, 17, 31, 32, 33, 100, 257, 1000]) {
+      counter.reset();
+      const plain = new Array<number>(32).fill(0);
+      for (let i = 0; i < n; i++) {
+        // Dense and sparse words both, so that carries run long and short.
+        const word = i % 3 === 0 ? next() & next() : i % 3 === 1 ? next() | next() : next();
+        counter.add(word | 0);
+        for (let b = 0; b < 32; b++) plain[b]! += (word >>> b) & 1;
+      }
+      counter.settle();
+      const counted = plain.map((_, b) => counter.planes.reduce((sum, plane, k) => sum + (((plane >>> b) & 1) << k), 0));
+      expect(counted).toEqual(plain);
+    }
   });
 });
 
