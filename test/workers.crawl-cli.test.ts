@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig } from '../core/config.js';
+import { emptyTargetStats } from '../crawlers/stats.js';
 import { openApp, type App } from '../cli/app.js';
 import { crawlJobId, finishJobId } from '../workers/job-ids.js';
 import { readTargetTotals } from '../workers/target-totals.js';
@@ -146,23 +147,9 @@ interface TargetJson {
 /** A target's stats as a queued run reports them: every counter, zero unless given. */
 function stats(startedAt: string, figures: Record<string, unknown>): Record<string, unknown> {
   return {
-    pages: 0,
-    notModified: 0,
-    postsExtracted: 0,
-    postsNew: 0,
-    postsUpdated: 0,
-    postsUnchanged: 0,
-    postsRepeated: 0,
-    nearDuplicates: 0,
-    postsTooOld: 0,
-    statuses: {},
-    retries: 0,
+    ...emptyTargetStats(startedAt),
     // The shared pacer's bookkeeping can take a few ms even with no delay configured.
     politenessWaitMs: expect.any(Number),
-    backoffWaitMs: 0,
-    bytes: 0,
-    errors: [],
-    startedAt,
     ...figures,
   };
 }
