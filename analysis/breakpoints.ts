@@ -86,25 +86,11 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
 /** Verbs after a channel that make it the speaker of what follows. */
 const SPEECH = ['说', '却说', '又说', '就说', '表示', '告诉', '回复', '答复', '称', '声称'];
 
-/**
- * Cues that name one side of the break themselves: what 页面/系统显示/订单显示 shows is the
- * platform's listing or order system (the gold convention: marketplace incl. listing and order
- * system), so 页面写着送耳机，客服说没有 breaks between the marketplace and customer service even
- * though no platform word is written.
- */
-const CUE_CHANNEL: Record<string, string> = { listing_contradiction: 'marketplace' };
-
 /** Alias of a channel named by the cue itself (see withImplied). */
 const IMPLIED = '';
 
 /** Channels whose own page or screen a listing cue may be (App上显示…: then the App is named). */
 const ONLINE = new Set(['website', 'app', 'marketplace']);
-
-/**
- * Words that begin or contain a cue part but are not the cue (不认识路 is not 不认, 有没有人 is not
- * 没有, 说明 is not 说): a part hit at one of these is dropped. Checked only at the first and last part.
- */
-const LOOKALIKES = ['不认识', '不认得', '不认真', '不认为', '不认路', '有没有', '所以我说', '说明', '小说', '说实话', '不退色', '不退缩'];
 
 /**
  * Channels a customer service speaks for: a refusal or missing record between customer service and
@@ -127,8 +113,9 @@ function otherSideSpeaks(channel: string, cue: CueMatch, entities: Mention[], st
   return false;
 }
 
-// On a tie a general cue (写着…实际) beats a listing cue (页面…说): it says better who broke the promise.
-const rank = (f: FoundBreakpoint) => f.parts * 10 + KIND_PRIORITY[f.kind] + (f.cue in CUE_CHANNEL ? 0 : 0.5);
+// On a tie a general cue (写着…实际) beats one naming a channel itself (页面…说): it says better who
+// broke the promise.
+const rank = (p: GapPattern<BreakpointKind>) => p.parts.length * 10 + KIND_PRIORITY[p.kind] + (p.channel ? 0 : 0.5);
 
 const KIND_PRIORITY: Record<BreakpointKind, number> = { runaround: 3, handoff: 2, inconsistency: 1 };
 
@@ -139,8 +126,10 @@ export function findBreakpoints(
   mentions: Mention[],
   st: Structure,
   text: string,
+  lookalikes: readonly string[],
 ): FoundBreakpoint[] {
   const out: FoundBreakpoint[] = [];
+  const ranks: number[] = []; // rank of the cue behind each entry of `out`
   if (!cues.length) return out;
   // Touchpoints are named by entity words (门店, 客服); a process word (退货, 保修) next to one channel
   // is that channel's own failure (客服说不保修), not a second touchpoint.
@@ -148,7 +137,7 @@ export function findBreakpoints(
   if (!named.length) return out;
   for (const cue of cues) {
     const p = patterns[cue.pattern]!;
-    if (isLookalike(text, cue, p)) continue;
+    if (isLookalike(text, cue, p, lookalikes)) continue;
     const entities = withImplied(named, cue, p, st);
     if (entities.length < 2) continue;
     const pair = pickPair(cue, entities, st, text, looksAhead(p));
@@ -163,8 +152,13 @@ export function findBreakpoints(
     const found: FoundBreakpoint = { channels, kind: p.kind, cue: p.id, start: sent.start, end: sent.end, cueEnd: cue.end, blamed, parts: p.parts.length };
     const prev = out.findIndex((f) => f.channels[0] === channels[0] && f.channels[1] === channels[1]);
     // The most specific cue (most parts: 满…用不了 over 用不了) decides the kind, then the kind priority.
-    if (prev < 0) out.push(found);
-    else if (rank(found) > rank(out[prev]!)) out[prev] = found;
+    if (prev < 0) {
+      out.push(found);
+      ranks.push(rank(p));
+    } else if (rank(p) > ranks[prev]!) {
+      out[prev] = found;
+      ranks[prev] = rank(p);
+    }
   }
   return out;
 }
@@ -181,11 +175,14 @@ function looksAhead(p: GapPattern<BreakpointKind>): boolean {
   return !first.includes('说') && !first.includes('显示');
 }
 
-/** Whether the cue's first or last part sits inside a look-alike word (不认识, 有没有). */
-function isLookalike(text: string, cue: CueMatch, p: GapPattern<BreakpointKind>): boolean {
+/**
+ * Whether the cue's first or last part sits inside a look-alike word (breakpoints.yaml `lookalikes`:
+ * 不认识路 is not 不认, 有没有人 is not 没有, 说明 is not 说).
+ */
+function isLookalike(text: string, cue: CueMatch, p: GapPattern<BreakpointKind>, lookalikes: readonly string[]): boolean {
   const first = p.parts[0]!;
   const last = p.parts[p.parts.length - 1]!;
-  for (const w of LOOKALIKES) {
+  for (const w of lookalikes) {
     const i = w.indexOf(first);
     if (i >= 0 && cue.start >= i && text.startsWith(w, cue.start - i)) return true;
     if (p.parts.length < 2) continue;
@@ -201,7 +198,7 @@ function isLookalike(text: string, cue: CueMatch, p: GapPattern<BreakpointKind>)
  * nothing is implied: the named owner is the touchpoint.
  */
 function withImplied(named: Mention[], cue: CueMatch, p: GapPattern<BreakpointKind>, st: Structure): Mention[] {
-  const channel = CUE_CHANNEL[p.id];
+  const channel = p.channel;
   if (!channel) return named;
   const sent = st.sentences[cue.sentence]!;
   let at = 0;

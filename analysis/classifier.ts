@@ -218,7 +218,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   let entities = 0;
   for (const x of mentions) if (x.kind !== 'activity') entities++;
   const cueMatches = entities >= 1 ? matchGapPatterns(m.cue, table.cuePatterns, st) : [];
-  const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text);
+  const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text, table.cueLookalikes);
 
   // Every judgement: sentiment hits plus one complaint per breakpoint cue, charged to the channel
   // that broke the journey (both channels for a runaround).

@@ -64,6 +64,8 @@ export interface CueDef {
   kind: BreakpointKind;
   /** `A…B` = A followed by B later in the same sentence. */
   patterns: string[];
+  /** The channel the cue names itself (页面写着…: the platform's listing), if any. */
+  channel?: string;
 }
 
 export interface Lexicons {
@@ -100,6 +102,8 @@ export interface Lexicons {
   notAspect: string[];
   scenarios: Record<string, ScenarioDef>;
   cues: CueDef[];
+  /** Words holding a cue part that are not the cue (不认识 is not 不认). */
+  cueLookalikes: string[];
   questions: {
     strong: string[];
     requests: string[];
@@ -210,7 +214,8 @@ const scenariosFile = z.strictObject({
 });
 
 const breakpointsFile = z.strictObject({
-  cues: z.array(z.strictObject({ id: z.string().min(1), kind: z.enum(BREAKPOINT_KINDS), patterns: words })),
+  cues: z.array(z.strictObject({ id: z.string().min(1), kind: z.enum(BREAKPOINT_KINDS), patterns: words, channel: z.string().min(1).optional() })),
+  lookalikes: words,
 });
 
 const questionsFile = z.strictObject({
@@ -349,11 +354,17 @@ export function loadLexicons(dir?: string): Lexicons {
     ),
     notAspect: as.notAspect,
     scenarios: Object.fromEntries(Object.entries(sc.scenarios).map(([id, s]) => [id, { id, ...s }])),
-    cues: bp.cues,
+    cues: bp.cues.map(({ channel, ...cue }) => (channel ? { ...cue, channel } : cue)),
+    cueLookalikes: bp.lookalikes,
     questions: qu,
     spam: { templates: sp.templates, minRepeats: sp.repetition.minRepeats, maxRepeatUnit: sp.repetition.maxUnit, adMarkers: sp.adMarkers },
     syntax: sy,
   };
+  for (const cue of lex.cues) {
+    if (cue.channel && !(cue.channel in lex.channels)) {
+      throw new VocError(`${join(root, 'breakpoints.yaml')}: cue ${cue.id} names channel "${cue.channel}", which channels.yaml does not define; use one of ${Object.keys(lex.channels).join(', ')}`);
+    }
+  }
   cache.set(root, lex);
   return lex;
 }

@@ -92,6 +92,8 @@ export interface GapPattern<K> {
   /** Lexicon entry id (breakpoint cue id, or the pattern text for questions). */
   id: string;
   parts: string[];
+  /** Breakpoint cues: the channel the cue names itself (CueDef.channel). */
+  channel?: string;
 }
 
 export interface Hit {
@@ -187,6 +189,8 @@ export class TermTable {
   readonly spam: Array<{ template: boolean; ad: boolean }> = [];
   readonly questionPatterns: Array<GapPattern<QuestionKind>> = [];
   readonly cuePatterns: Array<GapPattern<BreakpointKind>> = [];
+  /** Words holding a cue part that are not the cue (breakpoints.yaml `lookalikes`). */
+  readonly cueLookalikes: readonly string[];
   /** Surface of each role, per layer (for `alias`, `word` and product names in results). */
   readonly sentSurface: string[] = [];
   readonly chanSurface: string[] = [];
@@ -314,7 +318,8 @@ export class TermTable {
     addQuestions(q.rhetorical, 'rhetorical');
     addQuestions(q.yesNo, 'yesno');
     addQuestions(q.ironic, 'ironic');
-    for (const cue of lex.cues) for (const p of cue.patterns) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, p);
+    for (const cue of lex.cues) for (const p of cue.patterns) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, p, cue.channel);
+    this.cueLookalikes = lex.cueLookalikes;
 
     // --- spam layer ------------------------------------------------------------------------
     for (const w of lex.spam.templates) { const r = this.role(Layer.Spam, w, () => ({ template: false, ad: false })); if (r !== undefined) this.spam[r]!.template = true; }
@@ -416,11 +421,11 @@ export class TermTable {
     return this.refs[s]!;
   }
 
-  private addGapPattern<K>(layer: Layer, list: Array<GapPattern<K>>, kind: K, id: string, pattern: string): void {
+  private addGapPattern<K>(layer: Layer, list: Array<GapPattern<K>>, kind: K, id: string, pattern: string, channel?: string): void {
     const parts = pattern.split('…').map(normaliseEntry).filter(Boolean);
     if (!parts.length) return;
     const index = list.length;
-    list.push({ kind, id, parts });
+    list.push(channel ? { kind, id, parts, channel } : { kind, id, parts });
     parts.forEach((p, part) => {
       const refs = this.refOf(p);
       let ref = refs.find((r) => r.layer === layer);

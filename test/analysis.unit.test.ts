@@ -4,7 +4,7 @@
  * spam, evidence offsets, robustness, determinism, English, config overrides, labels, lexicon errors.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../core/config.js';
@@ -326,5 +326,14 @@ describe('configuration overrides and the lexicon version', () => {
     writeFileSync(join(dir, 'promises.yaml'), 'promises:\n  convenience:\n    label: { zh-CN: 便利 }\n');
     expect(() => loadLexicons(dir)).toThrow(VocError);
     expect(() => loadLexicons(dir)).toThrow(/promises\.yaml: promises\.convenience\.label\.en/);
+  });
+
+  it('a breakpoint cue naming an unknown channel is one clear error listing the known ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voc-lex-'));
+    cpSync(defaultLexiconDir(), dir, { recursive: true });
+    const file = join(dir, 'breakpoints.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('channel: marketplace', 'channel: mall'));
+    expect(() => loadLexicons(dir)).toThrow(VocError);
+    expect(() => loadLexicons(dir)).toThrow(/breakpoints\.yaml: cue listing_contradiction names channel "mall", which channels\.yaml does not define; use one of website, app, marketplace/);
   });
 });
