@@ -90,39 +90,36 @@ export class BitSlicedCounter {
   }
 
   private addBlock(): void {
-    const w = this.pending;
-    let eightsA = 0;
-    for (let half = 0; half < 2; half++) {
-      const o = half * 8;
-      this.csa(this.ones, w[o]!, w[o + 1]!);
-      let twosA = this.high;
-      this.ones = this.low;
-      this.csa(this.ones, w[o + 2]!, w[o + 3]!);
-      let twosB = this.high;
-      this.ones = this.low;
-      this.csa(this.twos, twosA, twosB);
-      const foursB1 = this.high;
-      this.twos = this.low;
-      this.csa(this.ones, w[o + 4]!, w[o + 5]!);
-      twosA = this.high;
-      this.ones = this.low;
-      this.csa(this.ones, w[o + 6]!, w[o + 7]!);
-      twosB = this.high;
-      this.ones = this.low;
-      this.csa(this.twos, twosA, twosB);
-      const foursB2 = this.high;
-      this.twos = this.low;
-      this.csa(this.fours, foursB1, foursB2);
-      this.fours = this.low;
-      if (half === 0) {
-        eightsA = this.high;
-      } else {
-        this.csa(this.eights, eightsA, this.high);
-        this.eights = this.low;
-        this.ripple(this.high, 4);
-      }
-    }
+    this.csa(this.eights, this.addEight(0), this.addEight(8));
+    this.eights = this.low;
+    this.ripple(this.high, 4);
     this.n = 0;
+  }
+
+  /** Adds pending words `o`..`o + 7` into the partial sums; returns their weight-8 carries. */
+  private addEight(o: number): number {
+    const w = this.pending;
+    this.csa(this.ones, w[o]!, w[o + 1]!);
+    let twosA = this.high;
+    this.ones = this.low;
+    this.csa(this.ones, w[o + 2]!, w[o + 3]!);
+    let twosB = this.high;
+    this.ones = this.low;
+    this.csa(this.twos, twosA, twosB);
+    const foursA = this.high;
+    this.twos = this.low;
+    this.csa(this.ones, w[o + 4]!, w[o + 5]!);
+    twosA = this.high;
+    this.ones = this.low;
+    this.csa(this.ones, w[o + 6]!, w[o + 7]!);
+    twosB = this.high;
+    this.ones = this.low;
+    this.csa(this.twos, twosA, twosB);
+    const foursB = this.high;
+    this.twos = this.low;
+    this.csa(this.fours, foursA, foursB);
+    this.fours = this.low;
+    return this.high;
   }
 
   /** Adds `word` at weight 2^from: bit-sliced ripple-carry through the planes. */
