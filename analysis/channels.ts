@@ -13,7 +13,8 @@
  *     process the customer judges.
  */
 import type { Structure } from './clauses.js';
-import { SENT_WISH, TOPIC_ACTION, TOPIC_COMPARISON, type ChanRole, type Hit, type TermTable } from './terms.js';
+import type { Lexicons } from './lexicons.js';
+import { normaliseEntry, SENT_WISH, TOPIC_ACTION, TOPIC_COMPARISON, type ChanRole, type Hit, type TermTable } from './terms.js';
 
 export interface Mention {
   channel: string;
@@ -43,6 +44,30 @@ export interface MentionContext {
   comparisonGap: Set<string>;
   /** Aliases of the website that mean the marketplace when the post names one (网站). */
   platformSites: Set<string>;
+  domains: ReviewDomains;
+}
+
+/** Words that tell the kind of review and what merchants and facilities are in it (channels.yaml). */
+export interface ReviewDomains {
+  merchants: Set<string>;
+  hotelFacilities: Set<string>;
+  foodDelivery: string[];
+  foodOrder: string[];
+  shop: string[];
+  hotel: string[];
+}
+
+/** The review-kind words of a lexicon, normalised as the text is. */
+export function reviewDomains(lex: Lexicons): ReviewDomains {
+  const norm = (list: string[]) => list.map(normaliseEntry);
+  return {
+    merchants: new Set(norm(lex.merchants)),
+    hotelFacilities: new Set(norm(lex.hotelFacilities)),
+    foodDelivery: norm(lex.domains.foodDelivery),
+    foodOrder: norm(lex.domains.foodOrder),
+    shop: norm(lex.domains.shop),
+    hotel: norm(lex.domains.hotel),
+  };
 }
 
 /** Channel mentions that survive disambiguation, in text order. */
@@ -62,11 +87,11 @@ export function findMentions(ctx: MentionContext): Mention[] {
   if (raw.some((m) => (m.channel === 'marketplace' && m.kind === 'entity') || m.channel === 'delivery'))
     for (const m of raw) if (m.channel === 'website' && ctx.platformSites.has(m.alias)) m.channel = 'marketplace';
 
-  dropHotelFacilities(raw, text);
+  dropHotelFacilities(raw, text, ctx.domains);
 
   // Qualifiers: 京东快递 / 京东的快递 / 京东的送货.
   const kept = raw.filter((m, i) => !qualifies(m, raw[i + 1], text, ctx.qualifiers));
-  resolveMerchants(kept, text);
+  resolveMerchants(kept, text, ctx.domains);
 
   // A process word counting what came (却送来一份, 发来两个) tells what was sent, not how.
   for (let i = kept.length - 1; i >= 0; i--) if (kept[i]!.kind === 'activity' && countsGoods(text, kept[i]!.end)) kept.splice(i, 1);
@@ -165,9 +190,9 @@ function qualifies(m: Mention, next: Mention | undefined, text: string, qualifie
  * In a hotel review the restaurant, room service and the supermarket nearby are facilities, not
  * touchpoints of the customer's journey (unless the post is about a food-delivery order).
  */
-function dropHotelFacilities(mentions: Mention[], text: string): void {
-  if (!mentions.some((m) => HOTEL_FACILITIES.has(m.alias)) || !HOTEL_WORDS.some((w) => text.includes(w)) || isFoodDelivery(text, FOOD_ORDER_WORDS)) return;
-  for (let i = mentions.length - 1; i >= 0; i--) if (HOTEL_FACILITIES.has(mentions[i]!.alias)) mentions.splice(i, 1);
+function dropHotelFacilities(mentions: Mention[], text: string, d: ReviewDomains): void {
+  if (!mentions.some((m) => d.hotelFacilities.has(m.alias)) || !mentionsAny(text, d.hotel) || mentionsAny(text, d.foodOrder)) return;
+  for (let i = mentions.length - 1; i >= 0; i--) if (d.hotelFacilities.has(mentions[i]!.alias)) mentions.splice(i, 1);
 }
 
 /**
@@ -175,14 +200,16 @@ function dropHotelFacilities(mentions: Mention[], text: string): void {
  * no touchpoint of its own; else the restaurant of a food-delivery post (a store), or the online shop
  * (the marketplace alias it is listed as).
  */
-function resolveMerchants(mentions: Mention[], text: string): void {
-  if (!mentions.some((m) => MERCHANT_WORDS.has(m.alias))) return;
-  if (mentions.some((m) => m.channel === 'marketplace' && m.kind === 'entity' && !MERCHANT_WORDS.has(m.alias))) {
-    for (let i = mentions.length - 1; i >= 0; i--) if (MERCHANT_WORDS.has(mentions[i]!.alias)) mentions.splice(i, 1);
-  } else if (isFoodDelivery(text, FOOD_DELIVERY_WORDS) && !SHOP_WORDS.some((w) => text.includes(w))) {
-    for (const m of mentions) if (MERCHANT_WORDS.has(m.alias)) m.channel = 'store';
+function resolveMerchants(mentions: Mention[], text: string, d: ReviewDomains): void {
+  if (!mentions.some((m) => d.merchants.has(m.alias))) return;
+  if (mentions.some((m) => m.channel === 'marketplace' && m.kind === 'entity' && !d.merchants.has(m.alias))) {
+    for (let i = mentions.length - 1; i >= 0; i--) if (d.merchants.has(mentions[i]!.alias)) mentions.splice(i, 1);
+  } else if (mentionsAny(text, d.foodDelivery) && !mentionsAny(text, d.shop)) {
+    for (const m of mentions) if (d.merchants.has(m.alias)) m.channel = 'store';
   }
 }
+
+const mentionsAny = (text: string, words: string[]) => words.some((w) => text.includes(w));
 
 /**
  * Wish openers of each term table (希望, 建议), read once. Requests (请携程不要…) are left out: in a
@@ -223,24 +250,6 @@ function countsGoods(text: string, pos: number): boolean {
   return GOODS_MEASURES.has(text.charCodeAt(i)) && !TIME_AFTER_MEASURE.has(text.charCodeAt(i + 1));
 }
 const TIME_AFTER_MEASURE = new Set([...'小钟月星礼多半'].map((c) => c.charCodeAt(0)));
-
-/**
- * Words for the merchant. The lexicon lists them as marketplace aliases (the online shop of a
- * shopping review); in a food-delivery post the merchant is the restaurant, a store.
- */
-const MERCHANT_WORDS = new Set(['商家', '店家', '商户']);
-/**
- * Words that make a post a food-delivery post (the merchant there is a restaurant): the order, or
- * the food judged (好吃, 味道), unless the post names an online shop's process (快递, 京东).
- */
-const FOOD_DELIVERY_WORDS = ['外卖', '送餐', '骑手', '订餐', '点餐', '饿了么', '美团', '送菜', '吃', '饭', '菜', '味道', '口味'];
-const SHOP_WORDS = ['京东', '淘宝', '天猫', '快递', '物流', '卖家', '宝贝', '店铺', '旗舰店'];
-/** …of them, those a hotel review does not use for room service. */
-const FOOD_ORDER_WORDS = ['外卖', '骑手', '订餐', '点餐', '饿了么', '美团'];
-const isFoodDelivery = (text: string, words: string[]) => words.some((w) => text.includes(w));
-/** Words of a hotel review, and the aliases that name hotel facilities there. */
-const HOTEL_WORDS = ['酒店', '宾馆', '入住', '客房', '住宿'];
-const HOTEL_FACILITIES = new Set(['餐厅', '送餐', '超市', '商场']);
 
 /** A purchase, speech, a place or a break in a gap between a platform and the delivery it may qualify. */
 const PURCHASE_OR_BREAK = /[买购订单说上里，。！？,.!?\s]/;

@@ -18,7 +18,7 @@ import type {
 } from '../core/types.js';
 import { findBreakpoints, matchGapPatterns, type FoundBreakpoint } from './breakpoints.js';
 import { attribute } from './attribution.js';
-import { findMentions, type Mention } from './channels.js';
+import { findMentions, reviewDomains, type Mention, type ReviewDomains } from './channels.js';
 import { punctuationSets, splitStructure, type PunctuationSets, type Structure } from './clauses.js';
 import { buildEffectiveLexicon, type EffectiveLexicon } from './effective.js';
 import { detectLang, langOfCounts } from './lang.js';
@@ -79,6 +79,7 @@ export function createClassifier(config: Pick<VocConfig, 'brands' | 'channels' |
     return false;
   };
   const platformSites = new Set(eff.lex.platformSites.map(normaliseEntry));
+  const domains = reviewDomains(eff.lex);
   const weakSuppressedBy = new Set(eff.lex.weakSuppressedBy);
   const isEnglishWord = (w: string) => english.has(w) || table.isKnown(w);
   const leads = new Set(eff.lex.syntax.subjectLeads.map(normaliseEntry));
@@ -103,7 +104,7 @@ export function createClassifier(config: Pick<VocConfig, 'brands' | 'channels' |
     return true;
   };
 
-  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, breaksTopic, platformSites, counts: { han: 0, latin: 0 } };
+  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, breaksTopic, platformSites, domains, counts: { han: 0, latin: 0 } };
   return {
     lexiconVersion: eff.version,
     lexicons: eff.lex,
@@ -124,6 +125,7 @@ interface Engine {
   comparisonGap: Set<string>;
   breaksTopic: (text: string, pos: number) => boolean;
   platformSites: Set<string>;
+  domains: ReviewDomains;
   /** Reused by every post (classification is synchronous). */
   counts: ScriptCounts;
 }
@@ -199,6 +201,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     weakSuppressedBy: e.weakSuppressedBy,
     comparisonGap: e.comparisonGap,
     platformSites: e.platformSites,
+    domains: e.domains,
   });
   const about = attribute({
     text,

@@ -79,6 +79,12 @@ export interface Lexicons {
   /** 网站: the marketplace when the post names one, else the brand's website. */
   platformSites: string[];
   notChannel: string[];
+  /** 商家/店家: the restaurant, the platform's seller or the online shop depending on the review's kind. */
+  merchants: string[];
+  /** Aliases that name a hotel's facilities in a hotel review (not touchpoints there). */
+  hotelFacilities: string[];
+  /** Words that tell the kind of review (see channels.yaml `domains`). */
+  domains: { foodDelivery: string[]; foodOrder: string[]; shop: string[]; hotel: string[] };
   promises: Record<string, PromiseDef>;
   sentiment: {
     positive: Record<string, number>;
@@ -153,6 +159,9 @@ const channelsFile = z.strictObject({
   weakSuppressedBy: list,
   platformSites: list,
   notChannel: list,
+  merchants: list,
+  hotelFacilities: list,
+  domains: z.strictObject({ foodDelivery: list, foodOrder: list, shop: list, hotel: list }),
 });
 
 const stance = z.enum(['pos', 'neg']);
@@ -318,6 +327,9 @@ export function loadLexicons(dir?: string): Lexicons {
     weakSuppressedBy: ch.weakSuppressedBy,
     platformSites: ch.platformSites,
     notChannel: ch.notChannel,
+    merchants: ch.merchants,
+    hotelFacilities: ch.hotelFacilities,
+    domains: ch.domains,
     promises: Object.fromEntries(Object.entries(pr.promises).map(([id, p]) => [id, { id, ...p, topics: p.topics.map(toKeyword) }])),
     sentiment: {
       positive: groupsToMap(se.positive),
