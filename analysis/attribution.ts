@@ -50,6 +50,9 @@ export interface Attribution {
   hitChannels: string[][];
   /** Aspects each sentiment hit is about. */
   hitAspects: string[][];
+  /** Channels a judging word at [start, end) of `clause` outside the lexicon is about (the rules of
+   *  the sentiment words: 门店很冷清 -> store, 车机卡顿 -> none). Read only. */
+  channelsOfWord(clause: number, start: number, end: number): readonly string[];
   /** Aspects named in a clause or carried into it (what a breakpoint cue there is about: 价格不一样). */
   clauseAspects(clause: number): string[];
   /** First mention of each aspect (for evidence), in text order. */
@@ -357,6 +360,7 @@ export function attribute(ctx: AttributionContext): Attribution {
   return {
     hitChannels,
     hitAspects,
+    channelsOfWord: channelsAt,
     aspectMentions,
     clauseAspects(clause: number) {
       const own = anchors[clause]!.filter((a) => a.aspect !== undefined).map((a) => a.aspect!);

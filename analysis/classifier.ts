@@ -24,6 +24,7 @@ import { buildEffectiveLexicon, type EffectiveLexicon } from './effective.js';
 import { detectLang, langOfCounts } from './lang.js';
 import { loadLexicons, type Lexicons } from './lexicons.js';
 import { flatten, normaliseCounting, toOriginalSpan, type ScriptCounts } from './normalise.js';
+import { openWords, openWordTags, type OpenPos } from './open-words.js';
 import { questionSentences } from './questions.js';
 import { ensureSegmenterWords, segment } from './segment.js';
 import { polarityOf, postSentiment, scoreClauses, type PolarHolder } from './sentiment.js';
@@ -104,7 +105,13 @@ export function createClassifier(config: Pick<VocConfig, 'brands' | 'channels' |
     return true;
   };
 
-  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, breaksTopic, platformSites, domains, counts: { han: 0, latin: 0 } };
+  const open: OpenWordLists = {
+    tags: openWordTags(),
+    stoplist: new Set(eff.lex.syntax.openWordStoplist.map(normaliseEntry)),
+    negators: new Set(eff.lex.sentiment.negators.map(normaliseEntry)),
+    degree: new Set(Object.keys(eff.lex.sentiment.degree).map(normaliseEntry)),
+  };
+  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, breaksTopic, platformSites, domains, open, counts: { han: 0, latin: 0 } };
   return {
     lexiconVersion: eff.version,
     lexicons: eff.lex,
@@ -126,8 +133,17 @@ interface Engine {
   breaksTopic: (text: string, pos: number) => boolean;
   platformSites: Set<string>;
   domains: ReviewDomains;
+  open: OpenWordLists;
   /** Reused by every post (classification is synchronous). */
   counts: ScriptCounts;
+}
+
+/** What the open-vocabulary pass needs besides the post (see open-words.ts). */
+interface OpenWordLists {
+  tags: ReadonlyMap<string, OpenPos>;
+  stoplist: ReadonlySet<string>;
+  negators: ReadonlySet<string>;
+  degree: ReadonlySet<string>;
 }
 
 /** Flags of the first code unit of each word (a quick "can a word start here?" test). */
@@ -144,6 +160,7 @@ function emptyClassification(post: PostInput, lang: Classification['lang'], vers
     lang,
     channels: [],
     descriptors: [],
+    openWords: [],
     sentiment: { label: 'neutral', score: 0 },
     aspects: [],
     scenarios: [],
@@ -293,6 +310,9 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   );
   result.breakpoints = found.map<Breakpoint>((b) => ({ channels: b.channels, kind: b.kind, cue: b.cue, evidence: span(b.start, b.end) }));
   result.descriptors = descriptors(m.sent, values, table, st, about.hitChannels, span, inZone);
+  result.openWords = mentions.length
+    ? openWords({ tokens, st, ...e.open, isLexiconWord: (w) => table.isKnown(w), lexiconRead: lexiconCoverage(text.length, m), channelsOf: about.channelsOfWord, inQuestion: inZone, span })
+    : [];
   const aspects: AspectHit[] = [];
   for (const a of about.aspectMentions) {
     // Stance from the judgements about the aspect (see stanceScore), summed in judgement order.
@@ -312,6 +332,13 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   result.scenarios = scenarios(m.topic, table, st, clauseSums, span);
 
   return result;
+}
+
+/** Offsets covered by a sentiment, channel or topic match (scratch, valid until the next post). */
+function lexiconCoverage(n: number, m: ReturnType<TermTable['match']>): Uint8Array {
+  const read = scratch.u8('lexiconRead', n);
+  for (const list of [m.sent, m.chan, m.topic]) for (const h of list) for (let i = h.start; i < h.end; i++) read[i] = 1;
+  return read;
 }
 
 /** Shared empty set (most posts have no rhetorical or ironic question). */

@@ -135,6 +135,7 @@ export interface Lexicons {
     sentenceEnds: string[];
     clauseSeparators: string[];
     englishWords: string[];
+    openWordStoplist: string[];
   };
 }
 
@@ -258,6 +259,7 @@ const syntaxFile = z.strictObject({
   sentenceEnds: list,
   clauseSeparators: list,
   englishWords: list,
+  openWordStoplist: list,
 });
 
 function readYaml<T>(dir: string, file: string, schema: z.ZodType<T>): T {

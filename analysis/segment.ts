@@ -45,7 +45,15 @@ export function ensureSegmenterWords(words: Iterable<string>): void {
  */
 export interface Tokens {
   starts: Uint8Array;
+  /** jieba's words in text order (the open-vocabulary pass reads their part of speech). */
+  words: readonly string[];
+  /** `wordStarts[k]` = offset of `words[k]` in the text, -1 when jieba altered the word beyond
+   *  finding it (scratch, like `starts`). */
+  wordStarts: Int32Array;
 }
+
+const NO_WORDS: readonly string[] = [];
+const NO_STARTS: Int32Array = new Int32Array(0);
 
 /**
  * Segments `text` once (jieba `cut` with HMM) and returns the word boundaries. Texts without any
@@ -56,8 +64,11 @@ export function segment(text: string): Tokens {
   const starts = scratch.u8('tokens', n + 1);
   starts[n] = 1;
   let pos = 0;
+  let words = NO_WORDS;
+  let wordStarts = NO_STARTS;
   if (hasLetterOrDigit(text)) {
-    const words = nodejieba.cut(text, true);
+    words = nodejieba.cut(text, true);
+    wordStarts = scratch.i32('wordStarts', words.length, -1);
     for (let k = 0; k < words.length; k++) {
       const w = words[k]!;
       if (!w) continue;
@@ -70,11 +81,12 @@ export function segment(text: string): Tokens {
         start = found;
       }
       starts[start] = 1;
+      wordStarts[k] = start;
       pos = start + w.length;
     }
   }
   for (let i = pos; i < n; i++) starts[i] = 1;
-  return { starts };
+  return { starts, words, wordStarts };
 }
 
 /** `text.startsWith(w, pos)` for a non-empty `w`, as a plain loop (cheaper for the short words

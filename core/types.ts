@@ -294,6 +294,20 @@ export interface DescriptorHit {
   evidence: Span;
 }
 
+/**
+ * An adjective or verb outside the lexicon (jieba's part of speech) in words about a channel: what
+ * reports compare between channels beyond the descriptor lexicon (门店"冷清", 客服"推脱").
+ */
+export interface OpenWordHit {
+  word: string;
+  /** jieba's tag family: `adj` (a, ad, an) or `verb` (v, vd, vi). */
+  pos: 'adj' | 'verb';
+  channel: ChannelId;
+  /** Right after a negator (不热情, 不太及时): counted apart from the plain word. */
+  negated: boolean;
+  evidence: Span;
+}
+
 export interface AspectHit {
   aspect: string;
   polarity: Polarity;
@@ -325,6 +339,9 @@ export interface Classification {
   lang: Lang;
   channels: ChannelMention[];
   descriptors: DescriptorHit[];
+  /** Open-vocabulary adjectives and verbs per channel. Absent in classifications stored by voc
+   *  before 2026-12-05 (read as none). */
+  openWords?: OpenWordHit[];
   sentiment: { label: SentimentLabel; score: number };
   aspects: AspectHit[];
   scenarios: ScenarioHit[];

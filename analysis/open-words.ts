@@ -1,0 +1,116 @@
+/**
+ * Open-vocabulary word use: the adjectives and verbs people use about a channel beyond the lexicon
+ * (门店"冷清", 客服"推脱", App"卡顿"), so reports can compare word use between channels where the
+ * descriptor lexicon has no entry. The part of speech is jieba's own tag for its dictionary words
+ * (what `nodejieba.tag` answers), read from the dictionary nodejieba loads, so the classifier needs
+ * no second jieba call per post: the words come from the one `cut` the classifier already makes.
+ */
+import { readFileSync } from 'node:fs';
+import nodejieba from 'nodejieba';
+import type { OpenWordHit, Span } from '../core/types.js';
+import type { Structure } from './clauses.js';
+import type { Tokens } from './segment.js';
+
+export type OpenPos = OpenWordHit['pos'];
+
+/** jieba tags of adjectives (a, ad adverbial, an nominal) and verbs (v, vd adverbial, vi
+ *  intransitive). Verbal nouns (vn: 服务, 配送) are left out: they name things, not how they went. */
+const TAG_FAMILY: Readonly<Record<string, OpenPos>> = { a: 'adj', ad: 'adj', an: 'adj', v: 'verb', vd: 'verb', vi: 'verb' };
+
+let tags: Map<string, OpenPos> | undefined;
+
+/**
+ * The adjectives and verbs of two or more Han characters in jieba's dictionary, with their tag
+ * family; read once per process (about 38,000 words). Single characters (说, 好, 快) are left out:
+ * they are either function words or sentiment words the lexicon already has.
+ */
+export function openWordTags(): ReadonlyMap<string, OpenPos> {
+  if (tags) return tags;
+  const dictPath = (nodejieba as unknown as { DEFAULT_DICT: string }).DEFAULT_DICT;
+  const map = new Map<string, OpenPos>();
+  for (const line of readFileSync(dictPath, 'utf8').split('\n')) {
+    const sp1 = line.indexOf(' ');
+    if (sp1 < 2) continue;
+    const sp2 = line.indexOf(' ', sp1 + 1);
+    if (sp2 < 0) continue;
+    const family = TAG_FAMILY[line.slice(sp2 + 1).trim()];
+    if (!family) continue;
+    const word = line.slice(0, sp1);
+    if (allHan(word)) map.set(word, family);
+  }
+  tags = map;
+  return map;
+}
+
+function allHan(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c < 0x3400 || c > 0x9fff) return false;
+  }
+  return true;
+}
+
+export interface OpenWordContext {
+  tokens: Tokens;
+  st: Structure;
+  tags: ReadonlyMap<string, OpenPos>;
+  /** Lexicon words (descriptors, sentiment words, channel aliases...): the lexicon speaks for them. */
+  isLexiconWord: (word: string) => boolean;
+  /** `lexiconRead[i]` = 1 where a lexicon match covers offset i: a word holding one (太慢, 挺快) was
+   *  read by the lexicon already. */
+  lexiconRead: Uint8Array;
+  /** Words too general to tell channels apart (觉得, 没有, 可以), from syntax.yaml. */
+  stoplist: ReadonlySet<string>;
+  negators: ReadonlySet<string>;
+  /** Degree words that may sit between a negator and the word (不太热情, 没那么方便). */
+  degree: ReadonlySet<string>;
+  /** The channels a word at [start, end) of clause `clause` is about (the sentiment words' rules). */
+  channelsOf: (clause: number, start: number, end: number) => readonly string[];
+  /** Whether the word at `pos` sits in a genuine question (what is asked is not a stance). */
+  inQuestion: (pos: number) => boolean;
+  span: (start: number, end: number) => Span;
+}
+
+/**
+ * The open-vocabulary adjectives and verbs about a channel, once per word, channel and negation, in
+ * text order. A word under a negator (不热情, 没及时) is marked `negated` so reports keep it apart.
+ */
+export function openWords(ctx: OpenWordContext): OpenWordHit[] {
+  const { tokens, st, tags } = ctx;
+  const words = tokens.words;
+  let out: OpenWordHit[] | undefined;
+  for (let k = 0; k < words.length; k++) {
+    const word = words[k]!;
+    if (word.length < 2) continue;
+    const pos = tags.get(word);
+    if (pos === undefined) continue;
+    const start = tokens.wordStarts[k]!;
+    if (start < 0 || ctx.stoplist.has(word) || ctx.isLexiconWord(word)) continue;
+    const end = start + word.length;
+    if (readByLexicon(ctx.lexiconRead, start, end)) continue;
+    const clause = st.clauseAt[start]!;
+    if (clause < 0 || ctx.inQuestion(start)) continue;
+    const channels = ctx.channelsOf(clause, start, end);
+    if (!channels.length) continue;
+    const negated = isNegated(words, k, ctx.negators, ctx.degree);
+    for (const channel of channels) {
+      if (out?.some((h) => h.word === word && h.channel === channel && h.negated === negated)) continue;
+      (out ??= []).push({ word, pos, channel, negated, evidence: ctx.span(start, end) });
+    }
+  }
+  return out ?? [];
+}
+
+function readByLexicon(read: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (read[i]) return true;
+  return false;
+}
+
+/** The word right after a negator, or after a negator and a degree word (不太热情). */
+function isNegated(words: readonly string[], k: number, negators: ReadonlySet<string>, degree: ReadonlySet<string>): boolean {
+  const prev = words[k - 1];
+  if (prev === undefined) return false;
+  if (negators.has(prev)) return true;
+  const before = words[k - 2];
+  return before !== undefined && degree.has(prev) && negators.has(before);
+}
