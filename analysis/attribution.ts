@@ -53,6 +53,9 @@ export interface Attribution {
   /** Channels a judging word at [start, end) of `clause` outside the lexicon is about (the rules of
    *  the sentiment words: 门店很冷清 -> store, 车机卡顿 -> none). Read only. */
   channelsOfWord(clause: number, start: number, end: number): readonly string[];
+  /** Whether any word of `clause` can be about a channel (one is named there or carried into it):
+   *  a cheap test before channelsOfWord. */
+  clauseReachesChannel(clause: number): boolean;
   /** Aspects named in a clause or carried into it (what a breakpoint cue there is about: 价格不一样). */
   clauseAspects(clause: number): string[];
   /** First mention of each aspect (for evidence), in text order. */
@@ -361,6 +364,12 @@ export function attribute(ctx: AttributionContext): Attribution {
     hitChannels,
     hitAspects,
     channelsOfWord: channelsAt,
+    clauseReachesChannel(clause: number) {
+      if (carriedChannels[clause]!.length) return true;
+      const list = anchors[clause]!;
+      for (let i = 0; i < list.length; i++) if (list[i]!.channel !== undefined) return true;
+      return false;
+    },
     aspectMentions,
     clauseAspects(clause: number) {
       const own = anchors[clause]!.filter((a) => a.aspect !== undefined).map((a) => a.aspect!);

@@ -24,7 +24,7 @@ import { buildEffectiveLexicon, type EffectiveLexicon } from './effective.js';
 import { detectLang, langOfCounts } from './lang.js';
 import { loadLexicons, type Lexicons } from './lexicons.js';
 import { flatten, normaliseCounting, toOriginalSpan, type ScriptCounts } from './normalise.js';
-import { openWords, openWordTags, type OpenPos } from './open-words.js';
+import { openWords, openWordTags, type OpenWordTags } from './open-words.js';
 import { questionSentences } from './questions.js';
 import { ensureSegmenterWords, segment } from './segment.js';
 import { polarityOf, postSentiment, scoreClauses, type PolarHolder } from './sentiment.js';
@@ -140,7 +140,7 @@ interface Engine {
 
 /** What the open-vocabulary pass needs besides the post (see open-words.ts). */
 interface OpenWordLists {
-  tags: ReadonlyMap<string, OpenPos>;
+  tags: OpenWordTags;
   stoplist: ReadonlySet<string>;
   negators: ReadonlySet<string>;
   degree: ReadonlySet<string>;
@@ -311,7 +311,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   result.breakpoints = found.map<Breakpoint>((b) => ({ channels: b.channels, kind: b.kind, cue: b.cue, evidence: span(b.start, b.end) }));
   result.descriptors = descriptors(m.sent, values, table, st, about.hitChannels, span, inZone);
   result.openWords = mentions.length
-    ? openWords({ tokens, st, ...e.open, isLexiconWord: (w) => table.isKnown(w), lexiconRead: lexiconCoverage(text.length, m), channelsOf: about.channelsOfWord, inQuestion: inZone, span })
+    ? openWords({ tokens, st, ...e.open, isLexiconWord: (w) => table.isKnown(w), lexiconRead: () => lexiconCoverage(text.length, m), clauseReachesChannel: about.clauseReachesChannel, channelsOf: about.channelsOfWord, inQuestion: inZone, span })
     : [];
   const aspects: AspectHit[] = [];
   for (const a of about.aspectMentions) {

@@ -17,29 +17,42 @@ export type OpenPos = OpenWordHit['pos'];
  *  intransitive). Verbal nouns (vn: 服务, 配送) are left out: they name things, not how they went. */
 const TAG_FAMILY: Readonly<Record<string, OpenPos>> = { a: 'adj', ad: 'adj', an: 'adj', v: 'verb', vd: 'verb', vi: 'verb' };
 
+/** jieba's tag families of its dictionary's adjectives and verbs, by word. */
+export type OpenWordTags = ReadonlyMap<string, OpenPos>;
+
 let tags: Map<string, OpenPos> | undefined;
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
 
 /**
  * The adjectives and verbs of two or more Han characters in jieba's dictionary, with their tag
  * family; read once per process (about 38,000 words). Single characters (说, 好, 快) are left out:
  * they are either function words or sentiment words the lexicon already has.
  */
-export function openWordTags(): ReadonlyMap<string, OpenPos> {
+export function openWordTags(): OpenWordTags {
   if (tags) return tags;
   const dictPath = (nodejieba as unknown as { DEFAULT_DICT: string }).DEFAULT_DICT;
-  const map = new Map<string, OpenPos>();
-  for (const line of readFileSync(dictPath, 'utf8').split('\n')) {
-    const sp1 = line.indexOf(' ');
-    if (sp1 < 2) continue;
-    const sp2 = line.indexOf(' ', sp1 + 1);
-    if (sp2 < 0) continue;
-    const family = TAG_FAMILY[line.slice(sp2 + 1).trim()];
-    if (!family) continue;
-    const word = line.slice(0, sp1);
-    if (allHan(word)) map.set(word, family);
+  const table = new Map<string, OpenPos>();
+  // Lines are `word frequency tag`. Read as bytes: only the ~38,000 words kept become strings (a
+  // split of the whole text would make 350,000 of them, and a peak of garbage in the heap).
+  const bytes = readFileSync(dictPath);
+  let lineStart = 0;
+  while (lineStart < bytes.length) {
+    let lineEnd = bytes.indexOf(NEWLINE, lineStart);
+    if (lineEnd < 0) lineEnd = bytes.length;
+    const sp1 = bytes.indexOf(SPACE, lineStart);
+    const sp2 = sp1 < 0 || sp1 > lineEnd ? -1 : bytes.indexOf(SPACE, sp1 + 1);
+    if (sp2 > 0 && sp2 < lineEnd) {
+      const family = TAG_FAMILY[bytes.toString('latin1', sp2 + 1, lineEnd).trim()];
+      if (family) {
+        const word = bytes.toString('utf8', lineStart, sp1);
+        if (word.length >= 2 && allHan(word)) table.set(word, family);
+      }
+    }
+    lineStart = lineEnd + 1;
   }
-  tags = map;
-  return map;
+  tags = table;
+  return table;
 }
 
 function allHan(word: string): boolean {
@@ -53,17 +66,19 @@ function allHan(word: string): boolean {
 export interface OpenWordContext {
   tokens: Tokens;
   st: Structure;
-  tags: ReadonlyMap<string, OpenPos>;
+  tags: OpenWordTags;
   /** Lexicon words (descriptors, sentiment words, channel aliases...): the lexicon speaks for them. */
   isLexiconWord: (word: string) => boolean;
-  /** `lexiconRead[i]` = 1 where a lexicon match covers offset i: a word holding one (太慢, 挺快) was
-   *  read by the lexicon already. */
-  lexiconRead: Uint8Array;
+  /** `lexiconRead()[i]` = 1 where a lexicon match covers offset i: a word holding one (太慢, 挺快) was
+   *  read by the lexicon already. Called only when a post has a candidate word. */
+  lexiconRead: () => Uint8Array;
   /** Words too general to tell channels apart (觉得, 没有, 可以), from syntax.yaml. */
   stoplist: ReadonlySet<string>;
   negators: ReadonlySet<string>;
   /** Degree words that may sit between a negator and the word (不太热情, 没那么方便). */
   degree: ReadonlySet<string>;
+  /** Whether a word of `clause` can be about a channel at all (most clauses: no). */
+  clauseReachesChannel: (clause: number) => boolean;
   /** The channels a word at [start, end) of clause `clause` is about (the sentiment words' rules). */
   channelsOf: (clause: number, start: number, end: number) => readonly string[];
   /** Whether the word at `pos` sits in a genuine question (what is asked is not a stance). */
@@ -79,17 +94,21 @@ export function openWords(ctx: OpenWordContext): OpenWordHit[] {
   const { tokens, st, tags } = ctx;
   const words = tokens.words;
   let out: OpenWordHit[] | undefined;
+  let lexiconRead: Uint8Array | undefined;
+  // Cheapest tests first: a post has ~60 words and few of them sit in a clause about a channel.
   for (let k = 0; k < words.length; k++) {
     const word = words[k]!;
     if (word.length < 2) continue;
-    const pos = tags.get(word);
-    if (pos === undefined) continue;
     const start = tokens.wordStarts[k]!;
-    if (start < 0 || ctx.stoplist.has(word) || ctx.isLexiconWord(word)) continue;
-    const end = start + word.length;
-    if (readByLexicon(ctx.lexiconRead, start, end)) continue;
+    if (start < 0) continue;
     const clause = st.clauseAt[start]!;
-    if (clause < 0 || ctx.inQuestion(start)) continue;
+    if (clause < 0 || !ctx.clauseReachesChannel(clause)) continue;
+    // Most long words in such a clause are lexicon matches (客服, 态度): a look at the coverage
+    // array spares the look-up in the large tag table.
+    const end = start + word.length;
+    if (readByLexicon((lexiconRead ??= ctx.lexiconRead()), start, end)) continue;
+    const pos = tags.get(word);
+    if (pos === undefined || ctx.stoplist.has(word) || ctx.isLexiconWord(word) || ctx.inQuestion(start)) continue;
     const channels = ctx.channelsOf(clause, start, end);
     if (!channels.length) continue;
     const negated = isNegated(words, k, ctx.negators, ctx.degree);

@@ -14,6 +14,7 @@ import {
   type BreakpointKind,
   type ChannelId,
   type Classification,
+  type OpenWordHit,
   type Polarity,
   type Post,
   type ReportSpec,
@@ -151,10 +152,8 @@ export interface PromiseMatrix {
   unattributedHits: number;
 }
 
-export interface DistinctiveWord {
-  word: string;
-  promise: string;
-  polarity: 'pos' | 'neg';
+/** How typical a word is of one channel against the other channels (log-odds, Monroe et al. 2008). */
+export interface DistinctiveStats {
   /** Uses of the word about this channel and about the other channels. */
   count: number;
   restCount: number;
@@ -167,6 +166,12 @@ export interface DistinctiveWord {
   flagged: boolean;
 }
 
+export interface DistinctiveWord extends DistinctiveStats {
+  word: string;
+  promise: string;
+  polarity: 'pos' | 'neg';
+}
+
 export interface ChannelDescriptors {
   channel: ChannelId;
   /** Descriptor hits attributed to the channel. */
@@ -175,6 +180,26 @@ export interface ChannelDescriptors {
   vocabulary: number;
   /** Top words by z (at most DESCRIPTOR_TOP_N). */
   words: DistinctiveWord[];
+}
+
+/** An adjective or verb outside the lexicon, as used about one channel. */
+export interface OpenWordFigure extends DistinctiveStats {
+  word: string;
+  pos: OpenWordHit['pos'];
+  /** Said under a negator (不·冷清): counted apart from the plain word. */
+  negated: boolean;
+  /** The most-read post of the channel using the word (quoteOrder), quoted verbatim. */
+  quote: Quote;
+}
+
+export interface ChannelOpenWords {
+  channel: ChannelId;
+  /** Word uses on the channel, each word counted once per post. */
+  hits: number;
+  /** Distinct words (a negated word is one of its own) the channel uses, all tested. */
+  vocabulary: number;
+  /** Top words by z (at most OPEN_WORDS_TOP_N). */
+  words: OpenWordFigure[];
 }
 
 export interface BreakpointPair {
@@ -217,6 +242,8 @@ export interface ReportFigures {
   dragChannel: ChannelId | null;
   matrix: PromiseMatrix;
   descriptors: ChannelDescriptors[];
+  /** Distinctive adjectives and verbs outside the lexicon, per channel (same statistics as `descriptors`). */
+  openWords: ChannelOpenWords[];
   /** Verdicts per channel and promise, and how consistently each promise is kept across channels. */
   promises: PromiseFigures;
   breakpoints: BreakpointFigures;
@@ -234,6 +261,7 @@ export interface ReportFigures {
 }
 
 export const DESCRIPTOR_TOP_N = 5;
+export const OPEN_WORDS_TOP_N = 8;
 export const QUOTES_PER_BREAKPOINT = 3;
 /** q below which a descriptor is declared typical of its channel (false-discovery rate 5%). */
 export const FDR_LEVEL = 0.05;
@@ -279,6 +307,7 @@ export interface ReportTallies {
     /** Promise and polarity of each word, from its post with the smallest id (order-independent). */
     meaning: Map<string, { postId: string; promise: string; polarity: 'pos' | 'neg' }>;
   };
+  openWords: OpenWordTally;
   breakpoints: { current: Map<string, Map<ReportItem, { kinds: Set<BreakpointKind>; evidence: Span }>>; previous: Map<string, number>; posts: number };
   aspects: AspectTally;
   scenarios: ScenarioTally;
@@ -325,6 +354,7 @@ export function tallyReport(input: AggregateInput): ReportTallies {
     channels: { current: tallyChannels(now), previous: tallyChannels(before) },
     matrix: tallyMatrix(now),
     descriptors: tallyDescriptors(now),
+    openWords: tallyOpenWords(now),
     breakpoints: tallyBreakpoints(now, before),
     aspects: tallyAspects(now, before),
     scenarios: tallyScenarios(now),
@@ -397,6 +427,7 @@ export function computeFigures(t: ReportTallies): ReportFigures {
     dragChannel,
     matrix,
     descriptors: distinctiveDescriptors(t.descriptors, channelOrder),
+    openWords: distinctiveOpenWords(t.openWords, channelOrder),
     promises,
     breakpoints,
     aspects,
@@ -526,32 +557,42 @@ function promiseMatrix(tally: MatrixTally, channelOrder: readonly ChannelId[], b
 }
 
 function tallyDescriptors(items: readonly ReportItem[]): ReportTallies['descriptors'] {
-  const perChannel = new Map<ChannelId, Map<string, number>>();
-  const pooled = new Map<string, number>();
+  const counts: WordCounts = { perChannel: new Map(), pooled: new Map() };
   const meaning: ReportTallies['descriptors']['meaning'] = new Map();
   for (const i of items) {
     const postId = i.post.id;
     for (const d of i.classification.descriptors) {
       if (d.channel === null) continue;
-      let counts = perChannel.get(d.channel);
-      if (!counts) perChannel.set(d.channel, (counts = new Map()));
-      counts.set(d.word, (counts.get(d.word) ?? 0) + 1);
-      pooled.set(d.word, (pooled.get(d.word) ?? 0) + 1);
+      countWord(counts, d.channel, d.word);
       const known = meaning.get(d.word);
       if (!known || compareText(postId, known.postId) < 0) meaning.set(d.word, { postId, promise: d.promise, polarity: d.polarity });
     }
   }
-  return { perChannel, pooled, meaning };
+  return { ...counts, meaning };
+}
+
+/** Word counts per channel and pooled over the channels: the input of `distinctiveWordsPerChannel`. */
+export interface WordCounts {
+  perChannel: Map<ChannelId, Map<string, number>>;
+  pooled: Map<string, number>;
 }
 
 /**
- * Words typical of each channel: log-odds of the channel's descriptor words vs the other
- * channels', with an informative Dirichlet prior equal to the pooled counts of the period
- * (Monroe et al. 2008), which shrinks rare words towards the overall rate.
+ * Words typical of each channel: log-odds of the channel's words vs the other channels', with an
+ * informative Dirichlet prior equal to the pooled counts of the period (Monroe et al. 2008), which
+ * shrinks rare words towards the overall rate; BH-corrected over the channel's words. Shared by
+ * the descriptors and the open words, so both sections rest on one implementation; `describe`
+ * turns a counted key and its statistics into the section's word. Channels come in
+ * `channelOrder`, then any other by id; words by z, ties by key (logOddsDirichlet).
  */
-function distinctiveDescriptors(tally: ReportTallies['descriptors'], channelOrder: readonly ChannelId[]): ChannelDescriptors[] {
-  const { perChannel, meaning } = tally;
-  const pooled = Object.fromEntries(tally.pooled);
+function distinctiveWordsPerChannel<W>(
+  counts: WordCounts,
+  channelOrder: readonly ChannelId[],
+  topN: number,
+  describe: (key: string, stats: DistinctiveStats, channel: ChannelId) => W,
+): Array<{ channel: ChannelId; hits: number; vocabulary: number; words: W[] }> {
+  const { perChannel } = counts;
+  const pooled = Object.fromEntries(counts.pooled);
   const order = [...channelOrder.filter((c) => perChannel.has(c)), ...[...perChannel.keys()].filter((c) => !channelOrder.includes(c)).sort(compareText)];
   return order.map((channel) => {
     const group = Object.fromEntries(perChannel.get(channel)!);
@@ -561,26 +602,81 @@ function distinctiveDescriptors(tally: ReportTallies['descriptors'], channelOrde
     const results = logOddsDirichlet(group, rest, pooled).filter((r) => r.count > 0);
     const pValues = results.map((r) => twoSidedP(r.z));
     const qValues = benjaminiHochberg(pValues);
-    const words = results.map(
-      (r, k): DistinctiveWord => ({
-        word: r.word,
-        promise: meaning.get(r.word)!.promise,
-        polarity: meaning.get(r.word)!.polarity,
-        count: r.count,
-        restCount: r.restCount,
-        delta: r.delta,
-        z: r.z,
-        p: pValues[k]!,
-        q: qValues[k]!,
-        flagged: r.z > 0 && qValues[k]! < FDR_LEVEL,
-      }),
-    );
-    return {
-      channel,
-      hits: Object.values(group).reduce((a, b) => a + b, 0),
-      vocabulary: words.length,
-      words: words.slice(0, DESCRIPTOR_TOP_N),
-    };
+    // Only the printed words are described (an open word builds its quote there).
+    const words = results.slice(0, topN).map((r, k) => {
+      const q = qValues[k]!;
+      const stats: DistinctiveStats = { count: r.count, restCount: r.restCount, delta: r.delta, z: r.z, p: pValues[k]!, q, flagged: r.z > 0 && q < FDR_LEVEL };
+      return describe(r.word, stats, channel);
+    });
+    return { channel, hits: Object.values(group).reduce((a, b) => a + b, 0), vocabulary: results.length, words };
+  });
+}
+
+/** Adds one use of `key` on `channel` to the counts. */
+function countWord(counts: WordCounts, channel: ChannelId, key: string): void {
+  let row = counts.perChannel.get(channel);
+  if (!row) counts.perChannel.set(channel, (row = new Map()));
+  row.set(key, (row.get(key) ?? 0) + 1);
+  counts.pooled.set(key, (counts.pooled.get(key) ?? 0) + 1);
+}
+
+function distinctiveDescriptors(tally: ReportTallies['descriptors'], channelOrder: readonly ChannelId[]): ChannelDescriptors[] {
+  return distinctiveWordsPerChannel(tally, channelOrder, DESCRIPTOR_TOP_N, (word, stats): DistinctiveWord => {
+    const { promise, polarity } = tally.meaning.get(word)!;
+    return { word, promise, polarity, ...stats };
+  });
+}
+
+export interface OpenWordTally extends WordCounts {
+  /** What each key stands for: the word, its negation, and its tag from the post with the smallest id. */
+  meaning: Map<string, { postId: string; word: string; negated: boolean; pos: OpenWordHit['pos'] }>;
+  /** channel -> key -> the best quote candidate (by quoteOrder), kept while counting. */
+  best: Map<ChannelId, Map<string, { item: ReportItem; evidence: Span }>>;
+}
+
+/**
+ * The counting key of an open word: the word, or the word and a negation mark. "\u0000" sorts
+ * before every character, so keys order by word and then plain before negated.
+ */
+function openWordKey(word: string, negated: boolean): string {
+  return negated ? `${word}\u0000not` : word;
+}
+
+/** Open words per channel, each (word, negation) counted once per post and channel. */
+function tallyOpenWords(items: readonly ReportItem[]): OpenWordTally {
+  const tally: OpenWordTally = { perChannel: new Map(), pooled: new Map(), meaning: new Map(), best: new Map() };
+  for (const item of items) {
+    // Classifications stored before open words existed carry none.
+    const hits = item.classification.openWords ?? [];
+    const seen = new Set<string>();
+    for (const hit of hits) {
+      const key = openWordKey(hit.word, hit.negated);
+      const once = `${hit.channel}\u0000${key}`;
+      if (seen.has(once)) continue;
+      seen.add(once);
+      countWord(tally, hit.channel, key);
+      rememberOpenWord(tally, item, hit, key);
+    }
+  }
+  return tally;
+}
+
+/** Keeps the meaning of the key (order-independent) and the channel's best quote for it. */
+function rememberOpenWord(tally: OpenWordTally, item: ReportItem, hit: OpenWordHit, key: string): void {
+  const postId = item.post.id;
+  const known = tally.meaning.get(key);
+  if (!known || compareText(postId, known.postId) < 0) tally.meaning.set(key, { postId, word: hit.word, negated: hit.negated, pos: hit.pos });
+  let row = tally.best.get(hit.channel);
+  if (!row) tally.best.set(hit.channel, (row = new Map()));
+  const best = row.get(key);
+  if (!best || quoteOrder(item.post, best.item.post) < 0) row.set(key, { item, evidence: hit.evidence });
+}
+
+function distinctiveOpenWords(tally: OpenWordTally, channelOrder: readonly ChannelId[]): ChannelOpenWords[] {
+  return distinctiveWordsPerChannel(tally, channelOrder, OPEN_WORDS_TOP_N, (key, stats, channel): OpenWordFigure => {
+    const { word, negated, pos } = tally.meaning.get(key)!;
+    const best = tally.best.get(channel)!.get(key)!;
+    return { word, pos, negated, ...stats, quote: makeQuote(best.item, best.evidence) };
   });
 }
 

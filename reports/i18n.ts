@@ -75,6 +75,18 @@ const zhCN = {
   qValue: 'q（BH）',
   distinctive: '显著（BH）',
   hits: '{n} 次命中',
+  sectionOpenWords: '各渠道的词典外用词',
+  openWordsIntro:
+    '顾客谈到每个渠道时使用、但品牌词典没有收录的形容词和动词（如门店“冷清”、客服“推脱”），与其他渠道相比使用得更多的词排在前面。计数为使用该词的帖子数（一篇帖子重复使用只计一次）；否定形式（不·认识）单独计数。统计方法与特征描述词相同：对数几率比 z 值，经 Benjamini–Hochberg 校正后 q < 0.05 标记为显著。',
+  openWordsNone: '本期没有谈到渠道的词典外形容词或动词。',
+  openWord: '用词',
+  partOfSpeech: '词性',
+  pos_adj: '形容词',
+  pos_verb: '动词',
+  openWordNegated: '不·{word}',
+  openWordsUses: '{n} 次使用',
+  methodsOpenWords:
+    '词典外用词：jieba 词典中词性为形容词或动词（a、ad、an、v、vd、vi）、至少两个汉字、且不在 voc 词典中的词，去掉 lexicons/syntax.yaml 的停用词表（openWordStoplist），提问句中的词不计；紧跟否定词的词（不·认识）与原词分开计数；每篇帖子每个渠道每个词只计一次。检验与特征描述词相同：带信息性 Dirichlet 先验（本期合并计数）的对数几率比 δ 与 z = δ / √Var，q 为 Benjamini–Hochberg 校正后的 p 值，z > 0 且 q < 0.05 为显著。',
   breakpointsIntro: '同一篇帖子中两个渠道之间出现的断点：说法不一致、交接断裂、互相推诿。按帖子数排序。',
   breakpointsNone: '本期没有发现跨渠道断点。',
   breakpointPair: '渠道组合',
@@ -298,6 +310,18 @@ const en: Record<MessageKey, string> = {
   qValue: 'q (BH)',
   distinctive: 'distinctive (BH)',
   hits: '{n} hits',
+  sectionOpenWords: 'Word use per channel beyond the lexicon',
+  openWordsIntro:
+    'Adjectives and verbs customers use about each channel that the brand lexicon does not list (the store is “冷清” deserted, customer service “推脱” shirks), the ones a channel uses more than the other channels first. Counts are posts using the word (a post repeating it counts once); a negated form (not 认识) is counted on its own. Same statistics as the descriptors: z of the log-odds ratio, flagged as distinctive when the Benjamini–Hochberg q < 0.05.',
+  openWordsNone: 'No adjective or verb beyond the lexicon about a channel in the period.',
+  openWord: 'Word',
+  partOfSpeech: 'Part of speech',
+  pos_adj: 'adjective',
+  pos_verb: 'verb',
+  openWordNegated: 'not {word}',
+  openWordsUses: '{n} uses',
+  methodsOpenWords:
+    'Words beyond the lexicon: words of two or more Han characters that jieba’s dictionary tags as adjectives or verbs (a, ad, an, v, vd, vi) and the voc lexicon does not cover, minus the stoplist of lexicons/syntax.yaml (openWordStoplist), outside questions; a word right after a negator (not 认识) is counted apart from the plain word; each word counts once per post and channel. Tested like the descriptors: log-odds ratio δ with an informative Dirichlet prior (the pooled counts of the period) and z = δ / √Var, q the Benjamini–Hochberg adjusted p-value, distinctive when z > 0 and q < 0.05.',
   breakpointsIntro:
     'Breakpoints between two channels within one post: inconsistent statements, broken hand-offs, runarounds. Ranked by posts.',
   breakpointsNone: 'No cross-channel breakpoint was found in the period.',

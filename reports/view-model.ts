@@ -26,7 +26,16 @@ import type { Labels } from './labels.js';
 import type { Quote } from './quotes.js';
 import { GAP_MIN_DAYS } from './trend.js';
 import { BREAKPOINT_KINDS } from '../core/types.js';
-import { breakpointsView, channelsView, competitorsView, departmentsView, methodsView, promisesView, type SectionContext } from './view-sections.js';
+import {
+  breakpointsView,
+  channelsView,
+  competitorsView,
+  departmentsView,
+  methodsView,
+  openWordsView,
+  promisesView,
+  type SectionContext,
+} from './view-sections.js';
 
 /** How many channel pairs the breakpoint section shows (the summary shows the first 3). */
 export const MAX_BREAKPOINT_PAIRS = 8;
@@ -111,7 +120,8 @@ export interface ReportViewModel {
     coverage: Row[];
     gaps: string[];
   };
-  toc: Array<{ id: string; title: string }>;
+  /** Sections, each with the sub-sections listed under it (`open-words` under promises). */
+  toc: Array<{ id: string; title: string; children: Array<{ id: string; title: string }> }>;
   empty: boolean;
   noDataMessage: string;
   summary: {
@@ -124,6 +134,7 @@ export interface ReportViewModel {
   };
   channels: ReturnType<typeof channelsView>;
   promises: ReturnType<typeof promisesView>;
+  openWords: ReturnType<typeof openWordsView>;
   breakpoints: ReturnType<typeof breakpointsView>;
   departments: ReturnType<typeof departmentsView>;
   competitors: ReturnType<typeof competitorsView>;
@@ -195,6 +206,7 @@ export function buildViewModel(figures: ReportFigures, options: ViewModelOptions
   // Built in document order, so sources are numbered in the order a reader meets them.
   const channels = channelsView(ctx);
   const promises = promisesView(ctx);
+  const openWords = openWordsView(ctx);
   const breakpoints = breakpointsView(ctx);
   const departments = departmentsView(ctx);
   const competitors = competitorsView(ctx);
@@ -230,7 +242,7 @@ export function buildViewModel(figures: ReportFigures, options: ViewModelOptions
 
   // An appendix with nothing to list is left out (sources is last, so no other number moves).
   if (sources.list().length === 0) show.sources = false;
-  const toc = numbered.filter((s) => show[s]).map((s) => ({ id: s, title: headings[s] }));
+  const toc = numbered.filter((s) => show[s]).map((s) => ({ id: s, title: headings[s], children: tocChildren(s, msg) }));
 
   return {
     lang: locale,
@@ -246,6 +258,7 @@ export function buildViewModel(figures: ReportFigures, options: ViewModelOptions
     summary: summaryView(ctx, headings, { channels, promises, breakpoints, departments }),
     channels,
     promises,
+    openWords,
     breakpoints,
     departments,
     competitors,
@@ -267,6 +280,11 @@ export function buildViewModel(figures: ReportFigures, options: ViewModelOptions
       }),
     },
   };
+}
+
+/** Sub-sections listed in the table of contents under their section. */
+function tocChildren(section: ReportSection, msg: (key: MessageKey) => string): Array<{ id: string; title: string }> {
+  return section === 'promises' ? [{ id: 'open-words', title: msg('sectionOpenWords') }] : [];
 }
 
 function allTexts(locale: Locale): Record<MessageKey, string> {

@@ -140,6 +140,36 @@ export function promisesView(ctx: SectionContext) {
   };
 }
 
+/** `不·冷清` / `not 冷清`: one rendering of a negated word, the same in HTML and PDF. */
+export function openWordLabel(ctx: Pick<SectionContext, 'msg'>, word: string, negated: boolean): string {
+  return negated ? ctx.msg('openWordNegated', { word }) : word;
+}
+
+/** Word use per channel beyond the lexicon; printed in the promises section after the descriptors. */
+export function openWordsView(ctx: SectionContext) {
+  const { figures, msg, count, locale, labels } = ctx;
+  return {
+    intro: msg('openWordsIntro'),
+    none: msg('openWordsNone'),
+    channels: figures.openWords.map((c) => ({
+      label: labels.channel(c.channel, locale),
+      uses: msg('openWordsUses', { n: count(c.hits) }),
+      words: c.words.map((w) => ({
+        word: openWordLabel(ctx, w.word, w.negated),
+        negated: w.negated,
+        pos: msg(w.pos === 'adj' ? 'pos_adj' : 'pos_verb'),
+        count: count(w.count),
+        restCount: count(w.restCount),
+        z: w.z.toFixed(2),
+        q: formatP(w.q),
+        flagged: w.flagged,
+        flag: w.flagged ? msg('distinctive') : '',
+        quote: quoteView(ctx, w.quote, 'promises'),
+      })),
+    })),
+  };
+}
+
 export function breakpointsView(ctx: SectionContext) {
   const { figures, msg, count, locale, labels } = ctx;
   const pairs = figures.breakpoints.pairs.slice(0, MAX_BREAKPOINT_PAIRS);
@@ -304,6 +334,7 @@ export function methodsView(ctx: SectionContext, lexiconVersion: string, evaluat
       msg('methodsVerdict', { min: MIN_VERDICT_HITS }),
       msg('methodsConsistency'),
       msg('methodsLogOdds'),
+      msg('methodsOpenWords'),
       msg('methodsShares', { min: MIN_QUADRANT_POSTS }),
       msg('methodsSpikes', { baseline: SPIKE_BASELINE_DAYS, days: ctx.count(figures.trend.testedDays) }),
       msg('methodsCampaign', { window: CAMPAIGN_WINDOW_DAYS, baseline: CAMPAIGN_BASELINE_DAYS }),

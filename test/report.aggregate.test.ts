@@ -122,6 +122,8 @@ describe('aggregateReport on the synthetic fixture (figures worked out in test/r
     expect(hunluan.flagged).toBe(false);
     // q: BH over the channel's three words
     expect(website.words.every((w) => w.q >= w.p)).toBe(true);
+    // The fixture's classifications carry no `openWords` (stored before they existed): no open word.
+    expect(f.openWords).toEqual([]);
   });
 
   it('ranks breakpoints by posts with kinds, change and deterministic quotes', () => {
@@ -172,6 +174,7 @@ describe('aggregateReport on the synthetic fixture (figures worked out in test/r
     expect(empty.current.nss.estimate).toBeNull();
     expect(empty.channels).toEqual([]);
     expect(empty.breakpoints.pairs).toEqual([]);
+    expect(empty.openWords).toEqual([]);
     expect(empty.dragChannel).toBeNull();
     expect(empty.change.postsRelative).toBeNull();
     expect(empty.change.nssPoints).toBeNull();

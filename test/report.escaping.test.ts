@@ -110,6 +110,36 @@ describe('hostile crawled text in the HTML report', () => {
   });
 });
 
+describe('hostile open words (adjectives and verbs beyond the lexicon)', () => {
+  const HOSTILE_WORD = '<script>"x"</script>';
+  const text = `门店真是${HOSTILE_WORD}"引号"<img src=x onerror=alert(9)>。`;
+
+  function html(): string {
+    const hostile = item({ n: 'p41', at: '2026-10-29T04:00:00.000Z', likes: 50, text, sentiment: 'neg', channels: [['store', 'neg', '门店']] });
+    const start = text.indexOf(HOSTILE_WORD);
+    const openWords = [
+      { word: HOSTILE_WORD, pos: 'verb' as const, channel: 'store', negated: true, evidence: { start, end: start + HOSTILE_WORD.length, text: HOSTILE_WORD } },
+    ];
+    const figures = aggregateReport({
+      spec: spec(),
+      brand: BRAND,
+      items: [...currentItems(), { ...hostile, classification: { ...hostile.classification, openWords } }],
+      previousItems: previousItems(),
+      previousRange: SEPTEMBER,
+    });
+    const labels = labelsFromTables({ channels: DEFAULT_CHANNEL_LABELS, promises: DEFAULT_PROMISE_LABELS, aspects: {} });
+    return renderReportHtml(buildViewModel(figures, { labels, generatedAt: new Date('2026-11-02T01:30:00Z'), lexiconVersion: 'lex' }));
+  }
+
+  it('prints the word (negated) and its quote as text: <, > and " escaped, nothing injected', () => {
+    const out = html();
+    expect(out).toContain('<td class="strong negated">不·&lt;script&gt;&quot;x&quot;&lt;/script&gt;</td>');
+    expect(out).toContain('门店真是&lt;script&gt;&quot;x&quot;&lt;/script&gt;&quot;引号&quot;&lt;img src&#x3D;x onerror&#x3D;alert(9)&gt;。');
+    expect(out).not.toMatch(/<script|<img/i);
+    expect((out.match(/<[^>]*>/g) ?? []).filter((tag) => /\son[a-z]+\s*=/i.test(tag))).toEqual([]);
+  });
+});
+
 describe('hostile text in the e-mail body', () => {
   it('is escaped there too', () => {
     const email = renderEmailHtml(viewModel());

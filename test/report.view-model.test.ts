@@ -59,6 +59,9 @@ describe('view model (zh-CN)', () => {
     // No competitor configured: no competitor section.
     expect(vm.toc.map((s) => s.id)).toEqual(['summary', 'channels', 'promises', 'breakpoints', 'departments', 'methods', 'sources']);
     expect(vm.toc.map((s) => s.title)).toEqual(['1. 一页摘要', '2. 渠道表现', '3. 品牌承诺一致性', '4. 跨渠道断点', '5. 各部门一图看懂', '6. 方法说明', '7. 引用来源']);
+    expect(vm.toc.map((s) => s.children.map((c) => `${c.id} ${c.title}`))).toEqual([[], [], ['open-words 各渠道的词典外用词'], [], [], [], []]);
+    // No open word in the fixture: the section says so.
+    expect(vm.openWords).toMatchObject({ channels: [], none: '本期没有谈到渠道的词典外形容词或动词。' });
   });
 
   it('formats channel rows: one-decimal percentages, signed NSS and drag', () => {
