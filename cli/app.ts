@@ -8,6 +8,7 @@ import type { Target } from '../core/types.js';
 import { InputError } from '../core/errors.js';
 import { openStore } from '../store/open.js';
 import { createClassifier, type Classifier } from '../analysis/index.js';
+import { loadModels, withModels } from '../analysis/model/index.js';
 import { createCrawlContext } from '../crawlers/index.js';
 import type { StageDeps } from '../workers/deps.js';
 import { authorSecret } from './secret.js';
@@ -55,13 +56,26 @@ export async function selectTargets(app: App, ids: string[]): Promise<Target[]> 
 }
 
 /**
+ * The rule classifier, with the trained models the config names (`models:`) deciding sentiment and
+ * aspects. The aspect model's subjects map onto the taxonomy of the post's brand.
+ */
+export function classifierFor(config: VocConfig): Classifier {
+  const rules = createClassifier(config);
+  const models = loadModels({
+    ...(config.models.sentiment ? { sentimentModel: config.models.sentiment } : {}),
+    ...(config.models.aspects ? { aspectModel: config.models.aspects } : {}),
+  });
+  return withModels(rules, models, { taxonomyOf: (brand) => config.brands.find((b) => b.id === brand)?.aspectTaxonomy });
+}
+
+/**
  * The classifier, built on first use: building it (lexicons, the segmenter's dictionary) takes
  * seconds, which commands that never classify (`targets list`, `schedule add`, `jobs failed`...)
  * should not pay. A lexicon problem in the config is reported when it is first used.
  */
-function lazyClassifier(config: VocConfig): Classifier {
+export function lazyClassifier(config: VocConfig): Classifier {
   let built: Classifier | undefined;
-  const get = () => (built ??= createClassifier(config));
+  const get = () => (built ??= classifierFor(config));
   return {
     get lexiconVersion() {
       return get().lexiconVersion;

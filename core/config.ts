@@ -221,6 +221,17 @@ const configSchema = z.strictObject({
   channels: z.record(z.string(), channelOverrideSchema).default({}),
   /** Aspect taxonomies: id -> aspect -> keywords; merged over the lexicon defaults. */
   aspects: z.record(z.string(), z.record(z.string(), z.array(z.string()))).default({}),
+  /**
+   * Models trained with `voc train` on the user's own labelled data: the sentiment model decides
+   * post sentiment and the aspect model the aspects (mapped onto each brand's taxonomy); channels,
+   * descriptors and breakpoints stay the rules'. Paths are relative to the config file.
+   */
+  models: z
+    .strictObject({
+      sentiment: z.string().min(1).optional(),
+      aspects: z.string().min(1).optional(),
+    })
+    .prefault({}),
   targets: z.array(targetInputSchema).default([]),
   campaigns: z.array(campaignSchema).default([]),
   reports: z.array(reportScheduleSchema).default([]),
@@ -264,7 +275,16 @@ export function loadConfig(path?: string): { config: VocConfig; path?: string } 
   }
   const config = parseConfig(raw, file);
   // A relative dataDir is relative to the config file, so `voc -c other/voc.config.yaml` works from anywhere.
-  config.dataDir = resolve(dirname(resolve(file)), config.dataDir);
+  const base = dirname(resolve(file));
+  config.dataDir = resolve(base, config.dataDir);
+  // Model files likewise; a missing one is named now, not at the first post classified.
+  for (const task of ['sentiment', 'aspects'] as const) {
+    const model = config.models[task];
+    if (model === undefined) continue;
+    config.models[task] = resolve(base, model);
+    if (!existsSync(config.models[task]))
+      throw new InputError(`${file}: models.${task}: model file not found: ${config.models[task]}; train one with \`voc train ${task} --data FILE --out ${model}\` or remove the entry`);
+  }
   return { config, path: file };
 }
 

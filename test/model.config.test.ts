@@ -1,0 +1,63 @@
+/**
+ * Trained models named in the config (`models:`) decide sentiment and aspects of every post the app
+ * classifies (issue 3, item 6): paths relative to the config file, a missing file named at load.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../core/config.js';
+import { InputError } from '../core/errors.js';
+import { classifierFor } from '../cli/app.js';
+import { createClassifier } from '../analysis/index.js';
+import { trainAspectModel } from '../analysis/model/aspect-model.js';
+import { saveModel } from '../analysis/model/serialize.js';
+import { trainSentimentModel } from '../analysis/model/sentiment-model.js';
+import { aspectExamples, sentimentExamples } from './model.data.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'voc-model-config-'));
+mkdirSync(join(dir, 'models'));
+saveModel(trainSentimentModel(sentimentExamples().train), join(dir, 'models', 'sentiment.json'));
+saveModel(trainAspectModel(aspectExamples().train), join(dir, 'models', 'aspects.json'));
+
+function writeConfig(name: string, models: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, `brands:\n  - { id: car, name: 星驰, aspectTaxonomy: car }\n${models}`);
+  return file;
+}
+
+describe('models named in the config', () => {
+  it('resolves the paths against the config file and lets the models decide sentiment and aspects', () => {
+    const { config } = loadConfig(writeConfig('with-models.yaml', 'models:\n  sentiment: models/sentiment.json\n  aspects: models/aspects.json\n'));
+    expect(config.models).toEqual({ sentiment: join(dir, 'models', 'sentiment.json'), aspects: join(dir, 'models', 'aspects.json') });
+    const rules = createClassifier(config);
+    const classifier = classifierFor(config);
+    expect(classifier.lexiconVersion).toMatch(new RegExp(`^${rules.lexiconVersion.replace(/[.+]/g, '\\$&')}\\+m[0-9a-f]{8}$`));
+    // 退货 names a process the rules do not judge; in the model's training data it is a complaint.
+    const text = '外卖退货，老板退货。';
+    expect(rules.classify({ id: 'a', text, brand: 'car' }).sentiment.label).toBe('neutral');
+    expect(classifier.classify({ id: 'a', text, brand: 'car' }).sentiment.label).toBe('neg');
+    // Aspect subjects map onto the brand's taxonomy (car): 马力 -> power, 颜值 -> exterior.
+    const car = classifier.classify({ id: 'b', text: '这车的马力太差，新款的颜值太差。', brand: 'car' });
+    expect(car.aspects.map((a) => `${a.aspect}:${a.polarity}`).sort()).toEqual(['exterior:neg', 'power:neg']);
+  });
+
+  it('keeps the rules when no model is named', () => {
+    const { config } = loadConfig(writeConfig('no-models.yaml', ''));
+    expect(config.models).toEqual({});
+    expect(classifierFor(config).lexiconVersion).toBe(createClassifier(config).lexiconVersion);
+  });
+
+  it('names a missing model file and what to do, at load', () => {
+    const file = writeConfig('missing.yaml', 'models:\n  sentiment: models/nope.json\n');
+    expect(() => loadConfig(file)).toThrow(InputError);
+    expect(() => loadConfig(file)).toThrow(
+      `${file}: models.sentiment: model file not found: ${join(dir, 'models', 'nope.json')}; train one with \`voc train sentiment --data FILE --out models/nope.json\` or remove the entry`,
+    );
+  });
+
+  it('rejects an unknown model kind with the field named', () => {
+    const file = writeConfig('unknown.yaml', 'models:\n  channels: models/sentiment.json\n');
+    expect(() => loadConfig(file)).toThrow(/models/);
+  });
+});
