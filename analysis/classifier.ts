@@ -5,7 +5,6 @@
  *   -> channel stances, descriptors, aspects, scenarios, questions, post sentiment.
  * Pure and deterministic: the same text, brand and lexicon give the same result.
  */
-import type { VocConfig } from '../core/config.js';
 import type {
   SentimentLabel,
   Breakpoint,
@@ -20,7 +19,7 @@ import { findBreakpoints, matchGapPatterns, type FoundBreakpoint } from './break
 import { attribute } from './attribution.js';
 import { findMentions, reviewDomains, type Mention, type ReviewDomains } from './channels.js';
 import { punctuationSets, splitStructure, type PunctuationSets, type Structure } from './clauses.js';
-import { buildEffectiveLexicon, type EffectiveLexicon } from './effective.js';
+import { buildEffectiveLexicon, type EffectiveLexicon, type LexiconConfig } from './effective.js';
 import { detectLang, langOfCounts } from './lang.js';
 import { loadLexicons, type Lexicons } from './lexicons.js';
 import { flatten, normaliseCounting, toOriginalSpan, type ScriptCounts } from './normalise.js';
@@ -58,7 +57,7 @@ const CUE_PENALTY = -1;
  * Builds a classifier for `config`: loads the lexicons once, merges the config's channels, aspects
  * and brands over them, compiles the term table and teaches the segmenter the lexicon words.
  */
-export function createClassifier(config: Pick<VocConfig, 'brands' | 'channels' | 'aspects'>, options: ClassifierOptions = {}): Classifier {
+export function createClassifier(config: LexiconConfig, options: ClassifierOptions = {}): Classifier {
   const eff = buildEffectiveLexicon(loadLexicons(options.lexiconDir), config);
   const table = new TermTable(eff);
   const extraWords: string[] = [];

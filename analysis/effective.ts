@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { VocConfig } from '../core/config.js';
-import type { AspectDef, ChannelDef, Lexicons } from './lexicons.js';
+import { InputError } from '../core/errors.js';
+import type { AspectDef, ChannelDef, Lexicons, PromiseDef } from './lexicons.js';
 
 export interface BrandInfo {
   id: string;
@@ -27,8 +28,11 @@ export interface EffectiveLexicon {
   version: string;
 }
 
+/** What of a config shapes the lexicon (`lexicon` may be left out: no additions). */
+export type LexiconConfig = Pick<VocConfig, 'brands' | 'channels' | 'aspects'> & Partial<Pick<VocConfig, 'lexicon'>>;
+
 /** Merges `config` over `base` (never mutating it) and computes the version. */
-export function buildEffectiveLexicon(base: Lexicons, config: Pick<VocConfig, 'brands' | 'channels' | 'aspects'>): EffectiveLexicon {
+export function buildEffectiveLexicon(base: Lexicons, config: LexiconConfig): EffectiveLexicon {
   const channels: Record<string, ChannelDef> = {};
   for (const [id, c] of Object.entries(base.channels)) channels[id] = { ...c, aliases: [...c.aliases] };
   for (const [id, override] of Object.entries(config.channels ?? {})) {
@@ -63,9 +67,17 @@ export function buildEffectiveLexicon(base: Lexicons, config: Pick<VocConfig, 'b
     }
   }
 
+  const promises = mergePromises(base.promises, config.lexicon?.promises ?? {});
+  const sentiment = mergeSentiment(base.sentiment, config.lexicon?.sentiment);
+
   const brands = new Map<string, BrandInfo>();
   const competitors: string[] = [];
-  for (const b of config.brands ?? []) {
+  for (const [i, b] of (config.brands ?? []).entries()) {
+    for (const p of b.promises)
+      if (!promises[p])
+        throw new InputError(
+          `brands.${i}.promises: unknown promise "${p}"; known: ${Object.keys(promises).join(', ')}; define a new one under lexicon.promises`,
+        );
     brands.set(b.id, {
       id: b.id,
       taxonomy: b.aspectTaxonomy,
@@ -76,12 +88,63 @@ export function buildEffectiveLexicon(base: Lexicons, config: Pick<VocConfig, 'b
     competitors.push(...b.competitors);
   }
 
-  const lex: Lexicons = { ...base, channels, aspects };
+  const lex: Lexicons = { ...base, channels, aspects, promises, sentiment };
   const hash = createHash('sha256')
     .update(stableStringify({ lex: { ...lex, dir: undefined, version: undefined }, brands: [...brands.values()], competitors }))
     .digest('hex')
     .slice(0, 8);
   return { lex, brands, competitors, version: `${base.version}+${hash}` };
+}
+
+type PromiseOverrides = NonNullable<LexiconConfig['lexicon']>['promises'];
+
+/**
+ * The shipped promises with the config's: words added to a shipped promise (a word moves from the
+ * other stance when listed there), new promises with their label in both languages.
+ */
+function mergePromises(base: Record<string, PromiseDef>, overrides: PromiseOverrides): Record<string, PromiseDef> {
+  const out: Record<string, PromiseDef> = {};
+  for (const [id, p] of Object.entries(base)) out[id] = { ...p, positive: [...p.positive], negative: [...p.negative], topics: [...p.topics] };
+  for (const [id, o] of Object.entries(overrides)) {
+    let p = out[id];
+    if (!p) {
+      const zh = o.label?.['zh-CN'];
+      const en = o.label?.en;
+      if (!zh || !en) throw new InputError(`lexicon.promises.${id}.label: a new promise needs a label in zh-CN and en, e.g. { zh-CN: 绿色环保, en: Eco-friendly }`);
+      p = out[id] = { id, label: { 'zh-CN': zh, en }, positive: [], negative: [], topics: [] };
+    } else {
+      p.label = { ...p.label, ...stripUndefined(o.label ?? {}) };
+    }
+    addWords(p.positive, p.negative, o.positive);
+    addWords(p.negative, p.positive, o.negative);
+    for (const word of o.topics) if (!p.topics.some((t) => t.word === word)) p.topics.push({ word });
+  }
+  return out;
+}
+
+/** Adds `words` to `to`, taking them out of `from` (the config's stance wins). */
+function addWords(to: string[], from: string[], words: readonly string[]): void {
+  for (const w of words) {
+    const k = from.indexOf(w);
+    if (k >= 0) from.splice(k, 1);
+    if (!to.includes(w)) to.push(w);
+  }
+}
+
+/** Sentiment words of the config over the shipped ones; negative strengths are stored negated. */
+function mergeSentiment(base: Lexicons['sentiment'], o: NonNullable<LexiconConfig['lexicon']>['sentiment'] | undefined): Lexicons['sentiment'] {
+  if (!o || (!Object.keys(o.positive).length && !Object.keys(o.negative).length)) return base;
+  const positive = { ...base.positive };
+  const negative = { ...base.negative };
+  for (const [w, s] of Object.entries(o.positive)) {
+    delete negative[w];
+    positive[w] = s;
+  }
+  for (const [w, s] of Object.entries(o.negative)) {
+    delete positive[w];
+    negative[w] = -s;
+  }
+  return { ...base, positive, negative };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -168,6 +168,34 @@ const channelOverrideSchema = z.strictObject({
   aliases: z.array(z.string().min(1)).default([]),
 });
 
+const wordList = z.array(z.string().min(1)).default([]);
+/** Sentiment strength of a word the config adds (the shipped lexicon uses 0.5-3). */
+const strength = z.number().positive().max(5);
+
+/** Additions to the shipped lexicons for this deployment (see analysis/effective.ts). */
+const lexiconOverrideSchema = z.strictObject({
+  /** New promises (label required) or more descriptors for a shipped one. */
+  promises: z
+    .record(
+      idString,
+      z.strictObject({
+        label: z.strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).partial().optional(),
+        positive: wordList,
+        negative: wordList,
+        /** Words naming the dimension without a stance (能耗); their clause gives the polarity. */
+        topics: wordList,
+      }),
+    )
+    .default({}),
+  /** Sentiment words with their strength; a word moves if the shipped lexicon has it on the other side. */
+  sentiment: z
+    .strictObject({
+      positive: z.record(z.string().min(1), strength).default({}),
+      negative: z.record(z.string().min(1), strength).default({}),
+    })
+    .prefault({}),
+});
+
 const configSchema = z.strictObject({
   timeZone: ianaZone.default('Asia/Shanghai'),
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
@@ -221,6 +249,8 @@ const configSchema = z.strictObject({
   channels: z.record(z.string(), channelOverrideSchema).default({}),
   /** Aspect taxonomies: id -> aspect -> keywords; merged over the lexicon defaults. */
   aspects: z.record(z.string(), z.record(z.string(), z.array(z.string()))).default({}),
+  /** Promise descriptors and sentiment words added to (or moved within) the shipped lexicons. */
+  lexicon: lexiconOverrideSchema.prefault({}),
   /**
    * Models trained with `voc train` on the user's own labelled data: the sentiment model decides
    * post sentiment and the aspect model the aspects (mapped onto each brand's taxonomy); channels,

@@ -4,10 +4,10 @@
  * given, classify every text and score. Notes worth telling the user (a model scored on its own
  * training data, unmapped categories) come back in `notes`.
  */
-import type { VocConfig } from '../../core/config.js';
 import { InputError } from '../../core/errors.js';
 import type { Classification } from '../../core/types.js';
 import { createClassifier, type Classifier } from '../classifier.js';
+import type { LexiconConfig } from '../effective.js';
 import { predictAspects } from '../model/aspect-model.js';
 import { predictSentiment } from '../model/sentiment-model.js';
 import { loadModel, sha256, type LoadedModel } from '../model/serialize.js';
@@ -20,7 +20,7 @@ import { evalSemeval, readSemevalXml, type SemevalEvalResult } from './semeval.j
 import { evalSentiment, labelStances, ruleLabel, type SentimentEvalResult } from './sentiment.js';
 import { splitHoldout, type HoldoutSpec } from './split.js';
 
-export type EvalConfig = Pick<VocConfig, 'brands' | 'channels' | 'aspects'>;
+export type EvalConfig = LexiconConfig;
 
 /** Id of the brand the eval adds to the config to pick an aspect taxonomy. */
 export const EVAL_BRAND = 'voc-eval';
@@ -51,7 +51,12 @@ export function evalClassifier(opts: RunOptions, taxonomy: string, extraAspects:
   if (Object.keys(extraAspects).length) aspects[taxonomy] = { ...extraAspects, ...(aspects[taxonomy] ?? {}) };
   const brand = { id: EVAL_BRAND, name: EVAL_BRAND, aliases: [], competitors: [], promises: [], aspectTaxonomy: taxonomy, products: [] };
   return createClassifier(
-    { brands: [...opts.config.brands.filter((b) => b.id !== EVAL_BRAND), brand], channels: opts.config.channels, aspects },
+    {
+      brands: [...opts.config.brands.filter((b) => b.id !== EVAL_BRAND), brand],
+      channels: opts.config.channels,
+      aspects,
+      ...(opts.config.lexicon ? { lexicon: opts.config.lexicon } : {}),
+    },
     opts.lexiconDir ? { lexiconDir: opts.lexiconDir } : {},
   );
 }
