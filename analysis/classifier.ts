@@ -20,7 +20,7 @@ import { attribute } from './attribution.js';
 import { findMentions, reviewDomains, type Mention, type ReviewDomains } from './channels.js';
 import { punctuationSets, splitStructure, type PunctuationSets, type Structure } from './clauses.js';
 import { buildEffectiveLexicon, type EffectiveLexicon, type LexiconConfig } from './effective.js';
-import { detectLang, langOfCounts } from './lang.js';
+import { detectLang, langOfCounts, looksBinary } from './lang.js';
 import { loadLexicons, type Lexicons } from './lexicons.js';
 import { flatten, normaliseCounting, toOriginalSpan, type ScriptCounts } from './normalise.js';
 import { openWords, openWordTags, type OpenWordTags } from './open-words.js';
@@ -175,10 +175,12 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const counts = e.counts;
   const norm = normaliseCounting(original, counts);
   const text = norm.text;
-  // The normalising pass counted the scripts unless it rewrote the text.
-  const lang = counts.han >= 0 ? langOfCounts(counts.han, counts.latin, text, e.isEnglishWord) : detectLang(text, e.isEnglishWord);
+  // The normalising pass counted the scripts unless it rewrote the text, as it does for the
+  // control characters and broken surrogates binary data is full of.
+  const binary = counts.han < 0 && looksBinary(original);
+  const lang = binary ? 'other' : counts.han >= 0 ? langOfCounts(counts.han, counts.latin, text, e.isEnglishWord) : detectLang(text, e.isEnglishWord);
   const result = emptyClassification(post, lang, e.eff.version);
-  if (!text.trim()) return result;
+  if (binary || !text.trim()) return result;
 
   const { table } = e;
   const tokens = segment(text);

@@ -27,3 +27,26 @@ export function langOfCounts(han: number, latin: number, text: string, isEnglish
   }
   return han > 0 ? 'zh' : 'other';
 }
+
+/**
+ * Whether `text` is binary data read as text rather than writing: at least a tenth of its code
+ * units are controls, U+FFFD (bytes that were no UTF-8), lone surrogates or non-characters
+ * (private-use characters are not noise: old phone emoji live there). Such a post gets lang `other` and no labels (random bytes would otherwise hit
+ * short English words and sentiment entries by chance). Short texts are never judged binary.
+ */
+export function looksBinary(text: string): boolean {
+  if (text.length < 16) return false;
+  let noise = 0;
+  let blank = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) blank++;
+    else if (c < 32 || (c >= 0x7f && c <= 0x9f) || c === 0xfffd || c === 0xfffe || c === 0xffff) noise++;
+    else if (c >= 0xd800 && c <= 0xdfff) {
+      const paired = c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+      if (paired) i++;
+      else noise++;
+    }
+  }
+  return noise * 10 >= text.length - blank;
+}

@@ -1,0 +1,69 @@
+/**
+ * Signals issue 3 names that had no test of their own: kaomoji, @mentions kept out of the analysis,
+ * 网站 in an unrelated sense, rhetorical questions, binary data read as text, Latin words kept whole
+ * by the segmenter, and an online order the store refuses to take back. Written sentences.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { parseConfig } from '../core/config.js';
+import { createClassifier, type Classifier } from '../analysis/index.js';
+import { segment } from '../analysis/segment.js';
+import { seededRandom } from '../analysis/model/random.js';
+
+let classifier: Classifier;
+beforeAll(() => {
+  classifier = createClassifier(parseConfig({ brands: [{ id: 'b', name: '星驰' }] }, 'test config'));
+});
+const run = (text: string) => classifier.classify({ id: 't', text, brand: 'b' });
+
+/** `n` bytes from a seeded generator, read as text the way a bad crawl would. */
+function randomBytes(n: number, seed: number): Buffer {
+  const rand = seededRandom(seed);
+  const out = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(rand() * 256);
+  return out;
+}
+
+describe('signals', () => {
+  it('reads kaomoji as sentiment, full-width forms included', () => {
+    expect(run('(╥﹏╥)').sentiment.label).toBe('neg');
+    expect(run('等了三天QAQ').sentiment.label).toBe('neg');
+    expect(run('≧▽≦').sentiment.label).toBe('pos');
+    expect(run('收到了＾＿＾').sentiment.label).toBe('pos');
+  });
+
+  it('keeps @mentions out of the analysis text (a handle naming a channel is no mention of it)', () => {
+    expect(run('客服小王态度很好').channels.map((c) => c.channel)).toEqual(['customer_service']);
+    expect(run('@客服小王 东西很好用').channels).toEqual([]);
+  });
+
+  it('does not take 网站 in an unrelated sense for the website', () => {
+    expect(run('新闻网站报道了这款车').channels).toEqual([]);
+  });
+
+  it('reads a rhetorical question as the statement it makes', () => {
+    expect(run('这不是忽悠人吗').sentiment.label).toBe('neg');
+  });
+
+  it('gives binary data read as text lang other and no labels', () => {
+    for (const encoding of ['utf8', 'latin1'] as const) {
+      const c = run(randomBytes(4000, encoding === 'utf8' ? 1 : 2).toString(encoding));
+      expect(c.lang).toBe('other');
+      expect([c.channels, c.descriptors, c.aspects, c.scenarios, c.breakpoints, c.openWords]).toEqual([[], [], [], [], [], []]);
+      expect(c.sentiment).toEqual({ label: 'neutral', score: 0 });
+      expect(c.spam).toBe(false);
+    }
+    // A control character in a real post does not make it binary.
+    expect(run('客服态度很好\u0000，门店也不错').lang).toBe('zh');
+  });
+
+  it('keeps Latin product names whole in the segmentation (cut with HMM)', () => {
+    // 好用 stays whole too: it is a lexicon word in the segmenter's user dictionary.
+    expect([...segment('我的iPhone15很好用').words]).toEqual(['我', '的', 'iPhone15', '很', '好用']);
+  });
+
+  it('finds the hand-off when the store refuses to take back an online order', () => {
+    expect(run('官网下单的，门店拒绝退货').breakpoints.map((b) => `${b.kind}:${[...b.channels].sort().join('+')}:${b.cue}`)).toEqual([
+      'handoff:store+website:transfer_refused',
+    ]);
+  });
+});
