@@ -4,8 +4,9 @@
  * `computeFigures` turns the counts into statistics (intervals, tests, rankings, quotes).
  * `aggregateReport` is the two composed. Deterministic: the same input gives the same figures byte
  * for byte (ties are broken by id), so a re-rendered report only changes when the data does.
- * Spam posts (ads, templated reviews, near-duplicates) are left out of every figure and only
- * counted in the coverage.
+ * Spam posts (ads, templated reviews) and near-duplicates (reposts and copies of an earlier post,
+ * `post.nearDuplicateOf`) are left out of every figure and only counted in the coverage, each
+ * apart (the rule is `excludedReason` in exclusion.ts).
  */
 import type { BrandConfig } from '../core/config.js';
 import type { CampaignConfig } from '../core/report-config.js';
@@ -39,6 +40,7 @@ import {
 import { findings, type Findings } from './findings.js';
 import { promiseFigures, type PromiseFigures } from './promises.js';
 import { dayKeyer } from './days.js';
+import { countExcluded, isAnalysed } from './exclusion.js';
 import { makeQuote, quoteOrder, type Quote } from './quotes.js';
 import { benjaminiHochberg, compareText, logOddsDirichlet, netSentiment, twoSidedP, wilsonInterval, type Interval } from './stats.js';
 import {
@@ -86,7 +88,7 @@ export interface SentimentCounts {
 }
 
 export interface PeriodFigures {
-  /** Posts analysed (spam excluded). */
+  /** Posts analysed (spam and near-duplicates excluded). */
   posts: number;
   sentiment: SentimentCounts;
   nss: Interval;
@@ -95,11 +97,13 @@ export interface PeriodFigures {
 export interface Coverage {
   sources: string[];
   targets: string[];
-  /** Classified posts of the period, spam included. */
+  /** Classified posts of the period, spam and near-duplicates included. */
   postsClassified: number;
   postsAnalysed: number;
-  /** Posts excluded as spam: ads, templated reviews and near-duplicates. */
+  /** Posts excluded as spam by the classifier: ads, templated reviews. */
   postsExcludedSpam: number;
+  /** Posts excluded as near-duplicates of an earlier post (reposts, copies); spam ones count as spam only. */
+  postsExcludedNearDuplicates: number;
   postsUnclassified: number;
   /** publishedAt of the first and last analysed post (ISO UTC). */
   firstPostAt: string | null;
@@ -295,7 +299,7 @@ export interface DatedItems {
 
 export interface ReportTallies {
   input: AggregateInput;
-  /** Analysed posts (spam excluded), in input order: every figure is independent of that order. */
+  /** Analysed posts (spam and near-duplicates excluded), in input order: every figure is independent of that order. */
   current: ReportItem[];
   previous: ReportItem[];
   sentiment: { current: SentimentCounts; previous: SentimentCounts };
@@ -327,13 +331,13 @@ export function tallyReport(input: AggregateInput): ReportTallies {
   const allDays = input.items.map((i) => key(i.post.publishedAt));
   const current: DatedItems = { items: [], days: [] };
   input.items.forEach((item, k) => {
-    if (item.classification.spam) return;
+    if (!isAnalysed(item)) return;
     current.items.push(item);
     current.days.push(allDays[k]!);
   });
   const previous: DatedItems = { items: [], days: [] };
   for (const item of input.previousItems) {
-    if (item.classification.spam) continue;
+    if (!isAnalysed(item)) continue;
     previous.items.push(item);
     previous.days.push(key(item.post.publishedAt));
   }
@@ -395,6 +399,7 @@ export function computeFigures(t: ReportTallies): ReportFigures {
   const promises = promiseFigures(matrix, t.matrix);
   const competitors = t.competitors ? competitorFigures(input.brand, currentFigures, previousFigures, t.competitors) : null;
 
+  const excluded = countExcluded(input.items);
   const figures: Omit<ReportFigures, 'findings'> = {
     spec: input.spec,
     brand: { id: input.brand.id, name: input.brand.name },
@@ -404,7 +409,8 @@ export function computeFigures(t: ReportTallies): ReportFigures {
       targets: uniqueSorted(t.current.map((i) => i.post.targetId)),
       postsClassified: input.items.length,
       postsAnalysed: t.current.length,
-      postsExcludedSpam: input.items.length - t.current.length,
+      postsExcludedSpam: excluded.spam,
+      postsExcludedNearDuplicates: excluded.nearDuplicate,
       postsUnclassified: input.unclassifiedPosts ?? 0,
       firstPostAt: t.firstPostAt,
       lastPostAt: t.lastPostAt,

@@ -4,8 +4,10 @@
  * period, and whether a competitor's NSS differs from the brand's more than chance
  * (two-proportion z-test on pos / (pos + neg)). A competitor is tracked when it is a brand of the
  * config with its own targets; a name alone gives no data and is listed as such.
+ * A competitor's spam and near-duplicates are left out as the brand's are (exclusion.ts).
  */
 import type { PeriodFigures, ReportItem } from './aggregate.js';
+import { isAnalysed } from './exclusion.js';
 import { netSentiment, twoProportionTest, type Interval } from './stats.js';
 
 export interface CompetitorInput {
@@ -50,13 +52,13 @@ export interface CompetitorFigures {
 
 export function tallyCompetitors(inputs: readonly CompetitorInput[]): CompetitorTally[] {
   return inputs.map((c) => {
-    const current = c.items.filter((i) => !i.classification.spam);
+    const current = c.items.filter(isAnalysed);
     return {
       id: c.id,
       name: c.name,
       tracked: c.tracked,
       posts: current.length,
-      previousPosts: c.previousItems.filter((i) => !i.classification.spam).length,
+      previousPosts: c.previousItems.filter(isAnalysed).length,
       pos: current.filter((i) => i.classification.sentiment.label === 'pos').length,
       neg: current.filter((i) => i.classification.sentiment.label === 'neg').length,
     };

@@ -19,6 +19,7 @@ import type { ReportRecord, ReportSnapshot, Store } from '../store/store.js';
 import { aggregateReport, type AggregateInput, type ReportFigures, type ReportItem } from './aggregate.js';
 import type { CompetitorInput } from './competitors.js';
 import { checkReportConfig } from './config-check.js';
+import { isAnalysed } from './exclusion.js';
 import { LOCALES } from './i18n.js';
 import { withConfigChannelLabels, type Labels } from './labels.js';
 import { prelaunchBrowser } from './browser.js';
@@ -209,7 +210,7 @@ async function renderAndArchive(
     createdAt: generatedAt.toISOString(),
     postCount: figures.coverage.postsAnalysed,
     files: await Promise.all(files.map(({ format, path }) => describeFile(format, path))),
-    postIds: sortedIds(input.items.filter((i) => !i.classification.spam)),
+    postIds: sortedIds(input.items.filter(isAnalysed)),
     spec: { ...baseSpec(spec), ...(spec.sections ? { sections: [...spec.sections] } : {}) },
     snapshot,
     figuresSha256: figuresDigest(figures),
@@ -291,16 +292,19 @@ function baseSpec(spec: ReportSpec): ReportSpec {
 }
 
 function snapshotOf(input: AggregateInput): ReportSnapshot {
-  const analysed = (items: readonly ReportItem[]) => sortedIds(items.filter((i) => !i.classification.spam));
+  const analysed = (items: readonly ReportItem[]) => sortedIds(items.filter(isAnalysed));
   const competitorPostIds: NonNullable<ReportSnapshot['competitorPostIds']> = {};
   for (const c of input.competitors ?? []) if (c.tracked) competitorPostIds[c.id] = { current: analysed(c.items), previous: analysed(c.previousItems) };
-  const spam = input.items.filter((i) => i.classification.spam);
+  // Spam and near-duplicates: their ids are kept so that a re-render reads them again (coverage counts them).
+  const excluded = input.items.filter((i) => !isAnalysed(i));
   return {
     postsClassified: input.items.length,
-    postsAnalysed: input.items.length - spam.length,
-    postsExcludedSpam: spam.length,
+    postsAnalysed: input.items.length - excluded.length,
+    // Every excluded post, spam and near-duplicates (`voc reports show` prints it as "spam/duplicates");
+    // the figures' coverage splits the two.
+    postsExcludedSpam: excluded.length,
     postsUnclassified: input.unclassifiedPosts ?? 0,
-    excludedPostIds: sortedIds(spam),
+    excludedPostIds: sortedIds(excluded),
     previousPostIds: analysed(input.previousItems),
     ...(Object.keys(competitorPostIds).length ? { competitorPostIds } : {}),
   };

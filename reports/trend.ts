@@ -75,7 +75,8 @@ export interface CrawlGap {
 
 /**
  * `current` and `previous` are the analysed posts with their local days; `allDays` the days of
- * every classified post of the period (spam included, same order as input.items), for crawl gaps.
+ * every classified post of the period (spam and near-duplicates included: any post shows the crawl
+ * worked; same order as input.items), for crawl gaps.
  */
 export function tallyTrend(input: AggregateInput, current: DatedItems, previous: DatedItems, allDays: readonly string[]): TrendTally {
   const zone = input.spec.timeZone;

@@ -225,6 +225,7 @@ export function buildViewModel(figures: ReportFigures, options: ViewModelOptions
     coverage: [
       { label: msg('coveragePostsAnalysed'), value: count(cov.postsAnalysed) },
       { label: msg('coveragePostsSpam'), value: count(cov.postsExcludedSpam) },
+      { label: msg('coveragePostsNearDuplicates'), value: count(cov.postsExcludedNearDuplicates) },
       { label: msg('coveragePostsUnclassified'), value: count(cov.postsUnclassified) },
       { label: msg('coverageSources'), value: cov.sources.length ? `${count(cov.sources.length)} (${cov.sources.join(', ')})` : na },
       { label: msg('coverageTargets'), value: cov.targets.length ? `${count(cov.targets.length)} (${cov.targets.join(', ')})` : na },

@@ -27,6 +27,7 @@ describe('aggregateReport on the synthetic fixture (figures worked out in test/r
       postsClassified: 40,
       postsAnalysed: 36,
       postsExcludedSpam: 4,
+      postsExcludedNearDuplicates: 0,
       postsUnclassified: 2,
       firstPostAt: '2026-10-01T04:00:00.000Z',
       // p30 (Oct 30) is the last analysed post; the spam of Oct 30 does not count.

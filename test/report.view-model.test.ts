@@ -53,7 +53,8 @@ describe('view model (zh-CN)', () => {
       { label: '词典版本', value: 'lex-test-1' },
     ]);
     expect(vm.cover.coverage.find((r) => r.label === '首帖 / 末帖时间')!.value).toBe('2026-10-01 12:00 / 2026-10-30 12:00');
-    expect(vm.cover.coverage.find((r) => r.label === '排除的垃圾、广告或重复帖')!.value).toBe('4');
+    expect(vm.cover.coverage.find((r) => r.label === '排除的垃圾帖（广告、模板化评论）')!.value).toBe('4');
+    expect(vm.cover.coverage.find((r) => r.label === '排除的近似重复帖（转发、复制）')!.value).toBe('0');
     expect(vm.cover.coverage.find((r) => r.label === '采集缺口')!.value).toBe('1');
     expect(vm.cover.gaps).toEqual(['acme-weibo：2026-10-11 至 2026-10-31（连续 21 天无帖子）']);
     // No competitor configured: no competitor section.
