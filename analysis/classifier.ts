@@ -12,6 +12,7 @@ import type {
   ChannelMention,
   Classification,
   DescriptorHit,
+  Polarity,
   ScenarioHit,
   Span,
 } from '../core/types.js';
@@ -249,7 +250,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     const value = values[i]!;
     if (value === 0) continue;
     const h = sentHits[i]!;
-    judgements.push({ value, pos: h.start, clause: st.clauseAt[h.start]!, channels: about.hitChannels[i]!, aspects: about.hitAspects[i]! });
+    judgements.push({ value, pos: h.start, end: h.end, clause: st.clauseAt[h.start]!, channels: about.hitChannels[i]!, aspects: about.hitAspects[i]! });
   }
   const cueClauses = new Set<number>();
   for (const b of found) {
@@ -257,7 +258,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     if (clause < 0 || cueClauses.has(clause)) continue;
     cueClauses.add(clause);
     const channels = b.kind === 'runaround' ? [...b.channels] : [b.blamed.channel];
-    judgements.push({ value: CUE_PENALTY, pos: b.cueEnd - 1, clause, channels, aspects: about.clauseAspects(clause) });
+    judgements.push({ value: CUE_PENALTY, pos: b.cueEnd - 1, end: b.cueEnd, clause, channels, aspects: about.clauseAspects(clause) });
   }
 
   // Questions first: what a genuine question asks about (请问哪里买最划算) is not a stance.
@@ -330,7 +331,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   result.aspects = aspects;
   const clauseSums = scratch.f64('clauseSums', st.clauses.length);
   for (const j of judgements) clauseSums[j.clause] += j.value;
-  result.scenarios = scenarios(m.topic, table, st, clauseSums, span);
+  result.scenarios = scenarios(m.topic, table, st, clauseSums, judgements, span);
 
   return result;
 }
@@ -384,8 +385,9 @@ const ASKING = new Set<QuestionKind>(['strong', 'request', 'interrogative', 'yes
 
 interface Judgement {
   value: number;
-  /** Where the judging word is (question zones drop it). */
+  /** Where the judging word is (question zones drop it), and where it ends. */
   pos: number;
+  end: number;
   clause: number;
   channels: string[];
   aspects: string[];
@@ -526,6 +528,7 @@ function scenarios(
   table: TermTable,
   st: Structure,
   clauseSums: Float64Array,
+  judgements: readonly Judgement[],
   span: (s: number, e: number) => Span,
 ): ScenarioHit[] {
   const out: ScenarioHit[] = [];
@@ -540,9 +543,38 @@ function scenarios(
     const sent = st.sentences[st.clauses[c]!.sentence]!;
     const parts: Array<[number, number]> = [];
     for (let k = sent.firstClause; k < sent.endClause; k++) parts.push([clauseSums[k]!, st.clauses[k]!.weight]);
-    out.push({ scenario: sc.id, type: sc.type, polarity: polarityOf(stanceScore(parts)), evidence: span(h.start, h.end) });
+    const polarity = polarityOf(stanceScore(parts));
+    out.push({ scenario: sc.id, type: sc.type, polarity, evidence: span(h.start, h.end), linked: linkedJudgements(judgements, st, c, polarity, span) });
   }
   return out;
+}
+
+/**
+ * What the sentence of clause `clause` judges with the scenario's stance (双手提着购物袋，门店的自动门
+ * 却打不开 -> the store): the aspects and channels of its judging words of that sign, and the
+ * strongest of them as evidence. A neutral sentence links nothing.
+ */
+function linkedJudgements(
+  judgements: readonly Judgement[],
+  st: Structure,
+  clause: number,
+  polarity: Polarity,
+  span: (s: number, e: number) => Span,
+): NonNullable<ScenarioHit['linked']> {
+  const aspects: string[] = [];
+  const channels: string[] = [];
+  let strongest: Judgement | undefined;
+  const sentence = st.clauses[clause]!.sentence;
+  const sign = polarity === 'pos' ? 1 : polarity === 'neg' ? -1 : 0;
+  if (sign !== 0) {
+    for (const j of judgements) {
+      if (st.clauses[j.clause]!.sentence !== sentence || Math.sign(j.value) !== sign) continue;
+      for (const a of j.aspects) if (!aspects.includes(a)) aspects.push(a);
+      for (const ch of j.channels) if (!channels.includes(ch)) channels.push(ch);
+      if (!strongest || Math.abs(j.value) > Math.abs(strongest.value)) strongest = j;
+    }
+  }
+  return { aspects, channels, evidence: strongest ? span(strongest.pos, strongest.end) : null };
 }
 
 /** Span of the original text for a normalised range, without surrounding blanks. */

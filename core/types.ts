@@ -322,6 +322,12 @@ export interface ScenarioHit {
   /** Stance of the sentence the scenario sits in (the pain point or praise it is linked to). */
   polarity: Polarity;
   evidence: Span;
+  /**
+   * The pain point or praise itself: the aspects and channels the sentence's judging words of that
+   * stance are about, and the strongest such word (null when the sentence judges nothing). Absent
+   * in classifications stored by voc before 2026-12-05.
+   */
+  linked?: { aspects: string[]; channels: ChannelId[]; evidence: Span | null };
 }
 
 export interface Breakpoint {
@@ -347,7 +353,7 @@ export interface Classification {
   scenarios: ScenarioHit[];
   question: { isQuestion: boolean; about: string[] };
   breakpoints: Breakpoint[];
-  /** Ads, templated reviews, near-duplicates: reports exclude these. */
+  /** Ads, templated reviews: reports exclude these (and near-duplicates, Post.nearDuplicateOf). */
   spam: boolean;
   lexiconVersion: string;
 }

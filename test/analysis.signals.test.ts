@@ -67,3 +67,17 @@ describe('signals', () => {
     ]);
   });
 });
+
+describe('scenarios linked to their pain point or praise', () => {
+  it('names the channels and aspects the scenario sentence judges, with the strongest judging word', () => {
+    const car = createClassifier(parseConfig({ brands: [{ id: 'car', name: '星驰', aspectTaxonomy: 'car' }] }, 'test config'));
+    const linked = (text: string, brand = 'b') =>
+      (brand === 'car' ? car : classifier).classify({ id: 't', text, brand }).scenarios.map((s) => [s.scenario, s.polarity, s.linked]);
+    expect(linked('双手提着购物袋，门店的自动门却打不开，店员也不帮忙。')).toEqual([
+      ['hands_full', 'neg', { aspects: [], channels: ['store'], evidence: { start: 15, end: 18, text: '打不开' } }],
+    ]);
+    expect(linked('下雨天骑手送得很快，点赞！')).toEqual([['rainy', 'pos', { aspects: [], channels: ['delivery'], evidence: { start: 8, end: 9, text: '快' } }]]);
+    expect(linked('冬天空调很给力', 'car')).toEqual([['winter', 'pos', { aspects: ['comfort'], channels: [], evidence: { start: 5, end: 7, text: '给力' } }]]);
+    expect(linked('冬天开车去上班')).toEqual([['winter', 'neutral', { aspects: [], channels: [], evidence: null }]]);
+  });
+});
