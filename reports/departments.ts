@@ -3,7 +3,7 @@
  * intervals, and marketing's quadrant of safe bets vs hotspots), usage scenarios with their pain
  * points, and customer questions by feature. Tallies first, then figures, like aggregate.ts.
  */
-import type { ChannelId, Polarity, Span } from '../core/types.js';
+import type { ChannelId, Polarity, ScenarioHit, Span } from '../core/types.js';
 import type { ReportItem } from './aggregate.js';
 import { bestQuote, quoteOrder, type Quote } from './quotes.js';
 import { compareText, wilsonInterval, type Interval } from './stats.js';
@@ -199,13 +199,29 @@ export function tallyScenarios(current: readonly ReportItem[]): ScenarioTally {
       if (set.has('pos')) r.praise++;
       if (!set.has('neg')) continue;
       r.complaint++;
-      for (const a of negAspects) r.painAspects.set(a, (r.painAspects.get(a) ?? 0) + 1);
-      for (const ch of negChannels) r.painChannels.set(ch, (r.painChannels.get(ch) ?? 0) + 1);
+      // The pain point the scenario's own sentence names; classifications stored before scenarios
+      // carried it fall back to what the post as a whole complains about.
+      const pain = linkedPain(c.scenarios, scenario) ?? { aspects: negAspects, channels: negChannels };
+      for (const a of pain.aspects) r.painAspects.set(a, (r.painAspects.get(a) ?? 0) + 1);
+      for (const ch of pain.channels) r.painChannels.set(ch, (r.painChannels.get(ch) ?? 0) + 1);
       const evidence = c.scenarios.find((s) => s.scenario === scenario && s.polarity === 'neg')!.evidence;
       if (!r.best || quoteOrder(item.post, r.best.item.post) < 0) r.best = { item, evidence };
     }
   }
   return tally;
+}
+
+/** Aspects and channels the complaining sentences of `scenario` judge, or undefined when the
+ *  classification predates `ScenarioHit.linked`. */
+function linkedPain(hits: readonly ScenarioHit[], scenario: string): { aspects: Set<string>; channels: Set<ChannelId> } | undefined {
+  let out: { aspects: Set<string>; channels: Set<ChannelId> } | undefined;
+  for (const h of hits) {
+    if (h.scenario !== scenario || h.polarity !== 'neg' || !h.linked) continue;
+    out ??= { aspects: new Set(), channels: new Set() };
+    for (const a of h.linked.aspects) out.aspects.add(a);
+    for (const ch of h.linked.channels) out.channels.add(ch);
+  }
+  return out;
 }
 
 export function scenarioFigures(tally: ScenarioTally): ScenarioFigure[] {
