@@ -111,7 +111,7 @@ export function createClassifier(config: LexiconConfig, options: ClassifierOptio
     negators: new Set(eff.lex.sentiment.negators.map(normaliseEntry)),
     degree: new Set(Object.keys(eff.lex.sentiment.degree).map(normaliseEntry)),
   };
-  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, breaksTopic, platformSites, domains, open, counts: { han: 0, latin: 0 } };
+  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, breaksTopic, platformSites, domains, open, counts: { han: 0, latin: 0, kana: 0 } };
   return {
     lexiconVersion: eff.version,
     lexicons: eff.lex,
@@ -179,9 +179,10 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   // The normalising pass counted the scripts unless it rewrote the text, as it does for the
   // control characters and broken surrogates binary data is full of.
   const binary = counts.han < 0 && looksBinary(original);
-  const lang = binary ? 'other' : counts.han >= 0 ? langOfCounts(counts.han, counts.latin, text, e.isEnglishWord) : detectLang(text, e.isEnglishWord);
+  const lang = binary ? 'other' : counts.han >= 0 ? langOfCounts(counts.han, counts.latin, text, e.isEnglishWord, counts.kana) : detectLang(text, e.isEnglishWord);
   const result = emptyClassification(post, lang, e.eff.version);
-  if (binary || !text.trim()) return result;
+  // Binary data and Japanese get no labels: the lexicons would read chance matches.
+  if (binary || (lang === 'other' && counts.kana > 0) || !text.trim()) return result;
 
   const { table } = e;
   const tokens = segment(text);
@@ -439,6 +440,7 @@ function channelMentions(
     }
     const m = first.get(channel)!;
     let polarity = polarityOf(maxWeight > 0 ? sum / maxWeight : 0);
+    const stance = polarity === 'neutral' ? undefined : strongestJudgement(judgements, channel, polarity === 'pos' ? 1 : -1, st);
     if (polarity === 'neutral' && parts === 0 && mentions.some((x) => x.channel === channel && !x.locative && !x.comparison)) {
       const own = mentions.filter((x) => x.channel === channel && !x.locative && !x.comparison);
       // A touchpoint named but judged by no word of its own (问客服竟然说不保修, 给客服打了八次电话都没
@@ -453,9 +455,26 @@ function channelMentions(
       )
         polarity = verdict;
     }
-    out.push({ channel, polarity, alias: m.alias, evidence: span(m.start, m.end) });
+    const mention: ChannelMention = { channel, polarity, alias: m.alias, evidence: span(m.start, m.end) };
+    if (stance) mention.stanceEvidence = span(stance.pos, stance.end);
+    out.push(mention);
   }
   return out;
+}
+
+/** The judgement about `channel` of sign `sign` that weighs most (value times clause weight). */
+function strongestJudgement(judgements: readonly Judgement[], channel: string, sign: number, st: Structure): Judgement | undefined {
+  let best: Judgement | undefined;
+  let bestWeight = 0;
+  for (const j of judgements) {
+    if (Math.sign(j.value) !== sign || !j.channels.includes(channel)) continue;
+    const w = Math.abs(j.value) * st.clauses[j.clause]!.weight;
+    if (w > bestWeight) {
+      best = j;
+      bestWeight = w;
+    }
+  }
+  return best;
 }
 
 function descriptors(

@@ -281,6 +281,12 @@ export interface ChannelMention {
   /** The alias that matched (`官网`, `客服`...). */
   alias: string;
   evidence: Span;
+  /**
+   * The strongest judging word that gave the polarity (客服态度很`敷衍`), when words about the channel
+   * decided it; absent for a neutral channel, one that takes the review's verdict, and in
+   * classifications stored by voc before 2026-12-05.
+   */
+  stanceEvidence?: Span;
 }
 
 /** A brand-promise descriptor (`高效`, `排队`...) used about a channel (or about the brand in general). */

@@ -56,6 +56,13 @@ describe('signals', () => {
     expect(run('客服态度很好\u0000，门店也不错').lang).toBe('zh');
   });
 
+  it('gives Japanese lang other and no labels, while Chinese borrowing の or a katakana name stays Chinese', () => {
+    const ja = run('このお店の店員さんはとても親切でした。価格も安いです。');
+    expect([ja.lang, ja.channels, ja.sentiment.label]).toEqual(['other', [], 'neutral']);
+    expect(run('我の天，这家店服务太好了').lang).toBe('zh');
+    expect(run('ヤマト运输的快递很快').channels.map((c) => `${c.channel}:${c.polarity}`)).toEqual(['delivery:pos']);
+  });
+
   it('keeps Latin product names whole in the segmentation (cut with HMM)', () => {
     // 好用 stays whole too: it is a lexicon word in the segmenter's user dictionary.
     expect([...segment('我的iPhone15很好用').words]).toEqual(['我', '的', 'iPhone15', '很', '好用']);
@@ -79,5 +86,17 @@ describe('scenarios linked to their pain point or praise', () => {
     expect(linked('下雨天骑手送得很快，点赞！')).toEqual([['rainy', 'pos', { aspects: [], channels: ['delivery'], evidence: { start: 8, end: 9, text: '快' } }]]);
     expect(linked('冬天空调很给力', 'car')).toEqual([['winter', 'pos', { aspects: ['comfort'], channels: [], evidence: { start: 5, end: 7, text: '给力' } }]]);
     expect(linked('冬天开车去上班')).toEqual([['winter', 'neutral', { aspects: [], channels: [], evidence: null }]]);
+  });
+});
+
+describe('channel stance evidence', () => {
+  it('points at the strongest word that gave each channel its polarity', () => {
+    const c = run('客服态度很敷衍，门店倒是很热情');
+    expect(c.channels.map((m) => [m.channel, m.polarity, m.evidence.text, m.stanceEvidence])).toEqual([
+      ['customer_service', 'neg', '客服', { start: 5, end: 7, text: '敷衍' }],
+      ['store', 'pos', '门店', { start: 13, end: 15, text: '热情' }],
+    ]);
+    // A neutral place of purchase has none.
+    expect(run('在京东买的，东西不错').channels.map((m) => [m.channel, m.polarity, m.stanceEvidence])).toEqual([['marketplace', 'neutral', undefined]]);
   });
 });
