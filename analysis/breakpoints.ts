@@ -23,6 +23,8 @@ export interface FoundBreakpoint {
   end: number;
   /** Where the cue ends, and the mention it is charged to (the channel that broke the journey). */
   cueEnd: number;
+  /** Where the cue's last part starts (又让 of 让我找…又让): with cueEnd, the cue's own words. */
+  cueLastPart: number;
   blamed: Mention;
   /** Parts of the cue pattern (specificity). */
   parts: number;
@@ -149,7 +151,7 @@ export function findBreakpoints(
     if (p.kind !== 'runaround' && !entities.some((m) => st.clauses[m.clause]!.sentence === cue.sentence)) continue;
     if (p.kind === 'handoff' && oneOrganisation(a, b) && !otherSideSpeaks(a === 'customer_service' ? b : a, cue, entities, st, text)) continue;
     const sent = st.sentences[cue.sentence]!;
-    const found: FoundBreakpoint = { channels, kind: p.kind, cue: p.id, start: sent.start, end: sent.end, cueEnd: cue.end, blamed, parts: p.parts.length };
+    const found: FoundBreakpoint = { channels, kind: p.kind, cue: p.id, start: sent.start, end: sent.end, cueEnd: cue.end, cueLastPart: cue.lastPart, blamed, parts: p.parts.length };
     const prev = out.findIndex((f) => f.channels[0] === channels[0] && f.channels[1] === channels[1]);
     // The most specific cue (most parts: 满…用不了 over 用不了) decides the kind, then the kind priority.
     if (prev < 0) {

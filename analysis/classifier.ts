@@ -251,7 +251,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     const value = values[i]!;
     if (value === 0) continue;
     const h = sentHits[i]!;
-    judgements.push({ value, pos: h.start, end: h.end, clause: st.clauseAt[h.start]!, channels: about.hitChannels[i]!, aspects: about.hitAspects[i]! });
+    judgements.push({ value, pos: h.start, start: h.start, end: h.end, clause: st.clauseAt[h.start]!, channels: about.hitChannels[i]!, aspects: about.hitAspects[i]! });
   }
   const cueClauses = new Set<number>();
   for (const b of found) {
@@ -259,7 +259,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     if (clause < 0 || cueClauses.has(clause)) continue;
     cueClauses.add(clause);
     const channels = b.kind === 'runaround' ? [...b.channels] : [b.blamed.channel];
-    judgements.push({ value: CUE_PENALTY, pos: b.cueEnd - 1, end: b.cueEnd, clause, channels, aspects: about.clauseAspects(clause) });
+    judgements.push({ value: CUE_PENALTY, pos: b.cueEnd - 1, start: b.cueLastPart, end: b.cueEnd, clause, channels, aspects: about.clauseAspects(clause) });
   }
 
   // Questions first: what a genuine question asks about (请问哪里买最划算) is not a stance.
@@ -386,8 +386,10 @@ const ASKING = new Set<QuestionKind>(['strong', 'request', 'interrogative', 'yes
 
 interface Judgement {
   value: number;
-  /** Where the judging word is (question zones drop it), and where it ends. */
+  /** Where the judging word is (question zones drop it). */
   pos: number;
+  /** The judging words as evidence: the sentiment word, or a breakpoint cue's last part. */
+  start: number;
   end: number;
   clause: number;
   channels: string[];
@@ -456,7 +458,7 @@ function channelMentions(
         polarity = verdict;
     }
     const mention: ChannelMention = { channel, polarity, alias: m.alias, evidence: span(m.start, m.end) };
-    if (stance) mention.stanceEvidence = span(stance.pos, stance.end);
+    if (stance) mention.stanceEvidence = span(stance.start, stance.end);
     out.push(mention);
   }
   return out;
@@ -593,7 +595,7 @@ function linkedJudgements(
       if (!strongest || Math.abs(j.value) > Math.abs(strongest.value)) strongest = j;
     }
   }
-  return { aspects, channels, evidence: strongest ? span(strongest.pos, strongest.end) : null };
+  return { aspects, channels, evidence: strongest ? span(strongest.start, strongest.end) : null };
 }
 
 /** Span of the original text for a normalised range, without surrounding blanks. */

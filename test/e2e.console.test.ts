@@ -141,6 +141,10 @@ describe('analyst console in Chromium', () => {
     const post = page.locator('li.post');
     expect(await post.locator('.post-text').textContent()).toBe('<img src=x onerror="window.__pwned=1">客服让我去找门店，门店又让我找客服，来回踢皮球。');
     expect(await post.locator('mark.hl-ch').allTextContents()).toEqual(['客服', '门店']); // one mention per channel: its first alias
+    // The open-vocabulary verb about both channels, inside the breakpoint evidence: both in the title.
+    expect(await post.locator('mark.hl-open').allTextContents()).toEqual(['来回']);
+    expect(await post.locator('mark.hl-open').getAttribute('title')).toBe('来回推诿: 客服 ↔ 门店 · 来回 · 门店 · 来回 · 客服');
+    expect(await page.locator('.legend mark.hl-open').textContent()).toBe('词典外用词');
     expect((await post.locator('mark.hl-bp').allTextContents()).join('')).toBe('__pwned=1">客服让我去找门店，门店又让我找客服，来回踢皮球');
     expect(await post.locator('img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();

@@ -67,8 +67,10 @@ export interface Post {
   authorHash?: string;
 }
 export interface Classification {
-  channels: Array<{ channel: string; polarity: string; alias: string; evidence: Span }>;
+  channels: Array<{ channel: string; polarity: string; alias: string; evidence: Span; stanceEvidence?: Span }>;
   descriptors: Array<{ word: string; promise: string; polarity: 'pos' | 'neg'; channel: string | null; evidence: Span }>;
+  /** Absent in classifications stored before open words existed. */
+  openWords?: Array<{ word: string; pos: 'adj' | 'verb'; channel: string; negated: boolean; evidence: Span }>;
   sentiment: { label: string; score: number };
   aspects: Array<{ aspect: string; polarity: string; evidence: Span }>;
   scenarios: Array<{ scenario: string; evidence: Span }>;

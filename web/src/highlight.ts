@@ -1,6 +1,6 @@
 /**
- * A post's text with its evidence marked: channel mentions, brand-promise descriptors and
- * breakpoint evidence. Spans may overlap (a breakpoint's evidence holds the channel mentions),
+ * A post's text with its evidence marked: channel mentions, brand-promise descriptors, the words
+ * that gave a channel its stance, open-vocabulary words about a channel, and breakpoint evidence. Spans may overlap (a breakpoint's evidence holds the channel mentions),
  * so the text is cut at every span boundary and each piece carries the classes of all spans
  * covering it. Pieces are text nodes: the crawled text never becomes markup.
  */
@@ -17,6 +17,8 @@ export interface HighlightLabels {
   channel(id: string): string;
   polarity(p: string): string;
   breakpoint(kind: string): string;
+  /** `不·冷清` / `not 冷清`: an open word said under a negator. */
+  negated(word: string): string;
 }
 
 export function marksOf(c: Classification, labels: HighlightLabels): Mark[] {
@@ -24,6 +26,10 @@ export function marksOf(c: Classification, labels: HighlightLabels): Mark[] {
     ...c.breakpoints.map((b) => ({ span: b.evidence, cls: 'hl-bp', title: `${labels.breakpoint(b.kind)}: ${b.channels.map(labels.channel).join(' ↔ ')}` })),
     ...c.channels.map((m) => ({ span: m.evidence, cls: 'hl-ch', title: `${labels.channel(m.channel)} (${labels.polarity(m.polarity)})` })),
     ...c.descriptors.map((d) => ({ span: d.evidence, cls: d.polarity === 'pos' ? 'hl-pos' : 'hl-neg', title: `${d.word} (${labels.polarity(d.polarity)})${d.channel ? ` · ${labels.channel(d.channel)}` : ''}` })),
+    ...c.channels.flatMap((m) =>
+      m.stanceEvidence ? [{ span: m.stanceEvidence, cls: m.polarity === 'pos' ? 'hl-pos' : 'hl-neg', title: `${labels.channel(m.channel)} (${labels.polarity(m.polarity)})` }] : [],
+    ),
+    ...(c.openWords ?? []).map((w) => ({ span: w.evidence, cls: 'hl-open', title: `${w.negated ? labels.negated(w.word) : w.word} · ${labels.channel(w.channel)}` })),
   ];
 }
 

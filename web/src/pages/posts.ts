@@ -78,7 +78,7 @@ export async function renderPosts(ctx: PageContext): Promise<void> {
     `${m.breakpointCounts}: `,
     ctx.meta.breakpointKinds.map((kind, i) => [h('a', { href: `#/posts${query({ ...filter, breakpoint: kind })}`, 'data-kind': kind }, `${m.breakpointKinds[kind] ?? kind} ${counts[i]}`), ' · ']).flat().slice(0, -1),
   );
-  const legend = h('p', { class: 'legend' }, m.legend, ' ', h('mark', { class: 'hl-ch' }, m.legendChannel), ' ', h('mark', { class: 'hl-pos' }, m.legendDescPos), ' ', h('mark', { class: 'hl-neg' }, m.legendDescNeg), ' ', h('mark', { class: 'hl-bp' }, m.legendBreakpoint));
+  const legend = h('p', { class: 'legend' }, m.legend, ' ', h('mark', { class: 'hl-ch' }, m.legendChannel), ' ', h('mark', { class: 'hl-pos' }, m.legendDescPos), ' ', h('mark', { class: 'hl-neg' }, m.legendDescNeg), ' ', h('mark', { class: 'hl-open' }, m.legendOpenWord), ' ', h('mark', { class: 'hl-bp' }, m.legendBreakpoint));
   const exports = h(
     'p',
     { class: 'exports' },
@@ -87,7 +87,7 @@ export async function renderPosts(ctx: PageContext): Promise<void> {
     h('a', { href: `/api/posts/export${query({ ...filter, format: 'jsonl' })}`, download: 'voc-posts.jsonl' }, m.exportJsonl),
   );
 
-  const labels = { channel: ctx.channelLabel, polarity: (x: string) => m.polarities[x] ?? x, breakpoint: (k: string) => m.breakpointKinds[k] ?? k };
+  const labels = { channel: ctx.channelLabel, polarity: (x: string) => m.polarities[x] ?? x, breakpoint: (k: string) => m.breakpointKinds[k] ?? k, negated: m.negatedWord };
   const list = h(
     'ol',
     { class: 'posts' },
