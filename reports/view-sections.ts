@@ -6,7 +6,7 @@
 import type { ReportSection } from '../core/report-config.js';
 import type { Locale } from '../core/types.js';
 import { BREAKPOINT_KINDS } from '../core/types.js';
-import type { ReportFigures } from './aggregate.js';
+import type { DistinctiveStats, ReportFigures } from './aggregate.js';
 import type { ReportCharts } from './chart-set.js';
 import { MIN_QUADRANT_POSTS } from './departments.js';
 import {
@@ -129,14 +129,21 @@ export function promisesView(ctx: SectionContext) {
         word: w.word,
         promise: labels.promise(w.promise, locale),
         polarity: msg(w.polarity === 'pos' ? 'positive' : 'negative'),
-        count: count(w.count),
-        restCount: count(w.restCount),
-        z: w.z.toFixed(2),
-        q: formatP(w.q),
-        flagged: w.flagged,
-        flag: w.flagged ? msg('distinctive') : '',
+        ...distinctiveCells(ctx, w),
       })),
     })),
+  };
+}
+
+/** The statistics cells of a distinctive word (descriptors and open words alike). */
+function distinctiveCells(ctx: Pick<SectionContext, 'msg' | 'count'>, w: DistinctiveStats) {
+  return {
+    count: ctx.count(w.count),
+    restCount: ctx.count(w.restCount),
+    z: w.z.toFixed(2),
+    q: formatP(w.q),
+    flagged: w.flagged,
+    flag: w.flagged ? ctx.msg('distinctive') : '',
   };
 }
 
@@ -158,12 +165,7 @@ export function openWordsView(ctx: SectionContext) {
         word: openWordLabel(ctx, w.word, w.negated),
         negated: w.negated,
         pos: msg(w.pos === 'adj' ? 'pos_adj' : 'pos_verb'),
-        count: count(w.count),
-        restCount: count(w.restCount),
-        z: w.z.toFixed(2),
-        q: formatP(w.q),
-        flagged: w.flagged,
-        flag: w.flagged ? msg('distinctive') : '',
+        ...distinctiveCells(ctx, w),
         quote: quoteView(ctx, w.quote, 'promises'),
       })),
     })),
