@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
-import { loadConfig, findBrand, type VocConfig } from '../core/config.js';
+import { CONFIG_FILE, loadConfig, findBrand, type VocConfig } from '../core/config.js';
 import { VocError, InputError } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
 import { openApp } from './app.js';
@@ -15,6 +15,8 @@ import { startWorkers } from '../workers/worker.js';
 import { QUEUE_NAMES, type QueueName } from '../workers/queues.js';
 import { reportLabels } from '../workers/labels.js';
 import { checkReportConfig } from '../reports/config-check.js';
+import { buildEffectiveLexicon } from '../analysis/effective.js';
+import { loadLexicons } from '../analysis/lexicons.js';
 import { registerCrawlCommand, printRunSummary } from './crawl-command.js';
 import { registerTargetsCommands } from './targets-command.js';
 import { registerReportCommands } from './report-commands.js';
@@ -166,6 +168,14 @@ program
   .action(() => {
     const config = readConfig();
     checkReportConfig(config);
+    // Lexicon additions and brand promises are checked against the shipped lexicons here, not at
+    // the first post a crawl classifies (model files were checked when the config was read).
+    try {
+      buildEffectiveLexicon(loadLexicons(), config);
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError(`${globals().config ?? CONFIG_FILE}: ${err.message}`);
+      throw err;
+    }
     console.log(messages(locale(config)).configOk(config.brands.length, config.targets.length));
   });
 

@@ -64,6 +64,26 @@ describe('bad config and bad targets: one clear line, exit 2, nothing written', 
     expect(r.stderr.trim()).toMatch(/^voc: /);
   });
 
+  it('config check names a brand promise nobody defined, and a new promise without its label', async () => {
+    const unknown = tempConfig(`brands:\n  - { id: acme, name: Acme, promises: [eco] }\n`);
+    const r = await runVoc(['--config', unknown.file, 'config', 'check']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      `voc: ${unknown.file}: brands.0.promises: unknown promise "eco"; known: convenience, premium_service, reliable_quality, modern, transparency; define a new one under lexicon.promises`,
+    );
+    const unlabelled = tempConfig(`${BRAND}lexicon:\n  promises:\n    eco: { positive: [环保] }\n`);
+    const u = await runVoc(['--config', unlabelled.file, 'config', 'check']);
+    expect(u.code).toBe(2);
+    expect(u.stderr.trim()).toMatch(/^voc: .*voc\.config\.yaml: lexicon\.promises\.eco\.label: a new promise needs a label in zh-CN and en/);
+  });
+
+  it('config check names a model file that is not there', async () => {
+    const { file } = tempConfig(`${BRAND}models:\n  sentiment: models/sentiment.json\n`);
+    const r = await runVoc(['--config', file, 'config', 'check']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^voc: .*voc\.config\.yaml: models\.sentiment: model file not found: .*models\/sentiment\.json; train one with `voc train sentiment --data FILE --out models\/sentiment\.json` or remove the entry$/);
+  });
+
   it('config check accepts a valid file', async () => {
     const { file } = tempConfig(BRAND);
     const r = await runVoc(['--config', file, '--lang', 'en', 'config', 'check']);
