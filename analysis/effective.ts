@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
-import type { AspectDef, ChannelDef, Lexicons, PromiseDef } from './lexicons.js';
+import type { AspectDef, ChannelDef, Lexicons, PromiseDef, ScenarioDef } from './lexicons.js';
 
 export interface BrandInfo {
   id: string;
@@ -68,6 +68,7 @@ export function buildEffectiveLexicon(base: Lexicons, config: LexiconConfig): Ef
   }
 
   const promises = mergePromises(base.promises, config.lexicon?.promises ?? {});
+  const scenarios = mergeScenarios(base.scenarios, config.lexicon?.scenarios ?? {});
   const sentiment = mergeSentiment(base.sentiment, config.lexicon?.sentiment);
 
   const brands = new Map<string, BrandInfo>();
@@ -88,7 +89,7 @@ export function buildEffectiveLexicon(base: Lexicons, config: LexiconConfig): Ef
     competitors.push(...b.competitors);
   }
 
-  const lex: Lexicons = { ...base, channels, aspects, promises, sentiment };
+  const lex: Lexicons = { ...base, channels, aspects, promises, sentiment, scenarios };
   const hash = createHash('sha256')
     .update(stableStringify({ lex: { ...lex, dir: undefined, version: undefined }, brands: [...brands.values()], competitors }))
     .digest('hex')
@@ -118,6 +119,32 @@ function mergePromises(base: Record<string, PromiseDef>, overrides: PromiseOverr
     addWords(p.positive, p.negative, o.positive);
     addWords(p.negative, p.positive, o.negative);
     for (const word of o.topics) if (!p.topics.some((t) => t.word === word)) p.topics.push({ word });
+  }
+  return out;
+}
+
+type ScenarioOverrides = NonNullable<LexiconConfig['lexicon']>['scenarios'];
+
+/** The shipped scenarios with the config's: keywords added to a shipped one, new ones with type and label. */
+function mergeScenarios(base: Record<string, ScenarioDef>, overrides: ScenarioOverrides): Record<string, ScenarioDef> {
+  if (!Object.keys(overrides).length) return base;
+  const out: Record<string, ScenarioDef> = {};
+  for (const [id, sc] of Object.entries(base)) out[id] = { ...sc, keywords: [...sc.keywords] };
+  for (const [id, o] of Object.entries(overrides)) {
+    let sc = out[id];
+    if (!sc) {
+      const zh = o.label?.['zh-CN'];
+      const en = o.label?.en;
+      if (!o.type || !zh || !en)
+        throw new InputError(
+          `lexicon.scenarios.${id}: a new scenario needs a type (time, weather, place, companion or activity) and a label in zh-CN and en, e.g. { type: place, label: { zh-CN: 充电站, en: Charging station }, keywords: [充电站] }`,
+        );
+      sc = out[id] = { id, type: o.type, label: { 'zh-CN': zh, en }, keywords: [] };
+    } else {
+      if (o.type) sc.type = o.type;
+      sc.label = { ...sc.label, ...stripUndefined(o.label ?? {}) };
+    }
+    for (const k of o.keywords) if (!sc.keywords.includes(k)) sc.keywords.push(k);
   }
   return out;
 }

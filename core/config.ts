@@ -187,6 +187,17 @@ const lexiconOverrideSchema = z.strictObject({
       }),
     )
     .default({}),
+  /** New usage scenarios (type and label required) or more keywords for a shipped one. */
+  scenarios: z
+    .record(
+      idString,
+      z.strictObject({
+        type: z.enum(['time', 'weather', 'place', 'companion', 'activity']).optional(),
+        label: z.strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).partial().optional(),
+        keywords: wordList,
+      }),
+    )
+    .default({}),
   /** Sentiment words with their strength; a word moves if the shipped lexicon has it on the other side. */
   sentiment: z
     .strictObject({

@@ -7,6 +7,7 @@ import { describe, it, expect } from 'vitest';
 import { parseConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import { createClassifier } from '../analysis/index.js';
+import { reportLabels } from '../workers/labels.js';
 
 const brand = { id: 'b', name: '星驰', promises: ['convenience', 'eco'] };
 const lexicon = {
@@ -41,6 +42,33 @@ describe('lexicon additions in the config', () => {
     const luxury = createClassifier(parseConfig({ brands: [{ id: 'b', name: '星驰' }], lexicon: { sentiment: { negative: { 便宜: 1 } } } }));
     expect(plain.classify({ id: 't', text: '门店的东西很便宜', brand: 'b' }).sentiment.label).toBe('pos');
     expect(luxury.classify({ id: 't', text: '门店的东西很便宜', brand: 'b' }).sentiment.label).toBe('neg');
+  });
+
+  it('finds a new scenario and more keywords of a shipped one', () => {
+    const withScenarios = createClassifier(
+      parseConfig({
+        brands: [{ id: 'b', name: '星驰' }],
+        lexicon: { scenarios: { charging: { type: 'place', label: { 'zh-CN': '充电站', en: 'Charging station' }, keywords: ['充电站'] }, winter: { keywords: ['数九寒天'] } } },
+      }),
+    );
+    const scenarios = (text: string) => withScenarios.classify({ id: 't', text, brand: 'b' }).scenarios.map((s) => `${s.scenario}:${s.type}:${s.polarity}`);
+    expect(scenarios('在充电站等了半天，太麻烦了')).toEqual(['charging:place:neg']);
+    expect(scenarios('数九寒天门店也很热情')).toEqual(['winter:time:pos']);
+    expect(() => createClassifier(parseConfig({ lexicon: { scenarios: { charging: { keywords: ['充电站'] } } } }))).toThrow(
+      /^lexicon\.scenarios\.charging: a new scenario needs a type/,
+    );
+  });
+
+  it('labels a promise and a scenario the config defines in reports, in both languages', () => {
+    const labels = reportLabels(
+      parseConfig({ brands: [brand], lexicon: { ...lexicon, scenarios: { charging: { type: 'place', label: { 'zh-CN': '充电站', en: 'Charging station' }, keywords: ['充电站'] } } } }),
+    );
+    expect([labels.promise('eco', 'zh-CN'), labels.promise('eco', 'en'), labels.scenario('charging', 'en'), labels.promise('convenience', 'zh-CN')]).toEqual([
+      '绿色环保',
+      'Eco-friendly',
+      'Charging station',
+      '便利',
+    ]);
   });
 
   it('records the additions in the lexicon version', () => {

@@ -1,17 +1,22 @@
 /**
- * The display names the report uses for taxonomy ids: the analysis lexicons' zh-CN and en labels
- * (channels, promises, aspects, scenarios), with the config's channel label overrides on top.
+ * The display names the report uses for taxonomy ids: the zh-CN and en labels of the effective
+ * lexicon (the shipped lexicons with the config's channels, aspects, promises and scenarios), with
+ * the config's channel label overrides on top.
  */
 import type { VocConfig } from '../core/config.js';
 import { aspectLabel, channelLabel, promiseLabel, scenarioLabel } from '../analysis/index.js';
+import { buildEffectiveLexicon } from '../analysis/effective.js';
+import { loadLexicons } from '../analysis/lexicons.js';
 import { withConfigChannelLabels, type Labels } from '../reports/labels.js';
 
 export function reportLabels(config: VocConfig): Labels {
+  // A promise or scenario the config defines (lexicon.promises.eco) is labelled as it says.
+  const lex = buildEffectiveLexicon(loadLexicons(), config).lex;
   const lexiconLabels: Labels = {
-    channel: (id, locale) => channelLabel(id, locale),
-    promise: (id, locale) => promiseLabel(id, locale),
-    aspect: (id, locale) => aspectLabel(id, locale),
-    scenario: (id, locale) => scenarioLabel(id, locale),
+    channel: (id, locale) => channelLabel(id, locale, lex),
+    promise: (id, locale) => promiseLabel(id, locale, lex),
+    aspect: (id, locale) => aspectLabel(id, locale, undefined, lex),
+    scenario: (id, locale) => scenarioLabel(id, locale, lex),
   };
   return withConfigChannelLabels(lexiconLabels, config);
 }
