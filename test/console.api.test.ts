@@ -317,14 +317,17 @@ describe('runs, posts and exports', () => {
     const raw = Buffer.from(await csv.arrayBuffer());
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM: spreadsheets then read Chinese right
     const lines = raw.subarray(3).toString('utf8').split('\n');
-    expect(lines[0]).toBe('id,brand,source,publishedAt,url,text,sentiment,channels,descriptors,breakpoints,aspects,scenarios,question');
+    expect(lines[0]).toBe('id,brand,source,publishedAt,url,text,sentiment,channels,descriptors,breakpoints,aspects,scenarios,question,openWords');
     expect(lines[1]).toBe(
-      `"acme-forum:p3","acme","acme-forum","2026-10-12T00:00:00.000Z","${forum.origin}/t/p3","'=HYPERLINK(""http://evil.example"") 快递很快，物流不错","pos","delivery:pos","","","","","false"`,
+      `"acme-forum:p3","acme","acme-forum","2026-10-12T00:00:00.000Z","${forum.origin}/t/p3","'=HYPERLINK(""http://evil.example"") 快递很快，物流不错","pos","delivery:pos","","","","","false",""`,
     );
     expect(lines.length).toBe(3); // header, one post, final newline
     const jsonl = await api(fx.base, fx.tokens.analyst, 'GET', '/api/posts/export?format=jsonl&breakpoint=any');
     const rows = (await jsonl.text()).trim().split('\n').map((l) => JSON.parse(l) as { post: Post });
     expect(rows.map((r) => r.post.externalId)).toEqual(['p6', 'p5']);
+    // The open words of the runaround post, one per channel it is said about.
+    const bpCsv = (await (await api(fx.base, fx.tokens.analyst, 'GET', '/api/posts/export?format=csv&breakpoint=any')).text()).split('\n');
+    expect(bpCsv.find((l) => l.startsWith('"acme-forum:p5"'))!.endsWith(',"来回:store 来回:customer_service"')).toBe(true);
   });
 
   it('cancels a running crawl', async () => {

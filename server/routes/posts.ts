@@ -39,7 +39,7 @@ export function csvCell(value: unknown): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-const CSV_COLUMNS = ['id', 'brand', 'source', 'publishedAt', 'url', 'text', 'sentiment', 'channels', 'descriptors', 'breakpoints', 'aspects', 'scenarios', 'question'];
+const CSV_COLUMNS = ['id', 'brand', 'source', 'publishedAt', 'url', 'text', 'sentiment', 'channels', 'descriptors', 'breakpoints', 'aspects', 'scenarios', 'question', 'openWords'];
 
 function csvRow(h: PostHit): string {
   const c = h.classification;
@@ -57,6 +57,8 @@ function csvRow(h: PostHit): string {
     c ? c.aspects.map((a) => `${a.aspect}:${a.polarity}`).join(' ') : '',
     c ? c.scenarios.map((s) => s.scenario).join(' ') : '',
     c ? String(c.question.isQuestion) : '',
+    // word:channel, ¬ before a word said under a negator (¬认识:store).
+    c ? (c.openWords ?? []).map((w) => `${w.negated ? '¬' : ''}${w.word}:${w.channel}`).join(' ') : '',
   ]
     .map(csvCell)
     .join(',');
