@@ -42,7 +42,7 @@ const TEXT = {
     unchanged: '数据快照的数字与归档时一致。',
     changed: '注意：数字与归档时不同（分类结果或数据已变化）。',
     unknownDigest: '归档记录没有数字摘要，无法比对。',
-    fields: { brand: '品牌', period: '报告期', timeZone: '时区', locale: '语言', lexicon: '词典版本', created: '生成时间', posts: '分析帖子', spam: '排除的垃圾/重复帖', unclassified: '未分类', previous: '上期帖子', files: '文件', deliveries: '投递', schedule: '定时任务', sections: '章节' },
+    fields: { brand: '品牌', period: '报告期', timeZone: '时区', locale: '语言', lexicon: '词典版本', created: '生成时间', posts: '分析帖子', spam: '排除的垃圾帖', nearDuplicates: '排除的近似重复帖', spamOrDuplicates: '排除的垃圾/重复帖', unclassified: '未分类', previous: '上期帖子', files: '文件', deliveries: '投递', schedule: '定时任务', sections: '章节' },
     noDeliveries: '（尚未投递）',
   },
   en: {
@@ -51,7 +51,7 @@ const TEXT = {
     unchanged: 'The figures from the data snapshot equal the archived ones.',
     changed: 'Note: the figures differ from the archived ones (classifications or data changed).',
     unknownDigest: 'The archived record has no figures digest to compare with.',
-    fields: { brand: 'Brand', period: 'Period', timeZone: 'Time zone', locale: 'Language', lexicon: 'Lexicon', created: 'Created', posts: 'Posts analysed', spam: 'Excluded spam/duplicates', unclassified: 'Unclassified', previous: 'Previous-period posts', files: 'Files', deliveries: 'Deliveries', schedule: 'Schedule', sections: 'Sections' },
+    fields: { brand: 'Brand', period: 'Period', timeZone: 'Time zone', locale: 'Language', lexicon: 'Lexicon', created: 'Created', posts: 'Posts analysed', spam: 'Excluded spam', nearDuplicates: 'Excluded near-duplicates', spamOrDuplicates: 'Excluded spam/duplicates', unclassified: 'Unclassified', previous: 'Previous-period posts', files: 'Files', deliveries: 'Deliveries', schedule: 'Schedule', sections: 'Sections' },
     noDeliveries: '(not delivered yet)',
   },
 } as const;
@@ -229,6 +229,7 @@ export function summariseRecord(r: ReportRecord): unknown {
             postsClassified: snapshot.postsClassified,
             postsAnalysed: snapshot.postsAnalysed,
             postsExcludedSpam: snapshot.postsExcludedSpam,
+            ...(snapshot.postsExcludedNearDuplicates !== undefined ? { postsExcludedNearDuplicates: snapshot.postsExcludedNearDuplicates } : {}),
             postsUnclassified: snapshot.postsUnclassified,
             excludedPostIds: snapshot.excludedPostIds.length,
             previousPostIds: snapshot.previousPostIds.length,
@@ -256,7 +257,11 @@ export function describeRecord(r: ReportRecord, loc: Locale): string {
     `  ${f.posts}: ${r.postCount}`,
   ];
   if (r.snapshot) {
-    lines.push(`  ${f.spam}: ${r.snapshot.postsExcludedSpam}`, `  ${f.unclassified}: ${r.snapshot.postsUnclassified}`, `  ${f.previous}: ${r.snapshot.previousPostIds.length}`);
+    // Records made before near-duplicates were counted apart hold both in postsExcludedSpam.
+    const near = r.snapshot.postsExcludedNearDuplicates;
+    if (near === undefined) lines.push(`  ${f.spamOrDuplicates}: ${r.snapshot.postsExcludedSpam}`);
+    else lines.push(`  ${f.spam}: ${r.snapshot.postsExcludedSpam}`, `  ${f.nearDuplicates}: ${near}`);
+    lines.push(`  ${f.unclassified}: ${r.snapshot.postsUnclassified}`, `  ${f.previous}: ${r.snapshot.previousPostIds.length}`);
   }
   if (r.scheduleId) lines.push(`  ${f.schedule}: ${r.scheduleId}`);
   if (r.spec?.sections) lines.push(`  ${f.sections}: ${r.spec.sections.join(',')}`);

@@ -19,7 +19,7 @@ import type { ReportRecord, ReportSnapshot, Store } from '../store/store.js';
 import { aggregateReport, type AggregateInput, type ReportFigures, type ReportItem } from './aggregate.js';
 import type { CompetitorInput } from './competitors.js';
 import { checkReportConfig } from './config-check.js';
-import { isAnalysed } from './exclusion.js';
+import { countExcluded, isAnalysed } from './exclusion.js';
 import { LOCALES } from './i18n.js';
 import { withConfigChannelLabels, type Labels } from './labels.js';
 import { prelaunchBrowser } from './browser.js';
@@ -297,12 +297,12 @@ function snapshotOf(input: AggregateInput): ReportSnapshot {
   for (const c of input.competitors ?? []) if (c.tracked) competitorPostIds[c.id] = { current: analysed(c.items), previous: analysed(c.previousItems) };
   // Spam and near-duplicates: their ids are kept so that a re-render reads them again (coverage counts them).
   const excluded = input.items.filter((i) => !isAnalysed(i));
+  const counts = countExcluded(input.items);
   return {
     postsClassified: input.items.length,
     postsAnalysed: input.items.length - excluded.length,
-    // Every excluded post, spam and near-duplicates (`voc reports show` prints it as "spam/duplicates");
-    // the figures' coverage splits the two.
-    postsExcludedSpam: excluded.length,
+    postsExcludedSpam: counts.spam,
+    postsExcludedNearDuplicates: counts.nearDuplicate,
     postsUnclassified: input.unclassifiedPosts ?? 0,
     excludedPostIds: sortedIds(excluded),
     previousPostIds: analysed(input.previousItems),

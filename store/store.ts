@@ -61,7 +61,11 @@ export interface ReportRecord {
 export interface ReportSnapshot {
   postsClassified: number;
   postsAnalysed: number;
+  /** Posts excluded as spam (ads, templated reviews). */
   postsExcludedSpam: number;
+  /** Posts excluded as near-duplicates of another post (absent in records made before 2026-12-05,
+   *  whose `postsExcludedSpam` counted both). */
+  postsExcludedNearDuplicates?: number;
   postsUnclassified: number;
   /** Posts of the period excluded as spam or duplicates. */
   excludedPostIds: string[];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp } from '../cli/app.js';
-import { registerReportCommands } from '../cli/report-commands.js';
+import { describeRecord, registerReportCommands } from '../cli/report-commands.js';
 import { parseConfig, type VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import type { ReportFigures } from '../reports/aggregate.js';
@@ -124,13 +124,14 @@ describe('voc reports', () => {
     const { out } = await voc(['reports', 'show', 'acme:2026-10-01..2026-10-15:zh-CN']);
     const text = out.join('\n');
     expect(text).toContain('  报告期: 2026-10-01..2026-10-15 (2026-10-01 – 2026-10-15)');
+    expect(text).toMatch(/\n {2}排除的垃圾帖: \d+\n {2}排除的近似重复帖: 0\n/);
     expect(text).toMatch(/ {4}html\t\S+acme-2026-10-01\.\.2026-10-15\.html\tsha256 [0-9a-f]{64}\t\d+ B/);
     expect(text).toContain(`[manual] 文件夹 → ${join(root, 'shared')}：已送达（尝试 1 次）`);
     const failed = (await voc(['reports', 'show', 'acme:2026-09:zh-CN'])).out.join('\n');
     expect(failed).toContain('[manual] Webhook → http://127.0.0.1:9/hook：失败（尝试 0 次）：the environment variable VOC_TEST_UNSET_SECRET');
     const json = JSON.parse((await voc(['reports', 'show', 'acme:2026-10:zh-CN', '--json'])).out.join('\n')) as { snapshot: Record<string, number>; postIds: number };
     expect(json.postIds).toBe(36);
-    expect(json.snapshot).toMatchObject({ postsAnalysed: 36, postsExcludedSpam: 4, excludedPostIds: 4, previousPostIds: 10 });
+    expect(json.snapshot).toMatchObject({ postsAnalysed: 36, postsExcludedSpam: 4, postsExcludedNearDuplicates: 0, excludedPostIds: 4, previousPostIds: 10 });
     await expect(voc(['reports', 'show', 'nope'])).rejects.toThrow(new InputError('unknown report "nope"; `voc reports list` shows the archived reports'));
   });
 
@@ -142,5 +143,30 @@ describe('voc reports', () => {
     expect(result.files).toEqual([join(root, 'out', 'acme-2026-10.html')]);
     const human = (await voc(['reports', 'rerender', 'acme:2026-10:zh-CN'])).out;
     expect(human.at(-1)).toBe('数据快照的数字与归档时一致。');
+  });
+});
+
+describe('voc reports show on a record archived before near-duplicates were counted apart', () => {
+  it('prints its one excluded count under the old joint label', () => {
+    const text = describeRecord(
+      {
+        id: 'acme:2026-09:en',
+        brand: 'acme',
+        period: '2026-09',
+        from: '2026-08-31T16:00:00.000Z',
+        to: '2026-09-30T16:00:00.000Z',
+        timeZone: 'Asia/Shanghai',
+        locale: 'en',
+        lexiconVersion: 'lex',
+        createdAt: '2026-10-01T01:00:00.000Z',
+        postCount: 10,
+        files: [],
+        postIds: [],
+        snapshot: { postsClassified: 13, postsAnalysed: 10, postsExcludedSpam: 3, postsUnclassified: 0, excludedPostIds: [], previousPostIds: [] },
+      },
+      'en',
+    );
+    expect(text).toContain('\n  Excluded spam/duplicates: 3\n  Unclassified: 0\n');
+    expect(text).not.toContain('near-duplicates');
   });
 });

@@ -149,6 +149,7 @@ describe('the archive: spec, snapshot, checksums; rerender from the snapshot', (
       postsClassified: 40,
       postsAnalysed: 36,
       postsExcludedSpam: 4,
+      postsExcludedNearDuplicates: 0,
       postsUnclassified: 2,
       excludedPostIds: ['demo-forum:p37', 'demo-forum:p38', 'demo-forum:p39', 'demo-forum:p40'],
       previousPostIds: previousItems().filter((i) => !i.classification.spam).map((i) => i.post.id).sort(),

@@ -252,8 +252,8 @@ describe('generateReport archives near-duplicates with the excluded posts (embed
     expect(record.snapshot).toMatchObject({
       postsClassified: 41,
       postsAnalysed: 36,
-      // The snapshot's count is of every excluded post (spam and near-duplicates).
-      postsExcludedSpam: 5,
+      postsExcludedSpam: 4,
+      postsExcludedNearDuplicates: 1,
       excludedPostIds: ['demo-forum:dup18', 'demo-forum:p37', 'demo-forum:p38', 'demo-forum:p39', 'demo-forum:p40'],
     });
     expect(record.snapshot!.competitorPostIds!.globex!.current).toHaveLength(14);

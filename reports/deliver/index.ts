@@ -154,6 +154,7 @@ export function webhookPayload(report: Pick<DeliverableReport, 'record' | 'figur
               postsClassified: snapshot.postsClassified,
               postsAnalysed: snapshot.postsAnalysed,
               postsExcludedSpam: snapshot.postsExcludedSpam,
+              ...(snapshot.postsExcludedNearDuplicates !== undefined ? { postsExcludedNearDuplicates: snapshot.postsExcludedNearDuplicates } : {}),
               postsUnclassified: snapshot.postsUnclassified,
             },
           }
