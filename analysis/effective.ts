@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
-import type { AspectDef, ChannelDef, Lexicons, PromiseDef, ScenarioDef } from './lexicons.js';
+import type { AspectDef, ChannelDef, Label, Lexicons, PromiseDef, ScenarioDef } from './lexicons.js';
 
 export interface BrandInfo {
   id: string;
@@ -109,10 +109,9 @@ function mergePromises(base: Record<string, PromiseDef>, overrides: PromiseOverr
   for (const [id, o] of Object.entries(overrides)) {
     let p = out[id];
     if (!p) {
-      const zh = o.label?.['zh-CN'];
-      const en = o.label?.en;
-      if (!zh || !en) throw new InputError(`lexicon.promises.${id}.label: a new promise needs a label in zh-CN and en, e.g. { zh-CN: 绿色环保, en: Eco-friendly }`);
-      p = out[id] = { id, label: { 'zh-CN': zh, en }, positive: [], negative: [], topics: [] };
+      const label = completeLabel(o.label);
+      if (!label) throw new InputError(`lexicon.promises.${id}.label: a new promise needs a label in zh-CN and en, e.g. { zh-CN: 绿色环保, en: Eco-friendly }`);
+      p = out[id] = { id, label, positive: [], negative: [], topics: [] };
     } else {
       p.label = { ...p.label, ...stripUndefined(o.label ?? {}) };
     }
@@ -133,13 +132,12 @@ function mergeScenarios(base: Record<string, ScenarioDef>, overrides: ScenarioOv
   for (const [id, o] of Object.entries(overrides)) {
     let sc = out[id];
     if (!sc) {
-      const zh = o.label?.['zh-CN'];
-      const en = o.label?.en;
-      if (!o.type || !zh || !en)
+      const label = completeLabel(o.label);
+      if (!o.type || !label)
         throw new InputError(
           `lexicon.scenarios.${id}: a new scenario needs a type (time, weather, place, companion or activity) and a label in zh-CN and en, e.g. { type: place, label: { zh-CN: 充电站, en: Charging station }, keywords: [充电站] }`,
         );
-      sc = out[id] = { id, type: o.type, label: { 'zh-CN': zh, en }, keywords: [] };
+      sc = out[id] = { id, type: o.type, label, keywords: [] };
     } else {
       if (o.type) sc.type = o.type;
       sc.label = { ...sc.label, ...stripUndefined(o.label ?? {}) };
@@ -147,6 +145,13 @@ function mergeScenarios(base: Record<string, ScenarioDef>, overrides: ScenarioOv
     for (const k of o.keywords) if (!sc.keywords.includes(k)) sc.keywords.push(k);
   }
   return out;
+}
+
+/** The label of a new promise or scenario, when the config gives both languages. */
+function completeLabel(label: { 'zh-CN'?: string | undefined; en?: string | undefined } | undefined): Label | undefined {
+  const zh = label?.['zh-CN'];
+  const en = label?.en;
+  return zh && en ? { 'zh-CN': zh, en } : undefined;
 }
 
 /** Adds `words` to `to`, taking them out of `from` (the config's stance wins). */

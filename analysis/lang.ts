@@ -38,8 +38,9 @@ export function langOfCounts(han: number, latin: number, text: string, isEnglish
 /**
  * Whether `text` is binary data read as text rather than writing: at least a tenth of its code
  * units are controls, U+FFFD (bytes that were no UTF-8), lone surrogates or non-characters
- * (private-use characters are not noise: old phone emoji live there). Such a post gets lang `other` and no labels (random bytes would otherwise hit
- * short English words and sentiment entries by chance). Short texts are never judged binary.
+ * (private-use characters are not noise: old phone emoji live there). Such a post gets lang
+ * `other` and no labels (random bytes would otherwise hit short English words and sentiment
+ * entries by chance). Short texts are never judged binary.
  */
 export function looksBinary(text: string): boolean {
   if (text.length < 16) return false;
