@@ -144,6 +144,8 @@ describe('webhook delivery (real HTTP server)', () => {
     expect(body.report.postIds).toBeUndefined();
     expect(body.report.files).toEqual(report.record.files.map((f) => ({ format: f.format, name: f.path.split('/').pop(), sha256: f.sha256, bytes: f.bytes })));
     expect(body.figures.coverage.postsAnalysed).toBe(36);
+    // The snapshot counts spam and near-duplicates apart, like the figures' coverage.
+    expect(body.report.snapshot).toEqual({ postsClassified: 40, postsAnalysed: 36, postsExcludedSpam: 4, postsExcludedNearDuplicates: 0, postsUnclassified: 0 });
   });
 
   it('a tampered body does not verify', () => {
