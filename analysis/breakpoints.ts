@@ -85,8 +85,9 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
-/** Verbs after a channel that make it the speaker of what follows. */
-const SPEECH = ['说', '却说', '又说', '就说', '表示', '告诉', '回复', '答复', '称', '声称'];
+/** Verbs after a channel that make it the speaker of what follows; a directive (送餐员让我打客服电话)
+ *  makes it the actor that sent the customer on. */
+const SPEECH = ['说', '却说', '又说', '就说', '表示', '告诉', '回复', '答复', '称', '声称', '让我', '叫我', '要我'];
 
 /** Alias of a channel named by the cue itself (see withImplied). */
 const IMPLIED = '';

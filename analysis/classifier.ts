@@ -554,10 +554,13 @@ function scenarios(
 ): ScenarioHit[] {
   const out: ScenarioHit[] = [];
   const seen = new Set<string>();
-  for (const h of hits) {
+  for (let i = 0; i < hits.length; i++) {
+    const h = hits[i]!;
     if ((table.topicFlags[h.role]! & TOPIC_SCENARIO) === 0) continue;
     const sc = table.topic[h.role]!.scenario;
     if (!sc || seen.has(sc.id)) continue;
+    // A time right before an order verb (晚上下单, 周日下的单) dates the purchase, not a usage context.
+    if (sc.type === 'time' && orderVerbAt(hits, i, h.end, table)) continue;
     const c = st.clauseAt[h.start]!;
     if (c < 0) continue;
     seen.add(sc.id);
@@ -568,6 +571,12 @@ function scenarios(
     out.push({ scenario: sc.id, type: sc.type, polarity, evidence: span(h.start, h.end), linked: linkedJudgements(judgements, st, c, polarity, span) });
   }
   return out;
+}
+
+/** Whether a topic hit after `hits[i]` that starts at `pos` is an order verb (syntax.yaml actionVerbs). */
+function orderVerbAt(hits: ReturnType<TermTable['match']>['topic'], i: number, pos: number, table: TermTable): boolean {
+  for (let k = i + 1; k < hits.length && hits[k]!.start <= pos; k++) if (hits[k]!.start === pos && table.topic[hits[k]!.role]!.action) return true;
+  return false;
 }
 
 /**

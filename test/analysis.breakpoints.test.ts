@@ -79,6 +79,14 @@ describe('breakpoints: new cue families', () => {
   it('the platform blames the hotel and washes its hands', () => {
     expect(breakpoints(run('前台说房间已经满了。找携程，携程只推说是酒店的事，与他们无关。'))).toEqual(['marketplace/store:runaround:pushed_around']);
   });
+
+  it('one channel sends the customer to another that cannot be reached', () => {
+    // The rider acts (让我打…), so this is a break between two touchpoints, not the platform's own refusal.
+    expect(breakpoints(run('饭送错了，骑手让我打客服电话，打了五次都打不通。'))).toEqual(['customer_service/delivery:handoff:redirect_dead_end']);
+    expect(breakpoints(run('门店让我联系官网客服，一直无人接听。'))).toEqual(['customer_service/store:handoff:redirect_dead_end']);
+    // Only one touchpoint: an unreachable hotline is that channel's own failure.
+    expect(run('客服电话打了五次都打不通。').breakpoints).toEqual([]);
+  });
 });
 
 describe('questions asked in angry reviews', () => {
@@ -91,6 +99,13 @@ describe('questions asked in angry reviews', () => {
     expect(run('颜色完全不对，你是不是给我发错了，太差了').question.isQuestion).toBe(true);
     // Wondering aloud asks nobody.
     expect(run('颜色完全不对，不知是不是发错了，太差了').question.isQuestion).toBe(false);
+  });
+
+  it('asking for a refund or a replacement is a request for help', () => {
+    expect(run('少送了一份米饭，客服电话打不通，请尽快退款！').question.isQuestion).toBe(true);
+    expect(run('缺了一个配件，请给我补发。').question.isQuestion).toBe(true);
+    // Reporting a refund is not asking for one.
+    expect(run('少送了一份米饭，后来退款了。').question.isQuestion).toBe(false);
   });
 
   it('suspecting bought reviews is not a question', () => {

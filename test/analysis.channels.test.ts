@@ -44,6 +44,18 @@ describe('channel detection', () => {
     expect(channels('酒店服务员给我打电话说钱包找到了，很感动')).toEqual([]);
     expect(channels('酒店的餐厅菜太咸，房间还算干净')).toEqual([]);
     expect(channels('点了两份却送来一份')).toEqual([]);
+    // Called by the shop (…给打电话说…) without a pronoun: still no hotline contact.
+    expect(channels('下单两小时后给打电话说还在做')).toEqual([]);
+  });
+
+  it('reads installers and a nationwide warranty as after-sales', () => {
+    expect(channels('正品行货，全国联保，很放心')).toEqual(['after_sales:pos']);
+    expect(channels('第二天安装人员就上门了，很及时')).toEqual(['after_sales:pos']);
+  });
+
+  it('reads a channel after 比去 or 比在 (one jieba word) as compared, not judged', () => {
+    expect(channels('味道一般，明显比去店里吃差很远')).toEqual(['store:neutral']);
+    expect(channels('比在门店买便宜多了')).toEqual(['store:neutral']);
   });
 
   it('counts buyers’ reviews as the platform', () => {

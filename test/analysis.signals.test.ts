@@ -89,6 +89,23 @@ describe('scenarios linked to their pain point or praise', () => {
   });
 });
 
+describe('scenarios: usage contexts, not purchase times', () => {
+  const ids = (text: string) => run(text).scenarios.map((s) => s.scenario);
+  it('does not take the time an order was placed for a usage context', () => {
+    expect(ids('晚上下单，第二天上午就送到了')).toEqual([]);
+    expect(ids('周日下的单，周五才到')).toEqual([]);
+    // A time the product is used in stays one.
+    expect(ids('晚上用起来很安静')).toEqual(['night']);
+  });
+
+  it('finds gaming, watching videos, work and smog', () => {
+    expect(ids('买来玩王者的，一点都不卡')).toEqual(['gaming']);
+    expect(ids('屏幕很大，看电影很清楚')).toEqual(['videos']);
+    expect(ids('上班用的，办公很流畅')).toEqual(['work_study']);
+    expect(ids('物流慢了点，可能是雾霾的影响')).toEqual(['smog']);
+  });
+});
+
 describe('channel stance evidence', () => {
   it('points at the strongest word that gave each channel its polarity', () => {
     const c = run('客服态度很敷衍，门店倒是很热情');
