@@ -78,16 +78,17 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
     .command('channels')
     .description('channel detection, channel polarity, breakpoints, questions and scenarios against a gold JSONL file')
     .requiredOption('--gold <file>', 'gold JSON lines (text, channels[{channel, polarity}], breakpoint, breakpoint_channels, scenarios, question)')
+    .option('--texts <dir>', 'folder holding the public corpora (../shared/data), for gold rows stored without their text (pool, id, text_sha256)')
     .option('--errors <n>', 'also list up to N examples of each error class', nonNegativeInt('--errors'))
     .option('--json', 'print one JSON object')
     .option(noSave, noSaveHelp)
-    .action((opts: CommonEvalOptions & { gold: string; errors?: number }) =>
+    .action((opts: CommonEvalOptions & { gold: string; texts?: string; errors?: number }) =>
       evaluate(
         'channels',
         opts.gold,
         opts,
         false,
-        (config) => runChannelsEval({ config, gold: opts.gold, ...(opts.errors ? { examples: opts.errors } : {}) }),
+        (config) => runChannelsEval({ config, gold: opts.gold, ...(opts.texts ? { texts: opts.texts } : {}), ...(opts.errors ? { examples: opts.errors } : {}) }),
         (result, loc) =>
           [formatChannelsTable(result, loc), ...(result.errors.examples ?? []).map((e) => `  [${e.kind}] line ${e.line}: ${oneLine(e.detail)} | ${oneLine(e.text)}`)].join('\n'),
       ),

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
-import { readAspectsCsv, readChannelGold, readSentimentCsv } from '../analysis/eval/readers.js';
+import { readAspectsCsv, readChannelGold, readSentimentCsv, textSha256 } from '../analysis/eval/readers.js';
 import { readSemevalXml } from '../analysis/eval/semeval.js';
 import { splitHoldout } from '../analysis/eval/split.js';
 
@@ -129,6 +129,36 @@ describe('readChannelGold', () => {
   it('wants two channels for a breakpoint', () => {
     const p = write('one-channel.jsonl', '{"text":"a","channels":[],"breakpoint":true,"breakpoint_channels":["store"],"question":false}\n');
     expect(inputError(() => readChannelGold(p)).message).toBe(`${p}: line 1: field breakpoint_channels: a breakpoint needs two channels`);
+  });
+});
+
+describe('readChannelGold: rows stored without their text', () => {
+  // A corpus folder laid out like ../shared/data, with texts written for this test.
+  const corpus = join(tmp, 'corpus');
+  mkdirSync(join(corpus, 'sentiment'), { recursive: true });
+  writeFileSync(join(corpus, 'sentiment', 'online_shopping_10_cats.csv'), 'cat,label,review,id\n衣服,0,"客服说有货，门店却说没货",77\n衣服,1,\uFEFF物流很快,78\n');
+  writeFileSync(join(corpus, 'sentiment', 'waimai_10k.csv'), 'label,review\n1,送餐很快\n0,"骑手让我打客服电话，打不通"\n');
+  const labels = (pool: string, id: number | string, text: string, extra = '') =>
+    `{"pool":"${pool}","id":${JSON.stringify(id)},"text_sha256":"${textSha256(text).slice(0, 16)}"${extra},"channels":[],"breakpoint":false,"question":false}`;
+
+  it('joins the text by pool and id (the id column, or the data-row index) and checks its hash', () => {
+    const p = write('joined.jsonl', [labels('online_shopping', 77, '客服说有货，门店却说没货'), labels('waimai', 1, '骑手让我打客服电话，打不通'), labels('online_shopping', '78', '物流很快')].join('\n') + '\n');
+    expect(readChannelGold(p, { texts: corpus }).map((r) => [r.line, r.text])).toEqual([
+      [1, '客服说有货，门店却说没货'],
+      [2, '骑手让我打客服电话，打不通'],
+      [3, '物流很快'], // the stray BOM removed, as the gold README does
+    ]);
+  });
+
+  it('says what is missing or wrong, naming the line and field', () => {
+    const p = write('no-texts.jsonl', labels('waimai', 0, '送餐很快') + '\n');
+    expect(inputError(() => readChannelGold(p)).message).toBe(`${p}: line 1: no text; pass --texts with the folder holding sentiment/waimai_10k.csv (../shared/data)`);
+    const changed = write('changed.jsonl', labels('waimai', 0, '送餐很慢') + '\n');
+    expect(inputError(() => readChannelGold(changed, { texts: corpus })).message).toMatch(/line 1: field text_sha256: the text of waimai row 0 in .* is not the labelled one/);
+    const missing = write('missing-row.jsonl', labels('waimai', 9, 'x') + '\n');
+    expect(inputError(() => readChannelGold(missing, { texts: corpus })).message).toMatch(/line 1: field id: waimai has no row 9 in /);
+    const pool = write('bad-pool.jsonl', labels('hotels', 1, 'x') + '\n');
+    expect(inputError(() => readChannelGold(pool, { texts: corpus })).message).toMatch(/line 1: field pool: "hotels" is not a known corpus; a row without text needs pool \(online_shopping or waimai\) and id/);
   });
 });
 

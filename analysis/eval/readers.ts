@@ -4,6 +4,7 @@
  * one row per post and aspect) and the channel gold JSONL. Every problem becomes one InputError
  * line naming the file, the line and the column or field, never a half-read data set.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
 import { z } from 'zod';
@@ -162,7 +163,11 @@ export function readAspectsCsv(path: string): { posts: AspectPost[]; rows: numbe
 const polarity = z.enum(['pos', 'neg', 'neutral']);
 const goldRowSchema = z.object({
   id: z.union([z.string(), z.number()]).optional(),
-  text: z.string(),
+  /** Where a row stored without its text comes from (see joinCorpusTexts). */
+  pool: z.string().optional(),
+  text: z.string().optional(),
+  /** Hex prefix (at least 8 digits) of the SHA-256 of the text, to check a joined text. */
+  text_sha256: z.string().regex(/^[0-9a-f]{8,64}$/, 'expected 8-64 lower-case hex digits').optional(),
   sentiment: z.enum(['pos', 'neg', 'mixed', 'neutral']).optional(),
   channels: z.array(z.object({ channel: z.string().min(1), polarity })),
   breakpoint: z.boolean(),
@@ -173,12 +178,63 @@ const goldRowSchema = z.object({
 });
 
 /** One hand-labelled post of the channel gold set (see the gold README for the conventions). */
-export type GoldRow = z.infer<typeof goldRowSchema> & { line: number };
+export type GoldRow = z.infer<typeof goldRowSchema> & { line: number; text: string };
 
-/** Reads a channel gold JSONL file; blank lines are ignored. */
-export function readChannelGold(path: string): GoldRow[] {
+/**
+ * The public corpora a gold row may point into instead of holding its text (labels of ours, texts
+ * we may not copy into the repository): pool -> file under the corpus folder, and how `id` finds the
+ * row (the `id` column, or the 0-based data-row index).
+ */
+const CORPUS_POOLS: Record<string, { file: string; by: 'id' | 'index' }> = {
+  online_shopping: { file: 'sentiment/online_shopping_10_cats.csv', by: 'id' },
+  waimai: { file: 'sentiment/waimai_10k.csv', by: 'index' },
+};
+
+export interface GoldReadOptions {
+  /** Folder holding the corpora of CORPUS_POOLS (../shared/data), for rows stored without text. */
+  texts?: string;
+}
+
+/** Hex SHA-256 of a text (the check of a joined row, `text_sha256`). */
+export function textSha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * Reads a channel gold JSONL file; blank lines are ignored. A row without `text` takes it from the
+ * corpus its `pool` and `id` name, under `options.texts`, and must match its `text_sha256`.
+ */
+export function readChannelGold(path: string, options: GoldReadOptions = {}): GoldRow[] {
+  const rows = readGoldRows(path);
+  const corpora = new Map<string, Map<string, string>>();
+  return rows.map((row) => {
+    if (row.text !== undefined) return row as GoldRow;
+    const where = `${path}: line ${row.line}`;
+    const pool = row.pool === undefined ? undefined : CORPUS_POOLS[row.pool];
+    if (!pool) throw new InputError(`${where}: field pool: ${row.pool === undefined ? 'missing' : `"${row.pool}" is not a known corpus`}; a row without text needs pool (${Object.keys(CORPUS_POOLS).join(' or ')}) and id`);
+    if (row.id === undefined) throw new InputError(`${where}: field id: missing; a row without text needs the id of its ${row.pool} row`);
+    if (!row.text_sha256) throw new InputError(`${where}: field text_sha256: missing; a row without text needs the hash that checks the joined text`);
+    if (!options.texts) throw new InputError(`${where}: no text; pass --texts with the folder holding ${pool.file} (../shared/data)`);
+    let byId = corpora.get(row.pool!);
+    if (!byId) corpora.set(row.pool!, (byId = readCorpusTexts(`${options.texts}/${pool.file}`, pool.by)));
+    const text = byId.get(String(row.id));
+    if (text === undefined) throw new InputError(`${where}: field id: ${row.pool} has no row ${row.id} in ${options.texts}/${pool.file}`);
+    if (!textSha256(text).startsWith(row.text_sha256)) throw new InputError(`${where}: field text_sha256: the text of ${row.pool} row ${row.id} in ${options.texts}/${pool.file} is not the labelled one (another version of the corpus?)`);
+    return { ...row, text } as GoldRow;
+  });
+}
+
+/** A corpus CSV's reviews by id (or data-row index), a leading BOM removed as the gold README does. */
+function readCorpusTexts(file: string, by: 'id' | 'index'): Map<string, string> {
+  const { rows } = parseCsvRows(readInputFile(file, 'corpus file'), file, by === 'id' ? ['id', 'review'] : ['review'], 'a corpus file needs a "review" column');
+  const out = new Map<string, string>();
+  rows.forEach((r, i) => out.set(by === 'id' ? r.fields.id!.trim() : String(i), r.fields.review!.replace(/^\uFEFF/, '')));
+  return out;
+}
+
+function readGoldRows(path: string): Array<z.infer<typeof goldRowSchema> & { line: number }> {
   const text = readInputFile(path, 'gold file').toString('utf8').replace(/^\uFEFF/, '');
-  const out: GoldRow[] = [];
+  const out: Array<z.infer<typeof goldRowSchema> & { line: number }> = [];
   text.split('\n').forEach((raw, i) => {
     const line = i + 1;
     if (!raw.trim()) return;

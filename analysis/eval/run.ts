@@ -69,13 +69,15 @@ function classifyAll(classifier: Classifier, texts: string[]): Classification[] 
 
 export interface ChannelRunOptions extends RunOptions {
   gold: string;
+  /** Folder of the public corpora, for gold rows stored without their text (readChannelGold). */
+  texts?: string;
   /** Error examples kept per error class. */
   examples?: number;
 }
 
 /** `voc eval channels --gold FILE`. */
 export function runChannelsEval(opts: ChannelRunOptions): Noted<ChannelEvalResult & { predictor: string }> {
-  const rows = readChannelGold(opts.gold);
+  const rows = readChannelGold(opts.gold, opts.texts ? { texts: opts.texts } : {});
   const classifier = evalClassifier(opts, 'retail');
   const predictions = classifyAll(
     classifier,
