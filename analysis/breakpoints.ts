@@ -141,7 +141,7 @@ export function findBreakpoints(
   for (const cue of cues) {
     const p = patterns[cue.pattern]!;
     if (isLookalike(text, cue, p, lookalikes)) continue;
-    const entities = withImplied(named, cue, p, st);
+    const entities = p.counterpart ? counterpartEntities(mentions, named, cue, p, st) : withImplied(named, cue, p, st);
     if (entities.length < 2) continue;
     const pair = pickPair(cue, entities, st, text, looksAhead(p));
     if (!pair) continue;
@@ -224,6 +224,22 @@ function withImplied(named: Mention[], cue: CueMatch, p: GapPattern<BreakpointKi
   };
   return [...named.slice(0, at), implied, ...named.slice(at)];
 }
+
+/**
+ * For a cue told against a counterpart (还显示已送达 against the delivery that never came): the
+ * channel the cue names, and the counterpart's mentions, process words included (根本没给送货). Nothing
+ * when the counterpart itself owns what is shown (物流显示已签收: the courier's own tracking, one channel).
+ */
+function counterpartEntities(mentions: Mention[], named: Mention[], cue: CueMatch, p: GapPattern<BreakpointKind>, st: Structure): Mention[] {
+  const counterpart = p.counterpart!;
+  for (const m of named) if (m.channel === counterpart && m.end <= cue.start && cue.start - m.end <= OWNER_GAP) return [];
+  const against = mentions.filter((m) => m.channel === counterpart);
+  if (!against.length) return [];
+  return withImplied(against, cue, p, st);
+}
+
+/** Characters between a channel and a status cue (物流信息显示) within which the channel owns the status. */
+const OWNER_GAP = 3;
 
 /** The sentence windows a cue's pair is looked for in: [first sentence, last sentence]. */
 function windows(cue: CueMatch, st: Structure, forward: boolean): Array<[number, number]> {

@@ -66,6 +66,9 @@ export interface CueDef {
   patterns: string[];
   /** The channel the cue names itself (页面写着…: the platform's listing), if any. */
   channel?: string;
+  /** The channel the cue is told against, found through its process words too (还显示已送达: the
+   *  delivery that never came, named by 送货 as well as by 快递员). Only with `channel`. */
+  counterpart?: string;
 }
 
 export interface Lexicons {
@@ -224,7 +227,7 @@ const scenariosFile = z.strictObject({
 });
 
 const breakpointsFile = z.strictObject({
-  cues: z.array(z.strictObject({ id: z.string().min(1), kind: z.enum(BREAKPOINT_KINDS), patterns: words, channel: z.string().min(1).optional() })),
+  cues: z.array(z.strictObject({ id: z.string().min(1), kind: z.enum(BREAKPOINT_KINDS), patterns: words, channel: z.string().min(1).optional(), counterpart: z.string().min(1).optional() })),
   lookalikes: words,
 });
 
@@ -368,7 +371,7 @@ export function loadLexicons(dir?: string): Lexicons {
     ),
     notAspect: as.notAspect,
     scenarios: Object.fromEntries(Object.entries(sc.scenarios).map(([id, s]) => [id, { id, ...s }])),
-    cues: bp.cues.map(({ channel, ...cue }) => (channel ? { ...cue, channel } : cue)),
+    cues: bp.cues.map(({ channel, counterpart, ...cue }) => ({ ...cue, ...(channel ? { channel } : {}), ...(counterpart ? { counterpart } : {}) })),
     cueLookalikes: bp.lookalikes,
     questions: qu,
     spam: { templates: sp.templates, minRepeats: sp.repetition.minRepeats, maxRepeatUnit: sp.repetition.maxUnit, adMarkers: sp.adMarkers },
@@ -377,6 +380,9 @@ export function loadLexicons(dir?: string): Lexicons {
   for (const cue of lex.cues) {
     if (cue.channel && !(cue.channel in lex.channels)) {
       throw new VocError(`${join(root, 'breakpoints.yaml')}: cue ${cue.id} names channel "${cue.channel}", which channels.yaml does not define; use one of ${Object.keys(lex.channels).join(', ')}`);
+    }
+    if (cue.counterpart && (!cue.channel || !(cue.counterpart in lex.channels))) {
+      throw new VocError(`${join(root, 'breakpoints.yaml')}: cue ${cue.id}: counterpart "${cue.counterpart}" needs a channel of its own and one of ${Object.keys(lex.channels).join(', ')}`);
     }
   }
   cache.set(root, lex);

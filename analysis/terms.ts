@@ -94,6 +94,8 @@ export interface GapPattern<K> {
   parts: string[];
   /** Breakpoint cues: the channel the cue names itself (CueDef.channel). */
   channel?: string;
+  /** Breakpoint cues: the channel it is told against (CueDef.counterpart). */
+  counterpart?: string;
 }
 
 export interface Hit {
@@ -318,7 +320,7 @@ export class TermTable {
     addQuestions(q.rhetorical, 'rhetorical');
     addQuestions(q.yesNo, 'yesno');
     addQuestions(q.ironic, 'ironic');
-    for (const cue of lex.cues) for (const p of cue.patterns) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, p, cue.channel);
+    for (const cue of lex.cues) for (const p of cue.patterns) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, p, cue.channel, cue.counterpart);
     this.cueLookalikes = lex.cueLookalikes;
 
     // --- spam layer ------------------------------------------------------------------------
@@ -421,11 +423,11 @@ export class TermTable {
     return this.refs[s]!;
   }
 
-  private addGapPattern<K>(layer: Layer, list: Array<GapPattern<K>>, kind: K, id: string, pattern: string, channel?: string): void {
+  private addGapPattern<K>(layer: Layer, list: Array<GapPattern<K>>, kind: K, id: string, pattern: string, channel?: string, counterpart?: string): void {
     const parts = pattern.split('…').map(normaliseEntry).filter(Boolean);
     if (!parts.length) return;
     const index = list.length;
-    list.push(channel ? { kind, id, parts, channel } : { kind, id, parts });
+    list.push({ kind, id, parts, ...(channel ? { channel } : {}), ...(counterpart ? { counterpart } : {}) });
     parts.forEach((p, part) => {
       const refs = this.refOf(p);
       let ref = refs.find((r) => r.layer === layer);

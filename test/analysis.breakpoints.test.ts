@@ -87,6 +87,13 @@ describe('breakpoints: new cue families', () => {
     // Only one touchpoint: an unreachable hotline is that channel's own failure.
     expect(run('客服电话打了五次都打不通。').breakpoints).toEqual([]);
   });
+
+  it('the order status says delivered, but the food never came', () => {
+    // The delivery is named by a process word only (送餐); the platform by the status it shows.
+    expect(breakpoints(run('等了两个小时根本没人送餐，订单却显示已经送达。'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
+    // The courier's own tracking (物流显示) is one channel's failure.
+    expect(run('物流显示已签收，但是我根本没收到。').breakpoints).toEqual([]);
+  });
 });
 
 describe('questions asked in angry reviews', () => {
