@@ -137,7 +137,7 @@ export function findBreakpoints(
   // Touchpoints are named by entity words (门店, 客服); a process word (退货, 保修) next to one channel
   // is that channel's own failure (客服说不保修), not a second touchpoint.
   const named = mentions.filter((m) => m.kind !== 'activity');
-  if (!named.length) return out;
+  if (!named.length && !cues.some((c) => patterns[c.pattern]!.counterpart)) return out;
   for (const cue of cues) {
     const p = patterns[cue.pattern]!;
     if (isLookalike(text, cue, p, lookalikes)) continue;

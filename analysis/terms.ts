@@ -191,6 +191,8 @@ export class TermTable {
   readonly spam: Array<{ template: boolean; ad: boolean }> = [];
   readonly questionPatterns: Array<GapPattern<QuestionKind>> = [];
   readonly cuePatterns: Array<GapPattern<BreakpointKind>> = [];
+  /** Channels some cue is told against (GapPattern.counterpart). */
+  readonly cueCounterparts = new Set<string>();
   /** Words holding a cue part that are not the cue (breakpoints.yaml `lookalikes`). */
   readonly cueLookalikes: readonly string[];
   /** Surface of each role, per layer (for `alias`, `word` and product names in results). */
@@ -320,7 +322,10 @@ export class TermTable {
     addQuestions(q.rhetorical, 'rhetorical');
     addQuestions(q.yesNo, 'yesno');
     addQuestions(q.ironic, 'ironic');
-    for (const cue of lex.cues) for (const p of cue.patterns) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, p, cue.channel, cue.counterpart);
+    for (const cue of lex.cues) {
+      for (const p of cue.patterns) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, p, cue.channel, cue.counterpart);
+      if (cue.counterpart) this.cueCounterparts.add(cue.counterpart);
+    }
     this.cueLookalikes = lex.cueLookalikes;
 
     // --- spam layer ------------------------------------------------------------------------
