@@ -141,7 +141,7 @@ export function findBreakpoints(
   for (const cue of cues) {
     const p = patterns[cue.pattern]!;
     if (isLookalike(text, cue, p, lookalikes)) continue;
-    const entities = p.counterpart ? counterpartEntities(mentions, named, cue, p, st) : withImplied(named, cue, p, st);
+    const entities = p.counterpart ? counterpartEntities(mentions, named, cue, p, st, text) : withImplied(named, cue, p, st);
     if (entities.length < 2) continue;
     const pair = pickPair(cue, entities, st, text, looksAhead(p));
     if (!pair) continue;
@@ -230,9 +230,11 @@ function withImplied(named: Mention[], cue: CueMatch, p: GapPattern<BreakpointKi
  * channel the cue names, and the counterpart's mentions, process words included (根本没给送货). Nothing
  * when the counterpart itself owns what is shown (物流显示已签收: the courier's own tracking, one channel).
  */
-function counterpartEntities(mentions: Mention[], named: Mention[], cue: CueMatch, p: GapPattern<BreakpointKind>, st: Structure): Mention[] {
+function counterpartEntities(mentions: Mention[], named: Mention[], cue: CueMatch, p: GapPattern<BreakpointKind>, st: Structure, text: string): Mention[] {
   const counterpart = p.counterpart!;
-  for (const m of named) if (m.channel === counterpart && m.end <= cue.start && cue.start - m.end <= OWNER_GAP) return [];
+  // The status word may sit inside the cue (没收到货，物流显示已签收): its owner is named right before it.
+  const shown = statusWordAt(text, cue);
+  for (const m of named) if (m.channel === counterpart && m.end <= shown && shown - m.end <= OWNER_GAP) return [];
   const against = mentions.filter((m) => m.channel === counterpart);
   if (!against.length) return [];
   return withImplied(against, cue, p, st);
@@ -240,6 +242,18 @@ function counterpartEntities(mentions: Mention[], named: Mention[], cue: CueMatc
 
 /** Characters between a channel and a status cue (物流信息显示) within which the channel owns the status. */
 const OWNER_GAP = 3;
+
+/** Words that show a status (显示); see statusWordAt. */
+const STATUS_WORDS = ['显示', 'shows', 'marked'];
+
+/** Where the cue's status word starts (the cue's start when it has none). */
+function statusWordAt(text: string, cue: CueMatch): number {
+  for (const w of STATUS_WORDS) {
+    const i = text.indexOf(w, cue.start);
+    if (i >= 0 && i < cue.end) return i;
+  }
+  return cue.start;
+}
 
 /** The sentence windows a cue's pair is looked for in: [first sentence, last sentence]. */
 function windows(cue: CueMatch, st: Structure, forward: boolean): Array<[number, number]> {

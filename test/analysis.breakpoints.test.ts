@@ -91,8 +91,10 @@ describe('breakpoints: new cue families', () => {
   it('the order status says delivered, but the food never came', () => {
     // The delivery is named by a process word only (送餐); the platform by the status it shows.
     expect(breakpoints(run('等了两个小时根本没人送餐，订单却显示已经送达。'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
-    // The courier's own tracking (物流显示) is one channel's failure.
+    expect(breakpoints(run('这次的快递太不靠谱了，货都没收到，订单显示就完成了！'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
+    // The courier's own tracking (物流显示) is one channel's failure, before or after the complaint.
     expect(run('物流显示已签收，但是我根本没收到。').breakpoints).toEqual([]);
+    expect(run('货还没收到，物流显示已签收。').breakpoints).toEqual([]);
   });
 });
 
@@ -113,6 +115,11 @@ describe('questions asked in angry reviews', () => {
     expect(run('缺了一个配件，请给我补发。').question.isQuestion).toBe(true);
     // Reporting a refund is not asking for one.
     expect(run('少送了一份米饭，后来退款了。').question.isQuestion).toBe(false);
+  });
+
+  it('how to complain is asked even in an angry review; 这就是你们的服务？ asks nothing', () => {
+    expect(run('半夜打电话把我吵醒还骂人，太差劲了，怎么投诉？').question.isQuestion).toBe(true);
+    expect(run('包装破了，东西也坏了，这就是你们的服务？').question.isQuestion).toBe(false);
   });
 
   it('suspecting bought reviews is not a question', () => {
