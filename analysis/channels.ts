@@ -42,6 +42,8 @@ export interface MentionContext {
   weakSuppressedBy: Set<string>;
   /** Words allowed between 比 and the channel (比去门店). */
   comparisonGap: Set<string>;
+  /** Words between a compared channel and the comparison word (跟超市的一样). */
+  comparisonTail: readonly string[];
   /** Aliases of the website that mean the marketplace when the post names one (网站). */
   platformSites: Set<string>;
   domains: ReviewDomains;
@@ -144,7 +146,7 @@ export function findMentions(ctx: MentionContext): Mention[] {
   for (const m of mentions) {
     m.comparison =
       (compBeforeEnd !== undefined && isComparisonPrefix(text, m.start, compBeforeEnd, ctx.comparisonGap)) ||
-      (compPairEnd !== undefined && compAfterStart !== undefined && compPairEnd.has(m.start) && compAfterStart.has(m.end));
+      (compPairEnd !== undefined && compAfterStart !== undefined && isPairComparison(text, m, compPairEnd, compAfterStart, ctx.comparisonGap, ctx.comparisonTail));
     // 在京东买的 names where something was bought; 小程序下单特别方便 judges the channel itself.
     // An alias that is itself a purchase (网上买) is a place of purchase whatever the clause says.
     let locative = false;
@@ -298,6 +300,25 @@ const LI = '里'.charCodeAt(0);
 const isFrameAfter = (c: number) => c === SHANG || c === LI;
 
 /** Whether a comparison word (比, 相比) ends right before `pos`, optionally followed by a gap word (比去门店). */
+/**
+ * Whether `m` sits between a pair word and a comparison word (和实体店比, 跟超市的一样, 跟我在专卖店买的差不多):
+ * 我/我们 and a gap word may come between the pair word and the channel, a tail word (的, 买的) after it.
+ */
+function isPairComparison(text: string, m: Mention, pairEnd: Set<number>, afterStart: Set<number>, gaps: Set<string>, tails: readonly string[]): boolean {
+  let after = afterStart.has(m.end);
+  for (let i = 0; i < tails.length && !after; i++) after = text.startsWith(tails[i]!, m.end) && afterStart.has(m.end + tails[i]!.length);
+  if (!after) return false;
+  for (const g of ['', ...gaps]) {
+    if (g && !text.startsWith(g, m.start - g.length)) continue;
+    const beforeGap = m.start - g.length;
+    for (const who of PAIR_SUBJECTS) if ((!who || text.startsWith(who, beforeGap - who.length)) && pairEnd.has(beforeGap - who.length)) return true;
+  }
+  return false;
+}
+
+/** Who may stand between a pair word and the compared channel (跟我在专卖店买的…). */
+const PAIR_SUBJECTS = ['', '我', '我们'];
+
 function isComparisonPrefix(text: string, pos: number, compBeforeEnd: Set<number>, gaps: Set<string>): boolean {
   if (compBeforeEnd.has(pos)) return true;
   for (const g of gaps) if (compBeforeEnd.has(pos - g.length) && text.startsWith(g, pos - g.length)) return true;

@@ -69,6 +69,7 @@ export function createClassifier(config: LexiconConfig, options: ClassifierOptio
   const english = new Set(eff.lex.syntax.englishWords.map(normaliseEntry));
   const qualifiers = new Set(eff.lex.channelQualifiers);
   const comparisonGap = new Set(eff.lex.syntax.comparisonGap.map(normaliseEntry));
+  const comparisonTail = eff.lex.syntax.comparisonTail.map(normaliseEntry);
   const breakers = new Set(eff.lex.syntax.topicBreakers.map(normaliseEntry));
   const maxBreaker = Math.max(1, ...[...breakers].map((b) => b.length));
   // First code units of the breakers: most clauses open with none, and need no substring look-ups.
@@ -111,7 +112,7 @@ export function createClassifier(config: LexiconConfig, options: ClassifierOptio
     negators: new Set(eff.lex.sentiment.negators.map(normaliseEntry)),
     degree: new Set(Object.keys(eff.lex.sentiment.degree).map(normaliseEntry)),
   };
-  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, breaksTopic, platformSites, domains, open, counts: { han: 0, latin: 0, kana: 0 } };
+  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, comparisonTail, breaksTopic, platformSites, domains, open, counts: { han: 0, latin: 0, kana: 0 } };
   return {
     lexiconVersion: eff.version,
     lexicons: eff.lex,
@@ -130,6 +131,7 @@ interface Engine {
   weakSuppressedBy: Set<string>;
   opensClause: (text: string, from: number, to: number) => boolean;
   comparisonGap: Set<string>;
+  comparisonTail: readonly string[];
   breaksTopic: (text: string, pos: number) => boolean;
   platformSites: Set<string>;
   domains: ReviewDomains;
@@ -220,6 +222,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     qualifiers: e.qualifiers,
     weakSuppressedBy: e.weakSuppressedBy,
     comparisonGap: e.comparisonGap,
+    comparisonTail: e.comparisonTail,
     platformSites: e.platformSites,
     domains: e.domains,
   });

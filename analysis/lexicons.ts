@@ -132,6 +132,7 @@ export interface Lexicons {
     dealWords: string[];
     comparisonBefore: string[];
     comparisonGap: string[];
+    comparisonTail: string[];
     comparisonPair: string[];
     comparisonAfter: string[];
     particles: string[];
@@ -256,6 +257,7 @@ const syntaxFile = z.strictObject({
   dealWords: list,
   comparisonBefore: list,
   comparisonGap: list,
+  comparisonTail: list,
   comparisonPair: list,
   comparisonAfter: list,
   particles: list,

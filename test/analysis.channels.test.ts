@@ -58,6 +58,13 @@ describe('channel detection', () => {
     expect(channels('比在门店买便宜多了')).toEqual(['store:neutral']);
   });
 
+  it('reads a channel between a pair word and a comparison word as compared, with 我/在 before it and 的 after it', () => {
+    expect(channels('跟超市的一样好用，可是便宜很多')).toEqual(['store:neutral']);
+    expect(channels('和我在专卖店买的一模一样')).toEqual(['store:neutral']);
+    // Judged, not compared: 跟 here introduces whom the customer spoke to.
+    expect(channels('跟店员说了半天，态度很差')).toEqual(['store:neg']);
+  });
+
   it('counts buyers’ reviews as the platform', () => {
     expect(channels('看评论买的，结果上当了')).toEqual(['marketplace:neutral']);
   });
