@@ -88,6 +88,20 @@ describe('breakpoints: new cue families', () => {
     expect(run('客服电话打了五次都打不通。').breakpoints).toEqual([]);
   });
 
+  it('a number one channel gives that leads nowhere, and a delivery sold that another channel calls out of range', () => {
+    // Inside one organisation too: the customer is stranded between the two touchpoints.
+    expect(breakpoints(run('快递三天没动，客服给的联系电话全是空号。'))).toEqual(['customer_service/delivery:handoff:redirect_dead_end']);
+    expect(breakpoints(run('特意选的两小时送达，结果没人送，客服告诉我配送超范围。'))).toEqual(['customer_service/marketplace:inconsistency:out_of_range']);
+    // An address out of range that the courier still served is no contradiction.
+    expect(run('定位超出了配送范围，但是快递员还是给送了，好评').breakpoints).toEqual([]);
+  });
+
+  it('asking whether it can be exchanged is not a refusal; a sales page is the platform', () => {
+    expect(run('按键有点松，什么时候再去售后看能不能换。').breakpoints).toEqual([]);
+    expect(breakpoints(run('明明在销售页面写着送会员，问客服说没有。'))).toEqual(['customer_service/marketplace:inconsistency:info_contradiction']);
+    expect(breakpoints(run('问客服，客服推皮球，让我找京东。'))).toEqual(['customer_service/marketplace:runaround:pushed_around']);
+  });
+
   it('the order status says delivered, but the food never came', () => {
     // The delivery is named by a process word only (送餐); the platform by the status it shows.
     expect(breakpoints(run('等了两个小时根本没人送餐，订单却显示已经送达。'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
