@@ -98,6 +98,7 @@ describe('breakpoints: new cue families', () => {
 
   it('asking whether it can be exchanged is not a refusal; a sales page is the platform', () => {
     expect(run('按键有点松，什么时候再去售后看能不能换。').breakpoints).toEqual([]);
+    expect(run('建议先去实体店体验；按键松了，什么时候再去售后看能不能换换。').breakpoints).toEqual([]);
     expect(breakpoints(run('明明在销售页面写着送会员，问客服说没有。'))).toEqual(['customer_service/marketplace:inconsistency:info_contradiction']);
     expect(breakpoints(run('问客服，客服推皮球，让我找京东。'))).toEqual(['customer_service/marketplace:runaround:pushed_around']);
   });
