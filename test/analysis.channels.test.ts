@@ -89,6 +89,7 @@ describe('channel polarity', () => {
     expect(channels('多亏有京东，送货又快')).toEqual(['marketplace:pos', 'delivery:pos']);
     expect(run('这样的服务很是不能接受').sentiment.label).toBe('neg');
     expect(channels('我问客服，客服也不回话')).toEqual(['customer_service:neg']);
+    expect(channels('龟速的物流，其他的就不想说了')).toEqual(['delivery:neg']);
   });
 
   it('weighs sympathy (看在…的份上) like a concession', () => {
