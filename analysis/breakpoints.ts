@@ -25,6 +25,9 @@ export interface FoundBreakpoint {
   cueEnd: number;
   /** Where the cue's last part starts (又让 of 让我找…又让): with cueEnd, the cue's own words. */
   cueLastPart: number;
+  /** The cue's first part (页面 of 页面写着…说): what names a channel the cue implies. */
+  cueStart: number;
+  cueFirstEnd: number;
   blamed: Mention;
   /** Parts of the cue pattern (specificity). */
   parts: number;
@@ -158,7 +161,19 @@ export function findBreakpoints(
     if (p.kind !== 'runaround' && !entities.some((m) => st.clauses[m.clause]!.sentence === cue.sentence)) continue;
     if (p.kind === 'handoff' && !CROSS_ORGANISATION.has(p.id) && oneOrganisation(a, b) && !otherSideSpeaks(a === 'customer_service' ? b : a, cue, entities, st, text)) continue;
     const sent = st.sentences[cue.sentence]!;
-    const found: FoundBreakpoint = { channels, kind: p.kind, cue: p.id, start: sent.start, end: sent.end, cueEnd: cue.end, cueLastPart: cue.lastPart, blamed, parts: p.parts.length };
+    const found: FoundBreakpoint = {
+      channels,
+      kind: p.kind,
+      cue: p.id,
+      start: sent.start,
+      end: sent.end,
+      cueEnd: cue.end,
+      cueLastPart: cue.lastPart,
+      cueStart: cue.start,
+      cueFirstEnd: cue.start + p.parts[0]!.length,
+      blamed,
+      parts: p.parts.length,
+    };
     const prev = out.findIndex((f) => f.channels[0] === channels[0] && f.channels[1] === channels[1]);
     // The most specific cue (most parts: 满…用不了 over 用不了) decides the kind, then the kind priority.
     if (prev < 0) {

@@ -315,6 +315,15 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     // A question form (还能退货吗？) asks about the touchpoint even when the review complains.
     (sentence) => qs.includes(sentence) || /[?？]/.test(st.sentences[sentence]!.terminator),
   );
+  // A channel a breakpoint names through its cue alone (页面写着…客服说没有, 订单却显示已送达) is a
+  // touchpoint of the post too: a report must not count a break at a channel the post never mentions.
+  for (const b of found) {
+    for (const channel of b.channels) {
+      if (result.channels.some((c) => c.channel === channel)) continue;
+      const evidence = span(b.cueStart, b.cueFirstEnd);
+      result.channels.push({ channel, polarity: result.sentiment.label === 'neg' ? 'neg' : 'neutral', alias: evidence.text, evidence });
+    }
+  }
   result.breakpoints = found.map<Breakpoint>((b) => ({ channels: b.channels, kind: b.kind, cue: b.cue, evidence: span(b.start, b.end) }));
   result.descriptors = descriptors(m.sent, values, table, st, about.hitChannels, span, inZone);
   result.openWords = mentions.length

@@ -103,6 +103,15 @@ describe('breakpoints: new cue families', () => {
     expect(breakpoints(run('问客服，客服推皮球，让我找京东。'))).toEqual(['customer_service/marketplace:runaround:pushed_around']);
   });
 
+  it('a channel the cue names itself is a channel of the post too', () => {
+    const c = run('页面写着送耳机，客服说没有。');
+    expect(breakpoints(c)).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+    expect(c.channels.map((m) => [m.channel, m.polarity, m.evidence?.text])).toEqual([
+      ['customer_service', 'neg', '客服'],
+      ['marketplace', 'neg', '页面'],
+    ]);
+  });
+
   it('the order status says delivered, but the food never came', () => {
     // The delivery is named by a process word only (送餐); the platform by the status it shows.
     expect(breakpoints(run('等了两个小时根本没人送餐，订单却显示已经送达。'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
