@@ -146,6 +146,12 @@ describe('questions asked in angry reviews', () => {
     expect(run('包装破了，东西也坏了，这就是你们的服务？').question.isQuestion).toBe(false);
   });
 
+  it('not knowing how to go on asks for help; a solution hoped for is a request', () => {
+    expect(run('屏幕有破损，我想换货，又不知道怎么操作！').question.isQuestion).toBe(true);
+    expect(run('赠品坏了，售后都不知道找谁啊').question.isQuestion).toBe(true);
+    expect(run('驱动装不上，希望技术客服能给一个完整的方案。').question.isQuestion).toBe(true);
+  });
+
   it('suspecting bought reviews is not a question', () => {
     expect(run('用了两次就坏了，这么多好评，是不是刷来的？').question.isQuestion).toBe(false);
   });
