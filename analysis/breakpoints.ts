@@ -105,12 +105,6 @@ const ONLINE = new Set(['website', 'app', 'marketplace']);
  */
 const SPOKEN_FOR = new Set(['marketplace', 'delivery']);
 
-/**
- * Hand-off cues that break the journey even inside one organisation: being sent to a number or
- * desk that cannot be reached (客服给的快递员电话是空号) strands the customer between two touchpoints.
- */
-const CROSS_ORGANISATION = new Set(['redirect_dead_end']);
-
 /** Whether a handoff between `a` and `b` stays inside one organisation (see SPOKEN_FOR). */
 const oneOrganisation = (a: string, b: string) => (a === 'customer_service' && SPOKEN_FOR.has(b)) || (b === 'customer_service' && SPOKEN_FOR.has(a));
 
@@ -159,7 +153,7 @@ export function findBreakpoints(
     // A refusal or a missing record is told about the channel that refuses (门店说不给保修): a cue
     // whose own sentence names no touchpoint (退单了还不能退，很气愤) is a complaint, not a break.
     if (p.kind !== 'runaround' && !entities.some((m) => st.clauses[m.clause]!.sentence === cue.sentence)) continue;
-    if (p.kind === 'handoff' && !CROSS_ORGANISATION.has(p.id) && oneOrganisation(a, b) && !otherSideSpeaks(a === 'customer_service' ? b : a, cue, entities, st, text)) continue;
+    if (p.kind === 'handoff' && !p.evenInsideOrganisation && oneOrganisation(a, b) && !otherSideSpeaks(a === 'customer_service' ? b : a, cue, entities, st, text)) continue;
     const sent = st.sentences[cue.sentence]!;
     const found: FoundBreakpoint = {
       channels,

@@ -299,7 +299,6 @@ const SHANG = '上'.charCodeAt(0);
 const LI = '里'.charCodeAt(0);
 const isFrameAfter = (c: number) => c === SHANG || c === LI;
 
-/** Whether a comparison word (比, 相比) ends right before `pos`, optionally followed by a gap word (比去门店). */
 /**
  * Whether `m` sits between a pair word and a comparison word (和实体店比, 跟超市的一样, 跟我在专卖店买的差不多):
  * 我/我们 and a gap word may come between the pair word and the channel, a tail word (的, 买的) after it.
@@ -308,17 +307,21 @@ function isPairComparison(text: string, m: Mention, pairEnd: Set<number>, afterS
   let after = afterStart.has(m.end);
   for (let i = 0; i < tails.length && !after; i++) after = text.startsWith(tails[i]!, m.end) && afterStart.has(m.end + tails[i]!.length);
   if (!after) return false;
-  for (const g of ['', ...gaps]) {
-    if (g && !text.startsWith(g, m.start - g.length)) continue;
-    const beforeGap = m.start - g.length;
-    for (const who of PAIR_SUBJECTS) if ((!who || text.startsWith(who, beforeGap - who.length)) && pairEnd.has(beforeGap - who.length)) return true;
-  }
+  if (pairBefore(text, m.start, pairEnd)) return true;
+  for (const g of gaps) if (text.startsWith(g, m.start - g.length) && pairBefore(text, m.start - g.length, pairEnd)) return true;
+  return false;
+}
+
+/** Whether a pair word ends at `pos`, or right before 我/我们 there (跟我在…). */
+function pairBefore(text: string, pos: number, pairEnd: Set<number>): boolean {
+  for (const who of PAIR_SUBJECTS) if (text.startsWith(who, pos - who.length) && pairEnd.has(pos - who.length)) return true;
   return false;
 }
 
 /** Who may stand between a pair word and the compared channel (跟我在专卖店买的…). */
 const PAIR_SUBJECTS = ['', '我', '我们'];
 
+/** Whether a comparison word (比, 相比) ends right before `pos`, optionally followed by a gap word (比去门店). */
 function isComparisonPrefix(text: string, pos: number, compBeforeEnd: Set<number>, gaps: Set<string>): boolean {
   if (compBeforeEnd.has(pos)) return true;
   for (const g of gaps) if (compBeforeEnd.has(pos - g.length) && text.startsWith(g, pos - g.length)) return true;

@@ -69,6 +69,20 @@ export interface CueDef {
   /** The channel the cue is told against, found through its process words too (还显示已送达: the
    *  delivery that never came, named by 送货 as well as by 快递员). Only with `channel`. */
   counterpart?: string;
+  /** A hand-off that breaks the journey even between customer service and the platform it speaks
+   *  for (客服给的快递员电话是空号 strands the customer): exempt from the one-organisation rule. */
+  evenInsideOrganisation?: boolean;
+}
+
+/** The optional properties of a cue, without the ones left unset (a cue's own data, see CueDef). */
+export type CueExtras = Pick<CueDef, 'channel' | 'counterpart' | 'evenInsideOrganisation'>;
+
+export function cueExtras(c: CueExtras): CueExtras {
+  const out: CueExtras = {};
+  if (c.channel) out.channel = c.channel;
+  if (c.counterpart) out.counterpart = c.counterpart;
+  if (c.evenInsideOrganisation) out.evenInsideOrganisation = true;
+  return out;
 }
 
 export interface Lexicons {
@@ -228,7 +242,7 @@ const scenariosFile = z.strictObject({
 });
 
 const breakpointsFile = z.strictObject({
-  cues: z.array(z.strictObject({ id: z.string().min(1), kind: z.enum(BREAKPOINT_KINDS), patterns: words, channel: z.string().min(1).optional(), counterpart: z.string().min(1).optional() })),
+  cues: z.array(z.strictObject({ id: z.string().min(1), kind: z.enum(BREAKPOINT_KINDS), patterns: words, channel: z.string().min(1).optional(), counterpart: z.string().min(1).optional(), evenInsideOrganisation: z.boolean().optional() })),
   lookalikes: words,
 });
 
@@ -373,7 +387,7 @@ export function loadLexicons(dir?: string): Lexicons {
     ),
     notAspect: as.notAspect,
     scenarios: Object.fromEntries(Object.entries(sc.scenarios).map(([id, s]) => [id, { id, ...s }])),
-    cues: bp.cues.map(({ channel, counterpart, ...cue }) => ({ ...cue, ...(channel ? { channel } : {}), ...(counterpart ? { counterpart } : {}) })),
+    cues: bp.cues.map(({ channel, counterpart, evenInsideOrganisation, ...cue }) => ({ ...cue, ...cueExtras({ channel, counterpart, evenInsideOrganisation }) })),
     cueLookalikes: bp.lookalikes,
     questions: qu,
     spam: { templates: sp.templates, minRepeats: sp.repetition.minRepeats, maxRepeatUnit: sp.repetition.maxUnit, adMarkers: sp.adMarkers },
@@ -383,8 +397,11 @@ export function loadLexicons(dir?: string): Lexicons {
     if (cue.channel && !(cue.channel in lex.channels)) {
       throw new VocError(`${join(root, 'breakpoints.yaml')}: cue ${cue.id} names channel "${cue.channel}", which channels.yaml does not define; use one of ${Object.keys(lex.channels).join(', ')}`);
     }
-    if (cue.counterpart && (!cue.channel || !(cue.counterpart in lex.channels))) {
-      throw new VocError(`${join(root, 'breakpoints.yaml')}: cue ${cue.id}: counterpart "${cue.counterpart}" needs a channel of its own and one of ${Object.keys(lex.channels).join(', ')}`);
+    if (cue.counterpart && !(cue.counterpart in lex.channels)) {
+      throw new VocError(`${join(root, 'breakpoints.yaml')}: cue ${cue.id} names counterpart "${cue.counterpart}", which channels.yaml does not define; use one of ${Object.keys(lex.channels).join(', ')}`);
+    }
+    if (cue.counterpart && !cue.channel) {
+      throw new VocError(`${join(root, 'breakpoints.yaml')}: cue ${cue.id} has a counterpart but no channel; add \`channel:\` (the side the cue names itself, e.g. marketplace) or remove \`counterpart:\``);
     }
   }
   cache.set(root, lex);

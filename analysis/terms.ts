@@ -15,7 +15,7 @@
 import { AhoCorasick, MatchBuffer } from './aho-corasick.js';
 import { scratch } from './scratch.js';
 import type { BrandInfo, EffectiveLexicon } from './effective.js';
-import type { Stance } from './lexicons.js';
+import { cueExtras, type CueExtras, type Stance } from './lexicons.js';
 import { normalise, plainCopy } from './normalise.js';
 import type { Tokens } from './segment.js';
 import type { BreakpointKind } from '../core/types.js';
@@ -96,6 +96,8 @@ export interface GapPattern<K> {
   channel?: string;
   /** Breakpoint cues: the channel it is told against (CueDef.counterpart). */
   counterpart?: string;
+  /** Breakpoint cues: exempt from the one-organisation rule (CueDef.evenInsideOrganisation). */
+  evenInsideOrganisation?: boolean;
 }
 
 export interface Hit {
@@ -323,7 +325,8 @@ export class TermTable {
     addQuestions(q.yesNo, 'yesno');
     addQuestions(q.ironic, 'ironic');
     for (const cue of lex.cues) {
-      for (const p of cue.patterns) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, p, cue.channel, cue.counterpart);
+      const extras = cueExtras(cue);
+      for (const p of cue.patterns) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, p, extras);
       if (cue.counterpart) this.cueCounterparts.add(cue.counterpart);
     }
     this.cueLookalikes = lex.cueLookalikes;
@@ -428,11 +431,11 @@ export class TermTable {
     return this.refs[s]!;
   }
 
-  private addGapPattern<K>(layer: Layer, list: Array<GapPattern<K>>, kind: K, id: string, pattern: string, channel?: string, counterpart?: string): void {
+  private addGapPattern<K>(layer: Layer, list: Array<GapPattern<K>>, kind: K, id: string, pattern: string, extras: CueExtras = {}): void {
     const parts = pattern.split('…').map(normaliseEntry).filter(Boolean);
     if (!parts.length) return;
     const index = list.length;
-    list.push({ kind, id, parts, ...(channel ? { channel } : {}), ...(counterpart ? { counterpart } : {}) });
+    list.push({ kind, id, parts, ...extras });
     parts.forEach((p, part) => {
       const refs = this.refOf(p);
       let ref = refs.find((r) => r.layer === layer);

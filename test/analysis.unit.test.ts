@@ -336,4 +336,17 @@ describe('configuration overrides and the lexicon version', () => {
     expect(() => loadLexicons(dir)).toThrow(VocError);
     expect(() => loadLexicons(dir)).toThrow(/breakpoints\.yaml: cue listing_contradiction names channel "mall", which channels\.yaml does not define; use one of website, app, marketplace/);
   });
+
+  it('a cue with an unknown counterpart, or a counterpart without a channel, is one clear error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voc-lex-'));
+    cpSync(defaultLexiconDir(), dir, { recursive: true });
+    const file = join(dir, 'breakpoints.yaml');
+    const shipped = readFileSync(file, 'utf8');
+    writeFileSync(file, shipped.replace('counterpart: delivery', 'counterpart: courier'));
+    expect(() => loadLexicons(dir)).toThrow(/breakpoints\.yaml: cue status_contradiction names counterpart "courier", which channels\.yaml does not define; use one of website, app, marketplace/);
+    const other = mkdtempSync(join(tmpdir(), 'voc-lex-'));
+    cpSync(defaultLexiconDir(), other, { recursive: true });
+    writeFileSync(join(other, 'breakpoints.yaml'), shipped.replace('    channel: marketplace\n    counterpart: delivery', '    counterpart: delivery'));
+    expect(() => loadLexicons(other)).toThrow(/breakpoints\.yaml: cue status_contradiction has a counterpart but no channel; add `channel:`/);
+  });
 });

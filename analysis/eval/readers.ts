@@ -163,7 +163,7 @@ export function readAspectsCsv(path: string): { posts: AspectPost[]; rows: numbe
 const polarity = z.enum(['pos', 'neg', 'neutral']);
 const goldRowSchema = z.object({
   id: z.union([z.string(), z.number()]).optional(),
-  /** Where a row stored without its text comes from (see joinCorpusTexts). */
+  /** Where a row stored without its text comes from (see readChannelGold and CORPUS_POOLS). */
   pool: z.string().optional(),
   text: z.string().optional(),
   /** Hex prefix (at least 8 digits) of the SHA-256 of the text, to check a joined text. */
