@@ -112,7 +112,7 @@ export function createClassifier(config: LexiconConfig, options: ClassifierOptio
     negators: new Set(eff.lex.sentiment.negators.map(normaliseEntry)),
     degree: new Set(Object.keys(eff.lex.sentiment.degree).map(normaliseEntry)),
   };
-  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, comparisonTail, breaksTopic, platformSites, domains, open, counts: { han: 0, latin: 0, kana: 0 } };
+  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, comparisonTail, breaksTopic, platformSites, domains, open, counts: { han: 0, latin: 0, hiragana: 0 } };
   return {
     lexiconVersion: eff.version,
     lexicons: eff.lex,
@@ -181,10 +181,10 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   // The normalising pass counted the scripts unless it rewrote the text, as it does for the
   // control characters and broken surrogates binary data is full of.
   const binary = counts.han < 0 && looksBinary(original);
-  const lang = binary ? 'other' : counts.han >= 0 ? langOfCounts(counts.han, counts.latin, text, e.isEnglishWord, counts.kana) : detectLang(text, e.isEnglishWord);
+  const lang = binary ? 'other' : counts.han >= 0 ? langOfCounts(counts.han, counts.latin, text, e.isEnglishWord, counts.hiragana) : detectLang(text, e.isEnglishWord);
   const result = emptyClassification(post, lang, e.eff.version);
   // Binary data and Japanese get no labels: the lexicons would read chance matches.
-  if (binary || (lang === 'other' && counts.kana > 0) || !text.trim()) return result;
+  if (binary || (lang === 'other' && counts.hiragana > 0) || !text.trim()) return result;
 
   const { table } = e;
   const tokens = segment(text);

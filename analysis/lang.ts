@@ -9,23 +9,30 @@ import type { Lang } from '../core/types.js';
 export function detectLang(text: string, isEnglishWord: (w: string) => boolean): Lang {
   let han = 0;
   let latin = 0;
-  let kana = 0;
+  let hiragana = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) han++;
     else if (c >= 97 && c <= 122) latin++;
-    else if (c >= 0x3041 && c <= 0x30ff && c !== 0x30fb && c !== 0x30fc) kana++;
+    else if (isHiragana(c)) hiragana++;
   }
-  return langOfCounts(han, latin, text, isEnglishWord, kana);
+  return langOfCounts(han, latin, text, isEnglishWord, hiragana);
 }
 
+/** Hiragana (ぁ-ゖ): written in every Japanese sentence, in Chinese only as a borrowed の or っ. */
+export const isHiragana = (c: number) => c >= 0x3041 && c <= 0x3096;
+
+/** Hiragana a text needs before it can read as Japanese (a kaomoji's っ or a borrowed の do not). */
+const JAPANESE_MIN_HIRAGANA = 3;
+
 /**
- * `detectLang` from the counts of Han characters, lower-case Latin letters and kana of `text`.
- * Japanese (kana are a third or more of its CJK characters; a Chinese post borrowing の or a
- * katakana brand name stays Chinese) is `other`: the Chinese lexicons would read its kanji wrongly.
+ * `detectLang` from the counts of Han characters, lower-case Latin letters and hiragana of `text`.
+ * Japanese (three or more hiragana, a third or more of its Han and hiragana; a Chinese post borrowing
+ * の, a katakana brand name or a kaomoji such as ヽ(✿ﾟ▽ﾟ)ノ stays Chinese) is `other`: the Chinese
+ * lexicons would read its kanji wrongly.
  */
-export function langOfCounts(han: number, latin: number, text: string, isEnglishWord: (w: string) => boolean, kana = 0): Lang {
-  if (kana > 0 && kana * 3 >= han + kana) return 'other';
+export function langOfCounts(han: number, latin: number, text: string, isEnglishWord: (w: string) => boolean, hiragana: number): Lang {
+  if (hiragana >= JAPANESE_MIN_HIRAGANA && hiragana * 3 >= han + hiragana) return 'other';
   if (han > 0 && han * 4 >= latin) return 'zh';
   if (latin >= 2) {
     const words = text.match(/[a-z][a-z']*/g) ?? [];

@@ -5,6 +5,7 @@
  * same offset in the original: evidence spans found on the analysis text slice the post exactly.
  */
 import * as OpenCC from 'opencc-js/t2cn';
+import { isHiragana } from './lang.js';
 
 /** Longest prefix of a post that is analysed; the rest of a 1 MB paste adds nothing but time. */
 export const MAX_ANALYSED_CHARS = 20_000;
@@ -76,8 +77,9 @@ export function flatten(text: string): string {
 export interface ScriptCounts {
   han: number;
   latin: number;
-  /** Hiragana and katakana: Japanese shares its kanji with Chinese, its kana are its own. */
-  kana: number;
+  /** Hiragana: Japanese shares its kanji with Chinese, its hiragana are its own (katakana are left
+   *  out: Chinese posts use them in brand names and kaomoji, ヽ(✿ﾟ▽ﾟ)ノ). */
+  hiragana: number;
 }
 
 /** A fresh sequential string with the same code units (no interned, sliced or rope form). */
@@ -87,7 +89,7 @@ export function plainCopy(text: string): string {
 
 /** Normalises `original` (see module doc). Never throws; any string in, a same-offset text out. */
 export function normalise(original: string): Normalised {
-  return normaliseCounting(original, { han: 0, latin: 0, kana: 0 });
+  return normaliseCounting(original, { han: 0, latin: 0, hiragana: 0 });
 }
 
 /** `normalise`, also filling `counts` (see ScriptCounts). */
@@ -107,7 +109,7 @@ export function normaliseCounting(original: string, counts: ScriptCounts): Norma
   // Han characters and Latin letters (upper case counts: it is lower-cased below).
   let han = 0;
   let latin = 0;
-  let kana = 0;
+  let hiragana = 0;
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i);
     if (c >= 0x4e00 && c <= 0x9fff) {
@@ -127,14 +129,14 @@ export function normaliseCounting(original: string, counts: ScriptCounts): Norma
       else rewrite = true;
     } else {
       if ((c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) han++;
-      else if (c >= 0x3041 && c <= 0x30ff && c !== 0x30fb && c !== 0x30fc) kana++; // not ・ ー (used in Chinese too)
+      else if (isHiragana(c)) hiragana++;
       if (isTraditional(c)) traditional = true;
       else if (needsMapping(c)) rewrite = true;
     }
   }
   counts.han = rewrite || traditional ? -1 : han;
   counts.latin = latin;
-  counts.kana = kana;
+  counts.hiragana = hiragana;
 
   let text = source;
   let urls = 0;

@@ -61,6 +61,11 @@ describe('signals', () => {
     expect([ja.lang, ja.channels, ja.sentiment.label]).toEqual(['other', [], 'neutral']);
     expect(run('我の天，这家店服务太好了').lang).toBe('zh');
     expect(run('ヤマト运输的快递很快').channels.map((c) => `${c.channel}:${c.polarity}`)).toEqual(['delivery:pos']);
+    // Kaomoji written with katakana (ヽ ノ ﾟ) or a hiragana っ are sentiment, not Japanese.
+    for (const [text, label] of [['ヽ(✿ﾟ▽ﾟ)ノ', 'pos'], ['好评ヽ(✿ﾟ▽ﾟ)ノ', 'pos'], ['气死了(╯‵□′)╯︵┻━┻', 'neg']] as const) {
+      const c = run(text);
+      expect([text, c.lang === 'other' && c.sentiment.label === 'neutral', c.sentiment.label]).toEqual([text, false, label]);
+    }
   });
 
   it('keeps Latin product names whole in the segmentation (cut with HMM)', () => {
