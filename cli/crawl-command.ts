@@ -152,7 +152,7 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
           if (!queue && report) {
             for (const spec of report.specs)
               await generateReport(
-                { store: app.store, config, labels: reportLabels(config), lexiconVersion: app.classifier.lexiconVersion },
+                { store: app.store, config, labels: reportLabels(config, app.classifier.lexicons), lexiconVersion: app.classifier.lexiconVersion },
                 spec,
                 report.outDir,
               );

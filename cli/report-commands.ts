@@ -187,7 +187,7 @@ function generateDeps(ctx: ReportCommandContext, app: App, config: VocConfig): G
   return {
     store: app.store,
     config,
-    labels: reportLabels(config),
+    labels: reportLabels(config, app.classifier.lexicons),
     lexiconVersion: app.classifier.lexiconVersion,
     ...(evaluation ? { evaluation } : {}),
   };

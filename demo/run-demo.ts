@@ -123,7 +123,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         formats: opts.formats ?? ['html', 'pdf'],
       };
       const { files, figures } = await generateReport(
-        { store: app.store, config, labels: reportLabels(config), lexiconVersion: app.classifier.lexiconVersion },
+        { store: app.store, config, labels: reportLabels(config, app.classifier.lexicons), lexiconVersion: app.classifier.lexiconVersion },
         spec,
         outDir,
       );

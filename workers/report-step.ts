@@ -18,7 +18,7 @@ export interface RenderedReport {
 export async function renderReport(deps: StageDeps, spec: ReportSpec, outDir: string): Promise<RenderedReport> {
   const evaluation = savedEvaluation(deps.config.dataDir, spec.locale);
   const { files } = await generateReport(
-    { store: deps.store, config: deps.config, labels: reportLabels(deps.config), lexiconVersion: deps.classifier.lexiconVersion, ...(evaluation ? { evaluation } : {}) },
+    { store: deps.store, config: deps.config, labels: reportLabels(deps.config, deps.classifier.lexicons), lexiconVersion: deps.classifier.lexiconVersion, ...(evaluation ? { evaluation } : {}) },
     spec,
     outDir,
   );
@@ -41,7 +41,7 @@ export async function renderScheduledReport(
   const config = { ...deps.config, timeZone };
   const evaluation = savedEvaluation(config.dataDir, schedule.locale ?? config.locale);
   const result = await runScheduledReport(
-    { store: deps.store, config, labels: reportLabels(config), lexiconVersion: deps.classifier.lexiconVersion, ...(evaluation ? { evaluation } : {}) },
+    { store: deps.store, config, labels: reportLabels(config, deps.classifier.lexicons), lexiconVersion: deps.classifier.lexiconVersion, ...(evaluation ? { evaluation } : {}) },
     schedule,
     firedAt,
     outDir,

@@ -72,7 +72,7 @@ export async function reportRoutes(app: FastifyInstance, opts: { deps: StageDeps
       if (body.period && (body.from || body.to)) throw new LocalizedInputError(say(req).periodBoth);
       const range = resolvePeriod(config.timeZone, body.period, body.from, body.to);
       const result = await generateReport(
-        { store, config, labels: reportLabels(config), lexiconVersion: opts.deps.classifier.lexiconVersion },
+        { store, config, labels: reportLabels(config, opts.deps.classifier.lexicons), lexiconVersion: opts.deps.classifier.lexiconVersion },
         {
           brand: body.brand,
           period: range.label,
