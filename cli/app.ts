@@ -3,7 +3,7 @@
  * MongoDB), the classifier, the crawl context. Everything is passed on explicitly from here.
  */
 import type { VocConfig } from '../core/config.js';
-import { resolveTarget } from '../core/config.js';
+import { checkModelFiles, resolveTarget } from '../core/config.js';
 import type { Target } from '../core/types.js';
 import { InputError } from '../core/errors.js';
 import { openStore } from '../store/open.js';
@@ -60,6 +60,7 @@ export async function selectTargets(app: App, ids: string[]): Promise<Target[]> 
  * aspects. The aspect model's subjects map onto the taxonomy of the post's brand.
  */
 export function classifierFor(config: VocConfig): Classifier {
+  checkModelFiles(config);
   const rules = createClassifier(config);
   const models = loadModels({
     ...(config.models.sentiment ? { sentimentModel: config.models.sentiment } : {}),

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
-import { CONFIG_FILE, loadConfig, findBrand, type VocConfig } from '../core/config.js';
+import { CONFIG_FILE, checkModelFiles, loadConfig, findBrand, type VocConfig } from '../core/config.js';
 import { VocError, InputError } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
 import { openApp } from './app.js';
@@ -168,9 +168,10 @@ program
   .action(() => {
     const config = readConfig();
     checkReportConfig(config);
-    // Lexicon additions and brand promises are checked against the shipped lexicons here, not at
-    // the first post a crawl classifies (model files were checked when the config was read).
+    // Lexicon additions, brand promises and model files are checked here, not at the first post a
+    // crawl classifies.
     try {
+      checkModelFiles(config);
       buildEffectiveLexicon(loadLexicons(), config);
     } catch (err) {
       if (err instanceof InputError) throw new InputError(`${globals().config ?? CONFIG_FILE}: ${err.message}`);

@@ -318,15 +318,27 @@ export function loadConfig(path?: string): { config: VocConfig; path?: string } 
   // A relative dataDir is relative to the config file, so `voc -c other/voc.config.yaml` works from anywhere.
   const base = dirname(resolve(file));
   config.dataDir = resolve(base, config.dataDir);
-  // Model files likewise; a missing one is named now, not at the first post classified.
-  for (const task of ['sentiment', 'aspects'] as const) {
+  // Model files likewise. A missing one is not an error here: `voc train` must be able to make it,
+  // and commands that never classify need none (see checkModelFiles).
+  for (const task of MODEL_TASKS) {
     const model = config.models[task];
-    if (model === undefined) continue;
-    config.models[task] = resolve(base, model);
-    if (!existsSync(config.models[task]))
-      throw new InputError(`${file}: models.${task}: model file not found: ${config.models[task]}; train one with \`voc train ${task} --data FILE --out ${model}\` or remove the entry`);
+    if (model !== undefined) config.models[task] = resolve(base, model);
   }
   return { config, path: file };
+}
+
+const MODEL_TASKS = ['sentiment', 'aspects'] as const;
+
+/**
+ * The model files the config names must exist before anything is classified (`voc config check`, and
+ * the classifier when it is built): one InputError naming the field and the command that makes it.
+ */
+export function checkModelFiles(config: Pick<VocConfig, 'models'>, file?: string): void {
+  for (const task of MODEL_TASKS) {
+    const model = config.models[task];
+    if (model !== undefined && !existsSync(model))
+      throw new InputError(`${file ? `${file}: ` : ''}models.${task}: model file not found: ${model}; train one with \`voc train ${task} --data FILE --out ${model}\` or remove the entry`);
+  }
 }
 
 /**
