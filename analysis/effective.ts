@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
+import { SCENARIO_TYPES } from '../core/types.js';
 import type { AspectDef, ChannelDef, Label, Lexicons, PromiseDef, ScenarioDef } from './lexicons.js';
 
 export interface BrandInfo {
@@ -135,7 +136,7 @@ function mergeScenarios(base: Record<string, ScenarioDef>, overrides: ScenarioOv
       const label = completeLabel(o.label);
       if (!o.type || !label)
         throw new InputError(
-          `lexicon.scenarios.${id}: a new scenario needs a type (time, weather, place, companion or activity) and a label in zh-CN and en, e.g. { type: place, label: { zh-CN: 充电站, en: Charging station }, keywords: [充电站] }`,
+          `lexicon.scenarios.${id}: a new scenario needs a type (${SCENARIO_TYPES.slice(0, -1).join(', ')} or ${SCENARIO_TYPES.at(-1)}) and a label in zh-CN and en, e.g. { type: place, label: { zh-CN: 充电站, en: Charging station }, keywords: [充电站] }`,
         );
       sc = out[id] = { id, type: o.type, label, keywords: [] };
     } else {

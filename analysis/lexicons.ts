@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { VocError } from '../core/errors.js';
-import { BREAKPOINT_KINDS } from '../core/types.js';
+import { BREAKPOINT_KINDS, SCENARIO_TYPES } from '../core/types.js';
 import type { BreakpointKind, Locale } from '../core/types.js';
 
 export type Label = Record<Locale, string>;
@@ -234,7 +234,7 @@ const scenariosFile = z.strictObject({
   scenarios: z.record(
     z.string(),
     z.strictObject({
-      type: z.enum(['time', 'weather', 'place', 'companion', 'activity']),
+      type: z.enum(SCENARIO_TYPES),
       label,
       keywords: words,
     }),

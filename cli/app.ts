@@ -74,7 +74,7 @@ export function classifierFor(config: VocConfig): Classifier {
  * seconds, which commands that never classify (`targets list`, `schedule add`, `jobs failed`...)
  * should not pay. A lexicon problem in the config is reported when it is first used.
  */
-export function lazyClassifier(config: VocConfig): Classifier {
+function lazyClassifier(config: VocConfig): Classifier {
   let built: Classifier | undefined;
   const get = () => (built ??= classifierFor(config));
   return {

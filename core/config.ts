@@ -7,7 +7,7 @@ import { resolve, dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from './errors.js';
-import { PRESET_KINDS, PRESET_NAMES, TARGET_KINDS, type Target } from './types.js';
+import { PRESET_KINDS, PRESET_NAMES, SCENARIO_TYPES, TARGET_KINDS, type Target } from './types.js';
 import { campaignSchema, reportScheduleSchema, smtpSchema } from './report-config.js';
 
 const ianaZone = z.string().refine(isValidTimeZone, { message: 'an IANA time zone such as Asia/Shanghai' });
@@ -169,6 +169,8 @@ const channelOverrideSchema = z.strictObject({
 });
 
 const wordList = z.array(z.string().min(1)).default([]);
+/** A label the config gives a new or shipped entry: either language may be left to the lexicon. */
+const partialLabel = z.strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).partial();
 /** Sentiment strength of a word the config adds (the shipped lexicon uses 0.5-3). */
 const strength = z.number().positive().max(5);
 
@@ -179,7 +181,7 @@ const lexiconOverrideSchema = z.strictObject({
     .record(
       idString,
       z.strictObject({
-        label: z.strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).partial().optional(),
+        label: partialLabel.optional(),
         positive: wordList,
         negative: wordList,
         /** Words naming the dimension without a stance (能耗); their clause gives the polarity. */
@@ -192,8 +194,8 @@ const lexiconOverrideSchema = z.strictObject({
     .record(
       idString,
       z.strictObject({
-        type: z.enum(['time', 'weather', 'place', 'companion', 'activity']).optional(),
-        label: z.strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).partial().optional(),
+        type: z.enum(SCENARIO_TYPES).optional(),
+        label: partialLabel.optional(),
         keywords: wordList,
       }),
     )

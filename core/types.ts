@@ -29,6 +29,9 @@ export type Locale = 'zh-CN' | 'en';
 export const BREAKPOINT_KINDS = ['inconsistency', 'handoff', 'runaround'] as const;
 export type BreakpointKind = (typeof BREAKPOINT_KINDS)[number];
 
+/** Kinds of usage context a scenario is (lexicons/scenarios.yaml, config lexicon.scenarios). */
+export const SCENARIO_TYPES = ['time', 'weather', 'place', 'companion', 'activity'] as const;
+
 // ---------------------------------------------------------------------------------------------
 // Targets: what to crawl and how to extract posts from it.
 // ---------------------------------------------------------------------------------------------

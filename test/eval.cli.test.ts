@@ -7,6 +7,7 @@ import { parseConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
 import { readSavedEvaluation, registerEvalCommands } from '../cli/eval-commands.js';
+import { textSha256 } from '../analysis/eval/readers.js';
 import { aspectExamples, sentimentCsv, sentimentExamples } from './model.data.js';
 import type { AspectExample } from '../analysis/model/aspect-model.js';
 
@@ -207,6 +208,32 @@ describe('voc eval channels', () => {
   it('names the line of a bad gold row', async () => {
     const bad = write('bad.jsonl', '{"text":"x","channels":"store","breakpoint":false,"question":false}\n');
     expect((await vocError(['eval', 'channels', '--gold', bad])).message).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: line 1: field channels: `));
+  });
+
+  it('joins gold rows stored without text from the corpus folder --texts names', async () => {
+    const corpus = join(tmp, 'corpus');
+    mkdirSync(join(corpus, 'sentiment'), { recursive: true });
+    writeFileSync(join(corpus, 'sentiment', 'waimai_10k.csv'), 'label,review\n0,"骑手让我打客服电话，打了五次都打不通"\n1,送餐很快\n');
+    const text = '骑手让我打客服电话，打了五次都打不通';
+    const row = {
+      pool: 'waimai',
+      id: 0,
+      text_sha256: textSha256(text).slice(0, 16),
+      channels: [
+        { channel: 'delivery', polarity: 'neutral' },
+        { channel: 'customer_service', polarity: 'neg' },
+      ],
+      breakpoint: true,
+      breakpoint_channels: ['customer_service', 'delivery'],
+      breakpoint_kind: 'handoff',
+      question: false,
+    };
+    const gold = write('text-free.jsonl', JSON.stringify(row) + '\n');
+    const r = JSON.parse((await voc(['eval', 'channels', '--gold', gold, '--texts', corpus, '--json', '--no-save'])).stdout) as Record<string, any>;
+    expect([r.n, r.channels.micro_f1, r.breakpoints.f1]).toEqual([1, 1, 1]);
+    expect((await vocError(['eval', 'channels', '--gold', gold, '--no-save'])).message).toBe(
+      `${gold}: line 1: no text; pass --texts with the folder holding sentiment/waimai_10k.csv (../shared/data)`,
+    );
   });
 });
 
