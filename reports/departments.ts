@@ -185,8 +185,6 @@ export function tallyScenarios(current: readonly ReportItem[]): ScenarioTally {
     const c = item.classification;
     const stances = stancesOf(c.scenarios, (s) => s.scenario, (s) => s.polarity);
     if (stances.size === 0) continue;
-    const negAspects = new Set(c.aspects.filter((a) => a.polarity === 'neg').map((a) => a.aspect));
-    const negChannels = new Set(c.channels.filter((m) => m.polarity === 'neg').map((m) => m.channel));
     for (const [scenario, set] of stances) {
       const hit = c.scenarios.find((s) => s.scenario === scenario)!;
       let r = tally.get(scenario);
@@ -201,7 +199,7 @@ export function tallyScenarios(current: readonly ReportItem[]): ScenarioTally {
       r.complaint++;
       // The pain point the scenario's own sentence names; classifications stored before scenarios
       // carried it fall back to what the post as a whole complains about.
-      const pain = linkedPain(c.scenarios, scenario) ?? { aspects: negAspects, channels: negChannels };
+      const pain = linkedPain(c.scenarios, scenario) ?? wholePostPain(c);
       for (const a of pain.aspects) r.painAspects.set(a, (r.painAspects.get(a) ?? 0) + 1);
       for (const ch of pain.channels) r.painChannels.set(ch, (r.painChannels.get(ch) ?? 0) + 1);
       const evidence = c.scenarios.find((s) => s.scenario === scenario && s.polarity === 'neg')!.evidence;
@@ -209,6 +207,14 @@ export function tallyScenarios(current: readonly ReportItem[]): ScenarioTally {
     }
   }
   return tally;
+}
+
+/** What a post as a whole complains about (classifications stored before ScenarioHit.linked). */
+function wholePostPain(c: ReportItem['classification']): { aspects: Iterable<string>; channels: Iterable<string> } {
+  return {
+    aspects: new Set(c.aspects.filter((a) => a.polarity === 'neg').map((a) => a.aspect)),
+    channels: new Set(c.channels.filter((m) => m.polarity === 'neg').map((m) => m.channel)),
+  };
 }
 
 /** Aspects and channels the complaining sentences of `scenario` judge, or undefined when the

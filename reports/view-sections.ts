@@ -147,8 +147,8 @@ function distinctiveCells(ctx: Pick<SectionContext, 'msg' | 'count'>, w: Distinc
   };
 }
 
-/** `不·冷清` / `not 冷清`: one rendering of a negated word, the same in HTML and PDF. */
-export function openWordLabel(ctx: Pick<SectionContext, 'msg'>, word: string, negated: boolean): string {
+/** `不·冷清` / `not 冷清`: how a negated open word is printed. */
+function openWordLabel(ctx: Pick<SectionContext, 'msg'>, word: string, negated: boolean): string {
   return negated ? ctx.msg('openWordNegated', { word }) : word;
 }
 
