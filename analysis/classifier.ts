@@ -412,7 +412,7 @@ interface Judgement {
 /**
  * A marketplace named as the party responsible (等着吧京东, 此单后不再信京东) but judged by no word of
  * its own takes the stance of the whole review even in a breakpoint post; a mere place of purchase
- * (在京东买的) stays neutral. Other channels do so only when they are not one of a breakpoint's two channels (channelMentions).
+ * (在京东买的) stays neutral. Other channels do so only outside breakpoint posts (channelMentions).
  */
 const HOLISTIC_CHANNELS = new Set(['marketplace']);
 /** Channels that are where people talk about the brand (朋友圈里都在说), not a touchpoint they judge. */
@@ -461,13 +461,12 @@ function channelMentions(
       // A touchpoint named but judged by no word of its own (问客服竟然说不保修, 给客服打了八次电话都没
       // 人接, 退货好难) is what the review is about: it takes the review's verdict. Not so a place or
       // means of an action (在App上点一下, 送来的西瓜), a question about it, a place of discussion
-      // (朋友圈里都在说), or the two channels of a breakpoint, where the cue decides the blame. A third
-      // channel of a breakpoint post is judged like any other (客服也不管 beside a store-website break).
+      // (朋友圈里都在说), or the channels of a breakpoint post, where the cue decides the blame.
       const actor = own.some((x) => !x.framed && !inQuestion(st.clauses[x.clause]!.sentence) && x.kind !== 'part' && x.kind !== 'none');
       if (
         (verdict === 'neg' || verdict === 'pos') &&
         !breakpoints.some((b) => b.channels[0] === channel || b.channels[1] === channel) &&
-        (HOLISTIC_CHANNELS.has(channel) || (actor && !DISCUSSION_CHANNELS.has(channel)))
+        (HOLISTIC_CHANNELS.has(channel) || (actor && breakpoints.length === 0 && !DISCUSSION_CHANNELS.has(channel)))
       )
         polarity = verdict;
     }
