@@ -327,7 +327,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   result.breakpoints = found.map<Breakpoint>((b) => ({ channels: b.channels, kind: b.kind, cue: b.cue, evidence: span(b.start, b.end) }));
   result.descriptors = descriptors(m.sent, values, table, st, about.hitChannels, span, inZone);
   result.openWords = mentions.length
-    ? openWords({ tokens, st, ...e.open, isLexiconWord: (w) => table.isKnown(w), lexiconRead: () => lexiconCoverage(text.length, m), clauseReachesChannel: about.clauseReachesChannel, channelsOf: about.channelsOfWord, inQuestion: inZone, span })
+    ? openWords({ tokens, st, ...e.open, isLexiconWord: (w) => table.isKnown(w) && !table.isEventOnly(w), lexiconRead: () => lexiconCoverage(text.length, m, table), clauseReachesChannel: about.clauseReachesChannel, channelsOf: about.channelsOfWord, inQuestion: inZone, span })
     : [];
   const aspects: AspectHit[] = [];
   for (const a of about.aspectMentions) {
@@ -350,10 +350,12 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   return result;
 }
 
-/** Offsets covered by a sentiment, channel or topic match (scratch, valid until the next post). */
-function lexiconCoverage(n: number, m: ReturnType<TermTable['match']>): Uint8Array {
+/** Offsets covered by a sentiment, channel or topic match (scratch, valid until the next post); an
+ *  expected event alone (处理 in 不处理) is left to the open-vocabulary pass. */
+function lexiconCoverage(n: number, m: ReturnType<TermTable['match']>, table: TermTable): Uint8Array {
   const read = scratch.u8('lexiconRead', n);
-  for (const list of [m.sent, m.chan, m.topic]) for (const h of list) for (let i = h.start; i < h.end; i++) read[i] = 1;
+  for (const h of m.sent) if (table.sentEventOnly[h.role] !== 1) for (let i = h.start; i < h.end; i++) read[i] = 1;
+  for (const list of [m.chan, m.topic]) for (const h of list) for (let i = h.start; i < h.end; i++) read[i] = 1;
   return read;
 }
 

@@ -118,6 +118,8 @@ export interface Lexicons {
     wishOpeners: string[];
     politeOpeners: string[];
     clauseFinal: string[];
+    /** Events a customer waits for (送达, 回复, 退款): no stance alone, a complaint when negated (没送达). */
+    expected: string[];
   };
   /** taxonomy id -> aspect id -> definition. */
   aspects: Record<string, Record<string, AspectDef>>;
@@ -212,6 +214,7 @@ const sentimentFile = z.strictObject({
   wishOpeners: list,
   politeOpeners: list,
   clauseFinal: list,
+  expected: list,
 });
 
 const aspectsFile = z.strictObject({
@@ -367,6 +370,7 @@ export function loadLexicons(dir?: string): Lexicons {
       wishOpeners: se.wishOpeners,
       politeOpeners: se.politeOpeners,
       clauseFinal: se.clauseFinal,
+      expected: se.expected,
     },
     aspects: Object.fromEntries(
       Object.entries(as.taxonomies).map(([tax, aspects]) => [

@@ -14,6 +14,7 @@ import {
   SCORE_CONTEXTUAL,
   SCORE_DESCRIPTOR,
   SCORE_EMOTICON,
+  SCORE_EXPECTED,
   SCORE_NEGATOR,
   SCORE_POLITE,
   SCORE_POST_NEGATOR,
@@ -26,6 +27,11 @@ import {
 export const POLAR_THRESHOLD = 0.25;
 /** A negated word keeps most, not all, of its strength (不好 is milder than 差). */
 const NEGATION_FACTOR = 0.8;
+/**
+ * Strength of an expected event (送达, 回复, 退款) before negation: 没送达 scores like 不好. A review that
+ * only tells what did not happen (压根没送达，要退款) complains without a single judging word.
+ */
+const EXPECTED_STRENGTH = 1;
 /** Both sides count as substantial (`mixed`) when the weaker has this share of the stronger. */
 const MIXED_RATIO = 0.6;
 
@@ -104,7 +110,9 @@ export function scoreClauses(
     const own = ownValue[h.role]!;
     const degree = degrees[h.role]!;
     const contextual = (b & SCORE_CONTEXTUAL) !== 0;
-    const hasValue = own !== 0 || contextual || (b & SCORE_DESCRIPTOR) !== 0;
+    // A word with a value of its own (from a brand's config) is a sentiment word, not an event.
+    const expected = (b & SCORE_EXPECTED) !== 0 && own === 0;
+    const hasValue = own !== 0 || contextual || (b & SCORE_DESCRIPTOR) !== 0 || expected;
     let asModifier = (b & SCORE_NEGATOR) !== 0 || degree > 0;
     if (asModifier && hasValue) {
       // 好 is a degree word in 好慢 and a sentiment word in 服务好.
@@ -122,11 +130,14 @@ export function scoreClauses(
       reset();
       continue;
     }
-    let value = resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders);
-    if (value !== 0 && (b & SCORE_EMOTICON) === 0 && chainEnd >= 0 && (onlySpaces(text, chainEnd, h.start) || (chainNeg === 0 && isDeGap(text, chainEnd, h.start)))) {
+    let value = expected ? EXPECTED_STRENGTH : resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders);
+    const modified = chainEnd >= 0 && (onlySpaces(text, chainEnd, h.start) || (chainNeg === 0 && isDeGap(text, chainEnd, h.start)));
+    if (value !== 0 && (b & SCORE_EMOTICON) === 0 && modified) {
       value *= chainMult;
       if (chainNeg % 2 === 1) value = -value * NEGATION_FACTOR;
     }
+    // An event that happened (收到了, 已送达) judges nothing; only its absence does.
+    if (expected && !(modified && chainNeg % 2 === 1)) value = 0;
     reset();
     if (value > 0 && ironicSentences.has(st.clauses[clause]!.sentence)) value = -value;
     values[i] = value;
@@ -158,7 +169,7 @@ function isDeGap(text: string, from: number, to: number): boolean {
 const DE = '的'.charCodeAt(0);
 
 function valueBearing(table: TermTable, h: Hit): boolean {
-  return table.sentValue[h.role] !== 0 || (table.sentScoring[h.role]! & (SCORE_CONTEXTUAL | SCORE_DESCRIPTOR | SCORE_NEGATOR)) !== 0;
+  return table.sentValue[h.role] !== 0 || (table.sentScoring[h.role]! & (SCORE_CONTEXTUAL | SCORE_DESCRIPTOR | SCORE_NEGATOR | SCORE_EXPECTED)) !== 0;
 }
 
 function onlySpaces(text: string, from: number, to: number): boolean {

@@ -52,6 +52,8 @@ export interface SentRole {
   forward: boolean;
   /** Opens a wish or suggestion (希望多搞点活动): its clause judges nothing. */
   wish: boolean;
+  /** An event the customer waits for (送达, 回复): judges only when negated (没送达, 一直没回复). */
+  expected: boolean;
 }
 
 export interface ChanRole {
@@ -165,6 +167,7 @@ export const SCORE_CLAUSE_FINAL = 8;
 export const SCORE_CONTEXTUAL = 16;
 export const SCORE_DESCRIPTOR = 32;
 export const SCORE_EMOTICON = 64;
+export const SCORE_EXPECTED = 128;
 
 /** Bits of `TermTable.topicFlags`: the hot loops skip the many topic hits that play none of these
  *  roles without reading their role objects. */
@@ -229,6 +232,9 @@ export class TermTable {
   sentScoring: Uint8Array = new Uint8Array(0);
   sentValue: Float64Array = new Float64Array(0);
   sentDegree: Float64Array = new Float64Array(0);
+  /** Per sentiment role: 1 for an expected event and nothing else (回复, 处理). Such a word is no
+   *  judgement by itself, so the open-vocabulary pass still reads it (客服不处理 -> 处理, negated). */
+  sentEventOnly: Uint8Array = new Uint8Array(0);
 
   constructor(eff: EffectiveLexicon) {
     const lex = eff.lex;
@@ -236,7 +242,7 @@ export class TermTable {
 
     // --- sentiment layer -------------------------------------------------------------------
     const sentRole = (w: string): SentRole | undefined => {
-      const r = this.role(Layer.Sent, w, () => ({ value: 0, emoticon: false, negator: false, postNegator: false, degree: 0, contextual: false, politeOpener: false, clauseFinal: false, forward: false, wish: false }));
+      const r = this.role(Layer.Sent, w, () => ({ value: 0, emoticon: false, negator: false, postNegator: false, degree: 0, contextual: false, politeOpener: false, clauseFinal: false, forward: false, wish: false, expected: false }));
       return r === undefined ? undefined : this.sent[r];
     };
     for (const p of Object.values(lex.promises)) {
@@ -263,6 +269,7 @@ export class TermTable {
     for (const w of lex.sentiment.clauseFinal) { const r = sentRole(w); if (r) r.clauseFinal = true; }
     for (const w of lex.sentiment.forwardWords) { const r = sentRole(w); if (r) r.forward = true; }
     for (const w of lex.sentiment.wishOpeners) { const r = sentRole(w); if (r) r.wish = true; }
+    for (const w of lex.sentiment.expected) { const r = sentRole(w); if (r) r.expected = true; }
 
     // --- channel layer ---------------------------------------------------------------------
     const chanRole = (w: string, channel: string | null, kind: ChanRole['kind']) => {
@@ -356,10 +363,14 @@ export class TermTable {
       (r.clauseFinal ? SCORE_CLAUSE_FINAL : 0) |
       (r.contextual ? SCORE_CONTEXTUAL : 0) |
       (r.descriptor !== undefined ? SCORE_DESCRIPTOR : 0) |
-      (r.emoticon ? SCORE_EMOTICON : 0),
+      (r.emoticon ? SCORE_EMOTICON : 0) |
+      (r.expected ? SCORE_EXPECTED : 0),
     );
     this.sentValue = Float64Array.from(this.sent, (r) => r.value);
     this.sentDegree = Float64Array.from(this.sent, (r) => r.degree);
+    this.sentEventOnly = Uint8Array.from(this.sent, (r) =>
+      r.expected && r.value === 0 && !r.descriptor && !r.topic && !r.contextual && !r.negator && !r.postNegator && r.degree === 0 && !r.contrast && !r.emoticon && !r.wish && !r.forward && !r.politeOpener && !r.clauseFinal ? 1 : 0,
+    );
     this.topicFlags = Uint8Array.from(this.topic, (r) =>
       (r.action ? TOPIC_ACTION : 0) |
       (r.compBefore || r.compPair || r.compAfter ? TOPIC_COMPARISON : 0) |
@@ -393,6 +404,19 @@ export class TermTable {
   /** Whether `word` (normalised) is an entry of the sent/chan/topic layers or a gap-pattern part. */
   isKnown(word: string): boolean {
     return this.known.has(word);
+  }
+
+  /** Whether `word` is in the lexicon only as an expected event (see sentEventOnly). */
+  isEventOnly(word: string): boolean {
+    const refs = this.refs[this.surfaceIndex.get(word) ?? -1];
+    if (!refs) return false;
+    let event = false;
+    for (const ref of refs) {
+      if (ref.parts !== null) continue; // a part of a cue or question pattern is not a lexicon word
+      if (ref.layer !== Layer.Sent || this.sentEventOnly[ref.role] !== 1) return false;
+      event = true;
+    }
+    return event;
   }
 
   /** All surfaces of the sent/chan/topic layers plus brand words: the segmenter's user dictionary. */

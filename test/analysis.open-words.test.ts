@@ -48,7 +48,7 @@ describe('open-vocabulary words', () => {
   it('agrees with nodejieba.tag for dictionary words outside voc’s user dictionary', () => {
     const tags = openWordTags();
     // The tag families are jieba's own: what nodejieba.tag answers for the same words.
-    for (const { word, tag } of nodejieba.tag('物流显示已签收，但是商家拒绝补发，解释得也不清楚')) {
+    for (const { word, tag } of nodejieba.tag('物流显示已签收，但是商家拒绝重发，解释得也不清楚')) {
       const family = tags.get(word);
       if (['a', 'ad', 'an'].includes(tag) && word.length >= 2) expect(family).toBe('adj');
       else if (['v', 'vd', 'vi'].includes(tag) && word.length >= 2) expect(family).toBe('verb');

@@ -71,6 +71,17 @@ describe('sentiment: negation, contrast, degree', () => {
     expect(aspects(run('性价比很高'))).toEqual(['price:pos']);
   });
 
+  it('an expected event judges only when it did not happen (没送达, 一直未回复; not 已送达)', () => {
+    const missing = run('压根没送达，骑手电话也打不通', 'shop');
+    expect(missing.sentiment.label).toBe('neg');
+    expect(channels(missing)).toEqual(['delivery:neg']);
+    expect(run('找客服问了三次，一直未回复', 'shop').sentiment.label).toBe('neg');
+    expect(run('订单已送达，收到了', 'shop').sentiment).toEqual({ label: 'neutral', score: 0 });
+    // 不到 and 没想到 are not negations of the event that follows.
+    expect(run('不到半小时就送到了', 'shop').sentiment.label).toBe('pos');
+    expect(run('没想到这么快就收到了', 'shop').sentiment.label).toBe('pos');
+  });
+
   it('emoticons carry polarity', () => {
     expect(run('今天提车啦👍👍').sentiment.label).toBe('pos');
     expect(run('又坏了😡').sentiment.label).toBe('neg');
