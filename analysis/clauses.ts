@@ -6,7 +6,7 @@
  */
 import type { Lexicons } from './lexicons.js';
 import { scratch } from './scratch.js';
-import { normaliseEntry, SENT_CONTRAST, type Matches, type TermTable } from './terms.js';
+import { normaliseEntry, SENT_CONTRAST, SENT_EMOTICON, type Matches, type TermTable } from './terms.js';
 
 export interface Clause {
   start: number;
@@ -75,6 +75,12 @@ export function splitStructure(text: string, m: Matches, table: TermTable, p: Pu
     contrastKinds.push(c === 'before' ? CONTRAST_BEFORE : CONTRAST_AFTER);
   }
   let nextContrast = 0;
+  // An emoticon is one word: the punctuation it is drawn with (:) (╯‵□′)╯) splits nothing, else a
+  // kaomoji that starts with a separator would sit outside every clause and never count. Its ranges
+  // in text order (the hits do not overlap).
+  let emoticons: number[] | undefined;
+  for (const h of m.sent) if (flags[h.role]! & SENT_EMOTICON) (emoticons ??= []).push(h.start, h.end);
+  let nextEmoticon = 0;
 
   const sentences: Sentence[] = [];
   const clauses: Clause[] = [];
@@ -107,7 +113,13 @@ export function splitStructure(text: string, m: Matches, table: TermTable, p: Pu
     const ch = text.charCodeAt(i);
     // Break class: 2 = sentence end, 1 = clause separator, 0 = text.
     let k = (breaks[ch >> 5]! & (1 << (ch & 31))) !== 0 ? p.kind[ch]! : 0;
-    if (k === 0) {
+    let drawn = false;
+    if (emoticons !== undefined && (k !== 0 || ch === 46 || ch === 32)) {
+      while (nextEmoticon < emoticons.length && emoticons[nextEmoticon + 1]! <= i) nextEmoticon += 2;
+      drawn = nextEmoticon < emoticons.length && emoticons[nextEmoticon]! <= i;
+      if (drawn) k = 0;
+    }
+    if (k === 0 && !drawn) {
       if (ch === 46 /* . */) {
         const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
         const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;

@@ -85,6 +85,10 @@ describe('sentiment: negation, contrast, degree', () => {
   it('emoticons carry polarity', () => {
     expect(run('今天提车啦👍👍').sentiment.label).toBe('pos');
     expect(run('又坏了😡').sentiment.label).toBe('neg');
+    // Drawn with punctuation that separates clauses elsewhere: the emoticon still counts on its own.
+    expect(run(':)').sentiment.label).toBe('pos');
+    expect(run('(ノಠ益ಠ)ノ').sentiment.label).toBe('neg');
+    expect(run('(╯‵□′)╯︵┻━┻').sentiment.label).toBe('neg');
   });
 });
 
