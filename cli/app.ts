@@ -8,7 +8,7 @@ import type { Target } from '../core/types.js';
 import { InputError } from '../core/errors.js';
 import { openStore } from '../store/open.js';
 import { createClassifier, type Classifier } from '../analysis/index.js';
-import { loadModels, withModels } from '../analysis/model/index.js';
+import { loadModels, withModels, type Models } from '../analysis/model/index.js';
 import { createCrawlContext } from '../crawlers/index.js';
 import type { StageDeps } from '../workers/deps.js';
 import { authorSecret } from './secret.js';
@@ -60,13 +60,30 @@ export async function selectTargets(app: App, ids: string[]): Promise<Target[]> 
  * aspects. The aspect model's subjects map onto the taxonomy of the post's brand.
  */
 export function classifierFor(config: VocConfig): Classifier {
-  checkModelFiles(config);
+  const models = configModels(config);
   const rules = createClassifier(config);
-  const models = loadModels({
-    ...(config.models.sentiment ? { sentimentModel: config.models.sentiment } : {}),
-    ...(config.models.aspects ? { aspectModel: config.models.aspects } : {}),
-  });
   return withModels(rules, models, { taxonomyOf: (brand) => config.brands.find((b) => b.id === brand)?.aspectTaxonomy });
+}
+
+/**
+ * The trained models the config names, read and checked (file, format, task: an aspects model named
+ * as the sentiment model is refused); an error names the field (models.sentiment: …). Used by the
+ * classifier and by `voc config check`.
+ */
+export function configModels(config: Pick<VocConfig, 'models'>): Models {
+  checkModelFiles(config);
+  const models: Models = {};
+  for (const task of ['sentiment', 'aspects'] as const) {
+    const path = config.models[task];
+    if (path === undefined) continue;
+    try {
+      Object.assign(models, loadModels(task === 'sentiment' ? { sentimentModel: path } : { aspectModel: path }));
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError(`models.${task}: ${err.message}`);
+      throw err;
+    }
+  }
+  return models;
 }
 
 /**

@@ -4,10 +4,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
-import { CONFIG_FILE, checkModelFiles, loadConfig, findBrand, type VocConfig } from '../core/config.js';
+import { CONFIG_FILE, loadConfig, findBrand, type VocConfig } from '../core/config.js';
 import { VocError, InputError } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
-import { openApp } from './app.js';
+import { configModels, openApp } from './app.js';
 import { messages, parseLocale } from './messages.js';
 import { queueEnvFromProcess } from '../workers/redis.js';
 import { classifyPending } from '../workers/stages.js';
@@ -168,10 +168,10 @@ program
   .action(() => {
     const config = readConfig();
     checkReportConfig(config);
-    // Lexicon additions, brand promises and model files are checked here, not at the first post a
-    // crawl classifies.
+    // Lexicon additions, brand promises and model files (present, readable, of the right task) are
+    // checked here, not at the first post a crawl classifies.
     try {
-      checkModelFiles(config);
+      configModels(config);
       buildEffectiveLexicon(loadLexicons(), config);
     } catch (err) {
       if (err instanceof InputError) throw new InputError(`${globals().config ?? CONFIG_FILE}: ${err.message}`);

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import { classifierFor } from '../cli/app.js';
+import { assertBuilt, runVoc } from './helpers/cli.js';
 import { createClassifier } from '../analysis/index.js';
 import { trainAspectModel } from '../analysis/model/aspect-model.js';
 import { saveModel } from '../analysis/model/serialize.js';
@@ -58,6 +59,20 @@ describe('models named in the config', () => {
     expect(() => classifierFor(config)).toThrow(
       `models.sentiment: model file not found: ${model}; train one with \`voc train sentiment --data FILE --out ${model}\` or remove the entry`,
     );
+  });
+
+  it('refuses a model of the other task, naming the field, in the classifier and in `voc config check`', async () => {
+    const file = writeConfig('swapped.yaml', 'models:\n  sentiment: models/aspects.json\n');
+    const { config } = loadConfig(file);
+    const model = join(dir, 'models', 'aspects.json');
+    const message = `models.sentiment: ${model}: this is an aspects model; this command needs one made by \`voc train sentiment\``;
+    expect(() => classifierFor(config)).toThrow(message);
+    assertBuilt();
+    const r = await runVoc(['--config', file, 'config', 'check']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`voc: ${file}: ${message}`);
+    const ok = await runVoc(['--config', writeConfig('right.yaml', 'models:\n  sentiment: models/sentiment.json\n  aspects: models/aspects.json\n'), 'config', 'check']);
+    expect(ok.code).toBe(0);
   });
 
   it('rejects an unknown model kind with the field named', () => {

@@ -199,7 +199,7 @@ export function loadModel(path: string, expected?: TrainedModel['task']): Loaded
   const bytes = readFileSync(path);
   const model = modelFromJson(bytes.toString('utf8'), path);
   if (expected && model.task !== expected)
-    throw new InputError(`${path}: this is a ${model.task} model; this command needs one made by \`voc train ${expected}\``);
+    throw new InputError(`${path}: this is ${model.task === 'aspects' ? 'an' : 'a'} ${model.task} model; this command needs one made by \`voc train ${expected}\``);
   return { ...model, path, fileSha256: sha256(bytes) } as LoadedModel;
 }
 
