@@ -22,7 +22,7 @@ import { deliverReport, type DeliveryOutcome } from '../reports/deliver/index.js
 import { formatRange } from '../reports/format.js';
 import { generateReport, rerenderReport, type GenerateDeps, type ReportRequest } from '../reports/generate.js';
 import type { ClassifierEvaluation } from '../reports/view-model.js';
-import type { DeliveryRecord, ReportRecord } from '../store/store.js';
+import { snapshotCounts, type DeliveryRecord, type ReportRecord } from '../store/store.js';
 import { reportLabels } from '../workers/labels.js';
 import type { App } from './app.js';
 import { parseFormats } from './options.js';
@@ -226,11 +226,7 @@ export function summariseRecord(r: ReportRecord): unknown {
     ...(snapshot
       ? {
           snapshot: {
-            postsClassified: snapshot.postsClassified,
-            postsAnalysed: snapshot.postsAnalysed,
-            postsExcludedSpam: snapshot.postsExcludedSpam,
-            ...(snapshot.postsExcludedNearDuplicates !== undefined ? { postsExcludedNearDuplicates: snapshot.postsExcludedNearDuplicates } : {}),
-            postsUnclassified: snapshot.postsUnclassified,
+            ...snapshotCounts(snapshot),
             excludedPostIds: snapshot.excludedPostIds.length,
             previousPostIds: snapshot.previousPostIds.length,
             ...(snapshot.competitorPostIds

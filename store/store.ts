@@ -75,6 +75,17 @@ export interface ReportSnapshot {
   competitorPostIds?: Record<string, { current: string[]; previous: string[] }>;
 }
 
+/** The post counts of a snapshot, without its id lists (what `voc reports show` and webhooks print). */
+export function snapshotCounts(s: ReportSnapshot) {
+  return {
+    postsClassified: s.postsClassified,
+    postsAnalysed: s.postsAnalysed,
+    postsExcludedSpam: s.postsExcludedSpam,
+    ...(s.postsExcludedNearDuplicates !== undefined ? { postsExcludedNearDuplicates: s.postsExcludedNearDuplicates } : {}),
+    postsUnclassified: s.postsUnclassified,
+  };
+}
+
 export interface DeliveryRecord {
   channel: 'email' | 'webhook' | 'folder';
   /** Recipients, URL or folder. */

@@ -8,7 +8,7 @@
 import { basename, resolve } from 'node:path';
 import type { VocConfig } from '../../core/config.js';
 import type { DeliveryConfig } from '../../core/report-config.js';
-import type { DeliveryRecord, ReportRecord, Store } from '../../store/store.js';
+import { snapshotCounts, type DeliveryRecord, type ReportRecord, type Store } from '../../store/store.js';
 import type { ReportFigures } from '../aggregate.js';
 import { renderEmailHtml, emailText } from '../render-html.js';
 import type { ReportViewModel } from '../view-model.js';
@@ -150,13 +150,7 @@ export function webhookPayload(report: Pick<DeliverableReport, 'record' | 'figur
       files: record.files.map((f) => ({ format: f.format, name: basename(f.path), sha256: f.sha256, bytes: f.bytes })),
       ...(snapshot
         ? {
-            snapshot: {
-              postsClassified: snapshot.postsClassified,
-              postsAnalysed: snapshot.postsAnalysed,
-              postsExcludedSpam: snapshot.postsExcludedSpam,
-              ...(snapshot.postsExcludedNearDuplicates !== undefined ? { postsExcludedNearDuplicates: snapshot.postsExcludedNearDuplicates } : {}),
-              postsUnclassified: snapshot.postsUnclassified,
-            },
+            snapshot: snapshotCounts(snapshot),
           }
         : {}),
     },
