@@ -110,6 +110,13 @@ describe('channels and disambiguation', () => {
     expect(channels(run('京东售后处理得很及时', 'shop'))).toEqual(['after_sales:pos']);
   });
 
+  it('the shop named as 这家店/光临 is the online shop of a shopping review and the restaurant of a food-delivery one; JD and its services are the platform', () => {
+    expect(channels(run('衣服质量很好，下次还会再来这家店买', 'shop'))).toEqual(['marketplace:pos']);
+    expect(channels(run('外卖送来都凉了，饭菜太难吃，再也不点这家店了', 'shop')).filter((c) => c.startsWith('store'))).toEqual(['store:neg']);
+    expect(channels(run('JD很给力，白条还免息', 'shop'))).toEqual(['marketplace:pos']);
+    expect(channels(run('刚买就降价，申请价保还不给', 'shop'))).toEqual(['marketplace:neg']);
+  });
+
   it('a comparison object is mentioned but neutral (比实体店便宜)', () => {
     expect(channels(run('在天猫旗舰店买的，比实体店便宜不少', 'shop'))).toEqual(['marketplace:pos', 'store:neutral']);
   });
