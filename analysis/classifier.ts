@@ -447,10 +447,8 @@ function channelMentions(
     // Stance from the judgements about the channel (see stanceScore), summed in judgement order.
     let sum = 0;
     let maxWeight = 0;
-    let parts = 0;
     for (const j of judgements) {
       if (!j.channels.includes(channel)) continue;
-      parts++;
       const weight = st.clauses[j.clause]!.weight;
       sum += j.value * weight;
       if (j.value !== 0) maxWeight = Math.max(maxWeight, weight);
@@ -458,7 +456,8 @@ function channelMentions(
     const m = first.get(channel)!;
     let polarity = polarityOf(maxWeight > 0 ? sum / maxWeight : 0);
     const stance = polarity === 'neutral' ? undefined : strongestJudgement(judgements, channel, polarity === 'pos' ? 1 : -1, st);
-    if (polarity === 'neutral' && parts === 0 && mentions.some((x) => x.channel === channel && !x.locative && !x.comparison)) {
+    // Judged by no word of its own, or by words that cancel out (态度好…但是太慢), it may take the verdict.
+    if (polarity === 'neutral' && mentions.some((x) => x.channel === channel && !x.locative && !x.comparison)) {
       const own = mentions.filter((x) => x.channel === channel && !x.locative && !x.comparison);
       // A touchpoint named but judged by no word of its own (问客服竟然说不保修, 给客服打了八次电话都没
       // 人接, 退货好难) is what the review is about: it takes the review's verdict. Not so a place or

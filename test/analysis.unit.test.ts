@@ -137,6 +137,10 @@ describe('channel stance without a judging word of its own', () => {
     expect(channels(run('用小程序下单。到现在也没有结果，太失望了！', 'shop'))).toEqual(['app:neutral']);
   });
 
+  it('a touchpoint whose own words cancel out takes the verdict of the review', () => {
+    expect(channels(run('客服态度很好，客服也很慢。东西质量太差，很失望，不会再买了。', 'shop'))).toEqual(['customer_service:neg']);
+  });
+
   it('a touchpoint asked about is not judged (还能退货吗？)', () => {
     const c = run('买到坏的东西，还能退货吗？有没有知道的朋友？', 'shop');
     expect(channels(c)).toEqual(['after_sales:neutral']);
