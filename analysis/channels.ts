@@ -53,6 +53,7 @@ export interface MentionContext {
 export interface ReviewDomains {
   merchants: Set<string>;
   hotelFacilities: Set<string>;
+  referenceStores: Set<string>;
   foodDelivery: string[];
   foodOrder: string[];
   shop: string[];
@@ -65,6 +66,7 @@ export function reviewDomains(lex: Lexicons): ReviewDomains {
   return {
     merchants: new Set(norm(lex.merchants)),
     hotelFacilities: new Set(norm(lex.hotelFacilities)),
+    referenceStores: new Set(norm(lex.referenceStores)),
     foodDelivery: norm(lex.domains.foodDelivery),
     foodOrder: norm(lex.domains.foodOrder),
     shop: norm(lex.domains.shop),

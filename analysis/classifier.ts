@@ -314,6 +314,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     found,
     // A question form (还能退货吗？) asks about the touchpoint even when the review complains.
     (sentence) => qs.includes(sentence) || /[?？]/.test(st.sentences[sentence]!.terminator),
+    e.domains.referenceStores,
   );
   // A channel a breakpoint names through its cue alone (页面写着…客服说没有, 订单却显示已送达) is a
   // touchpoint of the post too: a report must not count a break at a channel the post never mentions.
@@ -431,7 +432,10 @@ function channelMentions(
   breakpoints: FoundBreakpoint[],
   /** Whether a sentence asks (what it asks about is not judged). */
   inQuestion: (sentence: number) => boolean,
+  /** Store aliases named as a reference point in a review of an online purchase (see referenceOnly). */
+  referenceStores: ReadonlySet<string>,
 ): ChannelMention[] {
+  const online = mentions.some((x) => x.channel === 'marketplace');
   const order: string[] = [];
   const first = new Map<string, Mention>();
   for (const m of mentions) {
@@ -462,12 +466,14 @@ function channelMentions(
       // A touchpoint named but judged by no word of its own (问客服竟然说不保修, 给客服打了八次电话都没
       // 人接, 退货好难) is what the review is about: it takes the review's verdict. Not so a place or
       // means of an action (在App上点一下, 送来的西瓜), a question about it, a place of discussion
-      // (朋友圈里都在说), or the channels of a breakpoint post, where the cue decides the blame.
+      // (朋友圈里都在说), the channels of a breakpoint post, where the cue decides the blame, or a shop a
+      // review of an online purchase names as a reference point (比超市便宜, 连超市都不用去了).
       const actor = own.some((x) => !x.framed && !inQuestion(st.clauses[x.clause]!.sentence) && x.kind !== 'part' && x.kind !== 'none');
       if (
         (verdict === 'neg' || verdict === 'pos') &&
         !breakpoints.some((b) => b.channels[0] === channel || b.channels[1] === channel) &&
-        (HOLISTIC_CHANNELS.has(channel) || (actor && breakpoints.length === 0 && !DISCUSSION_CHANNELS.has(channel)))
+        (HOLISTIC_CHANNELS.has(channel) ||
+          (actor && breakpoints.length === 0 && !DISCUSSION_CHANNELS.has(channel) && !(online && channel === 'store' && own.every((x) => referenceStores.has(x.alias)))))
       )
         polarity = verdict;
     }

@@ -100,6 +100,8 @@ export interface Lexicons {
   merchants: string[];
   /** Aliases that name a hotel's facilities in a hotel review (not touchpoints there). */
   hotelFacilities: string[];
+  /** Store aliases that a review of an online purchase names as a reference point (channels.yaml). */
+  referenceStores: string[];
   /** Words that tell the kind of review (see channels.yaml `domains`). */
   domains: { foodDelivery: string[]; foodOrder: string[]; shop: string[]; hotel: string[] };
   promises: Record<string, PromiseDef>;
@@ -182,6 +184,7 @@ const channelsFile = z.strictObject({
   notChannel: list,
   merchants: list,
   hotelFacilities: list,
+  referenceStores: list,
   domains: z.strictObject({ foodDelivery: list, foodOrder: list, shop: list, hotel: list }),
 });
 
@@ -353,6 +356,7 @@ export function loadLexicons(dir?: string): Lexicons {
     notChannel: ch.notChannel,
     merchants: ch.merchants,
     hotelFacilities: ch.hotelFacilities,
+    referenceStores: ch.referenceStores,
     domains: ch.domains,
     promises: Object.fromEntries(Object.entries(pr.promises).map(([id, p]) => [id, { id, ...p, topics: p.topics.map(toKeyword) }])),
     sentiment: {

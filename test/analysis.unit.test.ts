@@ -141,6 +141,12 @@ describe('channel stance without a judging word of its own', () => {
     expect(channels(run('客服态度很好，客服也很慢。东西质量太差，很失望，不会再买了。', 'shop'))).toEqual(['customer_service:neg']);
   });
 
+  it('a shop named as a reference point in a review of an online purchase stays neutral (连超市都不用去了)', () => {
+    expect(channels(run('在京东买的，东西很好。和超市说拜拜了。', 'shop'))).toEqual(['marketplace:neutral', 'store:neutral']);
+    // Without a platform the shop is the touchpoint the review is about.
+    expect(channels(run('超市没有这个牌子。东西质量很好，很满意。', 'shop'))).toEqual(['store:pos']);
+  });
+
   it('a touchpoint asked about is not judged (还能退货吗？)', () => {
     const c = run('买到坏的东西，还能退货吗？有没有知道的朋友？', 'shop');
     expect(channels(c)).toEqual(['after_sales:neutral']);
