@@ -122,6 +122,8 @@ export interface Lexicons {
     clauseFinal: string[];
     /** Events a customer waits for (送达, 回复, 退款): no stance alone, a complaint when negated (没送达). */
     expected: string[];
+    /** Markers of a belief the review goes on to refute (本以为): what follows in their clause is turned around. */
+    counterfactual: string[];
   };
   /** taxonomy id -> aspect id -> definition. */
   aspects: Record<string, Record<string, AspectDef>>;
@@ -218,6 +220,7 @@ const sentimentFile = z.strictObject({
   politeOpeners: list,
   clauseFinal: list,
   expected: list,
+  counterfactual: list,
 });
 
 const aspectsFile = z.strictObject({
@@ -375,6 +378,7 @@ export function loadLexicons(dir?: string): Lexicons {
       politeOpeners: se.politeOpeners,
       clauseFinal: se.clauseFinal,
       expected: se.expected,
+      counterfactual: se.counterfactual,
     },
     aspects: Object.fromEntries(
       Object.entries(as.taxonomies).map(([tax, aspects]) => [

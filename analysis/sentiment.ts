@@ -14,6 +14,7 @@ import {
   SCORE_CONTEXTUAL,
   SCORE_DESCRIPTOR,
   SCORE_EMOTICON,
+  SCORE_COUNTERFACTUAL,
   SCORE_EXPECTED,
   SCORE_NEGATOR,
   SCORE_POLITE,
@@ -71,6 +72,8 @@ export function scoreClauses(
     const c = st.clauseAt[h.start]!;
     if (c >= 0 && onlySpaces(text, st.clauses[c]!.start, h.start)) (wishClause ??= new Set()).add(c);
   }
+  // The clause a counterfactual marker opened (本以为京东很快): what it judges after the marker is turned around.
+  let refutedClause = -1;
   let chainNeg = 0;
   let chainMult = 1;
   let chainEnd = -1;
@@ -93,6 +96,11 @@ export function scoreClauses(
       chainClause = clause;
     }
     if (wishClause !== undefined && wishClause.has(clause)) continue;
+    if (b & SCORE_COUNTERFACTUAL) {
+      refutedClause = clause;
+      reset();
+      continue;
+    }
     if (b & SCORE_POST_NEGATOR) {
       // 尊贵服务差太远: everything judged so far in the clause is turned around.
       for (let k = i - 1; k >= 0 && st.clauseAt[hits[k]!.start] === clause; k--) {
@@ -138,6 +146,7 @@ export function scoreClauses(
     }
     // An event that happened (收到了, 已送达) judges nothing; only its absence does.
     if (expected && !(modified && chainNeg % 2 === 1)) value = 0;
+    if (clause === refutedClause) value = -value * NEGATION_FACTOR;
     reset();
     if (value > 0 && ironicSentences.has(st.clauses[clause]!.sentence)) value = -value;
     values[i] = value;

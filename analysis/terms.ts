@@ -54,6 +54,8 @@ export interface SentRole {
   wish: boolean;
   /** An event the customer waits for (送达, 回复): judges only when negated (没送达, 一直没回复). */
   expected: boolean;
+  /** Opens a belief the review refutes (本以为很快): the rest of its clause is turned around. */
+  counterfactual: boolean;
 }
 
 export interface ChanRole {
@@ -168,6 +170,7 @@ export const SCORE_CONTEXTUAL = 16;
 export const SCORE_DESCRIPTOR = 32;
 export const SCORE_EMOTICON = 64;
 export const SCORE_EXPECTED = 128;
+export const SCORE_COUNTERFACTUAL = 256;
 
 /** Bits of `TermTable.topicFlags`: the hot loops skip the many topic hits that play none of these
  *  roles without reading their role objects. */
@@ -229,7 +232,7 @@ export class TermTable {
   topicFlags: Uint8Array = new Uint8Array(0);
   /** Per sentiment role: SCORE_* bits, value and degree, copied from the role objects so that clause
    *  scoring reads three compact arrays instead of an object per hit. */
-  sentScoring: Uint8Array = new Uint8Array(0);
+  sentScoring: Uint16Array = new Uint16Array(0);
   sentValue: Float64Array = new Float64Array(0);
   sentDegree: Float64Array = new Float64Array(0);
   /** Per sentiment role: 1 for an expected event and nothing else (回复, 处理). Such a word is no
@@ -242,7 +245,7 @@ export class TermTable {
 
     // --- sentiment layer -------------------------------------------------------------------
     const sentRole = (w: string): SentRole | undefined => {
-      const r = this.role(Layer.Sent, w, () => ({ value: 0, emoticon: false, negator: false, postNegator: false, degree: 0, contextual: false, politeOpener: false, clauseFinal: false, forward: false, wish: false, expected: false }));
+      const r = this.role(Layer.Sent, w, () => ({ value: 0, emoticon: false, negator: false, postNegator: false, degree: 0, contextual: false, politeOpener: false, clauseFinal: false, forward: false, wish: false, expected: false, counterfactual: false }));
       return r === undefined ? undefined : this.sent[r];
     };
     for (const p of Object.values(lex.promises)) {
@@ -270,6 +273,7 @@ export class TermTable {
     for (const w of lex.sentiment.forwardWords) { const r = sentRole(w); if (r) r.forward = true; }
     for (const w of lex.sentiment.wishOpeners) { const r = sentRole(w); if (r) r.wish = true; }
     for (const w of lex.sentiment.expected) { const r = sentRole(w); if (r) r.expected = true; }
+    for (const w of lex.sentiment.counterfactual) { const r = sentRole(w); if (r) r.counterfactual = true; }
 
     // --- channel layer ---------------------------------------------------------------------
     const chanRole = (w: string, channel: string | null, kind: ChanRole['kind']) => {
@@ -356,7 +360,7 @@ export class TermTable {
       (r.wish ? SENT_WISH : 0) |
       (r.contrast ? SENT_CONTRAST : 0),
     );
-    this.sentScoring = Uint8Array.from(this.sent, (r) =>
+    this.sentScoring = Uint16Array.from(this.sent, (r) =>
       (r.negator ? SCORE_NEGATOR : 0) |
       (r.postNegator ? SCORE_POST_NEGATOR : 0) |
       (r.politeOpener ? SCORE_POLITE : 0) |
@@ -364,12 +368,13 @@ export class TermTable {
       (r.contextual ? SCORE_CONTEXTUAL : 0) |
       (r.descriptor !== undefined ? SCORE_DESCRIPTOR : 0) |
       (r.emoticon ? SCORE_EMOTICON : 0) |
-      (r.expected ? SCORE_EXPECTED : 0),
+      (r.expected ? SCORE_EXPECTED : 0) |
+      (r.counterfactual ? SCORE_COUNTERFACTUAL : 0),
     );
     this.sentValue = Float64Array.from(this.sent, (r) => r.value);
     this.sentDegree = Float64Array.from(this.sent, (r) => r.degree);
     this.sentEventOnly = Uint8Array.from(this.sent, (r) =>
-      r.expected && r.value === 0 && !r.descriptor && !r.topic && !r.contextual && !r.negator && !r.postNegator && r.degree === 0 && !r.contrast && !r.emoticon && !r.wish && !r.forward && !r.politeOpener && !r.clauseFinal ? 1 : 0,
+      r.expected && !r.counterfactual && r.value === 0 && !r.descriptor && !r.topic && !r.contextual && !r.negator && !r.postNegator && r.degree === 0 && !r.contrast && !r.emoticon && !r.wish && !r.forward && !r.politeOpener && !r.clauseFinal ? 1 : 0,
     );
     this.topicFlags = Uint8Array.from(this.topic, (r) =>
       (r.action ? TOPIC_ACTION : 0) |

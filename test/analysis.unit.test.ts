@@ -82,6 +82,13 @@ describe('sentiment: negation, contrast, degree', () => {
     expect(run('没想到这么快就收到了', 'shop').sentiment.label).toBe('pos');
   });
 
+  it('a belief the review refutes turns its clause around (本以为很快，结果…; 以为会很难吃，没想到…)', () => {
+    const c = run('本以为京东很快，结果等了一周', 'shop');
+    expect(c.sentiment.label).toBe('neg');
+    expect(channels(c)).toEqual(['marketplace:neg']);
+    expect(run('以为会很难吃，没想到还不错', 'shop').sentiment.label).toBe('pos');
+  });
+
   it('emoticons carry polarity', () => {
     expect(run('今天提车啦👍👍').sentiment.label).toBe('pos');
     expect(run('又坏了😡').sentiment.label).toBe('neg');
