@@ -398,7 +398,7 @@ function polarHolders(topicHits: Hit[], sentHits: Hit[], table: TermTable, taxon
 }
 
 /** Question kinds that ask (the asked content is not a stance). */
-const ASKING = new Set<QuestionKind>(['strong', 'request', 'interrogative', 'yesno']);
+const ASKING = new Set<QuestionKind>(['strong', 'formula', 'request', 'interrogative', 'yesno']);
 
 interface Judgement {
   value: number;

@@ -134,6 +134,7 @@ export interface Lexicons {
   /** Words holding a cue part that are not the cue (不认识 is not 不认). */
   cueLookalikes: string[];
   questions: {
+    formulas: string[];
     strong: string[];
     requests: string[];
     interrogative: string[];
@@ -256,6 +257,7 @@ const breakpointsFile = z.strictObject({
 });
 
 const questionsFile = z.strictObject({
+  formulas: list,
   strong: list,
   requests: list,
   interrogative: list,

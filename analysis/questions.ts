@@ -27,9 +27,9 @@ export function questionSentences(
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
     // 我说那怎么办 reports what was said; it asks nothing of the reader.
-    if ((kind === 'strong' || kind === 'yesno' || kind === 'request') && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
+    if ((kind === 'strong' || kind === 'formula' || kind === 'yesno' || kind === 'request') && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
     kinds[m.sentence] = kinds[m.sentence]! | KIND_BIT[kind];
-    if (kind === 'strong' || kind === 'request') asksForHelp = true;
+    if (kind === 'strong' || kind === 'formula' || kind === 'request') asksForHelp = true;
   }
   const out: number[] = [];
   const bareAllowed = !complaining || asksForHelp;
@@ -38,6 +38,11 @@ export function questionSentences(
     const k = kinds[s]!;
     if (k & (KIND_BIT.strong | KIND_BIT.request)) {
       out.push(s);
+      continue;
+    }
+    // An asking formula (我就想问一下, 请问) in a complaint that goes on rhetorically (能有多折腾, 怎么就) vents.
+    if (k & KIND_BIT.formula) {
+      if (!(complaining && k & KIND_BIT.rhetorical)) out.push(s);
       continue;
     }
     if (k & KIND_BIT.rhetorical) continue;
@@ -60,7 +65,7 @@ export function questionSentences(
   return out;
 }
 
-const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, interrogative: 4, yesno: 8, final: 16, rhetorical: 32, ironic: 64 };
+const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, interrogative: 4, yesno: 8, final: 16, rhetorical: 32, ironic: 64, formula: 128 };
 
 /**
  * A question marker right after 说/问 (within three characters) is reported speech, and so is one

@@ -89,7 +89,7 @@ export interface TopicRole {
   deal: boolean;
 }
 
-export type QuestionKind = 'strong' | 'request' | 'interrogative' | 'yesno' | 'final' | 'rhetorical' | 'ironic';
+export type QuestionKind = 'strong' | 'formula' | 'request' | 'interrogative' | 'yesno' | 'final' | 'rhetorical' | 'ironic';
 
 export interface GapPattern<K> {
   kind: K;
@@ -328,6 +328,7 @@ export class TermTable {
     // --- gap layers ------------------------------------------------------------------------
     const q = lex.questions;
     const addQuestions = (list: string[], kind: QuestionKind) => list.forEach((p) => this.addGapPattern(Layer.Question, this.questionPatterns, kind, p, p));
+    addQuestions(q.formulas, 'formula');
     addQuestions(q.strong, 'strong');
     addQuestions(q.requests, 'request');
     addQuestions(q.interrogative, 'interrogative');

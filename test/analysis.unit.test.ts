@@ -221,6 +221,13 @@ describe('questions, scenarios, spam', () => {
     expect(run('送的汤呢？小菜也没有，是闹哪样？', 'shop').question.isQuestion).toBe(false);
   });
 
+  it('an asking formula (请问, 我就想问一下) that goes on rhetorically in a complaint vents; elsewhere it asks', () => {
+    expect(run('快递员不送上楼，太差了。我就想问一下，一个小区里能有多折腾？', 'shop').question.isQuestion).toBe(false);
+    expect(run('快递员不送上楼，太差了。请问外卖怎么就都能送上门呢？', 'shop').question.isQuestion).toBe(false);
+    expect(run('快递员不送上楼，太差了。请问这种情况找谁投诉？', 'shop').question.isQuestion).toBe(true);
+    expect(run('我就想问一下，这款能不能加内存卡？', 'shop').question.isQuestion).toBe(true);
+  });
+
   it('a scenario takes the stance of its sentence', () => {
     const c = run('冬天开暖风续航掉得厉害');
     expect(c.scenarios.map((s) => `${s.scenario}:${s.type}:${s.polarity}`)).toEqual(['winter:time:neg']);
