@@ -279,8 +279,8 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const sentenceSums = new Array<number>(st.sentences.length).fill(0);
   for (const j of judgements) sentenceSums[st.clauses[j.clause]!.sentence] += j.value;
   const sentenceScore = (sIdx: number) => sentenceSums[sIdx]!;
-  const complaining = postSentiment(judgements).label === 'neg';
-  const qs = questionSentences(text, qMatches, table.questionPatterns, finalEnds, st, sentenceScore, complaining);
+  const provisional = postSentiment(judgements).label;
+  const qs = questionSentences(text, qMatches, table.questionPatterns, finalEnds, st, sentenceScore, provisional === 'neg', provisional === 'pos');
   const zones: Array<[number, number]> = [];
   for (const s of qs) {
     const first = qMatches.find((q) => q.sentence === s && ASKING.has(table.questionPatterns[q.pattern]!.kind));
@@ -398,7 +398,7 @@ function polarHolders(topicHits: Hit[], sentHits: Hit[], table: TermTable, taxon
 }
 
 /** Question kinds that ask (the asked content is not a stance). */
-const ASKING = new Set<QuestionKind>(['strong', 'formula', 'request', 'interrogative', 'yesno']);
+const ASKING = new Set<QuestionKind>(['strong', 'formula', 'request', 'hope', 'interrogative', 'yesno']);
 
 interface Judgement {
   value: number;

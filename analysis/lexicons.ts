@@ -136,6 +136,7 @@ export interface Lexicons {
   questions: {
     formulas: string[];
     strong: string[];
+    hopes: string[];
     requests: string[];
     interrogative: string[];
     finalParticles: string[];
@@ -259,6 +260,7 @@ const breakpointsFile = z.strictObject({
 const questionsFile = z.strictObject({
   formulas: list,
   strong: list,
+  hopes: list,
   requests: list,
   interrogative: list,
   finalParticles: list,

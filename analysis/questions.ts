@@ -4,7 +4,9 @@
  * particle (…吗？, or a final 吗 without ？). Without a strong marker, a question whose sentence complains
  * states a grievance (直播的承诺不作数吗？ 为什么客服这么差？) and is not counted; in a complaining review
  * that never asks for help, no bare question is counted. Rhetorical markers (难道, 凭什么, 还有比…吗, 到底听谁的) do not ask, unless the
- * sentence also has a strong marker (请问到底怎么开启？).
+ * sentence also has a strong marker (请问到底怎么开启？). An asking formula (请问, 我就想问一下) asks like a
+ * strong marker except in a complaint that goes on rhetorically (…能有多折腾？); a hope for a reply or
+ * a fix (希望尽快处理) is a request unless the review praises (希望有问题可以很好解决 wishes well).
  */
 import type { Structure } from './clauses.js';
 import type { CueMatch } from './breakpoints.js';
@@ -20,6 +22,8 @@ export function questionSentences(
   sentenceScore: (s: number) => number,
   /** The review as a whole complains: its bare questions are rhetorical unless it asks for help somewhere. */
   complaining = false,
+  /** The review as a whole praises: a hope it voices (希望有问题可以很好解决) wishes well, it asks for nothing. */
+  praising = false,
 ): number[] {
   // Question kinds found per sentence, as bit sets (KIND_BIT).
   const kinds = new Array<number>(st.sentences.length).fill(0);
@@ -27,9 +31,11 @@ export function questionSentences(
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
     // 我说那怎么办 reports what was said; it asks nothing of the reader.
-    if ((kind === 'strong' || kind === 'formula' || kind === 'yesno' || kind === 'request') && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
-    kinds[m.sentence] = kinds[m.sentence]! | KIND_BIT[kind];
-    if (kind === 'strong' || kind === 'formula' || kind === 'request') asksForHelp = true;
+    if (praising && kind === 'hope') continue;
+    const kindBit = kind === 'hope' ? KIND_BIT.request : KIND_BIT[kind];
+    if ((kind === 'strong' || kind === 'formula' || kind === 'yesno' || kindBit === KIND_BIT.request) && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
+    kinds[m.sentence] = kinds[m.sentence]! | kindBit;
+    if (kind === 'strong' || kind === 'formula' || kindBit === KIND_BIT.request) asksForHelp = true;
   }
   const out: number[] = [];
   const bareAllowed = !complaining || asksForHelp;
@@ -65,7 +71,7 @@ export function questionSentences(
   return out;
 }
 
-const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, interrogative: 4, yesno: 8, final: 16, rhetorical: 32, ironic: 64, formula: 128 };
+const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, interrogative: 4, yesno: 8, final: 16, rhetorical: 32, ironic: 64, formula: 128, hope: 2 };
 
 /**
  * A question marker right after 说/问 (within three characters) is reported speech, and so is one

@@ -89,7 +89,7 @@ export interface TopicRole {
   deal: boolean;
 }
 
-export type QuestionKind = 'strong' | 'formula' | 'request' | 'interrogative' | 'yesno' | 'final' | 'rhetorical' | 'ironic';
+export type QuestionKind = 'strong' | 'formula' | 'request' | 'hope' | 'interrogative' | 'yesno' | 'final' | 'rhetorical' | 'ironic';
 
 export interface GapPattern<K> {
   kind: K;
@@ -331,6 +331,7 @@ export class TermTable {
     addQuestions(q.formulas, 'formula');
     addQuestions(q.strong, 'strong');
     addQuestions(q.requests, 'request');
+    addQuestions(q.hopes, 'hope');
     addQuestions(q.interrogative, 'interrogative');
     addQuestions(q.finalParticles, 'final');
     addQuestions(q.rhetorical, 'rhetorical');

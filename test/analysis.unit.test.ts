@@ -226,6 +226,9 @@ describe('questions, scenarios, spam', () => {
     expect(run('快递员不送上楼，太差了。请问外卖怎么就都能送上门呢？', 'shop').question.isQuestion).toBe(false);
     expect(run('快递员不送上楼，太差了。请问这种情况找谁投诉？', 'shop').question.isQuestion).toBe(true);
     expect(run('我就想问一下，这款能不能加内存卡？', 'shop').question.isQuestion).toBe(true);
+    // A hope for a fix asks in a complaint, wishes well in praise.
+    expect(run('三天了还没发货，希望尽快处理', 'shop').question.isQuestion).toBe(true);
+    expect(run('东西很好，物流很快，希望有问题可以很好解决。', 'shop').question.isQuestion).toBe(false);
     // Asking to be told, without a question mark, in an angry review.
     expect(run('到现在还没收到，谁能告诉我什么时候可以拿到书!!!', 'shop').question.isQuestion).toBe(true);
   });
