@@ -204,6 +204,11 @@ describe('breakpoints', () => {
   it('a failure inside one channel is not a breakpoint', () => {
     expect(run('门店的店员说没有记录，让我等了半小时').breakpoints).toEqual([]);
   });
+
+  it('the customer no longer trusting a channel (我再也不相信你们京东了) is no channel refusing another', () => {
+    expect(run('京东快递服务太差，买的东西从来没送来过，我再也不相信你们京东了', 'shop').breakpoints).toEqual([]);
+    expect(breakpoints(run('我们出示了携程的确认信息，前台还不相信', 'shop'))).toEqual(['marketplace/store:inconsistency']);
+  });
 });
 
 describe('questions, scenarios, spam', () => {
