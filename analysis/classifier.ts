@@ -312,8 +312,11 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     span,
     result.sentiment.label,
     found,
-    // A question form (还能退货吗？) asks about the touchpoint even when the review complains.
-    (sentence) => qs.includes(sentence) || /[?？]/.test(st.sentences[sentence]!.terminator),
+    // A genuine question asks about the touchpoint even when the review complains, and so does any
+    // sentence ending in ？ of a review that asks something (还能退货吗？有没有知道的朋友？). In a
+    // complaint that asks nothing, such a sentence is rhetorical (难道华为客服都是这样的？？) and blames
+    // what it names.
+    (sentence) => qs.includes(sentence) || ((result.sentiment.label !== 'neg' || qs.length > 0) && /[?？]/.test(st.sentences[sentence]!.terminator)),
     e.domains.referenceStores,
   );
   // A channel a breakpoint names through its cue alone (页面写着…客服说没有, 订单却显示已送达) is a

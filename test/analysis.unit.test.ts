@@ -154,6 +154,10 @@ describe('channel stance without a judging word of its own', () => {
     expect(channels(run('超市没有这个牌子。东西质量很好，很满意。', 'shop'))).toEqual(['store:pos']);
   });
 
+  it('a touchpoint named in a rhetorical question of a complaint takes its verdict (难道客服都是这样的？)', () => {
+    expect(channels(run('屏幕有划痕，太失望了。难道你们客服都是这样的？？', 'shop'))).toEqual(['customer_service:neg']);
+  });
+
   it('a touchpoint asked about is not judged (还能退货吗？)', () => {
     const c = run('买到坏的东西，还能退货吗？有没有知道的朋友？', 'shop');
     expect(channels(c)).toEqual(['after_sales:neutral']);
