@@ -283,11 +283,21 @@ function framedBefore(text: string, from: number, to: number): boolean {
   // A preposition ending anywhere from the start of that run to `to`.
   for (let end = Math.max(clean, from + 1); end <= to; end++) {
     const c = text.charCodeAt(end - 1);
-    if (FRAME_ONE.has(c)) return true;
+    if (FRAME_ONE.has(c) && !contactsBetween(text, end, to)) return true;
     if (c === GUO && end - 2 >= from && text.charCodeAt(end - 2) === TONG) return true;
   }
   return false;
 }
+
+/**
+ * Whether a verb of contacting someone (找, 问, 联系, 咨询) stands between a preposition and the channel
+ * (去找客服, 在问客服时): the channel is then the one addressed, not a place or means.
+ */
+function contactsBetween(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (CONTACT.has(text.charCodeAt(i))) return true;
+  return false;
+}
+const CONTACT = new Set([...'找问联咨'].map((c) => c.charCodeAt(0)));
 
 /** `\s` of a regular expression (ECMAScript WhiteSpace and LineTerminator). */
 function isRegExpSpace(c: number): boolean {

@@ -154,6 +154,10 @@ describe('channel stance without a judging word of its own', () => {
     expect(channels(run('超市没有这个牌子。东西质量很好，很满意。', 'shop'))).toEqual(['store:pos']);
   });
 
+  it('a channel one goes to contact (去找客服) is addressed, not a place: it takes the verdict', () => {
+    expect(channels(run('赠品没收到，我就去找客服聊，她说活动过了。太失望了', 'shop'))).toEqual(['customer_service:neg']);
+  });
+
   it('a touchpoint named in a rhetorical question of a complaint takes its verdict (难道客服都是这样的？)', () => {
     expect(channels(run('屏幕有划痕，太失望了。难道你们客服都是这样的？？', 'shop'))).toEqual(['customer_service:neg']);
   });
