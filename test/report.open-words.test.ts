@@ -24,12 +24,18 @@
  *     BH over 3: q(冷清) = 0.022966 (not flagged: z < 0), q(推脱) = 0.028004 x 3/2 = 0.042007 -> flagged,
  *     q(不·认识) = 0.315630
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { OpenWordHit } from '../core/types.js';
+import { closeBrowser } from '../reports/browser.js';
+import { renderPdf } from '../reports/pdf.js';
 import { aggregateReport, OPEN_WORDS_TOP_N, type AggregateInput, type ReportItem } from '../reports/aggregate.js';
 import { renderReportHtml } from '../reports/render-html.js';
 import { buildViewModel } from '../reports/view-model.js';
 import { BRAND, item, LABELS, SEPTEMBER, spec } from './report.fixture.js';
+import { pdfText, squeeze } from './report.pdf-tools.js';
 
 type Said = readonly [channel: string, word: string, pos: OpenWordHit['pos'], negated?: boolean];
 
@@ -226,5 +232,25 @@ describe('the open-words section', () => {
     expect(en).toContain('<td>adjective</td>');
     expect(en).toContain('<span class="badge">distinctive (BH)</span>');
     expect(en).toContain('<h4>Customer service <span class="muted">· 9 uses</span></h4>');
+  });
+});
+
+describe('the open-words section in the PDF (real Chromium, pdftotext)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'voc-open-words-pdf-'));
+  afterAll(async () => {
+    await closeBrowser();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints the filled table: words, part of speech, counts, the flag and the quote', async () => {
+    const vm = buildViewModel(aggregateReport(input()), { labels: LABELS, locale: 'zh-CN', generatedAt: new Date('2026-11-02T01:30:00Z'), lexiconVersion: 'lex' });
+    const pdf = join(dir, 'open-words.pdf');
+    await renderPdf(renderReportHtml(vm), pdf, { locale: 'zh-CN', title: vm.title });
+    const text = squeeze(pdfText(pdf));
+    const section = text.slice(text.indexOf('各渠道的词典外用词', text.indexOf('各渠道的词典外用词') + 1));
+    expect(section).toContain('客服·9次使用');
+    expect(section).toContain('推脱动词602.200.042显著（BH）');
+    expect(section).toContain('不·认识动词201.000.316');
+    expect(section).toContain('门店今天很冷清，没几个人。');
   });
 });
