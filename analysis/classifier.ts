@@ -283,7 +283,11 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const qs = questionSentences(text, qMatches, table.questionPatterns, finalEnds, st, sentenceScore, provisional === 'neg', provisional === 'pos');
   const zones: Array<[number, number]> = [];
   for (const s of qs) {
-    const first = qMatches.find((q) => q.sentence === s && ASKING.has(table.questionPatterns[q.pattern]!.kind));
+    // A sentence asking for help (…很失望很失望 烂成这样 …请问这期间发生了什么) asks from its help marker
+    // on: what it judged before stays judged, even when a stray 吗 stands earlier in it.
+    const first =
+      qMatches.find((q) => q.sentence === s && HELP.has(table.questionPatterns[q.pattern]!.kind)) ??
+      qMatches.find((q) => q.sentence === s && ASKING.has(table.questionPatterns[q.pattern]!.kind));
     if (first) zones.push([first.start, st.sentences[s]!.end]);
   }
   const inZone = (pos: number) => zones.some(([a, b]) => pos >= a && pos < b);
@@ -402,6 +406,8 @@ function polarHolders(topicHits: Hit[], sentHits: Hit[], table: TermTable, taxon
 
 /** Question kinds that ask (the asked content is not a stance). */
 const ASKING = new Set<QuestionKind>(['strong', 'formula', 'request', 'hope', 'interrogative', 'yesno']);
+/** Question kinds that ask for help or information whatever the punctuation. */
+const HELP = new Set<QuestionKind>(['strong', 'formula', 'request', 'hope']);
 
 interface Judgement {
   value: number;

@@ -162,6 +162,13 @@ describe('channel stance without a judging word of its own', () => {
     expect(channels(run('屏幕有划痕，太失望了。难道你们客服都是这样的？？', 'shop'))).toEqual(['customer_service:neg']);
   });
 
+  it('a sentence asking for help asks from its help marker on: what it judged before still counts', () => {
+    // One long sentence (spaces only), a stray 吗 early on, 请问 at the end.
+    const c = run('这是新鲜水果吗第一次买就很失望很失望 烂成这样都发霉了 请问快递这期间发生了什么', 'shop');
+    expect(c.sentiment.label).toBe('neg');
+    expect(c.question.isQuestion).toBe(true);
+  });
+
   it('a touchpoint asked about is not judged (还能退货吗？)', () => {
     const c = run('买到坏的东西，还能退货吗？有没有知道的朋友？', 'shop');
     expect(channels(c)).toEqual(['after_sales:neutral']);
