@@ -89,6 +89,10 @@ describe('sentiment: negation, contrast, degree', () => {
     expect(run('以为会很难吃，没想到还不错', 'shop').sentiment.label).toBe('pos');
   });
 
+  it('trust words are weak praise and a complaint when negated (毫无信用可言)', () => {
+    expect(run('答应换蓝色的裤子，结果还是寄来黑色的，毫无信用可言', 'shop').sentiment.label).toBe('neg');
+  });
+
   it('emoticons carry polarity', () => {
     expect(run('今天提车啦👍👍').sentiment.label).toBe('pos');
     expect(run('又坏了😡').sentiment.label).toBe('neg');
