@@ -30,9 +30,9 @@ export function questionSentences(
   let asksForHelp = false;
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
-    // 我说那怎么办 reports what was said; it asks nothing of the reader.
     if (praising && kind === 'hope') continue;
-    const kindBit = kind === 'hope' ? KIND_BIT.request : KIND_BIT[kind];
+    const kindBit = KIND_BIT[kind];
+    // 我说那怎么办 reports what was said; it asks nothing of the reader.
     if ((kind === 'strong' || kind === 'formula' || kind === 'yesno' || kindBit === KIND_BIT.request) && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
     kinds[m.sentence] = kinds[m.sentence]! | kindBit;
     if (kind === 'strong' || kind === 'formula' || kindBit === KIND_BIT.request) asksForHelp = true;
@@ -71,7 +71,8 @@ export function questionSentences(
   return out;
 }
 
-const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, interrogative: 4, yesno: 8, final: 16, rhetorical: 32, ironic: 64, formula: 128, hope: 2 };
+// A hope (希望…处理) that is not dropped asks as a request does: it shares the request's bit.
+const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, hope: 2, interrogative: 4, yesno: 8, final: 16, rhetorical: 32, ironic: 64, formula: 128 };
 
 /**
  * A question marker right after 说/问 (within three characters) is reported speech, and so is one
