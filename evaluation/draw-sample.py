@@ -1,0 +1,56 @@
+# Draws a sample of reviews to label for `voc eval channels` (evaluation/README.md), printing JSON
+# lines {"pool", "id", "text"} to stdout. Texts stay outside the repository: label them, then keep
+# only the labels and `text_sha256` (see README).
+#
+#   python3 evaluation/draw-sample.py SEED [EXCLUDE.jsonl|-] [heavy|light] [wide] [EXCLUDE.jsonl...]
+#
+# Every text of the dev gold set and of the evaluation/channels-unseen-*.jsonl files present at the
+# time is excluded, plus the files named. Shopping: 140 reviews with cue words of two or more channel
+# groups (the gold README's groups), and with `heavy` also one of the breakpoint words (EXTRA; `wide`
+# adds more); food delivery: 10 reviews with one group and one of those words.
+#   F: SEED 20261211 - heavy            (with A-E present)
+#   G: SEED 20261212 F.jsonl light      (with A-E present; F excluded through its draw)
+#   H: SEED 20261213 - heavy wide       (with A-G present)
+#   I: SEED 20261214 H.jsonl light      (with A-G present)
+# The first session's samples A-E used the gold README's strata with their own seeds (README table).
+import csv, json, os, random, re, sys
+D=os.environ.get('VOC_SHARED_DATA', os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'data'))
+G={'website':'官网 网站 网页 官方商城','app':'App APP 客户端 小程序 公众号','marketplace':'京东 天猫 淘宝 旗舰店 拼多多 携程 美团 网店','store':'门店 实体店 专卖店 专柜 柜台 4S店 商场 前台 线下','customer_service':'客服 热线 400 人工服务','delivery':'物流 快递 配送 送货 快递员 骑手 送餐','after_sales':'售后 维修 保修 退货 换货 退款','social_media':'微博 抖音 小红书 朋友圈 直播'}
+def has(t,w):
+    if w in ('App','APP'):
+        return re.search(w+'(?![A-Za-z])',t) is not None
+    if w=='400':
+        return re.search(r'(?<!\d)400(?!\d)',t) is not None
+    return w in t
+def groups(t): return sum(1 for g,ws in G.items() if any(has(t,w) for w in ws.split()))
+EXTRA=['却','结果','让我','又说','推给','说是','显示'] if len(sys.argv)<=4 else ['却','结果','让我','又说','推给','说是','显示','告诉我','答应','承诺','不给','不让','找了','叫我','要我']
+used=set()
+for l in open(D+'/gold/channels-dev.jsonl'):
+    o=json.loads(l); used.add((o['pool'],str(o['id'])))
+import glob
+for f in glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "channels-unseen-*.jsonl"))+[a for a in sys.argv[2:3] if a!="-"]+[a for a in sys.argv[5:]]:
+    for l in open(f):
+        o=json.loads(l); used.add((o['pool'],str(o['id'])))
+def rows(pool):
+    seen=set(); out=[]
+    if pool=='online_shopping':
+        r=csv.DictReader(open(D+'/sentiment/online_shopping_10_cats.csv',encoding='utf-8'))
+        for row in r:
+            t=(row['review'] or '').replace('\ufeff','')
+            if not t.strip() or t in seen: continue
+            seen.add(t); out.append((row['id'],t))
+    else:
+        r=csv.DictReader(open(D+'/sentiment/waimai_10k.csv',encoding='utf-8'))
+        for i,row in enumerate(r):
+            t=(row['review'] or '').replace('\ufeff','')
+            if not t.strip() or t in seen: continue
+            seen.add(t); out.append((str(i),t))
+    return [(i,t) for i,t in out if (pool,i) not in used]
+seed=int(sys.argv[1]); rnd=random.Random(seed)
+shop=rows('online_shopping'); wm=rows('waimai')
+heavy=sys.argv[3]=='heavy' if len(sys.argv)>3 else True
+s2=[x for x in shop if groups(x[1])>=2 and (not heavy or any(w in x[1] for w in EXTRA))]
+w1=[x for x in wm if groups(x[1])>=1 and any(w in x[1] for w in EXTRA)]
+pick=[('online_shopping',)+x for x in rnd.sample(s2,140)]+[('waimai',)+x for x in rnd.sample(w1,10)]
+print(len(s2),len(w1),file=sys.stderr)
+for p,i,t in pick: print(json.dumps({'pool':p,'id':int(i),'text':t},ensure_ascii=False))
