@@ -25,7 +25,7 @@ import { detectLang, langOfCounts, looksBinary } from './lang.js';
 import { loadLexicons, type Lexicons } from './lexicons.js';
 import { flatten, normaliseCounting, toOriginalSpan, type ScriptCounts } from './normalise.js';
 import { openWords, openWordTags, type OpenWordTags } from './open-words.js';
-import { questionSentences } from './questions.js';
+import { HELP_KINDS, questionSentences } from './questions.js';
 import { ensureSegmenterWords, segment } from './segment.js';
 import { polarityOf, postSentiment, scoreClauses, type PolarHolder } from './sentiment.js';
 import { isSpam } from './spam.js';
@@ -286,7 +286,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     // A sentence asking for help (…很失望很失望 烂成这样 …请问这期间发生了什么) asks from its help marker
     // on: what it judged before stays judged, even when a stray 吗 stands earlier in it.
     const first =
-      qMatches.find((q) => q.sentence === s && HELP.has(table.questionPatterns[q.pattern]!.kind)) ??
+      qMatches.find((q) => q.sentence === s && HELP_KINDS.has(table.questionPatterns[q.pattern]!.kind)) ??
       qMatches.find((q) => q.sentence === s && ASKING.has(table.questionPatterns[q.pattern]!.kind));
     if (first) zones.push([first.start, st.sentences[s]!.end]);
   }
@@ -335,7 +335,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   result.breakpoints = found.map<Breakpoint>((b) => ({ channels: b.channels, kind: b.kind, cue: b.cue, evidence: span(b.start, b.end) }));
   result.descriptors = descriptors(m.sent, values, table, st, about.hitChannels, span, inZone);
   result.openWords = mentions.length
-    ? openWords({ tokens, st, ...e.open, isLexiconWord: (w) => table.isKnown(w) && !table.isEventOnly(w), lexiconRead: () => lexiconCoverage(text.length, m, table), clauseReachesChannel: about.clauseReachesChannel, channelsOf: about.channelsOfWord, inQuestion: inZone, span })
+    ? openWords({ tokens, st, ...e.open, isLexiconWord: (w) => table.isLexiconWord(w), lexiconRead: () => lexiconCoverage(text.length, m, table), clauseReachesChannel: about.clauseReachesChannel, channelsOf: about.channelsOfWord, inQuestion: inZone, span })
     : [];
   const aspects: AspectHit[] = [];
   for (const a of about.aspectMentions) {
@@ -406,8 +406,6 @@ function polarHolders(topicHits: Hit[], sentHits: Hit[], table: TermTable, taxon
 
 /** Question kinds that ask (the asked content is not a stance). */
 const ASKING = new Set<QuestionKind>(['strong', 'formula', 'request', 'hope', 'interrogative', 'yesno']);
-/** Question kinds that ask for help or information whatever the punctuation. */
-const HELP = new Set<QuestionKind>(['strong', 'formula', 'request', 'hope']);
 
 interface Judgement {
   value: number;
@@ -441,10 +439,9 @@ function channelMentions(
   breakpoints: FoundBreakpoint[],
   /** Whether a sentence asks (what it asks about is not judged). */
   inQuestion: (sentence: number) => boolean,
-  /** Store aliases named as a reference point in a review of an online purchase (see referenceOnly). */
+  /** Store aliases a review of an online purchase names as a reference point (channels.yaml referenceStores). */
   referenceStores: ReadonlySet<string>,
 ): ChannelMention[] {
-  const online = mentions.some((x) => x.channel === 'marketplace');
   const order: string[] = [];
   const first = new Map<string, Mention>();
   for (const m of mentions) {
@@ -482,7 +479,7 @@ function channelMentions(
         (verdict === 'neg' || verdict === 'pos') &&
         !breakpoints.some((b) => b.channels[0] === channel || b.channels[1] === channel) &&
         (HOLISTIC_CHANNELS.has(channel) ||
-          (actor && breakpoints.length === 0 && !DISCUSSION_CHANNELS.has(channel) && !(online && channel === 'store' && own.every((x) => referenceStores.has(x.alias)))))
+          (actor && breakpoints.length === 0 && !DISCUSSION_CHANNELS.has(channel) && !referenceOnly(channel, own, mentions, referenceStores)))
       )
         polarity = verdict;
     }
@@ -491,6 +488,12 @@ function channelMentions(
     out.push(mention);
   }
   return out;
+}
+
+/** Whether `channel` is a shop named only as a reference point (和超市说拜拜了) in a review of an
+ *  online purchase (one naming a platform). */
+function referenceOnly(channel: string, own: readonly Mention[], mentions: readonly Mention[], referenceStores: ReadonlySet<string>): boolean {
+  return channel === 'store' && own.every((x) => referenceStores.has(x.alias)) && mentions.some((x) => x.channel === 'marketplace');
 }
 
 /** The judgement about `channel` of sign `sign` that weighs most (value times clause weight). */

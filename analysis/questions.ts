@@ -33,9 +33,9 @@ export function questionSentences(
     if (praising && kind === 'hope') continue;
     const kindBit = KIND_BIT[kind];
     // 我说那怎么办 reports what was said; it asks nothing of the reader.
-    if ((kind === 'strong' || kind === 'formula' || kind === 'yesno' || kindBit === KIND_BIT.request) && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
+    if ((HELP_KINDS.has(kind) || kind === 'yesno') && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
     kinds[m.sentence] = kinds[m.sentence]! | kindBit;
-    if (kind === 'strong' || kind === 'formula' || kindBit === KIND_BIT.request) asksForHelp = true;
+    if (HELP_KINDS.has(kind)) asksForHelp = true;
   }
   const out: number[] = [];
   const bareAllowed = !complaining || asksForHelp;
@@ -70,6 +70,10 @@ export function questionSentences(
   }
   return out;
 }
+
+/** Question kinds that ask for help or information whatever the punctuation (a hope only where the
+ *  review does not praise). */
+export const HELP_KINDS: ReadonlySet<QuestionKind> = new Set<QuestionKind>(['strong', 'formula', 'request', 'hope']);
 
 // A hope (希望…处理) that is not dropped asks as a request does: it shares the request's bit.
 const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, hope: 2, interrogative: 4, yesno: 8, final: 16, rhetorical: 32, ironic: 64, formula: 128 };

@@ -235,8 +235,8 @@ export class TermTable {
   sentScoring: Uint16Array = new Uint16Array(0);
   sentValue: Float64Array = new Float64Array(0);
   sentDegree: Float64Array = new Float64Array(0);
-  /** Per sentiment role: 1 for an expected event and nothing else (回复, 处理). Such a word is no
-   *  judgement by itself, so the open-vocabulary pass still reads it (客服不处理 -> 处理, negated). */
+  /** Per sentiment role: 1 for an expected event that judges nothing of itself (回复, 处理: no value,
+   *  descriptor or topic of its own), so the open-vocabulary pass still reads it (客服不处理 -> 处理, negated). */
   sentEventOnly: Uint8Array = new Uint8Array(0);
 
   constructor(eff: EffectiveLexicon) {
@@ -376,7 +376,7 @@ export class TermTable {
     this.sentValue = Float64Array.from(this.sent, (r) => r.value);
     this.sentDegree = Float64Array.from(this.sent, (r) => r.degree);
     this.sentEventOnly = Uint8Array.from(this.sent, (r) =>
-      r.expected && !r.counterfactual && r.value === 0 && !r.descriptor && !r.topic && !r.contextual && !r.negator && !r.postNegator && r.degree === 0 && !r.contrast && !r.emoticon && !r.wish && !r.forward && !r.politeOpener && !r.clauseFinal ? 1 : 0,
+      r.expected && r.value === 0 && !r.descriptor && !r.topic && !r.contextual ? 1 : 0,
     );
     this.topicFlags = Uint8Array.from(this.topic, (r) =>
       (r.action ? TOPIC_ACTION : 0) |
@@ -413,8 +413,13 @@ export class TermTable {
     return this.known.has(word);
   }
 
-  /** Whether `word` is in the lexicon only as an expected event (see sentEventOnly). */
-  isEventOnly(word: string): boolean {
+  /** Whether the lexicon speaks for `word` (the open-vocabulary pass leaves it out): a known word that
+   *  is not only an expected event (see sentEventOnly). */
+  isLexiconWord(word: string): boolean {
+    return this.known.has(word) && !this.isEventOnly(word);
+  }
+
+  private isEventOnly(word: string): boolean {
     const refs = this.refs[this.surfaceIndex.get(word) ?? -1];
     if (!refs) return false;
     let event = false;
