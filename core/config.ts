@@ -335,11 +335,11 @@ const MODEL_TASKS = ['sentiment', 'aspects'] as const;
  * The model files the config names must exist before anything is classified (`voc config check`, and
  * the classifier when it is built): one InputError naming the field and the command that makes it.
  */
-export function checkModelFiles(config: Pick<VocConfig, 'models'>, file?: string): void {
+export function checkModelFiles(config: Pick<VocConfig, 'models'>): void {
   for (const task of MODEL_TASKS) {
     const model = config.models[task];
     if (model !== undefined && !existsSync(model))
-      throw new InputError(`${file ? `${file}: ` : ''}models.${task}: model file not found: ${model}; train one with \`voc train ${task} --data FILE --out ${model}\` or remove the entry`);
+      throw new InputError(`models.${task}: model file not found: ${model}; train one with \`voc train ${task} --data FILE --out ${model}\` or remove the entry`);
   }
 }
 
