@@ -124,6 +124,9 @@ export interface Lexicons {
     expected: string[];
     /** Markers of a belief the review goes on to refute (本以为): what follows in their clause is turned around. */
     counterfactual: string[];
+    /** Markers of how things were before (本来, 一直): praise after them in their clause is the backdrop of a
+     *  later complaint, not a verdict (一直很信赖京东，这次太失望了). */
+    backdrop: string[];
   };
   /** taxonomy id -> aspect id -> definition. */
   aspects: Record<string, Record<string, AspectDef>>;
@@ -223,6 +226,8 @@ const sentimentFile = z.strictObject({
   clauseFinal: list,
   expected: list,
   counterfactual: list,
+  // Added in lexicon 1.2.0: optional, so a custom lexicon folder written for 1.1 still loads.
+  backdrop: list.default([]),
 });
 
 const aspectsFile = z.strictObject({
@@ -383,6 +388,7 @@ export function loadLexicons(dir?: string): Lexicons {
       clauseFinal: se.clauseFinal,
       expected: se.expected,
       counterfactual: se.counterfactual,
+      backdrop: se.backdrop,
     },
     aspects: Object.fromEntries(
       Object.entries(as.taxonomies).map(([tax, aspects]) => [

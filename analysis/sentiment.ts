@@ -14,6 +14,7 @@ import {
   SCORE_CONTEXTUAL,
   SCORE_DESCRIPTOR,
   SCORE_EMOTICON,
+  SCORE_BACKDROP,
   SCORE_COUNTERFACTUAL,
   SCORE_EXPECTED,
   SCORE_NEGATOR,
@@ -33,6 +34,8 @@ const NEGATION_FACTOR = 0.8;
  * only tells what did not happen (压根没送达，要退款) complains without a single judging word.
  */
 const EXPECTED_STRENGTH = 1;
+/** What praise keeps of its strength when it is the backdrop of a later complaint (fadeBackdrop). */
+const BACKDROP_FACTOR = 0.5;
 /** Both sides count as substantial (`mixed`) when the weaker has this share of the stronger. */
 const MIXED_RATIO = 0.6;
 
@@ -74,6 +77,9 @@ export function scoreClauses(
   }
   // The clause a counterfactual marker opened (本以为京东很快): what it judges after the marker is turned around.
   let refutedClause = -1;
+  // The clause a backdrop marker opened (一直很信赖京东) and the praise it holds (indices of `hits`).
+  let backdropClause = -1;
+  let backdropPraise: number[] | undefined;
   let chainNeg = 0;
   let chainMult = 1;
   let chainEnd = -1;
@@ -98,6 +104,11 @@ export function scoreClauses(
     if (wishClause !== undefined && wishClause.has(clause)) continue;
     if (b & SCORE_COUNTERFACTUAL) {
       refutedClause = clause;
+      reset();
+      continue;
+    }
+    if (b & SCORE_BACKDROP) {
+      backdropClause = clause;
       reset();
       continue;
     }
@@ -151,8 +162,27 @@ export function scoreClauses(
     if (value > 0 && ironicSentences.has(st.clauses[clause]!.sentence)) value = -value;
     values[i] = value;
     st.clauses[clause]!.score += value;
+    if (value > 0 && clause === backdropClause) (backdropPraise ??= []).push(i);
   }
+  if (backdropPraise) fadeBackdrop(hits, values, st, backdropPraise);
   return values;
+}
+
+/**
+ * Praise told as how things were (一直很信赖京东, 本来挺开心的) before a later complaint (这次太让人失望了)
+ * is the backdrop of that complaint: it keeps BACKDROP_FACTOR of its strength, so a review that only
+ * recalls its old trust is not `mixed`. Without a later complaint the praise stands (一直很喜欢这个牌子).
+ */
+function fadeBackdrop(hits: readonly Hit[], values: Float64Array, st: Structure, praise: readonly number[]): void {
+  for (const i of praise) {
+    const clause = st.clauseAt[hits[i]!.start]!;
+    let laterComplaint = false;
+    for (let k = i + 1; k < hits.length && !laterComplaint; k++) laterComplaint = values[k]! < 0 && st.clauseAt[hits[k]!.start]! > clause;
+    if (!laterComplaint) continue;
+    const faded = values[i]! * BACKDROP_FACTOR;
+    st.clauses[clause]!.score -= values[i]! - faded;
+    values[i] = faded;
+  }
 }
 
 /** Only particles, blanks or emoji between `from` and the clause end (体验一般啊). */

@@ -56,6 +56,8 @@ export interface SentRole {
   expected: boolean;
   /** Opens a belief the review refutes (本以为很快): the rest of its clause is turned around. */
   counterfactual: boolean;
+  /** Opens how things were before (一直很信赖): the rest of its clause may be a later complaint's backdrop. */
+  backdrop: boolean;
 }
 
 export interface ChanRole {
@@ -171,6 +173,7 @@ export const SCORE_DESCRIPTOR = 32;
 export const SCORE_EMOTICON = 64;
 export const SCORE_EXPECTED = 128;
 export const SCORE_COUNTERFACTUAL = 256;
+export const SCORE_BACKDROP = 512;
 
 /** Bits of `TermTable.topicFlags`: the hot loops skip the many topic hits that play none of these
  *  roles without reading their role objects. */
@@ -245,7 +248,7 @@ export class TermTable {
 
     // --- sentiment layer -------------------------------------------------------------------
     const sentRole = (w: string): SentRole | undefined => {
-      const r = this.role(Layer.Sent, w, () => ({ value: 0, emoticon: false, negator: false, postNegator: false, degree: 0, contextual: false, politeOpener: false, clauseFinal: false, forward: false, wish: false, expected: false, counterfactual: false }));
+      const r = this.role(Layer.Sent, w, () => ({ value: 0, emoticon: false, negator: false, postNegator: false, degree: 0, contextual: false, politeOpener: false, clauseFinal: false, forward: false, wish: false, expected: false, counterfactual: false, backdrop: false }));
       return r === undefined ? undefined : this.sent[r];
     };
     for (const p of Object.values(lex.promises)) {
@@ -274,6 +277,7 @@ export class TermTable {
     for (const w of lex.sentiment.wishOpeners) { const r = sentRole(w); if (r) r.wish = true; }
     for (const w of lex.sentiment.expected) { const r = sentRole(w); if (r) r.expected = true; }
     for (const w of lex.sentiment.counterfactual) { const r = sentRole(w); if (r) r.counterfactual = true; }
+    for (const w of lex.sentiment.backdrop) { const r = sentRole(w); if (r) r.backdrop = true; }
 
     // --- channel layer ---------------------------------------------------------------------
     const chanRole = (w: string, channel: string | null, kind: ChanRole['kind']) => {
@@ -371,7 +375,8 @@ export class TermTable {
       (r.descriptor !== undefined ? SCORE_DESCRIPTOR : 0) |
       (r.emoticon ? SCORE_EMOTICON : 0) |
       (r.expected ? SCORE_EXPECTED : 0) |
-      (r.counterfactual ? SCORE_COUNTERFACTUAL : 0),
+      (r.counterfactual ? SCORE_COUNTERFACTUAL : 0) |
+      (r.backdrop ? SCORE_BACKDROP : 0),
     );
     this.sentValue = Float64Array.from(this.sent, (r) => r.value);
     this.sentDegree = Float64Array.from(this.sent, (r) => r.degree);

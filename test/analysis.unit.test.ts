@@ -89,6 +89,20 @@ describe('sentiment: negation, contrast, degree', () => {
     expect(run('以为会很难吃，没想到还不错', 'shop').sentiment.label).toBe('pos');
   });
 
+  it('praise told as how things were is the backdrop of a later complaint (一直很信赖京东，这次太让人失望了)', () => {
+    const c = run('一直很信赖京东，这次太让人失望了', 'shop');
+    expect(c.sentiment.label).toBe('neg');
+    expect(channels(c)).toEqual(['marketplace:neg']);
+    expect(run('本来挺开心的，结果打开一看屏幕碎了', 'shop').sentiment.label).toBe('neg');
+    // Without a later complaint the old praise stands, and praise outside the marker's clause is untouched.
+    expect(run('一直很喜欢这个牌子，这次也很满意', 'shop').sentiment).toEqual({ label: 'pos', score: 1 });
+    expect(run('京东很好，这次物流太慢了', 'shop').sentiment.label).toBe('mixed');
+  });
+
+  it('a heart gone cold is a complaint (京东让我心凉)', () => {
+    expect(channels(run('第一次感觉京东让我心凉', 'shop'))).toEqual(['marketplace:neg']);
+  });
+
   it('trust words are weak praise and a complaint when negated (毫无信用可言)', () => {
     expect(run('答应换蓝色的裤子，结果还是寄来黑色的，毫无信用可言', 'shop').sentiment.label).toBe('neg');
   });
@@ -393,6 +407,16 @@ describe('configuration overrides and the lexicon version', () => {
     expect(aspectLabel('freshness', 'en')).toBe('Freshness');
     expect(scenarioLabel('hands_full', 'zh-CN')).toBe('双手提满东西');
     expect(channelLabel('unknown_channel', 'en')).toBe('unknown_channel');
+  });
+
+  it('a lexicon folder written for 1.1 (no sentiment.yaml backdrop list) still loads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voc-lex-'));
+    cpSync(defaultLexiconDir(), dir, { recursive: true });
+    const file = join(dir, 'sentiment.yaml');
+    const old = readFileSync(file, 'utf8').replace(/^backdrop:.*$/m, '');
+    expect(old).not.toMatch(/^backdrop:/m);
+    writeFileSync(file, old);
+    expect(loadLexicons(dir).sentiment.backdrop).toEqual([]);
   });
 
   it('a broken lexicon file is one clear error naming the file and field', () => {
