@@ -82,6 +82,13 @@ describe('sentiment: negation, contrast, degree', () => {
     expect(run('没想到这么快就收到了', 'shop').sentiment.label).toBe('pos');
   });
 
+  it('in a post whose journey broke elsewhere, the after-sales process it goes through takes the verdict', () => {
+    const c = run('网上买的衣服想退货，客服让我去门店办，门店又让我找客服，来回推了三次', 'shop');
+    expect(breakpoints(c)).toEqual(['customer_service/store:handoff']);
+    expect(channels(c)).toEqual(['marketplace:neutral', 'after_sales:neg', 'customer_service:neg', 'store:neutral']);
+    expect(channels(run('在天猫旗舰店买的，拿到门店说不认，想换货也换不了', 'shop'))).toEqual(['marketplace:neutral', 'store:neg', 'after_sales:neg']);
+  });
+
   it('a belief the review refutes turns its clause around (本以为很快，结果…; 以为会很难吃，没想到…)', () => {
     const c = run('本以为京东很快，结果等了一周', 'shop');
     expect(c.sentiment.label).toBe('neg');
