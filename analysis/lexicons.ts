@@ -146,6 +146,11 @@ export interface Lexicons {
     rhetorical: string[];
     ironic: string[];
     yesNo: string[];
+    /** Openers of a supposition (要是, 万一): a complaint's 要是摔坏了怎么办 worries, it asks nothing. */
+    hypotheticals: string[];
+    /** Contact verbs (打电话, 联系客服): an asking formula after one in its sentence tells what was asked
+     *  on that call (打电话给400，想问问啥时候能到), it does not ask the reader. */
+    narratedContacts: string[];
   };
   spam: { templates: string[]; minRepeats: number; maxRepeatUnit: number; adMarkers: string[] };
   syntax: {
@@ -272,6 +277,9 @@ const questionsFile = z.strictObject({
   rhetorical: list,
   ironic: list,
   yesNo: list,
+  // Added in lexicon 1.2.0: optional, so a custom lexicon folder written for 1.1 still loads.
+  hypotheticals: list.default([]),
+  narratedContacts: list.default([]),
 });
 
 const spamFile = z.strictObject({

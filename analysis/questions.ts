@@ -6,7 +6,9 @@
  * that never asks for help, no bare question is counted. Rhetorical markers (难道, 凭什么, 还有比…吗, 到底听谁的) do not ask, unless the
  * sentence also has a strong marker (请问到底怎么开启？). An asking formula (请问, 我就想问一下) asks like a
  * strong marker except in a complaint that goes on rhetorically (…能有多折腾？); a hope for a reply or
- * a fix (希望尽快处理) is a request unless the review praises (希望有问题可以很好解决 wishes well).
+ * a fix (希望尽快处理) is a request unless the review praises (希望有问题可以很好解决 wishes well). A
+ * complaint's supposition (要是摔坏了怎么办) worries rather than asks, and an asking formula after a contact
+ * verb (打电话给400，想问问啥时候能到) tells what was asked on the call.
  */
 import type { Structure } from './clauses.js';
 import type { CueMatch } from './breakpoints.js';
@@ -27,10 +29,24 @@ export function questionSentences(
 ): number[] {
   // Question kinds found per sentence, as bit sets (KIND_BIT).
   const kinds = new Array<number>(st.sentences.length).fill(0);
+  // Where each sentence's first supposition (要是) and contact verb (打电话) start.
+  let supposedAt: Map<number, number> | undefined;
+  let contactAt: Map<number, number> | undefined;
+  for (const m of matches) {
+    const kind = patterns[m.pattern]!.kind;
+    if (kind === 'hypothetical' && !(supposedAt ??= new Map()).has(m.sentence)) supposedAt.set(m.sentence, m.start);
+    else if (kind === 'contact' && !(contactAt ??= new Map()).has(m.sentence)) contactAt.set(m.sentence, m.start);
+  }
   let asksForHelp = false;
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
+    if (kind === 'hypothetical' || kind === 'contact') continue;
     if (praising && kind === 'hope') continue;
+    // 打电话给400，想问问啥时候能到 tells what the customer asked on that call.
+    if (kind === 'formula' && (contactAt?.get(m.sentence) ?? Infinity) < m.start) continue;
+    // A complaint's 要是把产品压坏了怎么办啊 worries about what could happen; it asks nobody for help
+    // (要是以后坏了怎么办？ still asks: its ？ wants an answer).
+    if (kind === 'strong' && complaining && (supposedAt?.get(m.sentence) ?? Infinity) < m.start && !asksWithMark(st.sentences[m.sentence]!.terminator)) continue;
     const kindBit = KIND_BIT[kind];
     // 我说那怎么办 reports what was said; it asks nothing of the reader.
     if ((HELP_KINDS.has(kind) || kind === 'yesno') && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
@@ -60,7 +76,7 @@ export function questionSentences(
     if ((k & (KIND_BIT.interrogative | KIND_BIT.yesno)) === 0 && finalParticleEnds.size === 0) continue;
     // A bare question after a speaker (我又说, …行吗) reports what was asked of someone else.
     if (SPEAKER.test(text.slice(sent.start, sent.end))) continue;
-    const asks = sent.terminator.includes('?') || sent.terminator.includes('？');
+    const asks = asksWithMark(sent.terminator);
     if (asks && k & KIND_BIT.interrogative) {
       out.push(s);
       continue;
@@ -71,12 +87,18 @@ export function questionSentences(
   return out;
 }
 
+/** Whether a sentence ends in a question mark. */
+function asksWithMark(terminator: string): boolean {
+  return terminator.includes('?') || terminator.includes('？');
+}
+
 /** Question kinds that ask for help or information whatever the punctuation (a hope only where the
  *  review does not praise). */
 export const HELP_KINDS: ReadonlySet<QuestionKind> = new Set<QuestionKind>(['strong', 'formula', 'request', 'hope']);
 
 // A hope (希望…处理) that is not dropped asks as a request does: it shares the request's bit.
-const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, hope: 2, interrogative: 4, yesno: 8, final: 16, rhetorical: 32, ironic: 64, formula: 128 };
+// Suppositions and contact verbs only qualify the markers after them (no bit of their own).
+const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, hope: 2, interrogative: 4, yesno: 8, final: 16, rhetorical: 32, ironic: 64, formula: 128, hypothetical: 0, contact: 0 };
 
 /**
  * A question marker right after 说/问 (within three characters) is reported speech, and so is one

@@ -91,7 +91,18 @@ export interface TopicRole {
   deal: boolean;
 }
 
-export type QuestionKind = 'strong' | 'formula' | 'request' | 'hope' | 'interrogative' | 'yesno' | 'final' | 'rhetorical' | 'ironic';
+export type QuestionKind =
+  | 'strong'
+  | 'formula'
+  | 'request'
+  | 'hope'
+  | 'interrogative'
+  | 'yesno'
+  | 'final'
+  | 'rhetorical'
+  | 'ironic'
+  | 'hypothetical'
+  | 'contact';
 
 export interface GapPattern<K> {
   kind: K;
@@ -341,6 +352,8 @@ export class TermTable {
     addQuestions(q.rhetorical, 'rhetorical');
     addQuestions(q.yesNo, 'yesno');
     addQuestions(q.ironic, 'ironic');
+    addQuestions(q.hypotheticals, 'hypothetical');
+    addQuestions(q.narratedContacts, 'contact');
     for (const cue of lex.cues) {
       const extras = cueExtras(cue);
       for (const p of cue.patterns) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, p, extras);

@@ -273,6 +273,15 @@ describe('questions, scenarios, spam', () => {
     expect(run('到现在还没收到，谁能告诉我什么时候可以拿到书!!!', 'shop').question.isQuestion).toBe(true);
   });
 
+  it('a complaint\'s supposition worries, a formula after a call narrates, 干嘛呢 is rhetorical', () => {
+    expect(run('包装太差了，真恶心，要是把我的手机压坏了怎么办啊', 'shop').question.isQuestion).toBe(false);
+    expect(run('包装太差了，手机压坏了怎么办啊', 'shop').question.isQuestion).toBe(true);
+    expect(run('刚买的洗衣机，要是以后坏了怎么办？', 'shop').question.isQuestion).toBe(true);
+    expect(run('等了三天还没到，刚才打电话给客服，想问问啥时候能到，结果没人接', 'shop').question.isQuestion).toBe(false);
+    expect(run('等了三天还没到，想问问啥时候能到？', 'shop').question.isQuestion).toBe(true);
+    expect(run('质量很差，一个平板连耳机都不带，你设置耳机孔干嘛呢？', 'shop').question.isQuestion).toBe(false);
+  });
+
   it('a scenario takes the stance of its sentence', () => {
     const c = run('冬天开暖风续航掉得厉害');
     expect(c.scenarios.map((s) => `${s.scenario}:${s.type}:${s.polarity}`)).toEqual(['winter:time:neg']);
@@ -416,7 +425,7 @@ describe('configuration overrides and the lexicon version', () => {
     expect(channelLabel('unknown_channel', 'en')).toBe('unknown_channel');
   });
 
-  it('a lexicon folder written for 1.1 (no sentiment.yaml backdrop list) still loads', () => {
+  it('a lexicon folder written for 1.1 (no backdrop, hypotheticals or narratedContacts lists) still loads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'voc-lex-'));
     cpSync(defaultLexiconDir(), dir, { recursive: true });
     const file = join(dir, 'sentiment.yaml');
@@ -424,6 +433,12 @@ describe('configuration overrides and the lexicon version', () => {
     expect(old).not.toMatch(/^backdrop:/m);
     writeFileSync(file, old);
     expect(loadLexicons(dir).sentiment.backdrop).toEqual([]);
+    // Another folder: loaded lexicons are cached per folder.
+    const dir2 = mkdtempSync(join(tmpdir(), 'voc-lex-'));
+    cpSync(dir, dir2, { recursive: true });
+    const questions = join(dir2, 'questions.yaml');
+    writeFileSync(questions, readFileSync(questions, 'utf8').replace(/^(hypotheticals|narratedContacts):.*$/gm, ''));
+    expect(loadLexicons(dir2).questions).toMatchObject({ hypotheticals: [], narratedContacts: [] });
   });
 
   it('a broken lexicon file is one clear error naming the file and field', () => {
