@@ -42,11 +42,14 @@ export function questionSentences(
     const kind = patterns[m.pattern]!.kind;
     if (kind === 'hypothetical' || kind === 'contact') continue;
     if (praising && kind === 'hope') continue;
-    // 打电话给400，想问问啥时候能到 tells what the customer asked on that call.
-    if (kind === 'formula' && (contactAt?.get(m.sentence) ?? Infinity) < m.start) continue;
-    // A complaint's 要是把产品压坏了怎么办啊 worries about what could happen; it asks nobody for help
-    // (要是以后坏了怎么办？ still asks: its ？ wants an answer).
-    if (kind === 'strong' && complaining && (supposedAt?.get(m.sentence) ?? Infinity) < m.start && !asksWithMark(st.sentences[m.sentence]!.terminator)) continue;
+    // 打电话给400，想问问啥时候能到 tells what the customer meant to ask on that call; 请问 addresses the
+    // reader whatever came before it (问客服，客服说…，请问一下，作为会员…).
+    if (kind === 'formula' && text.charCodeAt(m.start) !== PLEASE && (contactAt?.get(m.sentence) ?? Infinity) < m.start) continue;
+    // A complaint's 要是把产品压坏了怎么办 worries about what could happen; it asks nobody for help.
+    if (kind === 'strong' && complaining && (supposedAt?.get(m.sentence) ?? Infinity) < m.start) continue;
+    // 我就问可以退差价嘛？人家说要申请价格保护: a question someone answers in the next sentence was asked
+    // of them, in the story the review tells.
+    if (kind !== 'request' && kind !== 'hope' && answered(text, st, m.sentence)) continue;
     const kindBit = KIND_BIT[kind];
     // 我说那怎么办 reports what was said; it asks nothing of the reader.
     if ((HELP_KINDS.has(kind) || kind === 'yesno') && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
@@ -111,8 +114,18 @@ function reported(text: string, pos: number, sentenceStart: number): boolean {
   return SPEAKER.test(text.slice(sentenceStart, pos));
 }
 
-/** A speaker reporting what they said (我说, 我又说, 我就问他). */
-const SPEAKER = /(我|他|她|又|就|还)(说|问他|问她)[,，:：]/;
+/** A speaker reporting what they said (我说, 我又说, 我就问他, 客服还问：), or a sentence opening with what the
+ *  customer said or asked (我说麻烦吗？ 我就问可以退吗？; not 我问一下, which asks the reader). */
+const SPEAKER = /(我|他|她|又|就|还)(说|问他|问她)[,，:：]|(还|又|就|竟然|居然)问[,，:：]|^\s*我(又|就|还)?(说|问)(?!一下|下|问)/;
+
+const PLEASE = '请'.charCodeAt(0);
+
+/** The next sentence opens with someone's answer (人家说…, 客服回复…). */
+function answered(text: string, st: Structure, sentence: number): boolean {
+  const next = st.sentences[sentence + 1];
+  return next !== undefined && ANSWER.test(text.slice(next.start, Math.min(next.end, next.start + 12)));
+}
+const ANSWER = /^\s*(然后)?(人家|他|她|他们|她们|对方|客服|卖家|商家|店家|快递员|快递小哥|小哥|售后|老板)(又|就|却|还|只|竟然|居然)?(说|回答|回复|答复|答)/;
 
 /** End of the sentence without trailing spaces, interjections and emoji (…吗啊 😊 -> after 吗). */
 function lastMeaningfulEnd(text: string, start: number, end: number): number {

@@ -276,10 +276,19 @@ describe('questions, scenarios, spam', () => {
   it('a complaint\'s supposition worries, a formula after a call narrates, 干嘛呢 is rhetorical', () => {
     expect(run('包装太差了，真恶心，要是把我的手机压坏了怎么办啊', 'shop').question.isQuestion).toBe(false);
     expect(run('包装太差了，手机压坏了怎么办啊', 'shop').question.isQuestion).toBe(true);
-    expect(run('刚买的洗衣机，要是以后坏了怎么办？', 'shop').question.isQuestion).toBe(true);
+    expect(run('这款洗衣机要是坏了怎么办？求解答', 'shop').question.isQuestion).toBe(true);
     expect(run('等了三天还没到，刚才打电话给客服，想问问啥时候能到，结果没人接', 'shop').question.isQuestion).toBe(false);
     expect(run('等了三天还没到，想问问啥时候能到？', 'shop').question.isQuestion).toBe(true);
+    // 请问 addresses the reader even after a call.
+    expect(run('打电话问客服，客服说要等，请问一下大概要等几天？', 'shop').question.isQuestion).toBe(true);
     expect(run('质量很差，一个平板连耳机都不带，你设置耳机孔干嘛呢？', 'shop').question.isQuestion).toBe(false);
+  });
+
+  it('whether the goods can go back is asked even in anger; a question answered in the story was asked of someone else', () => {
+    expect(run('一点姜味都没有，洗了滑油油的，好失望！能退吗？', 'shop').question.isQuestion).toBe(true);
+    expect(run('上门件却不送货上门，请京东对这个站点严查', 'shop').question.isQuestion).toBe(true);
+    expect(run('东西到手就降价了，我就问可以退差价吗？人家说要申请价格保护，然后就不理了', 'shop').question.isQuestion).toBe(false);
+    expect(run('客服还问，你去查微信零钱了吗？太差了', 'shop').question.isQuestion).toBe(false);
   });
 
   it('a scenario takes the stance of its sentence', () => {
