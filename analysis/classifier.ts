@@ -279,7 +279,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const sentenceSums = new Array<number>(st.sentences.length).fill(0);
   for (const j of judgements) sentenceSums[st.clauses[j.clause]!.sentence] += j.value;
   const sentenceScore = (sIdx: number) => sentenceSums[sIdx]!;
-  const provisional = postSentiment(judgements).label;
+  const provisional = postSentiment(judgements, st.clauses.length).label;
   const qs = questionSentences(text, qMatches, table.questionPatterns, finalEnds, st, sentenceScore, provisional === 'neg', provisional === 'pos');
   const zones: Array<[number, number]> = [];
   for (const s of qs) {
@@ -308,7 +308,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     result.question = { isQuestion: true, about };
   }
 
-  result.sentiment = postSentiment(judgements);
+  result.sentiment = postSentiment(judgements, st.clauses.length);
   result.channels = channelMentions(
     mentions,
     judgements,

@@ -106,6 +106,12 @@ describe('sentiment: negation, contrast, degree', () => {
     expect(run('京东很好，这次物流太慢了', 'shop').sentiment.label).toBe('mixed');
   });
 
+  it('a long review that praises and complains is a complaint; a short one is mixed', () => {
+    expect(run('东西很好，但是物流太慢了', 'shop').sentiment).toEqual({ label: 'mixed', score: 0 });
+    // Six clauses: the same balance of words, read as a complaint with concessions (the score keeps the balance).
+    expect(run('东西很好，包装也挺好，做工很精致，可惜物流太慢了，客服态度也很差，等了好几天', 'shop').sentiment).toEqual({ label: 'neg', score: 0.086 });
+  });
+
   it('a heart gone cold is a complaint (京东让我心凉)', () => {
     expect(channels(run('第一次感觉京东让我心凉', 'shop'))).toEqual(['marketplace:neg']);
   });
