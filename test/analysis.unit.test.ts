@@ -112,8 +112,10 @@ describe('sentiment: negation, contrast, degree', () => {
     expect(run('东西很好，包装也挺好，做工很精致，可惜物流太慢了，客服态度也很差，等了好几天', 'shop').sentiment).toEqual({ label: 'neg', score: 0.086 });
   });
 
-  it('a heart gone cold is a complaint (京东让我心凉)', () => {
+  it('a heart gone cold is a complaint (京东让我心凉); "never this X" and "either…or" negate nothing', () => {
     expect(channels(run('第一次感觉京东让我心凉', 'shop'))).toEqual(['marketplace:neg']);
+    expect(channels(run('在京东买东西从来没这么失望', 'shop'))).toEqual(['marketplace:neg']);
+    expect(channels(run('找京东客服要不就是没人理！要不就是忽悠我！', 'shop'))).toEqual(['customer_service:neg']);
   });
 
   it('trust words are weak praise and a complaint when negated (毫无信用可言)', () => {
