@@ -9,7 +9,7 @@
  *     the verdict, a channel addressed by a wish (希望京东多进货);
  *   - the merchant (商家) is the restaurant of a food-delivery post, the online shop elsewhere, and
  *     nothing of its own next to a named platform; a hotel's restaurant or room service is no channel;
- *   - a process word counting goods (却送来一份) or following an unmet intent (懒得退货) names no
+ *   - a process word counting goods (却送来一份) or following an intent (懒得退货, 申请退货) names no
  *     process the customer judges.
  */
 import type { Structure } from './clauses.js';
@@ -30,6 +30,8 @@ export interface Mention {
    * something happened, not what the customer thinks of it.
    */
   framed: boolean;
+  /** A process word after an intent (申请退货, 懒得退): the customer's own (planned) action; framed too. */
+  intent?: boolean;
 }
 
 export interface MentionContext {
@@ -165,8 +167,9 @@ export function findMentions(ctx: MentionContext): Mention[] {
       isFrameAfter(text.charCodeAt(m.end)) ||
       (m.kind === 'activity' && text[m.end] === '的');
     for (let k = 0; k < purchaseWords.length && !framed; k += 2) framed = purchaseWords[k]! >= m.end && st.clauseAt[purchaseWords[k]!] === m.clause;
-    // 不愿意退货, 懒得退: a process the customer did not go through is not judged.
-    if (!framed && m.kind === 'activity') framed = UNWILLING.test(text.slice(Math.max(st.clauses[m.clause]!.start, m.start - 4), m.start));
+    // 不愿意退货, 懒得退: a process the customer did not go through is not judged; nor is one the
+    // customer set out on (申请退货, 要退款, 坚决退货): it is their action, judged only by words about it.
+    if (!framed && m.kind === 'activity' && INTENT.test(text.slice(Math.max(st.clauses[m.clause]!.start, m.start - 4), m.start))) framed = m.intent = true;
     m.framed = framed;
   }
   return mentions;
@@ -258,8 +261,9 @@ const TIME_AFTER_MEASURE = new Set([...'小钟月星礼多半'].map((c) => c.cha
 /** A purchase, speech, a place or a break in a gap between a platform and the delivery it may qualify. */
 const PURCHASE_OR_BREAK = /[买购订单说上里，。！？,.!?\s]/;
 const NEGATION_START = new Set([...'不没'].map((c) => c.charCodeAt(0)));
-/** An intent not acted on right before a process word (不愿意退货, 懒得去退). Compiled once. */
-const UNWILLING = /(不想|不愿|不愿意|懒得|不打算|没打算)去?$/;
+/** An intent right before a process word, not acted on (不愿意退货, 懒得去退) or the customer's own
+ *  pursuit (申请退货, 要退款, 坚决退货). Compiled once. */
+const INTENT = /(不想|不愿|不愿意|懒得|不打算|没打算|申请|要|想|很想|坚决|准备|打算|想要|决定|只能|只好|必须)(了|去)?$/;
 
 /** A preposition of place or means shortly before a channel (在优品汇App, 用小程序, 通过携程). */
 const FRAME_ONE = new Set([...'在用从去到离上'].map((c) => c.charCodeAt(0)));

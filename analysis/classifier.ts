@@ -475,12 +475,15 @@ function channelMentions(
       // (朋友圈里都在说), the channels of a breakpoint post, where the cue decides the blame (except an
       // after-sales process the post goes through, see ownedProcess), or a shop a
       // review of an online purchase names as a reference point (比超市便宜, 连超市都不用去了).
-      const actor = own.some((x) => !x.framed && !inQuestion(st.clauses[x.clause]!.sentence) && x.kind !== 'part' && x.kind !== 'none');
+      const asked = (x: Mention) => inQuestion(st.clauses[x.clause]!.sentence);
+      const actor = own.some((x) => !x.framed && !asked(x) && x.kind !== 'part' && x.kind !== 'none');
       if (
         (verdict === 'neg' || verdict === 'pos') &&
         !breakpoints.some((b) => b.channels[0] === channel || b.channels[1] === channel) &&
         (HOLISTIC_CHANNELS.has(channel) ||
-          (actor && (breakpoints.length === 0 || ownedProcess(channel, own)) && !DISCUSSION_CHANNELS.has(channel) && !referenceOnly(channel, own, mentions, referenceStores)))
+          ((breakpoints.length === 0 ? actor : ownedProcess(channel, own, asked)) &&
+            !DISCUSSION_CHANNELS.has(channel) &&
+            !referenceOnly(channel, own, mentions, referenceStores)))
       )
         polarity = verdict;
     }
@@ -492,14 +495,15 @@ function channelMentions(
 }
 
 /**
- * Whether `channel` is an after-sales process the review goes through (退货退款, 不给保修), named by a
- * process word of its own. In a post whose journey broke between two other touchpoints (客服让我找门店,
- * 门店让我打热线), that process is what failed the customer, so it takes the review's verdict, whereas a
- * third touchpoint named as a person or place keeps the neutral stance the cue left it (the cue decides
- * the blame).
+ * Whether `channel` is an after-sales process the review goes through (退货退款, 想退货, 不给保修), named
+ * by a process word of its own outside a question (one after an intent counts: the customer set out on
+ * it). In a post whose journey broke between two other touchpoints (客服让我找门店, 门店让我打热线),
+ * that process is what failed the customer, so it takes the review's verdict, whereas a third
+ * touchpoint named as a person or place keeps the neutral stance the cue left it (the cue decides the
+ * blame).
  */
-function ownedProcess(channel: string, own: readonly Mention[]): boolean {
-  return channel === 'after_sales' && own.some((x) => x.kind === 'activity' && !x.framed);
+function ownedProcess(channel: string, own: readonly Mention[], asked: (x: Mention) => boolean): boolean {
+  return channel === 'after_sales' && own.some((x) => x.kind === 'activity' && (!x.framed || x.intent === true) && !asked(x));
 }
 
 /** Whether `channel` is a shop named only as a reference point (和超市说拜拜了) in a review of an

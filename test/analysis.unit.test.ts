@@ -82,6 +82,12 @@ describe('sentiment: negation, contrast, degree', () => {
     expect(run('没想到这么快就收到了', 'shop').sentiment.label).toBe('pos');
   });
 
+  it('a return the customer sets out on (申请退货, 坚决退货) is their action, not the after-sales service judged', () => {
+    expect(channels(run('手机用了三天就死机，太差了，已经申请退货', 'shop'))).toEqual(['after_sales:neutral']);
+    expect(channels(run('手机用了三天就死机，太差了，坚决退货', 'shop'))).toEqual(['after_sales:neutral']);
+    expect(channels(run('手机用了三天就死机，太差了，退货也很麻烦', 'shop'))).toEqual(['after_sales:neg']);
+  });
+
   it('in a post whose journey broke elsewhere, the after-sales process it goes through takes the verdict', () => {
     const c = run('网上买的衣服想退货，客服让我去门店办，门店又让我找客服，来回推了三次', 'shop');
     expect(breakpoints(c)).toEqual(['customer_service/store:handoff']);
