@@ -12,6 +12,10 @@
 #   G: SEED 20261212 F.jsonl light      (with A-E present; F excluded through its draw)
 #   H: SEED 20261213 - heavy wide       (with A-G present)
 #   I: SEED 20261214 H.jsonl light      (with A-G present)
+#   J: SEED 20261215 - light            (with A-I present)
+#   K: SEED 20261216 J.jsonl light      (with A-I present)
+#   L: SEED 20261217 - light            (with A-K present)
+#   M: SEED 20261218 L.jsonl light      (with A-K present)
 # The first session's samples A-E used the gold README's strata with their own seeds (README table).
 import csv, json, os, random, re, sys
 D=os.environ.get('VOC_SHARED_DATA', os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'data'))
