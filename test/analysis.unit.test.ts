@@ -82,6 +82,11 @@ describe('sentiment: negation, contrast, degree', () => {
     expect(run('没想到这么快就收到了', 'shop').sentiment.label).toBe('pos');
   });
 
+  it('the shop addressed as 你家 and an exchange guaranteed (管换) are touchpoints', () => {
+    expect(channels(run('裤子穿着很舒服，很满意的一次购物，下次继续在你家买', 'shop'))).toEqual(['marketplace:pos']);
+    expect(channels(run('京东商城值得信赖！有问题管换，痛快！', 'shop'))).toEqual(['marketplace:pos', 'after_sales:pos']);
+  });
+
   it('a return the customer sets out on (申请退货, 坚决退货) is their action, not the after-sales service judged', () => {
     expect(channels(run('手机用了三天就死机，太差了，已经申请退货', 'shop'))).toEqual(['after_sales:neutral']);
     expect(channels(run('手机用了三天就死机，太差了，坚决退货', 'shop'))).toEqual(['after_sales:neutral']);
