@@ -126,6 +126,9 @@ const rank = (p: GapPattern<BreakpointKind>) => p.parts.length * 10 + KIND_PRIOR
 const KIND_PRIORITY: Record<BreakpointKind, number> = { runaround: 3, handoff: 2, inconsistency: 1 };
 
 /** Breakpoints of a post from its cue matches and channel mentions; one per channel pair. */
+/** A concession or supposition opening before a mention in its clause. */
+const SUPPOSED = /(就算|即使|哪怕|即便|假如|如果|要是)/;
+
 export function findBreakpoints(
   cues: CueMatch[],
   patterns: Array<GapPattern<BreakpointKind>>,
@@ -139,7 +142,8 @@ export function findBreakpoints(
   if (!cues.length) return out;
   // Touchpoints are named by entity words (门店, 客服); a process word (退货, 保修) next to one channel
   // is that channel's own failure (客服说不保修), not a second touchpoint.
-  const named = mentions.filter((m) => m.kind !== 'activity');
+  // A touchpoint only supposed (就算去水果摊买也得尝尝, 如果在实体店买) is not one the journey passed through.
+  const named = mentions.filter((m) => m.kind !== 'activity' && !SUPPOSED.test(text.slice(st.clauses[m.clause]!.start, m.start)));
   if (!named.length && !cues.some((c) => patterns[c.pattern]!.counterpart)) return out;
   for (const cue of cues) {
     const p = patterns[cue.pattern]!;

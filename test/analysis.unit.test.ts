@@ -82,6 +82,14 @@ describe('sentiment: negation, contrast, degree', () => {
     expect(run('没想到这么快就收到了', 'shop').sentiment.label).toBe('pos');
   });
 
+  it('a shop only supposed (就算去水果摊买) is no side of a breakpoint; named shops are reference points', () => {
+    const supposed = run('京东的水果太差，还不让退货，就算去水果摊买水果也得尝尝吧', 'shop');
+    expect(breakpoints(supposed)).toEqual([]);
+    expect(channels(supposed)).toEqual(['marketplace:neg', 'after_sales:neg', 'store:neutral']);
+    expect(breakpoints(run('京东的水果太差，还不让退货，去水果摊买水果都能先尝尝', 'shop'))).toEqual(['marketplace/store:handoff']);
+    expect(channels(run('京东买的比屈臣氏便宜多了，很划算', 'shop'))).toEqual(['marketplace:pos', 'store:neutral']);
+  });
+
   it('the shop addressed as 你家 and an exchange guaranteed (管换) are touchpoints', () => {
     expect(channels(run('裤子穿着很舒服，很满意的一次购物，下次继续在你家买', 'shop'))).toEqual(['marketplace:pos']);
     expect(channels(run('京东商城值得信赖！有问题管换，痛快！', 'shop'))).toEqual(['marketplace:pos', 'after_sales:pos']);
