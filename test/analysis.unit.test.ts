@@ -134,6 +134,7 @@ describe('sentiment: negation, contrast, degree', () => {
     expect(channels(run('第一次感觉京东让我心凉', 'shop'))).toEqual(['marketplace:neg']);
     expect(channels(run('在京东买东西从来没这么失望', 'shop'))).toEqual(['marketplace:neg']);
     expect(channels(run('找京东客服要不就是没人理！要不就是忽悠我！', 'shop'))).toEqual(['customer_service:neg']);
+    expect(channels(run('京东客服全死了，老子从昨天找到今天都没找到人', 'shop'))).toEqual(['customer_service:neg']);
   });
 
   it('trust words are weak praise and a complaint when negated (毫无信用可言)', () => {
