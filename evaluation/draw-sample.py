@@ -16,6 +16,10 @@
 #   K: SEED 20261216 J.jsonl light      (with A-I present)
 #   L: SEED 20261217 - light            (with A-K present)
 #   M: SEED 20261218 L.jsonl light      (with A-K present)
+#   N: SEED 20261219 - light            (with A-M present)
+#   O: SEED 20261220 N.jsonl light      (with A-M present)
+#   P: SEED 20261221 - light            (with A-O present)
+#   Q: SEED 20261222 P.jsonl light      (with A-O present)
 # The first session's samples A-E used the gold README's strata with their own seeds (README table).
 import csv, json, os, random, re, sys
 D=os.environ.get('VOC_SHARED_DATA', os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'data'))
