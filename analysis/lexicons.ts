@@ -151,6 +151,8 @@ export interface Lexicons {
     /** Contact verbs (打电话, 联系客服): an asking formula after one in its sentence tells what was asked
      *  on that call (打电话给400，想问问啥时候能到), it does not ask the reader. */
     narratedContacts: string[];
+    /** Words holding a question marker that ask nothing (什么都没有, 几乎, 好几个, 想问候): markers inside them are ignored. */
+    lookalikes: string[];
   };
   spam: { templates: string[]; minRepeats: number; maxRepeatUnit: number; adMarkers: string[] };
   syntax: {
@@ -280,6 +282,7 @@ const questionsFile = z.strictObject({
   // Added in lexicon 1.2.0: optional, so a custom lexicon folder written for 1.1 still loads.
   hypotheticals: list.default([]),
   narratedContacts: list.default([]),
+  lookalikes: list.default([]),
 });
 
 const spamFile = z.strictObject({

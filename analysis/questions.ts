@@ -32,15 +32,19 @@ export function questionSentences(
   // Where each sentence's first supposition (要是) and contact verb (打电话) start.
   let supposedAt: Map<number, number> | undefined;
   let contactAt: Map<number, number> | undefined;
+  // Spans of words that hold a marker and ask nothing (什么都没有, 几乎).
+  let lookalikes: Array<[number, number]> | undefined;
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
     if (kind === 'hypothetical' && !(supposedAt ??= new Map()).has(m.sentence)) supposedAt.set(m.sentence, m.start);
     else if (kind === 'contact' && !(contactAt ??= new Map()).has(m.sentence)) contactAt.set(m.sentence, m.start);
+    else if (kind === 'lookalike') (lookalikes ??= []).push([m.start, m.end]);
   }
   let asksForHelp = false;
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
-    if (kind === 'hypothetical' || kind === 'contact') continue;
+    if (kind === 'hypothetical' || kind === 'contact' || kind === 'lookalike') continue;
+    if (lookalikes?.some(([a, b]) => m.start >= a && m.end <= b)) continue;
     if (praising && kind === 'hope') continue;
     // 打电话给400，想问问啥时候能到 tells what the customer meant to ask on that call; 请问 addresses the
     // reader whatever came before it (问客服，客服说…，请问一下，作为会员…).
@@ -52,7 +56,8 @@ export function questionSentences(
     if (kind !== 'request' && kind !== 'hope' && answered(text, st, m.sentence)) continue;
     const kindBit = KIND_BIT[kind];
     // 我说那怎么办 reports what was said; it asks nothing of the reader.
-    if ((HELP_KINDS.has(kind) || kind === 'yesno') && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
+    // (请问 addresses the reader even after a reported exchange: 问客服，客服说要等，请问一下要等几天？)
+    if ((HELP_KINDS.has(kind) || kind === 'yesno') && !(kind === 'formula' && text.charCodeAt(m.start) === PLEASE) && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
     kinds[m.sentence] = kinds[m.sentence]! | kindBit;
     if (HELP_KINDS.has(kind)) asksForHelp = true;
   }
@@ -101,7 +106,7 @@ export const HELP_KINDS: ReadonlySet<QuestionKind> = new Set<QuestionKind>(['str
 
 // A hope (希望…处理) that is not dropped asks as a request does: it shares the request's bit.
 // Suppositions and contact verbs only qualify the markers after them (no bit of their own).
-const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, hope: 2, interrogative: 4, yesno: 8, final: 16, rhetorical: 32, ironic: 64, formula: 128, hypothetical: 0, contact: 0 };
+const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, hope: 2, interrogative: 4, yesno: 8, final: 16, rhetorical: 32, ironic: 64, formula: 128, hypothetical: 0, contact: 0, lookalike: 0 };
 
 /**
  * A question marker right after 说/问 (within three characters) is reported speech, and so is one
@@ -114,9 +119,10 @@ function reported(text: string, pos: number, sentenceStart: number): boolean {
   return SPEAKER.test(text.slice(sentenceStart, pos));
 }
 
-/** A speaker reporting what they said (我说, 我又说, 我就问他, 客服还问：), or a sentence opening with what the
- *  customer said or asked (我说麻烦吗？ 我就问可以退吗？; not 我问一下, which asks the reader). */
-const SPEAKER = /(我|他|她|又|就|还)(说|问他|问她)[,，:：]|(还|又|就|竟然|居然)问[,，:：]|^\s*我(又|就|还)?(说|问)(?!一下|下|问)/;
+/** A speaker reporting what they said (我说, 我又说, 我就问他, 客服还问：), a sentence opening with what the
+ *  customer said or asked (我说麻烦吗？ 我就问可以退吗？; not 我问一下, which asks the reader), or what was
+ *  asked of someone (问过客服你这苹果有打腊吗, 问她喝奶吗; not 想问客服…, which asks). */
+const SPEAKER = /(我|他|她|又|就|还)(说|问他|问她)[,，:：]|(还|又|就|竟然|居然)问[,，:：]|^\s*我(又|就|还)?(说|问)(?!一下|下|问)|(?<!想)问过?(她|他|客服|卖家|商家|店家|老板|店员)/;
 
 const PLEASE = '请'.charCodeAt(0);
 

@@ -102,7 +102,8 @@ export type QuestionKind =
   | 'rhetorical'
   | 'ironic'
   | 'hypothetical'
-  | 'contact';
+  | 'contact'
+  | 'lookalike';
 
 export interface GapPattern<K> {
   kind: K;
@@ -354,6 +355,7 @@ export class TermTable {
     addQuestions(q.ironic, 'ironic');
     addQuestions(q.hypotheticals, 'hypothetical');
     addQuestions(q.narratedContacts, 'contact');
+    addQuestions(q.lookalikes, 'lookalike');
     for (const cue of lex.cues) {
       const extras = cueExtras(cue);
       for (const p of cue.patterns) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, p, extras);

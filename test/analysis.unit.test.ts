@@ -318,6 +318,20 @@ describe('questions, scenarios, spam', () => {
     expect(run('客服还问，你去查微信零钱了吗？太差了', 'shop').question.isQuestion).toBe(false);
   });
 
+  it('indefinites, "a few", sarcasm at "you", venting and questions put to someone else ask nothing', () => {
+    const asks = (t: string) => run(t, 'shop').question.isQuestion;
+    expect(asks('穿了几天才来评价的，裤子料子不错?')).toBe(false);
+    expect(asks('除了平板和充电器，什么都没有送，恶寒?')).toBe(false);
+    expect(asks('服务员你是困了吗？')).toBe(false);
+    expect(asks('我就搞不明白了，我要了一份粥商家为什么不给勺子？')).toBe(false);
+    expect(asks('豆腐脑没勺子、饮品没吸管～你叫我怎么吃？')).toBe(false);
+    expect(asks('这苹果没街上卖的脆，问过客服你这苹果有打腊吗？')).toBe(false);
+    // Genuine ones stay questions.
+    expect(asks('这个苹果有打腊吗？')).toBe(true);
+    expect(asks('几点能送到？')).toBe(true);
+    expect(asks('我想问客服，这个还能退吗？')).toBe(true);
+  });
+
   it('a scenario takes the stance of its sentence', () => {
     const c = run('冬天开暖风续航掉得厉害');
     expect(c.scenarios.map((s) => `${s.scenario}:${s.type}:${s.polarity}`)).toEqual(['winter:time:neg']);
@@ -473,8 +487,8 @@ describe('configuration overrides and the lexicon version', () => {
     const dir2 = mkdtempSync(join(tmpdir(), 'voc-lex-'));
     cpSync(dir, dir2, { recursive: true });
     const questions = join(dir2, 'questions.yaml');
-    writeFileSync(questions, readFileSync(questions, 'utf8').replace(/^(hypotheticals|narratedContacts):.*$/gm, ''));
-    expect(loadLexicons(dir2).questions).toMatchObject({ hypotheticals: [], narratedContacts: [] });
+    writeFileSync(questions, readFileSync(questions, 'utf8').replace(/^(hypotheticals|narratedContacts|lookalikes):.*$/gm, ''));
+    expect(loadLexicons(dir2).questions).toMatchObject({ hypotheticals: [], narratedContacts: [], lookalikes: [] });
   });
 
   it('a broken lexicon file is one clear error naming the file and field', () => {
