@@ -512,6 +512,22 @@ function configure(db: Db): void {
   db.pragma('synchronous = NORMAL');
 }
 
+/** Runs `fn` again after a short wait while SQLite reports the database busy, up to BUSY_TIMEOUT_MS. */
+function retryWhileBusy<T>(fn: () => T): T {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw err;
+      // A synchronous wait: opening is synchronous, and this runs only while another process holds the lock.
+      Atomics.wait(WAIT_CELL, 0, 0, Math.min(200, 5 * 2 ** attempt));
+    }
+  }
+}
+const WAIT_CELL = new Int32Array(new SharedArrayBuffer(4));
+
 /** Brings the schema up to EMBEDDED_SCHEMA_VERSION; safe when several processes open at once. */
 function migrate(db: Db, file: string): void {
   const version = () => db.pragma('user_version', { simple: true }) as number;
@@ -550,8 +566,12 @@ export function openEmbeddedStore(dataDir: string): EmbeddedStore {
   let db: Db | undefined;
   try {
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-    configure(db);
-    migrate(db, file);
+    const opened = db;
+    // Two processes opening a new data directory at once can meet SQLITE_BUSY in the journal-mode
+    // switch and the first schema read, where SQLite returns at once instead of calling the busy
+    // handler (it would risk a deadlock); waiting and trying again is what the handler would have done.
+    retryWhileBusy(() => configure(opened));
+    retryWhileBusy(() => migrate(opened, file));
     return new EmbeddedStore(db, file);
   } catch (err) {
     db?.close();
