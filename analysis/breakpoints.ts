@@ -125,10 +125,13 @@ const rank = (p: GapPattern<BreakpointKind>) => p.parts.length * 10 + KIND_PRIOR
 
 const KIND_PRIORITY: Record<BreakpointKind, number> = { runaround: 3, handoff: 2, inconsistency: 1 };
 
-/** Breakpoints of a post from its cue matches and channel mentions; one per channel pair. */
-/** A concession or supposition opening before a mention in its clause. */
-const SUPPOSED = /(就算|即使|哪怕|即便|假如|如果|要是)/;
+/** Whether a supposition opens somewhere in `before` (the clause up to a mention). */
+function supposed(before: string, suppositions: readonly string[]): boolean {
+  for (const w of suppositions) if (before.includes(w)) return true;
+  return false;
+}
 
+/** Breakpoints of a post from its cue matches and channel mentions; one per channel pair. */
 export function findBreakpoints(
   cues: CueMatch[],
   patterns: Array<GapPattern<BreakpointKind>>,
@@ -136,6 +139,8 @@ export function findBreakpoints(
   st: Structure,
   text: string,
   lookalikes: readonly string[],
+  /** Openers of a supposition (要是, 就算: questions.yaml `hypotheticals`). */
+  suppositions: readonly string[],
 ): FoundBreakpoint[] {
   const out: FoundBreakpoint[] = [];
   const ranks: number[] = []; // rank of the cue behind each entry of `out`
@@ -143,7 +148,7 @@ export function findBreakpoints(
   // Touchpoints are named by entity words (门店, 客服); a process word (退货, 保修) next to one channel
   // is that channel's own failure (客服说不保修), not a second touchpoint.
   // A touchpoint only supposed (就算去水果摊买也得尝尝, 如果在实体店买) is not one the journey passed through.
-  const named = mentions.filter((m) => m.kind !== 'activity' && !SUPPOSED.test(text.slice(st.clauses[m.clause]!.start, m.start)));
+  const named = mentions.filter((m) => m.kind !== 'activity' && !supposed(text.slice(st.clauses[m.clause]!.start, m.start), suppositions));
   if (!named.length && !cues.some((c) => patterns[c.pattern]!.counterpart)) return out;
   for (const cue of cues) {
     const p = patterns[cue.pattern]!;

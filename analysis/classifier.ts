@@ -245,7 +245,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   let entities = 0;
   for (const x of mentions) if (x.kind !== 'activity' || table.cueCounterparts.has(x.channel)) entities++;
   const cueMatches = entities >= 1 ? matchGapPatterns(m.cue, table.cuePatterns, st) : [];
-  const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text, table.cueLookalikes);
+  const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text, table.cueLookalikes, table.suppositions);
 
   // Every judgement: sentiment hits plus one complaint per breakpoint cue, charged to the channel
   // that broke the journey (both channels for a runaround).
@@ -405,7 +405,7 @@ function polarHolders(topicHits: Hit[], sentHits: Hit[], table: TermTable, taxon
 }
 
 /** Question kinds that ask (the asked content is not a stance). */
-const ASKING = new Set<QuestionKind>(['strong', 'formula', 'request', 'hope', 'interrogative', 'yesno']);
+const ASKING = new Set<QuestionKind>([...HELP_KINDS, 'interrogative', 'yesno']);
 
 interface Judgement {
   value: number;

@@ -43,12 +43,12 @@ export function questionSentences(
   let asksForHelp = false;
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
-    if (kind === 'hypothetical' || kind === 'contact' || kind === 'lookalike') continue;
+    if (QUALIFIERS.has(kind)) continue;
     if (lookalikes?.some(([a, b]) => m.start >= a && m.end <= b)) continue;
     if (praising && kind === 'hope') continue;
     // 打电话给400，想问问啥时候能到 tells what the customer meant to ask on that call; 请问 addresses the
     // reader whatever came before it (问客服，客服说…，请问一下，作为会员…).
-    if (kind === 'formula' && text.charCodeAt(m.start) !== PLEASE && (contactAt?.get(m.sentence) ?? Infinity) < m.start) continue;
+    if (kind === 'formula' && !addressesReader(text, m.start) && (contactAt?.get(m.sentence) ?? Infinity) < m.start) continue;
     // A complaint's 要是把产品压坏了怎么办 worries about what could happen; it asks nobody for help.
     if (kind === 'strong' && complaining && (supposedAt?.get(m.sentence) ?? Infinity) < m.start) continue;
     // 我就问可以退差价嘛？人家说要申请价格保护: a question someone answers in the next sentence was asked
@@ -57,7 +57,7 @@ export function questionSentences(
     const kindBit = KIND_BIT[kind];
     // 我说那怎么办 reports what was said; it asks nothing of the reader.
     // (请问 addresses the reader even after a reported exchange: 问客服，客服说要等，请问一下要等几天？)
-    if ((HELP_KINDS.has(kind) || kind === 'yesno') && !(kind === 'formula' && text.charCodeAt(m.start) === PLEASE) && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
+    if ((HELP_KINDS.has(kind) || kind === 'yesno') && !(kind === 'formula' && addressesReader(text, m.start)) && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
     kinds[m.sentence] = kinds[m.sentence]! | kindBit;
     if (HELP_KINDS.has(kind)) asksForHelp = true;
   }
@@ -104,8 +104,11 @@ function asksWithMark(terminator: string): boolean {
  *  review does not praise). */
 export const HELP_KINDS: ReadonlySet<QuestionKind> = new Set<QuestionKind>(['strong', 'formula', 'request', 'hope']);
 
+/** Kinds that only qualify the markers around them (要是, 打电话, 什么都): they ask nothing themselves. */
+const QUALIFIERS: ReadonlySet<QuestionKind> = new Set<QuestionKind>(['hypothetical', 'contact', 'lookalike']);
+
 // A hope (希望…处理) that is not dropped asks as a request does: it shares the request's bit.
-// Suppositions and contact verbs only qualify the markers after them (no bit of their own).
+// Qualifiers have no bit of their own.
 const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, hope: 2, interrogative: 4, yesno: 8, final: 16, rhetorical: 32, ironic: 64, formula: 128, hypothetical: 0, contact: 0, lookalike: 0 };
 
 /**
@@ -124,6 +127,10 @@ function reported(text: string, pos: number, sentenceStart: number): boolean {
  *  asked of someone (问过客服你这苹果有打腊吗, 问她喝奶吗; not 想问客服…, which asks). */
 const SPEAKER = /(我|他|她|又|就|还)(说|问他|问她)[,，:：]|(还|又|就|竟然|居然)问[,，:：]|^\s*我(又|就|还)?(说|问)(?!一下|下|问)|(?<!想)问过?(她|他|客服|卖家|商家|店家|老板|店员)/;
 
+/** Whether the asking formula at `pos` is 请问, which addresses the reader whatever came before it. */
+function addressesReader(text: string, pos: number): boolean {
+  return text.charCodeAt(pos) === PLEASE;
+}
 const PLEASE = '请'.charCodeAt(0);
 
 /** The next sentence opens with someone's answer (人家说…, 客服回复…). */

@@ -176,11 +176,12 @@ export function scoreClauses(
  * recalls its old trust is not `mixed`. Without a later complaint the praise stands (一直很喜欢这个牌子).
  */
 function fadeBackdrop(hits: readonly Hit[], values: Float64Array, st: Structure, praise: readonly number[]): void {
+  // Clauses only grow along the hits, so one look back finds the last clause that complains.
+  let lastComplaint = -1;
+  for (let k = hits.length - 1; k >= 0 && lastComplaint < 0; k--) if (values[k]! < 0) lastComplaint = st.clauseAt[hits[k]!.start]!;
   for (const i of praise) {
     const clause = st.clauseAt[hits[i]!.start]!;
-    let laterComplaint = false;
-    for (let k = i + 1; k < hits.length && !laterComplaint; k++) laterComplaint = values[k]! < 0 && st.clauseAt[hits[k]!.start]! > clause;
-    if (!laterComplaint) continue;
+    if (lastComplaint <= clause) continue;
     const faded = values[i]! * BACKDROP_FACTOR;
     st.clauses[clause]!.score -= values[i]! - faded;
     values[i] = faded;

@@ -218,6 +218,8 @@ export class TermTable {
   readonly cueCounterparts = new Set<string>();
   /** Words holding a cue part that are not the cue (breakpoints.yaml `lookalikes`). */
   readonly cueLookalikes: readonly string[];
+  /** Openers of a supposition (questions.yaml `hypotheticals`): a touchpoint after one is only supposed. */
+  readonly suppositions: readonly string[];
   /** Surface of each role, per layer (for `alias`, `word` and product names in results). */
   readonly sentSurface: string[] = [];
   readonly chanSurface: string[] = [];
@@ -362,6 +364,7 @@ export class TermTable {
       if (cue.counterpart) this.cueCounterparts.add(cue.counterpart);
     }
     this.cueLookalikes = lex.cueLookalikes;
+    this.suppositions = q.hypotheticals.map(normaliseEntry);
 
     // --- spam layer ------------------------------------------------------------------------
     for (const w of lex.spam.templates) { const r = this.role(Layer.Spam, w, () => ({ template: false, ad: false })); if (r !== undefined) this.spam[r]!.template = true; }
