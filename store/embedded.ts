@@ -519,14 +519,19 @@ function retryWhileBusy<T>(fn: () => T): T {
     try {
       return fn();
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw err;
+      if (!isBusy(err) || Date.now() >= deadline) throw err;
       // A synchronous wait: opening is synchronous, and this runs only while another process holds the lock.
       Atomics.wait(WAIT_CELL, 0, 0, Math.min(200, 5 * 2 ** attempt));
     }
   }
 }
 const WAIT_CELL = new Int32Array(new SharedArrayBuffer(4));
+
+/** Whether SQLite reported the database busy or locked by another connection (SQLITE_BUSY*). */
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
 
 /** Brings the schema up to EMBEDDED_SCHEMA_VERSION; safe when several processes open at once. */
 function migrate(db: Db, file: string): void {
@@ -577,6 +582,8 @@ export function openEmbeddedStore(dataDir: string): EmbeddedStore {
     db?.close();
     if (err instanceof VocError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
+    if (isBusy(err))
+      throw new VocError(`cannot open the data store ${file}: another process kept it locked for ${BUSY_TIMEOUT_MS / 1000} s; wait for that voc process to finish (or stop it) and try again`);
     throw new VocError(`cannot open the data store ${file}: ${reason}; check that ${dataDir} is a voc data directory and is writable`);
   }
 }
