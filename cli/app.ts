@@ -56,8 +56,8 @@ export async function selectTargets(app: App, ids: string[]): Promise<Target[]> 
 }
 
 /**
- * The rule classifier, with the trained models the config names (`models:`) deciding sentiment and
- * aspects. The aspect model's subjects map onto the taxonomy of the post's brand.
+ * The rule classifier, with the trained models the config names (`models:`) deciding sentiment,
+ * aspects and breakpoints. The aspect model's subjects map onto the taxonomy of the post's brand.
  */
 export function classifierFor(config: VocConfig): Classifier {
   const models = configModels(config);
@@ -73,11 +73,12 @@ export function classifierFor(config: VocConfig): Classifier {
 export function configModels(config: Pick<VocConfig, 'models'>): Models {
   checkModelFiles(config);
   const models: Models = {};
-  for (const task of ['sentiment', 'aspects'] as const) {
+  const pathKey = { sentiment: 'sentimentModel', aspects: 'aspectModel', breakpoints: 'breakpointModel' } as const;
+  for (const task of ['sentiment', 'aspects', 'breakpoints'] as const) {
     const path = config.models[task];
     if (path === undefined) continue;
     try {
-      Object.assign(models, loadModels(task === 'sentiment' ? { sentimentModel: path } : { aspectModel: path }));
+      Object.assign(models, loadModels({ [pathKey[task]]: path }));
     } catch (err) {
       if (err instanceof InputError) throw new InputError(`models.${task}: ${err.message}`);
       throw err;

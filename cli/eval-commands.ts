@@ -12,9 +12,9 @@ import type { VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
 import { checkFraction } from '../analysis/eval/split.js';
-import { runAspectsEval, runChannelsEval, runSemevalEval, runSentimentEval, evalClassifier, type EvalNote } from '../analysis/eval/run.js';
+import { runAspectsEval, runChannelsEval, runSemevalEval, runSentimentEval, evalClassifier, EVAL_BRAND, type EvalNote } from '../analysis/eval/run.js';
 import { formatAspectsTable, formatChannelsTable, formatSemevalTable, formatSentimentTable, formatTrainSummary, terminalSafe } from '../analysis/eval/table.js';
-import { trainAspectsFile, trainSentimentFile } from '../analysis/model/train.js';
+import { trainAspectsFile, trainBreakpointsFile, trainSentimentFile } from '../analysis/model/train.js';
 import { evaluationRun, saveEvaluationRun, type EvalKind } from '../analysis/eval/saved.js';
 
 export { readSavedEvaluation } from '../analysis/eval/saved.js';
@@ -80,15 +80,23 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
     .requiredOption('--gold <file>', 'gold JSON lines (text, channels[{channel, polarity}], breakpoint, breakpoint_channels, scenarios, question)')
     .option('--texts <dir>', 'folder holding the public corpora (../shared/data), for gold rows stored without their text (pool, id, text_sha256)')
     .option('--errors <n>', 'also list up to N examples of each error class', nonNegativeInt('--errors'))
+    .option('--model <file>', 'model.json of `voc train breakpoints` (default: the breakpoint rules alone)')
+    .option('--holdout <share>', 'score only the held-out share that `voc train breakpoints --holdout` left out (same --seed)', fraction('--holdout'))
+    .option('--seed <n>', 'seed of the held-out split (default 1)', nonNegativeInt('--seed'))
     .option('--json', 'print one JSON object')
     .option(noSave, noSaveHelp)
-    .action((opts: CommonEvalOptions & { gold: string; texts?: string; errors?: number }) =>
+    .action((opts: CommonEvalOptions & { gold: string; texts?: string; errors?: number; model?: string; holdout?: number; seed?: number }) =>
       evaluate(
         'channels',
         opts.gold,
         opts,
-        false,
-        (config) => runChannelsEval({ config, gold: opts.gold, ...(opts.texts ? { texts: opts.texts } : {}), ...(opts.errors ? { examples: opts.errors } : {}) }),
+        opts.model !== undefined,
+        (config) =>
+          runChannelsEval({
+            config,
+            gold: opts.gold,
+            ...optional({ texts: opts.texts, examples: opts.errors || undefined, model: opts.model, holdout: opts.holdout, seed: opts.seed }),
+          }),
         (result, loc) =>
           [formatChannelsTable(result, loc), ...(result.errors.examples ?? []).map((e) => `  [${e.kind}] line ${e.line}: ${oneLine(e.detail)} | ${oneLine(e.text)}`)].join('\n'),
       ),
@@ -164,9 +172,7 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
       .action((opts: CommonEvalOptions & { data: string; out: string; holdout?: number; seed?: number }) => {
         const config = ctx.readConfig();
         const loc = ctx.locale(config);
-        const outPath = resolve(opts.out);
-        if (!existsSync(dirname(outPath))) throw new InputError(`--out: folder ${dirname(outPath)} does not exist; create it or choose another path`);
-        if (existsSync(outPath) && statSync(outPath).isDirectory()) throw new InputError(`--out: ${opts.out} is a folder; give a file name such as ${opts.out}/model.json`);
+        const outPath = checkedOut(opts.out);
         // The classifier teaches jieba the lexicon words, so training tokenises as classification will.
         const lexiconVersion = evalClassifier({ config }, 'retail').lexiconVersion;
         const train = task === 'sentiment' ? trainSentimentFile : trainAspectsFile;
@@ -174,6 +180,38 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
         out(opts.json ? toJson(report) : formatTrainSummary(report, loc));
       });
   }
+  trainCmd
+    .command('breakpoints')
+    .description('a breakpoint detector on top of the rules (character n-grams + the rules\' cue), from channel gold JSON lines')
+    .requiredOption('--gold <file>', 'channel gold JSON lines with breakpoint, breakpoint_channels and breakpoint_kind (as `voc eval channels` reads)')
+    .option('--texts <dir>', 'folder holding the public corpora, for gold rows stored without their text (pool, id, text_sha256)')
+    .requiredOption('--out <file>', 'where to write model.json')
+    .option('--holdout <share>', 'leave this share out of training and report scores on it', fraction('--holdout'))
+    .option('--seed <n>', 'seed of the held-out split (default 1)', nonNegativeInt('--seed'))
+    .option('--json', 'print one JSON object')
+    .action((opts: CommonEvalOptions & { gold: string; texts?: string; out: string; holdout?: number; seed?: number }) => {
+      const config = ctx.readConfig();
+      const loc = ctx.locale(config);
+      const outPath = checkedOut(opts.out);
+      const classifier = evalClassifier({ config }, 'retail');
+      const { model: _model, ...report } = trainBreakpointsFile({
+        data: opts.gold,
+        out: outPath,
+        classifier,
+        brand: EVAL_BRAND,
+        lexiconVersion: classifier.lexiconVersion,
+        ...optional({ texts: opts.texts, holdout: opts.holdout, seed: opts.seed }),
+      });
+      out(opts.json ? toJson(report) : formatTrainSummary(report, loc));
+    });
+}
+
+/** The absolute --out path, refused when its folder is missing or it names a folder. */
+function checkedOut(out: string): string {
+  const outPath = resolve(out);
+  if (!existsSync(dirname(outPath))) throw new InputError(`--out: folder ${dirname(outPath)} does not exist; create it or choose another path`);
+  if (existsSync(outPath) && statSync(outPath).isDirectory()) throw new InputError(`--out: ${out} is a folder; give a file name such as ${out}/model.json`);
+  return outPath;
 }
 
 /** A run note as one line in the user's language. */

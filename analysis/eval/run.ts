@@ -9,9 +9,10 @@ import type { Classification } from '../../core/types.js';
 import { createClassifier, type Classifier } from '../classifier.js';
 import type { LexiconConfig } from '../effective.js';
 import { predictAspects } from '../model/aspect-model.js';
+import { predictBreakpoints } from '../model/breakpoint-model.js';
 import { predictSentiment } from '../model/sentiment-model.js';
 import { loadModel, sha256, type LoadedModel } from '../model/serialize.js';
-import { aspectsHoldout, sentimentHoldout } from '../model/train.js';
+import { aspectsHoldout, goldHoldout, sentimentHoldout } from '../model/train.js';
 import { evalAspects, ruleSubjects, type AspectEvalResult, type SubjectPrediction } from './aspects.js';
 import { evalChannels, type ChannelEvalResult } from './channels.js';
 import { detectCategoryMap, loadCategoryMap, subjectAspectMap, type CategoryMap } from './maps.js';
@@ -73,17 +74,28 @@ export interface ChannelRunOptions extends RunOptions {
   texts?: string;
   /** Error examples kept per error class. */
   examples?: number;
+  /** model.json of `voc train breakpoints`: it decides the breakpoints on top of the rules. */
+  model?: string;
+  /** Score only the held-out part (the same split `voc train breakpoints --holdout` makes). */
+  holdout?: number;
+  seed?: number;
 }
 
-/** `voc eval channels --gold FILE`. */
-export function runChannelsEval(opts: ChannelRunOptions): Noted<ChannelEvalResult & { predictor: string }> {
+/** `voc eval channels --gold FILE [--model M]`. */
+export function runChannelsEval(opts: ChannelRunOptions): Noted<ChannelEvalResult & { predictor: string; holdout?: HoldoutSpec }> {
+  const notes: EvalNote[] = [];
   const rows = readChannelGold(opts.gold, opts.texts ? { texts: opts.texts } : {});
+  const model = opts.model ? loadModel(opts.model, 'breakpoints') : undefined;
+  const holdout = chooseHoldout({ ...opts, data: opts.gold }, model, notes, goldHoldout);
+  const scored = holdout ? splitHoldout(rows, holdout).heldOut : rows;
   const classifier = evalClassifier(opts, 'retail');
-  const predictions = classifyAll(
+  let predictions = classifyAll(
     classifier,
-    rows.map((r) => r.text),
+    scored.map((r) => r.text),
   );
-  return { result: { ...evalChannels(rows, predictions, { examples: opts.examples ?? 0 }), predictor: `rules ${classifier.lexiconVersion}` }, notes: [] };
+  if (model && model.task === 'breakpoints') predictions = predictions.map((c, i) => ({ ...c, breakpoints: predictBreakpoints(model, scored[i]!.text, c) }));
+  const predictor = model ? `rules ${classifier.lexiconVersion} + breakpoint model ${opts.model}` : `rules ${classifier.lexiconVersion}`;
+  return { result: { ...evalChannels(scored, predictions, { examples: opts.examples ?? 0 }), predictor, ...(holdout ? { holdout } : {}) }, notes };
 }
 
 // ---------------------------------------------------------------------------------------------

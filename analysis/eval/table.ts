@@ -203,13 +203,22 @@ export function formatSemevalTable(r: SemevalEvalResult, locale: Locale): string
 
 /** One line about a finished `voc train`, plus the held-out table when there is one. */
 export function formatTrainSummary(
-  report: { task: string; trained: number; features: number; seconds: number; out: string; evaluation?: SentimentEvalResult | AspectEvalResult; holdout?: { fraction: number; seed?: number } },
+  report: {
+    task: string;
+    trained: number;
+    features: number;
+    seconds: number;
+    out: string;
+    evaluation?: SentimentEvalResult | AspectEvalResult | ChannelEvalResult;
+    holdout?: { fraction: number; seed?: number };
+  },
   locale: Locale,
 ): string {
   const m = t(locale);
   const lines = [m.trained(report.task, report.trained, report.features, report.seconds, report.out)];
   const e = report.evaluation;
   if (e && 'accuracy' in e) lines.push(formatSentimentTable({ ...e, ...(report.holdout ? { holdout: report.holdout } : {}) }, locale));
+  else if (e && 'breakpoints' in e) lines.push(formatChannelsTable(e, locale));
   else if (e) lines.push(formatAspectsTable({ ...e, ...(report.holdout ? { holdout: report.holdout } : {}) }, locale));
   return lines.join('\n');
 }

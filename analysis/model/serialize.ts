@@ -13,7 +13,9 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import type { AspectModel } from './aspect-model.js';
+import type { BreakpointModel } from './breakpoint-model.js';
 import { aspectContextSchema, contextFromJson, contextToJson } from './aspect-serialize.js';
+import { BREAKPOINT_SIGNALS } from './breakpoint-model.js';
 import { Vocabulary, type FeatureConfig } from './features.js';
 import type { LinearModel } from './linear.js';
 import type { SentimentModel } from './sentiment-model.js';
@@ -21,7 +23,7 @@ import type { SentimentModel } from './sentiment-model.js';
 export const MODEL_FORMAT = 'voc-model';
 export const MODEL_FORMAT_VERSION = 1;
 
-export type TrainedModel = SentimentModel | AspectModel;
+export type TrainedModel = SentimentModel | AspectModel | BreakpointModel;
 
 /** Where a model's training data came from, recorded in model.json. */
 export interface TrainingNote {
@@ -51,6 +53,8 @@ const featureSchema = z.object({
   minDf: z.number().int().min(1),
   maxFeatures: z.number().int().min(1),
 });
+
+const breakpointKindSchema = z.enum(['inconsistency', 'handoff', 'runaround']);
 
 const noteSchema = z.object({
   dataFile: z.string().optional(),
@@ -101,6 +105,24 @@ const fileSchema = z.discriminatedUnion('task', [
     context: aspectContextSchema.optional(),
     sentiment: linearSchema,
   }),
+  z.object({
+    format: z.literal(MODEL_FORMAT),
+    version: z.number().int(),
+    task: z.literal('breakpoints'),
+    features: featureSchema,
+    vocabulary: z.string(),
+    note: noteSchema.default({}),
+    training: z.object({ posts: z.number(), breakpoints: z.number(), l2: z.number(), cvF1: z.number() }),
+    signals: z.array(z.enum(BREAKPOINT_SIGNALS)),
+    threshold: z.number(),
+    vetoMargin: z.number(),
+    defaultKind: breakpointKindSchema,
+    pairs: z.record(
+      z.string().regex(/^[a-z0-9_-]+\+[a-z0-9_-]+$/),
+      z.object({ seen: z.number().int().min(0), broke: z.number().int().min(0), kinds: z.partialRecord(breakpointKindSchema, z.number().int().min(0)) }),
+    ),
+    linear: linearSchema,
+  }),
 ]);
 
 /** The JSON document of a model. */
@@ -110,6 +132,19 @@ export function modelToJson(model: TrainedModel, note: TrainingNote = {}): strin
   const doc =
     model.task === 'sentiment'
       ? { ...head, vocabulary, note, training: model.training, labels: model.labels, linear: linearJson(model.linear) }
+      : model.task === 'breakpoints'
+      ? {
+          ...head,
+          vocabulary,
+          note,
+          training: model.training,
+          signals: model.signals,
+          threshold: model.threshold,
+          vetoMargin: model.vetoMargin,
+          defaultKind: model.defaultKind,
+          pairs: model.pairs,
+          linear: linearJson(model.linear),
+        }
       : {
           ...head,
           vocabulary,
@@ -146,7 +181,7 @@ export function modelFromJson(text: string, origin: string): TrainedModel & { no
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new InputError(`${origin}: not a voc model (not JSON); train one with \`voc train sentiment|aspects --out FILE\``);
+    throw new InputError(`${origin}: not a voc model (not JSON); train one with \`voc train sentiment|aspects|breakpoints --out FILE\``);
   }
   const format = (raw as { format?: unknown })?.format;
   if (format !== MODEL_FORMAT) throw new InputError(`${origin}: not a voc model (no "format": "${MODEL_FORMAT}"); train one with \`voc train\``);
@@ -170,6 +205,21 @@ export function modelFromJson(text: string, origin: string): TrainedModel & { no
       vocab,
       labels: doc.labels,
       linear: linearFromJson(doc.linear, outputs, d, origin),
+      training: doc.training,
+      note: doc.note,
+    };
+  }
+  if (doc.task === 'breakpoints') {
+    return {
+      task: 'breakpoints',
+      features,
+      vocab,
+      signals: doc.signals,
+      linear: linearFromJson(doc.linear, 1, d + doc.signals.length, origin),
+      threshold: doc.threshold,
+      vetoMargin: doc.vetoMargin,
+      defaultKind: doc.defaultKind,
+      pairs: doc.pairs as BreakpointModel['pairs'],
       training: doc.training,
       note: doc.note,
     };

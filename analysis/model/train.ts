@@ -9,11 +9,15 @@
  */
 import { basename } from 'node:path';
 import { InputError } from '../../core/errors.js';
+import type { Classification } from '../../core/types.js';
+import type { Classifier } from '../classifier.js';
 import { evalAspects, type AspectEvalResult } from '../eval/aspects.js';
-import { readAspectsCsv, readInputFile, readSentimentCsv } from '../eval/readers.js';
+import { evalChannels, type ChannelEvalResult } from '../eval/channels.js';
+import { readAspectsCsv, readChannelGold, readInputFile, readSentimentCsv } from '../eval/readers.js';
 import { evalSentiment, type SentimentEvalResult } from '../eval/sentiment.js';
 import { splitHoldout, type HoldoutSpec } from '../eval/split.js';
 import { predictAspects, trainAspectModel, type AspectModel } from './aspect-model.js';
+import { MIN_BREAKPOINT_POSTS, predictBreakpoints, trainBreakpointModel, type BreakpointModel } from './breakpoint-model.js';
 import { saveModel, sha256, type TrainingNote } from './serialize.js';
 import { predictSentiment, trainSentimentModel, type SentimentModel } from './sentiment-model.js';
 
@@ -30,10 +34,12 @@ export interface TrainFileOptions {
   seed?: number;
   /** Lexicon version of this process (recorded in the model). */
   lexiconVersion?: string;
+  /** Brand id the rule classifier classifies for (breakpoints only). */
+  brand?: string;
 }
 
 export interface TrainReport<R> {
-  task: 'sentiment' | 'aspects';
+  task: 'sentiment' | 'aspects' | 'breakpoints';
   out: string;
   /** Rows (sentiment) or posts (aspects) trained on. */
   trained: number;
@@ -92,9 +98,52 @@ export function trainAspectsFile(opts: TrainFileOptions): TrainReport<AspectEval
   );
 }
 
+/** The split rule of channel gold files (seeded shuffle, default seed 1: files are often sorted). */
+export function goldHoldout(fraction: number, seed?: number): HoldoutSpec {
+  return { fraction, seed: seed ?? DEFAULT_SENTIMENT_SEED };
+}
+
+export interface BreakpointTrainFileOptions extends TrainFileOptions {
+  /** Folder of the public corpora, for gold rows stored without their text. */
+  texts?: string;
+  /** The rule classifier of this config: the model learns on top of its classifications. */
+  classifier: Classifier;
+}
+
+/** Trains a breakpoint model from a channel gold JSONL file (`breakpoint`, `breakpoint_channels`, `breakpoint_kind`). */
+export function trainBreakpointsFile(opts: BreakpointTrainFileOptions): TrainReport<ChannelEvalResult> & { model: BreakpointModel } {
+  const started = process.hrtime.bigint();
+  const rows = readChannelGold(opts.data, opts.texts ? { texts: opts.texts } : {});
+  const holdout = opts.holdout !== undefined ? goldHoldout(opts.holdout, opts.seed) : undefined;
+  const { train, heldOut } = holdout ? splitHoldout(rows, holdout) : { train: rows, heldOut: [] };
+  const classify = (text: string, i: number): Classification => opts.classifier.classify({ id: `train:${i}`, text, brand: opts.brand ?? '' });
+  const examples = train.map((r, i) => ({
+    text: r.text,
+    rules: classify(r.text, i),
+    breakpoint: r.breakpoint,
+    channels: r.breakpoint_channels,
+    kind: r.breakpoint_kind ?? null,
+  }));
+  const positives = examples.filter((e) => e.breakpoint).length;
+  if (positives < MIN_BREAKPOINT_POSTS || examples.length - positives < MIN_BREAKPOINT_POSTS)
+    throw new InputError(
+      `${opts.data}: the training part has ${positives} post(s) with "breakpoint": true and ${examples.length - positives} without; a breakpoint model needs at least ${MIN_BREAKPOINT_POSTS} of each (label more posts, or hold out less)`,
+    );
+  const model = trainBreakpointModel(examples);
+  return finishTraining('breakpoints', opts, started, model, holdout, train.length, heldOut, (part) =>
+    evalChannels(
+      part,
+      part.map((r, i) => {
+        const c = classify(r.text, i);
+        return { ...c, breakpoints: predictBreakpoints(model, r.text, c) };
+      }),
+    ),
+  );
+}
+
 /** Writes the model, scores it on the held-out part (if any) and reports what was done. */
-function finishTraining<M extends SentimentModel | AspectModel, Row, R>(
-  task: 'sentiment' | 'aspects',
+function finishTraining<M extends SentimentModel | AspectModel | BreakpointModel, Row, R>(
+  task: 'sentiment' | 'aspects' | 'breakpoints',
   opts: TrainFileOptions,
   started: bigint,
   model: M,
