@@ -10,6 +10,7 @@ import { readSavedEvaluation, registerEvalCommands } from '../cli/eval-commands.
 import { textSha256 } from '../analysis/eval/readers.js';
 import { aspectExamples, sentimentCsv, sentimentExamples } from './model.data.js';
 import type { AspectExample } from '../analysis/model/aspect-model.js';
+import { breakpointGold, goldJsonl } from './model.breakpoints.data.js';
 
 const FIX = join(import.meta.dirname, 'fixtures', 'eval');
 const tmp = mkdtempSync(join(tmpdir(), 'voc-eval-cli-'));
@@ -234,6 +235,51 @@ describe('voc eval channels', () => {
     expect((await vocError(['eval', 'channels', '--gold', gold, '--no-save'])).message).toBe(
       `${gold}: line 1: no text; pass --texts with the folder holding sentiment/waimai_10k.csv (../shared/data)`,
     );
+  });
+});
+
+describe('voc train breakpoints + voc eval channels --model', () => {
+  const { train, test } = breakpointGold();
+  const trainGold = write('bp-train.jsonl', goldJsonl(train));
+  const testGold = write('bp-test.jsonl', goldJsonl(test));
+  const model = join(tmp, 'breakpoints.json');
+
+  it('trains on channel gold and then finds the breakpoints the rules miss', async () => {
+    const trained = JSON.parse((await voc(['train', 'breakpoints', '--gold', trainGold, '--out', model, '--json'])).stdout) as Record<string, unknown>;
+    expect(trained).toMatchObject({ task: 'breakpoints', trained: 35, heldOut: 0 });
+    expect(JSON.parse(readFileSync(model, 'utf8'))).toMatchObject({ format: 'voc-model', task: 'breakpoints', note: { dataFile: 'bp-train.jsonl' } });
+    // Three breakpoints in the test file; the rules' cues know one of them.
+    const rules = JSON.parse((await voc(['eval', 'channels', '--gold', testGold, '--json', '--no-save'])).stdout) as Record<string, any>;
+    expect(rules.breakpoints).toMatchObject({ precision: 1, recall: 0.3333, f1: 0.5, support: 3 });
+    const withModel = JSON.parse((await voc(['eval', 'channels', '--gold', testGold, '--model', model, '--json', '--no-save'])).stdout) as Record<string, any>;
+    expect(withModel.breakpoints).toEqual({ precision: 1, recall: 1, f1: 1, support: 3, kind_accuracy: 1 });
+    expect(withModel.predictor).toBe(`${rules.predictor} + breakpoint model ${model}`);
+    // Everything but breakpoints stays the rules'.
+    expect([withModel.channels, withModel.questions, withModel.scenarios]).toEqual([rules.channels, rules.questions, rules.scenarios]);
+  });
+
+  it('holds out a seeded share, and eval on the same file scores that share by itself', async () => {
+    const all = write('bp-all.jsonl', goldJsonl([...train, ...test]));
+    const held = join(tmp, 'breakpoints-held.json');
+    const trained = JSON.parse((await voc(['train', 'breakpoints', '--gold', all, '--out', held, '--holdout', '0.2', '--json'])).stdout) as Record<string, any>;
+    expect([trained.trained, trained.heldOut, trained.holdout]).toEqual([32, 8, { fraction: 0.2, seed: 1 }]);
+    const auto = await voc(['eval', 'channels', '--gold', all, '--model', held, '--json', '--no-save']);
+    const scored = JSON.parse(auto.stdout) as Record<string, any>;
+    expect(auto.stderr).toBe('note: the model was trained on this file; scoring only the part it held out (--holdout 0.2 --seed 1)');
+    expect(scored.n).toBe(8);
+    expect(scored.breakpoints).toEqual(trained.evaluation.breakpoints);
+    const table = (await voc(['train', 'breakpoints', '--gold', all, '--out', held, '--holdout', '0.2'], 'zh-CN')).stdout;
+    expect(table.split('\n')[0]).toMatch(/^已训练 breakpoints/);
+  });
+
+  it('refuses a file with too few breakpoint posts and writes no model', async () => {
+    const few = write('bp-few.jsonl', goldJsonl(train.filter((r) => !r.breakpoint).concat(train.filter((r) => r.breakpoint).slice(0, 4))));
+    const out = join(tmp, 'never.json');
+    expect((await vocError(['train', 'breakpoints', '--gold', few, '--out', out])).message).toBe(
+      `${few}: the training part has 4 post(s) with "breakpoint": true and 18 without; a breakpoint model needs at least 10 of each (label more posts, or hold out less)`,
+    );
+    expect(existsSync(out)).toBe(false);
+    expect((await vocError(['eval', 'channels', '--gold', testGold, '--model', join(tmp, 'sentiment.json')])).message).toMatch(/this is a sentiment model; this command needs one made by `voc train breakpoints`$/);
   });
 });
 

@@ -15,11 +15,24 @@ import { trainAspectModel } from '../analysis/model/aspect-model.js';
 import { saveModel } from '../analysis/model/serialize.js';
 import { trainSentimentModel } from '../analysis/model/sentiment-model.js';
 import { aspectExamples, sentimentExamples } from './model.data.js';
+import { trainBreakpointModel } from '../analysis/model/breakpoint-model.js';
+import { breakpointGold } from './model.breakpoints.data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'voc-model-config-'));
 mkdirSync(join(dir, 'models'));
 saveModel(trainSentimentModel(sentimentExamples().train), join(dir, 'models', 'sentiment.json'));
 saveModel(trainAspectModel(aspectExamples().train), join(dir, 'models', 'aspects.json'));
+{
+  const rules = createClassifier(loadConfig(writeConfig('rules.yaml', '')).config);
+  const examples = breakpointGold().train.map((r) => ({
+    text: r.text,
+    rules: rules.classify({ id: 'x', text: r.text, brand: 'car' }),
+    breakpoint: r.breakpoint,
+    channels: r.breakpoint_channels,
+    kind: r.breakpoint_kind,
+  }));
+  saveModel(trainBreakpointModel(examples), join(dir, 'models', 'breakpoints.json'));
+}
 
 function writeConfig(name: string, models: string): string {
   const file = join(dir, name);
@@ -41,6 +54,19 @@ describe('models named in the config', () => {
     // Aspect subjects map onto the brand's taxonomy (car): 马力 -> power, 颜值 -> exterior.
     const car = classifier.classify({ id: 'b', text: '这车的马力太差，新款的颜值太差。', brand: 'car' });
     expect(car.aspects.map((a) => `${a.aspect}:${a.polarity}`).sort()).toEqual(['exterior:neg', 'power:neg']);
+  });
+
+  it('lets a breakpoint model decide the breakpoints, and names its file when missing', () => {
+    const { config } = loadConfig(writeConfig('with-breakpoints.yaml', 'models:\n  breakpoints: models/breakpoints.json\n'));
+    const text = '官网上写的保修和专卖店两码事。';
+    expect(createClassifier(config).classify({ id: 'a', text, brand: 'car' }).breakpoints).toEqual([]);
+    const c = classifierFor(config).classify({ id: 'a', text, brand: 'car' });
+    expect(c.breakpoints.map((b) => [b.channels.join('+'), b.kind, b.cue])).toEqual([['store+website', 'inconsistency', 'model']]);
+    expect(c.lexiconVersion).toMatch(/\+m[0-9a-f]{8}$/);
+    const missing = loadConfig(writeConfig('missing-breakpoints.yaml', 'models:\n  breakpoints: models/none.json\n')).config;
+    expect(() => classifierFor(missing)).toThrow(
+      `models.breakpoints: model file not found: ${join(dir, 'models', 'none.json')}; train one with \`voc train breakpoints --gold GOLD.jsonl --out ${join(dir, 'models', 'none.json')}\` or remove the entry`,
+    );
   });
 
   it('keeps the rules when no model is named', () => {
