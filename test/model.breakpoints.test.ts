@@ -98,14 +98,16 @@ describe('the breakpoint decision', () => {
     expect(predict({ ...model, threshold: own + 0.01 }, modelPost)).toEqual([]);
   });
 
-  it('picks the detected pair that broke most often, and the kind it broke with; an unseen pair takes the default kind', () => {
+  it('picks the detected pair that broke most often (then the closest), and the kind it broke with; an unseen pair takes the default kind', () => {
     const text = '客服说官网上的价格和门店两码事。';
     expect(new Set(classify(text).channels.map((m) => m.channel))).toEqual(new Set(['customer_service', 'website', 'store']));
     expect(predict(model, text)[0]).toMatchObject({ channels: ['store', 'website'], kind: 'inconsistency' });
     const onlyService = { ...model, pairs: { 'customer_service+website': { seen: 4, broke: 3, kinds: { runaround: 3 } } } };
     expect(predict(onlyService, text)[0]).toMatchObject({ channels: ['customer_service', 'website'], kind: 'runaround' });
-    // No pair ever broke: the first two channels mentioned, and the model's most frequent kind.
-    expect(predict({ ...model, pairs: {}, defaultKind: 'handoff' }, text)[0]).toMatchObject({ channels: ['customer_service', 'website'], kind: 'handoff' });
+    // No pair ever broke: the two channels mentioned closest together, and the model's most frequent kind.
+    const noPairs = { ...model, pairs: {}, defaultKind: 'handoff' as const };
+    expect(predict(noPairs, text)[0]).toMatchObject({ channels: ['customer_service', 'website'], kind: 'handoff' });
+    expect(predict(noPairs, '客服态度很好很好很好。官网上的价格和门店两码事。')[0]).toMatchObject({ channels: ['store', 'website'] });
   });
 
   it('adds nothing to a post with fewer than two channels', () => {

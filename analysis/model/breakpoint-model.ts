@@ -140,21 +140,31 @@ function decide(model: Decider, score: number, text: string, rules: BreakpointEx
   return [{ channels: pair, kind: majority(stats?.kinds) ?? model.defaultKind, cue: 'model', evidence: evidenceOf(text, rules.channels, pair) }];
 }
 
-/** The detected pair that broke most often in training (smoothed), ties by first mention. */
+/**
+ * The detected pair that broke most often in training (smoothed), less a small amount per character
+ * between the two channels' mentions: a hand-off is told in one breath (问了客服，客服让去门店), and
+ * of two pairs that break about as often the closer one is more often the gold pair (57-59 of 77
+ * against 51 of 77 by rate alone, cross-validated in the tuning data). Ties by first mention.
+ */
 function likeliestPair(pairs: Record<string, PairStats>, mentions: Classification['channels']): [ChannelId, ChannelId] | undefined {
-  const order: ChannelId[] = [];
-  for (const m of mentions) if (!order.includes(m.channel)) order.push(m.channel);
-  let best: { pair: [ChannelId, ChannelId]; rate: number } | undefined;
+  const first = new Map<ChannelId, number>();
+  for (const m of mentions) if (!first.has(m.channel)) first.set(m.channel, m.evidence.start);
+  const order = [...first.keys()];
+  let best: { pair: [ChannelId, ChannelId]; rank: number } | undefined;
   for (let i = 0; i < order.length; i++)
     for (let j = i + 1; j < order.length; j++) {
       const pair = [order[i]!, order[j]!].sort() as [ChannelId, ChannelId];
       const s = pairs[pair.join('+')];
       // Add-half smoothing over a prior of five posts: an unseen pair ranks below any pair that broke.
       const rate = ((s?.broke ?? 0) + 0.5) / ((s?.seen ?? 0) + 5);
-      if (!best || rate > best.rate) best = { pair, rate };
+      const rank = rate - DISTANCE_PENALTY * Math.abs(first.get(order[i]!)! - first.get(order[j]!)!);
+      if (!best || rank > best.rank) best = { pair, rank };
     }
   return best?.pair;
 }
+
+/** Rank lost per character between two mentions (0.3 per 100 characters). */
+const DISTANCE_PENALTY = 0.003;
 
 /**
  * The sentences from the first to the last of the two channels' closest mentions: the words a
