@@ -57,7 +57,7 @@ export async function selectTargets(app: App, ids: string[]): Promise<Target[]> 
 
 /**
  * The rule classifier, with the trained models the config names (`models:`) deciding sentiment,
- * aspects and breakpoints. The aspect model's subjects map onto the taxonomy of the post's brand.
+ * aspects, channel stances and breakpoints. The aspect model's subjects map onto the taxonomy of the post's brand.
  */
 export function classifierFor(config: VocConfig): Classifier {
   const models = configModels(config);
@@ -73,8 +73,8 @@ export function classifierFor(config: VocConfig): Classifier {
 export function configModels(config: Pick<VocConfig, 'models'>): Models {
   checkModelFiles(config);
   const models: Models = {};
-  const pathKey = { sentiment: 'sentimentModel', aspects: 'aspectModel', breakpoints: 'breakpointModel' } as const;
-  for (const task of ['sentiment', 'aspects', 'breakpoints'] as const) {
+  const pathKey = { sentiment: 'sentimentModel', aspects: 'aspectModel', channels: 'channelModel' } as const;
+  for (const task of ['sentiment', 'aspects', 'channels'] as const) {
     const path = config.models[task];
     if (path === undefined) continue;
     try {

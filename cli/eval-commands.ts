@@ -1,5 +1,5 @@
 /**
- * `voc eval channels|sentiment|aspects|semeval` and `voc train sentiment|aspects`: measure the
+ * `voc eval channels|sentiment|aspects|semeval` and `voc train sentiment|aspects|channels`: measure the
  * classifier on labelled files and train the linear models. Tables in zh-CN or English, or one
  * JSON object with `--json`; notes (which part of a file was scored, unmapped categories) go to
  * stderr so that stdout stays machine-readable. Bad input is one InputError line (exit code 2)
@@ -14,7 +14,7 @@ import type { Locale } from '../core/types.js';
 import { checkFraction } from '../analysis/eval/split.js';
 import { runAspectsEval, runChannelsEval, runSemevalEval, runSentimentEval, evalClassifier, EVAL_BRAND, type EvalNote } from '../analysis/eval/run.js';
 import { formatAspectsTable, formatChannelsTable, formatSemevalTable, formatSentimentTable, formatTrainSummary, terminalSafe } from '../analysis/eval/table.js';
-import { trainAspectsFile, trainBreakpointsFile, trainSentimentFile } from '../analysis/model/train.js';
+import { trainAspectsFile, trainChannelsFile, trainSentimentFile } from '../analysis/model/train.js';
 import { evaluationRun, saveEvaluationRun, type EvalKind } from '../analysis/eval/saved.js';
 
 export { readSavedEvaluation } from '../analysis/eval/saved.js';
@@ -80,8 +80,8 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
     .requiredOption('--gold <file>', 'gold JSON lines (text, channels[{channel, polarity}], breakpoint, breakpoint_channels, scenarios, question)')
     .option('--texts <dir>', 'folder holding the public corpora (../shared/data), for gold rows stored without their text (pool, id, text_sha256)')
     .option('--errors <n>', 'also list up to N examples of each error class', nonNegativeInt('--errors'))
-    .option('--model <file>', 'model.json of `voc train breakpoints` (default: the breakpoint rules alone)')
-    .option('--holdout <share>', 'score only the held-out share that `voc train breakpoints --holdout` left out (same --seed)', fraction('--holdout'))
+    .option('--model <file>', 'model.json of `voc train channels` (default: the rules alone)')
+    .option('--holdout <share>', 'score only the held-out share that `voc train channels --holdout` left out (same --seed)', fraction('--holdout'))
     .option('--seed <n>', 'seed of the held-out split (default 1)', nonNegativeInt('--seed'))
     .option('--json', 'print one JSON object')
     .option(noSave, noSaveHelp)
@@ -181,9 +181,9 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
       });
   }
   trainCmd
-    .command('breakpoints')
-    .description('a breakpoint detector on top of the rules (character n-grams + the rules\' cue), from channel gold JSON lines')
-    .requiredOption('--gold <file>', 'channel gold JSON lines with breakpoint, breakpoint_channels and breakpoint_kind (as `voc eval channels` reads)')
+    .command('channels')
+    .description('channel stances and a breakpoint detector on top of the rules, from channel gold JSON lines (as `voc eval channels` reads)')
+    .requiredOption('--gold <file>', 'channel gold JSON lines: channels[{channel, polarity}], breakpoint, breakpoint_channels, breakpoint_kind')
     .option('--texts <dir>', 'folder holding the public corpora, for gold rows stored without their text (pool, id, text_sha256)')
     .requiredOption('--out <file>', 'where to write model.json')
     .option('--holdout <share>', 'leave this share out of training and report scores on it', fraction('--holdout'))
@@ -194,7 +194,7 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
       const loc = ctx.locale(config);
       const outPath = checkedOut(opts.out);
       const classifier = evalClassifier({ config }, 'retail');
-      const { model: _model, ...report } = trainBreakpointsFile({
+      const { model: _model, ...report } = trainChannelsFile({
         data: opts.gold,
         out: outPath,
         classifier,

@@ -267,14 +267,15 @@ const configSchema = z.strictObject({
   /**
    * Models trained with `voc train` on the user's own labelled data: the sentiment model decides
    * post sentiment, the aspect model the aspects (mapped onto each brand's taxonomy) and the
-   * breakpoint model which posts are breakpoints (on top of the rules' cues); channels and
-   * descriptors stay the rules'. Paths are relative to the config file.
+   * channel model the stance of each detected channel and which posts are breakpoints (on top of
+   * the rules' cues); channel detection and descriptors stay the rules'. Paths are relative to the
+   * config file.
    */
   models: z
     .strictObject({
       sentiment: z.string().min(1).optional(),
       aspects: z.string().min(1).optional(),
-      breakpoints: z.string().min(1).optional(),
+      channels: z.string().min(1).optional(),
     })
     .prefault({}),
   targets: z.array(targetInputSchema).default([]),
@@ -331,7 +332,7 @@ export function loadConfig(path?: string): { config: VocConfig; path?: string } 
   return { config, path: file };
 }
 
-const MODEL_TASKS = ['sentiment', 'aspects', 'breakpoints'] as const;
+const MODEL_TASKS = ['sentiment', 'aspects', 'channels'] as const;
 
 /**
  * The model files the config names must exist before anything is classified (`voc config check`, and
@@ -342,7 +343,7 @@ export function checkModelFiles(config: Pick<VocConfig, 'models'>): void {
     const model = config.models[task];
     if (model !== undefined && !existsSync(model))
       throw new InputError(
-        `models.${task}: model file not found: ${model}; train one with \`voc train ${task} ${task === 'breakpoints' ? '--gold GOLD.jsonl' : '--data FILE'} --out ${model}\` or remove the entry`,
+        `models.${task}: model file not found: ${model}; train one with \`voc train ${task} ${task === 'channels' ? '--gold GOLD.jsonl' : '--data FILE'} --out ${model}\` or remove the entry`,
       );
   }
 }

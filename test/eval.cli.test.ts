@@ -10,7 +10,7 @@ import { readSavedEvaluation, registerEvalCommands } from '../cli/eval-commands.
 import { textSha256 } from '../analysis/eval/readers.js';
 import { aspectExamples, sentimentCsv, sentimentExamples } from './model.data.js';
 import type { AspectExample } from '../analysis/model/aspect-model.js';
-import { breakpointGold, goldJsonl } from './model.breakpoints.data.js';
+import { breakpointGold, goldJsonl } from './model.channels.data.js';
 
 const FIX = join(import.meta.dirname, 'fixtures', 'eval');
 const tmp = mkdtempSync(join(tmpdir(), 'voc-eval-cli-'));
@@ -238,48 +238,60 @@ describe('voc eval channels', () => {
   });
 });
 
-describe('voc train breakpoints + voc eval channels --model', () => {
+describe('voc train channels + voc eval channels --model', () => {
   const { train, test } = breakpointGold();
   const trainGold = write('bp-train.jsonl', goldJsonl(train));
   const testGold = write('bp-test.jsonl', goldJsonl(test));
   const model = join(tmp, 'breakpoints.json');
 
   it('trains on channel gold and then finds the breakpoints the rules miss', async () => {
-    const trained = JSON.parse((await voc(['train', 'breakpoints', '--gold', trainGold, '--out', model, '--json'])).stdout) as Record<string, unknown>;
-    expect(trained).toMatchObject({ task: 'breakpoints', trained: 35, heldOut: 0 });
-    expect(JSON.parse(readFileSync(model, 'utf8'))).toMatchObject({ format: 'voc-model', task: 'breakpoints', note: { dataFile: 'bp-train.jsonl' } });
+    const trained = JSON.parse((await voc(['train', 'channels', '--gold', trainGold, '--out', model, '--json'])).stdout) as Record<string, unknown>;
+    expect(trained).toMatchObject({ task: 'channels', trained: 35, heldOut: 0, skipped: [] });
+    expect(JSON.parse(readFileSync(model, 'utf8'))).toMatchObject({ format: 'voc-model', task: 'channels', note: { dataFile: 'bp-train.jsonl' } });
     // Three breakpoints in the test file; the rules' cues know one of them.
     const rules = JSON.parse((await voc(['eval', 'channels', '--gold', testGold, '--json', '--no-save'])).stdout) as Record<string, any>;
     expect(rules.breakpoints).toMatchObject({ precision: 1, recall: 0.3333, f1: 0.5, support: 3 });
     const withModel = JSON.parse((await voc(['eval', 'channels', '--gold', testGold, '--model', model, '--json', '--no-save'])).stdout) as Record<string, any>;
     expect(withModel.breakpoints).toEqual({ precision: 1, recall: 1, f1: 1, support: 3, kind_accuracy: 1 });
-    expect(withModel.predictor).toBe(`${rules.predictor} + breakpoint model ${model}`);
-    // Everything but breakpoints stays the rules'.
+    expect(withModel.predictor).toBe(`${rules.predictor} + channel model ${model}`);
+    // The stances of the test posts' 10 detected gold channels: the rules read the two channels of
+    // each broken post as negative, the gold calls the website neutral there.
+    expect([rules.polarity, withModel.polarity]).toEqual([
+      { accuracy: 0.8, n: 10 },
+      { accuracy: 1, n: 10 },
+    ]);
+    // Detection, questions and scenarios stay the rules'.
     expect([withModel.channels, withModel.questions, withModel.scenarios]).toEqual([rules.channels, rules.questions, rules.scenarios]);
   });
 
   it('holds out a seeded share, and eval on the same file scores that share by itself', async () => {
     const all = write('bp-all.jsonl', goldJsonl([...train, ...test]));
     const held = join(tmp, 'breakpoints-held.json');
-    const trained = JSON.parse((await voc(['train', 'breakpoints', '--gold', all, '--out', held, '--holdout', '0.2', '--json'])).stdout) as Record<string, any>;
+    const trained = JSON.parse((await voc(['train', 'channels', '--gold', all, '--out', held, '--holdout', '0.2', '--json'])).stdout) as Record<string, any>;
     expect([trained.trained, trained.heldOut, trained.holdout]).toEqual([32, 8, { fraction: 0.2, seed: 1 }]);
     const auto = await voc(['eval', 'channels', '--gold', all, '--model', held, '--json', '--no-save']);
     const scored = JSON.parse(auto.stdout) as Record<string, any>;
     expect(auto.stderr).toBe('note: the model was trained on this file; scoring only the part it held out (--holdout 0.2 --seed 1)');
     expect(scored.n).toBe(8);
     expect(scored.breakpoints).toEqual(trained.evaluation.breakpoints);
-    const table = (await voc(['train', 'breakpoints', '--gold', all, '--out', held, '--holdout', '0.2'], 'zh-CN')).stdout;
-    expect(table.split('\n')[0]).toMatch(/^已训练 breakpoints/);
+    const table = (await voc(['train', 'channels', '--gold', all, '--out', held, '--holdout', '0.2'], 'zh-CN')).stdout;
+    expect(table.split('\n')[0]).toMatch(/^已训练 channels 模型：32 条训练样本/);
   });
 
-  it('refuses a file with too few breakpoint posts and writes no model', async () => {
+  it('says which part too few breakpoints left out, and refuses a file too small for any part, writing no model', async () => {
     const few = write('bp-few.jsonl', goldJsonl(train.filter((r) => !r.breakpoint).concat(train.filter((r) => r.breakpoint).slice(0, 4))));
+    const stanceOnly = join(tmp, 'stance-only.json');
+    const en = (await voc(['train', 'channels', '--gold', few, '--out', stanceOnly])).stdout.split('\n');
+    expect(en[1]).toBe('breakpoint part not trained: 4 breakpoint (or other) post(s), at least 10 of each needed');
+    const zh = (await voc(['train', 'channels', '--gold', few, '--out', stanceOnly], 'zh-CN')).stdout.split('\n');
+    expect(zh[1]).toBe('未训练断点部分：断点帖或非断点帖只有 4 条，两类各至少需要 10 条');
+    const tiny = write('bp-tiny.jsonl', goldJsonl(train.slice(0, 3)));
     const out = join(tmp, 'never.json');
-    expect((await vocError(['train', 'breakpoints', '--gold', few, '--out', out])).message).toBe(
-      `${few}: the training part has 4 post(s) with "breakpoint": true and 18 without; a breakpoint model needs at least 10 of each (label more posts, or hold out less)`,
+    expect((await vocError(['train', 'channels', '--gold', tiny, '--out', out])).message).toBe(
+      `${tiny}: nothing to learn from the training part (6 labelled channel(s) the rules also detected (at least 20 needed) and 2 post(s) with "breakpoint": true against 1 without (at least 10 of each needed)); label more posts, or hold out less`,
     );
     expect(existsSync(out)).toBe(false);
-    expect((await vocError(['eval', 'channels', '--gold', testGold, '--model', join(tmp, 'sentiment.json')])).message).toMatch(/this is a sentiment model; this command needs one made by `voc train breakpoints`$/);
+    expect((await vocError(['eval', 'channels', '--gold', testGold, '--model', join(tmp, 'sentiment.json')])).message).toMatch(/this is a sentiment model; this command needs one made by `voc train channels`$/);
   });
 });
 

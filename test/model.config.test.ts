@@ -15,8 +15,8 @@ import { trainAspectModel } from '../analysis/model/aspect-model.js';
 import { saveModel } from '../analysis/model/serialize.js';
 import { trainSentimentModel } from '../analysis/model/sentiment-model.js';
 import { aspectExamples, sentimentExamples } from './model.data.js';
-import { trainBreakpointModel } from '../analysis/model/breakpoint-model.js';
-import { breakpointGold } from './model.breakpoints.data.js';
+import { trainChannelModel } from '../analysis/model/channel-model.js';
+import { breakpointGold } from './model.channels.data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'voc-model-config-'));
 mkdirSync(join(dir, 'models'));
@@ -27,11 +27,12 @@ saveModel(trainAspectModel(aspectExamples().train), join(dir, 'models', 'aspects
   const examples = breakpointGold().train.map((r) => ({
     text: r.text,
     rules: rules.classify({ id: 'x', text: r.text, brand: 'car' }),
+    channels: r.channels,
     breakpoint: r.breakpoint,
-    channels: r.breakpoint_channels,
-    kind: r.breakpoint_kind,
+    breakpointChannels: r.breakpoint_channels,
+    breakpointKind: r.breakpoint_kind,
   }));
-  saveModel(trainBreakpointModel(examples), join(dir, 'models', 'breakpoints.json'));
+  saveModel(trainChannelModel(examples), join(dir, 'models', 'channels.json'));
 }
 
 function writeConfig(name: string, models: string): string {
@@ -56,16 +57,16 @@ describe('models named in the config', () => {
     expect(car.aspects.map((a) => `${a.aspect}:${a.polarity}`).sort()).toEqual(['exterior:neg', 'power:neg']);
   });
 
-  it('lets a breakpoint model decide the breakpoints, and names its file when missing', () => {
-    const { config } = loadConfig(writeConfig('with-breakpoints.yaml', 'models:\n  breakpoints: models/breakpoints.json\n'));
+  it('lets a channel model decide stances and breakpoints, and names its file when missing', () => {
+    const { config } = loadConfig(writeConfig('with-channels.yaml', 'models:\n  channels: models/channels.json\n'));
     const text = '官网上写的保修和专卖店两码事。';
     expect(createClassifier(config).classify({ id: 'a', text, brand: 'car' }).breakpoints).toEqual([]);
     const c = classifierFor(config).classify({ id: 'a', text, brand: 'car' });
     expect(c.breakpoints.map((b) => [b.channels.join('+'), b.kind, b.cue])).toEqual([['store+website', 'inconsistency', 'model']]);
     expect(c.lexiconVersion).toMatch(/\+m[0-9a-f]{8}$/);
-    const missing = loadConfig(writeConfig('missing-breakpoints.yaml', 'models:\n  breakpoints: models/none.json\n')).config;
+    const missing = loadConfig(writeConfig('missing-channels.yaml', 'models:\n  channels: models/none.json\n')).config;
     expect(() => classifierFor(missing)).toThrow(
-      `models.breakpoints: model file not found: ${join(dir, 'models', 'none.json')}; train one with \`voc train breakpoints --gold GOLD.jsonl --out ${join(dir, 'models', 'none.json')}\` or remove the entry`,
+      `models.channels: model file not found: ${join(dir, 'models', 'none.json')}; train one with \`voc train channels --gold GOLD.jsonl --out ${join(dir, 'models', 'none.json')}\` or remove the entry`,
     );
   });
 
@@ -102,7 +103,7 @@ describe('models named in the config', () => {
   });
 
   it('rejects an unknown model kind with the field named', () => {
-    const file = writeConfig('unknown.yaml', 'models:\n  channels: models/sentiment.json\n');
+    const file = writeConfig('unknown.yaml', 'models:\n  questions: models/sentiment.json\n');
     expect(() => loadConfig(file)).toThrow(/models/);
   });
 });

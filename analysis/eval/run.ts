@@ -9,7 +9,7 @@ import type { Classification } from '../../core/types.js';
 import { createClassifier, type Classifier } from '../classifier.js';
 import type { LexiconConfig } from '../effective.js';
 import { predictAspects } from '../model/aspect-model.js';
-import { predictBreakpoints } from '../model/breakpoint-model.js';
+import { applyChannelModel } from '../model/channel-model.js';
 import { predictSentiment } from '../model/sentiment-model.js';
 import { loadModel, sha256, type LoadedModel } from '../model/serialize.js';
 import { aspectsHoldout, goldHoldout, sentimentHoldout } from '../model/train.js';
@@ -74,9 +74,9 @@ export interface ChannelRunOptions extends RunOptions {
   texts?: string;
   /** Error examples kept per error class. */
   examples?: number;
-  /** model.json of `voc train breakpoints`: it decides the breakpoints on top of the rules. */
+  /** model.json of `voc train channels`: channel stances and breakpoints on top of the rules. */
   model?: string;
-  /** Score only the held-out part (the same split `voc train breakpoints --holdout` makes). */
+  /** Score only the held-out part (the same split `voc train channels --holdout` makes). */
   holdout?: number;
   seed?: number;
 }
@@ -85,7 +85,7 @@ export interface ChannelRunOptions extends RunOptions {
 export function runChannelsEval(opts: ChannelRunOptions): Noted<ChannelEvalResult & { predictor: string; holdout?: HoldoutSpec }> {
   const notes: EvalNote[] = [];
   const rows = readChannelGold(opts.gold, opts.texts ? { texts: opts.texts } : {});
-  const model = opts.model ? loadModel(opts.model, 'breakpoints') : undefined;
+  const model = opts.model ? loadModel(opts.model, 'channels') : undefined;
   const holdout = chooseHoldout({ ...opts, data: opts.gold }, model, notes, goldHoldout);
   const scored = holdout ? splitHoldout(rows, holdout).heldOut : rows;
   const classifier = evalClassifier(opts, 'retail');
@@ -93,8 +93,8 @@ export function runChannelsEval(opts: ChannelRunOptions): Noted<ChannelEvalResul
     classifier,
     scored.map((r) => r.text),
   );
-  if (model && model.task === 'breakpoints') predictions = predictions.map((c, i) => ({ ...c, breakpoints: predictBreakpoints(model, scored[i]!.text, c) }));
-  const predictor = model ? `rules ${classifier.lexiconVersion} + breakpoint model ${opts.model}` : `rules ${classifier.lexiconVersion}`;
+  if (model && model.task === 'channels') predictions = predictions.map((c, i) => applyChannelModel(model, scored[i]!.text, c));
+  const predictor = model ? `rules ${classifier.lexiconVersion} + channel model ${opts.model}` : `rules ${classifier.lexiconVersion}`;
   return { result: { ...evalChannels(scored, predictions, { examples: opts.examples ?? 0 }), predictor, ...(holdout ? { holdout } : {}) }, notes };
 }
 

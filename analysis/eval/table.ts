@@ -45,6 +45,10 @@ const TEXT = {
     errorClasses: '主要错误类型',
     trained: (task: string, n: number, features: number, seconds: number, out: string) =>
       `已训练 ${task} 模型：${n} 条训练样本，${features} 个特征，用时 ${seconds} 秒，写入 ${out}`,
+    skippedPart: (part: 'stance' | 'breakpoints', found: number, needed: number) =>
+      part === 'stance'
+        ? `未训练渠道态度部分：规则也识别出的已标注渠道只有 ${found} 个，至少需要 ${needed} 个`
+        : `未训练断点部分：断点帖或非断点帖只有 ${found} 条，两类各至少需要 ${needed} 条`,
   },
   en: {
     label: 'label',
@@ -80,6 +84,10 @@ const TEXT = {
     errorClasses: 'main error classes',
     trained: (task: string, n: number, features: number, seconds: number, out: string) =>
       `trained ${task} model: ${n} training items, ${features} features, ${seconds} s, written to ${out}`,
+    skippedPart: (part: 'stance' | 'breakpoints', found: number, needed: number) =>
+      part === 'stance'
+        ? `channel stance part not trained: ${found} labelled channel(s) the rules also detected, at least ${needed} needed`
+        : `breakpoint part not trained: ${found} breakpoint (or other) post(s), at least ${needed} of each needed`,
   },
 };
 
@@ -211,11 +219,13 @@ export function formatTrainSummary(
     out: string;
     evaluation?: SentimentEvalResult | AspectEvalResult | ChannelEvalResult;
     holdout?: { fraction: number; seed?: number };
+    skipped?: Array<{ part: 'stance' | 'breakpoints'; found: number; needed: number }>;
   },
   locale: Locale,
 ): string {
   const m = t(locale);
   const lines = [m.trained(report.task, report.trained, report.features, report.seconds, report.out)];
+  for (const p of report.skipped ?? []) lines.push(m.skippedPart(p.part, p.found, p.needed));
   const e = report.evaluation;
   if (e && 'accuracy' in e) lines.push(formatSentimentTable({ ...e, ...(report.holdout ? { holdout: report.holdout } : {}) }, locale));
   else if (e && 'breakpoints' in e) lines.push(formatChannelsTable(e, locale));

@@ -1,8 +1,9 @@
 /**
  * Plugging trained models into the rule classifier: `withModels(classifier, models)` returns a
  * classifier whose post sentiment comes from the sentiment model, whose aspects come from the
- * aspect model and whose breakpoints the breakpoint model decides (keeping or vetoing the rules'
- * and adding its own); channels, descriptors and everything else stay the rules'.
+ * aspect model and whose channel stances and breakpoints the channel model recalibrates (keeping or
+ * vetoing the rules' breakpoints and adding its own); channel detection, descriptors and everything
+ * else stay the rules'.
  *
  * The classifier's `lexiconVersion` gains `+m<8 hex>` (a hash of the model files), so stored
  * classifications made without, or with another, model are classified again.
@@ -13,14 +14,14 @@ import type { AspectHit, Classification, Polarity, SentimentLabel, Span } from '
 import type { Classifier, PostInput } from '../classifier.js';
 import { subjectAspectMap } from '../eval/maps.js';
 import { predictAspects, type AspectModel } from './aspect-model.js';
-import { predictBreakpoints, type BreakpointModel } from './breakpoint-model.js';
+import { applyChannelModel, type ChannelModel } from './channel-model.js';
 import { predictSentiment, type SentimentModel } from './sentiment-model.js';
 import { loadModel } from './serialize.js';
 
 export interface Models {
   sentiment?: SentimentModel & { fileSha256?: string };
   aspects?: AspectModel & { fileSha256?: string };
-  breakpoints?: BreakpointModel & { fileSha256?: string };
+  channels?: ChannelModel & { fileSha256?: string };
 }
 
 export interface ModelPaths {
@@ -28,8 +29,8 @@ export interface ModelPaths {
   sentimentModel?: string;
   /** model.json of `voc train aspects`. */
   aspectModel?: string;
-  /** model.json of `voc train breakpoints`. */
-  breakpointModel?: string;
+  /** model.json of `voc train channels`. */
+  channelModel?: string;
 }
 
 /** Loads the models named by `paths` (a missing or wrong file is an InputError naming it). */
@@ -37,7 +38,7 @@ export function loadModels(paths: ModelPaths): Models {
   const models: Models = {};
   if (paths.sentimentModel) models.sentiment = loadModel(paths.sentimentModel, 'sentiment') as Models['sentiment'];
   if (paths.aspectModel) models.aspects = loadModel(paths.aspectModel, 'aspects') as Models['aspects'];
-  if (paths.breakpointModel) models.breakpoints = loadModel(paths.breakpointModel, 'breakpoints') as Models['breakpoints'];
+  if (paths.channelModel) models.channels = loadModel(paths.channelModel, 'channels') as Models['channels'];
   if (models.sentiment) sentimentMapping(models.sentiment, paths.sentimentModel!);
   return models;
 }
@@ -49,13 +50,13 @@ export interface WithModelsOptions {
 
 /** Wraps `base` so that the given models decide sentiment and aspects. */
 export function withModels(base: Classifier, models: Models, options: WithModelsOptions = {}): Classifier {
-  if (!models.sentiment && !models.aspects && !models.breakpoints) return base;
+  if (!models.sentiment && !models.aspects && !models.channels) return base;
   const stanceOf = models.sentiment ? sentimentMapping(models.sentiment, 'sentiment model') : undefined;
   const digest = createHash('sha256');
   for (const m of [models.sentiment, models.aspects]) digest.update(m ? (m.fileSha256 ?? `${m.task}:${m.vocab.size}`) : '-');
-  // Only a breakpoint model extends the digest, so versions of classifications made with the other
-  // two models (stored before breakpoint models existed) stay what they were.
-  if (models.breakpoints) digest.update(models.breakpoints.fileSha256 ?? `breakpoints:${models.breakpoints.vocab.size}`);
+  // Only a channel model extends the digest, so versions of classifications made with the other
+  // two models (stored before channel models existed) stay what they were.
+  if (models.channels) digest.update(models.channels.fileSha256 ?? `channels:${models.channels.training.posts}`);
   const version = `${base.lexiconVersion}+m${digest.digest('hex').slice(0, 8)}`;
   const subjectMaps = new Map<string, Map<string, string>>();
   const subjectMap = (brand: string) => {
@@ -71,14 +72,14 @@ export function withModels(base: Classifier, models: Models, options: WithModels
     lexiconVersion: version,
     lexicons: base.lexicons,
     classify(post: PostInput): Classification {
-      const c = base.classify(post);
+      let c = base.classify(post);
       c.lexiconVersion = version;
       const text = typeof post.text === 'string' ? post.text : '';
       if (c.spam || !text.trim()) return c;
+      // First, while c still holds the rules' post sentiment the channel model was trained on.
+      if (models.channels) c = applyChannelModel(models.channels, text, c);
       if (models.sentiment && stanceOf) c.sentiment = modelSentiment(models.sentiment, stanceOf, text);
       if (models.aspects) c.aspects = modelAspects(models.aspects, subjectMap(post.brand), text, c.aspects);
-      // The rules' evidence offsets are offsets of the post text, which the model reads too.
-      if (models.breakpoints) c.breakpoints = predictBreakpoints(models.breakpoints, text, c);
       return c;
     },
   };

@@ -1,7 +1,7 @@
 /**
  * The trainable breakpoint detector: a logistic regression over character n-grams of the post plus
  * one signal from the rules (did a breakpoint cue fire), trained on the user's own channel gold
- * (`voc train breakpoints --gold FILE`). It answers "does this post describe a journey that broke
+ * (part of the channel model of `voc train channels --gold FILE`). It answers "does this post describe a journey that broke
  * between channels?"; which two channels broke is then the rules' pair when a cue fired, else the
  * pair of detected channels that most often broke in the training posts.
  *
@@ -48,7 +48,6 @@ export interface PairStats {
 }
 
 export interface BreakpointModel {
-  task: 'breakpoints';
   features: FeatureConfig;
   vocab: Vocabulary;
   signals: string[];
@@ -106,7 +105,6 @@ export function trainBreakpointModel(examples: readonly BreakpointExample[], opt
   const best = tied[Math.floor((tied.length - 1) / 2)]!;
   const { vocab, linear } = fit(examples, l2);
   return {
-    task: 'breakpoints',
     features: BREAKPOINT_FEATURES,
     vocab,
     signals: [...BREAKPOINT_SIGNALS],

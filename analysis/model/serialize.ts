@@ -14,6 +14,8 @@ import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import type { AspectModel } from './aspect-model.js';
 import type { BreakpointModel } from './breakpoint-model.js';
+import type { ChannelModel } from './channel-model.js';
+import { STANCE_LABELS } from './stance-model.js';
 import { aspectContextSchema, contextFromJson, contextToJson } from './aspect-serialize.js';
 import { BREAKPOINT_SIGNALS } from './breakpoint-model.js';
 import { Vocabulary, type FeatureConfig } from './features.js';
@@ -23,7 +25,7 @@ import type { SentimentModel } from './sentiment-model.js';
 export const MODEL_FORMAT = 'voc-model';
 export const MODEL_FORMAT_VERSION = 1;
 
-export type TrainedModel = SentimentModel | AspectModel | BreakpointModel;
+export type TrainedModel = SentimentModel | AspectModel | ChannelModel;
 
 /** Where a model's training data came from, recorded in model.json. */
 export interface TrainingNote {
@@ -108,43 +110,44 @@ const fileSchema = z.discriminatedUnion('task', [
   z.object({
     format: z.literal(MODEL_FORMAT),
     version: z.number().int(),
-    task: z.literal('breakpoints'),
-    features: featureSchema,
-    vocabulary: z.string(),
+    task: z.literal('channels'),
     note: noteSchema.default({}),
-    training: z.object({ posts: z.number(), breakpoints: z.number(), l2: z.number(), cvF1: z.number() }),
-    signals: z.array(z.enum(BREAKPOINT_SIGNALS)),
-    threshold: z.number(),
-    vetoMargin: z.number(),
-    defaultKind: breakpointKindSchema,
-    pairs: z.record(
-      z.string().regex(/^[a-z0-9_-]+\+[a-z0-9_-]+$/),
-      z.object({ seen: z.number().int().min(0), broke: z.number().int().min(0), kinds: z.partialRecord(breakpointKindSchema, z.number().int().min(0)) }),
-    ),
-    linear: linearSchema,
+    training: z.object({ posts: z.number() }),
+    skipped: z.array(z.object({ part: z.enum(['stance', 'breakpoints']), found: z.number(), needed: z.number() })).default([]),
+    stance: z
+      .object({
+        tokens: z.array(z.string()),
+        linear: linearSchema,
+        training: z.object({ mentions: z.number(), l2: z.number(), ruleAccuracy: z.number(), cvAccuracy: z.number() }),
+      })
+      .optional(),
+    breakpoints: z
+      .object({
+        features: featureSchema,
+        vocabulary: z.string(),
+        training: z.object({ posts: z.number(), breakpoints: z.number(), l2: z.number(), cvF1: z.number() }),
+        signals: z.array(z.enum(BREAKPOINT_SIGNALS)),
+        threshold: z.number(),
+        vetoMargin: z.number(),
+        defaultKind: breakpointKindSchema,
+        pairs: z.record(
+          z.string().regex(/^[a-z0-9_-]+\+[a-z0-9_-]+$/),
+          z.object({ seen: z.number().int().min(0), broke: z.number().int().min(0), kinds: z.partialRecord(breakpointKindSchema, z.number().int().min(0)) }),
+        ),
+        linear: linearSchema,
+      })
+      .optional(),
   }),
 ]);
 
 /** The JSON document of a model. */
 export function modelToJson(model: TrainedModel, note: TrainingNote = {}): string {
+  if (model.task === 'channels') return JSON.stringify(channelModelJson(model, note)) + '\n';
   const head = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, task: model.task, features: model.features };
   const vocabulary = encodeInt32(model.vocab.buckets);
   const doc =
     model.task === 'sentiment'
       ? { ...head, vocabulary, note, training: model.training, labels: model.labels, linear: linearJson(model.linear) }
-      : model.task === 'breakpoints'
-      ? {
-          ...head,
-          vocabulary,
-          note,
-          training: model.training,
-          signals: model.signals,
-          threshold: model.threshold,
-          vetoMargin: model.vetoMargin,
-          defaultKind: model.defaultKind,
-          pairs: model.pairs,
-          linear: linearJson(model.linear),
-        }
       : {
           ...head,
           vocabulary,
@@ -159,6 +162,34 @@ export function modelToJson(model: TrainedModel, note: TrainingNote = {}): strin
           ...(model.context ? { context: contextToJson(model.context) } : {}),
         };
   return JSON.stringify(doc) + '\n';
+}
+
+function channelModelJson(model: ChannelModel, note: TrainingNote): object {
+  const { stance, breakpoints: b } = model;
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    task: 'channels',
+    note,
+    training: model.training,
+    skipped: model.skipped,
+    ...(stance ? { stance: { tokens: stance.tokens, linear: linearJson(stance.linear), training: stance.training } } : {}),
+    ...(b
+      ? {
+          breakpoints: {
+            features: b.features,
+            vocabulary: encodeInt32(b.vocab.buckets),
+            training: b.training,
+            signals: b.signals,
+            threshold: b.threshold,
+            vetoMargin: b.vetoMargin,
+            defaultKind: b.defaultKind,
+            pairs: b.pairs,
+            linear: linearJson(b.linear),
+          },
+        }
+      : {}),
+  };
 }
 
 /** Writes model.json atomically (temporary file in the same folder, then rename). */
@@ -181,7 +212,7 @@ export function modelFromJson(text: string, origin: string): TrainedModel & { no
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new InputError(`${origin}: not a voc model (not JSON); train one with \`voc train sentiment|aspects|breakpoints --out FILE\``);
+    throw new InputError(`${origin}: not a voc model (not JSON); train one with \`voc train sentiment|aspects|channels --out FILE\``);
   }
   const format = (raw as { format?: unknown })?.format;
   if (format !== MODEL_FORMAT) throw new InputError(`${origin}: not a voc model (no "format": "${MODEL_FORMAT}"); train one with \`voc train\``);
@@ -194,6 +225,7 @@ export function modelFromJson(text: string, origin: string): TrainedModel & { no
     throw new InputError(`${origin}: damaged model file: field ${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}; retrain it`);
   }
   const doc = parsed.data;
+  if (doc.task === 'channels') return { ...channelModelFromJson(doc, origin), note: doc.note };
   const features = doc.features as FeatureConfig;
   const vocab = new Vocabulary(decodeInt32(doc.vocabulary, origin));
   const d = vocab.size;
@@ -205,21 +237,6 @@ export function modelFromJson(text: string, origin: string): TrainedModel & { no
       vocab,
       labels: doc.labels,
       linear: linearFromJson(doc.linear, outputs, d, origin),
-      training: doc.training,
-      note: doc.note,
-    };
-  }
-  if (doc.task === 'breakpoints') {
-    return {
-      task: 'breakpoints',
-      features,
-      vocab,
-      signals: doc.signals,
-      linear: linearFromJson(doc.linear, 1, d + doc.signals.length, origin),
-      threshold: doc.threshold,
-      vetoMargin: doc.vetoMargin,
-      defaultKind: doc.defaultKind,
-      pairs: doc.pairs as BreakpointModel['pairs'],
       training: doc.training,
       note: doc.note,
     };
@@ -239,6 +256,34 @@ export function modelFromJson(text: string, origin: string): TrainedModel & { no
     sentiment: linearFromJson(doc.sentiment, 3, d + doc.subjects.length + (context ? context.vocab.size : 0), origin),
     training: doc.training,
     note: doc.note,
+  };
+}
+
+type ChannelDoc = Extract<z.infer<typeof fileSchema>, { task: 'channels' }>;
+
+function channelModelFromJson(doc: ChannelDoc, origin: string): ChannelModel {
+  const { stance, breakpoints: b } = doc;
+  let breakpoints: BreakpointModel | undefined;
+  if (b) {
+    const vocab = new Vocabulary(decodeInt32(b.vocabulary, origin));
+    breakpoints = {
+      features: b.features as FeatureConfig,
+      vocab,
+      signals: b.signals,
+      linear: linearFromJson(b.linear, 1, vocab.size + b.signals.length, origin),
+      threshold: b.threshold,
+      vetoMargin: b.vetoMargin,
+      defaultKind: b.defaultKind,
+      pairs: b.pairs as BreakpointModel['pairs'],
+      training: b.training,
+    };
+  }
+  return {
+    task: 'channels',
+    ...(stance ? { stance: { tokens: stance.tokens, linear: linearFromJson(stance.linear, STANCE_LABELS.length, stance.tokens.length, origin), training: stance.training } } : {}),
+    ...(breakpoints ? { breakpoints } : {}),
+    skipped: doc.skipped,
+    training: doc.training,
   };
 }
 

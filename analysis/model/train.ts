@@ -1,10 +1,11 @@
 /**
- * `voc train sentiment|aspects`: read a labelled file, optionally hold part of it out, fit the
+ * `voc train sentiment|aspects|channels`: read a labelled file, optionally hold part of it out, fit the
  * model, score it on the held-out part and write model.json.
  *
  * Splits: sentiment files are shuffled with a seed (default 1) before the last `holdout` share is
  * held out (the public corpora are sorted by label); aspect files are held out by post, keeping
- * file order (the last share of posts), unless a seed is given. `voc eval` uses the same rule, so
+ * file order (the last share of posts), unless a seed is given; channel gold files are shuffled with
+ * a seed (default 1), as they are often grouped by sample. `voc eval` uses the same rule, so
  * `--holdout` and `--seed` given to both cut the file in the same place.
  */
 import { basename } from 'node:path';
@@ -17,7 +18,7 @@ import { readAspectsCsv, readChannelGold, readInputFile, readSentimentCsv } from
 import { evalSentiment, type SentimentEvalResult } from '../eval/sentiment.js';
 import { splitHoldout, type HoldoutSpec } from '../eval/split.js';
 import { predictAspects, trainAspectModel, type AspectModel } from './aspect-model.js';
-import { MIN_BREAKPOINT_POSTS, predictBreakpoints, trainBreakpointModel, type BreakpointModel } from './breakpoint-model.js';
+import { applyChannelModel, trainChannelModel, type ChannelModel, type SkippedPart } from './channel-model.js';
 import { saveModel, sha256, type TrainingNote } from './serialize.js';
 import { predictSentiment, trainSentimentModel, type SentimentModel } from './sentiment-model.js';
 
@@ -34,12 +35,12 @@ export interface TrainFileOptions {
   seed?: number;
   /** Lexicon version of this process (recorded in the model). */
   lexiconVersion?: string;
-  /** Brand id the rule classifier classifies for (breakpoints only). */
+  /** Brand id the rule classifier classifies for (channels only). */
   brand?: string;
 }
 
 export interface TrainReport<R> {
-  task: 'sentiment' | 'aspects' | 'breakpoints';
+  task: 'sentiment' | 'aspects' | 'channels';
   out: string;
   /** Rows (sentiment) or posts (aspects) trained on. */
   trained: number;
@@ -103,47 +104,48 @@ export function goldHoldout(fraction: number, seed?: number): HoldoutSpec {
   return { fraction, seed: seed ?? DEFAULT_SENTIMENT_SEED };
 }
 
-export interface BreakpointTrainFileOptions extends TrainFileOptions {
+export interface ChannelTrainFileOptions extends TrainFileOptions {
   /** Folder of the public corpora, for gold rows stored without their text. */
   texts?: string;
   /** The rule classifier of this config: the model learns on top of its classifications. */
   classifier: Classifier;
 }
 
-/** Trains a breakpoint model from a channel gold JSONL file (`breakpoint`, `breakpoint_channels`, `breakpoint_kind`). */
-export function trainBreakpointsFile(opts: BreakpointTrainFileOptions): TrainReport<ChannelEvalResult> & { model: BreakpointModel } {
+/** Trains a channel model (stances, breakpoints) from a channel gold JSONL file. */
+export function trainChannelsFile(opts: ChannelTrainFileOptions): TrainReport<ChannelEvalResult> & { model: ChannelModel; skipped: SkippedPart[] } {
   const started = process.hrtime.bigint();
   const rows = readChannelGold(opts.data, opts.texts ? { texts: opts.texts } : {});
   const holdout = opts.holdout !== undefined ? goldHoldout(opts.holdout, opts.seed) : undefined;
   const { train, heldOut } = holdout ? splitHoldout(rows, holdout) : { train: rows, heldOut: [] };
   const classify = (text: string, i: number): Classification => opts.classifier.classify({ id: `train:${i}`, text, brand: opts.brand ?? '' });
-  const examples = train.map((r, i) => ({
-    text: r.text,
-    rules: classify(r.text, i),
-    breakpoint: r.breakpoint,
-    channels: r.breakpoint_channels,
-    kind: r.breakpoint_kind ?? null,
-  }));
-  const positives = examples.filter((e) => e.breakpoint).length;
-  if (positives < MIN_BREAKPOINT_POSTS || examples.length - positives < MIN_BREAKPOINT_POSTS)
-    throw new InputError(
-      `${opts.data}: the training part has ${positives} post(s) with "breakpoint": true and ${examples.length - positives} without; a breakpoint model needs at least ${MIN_BREAKPOINT_POSTS} of each (label more posts, or hold out less)`,
+  let model: ChannelModel;
+  try {
+    model = trainChannelModel(
+      train.map((r, i) => ({
+        text: r.text,
+        rules: classify(r.text, i),
+        channels: r.channels,
+        breakpoint: r.breakpoint,
+        breakpointChannels: r.breakpoint_channels,
+        breakpointKind: r.breakpoint_kind ?? null,
+      })),
     );
-  const model = trainBreakpointModel(examples);
-  return finishTraining('breakpoints', opts, started, model, holdout, train.length, heldOut, (part) =>
+  } catch (err) {
+    if (err instanceof RangeError) throw new InputError(`${opts.data}: nothing to learn from the training part (${err.message}); label more posts, or hold out less`);
+    throw err;
+  }
+  const report = finishTraining('channels', opts, started, model, holdout, train.length, heldOut, (part) =>
     evalChannels(
       part,
-      part.map((r, i) => {
-        const c = classify(r.text, i);
-        return { ...c, breakpoints: predictBreakpoints(model, r.text, c) };
-      }),
+      part.map((r, i) => applyChannelModel(model, r.text, classify(r.text, i))),
     ),
   );
+  return { ...report, skipped: model.skipped };
 }
 
 /** Writes the model, scores it on the held-out part (if any) and reports what was done. */
-function finishTraining<M extends SentimentModel | AspectModel | BreakpointModel, Row, R>(
-  task: 'sentiment' | 'aspects' | 'breakpoints',
+function finishTraining<M extends SentimentModel | AspectModel | ChannelModel, Row, R>(
+  task: 'sentiment' | 'aspects' | 'channels',
   opts: TrainFileOptions,
   started: bigint,
   model: M,
@@ -159,7 +161,8 @@ function finishTraining<M extends SentimentModel | AspectModel | BreakpointModel
     out: opts.out,
     trained,
     heldOut: heldOut.length,
-    features: model.vocab.size,
+    // A channel model's features: its breakpoint n-grams and the stance signals.
+    features: model.task === 'channels' ? (model.breakpoints?.vocab.size ?? 0) + (model.stance?.tokens.length ?? 0) : model.vocab.size,
     seconds: seconds(started),
     ...(evaluation ? { evaluation } : {}),
     ...(holdout ? { holdout } : {}),
