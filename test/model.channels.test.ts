@@ -214,6 +214,8 @@ describe('trainChannelModel', () => {
       expect(loaded.breakpoints).toMatchObject({ threshold: model.threshold, pairs: model.pairs });
       for (const r of [...test, ...train]) expect(applyChannelModel(loaded, r.text, classify(r.text))).toEqual(applyChannelModel(channelModel, r.text, classify(r.text)));
       expect(() => loadModel(path, 'sentiment')).toThrow(`${path}: this is a channels model; this command needs one made by \`voc train sentiment\``);
+      const missing = join(tmp, 'missing.json');
+      expect(() => loadModel(missing, 'channels')).toThrow(`model file not found: ${missing}; train one with \`voc train channels --gold GOLD.jsonl --out ${missing}\``);
     });
 
     it('names the damaged field', () => {

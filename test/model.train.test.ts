@@ -214,7 +214,7 @@ describe('model.json errors', () => {
   it('names the file and what is wrong', () => {
     const notJson = join(tmp, 'not.json');
     writeFileSync(notJson, 'hello');
-    expect(inputError(() => loadModel(notJson))).toBe(`${notJson}: not a voc model (not JSON); train one with \`voc train sentiment|aspects --out FILE\``);
+    expect(inputError(() => loadModel(notJson))).toBe(`${notJson}: not a voc model (not JSON); train one with \`voc train sentiment|aspects|channels --out FILE\``);
     const newer = join(tmp, 'newer.json');
     writeFileSync(newer, JSON.stringify({ format: 'voc-model', version: 99 }));
     expect(inputError(() => loadModel(newer))).toBe(`${newer}: model format version 99 is newer than this voc reads (1); upgrade voc or retrain`);

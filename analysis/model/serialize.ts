@@ -289,7 +289,10 @@ function channelModelFromJson(doc: ChannelDoc, origin: string): ChannelModel {
 
 /** Reads model.json with provenance (path and sha256 of the file). */
 export function loadModel(path: string, expected?: TrainedModel['task']): LoadedModel {
-  if (!existsSync(path)) throw new InputError(`model file not found: ${path}; train one with \`voc train ${expected ?? 'sentiment'} --out ${path}\``);
+  if (!existsSync(path)) {
+    const task = expected ?? 'sentiment';
+    throw new InputError(`model file not found: ${path}; train one with \`voc train ${task}${task === 'channels' ? ' --gold GOLD.jsonl' : ''} --out ${path}\``);
+  }
   if (statSync(path).isDirectory()) throw new InputError(`model ${path} is a folder; pass the model.json file`);
   const bytes = readFileSync(path);
   const model = modelFromJson(bytes.toString('utf8'), path);
