@@ -1,5 +1,5 @@
 /**
- * `node dist/bench/classify.js [--json] [--posts 100000] [--seed 20261123]`
+ * `node dist/bench/classify.js [--json] [--posts 100000] [--seed 20261123] [--channel-model FILE]`
  *
  * Throughput of the full classifier against jieba segmentation alone, on ONE core (this process,
  * one thread), over the same realistic 50-300 character Chinese posts. The posts are composed from
@@ -12,19 +12,22 @@
  * alternating block by block, so that a neighbour's load on a shared machine hits both alike. Wall
  * time gives `*_posts_per_s`; CPU time of this process (`*_posts_per_cpu_s`) says what the work
  * costs when the machine is busy. `ratio` = classify / cut throughput (target >= 0.7), and
- * `peak_rss_mb` the peak resident set of the process (target < 600).
+ * `peak_rss_mb` the peak resident set of the process (target < 600). With `--channel-model FILE` (a
+ * model.json of `voc train channels`) the classifier also applies that model, to measure its cost.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import nodejieba from 'nodejieba';
 import { parseConfig } from '../core/config.js';
 import { createClassifier } from '../analysis/index.js';
+import { loadModels, withModels } from '../analysis/model/apply.js';
 import { seededRandom } from '../analysis/model/random.js';
 
 interface Args {
   json: boolean;
   posts: number;
   seed: number;
+  channelModel?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -39,7 +42,8 @@ function parseArgs(argv: string[]): Args {
     if (a === '--json') args.json = true;
     else if (a === '--posts') args.posts = num('--posts');
     else if (a === '--seed') args.seed = num('--seed');
-    else throw new Error(`unknown option ${a}; usage: classify.js [--json] [--posts N] [--seed N]`);
+    else if (a === '--channel-model' && argv[i + 1]) args.channelModel = argv[++i]!;
+    else throw new Error(`unknown option ${a}; usage: classify.js [--json] [--posts N] [--seed N] [--channel-model FILE]`);
   }
   return args;
 }
@@ -151,7 +155,8 @@ function main(): void {
   const config = parseConfig({
     brands: [{ id: 'bench', name: '星驰', aliases: ['星驰电器'], products: ['净化器X1'], aspectTaxonomy: 'retail', promises: ['convenience', 'premium_service'] }],
   });
-  const classifier = createClassifier(config);
+  const rules = createClassifier(config);
+  const classifier = args.channelModel ? withModels(rules, loadModels({ channelModel: args.channelModel })) : rules;
   const posts = benchmarkPosts(args.posts, args.seed);
   const warmup = benchmarkPosts(4000, args.seed + 1);
   let sink = 0;

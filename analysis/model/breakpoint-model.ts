@@ -124,7 +124,14 @@ export function breakpointScore(model: Pick<BreakpointModel, 'features' | 'vocab
 
 /** The breakpoints of a post: the rules' (unless vetoed) or the model's own, or none. */
 export function predictBreakpoints(model: BreakpointModel, text: string, rules: BreakpointExample['rules']): Breakpoint[] {
+  // Nothing to keep or veto and no pair to add: the score could not change the answer.
+  if (rules.breakpoints.length === 0 && !hasTwoChannels(rules.channels)) return [];
   return decide(model, breakpointScore(model, text, rules), text, rules);
+}
+
+function hasTwoChannels(mentions: Classification['channels']): boolean {
+  for (const m of mentions) if (m.channel !== mentions[0]!.channel) return true;
+  return false;
 }
 
 type Decider = Pick<BreakpointModel, 'pairs' | 'threshold' | 'vetoMargin' | 'defaultKind'>;

@@ -66,6 +66,10 @@ function foldUnit(ch: string): string {
   return String.fromCharCode(c);
 }
 
+let cpStartBuffer = new Int32Array(1024);
+let cpEndBuffer = new Int32Array(1024);
+let charBuffersBusy = false;
+
 /** Receives one term: its bucket and its span [start, end) in the text (UTF-16 offsets). */
 export type TermSink = (bucket: number, start: number, end: number) => void;
 
@@ -109,25 +113,40 @@ export function forEachTerm(text: string, cfg: FeatureConfig, emit: TermSink): v
   const [lo, hi] = cfg.charNgrams;
   if (lo > 0 && hi >= lo) {
     // Code points, not UTF-16 units: an emoji is one character, never half of a surrogate pair.
-    const cpStart: number[] = [];
-    const cpEnd: number[] = [];
-    for (let i = 0; i < folded.length; ) {
-      const c = folded.charCodeAt(i);
-      const next = folded.charCodeAt(i + 1);
-      const end = c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? i + 2 : i + 1;
-      if (!isBlank(c)) {
-        cpStart.push(i);
-        cpEnd.push(end);
-      }
-      i = end;
+    // The boundaries go to shared buffers rather than fresh arrays per text; a call made from inside
+    // `emit` (none is today) gets buffers of its own.
+    const shared = !charBuffersBusy;
+    if (shared && cpStartBuffer.length < folded.length) {
+      cpStartBuffer = new Int32Array(folded.length * 2);
+      cpEndBuffer = new Int32Array(folded.length * 2);
     }
-    for (let i = 0; i < cpStart.length; i++) {
-      let h = CHAR_SEED;
-      for (let n = 1; n <= hi && i + n <= cpStart.length; n++) {
-        const k = i + n - 1;
-        h = fnvRange(h, folded, cpStart[k]!, cpEnd[k]!);
-        if (n >= lo) emit(h & mask, cpStart[i]!, cpEnd[k]!);
+    const cpStart = shared ? cpStartBuffer : new Int32Array(folded.length);
+    const cpEnd = shared ? cpEndBuffer : new Int32Array(folded.length);
+    if (shared) charBuffersBusy = true;
+    try {
+      let count = 0;
+      for (let i = 0; i < folded.length; ) {
+        const c = folded.charCodeAt(i);
+        const next = folded.charCodeAt(i + 1);
+        const end = c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? i + 2 : i + 1;
+        if (!isBlank(c)) {
+          cpStart[count] = i;
+          cpEnd[count++] = end;
+        }
+        i = end;
       }
+      for (let i = 0; i < count; i++) {
+        let h = CHAR_SEED;
+        const start = cpStart[i]!;
+        for (let n = 1; n <= hi && i + n <= count; n++) {
+          const k = i + n - 1;
+          const end = cpEnd[k]!;
+          h = fnvRange(h, folded, cpStart[k]!, end);
+          if (n >= lo) emit(h & mask, start, end);
+        }
+      }
+    } finally {
+      if (shared) charBuffersBusy = false;
     }
   }
 }
@@ -145,21 +164,52 @@ export interface SparseRows {
 export class Vocabulary {
   /** The kept buckets, in column order. */
   readonly buckets: Int32Array;
-  private readonly column: Map<number, number>;
+  /**
+   * Open-addressing table bucket -> column (keys hold bucket + 1, 0 = empty), at most half full:
+   * prediction looks up every n-gram of a post, and a typed table is several times faster than a Map.
+   */
+  private readonly keys: Int32Array;
+  private readonly cols: Int32Array;
+  private readonly shift: number;
+  /** Per-column stamp of the last `columns` call that saw it, to drop repeats without a Set. */
+  private readonly seenIn: Int32Array;
+  private call = 0;
 
   constructor(buckets: Int32Array) {
     this.buckets = buckets;
-    this.column = new Map();
-    buckets.forEach((b, col) => this.column.set(b, col));
+    let bits = 4;
+    while (1 << bits < buckets.length * 2) bits++;
+    this.keys = new Int32Array(1 << bits);
+    this.cols = new Int32Array(1 << bits);
+    this.shift = 32 - bits;
+    const mask = (1 << bits) - 1;
+    buckets.forEach((b, col) => {
+      let slot = this.slotOf(b);
+      while (this.keys[slot] !== 0 && this.keys[slot] !== b + 1) slot = (slot + 1) & mask;
+      if (this.keys[slot] === 0) {
+        this.keys[slot] = b + 1;
+        this.cols[slot] = col;
+      }
+    });
+    this.seenIn = new Int32Array(buckets.length);
   }
 
   get size(): number {
     return this.buckets.length;
   }
 
+  private slotOf(bucket: number): number {
+    return Math.imul(bucket, 0x9e3779b1) >>> this.shift;
+  }
+
   /** Column of a bucket, or undefined when the bucket is not in the vocabulary. */
   columnOf(bucket: number): number | undefined {
-    return this.column.get(bucket);
+    const mask = this.keys.length - 1;
+    for (let slot = this.slotOf(bucket); ; slot = (slot + 1) & mask) {
+      const k = this.keys[slot]!;
+      if (k === 0) return undefined;
+      if (k === bucket + 1) return this.cols[slot];
+    }
   }
 
   /**
@@ -198,14 +248,19 @@ export class Vocabulary {
     return { vocab, matrix };
   }
 
-  /** Column indices of the known, distinct terms of one text. */
+  /** Column indices of the known, distinct terms of one text, in the order they first occur. */
   columns(text: string, cfg: FeatureConfig): number[] {
     const cols: number[] = [];
-    const seen = new Set<number>();
+    // A new stamp per call; on wrap-around (after 2^31 calls) the stamps start over from clean.
+    if (++this.call === 0x7fffffff) {
+      this.seenIn.fill(0);
+      this.call = 1;
+    }
+    const call = this.call;
     forEachTerm(text, cfg, (b) => {
-      const c = this.column.get(b);
-      if (c !== undefined && !seen.has(c)) {
-        seen.add(c);
+      const c = this.columnOf(b);
+      if (c !== undefined && this.seenIn[c] !== call) {
+        this.seenIn[c] = call;
         cols.push(c);
       }
     });

@@ -60,6 +60,19 @@ export function trainStanceModel(examples: readonly StanceExample[], options: { 
 
 /** The calibrated stance of one detected channel. */
 export function predictStance(model: StanceModel, rules: Pick<Classification, 'channels' | 'sentiment'>, mention: ChannelMention): Polarity {
+  // The answer depends on four small values only, so it is computed once per combination.
+  const channels = new Set(rules.channels.map((x) => x.channel)).size;
+  const key = `${mention.channel}\u0001${mention.polarity}\u0001${rules.sentiment.label}\u0001${Math.min(channels, 3)}`;
+  let memo = answers.get(model);
+  if (!memo) answers.set(model, (memo = new Map()));
+  let answer = memo.get(key);
+  if (answer === undefined) memo.set(key, (answer = computeStance(model, rules, mention)));
+  return answer;
+}
+
+const answers = new WeakMap<StanceModel, Map<string, Polarity>>();
+
+function computeStance(model: StanceModel, rules: Pick<Classification, 'channels' | 'sentiment'>, mention: ChannelMention): Polarity {
   const index = tokenIndex(model);
   const columns: number[] = [];
   for (const t of signalTokens(rules, mention)) {
