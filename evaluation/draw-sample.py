@@ -20,6 +20,9 @@
 #   O: SEED 20261220 N.jsonl light      (with A-M present)
 #   P: SEED 20261221 - light            (with A-O present)
 #   Q: SEED 20261222 P.jsonl light      (with A-O present)
+#   S: SEED 20261223 R.jsonl light      (with A-Q present; R = questions-sample-r.jsonl)
+#   T: SEED 20261224 RS.jsonl light     (R and S concatenated)
+#   U: SEED 20261225 RST.jsonl light    (R, S and T concatenated); a fourth such draw fails: the stratum is used up
 # The first session's samples A-E used the gold README's strata with their own seeds (README table).
 import csv, json, os, random, re, sys
 D=os.environ.get('VOC_SHARED_DATA', os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'data'))

@@ -93,15 +93,21 @@ export function trainBreakpointModel(examples: readonly BreakpointExample[], opt
       if (i % folds === k) outOfFold[i] = scorer(e);
     });
   }
-  // The best cross-validated F1; when several thresholds reach it, the middle one, farthest from
-  // both edges of what worked.
+  // The threshold whose neighbourhood (itself and the steps either side) has the best mean
+  // cross-validated F1; ties, the middle one. The F1 curve over thresholds is noisy with a hundred
+  // or so breakpoint posts, and its single highest point is often at the edge of a plateau, where
+  // a small shift in new data falls off; the neighbourhood mean picks the middle of the plateau.
   const grid: Array<{ threshold: number; f1: number }> = [];
   for (let step = -12; step <= 12; step++) {
     const threshold = step / 4;
     grid.push({ threshold, f1: postF1(examples, (e, i) => decide({ pairs: foldPairs[i % folds]!, threshold, vetoMargin, defaultKind: 'handoff' }, outOfFold[i]!, e.text, e.rules)) });
   }
-  const bestF1 = Math.max(...grid.map((g) => g.f1));
-  const tied = grid.filter((g) => g.f1 === bestF1);
+  const smoothed = grid.map((g, i) => {
+    const near = grid.slice(Math.max(0, i - 1), i + 2);
+    return { ...g, mean: near.reduce((a, n) => a + n.f1, 0) / near.length };
+  });
+  const bestMean = Math.max(...smoothed.map((g) => g.mean));
+  const tied = smoothed.filter((g) => g.mean === bestMean);
   const best = tied[Math.floor((tied.length - 1) / 2)]!;
   const { vocab, linear } = fit(examples, l2);
   return {
