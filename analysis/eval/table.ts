@@ -45,6 +45,8 @@ const TEXT = {
     errorClasses: '主要错误类型',
     trained: (task: string, n: number, features: number, seconds: number, out: string) =>
       `已训练 ${task} 模型：${n} 条训练样本，${features} 个特征，用时 ${seconds} 秒，写入 ${out}`,
+    rulesAlone: (polarity: number, breakpoints: number, questions: number) =>
+      `同一批留出样本仅用规则：渠道态度准确率 ${polarity.toFixed(3)}，断点 F1 ${breakpoints.toFixed(3)}，提问 F1 ${questions.toFixed(3)}`,
     skippedPart: (part: 'stance' | 'breakpoints', found: number, needed: number) =>
       part === 'stance'
         ? `未训练渠道态度部分：规则也识别出的已标注渠道只有 ${found} 个，至少需要 ${needed} 个`
@@ -84,6 +86,8 @@ const TEXT = {
     errorClasses: 'main error classes',
     trained: (task: string, n: number, features: number, seconds: number, out: string) =>
       `trained ${task} model: ${n} training items, ${features} features, ${seconds} s, written to ${out}`,
+    rulesAlone: (polarity: number, breakpoints: number, questions: number) =>
+      `the rules alone on the same held-out posts: channel polarity ${polarity.toFixed(3)}, breakpoint F1 ${breakpoints.toFixed(3)}, question F1 ${questions.toFixed(3)}`,
     skippedPart: (part: 'stance' | 'breakpoints', found: number, needed: number) =>
       part === 'stance'
         ? `channel stance part not trained: ${found} labelled channel(s) the rules also detected, at least ${needed} needed`
@@ -220,6 +224,7 @@ export function formatTrainSummary(
     evaluation?: SentimentEvalResult | AspectEvalResult | ChannelEvalResult;
     holdout?: { fraction: number; seed?: number };
     skipped?: Array<{ part: 'stance' | 'breakpoints'; found: number; needed: number }>;
+    rulesEvaluation?: ChannelEvalResult;
   },
   locale: Locale,
 ): string {
@@ -228,7 +233,11 @@ export function formatTrainSummary(
   for (const p of report.skipped ?? []) lines.push(m.skippedPart(p.part, p.found, p.needed));
   const e = report.evaluation;
   if (e && 'accuracy' in e) lines.push(formatSentimentTable({ ...e, ...(report.holdout ? { holdout: report.holdout } : {}) }, locale));
-  else if (e && 'breakpoints' in e) lines.push(formatChannelsTable(e, locale));
+  else if (e && 'breakpoints' in e) {
+    lines.push(formatChannelsTable(e, locale));
+    const r = report.rulesEvaluation;
+    if (r) lines.push(m.rulesAlone(r.polarity.accuracy, r.breakpoints.f1, r.questions.f1));
+  }
   else if (e) lines.push(formatAspectsTable({ ...e, ...(report.holdout ? { holdout: report.holdout } : {}) }, locale));
   return lines.join('\n');
 }

@@ -112,7 +112,7 @@ export interface ChannelTrainFileOptions extends TrainFileOptions {
 }
 
 /** Trains a channel model (stances, breakpoints) from a channel gold JSONL file. */
-export function trainChannelsFile(opts: ChannelTrainFileOptions): TrainReport<ChannelEvalResult> & { model: ChannelModel; skipped: SkippedPart[] } {
+export function trainChannelsFile(opts: ChannelTrainFileOptions): TrainReport<ChannelEvalResult> & { model: ChannelModel; skipped: SkippedPart[]; rulesEvaluation?: ChannelEvalResult } {
   const started = process.hrtime.bigint();
   const rows = readChannelGold(opts.data, opts.texts ? { texts: opts.texts } : {});
   const holdout = opts.holdout !== undefined ? goldHoldout(opts.holdout, opts.seed) : undefined;
@@ -134,13 +134,17 @@ export function trainChannelsFile(opts: ChannelTrainFileOptions): TrainReport<Ch
     if (err instanceof RangeError) throw new InputError(`${opts.data}: nothing to learn from the training part (${err.message}); label more posts, or hold out less`);
     throw err;
   }
-  const report = finishTraining('channels', opts, started, model, holdout, train.length, heldOut, (part) =>
-    evalChannels(
+  // The rules alone on the same held-out posts, so the report can say what the model added.
+  let rules: ChannelEvalResult | undefined;
+  const report = finishTraining('channels', opts, started, model, holdout, train.length, heldOut, (part) => {
+    const classified = part.map((r, i) => classify(r.text, i));
+    rules = evalChannels(part, classified);
+    return evalChannels(
       part,
-      part.map((r, i) => applyChannelModel(model, r.text, classify(r.text, i))),
-    ),
-  );
-  return { ...report, skipped: model.skipped };
+      classified.map((c, i) => applyChannelModel(model, part[i]!.text, c)),
+    );
+  });
+  return { ...report, skipped: model.skipped, ...(rules ? { rulesEvaluation: rules } : {}) };
 }
 
 /** Writes the model, scores it on the held-out part (if any) and reports what was done. */
