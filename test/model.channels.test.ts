@@ -13,6 +13,7 @@ import { parseConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import { createClassifier } from '../analysis/index.js';
 import { breakpointScore, predictBreakpoints, trainBreakpointModel, type BreakpointExample, type BreakpointModel } from '../analysis/model/breakpoint-model.js';
+import { withModels } from '../analysis/model/apply.js';
 import { applyChannelModel, trainChannelModel, type ChannelExample, type ChannelModel } from '../analysis/model/channel-model.js';
 import { loadModel, saveModel } from '../analysis/model/serialize.js';
 import { calibrateStances, predictStance, trainStanceModel, type StanceExample } from '../analysis/model/stance-model.js';
@@ -226,5 +227,25 @@ describe('trainChannelModel', () => {
       expect(() => loadModel(bad)).toThrow(InputError);
       expect(() => loadModel(bad)).toThrow(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: damaged model file: field breakpoints.defaultKind: `));
     });
+  });
+});
+
+describe('a classifier with a channel model', () => {
+  const classifier = withModels(rules, { channels: trainChannelModel(train.map(channelExample)) });
+
+  it('is deterministic and survives hostile posts, with evidence that is text of the post', () => {
+    const hostile = ['', '   ', '😊😊😊', '\u0000\u0001\uFFFF\uD800', '官網上的價格和門店兩碼事。', 'ＡＢＣ 官网上的价格和门店两码事！！', '<script>alert(1)</script>官网上的价格和门店两码事'];
+    for (const text of hostile) {
+      const a = classifier.classify({ id: 'x', text, brand: 'b' });
+      expect(classifier.classify({ id: 'x', text, brand: 'b' })).toEqual(a);
+      for (const b of a.breakpoints) expect(text.slice(b.evidence.start, b.evidence.end)).toBe(b.evidence.text);
+    }
+    expect(classifier.classify({ id: 'e', text: '', brand: 'b' }).breakpoints).toEqual([]);
+    const huge = `${'官网上的价格和门店两码事。'.repeat(80_000)}`; // about a million characters
+    const big = classifier.classify({ id: 'h', text: huge, brand: 'b' });
+    expect(big.breakpoints).toHaveLength(1);
+    const e = big.breakpoints[0]!.evidence;
+    expect(huge.slice(e.start, e.end)).toBe(e.text);
+    expect(e.text.length).toBeLessThanOrEqual(200);
   });
 });
