@@ -264,6 +264,16 @@ describe('voc train channels + voc eval channels --model', () => {
     expect([withModel.channels, withModel.questions, withModel.scenarios]).toEqual([rules.channels, rules.questions, rules.scenarios]);
   });
 
+  it("records the model's stance and breakpoint figures for the report under names that say so", async () => {
+    const dataDir = join(tmp, 'saved-channels');
+    await voc(['eval', 'channels', '--gold', testGold, '--model', model, '--json'], 'en', dataDir);
+    expect(readSavedEvaluation(dataDir, 'en')!.metrics).toEqual([
+      { name: 'channel polarity accuracy (trained channel model) · bp-test.jsonl', value: 1, n: 10 },
+      { name: 'breakpoint F1 (trained channel model) · bp-test.jsonl', value: 1, n: 3 },
+    ]);
+    expect(readSavedEvaluation(dataDir)!.metrics.map((m) => m.name)).toEqual(['渠道褒贬准确率（训练的渠道模型） · bp-test.jsonl', '断点 F1（训练的渠道模型） · bp-test.jsonl']);
+  });
+
   it('holds out a seeded share, and eval on the same file scores that share by itself', async () => {
     const all = write('bp-all.jsonl', goldJsonl([...train, ...test]));
     const held = join(tmp, 'breakpoints-held.json');

@@ -28,6 +28,8 @@ const METRIC_NAMES = {
   channel_f1: { en: 'channel detection F1', zh: '渠道识别 F1' },
   channel_polarity: { en: 'channel polarity accuracy', zh: '渠道褒贬准确率' },
   breakpoint_f1: { en: 'breakpoint F1', zh: '断点 F1' },
+  channel_polarity_model: { en: 'channel polarity accuracy (trained channel model)', zh: '渠道褒贬准确率（训练的渠道模型）' },
+  breakpoint_f1_model: { en: 'breakpoint F1 (trained channel model)', zh: '断点 F1（训练的渠道模型）' },
   question_f1: { en: 'question F1', zh: '提问识别 F1' },
   post_sentiment: { en: 'post sentiment accuracy', zh: '帖子情感准确率' },
   sentiment_rules: { en: 'sentiment accuracy (lexicon)', zh: '情感准确率（词典）' },
@@ -87,13 +89,17 @@ export function evaluationRun(
     case 'channels': {
       const r = result as ChannelEvalResult;
       unit = 'posts';
-      metrics = [
-        metric('channel_f1', r.channels.micro_f1, r.n),
-        metric('channel_polarity', r.polarity.accuracy, r.polarity.n),
-        metric('breakpoint_f1', r.breakpoints.f1, r.breakpoints.support),
-        metric('question_f1', r.questions.f1, r.questions.support),
-        metric('post_sentiment', r.sentiment.accuracy, r.sentiment.n),
-      ];
+      // A channel model changes only stances and breakpoints; the rules' run of the same file
+      // carries the other figures.
+      metrics = opts.model
+        ? [metric('channel_polarity_model', r.polarity.accuracy, r.polarity.n), metric('breakpoint_f1_model', r.breakpoints.f1, r.breakpoints.support)]
+        : [
+            metric('channel_f1', r.channels.micro_f1, r.n),
+            metric('channel_polarity', r.polarity.accuracy, r.polarity.n),
+            metric('breakpoint_f1', r.breakpoints.f1, r.breakpoints.support),
+            metric('question_f1', r.questions.f1, r.questions.support),
+            metric('post_sentiment', r.sentiment.accuracy, r.sentiment.n),
+          ];
       break;
     }
     case 'sentiment': {
