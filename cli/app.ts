@@ -8,7 +8,8 @@ import type { Target } from '../core/types.js';
 import { InputError } from '../core/errors.js';
 import { openStore } from '../store/open.js';
 import { createClassifier, type Classifier } from '../analysis/index.js';
-import { loadModels, withModels, type Models } from '../analysis/model/index.js';
+import { loadModels, withModels, type Models, type TrainingNote } from '../analysis/model/index.js';
+import { evalClassifier } from '../analysis/eval/run.js';
 import { createCrawlContext } from '../crawlers/index.js';
 import type { StageDeps } from '../workers/deps.js';
 import { authorSecret } from './secret.js';
@@ -85,6 +86,21 @@ export function configModels(config: Pick<VocConfig, 'models'>): Models {
     }
   }
   return models;
+}
+
+/**
+ * The models of `models` that were trained under another lexicon version than the config gives now
+ * (the version `voc train` records: the rules' lexicon with the eval brand). Their inputs (the jieba
+ * dictionary, and for a channel model the rules' own outputs) may have moved; they still apply.
+ * Builds a classifier, so it takes a few seconds when there are models; none, no cost.
+ */
+export function modelsTrainedUnderOtherLexicon(config: VocConfig, models: Models): Array<{ task: string; trained: string; current: string }> {
+  const entries = Object.entries(models).filter(([, m]) => (m as { note?: TrainingNote } | undefined)?.note?.lexiconVersion);
+  if (!entries.length) return [];
+  const current = evalClassifier({ config }, 'retail').lexiconVersion;
+  return entries
+    .map(([task, m]) => ({ task, trained: (m as { note: TrainingNote }).note.lexiconVersion!, current }))
+    .filter((e) => e.trained !== e.current);
 }
 
 /**

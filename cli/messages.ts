@@ -16,6 +16,8 @@ const zh = {
   workerStarted: (queues: string, concurrency: number) => `worker 已启动：队列 ${queues}，并发 ${concurrency}；按 Ctrl+C 停止`,
   workerStopping: '正在停止 worker：等待进行中的任务完成…',
   configOk: (brands: number, targets: number) => `配置有效：${brands} 个品牌，${targets} 个抓取目标`,
+  modelLexiconChanged: (task: string, trained: string, current: string) =>
+    `提示：models.${task} 是用词典 ${trained} 训练的，当前配置的词典是 ${current}；模型仍会使用，但建议用 voc train ${task} 重新训练，让它学习当前规则的输出`,
   // --- queues, schedules, workers (issue 5) ---
   workerStopped: 'worker 已停止',
   scheduleAdded: (kind: string, id: string, pattern: string, tz: string, next: string) =>
@@ -57,6 +59,8 @@ const en: typeof zh = {
   workerStarted: (queues, concurrency) => `worker started: queues ${queues}, concurrency ${concurrency}; Ctrl+C to stop`,
   workerStopping: 'Stopping worker: waiting for in-flight jobs…',
   configOk: (brands, targets) => `Config valid: ${brands} brands, ${targets} targets`,
+  modelLexiconChanged: (task, trained, current) =>
+    `note: models.${task} was trained with lexicon ${trained}; the config now gives ${current}. The model still applies; retrain it with voc train ${task} so it learns from the current rules' output`,
   // --- queues, schedules, workers (issue 5) ---
   workerStopped: 'worker stopped',
   scheduleAdded: (kind, id, pattern, tz, next) => `Schedule ${kind}/${id} set: ${pattern} (${tz}), next at ${next}`,

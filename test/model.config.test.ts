@@ -12,7 +12,8 @@ import { classifierFor } from '../cli/app.js';
 import { assertBuilt, runVoc } from './helpers/cli.js';
 import { createClassifier } from '../analysis/index.js';
 import { trainAspectModel } from '../analysis/model/aspect-model.js';
-import { saveModel } from '../analysis/model/serialize.js';
+import { loadModel, saveModel } from '../analysis/model/serialize.js';
+import { evalClassifier } from '../analysis/eval/run.js';
 import { trainSentimentModel } from '../analysis/model/sentiment-model.js';
 import { aspectExamples, sentimentExamples } from './model.data.js';
 import { trainChannelModel } from '../analysis/model/channel-model.js';
@@ -100,6 +101,23 @@ describe('models named in the config', () => {
     expect(r.stderr.trim()).toBe(`voc: ${file}: ${message}`);
     const ok = await runVoc(['--config', writeConfig('right.yaml', 'models:\n  sentiment: models/sentiment.json\n  aspects: models/aspects.json\n'), 'config', 'check']);
     expect(ok.code).toBe(0);
+  });
+
+  it('voc config check notes a model trained under another lexicon version, and accepts the config', async () => {
+    const file = writeConfig('stale.yaml', 'models:\n  channels: models/stale-channels.json\n');
+    const { config } = loadConfig(file);
+    const current = evalClassifier({ config }, 'retail').lexiconVersion;
+    const trained = loadModel(join(dir, 'models', 'channels.json'), 'channels');
+    saveModel(trained, join(dir, 'models', 'stale-channels.json'), { lexiconVersion: '1.1.0+00000000' });
+    saveModel(trained, join(dir, 'models', 'fresh-channels.json'), { lexiconVersion: current });
+    assertBuilt();
+    const stale = await runVoc(['--config', file, '--lang', 'en', 'config', 'check']);
+    expect(stale.code).toBe(0);
+    expect(stale.stderr.trim()).toBe(
+      `note: models.channels was trained with lexicon 1.1.0+00000000; the config now gives ${current}. The model still applies; retrain it with voc train channels so it learns from the current rules' output`,
+    );
+    const fresh = await runVoc(['--config', writeConfig('fresh.yaml', 'models:\n  channels: models/fresh-channels.json\n'), 'config', 'check']);
+    expect([fresh.code, fresh.stderr.trim()]).toEqual([0, '']);
   });
 
   it('rejects an unknown model kind with the field named', () => {
