@@ -279,7 +279,8 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const sentenceSums = new Array<number>(st.sentences.length).fill(0);
   for (const j of judgements) sentenceSums[st.clauses[j.clause]!.sentence] += j.value;
   const sentenceScore = (sIdx: number) => sentenceSums[sIdx]!;
-  const provisional = postSentiment(judgements, st.clauses.length).label;
+  const beforeQuestions = postSentiment(judgements, st.clauses.length);
+  const provisional = beforeQuestions.label;
   const qs = questionSentences(text, qMatches, table.questionPatterns, finalEnds, st, sentenceScore, provisional === 'neg', provisional === 'pos');
   const zones: Array<[number, number]> = [];
   for (const s of qs) {
@@ -291,6 +292,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     if (first) zones.push([first.start, st.sentences[s]!.end]);
   }
   const inZone = (pos: number) => zones.some(([a, b]) => pos >= a && pos < b);
+  const judged = judgements;
   if (zones.length) judgements = judgements.filter((j) => !inZone(j.pos));
   if (qs.length) {
     const about: string[] = [];
@@ -308,7 +310,9 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     result.question = { isQuestion: true, about };
   }
 
-  result.sentiment = postSentiment(judgements, st.clauses.length);
+  // Judgements inside the asking part of a question are not the post's stance; without any the
+  // provisional sentiment is the final one.
+  result.sentiment = judgements.length === judged.length ? beforeQuestions : postSentiment(judgements, st.clauses.length);
   result.channels = channelMentions(
     mentions,
     judgements,

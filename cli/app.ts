@@ -3,12 +3,12 @@
  * MongoDB), the classifier, the crawl context. Everything is passed on explicitly from here.
  */
 import type { VocConfig } from '../core/config.js';
-import { checkModelFiles, resolveTarget } from '../core/config.js';
+import { checkModelFiles, MODEL_TASKS, resolveTarget } from '../core/config.js';
 import type { Target } from '../core/types.js';
 import { InputError } from '../core/errors.js';
 import { openStore } from '../store/open.js';
 import { createClassifier, type Classifier } from '../analysis/index.js';
-import { loadModels, withModels, type Models, type TrainingNote } from '../analysis/model/index.js';
+import { loadModels, withModels, type Models } from '../analysis/model/index.js';
 import { evalClassifier } from '../analysis/eval/run.js';
 import { createCrawlContext } from '../crawlers/index.js';
 import type { StageDeps } from '../workers/deps.js';
@@ -75,7 +75,7 @@ export function configModels(config: Pick<VocConfig, 'models'>): Models {
   checkModelFiles(config);
   const models: Models = {};
   const pathKey = { sentiment: 'sentimentModel', aspects: 'aspectModel', channels: 'channelModel' } as const;
-  for (const task of ['sentiment', 'aspects', 'channels'] as const) {
+  for (const task of MODEL_TASKS) {
     const path = config.models[task];
     if (path === undefined) continue;
     try {
@@ -95,12 +95,13 @@ export function configModels(config: Pick<VocConfig, 'models'>): Models {
  * Builds a classifier, so it takes a few seconds when there are models; none, no cost.
  */
 export function modelsTrainedUnderOtherLexicon(config: VocConfig, models: Models): Array<{ task: string; trained: string; current: string }> {
-  const entries = Object.entries(models).filter(([, m]) => (m as { note?: TrainingNote } | undefined)?.note?.lexiconVersion);
-  if (!entries.length) return [];
+  const trained = MODEL_TASKS.flatMap((task) => {
+    const version = models[task]?.note?.lexiconVersion;
+    return version ? [{ task, trained: version }] : [];
+  });
+  if (!trained.length) return [];
   const current = evalClassifier({ config }, 'retail').lexiconVersion;
-  return entries
-    .map(([task, m]) => ({ task, trained: (m as { note: TrainingNote }).note.lexiconVersion!, current }))
-    .filter((e) => e.trained !== e.current);
+  return trained.filter((e) => e.trained !== current).map((e) => ({ ...e, current }));
 }
 
 /**

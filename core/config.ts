@@ -332,7 +332,8 @@ export function loadConfig(path?: string): { config: VocConfig; path?: string } 
   return { config, path: file };
 }
 
-const MODEL_TASKS = ['sentiment', 'aspects', 'channels'] as const;
+/** The model kinds a config may name under `models:`. */
+export const MODEL_TASKS = ['sentiment', 'aspects', 'channels'] as const;
 
 /**
  * The model files the config names must exist before anything is classified (`voc config check`, and

@@ -16,12 +16,15 @@ import { subjectAspectMap } from '../eval/maps.js';
 import { predictAspects, type AspectModel } from './aspect-model.js';
 import { applyChannelModel, type ChannelModel } from './channel-model.js';
 import { predictSentiment, type SentimentModel } from './sentiment-model.js';
-import { loadModel } from './serialize.js';
+import { loadModel, type TrainingNote } from './serialize.js';
+
+/** A model with what loading it from model.json adds (absent on models built in memory). */
+type Provenance = { fileSha256?: string; note?: TrainingNote };
 
 export interface Models {
-  sentiment?: SentimentModel & { fileSha256?: string };
-  aspects?: AspectModel & { fileSha256?: string };
-  channels?: ChannelModel & { fileSha256?: string };
+  sentiment?: SentimentModel & Provenance;
+  aspects?: AspectModel & Provenance;
+  channels?: ChannelModel & Provenance;
 }
 
 export interface ModelPaths {

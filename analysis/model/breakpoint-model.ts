@@ -16,7 +16,7 @@
  * `voc eval channels` reports, so it needs no held-out data of its own.
  */
 import type { Breakpoint, BreakpointKind, ChannelId, Classification } from '../../core/types.js';
-import { DEFAULT_FEATURES, Vocabulary, type FeatureConfig, type SparseRows } from './features.js';
+import { buildRows, DEFAULT_FEATURES, Vocabulary, type FeatureConfig, type SparseRows } from './features.js';
 import { scoreColumns, trainBinary, type LinearModel } from './linear.js';
 
 /** Character 1-2 grams only: no second segmentation per post, and as good as words on our data. */
@@ -278,20 +278,12 @@ function fitScorer(examples: readonly BreakpointExample[], l2: number): (e: Brea
 
 /** The n-gram rows with the signal columns appended, re-normalised as Vocabulary rows are. */
 function withSignals(m: SparseRows, examples: readonly BreakpointExample[], model: Pick<BreakpointModel, 'vocab' | 'signals'>): SparseRows {
-  const lists: number[][] = examples.map((e, i) => {
+  const lists = examples.map((e, i) => {
     const cols = Array.from(m.indices.subarray(m.indptr[i]!, m.indptr[i + 1]!));
     model.signals.forEach((signal, k) => {
       if (signalFires(signal, e.rules)) cols.push(model.vocab.size + k);
     });
     return cols;
   });
-  const indptr = new Int32Array(lists.length + 1);
-  lists.forEach((c, i) => (indptr[i + 1] = indptr[i]! + c.length));
-  const indices = new Int32Array(indptr[lists.length]!);
-  const values = new Float32Array(indices.length);
-  lists.forEach((c, i) => {
-    indices.set(c, indptr[i]!);
-    values.fill(c.length ? 1 / Math.sqrt(c.length) : 0, indptr[i]!, indptr[i + 1]!);
-  });
-  return { rows: lists.length, cols: model.vocab.size + model.signals.length, indptr, indices, values };
+  return buildRows(lists, model.vocab.size + model.signals.length);
 }

@@ -99,10 +99,9 @@ export function trainAspectsFile(opts: TrainFileOptions): TrainReport<AspectEval
   );
 }
 
-/** The split rule of channel gold files (seeded shuffle, default seed 1: files are often sorted). */
-export function goldHoldout(fraction: number, seed?: number): HoldoutSpec {
-  return { fraction, seed: seed ?? DEFAULT_SENTIMENT_SEED };
-}
+/** The split rule of channel gold files: the sentiment rule (seeded shuffle, default seed 1), as
+ *  gold files are often grouped by sample. */
+export const goldHoldout = sentimentHoldout;
 
 export interface ChannelTrainFileOptions extends TrainFileOptions {
   /** Folder of the public corpora, for gold rows stored without their text. */
