@@ -3,7 +3,7 @@
  * MongoDB), the classifier, the crawl context. Everything is passed on explicitly from here.
  */
 import type { VocConfig } from '../core/config.js';
-import { checkModelFiles, MODEL_TASKS, resolveTarget } from '../core/config.js';
+import { checkModelFiles, configSource, MODEL_TASKS, resolveTarget } from '../core/config.js';
 import type { Target } from '../core/types.js';
 import { InputError } from '../core/errors.js';
 import { openStore } from '../store/open.js';
@@ -104,6 +104,18 @@ export function modelsTrainedUnderOtherLexicon(config: VocConfig, models: Models
   return trained.filter((e) => e.trained !== current).map((e) => ({ ...e, current }));
 }
 
+/** classifierFor, with a config problem it finds (a lexicon addition, a model file) prefixed by the
+ *  config file's name, as `voc config check` words it. */
+function classifierNamingItsFile(config: VocConfig): Classifier {
+  try {
+    return classifierFor(config);
+  } catch (err) {
+    const file = configSource(config);
+    if (file && err instanceof InputError) throw new InputError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
 /**
  * The classifier, built on first use: building it (lexicons, the segmenter's dictionary) takes
  * seconds, which commands that never classify (`targets list`, `schedule add`, `jobs failed`...)
@@ -111,7 +123,7 @@ export function modelsTrainedUnderOtherLexicon(config: VocConfig, models: Models
  */
 function lazyClassifier(config: VocConfig): Classifier {
   let built: Classifier | undefined;
-  const get = () => (built ??= classifierFor(config));
+  const get = () => (built ??= classifierNamingItsFile(config));
   return {
     get lexiconVersion() {
       return get().lexiconVersion;

@@ -307,6 +307,15 @@ export function parseConfig(raw: unknown, origin = CONFIG_FILE): VocConfig {
   return config;
 }
 
+/** The file each loaded config was read from, so a problem found later (a lexicon addition, a model
+ *  file, when the classifier is first built) can name the file as well as the field. */
+const sources = new WeakMap<VocConfig, string>();
+
+/** The file `config` was read from by loadConfig (undefined for a config built in code or the default). */
+export function configSource(config: VocConfig): string | undefined {
+  return sources.get(config);
+}
+
 /** Reads `path` (or ./voc.config.yaml when it exists, else an empty config). */
 export function loadConfig(path?: string): { config: VocConfig; path?: string } {
   const file = path ?? (existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined);
@@ -329,6 +338,7 @@ export function loadConfig(path?: string): { config: VocConfig; path?: string } 
     const model = config.models[task];
     if (model !== undefined) config.models[task] = resolve(base, model);
   }
+  sources.set(config, file);
   return { config, path: file };
 }
 

@@ -77,6 +77,16 @@ describe('bad config and bad targets: one clear line, exit 2, nothing written', 
     expect(u.stderr.trim()).toMatch(/^voc: .*voc\.config\.yaml: lexicon\.promises\.eco\.label: a new promise needs a label in zh-CN and en/);
   });
 
+  it('a command that classifies names the config file of a bad lexicon addition, as config check does', async () => {
+    const { file } = tempConfig(`${BRAND}lexicon:\n  scenarios:\n    charging: { keywords: [充电站] }\n`);
+    const r = await runVoc(['--config', file, 'classify']);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.slice(0, `voc: ${file}: `.length)).toBe(`voc: ${file}: `);
+    expect(lines[0]!.slice(`voc: ${file}: `.length)).toMatch(/^lexicon\.scenarios\.charging: a new scenario needs a type \(time, weather, place, companion or activity\) and a label in zh-CN and en/);
+  });
+
   it('config check names a model file that is not there', async () => {
     const { file } = tempConfig(`${BRAND}models:\n  sentiment: models/sentiment.json\n`);
     const r = await runVoc(['--config', file, 'config', 'check']);
