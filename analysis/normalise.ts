@@ -202,6 +202,20 @@ function mapChars(text: string): string {
   return s;
 }
 
+/**
+ * `text` with traditional characters written in simplified form and nothing else changed (same
+ * length, so offsets stay those of `text`); a text without traditional characters is returned as
+ * it is. The trainable models read posts this way, so a model trained on simplified posts reads
+ * traditional ones (說明書 -> 说明书) as the rule classifier does.
+ */
+export function simplifyTraditional(text: string): string {
+  let traditional = false;
+  for (let i = 0; i < text.length && !traditional; i++) traditional = isTraditional(text.charCodeAt(i));
+  if (!traditional) return text;
+  const simplified = toSimplified(text);
+  return simplified.length === text.length ? simplified : convertPerCharacter(text);
+}
+
 function convertPerCharacter(text: string): string {
   let result = '';
   for (const ch of text) {

@@ -77,6 +77,21 @@ describe('features', () => {
     expect(foldForFeatures('ＡＰＰ很好用！Ｏｋ')).toHaveLength('ＡＰＰ很好用！Ｏｋ'.length);
   });
 
+  it('reads traditional characters as simplified with spans of the original text, unless the model predates it', () => {
+    const text = '說明書寫得很清楚';
+    const terms = (simplified: boolean | undefined) => {
+      const out: string[] = [];
+      const cfg = { ...DEFAULT_FEATURES, wordNgrams: 0, charNgrams: [1, 1] as [number, number], simplified };
+      forEachTerm(text, cfg, (b, s, e) => out.push(`${b}:${text.slice(s, e)}`));
+      return out;
+    };
+    const simplifiedText: string[] = [];
+    forEachTerm('说明书写得很清楚', { ...DEFAULT_FEATURES, wordNgrams: 0, charNgrams: [1, 1] }, (b) => simplifiedText.push(String(b)));
+    expect(terms(true).map((t) => t.split(':')[0])).toEqual(simplifiedText);
+    expect(terms(true).map((t) => t.split(':')[1]).join('')).toBe(text);
+    expect(terms(undefined).map((t) => t.split(':')[0])).not.toEqual(simplifiedText);
+  });
+
   it('gives every term a span of the original text and keeps emoji whole', () => {
     const text = '客服很好😊 Great APP';
     const spans: string[] = [];
@@ -157,6 +172,25 @@ describe('sentiment model', () => {
     for (const e of test) expect(predictSentiment(loaded as typeof a, e.text)).toEqual(predictSentiment(a, e.text));
     const doc = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     expect(doc).toMatchObject({ format: 'voc-model', version: 1, task: 'sentiment', training: { rows: train.length } });
+  });
+
+  it('reads traditional characters as simplified ones, as the rules do; a model file from before keeps reading the text as written', () => {
+    const model = trainSentimentModel(train);
+    expect(model.features.simplified).toBe(true);
+    // The same reviews in traditional characters (opencc t2cn's inverse, written out by hand).
+    const pairs: Array<[string, string]> = [
+      ['质量很好，物流很快，客服态度也好', '質量很好，物流很快，客服態度也好'],
+      ['太差了，发错货，客服不理人，退货还要自己出运费', '太差了，發錯貨，客服不理人，退貨還要自己出運費'],
+    ];
+    for (const [simplified, traditional] of pairs) expect(predictSentiment(model, traditional)).toEqual(predictSentiment(model, simplified));
+    // A model.json written before the option has no `simplified`: it featurises the text as written.
+    const doc = JSON.parse(modelToJson(model)) as { features: Record<string, unknown> };
+    expect(doc.features.simplified).toBe(true);
+    delete doc.features.simplified;
+    const older = modelFromJson(JSON.stringify(doc), 'older.json') as typeof model;
+    expect(older.features.simplified).toBeUndefined();
+    expect(predictSentiment(older, pairs[0]![0])).toEqual(predictSentiment(model, pairs[0]![0]));
+    expect(predictSentiment(older, pairs[1]![1]).probabilities).not.toEqual(predictSentiment(model, pairs[1]![1]).probabilities);
   });
 
   it('handles hostile texts without crashing', () => {

@@ -13,6 +13,7 @@
  * words behind a decision (the evidence of an aspect).
  */
 import nodejieba from 'nodejieba';
+import { simplifyTraditional } from '../normalise.js';
 
 /** How text becomes features; saved in model.json so prediction featurises exactly as training did. */
 export interface FeatureConfig {
@@ -26,9 +27,15 @@ export interface FeatureConfig {
   minDf: number;
   /** Vocabulary cap: the buckets with the highest document frequency are kept. */
   maxFeatures: number;
+  /**
+   * Traditional characters are read as simplified ones (analysis/normalise.ts simplifyTraditional),
+   * as the rule classifier reads them. Absent in model files written before this option: they
+   * featurise the text as written, so they keep predicting exactly as they were trained to.
+   */
+  simplified?: boolean;
 }
 
-export const DEFAULT_FEATURES: FeatureConfig = { wordNgrams: 2, charNgrams: [1, 3], hashBits: 22, minDf: 2, maxFeatures: 200_000 };
+export const DEFAULT_FEATURES: FeatureConfig = { wordNgrams: 2, charNgrams: [1, 3], hashBits: 22, minDf: 2, maxFeatures: 200_000, simplified: true };
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -83,7 +90,7 @@ function isBlank(c: number): boolean {
  */
 export function forEachTerm(text: string, cfg: FeatureConfig, emit: TermSink): void {
   if (typeof text !== 'string' || text.length === 0) return;
-  const folded = foldForFeatures(text);
+  const folded = foldForFeatures(cfg.simplified ? simplifyTraditional(text) : text);
   const mask = (1 << cfg.hashBits) - 1;
   if (cfg.wordNgrams > 0 && /[\p{L}\p{N}]/u.test(folded)) {
     const starts: number[] = [];

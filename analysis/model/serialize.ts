@@ -54,6 +54,7 @@ const featureSchema = z.object({
   hashBits: z.number().int().min(16).max(26),
   minDf: z.number().int().min(1),
   maxFeatures: z.number().int().min(1),
+  simplified: z.boolean().optional(),
 });
 
 const breakpointKindSchema = z.enum(['inconsistency', 'handoff', 'runaround']);
