@@ -1,8 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchmarkPosts } from '../bench/classify.js';
+import { createClassifier } from '../analysis/classifier.js';
+import { trainChannelModel } from '../analysis/model/channel-model.js';
+import { saveModel } from '../analysis/model/serialize.js';
+import { parseConfig } from '../core/config.js';
+import { breakpointGold } from './model.channels.data.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SCRIPT = join(ROOT, 'dist', 'bench', 'classify.js');
@@ -21,20 +27,48 @@ describe('bench/classify', () => {
     expect(new Set(posts).size).toBeGreaterThan(2900);
   });
 
-  it('prints one JSON object with the throughput figures (compiled script, as `npm test` builds it)', async () => {
+  const runBench = async (...extra: string[]) => {
     if (!existsSync(SCRIPT)) throw new Error('dist/ is missing: run `npm run build` (npm test does it) before this test');
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [SCRIPT, '--json', '--posts', '300'], { cwd: ROOT, timeout: 120_000 }, (err, out, errOut) =>
+      execFile(process.execPath, [SCRIPT, '--json', '--posts', '300', ...extra], { cwd: ROOT, timeout: 120_000 }, (err, out, errOut) =>
         err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out),
       ),
     );
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const r = JSON.parse(lines[0]!) as Record<string, number>;
+    return JSON.parse(lines[0]!) as Record<string, number | string>;
+  };
+
+  it('prints one JSON object with the throughput figures (compiled script, as `npm test` builds it)', async () => {
+    const r = (await runBench()) as Record<string, number>;
     expect(Object.keys(r).slice(0, 5)).toEqual(['posts', 'classify_posts_per_s', 'cut_posts_per_s', 'ratio', 'peak_rss_mb']);
     expect(r.posts).toBe(300);
     expect(r.classify_posts_per_s).toBeGreaterThan(0);
     expect(r.ratio).toBeCloseTo(r.classify_posts_per_s! / r.cut_posts_per_s!, 2);
     expect(r.peak_rss_mb).toBeGreaterThan(0);
+  });
+
+  it('measures the rules with a trained channel model when given --channel-model', async () => {
+    // A channel model trained on the synthetic gold of the model tests (breakpoints only: too few
+    // labelled stances for the stance part), saved as `voc train channels` saves it.
+    const rules = createClassifier(parseConfig({ brands: [{ id: 'b', name: '星驰' }] }));
+    const { train } = breakpointGold();
+    const model = trainChannelModel(
+      train.map((r) => ({
+        text: r.text,
+        rules: rules.classify({ id: 'x', text: r.text, brand: 'b' }),
+        channels: r.channels,
+        breakpoint: r.breakpoint,
+        breakpointChannels: r.breakpoint_channels,
+        breakpointKind: r.breakpoint_kind,
+      })),
+    );
+    const path = join(mkdtempSync(join(tmpdir(), 'voc-bench-')), 'channels.json');
+    saveModel(model, path, { dataFile: 'synthetic.jsonl' });
+    const [plain, withModel] = [await runBench(), await runBench('--channel-model', path)];
+    expect(withModel.posts).toBe(300);
+    expect(withModel.classify_posts_per_s as number).toBeGreaterThan(0);
+    // The classifier measured is the one with the model: its version carries the model's hash.
+    expect(String(withModel.lexicon_version)).toMatch(new RegExp(`^${String(plain.lexicon_version).replace(/[.+]/g, '\\$&')}\\+m[0-9a-f]{8}$`));
   });
 });
