@@ -23,11 +23,16 @@ import { checkLimit, inIdOrder, normalizeQuery, preparePosts, uniqueIds } from '
 export const EMBEDDED_DB_FILE = 'voc.sqlite';
 
 /**
- * How long a write waits for another process to release the lock before failing. Generous on
- * purpose: a 10k-post batch of another worker holds the lock for well under a second, and a
- * crawl that waits is better than one that fails.
+ * How long a write waits for another process to release the lock before failing (default of
+ * `openEmbeddedStore`'s `busyTimeoutMs`). Generous on purpose: a 10k-post batch of another worker
+ * holds the lock for well under a second, and a crawl that waits is better than one that fails.
  */
-const BUSY_TIMEOUT_MS = 30_000;
+export const BUSY_TIMEOUT_MS = 30_000;
+
+export interface EmbeddedStoreOptions {
+  /** How long an open or a write waits for another process's lock (default BUSY_TIMEOUT_MS). */
+  busyTimeoutMs?: number;
+}
 
 type Db = Database.Database;
 
@@ -165,7 +170,11 @@ export class EmbeddedStore implements Store {
   private readonly saveClassificationsTx;
 
   /** Wraps an opened, migrated database; use `openEmbeddedStore` rather than calling this. */
-  constructor(db: Db, file: string) {
+  constructor(
+    db: Db,
+    file: string,
+    private readonly busyTimeoutMs = BUSY_TIMEOUT_MS,
+  ) {
     this.db = db;
     this.file = file;
     // Prepared once: better-sqlite3 statements are reusable and preparing is the costly part.
@@ -284,7 +293,7 @@ export class EmbeddedStore implements Store {
   async upsertPosts(posts: Post[]): Promise<UpsertResult> {
     const prepared = preparePosts(posts);
     if (prepared.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedIds: [] };
-    return this.upsertTx.immediate(prepared);
+    return this.write(() => this.upsertTx.immediate(prepared));
   }
 
   async getPosts(ids: string[]): Promise<Post[]> {
@@ -314,7 +323,7 @@ export class EmbeddedStore implements Store {
       if (typeof c.brand !== 'string') throw new InputError(`classification of ${c.postId}: brand must be a string`);
     }
     if (items.length === 0) return;
-    this.saveClassificationsTx.immediate(items);
+    this.write(() => this.saveClassificationsTx.immediate(items));
   }
 
   async getClassifications(postIds: string[]): Promise<Classification[]> {
@@ -334,7 +343,8 @@ export class EmbeddedStore implements Store {
   }
 
   async saveTarget(target: Target): Promise<void> {
-    this.stmt.saveTarget.run(requireId(target?.id, 'target.id'), JSON.stringify(target));
+    const id = requireId(target?.id, 'target.id');
+    this.write(() => this.stmt.saveTarget.run(id, JSON.stringify(target)));
   }
 
   async getTarget(id: string): Promise<Target | undefined> {
@@ -348,10 +358,12 @@ export class EmbeddedStore implements Store {
 
   /** Removes the target and its crawl state (so a re-added target starts afresh); its posts stay. */
   async removeTarget(id: string): Promise<boolean> {
-    return this.db.transaction(() => {
-      this.stmt.removeCrawlState.run(id);
-      return this.stmt.removeTarget.run(id).changes > 0;
-    }).immediate();
+    return this.write(() =>
+      this.db.transaction(() => {
+        this.stmt.removeCrawlState.run(id);
+        return this.stmt.removeTarget.run(id).changes > 0;
+      }).immediate(),
+    );
   }
 
   async getCrawlState(targetId: string): Promise<CrawlState | undefined> {
@@ -360,12 +372,14 @@ export class EmbeddedStore implements Store {
   }
 
   async saveCrawlState(state: CrawlState): Promise<void> {
-    this.stmt.saveCrawlState.run(requireId(state?.targetId, 'crawlState.targetId'), JSON.stringify(state));
+    const id = requireId(state?.targetId, 'crawlState.targetId');
+    this.write(() => this.stmt.saveCrawlState.run(id, JSON.stringify(state)));
   }
 
   async saveRun(run: Run): Promise<void> {
     if (typeof run?.startedAt !== 'string') throw new InputError(`run ${run?.id}: startedAt must be an ISO time string`);
-    this.stmt.saveRun.run(requireId(run.id, 'run.id'), run.startedAt, JSON.stringify(run));
+    const id = requireId(run.id, 'run.id');
+    this.write(() => this.stmt.saveRun.run(id, run.startedAt, JSON.stringify(run)));
   }
 
   async getRun(id: string): Promise<Run | undefined> {
@@ -383,7 +397,7 @@ export class EmbeddedStore implements Store {
     const id = requireId(report?.id, 'report.id');
     if (typeof report.brand !== 'string') throw new InputError(`report ${id}: brand must be a string`);
     if (typeof report.createdAt !== 'string') throw new InputError(`report ${id}: createdAt must be an ISO time string`);
-    this.stmt.saveReport.run(id, report.brand, report.createdAt, JSON.stringify(report));
+    this.write(() => this.stmt.saveReport.run(id, report.brand, report.createdAt, JSON.stringify(report)));
   }
 
   async getReport(id: string): Promise<ReportRecord | undefined> {
@@ -399,7 +413,7 @@ export class EmbeddedStore implements Store {
 
   async saveUser(user: UserRecord): Promise<void> {
     const name = requireId(user?.username, 'user.username');
-    this.stmt.saveUser.run(name, JSON.stringify(user));
+    this.write(() => this.stmt.saveUser.run(name, JSON.stringify(user)));
   }
 
   async getUser(username: string): Promise<UserRecord | undefined> {
@@ -413,17 +427,20 @@ export class EmbeddedStore implements Store {
 
   /** One transaction: a removed user keeps no token or session that could still sign in. */
   async removeUser(username: string): Promise<boolean> {
-    return this.db.transaction(() => {
-      this.stmt.removeUserTokens.run(username);
-      this.stmt.removeUserSessions.run(username);
-      return this.stmt.removeUser.run(username).changes > 0;
-    }).immediate();
+    return this.write(() =>
+      this.db.transaction(() => {
+        this.stmt.removeUserTokens.run(username);
+        this.stmt.removeUserSessions.run(username);
+        return this.stmt.removeUser.run(username).changes > 0;
+      }).immediate(),
+    );
   }
 
   async saveApiToken(token: ApiTokenRecord): Promise<void> {
     const id = requireId(token?.id, 'token.id');
     requireId(token.tokenHash, 'token.tokenHash');
-    this.stmt.saveToken.run(id, requireId(token.username, 'token.username'), token.tokenHash, token.createdAt, JSON.stringify(token));
+    const username = requireId(token.username, 'token.username');
+    this.write(() => this.stmt.saveToken.run(id, username, token.tokenHash, token.createdAt, JSON.stringify(token)));
   }
 
   async getApiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined> {
@@ -437,12 +454,13 @@ export class EmbeddedStore implements Store {
   }
 
   async removeApiToken(id: string): Promise<boolean> {
-    return this.stmt.removeToken.run(id).changes > 0;
+    return this.write(() => this.stmt.removeToken.run(id).changes > 0);
   }
 
   async saveSession(session: SessionRecord): Promise<void> {
     const id = requireId(session?.idHash, 'session.idHash');
-    this.stmt.saveSession.run(id, requireId(session.username, 'session.username'), session.expiresAt, JSON.stringify(session));
+    const username = requireId(session.username, 'session.username');
+    this.write(() => this.stmt.saveSession.run(id, username, session.expiresAt, JSON.stringify(session)));
   }
 
   async getSession(idHash: string): Promise<SessionRecord | undefined> {
@@ -451,11 +469,28 @@ export class EmbeddedStore implements Store {
   }
 
   async removeSession(idHash: string): Promise<boolean> {
-    return this.stmt.removeSession.run(idHash).changes > 0;
+    return this.write(() => this.stmt.removeSession.run(idHash).changes > 0);
   }
 
   async removeExpiredSessions(now: string): Promise<number> {
-    return this.stmt.removeExpiredSessions.run(now).changes;
+    return this.write(() => this.stmt.removeExpiredSessions.run(now).changes);
+  }
+
+  /**
+   * Runs one write (a statement or a transaction, all or nothing). A lock another process held for
+   * longer than the busy timeout becomes one clear error instead of SQLite's "database is locked";
+   * nothing of the write was saved, so the caller (a crawl, a worker job) may simply try again.
+   */
+  private write<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (isBusy(err))
+        throw new VocError(
+          `the data store ${this.file} stayed locked by another process for ${this.busyTimeoutMs / 1000} s, so nothing of this write was saved; wait for that voc process to finish (or stop it) and try again`,
+        );
+      throw err;
+    }
   }
 
   /** `ok` when SQLite finds the file sound, else its list of problems (for `voc doctor` and tests). */
@@ -506,15 +541,15 @@ export class EmbeddedStore implements Store {
  * posts is never kept without them). Those posts are simply crawled again, since every write is
  * idempotent; FULL would pay an fsync per commit for that, slowing page-by-page crawls a lot.
  */
-function configure(db: Db): void {
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+function configure(db: Db, busyTimeoutMs: number): void {
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
 }
 
-/** Runs `fn` again after a short wait while SQLite reports the database busy, up to BUSY_TIMEOUT_MS. */
-function retryWhileBusy<T>(fn: () => T): T {
-  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+/** Runs `fn` again after a short wait while SQLite reports the database busy, up to `timeoutMs`. */
+function retryWhileBusy<T>(fn: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
     try {
       return fn();
@@ -558,7 +593,8 @@ function migrate(db: Db, file: string): void {
  * Opens (creating if needed) the embedded store of `dataDir`: the directory and its `voc.sqlite`.
  * Throws a one-line VocError when the directory cannot be created or the file is not a voc store.
  */
-export function openEmbeddedStore(dataDir: string): EmbeddedStore {
+export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions = {}): EmbeddedStore {
+  const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
   if (typeof dataDir !== 'string' || dataDir.trim() === '') {
     throw new InputError('data directory: expected a path (e.g. --data-dir .voc-data)');
   }
@@ -570,20 +606,20 @@ export function openEmbeddedStore(dataDir: string): EmbeddedStore {
   const file = join(dataDir, EMBEDDED_DB_FILE);
   let db: Db | undefined;
   try {
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    db = new Database(file, { timeout: busyTimeoutMs });
     const opened = db;
     // Two processes opening a new data directory at once can meet SQLITE_BUSY in the journal-mode
     // switch and the first schema read, where SQLite returns at once instead of calling the busy
     // handler (it would risk a deadlock); waiting and trying again is what the handler would have done.
-    retryWhileBusy(() => configure(opened));
-    retryWhileBusy(() => migrate(opened, file));
-    return new EmbeddedStore(db, file);
+    retryWhileBusy(() => configure(opened, busyTimeoutMs), busyTimeoutMs);
+    retryWhileBusy(() => migrate(opened, file), busyTimeoutMs);
+    return new EmbeddedStore(db, file, busyTimeoutMs);
   } catch (err) {
     db?.close();
     if (err instanceof VocError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     if (isBusy(err))
-      throw new VocError(`cannot open the data store ${file}: another process kept it locked for ${BUSY_TIMEOUT_MS / 1000} s; wait for that voc process to finish (or stop it) and try again`);
+      throw new VocError(`cannot open the data store ${file}: another process kept it locked for ${busyTimeoutMs / 1000} s; wait for that voc process to finish (or stop it) and try again`);
     throw new VocError(`cannot open the data store ${file}: ${reason}; check that ${dataDir} is a voc data directory and is writable`);
   }
 }

@@ -204,3 +204,57 @@ describe('EmbeddedStore data directory', () => {
     expect(() => openEmbeddedStore('')).toThrow('data directory: expected a path');
   });
 });
+
+describe('EmbeddedStore while another process keeps the file locked', () => {
+  const target = {
+    id: 'forum',
+    kind: 'html' as const,
+    url: 'https://forum.example/',
+    brand: 'acme',
+    source: 'demo-forum',
+    selectors: { item: '.post', text: '.body' },
+    maxPages: 1,
+    delayMs: 0,
+    allowPrivate: false,
+    timeZone: 'Asia/Shanghai',
+  };
+
+  it('a write that waited out the busy timeout fails with one clear VocError and saves nothing; after the lock is gone it succeeds', async () => {
+    const dataDir = join(dir, 'data');
+    const store = openEmbeddedStore(dataDir, { busyTimeoutMs: 200 });
+    await store.saveTarget({ ...target, id: 'kept' });
+    // Another writer holds the write lock (a statement and a transaction of ours must both wait for it).
+    const holder = new Database(store.file);
+    holder.exec('BEGIN IMMEDIATE');
+    const message = `the data store ${store.file} stayed locked by another process for 0.2 s, so nothing of this write was saved; wait for that voc process to finish (or stop it) and try again`;
+    await expect(store.saveTarget(target)).rejects.toThrow(VocError);
+    await expect(store.saveTarget(target)).rejects.toThrow(message);
+    await expect(store.removeTarget('kept')).rejects.toThrow(message);
+    // Readers are not blocked (WAL), and they see that nothing was written.
+    expect((await store.listTargets()).map((t) => t.id)).toEqual(['kept']);
+    holder.exec('COMMIT');
+    holder.close();
+    await store.saveTarget(target);
+    expect(await store.removeTarget('kept')).toBe(true);
+    expect((await store.listTargets()).map((t) => t.id)).toEqual(['forum']);
+    await store.close();
+  });
+
+  it('opening a data directory another process keeps locked exclusively fails after the busy timeout, naming the file and what to do', async () => {
+    const dataDir = join(dir, 'data');
+    await openEmbeddedStore(dataDir).close();
+    const file = join(dataDir, 'voc.sqlite');
+    const holder = new Database(file);
+    holder.pragma('locking_mode = EXCLUSIVE');
+    holder.exec('BEGIN EXCLUSIVE');
+    holder.prepare('UPDATE targets SET doc = doc').run();
+    expect(() => openEmbeddedStore(dataDir, { busyTimeoutMs: 200 })).toThrow(
+      `cannot open the data store ${file}: another process kept it locked for 0.2 s; wait for that voc process to finish (or stop it) and try again`,
+    );
+    holder.exec('COMMIT');
+    holder.close();
+    const store = openEmbeddedStore(dataDir, { busyTimeoutMs: 200 });
+    expect(store.schemaVersion()).toBe(EMBEDDED_SCHEMA_VERSION);
+    await store.close();
+  });
+});
