@@ -485,9 +485,12 @@ export class EmbeddedStore implements Store {
     try {
       return fn();
     } catch (err) {
+      // Exit code 1, not 2: the lock is transient, so a queue job that meets it is tried again
+      // (workers/processors.ts gives up at once only on code 2, bad input).
       if (isBusy(err))
         throw new VocError(
           `the data store ${this.file} stayed locked by another process for ${this.busyTimeoutMs / 1000} s, so nothing of this write was saved; wait for that voc process to finish (or stop it) and try again`,
+          1,
         );
       throw err;
     }
