@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VocError } from '../core/errors.js';
+import type { Target } from '../core/types.js';
 import { EMBEDDED_SCHEMA_VERSION, openEmbeddedStore } from '../store/embedded.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -70,6 +71,20 @@ function startWriter(args: string[]) {
   const child = spawn(process.execPath, [WRITER, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   return { child, ...stdoutLines(child) };
 }
+
+/** A crawl target to store (its content does not matter to these tests). */
+const target: Target = {
+  id: 'forum',
+  kind: 'html',
+  url: 'https://forum.example/',
+  brand: 'acme',
+  source: 'demo-forum',
+  selectors: { item: '.post', text: '.body' },
+  maxPages: 1,
+  delayMs: 0,
+  allowPrivate: false,
+  timeZone: 'Asia/Shanghai',
+};
 
 let dir: string;
 beforeAll(ensureCompiledStore);
@@ -153,18 +168,7 @@ describe('EmbeddedStore data directory', () => {
     expect(store.file).toBe(join(dataDir, 'voc.sqlite'));
     expect(store.schemaVersion()).toBe(EMBEDDED_SCHEMA_VERSION);
     expect(EMBEDDED_SCHEMA_VERSION).toBe(2);
-    await store.saveTarget({
-      id: 'forum',
-      kind: 'html',
-      url: 'https://forum.example/',
-      brand: 'acme',
-      source: 'demo-forum',
-      selectors: { item: '.post', text: '.body' },
-      maxPages: 1,
-      delayMs: 0,
-      allowPrivate: false,
-      timeZone: 'Asia/Shanghai',
-    });
+    await store.saveTarget(target);
     await store.close();
     await store.close(); // closing twice is harmless
 
@@ -206,19 +210,6 @@ describe('EmbeddedStore data directory', () => {
 });
 
 describe('EmbeddedStore while another process keeps the file locked', () => {
-  const target = {
-    id: 'forum',
-    kind: 'html' as const,
-    url: 'https://forum.example/',
-    brand: 'acme',
-    source: 'demo-forum',
-    selectors: { item: '.post', text: '.body' },
-    maxPages: 1,
-    delayMs: 0,
-    allowPrivate: false,
-    timeZone: 'Asia/Shanghai',
-  };
-
   it('a write that waited out the busy timeout fails with one clear VocError and saves nothing; after the lock is gone it succeeds', async () => {
     const dataDir = join(dir, 'data');
     const store = openEmbeddedStore(dataDir, { busyTimeoutMs: 200 });
