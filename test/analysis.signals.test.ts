@@ -109,6 +109,26 @@ describe('scenarios: usage contexts, not purchase times', () => {
     expect(ids('上班用的，办公很流畅')).toEqual(['work_study']);
     expect(ids('物流慢了点，可能是雾霾的影响')).toEqual(['smog']);
   });
+
+  it('finds for whom it was bought, the weather, sleep, music, the dorm, a banquet, in Chinese and English', () => {
+    expect(ids('买给妈妈的，她说字很大')).toEqual(['with_elderly']);
+    expect(ids('帮朋友买的，朋友很满意')).toEqual(['gift']);
+    expect(ids('给女朋友买的，很喜欢')).toEqual(['family']);
+    expect(ids('大冷天快递员准时送到，辛苦了')).toEqual(['winter']);
+    expect(ids('这么恶劣的天气还能准时送达')).toEqual(['bad_weather']);
+    expect(ids('睡觉的时候一点噪音都没有')).toEqual(['sleep']);
+    expect(ids('听音乐音质很好')).toEqual(['music']);
+    expect(ids('放在宿舍用刚刚好')).toEqual(['dorm']);
+    expect(ids('摆酒席用的酒，结果没赶上')).toEqual(['celebration']);
+    expect(ids('Bought it as a gift for a friend, she uses it in the shower')).toEqual(['gift', 'bathroom']);
+  });
+
+  it('does not take shop staff or an event date for a scenario', () => {
+    // 小姐姐 is how reviewers call the staff, not a sister; 今晚 dates the launch; 试驾车 is no driving scenario.
+    expect(ids('客服小姐姐很耐心，马上帮我补发了')).toEqual([]);
+    expect(ids('今晚直播正式发布了自动泊车')).toEqual([]);
+    expect(ids('到展厅销售说根本没有试驾车')).toEqual([]);
+  });
 });
 
 describe('channel stance evidence', () => {
