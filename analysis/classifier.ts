@@ -210,7 +210,8 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     if (kind === 'rhetorical') (rhetoricalNegators === NO_NUMBERS ? (rhetoricalNegators = new Set()) : rhetoricalNegators).add(q.start);
     else if (kind === 'ironic') (ironicSentences === NO_NUMBERS ? (ironicSentences = new Set()) : ironicSentences).add(q.sentence);
   }
-  const values = scoreClauses(text, m.sent, table, st, holders, rhetoricalNegators, ironicSentences);
+  const faded: number[] = [];
+  const values = scoreClauses(text, m.sent, table, st, holders, rhetoricalNegators, ironicSentences, faded);
 
   // Channels, breakpoints, and what every sentiment word is about.
   const mentions = findMentions({
@@ -255,7 +256,9 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     const value = values[i]!;
     if (value === 0) continue;
     const h = sentHits[i]!;
-    judgements.push({ value, pos: h.start, start: h.start, end: h.end, clause: st.clauseAt[h.start]!, channels: about.hitChannels[i]!, aspects: about.hitAspects[i]! });
+    const j: Judgement = { value, pos: h.start, start: h.start, end: h.end, clause: st.clauseAt[h.start]!, channels: about.hitChannels[i]!, aspects: about.hitAspects[i]! };
+    if (faded.length && faded.includes(i)) j.backdrop = true;
+    judgements.push(j);
   }
   const cueClauses = new Set<number>();
   for (const b of found) {
@@ -421,6 +424,9 @@ interface Judgement {
   clause: number;
   channels: string[];
   aspects: string[];
+  /** Praise told as how things were before a later complaint (一直很信赖京东，这次…): it still counts
+   *  for the post, faded, but judges no channel now. */
+  backdrop?: boolean;
 }
 
 /**
@@ -462,7 +468,7 @@ function channelMentions(
     let sum = 0;
     let maxWeight = 0;
     for (const j of judgements) {
-      if (!j.channels.includes(channel)) continue;
+      if (j.backdrop || !j.channels.includes(channel)) continue;
       const weight = st.clauses[j.clause]!.weight;
       sum += j.value * weight;
       if (j.value !== 0) maxWeight = Math.max(maxWeight, weight);
@@ -521,7 +527,7 @@ function strongestJudgement(judgements: readonly Judgement[], channel: string, s
   let best: Judgement | undefined;
   let bestWeight = 0;
   for (const j of judgements) {
-    if (Math.sign(j.value) !== sign || !j.channels.includes(channel)) continue;
+    if (j.backdrop || Math.sign(j.value) !== sign || !j.channels.includes(channel)) continue;
     const w = Math.abs(j.value) * st.clauses[j.clause]!.weight;
     if (w > bestWeight) {
       best = j;

@@ -66,6 +66,8 @@ export function scoreClauses(
   rhetoricalNegators: Set<number> = new Set(),
   /** Sentences asking an ironic question (这也叫智能？): their praise counts as blame. */
   ironicSentences: Set<number> = new Set(),
+  /** Receives the indices of the praise faded as the backdrop of a later complaint (fadeBackdrop). */
+  faded?: number[],
 ): HitValues {
   // Scratch space: the values are read until the next post is classified.
   const values = scratch.f64('hitValues', hits.length);
@@ -166,7 +168,7 @@ export function scoreClauses(
     st.clauses[clause]!.score += value;
     if (value > 0 && clause === backdropClause) (backdropPraise ??= []).push(i);
   }
-  if (backdropPraise) fadeBackdrop(hits, values, st, backdropPraise);
+  if (backdropPraise) fadeBackdrop(hits, values, st, backdropPraise, faded);
   return values;
 }
 
@@ -175,16 +177,17 @@ export function scoreClauses(
  * is the backdrop of that complaint: it keeps BACKDROP_FACTOR of its strength, so a review that only
  * recalls its old trust is not `mixed`. Without a later complaint the praise stands (一直很喜欢这个牌子).
  */
-function fadeBackdrop(hits: readonly Hit[], values: Float64Array, st: Structure, praise: readonly number[]): void {
+function fadeBackdrop(hits: readonly Hit[], values: Float64Array, st: Structure, praise: readonly number[], faded?: number[]): void {
   // Clauses only grow along the hits, so one look back finds the last clause that complains.
   let lastComplaint = -1;
   for (let k = hits.length - 1; k >= 0 && lastComplaint < 0; k--) if (values[k]! < 0) lastComplaint = st.clauseAt[hits[k]!.start]!;
   for (const i of praise) {
     const clause = st.clauseAt[hits[i]!.start]!;
     if (lastComplaint <= clause) continue;
-    const faded = values[i]! * BACKDROP_FACTOR;
-    st.clauses[clause]!.score -= values[i]! - faded;
-    values[i] = faded;
+    const kept = values[i]! * BACKDROP_FACTOR;
+    st.clauses[clause]!.score -= values[i]! - kept;
+    values[i] = kept;
+    faded?.push(i);
   }
 }
 

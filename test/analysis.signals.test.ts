@@ -141,4 +141,12 @@ describe('channel stance evidence', () => {
     // A neutral place of purchase has none.
     expect(run('在京东买的，东西不错').channels.map((m) => [m.channel, m.polarity, m.stanceEvidence])).toEqual([['marketplace', 'neutral', undefined]]);
   });
+
+  it('does not take the trust a complaint recalls (一直都挺信赖京东…这次…失望) for praise of the channel now', () => {
+    const stance = (text: string) => run(text).channels.map((m) => [m.channel, m.polarity, m.stanceEvidence?.text]);
+    // The old trust is the backdrop of the complaint: the platform takes the review's verdict.
+    expect(stance('京东买东西好几年了，一直都挺信赖京东的品质的。这次买水果结果太让我失望了')).toEqual([['marketplace', 'neg', undefined]]);
+    // Without a later complaint the trust stands.
+    expect(stance('一直很信赖京东，这次买的水果也很新鲜')).toEqual([['marketplace', 'pos', '信赖']]);
+  });
 });
