@@ -342,6 +342,9 @@ describe('evaluation.json for the report methods appendix', () => {
       { name: 'channel polarity accuracy · channels-gold.jsonl', value: gold.polarity.accuracy, n: gold.polarity.n },
       { name: 'breakpoint F1 · channels-gold.jsonl', value: gold.breakpoints.f1, n: 5 },
       { name: 'question F1 · channels-gold.jsonl', value: gold.questions.f1, n: 4 },
+      // 6 of the 7 labelled scenario phrases found, and all 6 scenarios found are labelled ones.
+      { name: 'usage scenario recall · channels-gold.jsonl', value: 0.8571, n: 7 },
+      { name: 'usage scenario precision · channels-gold.jsonl', value: 1, n: 6 },
       { name: 'post sentiment accuracy · channels-gold.jsonl', value: gold.sentiment.accuracy, n: 30 },
       // 18 of the 20 unseen reviews right (see the train + eval test above)
       { name: 'sentiment accuracy (trained model) · saved-test.csv', value: 0.9, n: 20 },
@@ -351,6 +354,8 @@ describe('evaluation.json for the report methods appendix', () => {
       '渠道褒贬准确率 · channels-gold.jsonl',
       '断点 F1 · channels-gold.jsonl',
       '提问识别 F1 · channels-gold.jsonl',
+      '使用场景召回率 · channels-gold.jsonl',
+      '使用场景精确率 · channels-gold.jsonl',
       '帖子情感准确率 · channels-gold.jsonl',
       '情感准确率（训练模型） · saved-test.csv',
     ]);

@@ -31,6 +31,8 @@ const METRIC_NAMES = {
   channel_polarity_model: { en: 'channel polarity accuracy (trained channel model)', zh: '渠道褒贬准确率（训练的渠道模型）' },
   breakpoint_f1_model: { en: 'breakpoint F1 (trained channel model)', zh: '断点 F1（训练的渠道模型）' },
   question_f1: { en: 'question F1', zh: '提问识别 F1' },
+  scenario_recall: { en: 'usage scenario recall', zh: '使用场景召回率' },
+  scenario_precision: { en: 'usage scenario precision', zh: '使用场景精确率' },
   post_sentiment: { en: 'post sentiment accuracy', zh: '帖子情感准确率' },
   sentiment_rules: { en: 'sentiment accuracy (lexicon)', zh: '情感准确率（词典）' },
   sentiment_model: { en: 'sentiment accuracy (trained model)', zh: '情感准确率（训练模型）' },
@@ -98,6 +100,10 @@ export function evaluationRun(
             metric('channel_polarity', r.polarity.accuracy, r.polarity.n),
             metric('breakpoint_f1', r.breakpoints.f1, r.breakpoints.support),
             metric('question_f1', r.questions.f1, r.questions.support),
+            // The report has a scenario section, so its reader should see how far to trust it; a
+            // file without labelled scenarios measures neither figure.
+            ...(r.scenarios.gold > 0 ? [metric('scenario_recall', r.scenarios.recall, r.scenarios.gold)] : []),
+            ...(r.scenarios.predicted > 0 ? [metric('scenario_precision', r.scenarios.precision, r.scenarios.predicted)] : []),
             metric('post_sentiment', r.sentiment.accuracy, r.sentiment.n),
           ];
       break;
