@@ -128,6 +128,9 @@ describe('scenarios: usage contexts, not purchase times', () => {
     expect(ids('客服小姐姐很耐心，马上帮我补发了')).toEqual([]);
     expect(ids('今晚直播正式发布了自动泊车')).toEqual([]);
     expect(ids('到展厅销售说根本没有试驾车')).toEqual([]);
+    // A phone's overheating (发烧, 热得发烫) is no illness and no weather.
+    expect(ids('手机发烧严重，电池也不耐用')).toEqual([]);
+    expect(ids('充电的时候热得发烫')).toEqual([]);
   });
 });
 
