@@ -104,11 +104,13 @@ export function modelsTrainedUnderOtherLexicon(config: VocConfig, models: Models
   return trained.filter((e) => e.trained !== current).map((e) => ({ ...e, current }));
 }
 
-/** classifierFor, with a config problem it finds (a lexicon addition, a model file) prefixed by the
- *  config file's name, as `voc config check` words it. */
-function classifierNamingItsFile(config: VocConfig): Classifier {
+/**
+ * Runs `fn`, prefixing a config problem it finds (an InputError naming a field: a lexicon addition,
+ * a model file) with the file the config was read from, so the user knows which file to mend.
+ */
+export function inConfigFile<T>(config: VocConfig, fn: () => T): T {
   try {
-    return classifierFor(config);
+    return fn();
   } catch (err) {
     const file = configSource(config);
     if (file && err instanceof InputError) throw new InputError(`${file}: ${err.message}`);
@@ -123,7 +125,7 @@ function classifierNamingItsFile(config: VocConfig): Classifier {
  */
 function lazyClassifier(config: VocConfig): Classifier {
   let built: Classifier | undefined;
-  const get = () => (built ??= classifierNamingItsFile(config));
+  const get = () => (built ??= inConfigFile(config, () => classifierFor(config)));
   return {
     get lexiconVersion() {
       return get().lexiconVersion;

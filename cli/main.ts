@@ -4,10 +4,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
-import { CONFIG_FILE, loadConfig, findBrand, type VocConfig } from '../core/config.js';
+import { loadConfig, findBrand, type VocConfig } from '../core/config.js';
 import { VocError, InputError } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
-import { configModels, modelsTrainedUnderOtherLexicon, openApp } from './app.js';
+import { configModels, inConfigFile, modelsTrainedUnderOtherLexicon, openApp } from './app.js';
 import { messages, parseLocale } from './messages.js';
 import { queueEnvFromProcess } from '../workers/redis.js';
 import { classifyPending } from '../workers/stages.js';
@@ -170,14 +170,11 @@ program
     checkReportConfig(config);
     // Lexicon additions, brand promises and model files (present, readable, of the right task) are
     // checked here, not at the first post a crawl classifies.
-    let models;
-    try {
-      models = configModels(config);
+    const models = inConfigFile(config, () => {
+      const found = configModels(config);
       buildEffectiveLexicon(loadLexicons(), config);
-    } catch (err) {
-      if (err instanceof InputError) throw new InputError(`${globals().config ?? CONFIG_FILE}: ${err.message}`);
-      throw err;
-    }
+      return found;
+    });
     const msg = messages(locale(config));
     for (const m of modelsTrainedUnderOtherLexicon(config, models)) console.error(msg.modelLexiconChanged(m.task, m.trained, m.current));
     console.log(msg.configOk(config.brands.length, config.targets.length));
