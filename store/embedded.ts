@@ -163,6 +163,7 @@ export class EmbeddedStore implements Store {
   /** Path of the SQLite file. */
   readonly file: string;
   private readonly db: Db;
+  private readonly busyTimeoutMs: number;
   private readonly queryCache = new Map<string, Database.Statement>();
 
   private readonly stmt;
@@ -170,13 +171,11 @@ export class EmbeddedStore implements Store {
   private readonly saveClassificationsTx;
 
   /** Wraps an opened, migrated database; use `openEmbeddedStore` rather than calling this. */
-  constructor(
-    db: Db,
-    file: string,
-    private readonly busyTimeoutMs = BUSY_TIMEOUT_MS,
-  ) {
+  constructor(db: Db, file: string) {
     this.db = db;
     this.file = file;
+    // What the connection waits for a lock (openEmbeddedStore sets it), read back for the message.
+    this.busyTimeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
     // Prepared once: better-sqlite3 statements are reusable and preparing is the costly part.
     this.stmt = {
       storedVersions: db.prepare<[string], { id: string; content_hash: string; collected_at: string }>(
@@ -616,7 +615,7 @@ export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions
     // handler (it would risk a deadlock); waiting and trying again is what the handler would have done.
     retryWhileBusy(() => configure(opened, busyTimeoutMs), busyTimeoutMs);
     retryWhileBusy(() => migrate(opened, file), busyTimeoutMs);
-    return new EmbeddedStore(db, file, busyTimeoutMs);
+    return new EmbeddedStore(db, file);
   } catch (err) {
     db?.close();
     if (err instanceof VocError) throw err;

@@ -221,7 +221,7 @@ describe('the store failing for 10 seconds', () => {
     const db = new Database(file, { timeout: 500 });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    store = new EmbeddedStore(db, file, 500);
+    store = new EmbeddedStore(db, file);
     const failures: string[] = [];
     workers = await startWorkers({ ...app, store }, env, {
       queues: ['crawl', 'classify', 'report'],
