@@ -258,6 +258,13 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     const h = sentHits[i]!;
     const j: Judgement = { value, pos: h.start, start: h.start, end: h.end, clause: st.clauseAt[h.start]!, channels: about.hitChannels[i]!, aspects: about.hitAspects[i]! };
     if (faded.length && faded.includes(i)) j.backdrop = true;
+    if (value < 0 && table.sent[h.role]!.award) {
+      const from = awardedFrom(text, h.end, st.clauses[j.clause]!.end);
+      if (from >= 0) {
+        j.awardFrom = from;
+        j.end = st.clauses[j.clause]!.end; // evidence: 一星是给快递小哥的
+      }
+    }
     judgements.push(j);
   }
   const cueClauses = new Set<number>();
@@ -427,6 +434,30 @@ interface Judgement {
   /** Praise told as how things were before a later complaint (一直很信赖京东，这次…): it still counts
    *  for the post, faded, but judges no channel now. */
   backdrop?: boolean;
+  /** A low rating awarded to what follows 给 (一星是给快递小哥的): offset after 给. The review still rates
+   *  one star (the post keeps the negative value); the channels named after 给 in its clause earned
+   *  the star and are praised by it; other channels are not judged by it. */
+  awardFrom?: number;
+}
+
+/** The offset after 给 when it follows a low rating at `from` (一星给, 一星是给, 一颗星都是给), else -1. */
+function awardedFrom(text: string, from: number, clauseEnd: number): number {
+  for (let i = from; i < clauseEnd && i <= from + 3; i++) {
+    const ch = text[i]!;
+    if (ch === '给') return i + 1;
+    if (!AWARD_GAP.includes(ch)) return -1;
+  }
+  return -1;
+}
+const AWARD_GAP = '是就都全只我还也送';
+
+/** What judgement `j` says of `channel`: its value when it is about the channel, the award's praise
+ *  for a channel named after its 给, else 0. */
+function valueFor(j: Judgement, channel: string, mentions: readonly Mention[]): number {
+  if (j.backdrop) return 0;
+  if (j.awardFrom === undefined) return j.channels.includes(channel) ? j.value : 0;
+  for (const m of mentions) if (m.channel === channel && m.clause === j.clause && m.start >= j.awardFrom) return -j.value;
+  return 0;
 }
 
 /**
@@ -468,14 +499,15 @@ function channelMentions(
     let sum = 0;
     let maxWeight = 0;
     for (const j of judgements) {
-      if (j.backdrop || !j.channels.includes(channel)) continue;
+      const value = valueFor(j, channel, mentions);
+      if (value === 0) continue;
       const weight = st.clauses[j.clause]!.weight;
-      sum += j.value * weight;
-      if (j.value !== 0) maxWeight = Math.max(maxWeight, weight);
+      sum += value * weight;
+      maxWeight = Math.max(maxWeight, weight);
     }
     const m = first.get(channel)!;
     let polarity = polarityOf(maxWeight > 0 ? sum / maxWeight : 0);
-    const stance = polarity === 'neutral' ? undefined : strongestJudgement(judgements, channel, polarity === 'pos' ? 1 : -1, st);
+    const stance = polarity === 'neutral' ? undefined : strongestJudgement(judgements, channel, polarity === 'pos' ? 1 : -1, st, mentions);
     // Judged by no word of its own, or by words that cancel out (态度好…但是太慢), it may take the verdict.
     if (polarity === 'neutral' && mentions.some((x) => x.channel === channel && !x.locative && !x.comparison)) {
       const own = mentions.filter((x) => x.channel === channel && !x.locative && !x.comparison);
@@ -523,12 +555,13 @@ function referenceOnly(channel: string, own: readonly Mention[], mentions: reado
 }
 
 /** The judgement about `channel` of sign `sign` that weighs most (value times clause weight). */
-function strongestJudgement(judgements: readonly Judgement[], channel: string, sign: number, st: Structure): Judgement | undefined {
+function strongestJudgement(judgements: readonly Judgement[], channel: string, sign: number, st: Structure, mentions: readonly Mention[]): Judgement | undefined {
   let best: Judgement | undefined;
   let bestWeight = 0;
   for (const j of judgements) {
-    if (j.backdrop || Math.sign(j.value) !== sign || !j.channels.includes(channel)) continue;
-    const w = Math.abs(j.value) * st.clauses[j.clause]!.weight;
+    const value = valueFor(j, channel, mentions);
+    if (Math.sign(value) !== sign) continue;
+    const w = Math.abs(value) * st.clauses[j.clause]!.weight;
     if (w > bestWeight) {
       best = j;
       bestWeight = w;

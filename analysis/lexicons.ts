@@ -127,6 +127,9 @@ export interface Lexicons {
     /** Markers of how things were before (本来, 一直): praise after them in their clause is the backdrop of a
      *  later complaint, not a verdict (一直很信赖京东，这次太失望了). */
     backdrop: string[];
+    /** Low ratings (一星, 一颗星) that award their star when 给 follows (一星是给快递的: the delivery is what
+     *  earned it); the review still gives one star. */
+    awards: string[];
   };
   /** taxonomy id -> aspect id -> definition. */
   aspects: Record<string, Record<string, AspectDef>>;
@@ -235,6 +238,8 @@ const sentimentFile = z.strictObject({
   counterfactual: list,
   // Added in lexicon 1.2.0: optional, so a custom lexicon folder written for 1.1 still loads.
   backdrop: list.default([]),
+  // Added in lexicon 1.4.0, optional for the same reason.
+  awards: list.default([]),
 });
 
 const aspectsFile = z.strictObject({
@@ -400,6 +405,7 @@ export function loadLexicons(dir?: string): Lexicons {
       expected: se.expected,
       counterfactual: se.counterfactual,
       backdrop: se.backdrop,
+      awards: se.awards,
     },
     aspects: Object.fromEntries(
       Object.entries(as.taxonomies).map(([tax, aspects]) => [

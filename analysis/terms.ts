@@ -58,6 +58,8 @@ export interface SentRole {
   counterfactual: boolean;
   /** Opens how things were before (一直很信赖): the rest of its clause may be a later complaint's backdrop. */
   backdrop: boolean;
+  /** A low rating that, followed by 给 (一星是给快递小哥的), awards its one star to what follows. */
+  award?: boolean;
 }
 
 export interface ChanRole {
@@ -292,6 +294,7 @@ export class TermTable {
     for (const w of lex.sentiment.expected) { const r = sentRole(w); if (r) r.expected = true; }
     for (const w of lex.sentiment.counterfactual) { const r = sentRole(w); if (r) r.counterfactual = true; }
     for (const w of lex.sentiment.backdrop) { const r = sentRole(w); if (r) r.backdrop = true; }
+    for (const w of lex.sentiment.awards) { const r = sentRole(w); if (r) r.award = true; }
 
     // --- channel layer ---------------------------------------------------------------------
     const chanRole = (w: string, channel: string | null, kind: ChanRole['kind']) => {

@@ -152,4 +152,17 @@ describe('channel stance evidence', () => {
     // Without a later complaint the trust stands.
     expect(stance('一直很信赖京东，这次买的水果也很新鲜')).toEqual([['marketplace', 'pos', '信赖']]);
   });
+
+  it('reads a one-star rating awarded to a touchpoint (一星是给快递小哥的) as praise of it, not of others', () => {
+    const stance = (text: string) => run(text).channels.map((m) => [m.channel, m.polarity, m.stanceEvidence?.text]);
+    const awarded = run('平板太卡了，一颗星给京东送货的');
+    // The review still gives one star.
+    expect(awarded.sentiment.label).toBe('neg');
+    expect(stance('平板太卡了，一颗星给京东送货的')).toEqual([['delivery', 'pos', '一颗星给京东送货的']]);
+    expect(stance('一星是给快递小哥的，东西太差了')).toEqual([['delivery', 'pos', '一星是给快递小哥的']]);
+    // Rating a touchpoint one star (给…一星) is no award.
+    expect(stance('给京东一星，太差了')).toEqual([['marketplace', 'neg', '一星']]);
+    // A star awarded to something that is no touchpoint judges none (it used to cancel the praise).
+    expect(stance('客服很热情，一星给华为')).toEqual([['customer_service', 'pos', '热情']]);
+  });
 });
