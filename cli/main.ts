@@ -24,6 +24,7 @@ import { registerQueueCommands } from './queue-commands.js';
 import { registerEvalCommands, readSavedEvaluation } from './eval-commands.js';
 import { registerUserCommands } from './users-commands.js';
 import { parseFormats, positiveInt } from './options.js';
+import { flushStdio } from './flush.js';
 
 interface GlobalOptions {
   config?: string;
@@ -227,4 +228,6 @@ await main();
 // Open handles (a browser, a Redis connection) must not keep a finished command alive.
 const { closeBrowser } = await import('../reports/browser.js');
 await closeBrowser().catch(() => undefined);
+// Output still queued for a slow reader (a pipe) would be lost by process.exit.
+await flushStdio();
 process.exit(process.exitCode ?? 0);
