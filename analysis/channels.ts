@@ -263,7 +263,7 @@ const PURCHASE_OR_BREAK = /[买购订单说上里，。！？,.!?\s]/;
 const NEGATION_START = new Set([...'不没'].map((c) => c.charCodeAt(0)));
 /** An intent right before a process word, not acted on (不愿意退货, 懒得去退) or the customer's own
  *  pursuit (申请退货, 要退款, 坚决退货). Compiled once. */
-const INTENT = /(不想|不愿|不愿意|懒得|不打算|没打算|申请|要|想|很想|坚决|准备|打算|想要|决定|只能|只好|必须)(了|去)?$/;
+const INTENT = /(不想|不愿|不愿意|懒得|不打算|没打算|申请|要|想|很想|坚决|果断|提交|准备|打算|想要|决定|只能|只好|必须)(了|去)?$/;
 
 /** A preposition of place or means shortly before a channel (在优品汇App, 用小程序, 通过携程). */
 const FRAME_ONE = new Set([...'在用从去到离上'].map((c) => c.charCodeAt(0)));

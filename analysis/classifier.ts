@@ -323,9 +323,12 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   // Judgements inside the asking part of a question are not the post's stance; without any the
   // provisional sentiment is the final one.
   result.sentiment = judgements.length === judged.length ? beforeQuestions : postSentiment(judgements, st.clauses.length);
+  // Where the customer will buy from now on (以后还是去实体店吧) praises that touchpoint; it is a choice
+  // about channels, not a verdict on the goods, so it judges the channel and not the post.
+  const chosen = chosenTouchpoints(text, mentions, st, inZone);
   result.channels = channelMentions(
     mentions,
-    judgements,
+    chosen.length ? [...judgements, ...chosen] : judgements,
     st,
     span,
     result.sentiment.label,
@@ -439,6 +442,27 @@ interface Judgement {
    *  the star and are praised by it; other channels are not judged by it. */
   awardFrom?: number;
 }
+
+/**
+ * A touchpoint named as where the customer will buy from now on (以后的水果就在京东买了, 以后还是去实体店吧,
+ * 下次还在京东买, 以后就认准京东了): one praising judgement of it. The choice opens the clause with a word of
+ * the future and ends it with the purchase; a negation in between (以后再也不在京东买了) is no choice,
+ * and neither is a clause that goes on (以后在京东买东西要小心) or a question (以后还能在京东买吗？).
+ */
+function chosenTouchpoints(text: string, mentions: readonly Mention[], st: Structure, inQuestion: (pos: number) => boolean): Judgement[] {
+  let out: Judgement[] | undefined;
+  for (const m of mentions) {
+    if (m.kind !== 'entity' || m.comparison || inQuestion(m.start)) continue;
+    const clause = st.clauses[m.clause]!;
+    const before = CHOICE_BEFORE.exec(text.slice(clause.start, m.start));
+    if (!before || !CHOICE_AFTER.test(text.slice(m.end, clause.end))) continue;
+    if (out?.some((j) => j.clause === m.clause)) continue;
+    (out ??= []).push({ value: 1, pos: m.start, start: clause.start + before.index, end: clause.end, clause: m.clause, channels: [m.channel], aspects: [] });
+  }
+  return out ?? [];
+}
+const CHOICE_BEFORE = /(以后|今后|往后|下次|从此|从今以后)[^，。！？,.!?;；不没别]{0,8}?(都|就|还是|只|也|还|会|要|得|再|果断|认准|首选|选择)+(在|上|去|到|来|找)?$/;
+const CHOICE_AFTER = /^(上|里|那里|那儿)?(买|购买|购物|网购|下单|买东西|看看)?(了|吧|啦|呀|啊|哦|咯|的)*\s*$/;
 
 /** The offset after 给 when it follows a low rating at `from` (一星给, 一星是给, 一颗星都是给), else -1. */
 function awardedFrom(text: string, from: number, clauseEnd: number): number {

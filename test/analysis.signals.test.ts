@@ -153,6 +153,29 @@ describe('channel stance evidence', () => {
     expect(stance('一直很信赖京东，这次买的水果也很新鲜')).toEqual([['marketplace', 'pos', '信赖']]);
   });
 
+  it('reads where the customer will buy from now on (以后还是去实体店吧) as praise of that touchpoint', () => {
+    const stance = (text: string) => run(text).channels.map((m) => [m.channel, m.polarity, m.stanceEvidence?.text]);
+    expect(stance('第二次从京东买手机，以后还是去实体店吧')).toEqual([
+      ['marketplace', 'neutral', undefined],
+      ['store', 'pos', '以后还是去实体店吧'],
+    ]);
+    expect(stance('品质也不错，以后的水果就在京东买了。')).toEqual([['marketplace', 'pos', '以后的水果就在京东买了']]);
+    // The choice judges the channel, not the goods: the post stays neutral.
+    expect(run('以后就认准京东了').sentiment.label).toBe('neutral');
+    // Not a choice: a negation, a clause that goes on, a question.
+    expect(stance('以后再也不在京东买了')).toEqual([['marketplace', 'neg', '以后再也不']]);
+    expect(stance('以后在京东买东西要小心')).toEqual([['marketplace', 'neutral', undefined]]);
+    expect(stance('以后还能在京东买吗？')).toEqual([['marketplace', 'neutral', undefined]]);
+  });
+
+  it('leaves the customer\'s own decisive return (果断退货, 提交退货) unjudged in a complaint, like 申请退货', () => {
+    const stance = (text: string) => run(text).channels.map((m) => [m.channel, m.polarity]);
+    expect(stance('用了三次头皮就发痒，我也是醉了，果断退货了')).toEqual([['after_sales', 'neutral']]);
+    expect(stance('水果都脱水了，太失望了，已经提交退货了')).toEqual([['after_sales', 'neutral']]);
+    // A return the review judges keeps its stance.
+    expect(stance('水果都脱水了，太失望了，退货太麻烦了')).toEqual([['after_sales', 'neg']]);
+  });
+
   it('reads a one-star rating awarded to a touchpoint (一星是给快递小哥的) as praise of it, not of others', () => {
     const stance = (text: string) => run(text).channels.map((m) => [m.channel, m.polarity, m.stanceEvidence?.text]);
     const awarded = run('平板太卡了，一颗星给京东送货的');
