@@ -324,11 +324,17 @@ export function attribute(ctx: AttributionContext): Attribution {
     return false;
   };
 
-  // 吐槽/推荐 judge their object: the first noun after them in the clause, when it is a channel.
-  const forwardAt = (c: number, end: number): string[] => {
+  // 吐槽/推荐 judge their object: the first noun after them in the clause, when it is a channel. A
+  // rating with nothing after it rates the channel right before it (京东客服差评, 快递好评), not one
+  // further back (客服告知好评给差价, 京东这么多好评).
+  const forwardAt = (c: number, start: number, end: number, rating: boolean): string[] => {
     const list = anchors[c]!;
     const i = firstFrom(list, end);
-    if (i < 0) return carriedChannels[c]!;
+    if (i < 0) {
+      const prev = rating ? lastIndexBefore(list, start) : -1;
+      if (prev >= 0 && list[prev]!.channel !== undefined && onlyFillers(list[prev]!.end, start)) return channelGroup(list, prev, -1);
+      return carriedChannels[c]!;
+    }
     return list[i]!.channel !== undefined ? channelGroup(list, i, 1) : NONE;
   };
 
@@ -352,7 +358,7 @@ export function attribute(ctx: AttributionContext): Attribution {
     }
     if (f & SENT_VALUED) lastValued = i;
     if (f & SENT_FORWARD) {
-      hitChannels.push(forwardAt(c, h.end));
+      hitChannels.push(forwardAt(c, h.start, h.end, table.sent[h.role]!.rating === true));
       hitAspects.push(NONE);
       continue;
     }

@@ -130,6 +130,9 @@ export interface Lexicons {
     /** Low ratings (一星, 一颗星) that award their star when 给 follows (一星是给快递的: the delivery is what
      *  earned it); the review still gives one star. */
     awards: string[];
+    /** Forward words that rate (差评, 好评): with nothing after them in their clause they rate what
+     *  precedes them (京东客服差评), where 吐槽 at a clause end only says where people talk. */
+    ratingWords: string[];
   };
   /** taxonomy id -> aspect id -> definition. */
   aspects: Record<string, Record<string, AspectDef>>;
@@ -240,6 +243,7 @@ const sentimentFile = z.strictObject({
   backdrop: list.default([]),
   // Added in lexicon 1.4.0, optional for the same reason.
   awards: list.default([]),
+  ratingWords: list.default([]),
 });
 
 const aspectsFile = z.strictObject({
@@ -406,6 +410,7 @@ export function loadLexicons(dir?: string): Lexicons {
       counterfactual: se.counterfactual,
       backdrop: se.backdrop,
       awards: se.awards,
+      ratingWords: se.ratingWords,
     },
     aspects: Object.fromEntries(
       Object.entries(as.taxonomies).map(([tax, aspects]) => [

@@ -60,6 +60,8 @@ export interface SentRole {
   backdrop: boolean;
   /** A low rating that, followed by 给 (一星是给快递小哥的), awards its one star to what follows. */
   award?: boolean;
+  /** A forward word that rates (差评): at a clause end it rates what precedes it (京东客服差评). */
+  rating?: boolean;
 }
 
 export interface ChanRole {
@@ -295,6 +297,7 @@ export class TermTable {
     for (const w of lex.sentiment.counterfactual) { const r = sentRole(w); if (r) r.counterfactual = true; }
     for (const w of lex.sentiment.backdrop) { const r = sentRole(w); if (r) r.backdrop = true; }
     for (const w of lex.sentiment.awards) { const r = sentRole(w); if (r) r.award = true; }
+    for (const w of lex.sentiment.ratingWords) { const r = sentRole(w); if (r) r.rating = true; }
 
     // --- channel layer ---------------------------------------------------------------------
     const chanRole = (w: string, channel: string | null, kind: ChanRole['kind']) => {

@@ -176,6 +176,17 @@ describe('channel stance evidence', () => {
     expect(stance('水果都脱水了，太失望了，退货太麻烦了')).toEqual([['after_sales', 'neg']]);
   });
 
+  it('lets a rating at a clause end rate the touchpoint right before it (京东客服差评), and reads 严重批评 as a complaint', () => {
+    const stance = (text: string) => run(text).channels.map((m) => [m.channel, m.polarity, m.stanceEvidence?.text]);
+    expect(stance('京东客服差评')).toEqual([['customer_service', 'neg', '差评']]);
+    expect(stance('东西还行，快递好评')).toEqual([['delivery', 'pos', '好评']]);
+    // Not a channel further back, nor where people talk (吐槽 is no rating).
+    // (客服告知好评给35差价: the agent takes the post's verdict, judged by no word of its own.)
+    expect(stance('客服告知好评给35差价')).toEqual([['customer_service', 'pos', undefined]]);
+    expect(stance('好多人在微博上吐槽')).toEqual([['social_media', 'neutral', undefined]]);
+    expect(stance('东西倒还可以，严重批评京东快递员，送来就往前台一扔')).toContainEqual(['delivery', 'neg', '严重批评']);
+  });
+
   it('reads a one-star rating awarded to a touchpoint (一星是给快递小哥的) as praise of it, not of others', () => {
     const stance = (text: string) => run(text).channels.map((m) => [m.channel, m.polarity, m.stanceEvidence?.text]);
     const awarded = run('平板太卡了，一颗星给京东送货的');

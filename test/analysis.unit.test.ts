@@ -479,10 +479,10 @@ describe('configuration overrides and the lexicon version', () => {
     const dir = mkdtempSync(join(tmpdir(), 'voc-lex-'));
     cpSync(defaultLexiconDir(), dir, { recursive: true });
     const file = join(dir, 'sentiment.yaml');
-    const old = readFileSync(file, 'utf8').replace(/^(backdrop|awards):.*$/gm, '');
-    expect(old).not.toMatch(/^(backdrop|awards):/m);
+    const old = readFileSync(file, 'utf8').replace(/^(backdrop|awards|ratingWords):.*$/gm, '');
+    expect(old).not.toMatch(/^(backdrop|awards|ratingWords):/m);
     writeFileSync(file, old);
-    expect(loadLexicons(dir).sentiment).toMatchObject({ backdrop: [], awards: [] });
+    expect(loadLexicons(dir).sentiment).toMatchObject({ backdrop: [], awards: [], ratingWords: [] });
     // Another folder: loaded lexicons are cached per folder.
     const dir2 = mkdtempSync(join(tmpdir(), 'voc-lex-'));
     cpSync(dir, dir2, { recursive: true });
