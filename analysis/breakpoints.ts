@@ -260,8 +260,32 @@ function counterpartEntities(mentions: Mention[], named: Mention[], cue: CueMatc
   const shown = statusWordAt(text, cue);
   for (const m of named) if (m.channel === counterpart && m.end <= shown && shown - m.end <= OWNER_GAP) return [];
   const against = mentions.filter((m) => m.channel === counterpart);
+  // 商品根本没送还显示已签收, 没有给送饭，还显示订单完成: the delivery that never came is told by its
+  // failure alone, before the status in the cue's sentence or the one before it (a mention of it
+  // elsewhere in the review, 还及时送货呢，扯吧, is too far to pair with the cue).
+  const near = against.some((m) => st.clauses[m.clause]!.sentence <= cue.sentence && st.clauses[m.clause]!.sentence >= cue.sentence - 1);
+  const re = near ? undefined : NOT_DELIVERED[counterpart];
+  const failed = re ? failureBefore(text, cue, st, re) : -1;
+  const clause = failed >= 0 ? st.clauseAt[failed]! : -1;
+  if (clause >= 0) {
+    const implied: Mention = { channel: counterpart, kind: 'entity', start: failed, end: failed + 1, clause, alias: IMPLIED, comparison: false, locative: false, framed: false };
+    return withImplied([...against.filter((m) => m.start < failed), implied, ...against.filter((m) => m.start >= failed)], cue, p, st);
+  }
   if (!against.length) return [];
   return withImplied(against, cue, p, st);
+}
+
+/** A failure of the counterpart told without naming it (没送, 没有给送饭, 还没收到): per counterpart channel. */
+const NOT_DELIVERED: Record<string, RegExp> = {
+  delivery: /(没|没有|未|并没|并没有)(给|有)?(我|我们)?(送|送货|送餐|送饭|派送|配送|收到|送到|到货)/g,
+};
+
+/** Where such a failure starts, in the cue's sentence before the cue or in the sentence before; -1 if none. */
+function failureBefore(text: string, cue: CueMatch, st: Structure, re: RegExp): number {
+  const from = st.sentences[Math.max(0, cue.sentence - 1)]!.start;
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m && m.index < cue.start ? m.index : -1;
 }
 
 /** Characters between a channel and a status cue (物流信息显示) within which the channel owns the status. */

@@ -120,6 +120,20 @@ describe('breakpoints: new cue families', () => {
     expect(run('物流显示已签收，但是我根本没收到。').breakpoints).toEqual([]);
     expect(run('货还没收到，物流显示已签收。').breakpoints).toEqual([]);
   });
+
+  it('the delivery that never came may be told by its failure alone (没有给送饭，还显示订单完成)', () => {
+    const c = run('没有给送饭，还显示订单完成，不退款。');
+    expect(breakpoints(c)).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
+    expect(c.channels.map((m) => m.channel).sort()).toEqual(['after_sales', 'delivery', 'marketplace']);
+    // Even when the review names the delivery again too far away to pair with the cue.
+    expect(breakpoints(run('商品根本没送还显示已签收！太让人失望了！京东购物没保障啊。还说及时送货呢，扯吧'))).toEqual([
+      'delivery/marketplace:inconsistency:status_contradiction',
+    ]);
+    // The platform closing an order nobody delivered.
+    expect(breakpoints(run('京东没有送货上门，并且现在还没有收到东西就写上交易完成'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
+    // A status without a failure before it is no break (已签收 and then praise).
+    expect(run('显示已签收，东西很好').breakpoints).toEqual([]);
+  });
 });
 
 describe('questions asked in angry reviews', () => {
