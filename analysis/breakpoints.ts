@@ -141,6 +141,9 @@ export function findBreakpoints(
   lookalikes: readonly string[],
   /** Openers of a supposition (要是, 就算: questions.yaml `hypotheticals`). */
   suppositions: readonly string[],
+  /** The seller of the post (the restaurant of a food-delivery post, else the online shop; none in a
+   *  hotel review): the other party of a two-party runaround that names only one (踢皮球). */
+  seller?: string,
 ): FoundBreakpoint[] {
   const out: FoundBreakpoint[] = [];
   const ranks: number[] = []; // rank of the cue behind each entry of `out`
@@ -153,7 +156,8 @@ export function findBreakpoints(
   for (const cue of cues) {
     const p = patterns[cue.pattern]!;
     if (isLookalike(text, cue, p, lookalikes)) continue;
-    const entities = p.counterpart ? counterpartEntities(mentions, named, cue, p, st, text) : withImplied(named, cue, p, st);
+    let entities = p.counterpart ? counterpartEntities(mentions, named, cue, p, st, text) : withImplied(named, cue, p, st);
+    if (p.betweenParties && seller) entities = withOtherParty(entities, cue, st, seller);
     if (entities.length < 2) continue;
     const pair = pickPair(cue, entities, st, text, looksAhead(p));
     if (!pair) continue;
@@ -247,6 +251,25 @@ function withImplied(named: Mention[], cue: CueMatch, p: GapPattern<BreakpointKi
     framed: false,
   };
   return [...named.slice(0, at), implied, ...named.slice(at)];
+}
+
+/**
+ * A two-party runaround (客服态度不好，推来推去) whose sentence and the two before it name one touchpoint
+ * only, other than the seller: the seller is the other party, placed at the cue.
+ */
+function withOtherParty(entities: Mention[], cue: CueMatch, st: Structure, seller: string): Mention[] {
+  let only: string | undefined;
+  for (const m of entities) {
+    const s = st.clauses[m.clause]!.sentence;
+    if (s > cue.sentence || s < cue.sentence - 2) continue;
+    if (only !== undefined && only !== m.channel) return entities;
+    only = m.channel;
+  }
+  if (only === undefined || only === seller) return entities;
+  const clause = st.clauseAt[cue.start]!;
+  if (clause < 0) return entities;
+  const implied: Mention = { channel: seller, kind: 'entity', start: cue.start, end: cue.end, clause, alias: IMPLIED, comparison: false, locative: false, framed: false };
+  return [...entities.filter((m) => m.start < cue.start), implied, ...entities.filter((m) => m.start >= cue.start)];
 }
 
 /**

@@ -218,6 +218,14 @@ function resolveMerchants(mentions: Mention[], text: string, d: ReviewDomains): 
 
 const mentionsAny = (text: string, words: string[]) => words.some((w) => text.includes(w));
 
+/** The seller of a post: the restaurant (store) of a food-delivery post, the online shop (marketplace)
+ *  of any other but a hotel review, which has no seller apart from the hotel it names. */
+export function sellerOf(text: string, d: ReviewDomains): string | undefined {
+  if (mentionsAny(text, d.foodDelivery) && !mentionsAny(text, d.shop)) return 'store';
+  if (mentionsAny(text, d.hotel)) return undefined;
+  return 'marketplace';
+}
+
 /**
  * Wish openers of each term table (希望, 建议), read once. Requests (请携程不要…) are left out: in a
  * complaint they blame the channel they address.

@@ -18,7 +18,7 @@ import type {
 } from '../core/types.js';
 import { findBreakpoints, matchGapPatterns, type FoundBreakpoint } from './breakpoints.js';
 import { attribute } from './attribution.js';
-import { findMentions, reviewDomains, type Mention, type ReviewDomains } from './channels.js';
+import { findMentions, reviewDomains, sellerOf, type Mention, type ReviewDomains } from './channels.js';
 import { punctuationSets, splitStructure, type PunctuationSets, type Structure } from './clauses.js';
 import { buildEffectiveLexicon, type EffectiveLexicon, type LexiconConfig } from './effective.js';
 import { detectLang, langOfCounts, looksBinary } from './lang.js';
@@ -247,7 +247,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   let entities = 0;
   for (const x of mentions) if (x.kind !== 'activity' || table.cueCounterparts.has(x.channel)) entities++;
   const cueMatches = entities >= 1 || table.cueCounterparts.size > 0 ? matchGapPatterns(m.cue, table.cuePatterns, st) : [];
-  const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text, table.cueLookalikes, table.suppositions);
+  const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text, table.cueLookalikes, table.suppositions, cueMatches.length ? sellerOf(text, e.domains) : undefined);
 
   // Every judgement: sentiment hits plus one complaint per breakpoint cue, charged to the channel
   // that broke the journey (both channels for a runaround).

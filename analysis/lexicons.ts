@@ -72,16 +72,20 @@ export interface CueDef {
   /** A hand-off that breaks the journey even between customer service and the platform it speaks
    *  for (客服给的快递员电话是空号 strands the customer): exempt from the one-organisation rule. */
   evenInsideOrganisation?: boolean;
+  /** A runaround that always has two parties (踢皮球, 推来推去): when the post names only one, the other
+   *  is the seller (the restaurant of a food-delivery post, else the online shop). Lexicon 1.4.0. */
+  betweenParties?: boolean;
 }
 
 /** The optional properties of a cue, without the ones left unset (a cue's own data, see CueDef). */
-export type CueExtras = Pick<CueDef, 'channel' | 'counterpart' | 'evenInsideOrganisation'>;
+export type CueExtras = Pick<CueDef, 'channel' | 'counterpart' | 'evenInsideOrganisation' | 'betweenParties'>;
 
 export function cueExtras(c: CueExtras): CueExtras {
   const out: CueExtras = {};
   if (c.channel) out.channel = c.channel;
   if (c.counterpart) out.counterpart = c.counterpart;
   if (c.evenInsideOrganisation) out.evenInsideOrganisation = true;
+  if (c.betweenParties) out.betweenParties = true;
   return out;
 }
 
@@ -274,7 +278,7 @@ const scenariosFile = z.strictObject({
 });
 
 const breakpointsFile = z.strictObject({
-  cues: z.array(z.strictObject({ id: z.string().min(1), kind: z.enum(BREAKPOINT_KINDS), patterns: words, channel: z.string().min(1).optional(), counterpart: z.string().min(1).optional(), evenInsideOrganisation: z.boolean().optional() })),
+  cues: z.array(z.strictObject({ id: z.string().min(1), kind: z.enum(BREAKPOINT_KINDS), patterns: words, channel: z.string().min(1).optional(), counterpart: z.string().min(1).optional(), evenInsideOrganisation: z.boolean().optional(), betweenParties: z.boolean().optional() })),
   lookalikes: words,
 });
 
@@ -431,7 +435,7 @@ export function loadLexicons(dir?: string): Lexicons {
     ),
     notAspect: as.notAspect,
     scenarios: Object.fromEntries(Object.entries(sc.scenarios).map(([id, s]) => [id, { id, ...s }])),
-    cues: bp.cues.map(({ channel, counterpart, evenInsideOrganisation, ...cue }) => ({ ...cue, ...cueExtras({ channel, counterpart, evenInsideOrganisation }) })),
+    cues: bp.cues.map(({ channel, counterpart, evenInsideOrganisation, betweenParties, ...cue }) => ({ ...cue, ...cueExtras({ channel, counterpart, evenInsideOrganisation, betweenParties }) })),
     cueLookalikes: bp.lookalikes,
     questions: qu,
     spam: { templates: sp.templates, minRepeats: sp.repetition.minRepeats, maxRepeatUnit: sp.repetition.maxUnit, adMarkers: sp.adMarkers },

@@ -120,6 +120,8 @@ export interface GapPattern<K> {
   counterpart?: string;
   /** Breakpoint cues: exempt from the one-organisation rule (CueDef.evenInsideOrganisation). */
   evenInsideOrganisation?: boolean;
+  /** Breakpoint cues: a runaround with an implied second party (CueDef.betweenParties). */
+  betweenParties?: boolean;
 }
 
 export interface Hit {

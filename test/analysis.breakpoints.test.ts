@@ -100,7 +100,20 @@ describe('breakpoints: new cue families', () => {
     expect(run('按键有点松，什么时候再去售后看能不能换。').breakpoints).toEqual([]);
     expect(run('建议先去实体店体验；按键松了，什么时候再去售后看能不能换换。').breakpoints).toEqual([]);
     expect(breakpoints(run('明明在销售页面写着送会员，问客服说没有。'))).toEqual(['customer_service/marketplace:inconsistency:info_contradiction']);
-    expect(breakpoints(run('问客服，客服推皮球，让我找京东。'))).toEqual(['customer_service/marketplace:runaround:pushed_around']);
+    expect(breakpoints(run('问客服，客服推皮球，让我找京东。'))).toEqual(['customer_service/marketplace:runaround:passed_between']);
+  });
+
+  it('a two-party runaround naming one party (客服态度不好，推来推去) has the seller as the other', () => {
+    // The restaurant of a food-delivery post ...
+    const food = run('送餐速度巨慢，客服态度不好，推来推去让自己联系。');
+    expect(breakpoints(food)).toEqual(['customer_service/store:runaround:passed_between']);
+    expect(food.channels.find((m) => m.channel === 'store')).toMatchObject({ polarity: 'neg', evidence: { text: '推来推去' } });
+    // ... the online shop of any other, and two named parties stay the pair.
+    expect(breakpoints(run('啥垃圾客服，让我找这个找那个，漏发货是你们的问题'))).toEqual(['customer_service/marketplace:runaround:passed_between']);
+    expect(breakpoints(run('京东客服和售后两边推，自己又提交不了售后。'))).toEqual(['after_sales/customer_service:runaround:passed_between']);
+    // A hotel review has no seller to imply; shirking alone (推卸责任) implies no second party.
+    expect(run('酒店前台推来推去，没人管。').breakpoints).toEqual([]);
+    expect(run('问客服，一直推卸责任，差评').breakpoints).toEqual([]);
   });
 
   it('a channel the cue names itself is a channel of the post too', () => {
