@@ -103,6 +103,10 @@ describe('breakpoints: new cue families', () => {
     expect(breakpoints(run('问客服，客服推皮球，让我找京东。'))).toEqual(['customer_service/marketplace:runaround:passed_between']);
   });
 
+  it('sent to a repair point that does not exist where the customer lives', () => {
+    expect(breakpoints(run('联系客服叫我去售后维修，家里那边根本就没有维修点'))).toEqual(['after_sales/customer_service:handoff:redirect_dead_end']);
+  });
+
   it('a two-party runaround naming one party (客服态度不好，推来推去) has the seller as the other', () => {
     // The restaurant of a food-delivery post ...
     const food = run('送餐速度巨慢，客服态度不好，推来推去让自己联系。');
@@ -144,6 +148,8 @@ describe('breakpoints: new cue families', () => {
     ]);
     // The platform closing an order nobody delivered.
     expect(breakpoints(run('京东没有送货上门，并且现在还没有收到东西就写上交易完成'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
+    // A delivery time the platform shows and the food did not keep.
+    expect(breakpoints(run('送餐状态没有更新，结束后显示12:06送达，实际上12:30才到'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
     // A status without a failure before it is no break (已签收 and then praise).
     expect(run('显示已签收，东西很好').breakpoints).toEqual([]);
   });
