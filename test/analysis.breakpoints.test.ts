@@ -103,6 +103,14 @@ describe('breakpoints: new cue families', () => {
     expect(breakpoints(run('问客服，客服推皮球，让我找京东。'))).toEqual(['customer_service/marketplace:runaround:passed_between']);
   });
 
+  it('a gift or promotion the listing offered, taken back by customer service', () => {
+    expect(breakpoints(run('收到货没有赠送梳子，我就去找客服聊，她却说可能是活动过了'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+    expect(breakpoints(run('下单前选择了赠品，收到只有一台手机，联系了客服，他说我没选择赠品'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+    expect(breakpoints(run('显示参加双12活动，买机器送皮套，拆开后没有，问客服，说没有活动！'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+    // Customer service keeping the offer is no break.
+    expect(run('赠品没收到，客服说马上补发，很快就到了').breakpoints).toEqual([]);
+  });
+
   it('sent to a repair point that does not exist where the customer lives', () => {
     expect(breakpoints(run('联系客服叫我去售后维修，家里那边根本就没有维修点'))).toEqual(['after_sales/customer_service:handoff:redirect_dead_end']);
   });
