@@ -107,6 +107,8 @@ describe('breakpoints: new cue families', () => {
     expect(breakpoints(run('收到货没有赠送梳子，我就去找客服聊，她却说可能是活动过了'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
     expect(breakpoints(run('下单前选择了赠品，收到只有一台手机，联系了客服，他说我没选择赠品'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
     expect(breakpoints(run('显示参加双12活动，买机器送皮套，拆开后没有，问客服，说没有活动！'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+    // The order's note is the platform's record too.
+    expect(breakpoints(run('备注里写明了要发票，送餐员每次来都说没看到要发票'))).toEqual(['delivery/marketplace:inconsistency:listing_contradiction']);
     // Customer service keeping the offer is no break.
     expect(run('赠品没收到，客服说马上补发，很快就到了').breakpoints).toEqual([]);
   });
