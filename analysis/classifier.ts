@@ -371,7 +371,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   result.aspects = aspects;
   const clauseSums = scratch.f64('clauseSums', st.clauses.length);
   for (const j of judgements) clauseSums[j.clause] += j.value;
-  result.scenarios = scenarios(m.topic, table, st, clauseSums, judgements, span);
+  result.scenarios = scenarios(m.topic, table, st, clauseSums, judgements, span, mentions);
 
   return result;
 }
@@ -667,6 +667,7 @@ function scenarios(
   clauseSums: Float64Array,
   judgements: readonly Judgement[],
   span: (s: number, e: number) => Span,
+  mentions: readonly Mention[],
 ): ScenarioHit[] {
   const out: ScenarioHit[] = [];
   const seen = new Set<string>();
@@ -679,6 +680,9 @@ function scenarios(
     if (sc.type === 'time' && orderVerbAt(hits, i, h.end, table)) continue;
     const c = st.clauseAt[h.start]!;
     if (c < 0) continue;
+    // So does a time in the clause of an order or a delivery (头一天晚上拍的, 中午订货，晚上送到家, 结果
+    // 晚上8点快递小哥给我送了过来): it dates the purchase's journey, not the use of what was bought.
+    if (sc.id === 'night' && datesOrder(hits, mentions, c, table.topicSurface[h.role] === ATTRIBUTIVE_NIGHT ? h.end : -1, st, table)) continue;
     seen.add(sc.id);
     const sent = st.sentences[st.clauses[c]!.sentence]!;
     const parts: Array<[number, number]> = [];
@@ -688,6 +692,25 @@ function scenarios(
   }
   return out;
 }
+
+/**
+ * Whether clause `c` holds an order placed online (syntax.yaml actionVerbs other than 买/购, which may
+ * be a visit to a shop: 晚上去门店买东西 is the store at night) or a delivery's process word (送到, 到货)
+ * other than one right after `attributiveEnd` (夜间配送 names a night service; -1 for none).
+ */
+function datesOrder(hits: ReturnType<TermTable['match']>['topic'], mentions: readonly Mention[], c: number, attributiveEnd: number, st: Structure, table: TermTable): boolean {
+  for (const m of mentions) if (m.clause === c && m.channel === 'delivery' && m.kind === 'activity' && m.start !== attributiveEnd) return true;
+  const clause = st.clauses[c]!;
+  for (const h of hits) {
+    if (h.start < clause.start || h.end > clause.end || !table.topic[h.role]!.action) continue;
+    if (!IN_SHOP_PURCHASE.has(table.topicSurface[h.role]!.charAt(0))) return true;
+  }
+  return false;
+}
+/** The night word that qualifies a service noun (夜间配送) rather than dating an event. */
+const ATTRIBUTIVE_NIGHT = '夜间';
+/** First characters of purchase verbs that may be a visit to a shop (买, 购买). */
+const IN_SHOP_PURCHASE = new Set(['买', '购']);
 
 /** Whether a topic hit after `hits[i]` that starts at `pos` is an order verb (syntax.yaml actionVerbs). */
 function orderVerbAt(hits: ReturnType<TermTable['match']>['topic'], i: number, pos: number, table: TermTable): boolean {

@@ -103,6 +103,16 @@ describe('scenarios: usage contexts, not purchase times', () => {
     expect(ids('晚上用起来很安静')).toEqual(['night']);
   });
 
+  it('does not take the time of day in an order\'s or a delivery\'s clause for a usage context', () => {
+    expect(ids('头一天晚上拍的，第二天上午就到了')).toEqual([]);
+    expect(ids('中午订货，晚上送到家，效率真高')).toEqual([]);
+    expect(ids('结果晚上8点快递小哥送了过来')).toEqual([]);
+    // The time of a visit to a shop, a night service and other times (a holiday) stay contexts.
+    expect(ids('晚上去门店买东西，一半的灯都关了')).toEqual(['night']);
+    expect(ids('夜间配送几点截止？')).toEqual(['night']);
+    expect(ids('国庆假期配送爆单，下午下的单第二天晚上才送到')).toEqual(['holiday']);
+  });
+
   it('finds gaming, watching videos, work and smog', () => {
     expect(ids('买来玩王者的，一点都不卡')).toEqual(['gaming']);
     expect(ids('屏幕很大，看电影很清楚')).toEqual(['videos']);

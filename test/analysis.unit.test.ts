@@ -207,7 +207,9 @@ describe('channel stance without a judging word of its own', () => {
   });
 
   it('a channel one goes to contact (去找客服) is addressed, not a place: it takes the verdict', () => {
-    expect(channels(run('赠品没收到，我就去找客服聊，她说活动过了。太失望了', 'shop'))).toEqual(['customer_service:neg']);
+    expect(channels(run('东西没收到，我就去找客服聊，她说还在路上。太失望了', 'shop'))).toEqual(['customer_service:neg']);
+    // A gift the listing offered and customer service takes back also names the platform (a breakpoint).
+    expect(channels(run('赠品没收到，我就去找客服聊，她说活动过了。太失望了', 'shop'))).toEqual(['customer_service:neg', 'marketplace:neg']);
   });
 
   it('a touchpoint named in a rhetorical question of a complaint takes its verdict (难道客服都是这样的？)', () => {
