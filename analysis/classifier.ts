@@ -683,6 +683,9 @@ function scenarios(
     // So does a time in the clause of an order or a delivery (头一天晚上拍的, 中午订货，晚上送到家, 结果
     // 晚上8点快递小哥给我送了过来): it dates the purchase's journey, not the use of what was bought.
     if (sc.id === 'night' && datesOrder(hits, mentions, c, table.topicSurface[h.role] === ATTRIBUTIVE_NIGHT ? h.end : -1, st, table)) continue;
+    // A place in the clause of a delivery (送到家门口, 放到楼下小卖铺, 小区不让进) is where the parcel went,
+    // not where the product is used.
+    if (sc.type === 'place' && DELIVERY_PLACES.has(sc.id) && mentions.some((m) => m.clause === c && m.channel === 'delivery')) continue;
     seen.add(sc.id);
     const sent = st.sentences[st.clauses[c]!.sentence]!;
     const parts: Array<[number, number]> = [];
@@ -707,6 +710,8 @@ function datesOrder(hits: ReturnType<TermTable['match']>['topic'], mentions: rea
   }
   return false;
 }
+/** Places a parcel is taken to (scenarios.yaml ids). */
+const DELIVERY_PLACES = new Set(['neighbourhood']);
 /** The night word that qualifies a service noun (夜间配送) rather than dating an event. */
 const ATTRIBUTIVE_NIGHT = '夜间';
 /** First characters of purchase verbs that may be a visit to a shop (买, 购买). */

@@ -113,6 +113,13 @@ describe('scenarios: usage contexts, not purchase times', () => {
     expect(ids('国庆假期配送爆单，下午下的单第二天晚上才送到')).toEqual(['holiday']);
   });
 
+  it('does not take where a parcel was left (送到家门口, 放到楼下) for a usage context', () => {
+    expect(ids('快递直接送到家门口，很方便')).toEqual([]);
+    expect(ids('快递员把东西放到楼下小卖铺就走了')).toEqual([]);
+    // Without a delivery in its clause the place stays one.
+    expect(ids('小区里信号不好，经常断线')).toEqual(['neighbourhood']);
+  });
+
   it('finds gaming, watching videos, work and smog', () => {
     expect(ids('买来玩王者的，一点都不卡')).toEqual(['gaming']);
     expect(ids('屏幕很大，看电影很清楚')).toEqual(['videos']);
