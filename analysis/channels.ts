@@ -218,6 +218,11 @@ function resolveMerchants(mentions: Mention[], text: string, d: ReviewDomains): 
 
 const mentionsAny = (text: string, words: string[]) => words.some((w) => text.includes(w));
 
+/** Whether the post reviews a hotel stay (channels.yaml domains.hotel). */
+export function isHotelReview(text: string, d: ReviewDomains): boolean {
+  return mentionsAny(text, d.hotel);
+}
+
 /** The seller of a post: the restaurant (store) of a food-delivery post, the online shop (marketplace)
  *  of any other but a hotel review, which has no seller apart from the hotel it names. */
 export function sellerOf(text: string, d: ReviewDomains): string | undefined {

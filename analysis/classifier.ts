@@ -18,7 +18,7 @@ import type {
 } from '../core/types.js';
 import { findBreakpoints, matchGapPatterns, type FoundBreakpoint } from './breakpoints.js';
 import { attribute } from './attribution.js';
-import { findMentions, reviewDomains, sellerOf, type Mention, type ReviewDomains } from './channels.js';
+import { findMentions, isHotelReview, reviewDomains, sellerOf, type Mention, type ReviewDomains } from './channels.js';
 import { punctuationSets, splitStructure, type PunctuationSets, type Structure } from './clauses.js';
 import { buildEffectiveLexicon, type EffectiveLexicon, type LexiconConfig } from './effective.js';
 import { detectLang, langOfCounts, looksBinary } from './lang.js';
@@ -371,7 +371,9 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   result.aspects = aspects;
   const clauseSums = scratch.f64('clauseSums', st.clauses.length);
   for (const j of judgements) clauseSums[j.clause] += j.value;
-  result.scenarios = scenarios(m.topic, table, st, clauseSums, judgements, span, mentions);
+  // A hotel's rooms (卫生间, 浴室) are facilities it is judged by, not contexts the guest used something in.
+  const facilities = isHotelReview(text, e.domains) ? e.domains.hotelFacilities : NO_WORDS;
+  result.scenarios = scenarios(m.topic, table, st, clauseSums, judgements, span, mentions, facilities);
 
   return result;
 }
@@ -668,6 +670,8 @@ function scenarios(
   judgements: readonly Judgement[],
   span: (s: number, e: number) => Span,
   mentions: readonly Mention[],
+  /** Words that name a facility of the reviewed place, not a context (a hotel's 卫生间). */
+  facilities: ReadonlySet<string>,
 ): ScenarioHit[] {
   const out: ScenarioHit[] = [];
   const seen = new Set<string>();
@@ -680,6 +684,7 @@ function scenarios(
     if (sc.type === 'time' && orderVerbAt(hits, i, h.end, table)) continue;
     const c = st.clauseAt[h.start]!;
     if (c < 0) continue;
+    if (facilities.size && facilities.has(table.topicSurface[h.role]!)) continue;
     // So does a time in the clause of an order or a delivery (头一天晚上拍的, 中午订货，晚上送到家, 结果
     // 晚上8点快递小哥给我送了过来): it dates the purchase's journey, not the use of what was bought.
     if (sc.id === 'night' && datesOrder(hits, mentions, c, table.topicSurface[h.role] === ATTRIBUTIVE_NIGHT ? h.end : -1, st, table)) continue;
@@ -710,6 +715,7 @@ function datesOrder(hits: ReturnType<TermTable['match']>['topic'], mentions: rea
   }
   return false;
 }
+const NO_WORDS: ReadonlySet<string> = new Set();
 /** Places a parcel is taken to (scenarios.yaml ids). */
 const DELIVERY_PLACES = new Set(['neighbourhood']);
 /** The night word that qualifies a service noun (夜间配送) rather than dating an event. */

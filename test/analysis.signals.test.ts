@@ -120,6 +120,16 @@ describe('scenarios: usage contexts, not purchase times', () => {
     expect(ids('小区里信号不好，经常断线')).toEqual(['neighbourhood']);
   });
 
+  it('does not take a hotel\'s rooms or a long way of another kind for a usage context', () => {
+    // 卫生间 is what a hotel is judged by; 洗澡时 is what the guest was doing.
+    expect(ids('酒店的卫生间很小，洗澡时水忽冷忽热')).toEqual(['bathroom']);
+    expect(run('酒店的卫生间很小，洗澡时水忽冷忽热').scenarios[0]!.evidence.text).toBe('洗澡');
+    expect(ids('卫生间很潮，这个除湿机很管用')).toEqual(['bathroom']);
+    // 长途跋涉 and 长途电话 are no road trip; 长途开车 and 跑长途 are.
+    expect(ids('网店还要长途跋涉去别的地区')).toEqual([]);
+    expect(ids('国庆长途开四五个小时也不累')).toEqual(['holiday', 'road_trip']);
+  });
+
   it('finds gaming, watching videos, work and smog', () => {
     expect(ids('买来玩王者的，一点都不卡')).toEqual(['gaming']);
     expect(ids('屏幕很大，看电影很清楚')).toEqual(['videos']);
