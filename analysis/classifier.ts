@@ -469,6 +469,7 @@ const CHOICE_AFTER = /^(上|里|那里|那儿)?(买|购买|购物|网购|下单|
 
 /** The offset after 给 when it follows a low rating at `from` (一星给, 一星是给, 一颗星都是给), else -1. */
 function awardedFrom(text: string, from: number, clauseEnd: number): number {
+  if (text[from - 1] === '给') return from; // the rating word holds it (一分给, 一颗心是给)
   for (let i = from; i < clauseEnd && i <= from + 3; i++) {
     const ch = text[i]!;
     if (ch === '给') return i + 1;

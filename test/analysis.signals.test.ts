@@ -223,6 +223,11 @@ describe('channel stance evidence', () => {
     expect(stance('一星是给快递小哥的，东西太差了')).toEqual([['delivery', 'pos', '一星是给快递小哥的']]);
     // Rating a touchpoint one star (给…一星) is no award.
     expect(stance('给京东一星，太差了')).toEqual([['marketplace', 'neg', '一星']]);
+    // 一分 and 一颗心 award with their 给; 一分钱一分货 rates nothing.
+    expect(stance('物流也慢、这一颗心给客服的')).toEqual([['delivery', 'neg', '慢'], ['customer_service', 'pos', '一颗心给客服的']]);
+    expect(run('一分钱一分货，快递很快').sentiment.label).toBe('pos');
+    // "Everything else" is not the channel before it.
+    expect(stance('物流有点慢，其它都很好')).toEqual([['delivery', 'neg', '慢']]);
     // A star awarded to something that is no touchpoint judges none (it used to cancel the praise).
     expect(stance('客服很热情，一星给华为')).toEqual([['customer_service', 'pos', '热情']]);
   });
