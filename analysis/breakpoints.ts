@@ -280,7 +280,7 @@ function withOtherParty(entities: Mention[], cue: CueMatch, st: Structure, selle
 function counterpartEntities(mentions: Mention[], named: Mention[], cue: CueMatch, p: GapPattern<BreakpointKind>, st: Structure, text: string): Mention[] {
   const counterpart = p.counterpart!;
   // The status word may sit inside the cue (没收到货，物流显示已签收): its owner is named right before it.
-  const shown = statusWordAt(text, cue);
+  const shown = statusWordAt(text, cue, st.clauses[st.clauseAt[cue.start]!]?.start ?? cue.start);
   for (const m of named) if (m.channel === counterpart && m.end <= shown && shown - m.end <= OWNER_GAP) return [];
   const against = mentions.filter((m) => m.channel === counterpart);
   // 商品根本没送还显示已签收, 没有给送饭，还显示订单完成: the delivery that never came is told by its
@@ -317,14 +317,18 @@ const OWNER_GAP = 3;
 /** Words that show a status (显示); see statusWordAt. */
 const STATUS_WORDS = ['显示', 'shows', 'marked'];
 
-/** Where the cue's status word starts (the cue's start when it has none). */
-function statusWordAt(text: string, cue: CueMatch): number {
+/** Where the cue's status word starts: inside the cue, or just before it in its clause (系统显示快递已取货:
+ *  the system shows what the courier did); the cue's start when there is none. */
+function statusWordAt(text: string, cue: CueMatch, clauseStart: number): number {
+  const from = Math.max(clauseStart, cue.start - STATUS_LOOKBACK);
   for (const w of STATUS_WORDS) {
-    const i = text.indexOf(w, cue.start);
+    const i = text.indexOf(w, from);
     if (i >= 0 && i < cue.end) return i;
   }
   return cue.start;
 }
+/** Characters before a cue within which its status word may stand (显示 + a courier's name). */
+const STATUS_LOOKBACK = 6;
 
 /** The sentence windows a cue's pair is looked for in: [first sentence, last sentence]. */
 function windows(cue: CueMatch, st: Structure, forward: boolean): Array<[number, number]> {

@@ -113,6 +113,11 @@ describe('breakpoints: new cue families', () => {
     expect(run('赠品没收到，客服说马上补发，很快就到了').breakpoints).toEqual([]);
   });
 
+  it('out of stock on one channel, in stock on another; sent on to a channel that does not answer', () => {
+    expect(breakpoints(run('门店说没货，官网上明明有货'))).toEqual(['store/website:inconsistency:info_contradiction']);
+    expect(breakpoints(run('联系京东客服让找卖家，卖家不答复'))).toEqual(['customer_service/marketplace:runaround:pushed_around']);
+  });
+
   it('sent to a repair point that does not exist where the customer lives', () => {
     expect(breakpoints(run('联系客服叫我去售后维修，家里那边根本就没有维修点'))).toEqual(['after_sales/customer_service:handoff:redirect_dead_end']);
   });
@@ -160,6 +165,8 @@ describe('breakpoints: new cue families', () => {
     expect(breakpoints(run('京东没有送货上门，并且现在还没有收到东西就写上交易完成'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
     // A delivery time the platform shows and the food did not keep.
     expect(breakpoints(run('送餐状态没有更新，结束后显示12:06送达，实际上12:30才到'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
+    // A pick-up the system shows and the courier has not made: the system, not the courier, shows it.
+    expect(breakpoints(run('系统显示快递已取货，但打电话问快递员还在店内没取货'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
     // A status without a failure before it is no break (已签收 and then praise).
     expect(run('显示已签收，东西很好').breakpoints).toEqual([]);
   });
