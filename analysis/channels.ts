@@ -186,6 +186,8 @@ function qualifies(m: Mention, next: Mention | undefined, text: string, qualifie
   // 京东不让退: a refusal is the platform's own act, not a qualified process.
   if (NEGATION_START.has(next.alias.charCodeAt(0))) return false;
   const gap = text.slice(m.end, next.start);
+  // 京东服务好送货及时: the platform's own service is judged before the delivery.
+  if (gap.includes('服务')) return false;
   if (gap === '' || gap === '的') return true;
   // 京东自己的送货员, 京东在快递送货时: a platform still qualifies the delivery a few characters on,
   // unless something was bought there (京东买的快递很快 names the place of purchase), it speaks

@@ -33,6 +33,8 @@ describe('channel detection', () => {
   it('keeps a platform qualifying the delivery a few characters on, unless bought there', () => {
     expect(channels('京东自己的送货员态度很好')).toEqual(['delivery:pos']);
     expect(channels('京东不让退差价')).toEqual(['marketplace:neg']);
+    // The platform's own service judged before the delivery is the platform's.
+    expect(channels('质量很好，京东服务好送货及时')).toEqual(['marketplace:pos', 'delivery:pos']);
   });
 
   it('finds delivery in 送的+degree and in complaint words that contain a process word', () => {
