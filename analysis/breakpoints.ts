@@ -142,8 +142,9 @@ export function findBreakpoints(
   /** Openers of a supposition (要是, 就算: questions.yaml `hypotheticals`). */
   suppositions: readonly string[],
   /** The seller of the post (the restaurant of a food-delivery post, else the online shop; none in a
-   *  hotel review): the other party of a two-party runaround that names only one (踢皮球). */
-  seller?: string,
+   *  hotel review): the other party of a two-party runaround that names only one (踢皮球). Asked
+   *  only when such a cue fires. */
+  sellerOf?: () => string | undefined,
 ): FoundBreakpoint[] {
   const out: FoundBreakpoint[] = [];
   const ranks: number[] = []; // rank of the cue behind each entry of `out`
@@ -157,7 +158,10 @@ export function findBreakpoints(
     const p = patterns[cue.pattern]!;
     if (isLookalike(text, cue, p, lookalikes)) continue;
     let entities = p.counterpart ? counterpartEntities(mentions, named, cue, p, st, text) : withImplied(named, cue, p, st);
-    if (p.betweenParties && seller) entities = withOtherParty(entities, cue, st, seller);
+    if (p.betweenParties && sellerOf) {
+      const seller = sellerOf();
+      if (seller) entities = withOtherParty(entities, cue, st, seller);
+    }
     if (entities.length < 2) continue;
     const pair = pickPair(cue, entities, st, text, looksAhead(p));
     if (!pair) continue;

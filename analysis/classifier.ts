@@ -247,7 +247,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   let entities = 0;
   for (const x of mentions) if (x.kind !== 'activity' || table.cueCounterparts.has(x.channel)) entities++;
   const cueMatches = entities >= 1 || table.cueCounterparts.size > 0 ? matchGapPatterns(m.cue, table.cuePatterns, st) : [];
-  const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text, table.cueLookalikes, table.suppositions, cueMatches.length ? sellerOf(text, e.domains) : undefined);
+  const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text, table.cueLookalikes, table.suppositions, () => sellerOf(text, e.domains));
 
   // Every judgement: sentiment hits plus one complaint per breakpoint cue, charged to the channel
   // that broke the journey (both channels for a runaround).
@@ -372,8 +372,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const clauseSums = scratch.f64('clauseSums', st.clauses.length);
   for (const j of judgements) clauseSums[j.clause] += j.value;
   // A hotel's rooms (卫生间, 浴室) are facilities it is judged by, not contexts the guest used something in.
-  const facilities = isHotelReview(text, e.domains) ? e.domains.hotelFacilities : NO_WORDS;
-  result.scenarios = scenarios(m.topic, table, st, clauseSums, judgements, span, mentions, facilities);
+  result.scenarios = scenarios(m.topic, table, st, clauseSums, judgements, span, mentions, () => (isHotelReview(text, e.domains) ? e.domains.hotelFacilities : NO_WORDS));
 
   return result;
 }
@@ -453,6 +452,8 @@ interface Judgement {
  * and neither is a clause that goes on (以后在京东买东西要小心) or a question (以后还能在京东买吗？).
  */
 function chosenTouchpoints(text: string, mentions: readonly Mention[], st: Structure, inQuestion: (pos: number) => boolean): Judgement[] {
+  // Most posts name no future at all: one scan of the text spares the per-mention work.
+  if (!mentions.length || !FUTURE_WORD.test(text)) return NO_JUDGEMENTS;
   let out: Judgement[] | undefined;
   for (const m of mentions) {
     if (m.kind !== 'entity' || m.comparison || inQuestion(m.start)) continue;
@@ -462,8 +463,10 @@ function chosenTouchpoints(text: string, mentions: readonly Mention[], st: Struc
     if (out?.some((j) => j.clause === m.clause)) continue;
     (out ??= []).push({ value: 1, pos: m.start, start: clause.start + before.index, end: clause.end, clause: m.clause, channels: [m.channel], aspects: [] });
   }
-  return out ?? [];
+  return out ?? NO_JUDGEMENTS;
 }
+const FUTURE_WORD = /以后|今后|往后|下次|从此/;
+const NO_JUDGEMENTS: Judgement[] = [];
 const CHOICE_BEFORE = /(以后|今后|往后|下次|从此|从今以后)[^，。！？,.!?;；不没别]{0,8}?(都|就|还是|只|也|还|会|要|得|再|果断|认准|首选|选择)+(在|上|去|到|来|找)?$/;
 const CHOICE_AFTER = /^(上|里|那里|那儿)?(买|购买|购物|网购|下单|买东西|看看)?(了|吧|啦|呀|啊|哦|咯|的)*\s*$/;
 
@@ -671,11 +674,13 @@ function scenarios(
   judgements: readonly Judgement[],
   span: (s: number, e: number) => Span,
   mentions: readonly Mention[],
-  /** Words that name a facility of the reviewed place, not a context (a hotel's 卫生间). */
-  facilities: ReadonlySet<string>,
+  /** Words that name a facility of the reviewed place, not a context (a hotel's 卫生间); asked only
+   *  when the post has a scenario. */
+  facilitiesOf: () => ReadonlySet<string>,
 ): ScenarioHit[] {
   const out: ScenarioHit[] = [];
   const seen = new Set<string>();
+  let facilities: ReadonlySet<string> | undefined;
   for (let i = 0; i < hits.length; i++) {
     const h = hits[i]!;
     if ((table.topicFlags[h.role]! & TOPIC_SCENARIO) === 0) continue;
@@ -685,7 +690,7 @@ function scenarios(
     if (sc.type === 'time' && orderVerbAt(hits, i, h.end, table)) continue;
     const c = st.clauseAt[h.start]!;
     if (c < 0) continue;
-    if (facilities.size && facilities.has(table.topicSurface[h.role]!)) continue;
+    if ((facilities ??= facilitiesOf()).size && facilities.has(table.topicSurface[h.role]!)) continue;
     // So does a time in the clause of an order or a delivery (头一天晚上拍的, 中午订货，晚上送到家, 结果
     // 晚上8点快递小哥给我送了过来): it dates the purchase's journey, not the use of what was bought.
     if (sc.id === 'night' && datesOrder(hits, mentions, c, table.topicSurface[h.role] === ATTRIBUTIVE_NIGHT ? h.end : -1, st, table)) continue;
