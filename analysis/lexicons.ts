@@ -89,6 +89,23 @@ export function cueExtras(c: CueExtras): CueExtras {
   return out;
 }
 
+/**
+ * The patterns a cue pattern with alternatives stands for: `{让我找|叫我找}…{又让|又说}` is four
+ * patterns, one per combination (groups are not nested). Undefined when the braces are unbalanced.
+ */
+export function expandAlternatives(pattern: string): string[] | undefined {
+  const open = pattern.indexOf('{');
+  const close = pattern.indexOf('}');
+  if (open < 0 && close < 0) return [pattern];
+  if (open < 0 || close < open || pattern.slice(open + 1, close).includes('{')) return undefined;
+  const rest = expandAlternatives(pattern.slice(close + 1));
+  if (!rest) return undefined;
+  const head = pattern.slice(0, open);
+  const out: string[] = [];
+  for (const alt of pattern.slice(open + 1, close).split('|')) for (const tail of rest) out.push(head + alt + tail);
+  return out;
+}
+
 export interface Lexicons {
   /** Content of lexicons/VERSION. */
   version: string;
@@ -442,6 +459,11 @@ export function loadLexicons(dir?: string): Lexicons {
     syntax: sy,
   };
   for (const cue of lex.cues) {
+    for (const p of cue.patterns) {
+      if (expandAlternatives(p) === undefined) {
+        throw new VocError(`${join(root, 'breakpoints.yaml')}: cue ${cue.id}: pattern "${p}" has an unbalanced or nested {…|…} group; write alternatives as {A|B} with no braces inside`);
+      }
+    }
     if (cue.channel && !(cue.channel in lex.channels)) {
       throw new VocError(`${join(root, 'breakpoints.yaml')}: cue ${cue.id} names channel "${cue.channel}", which channels.yaml does not define; use one of ${Object.keys(lex.channels).join(', ')}`);
     }

@@ -15,7 +15,7 @@
 import { AhoCorasick, MatchBuffer } from './aho-corasick.js';
 import { scratch } from './scratch.js';
 import type { BrandInfo, EffectiveLexicon } from './effective.js';
-import { cueExtras, type CueExtras, type Stance } from './lexicons.js';
+import { cueExtras, expandAlternatives, type CueExtras, type Stance } from './lexicons.js';
 import { normalise, plainCopy } from './normalise.js';
 import type { Tokens } from './segment.js';
 import type { BreakpointKind } from '../core/types.js';
@@ -368,7 +368,7 @@ export class TermTable {
     addQuestions(q.lookalikes, 'lookalike');
     for (const cue of lex.cues) {
       const extras = cueExtras(cue);
-      for (const p of cue.patterns) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, p, extras);
+      for (const p of cue.patterns) for (const q of expandAlternatives(p) ?? [p]) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, q, extras);
       if (cue.counterpart) this.cueCounterparts.add(cue.counterpart);
     }
     this.cueLookalikes = lex.cueLookalikes;

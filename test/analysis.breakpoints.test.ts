@@ -113,6 +113,15 @@ describe('breakpoints: new cue families', () => {
     expect(run('赠品没收到，客服说马上补发，很快就到了').breakpoints).toEqual([]);
   });
 
+  it('two referrals in one sentence, and each side blaming the other, are a runaround', () => {
+    expect(breakpoints(run('联系客服，客服让联系售后，售后又让找客服'))).toEqual(['after_sales/customer_service:runaround:pushed_around']);
+    expect(breakpoints(run('售后说要联系客服，客服说联系售后'))).toEqual(['after_sales/customer_service:runaround:pushed_around']);
+    expect(breakpoints(run('客服说是售后的问题，售后说是客服的问题'))).toEqual(['after_sales/customer_service:runaround:pushed_around']);
+    // One referral that works is no runaround; 说找不到 refers to nobody.
+    expect(run('客服让我找售后，售后很快就修好了').breakpoints).toEqual([]);
+    expect(run('客服说找不到订单，售后说找不到记录').breakpoints.map((b) => b.cue)).not.toContain('pushed_around');
+  });
+
   it('out of stock on one channel, in stock on another; sent on to a channel that does not answer', () => {
     expect(breakpoints(run('门店说没货，官网上明明有货'))).toEqual(['store/website:inconsistency:info_contradiction']);
     expect(breakpoints(run('联系京东客服让找卖家，卖家不答复'))).toEqual(['customer_service/marketplace:runaround:pushed_around']);

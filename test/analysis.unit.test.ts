@@ -21,6 +21,7 @@ import {
   type Classifier,
 } from '../analysis/index.js';
 import { normalise } from '../analysis/normalise.js';
+import { expandAlternatives } from '../analysis/lexicons.js';
 
 const brands = [
   { id: 'car', name: '星驰汽车', aliases: ['星驰'], promises: ['premium_service', 'convenience'], aspectTaxonomy: 'car', products: ['星驰S7', '自动泊车'] },
@@ -491,6 +492,17 @@ describe('configuration overrides and the lexicon version', () => {
     const questions = join(dir2, 'questions.yaml');
     writeFileSync(questions, readFileSync(questions, 'utf8').replace(/^(hypotheticals|narratedContacts|lookalikes):.*$/gm, ''));
     expect(loadLexicons(dir2).questions).toMatchObject({ hypotheticals: [], narratedContacts: [], lookalikes: [] });
+  });
+
+  it('expands {A|B} alternatives in cue patterns and refuses unbalanced ones, naming the file and cue', () => {
+    expect(expandAlternatives('{让我找|叫我找}…{又让|又说}')).toEqual(['让我找…又让', '让我找…又说', '叫我找…又让', '叫我找…又说']);
+    expect(expandAlternatives('说有货…没货')).toEqual(['说有货…没货']);
+    expect(expandAlternatives('{让我找|叫我找…又让')).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), 'voc-lex-'));
+    cpSync(defaultLexiconDir(), dir, { recursive: true });
+    const file = join(dir, 'breakpoints.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('patterns: [踢皮球,', 'patterns: ["{踢皮球", '));
+    expect(() => loadLexicons(dir)).toThrow(/breakpoints\.yaml: cue passed_between: pattern "\{踢皮球" has an unbalanced/);
   });
 
   it('a broken lexicon file is one clear error naming the file and field', () => {
