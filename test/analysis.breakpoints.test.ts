@@ -107,6 +107,9 @@ describe('breakpoints: new cue families', () => {
     expect(breakpoints(run('收到货没有赠送梳子，我就去找客服聊，她却说可能是活动过了'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
     expect(breakpoints(run('下单前选择了赠品，收到只有一台手机，联系了客服，他说我没选择赠品'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
     expect(breakpoints(run('显示参加双12活动，买机器送皮套，拆开后没有，问客服，说没有活动！'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+    // What the order or the platform's advertising says, told otherwise by customer service.
+    expect(breakpoints(run('订单里写着送耳机，客服说耳机要另外买'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+    expect(breakpoints(run('宣传说是全网通，客服说只支持移动'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
     // The order's note is the platform's record too.
     expect(breakpoints(run('备注里写明了要发票，送餐员每次来都说没看到要发票'))).toEqual(['delivery/marketplace:inconsistency:listing_contradiction']);
     // Customer service keeping the offer is no break.
