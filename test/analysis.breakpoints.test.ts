@@ -110,6 +110,8 @@ describe('breakpoints: new cue families', () => {
     // What the order or the platform's advertising says, told otherwise by customer service.
     expect(breakpoints(run('订单里写着送耳机，客服说耳机要另外买'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
     expect(breakpoints(run('宣传说是全网通，客服说只支持移动'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+    // A delivery service the listing names, and another courier comes.
+    expect(breakpoints(run('说是京东配送，一看物流是圆通，这个商家太不诚信了'))).toEqual(['delivery/marketplace:inconsistency:listing_contradiction']);
     // The order's note is the platform's record too.
     expect(breakpoints(run('备注里写明了要发票，送餐员每次来都说没看到要发票'))).toEqual(['delivery/marketplace:inconsistency:listing_contradiction']);
     // Customer service keeping the offer is no break.
