@@ -122,6 +122,9 @@ describe('breakpoints: new cue families', () => {
     expect(breakpoints(run('联系客服，客服让联系售后，售后又让找客服'))).toEqual(['after_sales/customer_service:runaround:pushed_around']);
     expect(breakpoints(run('售后说要联系客服，客服说联系售后'))).toEqual(['after_sales/customer_service:runaround:pushed_around']);
     expect(breakpoints(run('客服说是售后的问题，售后说是客服的问题'))).toEqual(['after_sales/customer_service:runaround:pushed_around']);
+    // The one sent to blaming the sender; the one sent to not answering.
+    expect(breakpoints(run('京东客服让我找华为售后，华为售后说是京东的问题'))).toContain('after_sales/customer_service:runaround:pushed_around');
+    expect(breakpoints(run('联系售后，售后让我去找卖家，卖家不理'))).toEqual(['after_sales/marketplace:runaround:pushed_around']);
     // One referral that works is no runaround; 说找不到 refers to nobody.
     expect(run('客服让我找售后，售后很快就修好了').breakpoints).toEqual([]);
     expect(run('客服说找不到订单，售后说找不到记录').breakpoints.map((b) => b.cue)).not.toContain('pushed_around');
