@@ -189,6 +189,16 @@ describe('breakpoints: new cue families', () => {
   });
 });
 
+describe('"how come" and a promise held against the seller complain, they ask nothing', () => {
+  it('怎么只/怎么没, 说好的…呢, 哪去了', () => {
+    expect(run('我订的是套餐，怎么只给我送单点的？').question.isQuestion).toBe(false);
+    expect(run('说好的满129赠品呢？').question.isQuestion).toBe(false);
+    expect(run('那一块哪去了？').question.isQuestion).toBe(false);
+    // A genuine question stays one.
+    expect(run('这个苹果有打腊吗？').question.isQuestion).toBe(true);
+  });
+});
+
 describe('questions asked in angry reviews', () => {
   it('whether and when the money or goods come', () => {
     expect(run('等了三天还没退款，还退不退，何时退！').question.isQuestion).toBe(true);
