@@ -372,7 +372,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const clauseSums = scratch.f64('clauseSums', st.clauses.length);
   for (const j of judgements) clauseSums[j.clause] += j.value;
   // A hotel's rooms (卫生间, 浴室) are facilities it is judged by, not contexts the guest used something in.
-  result.scenarios = scenarios(m.topic, table, st, clauseSums, judgements, span, mentions, () => (isHotelReview(text, e.domains) ? e.domains.hotelFacilities : NO_WORDS));
+  result.scenarios = scenarios(text, m.topic, table, st, clauseSums, judgements, span, mentions, () => (isHotelReview(text, e.domains) ? e.domains.hotelFacilities : NO_WORDS));
 
   return result;
 }
@@ -667,6 +667,7 @@ function stanceScore(parts: Array<[number, number]>): number {
 }
 
 function scenarios(
+  text: string,
   hits: ReturnType<TermTable['match']>['topic'],
   table: TermTable,
   st: Structure,
@@ -691,6 +692,8 @@ function scenarios(
     const c = st.clauseAt[h.start]!;
     if (c < 0) continue;
     if ((facilities ??= facilitiesOf()).size && facilities.has(table.topicSurface[h.role]!)) continue;
+    // An activity the reviewer does not do (我不玩游戏, 没玩游戏) is no context of theirs.
+    if (sc.type === 'activity' && negatedBefore(text, h.start)) continue;
     // So does a time in the clause of an order or a delivery (头一天晚上拍的, 中午订货，晚上送到家, 结果
     // 晚上8点快递小哥给我送了过来): it dates the purchase's journey, not the use of what was bought.
     if (sc.id === 'night' && datesOrder(hits, mentions, c, table.topicSurface[h.role] === ATTRIBUTIVE_NIGHT ? h.end : -1, st, table)) continue;
@@ -722,6 +725,13 @@ function datesOrder(hits: ReturnType<TermTable['match']>['topic'], mentions: rea
   return false;
 }
 const NO_WORDS: ReadonlySet<string> = new Set();
+/** A negation right before `pos` (不, 没, 没有, 不太, 不怎么, 很少, 从不). */
+function negatedBefore(text: string, pos: number): boolean {
+  const before = text.slice(Math.max(0, pos - 3), pos);
+  return ACTIVITY_NEGATIONS.some((w) => before.endsWith(w));
+}
+const ACTIVITY_NEGATIONS = ['不', '没', '没有', '不太', '不常', '不会', '不再', '不怎么', '很少', '从不', '从没'];
+
 /** Places a parcel is taken to (scenarios.yaml ids). */
 const DELIVERY_PLACES = new Set(['neighbourhood']);
 /** The night word that qualifies a service noun (夜间配送) rather than dating an event. */

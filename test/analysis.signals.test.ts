@@ -125,6 +125,9 @@ describe('scenarios: usage contexts, not purchase times', () => {
     expect(ids('酒店的卫生间很小，洗澡时水忽冷忽热')).toEqual(['bathroom']);
     expect(run('酒店的卫生间很小，洗澡时水忽冷忽热').scenarios[0]!.evidence.text).toBe('洗澡');
     expect(ids('卫生间很潮，这个除湿机很管用')).toEqual(['bathroom']);
+    // An activity the reviewer does not do is none of their contexts.
+    expect(ids('我不玩游戏，平时就看看文件')).toEqual([]);
+    expect(ids('不怎么玩游戏，看电影很清楚')).toEqual(['videos']);
     // 长途跋涉 and 长途电话 are no road trip; 长途开车 and 跑长途 are.
     expect(ids('网店还要长途跋涉去别的地区')).toEqual([]);
     expect(ids('国庆长途开四五个小时也不累')).toEqual(['holiday', 'road_trip']);
