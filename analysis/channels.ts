@@ -264,6 +264,8 @@ const NUMERALS = new Set([...'一两二三四五六七八九十几半0123456789'
 const GOODS_MEASURES = new Set([...'份个瓶盒袋杯碗箱件只包块条'].map((c) => c.charCodeAt(0)));
 /** Whether a number and a measure word of goods follow `pos` (送来一份, 送来了两个). */
 function countsGoods(text: string, pos: number): boolean {
+  // 送来的是南瓜粥, 送来的只有三块, 送来的却是豆浆: what was brought, not how.
+  if (GOODS_AFTER.some((w) => text.startsWith(w, pos))) return true;
   let i = pos;
   if (text[i] === '了') i++;
   if (!NUMERALS.has(text.charCodeAt(i))) return false;
@@ -271,6 +273,8 @@ function countsGoods(text: string, pos: number): boolean {
   // 个 also counts time (送餐3个小时).
   return GOODS_MEASURES.has(text.charCodeAt(i)) && !TIME_AFTER_MEASURE.has(text.charCodeAt(i + 1));
 }
+/** What follows a process word when it names the goods brought (送来的是…). */
+const GOODS_AFTER = ['的是', '的却是', '的居然是', '的竟然是', '的只有', '的确实', '的东西是'];
 const TIME_AFTER_MEASURE = new Set([...'小钟月星礼多半'].map((c) => c.charCodeAt(0)));
 
 /** A purchase, speech, a place or a break in a gap between a platform and the delivery it may qualify. */

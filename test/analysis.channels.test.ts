@@ -37,6 +37,14 @@ describe('channel detection', () => {
     expect(channels('质量很好，京东服务好送货及时')).toEqual(['marketplace:pos', 'delivery:pos']);
   });
 
+  it('does not take the goods brought (送来的是南瓜粥) or a delivery fee for the delivery', () => {
+    expect(channels('我要的二米粥，但是送来的是南瓜粥')).toEqual([]);
+    expect(channels('我下单了四块猪手，送来的只有三块')).toEqual([]);
+    expect(channels('快递费太贵了')).toEqual([]);
+    // How it was brought is the delivery.
+    expect(channels('送来的很快，饭还是热的')).toEqual(['delivery:pos']);
+  });
+
   it('finds delivery in 送的+degree and in complaint words that contain a process word', () => {
     expect(channels('送的非常快，饭还是热的')).toEqual(['delivery:pos']);
     expect(channels('下单五天才发货')).toEqual(['delivery:neg']);
