@@ -182,6 +182,11 @@ describe('breakpoints: new cue families', () => {
     expect(breakpoints(run('京东没有送货上门，并且现在还没有收到东西就写上交易完成'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
     // A delivery time the platform shows and the food did not keep.
     expect(breakpoints(run('送餐状态没有更新，结束后显示12:06送达，实际上12:30才到'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
+    // A status written in one word, told after the failure; a shipment shown that the courier has not got.
+    expect(breakpoints(run('没送到就显示已签收'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
+    expect(breakpoints(run('显示已出库，快递说没收到货'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
+    // The courier marking it signed is the courier's own failure.
+    expect(run('快递员没送货就直接点了签收').breakpoints).toEqual([]);
     // A pick-up the system shows and the courier has not made: the system, not the courier, shows it.
     expect(breakpoints(run('系统显示快递已取货，但打电话问快递员还在店内没取货'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
     // A status without a failure before it is no break (已签收 and then praise).
