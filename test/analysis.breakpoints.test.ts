@@ -130,6 +130,12 @@ describe('breakpoints: new cue families', () => {
     expect(run('客服说找不到订单，售后说找不到记录').breakpoints.map((b) => b.cue)).not.toContain('pushed_around');
   });
 
+  it('one channel saying it is done and another that it is not', () => {
+    expect(breakpoints(run('客服说已经送到了，快递员说还没送'))).toEqual(['customer_service/delivery:inconsistency:info_contradiction']);
+    expect(breakpoints(run('客服说快递已经签收了，实际上我根本没收到'))).toEqual(['customer_service/delivery:inconsistency:info_contradiction']);
+    expect(run('客服说已经处理了，说没问题').breakpoints).toEqual([]);
+  });
+
   it('out of stock on one channel, in stock on another; sent on to a channel that does not answer', () => {
     expect(breakpoints(run('门店说没货，官网上明明有货'))).toEqual(['store/website:inconsistency:info_contradiction']);
     expect(breakpoints(run('联系京东客服让找卖家，卖家不答复'))).toEqual(['customer_service/marketplace:runaround:pushed_around']);
@@ -182,6 +188,8 @@ describe('breakpoints: new cue families', () => {
     expect(breakpoints(run('京东没有送货上门，并且现在还没有收到东西就写上交易完成'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
     // A delivery time the platform shows and the food did not keep.
     expect(breakpoints(run('送餐状态没有更新，结束后显示12:06送达，实际上12:30才到'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
+    // An estimate the platform showed and a late delivery is no contradiction (a late delivery).
+    expect(run('买的六一礼物，显示六一能送到，结果3号下午才到').breakpoints).toEqual([]);
     // A status written in one word, told after the failure; a shipment shown that the courier has not got.
     expect(breakpoints(run('没送到就显示已签收'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
     expect(breakpoints(run('显示已出库，快递说没收到货'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
