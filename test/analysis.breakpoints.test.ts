@@ -133,6 +133,7 @@ describe('breakpoints: new cue families', () => {
   it('one channel saying it is done and another that it is not', () => {
     expect(breakpoints(run('客服说已经送到了，快递员说还没送'))).toEqual(['customer_service/delivery:inconsistency:info_contradiction']);
     expect(breakpoints(run('客服说快递已经签收了，实际上我根本没收到'))).toEqual(['customer_service/delivery:inconsistency:info_contradiction']);
+    expect(breakpoints(run('店家说给百度送餐的了，百度送餐的说没有给'))).toEqual(['delivery/store:inconsistency:info_contradiction']);
     expect(run('客服说已经处理了，说没问题').breakpoints).toEqual([]);
   });
 
