@@ -46,6 +46,21 @@ export interface CueMatch {
 const MAX_GAP = 25;
 
 /** Matches gap patterns sentence by sentence: every part in order, inside one sentence. */
+/** Per pattern list: the sentence generation in which each pattern last matched (see matchGapPatterns). */
+interface Stamps {
+  of: Int32Array;
+  generation: number;
+}
+const STAMPS = new WeakMap<object, Stamps>();
+function stampsFor(patterns: object & { length: number }): Stamps {
+  let stamps = STAMPS.get(patterns);
+  if (!stamps || stamps.of.length < patterns.length) {
+    stamps = { of: new Int32Array(patterns.length), generation: 0 };
+    STAMPS.set(patterns, stamps);
+  }
+  return stamps;
+}
+
 export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<K>>, st: Structure): CueMatch[] {
   const out: CueMatch[] = [];
   if (!hits.length) return out;
@@ -56,13 +71,22 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
     let to = from;
     while (to < hits.length && hits[to]!.start < sent.end) to++;
     if (to === from) continue;
-    let done: number[] | undefined;
+    // Patterns already matched in this sentence carry the sentence's generation (no per-sentence list).
+    const stamps = stampsFor(patterns);
+    if (stamps.generation === 0x7fffffff) {
+      stamps.of.fill(0);
+      stamps.generation = 0;
+    }
+    const generation = ++stamps.generation;
+    const done = stamps.of;
     for (let i = from; i < to; i++) {
       const first = hits[i]!;
       if (first.end > sent.end) continue;
+      const last1 = i + 1 >= to; // no later hit: only one-part patterns can match
       for (const pattern of first.roles.firsts) {
-        if (done?.includes(pattern)) continue;
+        if (done[pattern] === generation) continue;
         const n = patterns[pattern]!.parts.length;
+        if (n > 1 && last1) continue;
         let pos = first.end;
         let last = first.end;
         let lastPart = first.start;
@@ -79,7 +103,7 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
           }
         }
         if (k < n) continue;
-        (done ??= []).push(pattern);
+        done[pattern] = generation;
         out.push({ pattern, start: first.start, end: last, lastPart, sentence: s });
       }
     }
