@@ -196,6 +196,13 @@ describe('channel stance evidence', () => {
     expect(stance('以后再也不在京东买了')).toEqual([['marketplace', 'neg', '以后再也不']]);
     expect(stance('以后在京东买东西要小心')).toEqual([['marketplace', 'neutral', undefined]]);
     expect(stance('以后还能在京东买吗？')).toEqual([['marketplace', 'neutral', undefined]]);
+    // A present habit, advice and forgiveness name a touchpoint the review stands by.
+    expect(stance('现在家里东西都在京东买了！')).toEqual([['marketplace', 'pos', '现在家里东西都在京东买了']]);
+    expect(stance('建议生鲜果品到实体店。')).toEqual([['store', 'pos', '建议生鲜果品到实体店']]);
+    expect(stance('像素差，就是看在快递小哥的份上就算了')).toEqual([['delivery', 'pos', '看在快递小哥的份上就算了']]);
+    // Not: a past purchase (还是在京东买了), what is left of a platform (现在京东就剩物流了？).
+    expect(stance('我还是在京东买了')).toEqual([['marketplace', 'neutral', undefined]]);
+    expect(run('是京东作死呢。现在京东就剩物流了？').channels.find((m) => m.channel === 'delivery')?.polarity).not.toBe('pos');
   });
 
   it('leaves the customer\'s own decisive return (果断退货, 提交退货) unjudged in a complaint, like 申请退货', () => {
