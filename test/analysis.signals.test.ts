@@ -133,6 +133,12 @@ describe('scenarios: usage contexts, not purchase times', () => {
     expect(ids('国庆长途开四五个小时也不累')).toEqual(['holiday', 'road_trip']);
   });
 
+  it('finds buying for someone else, a scorching sun and heavy rain', () => {
+    expect(ids('给别人买的，还没用')).toEqual(['gift']);
+    expect(ids('顶着烈日送来，辛苦了')).toEqual(['hot_weather']);
+    expect(ids('下很大的雨还准时送到')).toEqual(['rainy']);
+  });
+
   it('finds gaming, watching videos, work and smog', () => {
     expect(ids('买来玩王者的，一点都不卡')).toEqual(['gaming']);
     expect(ids('屏幕很大，看电影很清楚')).toEqual(['videos']);
