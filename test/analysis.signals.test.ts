@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { parseConfig } from '../core/config.js';
-import { createClassifier, type Classifier } from '../analysis/index.js';
+import { createClassifier, scenarioLabel, type Classifier } from '../analysis/index.js';
 import { segment } from '../analysis/segment.js';
 import { seededRandom } from '../analysis/model/random.js';
 
@@ -137,6 +137,10 @@ describe('scenarios: usage contexts, not purchase times', () => {
     expect(ids('给别人买的，还没用')).toEqual(['gift']);
     expect(ids('顶着烈日送来，辛苦了')).toEqual(['hot_weather']);
     expect(ids('下很大的雨还准时送到')).toEqual(['rainy']);
+    // Calls are a usage context of a phone (a new scenario id, labelled in both languages).
+    expect(ids('打电话时声音太小，听不清')).toEqual(['calls']);
+    expect(scenarioLabel('calls', 'zh-CN')).toBe('通话');
+    expect(scenarioLabel('calls', 'en')).toBe('Phone calls');
   });
 
   it('finds gaming, watching videos, work and smog', () => {
