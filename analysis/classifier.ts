@@ -732,6 +732,8 @@ function scenarios(
     // A place in the clause of a delivery (送到家门口, 放到楼下小卖铺, 小区不让进) is where the parcel went,
     // not where the product is used.
     if (sc.type === 'place' && DELIVERY_PLACES.has(sc.id) && mentions.some((m) => m.clause === c && m.channel === 'delivery')) continue;
+    // A call to a touchpoint (给客服打电话时一直占线) is a contact, not a use of the phone.
+    if (CONTACT_SCENARIOS.has(sc.id) && mentions.some((m) => m.clause === c)) continue;
     seen.add(sc.id);
     const sent = st.sentences[st.clauses[c]!.sentence]!;
     const parts: Array<[number, number]> = [];
@@ -764,6 +766,8 @@ function negatedBefore(text: string, pos: number): boolean {
 }
 const ACTIVITY_NEGATIONS = ['不', '没', '没有', '不太', '不常', '不会', '不再', '不怎么', '很少', '从不', '从没'];
 
+/** Scenarios that are contacts when a touchpoint is named with them (scenarios.yaml ids). */
+const CONTACT_SCENARIOS = new Set(['calls']);
 /** Places a parcel is taken to (scenarios.yaml ids). */
 const DELIVERY_PLACES = new Set(['neighbourhood']);
 /** The night word that qualifies a service noun (夜间配送) rather than dating an event. */

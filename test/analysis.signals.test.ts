@@ -139,6 +139,10 @@ describe('scenarios: usage contexts, not purchase times', () => {
     expect(ids('下很大的雨还准时送到')).toEqual(['rainy']);
     // Calls are a usage context of a phone (a new scenario id, labelled in both languages).
     expect(ids('打电话时声音太小，听不清')).toEqual(['calls']);
+    expect(run('打电话时声音太小，听不清').channels).toEqual([]);
+    // A call to a touchpoint is a contact, not a use of the phone.
+    expect(ids('给客服打电话时一直占线')).toEqual([]);
+    expect(run('给客服打电话时一直占线').channels.map((m) => m.channel)).toEqual(['customer_service']);
     expect(scenarioLabel('calls', 'zh-CN')).toBe('通话');
     expect(scenarioLabel('calls', 'en')).toBe('Phone calls');
   });
