@@ -142,6 +142,10 @@ describe('breakpoints: new cue families', () => {
     expect(breakpoints(run('联系京东客服让找卖家，卖家不答复'))).toEqual(['customer_service/marketplace:runaround:pushed_around']);
   });
 
+  it('a store that sends an online purchase back online (只能在官网退) refuses the hand-off', () => {
+    expect(breakpoints(run('门店说只能在官网退'))).toEqual(['store/website:handoff:transfer_refused']);
+  });
+
   it('sent to a repair point that does not exist where the customer lives', () => {
     expect(breakpoints(run('联系客服叫我去售后维修，家里那边根本就没有维修点'))).toEqual(['after_sales/customer_service:handoff:redirect_dead_end']);
   });
