@@ -12,8 +12,6 @@ import type {
   ChannelMention,
   Classification,
   DescriptorHit,
-  Polarity,
-  ScenarioHit,
   Span,
 } from '../core/types.js';
 import { findBreakpoints, matchGapPatterns, type FoundBreakpoint } from './breakpoints.js';
@@ -30,7 +28,10 @@ import { ensureSegmenterWords, segment } from './segment.js';
 import { polarityOf, postSentiment, scoreClauses, type PolarHolder } from './sentiment.js';
 import { isSpam } from './spam.js';
 import { scratch } from './scratch.js';
-import { normaliseEntry, SENT_DESCRIPTOR, SENT_TOPIC, TermTable, TOPIC_ASPECTS, TOPIC_SCENARIO, type Hit, type QuestionKind } from './terms.js';
+import { NO_WORDS, scenarios } from './scenarios.js';
+import { awardedFrom, chosenTouchpoints } from './stance-idioms.js';
+import { valueFor, type Judgement } from './judgement.js';
+import { normaliseEntry, SENT_DESCRIPTOR, SENT_TOPIC, TermTable, TOPIC_ASPECTS, type Hit, type QuestionKind } from './terms.js';
 
 export interface PostInput {
   id: string;
@@ -426,103 +427,6 @@ function polarHolders(topicHits: Hit[], sentHits: Hit[], table: TermTable, taxon
 /** Question kinds that ask (the asked content is not a stance). */
 const ASKING = new Set<QuestionKind>([...HELP_KINDS, 'interrogative', 'yesno']);
 
-interface Judgement {
-  value: number;
-  /** Where the judging word is (question zones drop it). */
-  pos: number;
-  /** The judging words as evidence: the sentiment word, or a breakpoint cue's last part. */
-  start: number;
-  end: number;
-  clause: number;
-  channels: string[];
-  aspects: string[];
-  /** Praise told as how things were before a later complaint (一直很信赖京东，这次…): it still counts
-   *  for the post, faded, but judges no channel now. */
-  backdrop?: boolean;
-  /** A low rating awarded to what follows 给 (一星是给快递小哥的): offset after 给. The review still rates
-   *  one star (the post keeps the negative value); the channels named after 给 in its clause earned
-   *  the star and are praised by it; other channels are not judged by it. */
-  awardFrom?: number;
-}
-
-/**
- * A touchpoint named as where the customer will buy from now on (以后的水果就在京东买了, 以后还是去实体店吧,
- * 下次还在京东买, 以后就认准京东了, 现在都在京东买了), or as where the review advises buying (还是去实体店买好,
- * 建议生鲜果品到实体店), or as what the review forgives for (看在快递小哥的份上就算了): one praising judgement
- * of it. The choice opens the clause and ends it with the purchase; a negation in between (以后再也不在
- * 京东买了) is no choice, and neither is a clause that goes on (以后在京东买东西要小心) or a question
- * (以后还能在京东买吗？). Advice needs its advising tail (还是去实体店买吧/好): 还是在京东买了 tells a past
- * purchase.
- */
-function chosenTouchpoints(text: string, mentions: readonly Mention[], st: Structure, inQuestion: (pos: number) => boolean): Judgement[] {
-  if (!mentions.length) return NO_JUDGEMENTS;
-  // Where the openers are, found in one scan: most posts have none, and a mention needs one before it
-  // in its clause before any per-mention work.
-  let openers: number[] | undefined;
-  CHOICE_WORD.lastIndex = 0;
-  for (let hit = CHOICE_WORD.exec(text); hit; hit = CHOICE_WORD.exec(text)) (openers ??= []).push(hit.index);
-  if (!openers) return NO_JUDGEMENTS;
-  let out: Judgement[] | undefined;
-  for (const m of mentions) {
-    if (m.kind !== 'entity' || m.comparison) continue;
-    const clause = st.clauses[m.clause]!;
-    if (!openers.some((o) => o >= clause.start && o < m.start) || inQuestion(m.start)) continue;
-    const head = text.slice(clause.start, m.start);
-    const tail = text.slice(m.end, clause.end);
-    let before: RegExpExecArray | null = null;
-    for (const [opener, after] of CHOICE_FORMS) {
-      const hit = opener.exec(head);
-      if (hit && after.test(tail)) {
-        before = hit;
-        break;
-      }
-    }
-    if (!before) continue;
-    if (out?.some((j) => j.clause === m.clause)) continue;
-    (out ??= []).push({ value: 1, pos: m.start, start: clause.start + before.index, end: clause.end, clause: m.clause, channels: [m.channel], aspects: [] });
-  }
-  return out ?? NO_JUDGEMENTS;
-}
-const CHOICE_WORD = /以后|今后|往后|下次|从此|现在|还是|建议|千万|最好|看在/g;
-const NO_JUDGEMENTS: Judgement[] = [];
-const CHOICE_BEFORE = /(以后|今后|往后|下次|从此|从今以后)[^，。！？,.!?;；不没别]{0,8}?(都|就|还是|只|也|还|会|要|得|再|果断|认准|首选|选择)*(在|上|去|到|来|找)?$/;
-const CHOICE_AFTER = /^(上|里|那里|那儿)?(买|购买|购物|网购|下单|买东西|看看)?(了|吧|啦|呀|啊|哦|咯|的)*\s*$/;
-// The present habit needs its purchase verb (现在都在京东买了; not 现在京东就剩物流了).
-const HABIT_BEFORE = /现在[^，。！？,.!?;；不没别]{0,8}?(都|只|就|一直|基本|全)+(在|上|去|到)$/;
-const HABIT_AFTER = /^(上|里)?(买|购买|购物|网购|下单|买东西)(了|吧|啦|的)*\s*$/;
-const ADVICE_BEFORE = /(还是|建议|千万|最好)[^，。！？,.!?;；不没别]{0,8}?(去|到|在|上)$/;
-const ADVICE_AFTER = /^(上|里)?(买|购买)?(吧|好|比较好|更好|靠谱|放心)(吧|啊|呀|的)*\s*$|^\s*$/;
-const FORGIVEN_BEFORE = /看在[^，。！？,.!?;；]{0,4}$/;
-const FORGIVEN_AFTER = /^(的)?(份上|份儿上|面子上|面子)/;
-/** Each form of choice: the clause head before the touchpoint, and what may follow it. */
-const CHOICE_FORMS: ReadonlyArray<readonly [RegExp, RegExp]> = [
-  [CHOICE_BEFORE, CHOICE_AFTER],
-  [HABIT_BEFORE, HABIT_AFTER],
-  [ADVICE_BEFORE, ADVICE_AFTER],
-  [FORGIVEN_BEFORE, FORGIVEN_AFTER],
-];
-
-/** The offset after 给 when it follows a low rating at `from` (一星给, 一星是给, 一颗星都是给), else -1. */
-function awardedFrom(text: string, from: number, clauseEnd: number): number {
-  if (text[from - 1] === '给') return from; // the rating word holds it (一分给, 一颗心是给)
-  for (let i = from; i < clauseEnd && i <= from + 3; i++) {
-    const ch = text[i]!;
-    if (ch === '给') return i + 1;
-    if (!AWARD_GAP.includes(ch)) return -1;
-  }
-  return -1;
-}
-const AWARD_GAP = '是就都全只我还也送';
-
-/** What judgement `j` says of `channel`: its value when it is about the channel, the award's praise
- *  for a channel named after its 给, else 0. */
-function valueFor(j: Judgement, channel: string, mentions: readonly Mention[]): number {
-  if (j.backdrop) return 0;
-  if (j.awardFrom === undefined) return j.channels.includes(channel) ? j.value : 0;
-  for (const m of mentions) if (m.channel === channel && m.clause === j.clause && m.start >= j.awardFrom) return -j.value;
-  return 0;
-}
-
 /**
  * A marketplace named as the party responsible (等着吧京东, 此单后不再信京东) but judged by no word of
  * its own takes the stance of the whole review even in a breakpoint post; a mere place of purchase
@@ -681,132 +585,6 @@ function descriptors(
     }
   }
   return out;
-}
-
-/**
- * Stance toward one target from its clauses' [score, contrast weight] pairs: contrast weights
- * decide between clauses, but a target judged in one discounted clause keeps its full stance
- * (虽然价格有点贵，但是… -> price negative).
- */
-function stanceScore(parts: Array<[number, number]>): number {
-  let sum = 0;
-  let maxWeight = 0;
-  for (const [score, weight] of parts) {
-    sum += score * weight;
-    if (score !== 0) maxWeight = Math.max(maxWeight, weight);
-  }
-  return maxWeight > 0 ? sum / maxWeight : 0;
-}
-
-function scenarios(
-  text: string,
-  hits: ReturnType<TermTable['match']>['topic'],
-  table: TermTable,
-  st: Structure,
-  clauseSums: Float64Array,
-  judgements: readonly Judgement[],
-  span: (s: number, e: number) => Span,
-  mentions: readonly Mention[],
-  /** Words that name a facility of the reviewed place, not a context (a hotel's 卫生间); asked only
-   *  when the post has a scenario. */
-  facilitiesOf: () => ReadonlySet<string>,
-): ScenarioHit[] {
-  const out: ScenarioHit[] = [];
-  const seen = new Set<string>();
-  let facilities: ReadonlySet<string> | undefined;
-  for (let i = 0; i < hits.length; i++) {
-    const h = hits[i]!;
-    if ((table.topicFlags[h.role]! & TOPIC_SCENARIO) === 0) continue;
-    const sc = table.topic[h.role]!.scenario;
-    if (!sc || seen.has(sc.id)) continue;
-    // A time right before an order verb (晚上下单, 周日下的单) dates the purchase, not a usage context.
-    if (sc.type === 'time' && orderVerbAt(hits, i, h.end, table)) continue;
-    const c = st.clauseAt[h.start]!;
-    if (c < 0) continue;
-    if ((facilities ??= facilitiesOf()).size && facilities.has(table.topicSurface[h.role]!)) continue;
-    // An activity the reviewer does not do (我不玩游戏, 没玩游戏) is no context of theirs.
-    if (sc.type === 'activity' && negatedBefore(text, h.start)) continue;
-    // So does a time in the clause of an order or a delivery (头一天晚上拍的, 中午订货，晚上送到家, 结果
-    // 晚上8点快递小哥给我送了过来): it dates the purchase's journey, not the use of what was bought.
-    if (sc.id === 'night' && datesOrder(hits, mentions, c, table.topicSurface[h.role] === ATTRIBUTIVE_NIGHT ? h.end : -1, st, table)) continue;
-    // A place in the clause of a delivery (送到家门口, 放到楼下小卖铺, 小区不让进) is where the parcel went,
-    // not where the product is used.
-    if (sc.type === 'place' && DELIVERY_PLACES.has(sc.id) && mentions.some((m) => m.clause === c && m.channel === 'delivery')) continue;
-    // A call to a touchpoint (给客服打电话时一直占线) is a contact, not a use of the phone.
-    if (CONTACT_SCENARIOS.has(sc.id) && mentions.some((m) => m.clause === c)) continue;
-    seen.add(sc.id);
-    const sent = st.sentences[st.clauses[c]!.sentence]!;
-    const parts: Array<[number, number]> = [];
-    for (let k = sent.firstClause; k < sent.endClause; k++) parts.push([clauseSums[k]!, st.clauses[k]!.weight]);
-    const polarity = polarityOf(stanceScore(parts));
-    out.push({ scenario: sc.id, type: sc.type, polarity, evidence: span(h.start, h.end), linked: linkedJudgements(judgements, st, c, polarity, span) });
-  }
-  return out;
-}
-
-/**
- * Whether clause `c` holds an order placed online (syntax.yaml actionVerbs other than 买/购, which may
- * be a visit to a shop: 晚上去门店买东西 is the store at night) or a delivery's process word (送到, 到货)
- * other than one right after `attributiveEnd` (夜间配送 names a night service; -1 for none).
- */
-function datesOrder(hits: ReturnType<TermTable['match']>['topic'], mentions: readonly Mention[], c: number, attributiveEnd: number, st: Structure, table: TermTable): boolean {
-  for (const m of mentions) if (m.clause === c && m.channel === 'delivery' && m.kind === 'activity' && m.start !== attributiveEnd) return true;
-  const clause = st.clauses[c]!;
-  for (const h of hits) {
-    if (h.start < clause.start || h.end > clause.end || !table.topic[h.role]!.action) continue;
-    if (!IN_SHOP_PURCHASE.has(table.topicSurface[h.role]!.charAt(0))) return true;
-  }
-  return false;
-}
-const NO_WORDS: ReadonlySet<string> = new Set();
-/** A negation right before `pos` (不, 没, 没有, 不太, 不怎么, 很少, 从不). */
-function negatedBefore(text: string, pos: number): boolean {
-  const before = text.slice(Math.max(0, pos - 3), pos);
-  return ACTIVITY_NEGATIONS.some((w) => before.endsWith(w));
-}
-const ACTIVITY_NEGATIONS = ['不', '没', '没有', '不太', '不常', '不会', '不再', '不怎么', '很少', '从不', '从没'];
-
-/** Scenarios that are contacts when a touchpoint is named with them (scenarios.yaml ids). */
-const CONTACT_SCENARIOS = new Set(['calls']);
-/** Places a parcel is taken to (scenarios.yaml ids). */
-const DELIVERY_PLACES = new Set(['neighbourhood']);
-/** The night word that qualifies a service noun (夜间配送) rather than dating an event. */
-const ATTRIBUTIVE_NIGHT = '夜间';
-/** First characters of purchase verbs that may be a visit to a shop (买, 购买). */
-const IN_SHOP_PURCHASE = new Set(['买', '购']);
-
-/** Whether a topic hit after `hits[i]` that starts at `pos` is an order verb (syntax.yaml actionVerbs). */
-function orderVerbAt(hits: ReturnType<TermTable['match']>['topic'], i: number, pos: number, table: TermTable): boolean {
-  for (let k = i + 1; k < hits.length && hits[k]!.start <= pos; k++) if (hits[k]!.start === pos && table.topic[hits[k]!.role]!.action) return true;
-  return false;
-}
-
-/**
- * What the sentence of clause `clause` judges with the scenario's stance (双手提着购物袋，门店的自动门
- * 却打不开 -> the store): the aspects and channels of its judging words of that sign, and the
- * strongest of them as evidence. A neutral sentence links nothing.
- */
-function linkedJudgements(
-  judgements: readonly Judgement[],
-  st: Structure,
-  clause: number,
-  polarity: Polarity,
-  span: (s: number, e: number) => Span,
-): NonNullable<ScenarioHit['linked']> {
-  const aspects: string[] = [];
-  const channels: string[] = [];
-  let strongest: Judgement | undefined;
-  const sentence = st.clauses[clause]!.sentence;
-  const sign = polarity === 'pos' ? 1 : polarity === 'neg' ? -1 : 0;
-  if (sign !== 0) {
-    for (const j of judgements) {
-      if (st.clauses[j.clause]!.sentence !== sentence || Math.sign(j.value) !== sign) continue;
-      for (const a of j.aspects) if (!aspects.includes(a)) aspects.push(a);
-      for (const ch of j.channels) if (!channels.includes(ch)) channels.push(ch);
-      if (!strongest || Math.abs(j.value) > Math.abs(strongest.value)) strongest = j;
-    }
-  }
-  return { aspects, channels, evidence: strongest ? span(strongest.start, strongest.end) : null };
 }
 
 /** Span of the original text for a normalised range, without surrounding blanks. */
