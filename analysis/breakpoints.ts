@@ -45,7 +45,6 @@ export interface CueMatch {
 /** Longest run of characters between two parts of a cue pattern (写着…实际). */
 const MAX_GAP = 25;
 
-/** Matches gap patterns sentence by sentence: every part in order, inside one sentence. */
 /** Per pattern list: the sentence generation in which each pattern last matched (see matchGapPatterns). */
 interface Stamps {
   of: Int32Array;
@@ -61,6 +60,7 @@ function stampsFor(patterns: object & { length: number }): Stamps {
   return stamps;
 }
 
+/** Matches gap patterns sentence by sentence: every part in order, inside one sentence. */
 export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<K>>, st: Structure): CueMatch[] {
   const out: CueMatch[] = [];
   if (!hits.length) return out;
@@ -118,6 +118,18 @@ const SPEECH = ['说', '却说', '又说', '就说', '表示', '告诉', '回复
 
 /** Alias of a channel named by the cue itself (see withImplied). */
 const IMPLIED = '';
+
+/** A touchpoint the cue implies (the page of 页面写着, the seller of 踢皮球, the delivery of 没送到). */
+function impliedMention(channel: string, start: number, end: number, clause: number): Mention {
+  return { channel, kind: 'entity', start, end, clause, alias: IMPLIED, comparison: false, locative: false, framed: false };
+}
+
+/** `mentions` with `m` inserted in text order. */
+function insertInOrder(mentions: readonly Mention[], m: Mention): Mention[] {
+  let at = 0;
+  while (at < mentions.length && mentions[at]!.start < m.start) at++;
+  return [...mentions.slice(0, at), m, ...mentions.slice(at)];
+}
 
 /** Channels whose own page or screen a listing cue may be (App上显示…: then the App is named). */
 const ONLINE = new Set(['website', 'app', 'marketplace']);
@@ -260,25 +272,10 @@ function withImplied(named: Mention[], cue: CueMatch, p: GapPattern<BreakpointKi
   const channel = p.channel;
   if (!channel) return named;
   const sent = st.sentences[cue.sentence]!;
-  let at = 0;
-  for (const m of named) {
-    if (m.start >= sent.start && m.end <= sent.end && ONLINE.has(m.channel)) return named;
-    if (m.start < cue.start) at++;
-  }
+  for (const m of named) if (m.start >= sent.start && m.end <= sent.end && ONLINE.has(m.channel)) return named;
   const clause = st.clauseAt[cue.start]!;
   if (clause < 0) return named;
-  const implied: Mention = {
-    channel,
-    kind: 'entity',
-    start: cue.start,
-    end: cue.start + p.parts[0]!.length,
-    clause,
-    alias: IMPLIED,
-    comparison: false,
-    locative: false,
-    framed: false,
-  };
-  return [...named.slice(0, at), implied, ...named.slice(at)];
+  return insertInOrder(named, impliedMention(channel, cue.start, cue.start + p.parts[0]!.length, clause));
 }
 
 /**
@@ -296,8 +293,7 @@ function withOtherParty(entities: Mention[], cue: CueMatch, st: Structure, selle
   if (only === undefined || only === seller) return entities;
   const clause = st.clauseAt[cue.start]!;
   if (clause < 0) return entities;
-  const implied: Mention = { channel: seller, kind: 'entity', start: cue.start, end: cue.end, clause, alias: IMPLIED, comparison: false, locative: false, framed: false };
-  return [...entities.filter((m) => m.start < cue.start), implied, ...entities.filter((m) => m.start >= cue.start)];
+  return insertInOrder(entities, impliedMention(seller, cue.start, cue.end, clause));
 }
 
 /**
@@ -318,10 +314,7 @@ function counterpartEntities(mentions: Mention[], named: Mention[], cue: CueMatc
   const re = near ? undefined : NOT_DELIVERED[counterpart];
   const failed = re ? failureBefore(text, cue, st, re) : -1;
   const clause = failed >= 0 ? st.clauseAt[failed]! : -1;
-  if (clause >= 0) {
-    const implied: Mention = { channel: counterpart, kind: 'entity', start: failed, end: failed + 1, clause, alias: IMPLIED, comparison: false, locative: false, framed: false };
-    return withImplied([...against.filter((m) => m.start < failed), implied, ...against.filter((m) => m.start >= failed)], cue, p, st);
-  }
+  if (clause >= 0) return withImplied(insertInOrder(against, impliedMention(counterpart, failed, failed + 1, clause)), cue, p, st);
   if (!against.length) return [];
   return withImplied(against, cue, p, st);
 }

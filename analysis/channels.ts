@@ -229,8 +229,7 @@ export function isHotelReview(text: string, d: ReviewDomains): boolean {
  *  of any other but a hotel review, which has no seller apart from the hotel it names. */
 export function sellerOf(text: string, d: ReviewDomains): string | undefined {
   if (mentionsAny(text, d.foodDelivery) && !mentionsAny(text, d.shop)) return 'store';
-  if (mentionsAny(text, d.hotel)) return undefined;
-  return 'marketplace';
+  return isHotelReview(text, d) ? undefined : 'marketplace';
 }
 
 /**

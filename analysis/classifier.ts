@@ -240,14 +240,9 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     opensClause: e.opensClause,
     breaksTopic: (pos: number) => e.breaksTopic(text, pos),
   });
-  // A breakpoint needs two touchpoints, one at least named by an entity word (the other may be named
-  // by a listing cue itself, 页面写着…: see findBreakpoints): without one the cue patterns need not be
-  // matched at all.
-  // A cue told against a counterpart (还显示已送达 against 没人送餐, 没有给送饭，还显示订单完成) may find both
-  // sides without one.
-  let entities = 0;
-  for (const x of mentions) if (x.kind !== 'activity' || table.cueCounterparts.has(x.channel)) entities++;
-  const cueMatches = entities >= 1 || table.cueCounterparts.size > 0 ? matchGapPatterns(m.cue, table.cuePatterns, st) : [];
+  // Cue patterns are matched in every post: one whose touchpoints are named by process words only
+  // (没有给送饭，还显示订单完成) may still break, and findBreakpoints returns at once when no cue can pair.
+  const cueMatches = matchGapPatterns(m.cue, table.cuePatterns, st);
   const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text, table.cueLookalikes, table.suppositions, () => sellerOf(text, e.domains));
 
   // Every judgement: sentiment hits plus one complaint per breakpoint cue, charged to the channel

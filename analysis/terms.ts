@@ -220,8 +220,6 @@ export class TermTable {
   readonly spam: Array<{ template: boolean; ad: boolean }> = [];
   readonly questionPatterns: Array<GapPattern<QuestionKind>> = [];
   readonly cuePatterns: Array<GapPattern<BreakpointKind>> = [];
-  /** Channels some cue is told against (GapPattern.counterpart). */
-  readonly cueCounterparts = new Set<string>();
   /** Words holding a cue part that are not the cue (breakpoints.yaml `lookalikes`). */
   readonly cueLookalikes: readonly string[];
   /** Openers of a supposition (questions.yaml `hypotheticals`): a touchpoint after one is only supposed. */
@@ -369,7 +367,6 @@ export class TermTable {
     for (const cue of lex.cues) {
       const extras = cueExtras(cue);
       for (const p of cue.patterns) for (const q of expandAlternatives(p) ?? [p]) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, q, extras);
-      if (cue.counterpart) this.cueCounterparts.add(cue.counterpart);
     }
     this.cueLookalikes = lex.cueLookalikes;
     this.suppositions = q.hypotheticals.map(normaliseEntry);
