@@ -169,7 +169,11 @@ export function findMentions(ctx: MentionContext): Mention[] {
     for (let k = 0; k < purchaseWords.length && !framed; k += 2) framed = purchaseWords[k]! >= m.end && st.clauseAt[purchaseWords[k]!] === m.clause;
     // 不愿意退货, 懒得退: a process the customer did not go through is not judged; nor is one the
     // customer set out on (申请退货, 要退款, 坚决退货): it is their action, judged only by words about it.
-    if (!framed && m.kind === 'activity' && INTENT.test(text.slice(Math.max(st.clauses[m.clause]!.start, m.start - 4), m.start))) framed = m.intent = true;
+    if (!framed && m.kind === 'activity') {
+      const before = text.slice(Math.max(st.clauses[m.clause]!.start, m.start - 4), m.start);
+      // 就没退货了, 不退货才怪: a return the customer did not make (unlike 不给退货, the shop's refusal).
+      if (INTENT.test(before) || (NOT_TAKEN_PROCESSES.has(m.alias) && NOT_TAKEN.test(before))) framed = m.intent = true;
+    }
     m.framed = framed;
   }
   return mentions;
@@ -281,7 +285,12 @@ const PURCHASE_OR_BREAK = /[买购订单说上里，。！？,.!?\s]/;
 const NEGATION_START = new Set([...'不没'].map((c) => c.charCodeAt(0)));
 /** An intent right before a process word, not acted on (不愿意退货, 懒得去退) or the customer's own
  *  pursuit (申请退货, 要退款, 坚决退货). Compiled once. */
-const INTENT = /(不想|不愿|不愿意|懒得|不打算|没打算|申请|要|想|很想|坚决|果断|提交|准备|打算|想要|决定|只能|只好|必须)(了|去)?$/;
+const INTENT = /(不想|不愿|不愿意|懒得|不打算|没打算|申请|要|想|很想|坚决|果断|提交|准备|打算|想要|决定|只能|只好|必须|肯定|一定|肯定会|一定会)(了|去)?$/;
+/** Processes the customer makes (a return, an exchange): 没退货 and 不退货 mean the customer kept the
+ *  goods. Not refunds or repairs, which the shop makes (没退款, 不保修 are the shop failing), and not
+ *  after 概/拒/绝 (概不退货, 拒不退换: the shop's refusal). */
+const NOT_TAKEN_PROCESSES: ReadonlySet<string> = new Set(['退货', '换货', '退换', '退换货']);
+const NOT_TAKEN = /(?<![概拒绝])(没有?|不)$/;
 
 /** A preposition of place or means shortly before a channel (在优品汇App, 用小程序, 通过携程). */
 const FRAME_ONE = new Set([...'在用从去到离上'].map((c) => c.charCodeAt(0)));

@@ -86,6 +86,18 @@ describe('channel polarity', () => {
     expect(channels('衣服有点小，懒得退货了')).toEqual(['after_sales:neutral']);
   });
 
+  it('leaves a return the customer did not make neutral, not a return the shop refused', () => {
+    // A complaining review takes its verdict to the touchpoint it is about; a return only imagined
+    // (要不是…一定退货) or not made (就没退货了) is not what the review is about.
+    expect(channels('屏幕太差了，要不是急着用，一定退货！')).toEqual(['after_sales:neutral']);
+    expect(channels('屏幕太差了，要不是急着用，我肯定退货了！')).toEqual(['after_sales:neutral']);
+    expect(channels('屏幕太差了，后来就没退货了')).toEqual(['after_sales:neutral']);
+    expect(channels('屏幕太差了，不退货才怪！')).toEqual(['after_sales:neutral']);
+    // The shop's refusal judges the after-sales service.
+    expect(channels('屏幕太差了，店家说概不退货！')).toEqual(['marketplace:neg', 'after_sales:neg']);
+    expect(channels('屏幕太差了，还不给退货！')).toEqual(['after_sales:neg']);
+  });
+
   it('does not give a channel that has its own predicate the word before it', () => {
     expect(channels('非常不满意物流倒是挺快')).toEqual(['delivery:pos']);
   });
