@@ -24,6 +24,7 @@ import { loadLexicons, type Lexicons } from './lexicons.js';
 import { flatten, normaliseCounting, toOriginalSpan, type ScriptCounts } from './normalise.js';
 import { openWords, openWordTags, type OpenWordTags } from './open-words.js';
 import { HELP_KINDS, questionSentences } from './questions.js';
+import { rhetoricalComplaints, whyNotComplaints } from './complaint-questions.js';
 import { ensureSegmenterWords, segment } from './segment.js';
 import { polarityOf, postSentiment, scoreClauses, type PolarHolder } from './sentiment.js';
 import { isSpam } from './spam.js';
@@ -273,6 +274,13 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     judgements.push({ value: CUE_PENALTY, pos: b.cueEnd - 1, start: b.cueLastPart, end: b.cueEnd, clause, channels, aspects: about.clauseAspects(clause) });
   }
 
+  // A review that does not praise may complain by asking only (说好的赠品呢？ 凭什么？): see complaint-questions.ts.
+  const mayAsk = text.includes('?') || text.includes('？');
+  if (mayAsk && postSentiment(judgements, st.clauses.length).label !== 'pos') {
+    const rhetorical = rhetoricalComplaints(qMatches, table.questionPatterns, st, judgements, about);
+    if (rhetorical.length) judgements.push(...rhetorical);
+  }
+
   // Questions first: what a genuine question asks about (请问哪里买最划算) is not a stance.
   const finalEnds = new Set<number>();
   for (const q of m.question) {
@@ -301,6 +309,11 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const inZone = (pos: number) => zones.some(([a, b]) => pos >= a && pos < b);
   const judged = judgements;
   if (zones.length) judgements = judgements.filter((j) => !inZone(j.pos));
+  // 为什么没有勺子？ complains even when it also asks: added after the question zones, it is not dropped by them.
+  if (mayAsk && postSentiment(judgements, st.clauses.length).label !== 'pos') {
+    const whyNot = whyNotComplaints(text, st, judgements, about);
+    if (whyNot.length) judgements = [...judgements, ...whyNot];
+  }
   if (qs.length) {
     const about: string[] = [];
     for (const s of qs) {
@@ -319,7 +332,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
 
   // Judgements inside the asking part of a question are not the post's stance; without any the
   // provisional sentiment is the final one.
-  result.sentiment = judgements.length === judged.length ? beforeQuestions : postSentiment(judgements, st.clauses.length);
+  result.sentiment = judgements === judged ? beforeQuestions : postSentiment(judgements, st.clauses.length);
   // Where the customer will buy from now on (以后还是去实体店吧) praises that touchpoint; it is a choice
   // about channels, not a verdict on the goods, so it judges the channel and not the post.
   const chosen = chosenTouchpoints(text, mentions, st, inZone);

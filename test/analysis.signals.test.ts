@@ -44,6 +44,20 @@ describe('signals', () => {
     expect(run('这不是忽悠人吗').sentiment.label).toBe('neg');
   });
 
+  it('reads a complaint made only by asking (说好的…呢？ 凭什么？ 为什么没…？) as negative, and blames what it names', () => {
+    for (const text of ['说好的赠品呢？', '付了一样的钱，凭什么？', '我订的是套餐，怎么只给我送单点的？', '为什么没给我开发票？', 'Why is there no spoon?'])
+      expect([text, run(text).sentiment.label]).toEqual([text, 'neg']);
+    expect(run('不是说好送到家吗？快递员怎么只送到楼下？').channels.map((c) => `${c.channel}:${c.polarity}`)).toEqual(['delivery:neg']);
+    // A why-question may also ask: it stays a question, and complains.
+    const asked = run('为什么没有勺子？有谁知道吗？');
+    expect([asked.question.isQuestion, asked.sentiment.label]).toEqual([true, 'neg']);
+    // A sentence that already judges gets no second complaint, and a praising review reflects or jokes.
+    expect(run('质量太差了，为什么不给发票？').sentiment.score).toBe(run('质量太差了，不给发票。').sentiment.score);
+    expect(run('故事写得非常好，感人至深，这还算爱吗？').sentiment.label).toBe('pos');
+    // A plain question is not a complaint.
+    expect(run('这款有黑色的吗？').sentiment.label).toBe('neutral');
+  });
+
   it('gives binary data read as text lang other and no labels', () => {
     for (const encoding of ['utf8', 'latin1'] as const) {
       const c = run(randomBytes(4000, encoding === 'utf8' ? 1 : 2).toString(encoding));
@@ -209,7 +223,9 @@ describe('channel stance evidence', () => {
     // Not a choice: a negation, a clause that goes on, a question.
     expect(stance('以后再也不在京东买了')).toEqual([['marketplace', 'neg', '以后再也不']]);
     expect(stance('以后在京东买东西要小心')).toEqual([['marketplace', 'neutral', undefined]]);
-    expect(stance('以后还能在京东买吗？')).toEqual([['marketplace', 'neutral', undefined]]);
+    expect(stance('以后可以在京东买吗？')).toEqual([['marketplace', 'neutral', undefined]]);
+    // …and a rhetorical one (还能…吗) doubts the channel: a complaint made by asking.
+    expect(stance('以后还能在京东买吗？')).toEqual([['marketplace', 'neg', undefined]]);
     // A present habit, advice and forgiveness name a touchpoint the review stands by.
     expect(stance('现在家里东西都在京东买了！')).toEqual([['marketplace', 'pos', '现在家里东西都在京东买了']]);
     expect(stance('建议生鲜果品到实体店。')).toEqual([['store', 'pos', '建议生鲜果品到实体店']]);
