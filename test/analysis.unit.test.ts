@@ -289,6 +289,10 @@ describe('questions, scenarios, spam', () => {
     // Reported speech: what the customer asked the staff, not the reader.
     expect(run('空调一直不制冷。我又说，那请明天开冷气行吗。他说不行。', 'shop').question.isQuestion).toBe(false);
     expect(run('送的汤呢？小菜也没有，是闹哪样？', 'shop').question.isQuestion).toBe(false);
+    // A filler before a verdict and musing about goods not yet tried ask nobody.
+    expect(run('怎么说呢？机器不错，对得起这个价格').question.isQuestion).toBe(false);
+    expect(run('买来送人的，也不知道到底怎么样？').question.isQuestion).toBe(false);
+    expect(run('这款车冬天续航到底怎么样？').question.isQuestion).toBe(true);
   });
 
   it('an asking formula (请问, 我就想问一下) that goes on rhetorically in a complaint vents; elsewhere it asks', () => {
