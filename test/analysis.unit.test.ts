@@ -289,6 +289,9 @@ describe('questions, scenarios, spam', () => {
     // Reported speech: what the customer asked the staff, not the reader.
     expect(run('空调一直不制冷。我又说，那请明天开冷气行吗。他说不行。', 'shop').question.isQuestion).toBe(false);
     expect(run('送的汤呢？小菜也没有，是闹哪样？', 'shop').question.isQuestion).toBe(false);
+    // Disbelief and scorn are rhetorical, and complain.
+    for (const text of ['京东怎么会有这样的客服？', '这也算小脚款的牛仔裤？？', '什么玩意？别人买就送皮套', '不就6块钱吗？'])
+      expect([text, run(text).question.isQuestion, run(text).sentiment.label]).toEqual([text, false, 'neg']);
     // A filler before a verdict and musing about goods not yet tried ask nobody.
     expect(run('怎么说呢？机器不错，对得起这个价格').question.isQuestion).toBe(false);
     expect(run('买来送人的，也不知道到底怎么样？').question.isQuestion).toBe(false);
