@@ -106,6 +106,8 @@ describe('channel polarity', () => {
     expect(channels('客服电话一直没打通')).toEqual(['customer_service:neg']);
     expect(channels('客服态度零分 满分100')).toEqual(['customer_service:neg']);
     expect(channels('一直很相信这家网店，这次好失望')).toEqual(['marketplace:neg']);
+    expect(channels('再也不敢买京东的')).toEqual(['marketplace:neg']);
+    expect(channels('京东也是有病，雇些新手')).toEqual(['marketplace:neg']);
     // Could not (不能, 无法) turns the praise after it around; 多亏 is thanks, not 亏.
     expect(channels('快递不能准时送达')).toEqual(['delivery:neg']);
     expect(channels('多亏有京东，送货又快')).toEqual(['marketplace:pos', 'delivery:pos']);
