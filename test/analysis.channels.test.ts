@@ -58,6 +58,14 @@ describe('channel detection', () => {
     expect(channels('下单两小时后给打电话说还在做')).toEqual([]);
   });
 
+  it('does not take a call that names nobody for the hotline; a named hotline or 致电 is one', () => {
+    expect(channels('平板还能打电话，很不错')).toEqual([]);
+    expect(channels('等了一个小时，打电话催了三次')).toEqual([]);
+    expect(channels('打客服电话一直占线')).toEqual(['customer_service:neg']);
+    expect(channels('致电多次都没人理')).toEqual(['customer_service:neg']);
+    expect(channels('致电快递员，一直没人接')).toEqual(['delivery:neg']);
+  });
+
   it('reads installers and a nationwide warranty as after-sales', () => {
     expect(channels('正品行货，全国联保，很放心')).toEqual(['after_sales:pos']);
     expect(channels('第二天安装人员就上门了，很及时')).toEqual(['after_sales:pos']);
