@@ -60,6 +60,7 @@ export interface ReviewDomains {
   foodOrder: string[];
   shop: string[];
   hotel: string[];
+  device: string[];
 }
 
 /** The review-kind words of a lexicon, normalised as the text is. */
@@ -73,6 +74,7 @@ export function reviewDomains(lex: Lexicons): ReviewDomains {
     foodOrder: norm(lex.domains.foodOrder),
     shop: norm(lex.domains.shop),
     hotel: norm(lex.domains.hotel),
+    device: norm(lex.domains.device),
   };
 }
 
@@ -94,6 +96,7 @@ export function findMentions(ctx: MentionContext): Mention[] {
     for (const m of raw) if (m.channel === 'website' && ctx.platformSites.has(m.alias)) m.channel = 'marketplace';
 
   dropHotelFacilities(raw, text, ctx.domains);
+  dropDeviceSoftware(raw, text, st, ctx.domains);
 
   // Qualifiers: 京东快递 / 京东的快递 / 京东的送货.
   const kept = raw.filter((m, i) => !qualifies(m, raw[i + 1], text, ctx.qualifiers));
@@ -207,6 +210,29 @@ function dropHotelFacilities(mentions: Mention[], text: string, d: ReviewDomains
   if (!mentions.some((m) => d.hotelFacilities.has(m.alias)) || !mentionsAny(text, d.hotel) || mentionsAny(text, d.foodOrder)) return;
   for (let i = mentions.length - 1; i >= 0; i--) if (d.hotelFacilities.has(mentions[i]!.alias)) mentions.splice(i, 1);
 }
+
+/**
+ * In a review of a device (平板, 手机, 电脑), a bare "app" is software on it (下载的App颜色不对, app运行卡顿,
+ * 打开APP就闪退), not the brand's or the shop's app, unless its clause shops with it (在APP上搜, App下单,
+ * 手机客户端才*) or the customer removes it in protest (果断删除APP, 卸载APP). Named apps (官方app, 小程序,
+ * 客户端, a brand's own app alias) are never software here.
+ */
+function dropDeviceSoftware(mentions: Mention[], text: string, st: Structure, d: ReviewDomains): void {
+  if (!mentions.some((m) => GENERIC_APP.has(m.alias)) || !mentionsAny(text, d.device)) return;
+  for (let i = mentions.length - 1; i >= 0; i--) {
+    const m = mentions[i]!;
+    if (!GENERIC_APP.has(m.alias)) continue;
+    const clause = st.clauses[m.clause]!;
+    if (APP_SHOPPING.test(text.slice(clause.start, clause.end)) || APP_REMOVED.test(text.slice(Math.max(clause.start, m.start - 4), m.start))) continue;
+    mentions.splice(i, 1);
+  }
+}
+/** App aliases that name no particular app. */
+const GENERIC_APP: ReadonlySet<string> = new Set(['app', '应用程序']);
+/** Shopping, booking or service with the app in its clause. */
+const APP_SHOPPING = /下单|买|购|订|预约|预定|领券|优惠券|支付|付款|搜|客服|会员|价格|价钱|便宜|贵/;
+/** Removing it (删除APP, 卸载了App): a protest against the shop, whose app it is. */
+const APP_REMOVED = /(卸载|删除|删掉|删了|立删|删)(了)?$/;
 
 /**
  * The merchant (商家, 店家): on a platform the post names (美团上点的…联系商家) a seller of that platform,

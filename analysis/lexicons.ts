@@ -124,7 +124,7 @@ export interface Lexicons {
   /** Store aliases that a review of an online purchase names as a reference point (channels.yaml). */
   referenceStores: string[];
   /** Words that tell the kind of review (see channels.yaml `domains`). */
-  domains: { foodDelivery: string[]; foodOrder: string[]; shop: string[]; hotel: string[] };
+  domains: { foodDelivery: string[]; foodOrder: string[]; shop: string[]; hotel: string[]; device: string[] };
   promises: Record<string, PromiseDef>;
   sentiment: {
     positive: Record<string, number>;
@@ -226,7 +226,8 @@ const channelsFile = z.strictObject({
   merchants: list,
   hotelFacilities: list,
   referenceStores: list,
-  domains: z.strictObject({ foodDelivery: list, foodOrder: list, shop: list, hotel: list }),
+  // device: since lexicon 1.5.0; older lexicon folders have none.
+  domains: z.strictObject({ foodDelivery: list, foodOrder: list, shop: list, hotel: list, device: list.default([]) }),
 });
 
 const stance = z.enum(['pos', 'neg']);

@@ -58,6 +58,17 @@ describe('channel detection', () => {
     expect(channels('下单两小时后给打电话说还在做')).toEqual([]);
   });
 
+  it('reads a bare app in a review of a device as software on it, unless the customer shops with it or removes it', () => {
+    expect(channels('平板不错，下载的app运行很流畅')).toEqual([]);
+    expect(channels('这手机打开APP就闪退')).toEqual([]);
+    expect(channels('手机是在APP上下单的，很方便')).toEqual(['app:neutral']); // the place of purchase
+    expect(channels('这平板太坑了，果断删除APP不再使用')).toEqual(['app:neg']);
+    // Not a device review: the brand's app.
+    expect(channels('App经常闪退，体验很差')).toEqual(['app:neg']);
+    // A named app is never software.
+    expect(channels('平板不错，小程序下单也方便')).toEqual(['app:pos']);
+  });
+
   it('does not take a call that names nobody for the hotline; a named hotline or 致电 is one', () => {
     expect(channels('平板还能打电话，很不错')).toEqual([]);
     expect(channels('等了一个小时，打电话催了三次')).toEqual([]);
