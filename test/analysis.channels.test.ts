@@ -127,6 +127,9 @@ describe('channel polarity', () => {
     expect(channels('一直很相信这家网店，这次好失望')).toEqual(['marketplace:neg']);
     expect(channels('再也不敢买京东的')).toEqual(['marketplace:neg']);
     expect(channels('京东也是有病，雇些新手')).toEqual(['marketplace:neg']);
+    // 无敌 before a complaint intensifies it; 图省事 is a motive, not praise.
+    expect(channels('快递超级无敌慢')).toEqual(['delivery:neg']);
+    expect(channels('快递员为了图省事，次次都放在楼下')).toEqual(['delivery:neutral']);
     // Could not (不能, 无法) turns the praise after it around; 多亏 is thanks, not 亏.
     expect(channels('快递不能准时送达')).toEqual(['delivery:neg']);
     expect(channels('多亏有京东，送货又快')).toEqual(['marketplace:pos', 'delivery:pos']);
