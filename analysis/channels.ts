@@ -207,7 +207,7 @@ function qualifies(m: Mention, next: Mention | undefined, text: string, qualifie
  * touchpoints of the customer's journey (unless the post is about a food-delivery order).
  */
 function dropHotelFacilities(mentions: Mention[], text: string, d: ReviewDomains): void {
-  if (!mentions.some((m) => d.hotelFacilities.has(m.alias)) || !mentionsAny(text, d.hotel) || mentionsAny(text, d.foodOrder)) return;
+  if (!mentions.some((m) => d.hotelFacilities.has(m.alias)) || !mentionsAny(text, d.hotel) || isFoodOrder(text, d)) return;
   for (let i = mentions.length - 1; i >= 0; i--) if (d.hotelFacilities.has(mentions[i]!.alias)) mentions.splice(i, 1);
 }
 
@@ -249,6 +249,11 @@ function resolveMerchants(mentions: Mention[], text: string, d: ReviewDomains): 
 }
 
 const mentionsAny = (text: string, words: string[]) => words.some((w) => text.includes(w));
+
+/** Whether the post is about a food-delivery order (channels.yaml domains.foodOrder). */
+export function isFoodOrder(text: string, d: ReviewDomains): boolean {
+  return mentionsAny(text, d.foodOrder);
+}
 
 /** Whether the post reviews a hotel stay (channels.yaml domains.hotel). */
 export function isHotelReview(text: string, d: ReviewDomains): boolean {

@@ -16,7 +16,7 @@ import type {
 } from '../core/types.js';
 import { findBreakpoints, matchGapPatterns, type FoundBreakpoint } from './breakpoints.js';
 import { attribute } from './attribution.js';
-import { findMentions, isHotelReview, reviewDomains, sellerOf, type Mention, type ReviewDomains } from './channels.js';
+import { findMentions, isFoodOrder, isHotelReview, reviewDomains, sellerOf, type Mention, type ReviewDomains } from './channels.js';
 import { punctuationSets, splitStructure, type PunctuationSets, type Structure } from './clauses.js';
 import { buildEffectiveLexicon, type EffectiveLexicon, type LexiconConfig } from './effective.js';
 import { detectLang, langOfCounts, looksBinary } from './lang.js';
@@ -349,6 +349,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     // what it names.
     (sentence) => qs.includes(sentence) || ((result.sentiment.label !== 'neg' || qs.length > 0) && /[?？]/.test(st.sentences[sentence]!.terminator)),
     e.domains.referenceStores,
+    isFoodOrder(text, e.domains),
   );
   // A channel a breakpoint names through its cue alone (页面写着…客服说没有, 订单却显示已送达) is a
   // touchpoint of the post too: a report must not count a break at a channel the post never mentions.
@@ -457,6 +458,8 @@ function channelMentions(
   inQuestion: (sentence: number) => boolean,
   /** Store aliases a review of an online purchase names as a reference point (channels.yaml referenceStores). */
   referenceStores: ReadonlySet<string>,
+  /** A food-delivery order: its 店里 is the restaurant it judges, not a reference point. */
+  foodOrder: boolean,
 ): ChannelMention[] {
   const order: string[] = [];
   const first = new Map<string, Mention>();
@@ -470,10 +473,14 @@ function channelMentions(
   }
   const out: ChannelMention[] = [];
   for (const channel of order) {
+    // A shop an online purchase is compared with (比超市便宜, 在超市也未必能买到这么好的) is a reference
+    // point: the words around it judge the purchase, so only a choice of it (以后还是去实体店吧) judges it.
+    const reference = !foodOrder && isReferencePoint(channel, mentions, referenceStores);
     // Stance from the judgements about the channel (see stanceScore), summed in judgement order.
     let sum = 0;
     let maxWeight = 0;
     for (const j of judgements) {
+      if (reference && !j.choice) continue;
       const value = valueFor(j, channel, mentions);
       if (value === 0) continue;
       const weight = st.clauses[j.clause]!.weight;
@@ -482,7 +489,7 @@ function channelMentions(
     }
     const m = first.get(channel)!;
     let polarity = polarityOf(maxWeight > 0 ? sum / maxWeight : 0);
-    const stance = polarity === 'neutral' ? undefined : strongestJudgement(judgements, channel, polarity === 'pos' ? 1 : -1, st, mentions);
+    const stance = polarity === 'neutral' ? undefined : strongestJudgement(reference ? judgements.filter((j) => j.choice) : judgements, channel, polarity === 'pos' ? 1 : -1, st, mentions);
     // Judged by no word of its own, or by words that cancel out (态度好…但是太慢), it may take the verdict.
     if (polarity === 'neutral' && mentions.some((x) => x.channel === channel && !x.locative && !x.comparison)) {
       const own = mentions.filter((x) => x.channel === channel && !x.locative && !x.comparison);
@@ -521,6 +528,14 @@ function channelMentions(
  */
 function ownedProcess(channel: string, own: readonly Mention[], asked: (x: Mention) => boolean): boolean {
   return channel === 'after_sales' && own.some((x) => x.kind === 'activity' && (!x.framed || x.intent === true) && !asked(x));
+}
+
+/** Whether every mention of `channel` is a shop of the reference-store list (超市, 实体店, 商场) in a
+ *  review of an online purchase (one naming a platform). */
+function isReferencePoint(channel: string, mentions: readonly Mention[], referenceStores: ReadonlySet<string>): boolean {
+  if (channel !== 'store' || !mentions.some((x) => x.channel === 'marketplace')) return false;
+  for (const x of mentions) if (x.channel === channel && !referenceStores.has(x.alias)) return false;
+  return true;
 }
 
 /** Whether `channel` is a shop named only as a reference point (和超市说拜拜了) in a review of an

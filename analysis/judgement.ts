@@ -21,6 +21,9 @@ export interface Judgement {
    *  one star (the post keeps the negative value); the channels named after 给 in its clause earned
    *  the star and are praised by it; other channels are not judged by it. */
   awardFrom?: number;
+  /** A touchpoint the customer chooses, advises or forgives (以后还是去实体店吧; stance-idioms.ts): the
+   *  only kind of judgement that judges a shop named as a reference point (see channelMentions). */
+  choice?: boolean;
 }
 
 /** What judgement `j` says of `channel`: its value when it is about the channel, the award's praise

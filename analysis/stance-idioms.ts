@@ -41,7 +41,7 @@ export function chosenTouchpoints(text: string, mentions: readonly Mention[], st
     }
     if (!before) continue;
     if (out?.some((j) => j.clause === m.clause)) continue;
-    (out ??= []).push({ value: 1, pos: m.start, start: clause.start + before.index, end: clause.end, clause: m.clause, channels: [m.channel], aspects: [] });
+    (out ??= []).push({ value: 1, pos: m.start, start: clause.start + before.index, end: clause.end, clause: m.clause, channels: [m.channel], aspects: [], choice: true });
   }
   return out ?? NO_JUDGEMENTS;
 }

@@ -105,6 +105,15 @@ describe('channel polarity', () => {
     expect(channels('衣服有点小，懒得退货了')).toEqual(['after_sales:neutral']);
   });
 
+  it('leaves a shop an online purchase is compared with neutral, unless the customer chooses it', () => {
+    expect(channels('京东买的比超市便宜多了，很划算')).toEqual(['marketplace:pos', 'store:neutral']);
+    expect(channels('在京东买的苹果太小了，比实体超市的差多了')).toEqual(['marketplace:neutral', 'store:neutral']);
+    expect(channels('京东的水果太差了，以后还是去实体店吧')).toEqual(['marketplace:neg', 'store:pos']);
+    // Without a platform the shop is the place judged; in a food-delivery order 店里 is the restaurant.
+    expect(channels('超市的东西太贵了')).toEqual(['store:neg']);
+    expect(channels('美团点的外卖，打电话问店里，态度很差')).toEqual(['marketplace:neutral', 'store:neg']);
+  });
+
   it('leaves a return the customer did not make neutral, not a return the shop refused', () => {
     // A complaining review takes its verdict to the touchpoint it is about; a return only imagined
     // (要不是…一定退货) or not made (就没退货了) is not what the review is about.
