@@ -155,6 +155,8 @@ describe('analyst console in Chromium', () => {
 
   it('renders a report, shows it and downloads its PDF', async () => {
     await page.getByRole('link', { name: '报告' }).click();
+    // The posts page has a 月份 field too: wait for the reports page before filling its own.
+    await page.getByRole('heading', { name: '立即生成报告' }).waitFor();
     await page.getByLabel('月份').fill('2026-10');
     await page.getByLabel('报告语言').selectOption('zh-CN');
     await page.getByRole('button', { name: '立即生成报告' }).click();
