@@ -349,7 +349,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     // what it names.
     (sentence) => qs.includes(sentence) || ((result.sentiment.label !== 'neg' || qs.length > 0) && /[?？]/.test(st.sentences[sentence]!.terminator)),
     e.domains.referenceStores,
-    isFoodOrder(text, e.domains),
+    () => isFoodOrder(text, e.domains),
   );
   // A channel a breakpoint names through its cue alone (页面写着…客服说没有, 订单却显示已送达) is a
   // touchpoint of the post too: a report must not count a break at a channel the post never mentions.
@@ -458,8 +458,9 @@ function channelMentions(
   inQuestion: (sentence: number) => boolean,
   /** Store aliases a review of an online purchase names as a reference point (channels.yaml referenceStores). */
   referenceStores: ReadonlySet<string>,
-  /** A food-delivery order: its 店里 is the restaurant it judges, not a reference point. */
-  foodOrder: boolean,
+  /** Whether the post is a food-delivery order: its 店里 is the restaurant it judges, not a reference
+   *  point (asked only when a store could be one). */
+  foodOrder: () => boolean,
 ): ChannelMention[] {
   const order: string[] = [];
   const first = new Map<string, Mention>();
@@ -475,7 +476,7 @@ function channelMentions(
   for (const channel of order) {
     // A shop an online purchase is compared with (比超市便宜, 在超市也未必能买到这么好的) is a reference
     // point: the words around it judge the purchase, so only a choice of it (以后还是去实体店吧) judges it.
-    const reference = !foodOrder && isReferencePoint(channel, mentions, referenceStores);
+    const reference = isReferencePoint(channel, mentions, referenceStores) && !foodOrder();
     // Stance from the judgements about the channel (see stanceScore), summed in judgement order.
     let sum = 0;
     let maxWeight = 0;
