@@ -31,7 +31,7 @@ import { isSpam } from './spam.js';
 import { scratch } from './scratch.js';
 import { NO_WORDS, scenarios } from './scenarios.js';
 import { awardedFrom, chosenTouchpoints } from './stance-idioms.js';
-import { valueFor, type Judgement } from './judgement.js';
+import { COMPLAINT, valueFor, type Judgement } from './judgement.js';
 import { normaliseEntry, SENT_DESCRIPTOR, SENT_TOPIC, TermTable, TOPIC_ASPECTS, type Hit, type QuestionKind } from './terms.js';
 
 export interface PostInput {
@@ -52,9 +52,6 @@ export interface ClassifierOptions {
   /** Lexicon folder (default: the lexicons shipped with voc). */
   lexiconDir?: string;
 }
-
-/** Penalty a breakpoint cue puts on the clause of the channel that broke the journey. */
-const CUE_PENALTY = -1;
 
 /**
  * Builds a classifier for `config`: loads the lexicons once, merges the config's channels, aspects
@@ -271,12 +268,14 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     if (clause < 0 || cueClauses.has(clause)) continue;
     cueClauses.add(clause);
     const channels = b.kind === 'runaround' ? [...b.channels] : [b.blamed.channel];
-    judgements.push({ value: CUE_PENALTY, pos: b.cueEnd - 1, start: b.cueLastPart, end: b.cueEnd, clause, channels, aspects: about.clauseAspects(clause) });
+    judgements.push({ value: COMPLAINT, pos: b.cueEnd - 1, start: b.cueLastPart, end: b.cueEnd, clause, channels, aspects: about.clauseAspects(clause) });
   }
 
   // A review that does not praise may complain by asking only (说好的赠品呢？ 凭什么？): see complaint-questions.ts.
+  // Only posts with a question mark need the provisional verdict this asks for.
   const mayAsk = text.includes('?') || text.includes('？');
-  if (mayAsk && postSentiment(judgements, st.clauses.length).label !== 'pos') {
+  const complainsByAsking = (js: readonly Judgement[]) => mayAsk && postSentiment(js, st.clauses.length).label !== 'pos';
+  if (complainsByAsking(judgements)) {
     const rhetorical = rhetoricalComplaints(qMatches, table.questionPatterns, st, judgements, about);
     if (rhetorical.length) judgements.push(...rhetorical);
   }
@@ -310,7 +309,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const judged = judgements;
   if (zones.length) judgements = judgements.filter((j) => !inZone(j.pos));
   // 为什么没有勺子？ complains even when it also asks: added after the question zones, it is not dropped by them.
-  if (mayAsk && postSentiment(judgements, st.clauses.length).label !== 'pos') {
+  if (complainsByAsking(judgements)) {
     const whyNot = whyNotComplaints(text, st, judgements, about);
     if (whyNot.length) judgements = [...judgements, ...whyNot];
   }
@@ -476,7 +475,7 @@ function channelMentions(
   for (const channel of order) {
     // A shop an online purchase is compared with (比超市便宜, 在超市也未必能买到这么好的) is a reference
     // point: the words around it judge the purchase, so only a choice of it (以后还是去实体店吧) judges it.
-    const reference = isReferencePoint(channel, mentions, referenceStores) && !foodOrder();
+    const reference = channel === 'store' && referenceOnly(channel, mentions.filter((x) => x.channel === channel), mentions, referenceStores) && !foodOrder();
     // Stance from the judgements about the channel (see stanceScore), summed in judgement order.
     let sum = 0;
     let maxWeight = 0;
@@ -531,18 +530,10 @@ function ownedProcess(channel: string, own: readonly Mention[], asked: (x: Menti
   return channel === 'after_sales' && own.some((x) => x.kind === 'activity' && (!x.framed || x.intent === true) && !asked(x));
 }
 
-/** Whether every mention of `channel` is a shop of the reference-store list (超市, 实体店, 商场) in a
- *  review of an online purchase (one naming a platform). */
-function isReferencePoint(channel: string, mentions: readonly Mention[], referenceStores: ReadonlySet<string>): boolean {
-  if (channel !== 'store' || !mentions.some((x) => x.channel === 'marketplace')) return false;
-  for (const x of mentions) if (x.channel === channel && !referenceStores.has(x.alias)) return false;
-  return true;
-}
-
-/** Whether `channel` is a shop named only as a reference point (和超市说拜拜了) in a review of an
- *  online purchase (one naming a platform). */
-function referenceOnly(channel: string, own: readonly Mention[], mentions: readonly Mention[], referenceStores: ReadonlySet<string>): boolean {
-  return channel === 'store' && own.every((x) => referenceStores.has(x.alias)) && mentions.some((x) => x.channel === 'marketplace');
+/** Whether `channel` is a shop that `named` (its mentions) name only by reference-store aliases
+ *  (超市, 实体店, 商场: 和超市说拜拜了, 比超市便宜) in a review of an online purchase (one naming a platform). */
+function referenceOnly(channel: string, named: readonly Mention[], mentions: readonly Mention[], referenceStores: ReadonlySet<string>): boolean {
+  return channel === 'store' && named.every((x) => referenceStores.has(x.alias)) && mentions.some((x) => x.channel === 'marketplace');
 }
 
 /** The judgement about `channel` of sign `sign` that weighs most (value times clause weight). */

@@ -16,12 +16,9 @@
 import type { Attribution } from './attribution.js';
 import type { CueMatch } from './breakpoints.js';
 import type { Structure } from './clauses.js';
-import type { Judgement } from './judgement.js';
+import { COMPLAINT, type Judgement } from './judgement.js';
 import { HELP_KINDS } from './questions.js';
 import type { GapPattern, QuestionKind } from './terms.js';
-
-/** What one complaint weighs: as much as a breakpoint cue or a plain complaint word. */
-export const QUESTION_COMPLAINT = -1;
 
 /** Sums of the judgements per sentence (a complaint is added only where the sum is 0). */
 function sentenceSums(judgements: readonly Judgement[], st: Structure): number[] {
@@ -36,7 +33,7 @@ function asks(st: Structure, sentence: number): boolean {
 }
 
 function complaintAt(start: number, end: number, clause: number, about: Pick<Attribution, 'channelsOfWord' | 'clauseAspects'>): Judgement {
-  return { value: QUESTION_COMPLAINT, pos: start, start, end, clause, channels: [...about.channelsOfWord(clause, start, end)], aspects: about.clauseAspects(clause) };
+  return { value: COMPLAINT, pos: start, start, end, clause, channels: [...about.channelsOfWord(clause, start, end)], aspects: about.clauseAspects(clause) };
 }
 
 /** One complaint per question sentence with a rhetorical marker that judges nothing else. */
@@ -58,7 +55,7 @@ export function rhetoricalComplaints(
     if (matches.some((h) => h.sentence === q.sentence && HELP_KINDS.has(patterns[h.pattern]!.kind))) continue;
     const clause = st.clauseAt[q.start]!;
     if (clause < 0) continue;
-    sums[q.sentence] = QUESTION_COMPLAINT; // one per sentence
+    sums[q.sentence] = COMPLAINT; // one per sentence
     (out ??= []).push(complaintAt(q.start, q.end, clause, about));
   }
   return out ?? NONE;

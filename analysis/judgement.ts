@@ -4,6 +4,10 @@
  */
 import type { Mention } from './channels.js';
 
+/** What one complaint without a sentiment word of its own weighs: a breakpoint cue, or a question that
+ *  complains (complaint-questions.ts). As much as a plain complaint word. */
+export const COMPLAINT = -1;
+
 export interface Judgement {
   value: number;
   /** Where the judging word is (question zones drop it). */

@@ -499,6 +499,14 @@ describe('configuration overrides and the lexicon version', () => {
     const questions = join(dir2, 'questions.yaml');
     writeFileSync(questions, readFileSync(questions, 'utf8').replace(/^(hypotheticals|narratedContacts|lookalikes):.*$/gm, ''));
     expect(loadLexicons(dir2).questions).toMatchObject({ hypotheticals: [], narratedContacts: [], lookalikes: [] });
+    // A folder written before 1.5 has no device words: every app mention stays a channel mention.
+    const dir3 = mkdtempSync(join(tmpdir(), 'voc-lex-'));
+    cpSync(dir2, dir3, { recursive: true });
+    const channelsFile = join(dir3, 'channels.yaml');
+    writeFileSync(channelsFile, readFileSync(channelsFile, 'utf8').replace(/^  device:.*$/m, ''));
+    expect(loadLexicons(dir3).domains.device).toEqual([]);
+    const old15 = createClassifier(parseConfig({ brands: [{ id: 'b', name: '星驰' }] }), { lexiconDir: dir3 });
+    expect(old15.classify({ id: 'x', text: '平板不错，app运行很流畅', brand: 'b' }).channels.map((c) => c.channel)).toEqual(['app']);
   });
 
   it('expands {A|B} alternatives in cue patterns and refuses unbalanced ones, naming the file and cue', () => {
