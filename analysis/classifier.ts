@@ -476,20 +476,26 @@ function channelMentions(
     // A shop an online purchase is compared with (比超市便宜, 在超市也未必能买到这么好的) is a reference
     // point: the words around it judge the purchase, so only a choice of it (以后还是去实体店吧) judges it.
     const reference = channel === 'store' && referenceOnly(channel, mentions.filter((x) => x.channel === channel), mentions, referenceStores) && !foodOrder();
+    // The touchpoint a low rating is awarded to (一分给京东快递，真的很垃圾…) earned the review's one star: the
+    // reviewer set it apart from the rest, so the complaints around it are about the goods, not about it.
+    // A complaint naming it says the star rates it instead (1星给快递，快递真的差评).
+    const award = awardTo(judgements, channel, mentions);
+    const rated = award?.rates === true;
     // Stance from the judgements about the channel (see stanceScore), summed in judgement order.
     let sum = 0;
     let maxWeight = 0;
     for (const j of judgements) {
       if (reference && !j.choice) continue;
-      const value = valueFor(j, channel, mentions);
+      const value = channelValue(j, channel, mentions, rated);
       if (value === 0) continue;
       const weight = st.clauses[j.clause]!.weight;
       sum += value * weight;
       maxWeight = Math.max(maxWeight, weight);
     }
     const m = first.get(channel)!;
-    let polarity = polarityOf(maxWeight > 0 ? sum / maxWeight : 0);
-    const stance = polarity === 'neutral' ? undefined : strongestJudgement(reference ? judgements.filter((j) => j.choice) : judgements, channel, polarity === 'pos' ? 1 : -1, st, mentions);
+    const awarded = award && !award.rates ? award.judgement : undefined;
+    let polarity = awarded ? 'pos' : polarityOf(maxWeight > 0 ? sum / maxWeight : 0);
+    const stance = awarded ?? (polarity === 'neutral' ? undefined : strongestJudgement(reference ? judgements.filter((j) => j.choice) : judgements, channel, polarity === 'pos' ? 1 : -1, st, mentions, rated));
     // Judged by no word of its own, or by words that cancel out (态度好…但是太慢), it may take the verdict.
     if (polarity === 'neutral' && mentions.some((x) => x.channel === channel && !x.locative && !x.comparison)) {
       const own = mentions.filter((x) => x.channel === channel && !x.locative && !x.comparison);
@@ -536,12 +542,37 @@ function referenceOnly(channel: string, named: readonly Mention[], mentions: rea
   return channel === 'store' && named.every((x) => referenceStores.has(x.alias)) && mentions.some((x) => x.channel === 'marketplace');
 }
 
+/**
+ * The low rating awarded to `channel` (一星是给快递小哥的: the channel is named after its 给), if any, and
+ * whether it rates the channel instead: a complaint in a clause naming the channel by an entity word
+ * says so (1星给快递，快递真的差评; 一分是给垃圾京东的; 一星是给京东的，…京东就是不讲信誉).
+ */
+function awardTo(judgements: readonly Judgement[], channel: string, mentions: readonly Mention[]): { judgement: Judgement; rates: boolean } | undefined {
+  let award: Judgement | undefined;
+  for (const j of judgements) if (j.awardFrom !== undefined && valueFor(j, channel, mentions) > 0) award ??= j;
+  if (!award) return undefined;
+  for (const j of judgements) {
+    if (valueFor(j, channel, mentions) >= 0) continue;
+    // What the award's own clause says before its 给 (刚买就降价一星是给快递小哥的) is about the goods.
+    if (j.clause === award.clause && j.start < award.awardFrom!) continue;
+    if (mentions.some((m) => m.channel === channel && m.kind === 'entity' && m.clause === j.clause)) return { judgement: award, rates: true };
+  }
+  return { judgement: award, rates: false };
+}
+
+/** What `j` says of `channel` (valueFor); when a low rating `rated` the channel, the rating is a complaint
+ *  about it rather than the praise of an award. */
+function channelValue(j: Judgement, channel: string, mentions: readonly Mention[], rated: boolean): number {
+  const value = valueFor(j, channel, mentions);
+  return rated && value > 0 && j.awardFrom !== undefined ? j.value : value;
+}
+
 /** The judgement about `channel` of sign `sign` that weighs most (value times clause weight). */
-function strongestJudgement(judgements: readonly Judgement[], channel: string, sign: number, st: Structure, mentions: readonly Mention[]): Judgement | undefined {
+function strongestJudgement(judgements: readonly Judgement[], channel: string, sign: number, st: Structure, mentions: readonly Mention[], rated: boolean): Judgement | undefined {
   let best: Judgement | undefined;
   let bestWeight = 0;
   for (const j of judgements) {
-    const value = valueFor(j, channel, mentions);
+    const value = channelValue(j, channel, mentions, rated);
     if (Math.sign(value) !== sign) continue;
     const w = Math.abs(value) * st.clauses[j.clause]!.weight;
     if (w > bestWeight) {

@@ -270,5 +270,18 @@ describe('channel stance evidence', () => {
     expect(stance('物流有点慢，其它都很好')).toEqual([['delivery', 'neg', '慢']]);
     // A star awarded to something that is no touchpoint judges none (it used to cancel the praise).
     expect(stance('客服很热情，一星给华为')).toEqual([['customer_service', 'pos', '热情']]);
+    // The awarded touchpoint is set apart from the complaints around it, which are about the goods.
+    expect(stance('一分给京东快递，真的很垃圾。比外面买的还差')).toEqual([['delivery', 'pos', '一分给京东快递']]);
+    expect(stance('一星给快递人员，最悲催的一次购物，果子都蔫了')).toEqual([['delivery', 'pos', '一星给快递人员']]);
+    // Unless a complaint naming the touchpoint says the star rates it; what the award's clause says before its 给 is about the goods.
+    expect(stance('刚买就降价一星是给快递小哥的')).toEqual([['delivery', 'pos', '一星是给快递小哥的']]);
+    expect(stance('1星给快递，快递真的差评，到今天没打电话')).toEqual([['delivery', 'neg', '差评']]);
+    expect(stance('一星是给京东的，与商品无关，京东就是一个不讲信誉的平台')).toEqual([['marketplace', 'neg', '一星是给京东的']]);
+  });
+
+  it('reads broken faith (不讲信用, 言而无信) as a complaint, though 信用 alone is praise', () => {
+    expect(run('京东不讲信用').channels.map((m) => [m.channel, m.polarity])).toEqual([['marketplace', 'neg']]);
+    expect(run('商家言而无信').sentiment.label).toBe('neg');
+    expect(run('卖家不守信用').sentiment.label).toBe('neg');
   });
 });
