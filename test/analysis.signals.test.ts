@@ -279,6 +279,16 @@ describe('channel stance evidence', () => {
     expect(stance('一星是给京东的，与商品无关，京东就是一个不讲信誉的平台')).toEqual([['marketplace', 'neg', '一星是给京东的']]);
   });
 
+  it('reads a little too slow or too few (偏慢, 偏少), items left out (少给了) and an unknown fault (出了什么问题) as complaints', () => {
+    const stance = (text: string) => run(text).channels.map((m) => [m.channel, m.polarity]);
+    expect(stance('质量还不错，就是物流有点偏慢')).toEqual([['delivery', 'neg']]);
+    expect(stance('东西不错，就是送餐时少给了两个煎饼')).toEqual([['delivery', 'neg']]);
+    expect(stance('东西不错，就是京东的物流这次不知道出了什么问题，18号下单，22号送到')).toEqual([['delivery', 'neg']]);
+    expect(run('味道不错，可惜量偏少').sentiment.label).toBe('mixed');
+    // Seeing no fault is no complaint.
+    expect(run('表面看不出什么问题').sentiment.label).toBe('neutral');
+  });
+
   it('reads broken faith (不讲信用, 言而无信) as a complaint, though 信用 alone is praise', () => {
     expect(run('京东不讲信用').channels.map((m) => [m.channel, m.polarity])).toEqual([['marketplace', 'neg']]);
     expect(run('商家言而无信').sentiment.label).toBe('neg');
