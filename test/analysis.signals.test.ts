@@ -286,7 +286,8 @@ describe('channel stance evidence', () => {
     expect(stance('东西不错，就是京东的物流这次不知道出了什么问题，18号下单，22号送到')).toEqual([['delivery', 'neg']]);
     expect(run('味道不错，可惜量偏少').sentiment.label).toBe('mixed');
     // Words jieba keeps whole, whose single-character judgement never matched.
-    expect(['烂成这样', '慢死了', '亏死了', '好油', '又快又好'].map((t) => run(t).sentiment.label)).toEqual(['neg', 'neg', 'neg', 'neg', 'pos']);
+    expect(['烂成这样', '慢死了', '亏死了', '好油', '有一个已经烂掉了', '又快又好', '口感甜脆'].map((t) => run(t).sentiment.label)).toEqual(['neg', 'neg', 'neg', 'neg', 'neg', 'pos', 'pos']);
+    expect(run('包装完好，没有烂果').sentiment.label).toBe('pos');
     // Seeing no fault is no complaint.
     expect(run('表面看不出什么问题').sentiment.label).toBe('neutral');
   });
