@@ -288,6 +288,8 @@ describe('channel stance evidence', () => {
     // Words jieba keeps whole, whose single-character judgement never matched.
     expect(['烂成这样', '慢死了', '亏死了', '好油', '有一个已经烂掉了', '又快又好', '口感甜脆'].map((t) => run(t).sentiment.label)).toEqual(['neg', 'neg', 'neg', 'neg', 'neg', 'pos', 'pos']);
     expect(run('包装完好，没有烂果').sentiment.label).toBe('pos');
+    expect(['和图片相差太大', '气死我了', '衣服上有两个破洞', '差强人意'].map((t) => run(t).sentiment.label)).toEqual(['neg', 'neg', 'neg', 'neg']);
+    expect(['苹果爽脆', '口感清甜', '功能强大'].map((t) => run(t).sentiment.label)).toEqual(['pos', 'pos', 'pos']);
     // Seeing no fault is no complaint.
     expect(run('表面看不出什么问题').sentiment.label).toBe('neutral');
   });
