@@ -290,6 +290,8 @@ describe('channel stance evidence', () => {
     expect(run('包装完好，没有烂果').sentiment.label).toBe('pos');
     expect(['和图片相差太大', '气死我了', '衣服上有两个破洞', '差强人意'].map((t) => run(t).sentiment.label)).toEqual(['neg', 'neg', 'neg', 'neg']);
     expect(['苹果爽脆', '口感清甜', '功能强大'].map((t) => run(t).sentiment.label)).toEqual(['pos', 'pos', 'pos']);
+    // Crisp fruit praises (脆 alone, and 很脆, which jieba keeps whole); not crisp complains.
+    expect(['苹果很脆', '口感脆，很甜', '一点也不脆', '慢的要命', '店大欺客', '洗完头很痒'].map((t) => run(t).sentiment.label)).toEqual(['pos', 'pos', 'neg', 'neg', 'neg', 'neg']);
     // Seeing no fault is no complaint.
     expect(run('表面看不出什么问题').sentiment.label).toBe('neutral');
   });
