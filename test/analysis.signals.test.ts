@@ -292,6 +292,10 @@ describe('channel stance evidence', () => {
     expect(['苹果爽脆', '口感清甜', '功能强大'].map((t) => run(t).sentiment.label)).toEqual(['pos', 'pos', 'pos']);
     // Crisp fruit praises (脆 alone, and 很脆, which jieba keeps whole); not crisp complains.
     expect(['苹果很脆', '口感脆，很甜', '一点也不脆', '慢的要命', '店大欺客', '洗完头很痒'].map((t) => run(t).sentiment.label)).toEqual(['pos', 'pos', 'neg', 'neg', 'neg', 'neg']);
+    expect(['苹果大小均匀，没有磕碰', '洗完头发顺滑'].map((t) => run(t).sentiment.label)).toEqual(['pos', 'pos']);
+    expect(['用了以后起头皮屑', '色差太大', '以后坚决不买了'].map((t) => run(t).sentiment.label)).toEqual(['neg', 'neg', 'neg']);
+    // 去头皮屑 is what a shampoo promises, not a complaint.
+    expect(run('这款洗发水去头皮屑效果好').sentiment.label).toBe('pos');
     // Seeing no fault is no complaint.
     expect(run('表面看不出什么问题').sentiment.label).toBe('neutral');
   });
