@@ -235,6 +235,9 @@ export class TermTable {
   private readonly layerIndex = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
   /** Every surface, for the word-boundary check (a token 不方便 = known 不 + known 方便). */
   private readonly known = new Set<string>();
+  /** The known words the lexicon speaks for (see isLexiconWord), fixed once the table is built: the
+   *  open-vocabulary pass asks for every word of a post. */
+  private lexiconWords = new Set<string>();
   private readonly particles: Set<string>;
   private ac!: AhoCorasick;
   private readonly buffer = new MatchBuffer();
@@ -434,6 +437,7 @@ export class TermTable {
     this.refFrom[this.refs.length] = k;
     this.lengths = Int32Array.from(this.surfaces, (x) => x.length);
     this.ac = new AhoCorasick(this.surfaces);
+    this.lexiconWords = new Set([...this.known].filter((w) => !this.isEventOnly(w)));
   }
 
   /** Whether `word` (normalised) is an entry of the sent/chan/topic layers or a gap-pattern part. */
@@ -444,7 +448,7 @@ export class TermTable {
   /** Whether the lexicon speaks for `word` (the open-vocabulary pass leaves it out): a known word that
    *  is not only an expected event (see sentEventOnly). */
   isLexiconWord(word: string): boolean {
-    return this.known.has(word) && !this.isEventOnly(word);
+    return this.lexiconWords.has(word);
   }
 
   private isEventOnly(word: string): boolean {
