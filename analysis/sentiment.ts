@@ -54,7 +54,8 @@ export type HitValues = Float64Array;
 
 /**
  * Scores every clause of `st` (adds into `clause.score`) and returns the value of each sentiment hit.
- * `holders` are the aspect and promise-topic nouns with adjective tables, sorted by start.
+ * `holders` are the aspect and promise-topic nouns with adjective tables, sorted by start; their
+ * tables are those of `table` (an aspect keyword's or a promise topic's `polar`).
  */
 export function scoreClauses(
   text: string,
@@ -153,7 +154,8 @@ export function scoreClauses(
       reset();
       continue;
     }
-    let value = expected ? EXPECTED_STRENGTH : resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders);
+    // Only a word some adjective table lists can take its meaning from a holder (sentPolarWord).
+    let value = expected ? EXPECTED_STRENGTH : table.sentPolarWord[h.role] === 1 ? resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders) : valueWithoutHolder(own, contextual);
     const modified = chainEnd >= 0 && (onlySpaces(text, chainEnd, h.start) || (chainNeg === 0 && isDeGap(text, chainEnd, h.start)));
     if (value !== 0 && (b & SCORE_EMOTICON) === 0 && modified) {
       value *= chainMult;
@@ -234,6 +236,11 @@ function resolveValue(surface: string, own: number, contextual: boolean, pos: nu
     else if (!best) best = a;
   }
   if (best) return (best.polar[surface] === 'pos' ? 1 : -1) * (own !== 0 ? Math.abs(own) : 1);
+  return valueWithoutHolder(own, contextual);
+}
+
+/** The value of a word no holder gives a meaning: an aspect-dependent adjective without one has none. */
+function valueWithoutHolder(own: number, contextual: boolean): number {
   return contextual && own === 0 ? 0 : own;
 }
 
