@@ -145,7 +145,7 @@ export function scoreClauses(
     }
     if (asModifier) {
       if (chainEnd < 0 || !onlySpaces(text, chainEnd, h.start)) reset();
-      if (b & SCORE_NEGATOR && !rhetoricalNegators.has(h.start)) chainNeg++;
+      if (b & SCORE_NEGATOR && !(rhetoricalNegators.size !== 0 && rhetoricalNegators.has(h.start))) chainNeg++;
       if (degree > 0) chainMult *= degree;
       chainEnd = h.end;
       continue;
@@ -165,7 +165,8 @@ export function scoreClauses(
     if (expected && !(modified && chainNeg % 2 === 1)) value = 0;
     if (clause === refutedClause) value = -value * NEGATION_FACTOR;
     reset();
-    if (value > 0 && ironicSentences.has(st.clauses[clause]!.sentence)) value = -value;
+    // Most posts ask no ironic question: no look-up then.
+    if (value > 0 && ironicSentences.size !== 0 && ironicSentences.has(st.clauses[clause]!.sentence)) value = -value;
     values[i] = value;
     st.clauses[clause]!.score += value;
     if (value > 0 && clause === backdropClause) (backdropPraise ??= []).push(i);
@@ -193,11 +194,15 @@ function fadeBackdrop(hits: readonly Hit[], values: Float64Array, st: Structure,
   }
 }
 
+/** Code units of the particles that may follow a clause-final word (compared as numbers: `text[i]`
+ *  made a string of every character it looked at). */
+const CLAUSE_END_PARTICLES = Array.from('了的啊吧呀啦哦呢吗~', (ch) => ch.charCodeAt(0));
+
 /** Only particles, blanks or emoji between `from` and the clause end (体验一般啊). */
 function endsClause(text: string, from: number, end: number): boolean {
   for (let i = from; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c === 32 || '了的啊吧呀啦哦呢吗~'.includes(text[i]!) || (c >= 0xd800 && c <= 0xdfff)) continue;
+    if (c === 32 || CLAUSE_END_PARTICLES.includes(c) || (c >= 0xd800 && c <= 0xdfff)) continue;
     return false;
   }
   return true;
