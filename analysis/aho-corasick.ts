@@ -17,11 +17,10 @@ export class AhoCorasick {
    *  byte that has any transition. Small tables stay in cache next to the segmenter's dictionary. */
   private readonly rootPage = new Uint16Array(256);
   private rootPages: Uint16Array = new Uint16Array(256);
-  /** Edges of every node: node n owns [edgeStart[n], edgeStart[n + 1]) of edgeChar/edgeChild,
-   *  sorted by code unit. */
+  /** Edges of every node: node n owns [edgeStart[n], edgeStart[n + 1]) of `edges`, sorted by code
+   *  unit; an edge is (code unit << 16) | child, so a probe reads one array, not two. */
   private edgeStart: Int32Array = new Int32Array(1);
-  private edgeChar: Uint16Array = new Uint16Array(0);
-  private edgeChild: Uint16Array = new Uint16Array(0);
+  private edges: Int32Array = new Int32Array(0);
   /** Two interleaved bitmaps, byte 2k for code units 8k..8k+7 and byte 2k+1 next to it (one cache
    *  line for both tests):
    *  - CONTINUES: code units that continue some pattern (have a non-root transition): the others
@@ -32,7 +31,7 @@ export class AhoCorasick {
   /** Outputs of all nodes, flattened (see nodeData). */
   private outFlat: Int32Array = new Int32Array(0);
   /** What the scan reads of node n, side by side (one cache line, not one per array):
-   *  [4n] first edge, [4n + 1] end of its edges (edgeChar/edgeChild), [4n + 2] failure link,
+   *  [4n] first edge, [4n + 1] end of its edges (`edges`), [4n + 2] failure link,
    *  [4n + 3] first output in outFlat; its outputs end where node n + 1's begin (a sentinel node
    *  closes the list). */
   private nodeData: Int32Array = new Int32Array(8);
@@ -67,16 +66,14 @@ export class AhoCorasick {
     let transitions = 0;
     for (let n = 1; n < nodes; n++) transitions += this.next[n]!.size;
     this.edgeStart = new Int32Array(nodes + 1);
-    this.edgeChar = new Uint16Array(transitions);
-    this.edgeChild = new Uint16Array(transitions);
+    this.edges = new Int32Array(transitions);
     let e = 0;
     for (let n = 0; n < nodes; n++) {
       this.edgeStart[n] = e;
       if (n === 0) continue; // the root uses its page table
       for (const [c, child] of [...this.next[n]!].sort((x, y) => x[0] - y[0])) {
         this.charBits[(c >> 3) << 1] = this.charBits[(c >> 3) << 1]! | (1 << (c & 7));
-        this.edgeChar[e] = c;
-        this.edgeChild[e] = child;
+        this.edges[e] = (c << 16) | child;
         e++;
       }
     }
@@ -135,8 +132,7 @@ export class AhoCorasick {
    */
   scan(text: string, out: MatchBuffer): number {
     const data = this.nodeData;
-    const edgeChar = this.edgeChar;
-    const edgeChild = this.edgeChild;
+    const edges = this.edges;
     const rootPage = this.rootPage;
     const rootPages = this.rootPages;
     const outFlat = this.outFlat;
@@ -153,7 +149,7 @@ export class AhoCorasick {
       const at = (c >> 3) << 1;
       if ((charBits[at]! & bit) === 0) node = 0;
       while (node !== 0) {
-        target = childOf(data, edgeChar, edgeChild, node, c);
+        target = childOf(data, edges, node, c);
         if (target !== -1) break;
         node = data[4 * node + 2]!;
       }
@@ -186,17 +182,21 @@ export class AhoCorasick {
 }
 
 /** Child of `node` (not the root) on `c`, or -1: a short scan, or a binary search for wide nodes. */
-function childOf(data: Int32Array, chars: Uint16Array, children: Uint16Array, node: number, c: number): number {
+function childOf(data: Int32Array, edges: Int32Array, node: number, c: number): number {
   let lo = data[4 * node]!;
   let hi = data[4 * node + 1]!;
   if (hi - lo <= 8) {
-    for (; lo < hi; lo++) if (chars[lo] === c) return children[lo]!;
+    for (; lo < hi; lo++) {
+      const e = edges[lo]!;
+      if (e >>> 16 === c) return e & 0xffff;
+    }
     return -1;
   }
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const m = chars[mid]!;
-    if (m === c) return children[mid]!;
+    const e = edges[mid]!;
+    const m = e >>> 16;
+    if (m === c) return e & 0xffff;
     if (m < c) lo = mid + 1;
     else hi = mid;
   }

@@ -111,8 +111,15 @@ export function splitStructure(text: string, m: Matches, table: TermTable, p: Pu
   let lastTerminator = -2;
   for (let i = 0; i < n; i++) {
     const ch = text.charCodeAt(i);
+    const breaking = (breaks[ch >> 5]! & (1 << (ch & 31))) !== 0;
+    // Most characters continue an open clause: no break, no '.' or blank to look around, and no
+    // contrast word starting here. Nothing changes for them.
+    if (clauseStart >= 0 && !breaking && ch !== 46 && ch !== 32) {
+      while (nextContrast < contrastStarts.length && contrastStarts[nextContrast]! < i) nextContrast++;
+      if (nextContrast >= contrastStarts.length || contrastStarts[nextContrast] !== i) continue;
+    }
     // Break class: 2 = sentence end, 1 = clause separator, 0 = text.
-    let k = (breaks[ch >> 5]! & (1 << (ch & 31))) !== 0 ? p.kind[ch]! : 0;
+    let k = breaking ? p.kind[ch]! : 0;
     let drawn = false;
     if (emoticons !== undefined && (k !== 0 || ch === 46 || ch === 32)) {
       while (nextEmoticon < emoticons.length && emoticons[nextEmoticon + 1]! <= i) nextEmoticon += 2;

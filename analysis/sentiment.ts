@@ -54,7 +54,8 @@ export type HitValues = Float64Array;
 
 /**
  * Scores every clause of `st` (adds into `clause.score`) and returns the value of each sentiment hit.
- * `holders` are the aspect and promise-topic nouns with adjective tables, sorted by start.
+ * `holders` are the aspect and promise-topic nouns with adjective tables, sorted by start; their
+ * tables are those of `table` (an aspect keyword's or a promise topic's `polar`).
  */
 export function scoreClauses(
   text: string,
@@ -144,7 +145,7 @@ export function scoreClauses(
     }
     if (asModifier) {
       if (chainEnd < 0 || !onlySpaces(text, chainEnd, h.start)) reset();
-      if (b & SCORE_NEGATOR && !rhetoricalNegators.has(h.start)) chainNeg++;
+      if (b & SCORE_NEGATOR && !(rhetoricalNegators.size !== 0 && rhetoricalNegators.has(h.start))) chainNeg++;
       if (degree > 0) chainMult *= degree;
       chainEnd = h.end;
       continue;
@@ -153,7 +154,8 @@ export function scoreClauses(
       reset();
       continue;
     }
-    let value = expected ? EXPECTED_STRENGTH : resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders);
+    // Only a word some adjective table lists can take its meaning from a holder (sentPolarWord).
+    let value = expected ? EXPECTED_STRENGTH : table.sentPolarWord[h.role] === 1 ? resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders) : valueWithoutHolder(own, contextual);
     const modified = chainEnd >= 0 && (onlySpaces(text, chainEnd, h.start) || (chainNeg === 0 && isDeGap(text, chainEnd, h.start)));
     if (value !== 0 && (b & SCORE_EMOTICON) === 0 && modified) {
       value *= chainMult;
@@ -163,7 +165,8 @@ export function scoreClauses(
     if (expected && !(modified && chainNeg % 2 === 1)) value = 0;
     if (clause === refutedClause) value = -value * NEGATION_FACTOR;
     reset();
-    if (value > 0 && ironicSentences.has(st.clauses[clause]!.sentence)) value = -value;
+    // Most posts ask no ironic question: no look-up then.
+    if (value > 0 && ironicSentences.size !== 0 && ironicSentences.has(st.clauses[clause]!.sentence)) value = -value;
     values[i] = value;
     st.clauses[clause]!.score += value;
     if (value > 0 && clause === backdropClause) (backdropPraise ??= []).push(i);
@@ -191,11 +194,15 @@ function fadeBackdrop(hits: readonly Hit[], values: Float64Array, st: Structure,
   }
 }
 
+/** Code units of the particles that may follow a clause-final word (compared as numbers: `text[i]`
+ *  made a string of every character it looked at). */
+const CLAUSE_END_PARTICLES = Array.from('了的啊吧呀啦哦呢吗~', (ch) => ch.charCodeAt(0));
+
 /** Only particles, blanks or emoji between `from` and the clause end (体验一般啊). */
 function endsClause(text: string, from: number, end: number): boolean {
   for (let i = from; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c === 32 || '了的啊吧呀啦哦呢吗~'.includes(text[i]!) || (c >= 0xd800 && c <= 0xdfff)) continue;
+    if (c === 32 || CLAUSE_END_PARTICLES.includes(c) || (c >= 0xd800 && c <= 0xdfff)) continue;
     return false;
   }
   return true;
@@ -234,6 +241,11 @@ function resolveValue(surface: string, own: number, contextual: boolean, pos: nu
     else if (!best) best = a;
   }
   if (best) return (best.polar[surface] === 'pos' ? 1 : -1) * (own !== 0 ? Math.abs(own) : 1);
+  return valueWithoutHolder(own, contextual);
+}
+
+/** The value of a word no holder gives a meaning: an aspect-dependent adjective without one has none. */
+function valueWithoutHolder(own: number, contextual: boolean): number {
   return contextual && own === 0 ? 0 : own;
 }
 

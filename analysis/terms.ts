@@ -235,6 +235,9 @@ export class TermTable {
   private readonly layerIndex = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
   /** Every surface, for the word-boundary check (a token 不方便 = known 不 + known 方便). */
   private readonly known = new Set<string>();
+  /** The known words the lexicon speaks for (see isLexiconWord), fixed once the table is built: the
+   *  open-vocabulary pass asks for every word of a post. */
+  private lexiconWords = new Set<string>();
   private readonly particles: Set<string>;
   private ac!: AhoCorasick;
   private readonly buffer = new MatchBuffer();
@@ -259,6 +262,9 @@ export class TermTable {
   /** Per sentiment role: 1 for an expected event that judges nothing of itself (回复, 处理: no value,
    *  descriptor or topic of its own), so the open-vocabulary pass still reads it (客服不处理 -> 处理, negated). */
   sentEventOnly: Uint8Array = new Uint8Array(0);
+  /** Per sentiment role: 1 when some adjective table (an aspect keyword's or a promise topic's
+   *  `polar`) has an entry for its surface. Clause scoring looks for a polar holder only for these. */
+  sentPolarWord: Uint8Array = new Uint8Array(0);
 
   constructor(eff: EffectiveLexicon) {
     const lex = eff.lex;
@@ -434,6 +440,27 @@ export class TermTable {
     this.refFrom[this.refs.length] = k;
     this.lengths = Int32Array.from(this.surfaces, (x) => x.length);
     this.ac = new AhoCorasick(this.surfaces);
+    this.lexiconWords = new Set([...this.known].filter((w) => !this.isEventOnly(w)));
+    this.sentPolarWord = this.polarWords();
+  }
+
+  /** See sentPolarWord. A table is read as clause scoring reads it (`polar[surface]` truthy). */
+  private polarWords(): Uint8Array {
+    const tables: Array<Record<string, Stance>> = [];
+    for (const r of this.topic) for (const a of r.aspects) tables.push(a.polar);
+    for (const r of this.sent) if (r.topic) tables.push(r.topic.polar);
+    // Only a table's own key or a property its prototypes give every table (constructor...) can be
+    // truthy in it: other words skip the walk over all tables (thousands of them).
+    const candidates = new Set<string>();
+    const prototypes = new Set<object>();
+    for (const t of tables) {
+      for (const k of Object.getOwnPropertyNames(t)) candidates.add(k);
+      for (let p = Object.getPrototypeOf(t) as object | null; p && !prototypes.has(p); p = Object.getPrototypeOf(p) as object | null) {
+        prototypes.add(p);
+        for (const k of Object.getOwnPropertyNames(p)) candidates.add(k);
+      }
+    }
+    return Uint8Array.from(this.sentSurface, (w) => (candidates.has(w) && tables.some((t) => t[w]) ? 1 : 0));
   }
 
   /** Whether `word` (normalised) is an entry of the sent/chan/topic layers or a gap-pattern part. */
@@ -444,7 +471,7 @@ export class TermTable {
   /** Whether the lexicon speaks for `word` (the open-vocabulary pass leaves it out): a known word that
    *  is not only an expected event (see sentEventOnly). */
   isLexiconWord(word: string): boolean {
-    return this.known.has(word) && !this.isEventOnly(word);
+    return this.lexiconWords.has(word);
   }
 
   private isEventOnly(word: string): boolean {
