@@ -61,21 +61,85 @@ export interface ReviewDomains {
   shop: string[];
   hotel: string[];
   device: string[];
+  /** Finds which of the lists above a text mentions, in one pass (see DomainWords). */
+  words: DomainWords;
 }
 
 /** The review-kind words of a lexicon, normalised as the text is. */
 export function reviewDomains(lex: Lexicons): ReviewDomains {
   const norm = (list: string[]) => list.map(normaliseEntry);
+  const foodDelivery = norm(lex.domains.foodDelivery);
+  const foodOrder = norm(lex.domains.foodOrder);
+  const shop = norm(lex.domains.shop);
+  const hotel = norm(lex.domains.hotel);
+  const device = norm(lex.domains.device);
+  const lists: Record<DomainKind, string[]> = { foodDelivery, foodOrder, shop, hotel, device };
   return {
     merchants: new Set(norm(lex.merchants)),
     hotelFacilities: new Set(norm(lex.hotelFacilities)),
     referenceStores: new Set(norm(lex.referenceStores)),
-    foodDelivery: norm(lex.domains.foodDelivery),
-    foodOrder: norm(lex.domains.foodOrder),
-    shop: norm(lex.domains.shop),
-    hotel: norm(lex.domains.hotel),
-    device: norm(lex.domains.device),
+    foodDelivery,
+    foodOrder,
+    shop,
+    hotel,
+    device,
+    words: new DomainWords(lists),
   };
+}
+
+type DomainKind = 'foodDelivery' | 'foodOrder' | 'shop' | 'hotel' | 'device';
+const DOMAIN_BIT: Readonly<Record<DomainKind, number>> = { foodDelivery: 1, foodOrder: 2, shop: 4, hotel: 8, device: 16 };
+
+/**
+ * Which review-kind lists a text mentions (a word of the list occurs anywhere in it). A post asks
+ * several of them (the seller for every runaround cue, hotel facilities, the food order...): one
+ * pass over the text answers all of them at the first question, instead of a full `includes` scan
+ * of the text per word (about thirty per question). The answer is kept for the last text asked.
+ */
+export class DomainWords {
+  /** Words by their first code unit, with the bits of the lists they are in. */
+  private readonly byFirst = new Map<number, Array<{ word: string; bits: number }>>();
+  private readonly first = new Uint8Array(65536);
+  /** Lists holding an empty word: `includes('')` holds for every text. */
+  private readonly always: number = 0;
+  private lastText: string | undefined;
+  private lastBits = 0;
+
+  constructor(lists: Readonly<Record<DomainKind, readonly string[]>>) {
+    const bitsOf = new Map<string, number>();
+    for (const kind of Object.keys(lists) as DomainKind[]) for (const w of lists[kind]) bitsOf.set(w, (bitsOf.get(w) ?? 0) | DOMAIN_BIT[kind]);
+    for (const [word, bits] of bitsOf) {
+      if (!word.length) {
+        this.always |= bits;
+        continue;
+      }
+      const c = word.charCodeAt(0);
+      this.first[c] = 1;
+      let list = this.byFirst.get(c);
+      if (!list) this.byFirst.set(c, (list = []));
+      list.push({ word, bits });
+    }
+  }
+
+  /** Whether `text` holds a word of the list `kind`. */
+  has(text: string, kind: DomainKind): boolean {
+    if (text !== this.lastText) {
+      this.lastBits = this.scan(text);
+      this.lastText = text;
+    }
+    return (this.lastBits & DOMAIN_BIT[kind]) !== 0;
+  }
+
+  private scan(text: string): number {
+    let bits = this.always;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.first[c] !== 1) continue;
+      const list = this.byFirst.get(c)!;
+      for (let k = 0; k < list.length; k++) if ((bits & list[k]!.bits) !== list[k]!.bits && text.startsWith(list[k]!.word, i)) bits |= list[k]!.bits;
+    }
+    return bits;
+  }
 }
 
 /** Channel mentions that survive disambiguation, in text order. */
@@ -207,7 +271,7 @@ function qualifies(m: Mention, next: Mention | undefined, text: string, qualifie
  * touchpoints of the customer's journey (unless the post is about a food-delivery order).
  */
 function dropHotelFacilities(mentions: Mention[], text: string, d: ReviewDomains): void {
-  if (!mentions.some((m) => d.hotelFacilities.has(m.alias)) || !mentionsAny(text, d.hotel) || isFoodOrder(text, d)) return;
+  if (!mentions.some((m) => d.hotelFacilities.has(m.alias)) || !d.words.has(text, 'hotel') || isFoodOrder(text, d)) return;
   for (let i = mentions.length - 1; i >= 0; i--) if (d.hotelFacilities.has(mentions[i]!.alias)) mentions.splice(i, 1);
 }
 
@@ -218,7 +282,7 @@ function dropHotelFacilities(mentions: Mention[], text: string, d: ReviewDomains
  * 客户端, a brand's own app alias) are never software here.
  */
 function dropDeviceSoftware(mentions: Mention[], text: string, st: Structure, d: ReviewDomains): void {
-  if (!mentions.some((m) => GENERIC_APP.has(m.alias)) || !mentionsAny(text, d.device)) return;
+  if (!mentions.some((m) => GENERIC_APP.has(m.alias)) || !d.words.has(text, 'device')) return;
   for (let i = mentions.length - 1; i >= 0; i--) {
     const m = mentions[i]!;
     if (!GENERIC_APP.has(m.alias)) continue;
@@ -243,27 +307,25 @@ function resolveMerchants(mentions: Mention[], text: string, d: ReviewDomains): 
   if (!mentions.some((m) => d.merchants.has(m.alias))) return;
   if (mentions.some((m) => m.channel === 'marketplace' && m.kind === 'entity' && !d.merchants.has(m.alias))) {
     for (let i = mentions.length - 1; i >= 0; i--) if (d.merchants.has(mentions[i]!.alias)) mentions.splice(i, 1);
-  } else if (mentionsAny(text, d.foodDelivery) && !mentionsAny(text, d.shop)) {
+  } else if (d.words.has(text, 'foodDelivery') && !d.words.has(text, 'shop')) {
     for (const m of mentions) if (d.merchants.has(m.alias)) m.channel = 'store';
   }
 }
 
-const mentionsAny = (text: string, words: string[]) => words.some((w) => text.includes(w));
-
 /** Whether the post is about a food-delivery order (channels.yaml domains.foodOrder). */
 export function isFoodOrder(text: string, d: ReviewDomains): boolean {
-  return mentionsAny(text, d.foodOrder);
+  return d.words.has(text, 'foodOrder');
 }
 
 /** Whether the post reviews a hotel stay (channels.yaml domains.hotel). */
 export function isHotelReview(text: string, d: ReviewDomains): boolean {
-  return mentionsAny(text, d.hotel);
+  return d.words.has(text, 'hotel');
 }
 
 /** The seller of a post: the restaurant (store) of a food-delivery post, the online shop (marketplace)
  *  of any other but a hotel review, which has no seller apart from the hotel it names. */
 export function sellerOf(text: string, d: ReviewDomains): string | undefined {
-  if (mentionsAny(text, d.foodDelivery) && !mentionsAny(text, d.shop)) return 'store';
+  if (d.words.has(text, 'foodDelivery') && !d.words.has(text, 'shop')) return 'store';
   return isHotelReview(text, d) ? undefined : 'marketplace';
 }
 
