@@ -22,7 +22,7 @@ import { buildEffectiveLexicon, type EffectiveLexicon, type LexiconConfig } from
 import { detectLang, langOfCounts, looksBinary } from './lang.js';
 import { loadLexicons, type Lexicons } from './lexicons.js';
 import { flatten, normaliseCounting, toOriginalSpan, type ScriptCounts } from './normalise.js';
-import { openWords, openWordTags, type OpenWordTags } from './open-words.js';
+import { openWordFilter, openWords, openWordTags, type OpenWordTags } from './open-words.js';
 import { HELP_KINDS, questionSentences } from './questions.js';
 import { rhetoricalComplaints, whyNotComplaints } from './complaint-questions.js';
 import { ensureSegmenterWords, segment } from './segment.js';
@@ -105,8 +105,10 @@ export function createClassifier(config: LexiconConfig, options: ClassifierOptio
     return true;
   };
 
+  const tags = openWordTags();
   const open: OpenWordLists = {
-    tags: openWordTags(),
+    tags,
+    tagFilter: openWordFilter(tags),
     stoplist: new Set(eff.lex.syntax.openWordStoplist.map(normaliseEntry)),
     negators: new Set(eff.lex.sentiment.negators.map(normaliseEntry)),
     degree: new Set(Object.keys(eff.lex.sentiment.degree).map(normaliseEntry)),
@@ -142,6 +144,7 @@ interface Engine {
 /** What the open-vocabulary pass needs besides the post (see open-words.ts). */
 interface OpenWordLists {
   tags: OpenWordTags;
+  tagFilter: Uint32Array;
   stoplist: ReadonlySet<string>;
   negators: ReadonlySet<string>;
   degree: ReadonlySet<string>;
