@@ -45,16 +45,21 @@ export interface CueMatch {
 /** Longest run of characters between two parts of a cue pattern (写着…实际). */
 const MAX_GAP = 25;
 
-/** Per pattern list: the sentence generation in which each pattern last matched (see matchGapPatterns). */
+/** Per pattern list: the sentence generation in which each pattern last matched (see matchGapPatterns),
+ *  and each pattern's number of parts (read for every pattern a hit opens: a typed array spares
+ *  loading the pattern object and its parts array). */
 interface Stamps {
   of: Int32Array;
   generation: number;
+  parts: Int32Array;
 }
 const STAMPS = new WeakMap<object, Stamps>();
-function stampsFor(patterns: object & { length: number }): Stamps {
+function stampsFor<K>(patterns: Array<GapPattern<K>>): Stamps {
   let stamps = STAMPS.get(patterns);
-  if (!stamps || stamps.of.length < patterns.length) {
-    stamps = { of: new Int32Array(patterns.length), generation: 0 };
+  if (!stamps || stamps.of.length !== patterns.length) {
+    const parts = new Int32Array(patterns.length);
+    for (let i = 0; i < patterns.length; i++) parts[i] = patterns[i]!.parts.length;
+    stamps = { of: new Int32Array(patterns.length), generation: 0, parts };
     STAMPS.set(patterns, stamps);
   }
   return stamps;
@@ -64,6 +69,8 @@ function stampsFor(patterns: object & { length: number }): Stamps {
 export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<K>>, st: Structure): CueMatch[] {
   const out: CueMatch[] = [];
   if (!hits.length) return out;
+  const stamps = stampsFor(patterns);
+  const partCounts = stamps.parts;
   let from = 0;
   for (let s = 0; s < st.sentences.length; s++) {
     const sent = st.sentences[s]!;
@@ -72,7 +79,6 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
     while (to < hits.length && hits[to]!.start < sent.end) to++;
     if (to === from) continue;
     // Patterns already matched in this sentence carry the sentence's generation (no per-sentence list).
-    const stamps = stampsFor(patterns);
     if (stamps.generation === 0x7fffffff) {
       stamps.of.fill(0);
       stamps.generation = 0;
@@ -83,9 +89,11 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
       const first = hits[i]!;
       if (first.end > sent.end) continue;
       const last1 = i + 1 >= to; // no later hit: only one-part patterns can match
-      for (const pattern of first.roles.firsts) {
+      const firsts = first.roles.firsts;
+      for (let f = 0; f < firsts.length; f++) {
+        const pattern = firsts[f]!;
         if (done[pattern] === generation) continue;
-        const n = patterns[pattern]!.parts.length;
+        const n = partCounts[pattern]!;
         if (n > 1 && last1) continue;
         let pos = first.end;
         let last = first.end;
@@ -109,7 +117,22 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
     }
     from = to;
   }
-  return out.sort((a, b) => a.start - b.start || a.end - b.end);
+  sortByStartEnd(out);
+  return out;
+}
+
+/** Stable sort by start, then end (insertion sort: matches come nearly in order, a handful a post;
+ *  Array.prototype.sort with a comparator costs more for them). */
+function sortByStartEnd(list: CueMatch[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const m = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && (list[j]!.start > m.start || (list[j]!.start === m.start && list[j]!.end > m.end))) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = m;
+  }
 }
 
 /** Verbs after a channel that make it the speaker of what follows; a directive (送餐员让我打客服电话)
@@ -161,10 +184,35 @@ const rank = (p: GapPattern<BreakpointKind>) => p.parts.length * 10 + KIND_PRIOR
 
 const KIND_PRIORITY: Record<BreakpointKind, number> = { runaround: 3, handoff: 2, inconsistency: 1 };
 
-/** Whether a supposition opens somewhere in `before` (the clause up to a mention). */
-function supposed(before: string, suppositions: readonly string[]): boolean {
-  for (const w of suppositions) if (before.includes(w)) return true;
+/** Whether a supposition lies inside text[from, to) (the clause up to a mention): the same as
+ *  `text.slice(from, to).includes(w)` for some w, without the slice nor a scan per word. */
+function supposed(text: string, from: number, to: number, suppositions: readonly string[]): boolean {
+  const first = firstUnitsOf(suppositions);
+  if (first.empty) return true;
+  for (let i = from; i < to; i++) {
+    if (first.units[text.charCodeAt(i)] !== 1) continue;
+    for (const w of suppositions) if (i + w.length <= to && text.startsWith(w, i)) return true;
+  }
   return false;
+}
+
+/** First code units of a word list (`empty`: the list holds '', found in any text). Kept per list. */
+interface FirstUnits {
+  units: Uint8Array;
+  empty: boolean;
+}
+const FIRST_UNITS = new WeakMap<readonly string[], FirstUnits>();
+function firstUnitsOf(words: readonly string[]): FirstUnits {
+  let first = FIRST_UNITS.get(words);
+  if (!first) {
+    first = { units: new Uint8Array(65536), empty: false };
+    for (const w of words) {
+      if (w.length) first.units[w.charCodeAt(0)] = 1;
+      else first.empty = true;
+    }
+    FIRST_UNITS.set(words, first);
+  }
+  return first;
 }
 
 /** Breakpoints of a post from its cue matches and channel mentions; one per channel pair. */
@@ -188,11 +236,11 @@ export function findBreakpoints(
   // Touchpoints are named by entity words (门店, 客服); a process word (退货, 保修) next to one channel
   // is that channel's own failure (客服说不保修), not a second touchpoint.
   // A touchpoint only supposed (就算去水果摊买也得尝尝, 如果在实体店买) is not one the journey passed through.
-  const named = mentions.filter((m) => m.kind !== 'activity' && !supposed(text.slice(st.clauses[m.clause]!.start, m.start), suppositions));
+  const named = mentions.filter((m) => m.kind !== 'activity' && !supposed(text, st.clauses[m.clause]!.start, m.start, suppositions));
   if (!named.length && !cues.some((c) => patterns[c.pattern]!.counterpart)) return out;
   for (const cue of cues) {
     const p = patterns[cue.pattern]!;
-    if (isLookalike(text, cue, p, lookalikes)) continue;
+    if (isLookalike(text, cue, cue.pattern, patterns, lookalikes)) continue;
     let entities = p.counterpart ? counterpartEntities(mentions, named, cue, p, st, text) : withImplied(named, cue, p, st);
     if (p.betweenParties && sellerOf) {
       const seller = sellerOf();
@@ -250,17 +298,51 @@ function looksAhead(p: GapPattern<BreakpointKind>): boolean {
  * Whether the cue's first or last part sits inside a look-alike word (breakpoints.yaml `lookalikes`:
  * 不认识路 is not 不认, 有没有人 is not 没有, 说明 is not 说).
  */
-function isLookalike(text: string, cue: CueMatch, p: GapPattern<BreakpointKind>, lookalikes: readonly string[]): boolean {
-  const first = p.parts[0]!;
-  const last = p.parts[p.parts.length - 1]!;
-  for (const w of lookalikes) {
-    const i = w.indexOf(first);
-    if (i >= 0 && cue.start >= i && text.startsWith(w, cue.start - i)) return true;
-    if (p.parts.length < 2) continue;
-    const j = w.indexOf(last);
-    if (j >= 0 && cue.lastPart >= j && text.startsWith(w, cue.lastPart - j)) return true;
-  }
+function isLookalike(text: string, cue: CueMatch, pattern: number, patterns: Array<GapPattern<BreakpointKind>>, lookalikes: readonly string[]): boolean {
+  const { first, last } = lookalikesOf(pattern, patterns, lookalikes);
+  for (const { word, at } of first) if (cue.start >= at && text.startsWith(word, cue.start - at)) return true;
+  for (const { word, at } of last) if (cue.lastPart >= at && text.startsWith(word, cue.lastPart - at)) return true;
   return false;
+}
+
+/** A look-alike word holding a cue part, and where the part first occurs in it. */
+interface Lookalike {
+  word: string;
+  at: number;
+}
+/** The look-alikes holding a pattern's first part, and (patterns of two or more parts) its last part. */
+interface PatternLookalikes {
+  first: Lookalike[];
+  last: Lookalike[];
+}
+
+/**
+ * Per pattern list, the look-alike words of each pattern, worked out the first time a cue of the
+ * pattern matches (the `indexOf` of every look-alike in the cue's parts, which isLookalike would
+ * otherwise repeat for every cue).
+ */
+const LOOKALIKES = new WeakMap<object, { lookalikes: readonly string[]; of: Array<PatternLookalikes | undefined> }>();
+function lookalikesOf(pattern: number, patterns: Array<GapPattern<BreakpointKind>>, lookalikes: readonly string[]): PatternLookalikes {
+  let cache = LOOKALIKES.get(patterns);
+  if (!cache || cache.lookalikes !== lookalikes) {
+    cache = { lookalikes, of: [] };
+    LOOKALIKES.set(patterns, cache);
+  }
+  let found = cache.of[pattern];
+  if (!found) {
+    const p = patterns[pattern]!;
+    const firstPart = p.parts[0]!;
+    const lastPart = p.parts[p.parts.length - 1]!;
+    found = { first: [], last: [] };
+    for (const word of lookalikes) {
+      const i = word.indexOf(firstPart);
+      if (i >= 0) found.first.push({ word, at: i });
+      const j = p.parts.length < 2 ? -1 : word.indexOf(lastPart);
+      if (j >= 0) found.last.push({ word, at: j });
+    }
+    cache.of[pattern] = found;
+  }
+  return found;
 }
 
 /**
