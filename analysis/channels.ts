@@ -333,25 +333,42 @@ export function sellerOf(text: string, d: ReviewDomains): string | undefined {
  * Wish openers of each term table (希望, 建议), read once. Requests (请携程不要…) are left out: in a
  * complaint they blame the channel they address.
  */
-const WISH_WORDS = new WeakMap<TermTable, string[]>();
-function wishWords(table: TermTable): string[] {
-  let list = WISH_WORDS.get(table);
-  if (!list) {
-    list = [];
-    for (let r = 0; r < table.sentFlags.length; r++) if (table.sentFlags[r]! & SENT_WISH && !table.sentSurface[r]!.includes('请')) list.push(table.sentSurface[r]!);
-    WISH_WORDS.set(table, list);
+interface WishWords {
+  list: string[];
+  /** First code units of the list (a clause opening with none of them opens with no wish). */
+  first: Uint8Array;
+  /** Whether the list holds '' (which opens every clause). */
+  empty: boolean;
+}
+const WISH_WORDS = new WeakMap<TermTable, WishWords>();
+function wishWords(table: TermTable): WishWords {
+  let wishes = WISH_WORDS.get(table);
+  if (!wishes) {
+    wishes = { list: [], first: new Uint8Array(65536), empty: false };
+    for (let r = 0; r < table.sentFlags.length; r++) {
+      const surface = table.sentSurface[r]!;
+      if (!(table.sentFlags[r]! & SENT_WISH) || surface.includes('请')) continue;
+      wishes.list.push(surface);
+      if (surface.length) wishes.first[surface.charCodeAt(0)] = 1;
+      else wishes.empty = true;
+    }
+    WISH_WORDS.set(table, wishes);
   }
-  return list;
+  return wishes;
 }
 /** Subjects that may come before the wish word (我希望, 也希望). */
 const WISH_SUBJECTS = ['我们', '我', '也', '还', '真心', '只'];
+const WISH_SUBJECT_FIRST = new Set(WISH_SUBJECTS.map((s) => s.charCodeAt(0)));
 
 /** Whether the clause starting at `start` opens with a wish that comes before `pos`. */
 function opensWithWish(table: TermTable, text: string, start: number, pos: number): boolean {
   let i = start;
   while (i < pos && text.charCodeAt(i) === 32) i++;
-  for (const s of WISH_SUBJECTS) if (text.startsWith(s, i)) i += s.length;
-  for (const w of wishWords(table)) if (i + w.length <= pos && text.startsWith(w, i)) return true;
+  // Most clauses open with no subject word: the first unit spares the look-ups (runs for every mention).
+  if (WISH_SUBJECT_FIRST.has(text.charCodeAt(i))) for (const s of WISH_SUBJECTS) if (text.startsWith(s, i)) i += s.length;
+  const wishes = wishWords(table);
+  if (!wishes.empty && wishes.first[text.charCodeAt(i)] !== 1) return false;
+  for (const w of wishes.list) if (i + w.length <= pos && text.startsWith(w, i)) return true;
   return false;
 }
 
@@ -361,7 +378,7 @@ const GOODS_MEASURES = new Set([...'份个瓶盒袋杯碗箱件只包块条'].ma
 /** Whether a number and a measure word of goods follow `pos` (送来一份, 送来了两个). */
 function countsGoods(text: string, pos: number): boolean {
   // 送来的是南瓜粥, 送来的只有三块, 送来的却是豆浆: what was brought, not how.
-  if (GOODS_AFTER.some((w) => text.startsWith(w, pos))) return true;
+  if (text.charCodeAt(pos) === DE_UNIT && GOODS_AFTER.some((w) => text.startsWith(w, pos))) return true;
   let i = pos;
   if (text[i] === '了') i++;
   if (!NUMERALS.has(text.charCodeAt(i))) return false;
@@ -369,8 +386,9 @@ function countsGoods(text: string, pos: number): boolean {
   // 个 also counts time (送餐3个小时).
   return GOODS_MEASURES.has(text.charCodeAt(i)) && !TIME_AFTER_MEASURE.has(text.charCodeAt(i + 1));
 }
-/** What follows a process word when it names the goods brought (送来的是…). */
+/** What follows a process word when it names the goods brought (送来的是…); all open with 的. */
 const GOODS_AFTER = ['的是', '的却是', '的居然是', '的竟然是', '的只有', '的确实', '的东西是'];
+const DE_UNIT = '的'.charCodeAt(0);
 const TIME_AFTER_MEASURE = new Set([...'小钟月星礼多半'].map((c) => c.charCodeAt(0)));
 
 /** A purchase, speech, a place or a break in a gap between a platform and the delivery it may qualify. */
