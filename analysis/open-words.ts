@@ -79,7 +79,7 @@ export function openWordFilter(tags: OpenWordTags): Uint32Array {
   return bits;
 }
 
-function mayBeTagged(filter: Uint32Array, word: string): boolean {
+export function mayBeTagged(filter: Uint32Array, word: string): boolean {
   const slot = filterSlot(word);
   return (filter[slot >>> 5]! & (1 << (slot & 31))) !== 0;
 }

@@ -550,3 +550,34 @@ describe('configuration overrides and the lexicon version', () => {
     expect(() => loadLexicons(other)).toThrow(/breakpoints\.yaml: cue status_contradiction has a counterpart but no channel; add `channel:`/);
   });
 });
+
+describe('look-up shortcuts of the classifier', () => {
+  it('DomainWords answers exactly what a word-by-word includes scan answers', async () => {
+    const { DomainWords } = await import('../analysis/channels.js');
+    const lists = { foodDelivery: ['外卖', '送餐', '吃'], foodOrder: ['外卖', '订餐'], shop: ['京东', '快递'], hotel: ['酒店', '入住'], device: ['平板', 'ipad'] };
+    const words = new DomainWords(lists);
+    const pieces = ['外卖', '送', '餐', '吃', '订', '京', '东', '快递', '酒店', '入', '住', '平板', 'ipa', 'd', '的', '，'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let n = 0; n < 500; n++) {
+      let text = '';
+      const len = next() % 8;
+      for (let k = 0; k < len; k++) text += pieces[next() % pieces.length];
+      for (const kind of Object.keys(lists) as Array<keyof typeof lists>) {
+        expect(words.has(text, kind), `${kind} in ${text}`).toBe(lists[kind].some((w) => text.includes(w)));
+      }
+    }
+  });
+
+  it('the tag filter of the open-word pass lets every adjective and verb of the tag table through', async () => {
+    const { openWordTags, openWordFilter, mayBeTagged } = await import('../analysis/open-words.js');
+    const tags = openWordTags();
+    const filter = openWordFilter(tags);
+    let passed = 0;
+    for (const word of tags.keys()) if (mayBeTagged(filter, word)) passed++;
+    expect(passed).toBe(tags.size);
+    // It rules most other words out: that is what it is for.
+    const others = ['包装', '物流', '京东', '苹果', '快递小哥', '手机壳', '说明书', '发票'];
+    expect(others.filter((w) => !tags.has(w) && mayBeTagged(filter, w)).length).toBeLessThan(3);
+  });
+});
