@@ -12,7 +12,7 @@
 import type { BreakpointKind } from '../core/types.js';
 import type { Structure } from './clauses.js';
 import type { Mention } from './channels.js';
-import type { GapPattern, PartHit } from './terms.js';
+import { byStart, type GapPattern, type PartHit } from './terms.js';
 
 export interface FoundBreakpoint {
   channels: [string, string];
@@ -117,22 +117,7 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
     }
     from = to;
   }
-  sortByStartEnd(out);
-  return out;
-}
-
-/** Stable sort by start, then end (insertion sort: matches come nearly in order, a handful a post;
- *  Array.prototype.sort with a comparator costs more for them). */
-function sortByStartEnd(list: CueMatch[]): void {
-  for (let i = 1; i < list.length; i++) {
-    const m = list[i]!;
-    let j = i - 1;
-    while (j >= 0 && (list[j]!.start > m.start || (list[j]!.start === m.start && list[j]!.end > m.end))) {
-      list[j + 1] = list[j]!;
-      j--;
-    }
-    list[j + 1] = m;
-  }
+  return byStart(out);
 }
 
 /** Verbs after a channel that make it the speaker of what follows; a directive (送餐员让我打客服电话)

@@ -449,18 +449,10 @@ export class TermTable {
     const tables: Array<Record<string, Stance>> = [];
     for (const r of this.topic) for (const a of r.aspects) tables.push(a.polar);
     for (const r of this.sent) if (r.topic) tables.push(r.topic.polar);
-    // Only a table's own key or a property its prototypes give every table (constructor...) can be
-    // truthy in it: other words skip the walk over all tables (thousands of them).
-    const candidates = new Set<string>();
-    const prototypes = new Set<object>();
-    for (const t of tables) {
-      for (const k of Object.getOwnPropertyNames(t)) candidates.add(k);
-      for (let p = Object.getPrototypeOf(t) as object | null; p && !prototypes.has(p); p = Object.getPrototypeOf(p) as object | null) {
-        prototypes.add(p);
-        for (const k of Object.getOwnPropertyNames(p)) candidates.add(k);
-      }
-    }
-    return Uint8Array.from(this.sentSurface, (w) => (candidates.has(w) && tables.some((t) => t[w]) ? 1 : 0));
+    // The tables have no prototype (normaliseKeys): their keys are all a look-up can find.
+    const keys = new Set<string>();
+    for (const t of tables) for (const k of Object.keys(t)) if (t[k]) keys.add(k);
+    return Uint8Array.from(this.sentSurface, (w) => (keys.has(w) ? 1 : 0));
   }
 
   /** Whether `word` (normalised) is an entry of the sent/chan/topic layers or a gap-pattern part. */
@@ -645,14 +637,17 @@ function addBrand(b: BrandInfo, topicRole: (w: string) => TopicRole | undefined)
   }
 }
 
+/** An adjective table with normalised keys. It has no prototype, so only its own entries answer a
+ *  look-up (\`polar['constructor']\` is undefined). */
 function normaliseKeys(polar: Record<string, Stance>): Record<string, Stance> {
-  const out: Record<string, Stance> = {};
+  const out = Object.create(null) as Record<string, Stance>;
   for (const [k, v] of Object.entries(polar)) out[normaliseEntry(k)] = v;
   return out;
 }
 
-/** Sorts pattern-part hits by start (insertion sort: short lists, nearly in order already). */
-function byStart<T extends { start: number; end: number }>(hits: T[]): T[] {
+/** Sorts hits by start, then end, stably (insertion sort: short lists, nearly in order already; cheaper
+ *  than Array.prototype.sort with a comparator for them). Pattern-part hits and cue matches use it. */
+export function byStart<T extends { start: number; end: number }>(hits: T[]): T[] {
   for (let i = 1; i < hits.length; i++) {
     const h = hits[i]!;
     let j = i - 1;
