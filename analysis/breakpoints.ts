@@ -13,6 +13,7 @@ import type { BreakpointKind } from '../core/types.js';
 import type { Structure } from './clauses.js';
 import type { Mention } from './channels.js';
 import { byStart, type GapPattern, type PartHit } from './terms.js';
+import { firstUnits, type FirstUnits } from './first-units.js';
 
 export interface FoundBreakpoint {
   channels: [string, string];
@@ -181,22 +182,11 @@ function supposed(text: string, from: number, to: number, suppositions: readonly
   return false;
 }
 
-/** First code units of a word list (`empty`: the list holds '', found in any text). Kept per list. */
-interface FirstUnits {
-  units: Uint8Array;
-  empty: boolean;
-}
+/** First code units of each word list, kept per list. */
 const FIRST_UNITS = new WeakMap<readonly string[], FirstUnits>();
 function firstUnitsOf(words: readonly string[]): FirstUnits {
   let first = FIRST_UNITS.get(words);
-  if (!first) {
-    first = { units: new Uint8Array(65536), empty: false };
-    for (const w of words) {
-      if (w.length) first.units[w.charCodeAt(0)] = 1;
-      else first.empty = true;
-    }
-    FIRST_UNITS.set(words, first);
-  }
+  if (!first) FIRST_UNITS.set(words, (first = firstUnits(words)));
   return first;
 }
 

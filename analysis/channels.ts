@@ -15,6 +15,7 @@
 import type { Structure } from './clauses.js';
 import type { Lexicons } from './lexicons.js';
 import { normaliseEntry, SENT_WISH, TOPIC_ACTION, TOPIC_COMPARISON, type ChanRole, type Hit, type TermTable } from './terms.js';
+import { firstUnits, type FirstUnits } from './first-units.js';
 
 export interface Mention {
   channel: string;
@@ -336,22 +337,18 @@ export function sellerOf(text: string, d: ReviewDomains): string | undefined {
 interface WishWords {
   list: string[];
   /** First code units of the list (a clause opening with none of them opens with no wish). */
-  first: Uint8Array;
-  /** Whether the list holds '' (which opens every clause). */
-  empty: boolean;
+  first: FirstUnits;
 }
 const WISH_WORDS = new WeakMap<TermTable, WishWords>();
 function wishWords(table: TermTable): WishWords {
   let wishes = WISH_WORDS.get(table);
   if (!wishes) {
-    wishes = { list: [], first: new Uint8Array(65536), empty: false };
+    const list: string[] = [];
     for (let r = 0; r < table.sentFlags.length; r++) {
       const surface = table.sentSurface[r]!;
-      if (!(table.sentFlags[r]! & SENT_WISH) || surface.includes('请')) continue;
-      wishes.list.push(surface);
-      if (surface.length) wishes.first[surface.charCodeAt(0)] = 1;
-      else wishes.empty = true;
+      if ((table.sentFlags[r]! & SENT_WISH) !== 0 && !surface.includes('请')) list.push(surface);
     }
+    wishes = { list, first: firstUnits(list) };
     WISH_WORDS.set(table, wishes);
   }
   return wishes;
@@ -367,7 +364,7 @@ function opensWithWish(table: TermTable, text: string, start: number, pos: numbe
   // Most clauses open with no subject word: the first unit spares the look-ups (runs for every mention).
   if (WISH_SUBJECT_FIRST.has(text.charCodeAt(i))) for (const s of WISH_SUBJECTS) if (text.startsWith(s, i)) i += s.length;
   const wishes = wishWords(table);
-  if (!wishes.empty && wishes.first[text.charCodeAt(i)] !== 1) return false;
+  if (!wishes.first.empty && wishes.first.units[text.charCodeAt(i)] !== 1) return false;
   for (const w of wishes.list) if (i + w.length <= pos && text.startsWith(w, i)) return true;
   return false;
 }

@@ -29,6 +29,7 @@ import { ensureSegmenterWords, segment } from './segment.js';
 import { polarityOf, postSentiment, scoreClauses, type PolarHolder } from './sentiment.js';
 import { isSpam } from './spam.js';
 import { scratch } from './scratch.js';
+import { firstUnits } from './first-units.js';
 import { NO_WORDS, scenarios } from './scenarios.js';
 import { awardedFrom, chosenTouchpoints } from './stance-idioms.js';
 import { COMPLAINT, valueFor, type Judgement } from './judgement.js';
@@ -72,7 +73,7 @@ export function createClassifier(config: LexiconConfig, options: ClassifierOptio
   const breakers = new Set(eff.lex.syntax.topicBreakers.map(normaliseEntry));
   const maxBreaker = Math.max(1, ...[...breakers].map((b) => b.length));
   // First code units of the breakers: most clauses open with none, and need no substring look-ups.
-  const breakerFirst = firstUnits(breakers);
+  const breakerFirst = firstUnits(breakers).units;
   const breaksTopic = (text: string, pos: number) => {
     if (pos >= text.length) return breakers.has('');
     if (breakerFirst[text.charCodeAt(pos)] !== 1) return false;
@@ -85,7 +86,7 @@ export function createClassifier(config: LexiconConfig, options: ClassifierOptio
   const isEnglishWord = (w: string) => english.has(w) || table.isKnown(w);
   const leads = new Set(eff.lex.syntax.subjectLeads.map(normaliseEntry));
   const maxLead = Math.max(1, ...[...leads].map((l) => l.length));
-  const leadFirst = firstUnits(leads);
+  const leadFirst = firstUnits(leads).units;
   /** Whether text[from, to) is only lead words (longest first), so the noun after it opens the clause. */
   const opensClause = (text: string, from: number, to: number) => {
     let i = from;
@@ -148,13 +149,6 @@ interface OpenWordLists {
   stoplist: ReadonlySet<string>;
   negators: ReadonlySet<string>;
   degree: ReadonlySet<string>;
-}
-
-/** Flags of the first code unit of each word (a quick "can a word start here?" test). */
-function firstUnits(words: Iterable<string>): Uint8Array {
-  const out = new Uint8Array(65536);
-  for (const w of words) if (w.length) out[w.charCodeAt(0)] = 1;
-  return out;
 }
 
 function emptyClassification(post: PostInput, lang: Classification['lang'], version: string): Classification {
