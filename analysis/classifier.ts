@@ -278,21 +278,18 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   }
 
   // Questions first: what a genuine question asks about (请问哪里买最划算) is not a stance.
-  const finalEnds = new Set<number>();
-  for (const q of m.question) {
-    const firsts = q.roles.firsts;
-    for (let k = 0; k < firsts.length; k++) {
-      if (table.questionPatterns[firsts[k]!]!.kind !== 'final') continue;
-      finalEnds.add(q.end);
-      break;
-    }
-  }
   const sentenceSums = new Array<number>(st.sentences.length).fill(0);
   for (const j of judgements) sentenceSums[st.clauses[j.clause]!.sentence] += j.value;
   const sentenceScore = (sIdx: number) => sentenceSums[sIdx]!;
   const beforeQuestions = postSentiment(judgements, st.clauses.length);
   const provisional = beforeQuestions.label;
-  const qs = questionSentences(text, qMatches, table.questionPatterns, finalEnds, st, sentenceScore, provisional === 'neg', provisional === 'pos');
+  // Sentences naming one of the brand's products or features: a bare question about one asks.
+  let productSentences: Set<number> | undefined;
+  for (const h of m.topic) {
+    if (table.topic[h.role]!.products.has(post.brand)) (productSentences ??= new Set()).add(st.clauses[st.clauseAt[h.start]!]!.sentence);
+  }
+  const namesProduct = (s: number) => productSentences?.has(s) ?? false;
+  const qs = questionSentences(text, qMatches, table.questionPatterns, st, sentenceScore, provisional === 'neg', provisional === 'pos', namesProduct);
   const zones: Array<[number, number]> = [];
   for (const s of qs) {
     // A sentence asking for help (…很失望很失望 烂成这样 …请问这期间发生了什么) asks from its help marker
@@ -430,7 +427,7 @@ function polarHolders(topicHits: Hit[], sentHits: Hit[], table: TermTable, taxon
 }
 
 /** Question kinds that ask (the asked content is not a stance). */
-const ASKING = new Set<QuestionKind>([...HELP_KINDS, 'interrogative', 'yesno']);
+const ASKING = new Set<QuestionKind>([...HELP_KINDS, 'interrogative', 'yesno', 'howto']);
 
 /**
  * A marketplace named as the party responsible (等着吧京东, 此单后不再信京东) but judged by no word of

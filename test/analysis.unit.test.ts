@@ -295,7 +295,27 @@ describe('questions, scenarios, spam', () => {
     // A filler before a verdict and musing about goods not yet tried ask nobody.
     expect(run('怎么说呢？机器不错，对得起这个价格').question.isQuestion).toBe(false);
     expect(run('买来送人的，也不知道到底怎么样？').question.isQuestion).toBe(false);
-    expect(run('这款车冬天续航到底怎么样？').question.isQuestion).toBe(true);
+    // A bare question about one of the brand's products asks (lexicon 1.6.0); about the goods in general
+    // it does not count (see 'a bare question asks only about ...' below).
+    expect(run('星驰S7冬天续航到底怎么样？').question).toEqual({ isQuestion: true, about: ['星驰S7', 'fuel_economy'] });
+    expect(run('这款车冬天续航到底怎么样？').question.isQuestion).toBe(false);
+  });
+
+  it('a bare question asks only about how to use something, about a brand product, or right after a question', () => {
+    const asks = (t: string, brand = 'shop') => run(t, brand).question.isQuestion;
+    // Question marks with only 为什么, 什么, 吗 or 呢 muse, wonder or complain politely.
+    for (const t of ['爱是什么？两个人真的能相守一生吗？', '不知道为啥？', '打开袋子才发现没有卤蛋，怎么搞的？', '这个苹果有打腊吗？', '几点能送到？'])
+      expect([t, asks(t)]).toEqual([t, false]);
+    // How to use or set something asks.
+    expect(asks('没有随机的光盘啊，怎么恢复系统啊？')).toBe(true);
+    expect(asks('这个功能在哪里设置？')).toBe(true);
+    // ... but not in a sentence that complains.
+    expect(asks('垃圾系统，这个怎么用？')).toBe(false);
+    // A question about a configured product or feature asks (the car brand has 自动泊车 and 星驰S7).
+    expect(run('自动泊车支持斜列车位吗？').question).toEqual({ isQuestion: true, about: ['自动泊车'] });
+    expect(asks('自动泊车支持斜列车位吗？', 'shop')).toBe(false);
+    // A follow-up to a question that asks goes on asking, and what it asks about counts.
+    expect(run('请问自动泊车可以中途接管吗？安全性怎么样？').question).toEqual({ isQuestion: true, about: ['自动泊车', 'safety'] });
   });
 
   it('an asking formula (请问, 我就想问一下) that goes on rhetorically in a complaint vents; elsewhere it asks', () => {
@@ -336,9 +356,9 @@ describe('questions, scenarios, spam', () => {
     expect(asks('我就搞不明白了，我要了一份粥商家为什么不给勺子？')).toBe(false);
     expect(asks('豆腐脑没勺子、饮品没吸管～你叫我怎么吃？')).toBe(false);
     expect(asks('这苹果没街上卖的脆，问过客服你这苹果有打腊吗？')).toBe(false);
-    // Genuine ones stay questions.
-    expect(asks('这个苹果有打腊吗？')).toBe(true);
-    expect(asks('几点能送到？')).toBe(true);
+    // Genuine ones asked with a marker stay questions (bare ones: see 'a bare question asks only ...').
+    expect(asks('请问这个苹果有打腊吗？')).toBe(true);
+    expect(asks('想问一下几点能送到？')).toBe(true);
     expect(asks('我想问客服，这个还能退吗？')).toBe(true);
   });
 
