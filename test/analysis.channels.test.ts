@@ -163,3 +163,11 @@ describe('channel polarity', () => {
     expect(label('快递员倒是说好了明天送，结果没来')).toBe('neutral');
   });
 });
+
+describe('installation service', () => {
+  it('staff coming to install is after-sales; a system installed from a disc is not', () => {
+    expect(channels('快递送货到家然后我立马打了美的的电话申请安装，过了一天就来装了，真不错。')).toEqual(['delivery:pos', 'after_sales:pos']);
+    expect(channels('热水器收到第二天就来安装了，师傅很专业')).toEqual(['after_sales:pos']);
+    expect(channels('是要装xp的话,一定要有带SATA串口驱动的系统盘来安装')).toEqual([]);
+  });
+});
