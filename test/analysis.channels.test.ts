@@ -171,3 +171,12 @@ describe('installation service', () => {
     expect(channels('是要装xp的话,一定要有带SATA串口驱动的系统盘来安装')).toEqual([]);
   });
 });
+
+describe('using the goods takes over as the subject', () => {
+  it('a complaint about the goods after a contrast does not carry over to the courier', () => {
+    expect(channels('送货什么的都很快，可是用后头皮屑很多，头皮很痒')).toEqual(['delivery:pos']);
+    expect(channels('物流很快，可是洗完头发很干')).toEqual(['delivery:pos']);
+    // What the channel's own staff do still carries on.
+    expect(channels('物流很快，可是态度很差')).toEqual(['delivery:neg']);
+  });
+});
