@@ -24,6 +24,7 @@ import { loadLexicons, type Lexicons } from './lexicons.js';
 import { flatten, normaliseCounting, toOriginalSpan, type ScriptCounts } from './normalise.js';
 import { openWordFilter, openWords, openWordTags, type OpenWordTags } from './open-words.js';
 import { HELP_KINDS, questionSentences } from './questions.js';
+import { withoutAlmost } from './almost.js';
 import { rhetoricalComplaints, whyNotComplaints } from './complaint-questions.js';
 import { ensureSegmenterWords, segment } from './segment.js';
 import { polarityOf, postSentiment, scoreClauses, type PolarHolder } from './sentiment.js';
@@ -185,6 +186,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const { table } = e;
   const tokens = segment(text);
   const m = table.match(text, tokens);
+  m.sent = withoutAlmost(text, m.sent);
   if (isSpam(text, m.spam, table, norm.urls, e.eff.lex.spam)) {
     result.spam = true;
     return result;

@@ -306,3 +306,17 @@ describe('channel stance evidence', () => {
     expect(run('卖家不守信用').sentiment.label).toBe('neg');
   });
 });
+
+describe('快 before a number is "almost"', () => {
+  const ch = (t: string) => run(t).channels.map((c) => `${c.channel}:${c.polarity}`);
+  it('judges nothing, whatever the numeral', () => {
+    expect(run('等了快2个小时').sentiment.label).toBe('neutral');
+    expect(run('结果等了快两个小时才送到').sentiment.label).toBe('neg');
+    expect(ch('期间客服来了两次电话，包括晚上快11点还打来了一次')).toEqual(['customer_service:neutral']);
+    expect(ch('返修了快2个月，还没收到货')).toEqual(['after_sales:neg', 'delivery:neg']);
+  });
+  it('快一点 and 快一些 are still "a bit fast"', () => {
+    expect(ch('感觉一般，除了物流快一点！')).toEqual(['delivery:pos']);
+    expect(run('送得很快，两个小时就到了').sentiment.label).toBe('pos');
+  });
+});
