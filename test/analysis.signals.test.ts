@@ -320,3 +320,11 @@ describe('快 before a number is "almost"', () => {
     expect(run('送得很快，两个小时就到了').sentiment.label).toBe('pos');
   });
 });
+
+describe('lacking negates', () => {
+  it('缺乏, 缺少, 缺 turn the praise word after them; 缺点 and 缺货 are words of their own', () => {
+    expect(run('说好的赠品不给！缺乏诚信！').sentiment.label).toBe('neg');
+    expect(run('客服缺少耐心').channels.map((c) => `${c.channel}:${c.polarity}`)).toEqual(['customer_service:neg']);
+    expect(run('这台一千块不到的价钱 远远超出我个人想象 简直完美无缺').sentiment.label).toBe('pos');
+  });
+});
