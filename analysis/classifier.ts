@@ -14,7 +14,7 @@ import type {
   DescriptorHit,
   Span,
 } from '../core/types.js';
-import { findBreakpoints, matchGapPatterns, type FoundBreakpoint } from './breakpoints.js';
+import { findBreakpoints, matchGapPatterns, type CueMatch, type FoundBreakpoint } from './breakpoints.js';
 import { attribute } from './attribution.js';
 import { findMentions, isFoodOrder, isHotelReview, reviewDomains, sellerOf, type Mention, type ReviewDomains } from './channels.js';
 import { punctuationSets, splitStructure, type PunctuationSets, type Structure } from './clauses.js';
@@ -299,7 +299,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     const first =
       qMatches.find((q) => q.sentence === s && HELP_KINDS.has(table.questionPatterns[q.pattern]!.kind)) ??
       qMatches.find((q) => q.sentence === s && ASKING.has(table.questionPatterns[q.pattern]!.kind));
-    if (first) zones.push([first.start, st.sentences[s]!.end]);
+    if (first) zones.push([first.start, questionZoneEnd(text, st, s, first, table.questionPatterns[first.pattern]!.kind)]);
   }
   const inZone = (pos: number) => zones.some(([a, b]) => pos >= a && pos < b);
   const judged = judgements;
@@ -426,6 +426,24 @@ function polarHolders(topicHits: Hit[], sentHits: Hit[], table: TermTable, taxon
     else out.push(fromSent[k++]!);
   }
   return out;
+}
+
+/**
+ * Where the asking part of question sentence `s` ends. A sentence that ends in ？ asks up to it, and
+ * a request or a hope (只求你们赶紧把这垃圾收回 正常退款) asks for what follows it. Otherwise a question
+ * marker asks only in its own clause (or the next one, when the marker closes its own: 请问，…):
+ * 你是不是给我发错了，客服联系不到，坑人的吗 asks whether the wrong item was sent, and the clauses after it
+ * complain.
+ */
+function questionZoneEnd(text: string, st: Structure, s: number, marker: CueMatch, kind: QuestionKind): number {
+  const sent = st.sentences[s]!;
+  if (kind === 'request' || kind === 'hope' || sent.terminator.includes('?') || sent.terminator.includes('？')) return sent.end;
+  const c = st.clauseAt[marker.start]!;
+  if (c < 0) return sent.end;
+  const clause = st.clauses[c]!;
+  const next = st.clauses[c + 1];
+  const closesClause = text.slice(marker.end, clause.end).trim() === '';
+  return closesClause && next !== undefined && next.sentence === s ? next.end : clause.end;
 }
 
 /** Question kinds that ask (the asked content is not a stance). */

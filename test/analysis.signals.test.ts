@@ -328,3 +328,20 @@ describe('lacking negates', () => {
     expect(run('这台一千块不到的价钱 远远超出我个人想象 简直完美无缺').sentiment.label).toBe('pos');
   });
 });
+
+describe('how far a question asks', () => {
+  const ch = (t: string) => run(t).channels.map((c) => `${c.channel}:${c.polarity}`);
+  it('without a question mark, a marker asks in its own clause; the clauses after it still judge', () => {
+    const c = run('这个是什么破像素，你是不是给我发错了，客服联系不到，坑人的吗，');
+    expect(c.question.isQuestion).toBe(true);
+    expect(c.channels.map((x) => `${x.channel}:${x.polarity}`)).toEqual(['customer_service:neg']);
+    expect(run('请问你们就这么给包裹啊，都碎了，太差了').sentiment.label).toBe('neg');
+  });
+  it('a request asks for what follows it, and a sentence ending in ？ asks up to it', () => {
+    expect(ch('只求你们赶紧把这垃圾收回 正常退款 做个良心企业')).toEqual(['after_sales:neutral']);
+    expect(run('请问，送货快吗？').sentiment.label).toBe('neutral');
+  });
+  it('怎么办理 tells how something was arranged; it asks nothing', () => {
+    expect(run('买小了尺码，卖家态度很好，一联系就教我怎么办理退换，大赞').question.isQuestion).toBe(false);
+  });
+});
