@@ -139,7 +139,8 @@ export function scoreClauses(
     const hasValue = own !== 0 || contextual || (b & SCORE_DESCRIPTOR) !== 0 || expected;
     let asModifier = (b & SCORE_NEGATOR) !== 0 || degree > 0;
     if (asModifier && hasValue) {
-      // 好 is a degree word in 好慢 and a sentiment word in 服务好.
+      // 好 is a degree word in 好慢 and a sentiment word in 服务好, and in 态度好送货上门: an expected event
+      // (送货, 回复) is no adjective a degree word could strengthen.
       const next = hits[i + 1];
       asModifier = next !== undefined && onlySpaces(text, h.end, next.start) && valueBearing(table, next);
     }
@@ -220,8 +221,9 @@ function isDeGap(text: string, from: number, to: number): boolean {
 }
 const DE = '的'.charCodeAt(0);
 
+/** Whether a degree word right before `h` strengthens it: a sentiment word or a negator, not an expected event. */
 function valueBearing(table: TermTable, h: Hit): boolean {
-  return table.sentValue[h.role] !== 0 || (table.sentScoring[h.role]! & (SCORE_CONTEXTUAL | SCORE_DESCRIPTOR | SCORE_NEGATOR | SCORE_EXPECTED)) !== 0;
+  return table.sentValue[h.role] !== 0 || (table.sentScoring[h.role]! & (SCORE_CONTEXTUAL | SCORE_DESCRIPTOR | SCORE_NEGATOR)) !== 0;
 }
 
 function onlySpaces(text: string, from: number, to: number): boolean {

@@ -345,3 +345,10 @@ describe('how far a question asks', () => {
     expect(run('买小了尺码，卖家态度很好，一联系就教我怎么办理退换，大赞').question.isQuestion).toBe(false);
   });
 });
+
+describe('a degree word does not strengthen an expected event', () => {
+  it('好 before 送货上门 praises what came before it', () => {
+    expect(run('配送员服务态度特别好送货上门').channels.map((c) => `${c.channel}:${c.polarity}`)).toEqual(['delivery:pos']);
+    expect(run('送得好慢').sentiment.label).toBe('neg');
+  });
+});
