@@ -291,7 +291,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     if (table.topic[h.role]!.products.has(post.brand)) (productSentences ??= new Set()).add(st.clauses[st.clauseAt[h.start]!]!.sentence);
   }
   const namesProduct = (s: number) => productSentences?.has(s) ?? false;
-  const qs = questionSentences(text, qMatches, table.questionPatterns, st, sentenceScore, provisional === 'neg', provisional === 'pos', namesProduct);
+  const qs = questionSentences(text, qMatches, table.questionPatterns, st, sentenceScore, provisional === 'neg', provisional === 'pos', namesProduct, e.eff.lex.questions.formulaTopics);
   const zones: Array<[number, number]> = [];
   for (const s of qs) {
     // A sentence asking for help (…很失望很失望 烂成这样 …请问这期间发生了什么) asks from its help marker

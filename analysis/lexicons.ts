@@ -171,6 +171,9 @@ export interface Lexicons {
     interrogative: string[];
     /** How to use or set something (怎么设置, 在哪里开启): with ？ the one bare question that asks (lexicon 1.6.0). */
     howTo: string[];
+    /** What an asking formula in a complaint asks about when it really asks (退, 处理, 怎么回事, 到哪): plain
+     *  substrings of its sentence (lexicon 1.6.0). */
+    formulaTopics: string[];
     rhetorical: string[];
     ironic: string[];
     yesNo: string[];
@@ -319,6 +322,7 @@ const questionsFile = z.strictObject({
   lookalikes: list.default([]),
   // Added in lexicon 1.6.0.
   howTo: list.default([]),
+  formulaTopics: list.default([]),
 });
 
 const spamFile = z.strictObject({

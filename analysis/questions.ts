@@ -14,7 +14,7 @@
  */
 import type { Structure } from './clauses.js';
 import type { CueMatch } from './breakpoints.js';
-import type { GapPattern, QuestionKind } from './terms.js';
+import { normaliseEntry, type GapPattern, type QuestionKind } from './terms.js';
 
 /** Indices of the sentences that are genuine questions. `sentenceScore(s)` is the sentence's sentiment. */
 export function questionSentences(
@@ -29,6 +29,8 @@ export function questionSentences(
   praising = false,
   /** Whether a sentence names one of the brand's own products or features (config `products`). */
   namesProduct: (s: number) => boolean = () => false,
+  /** What an asking formula in a complaint asks about when it really asks (questions.yaml formulaTopics). */
+  formulaTopics: readonly string[] = [],
 ): number[] {
   // Question kinds found per sentence, as bit sets (KIND_BIT).
   const kinds = new Array<number>(st.sentences.length).fill(0);
@@ -75,7 +77,10 @@ export function questionSentences(
     }
     // An asking formula (我就想问一下, 请问) in a complaint that goes on rhetorically (能有多折腾, 怎么就) vents.
     if (k & KIND_BIT.formula) {
-      if (!(complaining && k & KIND_BIT.rhetorical)) out.push(s);
+      // In a complaint, 请问你们的京准达是个摆设？ jabs: an asking formula there asks only about the order, a
+      // process or help (请问怎么处理？ 请问我的餐到哪了？), and not when a rhetorical marker follows it.
+      if (complaining && (k & KIND_BIT.rhetorical || !mentionsTopic(text.slice(sent.start, sent.end), formulaTopics))) continue;
+      out.push(s);
       continue;
     }
     if (k & KIND_BIT.rhetorical) continue;
@@ -98,6 +103,15 @@ export function questionSentences(
   }
   return out;
 }
+
+/** Whether `sentence` holds one of `topics` (normalised like post text, once per list). */
+function mentionsTopic(sentence: string, topics: readonly string[]): boolean {
+  let normalised = NORMALISED_TOPICS.get(topics);
+  if (!normalised) NORMALISED_TOPICS.set(topics, (normalised = topics.map(normaliseEntry).filter((t) => t.length > 0)));
+  for (const t of normalised) if (sentence.includes(t)) return true;
+  return false;
+}
+const NORMALISED_TOPICS = new WeakMap<readonly string[], string[]>();
 
 /** Whether a sentence ends in a question mark. */
 function asksWithMark(terminator: string): boolean {

@@ -352,3 +352,18 @@ describe('a degree word does not strengthen an expected event', () => {
     expect(run('送得好慢').sentiment.label).toBe('neg');
   });
 });
+
+describe('an asking formula in a complaint', () => {
+  const asks = (t: string) => run(t).question.isQuestion;
+  it('asks about the order, a process or help', () => {
+    expect(asks('三个都是烂的，太差了，请问怎么处理？')).toBe(true);
+    expect(asks('等了两个小时还没送到，太差了，请问我的餐到哪了？')).toBe(true);
+  });
+  it('jabs otherwise', () => {
+    expect(asks('找客服，客服让我打电话找什么生鲜组。请问客服是摆设么？最不满意的一次购物。')).toBe(false);
+    expect(asks('不脆，很面。请问这是红富士吗？真难想象！很失败的一次购物。')).toBe(false);
+  });
+  it('asks whatever it is about in a review that does not complain', () => {
+    expect(asks('请问这是红富士吗？')).toBe(true);
+  });
+});
