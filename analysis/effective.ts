@@ -30,7 +30,7 @@ export interface EffectiveLexicon {
 }
 
 /** What of a config shapes the lexicon (`lexicon` may be left out: no additions). */
-export type LexiconConfig = Pick<VocConfig, 'brands' | 'channels' | 'aspects'> & Partial<Pick<VocConfig, 'lexicon'>>;
+export type LexiconConfig = Pick<VocConfig, 'brands' | 'channels' | 'aspects'> & Partial<Pick<VocConfig, 'lexicon' | 'campaigns'>>;
 
 /** Merges `config` over `base` (never mutating it) and computes the version. */
 export function buildEffectiveLexicon(base: Lexicons, config: LexiconConfig): EffectiveLexicon {
@@ -74,6 +74,10 @@ export function buildEffectiveLexicon(base: Lexicons, config: LexiconConfig): Ef
 
   const brands = new Map<string, BrandInfo>();
   const competitors: string[] = [];
+  // A campaign's features are features of its brand: a question about one asks even without a help
+  // marker (自动泊车支持斜列车位吗？), which is what the campaign's "did questions spike" test counts.
+  const campaignFeatures = new Map<string, string[]>();
+  for (const c of config.campaigns ?? []) campaignFeatures.set(c.brand, [...(campaignFeatures.get(c.brand) ?? []), ...c.features]);
   for (const [i, b] of (config.brands ?? []).entries()) {
     for (const p of b.promises)
       if (!promises[p])
@@ -84,7 +88,7 @@ export function buildEffectiveLexicon(base: Lexicons, config: LexiconConfig): Ef
       id: b.id,
       taxonomy: b.aspectTaxonomy,
       names: [b.name, ...b.aliases],
-      products: [...b.products],
+      products: [...new Set([...b.products, ...(campaignFeatures.get(b.id) ?? [])])],
       promises: [...b.promises],
     });
     competitors.push(...b.competitors);

@@ -318,6 +318,14 @@ describe('questions, scenarios, spam', () => {
     expect(run('请问自动泊车可以中途接管吗？安全性怎么样？').question).toEqual({ isQuestion: true, about: ['自动泊车', 'safety'] });
   });
 
+  it("a campaign's features count as its brand's products for questions", () => {
+    const plain = [{ id: 'car', name: '星驰汽车', aliases: ['星驰'], products: [] }];
+    const campaigns = [{ brand: 'car', name: '自动泊车上线', date: '2026-10-10', features: ['自动泊车'] }];
+    const ask = (c: Classifier) => c.classify({ id: 't', text: '自动泊车支持斜列车位吗？', brand: 'car' }).question;
+    expect(ask(createClassifier(parseConfig({ brands: plain }, 'test config')))).toEqual({ isQuestion: false, about: [] });
+    expect(ask(createClassifier(parseConfig({ brands: plain, campaigns }, 'test config')))).toEqual({ isQuestion: true, about: ['自动泊车'] });
+  });
+
   it('an asking formula (请问, 我就想问一下) that goes on rhetorically in a complaint vents; elsewhere it asks', () => {
     expect(run('快递员不送上楼，太差了。我就想问一下，一个小区里能有多折腾？', 'shop').question.isQuestion).toBe(false);
     expect(run('快递员不送上楼，太差了。请问外卖怎么就都能送上门呢？', 'shop').question.isQuestion).toBe(false);
