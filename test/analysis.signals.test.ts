@@ -375,3 +375,13 @@ describe('"so-called" mocks the praise of its sentence', () => {
     expect(run('所谓一分钱一分货，质量很好').sentiment.label).toBe('pos');
   });
 });
+
+describe('asking for the way out', () => {
+  const asks = (t: string) => run(t).question.isQuestion;
+  it('怎么解决 and 找谁解决 ask even in an angry review; knowing or not knowing how tells', () => {
+    expect(asks('客服说联系补送。都过了五个小时了没人来电话。这事怎么解决？！')).toBe(true);
+    expect(asks('居然直接从14页跳到了23页！不知道这个问题该找谁解决一下呢？')).toBe(true);
+    expect(asks('联系华为旗舰店在线客服，不知道怎么解决，还说我路由器不好')).toBe(false);
+    expect(asks('打电话到京东客服，给我推到华硕的客服去了。还不知道怎么解决呢！')).toBe(false);
+  });
+});
