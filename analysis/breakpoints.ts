@@ -12,7 +12,7 @@
 import type { BreakpointKind } from '../core/types.js';
 import type { Structure } from './clauses.js';
 import type { Mention } from './channels.js';
-import { byStart, type GapPattern, type PartHit } from './terms.js';
+import { byStart, partKeyBit, type GapPattern, type PartHit } from './terms.js';
 import { firstUnits, type FirstUnits } from './first-units.js';
 
 export interface FoundBreakpoint {
@@ -100,13 +100,16 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
         let last = first.end;
         let lastPart = first.start;
         let k = 1;
+        let bit = partKeyBit(pattern, k);
         for (let j = i + 1; j < to && k < n; j++) {
           const h = hits[j]!;
           if (h.start < pos || h.end > sent.end) continue;
           // Parts far apart in a long run-on sentence belong to different statements.
           if (h.start - pos > MAX_GAP) break;
-          if (h.roles.keys.has(pattern * 64 + k)) {
+          // The mask rules out most hits without the Set look-up.
+          if ((h.roles.mask & bit) !== 0 && h.roles.keys.has(pattern * 64 + k)) {
             k++;
+            bit = partKeyBit(pattern, k);
             pos = last = h.end;
             lastPart = h.start;
           }
