@@ -11,6 +11,7 @@ import { normalise } from '../analysis/normalise.js';
 import { ensureSegmenterWords, segment } from '../analysis/segment.js';
 import { partKeyBit, TermTable, type Matches } from '../analysis/terms.js';
 import { benchmarkPosts } from '../bench/classify.js';
+import { AhoCorasick, MatchBuffer } from '../analysis/aho-corasick.js';
 
 const brands = [{ id: 'shop', name: '优品汇', aliases: ['YPH'], promises: ['convenience'], aspectTaxonomy: 'retail', products: ['净化器X1'] }];
 let table: TermTable;
@@ -43,5 +44,47 @@ describe('gap-pattern part roles', () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
+  });
+});
+
+describe('automaton tables', () => {
+  /** Every (pattern id, end) a plain search finds, sorted. */
+  const plain = (patterns: string[], text: string) => {
+    const out: Array<[number, number]> = [];
+    for (let end = 1; end <= text.length; end++) patterns.forEach((p, id) => p && end >= p.length && text.startsWith(p, end - p.length) && out.push([id, end]));
+    return out.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  };
+  const scanned = (ac: AhoCorasick, text: string) => {
+    const buf = new MatchBuffer();
+    const n = ac.scan(text, buf);
+    const out: Array<[number, number]> = [];
+    for (let k = 0; k < n; k++) out.push([buf.ids[k]!, buf.ends[k]!]);
+    return out.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  };
+  const tables = (ac: AhoCorasick) => (ac as unknown as { nodeData: ArrayLike<number>; outFlat: ArrayLike<number> });
+
+  it('16-bit tables (a small lexicon) find what a plain search finds', () => {
+    let seed = 3;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const word = (len: number) => Array.from({ length: len }, () => 'ab客服好'[rand(5)]).join('');
+    const patterns = Array.from({ length: 300 }, () => word(1 + rand(5)));
+    const ac = new AhoCorasick(patterns);
+    expect(tables(ac).nodeData).toBeInstanceOf(Uint16Array);
+    expect(tables(ac).outFlat).toBeInstanceOf(Uint16Array);
+    for (let t = 0; t < 50; t++) {
+      const text = word(80);
+      expect(scanned(ac, text)).toEqual(plain(patterns, text));
+    }
+  });
+
+  it('32-bit node tables (output offsets beyond 16 bits) find what a plain search finds', () => {
+    // a, aa, aaa...: the node of a^k outputs k patterns, 80,200 outputs in all.
+    const patterns = Array.from({ length: 400 }, (_, k) => 'a'.repeat(k + 1));
+    const ac = new AhoCorasick(patterns);
+    expect(tables(ac).nodeData).toBeInstanceOf(Int32Array);
+    for (const text of ['a'.repeat(450), 'baab' + 'a'.repeat(30) + 'b']) expect(scanned(ac, text)).toEqual(plain(patterns, text));
   });
 });
