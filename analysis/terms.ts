@@ -13,7 +13,6 @@
  * Within sent/chan/topic/spam the leftmost-longest entry wins (京东快递 over 京东).
  */
 import { AhoCorasick, MatchBuffer } from './aho-corasick.js';
-import { scratch } from './scratch.js';
 import type { BrandInfo, EffectiveLexicon } from './effective.js';
 import { cueExtras, expandAlternatives, type CueExtras, type Stance } from './lexicons.js';
 import { normalise, plainCopy } from './normalise.js';
@@ -251,6 +250,9 @@ export class TermTable {
   private readonly particles: Set<string>;
   private ac!: AhoCorasick;
   private readonly buffer = new MatchBuffer();
+  /** Word-boundary arrays of `match` (see there), as long as the token-start buffer. */
+  private reach = new Uint8Array(0);
+  private back = new Uint8Array(0);
   /** Length of every automaton pattern. */
   private lengths: Int32Array = new Int32Array(0);
   private refFrom: Int32Array = new Int32Array(0);
@@ -568,9 +570,16 @@ export class TermTable {
     const n = text.length;
     // Word-boundary check without slicing: reach[i] = the token holding i is covered by known words up
     // to i (不|方便); back[i] = known words cover i up to the next token boundary (慢|了).
-    const reach = scratch.u8('reach', n + 1);
-    const back = scratch.u8('back', n + 1);
-    for (let i = 0; i <= n; i++) reach[i] = back[i] = starts[i]!;
+    // Both start as copies of the token starts: of the whole buffer, one memcpy each (only [0, n] is
+    // read), instead of zeroing two scratch buffers and copying them character by character.
+    if (this.reach.length !== starts.length) {
+      this.reach = new Uint8Array(starts.length);
+      this.back = new Uint8Array(starts.length);
+    }
+    const reach = this.reach;
+    const back = this.back;
+    reach.set(starts);
+    back.set(starts);
     for (let k = 0; k < count; k++) {
       const id = ids[k]!;
       if (glue[id] !== 1) continue;
