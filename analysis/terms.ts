@@ -253,6 +253,11 @@ export class TermTable {
   /** Word-boundary arrays of `match` (see there), as long as the token-start buffer. */
   private reach = new Uint8Array(0);
   private back = new Uint8Array(0);
+  /** Candidate hits of the leftmost-longest layers, reused by every match. */
+  private readonly sentCandidates = new Candidates();
+  private readonly chanCandidates = new Candidates();
+  private readonly topicCandidates = new Candidates();
+  private readonly spamCandidates = new Candidates();
   /** Length of every automaton pattern. */
   private lengths: Int32Array = new Int32Array(0);
   private refFrom: Int32Array = new Int32Array(0);
@@ -554,10 +559,10 @@ export class TermTable {
    * also start a longer compound (快递公司, 客服部门).
    */
   match(text: string, tokens: Tokens): Matches {
-    const sent: Hit[] = [];
-    const chan: Hit[] = [];
-    const topic: Hit[] = [];
-    const spam: Hit[] = [];
+    const sent = this.sentCandidates;
+    const chan = this.chanCandidates;
+    const topic = this.topicCandidates;
+    const spam = this.spamCandidates;
     const question: PartHit[] = [];
     const cue: PartHit[] = [];
     const buf = this.buffer;
@@ -617,24 +622,24 @@ export class TermTable {
         // Nouns of two or more characters start compounds (快递公司), and modifiers glue to what follows
         // (不久): both may end mid-word. A one-character noun must be a word (货 is not 货不对板).
         if (layer === Layer.Sent) {
-          if (endStrict || prefixLike[role] === 1) sent.push({ start, end, role });
+          if (endStrict || prefixLike[role] === 1) sent.add(start, end, role);
         } else if (layer === Layer.Chan) {
-          if (endStrict || end - start > 1) chan.push({ start, end, role });
+          if (endStrict || end - start > 1) chan.add(start, end, role);
         } else if (layer === Layer.Topic) {
-          if (endStrict || end - start > 1) topic.push({ start, end, role });
+          if (endStrict || end - start > 1) topic.add(start, end, role);
         } else if (endStrict) {
-          spam.push({ start, end, role });
+          spam.add(start, end, role);
         }
       }
     }
     // Scan order is by end; gap matching wants start order.
     return {
-      sent: leftmostLongest(sent),
-      chan: leftmostLongest(chan),
-      topic: leftmostLongest(topic),
+      sent: sent.leftmostLongest(),
+      chan: chan.leftmostLongest(),
+      topic: topic.leftmostLongest(),
       question: byStart(question),
       cue: byStart(cue),
-      spam: leftmostLongest(spam),
+      spam: spam.leftmostLongest(),
     };
   }
 
@@ -679,8 +684,70 @@ export function byStart<T extends { start: number; end: number }>(hits: T[]): T[
   return hits;
 }
 
-/** Non-overlapping selection: earliest start first, and the longest entry at that start. */
-function leftmostLongest(hits: Hit[]): Hit[] {
+/**
+ * Candidate hits of one layer as (start, end, role) triples, in scan order, reused by every post. The
+ * leftmost-longest selection runs on the numbers, and only the hits it keeps (about five in six)
+ * become Hit objects: the others were garbage for the collector.
+ */
+export class Candidates {
+  private data = new Int32Array(96);
+  private count = 0;
+
+  add(start: number, end: number, role: number): void {
+    let d = this.data;
+    if (3 * this.count + 3 > d.length) {
+      const grown = new Int32Array(d.length * 2);
+      grown.set(d);
+      this.data = d = grown;
+    }
+    const at = 3 * this.count++;
+    d[at] = start;
+    d[at + 1] = end;
+    d[at + 2] = role;
+  }
+
+  /**
+   * The non-overlapping selection of the candidates added since the last call (which it clears):
+   * earliest start first, and the longest entry at that start. Within a layer no two candidates have
+   * the same start and end (one role per surface), so the order of the sort is fully determined.
+   */
+  leftmostLongest(): Hit[] {
+    const d = this.data;
+    const n = this.count;
+    this.count = 0;
+    // Insertion sort by start, then longest first: the lists are short and nearly sorted (the
+    // automaton reports by end).
+    for (let i = 1; i < n; i++) {
+      const start = d[3 * i]!;
+      const end = d[3 * i + 1]!;
+      const role = d[3 * i + 2]!;
+      let j = i - 1;
+      while (j >= 0 && (d[3 * j]! > start || (d[3 * j]! === start && d[3 * j + 1]! < end))) {
+        d[3 * j + 3] = d[3 * j]!;
+        d[3 * j + 4] = d[3 * j + 1]!;
+        d[3 * j + 5] = d[3 * j + 2]!;
+        j--;
+      }
+      d[3 * j + 3] = start;
+      d[3 * j + 4] = end;
+      d[3 * j + 5] = role;
+    }
+    const hits: Hit[] = [];
+    let lastEnd = -1;
+    for (let i = 0; i < n; i++) {
+      const start = d[3 * i]!;
+      if (start < lastEnd) continue;
+      const end = d[3 * i + 1]!;
+      hits.push({ start, end, role: d[3 * i + 2]! });
+      lastEnd = end;
+    }
+    return hits;
+  }
+}
+
+/** Non-overlapping selection over Hit objects: earliest start first, and the longest entry at that
+ *  start (the plain computation `Candidates.leftmostLongest` stands in for; kept for its test). */
+export function leftmostLongest(hits: Hit[]): Hit[] {
   if (hits.length < 2) return hits;
   // Insertion sort: the lists are short and nearly sorted (the automaton reports by end).
   for (let i = 1; i < hits.length; i++) {

@@ -9,7 +9,7 @@ import { buildEffectiveLexicon } from '../analysis/effective.js';
 import { loadLexicons } from '../analysis/lexicons.js';
 import { normalise } from '../analysis/normalise.js';
 import { ensureSegmenterWords, segment } from '../analysis/segment.js';
-import { partKeyBit, TermTable, type Matches } from '../analysis/terms.js';
+import { Candidates, leftmostLongest, partKeyBit, TermTable, type Hit, type Matches } from '../analysis/terms.js';
 import { benchmarkPosts } from '../bench/classify.js';
 import { AhoCorasick, MatchBuffer } from '../analysis/aho-corasick.js';
 
@@ -44,6 +44,40 @@ describe('gap-pattern part roles', () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
+  });
+});
+
+describe('match', () => {
+  it('the selection on candidate numbers (Candidates) keeps what leftmostLongest keeps of Hit objects', () => {
+    // Random candidate lists like a layer's: distinct (start, end) pairs, reported in order of end.
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const candidates = new Candidates();
+    for (let round = 0; round < 2000; round++) {
+      const seen = new Set<number>();
+      const hits: Hit[] = [];
+      for (let k = rand(40); k > 0; k--) {
+        const start = rand(60);
+        const end = start + 1 + rand(5);
+        if (seen.has(start * 100 + end)) continue;
+        seen.add(start * 100 + end);
+        hits.push({ start, end, role: rand(1000) });
+      }
+      hits.sort((a, b) => a.end - b.end || b.start - a.start);
+      for (const h of hits) candidates.add(h.start, h.end, h.role);
+      expect(candidates.leftmostLongest()).toEqual(leftmostLongest(hits.map((h) => ({ ...h }))));
+    }
+  });
+
+  it('kept hits of a layer do not overlap', () => {
+    for (const { m } of matches) {
+      for (const hits of [m.sent, m.chan, m.topic]) {
+        for (let i = 1; i < hits.length; i++) expect(hits[i]!.start).toBeGreaterThanOrEqual(hits[i - 1]!.end);
+      }
+    }
   });
 });
 
