@@ -279,11 +279,11 @@ function classifyOne(post: PostInput, e: Engine): Classification {
 
   // Questions first: what a genuine question asks about (请问哪里买最划算) is not a stance.
   const finalEnds = new Set<number>();
-  for (const q of m.question) {
-    const firsts = q.roles.firsts;
+  for (let q = 0; q < m.question.length; q++) {
+    const firsts = m.question.roles[q]!.firsts;
     for (let k = 0; k < firsts.length; k++) {
       if (table.questionPatterns[firsts[k]!]!.kind !== 'final') continue;
-      finalEnds.add(q.end);
+      finalEnds.add(m.question.ends[q]!);
       break;
     }
   }

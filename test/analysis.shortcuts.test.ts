@@ -9,23 +9,33 @@ import { buildEffectiveLexicon } from '../analysis/effective.js';
 import { loadLexicons } from '../analysis/lexicons.js';
 import { normalise } from '../analysis/normalise.js';
 import { ensureSegmenterWords, segment } from '../analysis/segment.js';
-import { Candidates, leftmostLongest, partKeyBit, TermTable, type Hit, type Matches } from '../analysis/terms.js';
+import { Candidates, leftmostLongest, partKeyBit, TermTable, type Hit, type PartRoles } from '../analysis/terms.js';
 import { benchmarkPosts } from '../bench/classify.js';
 import { AhoCorasick, MatchBuffer } from '../analysis/aho-corasick.js';
 
 const brands = [{ id: 'shop', name: '优品汇', aliases: ['YPH'], promises: ['convenience'], aspectTaxonomy: 'retail', products: ['净化器X1'] }];
 let table: TermTable;
-let matches: Array<{ text: string; m: Matches }>;
+/** What a match gave, copied (match() reuses its arrays): hits of the selecting layers, and the
+ *  pattern-part occurrences as [start, end, roles]. */
+interface Copied {
+  sent: Hit[];
+  chan: Hit[];
+  topic: Hit[];
+  question: Array<[number, number, PartRoles]>;
+  cue: Array<[number, number, PartRoles]>;
+}
+let matches: Array<{ text: string; m: Copied }>;
 
 beforeAll(() => {
   table = new TermTable(buildEffectiveLexicon(loadLexicons(), parseConfig({ brands }, 'test config')));
   ensureSegmenterWords(table.dictionaryWords());
   const texts = [...benchmarkPosts(300, 11), '客服让我找售后，售后又让我找客服', '页面上写着买就送耳机，问了客服却说没有这个活动。这不是忽悠人吗？'];
-  // match() reuses scratch space: copy what later checks read.
+  // match() reuses its arrays: copy what later checks read.
   matches = texts.map((t) => {
     const text = normalise(t).text;
     const m = table.match(text, segment(text));
-    return { text, m: { sent: [...m.sent], chan: [...m.chan], topic: [...m.topic], question: [...m.question], cue: [...m.cue], spam: [...m.spam] } };
+    const parts = (p: typeof m.cue) => Array.from({ length: p.length }, (_, i): [number, number, PartRoles] => [p.starts[i]!, p.ends[i]!, p.roles[i]!]);
+    return { text, m: { sent: [...m.sent], chan: [...m.chan], topic: [...m.topic], question: parts(m.question), cue: parts(m.cue) } };
   });
 });
 
@@ -34,11 +44,11 @@ describe('gap-pattern part roles', () => {
     let checked = 0;
     const seen = new Set<object>();
     for (const { m } of matches) {
-      for (const h of [...m.question, ...m.cue]) {
-        if (seen.has(h.roles)) continue;
-        seen.add(h.roles);
-        for (const key of h.roles.keys) {
-          expect(h.roles.mask & partKeyBit(Math.floor(key / 64), key % 64)).not.toBe(0);
+      for (const [, , roles] of [...m.question, ...m.cue]) {
+        if (seen.has(roles)) continue;
+        seen.add(roles);
+        for (const key of roles.keys) {
+          expect(roles.mask & partKeyBit(Math.floor(key / 64), key % 64)).not.toBe(0);
           checked++;
         }
       }
@@ -48,6 +58,21 @@ describe('gap-pattern part roles', () => {
 });
 
 describe('match', () => {
+  it('pattern-part occurrences are in start order, then end order', () => {
+    let checked = 0;
+    for (const { m } of matches) {
+      for (const list of [m.question, m.cue]) {
+        for (let i = 1; i < list.length; i++) {
+          const [s0, e0] = list[i - 1]!;
+          const [s1, e1] = list[i]!;
+          expect(s0 < s1 || (s0 === s1 && e0 < e1)).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
   it('the selection on candidate numbers (Candidates) keeps what leftmostLongest keeps of Hit objects', () => {
     // Random candidate lists like a layer's: distinct (start, end) pairs, reported in order of end.
     let seed = 7;
