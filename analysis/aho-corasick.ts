@@ -182,9 +182,9 @@ export class AhoCorasick {
   }
 }
 
-/** `values` as 16-bit numbers when they all fit (they are never negative), else as they are. */
-function compact(values: Int32Array): Uint16Array | Int32Array {
-  for (let i = 0; i < values.length; i++) if (values[i]! > 0xffff) return values;
+/** `values` as 16-bit numbers when they all fit (0 to 0xffff), else as they are. */
+export function compact(values: Int32Array): Uint16Array | Int32Array {
+  for (let i = 0; i < values.length; i++) if (values[i]! < 0 || values[i]! > 0xffff) return values;
   return Uint16Array.from(values);
 }
 

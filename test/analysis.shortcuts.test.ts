@@ -11,7 +11,7 @@ import { normalise } from '../analysis/normalise.js';
 import { ensureSegmenterWords, segment } from '../analysis/segment.js';
 import { Candidates, leftmostLongest, partKeyBit, TermTable, type Hit, type PartRoles } from '../analysis/terms.js';
 import { benchmarkPosts } from '../bench/classify.js';
-import { AhoCorasick, MatchBuffer } from '../analysis/aho-corasick.js';
+import { AhoCorasick, compact, MatchBuffer } from '../analysis/aho-corasick.js';
 
 const brands = [{ id: 'shop', name: '优品汇', aliases: ['YPH'], promises: ['convenience'], aspectTaxonomy: 'retail', products: ['净化器X1'] }];
 let table: TermTable;
@@ -145,5 +145,14 @@ describe('automaton tables', () => {
     const ac = new AhoCorasick(patterns);
     expect(tables(ac).nodeData).toBeInstanceOf(Int32Array);
     for (const text of ['a'.repeat(450), 'baab' + 'a'.repeat(30) + 'b']) expect(scanned(ac, text)).toEqual(plain(patterns, text));
+  });
+});
+
+describe('compact tables', () => {
+  it('become 16-bit only when every value fits, keeping the values', () => {
+    const small = Int32Array.from([0, 1, 4206, 0xffff]);
+    expect(compact(small)).toBeInstanceOf(Uint16Array);
+    expect([...compact(small)]).toEqual([...small]);
+    for (const wide of [Int32Array.from([0, 0x10000]), Int32Array.from([5, -1])]) expect(compact(wide)).toBe(wide);
   });
 });
