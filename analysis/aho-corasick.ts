@@ -28,13 +28,14 @@ export class AhoCorasick {
    *  - STARTS (at +1): code units with a root transition (start some pattern): from the root, the
    *    others stay at the root, which has no outputs, without reading the root table. */
   private readonly charBits = new Uint8Array(16384);
-  /** Outputs of all nodes, flattened (see nodeData). */
-  private outFlat: Int32Array = new Int32Array(0);
+  /** Outputs of all nodes, flattened (see nodeData). Like nodeData, 16-bit when the ids fit. */
+  private outFlat: Uint16Array | Int32Array = new Uint16Array(0);
   /** What the scan reads of node n, side by side (one cache line, not one per array):
    *  [4n] first edge, [4n + 1] end of its edges (`edges`), [4n + 2] failure link,
    *  [4n + 3] first output in outFlat; its outputs end where node n + 1's begin (a sentinel node
-   *  closes the list). */
-  private nodeData: Int32Array = new Int32Array(8);
+   *  closes the list). 16-bit when every value fits (the shipped lexicon needs ~9,400 nodes): half the
+   *  bytes in cache, where the segmenter's dictionary evicts the automaton between posts. */
+  private nodeData: Uint16Array | Int32Array = new Uint16Array(8);
 
   /** Builds the automaton; pattern i is reported with id i. Empty patterns are ignored. */
   constructor(patterns: readonly string[]) {
@@ -88,8 +89,8 @@ export class AhoCorasick {
       flat.push(...this.outputs[n]!);
     }
     data[4 * nodes + 3] = flat.length; // sentinel: where the last node's outputs end
-    this.nodeData = data;
-    this.outFlat = Int32Array.from(flat);
+    this.nodeData = compact(data);
+    this.outFlat = compact(Int32Array.from(flat));
   }
 
   private buildRootTable(): void {
@@ -181,8 +182,14 @@ export class AhoCorasick {
   }
 }
 
+/** `values` as 16-bit numbers when they all fit (0 to 0xffff), else as they are. */
+export function compact(values: Int32Array): Uint16Array | Int32Array {
+  for (let i = 0; i < values.length; i++) if (values[i]! < 0 || values[i]! > 0xffff) return values;
+  return Uint16Array.from(values);
+}
+
 /** Child of `node` (not the root) on `c`, or -1: a short scan, or a binary search for wide nodes. */
-function childOf(data: Int32Array, edges: Int32Array, node: number, c: number): number {
+function childOf(data: Uint16Array | Int32Array, edges: Int32Array, node: number, c: number): number {
   let lo = data[4 * node]!;
   let hi = data[4 * node + 1]!;
   if (hi - lo <= 8) {

@@ -105,64 +105,170 @@ const AFTER_GAP = 4;
 const JOINERS = new Set(['和', '与', '跟', '及', '、', '还有', '以及', '或', '或者', '/', 'and']);
 
 export function attribute(ctx: AttributionContext): Attribution {
-  const { text, st, table, sentHits } = ctx;
-  const nClauses = st.clauses.length;
+  return new Attributor(ctx);
+}
 
-  // Anchors per clause.
-  // Most clauses hold no anchor: they share NO_ANCHORS (never pushed to) until they get one.
-  const anchors: Anchor[][] = filled(nClauses, NO_ANCHORS);
-  const addAnchor = (c: number, a: Anchor) => {
-    if (anchors[c] === NO_ANCHORS) anchors[c] = [a];
-    else anchors[c]!.push(a);
-  };
-  const dealClause = filled(nClauses, false);
-  const aspectMentions: Attribution['aspectMentions'] = [];
-  for (const m of ctx.mentions)
-    if (!m.comparison) addAnchor(m.clause, { start: m.start, end: m.end, channel: m.channel, aspect: undefined, attribute: false, object: false, noun: m.kind !== 'activity' });
-  for (const h of ctx.topicHits) {
-    const c = st.clauseAt[h.start]!;
-    if (c < 0) continue;
-    const r = table.topic[h.role]!;
-    if (r.deal) dealClause[c] = true;
-    const a = aspectOf(r.aspects, ctx.taxonomy);
-    if (a) {
-      addAnchor(c, { start: h.start, end: h.end, channel: undefined, aspect: a.aspect, attribute: a.attribute, object: false, noun: true });
-      if (!aspectMentions.some((x) => x.aspect === a.aspect)) aspectMentions.push({ aspect: a.aspect, start: h.start, end: h.end });
-    } else if (r.subject || r.products.has(ctx.brand) || r.brandNames.size > 0) {
-      addAnchor(c, { start: h.start, end: h.end, channel: undefined, aspect: undefined, attribute: false, object: false, noun: true });
+/**
+ * The attribution of one post. A class rather than closures over `attribute`'s locals: the ~15
+ * helpers the word look-ups need are methods of one object, where closures cost an allocation each
+ * per post (the returned look-ups keep them all alive).
+ */
+class Attributor implements Attribution {
+  hitChannels: string[][] = [];
+  hitAspects: string[][] = [];
+  aspectMentions: Attribution['aspectMentions'] = [];
+  private readonly text: string;
+  private readonly st: Structure;
+  private readonly table: TermTable;
+  /** Anchors per clause. Most clauses hold none: they share NO_ANCHORS (never pushed to) until they get one. */
+  private readonly anchors: Anchor[][];
+  /** Modifier characters (很, 不, 有点): they count as fillers between a noun and its predicate. */
+  private readonly modifier: Uint8Array;
+  /** Purchase verbs (买的, 下单) in clauses: "X买的<noun>…" judges the noun. */
+  private readonly purchases: Hit[] = [];
+  /** The anchor opening each clause (see openingOf). */
+  private readonly openings: Array<Anchor | undefined> = [];
+  /** Channels and aspects carried over into each clause inside a sentence (NONE unless something carries). */
+  private readonly carriedChannels: string[][];
+  private readonly carriedAspects: string[][];
+  /** The aspect group opening each clause (NONE when no aspect opens it). */
+  private readonly openAspects: string[][];
+  /** Starts of the judging words, and of the forward words (吐槽, 推荐), in text order. */
+  private readonly valuedStarts: number[] = [];
+  private readonly forwardStarts: number[] = [];
+
+  constructor(ctx: AttributionContext) {
+    const { text, st, table, sentHits } = ctx;
+    this.text = text;
+    this.st = st;
+    this.table = table;
+    const nClauses = st.clauses.length;
+
+    const anchors: Anchor[][] = filled(nClauses, NO_ANCHORS);
+    this.anchors = anchors;
+    const dealClause = filled(nClauses, false);
+    for (const m of ctx.mentions)
+      if (!m.comparison) addAnchor(anchors, m.clause, { start: m.start, end: m.end, channel: m.channel, aspect: undefined, attribute: false, object: false, noun: m.kind !== 'activity' });
+    for (const h of ctx.topicHits) {
+      const c = st.clauseAt[h.start]!;
+      if (c < 0) continue;
+      const r = table.topic[h.role]!;
+      if (r.deal) dealClause[c] = true;
+      const a = aspectOf(r.aspects, ctx.taxonomy);
+      if (a) {
+        addAnchor(anchors, c, { start: h.start, end: h.end, channel: undefined, aspect: a.aspect, attribute: a.attribute, object: false, noun: true });
+        if (!this.aspectMentions.some((x) => x.aspect === a.aspect)) this.aspectMentions.push({ aspect: a.aspect, start: h.start, end: h.end });
+      } else if (r.subject || r.products.has(ctx.brand) || r.brandNames.size > 0) {
+        addAnchor(anchors, c, { start: h.start, end: h.end, channel: undefined, aspect: undefined, attribute: false, object: false, noun: true });
+      }
+    }
+    for (const list of anchors) {
+      if (list.length > 1) sortByStart(list);
+      for (const a of list) {
+        const before = a.start > 0 ? text.charCodeAt(a.start - 1) : 0;
+        if (before === BA || before === JIANG) a.object = true;
+      }
+      // A product-side noun owned by the channel before it (App的远程控车, 京东的东西) is the channel's.
+      for (let i = 1; i < list.length; i++) {
+        const prev = list[i - 1]!;
+        const a = list[i]!;
+        if (prev.channel !== undefined && prev.noun && a.channel === undefined && POSSESSIVE.has(text.slice(prev.end, a.start))) a.attribute = true;
+      }
+    }
+
+    const modifier = scratch.u8('modifier', text.length);
+    this.modifier = modifier;
+    const flags = table.sentFlags;
+    for (const h of sentHits) if (flags[h.role]! & SENT_MODIFIER) for (let i = h.start; i < h.end; i++) modifier[i] = 1;
+
+    for (const h of ctx.topicHits) if (table.topicFlags[h.role]! & TOPIC_ACTION && st.clauseAt[h.start]! >= 0) this.purchases.push(h);
+    for (let c = 0; c < nClauses; c++) this.openings.push(this.openingOf(c, ctx.opensClause));
+
+    // Carry-over of channels and aspects inside a sentence (NONE unless something carries).
+    const carriedChannels = filled(nClauses, NONE);
+    const carriedAspects = filled(nClauses, NONE);
+    const openAspects = filled(nClauses, NONE);
+    this.carriedChannels = carriedChannels;
+    this.carriedAspects = carriedAspects;
+    this.openAspects = openAspects;
+    for (let c = 0; c < nClauses; c++) {
+      const open = this.openings[c];
+      if (open?.aspect) openAspects[c] = this.aspectGroup(anchors[c]!, anchors[c]!.indexOf(open), 1);
+      if (c === 0 || st.clauses[c - 1]!.sentence !== st.clauses[c]!.sentence) continue;
+      const own = anchors[c]!.some((a) => a.channel !== undefined);
+      const subjectOpens = open !== undefined && isProductSide(open);
+      if (own || subjectOpens) continue;
+      // Channels from the previous clause: its own mentions, or what it carried itself.
+      // The previous clause's own channels carry on (a place of purchase only into price talk).
+      let prevNamed = false;
+      let carried: string[] | undefined;
+      const mentions = ctx.mentions;
+      for (let k = 0; k < mentions.length; k++) {
+        const m = mentions[k]!;
+        // Mentions come in text order, hence in clause order.
+        if (m.clause >= c) break;
+        if (m.clause !== c - 1 || m.comparison) continue;
+        prevNamed = true;
+        if ((!m.locative || dealClause[c]) && !carried?.includes(m.channel)) (carried ??= []).push(m.channel);
+      }
+      carriedChannels[c] = prevNamed ? (carried ?? NONE) : carriedChannels[c - 1]!;
+      // Aspects carry one clause only (续航650公里，冬天只能跑400), and not past 就是/但是: the next
+      // topic is usually new.
+      const breaks = ctx.breaksTopic(st.clauses[c]!.start);
+      if (!open && !breaks && !anchors[c]!.some((a) => a.aspect !== undefined) && openAspects[c - 1]!.length) {
+        carriedAspects[c] = openAspects[c - 1]!;
+      }
+    }
+
+    for (const h of sentHits) if (flags[h.role]! & SENT_VALUED) this.valuedStarts.push(h.start);
+    for (const h of sentHits) if (flags[h.role]! & SENT_FORWARD) this.forwardStarts.push(h.start);
+
+    const hitChannels = this.hitChannels;
+    const hitAspects = this.hitAspects;
+    let lastValued = -1;
+    for (let i = 0; i < sentHits.length; i++) {
+      const h = sentHits[i]!;
+      const c = st.clauseAt[h.start]!;
+      if (c < 0) {
+        hitChannels.push(NONE);
+        hitAspects.push(NONE);
+        continue;
+      }
+      const f = flags[h.role]!;
+      // An emoticon underlines what was just said in its clause (西瓜是坏的😡).
+      if (f & SENT_EMOTICON && lastValued >= 0 && st.clauseAt[sentHits[lastValued]!.start] === c) {
+        hitChannels.push(hitChannels[lastValued]!);
+        hitAspects.push(hitAspects[lastValued]!);
+        continue;
+      }
+      if (f & SENT_VALUED) lastValued = i;
+      if (f & SENT_FORWARD) {
+        hitChannels.push(this.forwardAt(c, h.start, h.end, table.sent[h.role]!.rating === true));
+        hitAspects.push(NONE);
+        continue;
+      }
+      hitChannels.push(this.channelsOfWord(c, h.start, h.end));
+      hitAspects.push(this.aspectsAt(c, h.start, h.end));
     }
   }
-  for (const list of anchors) {
-    if (list.length > 1) sortByStart(list);
-    for (const a of list) {
-      const before = a.start > 0 ? text.charCodeAt(a.start - 1) : 0;
-      if (before === BA || before === JIANG) a.object = true;
-    }
-    // A product-side noun owned by the channel before it (App的远程控车, 京东的东西) is the channel's.
-    for (let i = 1; i < list.length; i++) {
-      const prev = list[i - 1]!;
-      const a = list[i]!;
-      if (prev.channel !== undefined && prev.noun && a.channel === undefined && POSSESSIVE.has(text.slice(prev.end, a.start))) a.attribute = true;
-    }
-  }
 
-  // Modifier characters (很, 不, 有点) count as fillers between a noun and its predicate.
-  const modifier = scratch.u8('modifier', text.length);
-  const flags = table.sentFlags;
-  for (const h of sentHits) if (flags[h.role]! & SENT_MODIFIER) for (let i = h.start; i < h.end; i++) modifier[i] = 1;
-  const onlyFillers = (from: number, to: number) => {
+  /** Whether text[from, to) holds only fillers and modifiers (false when from > to). */
+  private onlyFillers(from: number, to: number): boolean {
     if (from > to) return false;
+    const text = this.text;
+    const modifier = this.modifier;
     for (let i = from; i < to; i++) if (!modifier[i] && !FILLERS.has(text.charCodeAt(i))) return false;
     return true;
-  };
-  const joined = (from: number, to: number) => JOINERS.has(text.slice(from, to).trim());
+  }
 
-  const isProductSide = (a: Anchor) => a.channel === undefined && !a.attribute && !a.object;
-  // Purchase verbs per clause (买的, 下单): "X买的<noun>…" judges the noun.
-  const purchases: Hit[] = [];
-  for (const h of ctx.topicHits) if (table.topicFlags[h.role]! & TOPIC_ACTION && st.clauseAt[h.start]! >= 0) purchases.push(h);
-  const boughtObjectBetween = (from: number, to: number): boolean =>
-    purchases.some((p) => {
+  private joined(from: number, to: number): boolean {
+    return JOINERS.has(this.text.slice(from, to).trim());
+  }
+
+  /** Whether a purchase word between `from` and `to` is followed by its object (旗舰店买的电饭煲…). */
+  private boughtObjectBetween(from: number, to: number): boolean {
+    const text = this.text;
+    return this.purchases.some((p) => {
       // `from`..`to` lies inside one clause, so a purchase word inside it is in that clause.
       if (p.start < from || p.end > to) return false;
       let objStart = p.end;
@@ -170,56 +276,23 @@ export function attribute(ctx: AttributionContext): Attribution {
         if (text[p.end] !== '的') return false;
         objStart = p.end + 1;
       }
-      return !onlyFillers(objStart, to);
+      return !this.onlyFillers(objStart, to);
     });
-  const openingOf = (c: number): Anchor | undefined => {
-    const list = anchors[c]!;
-    const first = list[0];
-    if (!first || !ctx.opensClause(text, st.clauses[c]!.start, first.start)) return undefined;
-    // 进口牛奶的价格比以前贵: the aspect after 的 heads the noun phrase.
-    const next = list[1];
-    if (first.aspect === undefined && first.channel === undefined && next?.aspect !== undefined && text.slice(first.end, next.start) === '的') return next;
-    return first;
-  };
-  const openings: Array<Anchor | undefined> = [];
-  for (let c = 0; c < nClauses; c++) openings.push(openingOf(c));
-  const opening = (c: number): Anchor | undefined => openings[c];
-
-  // Carry-over of channels and aspects inside a sentence (NONE unless something carries).
-  const carriedChannels = filled(nClauses, NONE);
-  const carriedAspects = filled(nClauses, NONE);
-  const clauseAspects = filled(nClauses, NONE);
-  for (let c = 0; c < nClauses; c++) {
-    const open = opening(c);
-    if (open?.aspect) clauseAspects[c] = aspectGroup(anchors[c]!, anchors[c]!.indexOf(open), 1);
-    if (c === 0 || st.clauses[c - 1]!.sentence !== st.clauses[c]!.sentence) continue;
-    const own = anchors[c]!.some((a) => a.channel !== undefined);
-    const subjectOpens = open !== undefined && isProductSide(open);
-    if (own || subjectOpens) continue;
-    // Channels from the previous clause: its own mentions, or what it carried itself.
-    // The previous clause's own channels carry on (a place of purchase only into price talk).
-    let prevNamed = false;
-    let carried: string[] | undefined;
-    const mentions = ctx.mentions;
-    for (let k = 0; k < mentions.length; k++) {
-      const m = mentions[k]!;
-      // Mentions come in text order, hence in clause order.
-      if (m.clause >= c) break;
-      if (m.clause !== c - 1 || m.comparison) continue;
-      prevNamed = true;
-      if ((!m.locative || dealClause[c]) && !carried?.includes(m.channel)) (carried ??= []).push(m.channel);
-    }
-    carriedChannels[c] = prevNamed ? (carried ?? NONE) : carriedChannels[c - 1]!;
-    // Aspects carry one clause only (续航650公里，冬天只能跑400), and not past 就是/但是: the next
-    // topic is usually new.
-    const breaks = ctx.breaksTopic(st.clauses[c]!.start);
-    if (!open && !breaks && !anchors[c]!.some((a) => a.aspect !== undefined) && clauseAspects[c - 1]!.length) {
-      carriedAspects[c] = clauseAspects[c - 1]!;
-    }
   }
 
-  const channelsAt = (c: number, start: number, end: number): string[] => {
-    const list = anchors[c]!;
+  private openingOf(c: number, opensClause: AttributionContext['opensClause']): Anchor | undefined {
+    const list = this.anchors[c]!;
+    const first = list[0];
+    if (!first || !opensClause(this.text, this.st.clauses[c]!.start, first.start)) return undefined;
+    // 进口牛奶的价格比以前贵: the aspect after 的 heads the noun phrase.
+    const next = list[1];
+    if (first.aspect === undefined && first.channel === undefined && next?.aspect !== undefined && this.text.slice(first.end, next.start) === '的') return next;
+    return first;
+  }
+
+  channelsOfWord(c: number, start: number, end: number): string[] {
+    const list = this.anchors[c]!;
+    const text = this.text;
     // A product-side noun right before the word (车机黑屏), the word itself (新鲜), or the noun the
     // word modifies (变质的酸奶) takes it.
     const prev = lastIndexBefore(list, start);
@@ -230,55 +303,55 @@ export function attribute(ctx: AttributionContext): Attribution {
     // a channel attribute (品类, 价格) leaves it to the channel further back (门店的零食品类很全).
     if (prev >= 0) {
       const head = list[prev]!;
-      if (head.channel === undefined && isProductSide(head) && (head.end > start || onlyFillers(head.end, start))) return NONE;
+      if (head.channel === undefined && isProductSide(head) && (head.end > start || this.onlyFillers(head.end, start))) return NONE;
     }
     for (let i = prev; i >= 0; i--) {
       const a = list[i]!;
       if (a.channel === undefined) continue;
       // 旗舰店买的电饭煲有质量问题: what was bought there is judged, not the place; and what follows
       // 吐槽/推荐 is what others said (微博上好多人吐槽会员涨价).
-      if (boughtObjectBetween(a.end, start) || forwardBetween(a.end, start)) return NONE;
-      return channelGroup(list, i, -1);
+      if (this.boughtObjectBetween(a.end, start) || startsBetween(this.forwardStarts, a.end, start)) return NONE;
+      return this.channelGroup(list, i, -1);
     }
     // 态度冷淡的销售, 辛苦外卖小哥: the channel right after the word (a few characters at most), unless it
     // has a predicate of its own (非常不满意物流倒是很快: 不满意 is not about 物流).
-    if (after >= 0 && list[after]!.channel !== undefined && prev < 0 && list[after]!.start - end <= AFTER_GAP && !valuedFrom(list[after]!.end, st.clauses[c]!.end))
-      return channelGroup(list, after, 1);
+    if (after >= 0 && list[after]!.channel !== undefined && prev < 0 && list[after]!.start - end <= AFTER_GAP && !startsBetween(this.valuedStarts, list[after]!.end, this.st.clauses[c]!.end))
+      return this.channelGroup(list, after, 1);
     for (let i = 0; i < list.length; i++) if (list[i]!.channel !== undefined) return NONE;
-    return carriedChannels[c]!;
-  };
+    return this.carriedChannels[c]!;
+  }
 
-  const aspectsAt = (c: number, start: number, end: number): string[] => {
-    const list = anchors[c]!;
+  private aspectsAt(c: number, start: number, end: number): string[] {
+    const list = this.anchors[c]!;
     for (let i = 0; i < list.length; i++) {
       const a = list[i]!;
       if (a.aspect !== undefined && a.start < end && a.end > start) return single(a.aspect);
     }
     const prev = lastIndexBefore(list, start);
-    if (prev >= 0 && list[prev]!.aspect !== undefined && onlyFillers(list[prev]!.end, start)) return aspectGroup(list, prev, -1);
+    if (prev >= 0 && list[prev]!.aspect !== undefined && this.onlyFillers(list[prev]!.end, start)) return this.aspectGroup(list, prev, -1);
     const next = firstFrom(list, end);
-    if (next >= 0 && list[next]!.aspect !== undefined && onlyBlanksAndDe(end, list[next]!.start)) return aspectGroup(list, next, 1);
-    const open = opening(c);
+    if (next >= 0 && list[next]!.aspect !== undefined && onlyBlanksAndDe(this.text, end, list[next]!.start)) return this.aspectGroup(list, next, 1);
+    const open = this.openings[c];
     if (open?.aspect !== undefined && open.start < start) {
       let channelBetween = false;
       for (let i = 0; i < list.length; i++) {
         const a = list[i]!;
         if (a.channel !== undefined && a.start > open.start && a.start < start) channelBetween = true;
       }
-      if (!channelBetween) return clauseAspects[c]!;
+      if (!channelBetween) return this.openAspects[c]!;
     }
-    if (!list.length) return carriedAspects[c]!;
+    if (!list.length) return this.carriedAspects[c]!;
     return NONE;
-  };
+  }
 
   /** The channels joined by 和/与 to the anchor at `from`, walking in `dir`. */
-  function channelGroup(list: Anchor[], from: number, dir: 1 | -1): string[] {
+  private channelGroup(list: Anchor[], from: number, dir: 1 | -1): string[] {
     const first = list[from]!;
     let out: string[] | undefined;
     let edge = first;
     for (let i = from + dir; i >= 0 && i < list.length; i += dir) {
       const a = list[i]!;
-      if (a.channel === undefined || !(dir < 0 ? joined(a.end, edge.start) : joined(edge.end, a.start))) break;
+      if (a.channel === undefined || !(dir < 0 ? this.joined(a.end, edge.start) : this.joined(edge.end, a.start))) break;
       if (a.channel !== first.channel && !(out ??= [first.channel!]).includes(a.channel)) out.push(a.channel);
       edge = a;
     }
@@ -286,102 +359,71 @@ export function attribute(ctx: AttributionContext): Attribution {
   }
 
   /** The aspects joined by 和/与 to the anchor at `from`, walking in `dir`. */
-  function aspectGroup(list: Anchor[], from: number, dir: 1 | -1): string[] {
+  private aspectGroup(list: Anchor[], from: number, dir: 1 | -1): string[] {
     const first = list[from]!;
     let out: string[] | undefined;
     let edge = first;
     for (let i = from + dir; i >= 0 && i < list.length; i += dir) {
       const a = list[i]!;
-      if (a.aspect === undefined || !(dir < 0 ? joined(a.end, edge.start) : joined(edge.end, a.start))) break;
+      if (a.aspect === undefined || !(dir < 0 ? this.joined(a.end, edge.start) : this.joined(edge.end, a.start))) break;
       if (a.aspect !== first.aspect && !(out ??= [first.aspect!]).includes(a.aspect)) out.push(a.aspect);
       edge = a;
     }
     return out ?? single(first.aspect!);
   }
 
-  const onlyBlanksAndDe = (from: number, to: number) => {
-    let de = 0;
-    for (let i = from; i < to; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === DE) de++;
-      else if (ch !== 32) return false;
-    }
-    return de <= 1;
-  };
-
-  // Starts of the judging words (in text order): does a channel have a predicate after it?
-  const valuedStarts: number[] = [];
-  for (const h of sentHits) if (flags[h.role]! & SENT_VALUED) valuedStarts.push(h.start);
-  function valuedFrom(from: number, to: number): boolean {
-    for (let i = 0; i < valuedStarts.length; i++) if (valuedStarts[i]! >= from && valuedStarts[i]! < to) return true;
-    return false;
-  }
-
-  const forwardStarts: number[] = [];
-  for (const h of sentHits) if (flags[h.role]! & SENT_FORWARD) forwardStarts.push(h.start);
-  const forwardBetween = (from: number, to: number) => {
-    for (let i = 0; i < forwardStarts.length; i++) if (forwardStarts[i]! >= from && forwardStarts[i]! < to) return true;
-    return false;
-  };
-
   // 吐槽/推荐 judge their object: the first noun after them in the clause, when it is a channel. A
   // rating with nothing after it rates the channel right before it (京东客服差评, 快递好评), not one
   // further back (客服告知好评给差价, 京东这么多好评).
-  const forwardAt = (c: number, start: number, end: number, rating: boolean): string[] => {
-    const list = anchors[c]!;
+  private forwardAt(c: number, start: number, end: number, rating: boolean): string[] {
+    const list = this.anchors[c]!;
     const i = firstFrom(list, end);
     if (i < 0) {
       const prev = rating ? lastIndexBefore(list, start) : -1;
-      if (prev >= 0 && list[prev]!.channel !== undefined && onlyFillers(list[prev]!.end, start)) return channelGroup(list, prev, -1);
-      return carriedChannels[c]!;
+      if (prev >= 0 && list[prev]!.channel !== undefined && this.onlyFillers(list[prev]!.end, start)) return this.channelGroup(list, prev, -1);
+      return this.carriedChannels[c]!;
     }
-    return list[i]!.channel !== undefined ? channelGroup(list, i, 1) : NONE;
-  };
-
-  const hitChannels: string[][] = [];
-  const hitAspects: string[][] = [];
-  let lastValued = -1;
-  for (let i = 0; i < sentHits.length; i++) {
-    const h = sentHits[i]!;
-    const c = st.clauseAt[h.start]!;
-    if (c < 0) {
-      hitChannels.push(NONE);
-      hitAspects.push(NONE);
-      continue;
-    }
-    const f = flags[h.role]!;
-    // An emoticon underlines what was just said in its clause (西瓜是坏的😡).
-    if (f & SENT_EMOTICON && lastValued >= 0 && st.clauseAt[sentHits[lastValued]!.start] === c) {
-      hitChannels.push(hitChannels[lastValued]!);
-      hitAspects.push(hitAspects[lastValued]!);
-      continue;
-    }
-    if (f & SENT_VALUED) lastValued = i;
-    if (f & SENT_FORWARD) {
-      hitChannels.push(forwardAt(c, h.start, h.end, table.sent[h.role]!.rating === true));
-      hitAspects.push(NONE);
-      continue;
-    }
-    hitChannels.push(channelsAt(c, h.start, h.end));
-    hitAspects.push(aspectsAt(c, h.start, h.end));
+    return list[i]!.channel !== undefined ? this.channelGroup(list, i, 1) : NONE;
   }
 
-  return {
-    hitChannels,
-    hitAspects,
-    channelsOfWord: channelsAt,
-    clauseReachesChannel(clause: number) {
-      if (carriedChannels[clause]!.length) return true;
-      const list = anchors[clause]!;
-      for (let i = 0; i < list.length; i++) if (list[i]!.channel !== undefined) return true;
-      return false;
-    },
-    aspectMentions,
-    clauseAspects(clause: number) {
-      const own = anchors[clause]!.filter((a) => a.aspect !== undefined).map((a) => a.aspect!);
-      return [...new Set(own.length ? own : carriedAspects[clause]!)];
-    },
-  };
+  clauseReachesChannel(clause: number): boolean {
+    if (this.carriedChannels[clause]!.length) return true;
+    const list = this.anchors[clause]!;
+    for (let i = 0; i < list.length; i++) if (list[i]!.channel !== undefined) return true;
+    return false;
+  }
+
+  clauseAspects(clause: number): string[] {
+    const own = this.anchors[clause]!.filter((a) => a.aspect !== undefined).map((a) => a.aspect!);
+    return [...new Set(own.length ? own : this.carriedAspects[clause]!)];
+  }
+}
+
+/** Adds anchor `a` to clause `c` (a clause's first anchor replaces the shared NO_ANCHORS). */
+function addAnchor(anchors: Anchor[][], c: number, a: Anchor): void {
+  if (anchors[c] === NO_ANCHORS) anchors[c] = [a];
+  else anchors[c]!.push(a);
+}
+
+function isProductSide(a: Anchor): boolean {
+  return a.channel === undefined && !a.attribute && !a.object;
+}
+
+/** Whether text[from, to) holds only blanks and at most one 的. */
+function onlyBlanksAndDe(text: string, from: number, to: number): boolean {
+  let de = 0;
+  for (let i = from; i < to; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === DE) de++;
+    else if (ch !== 32) return false;
+  }
+  return de <= 1;
+}
+
+/** Whether one of `starts` lies in [from, to). */
+function startsBetween(starts: readonly number[], from: number, to: number): boolean {
+  for (let i = 0; i < starts.length; i++) if (starts[i]! >= from && starts[i]! < to) return true;
+  return false;
 }
 
 /** First anchor starting at or after `pos`, or -1. */

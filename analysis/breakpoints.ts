@@ -12,7 +12,7 @@
 import type { BreakpointKind } from '../core/types.js';
 import type { Structure } from './clauses.js';
 import type { Mention } from './channels.js';
-import { byStart, type GapPattern, type PartHit } from './terms.js';
+import { byStart, partKeyBit, type GapPattern, type PartHits } from './terms.js';
 import { firstUnits, type FirstUnits } from './first-units.js';
 
 export interface FoundBreakpoint {
@@ -67,17 +67,19 @@ function stampsFor<K>(patterns: Array<GapPattern<K>>): Stamps {
 }
 
 /** Matches gap patterns sentence by sentence: every part in order, inside one sentence. */
-export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<K>>, st: Structure): CueMatch[] {
+export function matchGapPatterns<K>(hits: PartHits, patterns: Array<GapPattern<K>>, st: Structure): CueMatch[] {
   const out: CueMatch[] = [];
-  if (!hits.length) return out;
+  const count = hits.length;
+  if (!count) return out;
+  const { starts, ends, roles } = hits;
   const stamps = stampsFor(patterns);
   const partCounts = stamps.parts;
   let from = 0;
   for (let s = 0; s < st.sentences.length; s++) {
     const sent = st.sentences[s]!;
-    while (from < hits.length && hits[from]!.start < sent.start) from++;
+    while (from < count && starts[from]! < sent.start) from++;
     let to = from;
-    while (to < hits.length && hits[to]!.start < sent.end) to++;
+    while (to < count && starts[to]! < sent.end) to++;
     if (to === from) continue;
     // Patterns already matched in this sentence carry the sentence's generation (no per-sentence list).
     if (stamps.generation === 0x7fffffff) {
@@ -87,33 +89,37 @@ export function matchGapPatterns<K>(hits: PartHit[], patterns: Array<GapPattern<
     const generation = ++stamps.generation;
     const done = stamps.of;
     for (let i = from; i < to; i++) {
-      const first = hits[i]!;
-      if (first.end > sent.end) continue;
+      const firstEnd = ends[i]!;
+      if (firstEnd > sent.end) continue;
       const last1 = i + 1 >= to; // no later hit: only one-part patterns can match
-      const firsts = first.roles.firsts;
+      const firsts = roles[i]!.firsts;
       for (let f = 0; f < firsts.length; f++) {
         const pattern = firsts[f]!;
         if (done[pattern] === generation) continue;
         const n = partCounts[pattern]!;
         if (n > 1 && last1) continue;
-        let pos = first.end;
-        let last = first.end;
-        let lastPart = first.start;
+        let pos = firstEnd;
+        let last = firstEnd;
+        let lastPart = starts[i]!;
         let k = 1;
+        let bit = partKeyBit(pattern, k);
         for (let j = i + 1; j < to && k < n; j++) {
-          const h = hits[j]!;
-          if (h.start < pos || h.end > sent.end) continue;
+          const start = starts[j]!;
+          if (start < pos || ends[j]! > sent.end) continue;
           // Parts far apart in a long run-on sentence belong to different statements.
-          if (h.start - pos > MAX_GAP) break;
-          if (h.roles.keys.has(pattern * 64 + k)) {
+          if (start - pos > MAX_GAP) break;
+          // The mask rules out most hits without the Set look-up.
+          const r = roles[j]!;
+          if ((r.mask & bit) !== 0 && r.keys.has(pattern * 64 + k)) {
             k++;
-            pos = last = h.end;
-            lastPart = h.start;
+            bit = partKeyBit(pattern, k);
+            pos = last = ends[j]!;
+            lastPart = start;
           }
         }
         if (k < n) continue;
         done[pattern] = generation;
-        out.push({ pattern, start: first.start, end: last, lastPart, sentence: s });
+        out.push({ pattern, start: starts[i]!, end: last, lastPart, sentence: s });
       }
     }
     from = to;

@@ -358,7 +358,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   result.breakpoints = found.map<Breakpoint>((b) => ({ channels: b.channels, kind: b.kind, cue: b.cue, evidence: span(b.start, b.end) }));
   result.descriptors = descriptors(m.sent, values, table, st, about.hitChannels, span, inZone);
   result.openWords = mentions.length
-    ? openWords({ tokens, st, ...e.open, isLexiconWord: (w) => table.isLexiconWord(w), lexiconRead: () => lexiconCoverage(text.length, m, table), clauseReachesChannel: about.clauseReachesChannel, channelsOf: about.channelsOfWord, inQuestion: inZone, span })
+    ? openWords({ tokens, st, ...e.open, isLexiconWord: (w) => table.isLexiconWord(w), lexiconRead: () => lexiconCoverage(text.length, m, table), clauseReachesChannel: (c) => about.clauseReachesChannel(c), channelsOf: (c, s, e) => about.channelsOfWord(c, s, e), inQuestion: inZone, span })
     : [];
   const aspects: AspectHit[] = [];
   for (const a of about.aspectMentions) {

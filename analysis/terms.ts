@@ -12,8 +12,7 @@
  *   spam      template phrases and advertising markers
  * Within sent/chan/topic/spam the leftmost-longest entry wins (京东快递 over 京东).
  */
-import { AhoCorasick, MatchBuffer } from './aho-corasick.js';
-import { scratch } from './scratch.js';
+import { AhoCorasick, compact, MatchBuffer } from './aho-corasick.js';
 import type { BrandInfo, EffectiveLexicon } from './effective.js';
 import { cueExtras, expandAlternatives, type CueExtras, type Stance } from './lexicons.js';
 import { normalise, plainCopy } from './normalise.js';
@@ -135,25 +134,79 @@ export interface Hit {
 export interface PartRoles {
   firsts: number[];
   keys: Set<number>;
+  /** One bit per key (partKeyBit), a filter in front of `keys`: a clear bit means the key is not
+   *  there, so most look-ups of pattern matching (four in five) skip the Set. */
+  mask: number;
 }
 
-/** One occurrence of a gap-pattern part. */
-export interface PartHit {
-  start: number;
-  end: number;
-  roles: PartRoles;
+/** The bit of `PartRoles.mask` for part `part` of pattern `pattern`. */
+export function partKeyBit(pattern: number, part: number): number {
+  return 1 << ((pattern ^ part) & 31);
+}
+
+/**
+ * The occurrences of one gap layer's pattern parts (question or cue), as parallel arrays in start
+ * order: `starts[i]`, `ends[i]`, `roles[i]` for i < `length`. A post has ~25 of them and pattern
+ * matching reads each a few times; arrays reused by every post spare an object per occurrence (the
+ * largest allocation of `match`). Valid until the next `TermTable.match`.
+ */
+export class PartHits {
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
+  roles: PartRoles[] = [];
+  length = 0;
+
+  add(start: number, end: number, roles: PartRoles): void {
+    const n = this.length;
+    if (n === this.starts.length) {
+      const starts = new Int32Array(2 * n);
+      starts.set(this.starts);
+      const ends = new Int32Array(2 * n);
+      ends.set(this.ends);
+      this.starts = starts;
+      this.ends = ends;
+    }
+    this.starts[n] = start;
+    this.ends[n] = end;
+    // Overwrites what an earlier post left there, or appends: the array stays packed.
+    this.roles[n] = roles;
+    this.length = n + 1;
+  }
+
+  /** Sorts the occurrences by start, then end (insertion sort, like byStart: the list is short and
+   *  nearly in order). No two share start and end (one role set per surface and layer). */
+  sortByStart(): void {
+    const { starts, ends, roles } = this;
+    for (let i = 1; i < this.length; i++) {
+      const start = starts[i]!;
+      const end = ends[i]!;
+      const r = roles[i]!;
+      let j = i - 1;
+      while (j >= 0 && (starts[j]! > start || (starts[j]! === start && ends[j]! > end))) {
+        starts[j + 1] = starts[j]!;
+        ends[j + 1] = ends[j]!;
+        roles[j + 1] = roles[j]!;
+        j--;
+      }
+      starts[j + 1] = start;
+      ends[j + 1] = end;
+      roles[j + 1] = r;
+    }
+  }
 }
 
 function partRoles(parts: Array<{ pattern: number; part: number }>): PartRoles {
-  return { firsts: parts.filter((p) => p.part === 0).map((p) => p.pattern), keys: new Set(parts.map((p) => p.pattern * 64 + p.part)) };
+  let mask = 0;
+  for (const p of parts) mask |= partKeyBit(p.pattern, p.part);
+  return { firsts: parts.filter((p) => p.part === 0).map((p) => p.pattern), keys: new Set(parts.map((p) => p.pattern * 64 + p.part)), mask };
 }
 
 export interface Matches {
   sent: Hit[];
   chan: Hit[];
   topic: Hit[];
-  question: PartHit[];
-  cue: PartHit[];
+  question: PartHits;
+  cue: PartHits;
   spam: Hit[];
 }
 
@@ -241,11 +294,22 @@ export class TermTable {
   private readonly particles: Set<string>;
   private ac!: AhoCorasick;
   private readonly buffer = new MatchBuffer();
+  /** Word-boundary arrays of `match` (see there), as long as the token-start buffer. */
+  private reach = new Uint8Array(0);
+  private back = new Uint8Array(0);
+  /** Candidate hits of the leftmost-longest layers, reused by every match. */
+  private readonly sentCandidates = new Candidates();
+  private readonly chanCandidates = new Candidates();
+  private readonly topicCandidates = new Candidates();
+  private readonly spamCandidates = new Candidates();
+  /** Pattern-part occurrences of the gap layers, reused by every match. */
+  private readonly questionParts = new PartHits();
+  private readonly cueParts = new PartHits();
   /** Length of every automaton pattern. */
-  private lengths: Int32Array = new Int32Array(0);
-  private refFrom: Int32Array = new Int32Array(0);
+  private lengths: Uint16Array | Int32Array = new Uint16Array(0);
+  private refFrom: Uint16Array | Int32Array = new Uint16Array(0);
   private refLayer: Uint8Array = new Uint8Array(0);
-  private refRole: Int32Array = new Int32Array(0);
+  private refRole: Uint16Array | Int32Array = new Uint16Array(0);
   private refGap: Array<Ref | null> = [];
   /** Per automaton pattern: 1 when it is a known word or particle (may glue a token together). */
   private glue: Uint8Array = new Uint8Array(0);
@@ -423,22 +487,27 @@ export class TermTable {
     this.glue = Uint8Array.from(this.surfaces, (s) => (this.known.has(s) || this.particles.has(s) ? 1 : 0));
     // Flat copies of the refs: the match loop touches typed arrays, not scattered objects.
     const total = this.refs.reduce((n, r) => n + r.length, 0);
-    this.refFrom = new Int32Array(this.refs.length + 1);
+    const refFrom = new Int32Array(this.refs.length + 1);
     this.refLayer = new Uint8Array(total);
-    this.refRole = new Int32Array(total);
+    const refRole = new Int32Array(total);
     this.refGap = new Array(total);
     let k = 0;
     this.refs.forEach((list, id) => {
-      this.refFrom[id] = k;
+      refFrom[id] = k;
       for (const ref of list) {
         this.refLayer[k] = ref.layer;
-        this.refRole[k] = ref.role;
+        // A gap-pattern ref has no role (-1) and the match loop never reads it: 0 keeps the array unsigned.
+        refRole[k] = ref.parts ? 0 : ref.role;
         this.refGap[k] = ref.parts ? ref : null;
         k++;
       }
     });
-    this.refFrom[this.refs.length] = k;
-    this.lengths = Int32Array.from(this.surfaces, (x) => x.length);
+    refFrom[this.refs.length] = k;
+    // 16-bit when the values fit (the shipped lexicon: ~4,200 surfaces): the match loop reads them for
+    // every automaton output, and half the bytes stay in cache next to the segmenter's dictionary.
+    this.refFrom = compact(refFrom);
+    this.refRole = compact(refRole);
+    this.lengths = compact(Int32Array.from(this.surfaces, (x) => x.length));
     this.ac = new AhoCorasick(this.surfaces);
     this.lexiconWords = new Set([...this.known].filter((w) => !this.isEventOnly(w)));
     this.sentPolarWord = this.polarWords();
@@ -542,12 +611,14 @@ export class TermTable {
    * also start a longer compound (快递公司, 客服部门).
    */
   match(text: string, tokens: Tokens): Matches {
-    const sent: Hit[] = [];
-    const chan: Hit[] = [];
-    const topic: Hit[] = [];
-    const spam: Hit[] = [];
-    const question: PartHit[] = [];
-    const cue: PartHit[] = [];
+    const sent = this.sentCandidates;
+    const chan = this.chanCandidates;
+    const topic = this.topicCandidates;
+    const spam = this.spamCandidates;
+    const question = this.questionParts;
+    const cue = this.cueParts;
+    question.length = 0;
+    cue.length = 0;
     const buf = this.buffer;
     const count = this.ac.scan(text, buf);
     const ids = buf.ids;
@@ -558,9 +629,16 @@ export class TermTable {
     const n = text.length;
     // Word-boundary check without slicing: reach[i] = the token holding i is covered by known words up
     // to i (不|方便); back[i] = known words cover i up to the next token boundary (慢|了).
-    const reach = scratch.u8('reach', n + 1);
-    const back = scratch.u8('back', n + 1);
-    for (let i = 0; i <= n; i++) reach[i] = back[i] = starts[i]!;
+    // Both start as copies of the token starts: of the whole buffer, one memcpy each (only [0, n] is
+    // read), instead of zeroing two scratch buffers and copying them character by character.
+    if (this.reach.length !== starts.length) {
+      this.reach = new Uint8Array(starts.length);
+      this.back = new Uint8Array(starts.length);
+    }
+    const reach = this.reach;
+    const back = this.back;
+    reach.set(starts);
+    back.set(starts);
     for (let k = 0; k < count; k++) {
       const id = ids[k]!;
       if (glue[id] !== 1) continue;
@@ -590,7 +668,7 @@ export class TermTable {
         const gap = refGap[r];
         if (gap) {
           // A pattern's first part must start a word; later parts may sit inside one (根本没有).
-          if (startOk || gap.laterOnly) (layer === Layer.Question ? question : cue).push({ start, end, roles: startOk ? gap.roles! : gap.laterRoles! });
+          if (startOk || gap.laterOnly) (layer === Layer.Question ? question : cue).add(start, end, startOk ? gap.roles! : gap.laterRoles!);
           continue;
         }
         if (!startOk) continue;
@@ -598,24 +676,26 @@ export class TermTable {
         // Nouns of two or more characters start compounds (快递公司), and modifiers glue to what follows
         // (不久): both may end mid-word. A one-character noun must be a word (货 is not 货不对板).
         if (layer === Layer.Sent) {
-          if (endStrict || prefixLike[role] === 1) sent.push({ start, end, role });
+          if (endStrict || prefixLike[role] === 1) sent.add(start, end, role);
         } else if (layer === Layer.Chan) {
-          if (endStrict || end - start > 1) chan.push({ start, end, role });
+          if (endStrict || end - start > 1) chan.add(start, end, role);
         } else if (layer === Layer.Topic) {
-          if (endStrict || end - start > 1) topic.push({ start, end, role });
+          if (endStrict || end - start > 1) topic.add(start, end, role);
         } else if (endStrict) {
-          spam.push({ start, end, role });
+          spam.add(start, end, role);
         }
       }
     }
     // Scan order is by end; gap matching wants start order.
+    question.sortByStart();
+    cue.sortByStart();
     return {
-      sent: leftmostLongest(sent),
-      chan: leftmostLongest(chan),
-      topic: leftmostLongest(topic),
-      question: byStart(question),
-      cue: byStart(cue),
-      spam: leftmostLongest(spam),
+      sent: sent.leftmostLongest(),
+      chan: chan.leftmostLongest(),
+      topic: topic.leftmostLongest(),
+      question,
+      cue,
+      spam: spam.leftmostLongest(),
     };
   }
 
@@ -646,7 +726,7 @@ function normaliseKeys(polar: Record<string, Stance>): Record<string, Stance> {
 }
 
 /** Sorts hits by start, then end, stably (insertion sort: short lists, nearly in order already; cheaper
- *  than Array.prototype.sort with a comparator for them). Pattern-part hits and cue matches use it. */
+ *  than Array.prototype.sort with a comparator for them). Cue matches use it (pattern parts sort in PartHits). */
 export function byStart<T extends { start: number; end: number }>(hits: T[]): T[] {
   for (let i = 1; i < hits.length; i++) {
     const h = hits[i]!;
@@ -660,8 +740,70 @@ export function byStart<T extends { start: number; end: number }>(hits: T[]): T[
   return hits;
 }
 
-/** Non-overlapping selection: earliest start first, and the longest entry at that start. */
-function leftmostLongest(hits: Hit[]): Hit[] {
+/**
+ * Candidate hits of one layer as (start, end, role) triples, in scan order, reused by every post. The
+ * leftmost-longest selection runs on the numbers, and only the hits it keeps (about five in six)
+ * become Hit objects: the others were garbage for the collector.
+ */
+export class Candidates {
+  private data = new Int32Array(96);
+  private count = 0;
+
+  add(start: number, end: number, role: number): void {
+    let d = this.data;
+    if (3 * this.count + 3 > d.length) {
+      const grown = new Int32Array(d.length * 2);
+      grown.set(d);
+      this.data = d = grown;
+    }
+    const at = 3 * this.count++;
+    d[at] = start;
+    d[at + 1] = end;
+    d[at + 2] = role;
+  }
+
+  /**
+   * The non-overlapping selection of the candidates added since the last call (which it clears):
+   * earliest start first, and the longest entry at that start. Within a layer no two candidates have
+   * the same start and end (one role per surface), so the order of the sort is fully determined.
+   */
+  leftmostLongest(): Hit[] {
+    const d = this.data;
+    const n = this.count;
+    this.count = 0;
+    // Insertion sort by start, then longest first: the lists are short and nearly sorted (the
+    // automaton reports by end).
+    for (let i = 1; i < n; i++) {
+      const start = d[3 * i]!;
+      const end = d[3 * i + 1]!;
+      const role = d[3 * i + 2]!;
+      let j = i - 1;
+      while (j >= 0 && (d[3 * j]! > start || (d[3 * j]! === start && d[3 * j + 1]! < end))) {
+        d[3 * j + 3] = d[3 * j]!;
+        d[3 * j + 4] = d[3 * j + 1]!;
+        d[3 * j + 5] = d[3 * j + 2]!;
+        j--;
+      }
+      d[3 * j + 3] = start;
+      d[3 * j + 4] = end;
+      d[3 * j + 5] = role;
+    }
+    const hits: Hit[] = [];
+    let lastEnd = -1;
+    for (let i = 0; i < n; i++) {
+      const start = d[3 * i]!;
+      if (start < lastEnd) continue;
+      const end = d[3 * i + 1]!;
+      hits.push({ start, end, role: d[3 * i + 2]! });
+      lastEnd = end;
+    }
+    return hits;
+  }
+}
+
+/** Non-overlapping selection over Hit objects: earliest start first, and the longest entry at that
+ *  start (the plain computation `Candidates.leftmostLongest` stands in for; kept for its test). */
+export function leftmostLongest(hits: Hit[]): Hit[] {
   if (hits.length < 2) return hits;
   // Insertion sort: the lists are short and nearly sorted (the automaton reports by end).
   for (let i = 1; i < hits.length; i++) {
