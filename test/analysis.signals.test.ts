@@ -368,14 +368,6 @@ describe('an asking formula in a complaint', () => {
   });
 });
 
-describe('"so-called" mocks the praise of its sentence', () => {
-  it('所谓的 turns praise; 所谓 alone quotes a saying', () => {
-    expect(run('所谓的专业客服').channels.map((c) => `${c.channel}:${c.polarity}`)).toEqual(['customer_service:neg']);
-    expect(run('如题，孩子看了会闷吧？不懂所谓的幽默').sentiment.label).toBe('neg');
-    expect(run('所谓一分钱一分货，质量很好').sentiment.label).toBe('pos');
-  });
-});
-
 describe('asking for the way out', () => {
   const asks = (t: string) => run(t).question.isQuestion;
   it('怎么解决 and 找谁解决 ask even in an angry review; knowing or not knowing how tells', () => {
