@@ -291,9 +291,9 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     if (table.topic[h.role]!.products.has(post.brand)) (productSentences ??= new Set()).add(st.clauses[st.clauseAt[h.start]!]!.sentence);
   }
   const namesProduct = (s: number) => productSentences?.has(s) ?? false;
-  const qs = questionSentences(text, qMatches, table.questionPatterns, st, sentenceScore, provisional === 'neg', provisional === 'pos', namesProduct, e.eff.lex.questions.formulaTopics);
+  const { genuine: qs, asked } = questionSentences(text, qMatches, table.questionPatterns, st, sentenceScore, provisional === 'neg', provisional === 'pos', namesProduct, e.eff.lex.questions.formulaTopics);
   const zones: Array<[number, number]> = [];
-  for (const s of qs) {
+  for (const s of asked) {
     // A sentence asking for help (…很失望很失望 烂成这样 …请问这期间发生了什么) asks from its help marker
     // on: what it judged before stays judged, even when a stray 吗 stands earlier in it.
     const first =
@@ -342,7 +342,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     // sentence ending in ？ of a review that asks something (还能退货吗？有没有知道的朋友？). In a
     // complaint that asks nothing, such a sentence is rhetorical (难道华为客服都是这样的？？) and blames
     // what it names.
-    (sentence) => qs.includes(sentence) || ((result.sentiment.label !== 'neg' || qs.length > 0) && /[?？]/.test(st.sentences[sentence]!.terminator)),
+    (sentence) => asked.includes(sentence) || ((result.sentiment.label !== 'neg' || asked.length > 0) && /[?？]/.test(st.sentences[sentence]!.terminator)),
     e.domains.referenceStores,
     () => isFoodOrder(text, e.domains),
   );

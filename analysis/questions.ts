@@ -16,7 +16,7 @@ import type { Structure } from './clauses.js';
 import type { CueMatch } from './breakpoints.js';
 import { normaliseEntry, type GapPattern, type QuestionKind } from './terms.js';
 
-/** Indices of the sentences that are genuine questions. `sentenceScore(s)` is the sentence's sentiment. */
+/** The sentences that are genuine questions, and those that ask something at all. `sentenceScore(s)` is the sentence's sentiment. */
 export function questionSentences(
   text: string,
   matches: CueMatch[],
@@ -31,7 +31,7 @@ export function questionSentences(
   namesProduct: (s: number) => boolean = () => false,
   /** What an asking formula in a complaint asks about when it really asks (questions.yaml formulaTopics). */
   formulaTopics: readonly string[] = [],
-): number[] {
+): QuestionSentences {
   // Question kinds found per sentence, as bit sets (KIND_BIT).
   const kinds = new Array<number>(st.sentences.length).fill(0);
   // Where each sentence's first supposition (要是) and contact verb (打电话) start.
@@ -67,6 +67,7 @@ export function questionSentences(
     if (HELP_KINDS.has(kind)) asksForHelp = true;
   }
   const out: number[] = [];
+  let mused: number[] | undefined;
   const bareAllowed = !complaining || asksForHelp;
   for (let s = 0; s < st.sentences.length; s++) {
     const sent = st.sentences[s]!;
@@ -94,14 +95,25 @@ export function questionSentences(
     // new feature spiked: how to use or set something (怎么设置？ 在哪里开启？), and a question about one
     // of the brand's own products or features (自动泊车支持斜列车位吗？ 半小时达的配送范围有多大？). A
     // question right after one that asks goes on asking (请问…可以中途接管吗？踩刹车就会退出吗？).
-    if (!asksWithMark(sent.terminator)) continue;
-    const followsQuestion = out.length > 0 && out[out.length - 1] === s - 1;
-    if ((k & KIND_BIT.howto) === 0 && !((k & (KIND_BIT.interrogative | KIND_BIT.yesno)) !== 0 && (followsQuestion || namesProduct(s)))) continue;
+    // The others still ask something, so what they ask about is no stance (这个好用吗？ praises nothing).
+    if (!asksWithMark(sent.terminator) || (k & (KIND_BIT.interrogative | KIND_BIT.yesno | KIND_BIT.howto)) === 0) continue;
     // A bare question after a speaker (我又说, …行吗) reports what was asked of someone else.
     if (SPEAKER.test(text.slice(sent.start, sent.end))) continue;
-    out.push(s);
+    const followsQuestion = out.length > 0 && out[out.length - 1] === s - 1;
+    if (k & KIND_BIT.howto || followsQuestion || namesProduct(s)) out.push(s);
+    else (mused ??= []).push(s);
   }
-  return out;
+  if (!mused) return { genuine: out, asked: out };
+  return { genuine: out, asked: [...out, ...mused].sort((a, b) => a - b) };
+}
+
+/** The sentences of a post that ask something. */
+export interface QuestionSentences {
+  /** Genuine questions and requests for help: what makes the post a question. */
+  genuine: number[];
+  /** Those and the bare questions that muse or wonder (爱是什么？ 这个好用吗？): what they ask about is no
+   *  stance. Sorted; the same array as `genuine` when there is no such question. */
+  asked: number[];
 }
 
 /** Whether `sentence` holds one of `topics` (normalised like post text, once per list). */
