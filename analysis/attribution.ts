@@ -20,7 +20,7 @@
 import type { Structure } from './clauses.js';
 import { scratch } from './scratch.js';
 import type { Mention } from './channels.js';
-import { SENT_EMOTICON, SENT_FORWARD, SENT_MODIFIER, SENT_VALUED, TOPIC_ACTION, type AspectRef, type Hit, type TermTable } from './terms.js';
+import { NOT_ANCHOR, SENT_EMOTICON, SENT_FORWARD, SENT_MODIFIER, SENT_VALUED, TOPIC_ACTION, TOPIC_DEAL, type Hit, type TermTable } from './terms.js';
 
 interface Anchor {
   start: number;
@@ -39,11 +39,6 @@ interface Anchor {
 const BA = '把'.charCodeAt(0);
 const DE = '的'.charCodeAt(0);
 const JIANG = '将'.charCodeAt(0);
-
-function aspectOf(list: AspectRef[], taxonomy: string): AspectRef | undefined {
-  for (let i = 0; i < list.length; i++) if (list[i]!.taxonomy === taxonomy) return list[i];
-  return undefined;
-}
 
 export interface Attribution {
   /** Channels each sentiment hit is about. */
@@ -149,16 +144,19 @@ class Attributor implements Attribution {
     const dealClause = filled(nClauses, false);
     for (const m of ctx.mentions)
       if (!m.comparison) addAnchor(anchors, m.clause, { start: m.start, end: m.end, channel: m.channel, aspect: undefined, attribute: false, object: false, noun: m.kind !== 'activity' });
+    const kinds = table.anchorKinds(ctx.taxonomy, ctx.brand);
+    const topicFlags = table.topicFlags;
     for (const h of ctx.topicHits) {
       const c = st.clauseAt[h.start]!;
       if (c < 0) continue;
-      const r = table.topic[h.role]!;
-      if (r.deal) dealClause[c] = true;
-      const a = aspectOf(r.aspects, ctx.taxonomy);
-      if (a) {
+      if (topicFlags[h.role]! & TOPIC_DEAL) dealClause[c] = true;
+      const kind = kinds[h.role]!;
+      if (kind === NOT_ANCHOR) continue;
+      if (kind >= 0) {
+        const a = table.topic[h.role]!.aspects[kind]!;
         addAnchor(anchors, c, { start: h.start, end: h.end, channel: undefined, aspect: a.aspect, attribute: a.attribute, object: false, noun: true });
         if (!this.aspectMentions.some((x) => x.aspect === a.aspect)) this.aspectMentions.push({ aspect: a.aspect, start: h.start, end: h.end });
-      } else if (r.subject || r.products.has(ctx.brand) || r.brandNames.size > 0) {
+      } else {
         addAnchor(anchors, c, { start: h.start, end: h.end, channel: undefined, aspect: undefined, attribute: false, object: false, noun: true });
       }
     }

@@ -252,6 +252,12 @@ export const TOPIC_ACTION = 1;
 export const TOPIC_COMPARISON = 2;
 export const TOPIC_SCENARIO = 4;
 export const TOPIC_ASPECTS = 8;
+/** A price or deal word (TopicRole.deal). */
+export const TOPIC_DEAL = 16;
+
+/** `TermTable.anchorKinds` of a topic role that anchors no attribution (no aspect of the taxonomy,
+ *  no subject, product or brand name); -1 is a product-side noun without an aspect. */
+export const NOT_ANCHOR = -2;
 
 /** Question patterns whose (one-character) parts need no word boundary. */
 const FREE_KINDS = new Set<string>(['yesno']);
@@ -294,6 +300,8 @@ export class TermTable {
   private readonly particles: Set<string>;
   private ac!: AhoCorasick;
   private readonly buffer = new MatchBuffer();
+  /** anchorKinds by taxonomy and brand. */
+  private readonly anchorKindCache = new Map<string, Map<string, Int16Array>>();
   /** Word-boundary arrays of `match` (see there), as long as the token-start buffer. */
   private reach = new Uint8Array(0);
   private back = new Uint8Array(0);
@@ -480,7 +488,8 @@ export class TermTable {
       (r.action ? TOPIC_ACTION : 0) |
       (r.compBefore || r.compPair || r.compAfter ? TOPIC_COMPARISON : 0) |
       (r.scenario ? TOPIC_SCENARIO : 0) |
-      (r.aspects.length > 0 ? TOPIC_ASPECTS : 0),
+      (r.aspects.length > 0 ? TOPIC_ASPECTS : 0) |
+      (r.deal ? TOPIC_DEAL : 0),
     );
     // Particles only glue words together (太慢了); they have no role of their own.
     for (const p of this.particles) this.refOf(p);
@@ -511,6 +520,30 @@ export class TermTable {
     this.ac = new AhoCorasick(this.surfaces);
     this.lexiconWords = new Set([...this.known].filter((w) => !this.isEventOnly(w)));
     this.sentPolarWord = this.polarWords();
+  }
+
+  /**
+   * What each topic role anchors in the attribution of a post of `brand` under `taxonomy`: the index
+   * in its `aspects` of the taxonomy's aspect, -1 for a product-side noun without one (a subject,
+   * one of the brand's products, a brand name), NOT_ANCHOR for neither. Worked out once per brand
+   * and taxonomy, so a post reads one number per topic hit instead of its role's aspect list, product
+   * map and brand set (objects spread over the heap, out of cache after the segmenter ran).
+   */
+  anchorKinds(taxonomy: string, brand: string): Int16Array {
+    let byBrand = this.anchorKindCache.get(taxonomy);
+    if (!byBrand) this.anchorKindCache.set(taxonomy, (byBrand = new Map()));
+    let kinds = byBrand.get(brand);
+    if (!kinds) {
+      kinds = Int16Array.from(this.topic, (r) => {
+        const k = r.aspects.findIndex((a) => a.taxonomy === taxonomy);
+        if (k >= 0) return k;
+        return r.subject || r.products.has(brand) || r.brandNames.size > 0 ? -1 : NOT_ANCHOR;
+      });
+      // Brand ids come with the posts: keep the cache small whatever they are.
+      if (byBrand.size >= 64) byBrand.clear();
+      byBrand.set(brand, kinds);
+    }
+    return kinds;
   }
 
   /** See sentPolarWord. A table is read as clause scoring reads it (`polar[surface]` truthy). */

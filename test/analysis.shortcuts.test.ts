@@ -9,7 +9,7 @@ import { buildEffectiveLexicon } from '../analysis/effective.js';
 import { loadLexicons } from '../analysis/lexicons.js';
 import { normalise } from '../analysis/normalise.js';
 import { ensureSegmenterWords, segment } from '../analysis/segment.js';
-import { Candidates, leftmostLongest, partKeyBit, TermTable, type Hit, type PartRoles } from '../analysis/terms.js';
+import { Candidates, leftmostLongest, NOT_ANCHOR, partKeyBit, TermTable, TOPIC_DEAL, type Hit, type PartRoles } from '../analysis/terms.js';
 import { benchmarkPosts } from '../bench/classify.js';
 import { AhoCorasick, compact, MatchBuffer } from '../analysis/aho-corasick.js';
 
@@ -154,5 +154,20 @@ describe('compact tables', () => {
     expect(compact(small)).toBeInstanceOf(Uint16Array);
     expect([...compact(small)]).toEqual([...small]);
     for (const wide of [Int32Array.from([0, 0x10000]), Int32Array.from([5, -1])]) expect(compact(wide)).toBe(wide);
+  });
+});
+
+describe('topic roles', () => {
+  it('anchorKinds and the deal flag say what the role objects say, for any taxonomy and brand', () => {
+    for (const [taxonomy, brand] of [['retail', 'shop'], ['car', 'shop'], ['retail', 'no-such-brand'], ['', '']]) {
+      const kinds = table.anchorKinds(taxonomy!, brand!);
+      expect(table.anchorKinds(taxonomy!, brand!)).toBe(kinds);
+      table.topic.forEach((r, role) => {
+        const k = r.aspects.findIndex((a) => a.taxonomy === taxonomy);
+        const plain = k >= 0 ? k : r.subject || r.products.has(brand!) || r.brandNames.size > 0 ? -1 : NOT_ANCHOR;
+        expect(kinds[role]).toBe(plain);
+        expect((table.topicFlags[role]! & TOPIC_DEAL) !== 0).toBe(r.deal);
+      });
+    }
   });
 });
