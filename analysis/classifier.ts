@@ -299,7 +299,11 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     const first =
       qMatches.find((q) => q.sentence === s && HELP_KINDS.has(table.questionPatterns[q.pattern]!.kind)) ??
       qMatches.find((q) => q.sentence === s && ASKING.has(table.questionPatterns[q.pattern]!.kind));
-    if (first) zones.push([first.start, questionZoneEnd(text, st, s, first, table.questionPatterns[first.pattern]!.kind)]);
+    if (!first) continue;
+    const kind = table.questionPatterns[first.pattern]!.kind;
+    // A yes/no particle closes what it asks (这个苹果好吃吗？): its question starts with its clause.
+    const start = kind === 'yesno' && st.clauseAt[first.start]! >= 0 ? st.clauses[st.clauseAt[first.start]!]!.start : first.start;
+    zones.push([start, questionZoneEnd(text, st, s, first, kind)]);
   }
   const inZone = (pos: number) => zones.some(([a, b]) => pos >= a && pos < b);
   const judged = judgements;

@@ -309,6 +309,10 @@ describe('questions, scenarios, spam', () => {
     // They still ask something: what they ask about is no stance.
     expect(run('哪里有更好吃的？', 'shop').sentiment.label).toBe('neutral');
     expect(run('有没有更好用的？', 'shop').sentiment.label).toBe('neutral');
+    // A yes/no particle closes what it asks: the question starts with its clause.
+    expect(run('这个苹果好吃吗？', 'shop').sentiment.label).toBe('neutral');
+    expect(run('大家帮忙看一下这个是正品吗?', 'shop').sentiment.label).toBe('neutral');
+    expect(run('东西很好，这个苹果好吃吗？', 'shop').sentiment.label).toBe('pos');
     // How to use or set something asks.
     expect(asks('没有随机的光盘啊，怎么恢复系统啊？')).toBe(true);
     expect(asks('这个功能在哪里设置？')).toBe(true);
