@@ -6,6 +6,7 @@
  * allocations and its memory small enough to stay in cache next to the segmenter's dictionary.
  */
 import { VocError } from '../core/errors.js';
+import { grownInt32 } from './scratch.js';
 
 export class AhoCorasick {
   private readonly next: Array<Map<number, number>> = [new Map()];
@@ -215,14 +216,8 @@ export class MatchBuffer {
   ids = new Int32Array(256);
   ends = new Int32Array(256);
   grow(atLeast = 0): void {
-    let size = this.ids.length * 2;
-    while (size < atLeast) size *= 2;
-    const ids = new Int32Array(size);
-    ids.set(this.ids);
-    const ends = new Int32Array(size);
-    ends.set(this.ends);
-    this.ids = ids;
-    this.ends = ends;
+    this.ids = grownInt32(this.ids, atLeast);
+    this.ends = grownInt32(this.ends, atLeast);
   }
 }
 

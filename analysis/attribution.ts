@@ -17,7 +17,7 @@
  * Aspects are attributed the same way, from aspect nouns: the one right before the word, the one
  * opening the clause, the one right after (很好的动力), or carried over.
  */
-import type { Structure } from './clauses.js';
+import { blanksAndDe, type Structure } from './clauses.js';
 import { scratch } from './scratch.js';
 import type { Mention } from './channels.js';
 import { NOT_ANCHOR, SENT_EMOTICON, SENT_FORWARD, SENT_MODIFIER, SENT_VALUED, TOPIC_ACTION, TOPIC_DEAL, type Hit, type TermTable } from './terms.js';
@@ -409,13 +409,8 @@ function isProductSide(a: Anchor): boolean {
 
 /** Whether text[from, to) holds only blanks and at most one 的. */
 function onlyBlanksAndDe(text: string, from: number, to: number): boolean {
-  let de = 0;
-  for (let i = from; i < to; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === DE) de++;
-    else if (ch !== 32) return false;
-  }
-  return de <= 1;
+  const de = blanksAndDe(text, from, to);
+  return de >= 0 && de <= 1;
 }
 
 /** Whether one of `starts` lies in [from, to). */

@@ -287,11 +287,18 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const provisional = beforeQuestions.label;
   // Sentences naming one of the brand's products or features: a bare question about one asks.
   let productSentences: Set<number> | undefined;
-  for (const h of m.topic) {
-    if (table.topic[h.role]!.products.has(post.brand)) (productSentences ??= new Set()).add(st.clauses[st.clauseAt[h.start]!]!.sentence);
+  if (brand?.products.length) {
+    for (const h of m.topic) {
+      if (table.topic[h.role]!.products.has(post.brand)) (productSentences ??= new Set()).add(st.clauses[st.clauseAt[h.start]!]!.sentence);
+    }
   }
-  const namesProduct = (s: number) => productSentences?.has(s) ?? false;
-  const { genuine: qs, asked } = questionSentences(text, qMatches, table.questionPatterns, st, sentenceScore, provisional === 'neg', provisional === 'pos', namesProduct, e.eff.lex.questions.formulaTopics);
+  const { genuine: qs, asked } = questionSentences(text, qMatches, table.questionPatterns, st, {
+    sentenceScore,
+    complaining: provisional === 'neg',
+    praising: provisional === 'pos',
+    namesProduct: (s) => productSentences?.has(s) ?? false,
+    formulaTopics: table.formulaTopics,
+  });
   const zones: Array<[number, number]> = [];
   for (const s of asked) {
     // A sentence asking for help (…很失望很失望 烂成这样 …请问这期间发生了什么) asks from its help marker

@@ -192,3 +192,15 @@ export function clauseOf(st: Structure, pos: number): number {
   }
   return st.clauses.length ? 0 : -1;
 }
+
+/** How many 的 text[from, to) holds when it holds only blanks and 的, else -1 (极度的失望, 很好的动力). */
+export function blanksAndDe(text: string, from: number, to: number): number {
+  let de = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === DE) de++;
+    else if (c !== 32) return -1;
+  }
+  return de;
+}
+const DE = '的'.charCodeAt(0);

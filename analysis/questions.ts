@@ -14,23 +14,29 @@
  */
 import type { Structure } from './clauses.js';
 import type { CueMatch } from './breakpoints.js';
-import { normaliseEntry, type GapPattern, type QuestionKind } from './terms.js';
+import type { GapPattern, QuestionKind } from './terms.js';
 
-/** The sentences that are genuine questions, and those that ask something at all. `sentenceScore(s)` is the sentence's sentiment. */
+/** What the question rules need to know of the post around its question markers. */
+export interface QuestionContext {
+  /** The sentiment of sentence `s`. */
+  sentenceScore: (s: number) => number;
+  /** The review as a whole complains: its bare questions are rhetorical unless it asks for help somewhere. */
+  complaining: boolean;
+  /** The review as a whole praises: a hope it voices (希望有问题可以很好解决) wishes well, it asks for nothing. */
+  praising: boolean;
+  /** Whether sentence `s` names one of the brand's own products or features (config `products`). */
+  namesProduct: (s: number) => boolean;
+  /** What an asking formula in a complaint asks about when it really asks (TermTable.formulaTopics). */
+  formulaTopics: readonly string[];
+}
+
+/** The sentences that are genuine questions, and those that ask something at all. */
 export function questionSentences(
   text: string,
   matches: CueMatch[],
   patterns: Array<GapPattern<QuestionKind>>,
   st: Structure,
-  sentenceScore: (s: number) => number,
-  /** The review as a whole complains: its bare questions are rhetorical unless it asks for help somewhere. */
-  complaining = false,
-  /** The review as a whole praises: a hope it voices (希望有问题可以很好解决) wishes well, it asks for nothing. */
-  praising = false,
-  /** Whether a sentence names one of the brand's own products or features (config `products`). */
-  namesProduct: (s: number) => boolean = () => false,
-  /** What an asking formula in a complaint asks about when it really asks (questions.yaml formulaTopics). */
-  formulaTopics: readonly string[] = [],
+  { sentenceScore, complaining, praising, namesProduct, formulaTopics }: QuestionContext,
 ): QuestionSentences {
   // Question kinds found per sentence, as bit sets (KIND_BIT).
   const kinds = new Array<number>(st.sentences.length).fill(0);
@@ -116,14 +122,11 @@ export interface QuestionSentences {
   asked: number[];
 }
 
-/** Whether `sentence` holds one of `topics` (normalised like post text, once per list). */
+/** Whether `sentence` holds one of `topics`. */
 function mentionsTopic(sentence: string, topics: readonly string[]): boolean {
-  let normalised = NORMALISED_TOPICS.get(topics);
-  if (!normalised) NORMALISED_TOPICS.set(topics, (normalised = topics.map(normaliseEntry).filter((t) => t.length > 0)));
-  for (const t of normalised) if (sentence.includes(t)) return true;
+  for (const t of topics) if (sentence.includes(t)) return true;
   return false;
 }
-const NORMALISED_TOPICS = new WeakMap<readonly string[], string[]>();
 
 /** Whether a sentence ends in a question mark. */
 function asksWithMark(terminator: string): boolean {

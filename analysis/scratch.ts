@@ -44,5 +44,14 @@ export class Scratch {
   }
 }
 
+/** `a` copied into a new array at least `atLeast` long, doubling its length (growth of reused buffers). */
+export function grownInt32(a: Int32Array, atLeast: number): Int32Array<ArrayBuffer> {
+  let size = Math.max(a.length, 1) * 2;
+  while (size < atLeast) size *= 2;
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
+}
+
 /** The process-wide scratch space of the analysis stage (classification is synchronous). */
 export const scratch = new Scratch();

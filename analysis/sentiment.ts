@@ -7,7 +7,7 @@
  * one target.
  */
 import type { SentimentLabel } from '../core/types.js';
-import type { Structure } from './clauses.js';
+import { blanksAndDe, type Structure } from './clauses.js';
 import { scratch } from './scratch.js';
 import {
   SCORE_CLAUSE_FINAL,
@@ -211,15 +211,8 @@ function endsClause(text: string, from: number, end: number): boolean {
 
 /** A colloquial 的 between a degree word and its word (极度的失望, 非常的满意). */
 function isDeGap(text: string, from: number, to: number): boolean {
-  let de = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === DE) de++;
-    else if (c !== 32) return false;
-  }
-  return de === 1;
+  return blanksAndDe(text, from, to) === 1;
 }
-const DE = '的'.charCodeAt(0);
 
 /** Whether a degree word right before `h` strengthens it: a sentiment word or a negator, not an expected event. */
 function valueBearing(table: TermTable, h: Hit): boolean {

@@ -13,6 +13,7 @@
  * Within sent/chan/topic/spam the leftmost-longest entry wins (京东快递 over 京东).
  */
 import { AhoCorasick, compact, MatchBuffer } from './aho-corasick.js';
+import { grownInt32 } from './scratch.js';
 import type { BrandInfo, EffectiveLexicon } from './effective.js';
 import { cueExtras, expandAlternatives, type CueExtras, type Stance } from './lexicons.js';
 import { normalise, plainCopy } from './normalise.js';
@@ -159,12 +160,8 @@ export class PartHits {
   add(start: number, end: number, roles: PartRoles): void {
     const n = this.length;
     if (n === this.starts.length) {
-      const starts = new Int32Array(2 * n);
-      starts.set(this.starts);
-      const ends = new Int32Array(2 * n);
-      ends.set(this.ends);
-      this.starts = starts;
-      this.ends = ends;
+      this.starts = grownInt32(this.starts, n + 1);
+      this.ends = grownInt32(this.ends, n + 1);
     }
     this.starts[n] = start;
     this.ends[n] = end;
@@ -278,6 +275,8 @@ export class TermTable {
   readonly topic: TopicRole[] = [];
   readonly spam: Array<{ template: boolean; ad: boolean }> = [];
   readonly questionPatterns: Array<GapPattern<QuestionKind>> = [];
+  /** questions.yaml formulaTopics, normalised like post text (plain substrings of a sentence). */
+  readonly formulaTopics: readonly string[];
   readonly cuePatterns: Array<GapPattern<BreakpointKind>> = [];
   /** Words holding a cue part that are not the cue (breakpoints.yaml `lookalikes`). */
   readonly cueLookalikes: readonly string[];
@@ -436,6 +435,7 @@ export class TermTable {
     addQuestions(q.hopes, 'hope');
     addQuestions(q.interrogative, 'interrogative');
     addQuestions(q.howTo, 'howto');
+    this.formulaTopics = [...new Set(q.formulaTopics.map(normaliseEntry))].filter((t) => t.length > 0);
     addQuestions(q.rhetorical, 'rhetorical');
     addQuestions(q.yesNo, 'yesno');
     addQuestions(q.ironic, 'ironic');
@@ -784,11 +784,7 @@ export class Candidates {
 
   add(start: number, end: number, role: number): void {
     let d = this.data;
-    if (3 * this.count + 3 > d.length) {
-      const grown = new Int32Array(d.length * 2);
-      grown.set(d);
-      this.data = d = grown;
-    }
+    if (3 * this.count + 3 > d.length) this.data = d = grownInt32(d, 3 * this.count + 3);
     const at = 3 * this.count++;
     d[at] = start;
     d[at + 1] = end;
