@@ -542,6 +542,16 @@ describe('configuration overrides and the lexicon version', () => {
     expect(loadLexicons(dir3).domains.device).toEqual([]);
     const old15 = createClassifier(parseConfig({ brands: [{ id: 'b', name: '星驰' }] }), { lexiconDir: dir3 });
     expect(old15.classify({ id: 'x', text: '平板不错，app运行很流畅', brand: 'b' }).channels.map((c) => c.channel)).toEqual(['app']);
+    // A folder written before 1.6 has no howTo or formulaTopics lists and still lists finalParticles
+    // (no longer read): it loads, and only help markers make questions.
+    const dir4 = mkdtempSync(join(tmpdir(), 'voc-lex-'));
+    cpSync(dir3, dir4, { recursive: true });
+    const questions4 = join(dir4, 'questions.yaml');
+    writeFileSync(questions4, readFileSync(questions4, 'utf8').replace(/^(howTo|formulaTopics):.*(\n[ \t]+.*)*$/gm, '') + '\nfinalParticles: [吗]\n');
+    expect(loadLexicons(dir4).questions).toMatchObject({ howTo: [], formulaTopics: [] });
+    const old16 = createClassifier(parseConfig({ brands: [{ id: 'b', name: '星驰' }] }), { lexiconDir: dir4 });
+    expect(old16.classify({ id: 'x', text: '这个功能在哪里设置？', brand: 'b' }).question.isQuestion).toBe(false);
+    expect(old16.classify({ id: 'x', text: '请问这个功能在哪里设置？', brand: 'b' }).question.isQuestion).toBe(true);
   });
 
   it('expands {A|B} alternatives in cue patterns and refuses unbalanced ones, naming the file and cue', () => {
