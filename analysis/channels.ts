@@ -165,7 +165,9 @@ export function findMentions(ctx: MentionContext): Mention[] {
 
   // Qualifiers: 京东快递 / 京东的快递 / 京东的送货.
   const kept = raw.filter((m, i) => !qualifies(m, raw[i + 1], text, ctx.qualifiers));
+  const sellerService = sellerServiceMentions(kept, text, ctx.domains);
   resolveMerchants(kept, text, ctx.domains);
+  if (sellerService) insertInOrder(kept, sellerService);
 
   // A process word counting what came (却送来一份, 发来两个) tells what was sent, not how.
   for (let i = kept.length - 1; i >= 0; i--) if (kept[i]!.kind === 'activity' && countsGoods(text, kept[i]!.end)) kept.splice(i, 1);
@@ -310,6 +312,33 @@ function resolveMerchants(mentions: Mention[], text: string, d: ReviewDomains): 
     for (let i = mentions.length - 1; i >= 0; i--) if (d.merchants.has(mentions[i]!.alias)) mentions.splice(i, 1);
   } else if (d.words.has(text, 'foodDelivery') && !d.words.has(text, 'shop')) {
     for (const m of mentions) if (d.merchants.has(m.alias)) m.channel = 'store';
+  }
+}
+
+/**
+ * 店家服务态度很好, 此商家态度极其差劲: an online shop's attitude is that of the staff who answer its
+ * customers, its customer service (in the labelled reviews 5 times out of 5), whether or not the post
+ * names the platform the shop sells on (which makes the merchant itself no touchpoint, see
+ * resolveMerchants). Not in a food-delivery post, where the merchant is the restaurant.
+ */
+function sellerServiceMentions(mentions: readonly Mention[], text: string, d: ReviewDomains): Mention[] | undefined {
+  let out: Mention[] | undefined;
+  for (const m of mentions) {
+    if (!d.merchants.has(m.alias) || !SELLER_ATTITUDE.test(text.slice(m.end, m.end + 5))) continue;
+    if (sellerOf(text, d) !== 'marketplace') return undefined;
+    (out ??= []).push({ ...m, channel: 'customer_service', kind: 'entity' });
+  }
+  return out;
+}
+/** The attitude right after the merchant (店家态度, 商家的服务态度). */
+const SELLER_ATTITUDE = /^(的)?(服务)?态度/;
+
+/** Adds `extra` to `mentions`, keeping text order (a mention sharing a start goes after the one there). */
+function insertInOrder(mentions: Mention[], extra: readonly Mention[]): void {
+  for (const e of extra) {
+    let i = mentions.length;
+    while (i > 0 && mentions[i - 1]!.start > e.start) i--;
+    mentions.splice(i, 0, e);
   }
 }
 
