@@ -302,16 +302,18 @@ const APP_SHOPPING = /下单|买|购|订|预约|预定|领券|优惠券|支付|�
 const APP_REMOVED = /(卸载|删除|删掉|删了|立删|删)(了)?$/;
 
 /**
- * The merchant (商家, 店家): on a platform the post names (美团上点的…联系商家) a seller of that platform,
- * no touchpoint of its own; else the restaurant of a food-delivery post (a store), or the online shop
+ * The merchant (商家, 店家): the restaurant of a food-delivery post (a store), also when the post names
+ * the platform it was ordered on (在美团点的饭，联系商家半天没人理: the customer deals with the
+ * restaurant, which the labelled reviews tag as the store); elsewhere, on a platform the post names
+ * (在京东买的…商家发错货) a seller of that platform, no touchpoint of its own, or else the online shop
  * (the marketplace alias it is listed as).
  */
 function resolveMerchants(mentions: Mention[], text: string, d: ReviewDomains): void {
   if (!mentions.some((m) => d.merchants.has(m.alias))) return;
-  if (mentions.some((m) => m.channel === 'marketplace' && m.kind === 'entity' && !d.merchants.has(m.alias))) {
-    for (let i = mentions.length - 1; i >= 0; i--) if (d.merchants.has(mentions[i]!.alias)) mentions.splice(i, 1);
-  } else if (d.words.has(text, 'foodDelivery') && !d.words.has(text, 'shop')) {
+  if (d.words.has(text, 'foodDelivery') && !d.words.has(text, 'shop')) {
     for (const m of mentions) if (d.merchants.has(m.alias)) m.channel = 'store';
+  } else if (mentions.some((m) => m.channel === 'marketplace' && m.kind === 'entity' && !d.merchants.has(m.alias))) {
+    for (let i = mentions.length - 1; i >= 0; i--) if (d.merchants.has(mentions[i]!.alias)) mentions.splice(i, 1);
   }
 }
 

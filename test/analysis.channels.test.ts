@@ -20,10 +20,22 @@ const channels = (text: string) => run(text).channels.map((x) => `${x.channel}:$
 const label = (text: string) => run(text).sentiment.label;
 
 describe('channel detection', () => {
-  it('reads the merchant as the restaurant of a food order, the online shop elsewhere, a seller on a named platform', () => {
+  it('reads the merchant as the restaurant of a food order (also on a named platform), the online shop elsewhere, a seller on a named shopping platform', () => {
     expect(channels('点的外卖米饭都凉了，商家态度还很差')).toEqual(['store:neg']);
     expect(channels('衣服质量一般，商家倒是很贴心')).toEqual(['marketplace:pos']);
-    expect(channels('在美团点的饭，联系商家半天没人理')).toEqual(['marketplace:neutral']);
+    expect(channels('在美团点的饭，联系商家半天没人理')).toEqual(['marketplace:neutral', 'store:neg']);
+    expect(channels('在京东买的衣服，商家发错了颜色')).toEqual(['marketplace:neutral']);
+  });
+
+  it("reads an online shop's attitude as its customer service, not a food-delivery restaurant's", () => {
+    expect(channels('物流速度非常快，店主服务态度也很好')).toEqual(['delivery:pos', 'marketplace:pos', 'customer_service:pos']);
+    expect(channels('在京东买的，此商家态度极其差劲')).toEqual(['marketplace:neutral', 'customer_service:neg']);
+    expect(channels('外卖送得很快，商家态度很好')).toEqual(['delivery:pos', 'store:pos']);
+  });
+
+  it('reads the shop pointed at as the place of purchase as the marketplace (the restaurant in a food order)', () => {
+    expect(channels('物流太慢！质量也不怎么好，以后不在这里买了')).toEqual(['delivery:neg', 'marketplace:neg']);
+    expect(channels('外卖送来都凉了，以后不在这家买了')).toEqual(['delivery:neg', 'store:neg']);
   });
 
   it('does not let a place qualify a weak hotline alias', () => {
