@@ -33,6 +33,11 @@ describe('channel detection', () => {
     expect(channels('外卖送得很快，商家态度很好')).toEqual(['delivery:pos', 'store:pos']);
   });
 
+  it('reads a return refused with 退 alone as after-sales, not a price difference refused', () => {
+    expect(channels('修又修不了，退也不给退，真是个坑')).toEqual(['after_sales:neg']);
+    expect(channels('秒杀活动不能退差价，页面也没写')).toEqual([]);
+  });
+
   it('reads the shop pointed at as the place of purchase as the marketplace (the restaurant in a food order)', () => {
     expect(channels('物流太慢！质量也不怎么好，以后不在这里买了')).toEqual(['delivery:neg', 'marketplace:neg']);
     expect(channels('外卖送来都凉了，以后不在这家买了')).toEqual(['delivery:neg', 'store:neg']);
