@@ -38,6 +38,11 @@ describe('channel detection', () => {
     expect(channels('秒杀活动不能退差价，页面也没写')).toEqual([]);
   });
 
+  it('reads checking the goods at the door and the transport as the delivery', () => {
+    expect(channels('快递员坚持不让开箱验货')).toEqual(['delivery:neg']);
+    expect(channels('买过很多次了，运输很快')).toEqual(['delivery:pos']);
+  });
+
   it('reads the shop pointed at as the place of purchase as the marketplace (the restaurant in a food order)', () => {
     expect(channels('物流太慢！质量也不怎么好，以后不在这里买了')).toEqual(['delivery:neg', 'marketplace:neg']);
     expect(channels('外卖送来都凉了，以后不在这家买了')).toEqual(['delivery:neg', 'store:neg']);
