@@ -38,6 +38,12 @@ describe('channel detection', () => {
     expect(channels('秒杀活动不能退差价，页面也没写')).toEqual([]);
   });
 
+  it('reads a faulty item replaced as after-sales, not a trade-in or a new package', () => {
+    expect(channels('跟客服沟通后，很快换了一个新的，服务挺满意的')).toEqual(['customer_service:pos', 'after_sales:pos']);
+    expect(channels('以旧换新的报价比官网还低')).toEqual(['website:neutral']);
+    expect(channels('蒙牛换新包装了，很好')).toEqual([]);
+  });
+
   it('reads checking the goods at the door and the transport as the delivery', () => {
     expect(channels('快递员坚持不让开箱验货')).toEqual(['delivery:neg']);
     expect(channels('买过很多次了，运输很快')).toEqual(['delivery:pos']);
