@@ -56,6 +56,7 @@ export interface MentionContext {
 export interface ReviewDomains {
   merchants: Set<string>;
   hotelFacilities: Set<string>;
+  parcelDesks: Set<string>;
   referenceStores: Set<string>;
   foodDelivery: string[];
   foodOrder: string[];
@@ -78,6 +79,7 @@ export function reviewDomains(lex: Lexicons): ReviewDomains {
   return {
     merchants: new Set(norm(lex.merchants)),
     hotelFacilities: new Set(norm(lex.hotelFacilities)),
+    parcelDesks: new Set(norm(lex.parcelDesks)),
     referenceStores: new Set(norm(lex.referenceStores)),
     foodDelivery,
     foodOrder,
@@ -161,6 +163,7 @@ export function findMentions(ctx: MentionContext): Mention[] {
     for (const m of raw) if (m.channel === 'website' && ctx.platformSites.has(m.alias)) m.channel = 'marketplace';
 
   dropHotelFacilities(raw, text, ctx.domains);
+  dropParcelDesks(raw, text, ctx.domains);
   dropDeviceSoftware(raw, text, st, ctx.domains);
 
   // Qualifiers: 京东快递 / 京东的快递 / 京东的送货.
@@ -276,6 +279,15 @@ function qualifies(m: Mention, next: Mention | undefined, text: string, qualifie
 function dropHotelFacilities(mentions: Mention[], text: string, d: ReviewDomains): void {
   if (!mentions.some((m) => d.hotelFacilities.has(m.alias)) || !d.words.has(text, 'hotel') || isFoodOrder(text, d)) return;
   for (let i = mentions.length - 1; i >= 0; i--) if (d.hotelFacilities.has(mentions[i]!.alias)) mentions.splice(i, 1);
+}
+
+/**
+ * In a review of an online purchase that is no hotel's, the front desk (丢在公司前台, 往前台一扔) is
+ * where the courier left the parcel, not a store the customer dealt with.
+ */
+function dropParcelDesks(mentions: Mention[], text: string, d: ReviewDomains): void {
+  if (!mentions.some((m) => d.parcelDesks.has(m.alias)) || !d.words.has(text, 'shop') || d.words.has(text, 'hotel')) return;
+  for (let i = mentions.length - 1; i >= 0; i--) if (d.parcelDesks.has(mentions[i]!.alias)) mentions.splice(i, 1);
 }
 
 /**

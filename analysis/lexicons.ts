@@ -121,6 +121,8 @@ export interface Lexicons {
   merchants: string[];
   /** Aliases that name a hotel's facilities in a hotel review (not touchpoints there). */
   hotelFacilities: string[];
+  /** Store aliases that, in a review of an online purchase, name a building's desk where a parcel is left (lexicon 1.7.0). */
+  parcelDesks: string[];
   /** Store aliases that a review of an online purchase names as a reference point (channels.yaml). */
   referenceStores: string[];
   /** Words that tell the kind of review (see channels.yaml `domains`). */
@@ -229,6 +231,8 @@ const channelsFile = z.strictObject({
   notChannel: list,
   merchants: list,
   hotelFacilities: list,
+  // Since lexicon 1.7.0; older lexicon folders have none.
+  parcelDesks: list.default([]),
   referenceStores: list,
   // device: since lexicon 1.5.0; older lexicon folders have none.
   domains: z.strictObject({ foodDelivery: list, foodOrder: list, shop: list, hotel: list, device: list.default([]) }),
@@ -419,6 +423,7 @@ export function loadLexicons(dir?: string): Lexicons {
     notChannel: ch.notChannel,
     merchants: ch.merchants,
     hotelFacilities: ch.hotelFacilities,
+    parcelDesks: ch.parcelDesks,
     referenceStores: ch.referenceStores,
     domains: ch.domains,
     promises: Object.fromEntries(Object.entries(pr.promises).map(([id, p]) => [id, { id, ...p, topics: p.topics.map(toKeyword) }])),

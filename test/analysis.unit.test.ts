@@ -552,6 +552,17 @@ describe('configuration overrides and the lexicon version', () => {
     const old16 = createClassifier(parseConfig({ brands: [{ id: 'b', name: '星驰' }] }), { lexiconDir: dir4 });
     expect(old16.classify({ id: 'x', text: '这个功能在哪里设置？', brand: 'b' }).question.isQuestion).toBe(false);
     expect(old16.classify({ id: 'x', text: '请问这个功能在哪里设置？', brand: 'b' }).question.isQuestion).toBe(true);
+    // A folder written before 1.7 has no parcel desks: a front desk is a store wherever it is named.
+    const dir5 = mkdtempSync(join(tmpdir(), 'voc-lex-'));
+    cpSync(dir4, dir5, { recursive: true });
+    const channels5 = join(dir5, 'channels.yaml');
+    writeFileSync(channels5, readFileSync(channels5, 'utf8').replace(/^parcelDesks:.*$/m, ''));
+    expect(loadLexicons(dir5).parcelDesks).toEqual([]);
+    const parcel = '京东快递员送来往前台一扔就走了';
+    const old17 = createClassifier(parseConfig({ brands: [{ id: 'b', name: '星驰' }] }), { lexiconDir: dir5 });
+    expect(old17.classify({ id: 'x', text: parcel, brand: 'b' }).channels.map((c) => c.channel)).toEqual(['delivery', 'store']);
+    const now = createClassifier(parseConfig({ brands: [{ id: 'b', name: '星驰' }] }));
+    expect(now.classify({ id: 'x', text: parcel, brand: 'b' }).channels.map((c) => c.channel)).toEqual(['delivery']);
   });
 
   it('expands {A|B} alternatives in cue patterns and refuses unbalanced ones, naming the file and cue', () => {
