@@ -182,6 +182,9 @@ export function findMentions(ctx: MentionContext): Mention[] {
     if (m.kind === 'part' && prev.channel !== m.channel && ['', '的', '上的', '里的', '上'].includes(text.slice(prev.end, m.start))) kept.splice(i, 1);
   }
 
+  const calls = restaurantCalls(kept, text, st, ctx.domains);
+  if (calls) insertInOrder(kept, calls);
+
   // Weak aliases.
   // A weak alias yields to a person-like channel named by an entity word in its sentence (打电话给快递员),
   // not to a process word (电话打不通，三个小时才送到 is still the hotline), and means nothing negated (不用打电话).
@@ -346,6 +349,35 @@ function sellerServiceMentions(mentions: readonly Mention[], text: string, d: Re
 }
 /** The attitude right after the merchant (店家态度, 商家的服务态度). */
 const SELLER_ATTITUDE = /^(的)?(服务)?态度/;
+
+/**
+ * In a food-delivery post, a call that talks about the order being made (电话说是忘了我的订单,
+ * 打电话那边才确认订单, 特地电话问我要发票抬头, 打电话说正在制作中) came from or went to the restaurant:
+ * the labelled reviews tag the store there (6 of the 7 such reviews). A weak mention, so a courier or
+ * hotline named in the sentence still takes the call (see the weak-alias rule); none inside or right
+ * after another alias (客服电话, 百度外卖电话: that channel's line) or after a negation (没人给我打电话).
+ */
+function restaurantCalls(mentions: readonly Mention[], text: string, st: Structure, d: ReviewDomains): Mention[] | undefined {
+  let out: Mention[] | undefined;
+  for (let i = text.indexOf(CALL); i >= 0; i = text.indexOf(CALL, i + CALL.length)) {
+    const clause = st.clauseAt[i]!;
+    if (clause < 0) continue;
+    // 客服电话 and 百度外卖电话 are that channel's line; 没人给我打电话 is no call.
+    if (mentions.some((m) => m.start <= i && m.end >= i) || NO_CALL.test(text.slice(Math.max(st.clauses[clause]!.start, i - NO_CALL_REACH), i))) continue;
+    const sentenceEnd = st.sentences[st.clauses[clause]!.sentence]!.end;
+    if (!ORDER_TALK.test(text.slice(i + CALL.length, Math.min(sentenceEnd, i + CALL.length + ORDER_TALK_REACH)))) continue;
+    if (sellerOf(text, d) !== 'store') return undefined;
+    (out ??= []).push({ channel: 'store', kind: 'weak', start: i, end: i + CALL.length, clause, alias: CALL, comparison: false, locative: false, framed: false });
+  }
+  return out;
+}
+const CALL = '电话';
+/** A negation in the clause within NO_CALL_REACH characters before the call. */
+const NO_CALL = /[没不未]/;
+const NO_CALL_REACH = 5;
+/** What the restaurant says or asks about the order on the call, within ORDER_TALK_REACH characters. */
+const ORDER_TALK = /订单|制作|确认|发票|做好|没货|没有了|卖完|换菜|抱歉/;
+const ORDER_TALK_REACH = 12;
 
 /** Adds `extra` to `mentions`, keeping text order (a mention sharing a start goes after the one there). */
 function insertInOrder(mentions: Mention[], extra: readonly Mention[]): void {

@@ -44,6 +44,12 @@ describe('channel detection', () => {
     expect(channels('蒙牛换新包装了，很好')).toEqual([]);
   });
 
+  it('reads a call about the order being made as the restaurant in a food order, not a named line or no call', () => {
+    expect(channels('晚上七点订的外卖，九点还没送到，电话说是忘了我的订单')).toEqual(['delivery:neg', 'store:neg']);
+    expect(channels('订的外卖，打百度外卖电话取消订单了')).toEqual(['marketplace:neutral']);
+    expect(channels('订的外卖没收到，也没人给我打电话，就告诉我订单已完成')).toEqual([]);
+  });
+
   it('reads checking the goods at the door and the transport as the delivery', () => {
     expect(channels('快递员坚持不让开箱验货')).toEqual(['delivery:neg']);
     expect(channels('买过很多次了，运输很快')).toEqual(['delivery:pos']);
