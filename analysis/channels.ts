@@ -173,7 +173,7 @@ export function findMentions(ctx: MentionContext): Mention[] {
   if (sellerService) insertInOrder(kept, sellerService);
 
   // A process word counting what came (却送来一份, 发来两个) tells what was sent, not how.
-  for (let i = kept.length - 1; i >= 0; i--) if (kept[i]!.kind === 'activity' && countsGoods(text, kept[i]!.end)) kept.splice(i, 1);
+  for (let i = kept.length - 1; i >= 0; i--) if (kept[i]!.kind === 'activity' && kept[i]!.channel === 'delivery' && countsGoods(text, kept[i]!.end)) kept.splice(i, 1);
 
   // Pages after another channel (App上的商品详情) belong to that channel.
   for (let i = kept.length - 1; i > 0; i--) {
