@@ -468,6 +468,13 @@ const ASKING = new Set<QuestionKind>([...HELP_KINDS, 'interrogative', 'yesno', '
 const HOLISTIC_CHANNELS = new Set(['marketplace']);
 /** Channels that are where people talk about the brand (朋友圈里都在说), not a touchpoint they judge. */
 const DISCUSSION_CHANNELS = new Set(['social_media']);
+/**
+ * Touchpoints the customer deals with in person or by phone: in a complaint about a broken journey
+ * they are among those who failed the customer, so one judged by no word of its own takes the
+ * verdict there too (客服说找门店，门店又说找客服). The labelled tuning reviews: 7 of 8 such mentions
+ * are complaints (a platform, by contrast, is left neutral 7 times of 11: the cue decides its blame).
+ */
+const PEOPLE_CHANNELS = new Set(['customer_service', 'delivery']);
 
 
 function channelMentions(
@@ -528,14 +535,16 @@ function channelMentions(
       // 人接, 退货好难) is what the review is about: it takes the review's verdict. Not so a place or
       // means of an action (在App上点一下, 送来的西瓜), a question about it, a place of discussion
       // (朋友圈里都在说), the channels of a breakpoint post, where the cue decides the blame (except an
-      // after-sales process the post goes through, see ownedProcess), or a shop a
+      // after-sales process the post goes through, see ownedProcess, and the people of a broken journey
+      // in a complaint, see PEOPLE_CHANNELS), or a shop a
       // review of an online purchase names as a reference point (比超市便宜, 连超市都不用去了).
       const asked = (x: Mention) => inQuestion(st.clauses[x.clause]!.sentence);
       const actor = own.some((x) => !x.framed && !asked(x) && x.kind !== 'part' && x.kind !== 'none');
+      const broke = breakpoints.some((b) => b.channels[0] === channel || b.channels[1] === channel);
       if (
         (verdict === 'neg' || verdict === 'pos') &&
-        !breakpoints.some((b) => b.channels[0] === channel || b.channels[1] === channel) &&
-        (HOLISTIC_CHANNELS.has(channel) ||
+        (!broke || (verdict === 'neg' && PEOPLE_CHANNELS.has(channel))) &&
+        (HOLISTIC_CHANNELS.has(channel) || (broke && PEOPLE_CHANNELS.has(channel)) ||
           ((breakpoints.length === 0 ? actor : ownedProcess(channel, own, asked)) &&
             !DISCUSSION_CHANNELS.has(channel) &&
             !referenceOnly(channel, own, mentions, referenceStores)))
