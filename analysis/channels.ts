@@ -33,6 +33,10 @@ export interface Mention {
   framed: boolean;
   /** A process word after an intent (申请退货, 懒得退): the customer's own (planned) action; framed too. */
   intent?: boolean;
+  /** A process word naming the goods it brought (送来的西瓜, 退回来的货); framed too. */
+  participle?: boolean;
+  /** Named before a purchase in its clause (快递买的, 门店下单): the place of the purchase; framed too. */
+  beforePurchase?: boolean;
 }
 
 export interface MentionContext {
@@ -237,12 +241,13 @@ export function findMentions(ctx: MentionContext): Mention[] {
     if (!locative && opensWithWish(ctx.table, text, st.clauses[m.clause]!.start, m.start)) locative = true;
     m.locative = locative;
     // A process word describing the goods (送来的西瓜, 退回来的货) is a participle, not the process judged.
+    if (m.kind === 'activity' && text[m.end] === '的') m.participle = true;
     let framed =
       locative ||
       framedBefore(text, Math.max(st.clauses[m.clause]!.start, m.start - 6), m.start) ||
       isFrameAfter(text.charCodeAt(m.end)) ||
-      (m.kind === 'activity' && text[m.end] === '的');
-    for (let k = 0; k < purchaseWords.length && !framed; k += 2) framed = purchaseWords[k]! >= m.end && st.clauseAt[purchaseWords[k]!] === m.clause;
+      m.participle === true;
+    for (let k = 0; k < purchaseWords.length && !framed; k += 2) framed = m.beforePurchase = purchaseWords[k]! >= m.end && st.clauseAt[purchaseWords[k]!] === m.clause;
     // 不愿意退货, 懒得退: a process the customer did not go through is not judged; nor is one the
     // customer set out on (申请退货, 要退款, 坚决退货): it is their action, judged only by words about it.
     if (!framed && m.kind === 'activity') {

@@ -50,6 +50,15 @@ describe('channel detection', () => {
     expect(channels('订的外卖没收到，也没人给我打电话，就告诉我订单已完成')).toEqual([]);
   });
 
+  it('lets customer service and the courier of a broken journey take a complaint\'s verdict', () => {
+    expect(channels('客服说已经帮我预约了服务站，结果到了服务站说没收到通知，又得重新排队。')).toEqual(['customer_service:neg', 'after_sales:neg']);
+  });
+
+  it('lets a delivery framed by a place or means word take the verdict, not one proposed as the alternative', () => {
+    expect(channels('裤子从发货到拿到用了将近五天时间，质量也差，差评')).toEqual(['delivery:neg']);
+    expect(channels('门店排队太久了，还不如直接在App上买让他们送货上门')).toEqual(['store:neg', 'app:neutral', 'delivery:neutral']);
+  });
+
   it('reads checking the goods at the door and the transport as the delivery', () => {
     expect(channels('快递员坚持不让开箱验货')).toEqual(['delivery:neg']);
     expect(channels('买过很多次了，运输很快')).toEqual(['delivery:pos']);
