@@ -174,7 +174,7 @@ export function findMentions(ctx: MentionContext): Mention[] {
   const kept = raw.filter((m, i) => !qualifies(m, raw[i + 1], text, ctx.qualifiers));
   const sellerService = sellerServiceMentions(kept, text, ctx.domains);
   resolveMerchants(kept, text, ctx.domains);
-  if (sellerService) insertInOrder(kept, sellerService);
+  if (sellerService) addInTextOrder(kept, sellerService);
 
   // A process word counting what came (却送来一份, 发来两个) tells what was sent, not how.
   for (let i = kept.length - 1; i >= 0; i--) if (kept[i]!.kind === 'activity' && kept[i]!.channel === 'delivery' && countsGoods(text, kept[i]!.end)) kept.splice(i, 1);
@@ -187,7 +187,7 @@ export function findMentions(ctx: MentionContext): Mention[] {
   }
 
   const calls = restaurantCalls(kept, text, st, ctx.domains);
-  if (calls) insertInOrder(kept, calls);
+  if (calls) addInTextOrder(kept, calls);
 
   // Weak aliases.
   // A weak alias yields to a person-like channel named by an entity word in its sentence (打电话给快递员),
@@ -384,8 +384,9 @@ const NO_CALL_REACH = 5;
 const ORDER_TALK = /订单|制作|确认|发票|做好|没货|没有了|卖完|换菜|抱歉/;
 const ORDER_TALK_REACH = 12;
 
-/** Adds `extra` to `mentions`, keeping text order (a mention sharing a start goes after the one there). */
-function insertInOrder(mentions: Mention[], extra: readonly Mention[]): void {
+/** Adds `extra` to `mentions` in place, keeping text order; a mention sharing a start goes after the one
+ *  there (the customer service of 店家态度 after the merchant). breakpoints.ts insertInOrder copies instead. */
+function addInTextOrder(mentions: Mention[], extra: readonly Mention[]): void {
   for (const e of extra) {
     let i = mentions.length;
     while (i > 0 && mentions[i - 1]!.start > e.start) i--;
