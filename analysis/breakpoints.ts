@@ -136,7 +136,7 @@ const IMPLIED = '';
 
 /** A touchpoint the cue implies (the page of 页面写着, the seller of 踢皮球, the delivery of 没送到). */
 function impliedMention(channel: string, start: number, end: number, clause: number): Mention {
-  return { channel, kind: 'entity', start, end, clause, alias: IMPLIED, comparison: false, locative: false, framed: false };
+  return { channel, kind: 'entity', start, end, clause, alias: IMPLIED, comparison: false, locative: false, framed: false, intent: false, participle: false, beforePurchase: false };
 }
 
 /** `mentions` with `m` inserted in text order. */

@@ -32,11 +32,12 @@ export interface Mention {
    */
   framed: boolean;
   /** A process word after an intent (申请退货, 懒得退): the customer's own (planned) action; framed too. */
-  intent?: boolean;
+  intent: boolean;
   /** A process word naming the goods it brought (送来的西瓜, 退回来的货); framed too. */
-  participle?: boolean;
+  participle: boolean;
   /** Named before a purchase in its clause (快递买的, 门店下单): the place of the purchase; framed too. */
-  beforePurchase?: boolean;
+  beforePurchase: boolean;
+  // (All set when the mention is made, so every mention object has one shape for V8.)
 }
 
 export interface MentionContext {
@@ -158,7 +159,7 @@ export function findMentions(ctx: MentionContext): Mention[] {
     if (!r.channel) continue;
     const clause = st.clauseAt[h.start]!;
     if (clause < 0) continue;
-    raw.push({ channel: r.channel, kind: r.kind, start: h.start, end: h.end, clause, alias: table.chanSurface[h.role]!, comparison: false, locative: false, framed: false });
+    raw.push({ channel: r.channel, kind: r.kind, start: h.start, end: h.end, clause, alias: table.chanSurface[h.role]!, comparison: false, locative: false, framed: false, intent: false, participle: false, beforePurchase: false });
   }
 
   // 网站 on a platform's page is the platform; so is the site where a delivered order was placed
@@ -241,12 +242,12 @@ export function findMentions(ctx: MentionContext): Mention[] {
     if (!locative && opensWithWish(ctx.table, text, st.clauses[m.clause]!.start, m.start)) locative = true;
     m.locative = locative;
     // A process word describing the goods (送来的西瓜, 退回来的货) is a participle, not the process judged.
-    if (m.kind === 'activity' && text[m.end] === '的') m.participle = true;
+    m.participle = m.kind === 'activity' && text[m.end] === '的';
     let framed =
       locative ||
       framedBefore(text, Math.max(st.clauses[m.clause]!.start, m.start - 6), m.start) ||
       isFrameAfter(text.charCodeAt(m.end)) ||
-      m.participle === true;
+      m.participle;
     for (let k = 0; k < purchaseWords.length && !framed; k += 2) framed = m.beforePurchase = purchaseWords[k]! >= m.end && st.clauseAt[purchaseWords[k]!] === m.clause;
     // 不愿意退货, 懒得退: a process the customer did not go through is not judged; nor is one the
     // customer set out on (申请退货, 要退款, 坚决退货): it is their action, judged only by words about it.
@@ -372,7 +373,7 @@ function restaurantCalls(mentions: readonly Mention[], text: string, st: Structu
     const sentenceEnd = st.sentences[st.clauses[clause]!.sentence]!.end;
     if (!ORDER_TALK.test(text.slice(i + CALL.length, Math.min(sentenceEnd, i + CALL.length + ORDER_TALK_REACH)))) continue;
     if (sellerOf(text, d) !== 'store') return undefined;
-    (out ??= []).push({ channel: 'store', kind: 'weak', start: i, end: i + CALL.length, clause, alias: CALL, comparison: false, locative: false, framed: false });
+    (out ??= []).push({ channel: 'store', kind: 'weak', start: i, end: i + CALL.length, clause, alias: CALL, comparison: false, locative: false, framed: false, intent: false, participle: false, beforePurchase: false });
   }
   return out;
 }
