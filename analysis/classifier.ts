@@ -312,7 +312,11 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     const start = kind === 'yesno' && st.clauseAt[first.start]! >= 0 ? st.clauses[st.clauseAt[first.start]!]!.start : first.start;
     zones.push([start, questionZoneEnd(text, st, s, first, kind)]);
   }
-  const inZone = (pos: number) => zones.some(([a, b]) => pos >= a && pos < b);
+  // A loop, not zones.some(([a, b]) => …): the inner arrow captured `pos`, a context for every call.
+  const inZone = (pos: number) => {
+    for (let i = 0; i < zones.length; i++) if (pos >= zones[i]![0] && pos < zones[i]![1]) return true;
+    return false;
+  };
   const judged = judgements;
   if (zones.length) judgements = judgements.filter((j) => !inZone(j.pos));
   // 为什么没有勺子？ complains even when it also asks: added after the question zones, it is not dropped by them.
@@ -580,9 +584,19 @@ function awardTo(judgements: readonly Judgement[], channel: string, mentions: re
     if (valueFor(j, channel, mentions) >= 0) continue;
     // What the award's own clause says before its 给 (刚买就降价一星是给快递小哥的) is about the goods.
     if (j.clause === award.clause && j.start < award.awardFrom!) continue;
-    if (mentions.some((m) => m.channel === channel && m.kind === 'entity' && m.clause === j.clause)) return { judgement: award, rates: true };
+    if (namesAsEntity(mentions, channel, j.clause)) return { judgement: award, rates: true };
   }
   return { judgement: award, rates: false };
+}
+
+/** Whether a mention names `channel` by an entity word in `clause` (a loop, not an arrow capturing
+ *  the judgement loop's variable: that would cost a context per judgement). */
+function namesAsEntity(mentions: readonly Mention[], channel: string, clause: number): boolean {
+  for (let i = 0; i < mentions.length; i++) {
+    const m = mentions[i]!;
+    if (m.channel === channel && m.kind === 'entity' && m.clause === clause) return true;
+  }
+  return false;
 }
 
 /** What `j` says of `channel` (valueFor); when a low rating `rated` the channel, the rating is a complaint
@@ -651,11 +665,22 @@ function descriptors(
     const channels = hitChannels[i]!;
     for (let k = 0; k < Math.max(1, channels.length); k++) {
       const channel = channels.length ? channels[k]! : null;
-      if (out.some((d) => d.word === word && d.promise === promise && d.polarity === polarity && d.channel === channel)) continue;
+      if (hasDescriptor(out, word, promise, polarity, channel)) continue;
       out.push({ word, promise, polarity, channel, evidence: span(h.start, h.end) });
     }
   }
   return out;
+}
+
+/** Whether `out` holds the descriptor already. A helper, not an `out.some(...)` arrow: an arrow
+ *  capturing the hit loop's `word` makes V8 allocate a context for every sentiment hit of the post,
+ *  arrow called or not. */
+function hasDescriptor(out: readonly DescriptorHit[], word: string, promise: string, polarity: 'pos' | 'neg', channel: string | null): boolean {
+  for (let i = 0; i < out.length; i++) {
+    const d = out[i]!;
+    if (d.word === word && d.promise === promise && d.polarity === polarity && d.channel === channel) return true;
+  }
+  return false;
 }
 
 /** Span of the original text for a normalised range, without surrounding blanks. */
