@@ -177,7 +177,15 @@ class Attributor implements Attribution {
     const modifier = scratch.u8('modifier', text.length);
     this.modifier = modifier;
     const flags = table.sentFlags;
-    for (const h of sentHits) if (flags[h.role]! & SENT_MODIFIER) for (let i = h.start; i < h.end; i++) modifier[i] = 1;
+    // One pass over the sentiment hits for what the word look-ups read of them: modifier characters,
+    // and the starts of the judging and of the forward words (the look-ups run after this constructor).
+    for (let k = 0; k < sentHits.length; k++) {
+      const h = sentHits[k]!;
+      const f = flags[h.role]!;
+      if (f & SENT_MODIFIER) for (let i = h.start; i < h.end; i++) modifier[i] = 1;
+      if (f & SENT_VALUED) this.valuedStarts.push(h.start);
+      if (f & SENT_FORWARD) this.forwardStarts.push(h.start);
+    }
 
     for (const h of ctx.topicHits) if (table.topicFlags[h.role]! & TOPIC_ACTION && st.clauseAt[h.start]! >= 0) this.purchases.push(h);
     for (let c = 0; c < nClauses; c++) this.openings.push(this.openingOf(c, ctx.opensClause));
@@ -218,8 +226,6 @@ class Attributor implements Attribution {
       }
     }
 
-    for (const h of sentHits) if (flags[h.role]! & SENT_VALUED) this.valuedStarts.push(h.start);
-    for (const h of sentHits) if (flags[h.role]! & SENT_FORWARD) this.forwardStarts.push(h.start);
 
     const hitChannels = this.hitChannels;
     const hitAspects = this.hitAspects;

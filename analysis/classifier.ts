@@ -272,7 +272,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
 
   // A review that does not praise may complain by asking only (说好的赠品呢？ 凭什么？): see complaint-questions.ts.
   // Only posts with a question mark need the provisional verdict this asks for.
-  const mayAsk = text.includes('?') || text.includes('？');
+  const mayAsk = hasQuestionMark(text);
   const complainsByAsking = (js: readonly Judgement[]) => mayAsk && postSentiment(js, st.clauses.length).label !== 'pos';
   if (complainsByAsking(judgements)) {
     const rhetorical = rhetoricalComplaints(qMatches, table.questionPatterns, st, judgements, about);
@@ -280,7 +280,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   }
 
   // Questions first: what a genuine question asks about (请问哪里买最划算) is not a stance.
-  const sentenceSums = new Array<number>(st.sentences.length).fill(0);
+  const sentenceSums = scratch.f64('sentenceSums', st.sentences.length);
   for (const j of judgements) sentenceSums[st.clauses[j.clause]!.sentence] += j.value;
   const sentenceScore = (sIdx: number) => sentenceSums[sIdx]!;
   const beforeQuestions = postSentiment(judgements, st.clauses.length);
@@ -288,8 +288,9 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   // Sentences naming one of the brand's products or features: a bare question about one asks.
   let productSentences: Set<number> | undefined;
   if (brand?.products.length) {
+    const productRoles = table.productRoles(post.brand);
     for (const h of m.topic) {
-      if (table.topic[h.role]!.products.has(post.brand)) (productSentences ??= new Set()).add(st.clauses[st.clauseAt[h.start]!]!.sentence);
+      if (productRoles[h.role] === 1) (productSentences ??= new Set()).add(st.clauses[st.clauseAt[h.start]!]!.sentence);
     }
   }
   const { genuine: qs, asked } = questionSentences(text, qMatches, table.questionPatterns, st, {
@@ -373,7 +374,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   result.breakpoints = found.map<Breakpoint>((b) => ({ channels: b.channels, kind: b.kind, cue: b.cue, evidence: span(b.start, b.end) }));
   result.descriptors = descriptors(m.sent, values, table, st, about.hitChannels, span, inZone);
   result.openWords = mentions.length
-    ? openWords({ tokens, st, ...e.open, isLexiconWord: (w) => table.isLexiconWord(w), lexiconRead: () => lexiconCoverage(text.length, m, table), clauseReachesChannel: (c) => about.clauseReachesChannel(c), channelsOf: (c, s, e) => about.channelsOfWord(c, s, e), inQuestion: inZone, span })
+    ? openWords({ tokens, st, tags: e.open.tags, tagFilter: e.open.tagFilter, stoplist: e.open.stoplist, negators: e.open.negators, degree: e.open.degree, isLexiconWord: (w) => table.isLexiconWord(w), lexiconRead: () => lexiconCoverage(text.length, m, table), clauseReachesChannel: (c) => about.clauseReachesChannel(c), channelsOf: (c, s, e) => about.channelsOfWord(c, s, e), inQuestion: inZone, span })
     : [];
   const aspects: AspectHit[] = [];
   for (const a of about.aspectMentions) {
@@ -381,7 +382,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     let sum = 0;
     let maxWeight = 0;
     for (const j of judgements) {
-      if (!j.aspects.includes(a.aspect)) continue;
+      if (!holds(j.aspects, a.aspect)) continue;
       const weight = st.clauses[j.clause]!.weight;
       sum += j.value * weight;
       if (j.value !== 0) maxWeight = Math.max(maxWeight, weight);
@@ -404,6 +405,22 @@ function lexiconCoverage(n: number, m: ReturnType<TermTable['match']>, table: Te
   for (const h of m.sent) if (table.sentEventOnly[h.role] !== 1) for (let i = h.start; i < h.end; i++) read[i] = 1;
   for (const list of [m.chan, m.topic]) for (const h of list) for (let i = h.start; i < h.end; i++) read[i] = 1;
   return read;
+}
+
+/** `text.includes('?') || text.includes('？')` in one pass (most posts have neither: two full scans). */
+function hasQuestionMark(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3f || c === 0xff1f) return true;
+  }
+  return false;
+}
+
+/** `list.includes(id)` as a plain loop: the lists hold one or two ids, and the call to the built-in
+ *  costs more than the comparisons (strings, so === is includes' SameValueZero). */
+function holds(list: readonly string[], id: string): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === id) return true;
+  return false;
 }
 
 /** Shared empty set (most posts have no rhetorical or ironic question). */
