@@ -155,7 +155,7 @@ class Attributor implements Attribution {
       if (kind >= 0) {
         const a = table.topic[h.role]!.aspects[kind]!;
         addAnchor(anchors, c, { start: h.start, end: h.end, channel: undefined, aspect: a.aspect, attribute: a.attribute, object: false, noun: true });
-        if (!this.aspectMentions.some((x) => x.aspect === a.aspect)) this.aspectMentions.push({ aspect: a.aspect, start: h.start, end: h.end });
+        if (!mentionsAspect(this.aspectMentions, a.aspect)) this.aspectMentions.push({ aspect: a.aspect, start: h.start, end: h.end });
       } else {
         addAnchor(anchors, c, { start: h.start, end: h.end, channel: undefined, aspect: undefined, attribute: false, object: false, noun: true });
       }
@@ -177,7 +177,15 @@ class Attributor implements Attribution {
     const modifier = scratch.u8('modifier', text.length);
     this.modifier = modifier;
     const flags = table.sentFlags;
-    for (const h of sentHits) if (flags[h.role]! & SENT_MODIFIER) for (let i = h.start; i < h.end; i++) modifier[i] = 1;
+    // One pass over the sentiment hits for what the word look-ups read of them: modifier characters,
+    // and the starts of the judging and of the forward words (the look-ups run after this constructor).
+    for (let k = 0; k < sentHits.length; k++) {
+      const h = sentHits[k]!;
+      const f = flags[h.role]!;
+      if (f & SENT_MODIFIER) for (let i = h.start; i < h.end; i++) modifier[i] = 1;
+      if (f & SENT_VALUED) this.valuedStarts.push(h.start);
+      if (f & SENT_FORWARD) this.forwardStarts.push(h.start);
+    }
 
     for (const h of ctx.topicHits) if (table.topicFlags[h.role]! & TOPIC_ACTION && st.clauseAt[h.start]! >= 0) this.purchases.push(h);
     for (let c = 0; c < nClauses; c++) this.openings.push(this.openingOf(c, ctx.opensClause));
@@ -218,8 +226,6 @@ class Attributor implements Attribution {
       }
     }
 
-    for (const h of sentHits) if (flags[h.role]! & SENT_VALUED) this.valuedStarts.push(h.start);
-    for (const h of sentHits) if (flags[h.role]! & SENT_FORWARD) this.forwardStarts.push(h.start);
 
     const hitChannels = this.hitChannels;
     const hitAspects = this.hitAspects;
@@ -266,16 +272,20 @@ class Attributor implements Attribution {
   /** Whether a purchase word between `from` and `to` is followed by its object (旗舰店买的电饭煲…). */
   private boughtObjectBetween(from: number, to: number): boolean {
     const text = this.text;
-    return this.purchases.some((p) => {
+    // A loop, not purchases.some(arrow): the arrow captured from/to, a context for every call.
+    const purchases = this.purchases;
+    for (let i = 0; i < purchases.length; i++) {
+      const p = purchases[i]!;
       // `from`..`to` lies inside one clause, so a purchase word inside it is in that clause.
-      if (p.start < from || p.end > to) return false;
+      if (p.start < from || p.end > to) continue;
       let objStart = p.end;
       if (text[p.end - 1] !== '的') {
-        if (text[p.end] !== '的') return false;
+        if (text[p.end] !== '的') continue;
         objStart = p.end + 1;
       }
-      return !this.onlyFillers(objStart, to);
-    });
+      if (!this.onlyFillers(objStart, to)) return true;
+    }
+    return false;
   }
 
   private openingOf(c: number, opensClause: AttributionContext['opensClause']): Anchor | undefined {
@@ -395,6 +405,13 @@ class Attributor implements Attribution {
     const own = this.anchors[clause]!.filter((a) => a.aspect !== undefined).map((a) => a.aspect!);
     return [...new Set(own.length ? own : this.carriedAspects[clause]!)];
   }
+}
+
+/** Whether `list` has a mention of `aspect` (a loop, not an arrow capturing the topic loop's
+ *  anchor: that would cost a context per topic hit). */
+function mentionsAspect(list: Attribution['aspectMentions'], aspect: string): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i]!.aspect === aspect) return true;
+  return false;
 }
 
 /** Adds anchor `a` to clause `c` (a clause's first anchor replaces the shared NO_ANCHORS). */

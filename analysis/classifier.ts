@@ -272,7 +272,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
 
   // A review that does not praise may complain by asking only (说好的赠品呢？ 凭什么？): see complaint-questions.ts.
   // Only posts with a question mark need the provisional verdict this asks for.
-  const mayAsk = text.includes('?') || text.includes('？');
+  const mayAsk = hasQuestionMark(text);
   const complainsByAsking = (js: readonly Judgement[]) => mayAsk && postSentiment(js, st.clauses.length).label !== 'pos';
   if (complainsByAsking(judgements)) {
     const rhetorical = rhetoricalComplaints(qMatches, table.questionPatterns, st, judgements, about);
@@ -280,7 +280,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   }
 
   // Questions first: what a genuine question asks about (请问哪里买最划算) is not a stance.
-  const sentenceSums = new Array<number>(st.sentences.length).fill(0);
+  const sentenceSums = scratch.f64('sentenceSums', st.sentences.length);
   for (const j of judgements) sentenceSums[st.clauses[j.clause]!.sentence] += j.value;
   const sentenceScore = (sIdx: number) => sentenceSums[sIdx]!;
   const beforeQuestions = postSentiment(judgements, st.clauses.length);
@@ -288,8 +288,9 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   // Sentences naming one of the brand's products or features: a bare question about one asks.
   let productSentences: Set<number> | undefined;
   if (brand?.products.length) {
+    const productRoles = table.productRoles(post.brand);
     for (const h of m.topic) {
-      if (table.topic[h.role]!.products.has(post.brand)) (productSentences ??= new Set()).add(st.clauses[st.clauseAt[h.start]!]!.sentence);
+      if (productRoles[h.role] === 1) (productSentences ??= new Set()).add(st.clauses[st.clauseAt[h.start]!]!.sentence);
     }
   }
   const { genuine: qs, asked } = questionSentences(text, qMatches, table.questionPatterns, st, {
@@ -312,7 +313,11 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     const start = kind === 'yesno' && st.clauseAt[first.start]! >= 0 ? st.clauses[st.clauseAt[first.start]!]!.start : first.start;
     zones.push([start, questionZoneEnd(text, st, s, first, kind)]);
   }
-  const inZone = (pos: number) => zones.some(([a, b]) => pos >= a && pos < b);
+  // A loop, not zones.some(([a, b]) => …): the inner arrow captured `pos`, a context for every call.
+  const inZone = (pos: number) => {
+    for (let i = 0; i < zones.length; i++) if (pos >= zones[i]![0] && pos < zones[i]![1]) return true;
+    return false;
+  };
   const judged = judgements;
   if (zones.length) judgements = judgements.filter((j) => !inZone(j.pos));
   // 为什么没有勺子？ complains even when it also asks: added after the question zones, it is not dropped by them.
@@ -369,7 +374,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   result.breakpoints = found.map<Breakpoint>((b) => ({ channels: b.channels, kind: b.kind, cue: b.cue, evidence: span(b.start, b.end) }));
   result.descriptors = descriptors(m.sent, values, table, st, about.hitChannels, span, inZone);
   result.openWords = mentions.length
-    ? openWords({ tokens, st, ...e.open, isLexiconWord: (w) => table.isLexiconWord(w), lexiconRead: () => lexiconCoverage(text.length, m, table), clauseReachesChannel: (c) => about.clauseReachesChannel(c), channelsOf: (c, s, e) => about.channelsOfWord(c, s, e), inQuestion: inZone, span })
+    ? openWords({ tokens, st, tags: e.open.tags, tagFilter: e.open.tagFilter, stoplist: e.open.stoplist, negators: e.open.negators, degree: e.open.degree, isLexiconWord: (w) => table.isLexiconWord(w), lexiconRead: () => lexiconCoverage(text.length, m, table), clauseReachesChannel: (c) => about.clauseReachesChannel(c), channelsOf: (c, s, e) => about.channelsOfWord(c, s, e), inQuestion: inZone, span })
     : [];
   const aspects: AspectHit[] = [];
   for (const a of about.aspectMentions) {
@@ -377,7 +382,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     let sum = 0;
     let maxWeight = 0;
     for (const j of judgements) {
-      if (!j.aspects.includes(a.aspect)) continue;
+      if (!holds(j.aspects, a.aspect)) continue;
       const weight = st.clauses[j.clause]!.weight;
       sum += j.value * weight;
       if (j.value !== 0) maxWeight = Math.max(maxWeight, weight);
@@ -400,6 +405,22 @@ function lexiconCoverage(n: number, m: ReturnType<TermTable['match']>, table: Te
   for (const h of m.sent) if (table.sentEventOnly[h.role] !== 1) for (let i = h.start; i < h.end; i++) read[i] = 1;
   for (const list of [m.chan, m.topic]) for (const h of list) for (let i = h.start; i < h.end; i++) read[i] = 1;
   return read;
+}
+
+/** `text.includes('?') || text.includes('？')` in one pass (most posts have neither: two full scans). */
+function hasQuestionMark(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3f || c === 0xff1f) return true;
+  }
+  return false;
+}
+
+/** `list.includes(id)` as a plain loop: the lists hold one or two ids, and the call to the built-in
+ *  costs more than the comparisons (strings, so === is includes' SameValueZero). */
+function holds(list: readonly string[], id: string): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === id) return true;
+  return false;
 }
 
 /** Shared empty set (most posts have no rhetorical or ironic question). */
@@ -603,9 +624,19 @@ function awardTo(judgements: readonly Judgement[], channel: string, mentions: re
     if (valueFor(j, channel, mentions) >= 0) continue;
     // What the award's own clause says before its 给 (刚买就降价一星是给快递小哥的) is about the goods.
     if (j.clause === award.clause && j.start < award.awardFrom!) continue;
-    if (mentions.some((m) => m.channel === channel && m.kind === 'entity' && m.clause === j.clause)) return { judgement: award, rates: true };
+    if (namesAsEntity(mentions, channel, j.clause)) return { judgement: award, rates: true };
   }
   return { judgement: award, rates: false };
+}
+
+/** Whether a mention names `channel` by an entity word in `clause` (a loop, not an arrow capturing
+ *  the judgement loop's variable: that would cost a context per judgement). */
+function namesAsEntity(mentions: readonly Mention[], channel: string, clause: number): boolean {
+  for (let i = 0; i < mentions.length; i++) {
+    const m = mentions[i]!;
+    if (m.channel === channel && m.kind === 'entity' && m.clause === clause) return true;
+  }
+  return false;
 }
 
 /** What `j` says of `channel` (valueFor); when a low rating `rated` the channel, the rating is a complaint
@@ -674,11 +705,22 @@ function descriptors(
     const channels = hitChannels[i]!;
     for (let k = 0; k < Math.max(1, channels.length); k++) {
       const channel = channels.length ? channels[k]! : null;
-      if (out.some((d) => d.word === word && d.promise === promise && d.polarity === polarity && d.channel === channel)) continue;
+      if (hasDescriptor(out, word, promise, polarity, channel)) continue;
       out.push({ word, promise, polarity, channel, evidence: span(h.start, h.end) });
     }
   }
   return out;
+}
+
+/** Whether `out` holds the descriptor already. A helper, not an `out.some(...)` arrow: an arrow
+ *  capturing the hit loop's `word` makes V8 allocate a context for every sentiment hit of the post,
+ *  arrow called or not. */
+function hasDescriptor(out: readonly DescriptorHit[], word: string, promise: string, polarity: 'pos' | 'neg', channel: string | null): boolean {
+  for (let i = 0; i < out.length; i++) {
+    const d = out[i]!;
+    if (d.word === word && d.promise === promise && d.polarity === polarity && d.channel === channel) return true;
+  }
+  return false;
 }
 
 /** Span of the original text for a normalised range, without surrounding blanks. */

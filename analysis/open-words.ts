@@ -145,11 +145,22 @@ export function openWords(ctx: OpenWordContext): OpenWordHit[] {
     if (!channels.length) continue;
     const negated = isNegated(words, k, ctx.negators, ctx.degree);
     for (const channel of channels) {
-      if (out?.some((h) => h.word === word && h.channel === channel && h.negated === negated)) continue;
+      if (out !== undefined && hasOpenWord(out, word, channel, negated)) continue;
       (out ??= []).push({ word, pos, channel, negated, evidence: ctx.span(start, end) });
     }
   }
   return out ?? [];
+}
+
+/** Whether `out` holds `word` about `channel` with that negation. A helper, not an `out.some(...)`
+ *  arrow: an arrow capturing the loop's `word` makes V8 allocate a context for every word of the
+ *  post (~60), arrow called or not. */
+function hasOpenWord(out: readonly OpenWordHit[], word: string, channel: string, negated: boolean): boolean {
+  for (let i = 0; i < out.length; i++) {
+    const h = out[i]!;
+    if (h.word === word && h.channel === channel && h.negated === negated) return true;
+  }
+  return false;
 }
 
 function readByLexicon(read: Uint8Array, start: number, end: number): boolean {

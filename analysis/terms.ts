@@ -301,6 +301,8 @@ export class TermTable {
   private readonly buffer = new MatchBuffer();
   /** anchorKinds by taxonomy and brand. */
   private readonly anchorKindCache = new Map<string, Map<string, Int16Array>>();
+  /** productRoles by brand. */
+  private readonly productRoleCache = new Map<string, Uint8Array>();
   /** Word-boundary arrays of `match` (see there), as long as the token-start buffer. */
   private reach = new Uint8Array(0);
   private back = new Uint8Array(0);
@@ -544,6 +546,22 @@ export class TermTable {
       byBrand.set(brand, kinds);
     }
     return kinds;
+  }
+
+  /**
+   * Per topic role, 1 when it names one of `brand`'s products or features (`topic[role].products.has(brand)`),
+   * worked out once per brand: the classifier asks it of every topic hit of a post whose brand has
+   * products, and a byte per role stays in cache where the role objects and their maps do not.
+   */
+  productRoles(brand: string): Uint8Array {
+    let flags = this.productRoleCache.get(brand);
+    if (!flags) {
+      flags = Uint8Array.from(this.topic, (r) => (r.products.has(brand) ? 1 : 0));
+      // Brand ids come with the posts: keep the cache small whatever they are.
+      if (this.productRoleCache.size >= 64) this.productRoleCache.clear();
+      this.productRoleCache.set(brand, flags);
+    }
+    return flags;
   }
 
   /** See sentPolarWord. A table is read as clause scoring reads it (`polar[surface]` truthy). */

@@ -12,6 +12,9 @@ import { ensureSegmenterWords, segment } from '../analysis/segment.js';
 import { Candidates, leftmostLongest, NOT_ANCHOR, partKeyBit, TermTable, TOPIC_DEAL, type Hit, type PartRoles } from '../analysis/terms.js';
 import { benchmarkPosts } from '../bench/classify.js';
 import { AhoCorasick, compact, MatchBuffer } from '../analysis/aho-corasick.js';
+import { matchGapPatterns, type CueMatch } from '../analysis/breakpoints.js';
+import { punctuationSets, splitStructure, type Structure } from '../analysis/clauses.js';
+import type { GapPattern, PartHits } from '../analysis/terms.js';
 
 const brands = [{ id: 'shop', name: '优品汇', aliases: ['YPH'], promises: ['convenience'], aspectTaxonomy: 'retail', products: ['净化器X1'] }];
 let table: TermTable;
@@ -54,6 +57,67 @@ describe('gap-pattern part roles', () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
+  });
+});
+
+/** Gap-pattern matching without any filter (no masks, no later-part bits): every part in order inside
+ *  one sentence, at most 25 characters apart, each pattern once per sentence. */
+function plainGapMatches<K>(hits: PartHits, patterns: Array<GapPattern<K>>, st: Structure): CueMatch[] {
+  const out: CueMatch[] = [];
+  st.sentences.forEach((sent, s) => {
+    const inSentence: number[] = [];
+    for (let i = 0; i < hits.length; i++) if (hits.starts[i]! >= sent.start && hits.starts[i]! < sent.end) inSentence.push(i);
+    const done = new Set<number>();
+    inSentence.forEach((i, at) => {
+      if (hits.ends[i]! > sent.end) return;
+      for (const pattern of hits.roles[i]!.firsts) {
+        if (done.has(pattern)) continue;
+        const n = patterns[pattern]!.parts.length;
+        let pos = hits.ends[i]!;
+        let last = pos;
+        let lastPart = hits.starts[i]!;
+        let k = 1;
+        for (const j of inSentence.slice(at + 1)) {
+          if (k >= n) break;
+          if (hits.starts[j]! < pos || hits.ends[j]! > sent.end) continue;
+          if (hits.starts[j]! - pos > 25) break;
+          if (hits.roles[j]!.keys.has(pattern * 64 + k)) {
+            k++;
+            pos = last = hits.ends[j]!;
+            lastPart = hits.starts[j]!;
+          }
+        }
+        if (k < n) continue;
+        done.add(pattern);
+        out.push({ pattern, start: hits.starts[i]!, end: last, lastPart, sentence: s });
+      }
+    });
+  });
+  // byStart's order: start, then end, stably.
+  return out.map((m, i) => ({ m, i })).sort((a, b) => a.m.start - b.m.start || a.m.end - b.m.end || a.i - b.i).map((x) => x.m);
+}
+
+describe('gap-pattern matching', () => {
+  it('matchGapPatterns (with its mask filter) finds what the plain matching finds', () => {
+    const punct = punctuationSets(loadLexicons());
+    const texts = [
+      ...benchmarkPosts(600, 23),
+      '客服让我找售后，售后又让我找客服，来回推了好几次。门店说官网的价格不算数，官网上写着有赠品，到手却没有。',
+      '页面上写着买就送耳机，问了客服却说没有这个活动。这不是忽悠人吗？请问有没有人遇到同样的问题？怎么解决的？',
+      '说好的赠品呢？凭什么不给退？快递员说放驿站了，结果驿站说没有收到，物流显示已签收，客服让我自己去找快递。',
+    ];
+    let found = 0;
+    for (const t of texts) {
+      const text = normalise(t).text;
+      const m = table.match(text, segment(text));
+      const st = splitStructure(text, m, table, punct);
+      for (const [hits, patterns] of [[m.question, table.questionPatterns], [m.cue, table.cuePatterns]] as const) {
+        const fast = matchGapPatterns(hits, patterns as Array<GapPattern<unknown>>, st);
+        expect(fast).toEqual(plainGapMatches(hits, patterns as Array<GapPattern<unknown>>, st));
+        found += fast.length;
+      }
+    }
+    expect(found).toBeGreaterThan(500);
   });
 });
 
@@ -169,5 +233,19 @@ describe('topic roles', () => {
         expect((table.topicFlags[role]! & TOPIC_DEAL) !== 0).toBe(r.deal);
       });
     }
+  });
+
+  it("productRoles flags exactly the roles naming one of the brand's products, for any brand", () => {
+    let products = 0;
+    for (const brand of ['shop', 'no-such-brand', '']) {
+      const flags = table.productRoles(brand);
+      expect(table.productRoles(brand)).toBe(flags);
+      expect(flags.length).toBe(table.topic.length);
+      table.topic.forEach((r, role) => {
+        expect(flags[role] === 1).toBe(r.products.has(brand));
+        if (flags[role] === 1) products++;
+      });
+    }
+    expect(products).toBeGreaterThan(0);
   });
 });
