@@ -145,6 +145,7 @@ class Attributor implements Attribution {
     for (const m of ctx.mentions)
       if (!m.comparison) addAnchor(anchors, m.clause, { start: m.start, end: m.end, channel: m.channel, aspect: undefined, attribute: false, object: false, noun: m.kind !== 'activity' });
     const kinds = table.anchorKinds(ctx.taxonomy, ctx.brand);
+    const aspectRefs = table.aspectRefs(ctx.taxonomy);
     const topicFlags = table.topicFlags;
     for (const h of ctx.topicHits) {
       const c = st.clauseAt[h.start]!;
@@ -153,7 +154,8 @@ class Attributor implements Attribution {
       const kind = kinds[h.role]!;
       if (kind === NOT_ANCHOR) continue;
       if (kind >= 0) {
-        const a = table.topic[h.role]!.aspects[kind]!;
+        // The role's aspect of the taxonomy (aspects[kind]), from the flat per-taxonomy array.
+        const a = aspectRefs[h.role]!;
         addAnchor(anchors, c, { start: h.start, end: h.end, channel: undefined, aspect: a.aspect, attribute: a.attribute, object: false, noun: true });
         if (!mentionsAspect(this.aspectMentions, a.aspect)) this.aspectMentions.push({ aspect: a.aspect, start: h.start, end: h.end });
       } else {

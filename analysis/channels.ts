@@ -107,7 +107,10 @@ const DOMAIN_BIT: Readonly<Record<DomainKind, number>> = { foodDelivery: 1, food
 export class DomainWords {
   /** Words by their first code unit, with the bits of the lists they are in. */
   private readonly byFirst = new Map<number, Array<{ word: string; bits: number }>>();
-  private readonly first = new Uint8Array(65536);
+  /** Bit set of the first code units (8 KB): the scan reads it at every character of the post, right
+   *  after the segmenter has filled the caches with its dictionary, and a 64 KB byte table spreads a
+   *  Chinese post's characters over six times as many cache lines. */
+  private readonly first = new Int32Array(2048);
   /** Lists holding an empty word: `includes('')` holds for every text. */
   private readonly always: number = 0;
   private lastText: string | undefined;
@@ -122,7 +125,7 @@ export class DomainWords {
         continue;
       }
       const c = word.charCodeAt(0);
-      this.first[c] = 1;
+      this.first[c >> 5] = this.first[c >> 5]! | (1 << (c & 31));
       let list = this.byFirst.get(c);
       if (!list) this.byFirst.set(c, (list = []));
       list.push({ word, bits });
@@ -142,7 +145,7 @@ export class DomainWords {
     let bits = this.always;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (this.first[c] !== 1) continue;
+      if ((this.first[c >> 5]! & (1 << (c & 31))) === 0) continue;
       const list = this.byFirst.get(c)!;
       for (let k = 0; k < list.length; k++) if ((bits & list[k]!.bits) !== list[k]!.bits && text.startsWith(list[k]!.word, i)) bits |= list[k]!.bits;
     }

@@ -432,14 +432,12 @@ const NO_NUMBERS: Set<number> = new Set();
  */
 function polarHolders(topicHits: Hit[], sentHits: Hit[], table: TermTable, taxonomy: string): PolarHolder[] {
   const fromTopic: PolarHolder[] = [];
+  const aspectRefs = table.aspectRefs(taxonomy);
   for (const h of topicHits) {
     if ((table.topicFlags[h.role]! & TOPIC_ASPECTS) === 0) continue;
-    const aspects = table.topic[h.role]!.aspects;
-    for (let k = 0; k < aspects.length; k++) {
-      if (aspects[k]!.taxonomy !== taxonomy) continue;
-      fromTopic.push({ start: h.start, end: h.end, polar: aspects[k]!.polar });
-      break;
-    }
+    // The role's first aspect of the taxonomy, from the flat per-taxonomy array (not the role object).
+    const a = aspectRefs[h.role];
+    if (a) fromTopic.push({ start: h.start, end: h.end, polar: a.polar });
   }
   let fromSent: PolarHolder[] | undefined;
   const flags = table.sentFlags;
@@ -675,29 +673,32 @@ function descriptors(
   // Promises with a real descriptor per clause: a topic word (态度) only speaks when its clause has none.
   let clausePromises: Array<string[] | undefined> | undefined;
   const flags = table.sentFlags;
+  // The promises come from flat per-role arrays (the flags say which roles have them), not from the
+  // role objects.
+  const descriptorPromise = table.sentDescriptorPromise;
+  const topicPromise = table.sentTopicPromise;
   for (let i = 0; i < hits.length; i++) {
     const h = hits[i]!;
     // Most hits are neither descriptors nor promise topics: the flag spares reading their roles.
     if ((flags[h.role]! & SENT_DESCRIPTOR) === 0) continue;
-    const r = table.sent[h.role]!;
     const c = st.clauseAt[h.start]!;
-    if (r.descriptor && values[i] !== 0 && c >= 0) ((clausePromises ??= [])[c] ??= []).push(r.descriptor.promise);
+    if (values[i] !== 0 && c >= 0) ((clausePromises ??= [])[c] ??= []).push(descriptorPromise[h.role]!);
   }
   for (let i = 0; i < hits.length; i++) {
     const h = hits[i]!;
-    if ((flags[h.role]! & (SENT_DESCRIPTOR | SENT_TOPIC)) === 0) continue;
-    const r = table.sent[h.role]!;
+    const f = flags[h.role]!;
+    if ((f & (SENT_DESCRIPTOR | SENT_TOPIC)) === 0) continue;
     const c = st.clauseAt[h.start]!;
     if (c < 0 || inQuestion(h.start)) continue;
     let promise: string | undefined;
     let polarity: 'pos' | 'neg' | undefined;
-    if (r.descriptor && values[i] !== 0) {
-      promise = r.descriptor.promise;
+    if ((f & SENT_DESCRIPTOR) !== 0 && values[i] !== 0) {
+      promise = descriptorPromise[h.role]!;
       polarity = values[i]! > 0 ? 'pos' : 'neg';
-    } else if (r.topic && !clausePromises?.[c]?.includes(r.topic.promise)) {
+    } else if ((f & SENT_TOPIC) !== 0 && !clausePromises?.[c]?.includes(topicPromise[h.role]!)) {
       const p = polarityOf(st.clauses[c]!.score);
       if (p === 'neutral') continue;
-      promise = r.topic.promise;
+      promise = topicPromise[h.role]!;
       polarity = p;
     }
     if (!promise || !polarity) continue;

@@ -303,6 +303,8 @@ export class TermTable {
   private readonly anchorKindCache = new Map<string, Map<string, Int16Array>>();
   /** productRoles by brand. */
   private readonly productRoleCache = new Map<string, Uint8Array>();
+  /** aspectRefs by taxonomy. */
+  private readonly aspectRefCache = new Map<string, Array<AspectRef | null>>();
   /** Word-boundary arrays of `match` (see there), as long as the token-start buffer. */
   private reach = new Uint8Array(0);
   private back = new Uint8Array(0);
@@ -325,6 +327,11 @@ export class TermTable {
   private prefixLike: Uint8Array = new Uint8Array(0);
   /** Per sentiment role, SENT_* bits (hot loops read these instead of the role objects). */
   sentFlags: Uint8Array = new Uint8Array(0);
+  /** Per sentiment role, the promise of its descriptor (SENT_DESCRIPTOR) and of its promise topic
+   *  (SENT_TOPIC), else null: the descriptor pass reads them for every such hit, without the role
+   *  object and the descriptor or topic object behind it. */
+  sentDescriptorPromise: Array<string | null> = [];
+  sentTopicPromise: Array<string | null> = [];
   /** Per topic role, TOPIC_* bits. */
   topicFlags: Uint8Array = new Uint8Array(0);
   /** Per sentiment role: SCORE_* bits, value and degree, copied from the role objects so that clause
@@ -469,6 +476,8 @@ export class TermTable {
       (r.wish ? SENT_WISH : 0) |
       (r.contrast ? SENT_CONTRAST : 0),
     );
+    this.sentDescriptorPromise = this.sent.map((r) => (r.descriptor ? r.descriptor.promise : null));
+    this.sentTopicPromise = this.sent.map((r) => (r.topic ? r.topic.promise : null));
     this.sentScoring = Uint16Array.from(this.sent, (r) =>
       (r.negator ? SCORE_NEGATOR : 0) |
       (r.postNegator ? SCORE_POST_NEGATOR : 0) |
@@ -562,6 +571,22 @@ export class TermTable {
       this.productRoleCache.set(brand, flags);
     }
     return flags;
+  }
+
+  /**
+   * Per topic role, its first aspect of `taxonomy` (`topic[role].aspects.find(a => a.taxonomy === taxonomy)`),
+   * or null; worked out once per taxonomy. The aspect anchors and polar holders of a post read one
+   * array entry per topic hit instead of the role object, its aspect list and each aspect in it.
+   */
+  aspectRefs(taxonomy: string): ReadonlyArray<AspectRef | null> {
+    let refs = this.aspectRefCache.get(taxonomy);
+    if (!refs) {
+      refs = this.topic.map((r) => r.aspects.find((a) => a.taxonomy === taxonomy) ?? null);
+      // Taxonomy ids come from the config, but keep the cache small whatever they are.
+      if (this.aspectRefCache.size >= 64) this.aspectRefCache.clear();
+      this.aspectRefCache.set(taxonomy, refs);
+    }
+    return refs;
   }
 
   /** See sentPolarWord. A table is read as clause scoring reads it (`polar[surface]` truthy). */

@@ -9,7 +9,7 @@ import { buildEffectiveLexicon } from '../analysis/effective.js';
 import { loadLexicons } from '../analysis/lexicons.js';
 import { normalise } from '../analysis/normalise.js';
 import { ensureSegmenterWords, segment } from '../analysis/segment.js';
-import { Candidates, leftmostLongest, NOT_ANCHOR, partKeyBit, TermTable, TOPIC_DEAL, type Hit, type PartRoles } from '../analysis/terms.js';
+import { Candidates, leftmostLongest, NOT_ANCHOR, partKeyBit, SENT_DESCRIPTOR, SENT_TOPIC, TermTable, TOPIC_DEAL, type Hit, type PartRoles } from '../analysis/terms.js';
 import { benchmarkPosts } from '../bench/classify.js';
 import { AhoCorasick, compact, MatchBuffer } from '../analysis/aho-corasick.js';
 import { matchGapPatterns, type CueMatch } from '../analysis/breakpoints.js';
@@ -221,6 +221,23 @@ describe('compact tables', () => {
   });
 });
 
+describe('sentiment roles', () => {
+  it('the flat descriptor and topic promises say what the role objects say, as the flags do', () => {
+    let descriptors = 0;
+    let topics = 0;
+    table.sent.forEach((r, role) => {
+      expect(table.sentDescriptorPromise[role]).toBe(r.descriptor ? r.descriptor.promise : null);
+      expect(table.sentTopicPromise[role]).toBe(r.topic ? r.topic.promise : null);
+      expect((table.sentFlags[role]! & SENT_DESCRIPTOR) !== 0).toBe(r.descriptor !== undefined);
+      expect((table.sentFlags[role]! & SENT_TOPIC) !== 0).toBe(r.topic !== undefined);
+      if (r.descriptor) descriptors++;
+      if (r.topic) topics++;
+    });
+    expect(descriptors).toBeGreaterThan(50);
+    expect(topics).toBeGreaterThan(5);
+  });
+});
+
 describe('topic roles', () => {
   it('anchorKinds and the deal flag say what the role objects say, for any taxonomy and brand', () => {
     for (const [taxonomy, brand] of [['retail', 'shop'], ['car', 'shop'], ['retail', 'no-such-brand'], ['', '']]) {
@@ -233,6 +250,22 @@ describe('topic roles', () => {
         expect((table.topicFlags[role]! & TOPIC_DEAL) !== 0).toBe(r.deal);
       });
     }
+  });
+
+  it("aspectRefs gives each role's first aspect of the taxonomy, the one anchorKinds indexes", () => {
+    let aspects = 0;
+    for (const taxonomy of ['retail', 'car', 'no-such-taxonomy', '']) {
+      const refs = table.aspectRefs(taxonomy);
+      expect(table.aspectRefs(taxonomy)).toBe(refs);
+      expect(refs.length).toBe(table.topic.length);
+      const kinds = table.anchorKinds(taxonomy, 'shop');
+      table.topic.forEach((r, role) => {
+        expect(refs[role]).toBe(r.aspects.find((a) => a.taxonomy === taxonomy) ?? null);
+        if (kinds[role]! >= 0) expect(refs[role]).toBe(r.aspects[kinds[role]!]);
+        if (refs[role]) aspects++;
+      });
+    }
+    expect(aspects).toBeGreaterThan(100);
   });
 
   it("productRoles flags exactly the roles naming one of the brand's products, for any brand", () => {
