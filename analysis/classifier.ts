@@ -560,10 +560,11 @@ function channelMentions(
       const asked = (x: Mention) => inQuestion(st.clauses[x.clause]!.sentence);
       const actor = own.some((x) => (!x.framed || framedDelivery(x, st, span)) && !asked(x) && x.kind !== 'part' && x.kind !== 'none');
       const broke = breakpoints.some((b) => b.channels[0] === channel || b.channels[1] === channel);
+      const failedPerson = broke && verdict === 'neg' && PEOPLE_CHANNELS.has(channel);
       if (
         (verdict === 'neg' || verdict === 'pos') &&
-        (!broke || (verdict === 'neg' && PEOPLE_CHANNELS.has(channel))) &&
-        (HOLISTIC_CHANNELS.has(channel) || (broke && PEOPLE_CHANNELS.has(channel)) ||
+        (!broke || failedPerson) &&
+        (HOLISTIC_CHANNELS.has(channel) || failedPerson ||
           ((breakpoints.length === 0 ? actor : ownedProcess(channel, own, asked)) &&
             !DISCUSSION_CHANNELS.has(channel) &&
             !referenceOnly(channel, own, mentions, referenceStores)))

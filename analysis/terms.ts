@@ -543,18 +543,13 @@ export class TermTable {
   anchorKinds(taxonomy: string, brand: string): Int16Array {
     let byBrand = this.anchorKindCache.get(taxonomy);
     if (!byBrand) this.anchorKindCache.set(taxonomy, (byBrand = new Map()));
-    let kinds = byBrand.get(brand);
-    if (!kinds) {
-      kinds = Int16Array.from(this.topic, (r) => {
+    return boundedMemo(byBrand, brand, () =>
+      Int16Array.from(this.topic, (r) => {
         const k = r.aspects.findIndex((a) => a.taxonomy === taxonomy);
         if (k >= 0) return k;
         return r.subject || r.products.has(brand) || r.brandNames.size > 0 ? -1 : NOT_ANCHOR;
-      });
-      // Brand ids come with the posts: keep the cache small whatever they are.
-      if (byBrand.size >= 64) byBrand.clear();
-      byBrand.set(brand, kinds);
-    }
-    return kinds;
+      }),
+    );
   }
 
   /**
@@ -563,14 +558,7 @@ export class TermTable {
    * products, and a byte per role stays in cache where the role objects and their maps do not.
    */
   productRoles(brand: string): Uint8Array {
-    let flags = this.productRoleCache.get(brand);
-    if (!flags) {
-      flags = Uint8Array.from(this.topic, (r) => (r.products.has(brand) ? 1 : 0));
-      // Brand ids come with the posts: keep the cache small whatever they are.
-      if (this.productRoleCache.size >= 64) this.productRoleCache.clear();
-      this.productRoleCache.set(brand, flags);
-    }
-    return flags;
+    return boundedMemo(this.productRoleCache, brand, () => Uint8Array.from(this.topic, (r) => (r.products.has(brand) ? 1 : 0)));
   }
 
   /**
@@ -579,14 +567,7 @@ export class TermTable {
    * array entry per topic hit instead of the role object, its aspect list and each aspect in it.
    */
   aspectRefs(taxonomy: string): ReadonlyArray<AspectRef | null> {
-    let refs = this.aspectRefCache.get(taxonomy);
-    if (!refs) {
-      refs = this.topic.map((r) => r.aspects.find((a) => a.taxonomy === taxonomy) ?? null);
-      // Taxonomy ids come from the config, but keep the cache small whatever they are.
-      if (this.aspectRefCache.size >= 64) this.aspectRefCache.clear();
-      this.aspectRefCache.set(taxonomy, refs);
-    }
-    return refs;
+    return boundedMemo(this.aspectRefCache, taxonomy, () => this.topic.map((r) => r.aspects.find((a) => a.taxonomy === taxonomy) ?? null));
   }
 
   /** See sentPolarWord. A table is read as clause scoring reads it (`polar[surface]` truthy). */
@@ -901,3 +882,15 @@ export function leftmostLongest(hits: Hit[]): Hit[] {
   return hits;
 }
 
+/** Per-key tables worked out on first use. Brand ids come with the posts (and taxonomy ids from the
+ *  config): past BOUNDED_MEMO_SIZE keys the cache starts over, so no input can make it grow without end. */
+function boundedMemo<K, V>(cache: Map<K, V>, key: K, build: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = build();
+    if (cache.size >= BOUNDED_MEMO_SIZE) cache.clear();
+    cache.set(key, value);
+  }
+  return value;
+}
+const BOUNDED_MEMO_SIZE = 64;

@@ -281,4 +281,15 @@ describe('topic roles', () => {
     }
     expect(products).toBeGreaterThan(0);
   });
+
+  it('the per-brand tables start over past 64 brands and still answer as the role objects do', () => {
+    const first = table.productRoles('shop');
+    for (let i = 0; i < 70; i++) table.productRoles(`brand-${i}`);
+    const again = table.productRoles('shop');
+    expect(again).not.toBe(first); // worked out anew after the cache started over
+    expect(Array.from(again)).toEqual(Array.from(first));
+    const kinds = table.anchorKinds('retail', 'shop');
+    for (let i = 0; i < 70; i++) table.anchorKinds('retail', `brand-${i}`);
+    expect(Array.from(table.anchorKinds('retail', 'shop'))).toEqual(Array.from(kinds));
+  });
 });
