@@ -57,6 +57,8 @@ describe('channel detection', () => {
   it('lets a delivery framed by a place or means word take the verdict, not one proposed as the alternative', () => {
     expect(channels('裤子从发货到拿到用了将近五天时间，质量也差，差评')).toEqual(['delivery:neg']);
     expect(channels('门店排队太久了，还不如直接在App上买让他们送货上门')).toEqual(['store:neg', 'app:neutral', 'delivery:neutral']);
+    // Named before a purchase in its clause: where the goods were bought, not the delivery judged.
+    expect(channels('快递员推荐买的，质量太差，差评')).toEqual(['delivery:neutral']);
   });
 
   it('reads checking the goods at the door and the transport as the delivery', () => {
