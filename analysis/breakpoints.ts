@@ -43,8 +43,11 @@ export interface CueMatch {
   sentence: number;
 }
 
-/** Longest run of characters between two parts of a cue pattern (写着…实际). */
-const MAX_GAP = 25;
+/** Longest run of characters between two parts of a cue pattern (写着…实际), in a Chinese post. */
+export const MAX_GAP = 25;
+/** The same for an English post, whose words are several letters and a space each: the 25
+ *  characters of 让我找售后，售后又让我找 are about 80 in "told me to contact after-sales, and after-sales told me to". */
+export const MAX_GAP_ENGLISH = 80;
 
 /** Per pattern list: the sentence generation in which each pattern last matched (see matchGapPatterns),
  *  and each pattern's number of parts (read for every pattern a hit opens: a typed array spares
@@ -67,7 +70,7 @@ function stampsFor<K>(patterns: Array<GapPattern<K>>): Stamps {
 }
 
 /** Matches gap patterns sentence by sentence: every part in order, inside one sentence. */
-export function matchGapPatterns<K>(hits: PartHits, patterns: Array<GapPattern<K>>, st: Structure): CueMatch[] {
+export function matchGapPatterns<K>(hits: PartHits, patterns: Array<GapPattern<K>>, st: Structure, maxGap = MAX_GAP): CueMatch[] {
   const out: CueMatch[] = [];
   const count = hits.length;
   if (!count) return out;
@@ -107,7 +110,7 @@ export function matchGapPatterns<K>(hits: PartHits, patterns: Array<GapPattern<K
           const start = starts[j]!;
           if (start < pos || ends[j]! > sent.end) continue;
           // Parts far apart in a long run-on sentence belong to different statements.
-          if (start - pos > MAX_GAP) break;
+          if (start - pos > maxGap) break;
           // The mask rules out most hits without the Set look-up.
           const r = roles[j]!;
           if ((r.mask & bit) !== 0 && r.keys.has(pattern * 64 + k)) {

@@ -14,7 +14,7 @@ import type {
   DescriptorHit,
   Span,
 } from '../core/types.js';
-import { findBreakpoints, matchGapPatterns, type CueMatch, type FoundBreakpoint } from './breakpoints.js';
+import { findBreakpoints, matchGapPatterns, MAX_GAP, MAX_GAP_ENGLISH, type CueMatch, type FoundBreakpoint } from './breakpoints.js';
 import { attribute } from './attribution.js';
 import { findMentions, isFoodOrder, isHotelReview, reviewDomains, sellerOf, type Mention, type ReviewDomains } from './channels.js';
 import { punctuationSets, splitStructure, type PunctuationSets, type Structure } from './clauses.js';
@@ -200,7 +200,8 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const taxonomy = brand?.taxonomy ?? '';
   const holders = polarHolders(m.topic, m.sent, table, taxonomy);
   // 这不是忽悠人吗: the negator of a rhetorical question affirms.
-  const qMatches = matchGapPatterns(m.question, table.questionPatterns, st);
+  const maxGap = lang === 'en' ? MAX_GAP_ENGLISH : MAX_GAP;
+  const qMatches = matchGapPatterns(m.question, table.questionPatterns, st, maxGap);
   let rhetoricalNegators = NO_NUMBERS;
   let ironicSentences = NO_NUMBERS;
   for (const q of qMatches) {
@@ -239,7 +240,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   });
   // Cue patterns are matched in every post: one whose touchpoints are named by process words only
   // (没有给送饭，还显示订单完成) may still break, and findBreakpoints returns at once when no cue can pair.
-  const cueMatches = matchGapPatterns(m.cue, table.cuePatterns, st);
+  const cueMatches = matchGapPatterns(m.cue, table.cuePatterns, st, maxGap);
   const found = findBreakpoints(cueMatches, table.cuePatterns, mentions, st, text, table.cueLookalikes, table.suppositions, () => sellerOf(text, e.domains));
 
   // Every judgement: sentiment hits plus one complaint per breakpoint cue, charged to the channel

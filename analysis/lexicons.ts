@@ -205,6 +205,8 @@ export interface Lexicons {
     clauseSeparators: string[];
     englishWords: string[];
     openWordStoplist: string[];
+    /** Inflected English forms never generated from a lexicon word (late -/-> later): see english-forms.ts. */
+    uninflected: string[];
   };
 }
 
@@ -352,6 +354,8 @@ const syntaxFile = z.strictObject({
   clauseSeparators: list,
   englishWords: list,
   openWordStoplist: list,
+  // Since lexicon 1.8.0; older lexicon folders have none.
+  uninflected: list.default([]),
 });
 
 function readYaml<T>(dir: string, file: string, schema: z.ZodType<T>): T {

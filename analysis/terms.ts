@@ -12,6 +12,7 @@
  *   spam      template phrases and advertising markers
  * Within sent/chan/topic/spam the leftmost-longest entry wins (京东快递 over 京东).
  */
+import { englishForms, type FormKind } from './english-forms.js';
 import { AhoCorasick, compact, MatchBuffer } from './aho-corasick.js';
 import { grownInt32 } from './scratch.js';
 import type { BrandInfo, EffectiveLexicon } from './effective.js';
@@ -462,6 +463,8 @@ export class TermTable {
     for (const w of lex.spam.templates) { const r = this.role(Layer.Spam, w, () => ({ template: false, ad: false })); if (r !== undefined) this.spam[r]!.template = true; }
     for (const w of lex.spam.adMarkers) { const r = this.role(Layer.Spam, w, () => ({ template: false, ad: false })); if (r !== undefined) this.spam[r]!.ad = true; }
 
+    this.addEnglishForms(new Set(lex.syntax.uninflected.map(normaliseEntry)));
+
     // Pure modifiers (不, 很, 却) often share a token with what follows (不久, 却说): they may end mid-token.
     this.prefixLike = Uint8Array.from(this.sent, (r) =>
       r.value === 0 && !r.descriptor && !r.contextual && (r.negator || r.degree > 0 || r.contrast !== undefined) ? 1 : 0,
@@ -627,6 +630,35 @@ export class TermTable {
       if (layer !== Layer.Spam) this.known.add(w);
     }
     return r;
+  }
+
+  /**
+   * English lexicon words also match their inflected forms (liked, refunds, couriers, rudely), as the
+   * same role: a sentiment word every form, a channel's process word (return, refund) its verb forms,
+   * other channel words and aspect or scenario keywords their plural. Entries listed explicitly keep
+   * their own role (they were added first), and `uninflected` forms are never generated.
+   */
+  private addEnglishForms(uninflected: ReadonlySet<string>): void {
+    const add = (layer: Layer, role: number, entry: string, kind: FormKind) => {
+      const index = this.layerIndex[layer]!;
+      for (const form of englishForms(entry, kind)) {
+        if (index.has(form) || uninflected.has(form)) continue;
+        index.set(form, role);
+        this.refOf(form).push({ layer, role, parts: null, laterParts: null, laterOnly: false, roles: null, laterRoles: null });
+        this.known.add(form);
+      }
+    };
+    this.sentSurface.forEach((w, r) => {
+      const s = this.sent[r]!;
+      // Judging words only: a modifier's forms are other words (not -> noted).
+      if (s.value !== 0 || s.descriptor || s.contextual) add(Layer.Sent, r, w, 'any');
+    });
+    this.chanSurface.forEach((w, r) => add(Layer.Chan, r, w, this.chan[r]!.kind === 'activity' ? 'verb' : 'noun'));
+    this.topicSurface.forEach((w, r) => {
+      const t = this.topic[r]!;
+      // Not brand or product names (Apple is no plural of apples).
+      if ((t.aspects.length > 0 || t.scenario) && t.brandNames.size === 0 && t.products.size === 0) add(Layer.Topic, r, w, 'noun');
+    });
   }
 
   private refOf(surface: string): Ref[] {
