@@ -180,8 +180,12 @@ describe('voc eval semeval', () => {
   });
 
   it('detects the built-in map, and asks for one when a file has no categories', async () => {
-    const { stderr } = await voc(['eval', 'semeval', '--data', join(FIX, 'semeval2014.xml')]);
+    const { stdout: table, stderr } = await voc(['eval', 'semeval', '--data', join(FIX, 'semeval2014.xml')]);
     expect(stderr.split('\n')[0]).toBe('note: using the built-in category map restaurant (--map FILE for another)');
+    // Sentences 11 (neutral) and 12 (positive) have one polarity; sentence 10 judges two ways.
+    expect(table.trim().split('\n').at(-1)).toBe('sentence sentiment accuracy (2 sentences whose opinions agree): 1.0000');
+    const json = JSON.parse((await voc(['eval', 'semeval', '--data', join(FIX, 'semeval2014.xml'), '--json', '--no-save'])).stdout) as Record<string, any>;
+    expect(json.sentence_sentiment).toMatchObject({ n: 2, accuracy: 1 });
     const e = await vocError(['eval', 'semeval', '--data', join(FIX, 'semeval-terms.xml')]);
     expect(e.message).toBe(
       `${join(FIX, 'semeval-terms.xml')}: no aspect categories voc has a map for; pass --map phone|camera|laptop|restaurant or --map FILE.yaml (CATEGORY: aspect_id)`,

@@ -6,7 +6,7 @@ import { evalAspects, ruleSubjects } from '../analysis/eval/aspects.js';
 import { evalChannels, occurrences, overlaps } from '../analysis/eval/channels.js';
 import { BUILTIN_MAPS, detectCategoryMap, loadCategoryMap, mapCategory } from '../analysis/eval/maps.js';
 import { readAspectsCsv, readChannelGold } from '../analysis/eval/readers.js';
-import { evalSemeval, readSemevalXml } from '../analysis/eval/semeval.js';
+import { evalSemeval, readSemevalXml, sentenceLabel, sentenceSentiment } from '../analysis/eval/semeval.js';
 import { evalSentiment, labelStances, ruleLabel } from '../analysis/eval/sentiment.js';
 import { displayWidth, renderTable } from '../analysis/eval/table.js';
 
@@ -225,6 +225,32 @@ describe('SemEval category maps', () => {
     expect(m.aspects).toBe(BUILTIN_MAPS.phone!.aspects);
     expect(m.categories['BATTERY#*']).toBe('battery');
     expect(loadCategoryMap('camera')).toBe(BUILTIN_MAPS.camera);
+  });
+});
+
+describe('sentence sentiment of SemEval files', () => {
+  const sentence = (polarities: string[], as: 'categories' | 'terms' = 'categories') => ({
+    id: 's',
+    text: '',
+    categories: as === 'categories' ? polarities.map((polarity) => ({ category: 'food', polarity })) : [],
+    terms: as === 'terms' ? polarities.map((polarity) => ({ term: 'x', polarity, from: 0, to: 1 })) : [],
+  });
+
+  it('labels a sentence only when all its opinions agree', () => {
+    expect(sentenceLabel(sentence(['positive', 'positive']))).toBe('pos');
+    expect(sentenceLabel(sentence(['negative'], 'terms'))).toBe('neg');
+    expect(sentenceLabel(sentence(['neutral']))).toBe('neutral');
+    expect(sentenceLabel(sentence(['positive', 'negative']))).toBeUndefined();
+    expect(sentenceLabel(sentence(['conflict']))).toBeUndefined();
+    expect(sentenceLabel(sentence([]))).toBeUndefined();
+  });
+
+  it('scores the labelled sentences; a mixed answer is wrong', () => {
+    const sentences = [sentence(['positive']), sentence(['negative']), sentence(['positive', 'negative']), sentence(['neutral'])];
+    const r = sentenceSentiment(sentences, ['pos', 'mixed', 'neg', 'pos']);
+    expect(r.n).toBe(3);
+    expect(r.accuracy).toBeCloseTo(1 / 3, 10);
+    expect(r.per_label.pos).toMatchObject({ precision: 0.5, recall: 1, support: 1 });
   });
 });
 

@@ -17,7 +17,7 @@ import { evalAspects, ruleSubjects, type AspectEvalResult, type SubjectPredictio
 import { evalChannels, type ChannelEvalResult } from './channels.js';
 import { detectCategoryMap, loadCategoryMap, subjectAspectMap, type CategoryMap } from './maps.js';
 import { readAspectsCsv, readChannelGold, readInputFile, readSentimentCsv } from './readers.js';
-import { evalSemeval, readSemevalXml, type SemevalEvalResult } from './semeval.js';
+import { evalSemeval, readSemevalXml, sentenceSentiment, type SemevalEvalResult } from './semeval.js';
 import { evalSentiment, labelStances, ruleLabel, type SentimentEvalResult } from './sentiment.js';
 import { splitHoldout, type HoldoutSpec } from './split.js';
 
@@ -232,11 +232,21 @@ export function runSemevalEval(opts: SemevalRunOptions): Noted<SemevalEvalResult
     throw new InputError(`${opts.data}: no aspect categories voc has a map for; pass --map phone|camera|laptop|restaurant or --map FILE.yaml (CATEGORY: aspect_id)`);
   }
   const classifier = evalClassifier(opts, map.taxonomy, map.aspects);
-  const predicted = classifyAll(
+  const classified = classifyAll(
     classifier,
     sentences.map((s) => s.text),
-  ).map((c) => c.aspects);
-  const result = evalSemeval(sentences, predicted, map);
+  );
+  const result = {
+    ...evalSemeval(
+      sentences,
+      classified.map((c) => c.aspects),
+      map,
+    ),
+    sentence_sentiment: sentenceSentiment(
+      sentences,
+      classified.map((c) => c.sentiment.label),
+    ),
+  };
   const unmapped = Object.keys(result.unmapped);
   if (unmapped.length) notes.push({ code: 'unmapped_categories', map: map.name, categories: unmapped });
   return { result, notes };

@@ -16,7 +16,7 @@ import { InputError } from '../../core/errors.js';
 import type { AspectHit } from '../../core/types.js';
 import { overlaps } from './channels.js';
 import { mapCategory, type CategoryMap } from './maps.js';
-import { ratio, SetMatchCounter, type LabelScore } from './metrics.js';
+import { ratio, SetMatchCounter, singleLabelScores, type LabelScore } from './metrics.js';
 import { readInputFile } from './readers.js';
 
 export type SemevalPolarity = 'positive' | 'negative' | 'neutral' | 'conflict';
@@ -110,6 +110,42 @@ export interface SemevalEvalResult {
   polarity?: { micro_f1: number };
   /** Gold categories the map does not track, with their counts. */
   unmapped: Record<string, number>;
+  /**
+   * The post-level sentiment of the classifier on the sentences whose every opinion (category, or
+   * term in a file without categories) has one and the same polarity: positive -> pos, negative ->
+   * neg, neutral -> neutral; a `mixed` answer counts as wrong. Sentences without opinions, with a
+   * `conflict` or with two polarities are left out. The file's only sentiment figure that does not
+   * depend on the category map.
+   */
+  sentence_sentiment?: { n: number; accuracy: number; per_label: Record<string, LabelScore> };
+}
+
+const SENTENCE_LABEL: Record<string, string> = { positive: 'pos', negative: 'neg', neutral: 'neutral' };
+
+/** The one polarity of all opinions of `s` as a post label, or undefined (none, conflict, two). */
+export function sentenceLabel(s: SemevalSentence): string | undefined {
+  const opinions = s.categories.length ? s.categories : s.terms;
+  let label: string | undefined;
+  for (const o of opinions) {
+    const l = SENTENCE_LABEL[o.polarity];
+    if (!l || (label !== undefined && l !== label)) return undefined;
+    label = l;
+  }
+  return label;
+}
+
+/** Accuracy of `predicted[i]` (post labels) on the sentences `sentenceLabel` gives a label. */
+export function sentenceSentiment(sentences: readonly SemevalSentence[], predicted: readonly string[]): NonNullable<SemevalEvalResult['sentence_sentiment']> {
+  const gold: string[] = [];
+  const said: string[] = [];
+  sentences.forEach((s, i) => {
+    const label = sentenceLabel(s);
+    if (label === undefined) return;
+    gold.push(label);
+    said.push(predicted[i]!);
+  });
+  const scores = singleLabelScores(gold, said);
+  return { n: gold.length, accuracy: scores.accuracy, per_label: scores.per_label };
 }
 
 const POLARITY_OF: Record<string, string> = { pos: 'positive', neg: 'negative', neutral: 'neutral' };

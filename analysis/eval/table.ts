@@ -39,6 +39,7 @@ const TEXT = {
     subjectMicro: '主题（微平均）',
     subjectSentimentMicro: '主题+情感（微平均，竞赛指标）',
     polarityMicro: '方面+极性（微平均）',
+    sentenceSentiment: (n: number, acc: string) => `整句情感准确率（${n} 句，各观点极性一致）：${acc}`,
     termMode: '（该文件只有方面词：按证据片段与方面词重叠计分）',
     heldOut: (n: number, fraction: number, seed?: number) => `留出部分：${n} 条（--holdout ${fraction}${seed !== undefined ? ` --seed ${seed}` : ''}）`,
     predictor: (p: string) => `预测来源：${p}`,
@@ -80,6 +81,7 @@ const TEXT = {
     subjectMicro: 'subject (micro)',
     subjectSentimentMicro: 'subject+sentiment (micro, competition metric)',
     polarityMicro: 'aspect+polarity (micro)',
+    sentenceSentiment: (n: number, acc: string) => `sentence sentiment accuracy (${n} sentences whose opinions agree): ${acc}`,
     termMode: '(this file has aspect terms only: scored by evidence spans overlapping the terms)',
     heldOut: (n: number, fraction: number, seed?: number) => `held-out part: ${n} items (--holdout ${fraction}${seed !== undefined ? ` --seed ${seed}` : ''})`,
     predictor: (p: string) => `predictions: ${p}`,
@@ -210,6 +212,7 @@ export function formatSemevalTable(r: SemevalEvalResult, locale: Locale): string
   if (r.polarity) rows.push([m.polarityMicro, '', '', fmt(r.polarity.micro_f1), '']);
   const parts = [m.posts(r.n), renderTable([m.aspect, m.precision, m.recall, m.f1, m.support], rows)];
   if (r.mode === 'terms') parts.push(m.termMode);
+  if (r.sentence_sentiment) parts.push(m.sentenceSentiment(r.sentence_sentiment.n, fmt(r.sentence_sentiment.accuracy)));
   return parts.join('\n');
 }
 
