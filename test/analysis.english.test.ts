@@ -35,11 +35,15 @@ describe('englishForms', () => {
     expect(englishForms('refund', 'verb')).toEqual(['refunds', 'refunded', 'refunding']);
     expect(englishForms('like', 'verb')).toEqual(['likes', 'liked', 'liking']);
     expect(englishForms('reply', 'verb')).toEqual(['replies', 'replied', 'replying']);
-    expect(englishForms('stop', 'verb')).toEqual(['stops', 'stoped', 'stoping', 'stopped', 'stopping']);
+    expect(englishForms('stop', 'verb')).toEqual(['stops', 'stopped', 'stopping']);
+    expect(englishForms('visit', 'verb')).toEqual(['visits', 'visited', 'visiting']);
+    // Phrases other than nouns keep their one form.
+    expect(englishForms('stopped working', 'verb')).toEqual([]);
   });
 
   it('a sentiment word also takes -er, -est and -ly', () => {
-    expect(englishForms('terrible', 'any')).toContain('terribly');
+    expect(englishForms('terrible', 'any')).toEqual(['terribles', 'terribled', 'terribling', 'terribly']);
+    expect(englishForms('big', 'any')).toEqual(expect.arrayContaining(['bigger', 'biggest']));
     expect(englishForms('rude', 'any')).toEqual(expect.arrayContaining(['ruder', 'rudest', 'rudely']));
     expect(englishForms('easy', 'any')).toEqual(expect.arrayContaining(['easier', 'easiest', 'easily']));
   });

@@ -10,6 +10,7 @@ import { parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import { BREAKPOINT_KINDS } from '../../core/types.js';
+import { readSemevalXml } from './semeval.js';
 
 /** Reads a whole file, with an InputError when it is missing or a folder. */
 export function readInputFile(path: string, what: string): Buffer {
@@ -185,9 +186,12 @@ export type GoldRow = z.infer<typeof goldRowSchema> & { line: number; text: stri
  * we may not copy into the repository): pool -> file under the corpus folder, and how `id` finds the
  * row (the `id` column, or the 0-based data-row index).
  */
-const CORPUS_POOLS: Record<string, { file: string; by: 'id' | 'index' }> = {
+const CORPUS_POOLS: Record<string, { file: string; by: 'id' | 'index' | 'sentence' }> = {
   online_shopping: { file: 'sentiment/online_shopping_10_cats.csv', by: 'id' },
   waimai: { file: 'sentiment/waimai_10k.csv', by: 'index' },
+  // English: SemEval-2014 Task 4 sentences, by their `id` attribute.
+  semeval2014_laptops: { file: 'semeval2014-en/Laptop_Train_v2.xml', by: 'sentence' },
+  semeval2014_restaurants: { file: 'semeval2014-en/Restaurants_Train_v2.xml', by: 'sentence' },
 };
 
 export interface GoldReadOptions {
@@ -225,7 +229,8 @@ export function readChannelGold(path: string, options: GoldReadOptions = {}): Go
 }
 
 /** A corpus CSV's reviews by id (or data-row index), a leading BOM removed as the gold README does. */
-function readCorpusTexts(file: string, by: 'id' | 'index'): Map<string, string> {
+function readCorpusTexts(file: string, by: 'id' | 'index' | 'sentence'): Map<string, string> {
+  if (by === 'sentence') return new Map(readSemevalXml(file).map((s) => [s.id, s.text]));
   const { rows } = parseCsvRows(readInputFile(file, 'corpus file'), file, by === 'id' ? ['id', 'review'] : ['review'], 'a corpus file needs a "review" column');
   const out = new Map<string, string>();
   rows.forEach((r, i) => out.set(by === 'id' ? r.fields.id!.trim() : String(i), r.fields.review!.replace(/^\uFEFF/, '')));
