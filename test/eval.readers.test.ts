@@ -150,6 +150,18 @@ describe('readChannelGold: rows stored without their text', () => {
     ]);
   });
 
+  it('joins English rows from the SemEval-2014 sentences by sentence id', () => {
+    mkdirSync(join(corpus, 'semeval2014-en'), { recursive: true });
+    writeFileSync(
+      join(corpus, 'semeval2014-en', 'Laptop_Train_v2.xml'),
+      '<sentences><sentence id="7"><text>Support told me to take it back to the store.</text></sentence><sentence id="8"><text>Fast shipping.</text></sentence></sentences>',
+    );
+    const p = write('english.jsonl', [labels('semeval2014_laptops', '8', 'Fast shipping.'), labels('semeval2014_laptops', 7, 'Support told me to take it back to the store.')].join('\n') + '\n');
+    expect(readChannelGold(p, { texts: corpus }).map((r) => r.text)).toEqual(['Fast shipping.', 'Support told me to take it back to the store.']);
+    const missing = write('english-missing.jsonl', labels('semeval2014_restaurants', 1, 'x') + '\n');
+    expect(inputError(() => readChannelGold(missing, { texts: corpus })).message).toMatch(/semeval2014-en\/Restaurants_Train_v2\.xml/);
+  });
+
   it('says what is missing or wrong, naming the line and field', () => {
     const p = write('no-texts.jsonl', labels('waimai', 0, '送餐很快') + '\n');
     expect(inputError(() => readChannelGold(p)).message).toBe(`${p}: line 1: no text; pass --texts with the folder holding sentiment/waimai_10k.csv (../shared/data)`);
@@ -158,7 +170,7 @@ describe('readChannelGold: rows stored without their text', () => {
     const missing = write('missing-row.jsonl', labels('waimai', 9, 'x') + '\n');
     expect(inputError(() => readChannelGold(missing, { texts: corpus })).message).toMatch(/line 1: field id: waimai has no row 9 in /);
     const pool = write('bad-pool.jsonl', labels('hotels', 1, 'x') + '\n');
-    expect(inputError(() => readChannelGold(pool, { texts: corpus })).message).toMatch(/line 1: field pool: "hotels" is not a known corpus; a row without text needs pool \(online_shopping or waimai\) and id/);
+    expect(inputError(() => readChannelGold(pool, { texts: corpus })).message).toMatch(/line 1: field pool: "hotels" is not a known corpus; a row without text needs pool \(one of online_shopping, waimai, semeval2014_laptops, semeval2014_restaurants\) and id/);
   });
 });
 

@@ -215,7 +215,7 @@ export function readChannelGold(path: string, options: GoldReadOptions = {}): Go
     if (row.text !== undefined) return row as GoldRow;
     const where = `${path}: line ${row.line}`;
     const pool = row.pool === undefined ? undefined : CORPUS_POOLS[row.pool];
-    if (!pool) throw new InputError(`${where}: field pool: ${row.pool === undefined ? 'missing' : `"${row.pool}" is not a known corpus`}; a row without text needs pool (${Object.keys(CORPUS_POOLS).join(' or ')}) and id`);
+    if (!pool) throw new InputError(`${where}: field pool: ${row.pool === undefined ? 'missing' : `"${row.pool}" is not a known corpus`}; a row without text needs pool (one of ${Object.keys(CORPUS_POOLS).join(', ')}) and id`);
     if (row.id === undefined) throw new InputError(`${where}: field id: missing; a row without text needs the id of its ${row.pool} row`);
     if (!row.text_sha256) throw new InputError(`${where}: field text_sha256: missing; a row without text needs the hash that checks the joined text`);
     if (!options.texts) throw new InputError(`${where}: no text; pass --texts with the folder holding ${pool.file} (../shared/data)`);
