@@ -80,13 +80,20 @@ export function segment(text: string): Tokens {
         for (let i = pos; i < found; i++) starts[i] = 1;
         start = found;
       }
-      starts[start] = 1;
+      // jieba splits an English word at a dictionary word inside it (app|etite, fun|ction): not a
+      // boundary, or a lexicon word would match inside the English word.
+      if (start === 0 || !(isLatinLetter(text.charCodeAt(start)) && isLatinLetter(text.charCodeAt(start - 1)))) starts[start] = 1;
       wordStarts[k] = start;
       pos = start + w.length;
     }
   }
   for (let i = pos; i < n; i++) starts[i] = 1;
   return { starts, words, wordStarts };
+}
+
+/** a-z (the text is normalised: lower case, half-width). */
+function isLatinLetter(c: number): boolean {
+  return c >= 97 && c <= 122;
 }
 
 /** `text.startsWith(w, pos)` for a non-empty `w`, as a plain loop (cheaper for the short words

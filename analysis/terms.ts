@@ -732,13 +732,15 @@ export class TermTable {
       const id = ids[k]!;
       if (glue[id] !== 1) continue;
       const end = ends[k]!;
-      if (reach[end - lengths[id]!] === 1 && end <= n) reach[end] = 1;
+      // Known words glue a token together (不|方便), but never split an English word (app|store).
+      if (reach[end - lengths[id]!] === 1 && end <= n && !latinInner(text, end)) reach[end] = 1;
     }
     for (let k = count - 1; k >= 0; k--) {
       const id = ids[k]!;
       if (glue[id] !== 1) continue;
       const end = ends[k]!;
-      if (back[end] === 1) back[end - lengths[id]!] = 1;
+      const start = end - lengths[id]!;
+      if (back[end] === 1 && !latinInner(text, start)) back[start] = 1;
     }
     const refFrom = this.refFrom;
     const refLayer = this.refLayer;
@@ -763,13 +765,15 @@ export class TermTable {
         if (!startOk) continue;
         const role = refRole[r]!;
         // Nouns of two or more characters start compounds (快递公司), and modifiers glue to what follows
-        // (不久): both may end mid-word. A one-character noun must be a word (货 is not 货不对板).
+        // (不久): both may end mid-word. A one-character noun must be a word (货 is not 货不对板). Not
+        // inside an English word: app is no compound of appetite, nor not of notebook.
+        const midWord = !endStrict && latinInner(text, end);
         if (layer === Layer.Sent) {
-          if (endStrict || prefixLike[role] === 1) sent.add(start, end, role);
+          if (endStrict || (prefixLike[role] === 1 && !midWord)) sent.add(start, end, role);
         } else if (layer === Layer.Chan) {
-          if (endStrict || end - start > 1) chan.add(start, end, role);
+          if (endStrict || (end - start > 1 && !midWord)) chan.add(start, end, role);
         } else if (layer === Layer.Topic) {
-          if (endStrict || end - start > 1) topic.add(start, end, role);
+          if (endStrict || (end - start > 1 && !midWord)) topic.add(start, end, role);
         } else if (endStrict) {
           spam.add(start, end, role);
         }
@@ -812,6 +816,16 @@ function normaliseKeys(polar: Record<string, Stance>): Record<string, Stance> {
   const out = Object.create(null) as Record<string, Stance>;
   for (const [k, v] of Object.entries(polar)) out[normaliseEntry(k)] = v;
   return out;
+}
+
+/** a-z (post text is normalised: lower case, half-width). */
+function isLatinLetter(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/** Whether offset `i` of `text` falls between two letters of one English word. */
+function latinInner(text: string, i: number): boolean {
+  return i > 0 && i < text.length && isLatinLetter(text.charCodeAt(i)) && isLatinLetter(text.charCodeAt(i - 1));
 }
 
 /** Sorts hits by start, then end, stably (insertion sort: short lists, nearly in order already; cheaper

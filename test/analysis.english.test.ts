@@ -85,6 +85,23 @@ describe('English sentiment', () => {
   });
 });
 
+describe('English words stay whole', () => {
+  it('a lexicon word never matches inside a longer English word, even where jieba splits it', () => {
+    // jieba cuts app|etite and app|store once app is in its dictionary.
+    expect(channels(run('I had no appetite.'))).toEqual([]);
+    expect(channels(run('appstore')).length).toBe(0);
+    expect(run('The notebook is fine.').sentiment.label).toBe('pos');
+    // A Chinese compound still starts with its channel noun (快递公司), and App before Han characters is whole.
+    expect(channels(run('快递公司送得很快')).map((c) => c.split(':')[0])).toEqual(['delivery']);
+    expect(channels(run('App上下单很方便')).map((c) => c.split(':')[0])).toEqual(['app']);
+  });
+
+  it('names the channels of a repair story', () => {
+    expect(channels(run('Best Buy accepted the return and gave me a replacement.')).map((c) => c.split(':')[0]).sort()).toEqual(['after_sales', 'store']);
+    expect(channels(run('I called tech support and was put on hold for an hour.'))).toEqual(['customer_service:neg']);
+  });
+});
+
 describe('English breakpoints: the journeys of the issue', () => {
   it('an online price the store does not honour', () => {
     const c = run("Great price on Amazon but the store wouldn't honour the online price.");
