@@ -92,7 +92,7 @@ export function segment(text: string): Tokens {
 }
 
 /** a-z (the text is normalised: lower case, half-width). */
-function isLatinLetter(c: number): boolean {
+export function isLatinLetter(c: number): boolean {
   return c >= 97 && c <= 122;
 }
 
