@@ -3,10 +3,11 @@
 // gold README's groups, plus a few without any. Writes the annotators' input (with texts, outside the
 // repository) and prints the counts.
 //   node evaluation/draw-english.mjs SEED OUT.jsonl [DATA_DIR]
-// After `npx tsc -p tsconfig.json`. Needs the built dist/ for the SemEval reader.
+// After `npx tsc -p tsconfig.json`: uses the built SemEval reader and seeded PRNG.
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../dist/core/random.js';
 import { readSemevalXml } from '../dist/analysis/eval/semeval.js';
 
 const [seedArg, out, dataDir = '../shared/data'] = process.argv.slice(2);
@@ -24,18 +25,7 @@ const GROUPS = {
   delivery: /\b(deliver\w*|shipping|shipped|shipment|courier|take[- ]?out)\b/i,
   after_sales: /\b(warranty|return(ed|s)?|refund\w*|repair\w*|exchange\w*|replace\w*|geek squad|service cent\w*|sent it back|send it back)\b/i,
 };
-// Mulberry32: a small seeded PRNG, so a seed gives the same draw on every machine.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(Number(seedArg));
+const random = seededRandom(Number(seedArg));
 const shuffle = (xs) => {
   for (let i = xs.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
