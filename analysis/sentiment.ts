@@ -145,7 +145,7 @@ export function scoreClauses(
       asModifier = next !== undefined && onlySpaces(text, h.end, next.start) && valueBearing(table, next);
     }
     if (asModifier) {
-      if (chainEnd < 0 || !onlySpaces(text, chainEnd, h.start)) reset();
+      if (chainEnd < 0 || !(onlySpaces(text, chainEnd, h.start) || isArticleGap(text, chainEnd, h.start))) reset();
       if (b & SCORE_NEGATOR && !(rhetoricalNegators.size !== 0 && rhetoricalNegators.has(h.start))) chainNeg++;
       if (degree > 0) chainMult *= degree;
       chainEnd = h.end;
@@ -157,7 +157,7 @@ export function scoreClauses(
     }
     // Only a word some adjective table lists can take its meaning from a holder (sentPolarWord).
     let value = expected ? EXPECTED_STRENGTH : table.sentPolarWord[h.role] === 1 ? resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders) : valueWithoutHolder(own, contextual);
-    const modified = chainEnd >= 0 && (onlySpaces(text, chainEnd, h.start) || (chainNeg === 0 && isDeGap(text, chainEnd, h.start)));
+    const modified = chainEnd >= 0 && (onlySpaces(text, chainEnd, h.start) || isArticleGap(text, chainEnd, h.start) || (chainNeg === 0 && isDeGap(text, chainEnd, h.start)));
     if (value !== 0 && (b & SCORE_EMOTICON) === 0 && modified) {
       value *= chainMult;
       if (chainNeg % 2 === 1) value = -value * NEGATION_FACTOR;
@@ -217,6 +217,15 @@ function isDeGap(text: string, from: number, to: number): boolean {
 /** Whether a degree word right before `h` strengthens it: a sentiment word or a negator, not an expected event. */
 function valueBearing(table: TermTable, h: Hit): boolean {
   return table.sentValue[h.role] !== 0 || (table.sentScoring[h.role]! & (SCORE_CONTEXTUAL | SCORE_DESCRIPTOR | SCORE_NEGATOR)) !== 0;
+}
+
+/** An English article between a modifier and the word it modifies (not a great place, isn't the
+ *  best): " a ", " an " or " the ". Articles are no lexicon words (jieba would cut English words at
+ *  them), so the gap is read from the text. */
+function isArticleGap(text: string, from: number, to: number): boolean {
+  if (to - from < 3 || to - from > 5 || text.charCodeAt(from) !== 32 || text.charCodeAt(to - 1) !== 32) return false;
+  const word = text.slice(from + 1, to - 1);
+  return word === 'a' || word === 'an' || word === 'the';
 }
 
 function onlySpaces(text: string, from: number, to: number): boolean {

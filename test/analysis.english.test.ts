@@ -70,6 +70,10 @@ describe('English sentiment', () => {
     expect(run("I don't like the app.").sentiment.label).toBe('neg');
     expect(run('We will never go back.').sentiment.label).toBe('neg');
     expect(run("You can't go wrong with this shop.").sentiment.label).toBe('pos');
+    // An article between the negator and the word (articles are no lexicon words).
+    expect(run('Not a great place for families.').sentiment.label).toBe('neg');
+    expect(run("This isn't a good laptop.").sentiment.label).toBe('neg');
+    expect(run('Not a bad choice.').sentiment.label).toBe('pos');
   });
 
   it('does not generate forms of another meaning (late -> later)', () => {
