@@ -82,7 +82,7 @@ export function segment(text: string): Tokens {
       }
       // jieba splits an English word at a dictionary word inside it (app|etite, fun|ction): not a
       // boundary, or a lexicon word would match inside the English word.
-      if (start === 0 || !(isLatinLetter(text.charCodeAt(start)) && isLatinLetter(text.charCodeAt(start - 1)))) starts[start] = 1;
+      if (!latinInner(text, start)) starts[start] = 1;
       wordStarts[k] = start;
       pos = start + w.length;
     }
@@ -92,8 +92,14 @@ export function segment(text: string): Tokens {
 }
 
 /** a-z (the text is normalised: lower case, half-width). */
-export function isLatinLetter(c: number): boolean {
+function isLatinLetter(c: number): boolean {
   return c >= 97 && c <= 122;
+}
+
+/** Whether offset `i` of normalised `text` falls between two letters of one English word: never a
+ *  word boundary, wherever jieba or a lexicon word would put one. */
+export function latinInner(text: string, i: number): boolean {
+  return i > 0 && i < text.length && isLatinLetter(text.charCodeAt(i)) && isLatinLetter(text.charCodeAt(i - 1));
 }
 
 /** `text.startsWith(w, pos)` for a non-empty `w`, as a plain loop (cheaper for the short words

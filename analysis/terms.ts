@@ -18,7 +18,7 @@ import { grownInt32 } from './scratch.js';
 import type { BrandInfo, EffectiveLexicon } from './effective.js';
 import { cueExtras, expandAlternatives, type CueExtras, type Stance } from './lexicons.js';
 import { normalise, plainCopy } from './normalise.js';
-import { isLatinLetter, type Tokens } from './segment.js';
+import { latinInner, type Tokens } from './segment.js';
 import type { BreakpointKind } from '../core/types.js';
 
 export const enum Layer {
@@ -816,11 +816,6 @@ function normaliseKeys(polar: Record<string, Stance>): Record<string, Stance> {
   const out = Object.create(null) as Record<string, Stance>;
   for (const [k, v] of Object.entries(polar)) out[normaliseEntry(k)] = v;
   return out;
-}
-
-/** Whether offset `i` of `text` falls between two letters of one English word. */
-function latinInner(text: string, i: number): boolean {
-  return i > 0 && i < text.length && isLatinLetter(text.charCodeAt(i)) && isLatinLetter(text.charCodeAt(i - 1));
 }
 
 /** Sorts hits by start, then end, stably (insertion sort: short lists, nearly in order already; cheaper

@@ -141,6 +141,15 @@ describe('English breakpoints: the journeys of the issue', () => {
   });
 });
 
+describe('English questions', () => {
+  it('a request for help or a call back asks; a rhetorical why does not', () => {
+    expect(run('Can someone from customer service call me back?').question.isQuestion).toBe(true);
+    expect(run('Please help, my parcel never arrived.').question.isQuestion).toBe(true);
+    expect(run('Why would anyone buy this?').question.isQuestion).toBe(false);
+    expect(run('How can I be so unlucky?').question.isQuestion).toBe(false);
+  });
+});
+
 describe('lexicon 1.8.0', () => {
   it('a folder written before 1.8 (no uninflected list) still loads, and then generates every form', () => {
     const dir = mkdtempSync(join(tmpdir(), 'voc-lex-'));

@@ -16,7 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import type { Lexicons } from '../lexicons.js';
-import { readInputFile } from './readers.js';
+import { readInputFile } from './input-file.js';
 
 /** Car-corpus subjects whose names differ from the car taxonomy's zh-CN labels. */
 export const CAR_SUBJECTS: Record<string, string> = {

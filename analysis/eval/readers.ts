@@ -5,19 +5,14 @@
  * line naming the file, the line and the column or field, never a half-read data set.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import { BREAKPOINT_KINDS } from '../../core/types.js';
+import { readInputFile } from './input-file.js';
 import { readSemevalXml } from './semeval.js';
 
-/** Reads a whole file, with an InputError when it is missing or a folder. */
-export function readInputFile(path: string, what: string): Buffer {
-  if (!existsSync(path)) throw new InputError(`${what} not found: ${path}; check the path`);
-  if (statSync(path).isDirectory()) throw new InputError(`${what} ${path} is a folder; pass a file`);
-  return readFileSync(path);
-}
+export { readInputFile };
 
 /** One CSV data row: its line number in the file (1-based, the header is line 1) and its fields by column. */
 export interface CsvRow {

@@ -17,7 +17,7 @@ import type { AspectHit } from '../../core/types.js';
 import { overlaps } from './channels.js';
 import { mapCategory, type CategoryMap } from './maps.js';
 import { ratio, SetMatchCounter, singleLabelScores, type LabelScore } from './metrics.js';
-import { readInputFile } from './readers.js';
+import { readInputFile } from './input-file.js';
 
 export type SemevalPolarity = 'positive' | 'negative' | 'neutral' | 'conflict';
 
