@@ -156,6 +156,12 @@ export interface Lexicons {
     /** Forward words that rate (差评, 好评): with nothing after them in their clause they rate what
      *  precedes them (京东客服差评), where 吐槽 at a clause end only says where people talk. */
     ratingWords: string[];
+    /** Degree words that say "too" (太, 有点, 偏, too): before an aspect-dependent adjective of
+     *  `excessAdjectives` that no aspect gives a meaning (太大, 有点小, too small), the excess is the
+     *  complaint. */
+    excess: string[];
+    /** Aspect-dependent adjectives an excess makes a complaint (大, 小, 重, 薄); not 强 or 足 (太强了 praises). */
+    excessAdjectives: string[];
   };
   /** taxonomy id -> aspect id -> definition. */
   aspects: Record<string, Record<string, AspectDef>>;
@@ -276,6 +282,9 @@ const sentimentFile = z.strictObject({
   // Added in lexicon 1.4.0, optional for the same reason.
   awards: list.default([]),
   ratingWords: list.default([]),
+  // Added in lexicon 1.9.0, optional for the same reason.
+  excess: list.default([]),
+  excessAdjectives: list.default([]),
 });
 
 const aspectsFile = z.strictObject({
@@ -451,6 +460,8 @@ export function loadLexicons(dir?: string): Lexicons {
       backdrop: se.backdrop,
       awards: se.awards,
       ratingWords: se.ratingWords,
+      excess: se.excess,
+      excessAdjectives: se.excessAdjectives,
     },
     aspects: Object.fromEntries(
       Object.entries(as.taxonomies).map(([tax, aspects]) => [

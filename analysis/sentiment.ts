@@ -16,6 +16,8 @@ import {
   SCORE_EMOTICON,
   SCORE_BACKDROP,
   SCORE_COUNTERFACTUAL,
+  SCORE_EXCESS,
+  SCORE_EXCESS_ADJECTIVE,
   SCORE_EXPECTED,
   SCORE_NEGATOR,
   SCORE_POLITE,
@@ -34,6 +36,11 @@ const NEGATION_FACTOR = 0.8;
  * only tells what did not happen (压根没送达，要退款) complains without a single judging word.
  */
 const EXPECTED_STRENGTH = 1;
+/**
+ * Strength of an excess (太大, 有点小, 偏厚, too small) before its degree: an aspect-dependent adjective
+ * no aspect gives a meaning judges nothing, but "too" much of it is the complaint whatever it describes.
+ */
+const EXCESS_STRENGTH = 0.5;
 /** What praise keeps of its strength when it is the backdrop of a later complaint (fadeBackdrop). */
 const BACKDROP_FACTOR = 0.5;
 /** From this many clauses a review that praises and complains is a complaint (postSentiment). */
@@ -87,11 +94,17 @@ export function scoreClauses(
   let backdropPraise: number[] | undefined;
   let chainNeg = 0;
   let chainMult = 1;
+  let chainExcess = false;
+  let chainStart = -1;
   let chainEnd = -1;
+  /** End of the last word that judged, in the current clause (方便 of 方便太多了). */
+  let judgedEnd = -1;
   let chainClause = -2;
   const reset = () => {
     chainNeg = 0;
     chainMult = 1;
+    chainExcess = false;
+    chainStart = -1;
     chainEnd = -1;
   };
   const bits = table.sentScoring;
@@ -105,6 +118,7 @@ export function scoreClauses(
     if (clause !== chainClause) {
       reset();
       chainClause = clause;
+      judgedEnd = -1;
     }
     if (wishClause !== undefined && wishClause.has(clause)) continue;
     if (b & SCORE_COUNTERFACTUAL) {
@@ -145,9 +159,13 @@ export function scoreClauses(
       asModifier = next !== undefined && onlySpaces(text, h.end, next.start) && valueBearing(table, next);
     }
     if (asModifier) {
-      if (chainEnd < 0 || !(onlySpaces(text, chainEnd, h.start) || isArticleGap(text, chainEnd, h.start))) reset();
+      if (chainEnd < 0 || !(onlySpaces(text, chainEnd, h.start) || isArticleGap(text, chainEnd, h.start))) {
+        reset();
+        chainStart = h.start;
+      }
       if (b & SCORE_NEGATOR && !(rhetoricalNegators.size !== 0 && rhetoricalNegators.has(h.start))) chainNeg++;
       if (degree > 0) chainMult *= degree;
+      if (b & SCORE_EXCESS) chainExcess = true;
       chainEnd = h.end;
       continue;
     }
@@ -158,6 +176,11 @@ export function scoreClauses(
     // Only a word some adjective table lists can take its meaning from a holder (sentPolarWord).
     let value = expected ? EXPECTED_STRENGTH : table.sentPolarWord[h.role] === 1 ? resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders) : valueWithoutHolder(own, contextual);
     const modified = chainEnd >= 0 && (onlySpaces(text, chainEnd, h.start) || isArticleGap(text, chainEnd, h.start) || (chainNeg === 0 && isDeGap(text, chainEnd, h.start)));
+    // Too much of what no aspect gives a meaning (太大, 有点小, 大了点): the excess complains, mildly.
+    // Not negated: 不太大 and 不会太重 say it is fine, which is no verdict either.
+    // Right after a word that judged, "too much" says by how far (方便太多了, 便宜太多): no excess.
+    if (value === 0 && b & SCORE_EXCESS_ADJECTIVE && chainNeg === 0 && !(modified && judgedEnd === chainStart) && isExcess(text, h.end, st.clauses[clause]!.end, modified && chainExcess))
+      value = -EXCESS_STRENGTH;
     if (value !== 0 && (b & SCORE_EMOTICON) === 0 && modified) {
       value *= chainMult;
       if (chainNeg % 2 === 1) value = -value * NEGATION_FACTOR;
@@ -169,6 +192,7 @@ export function scoreClauses(
     // Most posts ask no ironic question: no look-up then.
     if (value > 0 && ironicSentences.size !== 0 && ironicSentences.has(st.clauses[clause]!.sentence)) value = -value;
     values[i] = value;
+    if (value !== 0) judgedEnd = h.end;
     st.clauses[clause]!.score += value;
     if (value > 0 && clause === backdropClause) (backdropPraise ??= []).push(i);
   }
@@ -207,6 +231,29 @@ function endsClause(text: string, from: number, end: number): boolean {
     return false;
   }
   return true;
+}
+
+/**
+ * Whether an adjective ending at `from` says "too much" of something: it ends its clause after an
+ * excess degree word (屏幕太大了, 声音有点小; in English anywhere: too small for me) or is followed by
+ * 了点 / 了一些 (大了点). 太 + adjective before a noun is a quantity, not an excess (太多惊喜, 太多太多的悲痛).
+ */
+function isExcess(text: string, from: number, clauseEnd: number, afterExcessDegree: boolean): boolean {
+  // English "too" is never an exclamation: too small for my hands.
+  return (afterExcessDegree && (endsClause(text, from, clauseEnd) || isAsciiLetter(text.charCodeAt(from - 1)))) || excessTail(text, from);
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+/** 了点, 了一点, 了些, 了一些 right after an adjective (大了点, 小了一些): more of it than wanted. */
+function excessTail(text: string, from: number): boolean {
+  if (text.charCodeAt(from) !== 0x4e86) return false; // 了
+  let i = from + 1;
+  if (text.charCodeAt(i) === 0x4e00) i++; // 一
+  const c = text.charCodeAt(i);
+  return c === 0x70b9 || c === 0x4e9b; // 点, 些
 }
 
 /** A colloquial 的 between a degree word and its word (极度的失望, 非常的满意). */

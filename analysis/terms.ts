@@ -59,6 +59,10 @@ export interface SentRole {
   counterfactual: boolean;
   /** Opens how things were before (一直很信赖): the rest of its clause may be a later complaint's backdrop. */
   backdrop: boolean;
+  /** Says "too" (太, 有点, 偏): with an excess adjective no aspect gives a meaning, a complaint (太大). */
+  excess?: boolean;
+  /** An aspect-dependent adjective whose excess complains (大, 小, 重). */
+  excessAdjective?: boolean;
   /** A low rating that, followed by 给 (一星是给快递小哥的), awards its one star to what follows. */
   award?: boolean;
   /** A forward word that rates (差评): at a clause end it rates what precedes it (京东客服差评). */
@@ -243,6 +247,10 @@ export const SCORE_EMOTICON = 64;
 export const SCORE_EXPECTED = 128;
 export const SCORE_COUNTERFACTUAL = 256;
 export const SCORE_BACKDROP = 512;
+/** A degree word that says "too" (太, 有点, 偏). */
+export const SCORE_EXCESS = 1024;
+/** An aspect-dependent adjective whose excess complains (太大, 小了点). */
+export const SCORE_EXCESS_ADJECTIVE = 2048;
 
 /** Bits of `TermTable.topicFlags`: the hot loops skip the many topic hits that play none of these
  *  roles without reading their role objects. */
@@ -385,6 +393,8 @@ export class TermTable {
     for (const w of lex.sentiment.backdrop) { const r = sentRole(w); if (r) r.backdrop = true; }
     for (const w of lex.sentiment.awards) { const r = sentRole(w); if (r) r.award = true; }
     for (const w of lex.sentiment.ratingWords) { const r = sentRole(w); if (r) r.rating = true; }
+    for (const w of lex.sentiment.excess) { const r = sentRole(w); if (r) r.excess = true; }
+    for (const w of lex.sentiment.excessAdjectives) { const r = sentRole(w); if (r) r.excessAdjective = true; }
 
     // --- channel layer ---------------------------------------------------------------------
     const chanRole = (w: string, channel: string | null, kind: ChanRole['kind']) => {
@@ -491,7 +501,9 @@ export class TermTable {
       (r.emoticon ? SCORE_EMOTICON : 0) |
       (r.expected ? SCORE_EXPECTED : 0) |
       (r.counterfactual ? SCORE_COUNTERFACTUAL : 0) |
-      (r.backdrop ? SCORE_BACKDROP : 0),
+      (r.backdrop ? SCORE_BACKDROP : 0) |
+      (r.excess ? SCORE_EXCESS : 0) |
+      (r.excessAdjective ? SCORE_EXCESS_ADJECTIVE : 0),
     );
     this.sentValue = Float64Array.from(this.sent, (r) => r.value);
     this.sentDegree = Float64Array.from(this.sent, (r) => r.degree);

@@ -152,7 +152,9 @@ describe('channel polarity', () => {
 
   it('leaves a shop an online purchase is compared with neutral, unless the customer chooses it', () => {
     expect(channels('京东买的比超市便宜多了，很划算')).toEqual(['marketplace:pos', 'store:neutral']);
-    expect(channels('在京东买的苹果太小了，比实体超市的差多了')).toEqual(['marketplace:neutral', 'store:neutral']);
+    // The goods bought there are judged (太小了 complains since lexicon 1.9.0, as 太难吃了 did before).
+    expect(channels('在京东买的苹果太小了，比实体超市的差多了')).toEqual(['marketplace:neg', 'store:neutral']);
+    expect(channels('在京东买的苹果个头不大，比实体超市的差多了')).toEqual(['marketplace:neutral', 'store:neutral']);
     expect(channels('京东的水果太差了，以后还是去实体店吧')).toEqual(['marketplace:neg', 'store:pos']);
     // Without a platform the shop is the place judged; in a food-delivery order 店里 is the restaurant.
     expect(channels('超市的东西太贵了')).toEqual(['store:neg']);

@@ -15,7 +15,7 @@ const lexicon = {
     eco: { label: { 'zh-CN': '绿色环保', en: 'Eco-friendly' }, positive: ['环保', '节能'], negative: ['污染', '浪费'] },
     convenience: { negative: ['跑断腿'] },
   },
-  sentiment: { positive: { 丝滑: 1.5 }, negative: { 翻车: 2 } },
+  sentiment: { positive: { 嘎嘎顺: 1.5 }, negative: { 翻车: 2 } },
 };
 
 describe('lexicon additions in the config', () => {
@@ -32,8 +32,8 @@ describe('lexicon additions in the config', () => {
   });
 
   it('scores the added sentiment words with their strength', () => {
-    expect(plain.classify({ id: 't', text: 'App用起来很丝滑', brand: 'b' }).sentiment.label).toBe('neutral');
-    expect(run('App用起来很丝滑').sentiment.label).toBe('pos');
+    expect(plain.classify({ id: 't', text: 'App用起来嘎嘎顺', brand: 'b' }).sentiment.label).toBe('neutral');
+    expect(run('App用起来嘎嘎顺').sentiment.label).toBe('pos');
     expect(run('客服这次又翻车了').sentiment.label).toBe('neg');
   });
 
