@@ -60,11 +60,15 @@ export function buildEffectiveLexicon(base: Lexicons, config: LexiconConfig): Ef
   }
   for (const [tax, list] of Object.entries(config.aspects ?? {})) {
     const target = (aspects[tax] ??= {});
-    for (const [id, keywords] of Object.entries(list)) {
+    for (const [id, addition] of Object.entries(list)) {
+      const { keywords, polar, label } = Array.isArray(addition) ? { keywords: addition, polar: {}, label: undefined } : addition;
       const existing = target[id];
       const extra = keywords.map((word) => ({ word }));
-      if (existing) existing.keywords.push(...extra);
-      else target[id] = { id, label: { 'zh-CN': id, en: id }, keywords: extra, polar: {}, attribute: false };
+      if (existing) {
+        existing.keywords.push(...extra);
+        existing.polar = { ...existing.polar, ...polar };
+        if (label) existing.label = { ...existing.label, ...label };
+      } else target[id] = { id, label: { 'zh-CN': label?.['zh-CN'] ?? label?.en ?? id, en: label?.en ?? label?.['zh-CN'] ?? id }, keywords: extra, polar: { ...polar }, attribute: false };
     }
   }
 

@@ -162,6 +162,8 @@ export interface Lexicons {
     excess: string[];
     /** Aspect-dependent adjectives an excess makes a complaint (大, 小, 重, 薄); not 强 or 足 (太强了 praises). */
     excessAdjectives: string[];
+    /** Excess degree words that may also exclaim (太大了 "so big!"): an aspect's praise stands after them. */
+    exclamatory: string[];
   };
   /** taxonomy id -> aspect id -> definition. */
   aspects: Record<string, Record<string, AspectDef>>;
@@ -285,6 +287,7 @@ const sentimentFile = z.strictObject({
   // Added in lexicon 1.9.0, optional for the same reason.
   excess: list.default([]),
   excessAdjectives: list.default([]),
+  exclamatory: list.default([]),
 });
 
 const aspectsFile = z.strictObject({
@@ -462,6 +465,7 @@ export function loadLexicons(dir?: string): Lexicons {
       ratingWords: se.ratingWords,
       excess: se.excess,
       excessAdjectives: se.excessAdjectives,
+      exclamatory: se.exclamatory,
     },
     aspects: Object.fromEntries(
       Object.entries(as.taxonomies).map(([tax, aspects]) => [

@@ -18,6 +18,7 @@ import {
   SCORE_COUNTERFACTUAL,
   SCORE_EXCESS,
   SCORE_EXCESS_ADJECTIVE,
+  SCORE_EXCLAMATORY,
   SCORE_EXPECTED,
   SCORE_NEGATOR,
   SCORE_POLITE,
@@ -41,6 +42,10 @@ const EXPECTED_STRENGTH = 1;
  * no aspect gives a meaning judges nothing, but "too" much of it is the complaint whatever it describes.
  */
 const EXCESS_STRENGTH = 0.5;
+/** What the degree words of a chain say: nothing of excess, "too" (有点, 过于, too), "too" or "so" (太). */
+const EXCESS_NONE = 0;
+const EXCESS_PLAIN = 1;
+const EXCESS_EXCLAMATORY = 2;
 /** What praise keeps of its strength when it is the backdrop of a later complaint (fadeBackdrop). */
 const BACKDROP_FACTOR = 0.5;
 /** From this many clauses a review that praises and complains is a complaint (postSentiment). */
@@ -94,7 +99,8 @@ export function scoreClauses(
   let backdropPraise: number[] | undefined;
   let chainNeg = 0;
   let chainMult = 1;
-  let chainExcess = false;
+  /** EXCESS_* bits of the degree words of the current chain. */
+  let chainExcess = EXCESS_NONE;
   let chainStart = -1;
   let chainEnd = -1;
   /** End of the last word that judged, in the current clause (方便 of 方便太多了). */
@@ -103,7 +109,7 @@ export function scoreClauses(
   const reset = () => {
     chainNeg = 0;
     chainMult = 1;
-    chainExcess = false;
+    chainExcess = EXCESS_NONE;
     chainStart = -1;
     chainEnd = -1;
   };
@@ -165,7 +171,7 @@ export function scoreClauses(
       }
       if (b & SCORE_NEGATOR && !(rhetoricalNegators.size !== 0 && rhetoricalNegators.has(h.start))) chainNeg++;
       if (degree > 0) chainMult *= degree;
-      if (b & SCORE_EXCESS) chainExcess = true;
+      if (b & SCORE_EXCESS) chainExcess |= b & SCORE_EXCLAMATORY ? EXCESS_EXCLAMATORY : EXCESS_PLAIN;
       chainEnd = h.end;
       continue;
     }
@@ -176,11 +182,14 @@ export function scoreClauses(
     // Only a word some adjective table lists can take its meaning from a holder (sentPolarWord).
     let value = expected ? EXPECTED_STRENGTH : table.sentPolarWord[h.role] === 1 ? resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders) : valueWithoutHolder(own, contextual);
     const modified = chainEnd >= 0 && (onlySpaces(text, chainEnd, h.start) || isArticleGap(text, chainEnd, h.start) || (chainNeg === 0 && isDeGap(text, chainEnd, h.start)));
-    // Too much of what no aspect gives a meaning (太大, 有点小, 大了点): the excess complains, mildly.
-    // Not negated: 不太大 and 不会太重 say it is fine, which is no verdict either.
-    // Right after a word that judged, "too much" says by how far (方便太多了, 便宜太多): no excess.
-    if (value === 0 && b & SCORE_EXCESS_ADJECTIVE && chainNeg === 0 && !(modified && judgedEnd === chainStart) && isExcess(text, h.end, st.clauses[clause]!.end, modified && chainExcess))
-      value = -EXCESS_STRENGTH;
+    // Too much of an aspect-dependent adjective (太大, 有点小, 大了点) complains, mildly: of one no aspect
+    // gives a meaning, and of one an aspect praises unless the degree word may exclaim (屏幕有点大 and
+    // 屏幕大了点 complain, 性价比太高了 praises). Not negated: 不太大 and 不会太重 say it is fine, which
+    // is no verdict either. Right after a word that judged, "too much" says by how far (方便太多了).
+    if (value >= 0 && b & SCORE_EXCESS_ADJECTIVE && chainNeg === 0 && !(modified && judgedEnd === chainStart)) {
+      const degree = !modified ? EXCESS_NONE : value === 0 ? chainExcess : chainExcess & EXCESS_PLAIN;
+      if (isExcess(text, h.end, st.clauses[clause]!.end, degree !== EXCESS_NONE)) value = -EXCESS_STRENGTH;
+    }
     if (value !== 0 && (b & SCORE_EMOTICON) === 0 && modified) {
       value *= chainMult;
       if (chainNeg % 2 === 1) value = -value * NEGATION_FACTOR;

@@ -63,6 +63,8 @@ export interface SentRole {
   excess?: boolean;
   /** An aspect-dependent adjective whose excess complains (大, 小, 重). */
   excessAdjective?: boolean;
+  /** An excess degree word that may also exclaim (太). */
+  exclamatory?: boolean;
   /** A low rating that, followed by 给 (一星是给快递小哥的), awards its one star to what follows. */
   award?: boolean;
   /** A forward word that rates (差评): at a clause end it rates what precedes it (京东客服差评). */
@@ -251,6 +253,8 @@ export const SCORE_BACKDROP = 512;
 export const SCORE_EXCESS = 1024;
 /** An aspect-dependent adjective whose excess complains (太大, 小了点). */
 export const SCORE_EXCESS_ADJECTIVE = 2048;
+/** An excess degree word that may also exclaim (太大了 "so big!"): an aspect's praise stands after it. */
+export const SCORE_EXCLAMATORY = 4096;
 
 /** Bits of `TermTable.topicFlags`: the hot loops skip the many topic hits that play none of these
  *  roles without reading their role objects. */
@@ -395,6 +399,7 @@ export class TermTable {
     for (const w of lex.sentiment.ratingWords) { const r = sentRole(w); if (r) r.rating = true; }
     for (const w of lex.sentiment.excess) { const r = sentRole(w); if (r) r.excess = true; }
     for (const w of lex.sentiment.excessAdjectives) { const r = sentRole(w); if (r) r.excessAdjective = true; }
+    for (const w of lex.sentiment.exclamatory) { const r = sentRole(w); if (r) r.exclamatory = true; }
 
     // --- channel layer ---------------------------------------------------------------------
     const chanRole = (w: string, channel: string | null, kind: ChanRole['kind']) => {
@@ -503,7 +508,8 @@ export class TermTable {
       (r.counterfactual ? SCORE_COUNTERFACTUAL : 0) |
       (r.backdrop ? SCORE_BACKDROP : 0) |
       (r.excess ? SCORE_EXCESS : 0) |
-      (r.excessAdjective ? SCORE_EXCESS_ADJECTIVE : 0),
+      (r.excessAdjective ? SCORE_EXCESS_ADJECTIVE : 0) |
+      (r.exclamatory ? SCORE_EXCLAMATORY : 0),
     );
     this.sentValue = Float64Array.from(this.sent, (r) => r.value);
     this.sentDegree = Float64Array.from(this.sent, (r) => r.degree);

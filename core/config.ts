@@ -149,6 +149,17 @@ export const targetInputSchema = z
   });
 export type TargetInput = z.input<typeof targetInputSchema>;
 
+/** An aspect a config adds or extends: its keywords, or keywords with an adjective table and labels. */
+const aspectAdditionSchema = z.union([
+  z.array(z.string()),
+  z.strictObject({
+    keywords: z.array(z.string()).default([]),
+    polar: z.record(z.string().min(1), z.enum(['pos', 'neg'])).default({}),
+    label: z.strictObject({ 'zh-CN': z.string().min(1).optional(), en: z.string().min(1).optional() }).optional(),
+  }),
+]);
+export type AspectAddition = z.infer<typeof aspectAdditionSchema>;
+
 const brandSchema = z.strictObject({
   id: idString,
   name: z.string().min(1),
@@ -260,8 +271,12 @@ const configSchema = z.strictObject({
   brands: z.array(brandSchema).default([]),
   /** Channel taxonomy overrides: extra aliases for a default channel, or a new channel. */
   channels: z.record(z.string(), channelOverrideSchema).default({}),
-  /** Aspect taxonomies: id -> aspect -> keywords; merged over the lexicon defaults. */
-  aspects: z.record(z.string(), z.record(z.string(), z.array(z.string()))).default({}),
+  /**
+   * Aspect taxonomies: id -> aspect -> keywords, or { keywords, polar, label }; merged over the
+   * lexicon defaults. `polar` says what an aspect-dependent adjective means next to the aspect
+   * (高: neg for a price, 大: pos for a screen) and overrides the shipped table word by word.
+   */
+  aspects: z.record(z.string(), z.record(z.string(), aspectAdditionSchema)).default({}),
   /** Promise descriptors and sentiment words added to (or moved within) the shipped lexicons. */
   lexicon: lexiconOverrideSchema.prefault({}),
   /**

@@ -1,12 +1,15 @@
 /**
  * Reviews of devices and appliances (lexicon 1.9.0): "too much" of an aspect-dependent adjective
  * (太大, 有点小, 大了点, too small) complains whatever it describes; 偏 words lean too far; a missing
- * feature or improvement complains; the consumer-electronics words judge. Hand-written sentences,
- * exact outputs, and the cases each rule must leave alone.
+ * feature or improvement complains; the consumer-electronics words judge; the `electronics` taxonomy
+ * says what 大, 小, 高, 薄 mean for each part of a device, and a config or a SemEval category map can
+ * give aspects such tables. Hand-written sentences, exact outputs, and the cases each rule must leave alone.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { parseConfig } from '../core/config.js';
 import { createClassifier, type Classifier } from '../analysis/index.js';
+import { BUILTIN_MAPS, mapAspects } from '../analysis/eval/maps.js';
+import { loadLexicons } from '../analysis/lexicons.js';
 
 const config = parseConfig({ brands: [{ id: 'shop', name: '星驰', aspectTaxonomy: 'retail' }] }, 'test config');
 let classifier: Classifier;
@@ -44,9 +47,9 @@ describe('excess: too much of what no aspect gives a meaning', () => {
     ]);
   });
 
-  it('lets an aspect that gives the adjective a meaning decide', () => {
-    // 性价比 has 高 as praise, 油耗 (car taxonomy) and 价格 have it as a complaint.
-    expect(labels(['性价比有点高', '价格有点高'])).toEqual(['性价比有点高 pos', '价格有点高 neg']);
+  it('lets an aspect that gives the adjective a meaning decide after 太, which may exclaim', () => {
+    // 性价比 has 高 as praise, 价格 as a complaint; 有点 says "too" even of what the aspect praises.
+    expect(labels(['性价比太高了', '价格太高了', '价格有点高', '性价比有点高'])).toEqual(['性价比太高了 pos', '价格太高了 neg', '价格有点高 neg', '性价比有点高 neg']);
   });
 });
 
@@ -75,5 +78,80 @@ describe('device words', () => {
   it('keeps the reliability descriptor of a breakdown', () => {
     const c = classifier.classify({ id: 't', text: '充电器用了一个月就坏了', brand: 'shop' });
     expect(c.descriptors.map((d) => `${d.word}:${d.promise}:${d.polarity}`)).toEqual(['坏了:reliable_quality:neg']);
+  });
+});
+
+describe('the electronics taxonomy', () => {
+  const electronics = () =>
+    createClassifier(parseConfig({ brands: [{ id: 'phone', name: '星驰手机', aspectTaxonomy: 'electronics' }] }, 'test config'));
+  let device: Classifier;
+  beforeAll(() => {
+    device = electronics();
+  });
+  const judged = (text: string) => {
+    const c = device.classify({ id: 't', text, brand: 'phone' });
+    return `${text} ${c.sentiment.label} ${c.aspects.map((a) => `${a.aspect}:${a.polarity}`).join(',')}`;
+  };
+
+  it('gives each part the meaning of its adjectives', () => {
+    expect(['屏幕很大', '分辨率高', '声音很小', '噪音很大', '机身很薄', '续航很长', '耗电很快', '内存很大', '信号很弱', '吸力很强'].map(judged)).toEqual([
+      '屏幕很大 pos display:pos',
+      '分辨率高 pos display:pos',
+      '声音很小 neg audio:neg',
+      '噪音很大 neg noise:neg',
+      '机身很薄 pos design:pos',
+      '续航很长 pos battery:pos',
+      '耗电很快 neg battery:neg',
+      '内存很大 pos storage:pos',
+      '信号很弱 neg connectivity:neg',
+      '吸力很强 pos effectiveness:pos',
+    ]);
+  });
+
+  it('lets an excess outweigh the praise, except after 太, which may exclaim', () => {
+    expect(['屏幕有点大', '屏幕大了点', '屏幕太大了', '性价比太高了'].map(judged)).toEqual([
+      '屏幕有点大 neg display:neg',
+      '屏幕大了点 neg display:neg',
+      '屏幕太大了 pos display:pos',
+      '性价比太高了 pos price:pos',
+    ]);
+  });
+
+  it('takes adjective tables from the config: a new aspect, and a shipped table overridden word by word', () => {
+    const custom = createClassifier(
+      parseConfig(
+        {
+          brands: [{ id: 'phone', name: '星驰手机', aspectTaxonomy: 'electronics' }],
+          aspects: {
+            electronics: {
+              display: { polar: { 大: 'neg' } },
+              strap: { keywords: ['表带'], polar: { 软: 'pos', 硬: 'neg' }, label: { 'zh-CN': '表带', en: 'Strap' } },
+            },
+          },
+        },
+        'test config',
+      ),
+    );
+    const run = (text: string) => custom.classify({ id: 't', text, brand: 'phone' }).aspects.map((a) => `${a.aspect}:${a.polarity}`);
+    expect(run('屏幕很大')).toEqual(['display:neg']);
+    expect(run('分辨率高')).toEqual(['display:pos']);
+    expect(run('表带很硬')).toEqual(['strap:neg']);
+    expect(custom.lexicons.aspects.electronics!.strap!.label).toEqual({ 'zh-CN': '表带', en: 'Strap' });
+    expect(custom.lexiconVersion).not.toBe(device.lexiconVersion);
+  });
+
+  it('refuses an adjective table that is not pos or neg, naming the field', () => {
+    expect(() => parseConfig({ aspects: { electronics: { display: { polar: { 大: 'good' } } } } }, 'voc.config.yaml')).toThrow(/aspects\.electronics\.display/);
+  });
+});
+
+describe('SemEval category maps take the tables of the electronics taxonomy', () => {
+  it('joins the tables the map names and leaves a map without them to its keywords', () => {
+    const lexicons = loadLexicons();
+    const phone = mapAspects(BUILTIN_MAPS.phone!, lexicons);
+    expect(phone.display).toEqual({ keywords: BUILTIN_MAPS.phone!.aspects.display, polar: lexicons.aspects.electronics!.display!.polar });
+    expect((phone.multimedia as { polar: Record<string, string> }).polar).toMatchObject({ 高: 'pos', 小: 'neg' });
+    const own = { name: 'mine', taxonomy: 'mine', aspects: { screen: ['屏幕'] }, categories: { 'DISPLAY#*': 'screen' } };
+    expect(mapAspects(own, lexicons)).toEqual({ screen: ['屏幕'] });
   });
 });

@@ -14,6 +14,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import type { AspectAddition } from '../../core/config.js';
 import { InputError } from '../../core/errors.js';
 import type { Lexicons } from '../lexicons.js';
 import { readInputFile } from './input-file.js';
@@ -65,6 +66,28 @@ export interface CategoryMap {
   aspects: Record<string, string[]>;
   /** Category pattern -> aspect id (null = not tracked). */
   categories: Record<string, string | null>;
+  /**
+   * Where the map's aspects take their adjective tables (屏幕大 praises, 声音小 complains): aspect id
+   * -> aspects of a shipped taxonomy whose `polar` tables it joins. Without it, aspect-dependent
+   * adjectives next to the map's keywords judge nothing.
+   */
+  polarFrom?: { taxonomy: string; aspects: Record<string, string[]> };
+}
+
+/**
+ * The aspects a map adds to the eval's config: its keywords, with the adjective tables of the
+ * shipped aspects `polarFrom` names (joined in order; an unknown taxonomy or aspect adds nothing).
+ */
+export function mapAspects(map: CategoryMap, lexicons: Pick<Lexicons, 'aspects'>): Record<string, AspectAddition> {
+  const out: Record<string, AspectAddition> = {};
+  for (const [id, keywords] of Object.entries(map.aspects)) {
+    const from = map.polarFrom?.aspects[id] ?? [];
+    const source = map.polarFrom ? lexicons.aspects[map.polarFrom.taxonomy] : undefined;
+    const polar: Record<string, 'pos' | 'neg'> = {};
+    for (const a of from) Object.assign(polar, source?.[a]?.polar ?? {});
+    out[id] = Object.keys(polar).length ? { keywords, polar } : keywords;
+  }
+  return out;
 }
 
 const PHONE: CategoryMap = {
@@ -104,6 +127,21 @@ const PHONE: CategoryMap = {
     'PHONE#GENERAL': null,
     'PHONE#USABILITY': null,
     'PHONE#MISCELLANEOUS': null,
+  },
+  polarFrom: {
+    taxonomy: 'electronics',
+    aspects: {
+      price: ['price'],
+      design: ['design'],
+      quality: ['quality'],
+      performance: ['performance'],
+      display: ['display'],
+      battery: ['battery'],
+      multimedia: ['camera', 'audio'],
+      system: ['software'],
+      signal: ['connectivity'],
+      keyboard: ['controls'],
+    },
   },
 };
 
@@ -148,6 +186,24 @@ const CAMERA: CategoryMap = {
     'KEYBOARD#*': 'controls',
     'CAMERA#GENERAL': null,
     'CAMERA#MISCELLANEOUS': null,
+  },
+  polarFrom: {
+    taxonomy: 'electronics',
+    aspects: {
+      price: ['price'],
+      image_quality: ['camera'],
+      focus: ['camera'],
+      lens: ['camera'],
+      performance: ['performance'],
+      design: ['design'],
+      handling: ['controls'],
+      portability: ['design'],
+      quality: ['quality'],
+      display: ['display'],
+      battery: ['battery'],
+      software: ['software'],
+      controls: ['controls'],
+    },
   },
 };
 

@@ -4,10 +4,12 @@
  * given, classify every text and score. Notes worth telling the user (a model scored on its own
  * training data, unmapped categories) come back in `notes`.
  */
+import type { AspectAddition } from '../../core/config.js';
 import { InputError } from '../../core/errors.js';
 import type { Classification } from '../../core/types.js';
 import { createClassifier, type Classifier } from '../classifier.js';
 import type { LexiconConfig } from '../effective.js';
+import { loadLexicons } from '../lexicons.js';
 import { predictAspects } from '../model/aspect-model.js';
 import { applyChannelModel } from '../model/channel-model.js';
 import { predictSentiment } from '../model/sentiment-model.js';
@@ -15,7 +17,7 @@ import { loadModel, sha256, type LoadedModel } from '../model/serialize.js';
 import { aspectsHoldout, goldHoldout, sentimentHoldout } from '../model/train.js';
 import { evalAspects, ruleSubjects, type AspectEvalResult, type SubjectPrediction } from './aspects.js';
 import { evalChannels, type ChannelEvalResult } from './channels.js';
-import { detectCategoryMap, loadCategoryMap, subjectAspectMap, type CategoryMap } from './maps.js';
+import { detectCategoryMap, loadCategoryMap, mapAspects, subjectAspectMap, type CategoryMap } from './maps.js';
 import { readAspectsCsv, readChannelGold, readInputFile, readSentimentCsv } from './readers.js';
 import { evalSemeval, readSemevalXml, sentenceSentiment, type SemevalEvalResult } from './semeval.js';
 import { evalSentiment, labelStances, ruleLabel, type SentimentEvalResult } from './sentiment.js';
@@ -47,7 +49,7 @@ export interface Noted<T> {
 }
 
 /** A classifier for `config` plus a brand using `taxonomy` (extra aspect keywords merged in). */
-export function evalClassifier(opts: RunOptions, taxonomy: string, extraAspects: Record<string, string[]> = {}): Classifier {
+export function evalClassifier(opts: RunOptions, taxonomy: string, extraAspects: Record<string, AspectAddition> = {}): Classifier {
   const aspects = { ...opts.config.aspects };
   if (Object.keys(extraAspects).length) aspects[taxonomy] = { ...extraAspects, ...(aspects[taxonomy] ?? {}) };
   const brand = { id: EVAL_BRAND, name: EVAL_BRAND, aliases: [], competitors: [], promises: [], aspectTaxonomy: taxonomy, products: [] };
@@ -231,7 +233,7 @@ export function runSemevalEval(opts: SemevalRunOptions): Noted<SemevalEvalResult
   } else {
     throw new InputError(`${opts.data}: no aspect categories voc has a map for; pass --map phone|camera|laptop|restaurant or --map FILE.yaml (CATEGORY: aspect_id)`);
   }
-  const classifier = evalClassifier(opts, map.taxonomy, map.aspects);
+  const classifier = evalClassifier(opts, map.taxonomy, mapAspects(map, loadLexicons(opts.lexiconDir)));
   const classified = classifyAll(
     classifier,
     sentences.map((s) => s.text),
