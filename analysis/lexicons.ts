@@ -164,6 +164,11 @@ export interface Lexicons {
     excessAdjectives: string[];
     /** Excess degree words that may also exclaim (太大了 "so big!"): an aspect's praise stands after them. */
     exclamatory: string[];
+    /** What a device or service should let one do (更换, 截屏, 开机): nothing alone, a complaint after an
+     *  `inability` negator (电池无法更换, 不能截屏), and nothing after other negators (不用安装 praises). */
+    capabilities: string[];
+    /** Negators that say something cannot be done (不能, 无法, 没法). */
+    inability: string[];
   };
   /** taxonomy id -> aspect id -> definition. */
   aspects: Record<string, Record<string, AspectDef>>;
@@ -288,6 +293,8 @@ const sentimentFile = z.strictObject({
   excess: list.default([]),
   excessAdjectives: list.default([]),
   exclamatory: list.default([]),
+  capabilities: list.default([]),
+  inability: list.default([]),
 });
 
 const aspectsFile = z.strictObject({
@@ -466,6 +473,8 @@ export function loadLexicons(dir?: string): Lexicons {
       excess: se.excess,
       excessAdjectives: se.excessAdjectives,
       exclamatory: se.exclamatory,
+      capabilities: se.capabilities,
+      inability: se.inability,
     },
     aspects: Object.fromEntries(
       Object.entries(as.taxonomies).map(([tax, aspects]) => [

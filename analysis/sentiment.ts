@@ -15,6 +15,8 @@ import {
   SCORE_DESCRIPTOR,
   SCORE_EMOTICON,
   SCORE_BACKDROP,
+  SCORE_CAPABILITY,
+  SCORE_INABILITY,
   SCORE_COUNTERFACTUAL,
   SCORE_EXCESS,
   SCORE_EXCESS_ADJECTIVE,
@@ -101,6 +103,8 @@ export function scoreClauses(
   let chainMult = 1;
   /** EXCESS_* bits of the degree words of the current chain. */
   let chainExcess = EXCESS_NONE;
+  /** An inability negator (不能, 无法) is in the current chain. */
+  let chainInability = false;
   let chainStart = -1;
   let chainEnd = -1;
   /** End of the last word that judged, in the current clause (方便 of 方便太多了). */
@@ -110,6 +114,7 @@ export function scoreClauses(
     chainNeg = 0;
     chainMult = 1;
     chainExcess = EXCESS_NONE;
+    chainInability = false;
     chainStart = -1;
     chainEnd = -1;
   };
@@ -156,7 +161,8 @@ export function scoreClauses(
     const contextual = (b & SCORE_CONTEXTUAL) !== 0;
     // A word with a value of its own (from a brand's config) is a sentiment word, not an event.
     const expected = (b & SCORE_EXPECTED) !== 0 && own === 0;
-    const hasValue = own !== 0 || contextual || (b & SCORE_DESCRIPTOR) !== 0 || expected;
+    const capability = (b & SCORE_CAPABILITY) !== 0 && own === 0 && !expected;
+    const hasValue = own !== 0 || contextual || (b & SCORE_DESCRIPTOR) !== 0 || expected || capability;
     let asModifier = (b & SCORE_NEGATOR) !== 0 || degree > 0;
     if (asModifier && hasValue) {
       // 好 is a degree word in 好慢 and a sentiment word in 服务好, and in 态度好送货上门: an expected event
@@ -169,7 +175,10 @@ export function scoreClauses(
         reset();
         chainStart = h.start;
       }
-      if (b & SCORE_NEGATOR && !(rhetoricalNegators.size !== 0 && rhetoricalNegators.has(h.start))) chainNeg++;
+      if (b & SCORE_NEGATOR && !(rhetoricalNegators.size !== 0 && rhetoricalNegators.has(h.start))) {
+        chainNeg++;
+        if (b & SCORE_INABILITY) chainInability = true;
+      }
       if (degree > 0) chainMult *= degree;
       if (b & SCORE_EXCESS) chainExcess |= b & SCORE_EXCLAMATORY ? EXCESS_EXCLAMATORY : EXCESS_PLAIN;
       chainEnd = h.end;
@@ -180,7 +189,7 @@ export function scoreClauses(
       continue;
     }
     // Only a word some adjective table lists can take its meaning from a holder (sentPolarWord).
-    let value = expected ? EXPECTED_STRENGTH : table.sentPolarWord[h.role] === 1 ? resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders) : valueWithoutHolder(own, contextual);
+    let value = expected || capability ? EXPECTED_STRENGTH : table.sentPolarWord[h.role] === 1 ? resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders) : valueWithoutHolder(own, contextual);
     const modified = chainEnd >= 0 && (onlySpaces(text, chainEnd, h.start) || isArticleGap(text, chainEnd, h.start) || (chainNeg === 0 && isDeGap(text, chainEnd, h.start)));
     // Too much of an aspect-dependent adjective (太大, 有点小, 大了点) complains, mildly: of one no aspect
     // gives a meaning, and of one an aspect praises unless the degree word may exclaim (屏幕有点大 and
@@ -194,8 +203,10 @@ export function scoreClauses(
       value *= chainMult;
       if (chainNeg % 2 === 1) value = -value * NEGATION_FACTOR;
     }
-    // An event that happened (收到了, 已送达) judges nothing; only its absence does.
+    // An event that happened (收到了, 已送达) judges nothing; only its absence does. What one could do
+    // (能截屏) judges nothing either, nor what one need not do (不用安装); only what cannot be done does.
     if (expected && !(modified && chainNeg % 2 === 1)) value = 0;
+    if (capability && !(modified && chainNeg % 2 === 1 && chainInability)) value = 0;
     if (clause === refutedClause) value = -value * NEGATION_FACTOR;
     reset();
     // Most posts ask no ironic question: no look-up then.

@@ -65,6 +65,10 @@ export interface SentRole {
   excessAdjective?: boolean;
   /** An excess degree word that may also exclaim (太). */
   exclamatory?: boolean;
+  /** Something one should be able to do (更换, 截屏). */
+  capability?: boolean;
+  /** Says something cannot be done (不能, 无法). */
+  inability?: boolean;
   /** A low rating that, followed by 给 (一星是给快递小哥的), awards its one star to what follows. */
   award?: boolean;
   /** A forward word that rates (差评): at a clause end it rates what precedes it (京东客服差评). */
@@ -255,6 +259,10 @@ export const SCORE_EXCESS = 1024;
 export const SCORE_EXCESS_ADJECTIVE = 2048;
 /** An excess degree word that may also exclaim (太大了 "so big!"): an aspect's praise stands after it. */
 export const SCORE_EXCLAMATORY = 4096;
+/** Something one should be able to do (更换, 截屏): a complaint after an inability negator. */
+export const SCORE_CAPABILITY = 8192;
+/** A negator that says something cannot be done (不能, 无法). */
+export const SCORE_INABILITY = 16384;
 
 /** Bits of `TermTable.topicFlags`: the hot loops skip the many topic hits that play none of these
  *  roles without reading their role objects. */
@@ -400,6 +408,9 @@ export class TermTable {
     for (const w of lex.sentiment.excess) { const r = sentRole(w); if (r) r.excess = true; }
     for (const w of lex.sentiment.excessAdjectives) { const r = sentRole(w); if (r) r.excessAdjective = true; }
     for (const w of lex.sentiment.exclamatory) { const r = sentRole(w); if (r) r.exclamatory = true; }
+    for (const w of lex.sentiment.capabilities) { const r = sentRole(w); if (r) r.capability = true; }
+    // An inability word negates like any negator (没法 + 好 = 不好).
+    for (const w of lex.sentiment.inability) { const r = sentRole(w); if (r) r.inability = r.negator = true; }
 
     // --- channel layer ---------------------------------------------------------------------
     const chanRole = (w: string, channel: string | null, kind: ChanRole['kind']) => {
@@ -509,12 +520,14 @@ export class TermTable {
       (r.backdrop ? SCORE_BACKDROP : 0) |
       (r.excess ? SCORE_EXCESS : 0) |
       (r.excessAdjective ? SCORE_EXCESS_ADJECTIVE : 0) |
-      (r.exclamatory ? SCORE_EXCLAMATORY : 0),
+      (r.exclamatory ? SCORE_EXCLAMATORY : 0) |
+      (r.capability ? SCORE_CAPABILITY : 0) |
+      (r.inability ? SCORE_INABILITY : 0),
     );
     this.sentValue = Float64Array.from(this.sent, (r) => r.value);
     this.sentDegree = Float64Array.from(this.sent, (r) => r.degree);
     this.sentEventOnly = Uint8Array.from(this.sent, (r) =>
-      r.expected && r.value === 0 && !r.descriptor && !r.topic && !r.contextual ? 1 : 0,
+      (r.expected || r.capability) && r.value === 0 && !r.descriptor && !r.topic && !r.contextual ? 1 : 0,
     );
     this.topicFlags = Uint8Array.from(this.topic, (r) =>
       (r.action ? TOPIC_ACTION : 0) |

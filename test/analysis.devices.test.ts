@@ -64,6 +64,20 @@ describe('device words', () => {
     ]);
   });
 
+  it('complains of what cannot be done, not of what need not be, and of a lack told last', () => {
+    expect(labels(['电池无法更换', '不能截屏', '没法联网', "can't connect to wifi", '能截屏', '不用安装', '无需下载', '电量不够，', '不够好'])).toEqual([
+      '电池无法更换 neg',
+      '不能截屏 neg',
+      '没法联网 neg',
+      "can't connect to wifi neg",
+      '能截屏 neutral',
+      '不用安装 neutral',
+      '无需下载 neutral',
+      '电量不够， neg',
+      '不够好 neg',
+    ]);
+  });
+
   it('reads praise and complaints of image, speed, battery and build', () => {
     expect(labels(['拍照很锐利，色彩通透', '对焦跑焦，噪点多', '系统卡成PPT', '续航尿崩', '做工严丝合缝', '洗衣机甩不干'])).toEqual([
       '拍照很锐利，色彩通透 pos',
@@ -105,6 +119,16 @@ describe('the electronics taxonomy', () => {
       '内存很大 pos storage:pos',
       '信号很弱 neg connectivity:neg',
       '吸力很强 pos effectiveness:pos',
+    ]);
+  });
+
+  it('reads 厉害 as the part says (发热厉害 complains), and words inside an idiom jieba keeps whole (色彩艳丽)', () => {
+    expect(['发热有点厉害', '耗电很厉害', '太厉害了', '色彩艳丽。', '阳光下清晰度高'].map(judged)).toEqual([
+      '发热有点厉害 neg heat:neg',
+      '耗电很厉害 neg battery:neg',
+      '太厉害了 neutral ',
+      '色彩艳丽。 pos display:pos',
+      '阳光下清晰度高 pos display:pos',
     ]);
   });
 
