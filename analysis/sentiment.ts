@@ -44,6 +44,8 @@ const EXPECTED_STRENGTH = 1;
  * no aspect gives a meaning judges nothing, but "too" much of it is the complaint whatever it describes.
  */
 const EXCESS_STRENGTH = 0.5;
+/** What 了点 / 了一些 after the adjective keep of it (大了点 "a bit too big"), as 有点 before it. */
+const EXCESS_TAIL_FACTOR = 0.6;
 /** What the degree words of a chain say: nothing of excess, "too" (有点, 过于, too), "too" or "so" (太). */
 const EXCESS_NONE = 0;
 const EXCESS_PLAIN = 1;
@@ -197,7 +199,10 @@ export function scoreClauses(
     // is no verdict either. Right after a word that judged, "too much" says by how far (方便太多了).
     if (value >= 0 && b & SCORE_EXCESS_ADJECTIVE && chainNeg === 0 && !(modified && judgedEnd === chainStart)) {
       const degree = !modified ? EXCESS_NONE : value === 0 ? chainExcess : chainExcess & EXCESS_PLAIN;
-      if (isExcess(text, h.end, st.clauses[clause]!.end, degree !== EXCESS_NONE)) value = -EXCESS_STRENGTH;
+      const afterDegree = degree !== EXCESS_NONE && excessAtClauseEnd(text, h.end, st.clauses[clause]!.end);
+      // 大了点 says "a bit", as 有点 does; after a degree word its own multiplier applies below.
+      if (afterDegree) value = -EXCESS_STRENGTH;
+      else if (excessTail(text, h.end)) value = -EXCESS_STRENGTH * EXCESS_TAIL_FACTOR;
     }
     if (value !== 0 && (b & SCORE_EMOTICON) === 0 && modified) {
       value *= chainMult;
@@ -254,13 +259,13 @@ function endsClause(text: string, from: number, end: number): boolean {
 }
 
 /**
- * Whether an adjective ending at `from` says "too much" of something: it ends its clause after an
- * excess degree word (屏幕太大了, 声音有点小; in English anywhere: too small for me) or is followed by
- * 了点 / 了一些 (大了点). 太 + adjective before a noun is a quantity, not an excess (太多惊喜, 太多太多的悲痛).
+ * Whether an adjective ending at `from`, after an excess degree word, says "too much" of something:
+ * it ends its clause (屏幕太大了, 声音有点小; in English anywhere: too small for me). 太 + adjective
+ * before a noun is a quantity, not an excess (太多惊喜, 太多太多的悲痛).
  */
-function isExcess(text: string, from: number, clauseEnd: number, afterExcessDegree: boolean): boolean {
+function excessAtClauseEnd(text: string, from: number, clauseEnd: number): boolean {
   // English "too" is never an exclamation: too small for my hands.
-  return (afterExcessDegree && (endsClause(text, from, clauseEnd) || isAsciiLetter(text.charCodeAt(from - 1)))) || excessTail(text, from);
+  return endsClause(text, from, clauseEnd) || isAsciiLetter(text.charCodeAt(from - 1));
 }
 
 function isAsciiLetter(c: number): boolean {

@@ -47,6 +47,13 @@ describe('excess: too much of what no aspect gives a meaning', () => {
     ]);
   });
 
+  it('weighs 了点 as "a bit": a positive review with a small flaw stays positive', () => {
+    expect(labels(['感觉这苹果还可以，就是个子小了点。', '画质还可以，就是声音有点小'])).toEqual([
+      '感觉这苹果还可以，就是个子小了点。 pos',
+      '画质还可以，就是声音有点小 pos',
+    ]);
+  });
+
   it('lets an aspect that gives the adjective a meaning decide after 太, which may exclaim', () => {
     // 性价比 has 高 as praise, 价格 as a complaint; 有点 says "too" even of what the aspect praises.
     expect(labels(['性价比太高了', '价格太高了', '价格有点高', '性价比有点高'])).toEqual(['性价比太高了 pos', '价格太高了 neg', '价格有点高 neg', '性价比有点高 neg']);
