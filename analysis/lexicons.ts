@@ -169,6 +169,11 @@ export interface Lexicons {
     capabilities: string[];
     /** Negators that say something cannot be done (不能, 无法, 没法). */
     inability: string[];
+    /** What a product should have (功能, 选项, 模块): a few characters after an `absence` negator at the
+     *  end of a clause, a complaint (没有FM模块, 没有锁定横竖屏的选项). */
+    features: string[];
+    /** Negators that say something is not there (没有, 缺少). */
+    absence: string[];
   };
   /** taxonomy id -> aspect id -> definition. */
   aspects: Record<string, Record<string, AspectDef>>;
@@ -295,6 +300,8 @@ const sentimentFile = z.strictObject({
   exclamatory: list.default([]),
   capabilities: list.default([]),
   inability: list.default([]),
+  features: list.default([]),
+  absence: list.default([]),
 });
 
 const aspectsFile = z.strictObject({
@@ -475,6 +482,8 @@ export function loadLexicons(dir?: string): Lexicons {
       exclamatory: se.exclamatory,
       capabilities: se.capabilities,
       inability: se.inability,
+      features: se.features,
+      absence: se.absence,
     },
     aspects: Object.fromEntries(
       Object.entries(as.taxonomies).map(([tax, aspects]) => [

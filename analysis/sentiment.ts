@@ -22,6 +22,8 @@ import {
   SCORE_EXCESS_ADJECTIVE,
   SCORE_EXCLAMATORY,
   SCORE_EXPECTED,
+  SCORE_FEATURE,
+  SCORE_ABSENCE,
   SCORE_NEGATOR,
   SCORE_POLITE,
   SCORE_POST_NEGATOR,
@@ -46,6 +48,9 @@ const EXPECTED_STRENGTH = 1;
 const EXCESS_STRENGTH = 0.5;
 /** What 了点 / 了一些 after the adjective keep of it (大了点 "a bit too big"), as 有点 before it. */
 const EXCESS_TAIL_FACTOR = 0.6;
+/** Strength of a missing feature (没有FM模块) and the most characters between 没有 and the feature. */
+const FEATURE_STRENGTH = 0.8;
+const FEATURE_GAP = 12;
 /** What the degree words of a chain say: nothing of excess, "too" (有点, 过于, too), "too" or "so" (太). */
 const EXCESS_NONE = 0;
 const EXCESS_PLAIN = 1;
@@ -111,6 +116,9 @@ export function scoreClauses(
   let chainEnd = -1;
   /** End of the last word that judged, in the current clause (方便 of 方便太多了). */
   let judgedEnd = -1;
+  /** The last 没有 of the current clause with nothing judged after it (没有FM模块). */
+  let absenceStart = -1;
+  let absenceEnd = -1;
   let chainClause = -2;
   const reset = () => {
     chainNeg = 0;
@@ -132,6 +140,7 @@ export function scoreClauses(
       reset();
       chainClause = clause;
       judgedEnd = -1;
+      absenceEnd = -1;
     }
     if (wishClause !== undefined && wishClause.has(clause)) continue;
     if (b & SCORE_COUNTERFACTUAL) {
@@ -164,6 +173,21 @@ export function scoreClauses(
     // A word with a value of its own (from a brand's config) is a sentiment word, not an event.
     const expected = (b & SCORE_EXPECTED) !== 0 && own === 0;
     const capability = (b & SCORE_CAPABILITY) !== 0 && own === 0 && !expected;
+    // A feature the product lacks (没有FM模块, 没有锁定横竖屏的选项): the noun ends the clause a few
+    // characters after 没有, with nothing judged between; not in 有没有 (a question).
+    if (b & SCORE_FEATURE && own === 0 && !expected && !capability) {
+      const value =
+        absenceEnd >= 0 && h.start - absenceEnd <= FEATURE_GAP && text.charCodeAt(absenceStart - 1) !== 0x6709 && endsClause(text, h.end, st.clauses[clause]!.end)
+          ? -FEATURE_STRENGTH
+          : 0;
+      reset();
+      absenceEnd = -1;
+      if (value === 0) continue;
+      values[i] = value;
+      judgedEnd = h.end;
+      st.clauses[clause]!.score += value;
+      continue;
+    }
     const hasValue = own !== 0 || contextual || (b & SCORE_DESCRIPTOR) !== 0 || expected || capability;
     let asModifier = (b & SCORE_NEGATOR) !== 0 || degree > 0;
     if (asModifier && hasValue) {
@@ -180,6 +204,10 @@ export function scoreClauses(
       if (b & SCORE_NEGATOR && !(rhetoricalNegators.size !== 0 && rhetoricalNegators.has(h.start))) {
         chainNeg++;
         if (b & SCORE_INABILITY) chainInability = true;
+        if (b & SCORE_ABSENCE) {
+          absenceStart = h.start;
+          absenceEnd = h.end;
+        }
       }
       if (degree > 0) chainMult *= degree;
       if (b & SCORE_EXCESS) chainExcess |= b & SCORE_EXCLAMATORY ? EXCESS_EXCLAMATORY : EXCESS_PLAIN;
@@ -217,7 +245,10 @@ export function scoreClauses(
     // Most posts ask no ironic question: no look-up then.
     if (value > 0 && ironicSentences.size !== 0 && ironicSentences.has(st.clauses[clause]!.sentence)) value = -value;
     values[i] = value;
-    if (value !== 0) judgedEnd = h.end;
+    if (value !== 0) {
+      judgedEnd = h.end;
+      absenceEnd = -1;
+    }
     st.clauses[clause]!.score += value;
     if (value > 0 && clause === backdropClause) (backdropPraise ??= []).push(i);
   }

@@ -69,6 +69,10 @@ export interface SentRole {
   capability?: boolean;
   /** Says something cannot be done (不能, 无法). */
   inability?: boolean;
+  /** Something a product should have (功能, 选项). */
+  feature?: boolean;
+  /** Says something is not there (没有, 缺少). */
+  absence?: boolean;
   /** A low rating that, followed by 给 (一星是给快递小哥的), awards its one star to what follows. */
   award?: boolean;
   /** A forward word that rates (差评): at a clause end it rates what precedes it (京东客服差评). */
@@ -263,6 +267,10 @@ export const SCORE_EXCLAMATORY = 4096;
 export const SCORE_CAPABILITY = 8192;
 /** A negator that says something cannot be done (不能, 无法). */
 export const SCORE_INABILITY = 16384;
+/** Something a product should have (功能, 选项, 模块): a complaint a few characters after 没有. */
+export const SCORE_FEATURE = 32768;
+/** A negator that says something is not there (没有, 缺少): with a feature after it, a lack. */
+export const SCORE_ABSENCE = 65536;
 
 /** Bits of `TermTable.topicFlags`: the hot loops skip the many topic hits that play none of these
  *  roles without reading their role objects. */
@@ -357,7 +365,7 @@ export class TermTable {
   topicFlags: Uint8Array = new Uint8Array(0);
   /** Per sentiment role: SCORE_* bits, value and degree, copied from the role objects so that clause
    *  scoring reads three compact arrays instead of an object per hit. */
-  sentScoring: Uint16Array = new Uint16Array(0);
+  sentScoring: Uint32Array = new Uint32Array(0);
   sentValue: Float64Array = new Float64Array(0);
   sentDegree: Float64Array = new Float64Array(0);
   /** Per sentiment role: 1 for an expected event that judges nothing of itself (回复, 处理: no value,
@@ -411,6 +419,8 @@ export class TermTable {
     for (const w of lex.sentiment.capabilities) { const r = sentRole(w); if (r) r.capability = true; }
     // An inability word negates like any negator (没法 + 好 = 不好).
     for (const w of lex.sentiment.inability) { const r = sentRole(w); if (r) r.inability = r.negator = true; }
+    for (const w of lex.sentiment.features) { const r = sentRole(w); if (r) r.feature = true; }
+    for (const w of lex.sentiment.absence) { const r = sentRole(w); if (r) r.absence = r.negator = true; }
 
     // --- channel layer ---------------------------------------------------------------------
     const chanRole = (w: string, channel: string | null, kind: ChanRole['kind']) => {
@@ -507,7 +517,7 @@ export class TermTable {
     );
     this.sentDescriptorPromise = this.sent.map((r) => (r.descriptor ? r.descriptor.promise : null));
     this.sentTopicPromise = this.sent.map((r) => (r.topic ? r.topic.promise : null));
-    this.sentScoring = Uint16Array.from(this.sent, (r) =>
+    this.sentScoring = Uint32Array.from(this.sent, (r) =>
       (r.negator ? SCORE_NEGATOR : 0) |
       (r.postNegator ? SCORE_POST_NEGATOR : 0) |
       (r.politeOpener ? SCORE_POLITE : 0) |
@@ -522,7 +532,9 @@ export class TermTable {
       (r.excessAdjective ? SCORE_EXCESS_ADJECTIVE : 0) |
       (r.exclamatory ? SCORE_EXCLAMATORY : 0) |
       (r.capability ? SCORE_CAPABILITY : 0) |
-      (r.inability ? SCORE_INABILITY : 0),
+      (r.inability ? SCORE_INABILITY : 0) |
+      (r.feature ? SCORE_FEATURE : 0) |
+      (r.absence ? SCORE_ABSENCE : 0),
     );
     this.sentValue = Float64Array.from(this.sent, (r) => r.value);
     this.sentDegree = Float64Array.from(this.sent, (r) => r.degree);

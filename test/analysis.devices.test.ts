@@ -85,6 +85,16 @@ describe('device words', () => {
     ]);
   });
 
+  it('complains of a feature the product lacks, not of one asked about', () => {
+    expect(labels(['没有FM模块。', '电话本：没有搜索功能，', '没有关闭返回键和主页键震动的选项。', '不知道有没有这个功能', '功能很多'])).toEqual([
+      '没有FM模块。 neg',
+      '电话本：没有搜索功能， neg',
+      '没有关闭返回键和主页键震动的选项。 neg',
+      '不知道有没有这个功能 neutral',
+      '功能很多 neutral',
+    ]);
+  });
+
   it('reads praise and complaints of image, speed, battery and build', () => {
     expect(labels(['拍照很锐利，色彩通透', '对焦跑焦，噪点多', '系统卡成PPT', '续航尿崩', '做工严丝合缝', '洗衣机甩不干'])).toEqual([
       '拍照很锐利，色彩通透 pos',
