@@ -95,6 +95,14 @@ describe('device words', () => {
     ]);
   });
 
+  it('reads "worse than another" as a complaint, not "rather"', () => {
+    expect(labels(['但细节不如iphone4。', '清晰度比不上强机', '与其说是小说，不如说是散文'])).toEqual([
+      '但细节不如iphone4。 neg',
+      '清晰度比不上强机 neg',
+      '与其说是小说，不如说是散文 neutral',
+    ]);
+  });
+
   it('reads praise and complaints of image, speed, battery and build', () => {
     expect(labels(['拍照很锐利，色彩通透', '对焦跑焦，噪点多', '系统卡成PPT', '续航尿崩', '做工严丝合缝', '洗衣机甩不干'])).toEqual([
       '拍照很锐利，色彩通透 pos',
