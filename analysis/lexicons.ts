@@ -162,8 +162,6 @@ export interface Lexicons {
     excess: string[];
     /** Aspect-dependent adjectives an excess makes a complaint (大, 小, 重, 薄); not 强 or 足 (太强了 praises). */
     excessAdjectives: string[];
-    /** Excess degree words that may also exclaim (太大了 "so big!"): an aspect's praise stands after them. */
-    exclamatory: string[];
     /** What a device or service should let one do (更换, 截屏, 开机): nothing alone, a complaint after an
      *  `inability` negator (电池无法更换, 不能截屏), and nothing after other negators (不用安装 praises). */
     capabilities: string[];
@@ -297,7 +295,6 @@ const sentimentFile = z.strictObject({
   // Added in lexicon 1.9.0, optional for the same reason.
   excess: list.default([]),
   excessAdjectives: list.default([]),
-  exclamatory: list.default([]),
   capabilities: list.default([]),
   inability: list.default([]),
   features: list.default([]),
@@ -479,7 +476,6 @@ export function loadLexicons(dir?: string): Lexicons {
       ratingWords: se.ratingWords,
       excess: se.excess,
       excessAdjectives: se.excessAdjectives,
-      exclamatory: se.exclamatory,
       capabilities: se.capabilities,
       inability: se.inability,
       features: se.features,

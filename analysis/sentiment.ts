@@ -20,7 +20,6 @@ import {
   SCORE_COUNTERFACTUAL,
   SCORE_EXCESS,
   SCORE_EXCESS_ADJECTIVE,
-  SCORE_EXCLAMATORY,
   SCORE_EXPECTED,
   SCORE_FEATURE,
   SCORE_ABSENCE,
@@ -51,10 +50,6 @@ const EXCESS_TAIL_FACTOR = 0.6;
 /** Strength of a missing feature (没有FM模块) and the most characters between 没有 and the feature. */
 const FEATURE_STRENGTH = 0.8;
 const FEATURE_GAP = 12;
-/** What the degree words of a chain say: nothing of excess, "too" (有点, 过于, too), "too" or "so" (太). */
-const EXCESS_NONE = 0;
-const EXCESS_PLAIN = 1;
-const EXCESS_EXCLAMATORY = 2;
 /** What praise keeps of its strength when it is the backdrop of a later complaint (fadeBackdrop). */
 const BACKDROP_FACTOR = 0.5;
 /** From this many clauses a review that praises and complains is a complaint (postSentiment). */
@@ -108,8 +103,8 @@ export function scoreClauses(
   let backdropPraise: number[] | undefined;
   let chainNeg = 0;
   let chainMult = 1;
-  /** EXCESS_* bits of the degree words of the current chain. */
-  let chainExcess = EXCESS_NONE;
+  /** An excess degree word (太, 有点) is in the current chain. */
+  let chainExcess = false;
   /** An inability negator (不能, 无法) is in the current chain. */
   let chainInability = false;
   let chainStart = -1;
@@ -123,7 +118,7 @@ export function scoreClauses(
   const reset = () => {
     chainNeg = 0;
     chainMult = 1;
-    chainExcess = EXCESS_NONE;
+    chainExcess = false;
     chainInability = false;
     chainStart = -1;
     chainEnd = -1;
@@ -210,7 +205,7 @@ export function scoreClauses(
         }
       }
       if (degree > 0) chainMult *= degree;
-      if (b & SCORE_EXCESS) chainExcess |= b & SCORE_EXCLAMATORY ? EXCESS_EXCLAMATORY : EXCESS_PLAIN;
+      if (b & SCORE_EXCESS) chainExcess = true;
       chainEnd = h.end;
       continue;
     }
@@ -221,13 +216,12 @@ export function scoreClauses(
     // Only a word some adjective table lists can take its meaning from a holder (sentPolarWord).
     let value = expected || capability ? EXPECTED_STRENGTH : table.sentPolarWord[h.role] === 1 ? resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders) : valueWithoutHolder(own, contextual);
     const modified = chainEnd >= 0 && (onlySpaces(text, chainEnd, h.start) || isArticleGap(text, chainEnd, h.start) || (chainNeg === 0 && isDeGap(text, chainEnd, h.start)));
-    // Too much of an aspect-dependent adjective (太大, 有点小, 大了点) complains, mildly: of one no aspect
-    // gives a meaning, and of one an aspect praises unless the degree word may exclaim (屏幕有点大 and
-    // 屏幕大了点 complain, 性价比太高了 praises). Not negated: 不太大 and 不会太重 say it is fine, which
-    // is no verdict either. Right after a word that judged, "too much" says by how far (方便太多了).
+    // Too much of an aspect-dependent adjective (太大, 有点小, 大了点) complains, mildly, whether no
+    // aspect gives it a meaning or one praises it (屏幕太大, 软件太多; 性价比太高 is listed as praise).
+    // Not negated: 不太大 and 不会太重 say it is fine, which is no verdict either. Right after a word
+    // that judged, "too much" says by how far (方便太多了).
     if (value >= 0 && b & SCORE_EXCESS_ADJECTIVE && chainNeg === 0 && !(modified && judgedEnd === chainStart)) {
-      const degree = !modified ? EXCESS_NONE : value === 0 ? chainExcess : chainExcess & EXCESS_PLAIN;
-      const afterDegree = degree !== EXCESS_NONE && excessAtClauseEnd(text, h.end, st.clauses[clause]!.end);
+      const afterDegree = modified && chainExcess && excessAtClauseEnd(text, h.end, st.clauses[clause]!.end);
       // 大了点 says "a bit", as 有点 does; after a degree word its own multiplier applies below.
       if (afterDegree) value = -EXCESS_STRENGTH;
       else if (excessTail(text, h.end)) value = -EXCESS_STRENGTH * EXCESS_TAIL_FACTOR;

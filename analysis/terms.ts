@@ -63,8 +63,6 @@ export interface SentRole {
   excess?: boolean;
   /** An aspect-dependent adjective whose excess complains (大, 小, 重). */
   excessAdjective?: boolean;
-  /** An excess degree word that may also exclaim (太). */
-  exclamatory?: boolean;
   /** Something one should be able to do (更换, 截屏). */
   capability?: boolean;
   /** Says something cannot be done (不能, 无法). */
@@ -261,16 +259,14 @@ export const SCORE_BACKDROP = 512;
 export const SCORE_EXCESS = 1024;
 /** An aspect-dependent adjective whose excess complains (太大, 小了点). */
 export const SCORE_EXCESS_ADJECTIVE = 2048;
-/** An excess degree word that may also exclaim (太大了 "so big!"): an aspect's praise stands after it. */
-export const SCORE_EXCLAMATORY = 4096;
 /** Something one should be able to do (更换, 截屏): a complaint after an inability negator. */
-export const SCORE_CAPABILITY = 8192;
+export const SCORE_CAPABILITY = 4096;
 /** A negator that says something cannot be done (不能, 无法). */
-export const SCORE_INABILITY = 16384;
+export const SCORE_INABILITY = 8192;
 /** Something a product should have (功能, 选项, 模块): a complaint a few characters after 没有. */
-export const SCORE_FEATURE = 32768;
+export const SCORE_FEATURE = 16384;
 /** A negator that says something is not there (没有, 缺少): with a feature after it, a lack. */
-export const SCORE_ABSENCE = 65536;
+export const SCORE_ABSENCE = 32768;
 
 /** Bits of `TermTable.topicFlags`: the hot loops skip the many topic hits that play none of these
  *  roles without reading their role objects. */
@@ -365,7 +361,7 @@ export class TermTable {
   topicFlags: Uint8Array = new Uint8Array(0);
   /** Per sentiment role: SCORE_* bits, value and degree, copied from the role objects so that clause
    *  scoring reads three compact arrays instead of an object per hit. */
-  sentScoring: Uint32Array = new Uint32Array(0);
+  sentScoring: Uint16Array = new Uint16Array(0);
   sentValue: Float64Array = new Float64Array(0);
   sentDegree: Float64Array = new Float64Array(0);
   /** Per sentiment role: 1 for an expected event that judges nothing of itself (回复, 处理: no value,
@@ -415,7 +411,6 @@ export class TermTable {
     for (const w of lex.sentiment.ratingWords) { const r = sentRole(w); if (r) r.rating = true; }
     for (const w of lex.sentiment.excess) { const r = sentRole(w); if (r) r.excess = true; }
     for (const w of lex.sentiment.excessAdjectives) { const r = sentRole(w); if (r) r.excessAdjective = true; }
-    for (const w of lex.sentiment.exclamatory) { const r = sentRole(w); if (r) r.exclamatory = true; }
     for (const w of lex.sentiment.capabilities) { const r = sentRole(w); if (r) r.capability = true; }
     // An inability word negates like any negator (没法 + 好 = 不好).
     for (const w of lex.sentiment.inability) { const r = sentRole(w); if (r) r.inability = r.negator = true; }
@@ -517,7 +512,7 @@ export class TermTable {
     );
     this.sentDescriptorPromise = this.sent.map((r) => (r.descriptor ? r.descriptor.promise : null));
     this.sentTopicPromise = this.sent.map((r) => (r.topic ? r.topic.promise : null));
-    this.sentScoring = Uint32Array.from(this.sent, (r) =>
+    this.sentScoring = Uint16Array.from(this.sent, (r) =>
       (r.negator ? SCORE_NEGATOR : 0) |
       (r.postNegator ? SCORE_POST_NEGATOR : 0) |
       (r.politeOpener ? SCORE_POLITE : 0) |
@@ -530,7 +525,6 @@ export class TermTable {
       (r.backdrop ? SCORE_BACKDROP : 0) |
       (r.excess ? SCORE_EXCESS : 0) |
       (r.excessAdjective ? SCORE_EXCESS_ADJECTIVE : 0) |
-      (r.exclamatory ? SCORE_EXCLAMATORY : 0) |
       (r.capability ? SCORE_CAPABILITY : 0) |
       (r.inability ? SCORE_INABILITY : 0) |
       (r.feature ? SCORE_FEATURE : 0) |

@@ -54,7 +54,7 @@ describe('excess: too much of what no aspect gives a meaning', () => {
     ]);
   });
 
-  it('lets an aspect that gives the adjective a meaning decide after 太, which may exclaim', () => {
+  it('lets an excess outweigh what the aspect says, but for 性价比太高, listed as praise', () => {
     // 性价比 has 高 as praise, 价格 as a complaint; 有点 says "too" even of what the aspect praises.
     expect(labels(['性价比太高了', '价格太高了', '价格有点高', '性价比有点高'])).toEqual(['性价比太高了 pos', '价格太高了 neg', '价格有点高 neg', '性价比有点高 neg']);
   });
@@ -157,11 +157,12 @@ describe('the electronics taxonomy', () => {
     ]);
   });
 
-  it('lets an excess outweigh the praise, except after 太, which may exclaim', () => {
-    expect(['屏幕有点大', '屏幕大了点', '屏幕太大了', '性价比太高了'].map(judged)).toEqual([
+  it('lets an excess outweigh the praise of the part (屏幕太大, 软件太多)', () => {
+    expect(['屏幕有点大', '屏幕大了点', '屏幕太大了', '预装的软件太多', '性价比太高了'].map(judged)).toEqual([
       '屏幕有点大 neg display:neg',
       '屏幕大了点 neg display:neg',
-      '屏幕太大了 pos display:pos',
+      '屏幕太大了 neg display:neg',
+      '预装的软件太多 neg software:neg',
       '性价比太高了 pos price:pos',
     ]);
   });
