@@ -216,6 +216,11 @@ export function scoreClauses(
     // Only a word some adjective table lists can take its meaning from a holder (sentPolarWord).
     let value = expected || capability ? EXPECTED_STRENGTH : table.sentPolarWord[h.role] === 1 ? resolveValue(table.sentSurface[h.role]!, own, contextual, h.start, clause, st, holders) : valueWithoutHolder(own, contextual);
     const modified = chainEnd >= 0 && (onlySpaces(text, chainEnd, h.start) || isArticleGap(text, chainEnd, h.start) || (chainNeg === 0 && isDeGap(text, chainEnd, h.start)));
+    // Not as good as another (没有我的5320好, 没有4S准, 没有图片上好看): 没有 reaches over what it is
+    // compared with to the praise that ends the clause; not in 没有想到 (surprise) or 有没有 (a
+    // question), and not over a complaint (没有发票差评, 没有包装太差: the lack is the complaint).
+    if (value > 0 && !modified && absenceEnd >= 0 && comparedWith(text, absenceStart, absenceEnd, h.start) && endsClause(text, h.end, st.clauses[clause]!.end))
+      value = -value * NEGATION_FACTOR;
     // Too much of an aspect-dependent adjective (太大, 有点小, 大了点) complains, mildly, whether no
     // aspect gives it a meaning or one praises it (屏幕太大, 软件太多; 性价比太高 is listed as praise).
     // Not negated: 不太大 and 不会太重 say it is fine, which is no verdict either. Right after a word
@@ -295,6 +300,17 @@ function excessAtClauseEnd(text: string, from: number, clauseEnd: number): boole
 
 function isAsciiLetter(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+/** Code units that after 没有 make it no comparison: 想 (没有想到), 料 (没料到). */
+const NOT_COMPARISON = [0x60f3, 0x6599];
+
+/** Whether the text between an absence negator and a word at most FEATURE_GAP on is what the word is
+ *  compared with (没有|我的5320|好): something is there, and 没有 opens no question (有没有), "not yet"
+ *  (还没吃，看着不错) or surprise (没有想到). */
+function comparedWith(text: string, absenceStart: number, absenceEnd: number, at: number): boolean {
+  const before = text.charCodeAt(absenceStart - 1);
+  return at > absenceEnd && at - absenceEnd <= FEATURE_GAP && before !== 0x6709 && before !== 0x8fd8 && !NOT_COMPARISON.includes(text.charCodeAt(absenceEnd));
 }
 
 /** 了点, 了一点, 了些, 了一些 right after an adjective (大了点, 小了一些): more of it than wanted. */

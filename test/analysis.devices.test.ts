@@ -103,6 +103,18 @@ describe('device words', () => {
     ]);
   });
 
+  it('reads "not as good as" across what is compared, and a fault that never showed as praise', () => {
+    expect(labels(['感觉音质没有我的5320好，', '果子没有图片上好看', '没有想到这么好', '刚收到货，还没吃看着不错', '没有发票差评', '卡顿或死机现象一直没有出现，', '原装电池最少能用两天，'])).toEqual([
+      '感觉音质没有我的5320好， neg',
+      '果子没有图片上好看 neg',
+      '没有想到这么好 pos',
+      '刚收到货，还没吃看着不错 pos',
+      '没有发票差评 neg',
+      '卡顿或死机现象一直没有出现， pos',
+      '原装电池最少能用两天， neutral',
+    ]);
+  });
+
   it('reads praise and complaints of image, speed, battery and build', () => {
     expect(labels(['拍照很锐利，色彩通透', '对焦跑焦，噪点多', '系统卡成PPT', '续航尿崩', '做工严丝合缝', '洗衣机甩不干'])).toEqual([
       '拍照很锐利，色彩通透 pos',
