@@ -41,7 +41,7 @@ describe('excess: too much of what no aspect gives a meaning', () => {
       '方便太多了 pos',
       '比超市便宜太多了 pos',
       '太强了 neutral',
-      '分量太足 neutral',
+      '分量太足 pos',
       '买的东西太多了，统一评价 neutral',
       '不能要求太高 neutral',
     ]);
@@ -57,6 +57,20 @@ describe('excess: too much of what no aspect gives a meaning', () => {
   it('lets an excess outweigh what the aspect says, but for 性价比太高, listed as praise', () => {
     // 性价比 has 高 as praise, 价格 as a complaint; 有点 says "too" even of what the aspect praises.
     expect(labels(['性价比太高了', '价格太高了', '价格有点高', '性价比有点高'])).toEqual(['性价比太高了 pos', '价格太高了 neg', '价格有点高 neg', '性价比有点高 neg']);
+  });
+});
+
+describe('tastes and portions (food orders)', () => {
+  it('reads too much of a taste as a complaint and a portion by its size', () => {
+    expect(labels(['味道有点淡', '太咸了', '淡淡的清香', '分量比较足', '菜量太小了'])).toEqual([
+      '味道有点淡 neg',
+      '太咸了 neg',
+      '淡淡的清香 neutral',
+      '分量比较足 pos',
+      '菜量太小了 neg',
+    ]);
+    const c = classifier.classify({ id: 't', text: '分量比较足', brand: 'shop' });
+    expect(c.aspects.map((a) => `${a.aspect}:${a.polarity}`)).toEqual(['portion:pos']);
   });
 });
 
