@@ -41,15 +41,16 @@ const NEGATION_FACTOR = 0.8;
  */
 const EXPECTED_STRENGTH = 1;
 /**
- * Strength of an excess (太大, 有点小, 偏厚, too small) before its degree: an aspect-dependent adjective
- * no aspect gives a meaning judges nothing, but "too" much of it is the complaint whatever it describes.
+ * Strength of an excess (太大, 有点小, too small) before its degree: an aspect-dependent adjective no
+ * aspect gives a meaning judges nothing, but "too" much of it is the complaint whatever it describes.
  */
 const EXCESS_STRENGTH = 0.5;
 /** What 了点 / 了一些 after the adjective keep of it (大了点 "a bit too big"), as 有点 before it. */
 const EXCESS_TAIL_FACTOR = 0.6;
-/** Strength of a missing feature (没有FM模块) and the most characters between 没有 and the feature. */
+/** Strength of a missing feature (没有FM模块). */
 const FEATURE_STRENGTH = 0.8;
-const FEATURE_GAP = 12;
+/** The most characters 没有 reaches over to a missing feature (没有|FM|模块) or a comparison (没有|我的5320|好). */
+const ABSENCE_REACH = 12;
 /** What praise keeps of its strength when it is the backdrop of a later complaint (fadeBackdrop). */
 const BACKDROP_FACTOR = 0.5;
 /** From this many clauses a review that praises and complains is a complaint (postSentiment). */
@@ -171,10 +172,7 @@ export function scoreClauses(
     // A feature the product lacks (没有FM模块, 没有锁定横竖屏的选项): the noun ends the clause a few
     // characters after 没有, with nothing judged between; not in 有没有 (a question).
     if (b & SCORE_FEATURE && own === 0 && !expected && !capability) {
-      const value =
-        absenceEnd >= 0 && h.start - absenceEnd <= FEATURE_GAP && text.charCodeAt(absenceStart - 1) !== 0x6709 && endsClause(text, h.end, st.clauses[clause]!.end)
-          ? -FEATURE_STRENGTH
-          : 0;
+      const value = absenceEnd >= 0 && absenceReaches(text, absenceStart, absenceEnd, h.start) && endsClause(text, h.end, st.clauses[clause]!.end) ? -FEATURE_STRENGTH : 0;
       reset();
       absenceEnd = -1;
       if (value === 0) continue;
@@ -302,15 +300,19 @@ function isAsciiLetter(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
 
+/** Whether an absence negator (没有) reaches a word starting at `at`: close enough, and not opening a
+ *  question (有没有这个功能). */
+function absenceReaches(text: string, absenceStart: number, absenceEnd: number, at: number): boolean {
+  return at - absenceEnd <= ABSENCE_REACH && text.charCodeAt(absenceStart - 1) !== 0x6709; // 有
+}
+
 /** Code units that after 没有 make it no comparison: 想 (没有想到), 料 (没料到). */
 const NOT_COMPARISON = [0x60f3, 0x6599];
 
-/** Whether the text between an absence negator and a word at most FEATURE_GAP on is what the word is
- *  compared with (没有|我的5320|好): something is there, and 没有 opens no question (有没有), "not yet"
- *  (还没吃，看着不错) or surprise (没有想到). */
+/** Whether the text between an absence negator and the word at `at` is what the word is compared with
+ *  (没有|我的5320|好): something is there, and 没有 says no "not yet" (还没吃，看着不错) or surprise (没有想到). */
 function comparedWith(text: string, absenceStart: number, absenceEnd: number, at: number): boolean {
-  const before = text.charCodeAt(absenceStart - 1);
-  return at > absenceEnd && at - absenceEnd <= FEATURE_GAP && before !== 0x6709 && before !== 0x8fd8 && !NOT_COMPARISON.includes(text.charCodeAt(absenceEnd));
+  return at > absenceEnd && absenceReaches(text, absenceStart, absenceEnd, at) && text.charCodeAt(absenceStart - 1) !== 0x8fd8 && !NOT_COMPARISON.includes(text.charCodeAt(absenceEnd)); // 还
 }
 
 /** 了点, 了一点, 了些, 了一些 right after an adjective (大了点, 小了一些): more of it than wanted. */
