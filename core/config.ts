@@ -150,14 +150,17 @@ export const targetInputSchema = z
 export type TargetInput = z.input<typeof targetInputSchema>;
 
 /** An aspect a config adds or extends: its keywords, or keywords with an adjective table and labels. */
-const aspectAdditionSchema = z.union([
-  z.array(z.string()),
-  z.strictObject({
-    keywords: z.array(z.string()).default([]),
-    polar: z.record(z.string().min(1), z.enum(['pos', 'neg'])).default({}),
-    label: z.strictObject({ 'zh-CN': z.string().min(1).optional(), en: z.string().min(1).optional() }).optional(),
-  }),
-]);
+const aspectAdditionSchema = z.union(
+  [
+    z.array(z.string()),
+    z.strictObject({
+      keywords: z.array(z.string()).default([]),
+      polar: z.record(z.string().min(1), z.enum(['pos', 'neg'])).default({}),
+      label: z.strictObject({ 'zh-CN': z.string().min(1).optional(), en: z.string().min(1).optional() }).optional(),
+    }),
+  ],
+  { error: 'expected a list of keywords, or { keywords: [...], polar: { adjective: pos or neg }, label: { zh-CN, en } }' },
+);
 export type AspectAddition = z.infer<typeof aspectAdditionSchema>;
 
 const brandSchema = z.strictObject({

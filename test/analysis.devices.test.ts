@@ -217,7 +217,9 @@ describe('the electronics taxonomy', () => {
   });
 
   it('refuses an adjective table that is not pos or neg, naming the field', () => {
-    expect(() => parseConfig({ aspects: { electronics: { display: { polar: { 大: 'good' } } } } }, 'voc.config.yaml')).toThrow(/aspects\.electronics\.display/);
+    expect(() => parseConfig({ aspects: { electronics: { display: { polar: { 大: 'good' } } } } }, 'voc.config.yaml')).toThrow(
+      'voc.config.yaml: aspects.electronics.display: expected a list of keywords, or { keywords: [...], polar: { adjective: pos or neg }, label: { zh-CN, en } }',
+    );
   });
 });
 
