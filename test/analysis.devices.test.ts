@@ -5,11 +5,14 @@
  * says what 大, 小, 高, 薄 mean for each part of a device, and a config or a SemEval category map can
  * give aspects such tables. Hand-written sentences, exact outputs, and the cases each rule must leave alone.
  */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { parseConfig } from '../core/config.js';
 import { createClassifier, type Classifier } from '../analysis/index.js';
 import { BUILTIN_MAPS, mapAspects } from '../analysis/eval/maps.js';
-import { loadLexicons } from '../analysis/lexicons.js';
+import { defaultLexiconDir, loadLexicons } from '../analysis/lexicons.js';
 
 const config = parseConfig({ brands: [{ id: 'shop', name: '星驰', aspectTaxonomy: 'retail' }] }, 'test config');
 let classifier: Classifier;
@@ -232,5 +235,23 @@ describe('SemEval category maps take the tables of the electronics taxonomy', ()
     expect((phone.multimedia as { polar: Record<string, string> }).polar).toMatchObject({ 高: 'pos', 小: 'neg' });
     const own = { name: 'mine', taxonomy: 'mine', aspects: { screen: ['屏幕'] }, categories: { 'DISPLAY#*': 'screen' } };
     expect(mapAspects(own, lexicons)).toEqual({ screen: ['屏幕'] });
+  });
+});
+
+describe('lexicon 1.9.0', () => {
+  it('a folder written before 1.9 (no excess, capability or feature lists) still loads and reads as before', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voc-lex-'));
+    cpSync(defaultLexiconDir(), dir, { recursive: true });
+    const file = join(dir, 'sentiment.yaml');
+    let text = readFileSync(file, 'utf8');
+    for (const key of ['excess', 'excessAdjectives', 'capabilities', 'inability', 'features', 'absence'])
+      text = text.replace(new RegExp(`^${key}:[^\\]]*\\]`, 'm'), '');
+    writeFileSync(file, text);
+    const lex = loadLexicons(dir);
+    expect([lex.sentiment.excess, lex.sentiment.capabilities, lex.sentiment.features]).toEqual([[], [], []]);
+    const old = createClassifier(config, { lexiconDir: dir });
+    const read = (t: string) => old.classify({ id: 't', text: t, brand: 'shop' }).sentiment.label;
+    // Without the lists these judge nothing, as before 1.9.0; the words of the folder still judge.
+    expect([read('屏幕太大了'), read('电池无法更换'), read('没有FM模块。'), read('拍照很锐利')]).toEqual(['neutral', 'neutral', 'neutral', 'pos']);
   });
 });
