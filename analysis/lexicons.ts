@@ -156,9 +156,9 @@ export interface Lexicons {
     /** Forward words that rate (差评, 好评): with nothing after them in their clause they rate what
      *  precedes them (京东客服差评), where 吐槽 at a clause end only says where people talk. */
     ratingWords: string[];
-    /** Degree words that say "too" (太, 有点, 偏, too): before an aspect-dependent adjective of
-     *  `excessAdjectives` that no aspect gives a meaning (太大, 有点小, too small), the excess is the
-     *  complaint. */
+    /** Degree words that say "too" (太, 有点, too): before an aspect-dependent adjective of
+     *  `excessAdjectives` ending its clause (太大, 有点小, too small), the excess is the complaint, even
+     *  where the aspect praises the adjective (屏幕太大). */
     excess: string[];
     /** Aspect-dependent adjectives an excess makes a complaint (大, 小, 重, 薄); not 强 or 足 (太强了 praises). */
     excessAdjectives: string[];

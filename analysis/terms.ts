@@ -59,7 +59,7 @@ export interface SentRole {
   counterfactual: boolean;
   /** Opens how things were before (一直很信赖): the rest of its clause may be a later complaint's backdrop. */
   backdrop: boolean;
-  /** Says "too" (太, 有点, 偏): with an excess adjective no aspect gives a meaning, a complaint (太大). */
+  /** Says "too" (太, 有点): with an excess adjective ending its clause, a complaint (太大). */
   excess?: boolean;
   /** An aspect-dependent adjective whose excess complains (大, 小, 重). */
   excessAdjective?: boolean;
@@ -255,7 +255,7 @@ export const SCORE_EMOTICON = 64;
 export const SCORE_EXPECTED = 128;
 export const SCORE_COUNTERFACTUAL = 256;
 export const SCORE_BACKDROP = 512;
-/** A degree word that says "too" (太, 有点, 偏). */
+/** A degree word that says "too" (太, 有点). */
 export const SCORE_EXCESS = 1024;
 /** An aspect-dependent adjective whose excess complains (太大, 小了点). */
 export const SCORE_EXCESS_ADJECTIVE = 2048;

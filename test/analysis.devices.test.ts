@@ -12,6 +12,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { parseConfig } from '../core/config.js';
 import { createClassifier, type Classifier } from '../analysis/index.js';
 import { BUILTIN_MAPS, mapAspects } from '../analysis/eval/maps.js';
+import { runSemevalEval } from '../analysis/eval/run.js';
 import { defaultLexiconDir, loadLexicons } from '../analysis/lexicons.js';
 
 const config = parseConfig({ brands: [{ id: 'shop', name: '星驰', aspectTaxonomy: 'retail' }] }, 'test config');
@@ -253,5 +254,21 @@ describe('lexicon 1.9.0', () => {
     const read = (t: string) => old.classify({ id: 't', text: t, brand: 'shop' }).sentiment.label;
     // Without the lists these judge nothing, as before 1.9.0; the words of the folder still judge.
     expect([read('屏幕太大了'), read('电池无法更换'), read('没有FM模块。'), read('拍照很锐利')]).toEqual(['neutral', 'neutral', 'neutral', 'pos']);
+  });
+});
+
+describe('voc eval semeval with a built-in device map', () => {
+  it('reads 屏幕很大 and 声音很小 as the electronics tables say', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voc-semeval-'));
+    const file = join(dir, 'phones.xml');
+    const sentence = (id: string, text: string, category: string, polarity: string) =>
+      `<sentence id="${id}"><text>${text}</text><Opinions><Opinion category="${category}" polarity="${polarity}"/></Opinions></sentence>`;
+    writeFileSync(
+      file,
+      `<?xml version="1.0" encoding="UTF-8"?><Reviews><Review rid="1"><sentences>${sentence('1:0', '屏幕很大。', 'DISPLAY#GENERAL', 'positive')}${sentence('1:1', '外放声音很小。', 'MULTIMEDIA_DEVICES#GENERAL', 'negative')}</sentences></Review></Reviews>`,
+    );
+    const { result } = runSemevalEval({ config: parseConfig({}), data: file, map: 'phone' });
+    expect(result.sentence_sentiment).toMatchObject({ n: 2, accuracy: 1 });
+    expect(result.polarity).toEqual({ micro_f1: 1 });
   });
 });

@@ -80,11 +80,10 @@ export interface CategoryMap {
  */
 export function mapAspects(map: CategoryMap, lexicons: Pick<Lexicons, 'aspects'>): Record<string, AspectAddition> {
   const out: Record<string, AspectAddition> = {};
+  const source = map.polarFrom ? lexicons.aspects[map.polarFrom.taxonomy] : undefined;
   for (const [id, keywords] of Object.entries(map.aspects)) {
-    const from = map.polarFrom?.aspects[id] ?? [];
-    const source = map.polarFrom ? lexicons.aspects[map.polarFrom.taxonomy] : undefined;
     const polar: Record<string, 'pos' | 'neg'> = {};
-    for (const a of from) Object.assign(polar, source?.[a]?.polar ?? {});
+    for (const a of map.polarFrom?.aspects[id] ?? []) Object.assign(polar, source?.[a]?.polar ?? {});
     out[id] = Object.keys(polar).length ? { keywords, polar } : keywords;
   }
   return out;
