@@ -6,7 +6,7 @@
  * no second jieba call per post: the words come from the one `cut` the classifier already makes.
  */
 import { readFileSync } from 'node:fs';
-import nodejieba from 'nodejieba';
+import { jiebaDictionaryPath } from './jieba-dictionary.js';
 import type { OpenWordHit, Span } from '../core/types.js';
 import type { Structure } from './clauses.js';
 import type { Tokens } from './segment.js';
@@ -31,7 +31,7 @@ const SPACE = 0x20;
  */
 export function openWordTags(): OpenWordTags {
   if (tags) return tags;
-  const dictPath = (nodejieba as unknown as { DEFAULT_DICT: string }).DEFAULT_DICT;
+  const dictPath = jiebaDictionaryPath();
   const table = new Map<string, OpenPos>();
   // Lines are `word frequency tag`. Read as bytes: only the ~38,000 words kept become strings (a
   // split of the whole text would make 350,000 of them, and a peak of garbage in the heap).

@@ -3,10 +3,11 @@
  * every lexicon entry and brand/product name, so 4S店, 京东快递 or 星驰S7 stay one word and lexicon
  * matches can be checked against word boundaries (快 in 快递 is not "fast").
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodejieba from 'nodejieba';
+import { jiebaFrequencies } from './jieba-dictionary.js';
 import { scratch } from './scratch.js';
 
 let loaded = false;
@@ -14,7 +15,7 @@ const known = new Set<string>();
 
 /** Frequency given to user-dictionary words: high enough to keep them whole, low enough not to
  *  break common longer words of jieba's own dictionary (不认识 stays one word). */
-const USER_WORD_FREQ = 3000;
+export const USER_WORD_FREQ = 3000;
 
 function dictionaryWord(w: string): boolean {
   // jieba's dictionary format is space separated; single characters gain nothing.
@@ -26,17 +27,27 @@ function dictionaryWord(w: string): boolean {
  * to a temporary file; later calls (another classifier with more brands) insert only new words.
  */
 export function ensureSegmenterWords(words: Iterable<string>): void {
-  const fresh = [...new Set(words)].filter((w) => dictionaryWord(w) && !known.has(w));
+  const candidates = [...new Set(words)].filter((w) => dictionaryWord(w) && !known.has(w));
+  for (const w of candidates) known.add(w);
+  // A user-dictionary entry replaces jieba's own one, frequency included: words jieba already
+  // rates at least as high (系统 at 20,602) are left to it, or the user dictionary would lower them
+  // and move its cut of the text around them (系统显示 read as 系 | 统显示).
+  const own = candidates.length ? jiebaFrequencies(new Set(candidates)) : new Map<string, number>();
+  const fresh = candidates.filter((w) => (own.get(w) ?? 0) < USER_WORD_FREQ);
   if (!loaded) {
     const dir = mkdtempSync(join(tmpdir(), 'voc-jieba-'));
     const file = join(dir, 'user.dict.utf8');
     writeFileSync(file, fresh.map((w) => `${w} ${USER_WORD_FREQ} n`).join('\n') + '\n');
-    nodejieba.load({ userDict: file });
+    try {
+      nodejieba.load({ userDict: file });
+    } finally {
+      // jieba has read the file; leaving it would leave one folder in the temp dir per process.
+      rmSync(dir, { recursive: true, force: true });
+    }
     loaded = true;
   } else {
     for (const w of fresh) nodejieba.insertWord(w, 'n');
   }
-  for (const w of fresh) known.add(w);
 }
 
 /**

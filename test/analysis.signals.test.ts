@@ -6,7 +6,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { parseConfig } from '../core/config.js';
 import { createClassifier, scenarioLabel, type Classifier } from '../analysis/index.js';
-import { segment } from '../analysis/segment.js';
+import { segment, USER_WORD_FREQ } from '../analysis/segment.js';
+import { jiebaFrequencies } from '../analysis/jieba-dictionary.js';
 import { seededRandom } from '../analysis/model/random.js';
 
 let classifier: Classifier;
@@ -85,6 +86,18 @@ describe('signals', () => {
   it('keeps Latin product names whole in the segmentation (cut with HMM)', () => {
     // 好用 stays whole too: it is a lexicon word in the segmenter's user dictionary.
     expect([...segment('我的iPhone15很好用').words]).toEqual(['我', '的', 'iPhone15', '很', '好用']);
+  });
+
+  it('leaves jieba its own frequency for lexicon words it rates higher than the user dictionary would', () => {
+    // 不是, 快递, 没有 and 系统 are lexicon words. 快递 (jieba: 100) is raised to keep it whole;
+    // 不是 (jieba: far above 3,000) must not be lowered, or jieba cuts 不|是 and 快|递给|力 around them.
+    const freq = jiebaFrequencies(new Set(['不是', '快递', '系统', '没有', '星驰不存在']));
+    expect(freq.get('系统')).toBe(20602);
+    expect(freq.get('快递')).toBeLessThan(USER_WORD_FREQ);
+    expect(freq.get('不是')).toBeGreaterThan(USER_WORD_FREQ);
+    expect(freq.has('星驰不存在')).toBe(false);
+    expect([...segment('青笋也不是酸的').words]).toEqual(['青笋', '也', '不是', '酸', '的']);
+    expect([...segment('快递给力').words]).toEqual(['快递', '给力']);
   });
 
   it('finds the hand-off when the store refuses to take back an online order', () => {
