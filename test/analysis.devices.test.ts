@@ -79,6 +79,15 @@ describe('tastes and portions (food orders)', () => {
 });
 
 describe('device words', () => {
+  it('reads a shutdown the user set up as a feature, one that happens by itself as a fault', () => {
+    expect(labels(['这个手机有自动关机功能，很实用', '设置了定时自动关机，很方便', '有自动关机的功能吗', '玩着玩着就自动关机了'])).toEqual([
+      '这个手机有自动关机功能，很实用 pos',
+      '设置了定时自动关机，很方便 pos',
+      '有自动关机的功能吗 neutral',
+      '玩着玩着就自动关机了 neg',
+    ]);
+  });
+
   it('reads 偏 words, missing features and improvements that did not come', () => {
     expect(labels(['机身偏厚，屏幕偏暗', '我偏好这个颜色', '不支持长短信', '音质还是没有什么提升', '太脆弱了'])).toEqual([
       '机身偏厚，屏幕偏暗 neg',
