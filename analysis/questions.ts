@@ -55,7 +55,7 @@ export function questionSentences(
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
     if (QUALIFIERS.has(kind)) continue;
-    if (lookalikes?.some(([a, b]) => m.start >= a && m.end <= b)) continue;
+    if (lookalikes && insideLookalike(m, lookalikes)) continue;
     if (praising && kind === 'hope') continue;
     // 打电话给400，想问问啥时候能到 tells what the customer meant to ask on that call; 请问 addresses the
     // reader whatever came before it (问客服，客服说…，请问一下，作为会员…).
@@ -120,6 +120,13 @@ export interface QuestionSentences {
   /** Those and the bare questions that muse or wonder (爱是什么？ 这个好用吗？): what they ask about is no
    *  stance. Sorted; the same array as `genuine` when there is no such question. */
   asked: number[];
+}
+
+/** Whether marker `m` lies inside a word that only looks like one (什么都, 好几): wholly, or, for a
+ *  pattern of several parts, with its first part (华为什么东西也没送 is no 为什么…没送). */
+function insideLookalike(m: CueMatch, spans: ReadonlyArray<readonly [number, number]>): boolean {
+  for (const [a, b] of spans) if (m.start >= a && (m.end <= b || (m.lastPart > m.start && m.start < b))) return true;
+  return false;
 }
 
 /** Whether `sentence` holds one of `topics`. */

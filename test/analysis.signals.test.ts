@@ -390,3 +390,32 @@ describe('asking for the way out', () => {
     expect(asks('打电话到京东客服，给我推到华硕的客服去了。还不知道怎么解决呢！')).toBe(false);
   });
 });
+
+describe('asking without an asking formula', () => {
+  const asks = (t: string) => run(t).question.isQuestion;
+  it('not knowing how or whether something can be exchanged, a doubt announced, a request for an explanation', () => {
+    expect(asks('码子小了，不知道怎么换')).toBe(true);
+    expect(asks('上次评论打的分数不对，不知能不能改啊')).toBe(true);
+    expect(asks('卖家服务也超棒，不过我有一个疑惑，办理换货需要没收赠品吗？')).toBe(true);
+    expect(asks('为什么收到的是3个火龙果？给我解释！')).toBe(true);
+    expect(asks('快递员帮我签收了！你们会如何处理？')).toBe(true);
+    expect(asks('我现在就差这两样东西，你看有什么办法，给我配个套')).toBe(true);
+  });
+  it('why the goods, a gift or the invoice did not come, even in an angry review', () => {
+    expect(asks('为什么没给我开发票？？')).toBe(true);
+    expect(asks('贵公司14号发出，为什么到今天还没收到呢？差评')).toBe(true);
+    // 华为 + 什么 is no 为什么.
+    expect(asks('凑合着用吧，华为什么东西也没送，小气')).toBe(false);
+  });
+  it('whether it is only me, and what the cause is; wondering about the cause asks nobody', () => {
+    expect(asks('用别的洗发水从来没有这样过，是我一个人这样吗？')).toBe(true);
+    expect(asks('书不错，但是没有送我挂图！！！是什么原因？？？')).toBe(true);
+    expect(asks('这次苹果没上次的甜，不知道是什么原因，同一个品种')).toBe(false);
+    expect(asks('箱底有个大洞，不知是故意的还是啥原因')).toBe(false);
+    expect(asks('充电也太慢了吧，不知道是不是只有我的机子是这种情况')).toBe(false);
+  });
+  it('an explanation given and a doubt held for long are told, not asked', () => {
+    expect(asks('客服给我解释的，竟然说我这单与图片无关')).toBe(false);
+    expect(asks('一直有个疑问，计算机产生的随机数怎么可能随机呢，今天知道了')).toBe(false);
+  });
+});
