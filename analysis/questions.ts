@@ -122,10 +122,11 @@ export interface QuestionSentences {
   asked: number[];
 }
 
-/** Whether marker `m` lies inside a word that only looks like one (什么都, 好几): wholly, or, for a
- *  pattern of several parts, with its first part (华为什么东西也没送 is no 为什么…没送). */
+/** Whether marker `m` starts inside a word that only looks like one (什么都, 好几, 不知道有没有): a
+ *  marker or pattern that starts there asks nothing, wherever it ends (华为什么东西也没送 is no
+ *  为什么…没送, 不知道有没有跟我一样纠结 no 有没有跟我一样). */
 function insideLookalike(m: CueMatch, spans: ReadonlyArray<readonly [number, number]>): boolean {
-  for (const [a, b] of spans) if (m.start >= a && (m.end <= b || (m.lastPart > m.start && m.start < b))) return true;
+  for (const [a, b] of spans) if (m.start >= a && m.start < b) return true;
   return false;
 }
 

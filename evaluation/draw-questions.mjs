@@ -26,7 +26,7 @@ const ASKING = /[?？]|请问|为什么|为啥|怎么|咋|如何|吗|有没有|�
 const used = new Set();
 const mark = (file) => { for (const l of readFileSync(file, 'utf8').split('\n')) if (l.trim()) { const o = JSON.parse(l); used.add(`${o.pool}:${o.id}`); } };
 mark(join(data, 'gold', 'channels-dev.jsonl'));
-for (const f of readdirSync(here)) if (/^(channels-unseen|questions-sample)-.*\.jsonl$/.test(f)) mark(join(here, f));
+for (const f of readdirSync(here)) if (/^(channels-unseen|questions-sample|questions-recall|questions-precision)-.*\.jsonl$/.test(f)) mark(join(here, f));
 const classifier = evalClassifier({ config: loadConfig().config }, 'retail');
 const pool = [];
 const seen = new Set();

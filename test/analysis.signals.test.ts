@@ -407,12 +407,15 @@ describe('asking without an asking formula', () => {
     // 华为 + 什么 is no 为什么.
     expect(asks('凑合着用吧，华为什么东西也没送，小气')).toBe(false);
   });
-  it('whether it is only me, and what the cause is; wondering about the cause asks nobody', () => {
+  it('whether it is only me, and what the other readers think; wondering asks nobody', () => {
     expect(asks('用别的洗发水从来没有这样过，是我一个人这样吗？')).toBe(true);
-    expect(asks('书不错，但是没有送我挂图！！！是什么原因？？？')).toBe(true);
+    expect(asks('左侧键盘就很热 散热风也很热 都这样么？ 还是我这个有问题呢')).toBe(true);
+    expect(asks('随机赠送的包不像原装，不知道其他朋友怎么看？')).toBe(true);
     expect(asks('这次苹果没上次的甜，不知道是什么原因，同一个品种')).toBe(false);
     expect(asks('箱底有个大洞，不知是故意的还是啥原因')).toBe(false);
     expect(asks('充电也太慢了吧，不知道是不是只有我的机子是这种情况')).toBe(false);
+    expect(asks('不知道为什么晚了三十分钟，后定的东西都到了还没到')).toBe(false);
+    expect(asks('不知道有没有跟我一样纠结于M3和M3青春版之间的呢？')).toBe(false);
   });
   it('an explanation given and a doubt held for long are told, not asked', () => {
     expect(asks('客服给我解释的，竟然说我这单与图片无关')).toBe(false);
