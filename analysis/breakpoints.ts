@@ -228,7 +228,7 @@ export function findBreakpoints(
     let entities = p.counterpart ? counterpartEntities(mentions, named, cue, p, st, text) : withImplied(named, cue, p, st);
     if (p.betweenParties && sellerOf) {
       const seller = sellerOf();
-      if (seller) entities = withOtherParty(entities, cue, st, seller);
+      if (seller) entities = withOtherParty(withProcessParty(entities, mentions, cue, st), cue, st, seller);
     }
     if (entities.length < 2) continue;
     const pair = pickPair(cue, entities, st, text, looksAhead(p));
@@ -348,6 +348,23 @@ function withImplied(named: Mention[], cue: CueMatch, p: GapPattern<BreakpointKi
  * A two-party runaround (客服态度不好，推来推去) whose sentence and the two before it name one touchpoint
  * only, other than the seller: the seller is the other party, placed at the cue.
  */
+/**
+ * For a two-party runaround cue: the process pushed around in the cue's own sentence (退款推来推去,
+ * 处理个退款订单…推来推去) names the department that owns it, when no touchpoint of that channel is
+ * named around the cue. Elsewhere a process word is no second touchpoint (see findBreakpoints). Only
+ * returns and refunds: a slow delivery before the cue (送餐速度巨慢，客服…推来推去) is not what is pushed.
+ */
+const PROCESS_PARTY = 'after_sales';
+function withProcessParty(entities: Mention[], mentions: Mention[], cue: CueMatch, st: Structure): Mention[] {
+  let out = entities;
+  for (const m of mentions) {
+    if (m.kind !== 'activity' || m.channel !== PROCESS_PARTY || st.clauses[m.clause]!.sentence !== cue.sentence) continue;
+    if (out.some((e) => e.channel === m.channel && st.clauses[e.clause]!.sentence <= cue.sentence && st.clauses[e.clause]!.sentence >= cue.sentence - 2)) continue;
+    out = insertInOrder(out, m);
+  }
+  return out;
+}
+
 function withOtherParty(entities: Mention[], cue: CueMatch, st: Structure, seller: string): Mention[] {
   let only: string | undefined;
   for (const m of entities) {

@@ -251,3 +251,23 @@ describe('questions asked in angry reviews', () => {
     expect(run('用了两次就坏了，这么多好评，是不是刷来的？').question.isQuestion).toBe(false);
   });
 });
+
+describe('breakpoints read off the recall-side sample Y', () => {
+  it('an order the platform closed or confirmed although nothing came', () => {
+    expect(breakpoints(run('快递寄了二十多天还没有寄到，订单显示交易已经完成，但本人并没有收到实物'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
+    expect(breakpoints(run('根本没送到餐，等了三个小时，居然自动完成了，商家电话根本打不通'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
+    // The courier's own tracking is one channel's failure.
+    expect(run('物流显示已完成，快递员说没收到货').breakpoints.map((b) => b.cue)).not.toContain('status_contradiction');
+  });
+  it('a gift the page showed that customer service calls gone, told in the next sentence', () => {
+    expect(breakpoints(run('买的时候页面显示有赠品，到货却没有。问客服答曰“赠完为止”。'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+  });
+  it('a referral to a party that never answers, and excuses after a referral', () => {
+    expect(breakpoints(run('跟客服联系，客服让我联系卖家，给卖家留言没回音'))).toEqual(['customer_service/marketplace:runaround:pushed_around']);
+    expect(breakpoints(run('华硕售后让我找京东协商。京东也推三阻四'))).toEqual(['after_sales/marketplace:runaround:pushed_around']);
+  });
+  it('a refund pushed around names after-sales; a slow delivery before the cue is not what is pushed', () => {
+    expect(breakpoints(run('处理个退款订单20多个小时也解决不好，推来推去，导致价格保护也申请不了'))).toEqual(['after_sales/marketplace:runaround:passed_between']);
+    expect(breakpoints(run('送餐速度巨慢，客服态度不好，推来推去让自己联系，店家电话无人接听。'))).not.toContain('customer_service/delivery:runaround:passed_between');
+  });
+});
