@@ -5,7 +5,11 @@
 // {"pool", "id", "text"}, to be labelled for the breakpoint fields (gold README). Drawn by the
 // classifier's own output, so never a check sample.
 //
+// With --one-channel it draws the reviews with such a sign in which the classifier finds exactly one
+// channel (a second touchpoint it may have missed).
+//
 //   node evaluation/draw-breakpoints.mjs SEED N > sample.jsonl      (after npx tsc; Y: SEED 20261209, N 150)
+//   node evaluation/draw-breakpoints.mjs SEED N --one-channel > sample.jsonl   (Z: SEED 20261210, N 150)
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +21,7 @@ import { seededRandom } from '../dist/analysis/model/random.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const data = process.env.VOC_SHARED_DATA ?? join(here, '..', '..', 'shared', 'data');
 const [seed, n] = [Number(process.argv[2] ?? 20261209), Number(process.argv[3] ?? 150)];
+const oneChannel = process.argv.includes('--one-channel');
 const used = new Set();
 const mark = (file) => { for (const l of readFileSync(file, 'utf8').split('\n')) if (l.trim()) { const o = JSON.parse(l); used.add(`${o.pool}:${o.id}`); } };
 mark(join(data, 'gold', 'channels-dev.jsonl'));
@@ -35,10 +40,11 @@ for (const [name, file, idOf] of [['online_shopping', 'online_shopping_10_cats.c
     const id = idOf(r, i);
     if (used.has(`${name}:${id}`)) return;
     const c = classifier.classify({ id: 'b', text, brand: 'voc-eval' });
-    if (c.breakpoints.length === 0 && new Set(c.channels.map((m) => m.channel)).size >= 2) pool.push({ pool: name, id: Number(id), text });
+    const channels = new Set(c.channels.map((m) => m.channel)).size;
+    if (c.breakpoints.length === 0 && (oneChannel ? channels === 1 : channels >= 2)) pool.push({ pool: name, id: Number(id), text });
   });
 }
 const random = seededRandom(seed);
 for (let i = pool.length - 1; i > 0; i--) { const j = Math.floor(random() * (i + 1)); [pool[i], pool[j]] = [pool[j], pool[i]]; }
-process.stderr.write(`${pool.length} reviews with two channels and a contradiction or transfer sign but no breakpoint\n`);
+process.stderr.write(`${pool.length} reviews with ${oneChannel ? 'one channel' : 'two channels'} and a contradiction or transfer sign but no breakpoint\n`);
 for (const o of pool.slice(0, n)) process.stdout.write(JSON.stringify(o) + '\n');

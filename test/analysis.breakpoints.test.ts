@@ -256,6 +256,7 @@ describe('breakpoints read off the recall-side sample Y', () => {
   it('an order the platform closed or confirmed although nothing came', () => {
     expect(breakpoints(run('快递寄了二十多天还没有寄到，订单显示交易已经完成，但本人并没有收到实物'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
     expect(breakpoints(run('根本没送到餐，等了三个小时，居然自动完成了，商家电话根本打不通'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
+    expect(breakpoints(run('晚四十分钟了还没送过来，还单方面完成订单'))).toEqual(['delivery/marketplace:inconsistency:status_contradiction']);
     // The courier's own tracking is one channel's failure.
     expect(run('物流显示已完成，快递员说没收到货').breakpoints.map((b) => b.cue)).not.toContain('status_contradiction');
   });
