@@ -225,6 +225,9 @@ export function findBreakpoints(
   for (const cue of cues) {
     const p = patterns[cue.pattern]!;
     if (isLookalike(text, cue, cue.pattern, patterns, lookalikes)) continue;
+    // A failure only supposed (要是用不了可以给家人用, 如果不能退的话) did not happen.
+    const cueClause = st.clauseAt[cue.start]!;
+    if (cueClause >= 0 && supposed(text, st.clauses[cueClause]!.start, cue.start, suppositions)) continue;
     let entities = p.counterpart ? counterpartEntities(mentions, named, cue, p, st, text) : withImplied(named, cue, p, st);
     if (p.betweenParties && sellerOf) {
       const seller = sellerOf();

@@ -272,3 +272,18 @@ describe('breakpoints read off the recall-side sample Y', () => {
     expect(breakpoints(run('送餐速度巨慢，客服态度不好，推来推去让自己联系，店家电话无人接听。'))).not.toContain('customer_service/delivery:runaround:passed_between');
   });
 });
+
+describe('breakpoints read off the second recall-side sample (Y2) and the precision-side sample (P2)', () => {
+  it('customer service denying a promotion or a gift the page showed', () => {
+    expect(breakpoints(run('促销页面上写得清清楚楚，买平板送套子，然而，并没有套子。找客服。敷衍了事，居然说自己不知道这个活动'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+    expect(breakpoints(run('说有赠品飞科吹风机，没发货。客服说没这回事，什么意思？'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+  });
+  it('an order paid online that the rider calls unpaid, and two parties that did not agree between them', () => {
+    expect(breakpoints(run('选的在线支付，送餐员居然说我还未支付'))).toEqual(['delivery/marketplace:inconsistency:listing_contradiction']);
+    expect(breakpoints(run('按照相同价格换的，居然又说要价钱，送外卖的跟店家没有沟通好，要自己沟通'))).toEqual(['delivery/store:inconsistency:info_contradiction']);
+  });
+  it('a failure only supposed did not happen', () => {
+    expect(run('超市也卖这个。京东下的单，要是用不了可以给家人用').breakpoints).toEqual([]);
+    expect(breakpoints(run('超市也卖这个。京东下的单，用不了，没法给家人用'))).toEqual(['marketplace/store:handoff:dead_end']);
+  });
+});
