@@ -227,3 +227,11 @@ describe('using the goods takes over as the subject', () => {
     expect(channels('物流很快，可是态度很差')).toEqual(['delivery:neg']);
   });
 });
+
+describe('销售 the verb', () => {
+  it('selling is no salesperson; a salesperson who speaks is the store', () => {
+    expect(channels('真没想到京东居然这样虚假销售')).toEqual(['marketplace:neg']);
+    expect(channels('当当网怎么能销售如此质量的书呢？')).toEqual(['marketplace:neg']);
+    expect(channels('专卖店的销售员说可以打折，很热情')).toEqual(['store:pos']);
+  });
+});
