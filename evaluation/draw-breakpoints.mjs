@@ -15,6 +15,11 @@
 // breakpoint (no sign needed).
 //
 //   node evaluation/draw-breakpoints.mjs SEED N --found > sample.jsonl   (P2: SEED 20261211, N 150)
+//
+// With --pair A+B it draws, without the sign, the reviews in which the classifier finds both channels
+// A and B and no breakpoint (the pair most breakpoints of the check samples have).
+//
+//   node evaluation/draw-breakpoints.mjs SEED N --pair customer_service+marketplace > sample.jsonl   (C2: SEED 20261213, N 150)
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +33,8 @@ const data = process.env.VOC_SHARED_DATA ?? join(here, '..', '..', 'shared', 'da
 const [seed, n] = [Number(process.argv[2] ?? 20261209), Number(process.argv[3] ?? 150)];
 const oneChannel = process.argv.includes('--one-channel');
 const foundSide = process.argv.includes('--found');
+const pairAt = process.argv.indexOf('--pair');
+const pair = pairAt > 0 ? process.argv[pairAt + 1].split('+') : undefined;
 const used = new Set();
 const mark = (file) => { for (const l of readFileSync(file, 'utf8').split('\n')) if (l.trim()) { const o = JSON.parse(l); used.add(`${o.pool}:${o.id}`); } };
 mark(join(data, 'gold', 'channels-dev.jsonl'));
@@ -41,16 +48,22 @@ for (const [name, file, idOf] of [['online_shopping', 'online_shopping_10_cats.c
   const { rows } = parseCsvRows(readFileSync(join(data, 'sentiment', file)), file, ['review'], 'a breakpoint sample');
   rows.forEach((r, i) => {
     const text = (r.fields.review ?? '').replace('\ufeff', '');
-    if (!text.trim() || seen.has(text) || (!foundSide && !SIGN.test(text))) return;
+    if (!text.trim() || seen.has(text) || (!foundSide && !pair && !SIGN.test(text))) return;
     seen.add(text);
     const id = idOf(r, i);
     if (used.has(`${name}:${id}`)) return;
     const c = classifier.classify({ id: 'b', text, brand: 'voc-eval' });
     const channels = new Set(c.channels.map((m) => m.channel)).size;
-    if (foundSide ? c.breakpoints.length > 0 : c.breakpoints.length === 0 && (oneChannel ? channels === 1 : channels >= 2)) pool.push({ pool: name, id: Number(id), text });
+    const found = c.channels.map((m) => m.channel);
+    const wanted = foundSide
+      ? c.breakpoints.length > 0
+      : pair
+        ? c.breakpoints.length === 0 && pair.every((p) => found.includes(p))
+        : c.breakpoints.length === 0 && (oneChannel ? channels === 1 : channels >= 2);
+    if (wanted) pool.push({ pool: name, id: Number(id), text });
   });
 }
 const random = seededRandom(seed);
 for (let i = pool.length - 1; i > 0; i--) { const j = Math.floor(random() * (i + 1)); [pool[i], pool[j]] = [pool[j], pool[i]]; }
-process.stderr.write(foundSide ? `${pool.length} reviews with a breakpoint\n` : `${pool.length} reviews with ${oneChannel ? 'one channel' : 'two channels'} and a contradiction or transfer sign but no breakpoint\n`);
+process.stderr.write(pair ? `${pool.length} reviews with ${pair.join(' and ')} but no breakpoint\n` : foundSide ? `${pool.length} reviews with a breakpoint\n` : `${pool.length} reviews with ${oneChannel ? 'one channel' : 'two channels'} and a contradiction or transfer sign but no breakpoint\n`);
 for (const o of pool.slice(0, n)) process.stdout.write(JSON.stringify(o) + '\n');

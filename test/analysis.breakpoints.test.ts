@@ -282,6 +282,10 @@ describe('breakpoints read off the second recall-side sample (Y2) and the precis
     expect(breakpoints(run('选的在线支付，送餐员居然说我还未支付'))).toEqual(['delivery/marketplace:inconsistency:listing_contradiction']);
     expect(breakpoints(run('按照相同价格换的，居然又说要价钱，送外卖的跟店家没有沟通好，要自己沟通'))).toEqual(['delivery/store:inconsistency:info_contradiction']);
   });
+  it('a gift the listing offered that customer service denies, an option chosen with the order that the seller does not provide (C2)', () => {
+    expect(breakpoints(run('拍的时候说搞活动有赠品！可是赠品呢？客服一会说给补发，一会儿又说没有赠品'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+    expect(breakpoints(run('提交订单的时候选择了开个人纸质发票的，卖家就不提供，联系客服无果'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+  });
   it('a failure only supposed did not happen', () => {
     expect(run('超市也卖这个。京东下的单，要是用不了可以给家人用').breakpoints).toEqual([]);
     expect(breakpoints(run('超市也卖这个。京东下的单，用不了，没法给家人用'))).toEqual(['marketplace/store:handoff:dead_end']);
