@@ -286,6 +286,9 @@ describe('breakpoints read off the second recall-side sample (Y2) and the precis
     expect(breakpoints(run('拍的时候说搞活动有赠品！可是赠品呢？客服一会说给补发，一会儿又说没有赠品'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
     expect(breakpoints(run('提交订单的时候选择了开个人纸质发票的，卖家就不提供，联系客服无果'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
   });
+  it('what one channel cannot do the customer must take to another (AS)', () => {
+    expect(breakpoints(run('半天也没给我取消订单，百度外卖也没有直接退单还得联系商家'))).toEqual(['marketplace/store:handoff:transfer_refused']);
+  });
   it('a failure only supposed did not happen', () => {
     expect(run('超市也卖这个。京东下的单，要是用不了可以给家人用').breakpoints).toEqual([]);
     expect(breakpoints(run('超市也卖这个。京东下的单，用不了，没法给家人用'))).toEqual(['marketplace/store:handoff:dead_end']);
