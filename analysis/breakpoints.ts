@@ -348,10 +348,6 @@ function withImplied(named: Mention[], cue: CueMatch, p: GapPattern<BreakpointKi
 }
 
 /**
- * A two-party runaround (客服态度不好，推来推去) whose sentence and the two before it name one touchpoint
- * only, other than the seller: the seller is the other party, placed at the cue.
- */
-/**
  * For a two-party runaround cue: the process pushed around in the cue's own sentence (退款推来推去,
  * 处理个退款订单…推来推去) names the department that owns it, when no touchpoint of that channel is
  * named around the cue. Elsewhere a process word is no second touchpoint (see findBreakpoints). Only
@@ -368,6 +364,10 @@ function withProcessParty(entities: Mention[], mentions: Mention[], cue: CueMatc
   return out;
 }
 
+/**
+ * A two-party runaround (客服态度不好，推来推去) whose sentence and the two before it name one touchpoint
+ * only, other than the seller: the seller is the other party, placed at the cue.
+ */
 function withOtherParty(entities: Mention[], cue: CueMatch, st: Structure, seller: string): Mention[] {
   let only: string | undefined;
   for (const m of entities) {

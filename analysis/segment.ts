@@ -30,8 +30,8 @@ export function ensureSegmenterWords(words: Iterable<string>): void {
   const candidates = [...new Set(words)].filter((w) => dictionaryWord(w) && !known.has(w));
   for (const w of candidates) known.add(w);
   // A user-dictionary entry replaces jieba's own one, frequency included: words jieba already
-  // rates at least as high (系统 at 20,602) are left to it, or the user dictionary would lower them
-  // and move its cut of the text around them (系统显示 read as 系 | 统显示).
+  // rates at least as high (不是, 没有, 系统 at 20,602) are left to it, or the user dictionary would
+  // lower them and move its cut of the text around them (青笋也不是酸的 cut as 不 | 是).
   const own = candidates.length ? jiebaFrequencies(new Set(candidates)) : new Map<string, number>();
   const fresh = candidates.filter((w) => (own.get(w) ?? 0) < USER_WORD_FREQ);
   if (!loaded) {
