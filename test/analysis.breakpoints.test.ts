@@ -275,8 +275,10 @@ describe('breakpoints read off the recall-side sample Y', () => {
 
 describe('breakpoints read off the second recall-side sample (Y2) and the precision-side sample (P2)', () => {
   it('customer service denying a promotion or a gift the page showed', () => {
-    expect(breakpoints(run('促销页面上写得清清楚楚，买平板送套子，然而，并没有套子。找客服。敷衍了事，居然说自己不知道这个活动'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+    expect(breakpoints(run('促销页面上写得清清楚楚，买平板送套子，然而并没有套子。找客服，客服居然说自己不知道这个活动'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
     expect(breakpoints(run('说有赠品飞科吹风机，没发货。客服说没这回事，什么意思？'))).toEqual(['customer_service/marketplace:inconsistency:listing_contradiction']);
+    // Another channel denying what a third one said is their breakpoint, not the platform's.
+    expect(breakpoints(run('小红书上说门店有买一送一，到店店员说没有这个活动，白高兴了。'))).toEqual(['social_media/store:inconsistency:info_contradiction']);
   });
   it('an order paid online that the rider calls unpaid, and two parties that did not agree between them', () => {
     expect(breakpoints(run('选的在线支付，送餐员居然说我还未支付'))).toEqual(['delivery/marketplace:inconsistency:listing_contradiction']);

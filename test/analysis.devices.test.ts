@@ -281,3 +281,15 @@ describe('voc eval semeval with a built-in device map', () => {
     expect(result.polarity).toEqual({ micro_f1: 1 });
   });
 });
+
+describe('a supposition judges nothing', () => {
+  it('a clause opened by a conditional is no verdict; what follows it still is', () => {
+    expect(labels(['要是用不了可以给家人用', '如果质量不好就退货', '要是有蓝牙就好了', '如果有问题，售后很方便', '质量不好，只能退货'])).toEqual([
+      '要是用不了可以给家人用 neutral',
+      '如果质量不好就退货 neutral',
+      '要是有蓝牙就好了 neutral',
+      '如果有问题，售后很方便 pos',
+      '质量不好，只能退货 neg',
+    ]);
+  });
+});
