@@ -291,6 +291,10 @@ describe('breakpoints read off the second recall-side sample (Y2) and the precis
   it('what one channel cannot do the customer must take to another (AS)', () => {
     expect(breakpoints(run('半天也没给我取消订单，百度外卖也没有直接退单还得联系商家'))).toEqual(['marketplace/store:handoff:transfer_refused']);
   });
+  it('one party wrangling (扯皮) passes the customer to nobody (P2)', () => {
+    expect(run('东西发来充电器是坏的，客服还一直扯皮，真气人！').breakpoints).toEqual([]);
+    expect(breakpoints(run('东西发来充电器是坏的，客服还一直踢皮球，真气人！'))).toEqual(['customer_service/marketplace:runaround:passed_between']);
+  });
   it('a failure only supposed did not happen', () => {
     expect(run('超市也卖这个。京东下的单，要是用不了可以给家人用').breakpoints).toEqual([]);
     expect(breakpoints(run('超市也卖这个。京东下的单，用不了，没法给家人用'))).toEqual(['marketplace/store:handoff:dead_end']);
