@@ -5,8 +5,7 @@
  * (what `nodejieba.tag` answers), read from the dictionary nodejieba loads, so the classifier needs
  * no second jieba call per post: the words come from the one `cut` the classifier already makes.
  */
-import { readFileSync } from 'node:fs';
-import { jiebaDictionaryPath } from './jieba-dictionary.js';
+import { forEachDictionaryLine } from './jieba-dictionary.js';
 import type { OpenWordHit, Span } from '../core/types.js';
 import type { Structure } from './clauses.js';
 import type { Tokens } from './segment.js';
@@ -21,8 +20,6 @@ const TAG_FAMILY: Readonly<Record<string, OpenPos>> = { a: 'adj', ad: 'adj', an:
 export type OpenWordTags = ReadonlyMap<string, OpenPos>;
 
 let tags: Map<string, OpenPos> | undefined;
-const NEWLINE = 0x0a;
-const SPACE = 0x20;
 
 /**
  * The adjectives and verbs of two or more Han characters in jieba's dictionary, with their tag
@@ -31,26 +28,15 @@ const SPACE = 0x20;
  */
 export function openWordTags(): OpenWordTags {
   if (tags) return tags;
-  const dictPath = jiebaDictionaryPath();
   const table = new Map<string, OpenPos>();
-  // Lines are `word frequency tag`. Read as bytes: only the ~38,000 words kept become strings (a
-  // split of the whole text would make 350,000 of them, and a peak of garbage in the heap).
-  const bytes = readFileSync(dictPath);
-  let lineStart = 0;
-  while (lineStart < bytes.length) {
-    let lineEnd = bytes.indexOf(NEWLINE, lineStart);
-    if (lineEnd < 0) lineEnd = bytes.length;
-    const sp1 = bytes.indexOf(SPACE, lineStart);
-    const sp2 = sp1 < 0 || sp1 > lineEnd ? -1 : bytes.indexOf(SPACE, sp1 + 1);
-    if (sp2 > 0 && sp2 < lineEnd) {
-      const family = TAG_FAMILY[bytes.toString('latin1', sp2 + 1, lineEnd).trim()];
-      if (family) {
-        const word = bytes.toString('utf8', lineStart, sp1);
-        if (word.length >= 2 && allHan(word)) table.set(word, family);
-      }
-    }
-    lineStart = lineEnd + 1;
-  }
+  // Only the ~38,000 words kept become strings (see forEachDictionaryLine).
+  forEachDictionaryLine(({ bytes, start, wordEnd, freqEnd, end }) => {
+    if (freqEnd >= end) return;
+    const family = TAG_FAMILY[bytes.toString('latin1', freqEnd + 1, end).trim()];
+    if (!family) return;
+    const word = bytes.toString('utf8', start, wordEnd);
+    if (word.length >= 2 && allHan(word)) table.set(word, family);
+  });
   tags = table;
   return table;
 }
