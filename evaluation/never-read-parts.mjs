@@ -7,23 +7,16 @@
 //   node evaluation/never-read-parts.mjs OUT_DIR      (after npx tsc; writes rest_waimai.csv, rest_shop.csv)
 //   node bin/voc.js eval sentiment --data OUT_DIR/rest_waimai.csv --json
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseCsvRows } from '../dist/analysis/eval/readers.js';
+import { requireCorpora, sharedData as data } from './corpora.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const data = process.env.VOC_SHARED_DATA ?? join(here, '..', '..', 'shared', 'data');
 const out = process.argv[2];
 if (!out) {
   console.error('usage: node evaluation/never-read-parts.mjs OUT_DIR');
   process.exit(2);
 }
-for (const file of ['waimai_10k.csv', 'online_shopping_10_cats.csv']) {
-  if (!existsSync(join(data, 'sentiment', file))) {
-    console.error(`never-read-parts: ${join(data, 'sentiment', file)} not found; set VOC_SHARED_DATA to the folder holding sentiment/ (../shared/data)`);
-    process.exit(2);
-  }
-}
+requireCorpora('never-read-parts');
 if (!existsSync(out)) {
   console.error(`never-read-parts: output folder ${out} does not exist; create it or pass another OUT_DIR`);
   process.exit(2);

@@ -7,34 +7,27 @@
 //
 //   node evaluation/score-flags.mjs evaluation/questions-recall-v.jsonl      (after npx tsc)
 //   node evaluation/score-flags.mjs evaluation/breakpoints-recall-y.jsonl
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../dist/core/config.js';
 import { evalClassifier } from '../dist/analysis/eval/run.js';
-import { parseCsvRows } from '../dist/analysis/eval/readers.js';
+import { textSha256 } from '../dist/analysis/eval/readers.js';
+import { corpusTexts, requireCorpora, sharedData } from './corpora.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const data = process.env.VOC_SHARED_DATA ?? join(here, '..', '..', 'shared', 'data');
 const file = process.argv[2];
 if (!file) {
   console.error('usage: node evaluation/score-flags.mjs SAMPLE.jsonl');
   process.exit(2);
 }
-const texts = new Map();
-for (const [pool, csv, idOf] of [['online_shopping', 'online_shopping_10_cats.csv', (r) => r.fields.id], ['waimai', 'waimai_10k.csv', (_r, i) => String(i)]]) {
-  const { rows } = parseCsvRows(readFileSync(join(data, 'sentiment', csv)), csv, ['review'], 'a question sample');
-  rows.forEach((r, i) => texts.set(`${pool}:${idOf(r, i)}`, (r.fields.review ?? '').replace('\ufeff', '')));
-}
+requireCorpora('score-flags');
+const texts = corpusTexts();
 const classifier = evalClassifier({ config: loadConfig().config }, 'retail');
 let tp = 0, fp = 0, fn = 0, tn = 0, disputed = 0, agreed = 0;
 for (const [n, line] of readFileSync(file, 'utf8').split('\n').entries()) {
   if (!line.trim()) continue;
   const row = JSON.parse(line);
   const text = texts.get(`${row.pool}:${row.id}`);
-  if (text === undefined || !createHash('sha256').update(text).digest('hex').startsWith(row.text_sha256)) {
-    console.error(`${file}:${n + 1}: no text for ${row.pool} row ${row.id} with hash ${row.text_sha256} under ${data}/sentiment`);
+  if (text === undefined || !textSha256(text).startsWith(row.text_sha256)) {
+    console.error(`${file}:${n + 1}: no text for ${row.pool} row ${row.id} with hash ${row.text_sha256} under ${sharedData}/sentiment; is this the corpus version the sample was labelled on?`);
     process.exit(1);
   }
   const c = classifier.classify({ id: 'q', text, brand: 'voc-eval' });

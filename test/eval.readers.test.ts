@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
-import { readAspectsCsv, readChannelGold, readSentimentCsv, textSha256 } from '../analysis/eval/readers.js';
+import { readAspectsCsv, readChannelGold, readCorpusPool, readSentimentCsv, textSha256 } from '../analysis/eval/readers.js';
 import { readSemevalXml } from '../analysis/eval/semeval.js';
 import { splitHoldout } from '../analysis/eval/split.js';
 
@@ -140,6 +140,15 @@ describe('readChannelGold: rows stored without their text', () => {
   writeFileSync(join(corpus, 'sentiment', 'waimai_10k.csv'), 'label,review\n1,送餐很快\n0,"骑手让我打客服电话，打不通"\n');
   const labels = (pool: string, id: number | string, text: string, extra = '') =>
     `{"pool":"${pool}","id":${JSON.stringify(id)},"text_sha256":"${textSha256(text).slice(0, 16)}"${extra},"channels":[],"breakpoint":false,"question":false}`;
+
+  it('reads a whole corpus by id for the evaluation scripts, and names the known pools for an unknown one', () => {
+    expect([...readCorpusPool(corpus, 'online_shopping')]).toEqual([
+      ['77', '客服说有货，门店却说没货'],
+      ['78', '物流很快'],
+    ]);
+    expect([...readCorpusPool(corpus, 'waimai').keys()]).toEqual(['0', '1']);
+    expect(inputError(() => readCorpusPool(corpus, 'jd')).message).toBe('pool "jd" is not a known corpus; use one of online_shopping, waimai, semeval2014_laptops, semeval2014_restaurants');
+  });
 
   it('joins the text by pool and id (the id column, or the data-row index) and checks its hash', () => {
     const p = write('joined.jsonl', [labels('online_shopping', 77, '客服说有货，门店却说没货'), labels('waimai', 1, '骑手让我打客服电话，打不通'), labels('online_shopping', '78', '物流很快')].join('\n') + '\n');

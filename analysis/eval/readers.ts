@@ -223,6 +223,16 @@ export function readChannelGold(path: string, options: GoldReadOptions = {}): Go
   });
 }
 
+/**
+ * The texts of one corpus of CORPUS_POOLS (online_shopping, waimai, the SemEval sentence pools) by id,
+ * read from `texts` (../shared/data), as rows stored without their text are joined.
+ */
+export function readCorpusPool(texts: string, pool: string): Map<string, string> {
+  const corpus = CORPUS_POOLS[pool];
+  if (!corpus) throw new InputError(`pool "${pool}" is not a known corpus; use one of ${Object.keys(CORPUS_POOLS).join(', ')}`);
+  return readCorpusTexts(`${texts}/${corpus.file}`, corpus.by);
+}
+
 /** A corpus CSV's reviews by id (or data-row index), a leading BOM removed as the gold README does. */
 function readCorpusTexts(file: string, by: 'id' | 'index' | 'sentence'): Map<string, string> {
   if (by === 'sentence') return new Map(readSemevalXml(file).map((s) => [s.id, s.text]));
