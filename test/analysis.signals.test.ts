@@ -411,6 +411,9 @@ describe('asking without an asking formula', () => {
     expect(asks('用别的洗发水从来没有这样过，是我一个人这样吗？')).toBe(true);
     expect(asks('左侧键盘就很热 散热风也很热 都这样么？ 还是我这个有问题呢')).toBe(true);
     expect(asks('随机赠送的包不像原装，不知道其他朋友怎么看？')).toBe(true);
+    expect(asks('你们的都是这样吗？谢谢，知道的告诉一下')).toBe(true);
+    // 都这样吗 alone is mostly a jab at a channel.
+    expect(asks('京东的快递员都这样吗？太差了')).toBe(false);
     expect(asks('这次苹果没上次的甜，不知道是什么原因，同一个品种')).toBe(false);
     expect(asks('箱底有个大洞，不知是故意的还是啥原因')).toBe(false);
     expect(asks('充电也太慢了吧，不知道是不是只有我的机子是这种情况')).toBe(false);
