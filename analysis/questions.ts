@@ -45,6 +45,8 @@ export function questionSentences(
   let contactAt: Map<number, number> | undefined;
   // Spans of words that hold a marker and ask nothing (什么都没有, 几乎).
   let lookalikes: Array<[number, number]> | undefined;
+  // Where each sentence's first kept asking formula (请问, 想问) starts.
+  let formulaAt: Map<number, number> | undefined;
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
     if (kind === 'hypothetical' && !(supposedAt ??= new Map()).has(m.sentence)) supposedAt.set(m.sentence, m.start);
@@ -55,8 +57,12 @@ export function questionSentences(
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
     if (QUALIFIERS.has(kind)) continue;
+    // 能有多 (how very: 能有多折腾？) is no 能有多少 (how much: 续航能有多少？).
+    if (kind === 'rhetorical' && text.charCodeAt(m.end) === FEW && text.charCodeAt(m.end - 1) === MANY) continue;
     if (lookalikes && insideLookalike(m, lookalikes)) continue;
     if (praising && kind === 'hope') continue;
+    // In a praising review 怎么办 plays (要跟我抢，怎么办？ 这么好的卖家再也遇不到了，那我该怎么办？): nothing is wrong.
+    if (praising && kind === 'strong' && isWhatToDo(text, m)) continue;
     // 打电话给400，想问问啥时候能到 tells what the customer meant to ask on that call; 请问 addresses the
     // reader whatever came before it (问客服，客服说…，请问一下，作为会员…).
     if (kind === 'formula' && !addressesReader(text, m.start) && (contactAt?.get(m.sentence) ?? Infinity) < m.start) continue;
@@ -70,6 +76,7 @@ export function questionSentences(
     // (请问 addresses the reader even after a reported exchange: 问客服，客服说要等，请问一下要等几天？)
     if ((HELP_KINDS.has(kind) || kind === 'yesno') && !(kind === 'formula' && addressesReader(text, m.start)) && reported(text, m.start, st.sentences[m.sentence]!.start)) continue;
     kinds[m.sentence] = kinds[m.sentence]! | kindBit;
+    if (kind === 'formula' && !(formulaAt ??= new Map()).has(m.sentence)) formulaAt.set(m.sentence, m.start);
     if (HELP_KINDS.has(kind)) asksForHelp = true;
   }
   const out: number[] = [];
@@ -85,8 +92,10 @@ export function questionSentences(
     // An asking formula (我就想问一下, 请问) in a complaint that goes on rhetorically (能有多折腾, 怎么就) vents.
     if (k & KIND_BIT.formula) {
       // In a complaint, 请问你们的京准达是个摆设？ jabs: an asking formula there asks only about the order, a
-      // process or help (请问怎么处理？ 请问我的餐到哪了？), and not when a rhetorical marker follows it.
-      if (complaining && (k & KIND_BIT.rhetorical || !mentionsTopic(text.slice(sent.start, sent.end), formulaTopics))) continue;
+      // process or help (请问怎么处理？ 请问我的餐到哪了？), and not when a rhetorical marker follows it. The
+      // topic must be in what the formula asks, after it: 等了92分钟还没送到，请问有没有职业道德 asks about
+      // no delivery, whatever the complaint before it names.
+      if (k & KIND_BIT.rhetorical || (complaining && !mentionsTopic(text.slice(formulaAt!.get(s)!, sent.end), formulaTopics))) continue;
       out.push(s);
       continue;
     }
@@ -130,6 +139,12 @@ function insideLookalike(m: CueMatch, spans: ReadonlyArray<readonly [number, num
   return false;
 }
 
+/** Whether marker `m` is 怎么办 or 咋办 (what should I do). */
+function isWhatToDo(text: string, m: CueMatch): boolean {
+  const w = text.slice(m.start, m.end);
+  return w === '怎么办' || w === '咋办';
+}
+
 /** Whether `sentence` holds one of `topics`. */
 function mentionsTopic(sentence: string, topics: readonly string[]): boolean {
   for (const t of topics) if (sentence.includes(t)) return true;
@@ -153,26 +168,28 @@ const QUALIFIERS: ReadonlySet<QuestionKind> = new Set<QuestionKind>(['hypothetic
 const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, hope: 2, interrogative: 4, yesno: 8, howto: 16, rhetorical: 32, ironic: 64, formula: 128, hypothetical: 0, contact: 0, lookalike: 0 };
 
 /**
- * A question marker right after 说/问 (within three characters) is reported speech, and so is one
+ * A question marker right after 说/问 or 问我 (within three characters) is reported speech, and so is one
  * after a speaker earlier in its sentence (我又说, 那我今晚忍忍, 请明天开冷气行吗): the review tells
  * what was asked of the staff, it does not ask the reader.
  */
 function reported(text: string, pos: number, sentenceStart: number): boolean {
   const before = text.slice(Math.max(0, pos - 3), pos);
-  if (before.includes('说') || before.includes('问他') || before.includes('问她')) return true;
+  if (before.includes('说') || before.includes('问他') || before.includes('问她') || before.includes('问我')) return true;
   return SPEAKER.test(text.slice(sentenceStart, pos));
 }
 
-/** A speaker reporting what they said (我说, 我又说, 我就问他, 客服还问：), a sentence opening with what the
+/** A speaker reporting what they said (我说, 我又说, 我就问他, 客服还问：), what others asked (看到有人问…怎么办), a sentence opening with what the
  *  customer said or asked (我说麻烦吗？ 我就问可以退吗？; not 我问一下, which asks the reader), or what was
  *  asked of someone (问过客服你这苹果有打腊吗, 问她喝奶吗; not 想问客服…, which asks). */
-const SPEAKER = /(我|他|她|又|就|还)(说|问他|问她)[,，:：]|(还|又|就|竟然|居然)问[,，:：]|^\s*我(又|就|还)?(说|问)(?!一下|下|问)|(?<!想)问过?(她|他|客服|卖家|商家|店家|老板|店员)/;
+const SPEAKER = /(我|他|她|又|就|还)(说|问他|问她)[,，:：]|(有人|别人|人家|网友|朋友)问|(还|又|就|竟然|居然)问[,，:：]|^\s*我(又|就|还)?(说|问)(?!一下|下|问)|(?<!想)问过?(她|他|客服|卖家|商家|店家|老板|店员)/;
 
 /** Whether the asking formula at `pos` is 请问, which addresses the reader whatever came before it. */
 function addressesReader(text: string, pos: number): boolean {
   return text.charCodeAt(pos) === PLEASE;
 }
 const PLEASE = '请'.charCodeAt(0);
+const MANY = '多'.charCodeAt(0);
+const FEW = '少'.charCodeAt(0);
 
 /** The next sentence opens with someone's answer (人家说…, 客服回复…). */
 function answered(text: string, st: Structure, sentence: number): boolean {

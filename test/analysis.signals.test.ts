@@ -425,3 +425,29 @@ describe('asking without an asking formula', () => {
     expect(asks('一直有个疑问，计算机产生的随机数怎么可能随机呢，今天知道了')).toBe(false);
   });
 });
+
+describe('questions that only look like asking', () => {
+  const asks = (t: string) => run(t).question.isQuestion;
+  it('an asking formula in a complaint asks about what follows it, not the complaint before it', () => {
+    expect(asks('太差劲，等了92分钟居然还没送到，请问有没有职业道德，还讲不讲信誉！')).toBe(false);
+    expect(asks('等了三天还没到，请问什么时候能送到？')).toBe(true);
+    expect(asks('等了三天还没到，想问问啥时候能到？')).toBe(true);
+  });
+  it('an asking formula with a rhetorical marker jabs, in any review; 能有多少 still asks how much', () => {
+    expect(asks('居然没有吸管，请问要怎么喝')).toBe(false);
+    expect(asks('煎饼送过来都软，凉了。。。豆花也冷了。。请问我应该如何评价？')).toBe(false);
+    expect(asks('请问冬天续航能有多少？')).toBe(true);
+  });
+  it('an explanation nobody gave, resignation and what someone else asked are no questions', () => {
+    expect(asks('只给我送来5本，就少这一本，至于为什么没有，谁也没给我个说法，吭都不吭一声！')).toBe(false);
+    expect(asks('为什么东西撒了，也不给个说法呢')).toBe(false);
+    expect(asks('这东西退也不好退，吃也不好吃～能拿怎么办？？？？')).toBe(false);
+    expect(asks('看到有人问2个烂了怎么办，我收到的3个都是烂的！！！！擦，坚决差评！！！！')).toBe(false);
+    // A request for an explanation still asks.
+    expect(asks('有一个这样的苹果，以前买从来没有过的，给个说法')).toBe(true);
+  });
+  it('in a praising review 怎么办 plays; in a complaint it asks', () => {
+    expect(asks('孩子很喜欢喝这个酸牛奶，太好喝了，要跟我抢，怎么办？')).toBe(false);
+    expect(asks('领子上很大一个洞怎么办？')).toBe(true);
+  });
+});
