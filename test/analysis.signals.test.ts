@@ -432,6 +432,12 @@ describe('questions that only look like asking', () => {
     expect(asks('太差劲，等了92分钟居然还没送到，请问有没有职业道德，还讲不讲信誉！')).toBe(false);
     expect(asks('等了三天还没到，请问什么时候能送到？')).toBe(true);
     expect(asks('等了三天还没到，想问问啥时候能到？')).toBe(true);
+    // Returns and repairs are named by their words: 退 in 闪退 is no return.
+    expect(asks('耳机也没有，游戏不能玩，我想问一下，那么多游戏不能玩，不是闪退就是定格，我买你做什么，太差了')).toBe(false);
+    expect(asks('耳机也没有，游戏不能玩，太差了，我想问一下能退货吗')).toBe(true);
+  });
+  it('请…尽快 asks for a fix', () => {
+    expect(asks('光盘发现有裂痕，已联系当当客服中心申请换货，但到现在还没消息，请当当确认尽快发货')).toBe(true);
   });
   it('an asking formula with a rhetorical marker jabs, in any review; 能有多少 still asks how much', () => {
     expect(asks('居然没有吸管，请问要怎么喝')).toBe(false);
