@@ -38,8 +38,12 @@ export function ensureSegmenterWords(words: Iterable<string>): void {
     const dir = mkdtempSync(join(tmpdir(), 'voc-jieba-'));
     const file = join(dir, 'user.dict.utf8');
     writeFileSync(file, fresh.map((w) => `${w} ${USER_WORD_FREQ} n`).join('\n') + '\n');
+    // jieba also loads a 6 MB IDF table for its keyword extractor, which voc never calls: a one-line
+    // table (jieba refuses an empty one) saves a fifth of the load, 0.2-0.5 s per process.
+    const idf = join(dir, 'idf.utf8');
+    writeFileSync(idf, '的 1.0\n');
     try {
-      nodejieba.load({ userDict: file });
+      nodejieba.load({ userDict: file, idfDict: idf });
     } finally {
       // jieba has read the file; leaving it would leave one folder in the temp dir per process.
       rmSync(dir, { recursive: true, force: true });
