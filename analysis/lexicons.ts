@@ -202,6 +202,9 @@ export interface Lexicons {
     narratedContacts: string[];
     /** Words holding a question marker that ask nothing (什么都没有, 几乎, 好几个, 想问候): markers inside them are ignored. */
     lookalikes: string[];
+    /** Not knowing what to do (不知道怎么办, 都不知道找谁): a help marker inside asks only in a sentence that
+     *  ends in a question mark (不知道怎么办？); otherwise it laments (两大瓶不知道怎么办才好). */
+    unsure: string[];
   };
   spam: { templates: string[]; minRepeats: number; maxRepeatUnit: number; adMarkers: string[] };
   syntax: {
@@ -349,6 +352,8 @@ const questionsFile = z.strictObject({
   hypotheticals: list.default([]),
   narratedContacts: list.default([]),
   lookalikes: list.default([]),
+  // Added in lexicon 1.10.0, optional for the same reason.
+  unsure: list.default([]),
   // Added in lexicon 1.6.0.
   howTo: list.default([]),
   formulaTopics: list.default([]),

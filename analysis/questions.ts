@@ -45,6 +45,8 @@ export function questionSentences(
   let contactAt: Map<number, number> | undefined;
   // Spans of words that hold a marker and ask nothing (什么都没有, 几乎).
   let lookalikes: Array<[number, number]> | undefined;
+  // Spans of not knowing what to do (不知道怎么办): a marker inside asks only before a question mark.
+  let unsure: Array<[number, number]> | undefined;
   // Where each sentence's first kept asking formula (请问, 想问) starts.
   let formulaAt: Map<number, number> | undefined;
   for (const m of matches) {
@@ -52,6 +54,7 @@ export function questionSentences(
     if (kind === 'hypothetical' && !(supposedAt ??= new Map()).has(m.sentence)) supposedAt.set(m.sentence, m.start);
     else if (kind === 'contact' && !(contactAt ??= new Map()).has(m.sentence)) contactAt.set(m.sentence, m.start);
     else if (kind === 'lookalike') (lookalikes ??= []).push([m.start, m.end]);
+    else if (kind === 'unsure') (unsure ??= []).push([m.start, m.end]);
   }
   let asksForHelp = false;
   for (const m of matches) {
@@ -60,6 +63,11 @@ export function questionSentences(
     // 能有多 (how very: 能有多折腾？) is no 能有多少 (how much: 续航能有多少？).
     if (kind === 'rhetorical' && text.charCodeAt(m.end) === FEW && text.charCodeAt(m.end - 1) === MANY) continue;
     if (lookalikes && insideLookalike(m, lookalikes)) continue;
+    // 请看图，联系京东 asks the reader to look at the photo; the customer contacted the platform. A
+    // request's parts stand in one clause (请客服联系我, 请当当确认尽快发货).
+    if (kind === 'request' && crossesClause(text, m.start, m.end)) continue;
+    // 还不知道咋办！ and 两大瓶不知道怎么办才好 lament; 不知道怎么办？ asks the reader.
+    if (unsure && insideLookalike(m, unsure) && !asksWithMark(st.sentences[m.sentence]!.terminator)) continue;
     if (praising && kind === 'hope') continue;
     // In a praising review 怎么办 plays (要跟我抢，怎么办？ 这么好的卖家再也遇不到了，那我该怎么办？): nothing is wrong.
     if (praising && kind === 'strong' && isWhatToDo(text, m)) continue;
@@ -145,6 +153,15 @@ function isWhatToDo(text: string, m: CueMatch): boolean {
   return w === '怎么办' || w === '咋办';
 }
 
+/** Whether text[start, end) holds a clause break (a comma or semicolon). */
+function crossesClause(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2c || c === 0xff0c || c === 0x3001 || c === 0x3b || c === 0xff1b) return true;
+  }
+  return false;
+}
+
 /** Whether `sentence` holds one of `topics`. */
 function mentionsTopic(sentence: string, topics: readonly string[]): boolean {
   for (const t of topics) if (sentence.includes(t)) return true;
@@ -161,11 +178,11 @@ function asksWithMark(terminator: string): boolean {
 export const HELP_KINDS: ReadonlySet<QuestionKind> = new Set<QuestionKind>(['strong', 'formula', 'request', 'hope']);
 
 /** Kinds that only qualify the markers around them (要是, 打电话, 什么都): they ask nothing themselves. */
-const QUALIFIERS: ReadonlySet<QuestionKind> = new Set<QuestionKind>(['hypothetical', 'contact', 'lookalike']);
+const QUALIFIERS: ReadonlySet<QuestionKind> = new Set<QuestionKind>(['hypothetical', 'contact', 'lookalike', 'unsure']);
 
 // A hope (希望…处理) that is not dropped asks as a request does: it shares the request's bit.
 // Qualifiers have no bit of their own.
-const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, hope: 2, interrogative: 4, yesno: 8, howto: 16, rhetorical: 32, ironic: 64, formula: 128, hypothetical: 0, contact: 0, lookalike: 0 };
+const KIND_BIT: Record<QuestionKind, number> = { strong: 1, request: 2, hope: 2, interrogative: 4, yesno: 8, howto: 16, rhetorical: 32, ironic: 64, formula: 128, hypothetical: 0, contact: 0, lookalike: 0, unsure: 0 };
 
 /**
  * A question marker right after 说/问 or 问我 (within three characters) is reported speech, and so is one

@@ -120,7 +120,8 @@ export type QuestionKind =
   | 'ironic'
   | 'hypothetical'
   | 'contact'
-  | 'lookalike';
+  | 'lookalike'
+  | 'unsure';
 
 export interface GapPattern<K> {
   kind: K;
@@ -483,6 +484,7 @@ export class TermTable {
     addQuestions(q.hypotheticals, 'hypothetical');
     addQuestions(q.narratedContacts, 'contact');
     addQuestions(q.lookalikes, 'lookalike');
+    addQuestions(q.unsure, 'unsure');
     for (const cue of lex.cues) {
       const extras = cueExtras(cue);
       for (const p of cue.patterns) for (const q of expandAlternatives(p) ?? [p]) this.addGapPattern(Layer.Cue, this.cuePatterns, cue.kind, cue.id, q, extras);

@@ -243,7 +243,10 @@ describe('questions asked in angry reviews', () => {
 
   it('not knowing how to go on asks for help; a solution hoped for is a request', () => {
     expect(run('屏幕有破损，我想换货，又不知道怎么操作！').question.isQuestion).toBe(true);
-    expect(run('赠品坏了，售后都不知道找谁啊').question.isQuestion).toBe(true);
+    // Not knowing whom to turn to asks with a question mark; told with 啊 or 。 it laments (lexicon
+    // 1.10.0: 12 of 12 such reviews of the question samples asked nothing).
+    expect(run('赠品坏了，售后不知道找谁？').question.isQuestion).toBe(true);
+    expect(run('赠品坏了，售后都不知道找谁啊').question.isQuestion).toBe(false);
     expect(run('驱动装不上，希望技术客服能给一个完整的方案。').question.isQuestion).toBe(true);
   });
 

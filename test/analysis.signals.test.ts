@@ -457,3 +457,18 @@ describe('questions that only look like asking', () => {
     expect(asks('领子上很大一个洞怎么办？')).toBe(true);
   });
 });
+
+describe('not knowing what to do, and requests across a clause', () => {
+  const asks = (t: string) => run(t).question.isQuestion;
+  it('not knowing what to do asks only with a question mark', () => {
+    expect(asks('买了一个月不到死机2次，没有电池都不知道怎么办')).toBe(false);
+    expect(asks('用了几次发现头皮变痒，可能是假货吧，两大瓶不知道怎么办才好')).toBe(false);
+    expect(asks('手机不能充电，关键是现在还不知道找谁处理，恨死你京东了')).toBe(false);
+    expect(asks('没有生产日期，不知道怎么办？')).toBe(true);
+  });
+  it('a request stands in one clause; "if you want to know" tells', () => {
+    expect(asks('收到时，两个坏了，请看图，联系京东，给了3张3元的券，只能在生鲜使用')).toBe(false);
+    expect(asks('我要求纸张发票！！！！ 请客服联系我！')).toBe(true);
+    expect(asks('跟描述的一模一样，很满意，到货速度也很快。要想知道长啥样，请看图片。')).toBe(false);
+  });
+});

@@ -533,8 +533,8 @@ describe('configuration overrides and the lexicon version', () => {
     cpSync(dir, dir2, { recursive: true });
     const questions = join(dir2, 'questions.yaml');
     // Each list is a flow sequence, on one line or several: remove it up to its closing bracket.
-    writeFileSync(questions, readFileSync(questions, 'utf8').replace(/^(hypotheticals|narratedContacts|lookalikes):[^\]]*\]/gm, ''));
-    expect(loadLexicons(dir2).questions).toMatchObject({ hypotheticals: [], narratedContacts: [], lookalikes: [] });
+    writeFileSync(questions, readFileSync(questions, 'utf8').replace(/^(hypotheticals|narratedContacts|lookalikes|unsure):[^\]]*\]/gm, ''));
+    expect(loadLexicons(dir2).questions).toMatchObject({ hypotheticals: [], narratedContacts: [], lookalikes: [], unsure: [] });
     // A folder written before 1.5 has no device words: every app mention stays a channel mention.
     const dir3 = mkdtempSync(join(tmpdir(), 'voc-lex-'));
     cpSync(dir2, dir3, { recursive: true });
