@@ -23,7 +23,7 @@ import { detectLang, langOfCounts, looksBinary } from './lang.js';
 import { loadLexicons, type Lexicons } from './lexicons.js';
 import { flatten, normaliseCounting, toOriginalSpan, type ScriptCounts } from './normalise.js';
 import { openWordFilter, openWords, openWordTags, type OpenWordTags } from './open-words.js';
-import { HELP_KINDS, questionSentences } from './questions.js';
+import { HELP_KINDS, jabbingSentences, questionSentences } from './questions.js';
 import { withoutAlmost } from './almost.js';
 import { rhetoricalComplaints, whyNotComplaints } from './complaint-questions.js';
 import { ensureSegmenterWords, segment } from './segment.js';
@@ -209,6 +209,8 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     if (kind === 'rhetorical') (rhetoricalNegators === NO_NUMBERS ? (rhetoricalNegators = new Set()) : rhetoricalNegators).add(q.start);
     else if (kind === 'ironic') (ironicSentences === NO_NUMBERS ? (ironicSentences = new Set()) : ironicSentences).add(q.sentence);
   }
+  const jabs = jabbingSentences(qMatches, table.questionPatterns);
+  if (jabs) for (const s of jabs) (ironicSentences === NO_NUMBERS ? (ironicSentences = new Set()) : ironicSentences).add(s);
   const faded: number[] = [];
   const values = scoreClauses(text, m.sent, table, st, holders, rhetoricalNegators, ironicSentences, faded);
 

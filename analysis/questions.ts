@@ -57,20 +57,29 @@ export function questionSentences(
     else if (kind === 'unsure') (unsure ??= []).push([m.start, m.end]);
   }
   let asksForHelp = false;
+  // Sentences whose help marker only laments, plays or jabs: no question, but no stance either.
+  let wondered: number[] | undefined;
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
     if (QUALIFIERS.has(kind)) continue;
     // 能有多 (how very: 能有多折腾？) is no 能有多少 (how much: 续航能有多少？).
     if (kind === 'rhetorical' && text.charCodeAt(m.end) === FEW && text.charCodeAt(m.end - 1) === MANY) continue;
     if (lookalikes && insideLookalike(m, lookalikes)) continue;
-    // 请看图，联系京东 asks the reader to look at the photo; the customer contacted the platform. A
-    // request's parts stand in one clause (请客服联系我, 请当当确认尽快发货).
+    // 请看图，联系京东 and 退货好像很麻烦，申请了一下还没回复 (麻烦 "troublesome") ask for nothing: a request's
+    // parts stand in one clause (请客服联系我, 请当当确认尽快发货, 麻烦尽快回复).
     if (kind === 'request' && crossesClause(text, m.start, m.end)) continue;
     // 还不知道咋办！ and 两大瓶不知道怎么办才好 lament; 不知道怎么办？ asks the reader.
-    if (unsure && insideLookalike(m, unsure) && !asksWithMark(st.sentences[m.sentence]!.terminator)) continue;
+    // Like a question that muses, such a sentence judges nothing (怎么办才好 does not praise).
+    if (unsure && insideLookalike(m, unsure) && !asksWithMark(st.sentences[m.sentence]!.terminator)) {
+      (wondered ??= []).push(m.sentence);
+      continue;
+    }
     if (praising && kind === 'hope') continue;
     // In a praising review 怎么办 plays (要跟我抢，怎么办？ 这么好的卖家再也遇不到了，那我该怎么办？): nothing is wrong.
-    if (praising && kind === 'strong' && isWhatToDo(text, m)) continue;
+    if (praising && kind === 'strong' && isWhatToDo(text, m)) {
+      (wondered ??= []).push(m.sentence);
+      continue;
+    }
     // 打电话给400，想问问啥时候能到 tells what the customer meant to ask on that call; 请问 addresses the
     // reader whatever came before it (问客服，客服说…，请问一下，作为会员…).
     if (kind === 'formula' && !addressesReader(text, m.start) && (contactAt?.get(m.sentence) ?? Infinity) < m.start) continue;
@@ -103,6 +112,7 @@ export function questionSentences(
       // process or help (请问怎么处理？ 请问我的餐到哪了？), and not when a rhetorical marker follows it. The
       // topic must be in what the formula asks, after it: 等了92分钟还没送到，请问有没有职业道德 asks about
       // no delivery, whatever the complaint before it names.
+      // (A jab's praise counts as blame, as in an ironic question: see jabbingSentences.)
       if (k & KIND_BIT.rhetorical || (complaining && !mentionsTopic(text.slice(formulaAt!.get(s)!, sent.end), formulaTopics))) continue;
       out.push(s);
       continue;
@@ -126,8 +136,28 @@ export function questionSentences(
     if (k & KIND_BIT.howto || followsQuestion || namesProduct(s)) out.push(s);
     else (mused ??= []).push(s);
   }
+  if (wondered) for (const s of wondered) if (!out.includes(s) && !mused?.includes(s)) (mused ??= []).push(s);
   if (!mused) return { genuine: out, asked: out };
   return { genuine: out, asked: [...out, ...mused].sort((a, b) => a - b) };
+}
+
+/**
+ * Sentences where an asking formula (请问, 想问) meets a rhetorical marker: they jab, and the praise they
+ * quote is mocked (请问给好评说好吃的你们是没有味觉吗), so the sentiment stage reads them like an ironic
+ * question. Needs only the markers, so it runs before the sentiment stage.
+ */
+export function jabbingSentences(matches: readonly CueMatch[], patterns: ReadonlyArray<GapPattern<QuestionKind>>): Set<number> | undefined {
+  let formula: Set<number> | undefined;
+  let rhetorical: Set<number> | undefined;
+  for (const m of matches) {
+    const kind = patterns[m.pattern]!.kind;
+    if (kind === 'formula') (formula ??= new Set()).add(m.sentence);
+    else if (kind === 'rhetorical') (rhetorical ??= new Set()).add(m.sentence);
+  }
+  if (!formula || !rhetorical) return undefined;
+  let out: Set<number> | undefined;
+  for (const s of formula) if (rhetorical.has(s)) (out ??= new Set()).add(s);
+  return out;
 }
 
 /** The sentences of a post that ask something. */
@@ -153,7 +183,7 @@ function isWhatToDo(text: string, m: CueMatch): boolean {
   return w === '怎么办' || w === '咋办';
 }
 
-/** Whether text[start, end) holds a clause break (a comma or semicolon). */
+/** Whether text[start, end) holds a clause break (a comma, an enumeration comma or a semicolon). */
 function crossesClause(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);

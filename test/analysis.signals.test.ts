@@ -472,3 +472,29 @@ describe('not knowing what to do, and requests across a clause', () => {
     expect(asks('跟描述的一模一样，很满意，到货速度也很快。要想知道长啥样，请看图片。')).toBe(false);
   });
 });
+
+describe('read off the fourteenth session samples', () => {
+  const asks = (t: string) => run(t).question.isQuestion;
+  it('asking whether or how the goods can go back or be serviced', () => {
+    expect(asks('整体来说899也只能这样了，分辨率低，卡，能不能给我退了，我加钱买别的')).toBe(true);
+    expect(asks('灰色的洗的时候发现两个小洞洞，非常不满。洗过还能换吗？')).toBe(true);
+    expect(asks('会不会发错货了？怎么申请售后？')).toBe(true);
+  });
+  it('trust greatly diminished complains; the purpose of a hope praises nothing', () => {
+    const r = run('很失望！对京东的诚信大打折扣');
+    expect([r.sentiment.label, r.channels.map((c) => `${c.channel}:${c.polarity}`)]).toEqual(['neg', ['marketplace:neg']]);
+    expect(run('京东的信誉大打折扣').sentiment.label).toBe('neg');
+    // 打了折扣 alone is a price cut.
+    expect(run('价格打了折扣，很划算').sentiment.label).toBe('pos');
+    const hope = run('希望京东能打击这样的假货，让客户放心在这个平台消费');
+    expect([hope.sentiment.label, hope.channels.map((c) => `${c.channel}:${c.polarity}`)]).toEqual(['neutral', ['marketplace:neutral']]);
+    // 让人 says what something makes one feel: no purpose, and after a suggestion the clause judges.
+    expect(run('建议大家别买，让人失望').sentiment.label).toBe('neg');
+  });
+  it('a jab quotes praise to mock it; 麻烦 "troublesome" and 申请 request nothing', () => {
+    const jab = run('我开了两个吃都没有什么味道 一丁点甜都没有 请问给好评说好吃的你们是没有味觉吗');
+    expect([jab.question.isQuestion, jab.sentiment.label]).toEqual([false, 'neg']);
+    expect(asks('不高兴，京东也不支持补发赠品，差评，退货重新拍好像很麻烦，申请了一下还没回复')).toBe(false);
+    expect(asks('东西坏了，麻烦尽快回复')).toBe(true);
+  });
+});
