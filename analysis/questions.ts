@@ -67,7 +67,7 @@ export function questionSentences(
     if (lookalikes && insideLookalike(m, lookalikes)) continue;
     // 请看图，联系京东 and 退货好像很麻烦，申请了一下还没回复 (麻烦 "troublesome") ask for nothing: a request's
     // parts stand in one clause (请客服联系我, 请当当确认尽快发货, 麻烦尽快回复).
-    if (kind === 'request' && crossesClause(text, m.start, m.end)) continue;
+    if (kind === 'request' && st.clauseAt[m.start] !== st.clauseAt[m.end - 1]) continue;
     // 还不知道咋办！ and 两大瓶不知道怎么办才好 lament; 不知道怎么办？ asks the reader.
     // Like a question that muses, such a sentence judges nothing (怎么办才好 does not praise).
     if (unsure && insideLookalike(m, unsure) && !asksWithMark(st.sentences[m.sentence]!.terminator)) {
@@ -181,15 +181,6 @@ function insideLookalike(m: CueMatch, spans: ReadonlyArray<readonly [number, num
 function isWhatToDo(text: string, m: CueMatch): boolean {
   const w = text.slice(m.start, m.end);
   return w === '怎么办' || w === '咋办';
-}
-
-/** Whether text[start, end) holds a clause break (a comma, an enumeration comma or a semicolon). */
-function crossesClause(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x2c || c === 0xff0c || c === 0x3001 || c === 0x3b || c === 0xff1b) return true;
-  }
-  return false;
 }
 
 /** Whether `sentence` holds one of `topics`. */
