@@ -209,7 +209,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
     if (kind === 'rhetorical') (rhetoricalNegators === NO_NUMBERS ? (rhetoricalNegators = new Set()) : rhetoricalNegators).add(q.start);
     else if (kind === 'ironic') (ironicSentences === NO_NUMBERS ? (ironicSentences = new Set()) : ironicSentences).add(q.sentence);
   }
-  const jabs = jabbingSentences(qMatches, table.questionPatterns);
+  const jabs = jabbingSentences(text, qMatches, table.questionPatterns);
   if (jabs) for (const s of jabs) (ironicSentences === NO_NUMBERS ? (ironicSentences = new Set()) : ironicSentences).add(s);
   const faded: number[] = [];
   const values = scoreClauses(text, m.sent, table, st, holders, rhetoricalNegators, ironicSentences, faded);

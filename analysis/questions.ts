@@ -62,9 +62,7 @@ export function questionSentences(
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
     if (QUALIFIERS.has(kind)) continue;
-    // 能有多 (how very: 能有多折腾？) is no 能有多少 (how much: 续航能有多少？).
-    if (kind === 'rhetorical' && text.charCodeAt(m.end) === FEW && text.charCodeAt(m.end - 1) === MANY) continue;
-    if (lookalikes && insideLookalike(m, lookalikes)) continue;
+    if (looksAlike(text, m, kind, lookalikes)) continue;
     // 请看图，联系京东 and 退货好像很麻烦，申请了一下还没回复 (麻烦 "troublesome") ask for nothing: a request's
     // parts stand in one clause (请客服联系我, 请当当确认尽快发货, 麻烦尽快回复).
     if (kind === 'request' && st.clauseAt[m.start] !== st.clauseAt[m.end - 1]) continue;
@@ -146,11 +144,15 @@ export function questionSentences(
  * quote is mocked (请问给好评说好吃的你们是没有味觉吗), so the sentiment stage reads them like an ironic
  * question. Needs only the markers, so it runs before the sentiment stage.
  */
-export function jabbingSentences(matches: readonly CueMatch[], patterns: ReadonlyArray<GapPattern<QuestionKind>>): Set<number> | undefined {
+export function jabbingSentences(text: string, matches: readonly CueMatch[], patterns: ReadonlyArray<GapPattern<QuestionKind>>): Set<number> | undefined {
   let formula: Set<number> | undefined;
   let rhetorical: Set<number> | undefined;
+  let lookalikes: Array<[number, number]> | undefined;
+  for (const m of matches) if (patterns[m.pattern]!.kind === 'lookalike') (lookalikes ??= []).push([m.start, m.end]);
   for (const m of matches) {
     const kind = patterns[m.pattern]!.kind;
+    // The markers questionSentences reads: 续航能有多少 is no jab.
+    if (looksAlike(text, m, kind, lookalikes)) continue;
     if (kind === 'formula') (formula ??= new Set()).add(m.sentence);
     else if (kind === 'rhetorical') (rhetorical ??= new Set()).add(m.sentence);
   }
@@ -167,6 +169,13 @@ export interface QuestionSentences {
   /** Those and the bare questions that muse or wonder (爱是什么？ 这个好用吗？): what they ask about is no
    *  stance. Sorted; the same array as `genuine` when there is no such question. */
   asked: number[];
+}
+
+/** Whether marker `m` only looks like one: it starts inside a look-alike word, or it is the rhetorical
+ *  能有多 (how very: 能有多折腾？) of 能有多少 (how much: 续航能有多少？). */
+function looksAlike(text: string, m: CueMatch, kind: QuestionKind, lookalikes: ReadonlyArray<readonly [number, number]> | undefined): boolean {
+  if (kind === 'rhetorical' && text.charCodeAt(m.end) === FEW && text.charCodeAt(m.end - 1) === MANY) return true;
+  return lookalikes !== undefined && insideLookalike(m, lookalikes);
 }
 
 /** Whether marker `m` starts inside a word that only looks like one (什么都, 好几, 不知道有没有): a

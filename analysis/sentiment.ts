@@ -95,10 +95,11 @@ export function scoreClauses(
   for (const h of hits) {
     if ((flags[h.role]! & SENT_WISH) === 0) continue;
     const c = st.clauseAt[h.start]!;
-    if (c >= 0 && onlySpaces(text, st.clauses[c]!.start, h.start)) (wishClause ??= new Set()).add(c);
+    if (c < 0 || !onlySpaces(text, st.clauses[c]!.start, h.start)) continue;
+    (wishClause ??= new Set()).add(c);
+    // The purpose of a hope goes on hoping (希望京东能打击假货，让客户放心在这个平台消费: 放心 praises nothing).
+    if (HOPES.has(text.slice(h.start, h.end))) addPurposeClauses(text, st, c, wishClause);
   }
-  // The purpose of a wish goes on wishing (希望京东能打击假货，让客户放心在这个平台消费: 放心 praises nothing).
-  if (wishClause) for (const c of [...wishClause]) extendWishToPurpose(text, st, c, wishClause);
   // The clause a counterfactual marker opened (本以为京东很快): what it judges after the marker is turned around.
   let refutedClause = -1;
   // The clause a backdrop marker opened (一直很信赖京东) and the praise it holds (indices of `hits`).
@@ -406,19 +407,15 @@ export function postSentiment(judgements: ReadonlyArray<{ value: number }>, clau
  *  say what something makes one feel (建议别买，让人失望 complains), not a purpose. */
 const PURPOSE_OPENERS = ['让', '使', '好让', '以便', '使得', '好使'];
 const FEELING_OPENERS = ['让人', '令人', '使人'];
-/** Wish openers whose clause can go on into a purpose (a hope, not a suggestion or a condition). */
-const HOPES = ['希望', '期待', '盼望', '但愿'];
+/** Wish openers that can go on into a purpose: a hope, not a suggestion or a condition. */
+const HOPES: ReadonlySet<string> = new Set(['希望', '期待', '盼望', '但愿']);
 
-/** Adds to `wishClause` the purpose clauses that follow the hope opening clause `c` in its sentence. */
-function extendWishToPurpose(text: string, st: Structure, c: number, wishClause: Set<number>): void {
-  let at = st.clauses[c]!.start;
-  while (at < st.clauses[c]!.end && text.charCodeAt(at) === 32) at++;
-  if (!HOPES.some((h) => text.startsWith(h, at))) return;
-  for (let next = c + 1; next < st.clauses.length; next++) {
-    const clause = st.clauses[next]!;
-    if (clause.sentence !== st.clauses[c]!.sentence) return;
-    let i = clause.start;
-    while (i < clause.end && text.charCodeAt(i) === 32) i++;
+/** Adds to `wishClause` the purpose clauses that follow hope clause `c` in its sentence. */
+function addPurposeClauses(text: string, st: Structure, c: number, wishClause: Set<number>): void {
+  const sentence = st.clauses[c]!.sentence;
+  for (let next = c + 1; next < st.clauses.length && st.clauses[next]!.sentence === sentence; next++) {
+    let i = st.clauses[next]!.start;
+    while (text.charCodeAt(i) === 32) i++;
     if (!PURPOSE_OPENERS.some((o) => text.startsWith(o, i)) || FEELING_OPENERS.some((o) => text.startsWith(o, i))) return;
     wishClause.add(next);
   }
