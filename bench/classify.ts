@@ -22,31 +22,14 @@ import { parseConfig } from '../core/config.js';
 import { createClassifier } from '../analysis/index.js';
 import { loadModels, withModels } from '../analysis/model/apply.js';
 import { seededRandom } from '../analysis/model/random.js';
+import { benchOptions, count, flag, text } from './options.js';
 
-interface Args {
-  json: boolean;
-  posts: number;
-  seed: number;
-  channelModel?: string;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, posts: 100_000, seed: 20261123 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const num = (flag: string) => {
-      const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag}: expected a whole number >= 1`);
-      return n;
-    };
-    if (a === '--json') args.json = true;
-    else if (a === '--posts') args.posts = num('--posts');
-    else if (a === '--seed') args.seed = num('--seed');
-    else if (a === '--channel-model' && argv[i + 1]) args.channelModel = argv[++i]!;
-    else throw new Error(`unknown option ${a}; usage: classify.js [--json] [--posts N] [--seed N] [--channel-model FILE]`);
-  }
-  return args;
-}
+const OPTIONS = {
+  json: flag('print one JSON object instead of the text report'),
+  posts: count(100_000, 'posts to classify'),
+  seed: count(20261123, 'seed of the composed posts'),
+  'channel-model': text('FILE', 'also apply a trained channel model (model.json of `voc train channels`)'),
+};
 
 // Fragments written for this benchmark. Each ends with its own punctuation.
 const OPENERS = [
@@ -151,7 +134,8 @@ function timed(fn: () => void, acc: Timing): void {
 }
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+  const opts = benchOptions('classify.js', OPTIONS);
+  const args = { json: opts.json, posts: opts.posts, seed: opts.seed, channelModel: opts['channel-model'] };
   const config = parseConfig({
     brands: [{ id: 'bench', name: '星驰', aliases: ['星驰电器'], products: ['净化器X1'], aspectTaxonomy: 'retail', promises: ['convenience', 'premium_service'] }],
   });

@@ -21,6 +21,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { benchOptions, count, flag, text } from './options.js';
 
 interface RunResult {
   pages: number;
@@ -45,21 +46,13 @@ interface Figures {
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`--${name}: expected a whole number >= 1, got "${process.argv[i + 1]}"`);
-    process.exit(2);
-  }
-  return n;
-}
-
-function stringOption(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? undefined : process.argv[i + 1];
-}
+const OPTIONS = {
+  json: flag('print one JSON object instead of the text report'),
+  pages: count(3000, 'listing pages of the bench forum'),
+  concurrency: count(8, 'pages fetched at once, by each crawler'),
+  runs: count(1, 'runs of each crawler, alternating; the best counts'),
+  'store-dir': text('DIR', 'where voc\'s embedded store goes (default /dev/shm, else the temp dir)'),
+};
 
 const canPin = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
@@ -106,16 +99,13 @@ function figures(r: RunResult): Figures {
 }
 
 async function main(): Promise<void> {
-  const json = process.argv.includes('--json');
-  const pages = option('pages', 3000);
-  const concurrency = option('concurrency', 8);
-  const runs = option('runs', 1);
+  const { json, pages, concurrency, runs, 'store-dir': storeRootOption } = benchOptions('crawl.js', OPTIONS);
   for (const f of ['crawl-site.js', 'crawl-voc.js', 'crawl-crawlee.js'])
     if (!existsSync(join(HERE, f))) throw new Error(`${join(HERE, f)} is missing: run \`npm run build\` first`);
 
   // The store goes on tmpfs when there is one: the benchmark measures CPU (each side pinned to a
   // core); Crawlee's dataset is in memory too. `--store-dir DIR` puts it elsewhere.
-  const storeRoot = stringOption('store-dir') ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+  const storeRoot = storeRootOption ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
   const work = mkdtempSync(join(tmpdir(), 'voc-bench-'));
   const storeDir = mkdtempSync(join(storeRoot, 'voc-bench-store-'));
   const server = nodeOn(1, 'crawl-site.js', [String(pages)]);

@@ -41,34 +41,17 @@ import { childJobOptions, DEFAULT_JOB_OPTIONS, JOB, openQueues } from '../worker
 import { closeRedis, createRedis, type QueueEnv } from '../workers/redis.js';
 import { RunTracker } from '../workers/run-tracker.js';
 import { classifyPosts } from '../workers/stages.js';
+import { benchOptions, count, flag } from './options.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VOC_BIN = join(ROOT, 'bin', 'voc.js');
 
-interface Args {
-  json: boolean;
-  posts: number;
-  batch: number;
-  rounds: number;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, posts: 100_000, batch: 500, rounds: 2 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const num = () => {
-      const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${a}: expected a whole number >= 1, got "${argv[i]}"`);
-      return n;
-    };
-    if (a === '--json') args.json = true;
-    else if (a === '--posts') args.posts = num();
-    else if (a === '--batch') args.batch = num();
-    else if (a === '--rounds') args.rounds = num();
-    else throw new Error(`unknown option ${a}; expected --json, --posts N, --batch N, --rounds N`);
-  }
-  return args;
-}
+const OPTIONS = {
+  json: flag('print one JSON object instead of the text report'),
+  posts: count(100_000, 'posts to classify through the queues'),
+  batch: count(500, 'posts per classify job'),
+  rounds: count(2, 'runs of each mode, the best kept'),
+};
 
 /** Texts of the demo corpus (brand, text); the hand-written sources when the jsonl is not generated. */
 function demoTexts(): Array<{ brand: string; text: string }> {
@@ -271,7 +254,7 @@ function round(x: number): number {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchOptions('queue.js', OPTIONS);
   const redisUrl = process.env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379';
   const log = (msg: string) => {
     if (!args.json) console.log(msg);

@@ -33,16 +33,17 @@ import { renderReportHtml } from '../reports/render-html.js';
 import { buildViewModel } from '../reports/view-model.js';
 import { openEmbeddedStore } from '../store/embedded.js';
 import { seededRandom as prng } from '../core/random.js';
+import { benchOptions, count, flag } from './options.js';
 
 const ZONE = 'Asia/Shanghai';
 const BRAND = 'bench';
 const PERIOD = '2026-10';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
+const OPTIONS = {
+  json: flag('print one JSON object instead of the text report'),
+  posts: count(100_000, 'classified posts in the report period (a fifth as many in the period before)'),
+  keep: flag('keep the store, HTML and PDF and print where they are'),
+};
 
 const CHANNELS: Array<[string, string]> = [
   ['website', '官网'],
@@ -169,8 +170,7 @@ async function seed(dir: string, posts: number, previousPosts: number): Promise<
 }
 
 async function main(): Promise<void> {
-  const json = process.argv.includes('--json');
-  const posts = Number(arg('--posts') ?? 100_000);
+  const { json, posts, keep } = benchOptions('report.js', OPTIONS);
   const previousPosts = Math.round(posts * 0.2);
   const root = mkdtempSync(join(tmpdir(), 'voc-bench-report-'));
   const dataDir = join(root, 'data');
@@ -246,10 +246,10 @@ async function main(): Promise<void> {
     else {
       console.log(`report over ${posts} posts (${figures.coverage.postsAnalysed} analysed): ${result.total_s} s, peak RSS ${result.peak_rss_mb} MB, ${pages} PDF pages`);
       for (const [k, v] of Object.entries(result.phases)) console.log(`  ${k.padEnd(14)} ${v}`);
-      if (process.argv.includes('--keep')) console.log(`files in ${outDir}`);
+      if (keep) console.log(`files in ${outDir}`);
     }
   } finally {
-    if (!process.argv.includes('--keep')) rmSync(root, { recursive: true, force: true });
+    if (!keep) rmSync(root, { recursive: true, force: true });
   }
 }
 

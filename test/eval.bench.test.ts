@@ -9,6 +9,7 @@ import { trainChannelModel } from '../analysis/model/channel-model.js';
 import { saveModel } from '../analysis/model/serialize.js';
 import { parseConfig } from '../core/config.js';
 import { breakpointGold } from './model.channels.data.js';
+import { benchUsage, count, flag, parseBenchOptions, text } from '../bench/options.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SCRIPT = join(ROOT, 'dist', 'bench', 'classify.js');
@@ -70,5 +71,50 @@ describe('bench/classify', () => {
     expect(withModel.classify_posts_per_s as number).toBeGreaterThan(0);
     // The classifier measured is the one with the model: its version carries the model's hash.
     expect(String(withModel.lexicon_version)).toMatch(new RegExp(`^${String(plain.lexicon_version).replace(/[.+]/g, '\\$&')}\\+m[0-9a-f]{8}$`));
+  });
+});
+
+describe('bench options', () => {
+  const specs = { json: flag('one JSON object'), posts: count(100_000, 'posts'), 'store-dir': text('DIR', 'where the store goes') };
+
+  it('reads flags, whole numbers and texts, with the defaults for what is not given', () => {
+    expect(parseBenchOptions(specs, [])).toEqual({ json: false, posts: 100_000, 'store-dir': undefined });
+    expect(parseBenchOptions(specs, ['--json', '--posts', '300', '--store-dir', '/tmp/x'])).toEqual({ json: true, posts: 300, 'store-dir': '/tmp/x' });
+    expect(parseBenchOptions(specs, ['--posts=42'])).toEqual({ json: false, posts: 42, 'store-dir': undefined });
+    expect(parseBenchOptions(specs, ['--json', '--help'])).toBe('help');
+  });
+
+  it('refuses a mistyped option, a missing value and a number that is no whole number >= 1, naming the option', () => {
+    expect(() => parseBenchOptions(specs, ['--pots', '3'])).toThrow(/Unknown option '--pots'/);
+    expect(() => parseBenchOptions(specs, ['--posts'])).toThrow(/--posts/);
+    for (const bad of ['0', '-3', '1.5', 'many']) expect(() => parseBenchOptions(specs, [`--posts=${bad}`])).toThrow(`--posts: expected a whole number >= 1, got "${bad}"`);
+    expect(() => parseBenchOptions(specs, ['stray'])).toThrow(/stray/);
+  });
+
+  it('lists every option with its default in the usage', () => {
+    expect(benchUsage('x.js', specs).split('\n')).toEqual([
+      'usage: node dist/bench/x.js [options]',
+      '',
+      '  --json                  one JSON object',
+      '  --posts N               posts (default 100000)',
+      '  --store-dir DIR         where the store goes',
+      '  --help                  print this and exit',
+    ]);
+  });
+
+  const run = (...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, [SCRIPT, ...args], { cwd: ROOT, timeout: 60_000 }, (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
+    });
+
+  it('a bench script answers --help with its usage and a bad option with one line and exit code 2, no stack trace', async () => {
+    const help = await run('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--posts N               posts to classify (default 100000)');
+    const bad = await run('--posts', 'x');
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr.split('\n')[0]).toBe('classify.js: --posts: expected a whole number >= 1, got "x"');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 });
