@@ -23,6 +23,8 @@
 #   S: SEED 20261223 R.jsonl light      (with A-Q present; R = questions-sample-r.jsonl)
 #   T: SEED 20261224 RS.jsonl light     (R and S concatenated)
 #   U: SEED 20261225 RST.jsonl light    (R, S and T concatenated); a fourth such draw fails: the stratum is used up
+#      (2026-12-07, fifteenth session: 33 such shopping reviews are left outside every sample, and no food-delivery
+#      review with two groups; the script says so instead of failing in random.sample)
 # The first session's samples A-E used the gold README's strata with their own seeds (README table).
 import csv, json, os, random, re, sys
 D=os.environ.get('VOC_SHARED_DATA', os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'data'))
@@ -62,6 +64,9 @@ shop=rows('online_shopping'); wm=rows('waimai')
 heavy=sys.argv[3]=='heavy' if len(sys.argv)>3 else True
 s2=[x for x in shop if groups(x[1])>=2 and (not heavy or any(w in x[1] for w in EXTRA))]
 w1=[x for x in wm if groups(x[1])>=1 and any(w in x[1] for w in EXTRA)]
-pick=[('online_shopping',)+x for x in rnd.sample(s2,140)]+[('waimai',)+x for x in rnd.sample(w1,10)]
 print(len(s2),len(w1),file=sys.stderr)
+for name,have,need in (('shopping reviews with cue words of two or more groups'+(' and a breakpoint word' if heavy else ''),len(s2),140),('food-delivery reviews with a cue word and a breakpoint word',len(w1),10)):
+    if have<need:
+        sys.exit(f'draw-sample: only {have} unused {name} are left, {need} needed: this stratum is used up (every earlier sample and the dev set are excluded); draw another kind of sample')
+pick=[('online_shopping',)+x for x in rnd.sample(s2,140)]+[('waimai',)+x for x in rnd.sample(w1,10)]
 for p,i,t in pick: print(json.dumps({'pool':p,'id':int(i),'text':t},ensure_ascii=False))

@@ -1,6 +1,6 @@
 /**
  * The evaluation scripts of evaluation/ (draw-questions.mjs, draw-breakpoints.mjs, score-flags.mjs,
- * which share corpora.mjs) run on the public corpora under ../shared/data; here they run, as the
+ * which share corpora.mjs, and draw-sample.py) run on the public corpora under ../shared/data; here they run, as the
  * child processes they are, on a small corpus written for this test (VOC_SHARED_DATA), so what they
  * draw and score is known exactly. They import the compiled classifier (dist/), which `npm test`
  * compiles before it runs the tests; run `npx tsc` first when running this file alone.
@@ -114,5 +114,15 @@ describe('evaluation scripts on a known corpus', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain(`draw-questions: ${join(empty, 'sentiment', 'online_shopping_10_cats.csv')} not found; set VOC_SHARED_DATA`);
     expect(missing.stdout).toBe('');
+  });
+
+  it('draw-sample.py says which stratum is used up instead of failing in random.sample', () => {
+    // One review of the fixture corpus has cue words of two groups (客服 + 京东; 页面 is no cue word of the
+    // website group): far from the 140 a channel sample needs.
+    const r = spawnSync('python3', [join(ROOT, 'evaluation', 'draw-sample.py'), '1', '-', 'light'], { cwd: ROOT, env: { ...process.env, VOC_SHARED_DATA: data }, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('draw-sample: only 1 unused shopping reviews with cue words of two or more groups are left, 140 needed: this stratum is used up');
+    expect(r.stderr).not.toContain('Traceback');
   });
 });
