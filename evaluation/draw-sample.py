@@ -2,7 +2,7 @@
 # lines {"pool", "id", "text"} to stdout. Texts stay outside the repository: label them, then keep
 # only the labels and `text_sha256` (see README).
 #
-#   python3 evaluation/draw-sample.py SEED [EXCLUDE.jsonl|-] [heavy|light] [wide] [EXCLUDE.jsonl...]
+#   python3 evaluation/draw-sample.py SEED [EXCLUDE.jsonl|-] [heavy|light|rest] [wide] [EXCLUDE.jsonl...]
 #
 # Every text of the dev gold set and of the evaluation/channels-unseen-*.jsonl files present at the
 # time is excluded, plus the files named. Shopping: 140 reviews with cue words of two or more channel
@@ -25,6 +25,8 @@
 #   U: SEED 20261225 RST.jsonl light    (R, S and T concatenated); a fourth such draw fails: the stratum is used up
 #      (2026-12-07, fifteenth session: 33 such shopping reviews are left outside every sample, and no food-delivery
 #      review with two groups; the script says so instead of failing in random.sample)
+#   V: SEED 20261228 QALL.jsonl rest    (QALL = every evaluation/questions-*.jsonl and breakpoints-*.jsonl concatenated; `rest`: the 27 unused
+#      shopping reviews with two or more groups, 113 with one group, 10 food-delivery reviews with one group)
 # The first session's samples A-E used the gold README's strata with their own seeds (README table).
 import csv, json, os, random, re, sys
 D=os.environ.get('VOC_SHARED_DATA', os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'data'))
@@ -61,6 +63,20 @@ def rows(pool):
     return [(i,t) for i,t in out if (pool,i) not in used]
 seed=int(sys.argv[1]); rnd=random.Random(seed)
 shop=rows('online_shopping'); wm=rows('waimai')
+if len(sys.argv)>3 and sys.argv[3]=='rest':
+    # What the channel-rich strata leave: every unused shopping review with cue words of two or more
+    # groups, shopping reviews with one group to make 140, and 10 food-delivery reviews with one group.
+    s2=[x for x in shop if groups(x[1])>=2]
+    s1=[x for x in shop if groups(x[1])==1]
+    w1=[x for x in wm if groups(x[1])>=1]
+    print(len(s2),len(s1),len(w1),file=sys.stderr)
+    for name,have,need in (('shopping reviews with cue words of one group or more',len(s2)+len(s1),140),('food-delivery reviews with a cue word',len(w1),10)):
+        if have<need:
+            sys.exit(f'draw-sample: only {have} unused {name} are left, {need} needed: this stratum is used up (every earlier sample and the dev set are excluded)')
+    pick=[('online_shopping',)+x for x in rnd.sample(s2,min(len(s2),140))]
+    pick+=[('online_shopping',)+x for x in rnd.sample(s1,140-len(pick))]+[('waimai',)+x for x in rnd.sample(w1,10)]
+    for p,i,t in pick: print(json.dumps({'pool':p,'id':int(i),'text':t},ensure_ascii=False))
+    sys.exit(0)
 heavy=sys.argv[3]=='heavy' if len(sys.argv)>3 else True
 s2=[x for x in shop if groups(x[1])>=2 and (not heavy or any(w in x[1] for w in EXTRA))]
 w1=[x for x in wm if groups(x[1])>=1 and any(w in x[1] for w in EXTRA)]

@@ -124,5 +124,9 @@ describe('evaluation scripts on a known corpus', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('draw-sample: only 1 unused shopping reviews with cue words of two or more groups are left, 140 needed: this stratum is used up');
     expect(r.stderr).not.toContain('Traceback');
+    // `rest` takes reviews with one group too, but the fixture has too few of them as well.
+    const rest = spawnSync('python3', [join(ROOT, 'evaluation', 'draw-sample.py'), '1', '-', 'rest'], { cwd: ROOT, env: { ...process.env, VOC_SHARED_DATA: data }, encoding: 'utf8' });
+    expect(rest.status).toBe(1);
+    expect(rest.stderr).toContain('draw-sample: only 4 unused shopping reviews with cue words of one group or more are left, 140 needed');
   });
 });
