@@ -17,7 +17,7 @@ import { InputError, VocError } from '../core/errors.js';
 import type { Classification, Post, Run, Target } from '../core/types.js';
 import type { ApiTokenRecord, CrawlState, PostQuery, ReportRecord, SessionRecord, Store, UpsertResult, UserRecord } from './store.js';
 import { planUpsert, type StoredVersion } from './upsert-plan.js';
-import { checkLimit, inIdOrder, normalizeQuery, preparePosts, uniqueIds } from './validate.js';
+import { checkLimit, inIdOrder, normalizeQuery, preparePosts, requireId, uniqueIds } from './validate.js';
 
 /** File name of the database inside the data directory. */
 export const EMBEDDED_DB_FILE = 'voc.sqlite';
@@ -150,11 +150,6 @@ function rowToPost(row: PostRow): Post {
   };
   if (row.updated_at !== null) post.updatedAt = row.updated_at;
   return post;
-}
-
-function requireId(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') throw new InputError(`${field}: expected a non-empty string id`);
-  return value;
 }
 
 /** Store on a SQLite file; create it with `openEmbeddedStore(dataDir)`. */

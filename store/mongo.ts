@@ -18,7 +18,7 @@ import { InputError, VocError } from '../core/errors.js';
 import type { Classification, Post, Run, Target } from '../core/types.js';
 import type { ApiTokenRecord, CrawlState, PostQuery, ReportRecord, SessionRecord, Store, UpsertResult, UserRecord } from './store.js';
 import { planUpsert, type PlannedWrite, type StoredVersion } from './upsert-plan.js';
-import { checkLimit, inIdOrder, normalizeQuery, preparePosts, uniqueIds } from './validate.js';
+import { checkLimit, inIdOrder, normalizeQuery, preparePosts, requireId, uniqueIds } from './validate.js';
 
 type PostDoc = Post & { _id: string };
 type ClassificationDoc = Classification & { _id: string };
@@ -64,11 +64,6 @@ function docToCrawlState(doc: CrawlStateDoc): CrawlState {
   const state: CrawlState = { ...rest };
   if (etags) state.etags = Object.fromEntries(etags.map(({ url, ...v }) => [url, v]));
   return state;
-}
-
-function requireId(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') throw new InputError(`${field}: expected a non-empty string id`);
-  return value;
 }
 
 // Replacements carry no _id: MongoDB keeps the existing one, or takes it from the `{ _id }`

@@ -11,6 +11,12 @@ import type { PostQuery } from './store.js';
 // Free-form strings ("Oct 3 2026") are refused because Date.parse reads them in the machine's zone.
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
 
+/** `value` when it is a non-empty string (an id, a user name); otherwise an InputError naming `field`. */
+export function requireId(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') throw new InputError(`${field}: expected a non-empty string id`);
+  return value;
+}
+
 /** `value` as `YYYY-MM-DDTHH:mm:ss.sssZ`; throws an InputError naming `field` when it is not an ISO-8601 instant. */
 export function toIsoUtc(value: unknown, field: string): string {
   // Posts from voc's own crawlers are already canonical; every stored post passes here.
