@@ -203,16 +203,16 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const maxGap = lang === 'en' ? MAX_GAP_ENGLISH : MAX_GAP;
   const qMatches = matchGapPatterns(m.question, table.questionPatterns, st, maxGap);
   let rhetoricalNegators = NO_NUMBERS;
-  let ironicSentences = NO_NUMBERS;
+  let ironicClauses = NO_NUMBERS;
   for (const q of qMatches) {
     const kind = table.questionPatterns[q.pattern]!.kind;
     if (kind === 'rhetorical') (rhetoricalNegators === NO_NUMBERS ? (rhetoricalNegators = new Set()) : rhetoricalNegators).add(q.start);
-    else if (kind === 'ironic') (ironicSentences === NO_NUMBERS ? (ironicSentences = new Set()) : ironicSentences).add(q.sentence);
+    else if (kind === 'ironic') ironicClauses = addIronicQuestion(text, st, q.start, ironicClauses);
   }
   const jabs = jabbingSentences(text, qMatches, table.questionPatterns);
-  if (jabs) for (const s of jabs) (ironicSentences === NO_NUMBERS ? (ironicSentences = new Set()) : ironicSentences).add(s);
+  if (jabs) for (const s of jabs) ironicClauses = addSentenceClauses(st, s, ironicClauses);
   const faded: number[] = [];
-  const values = scoreClauses(text, m.sent, table, st, holders, rhetoricalNegators, ironicSentences, faded);
+  const values = scoreClauses(text, m.sent, table, st, holders, rhetoricalNegators, ironicClauses, faded);
 
   // Channels, breakpoints, and what every sentiment word is about.
   const mentions = findMentions({
@@ -424,6 +424,40 @@ function hasQuestionMark(text: string): boolean {
 function holds(list: readonly string[], id: string): boolean {
   for (let i = 0; i < list.length; i++) if (list[i] === id) return true;
   return false;
+}
+
+/**
+ * The clauses the ironic question whose marker is at `start` speaks in: its sentence, up to the first
+ * clause from the marker's on that ends in a question particle (吗, 呢, 么, 嘛). A question told without
+ * a question mark ends at its particle: in 难道是我运气不好吗，这次的速度真是太快了，感谢快递员 the thanks
+ * after it are meant. What comes before the marker stays in (服务真好，这也叫服务？).
+ */
+function addIronicQuestion(text: string, st: Structure, start: number, into: Set<number>): Set<number> {
+  const at = st.clauseAt[start]!;
+  if (at < 0) return into;
+  const out = into === NO_NUMBERS ? new Set<number>() : into;
+  const s = st.sentences[st.clauses[at]!.sentence]!;
+  for (let c = s.firstClause; c < s.endClause; c++) {
+    out.add(c);
+    if (c >= at && endsInQuestionParticle(text, st.clauses[c]!)) break;
+  }
+  return out;
+}
+
+function addSentenceClauses(st: Structure, sentence: number, into: Set<number>): Set<number> {
+  const out = into === NO_NUMBERS ? new Set<number>() : into;
+  const s = st.sentences[sentence]!;
+  for (let c = s.firstClause; c < s.endClause; c++) out.add(c);
+  return out;
+}
+
+/** Sentence-final particles that close a question (the clause's last character before trailing blanks). */
+const QUESTION_PARTICLES = new Set(['吗', '呢', '么', '嘛']);
+
+function endsInQuestionParticle(text: string, clause: { start: number; end: number }): boolean {
+  let e = clause.end;
+  while (e > clause.start && /\s/.test(text[e - 1]!)) e--;
+  return e > clause.start && QUESTION_PARTICLES.has(text[e - 1]!);
 }
 
 /** Shared empty set (most posts have no rhetorical or ironic question). */

@@ -82,8 +82,8 @@ export function scoreClauses(
   holders: PolarHolder[],
   /** Starts of negators that open a rhetorical question (这不是忽悠人吗 affirms). */
   rhetoricalNegators: Set<number> = new Set(),
-  /** Sentences asking an ironic question (这也叫智能？): their praise counts as blame. */
-  ironicSentences: Set<number> = new Set(),
+  /** Clauses of an ironic question (这也叫智能？): their praise counts as blame. */
+  ironicClauses: Set<number> = new Set(),
   /** Receives the indices of the praise faded as the backdrop of a later complaint (fadeBackdrop). */
   faded?: number[],
 ): HitValues {
@@ -243,7 +243,7 @@ export function scoreClauses(
     if (clause === refutedClause) value = -value * NEGATION_FACTOR;
     reset();
     // Most posts ask no ironic question: no look-up then.
-    if (value > 0 && ironicSentences.size !== 0 && ironicSentences.has(st.clauses[clause]!.sentence)) value = -value;
+    if (value > 0 && ironicClauses.size !== 0 && ironicClauses.has(clause)) value = -value;
     values[i] = value;
     if (value !== 0) {
       judgedEnd = h.end;

@@ -790,7 +790,9 @@ export class TermTable {
       const id = ids[k]!;
       const end = ends[k]!;
       const start = end - lengths[id]!;
-      const startOk = reach[start] === 1 && start < n;
+      // A word that opens with a digit (0星, 1分给) never starts inside a number: jieba, taught 0星 by the
+      // user dictionary, cuts 给10星 as 给|1|0星.
+      const startOk = reach[start] === 1 && start < n && !digitInner(text, start);
       const endStrict = startOk && back[end] === 1;
       const to = refFrom[id + 1]!;
       for (let r = refFrom[id]!; r < to; r++) {
@@ -969,3 +971,11 @@ function boundedMemo<K, V>(cache: Map<K, V>, key: K, build: () => V): V {
   return value;
 }
 const BOUNDED_MEMO_SIZE = 64;
+
+/** Whether offset `i` of `text` falls between two ASCII digits (inside one number). */
+function digitInner(text: string, i: number): boolean {
+  if (i === 0) return false;
+  const c = text.charCodeAt(i);
+  const p = text.charCodeAt(i - 1);
+  return c >= 48 && c <= 57 && p >= 48 && p <= 57;
+}

@@ -498,3 +498,28 @@ describe('read off the fourteenth session samples', () => {
     expect(asks('东西坏了，麻烦尽快回复')).toBe(true);
   });
 });
+
+describe('read off the fifteenth session sample V', () => {
+  const stances = (t: string) => run(t).channels.map((c) => `${c.channel}:${c.polarity}`);
+  it('an ironic question told without a question mark ends at its particle: the thanks after it are meant', () => {
+    const t = '这次果子比较失望，难道是我运气不好吗，买不到漂亮的，这次的速度真是太快了，感谢快递员。';
+    expect(stances(t)).toEqual(['delivery:pos']);
+    // Without the particle the question runs to the end of its sentence, as before.
+    expect(run('难道这就是你们说的快，等了一周？').sentiment.label).toBe('neg');
+    // What stands before the marker in its sentence stays in the irony.
+    expect(run('服务真好，这也叫服务？').sentiment.label).toBe('neg');
+  });
+  it('no star at all, a parcel not carried upstairs and 差点事 complain', () => {
+    expect(stances('东西不错，京东这次太差劲，送货速度0星')).toEqual(['marketplace:neg', 'delivery:neg']);
+    expect(stances('没有看，还不知道，不过送货人员没有给我送上楼！')).toEqual(['delivery:neg']);
+    expect(stances('餐品挺好的，就是百度外面快递差点事。')).toEqual(['delivery:neg']);
+    // 零星 is "scattered", not "zero stars".
+    expect(run('零星有几个小斑点').sentiment.label).not.toBe('neg');
+  });
+  it('a lexicon word that opens with a digit never starts inside a number', () => {
+    // jieba, taught 0星 by the user dictionary, cuts 给10星 as 给|1|0星.
+    expect(run('给10星好评').sentiment.label).toBe('pos');
+    expect(run('送货速度0星').sentiment.label).toBe('neg');
+    expect(stances('1星给快递')).toEqual(['delivery:pos']);
+  });
+});
