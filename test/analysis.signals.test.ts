@@ -516,6 +516,9 @@ describe('read off the fifteenth session sample V', () => {
     // 零星 is "scattered", not "zero stars".
     expect(run('零星有几个小斑点').sentiment.label).not.toBe('neg');
   });
+  it('a warranty that does not cover repairs (不包修) is after-sales', () => {
+    expect(stances('垃圾手机，买了没两个月的手机不包修，寄过去说修要9百多')).toEqual(['after_sales:neg']);
+  });
   it('a lexicon word that opens with a digit never starts inside a number', () => {
     // jieba, taught 0星 by the user dictionary, cuts 给10星 as 给|1|0星.
     expect(run('给10星好评').sentiment.label).toBe('pos');
