@@ -48,8 +48,9 @@ export interface ClassifierEvaluation {
   measuredAt: string;
   /** What it was measured on (`demo corpus, 330 posts`). */
   corpus: string;
-  /** Named scores in [0, 1] (`sentiment accuracy`, `channel F1`...), with their sample sizes. */
-  metrics: Array<{ name: string; value: number; n?: number }>;
+  /** Named scores in [0, 1] (`sentiment accuracy`, `channel F1`...), with their sample sizes and,
+   *  where `voc eval` measured one, their 95% interval. */
+  metrics: Array<{ name: string; value: number; n?: number; ci95?: [number, number] }>;
 }
 
 export interface ViewModelOptions {

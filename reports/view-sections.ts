@@ -313,6 +313,14 @@ export function competitorsView(ctx: SectionContext) {
   };
 }
 
+/** `(95% interval 93.7%–94.9%, n = 1,800)` after a classifier figure: what of the two it has. */
+function metricDetail(m: ClassifierEvaluation['metrics'][number], locale: Locale, count: (n: number) => string): string {
+  const parts: string[] = [];
+  if (m.ci95) parts.push(`${locale === 'zh-CN' ? '95% 区间' : '95% interval'} ${formatPercent(m.ci95[0], locale)}–${formatPercent(m.ci95[1], locale)}`);
+  if (m.n !== undefined) parts.push(`n = ${count(m.n)}`);
+  return parts.length ? ` (${parts.join(locale === 'zh-CN' ? '，' : ', ')})` : '';
+}
+
 export function methodsView(ctx: SectionContext, lexiconVersion: string, evaluation: ClassifierEvaluation | undefined) {
   const { figures, msg, zone, locale } = ctx;
   const previous = formatRange(figures.period.previous.from, figures.period.previous.to, zone).split(' – ');
@@ -321,7 +329,7 @@ export function methodsView(ctx: SectionContext, lexiconVersion: string, evaluat
         date: formatDateTime(evaluation.measuredAt, zone),
         corpus: evaluation.corpus,
         metrics: evaluation.metrics
-          .map((m) => `${m.name} ${formatPercent(m.value, locale)}${m.n === undefined ? '' : ` (n = ${ctx.count(m.n)})`}`)
+          .map((m) => `${m.name} ${formatPercent(m.value, locale)}${metricDetail(m, locale, ctx.count)}`)
           .join(locale === 'zh-CN' ? '；' : '; '),
       })
     : msg('methodsAccuracyMissing');

@@ -113,6 +113,9 @@ describe('voc train sentiment + voc eval sentiment', () => {
     expect(zh.split('\n')[0]).toBe('共 20 条');
     expect(zh).toMatch(/^标签 +精确率 +召回率 +F1 +样本数$/m);
     expect(zh).toMatch(/^准确率 +0\.9000 +20$/m);
+    // 18 of 20 right: the interval of the accuracy under the table.
+    expect(en).toContain('95% interval of the accuracy (bootstrap over the items, 1000 draws): [0.7500, 1.0000]');
+    expect(zh).toContain('准确率的 95% 区间（按条目自助重抽样 1000 次）：[0.7500, 1.0000]');
   });
 
   it('names the file and the missing column of a CSV without "review"', async () => {
@@ -207,7 +210,26 @@ describe('voc eval channels', () => {
     expect(r.breakpoints.support).toBe(5);
     expect(r.questions.support).toBe(4);
     expect(r.scenarios.gold).toBe(7);
+    // 95% intervals over the posts, each holding its figure.
+    expect(Object.keys(r.ci95)).toEqual(['channels_micro_f1', 'polarity', 'breakpoints_f1', 'questions_f1', 'sentiment']);
+    const figure = { channels_micro_f1: r.channels.micro_f1, polarity: r.polarity.accuracy, breakpoints_f1: r.breakpoints.f1, questions_f1: r.questions.f1, sentiment: r.sentiment.accuracy } as Record<string, number>;
+    for (const [key, [lower, upper]] of Object.entries(r.ci95 as Record<string, [number, number]>)) {
+      expect(lower).toBeLessThanOrEqual(figure[key]! + 1e-4);
+      expect(upper).toBeGreaterThanOrEqual(figure[key]! - 1e-4);
+    }
     for (const e of r.errors.examples) expect(e).toEqual({ kind: expect.any(String), line: expect.any(Number), id: expect.any(Number), detail: expect.any(String), text: expect.any(String) });
+  });
+
+  it('prints the overall table with a 95% interval column, in English and Chinese', async () => {
+    const gold = join(FIX, 'channels-gold.jsonl');
+    const r = JSON.parse((await voc(['eval', 'channels', '--gold', gold, '--json', '--no-save'])).stdout) as Record<string, any>;
+    const cell = ([lower, upper]: [number, number]) => `[${lower.toFixed(4)}, ${upper.toFixed(4)}]`;
+    const en = (await voc(['eval', 'channels', '--gold', gold, '--no-save'], 'en')).stdout.split('\n');
+    expect(en.find((l) => l.startsWith('task'))).toMatch(/^task +precision +recall +F1 \/ accuracy +95% interval +n$/);
+    expect(en.find((l) => l.startsWith('channel polarity'))).toContain(`${r.polarity.accuracy.toFixed(4)}  ${cell(r.ci95.polarity)}`);
+    const zh = (await voc(['eval', 'channels', '--gold', gold, '--no-save'], 'zh-CN')).stdout.split('\n');
+    expect(zh.find((l) => l.startsWith('任务'))).toMatch(/^任务 +精确率 +召回率 +F1 \/ 准确率 +95% 区间 +数量$/);
+    expect(zh.find((l) => l.startsWith('渠道识别（微平均）'))).toContain(`${r.channels.micro_f1.toFixed(4)}  ${cell(r.ci95.channels_micro_f1)}`);
   });
 
   it('names the line of a bad gold row', async () => {
@@ -272,8 +294,9 @@ describe('voc train channels + voc eval channels --model', () => {
     const dataDir = join(tmp, 'saved-channels');
     await voc(['eval', 'channels', '--gold', testGold, '--model', model, '--json'], 'en', dataDir);
     expect(readSavedEvaluation(dataDir, 'en')!.metrics).toEqual([
-      { name: 'channel polarity accuracy (trained channel model) · bp-test.jsonl', value: 1, n: 10 },
-      { name: 'breakpoint F1 (trained channel model) · bp-test.jsonl', value: 1, n: 3 },
+      // Every stance and breakpoint right: every resample of the posts scores 1 too.
+      { name: 'channel polarity accuracy (trained channel model) · bp-test.jsonl', value: 1, n: 10, ci95: [1, 1] },
+      { name: 'breakpoint F1 (trained channel model) · bp-test.jsonl', value: 1, n: 3, ci95: [1, 1] },
     ]);
     expect(readSavedEvaluation(dataDir)!.metrics.map((m) => m.name)).toEqual(['渠道褒贬准确率（训练的渠道模型） · bp-test.jsonl', '断点 F1（训练的渠道模型） · bp-test.jsonl']);
   });
@@ -329,6 +352,7 @@ describe('evaluation.json for the report methods appendix', () => {
   it('records each eval kind, replaces a re-run and words the metrics in the report language', async () => {
     await voc(['train', 'sentiment', '--data', trainCsv, '--out', model, '--json'], 'en', dataDir);
     const first = await voc(['eval', 'sentiment', '--data', testCsv, '--model', model, '--json'], 'en', dataDir);
+    const firstCi = (JSON.parse(first.stdout) as { ci95: { accuracy: [number, number] } }).ci95.accuracy;
     expect(first.stderr).toBe(`note: figures recorded in ${file} (for the report's methods appendix)`);
     const gold = JSON.parse((await voc(['eval', 'channels', '--gold', join(FIX, 'channels-gold.jsonl'), '--json'], 'en', dataDir)).stdout) as Record<string, any>;
     // The same sentiment eval again replaces its entry instead of adding one.
@@ -342,16 +366,16 @@ describe('evaluation.json for the report methods appendix', () => {
     const en = readSavedEvaluation(dataDir, 'en')!;
     expect(en.measuredAt).toBe(saved.measuredAt);
     expect(en.metrics).toEqual([
-      { name: 'channel detection F1 · channels-gold.jsonl', value: gold.channels.micro_f1, n: 30 },
-      { name: 'channel polarity accuracy · channels-gold.jsonl', value: gold.polarity.accuracy, n: gold.polarity.n },
-      { name: 'breakpoint F1 · channels-gold.jsonl', value: gold.breakpoints.f1, n: 5 },
-      { name: 'question F1 · channels-gold.jsonl', value: gold.questions.f1, n: 4 },
+      { name: 'channel detection F1 · channels-gold.jsonl', value: gold.channels.micro_f1, n: 30, ci95: gold.ci95.channels_micro_f1 },
+      { name: 'channel polarity accuracy · channels-gold.jsonl', value: gold.polarity.accuracy, n: gold.polarity.n, ci95: gold.ci95.polarity },
+      { name: 'breakpoint F1 · channels-gold.jsonl', value: gold.breakpoints.f1, n: 5, ci95: gold.ci95.breakpoints_f1 },
+      { name: 'question F1 · channels-gold.jsonl', value: gold.questions.f1, n: 4, ci95: gold.ci95.questions_f1 },
       // 6 of the 7 labelled scenario phrases found, and all 6 scenarios found are labelled ones.
       { name: 'usage scenario recall · channels-gold.jsonl', value: 0.8571, n: 7 },
       { name: 'usage scenario precision · channels-gold.jsonl', value: 1, n: 6 },
-      { name: 'post sentiment accuracy · channels-gold.jsonl', value: gold.sentiment.accuracy, n: 30 },
+      { name: 'post sentiment accuracy · channels-gold.jsonl', value: gold.sentiment.accuracy, n: 30, ci95: gold.ci95.sentiment },
       // 18 of the 20 unseen reviews right (see the train + eval test above)
-      { name: 'sentiment accuracy (trained model) · saved-test.csv', value: 0.9, n: 20 },
+      { name: 'sentiment accuracy (trained model) · saved-test.csv', value: 0.9, n: 20, ci95: firstCi },
     ]);
     expect(readSavedEvaluation(dataDir)!.metrics.map((m) => m.name)).toEqual([
       '渠道识别 F1 · channels-gold.jsonl',
@@ -384,8 +408,15 @@ describe('evaluation.json for the report methods appendix', () => {
     }
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toBe(
-      `${join(broken, 'evaluation.json')}: runs.a: expected { kind, measuredAt, corpus, metrics: [{ name, value 0..1, n }] }; delete it and run voc eval again`,
+      `${join(broken, 'evaluation.json')}: runs.a: expected { kind, measuredAt, corpus, metrics: [{ name, value 0..1, n, ci95?: [lower, upper] }] }; delete it and run voc eval again`,
     );
+    // An interval that is no interval is refused too; a file saved before voc kept intervals still loads.
+    const run = (ci95?: unknown) => ({ kind: 'sentiment', measuredAt: '2026-12-01T00:00:00.000Z', corpus: 'x.csv (20 reviews)', metrics: [{ id: 'sentiment_rules', name: 'sentiment accuracy (lexicon) · x.csv', file: 'x.csv', value: 0.9, n: 20, ...(ci95 ? { ci95 } : {}) }] });
+    const saved = (r: object) => JSON.stringify({ measuredAt: '2026-12-01T00:00:00.000Z', corpus: 'x.csv (20 reviews)', metrics: (r as { metrics: unknown[] }).metrics, runs: { 'sentiment:x.csv:rules': r } });
+    writeFileSync(join(broken, 'evaluation.json'), saved(run([0.95, 0.8])));
+    expect(() => readSavedEvaluation(broken)).toThrow(/runs\.sentiment:x\.csv:rules: expected/);
+    writeFileSync(join(broken, 'evaluation.json'), saved(run()));
+    expect(readSavedEvaluation(broken, 'en')!.metrics).toEqual([{ name: 'sentiment accuracy (lexicon) · x.csv', value: 0.9, n: 20 }]);
     writeFileSync(join(broken, 'evaluation.json'), 'not json');
     expect(() => readSavedEvaluation(broken)).toThrow(`${join(broken, 'evaluation.json')}: not valid JSON; delete it and run voc eval again`);
   });

@@ -229,9 +229,20 @@ describe('view model: risks, safe bets, departments, competitors and sources', (
       labels: LABELS,
       generatedAt: new Date('2026-11-02T01:30:00Z'),
       lexiconVersion: 'lex',
-      evaluation: { measuredAt: '2026-10-30T02:00:00.000Z', corpus: 'demo corpus', metrics: [{ name: 'sentiment accuracy', value: 0.912, n: 330 }, { name: 'channel F1', value: 0.87 }] },
+      evaluation: {
+        measuredAt: '2026-10-30T02:00:00.000Z',
+        corpus: 'demo corpus',
+        metrics: [{ name: 'sentiment accuracy', value: 0.912, n: 330, ci95: [0.8818, 0.9394] }, { name: 'channel F1', value: 0.87 }],
+      },
     });
-    expect(measured.methods.lines).toContain('Classifier accuracy (voc eval, 2026-10-30 10:00, demo corpus): sentiment accuracy 91.2% (n = 330); channel F1 87.0%.');
+    expect(measured.methods.lines).toContain('Classifier accuracy (voc eval, 2026-10-30 10:00, demo corpus): sentiment accuracy 91.2% (95% interval 88.2%–93.9%, n = 330); channel F1 87.0%.');
+    const zh = buildViewModel(figures('zh-CN'), {
+      labels: LABELS,
+      generatedAt: new Date('2026-11-02T01:30:00Z'),
+      lexiconVersion: 'lex',
+      evaluation: { measuredAt: '2026-10-30T02:00:00.000Z', corpus: '演示语料', metrics: [{ name: '情感准确率', value: 0.912, n: 330, ci95: [0.8818, 0.9394] }] },
+    });
+    expect(zh.methods.lines).toContain('分类器准确率（voc eval，2026-10-30 10:00，演示语料）：情感准确率 91.2% (95% 区间 88.2%–93.9%，n = 330)。');
     expect(measured.methods.lines.some((l) => l.startsWith('Known limits: sarcasm'))).toBe(true);
   });
 });

@@ -9,12 +9,15 @@
  * - questions: precision, recall, F1 of `question`;
  * - scenarios: a gold phrase is recalled when a predicted scenario's evidence span overlaps one of
  *   its occurrences in the text (precision: predicted scenarios overlapping some gold phrase);
- * - sentiment (extra): accuracy of the post label against the gold `sentiment`.
+ * - sentiment (extra): accuracy of the post label against the gold `sentiment`;
+ * - ci95: 95% bootstrap intervals over the posts of the channel F1, polarity, breakpoint F1,
+ *   question F1 and sentiment figures (bootstrap.ts).
  *
  * Error classes are always counted and, on request, a few examples of each are kept, to guide
  * work on the rules.
  */
 import type { Classification, Span } from '../../core/types.js';
+import { ItemCounts, ratioInterval, type Interval95 } from './bootstrap.js';
 import { binaryScores, ratio, SetMatchCounter, type LabelScore } from './metrics.js';
 import type { GoldRow } from './readers.js';
 
@@ -26,6 +29,8 @@ export interface ChannelEvalResult {
   questions: { precision: number; recall: number; f1: number; support: number };
   scenarios: { recall: number; precision: number; gold: number; predicted: number };
   sentiment: { accuracy: number; n: number };
+  /** 95% bootstrap intervals over the posts (bootstrap.ts) of the headline figures. */
+  ci95: { channels_micro_f1: Interval95; polarity: Interval95; breakpoints_f1: Interval95; questions_f1: Interval95; sentiment: Interval95 };
   /** Error class -> count (always), and examples (when asked for). */
   errors: { counts: Record<string, number>; examples?: ErrorExample[] };
 }
@@ -73,6 +78,12 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
   let sentimentN = 0;
   const qGold: boolean[] = [];
   const qPred: boolean[] = [];
+  // Per-post counts of every headline figure, for its bootstrap interval.
+  const channelItems = new ItemCounts();
+  const bpItems = new ItemCounts();
+  const qItems = new ItemCounts();
+  const polarityItems: { right: number[]; n: number[] } = { right: [], n: [] };
+  const sentimentItems: { right: number[]; n: number[] } = { right: [], n: [] };
 
   rows.forEach((row, i) => {
     const c = predictions[i]!;
@@ -80,7 +91,9 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
     const gold = new Map(row.channels.map((g) => [g.channel, g.polarity]));
     const predicted = new Map<string, string>();
     for (const m of c.channels) if (!predicted.has(m.channel)) predicted.set(m.channel, m.polarity);
-    channels.add(gold.keys(), predicted.keys());
+    const item = channels.add(gold.keys(), predicted.keys());
+    channelItems.add(item.tp, item.fp, item.fn);
+    const polarityBefore = [polarityRight, polarityN];
     for (const [ch, pol] of gold) {
       const p = predicted.get(ch);
       if (p === undefined) {
@@ -91,6 +104,8 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
       if (p === pol) polarityRight++;
       else error(`polarity:${ch}:${pol}->${p}`, row, `${ch}: gold ${pol}, predicted ${p}`);
     }
+    polarityItems.right.push(polarityRight - polarityBefore[0]!);
+    polarityItems.n.push(polarityN - polarityBefore[1]!);
     for (const [ch, p] of predicted) {
       if (gold.has(ch)) continue;
       const alias = c.channels.find((m) => m.channel === ch)?.alias ?? '';
@@ -101,6 +116,7 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
     const goldSet = new Set(row.breakpoint_channels);
     const matching = row.breakpoint ? c.breakpoints.find((b) => goldSet.has(b.channels[0]) && goldSet.has(b.channels[1])) : undefined;
     const goldPair = [...goldSet].sort().join('+');
+    bpItems.add(matching ? 1 : 0, !matching && c.breakpoints.length > 0 ? 1 : 0, !matching && row.breakpoint ? 1 : 0);
     if (matching) {
       bpTp++;
       if (matching.kind === row.breakpoint_kind) kindRight++;
@@ -123,6 +139,7 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
     // Questions.
     qGold.push(row.question);
     qPred.push(c.question.isQuestion);
+    qItems.add(row.question && c.question.isQuestion ? 1 : 0, !row.question && c.question.isQuestion ? 1 : 0, row.question && !c.question.isQuestion ? 1 : 0);
     if (row.question && !c.question.isQuestion) error('question_missed', row, 'gold question, predicted none');
     if (!row.question && c.question.isQuestion) error('question_extra', row, 'predicted a question');
 
@@ -141,6 +158,8 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
     }
 
     // Overall sentiment (extra figure).
+    sentimentItems.right.push(row.sentiment && row.sentiment === c.sentiment.label ? 1 : 0);
+    sentimentItems.n.push(row.sentiment ? 1 : 0);
     if (row.sentiment) {
       sentimentN++;
       if (row.sentiment === c.sentiment.label) sentimentRight++;
@@ -167,6 +186,13 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
     questions: { precision: q.precision, recall: q.recall, f1: q.f1, support: q.support },
     scenarios: { recall: ratio(scenariosRecalled, scenariosGold), precision: ratio(scenariosOnGold, scenariosPredicted), gold: scenariosGold, predicted: scenariosPredicted },
     sentiment: { accuracy: ratio(sentimentRight, sentimentN), n: sentimentN },
+    ci95: {
+      channels_micro_f1: channelItems.f1Interval(),
+      polarity: ratioInterval(polarityItems.right, polarityItems.n),
+      breakpoints_f1: bpItems.f1Interval(),
+      questions_f1: qItems.f1Interval(),
+      sentiment: ratioInterval(sentimentItems.right, sentimentItems.n),
+    },
     errors: keep > 0 ? { counts: sortedCounts, examples } : { counts: sortedCounts },
   };
 }

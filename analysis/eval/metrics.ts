@@ -44,12 +44,23 @@ export function ratio(a: number, b: number): number {
 export class SetMatchCounter {
   private readonly counts = new Map<string, Counts>();
 
-  /** Adds one item's gold and predicted labels (duplicates within a set count once). */
-  add(gold: Iterable<string>, predicted: Iterable<string>): void {
+  /** Adds one item's gold and predicted labels (duplicates within a set count once); returns the
+   *  item's own counts (for a bootstrap over items). */
+  add(gold: Iterable<string>, predicted: Iterable<string>): Counts {
     const g = new Set(gold);
     const p = new Set(predicted);
-    for (const label of g) this.entry(label)[p.has(label) ? 'tp' : 'fn']++;
-    for (const label of p) if (!g.has(label)) this.entry(label).fp++;
+    const item = { tp: 0, fp: 0, fn: 0 };
+    for (const label of g) {
+      const kind = p.has(label) ? 'tp' : 'fn';
+      this.entry(label)[kind]++;
+      item[kind]++;
+    }
+    for (const label of p)
+      if (!g.has(label)) {
+        this.entry(label).fp++;
+        item.fp++;
+      }
+    return item;
   }
 
   /** Labels seen in gold or predictions, sorted. */

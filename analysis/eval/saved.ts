@@ -4,7 +4,7 @@
  * per eval kind, data file and predictor, so the lexicon and a trained model on the same file are
  * both kept) and the top level is rebuilt from all entries:
  *
- *   { measuredAt, corpus, metrics: [{ id, name, value, n }], runs: { KEY: { kind, measuredAt, corpus, metrics } } }
+ *   { measuredAt, corpus, metrics: [{ id, name, value, n, ci95 }], runs: { KEY: { kind, measuredAt, corpus, metrics } } }
  *
  * Metric names are stored in English; `readSavedEvaluation` words them in the report's language
  * by `id`.
@@ -51,6 +51,8 @@ export interface SavedMetric {
   file: string;
   value: number;
   n: number;
+  /** 95% bootstrap interval over the items scored (absent in files saved before voc printed them). */
+  ci95?: [number, number];
 }
 
 export interface SavedRun {
@@ -69,8 +71,8 @@ interface SavedFile extends ClassifierEvaluation {
 const KIND_ORDER: EvalKind[] = ['channels', 'sentiment', 'aspects', 'semeval'];
 
 /** Values rounded to 4 decimals, as `voc eval --json` prints them. */
-function namedMetric(id: MetricId, value: number, n: number, file: string): SavedMetric {
-  return { id, name: `${METRIC_NAMES[id].en} · ${file}`, file, value: Math.round(value * 1e4) / 1e4, n };
+function namedMetric(id: MetricId, value: number, n: number, file: string, ci95?: readonly [number, number]): SavedMetric {
+  return { id, name: `${METRIC_NAMES[id].en} · ${file}`, file, value: Math.round(value * 1e4) / 1e4, n, ...(ci95 ? { ci95: [ci95[0], ci95[1]] } : {}) };
 }
 
 /** What `voc eval` measured, as a saved run. `scored` is the number of items scored. */
@@ -83,7 +85,7 @@ export function evaluationRun(
   const measuredAt = (opts.measuredAt ?? new Date()).toISOString();
   const n = result.n;
   const file = basename(dataFile);
-  const metric = (id: MetricId, value: number, count: number) => namedMetric(id, value, count, file);
+  const metric = (id: MetricId, value: number, count: number, ci95?: readonly [number, number]) => namedMetric(id, value, count, file, ci95);
   const part = opts.heldOut ? `held-out part, ${n}` : `${n}`;
   let metrics: SavedMetric[];
   let unit: string;
@@ -93,31 +95,35 @@ export function evaluationRun(
       unit = 'posts';
       // A channel model changes only stances and breakpoints; the rules' run of the same file
       // carries the other figures.
+      const ci = r.ci95;
       metrics = opts.model
-        ? [metric('channel_polarity_model', r.polarity.accuracy, r.polarity.n), metric('breakpoint_f1_model', r.breakpoints.f1, r.breakpoints.support)]
+        ? [metric('channel_polarity_model', r.polarity.accuracy, r.polarity.n, ci?.polarity), metric('breakpoint_f1_model', r.breakpoints.f1, r.breakpoints.support, ci?.breakpoints_f1)]
         : [
-            metric('channel_f1', r.channels.micro_f1, r.n),
-            metric('channel_polarity', r.polarity.accuracy, r.polarity.n),
-            metric('breakpoint_f1', r.breakpoints.f1, r.breakpoints.support),
-            metric('question_f1', r.questions.f1, r.questions.support),
+            metric('channel_f1', r.channels.micro_f1, r.n, ci?.channels_micro_f1),
+            metric('channel_polarity', r.polarity.accuracy, r.polarity.n, ci?.polarity),
+            metric('breakpoint_f1', r.breakpoints.f1, r.breakpoints.support, ci?.breakpoints_f1),
+            metric('question_f1', r.questions.f1, r.questions.support, ci?.questions_f1),
             // The report has a scenario section, so its reader should see how far to trust it; a
             // file without labelled scenarios measures neither figure.
             ...(r.scenarios.gold > 0 ? [metric('scenario_recall', r.scenarios.recall, r.scenarios.gold)] : []),
             ...(r.scenarios.predicted > 0 ? [metric('scenario_precision', r.scenarios.precision, r.scenarios.predicted)] : []),
-            metric('post_sentiment', r.sentiment.accuracy, r.sentiment.n),
+            metric('post_sentiment', r.sentiment.accuracy, r.sentiment.n, ci?.sentiment),
           ];
       break;
     }
     case 'sentiment': {
       const r = result as SentimentEvalResult;
       unit = 'reviews';
-      metrics = [metric(opts.model ? 'sentiment_model' : 'sentiment_rules', r.accuracy, r.n)];
+      metrics = [metric(opts.model ? 'sentiment_model' : 'sentiment_rules', r.accuracy, r.n, r.ci95?.accuracy)];
       break;
     }
     case 'aspects': {
       const r = result as AspectEvalResult;
       unit = 'posts';
-      metrics = [metric('aspect_f1', r.subject.micro_f1, r.n), metric('aspect_sentiment_f1', r.subject_sentiment.micro_f1, r.n)];
+      metrics = [
+        metric('aspect_f1', r.subject.micro_f1, r.n, r.ci95?.subject_micro_f1),
+        metric('aspect_sentiment_f1', r.subject_sentiment.micro_f1, r.n, r.ci95?.subject_sentiment_micro_f1),
+      ];
       break;
     }
     case 'semeval': {
@@ -177,6 +183,7 @@ export function readSavedEvaluation(dataDir: string, locale: Locale = 'zh-CN'): 
       name: METRIC_NAMES[m.id] && m.file ? `${METRIC_NAMES[m.id][lang]} · ${m.file}` : m.name,
       value: m.value,
       n: m.n,
+      ...(m.ci95 ? { ci95: m.ci95 } : {}),
     })),
   };
 }
@@ -200,10 +207,14 @@ function readSavedFile(path: string): SavedFile {
       !Number.isNaN(Date.parse(run.measuredAt)) &&
       typeof run.corpus === 'string' &&
       Array.isArray(run.metrics) &&
-      run.metrics.every((m) => m && typeof m.name === 'string' && typeof m.value === 'number' && m.value >= 0 && m.value <= 1 && Number.isInteger(m.n));
-    if (!ok) throw new InputError(`${path}: runs.${key}: expected { kind, measuredAt, corpus, metrics: [{ name, value 0..1, n }] }; ${fix}`);
+      run.metrics.every((m) => m && typeof m.name === 'string' && typeof m.value === 'number' && m.value >= 0 && m.value <= 1 && Number.isInteger(m.n) && (m.ci95 === undefined || isInterval(m.ci95)));
+    if (!ok) throw new InputError(`${path}: runs.${key}: expected { kind, measuredAt, corpus, metrics: [{ name, value 0..1, n, ci95?: [lower, upper] }] }; ${fix}`);
   }
   if (!Array.isArray(f.metrics) || typeof f.measuredAt !== 'string' || typeof f.corpus !== 'string')
     throw new InputError(`${path}: expected measuredAt, corpus and metrics at the top level; ${fix}`);
   return f as SavedFile;
+}
+
+function isInterval(x: unknown): x is [number, number] {
+  return Array.isArray(x) && x.length === 2 && x.every((v) => typeof v === 'number' && v >= 0 && v <= 1) && x[0]! <= x[1]!;
 }

@@ -5,6 +5,7 @@
  */
 import { InputError } from '../../core/errors.js';
 import type { Classification, SentimentLabel } from '../../core/types.js';
+import { ratioInterval, type Interval95 } from './bootstrap.js';
 import { singleLabelScores, type LabelScore } from './metrics.js';
 import type { SentimentRow } from './readers.js';
 
@@ -15,6 +16,8 @@ export interface SentimentEvalResult {
   per_label: Record<string, LabelScore>;
   /** confusion[gold][predicted] = count. */
   confusion: Record<string, Record<string, number>>;
+  /** 95% bootstrap interval of the accuracy over the reviews (bootstrap.ts). */
+  ci95: { accuracy: Interval95 };
 }
 
 /** Scores predicted labels (in the file's label values) against the rows. */
@@ -23,7 +26,8 @@ export function evalSentiment(rows: readonly SentimentRow[], predicted: readonly
     rows.map((r) => r.label),
     predicted,
   );
-  return { n: rows.length, ...s };
+  const right = rows.map((r, i) => (r.label === predicted[i] ? 1 : 0));
+  return { n: rows.length, ...s, ci95: { accuracy: ratioInterval(right, new Array<number>(rows.length).fill(1)) } };
 }
 
 /** What a label value of a file means. */

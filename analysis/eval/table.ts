@@ -27,6 +27,8 @@ const TEXT = {
     micro: '微平均',
     macro: '宏平均',
     accuracy: '准确率',
+    interval: '95% 区间',
+    intervalLine: (what: string, lo: string, hi: string) => `${what}的 95% 区间（按条目自助重抽样 1000 次）：[${lo}, ${hi}]`,
     posts: (n: number) => `共 ${n} 条`,
     channelDetection: '渠道识别（微平均）',
     channelMacro: '渠道识别（宏平均 F1）',
@@ -69,6 +71,8 @@ const TEXT = {
     micro: 'micro avg',
     macro: 'macro avg',
     accuracy: 'accuracy',
+    interval: '95% interval',
+    intervalLine: (what: string, lo: string, hi: string) => `95% interval of the ${what} (bootstrap over the items, 1000 draws): [${lo}, ${hi}]`,
     posts: (n: number) => `${n} items`,
     channelDetection: 'channel detection (micro)',
     channelMacro: 'channel detection (macro F1)',
@@ -101,6 +105,12 @@ type Text = (typeof TEXT)['en'];
 
 function t(locale: Locale): Text {
   return TEXT[locale] as Text;
+}
+
+/** A 95% interval as printed in tables ([0.9351, 0.9507]), or an empty cell (results saved before
+ *  voc printed intervals have none). */
+export function fmtInterval(ci: readonly [number, number] | undefined): string {
+  return ci ? `[${fmt(ci[0])}, ${fmt(ci[1])}]` : '';
 }
 
 /** A number as printed in tables (4 decimals), or an empty cell. */
@@ -158,15 +168,16 @@ export function formatChannelsTable(r: ChannelEvalResult & { predictor?: string 
     [m.micro, fmt(r.channels.precision), fmt(r.channels.recall), fmt(r.channels.micro_f1), ''],
     [m.macro, '', '', fmt(r.channels.macro_f1), ''],
   ]);
-  const overall = renderTable([m.task, m.precision, m.recall, `${m.f1} / ${m.accuracy}`, m.n], [
-    [m.channelDetection, fmt(r.channels.precision), fmt(r.channels.recall), fmt(r.channels.micro_f1), String(r.n)],
-    [m.channelMacro, '', '', fmt(r.channels.macro_f1), ''],
-    [m.polarity, '', '', fmt(r.polarity.accuracy), String(r.polarity.n)],
-    [m.breakpoints, fmt(r.breakpoints.precision), fmt(r.breakpoints.recall), fmt(r.breakpoints.f1), String(r.breakpoints.support)],
-    [m.breakpointKind, '', '', fmt(r.breakpoints.kind_accuracy), ''],
-    [m.questions, fmt(r.questions.precision), fmt(r.questions.recall), fmt(r.questions.f1), String(r.questions.support)],
-    [m.scenarios, fmt(r.scenarios.precision), fmt(r.scenarios.recall), '', String(r.scenarios.gold)],
-    [m.sentiment, '', '', fmt(r.sentiment.accuracy), String(r.sentiment.n)],
+  const ci = r.ci95;
+  const overall = renderTable([m.task, m.precision, m.recall, `${m.f1} / ${m.accuracy}`, m.interval, m.n], [
+    [m.channelDetection, fmt(r.channels.precision), fmt(r.channels.recall), fmt(r.channels.micro_f1), fmtInterval(ci?.channels_micro_f1), String(r.n)],
+    [m.channelMacro, '', '', fmt(r.channels.macro_f1), '', ''],
+    [m.polarity, '', '', fmt(r.polarity.accuracy), fmtInterval(ci?.polarity), String(r.polarity.n)],
+    [m.breakpoints, fmt(r.breakpoints.precision), fmt(r.breakpoints.recall), fmt(r.breakpoints.f1), fmtInterval(ci?.breakpoints_f1), String(r.breakpoints.support)],
+    [m.breakpointKind, '', '', fmt(r.breakpoints.kind_accuracy), '', ''],
+    [m.questions, fmt(r.questions.precision), fmt(r.questions.recall), fmt(r.questions.f1), fmtInterval(ci?.questions_f1), String(r.questions.support)],
+    [m.scenarios, fmt(r.scenarios.precision), fmt(r.scenarios.recall), '', '', String(r.scenarios.gold)],
+    [m.sentiment, '', '', fmt(r.sentiment.accuracy), fmtInterval(ci?.sentiment), String(r.sentiment.n)],
   ]);
   const parts = [m.posts(r.n), perLabel, '', overall];
   const top = Object.entries(r.errors.counts).slice(0, 15);
@@ -187,6 +198,7 @@ export function formatSentimentTable(
     [m.macro, '', '', fmt(r.macro_f1), ''],
   ]);
   const parts = [r.holdout ? m.heldOut(r.n, r.holdout.fraction, r.holdout.seed) : m.posts(r.n), table];
+  if (r.ci95) parts.push(m.intervalLine(m.accuracy, fmt(r.ci95.accuracy[0]), fmt(r.ci95.accuracy[1])));
   if (r.predictor) parts.push('', m.predictor(r.predictor));
   return parts.join('\n');
 }
@@ -200,6 +212,10 @@ export function formatAspectsTable(r: AspectEvalResult & { predictor?: string; h
     [m.subjectSentimentMicro, fmt(r.subject_sentiment.precision), fmt(r.subject_sentiment.recall), '', fmt(r.subject_sentiment.micro_f1), ''],
   ]);
   const parts = [r.holdout ? m.heldOut(r.n, r.holdout.fraction, r.holdout.seed) : m.posts(r.n), table];
+  if (r.ci95) {
+    parts.push(m.intervalLine(m.subjectMicro, fmt(r.ci95.subject_micro_f1[0]), fmt(r.ci95.subject_micro_f1[1])));
+    parts.push(m.intervalLine(m.subjectSentimentMicro, fmt(r.ci95.subject_sentiment_micro_f1[0]), fmt(r.ci95.subject_sentiment_micro_f1[1])));
+  }
   if (r.predictor) parts.push('', m.predictor(r.predictor));
   return parts.join('\n');
 }
