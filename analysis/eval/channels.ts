@@ -93,19 +93,22 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
     for (const m of c.channels) if (!predicted.has(m.channel)) predicted.set(m.channel, m.polarity);
     const item = channels.add(gold.keys(), predicted.keys());
     channelItems.add(item.tp, item.fp, item.fn);
-    const polarityBefore = [polarityRight, polarityN];
+    let postRight = 0;
+    let postScored = 0;
     for (const [ch, pol] of gold) {
       const p = predicted.get(ch);
       if (p === undefined) {
         error(`channel_missed:${ch}`, row, `missed ${ch} (${pol})`);
         continue;
       }
-      polarityN++;
-      if (p === pol) polarityRight++;
+      postScored++;
+      if (p === pol) postRight++;
       else error(`polarity:${ch}:${pol}->${p}`, row, `${ch}: gold ${pol}, predicted ${p}`);
     }
-    polarityItems.right.push(polarityRight - polarityBefore[0]!);
-    polarityItems.n.push(polarityN - polarityBefore[1]!);
+    polarityRight += postRight;
+    polarityN += postScored;
+    polarityItems.right.push(postRight);
+    polarityItems.n.push(postScored);
     for (const [ch, p] of predicted) {
       if (gold.has(ch)) continue;
       const alias = c.channels.find((m) => m.channel === ch)?.alias ?? '';
