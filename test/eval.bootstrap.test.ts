@@ -3,7 +3,7 @@
  * items scored, seeded, so the same scores always give the same interval.
  */
 import { describe, expect, it } from 'vitest';
-import { BOOTSTRAP_SEED, f1Interval, ItemCounts, ratioInterval } from '../analysis/eval/bootstrap.js';
+import { BOOTSTRAP_SEED, pairedDifferenceInterval, RatioItems, ratioInterval } from '../analysis/eval/bootstrap.js';
 
 const ones = (n: number) => new Array<number>(n).fill(1);
 
@@ -39,18 +39,35 @@ describe('bootstrap intervals', () => {
   });
 
   it('computes a micro F1 from per-item counts: 2 tp / (2 tp + fp + fn)', () => {
-    const counts = new ItemCounts();
-    for (let i = 0; i < 30; i++) counts.add(1, 0, 0);
-    expect(counts.f1Interval()).toEqual([1, 1]);
-    counts.add(0, 1, 1);
-    const [lower, upper] = counts.f1Interval();
+    const counts = new RatioItems();
+    for (let i = 0; i < 30; i++) counts.addCounts(1, 0, 0);
+    expect(counts.interval()).toEqual([1, 1]);
+    counts.addCounts(0, 1, 1);
+    const [lower, upper] = counts.interval();
     // The figure itself: 60 / 62.
     expect(lower).toBeLessThan(60 / 62);
     expect(upper).toBe(1);
-    expect(f1Interval(counts.tp, counts.fp, counts.fn)).toEqual([lower, upper]);
+    expect(ratioInterval([...new Array<number>(30).fill(2), 0], [...new Array<number>(30).fill(2), 2])).toEqual([lower, upper]);
+  });
+
+  it('a paired difference shares the draws: what two predictors share cancels out', () => {
+    // 400 items; the rules are right on 320, a model on the same 320 plus 20 more.
+    const rules = new RatioItems();
+    const model = new RatioItems();
+    for (let i = 0; i < 400; i++) {
+      rules.add(i < 320 ? 1 : 0, 1);
+      model.add(i < 340 ? 1 : 0, 1);
+    }
+    // +0.05: the 20 items the two disagree on decide it, ±1.96·√(0.05·0.95/400) ≈ ±0.021, where each
+    // figure alone spans about ±0.037 (the first test).
+    expect(pairedDifferenceInterval(rules, model)).toEqual([0.03, 0.07]);
+    expect(pairedDifferenceInterval(rules, rules)).toEqual([0, 0]);
   });
 
   it('refuses counts that do not line up', () => {
     expect(() => ratioInterval([1, 2], [1])).toThrow('2 numerators but 1 denominators');
+    const one = new RatioItems();
+    one.add(1, 1);
+    expect(() => pairedDifferenceInterval(one, new RatioItems())).toThrow('1 items before but 0 after');
   });
 });

@@ -288,6 +288,21 @@ describe('voc train channels + voc eval channels --model', () => {
     ]);
     // Detection, questions and scenarios stay the rules'.
     expect([withModel.channels, withModel.questions, withModel.scenarios]).toEqual([rules.channels, rules.questions, rules.scenarios]);
+    // What the model changed, against the rules on the same posts, with a paired interval.
+    expect(withModel.compared_with_rules.polarity).toMatchObject({ rules: 0.8, difference: 0.2 });
+    expect(withModel.compared_with_rules.breakpoints_f1).toMatchObject({ rules: 0.5, difference: 0.5 });
+    for (const k of ['polarity', 'breakpoints_f1']) {
+      const { difference, ci95 } = withModel.compared_with_rules[k] as { difference: number; ci95: [number, number] };
+      expect(ci95[0]).toBeLessThanOrEqual(difference);
+      expect(ci95[1]).toBeGreaterThanOrEqual(difference);
+    }
+    expect(rules.compared_with_rules).toBeUndefined();
+    const table = (await voc(['eval', 'channels', '--gold', testGold, '--model', model, '--no-save'], 'en')).stdout.split('\n').at(-1)!;
+    const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)}`;
+    const ci = (k: string) => (withModel.compared_with_rules[k] as { ci95: [number, number] }).ci95.map(signed).join(', ');
+    expect(table).toBe(
+      `against the rules alone on the same posts (difference, paired bootstrap 95% interval): channel polarity 0.8000 → +0.2000 [${ci('polarity')}]; breakpoint F1 0.5000 → +0.5000 [${ci('breakpoints_f1')}]`,
+    );
   });
 
   it("records the model's stance and breakpoint figures for the report under names that say so", async () => {

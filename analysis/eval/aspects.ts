@@ -4,7 +4,7 @@
  * has that subject; a (post, subject, sentiment) triple when the sentiment matches too.
  */
 import type { Classification } from '../../core/types.js';
-import { ItemCounts, type Interval95 } from './bootstrap.js';
+import { RatioItems, type Interval95 } from './bootstrap.js';
 import { prf, SetMatchCounter } from './metrics.js';
 import type { AspectPost, AspectSentiment } from './readers.js';
 
@@ -36,20 +36,20 @@ export function evalAspects(posts: readonly AspectPost[], predicted: readonly Su
   if (posts.length !== predicted.length) throw new RangeError(`${posts.length} posts but ${predicted.length} predictions`);
   const subjects = new SetMatchCounter();
   const pairs = new SetMatchCounter();
-  const subjectItems = new ItemCounts();
-  const pairItems = new ItemCounts();
+  const subjectItems = new RatioItems();
+  const pairItems = new RatioItems();
   posts.forEach((post, i) => {
     const p = dedupe(predicted[i]!);
     const s = subjects.add(
       post.labels.map((l) => l.subject),
       p.map((x) => x.subject),
     );
-    subjectItems.add(s.tp, s.fp, s.fn);
+    subjectItems.addCounts(s.tp, s.fp, s.fn);
     const ss = pairs.add(
       post.labels.map((l) => `${l.subject}\u0000${l.sentiment}`),
       p.map((x) => `${x.subject}\u0000${x.sentiment}`),
     );
-    pairItems.add(ss.tp, ss.fp, ss.fn);
+    pairItems.addCounts(ss.tp, ss.fp, ss.fn);
   });
   const s = subjects.micro();
   const ss = pairs.micro();
@@ -74,7 +74,7 @@ export function evalAspects(posts: readonly AspectPost[], predicted: readonly Su
     subject: { precision: s.precision, recall: s.recall, micro_f1: s.f1 },
     subject_sentiment: { precision: ss.precision, recall: ss.recall, micro_f1: ss.f1 },
     per_label,
-    ci95: { subject_micro_f1: subjectItems.f1Interval(), subject_sentiment_micro_f1: pairItems.f1Interval() },
+    ci95: { subject_micro_f1: subjectItems.interval(), subject_sentiment_micro_f1: pairItems.interval() },
   };
 }
 

@@ -53,13 +53,6 @@ export function ratioInterval(num: ArrayLike<number>, den: ArrayLike<number>, op
   return [round4(percentile(figures, 0.025)), round4(percentile(figures, 0.975))];
 }
 
-/** The interval of a micro F1 from per-item true positives, false positives and false negatives. */
-export function f1Interval(tp: ArrayLike<number>, fp: ArrayLike<number>, fn: ArrayLike<number>, options: BootstrapOptions = {}): Interval95 {
-  const num = Float64Array.from(tp, (t) => 2 * t);
-  const den = Float64Array.from(tp, (t, i) => 2 * t + fp[i]! + fn[i]!);
-  return ratioInterval(num, den, options);
-}
-
 /** Linear interpolation between the order statistics of sorted `xs` (R's type 7, numpy's default). */
 function percentile(xs: Float64Array, q: number): number {
   const at = q * (xs.length - 1);
@@ -73,21 +66,54 @@ function round4(x: number): number {
 }
 
 /**
- * Per-item counts of a binary flag (a breakpoint, a question): tp, fp and fn arrays, one entry per
- * item, filled by `add` in item order.
+ * A figure as per-item numerators and denominators (Σ num / Σ den), filled in item order: an
+ * accuracy adds (right, scored) per item, a micro F1 adds its counts (2 tp, 2 tp + fp + fn).
  */
-export class ItemCounts {
-  readonly tp: number[] = [];
-  readonly fp: number[] = [];
-  readonly fn: number[] = [];
+export class RatioItems {
+  readonly num: number[] = [];
+  readonly den: number[] = [];
 
-  add(tp: number, fp: number, fn: number): void {
-    this.tp.push(tp);
-    this.fp.push(fp);
-    this.fn.push(fn);
+  add(num: number, den: number): void {
+    this.num.push(num);
+    this.den.push(den);
   }
 
-  f1Interval(options?: BootstrapOptions): Interval95 {
-    return f1Interval(this.tp, this.fp, this.fn, options);
+  /** One item's true positives, false positives and false negatives of an F1. */
+  addCounts(tp: number, fp: number, fn: number): void {
+    this.add(2 * tp, 2 * tp + fp + fn);
   }
+
+  interval(options?: BootstrapOptions): Interval95 {
+    return ratioInterval(this.num, this.den, options);
+  }
+}
+
+/**
+ * The interval of `after` minus `before`, two figures of the same items (the rules and a trained
+ * model on the same posts): each draw resamples the items once and recomputes both, so what the
+ * two predictors share cancels out and the interval is narrower than either figure's.
+ */
+export function pairedDifferenceInterval(before: RatioItems, after: RatioItems, options: BootstrapOptions = {}): Interval95 {
+  const n = before.num.length;
+  if (after.num.length !== n) throw new RangeError(`${n} items before but ${after.num.length} after`);
+  if (n === 0) return [0, 0];
+  const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
+  const rand = seededRandom(options.seed ?? BOOTSTRAP_SEED);
+  const diffs = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let bn = 0;
+    let bd = 0;
+    let an = 0;
+    let ad = 0;
+    for (let k = 0; k < n; k++) {
+      const i = Math.floor(rand() * n);
+      bn += before.num[i]!;
+      bd += before.den[i]!;
+      an += after.num[i]!;
+      ad += after.den[i]!;
+    }
+    diffs[r] = (ad > 0 ? an / ad : 0) - (bd > 0 ? bn / bd : 0);
+  }
+  diffs.sort();
+  return [round4(percentile(diffs, 0.025)), round4(percentile(diffs, 0.975))];
 }

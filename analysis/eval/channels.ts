@@ -17,7 +17,7 @@
  * work on the rules.
  */
 import type { Classification, Span } from '../../core/types.js';
-import { ItemCounts, ratioInterval, type Interval95 } from './bootstrap.js';
+import { RatioItems, type Interval95 } from './bootstrap.js';
 import { binaryScores, ratio, SetMatchCounter, type LabelScore } from './metrics.js';
 import type { GoldRow } from './readers.js';
 
@@ -48,8 +48,22 @@ export interface ChannelEvalOptions {
   examples?: number;
 }
 
+/** Per-post numerators and denominators of the headline figures (for intervals and paired comparisons). */
+export interface ChannelItems {
+  channels: RatioItems;
+  polarity: RatioItems;
+  breakpoints: RatioItems;
+  questions: RatioItems;
+  sentiment: RatioItems;
+}
+
 /** Scores `predictions[i]` (the classification of `rows[i].text`) against the gold rows. */
 export function evalChannels(rows: readonly GoldRow[], predictions: readonly Classification[], options: ChannelEvalOptions = {}): ChannelEvalResult {
+  return scoreChannels(rows, predictions, options).result;
+}
+
+/** evalChannels with the per-post counts behind its figures. */
+export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Classification[], options: ChannelEvalOptions = {}): { result: ChannelEvalResult; items: ChannelItems } {
   if (rows.length !== predictions.length) throw new RangeError(`${rows.length} gold rows but ${predictions.length} predictions`);
   const keep = options.examples ?? 0;
   const counts: Record<string, number> = {};
@@ -79,11 +93,7 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
   const qGold: boolean[] = [];
   const qPred: boolean[] = [];
   // Per-post counts of every headline figure, for its bootstrap interval.
-  const channelItems = new ItemCounts();
-  const bpItems = new ItemCounts();
-  const qItems = new ItemCounts();
-  const polarityItems: { right: number[]; n: number[] } = { right: [], n: [] };
-  const sentimentItems: { right: number[]; n: number[] } = { right: [], n: [] };
+  const items: ChannelItems = { channels: new RatioItems(), polarity: new RatioItems(), breakpoints: new RatioItems(), questions: new RatioItems(), sentiment: new RatioItems() };
 
   rows.forEach((row, i) => {
     const c = predictions[i]!;
@@ -92,7 +102,7 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
     const predicted = new Map<string, string>();
     for (const m of c.channels) if (!predicted.has(m.channel)) predicted.set(m.channel, m.polarity);
     const item = channels.add(gold.keys(), predicted.keys());
-    channelItems.add(item.tp, item.fp, item.fn);
+    items.channels.addCounts(item.tp, item.fp, item.fn);
     let postRight = 0;
     let postScored = 0;
     for (const [ch, pol] of gold) {
@@ -107,8 +117,7 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
     }
     polarityRight += postRight;
     polarityN += postScored;
-    polarityItems.right.push(postRight);
-    polarityItems.n.push(postScored);
+    items.polarity.add(postRight, postScored);
     for (const [ch, p] of predicted) {
       if (gold.has(ch)) continue;
       const alias = c.channels.find((m) => m.channel === ch)?.alias ?? '';
@@ -119,7 +128,7 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
     const goldSet = new Set(row.breakpoint_channels);
     const matching = row.breakpoint ? c.breakpoints.find((b) => goldSet.has(b.channels[0]) && goldSet.has(b.channels[1])) : undefined;
     const goldPair = [...goldSet].sort().join('+');
-    bpItems.add(matching ? 1 : 0, !matching && c.breakpoints.length > 0 ? 1 : 0, !matching && row.breakpoint ? 1 : 0);
+    items.breakpoints.addCounts(matching ? 1 : 0, !matching && c.breakpoints.length > 0 ? 1 : 0, !matching && row.breakpoint ? 1 : 0);
     if (matching) {
       bpTp++;
       if (matching.kind === row.breakpoint_kind) kindRight++;
@@ -142,7 +151,7 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
     // Questions.
     qGold.push(row.question);
     qPred.push(c.question.isQuestion);
-    qItems.add(row.question && c.question.isQuestion ? 1 : 0, !row.question && c.question.isQuestion ? 1 : 0, row.question && !c.question.isQuestion ? 1 : 0);
+    items.questions.addCounts(row.question && c.question.isQuestion ? 1 : 0, !row.question && c.question.isQuestion ? 1 : 0, row.question && !c.question.isQuestion ? 1 : 0);
     if (row.question && !c.question.isQuestion) error('question_missed', row, 'gold question, predicted none');
     if (!row.question && c.question.isQuestion) error('question_extra', row, 'predicted a question');
 
@@ -161,8 +170,7 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
     }
 
     // Overall sentiment (extra figure).
-    sentimentItems.right.push(row.sentiment && row.sentiment === c.sentiment.label ? 1 : 0);
-    sentimentItems.n.push(row.sentiment ? 1 : 0);
+    items.sentiment.add(row.sentiment && row.sentiment === c.sentiment.label ? 1 : 0, row.sentiment ? 1 : 0);
     if (row.sentiment) {
       sentimentN++;
       if (row.sentiment === c.sentiment.label) sentimentRight++;
@@ -175,7 +183,7 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
   const bpRecall = ratio(bpTp, bpTp + bpFn);
   const q = binaryScores(qGold, qPred);
   const sortedCounts = Object.fromEntries(Object.entries(counts).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)));
-  return {
+  const result: ChannelEvalResult = {
     n: rows.length,
     channels: { precision: micro.precision, recall: micro.recall, micro_f1: micro.f1, macro_f1: channels.macroF1(), per_label: channels.perLabel() },
     polarity: { accuracy: ratio(polarityRight, polarityN), n: polarityN },
@@ -190,14 +198,15 @@ export function evalChannels(rows: readonly GoldRow[], predictions: readonly Cla
     scenarios: { recall: ratio(scenariosRecalled, scenariosGold), precision: ratio(scenariosOnGold, scenariosPredicted), gold: scenariosGold, predicted: scenariosPredicted },
     sentiment: { accuracy: ratio(sentimentRight, sentimentN), n: sentimentN },
     ci95: {
-      channels_micro_f1: channelItems.f1Interval(),
-      polarity: ratioInterval(polarityItems.right, polarityItems.n),
-      breakpoints_f1: bpItems.f1Interval(),
-      questions_f1: qItems.f1Interval(),
-      sentiment: ratioInterval(sentimentItems.right, sentimentItems.n),
+      channels_micro_f1: items.channels.interval(),
+      polarity: items.polarity.interval(),
+      breakpoints_f1: items.breakpoints.interval(),
+      questions_f1: items.questions.interval(),
+      sentiment: items.sentiment.interval(),
     },
     errors: keep > 0 ? { counts: sortedCounts, examples } : { counts: sortedCounts },
   };
+  return { result, items };
 }
 
 type Range = Pick<Span, 'start' | 'end'>;

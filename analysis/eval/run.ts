@@ -16,7 +16,8 @@ import { predictSentiment } from '../model/sentiment-model.js';
 import { loadModel, sha256, type LoadedModel } from '../model/serialize.js';
 import { aspectsHoldout, goldHoldout, sentimentHoldout } from '../model/train.js';
 import { evalAspects, ruleSubjects, type AspectEvalResult, type SubjectPrediction } from './aspects.js';
-import { evalChannels, type ChannelEvalResult } from './channels.js';
+import { pairedDifferenceInterval, type Interval95 } from './bootstrap.js';
+import { scoreChannels, type ChannelEvalResult } from './channels.js';
 import { detectCategoryMap, loadCategoryMap, mapAspects, subjectAspectMap, type CategoryMap } from './maps.js';
 import { readAspectsCsv, readChannelGold, readInputFile, readSentimentCsv } from './readers.js';
 import { evalSemeval, readSemevalXml, sentenceSentiment, type SemevalEvalResult } from './semeval.js';
@@ -83,21 +84,38 @@ export interface ChannelRunOptions extends RunOptions {
   seed?: number;
 }
 
+/** What a channel model changed against the rules alone on the same posts (a paired bootstrap). */
+export interface RulesComparison {
+  polarity: { rules: number; difference: number; ci95: Interval95 };
+  breakpoints_f1: { rules: number; difference: number; ci95: Interval95 };
+}
+
 /** `voc eval channels --gold FILE [--model M]`. */
-export function runChannelsEval(opts: ChannelRunOptions): Noted<ChannelEvalResult & { predictor: string; holdout?: HoldoutSpec }> {
+export function runChannelsEval(opts: ChannelRunOptions): Noted<ChannelEvalResult & { predictor: string; holdout?: HoldoutSpec; compared_with_rules?: RulesComparison }> {
   const notes: EvalNote[] = [];
   const rows = readChannelGold(opts.gold, opts.texts ? { texts: opts.texts } : {});
   const model = opts.model ? loadModel(opts.model, 'channels') : undefined;
   const holdout = chooseHoldout({ ...opts, data: opts.gold }, model, notes, goldHoldout);
   const scored = holdout ? splitHoldout(rows, holdout).heldOut : rows;
   const classifier = evalClassifier(opts, 'retail');
-  let predictions = classifyAll(
+  const rulesPredictions = classifyAll(
     classifier,
     scored.map((r) => r.text),
   );
-  if (model && model.task === 'channels') predictions = predictions.map((c, i) => applyChannelModel(model, scored[i]!.text, c));
+  const withModel = model && model.task === 'channels' ? rulesPredictions.map((c, i) => applyChannelModel(model, scored[i]!.text, c)) : undefined;
   const predictor = model ? `rules ${classifier.lexiconVersion} + channel model ${opts.model}` : `rules ${classifier.lexiconVersion}`;
-  return { result: { ...evalChannels(scored, predictions, { examples: opts.examples ?? 0 }), predictor, ...(holdout ? { holdout } : {}) }, notes };
+  const { result, items } = scoreChannels(scored, withModel ?? rulesPredictions, { examples: opts.examples ?? 0 });
+  let compared: RulesComparison | undefined;
+  if (withModel) {
+    // The model changes stances and breakpoints only: those two figures, against the rules on the same posts.
+    const rules = scoreChannels(scored, rulesPredictions);
+    const diff = (after: number, before: number) => Math.round((after - before) * 1e4) / 1e4;
+    compared = {
+      polarity: { rules: rules.result.polarity.accuracy, difference: diff(result.polarity.accuracy, rules.result.polarity.accuracy), ci95: pairedDifferenceInterval(rules.items.polarity, items.polarity) },
+      breakpoints_f1: { rules: rules.result.breakpoints.f1, difference: diff(result.breakpoints.f1, rules.result.breakpoints.f1), ci95: pairedDifferenceInterval(rules.items.breakpoints, items.breakpoints) },
+    };
+  }
+  return { result: { ...result, predictor, ...(holdout ? { holdout } : {}), ...(compared ? { compared_with_rules: compared } : {}) }, notes };
 }
 
 // ---------------------------------------------------------------------------------------------

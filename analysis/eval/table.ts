@@ -6,6 +6,7 @@ import type { Locale } from '../../core/types.js';
 import { channelLabel } from '../labels.js';
 import type { AspectEvalResult } from './aspects.js';
 import type { ChannelEvalResult } from './channels.js';
+import type { RulesComparison } from './run.js';
 import type { LabelScore } from './metrics.js';
 import type { SemevalEvalResult } from './semeval.js';
 import type { SentimentEvalResult } from './sentiment.js';
@@ -29,6 +30,9 @@ const TEXT = {
     accuracy: '准确率',
     interval: '95% 区间',
     intervalLine: (what: string, lo: string, hi: string) => `${what}的 95% 区间（按条目自助重抽样 1000 次）：[${lo}, ${hi}]`,
+    versusRules: (parts: string[]) => `相对仅用规则（同一批帖子，差值及配对自助法 95% 区间）：${parts.join('；')}`,
+    polarityShort: '渠道极性',
+    breakpointsShort: '断点 F1',
     posts: (n: number) => `共 ${n} 条`,
     channelDetection: '渠道识别（微平均）',
     channelMacro: '渠道识别（宏平均 F1）',
@@ -73,6 +77,9 @@ const TEXT = {
     accuracy: 'accuracy',
     interval: '95% interval',
     intervalLine: (what: string, lo: string, hi: string) => `95% interval of the ${what} (bootstrap over the items, 1000 draws): [${lo}, ${hi}]`,
+    versusRules: (parts: string[]) => `against the rules alone on the same posts (difference, paired bootstrap 95% interval): ${parts.join('; ')}`,
+    polarityShort: 'channel polarity',
+    breakpointsShort: 'breakpoint F1',
     posts: (n: number) => `${n} items`,
     channelDetection: 'channel detection (micro)',
     channelMacro: 'channel detection (macro F1)',
@@ -156,8 +163,13 @@ function labelRows(perLabel: Record<string, LabelScore>, name: (l: string) => st
   return Object.entries(perLabel).map(([l, s]) => [name(l), fmt(s.precision), fmt(s.recall), fmt(s.f1), String(s.support)]);
 }
 
+/** A signed difference as printed in tables (+0.0221). */
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)}`;
+}
+
 /** `voc eval channels` as tables. */
-export function formatChannelsTable(r: ChannelEvalResult & { predictor?: string }, locale: Locale): string {
+export function formatChannelsTable(r: ChannelEvalResult & { predictor?: string; compared_with_rules?: RulesComparison }, locale: Locale): string {
   const m = t(locale);
   const name = (id: string) => {
     const label = channelLabel(id, locale);
@@ -183,6 +195,11 @@ export function formatChannelsTable(r: ChannelEvalResult & { predictor?: string 
   const top = Object.entries(r.errors.counts).slice(0, 15);
   if (top.length) parts.push('', `${m.errorClasses}:`, ...top.map(([k, v]) => `  ${v}\t${k}`));
   if (r.predictor) parts.push('', m.predictor(r.predictor));
+  const c = r.compared_with_rules;
+  if (c) {
+    const part = (name: string, x: RulesComparison['polarity']) => `${name} ${fmt(x.rules)} → ${signed(x.difference)} [${signed(x.ci95[0])}, ${signed(x.ci95[1])}]`;
+    parts.push(m.versusRules([part(m.polarityShort, c.polarity), part(m.breakpointsShort, c.breakpoints_f1)]));
+  }
   return parts.join('\n');
 }
 
