@@ -276,6 +276,10 @@ describe('evalSemeval', () => {
     // polarity pairs: tp 2 (design +, price -), fp 3 (battery neutral, display@s2, display- @s3), fn 2
     expect(r.polarity!.micro_f1).toBeCloseTo(4 / 9, 12);
     expect(r.unmapped).toEqual({ 'PHONE#GENERAL': 1, 'OS#OPERATION_PERFORMANCE': 1 });
+    // Five sentences, one of them with the only false positive: the interval holds the figure and
+    // reaches 1, the F1 of the draws that leave that sentence out.
+    expect(r.ci95!.micro_f1[0]).toBeLessThan(8 / 9);
+    expect(r.ci95!.micro_f1[1]).toBe(1);
   });
 
   it('scores aspect terms by span overlap when a file has no categories', () => {
@@ -288,6 +292,8 @@ describe('evalSemeval', () => {
     expect(r.precision).toBeCloseTo(2 / 3, 12);
     expect(r.recall).toBeCloseTo(2 / 3, 12);
     expect(r.micro_f1).toBeCloseTo(2 / 3, 12);
+    // Its F1 pools two denominators (terms found, hits on terms): no per-sentence ratio, no interval.
+    expect(r.ci95).toBeUndefined();
   });
 });
 

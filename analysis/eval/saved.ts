@@ -129,7 +129,7 @@ export function evaluationRun(
     case 'semeval': {
       const r = result as SemevalEvalResult;
       unit = 'sentences';
-      metrics = [metric('semeval_f1', r.micro_f1, r.n)];
+      metrics = [metric('semeval_f1', r.micro_f1, r.n, r.ci95?.micro_f1)];
       break;
     }
   }

@@ -16,6 +16,7 @@ import { InputError } from '../../core/errors.js';
 import type { AspectHit } from '../../core/types.js';
 import { overlaps } from './channels.js';
 import { mapCategory, type CategoryMap } from './maps.js';
+import { RatioItems, type Interval95 } from './bootstrap.js';
 import { ratio, SetMatchCounter, singleLabelScores, type LabelScore } from './metrics.js';
 import { readInputFile } from './input-file.js';
 
@@ -110,6 +111,9 @@ export interface SemevalEvalResult {
   polarity?: { micro_f1: number };
   /** Gold categories the map does not track, with their counts. */
   unmapped: Record<string, number>;
+  /** 95% bootstrap interval of the micro-F1 over the sentences (category mode only: the term mode's
+   *  F1 pools two different denominators). */
+  ci95?: { micro_f1: Interval95 };
   /**
    * The post-level sentiment of the classifier on the sentences whose every opinion (category, or
    * term in a file without categories) has one and the same polarity: positive -> pos, negative ->
@@ -158,6 +162,7 @@ export function evalSemeval(sentences: readonly SemevalSentence[], predicted: re
   const hasCategories = sentences.some((s) => s.categories.length > 0);
   const unmapped: Record<string, number> = {};
   const aspects = new SetMatchCounter();
+  const aspectItems = new RatioItems();
   const polar = new SetMatchCounter();
   let termGold = 0;
   let termFound = 0;
@@ -178,10 +183,11 @@ export function evalSemeval(sentences: readonly SemevalSentence[], predicted: re
         set.add(c.polarity);
         gold.set(a, set);
       }
-      aspects.add(
+      const item = aspects.add(
         gold.keys(),
         hits.map((h) => h.aspect),
       );
+      aspectItems.addCounts(item.tp, item.fp, item.fn);
       // A sentence that judges one aspect both ways has no single polarity to score.
       const goldPolar = [...gold].filter(([, p]) => p.size === 1).map(([a, p]) => `${a}\u0000${[...p][0]}`);
       const skip = new Set([...gold].filter(([, p]) => p.size > 1).map(([a]) => a));
@@ -214,6 +220,7 @@ export function evalSemeval(sentences: readonly SemevalSentence[], predicted: re
       per_label: aspects.perLabel(),
       polarity: { micro_f1: polar.micro().f1 },
       unmapped,
+      ci95: { micro_f1: aspectItems.interval() },
     };
   }
   const precision = ratio(predictedOnTerm, predictedHits);

@@ -244,6 +244,7 @@ export function formatSemevalTable(r: SemevalEvalResult, locale: Locale): string
   if (r.mode === 'categories') rows.push([m.macro, '', '', fmt(r.macro_f1), '']);
   if (r.polarity) rows.push([m.polarityMicro, '', '', fmt(r.polarity.micro_f1), '']);
   const parts = [m.posts(r.n), renderTable([m.aspect, m.precision, m.recall, m.f1, m.support], rows)];
+  if (r.ci95) parts.push(m.intervalLine(m.micro, fmt(r.ci95.micro_f1[0]), fmt(r.ci95.micro_f1[1])));
   if (r.mode === 'terms') parts.push(m.termMode);
   if (r.sentence_sentiment) parts.push(m.sentenceSentiment(r.sentence_sentiment.n, fmt(r.sentence_sentiment.accuracy)));
   return parts.join('\n');
