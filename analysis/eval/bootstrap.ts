@@ -33,24 +33,37 @@ export const BOOTSTRAP_SEED = 20261207;
  * 0, as the figures do. No items: [0, 0].
  */
 export function ratioInterval(num: ArrayLike<number>, den: ArrayLike<number>, options: BootstrapOptions = {}): Interval95 {
-  const n = num.length;
-  if (den.length !== n) throw new RangeError(`${n} numerators but ${den.length} denominators`);
+  if (den.length !== num.length) throw new RangeError(`${num.length} numerators but ${den.length} denominators`);
+  return percentileInterval(num.length, options, (draw) => ratioOf(num, den, draw));
+}
+
+/**
+ * The middle 95% of `figure` over the bootstrap draws of `n` items: each draw is `n` item indices
+ * drawn with replacement (one buffer, refilled per draw). No items: [0, 0].
+ */
+function percentileInterval(n: number, options: BootstrapOptions, figure: (draw: Int32Array) => number): Interval95 {
   if (n === 0) return [0, 0];
   const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
   const rand = seededRandom(options.seed ?? BOOTSTRAP_SEED);
+  const draw = new Int32Array(n);
   const figures = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
-    let top = 0;
-    let bottom = 0;
-    for (let k = 0; k < n; k++) {
-      const i = Math.floor(rand() * n);
-      top += num[i]!;
-      bottom += den[i]!;
-    }
-    figures[r] = bottom > 0 ? top / bottom : 0;
+    for (let k = 0; k < n; k++) draw[k] = Math.floor(rand() * n);
+    figures[r] = figure(draw);
   }
   figures.sort();
   return [round4(percentile(figures, 0.025)), round4(percentile(figures, 0.975))];
+}
+
+/** Σ num / Σ den over the items of one draw (0 when Σ den is 0). */
+function ratioOf(num: ArrayLike<number>, den: ArrayLike<number>, draw: Int32Array): number {
+  let top = 0;
+  let bottom = 0;
+  for (let k = 0; k < draw.length; k++) {
+    top += num[draw[k]!]!;
+    bottom += den[draw[k]!]!;
+  }
+  return bottom > 0 ? top / bottom : 0;
 }
 
 /** Linear interpolation between the order statistics of sorted `xs` (R's type 7, numpy's default). */
@@ -96,24 +109,5 @@ export class RatioItems {
 export function pairedDifferenceInterval(before: RatioItems, after: RatioItems, options: BootstrapOptions = {}): Interval95 {
   const n = before.num.length;
   if (after.num.length !== n) throw new RangeError(`${n} items before but ${after.num.length} after`);
-  if (n === 0) return [0, 0];
-  const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
-  const rand = seededRandom(options.seed ?? BOOTSTRAP_SEED);
-  const diffs = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    let bn = 0;
-    let bd = 0;
-    let an = 0;
-    let ad = 0;
-    for (let k = 0; k < n; k++) {
-      const i = Math.floor(rand() * n);
-      bn += before.num[i]!;
-      bd += before.den[i]!;
-      an += after.num[i]!;
-      ad += after.den[i]!;
-    }
-    diffs[r] = (ad > 0 ? an / ad : 0) - (bd > 0 ? bn / bd : 0);
-  }
-  diffs.sort();
-  return [round4(percentile(diffs, 0.025)), round4(percentile(diffs, 0.975))];
+  return percentileInterval(n, options, (draw) => ratioOf(after.num, after.den, draw) - ratioOf(before.num, before.den, draw));
 }

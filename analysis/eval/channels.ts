@@ -48,6 +48,12 @@ export interface ChannelEvalOptions {
   examples?: number;
 }
 
+/** What a channel model changed against the rules alone on the same posts (a paired bootstrap, run.ts). */
+export interface RulesComparison {
+  polarity: { rules: number; difference: number; ci95: Interval95 };
+  breakpoints_f1: { rules: number; difference: number; ci95: Interval95 };
+}
+
 /** Per-post numerators and denominators of the headline figures (for intervals and paired comparisons). */
 export interface ChannelItems {
   channels: RatioItems;

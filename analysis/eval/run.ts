@@ -16,8 +16,8 @@ import { predictSentiment } from '../model/sentiment-model.js';
 import { loadModel, sha256, type LoadedModel } from '../model/serialize.js';
 import { aspectsHoldout, goldHoldout, sentimentHoldout } from '../model/train.js';
 import { evalAspects, ruleSubjects, type AspectEvalResult, type SubjectPrediction } from './aspects.js';
-import { pairedDifferenceInterval, type Interval95 } from './bootstrap.js';
-import { scoreChannels, type ChannelEvalResult } from './channels.js';
+import { pairedDifferenceInterval } from './bootstrap.js';
+import { scoreChannels, type ChannelEvalResult, type RulesComparison } from './channels.js';
 import { detectCategoryMap, loadCategoryMap, mapAspects, subjectAspectMap, type CategoryMap } from './maps.js';
 import { readAspectsCsv, readChannelGold, readInputFile, readSentimentCsv } from './readers.js';
 import { evalSemeval, readSemevalXml, sentenceSentiment, type SemevalEvalResult } from './semeval.js';
@@ -82,12 +82,6 @@ export interface ChannelRunOptions extends RunOptions {
   /** Score only the held-out part (the same split `voc train channels --holdout` makes). */
   holdout?: number;
   seed?: number;
-}
-
-/** What a channel model changed against the rules alone on the same posts (a paired bootstrap). */
-export interface RulesComparison {
-  polarity: { rules: number; difference: number; ci95: Interval95 };
-  breakpoints_f1: { rules: number; difference: number; ci95: Interval95 };
 }
 
 /** `voc eval channels --gold FILE [--model M]`. */

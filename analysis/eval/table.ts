@@ -5,8 +5,8 @@
 import type { Locale } from '../../core/types.js';
 import { channelLabel } from '../labels.js';
 import type { AspectEvalResult } from './aspects.js';
-import type { ChannelEvalResult } from './channels.js';
-import type { RulesComparison } from './run.js';
+import { BOOTSTRAP_RESAMPLES, type Interval95 } from './bootstrap.js';
+import type { ChannelEvalResult, RulesComparison } from './channels.js';
 import type { LabelScore } from './metrics.js';
 import type { SemevalEvalResult } from './semeval.js';
 import type { SentimentEvalResult } from './sentiment.js';
@@ -29,7 +29,7 @@ const TEXT = {
     macro: '宏平均',
     accuracy: '准确率',
     interval: '95% 区间',
-    intervalLine: (what: string, lo: string, hi: string) => `${what}的 95% 区间（按条目自助重抽样 1000 次）：[${lo}, ${hi}]`,
+    intervalLine: (what: string, interval: string) => `${what}的 95% 区间（按条目自助重抽样 ${BOOTSTRAP_RESAMPLES} 次）：${interval}`,
     versusRules: (parts: string[]) => `相对仅用规则（同一批帖子，差值及配对自助法 95% 区间）：${parts.join('；')}`,
     polarityShort: '渠道极性',
     breakpointsShort: '断点 F1',
@@ -76,7 +76,7 @@ const TEXT = {
     macro: 'macro avg',
     accuracy: 'accuracy',
     interval: '95% interval',
-    intervalLine: (what: string, lo: string, hi: string) => `95% interval of the ${what} (bootstrap over the items, 1000 draws): [${lo}, ${hi}]`,
+    intervalLine: (what: string, interval: string) => `95% interval of the ${what} (bootstrap over the items, ${BOOTSTRAP_RESAMPLES} draws): ${interval}`,
     versusRules: (parts: string[]) => `against the rules alone on the same posts (difference, paired bootstrap 95% interval): ${parts.join('; ')}`,
     polarityShort: 'channel polarity',
     breakpointsShort: 'breakpoint F1',
@@ -116,7 +116,7 @@ function t(locale: Locale): Text {
 
 /** A 95% interval as printed in tables ([0.9351, 0.9507]), or an empty cell (results saved before
  *  voc printed intervals have none). */
-export function fmtInterval(ci: readonly [number, number] | undefined): string {
+export function fmtInterval(ci: Interval95 | undefined): string {
   return ci ? `[${fmt(ci[0])}, ${fmt(ci[1])}]` : '';
 }
 
@@ -215,7 +215,7 @@ export function formatSentimentTable(
     [m.macro, '', '', fmt(r.macro_f1), ''],
   ]);
   const parts = [r.holdout ? m.heldOut(r.n, r.holdout.fraction, r.holdout.seed) : m.posts(r.n), table];
-  if (r.ci95) parts.push(m.intervalLine(m.accuracy, fmt(r.ci95.accuracy[0]), fmt(r.ci95.accuracy[1])));
+  if (r.ci95) parts.push(m.intervalLine(m.accuracy, fmtInterval(r.ci95.accuracy)));
   if (r.predictor) parts.push('', m.predictor(r.predictor));
   return parts.join('\n');
 }
@@ -230,8 +230,8 @@ export function formatAspectsTable(r: AspectEvalResult & { predictor?: string; h
   ]);
   const parts = [r.holdout ? m.heldOut(r.n, r.holdout.fraction, r.holdout.seed) : m.posts(r.n), table];
   if (r.ci95) {
-    parts.push(m.intervalLine(m.subjectMicro, fmt(r.ci95.subject_micro_f1[0]), fmt(r.ci95.subject_micro_f1[1])));
-    parts.push(m.intervalLine(m.subjectSentimentMicro, fmt(r.ci95.subject_sentiment_micro_f1[0]), fmt(r.ci95.subject_sentiment_micro_f1[1])));
+    parts.push(m.intervalLine(m.subjectMicro, fmtInterval(r.ci95.subject_micro_f1)));
+    parts.push(m.intervalLine(m.subjectSentimentMicro, fmtInterval(r.ci95.subject_sentiment_micro_f1)));
   }
   if (r.predictor) parts.push('', m.predictor(r.predictor));
   return parts.join('\n');
@@ -244,7 +244,7 @@ export function formatSemevalTable(r: SemevalEvalResult, locale: Locale): string
   if (r.mode === 'categories') rows.push([m.macro, '', '', fmt(r.macro_f1), '']);
   if (r.polarity) rows.push([m.polarityMicro, '', '', fmt(r.polarity.micro_f1), '']);
   const parts = [m.posts(r.n), renderTable([m.aspect, m.precision, m.recall, m.f1, m.support], rows)];
-  if (r.ci95) parts.push(m.intervalLine(m.micro, fmt(r.ci95.micro_f1[0]), fmt(r.ci95.micro_f1[1])));
+  if (r.ci95) parts.push(m.intervalLine(m.micro, fmtInterval(r.ci95.micro_f1)));
   if (r.mode === 'terms') parts.push(m.termMode);
   if (r.sentence_sentiment) parts.push(m.sentenceSentiment(r.sentence_sentiment.n, fmt(r.sentence_sentiment.accuracy)));
   return parts.join('\n');
