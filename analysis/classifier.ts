@@ -207,10 +207,11 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   for (const q of qMatches) {
     const kind = table.questionPatterns[q.pattern]!.kind;
     if (kind === 'rhetorical') (rhetoricalNegators === NO_NUMBERS ? (rhetoricalNegators = new Set()) : rhetoricalNegators).add(q.start);
-    else if (kind === 'ironic') ironicClauses = addIronicQuestion(text, st, q.start, ironicClauses);
+    else if (kind === 'ironic' && st.clauseAt[q.start]! >= 0) ironicClauses = addQuestionClauses(text, st, q.sentence, st.clauseAt[q.start]!, ironicClauses);
   }
+  // A jab (请问 + a rhetorical marker) mocks in its whole sentence.
   const jabs = jabbingSentences(text, qMatches, table.questionPatterns);
-  if (jabs) for (const s of jabs) ironicClauses = addSentenceClauses(st, s, ironicClauses);
+  if (jabs) for (const s of jabs) ironicClauses = addQuestionClauses(text, st, s, Infinity, ironicClauses);
   const faded: number[] = [];
   const values = scoreClauses(text, m.sent, table, st, holders, rhetoricalNegators, ironicClauses, faded);
 
@@ -427,27 +428,19 @@ function holds(list: readonly string[], id: string): boolean {
 }
 
 /**
- * The clauses the ironic question whose marker is at `start` speaks in: its sentence, up to the first
- * clause from the marker's on that ends in a question particle (吗, 呢, 么, 嘛). A question told without
- * a question mark ends at its particle: in 难道是我运气不好吗，这次的速度真是太快了，感谢快递员 the thanks
- * after it are meant. What comes before the marker stays in (服务真好，这也叫服务？).
+ * Adds the clauses of `sentence` that a mocking question speaks in: all of them, or, for an ironic
+ * question whose marker is in clause `from`, those up to the first clause from `from` on that ends in
+ * a question particle (吗, 呢, 么, 嘛). A question told without a question mark ends at its particle:
+ * in 难道是我运气不好吗，这次的速度真是太快了，感谢快递员 the thanks after it are meant. What comes before
+ * the marker stays in (服务真好，这也叫服务？).
  */
-function addIronicQuestion(text: string, st: Structure, start: number, into: Set<number>): Set<number> {
-  const at = st.clauseAt[start]!;
-  if (at < 0) return into;
-  const out = into === NO_NUMBERS ? new Set<number>() : into;
-  const s = st.sentences[st.clauses[at]!.sentence]!;
-  for (let c = s.firstClause; c < s.endClause; c++) {
-    out.add(c);
-    if (c >= at && endsInQuestionParticle(text, st.clauses[c]!)) break;
-  }
-  return out;
-}
-
-function addSentenceClauses(st: Structure, sentence: number, into: Set<number>): Set<number> {
+function addQuestionClauses(text: string, st: Structure, sentence: number, from: number, into: Set<number>): Set<number> {
   const out = into === NO_NUMBERS ? new Set<number>() : into;
   const s = st.sentences[sentence]!;
-  for (let c = s.firstClause; c < s.endClause; c++) out.add(c);
+  for (let c = s.firstClause; c < s.endClause; c++) {
+    out.add(c);
+    if (c >= from && endsInQuestionParticle(text, st.clauses[c]!)) break;
+  }
   return out;
 }
 
