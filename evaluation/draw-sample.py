@@ -4,8 +4,8 @@
 #
 #   python3 evaluation/draw-sample.py SEED [EXCLUDE.jsonl|-] [heavy|light|rest] [wide] [EXCLUDE.jsonl...]
 #
-# Every text of the dev gold set and of the evaluation/channels-unseen-*.jsonl files present at the
-# time is excluded, plus the files named. Shopping: 140 reviews with cue words of two or more channel
+# Every text of the dev gold set and of the labelled evaluation/*.jsonl files present at the time is
+# excluded, plus the files named. Shopping: 140 reviews with cue words of two or more channel
 # groups (the gold README's groups), and with `heavy` also one of the breakpoint words (EXTRA; `wide`
 # adds more); food delivery: 10 reviews with one group and one of those words.
 #   F: SEED 20261211 - heavy            (with A-E present)
@@ -25,8 +25,10 @@
 #   U: SEED 20261225 RST.jsonl light    (R, S and T concatenated); a fourth such draw fails: the stratum is used up
 #      (2026-12-07, fifteenth session: 33 such shopping reviews are left outside every sample, and no food-delivery
 #      review with two groups; the script says so instead of failing in random.sample)
-#   V: SEED 20261228 QALL.jsonl rest    (QALL = every evaluation/questions-*.jsonl and breakpoints-*.jsonl concatenated; `rest`: the 27 unused
-#      shopping reviews with two or more groups, 113 with one group, 10 food-delivery reviews with one group)
+#   V: SEED 20261228 - rest             (every labelled file but V present; `rest`: the 27 unused shopping reviews with two
+#      or more groups, 113 with one group, 10 food-delivery reviews with one group)
+# Since V every labelled file of evaluation/ is excluded (before, only channels-unseen-*: V's draw named the
+# question and breakpoint samples as EXCLUDE files).
 # The first session's samples A-E used the gold README's strata with their own seeds (README table).
 import csv, json, os, random, re, sys
 D=os.environ.get('VOC_SHARED_DATA', os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'data'))
@@ -43,7 +45,8 @@ used=set()
 for l in open(D+'/gold/channels-dev.jsonl'):
     o=json.loads(l); used.add((o['pool'],str(o['id'])))
 import glob
-for f in glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "channels-unseen-*.jsonl"))+[a for a in sys.argv[2:3] if a!="-"]+[a for a in sys.argv[5:]]:
+# Every labelled file of evaluation/ (channel, question and breakpoint samples), as corpora.mjs excludes them.
+for f in glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "*.jsonl"))+[a for a in sys.argv[2:3] if a!="-"]+[a for a in sys.argv[5:]]:
     for l in open(f):
         o=json.loads(l); used.add((o['pool'],str(o['id'])))
 def rows(pool):
@@ -61,6 +64,11 @@ def rows(pool):
             if not t.strip() or t in seen: continue
             seen.add(t); out.append((str(i),t))
     return [(i,t) for i,t in out if (pool,i) not in used]
+def require(*strata):
+    """Stops with a message naming the first stratum with fewer unused reviews than a draw needs."""
+    for name,have,need in strata:
+        if have<need:
+            sys.exit(f'draw-sample: only {have} unused {name} are left, {need} needed: this stratum is used up (every earlier sample and the dev set are excluded); draw another kind of sample')
 seed=int(sys.argv[1]); rnd=random.Random(seed)
 shop=rows('online_shopping'); wm=rows('waimai')
 if len(sys.argv)>3 and sys.argv[3]=='rest':
@@ -70,9 +78,7 @@ if len(sys.argv)>3 and sys.argv[3]=='rest':
     s1=[x for x in shop if groups(x[1])==1]
     w1=[x for x in wm if groups(x[1])>=1]
     print(len(s2),len(s1),len(w1),file=sys.stderr)
-    for name,have,need in (('shopping reviews with cue words of one group or more',len(s2)+len(s1),140),('food-delivery reviews with a cue word',len(w1),10)):
-        if have<need:
-            sys.exit(f'draw-sample: only {have} unused {name} are left, {need} needed: this stratum is used up (every earlier sample and the dev set are excluded)')
+    require(('shopping reviews with cue words of one group or more',len(s2)+len(s1),140),('food-delivery reviews with a cue word',len(w1),10))
     pick=[('online_shopping',)+x for x in rnd.sample(s2,min(len(s2),140))]
     pick+=[('online_shopping',)+x for x in rnd.sample(s1,140-len(pick))]+[('waimai',)+x for x in rnd.sample(w1,10)]
     for p,i,t in pick: print(json.dumps({'pool':p,'id':int(i),'text':t},ensure_ascii=False))
@@ -81,8 +87,6 @@ heavy=sys.argv[3]=='heavy' if len(sys.argv)>3 else True
 s2=[x for x in shop if groups(x[1])>=2 and (not heavy or any(w in x[1] for w in EXTRA))]
 w1=[x for x in wm if groups(x[1])>=1 and any(w in x[1] for w in EXTRA)]
 print(len(s2),len(w1),file=sys.stderr)
-for name,have,need in (('shopping reviews with cue words of two or more groups'+(' and a breakpoint word' if heavy else ''),len(s2),140),('food-delivery reviews with a cue word and a breakpoint word',len(w1),10)):
-    if have<need:
-        sys.exit(f'draw-sample: only {have} unused {name} are left, {need} needed: this stratum is used up (every earlier sample and the dev set are excluded); draw another kind of sample')
+require(('shopping reviews with cue words of two or more groups'+(' and a breakpoint word' if heavy else ''),len(s2),140),('food-delivery reviews with a cue word and a breakpoint word',len(w1),10))
 pick=[('online_shopping',)+x for x in rnd.sample(s2,140)]+[('waimai',)+x for x in rnd.sample(w1,10)]
 for p,i,t in pick: print(json.dumps({'pool':p,'id':int(i),'text':t},ensure_ascii=False))
