@@ -160,6 +160,10 @@ describe('voc train aspects + voc eval aspects', () => {
     const r = JSON.parse((await voc(['eval', 'aspects', '--data', testCsv, '--model', model, '--json'])).stdout) as Record<string, unknown>;
     expect(r).toMatchObject({ n: 9, rows: 12, subject: { micro_f1: 1 }, subject_sentiment: { micro_f1: 1 } });
     expect(Object.keys(r.per_label as object).sort()).toEqual(['价格', '动力', '外观']);
+    // Every post right: every draw of the posts scores 1.
+    expect(r.ci95).toEqual({ subject_micro_f1: [1, 1], subject_sentiment_micro_f1: [1, 1] });
+    const table = (await voc(['eval', 'aspects', '--data', testCsv, '--model', model, '--no-save'], 'en')).stdout.split('\n');
+    expect(table).toContain('95% interval of the subject+sentiment (micro, competition metric) (bootstrap over the items, 1000 draws): [1.0000, 1.0000]');
   });
 
   it('scores the rule classifier with the car taxonomy, and names an unknown taxonomy', async () => {
@@ -180,6 +184,9 @@ describe('voc eval semeval', () => {
     expect(r).toMatchObject({ n: 5, mode: 'categories', unmapped: { 'PHONE#GENERAL': 1, 'OS#OPERATION_PERFORMANCE': 1 } });
     expect(Object.keys(r.per_label as object).every((k) => ['design', 'battery', 'price', 'display'].includes(k))).toBe(true);
     expect(stderr).toBe(`note: categories not tracked by map ${join(FIX, 'semeval-map.yaml')}, left out of the scores: PHONE#GENERAL, OS#OPERATION_PERFORMANCE`);
+    const [lower, upper] = (r.ci95 as { micro_f1: [number, number] }).micro_f1;
+    const table = (await voc(['eval', 'semeval', '--data', join(FIX, 'semeval2016.xml'), '--map', join(FIX, 'semeval-map.yaml'), '--no-save'], 'en')).stdout.split('\n');
+    expect(table).toContain(`95% interval of the micro avg (bootstrap over the items, 1000 draws): [${lower.toFixed(4)}, ${upper.toFixed(4)}]`);
   });
 
   it('detects the built-in map, and asks for one when a file has no categories', async () => {

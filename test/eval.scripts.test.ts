@@ -129,4 +129,25 @@ describe('evaluation scripts on a known corpus', () => {
     expect(rest.status).toBe(1);
     expect(rest.stderr).toContain('draw-sample: only 4 unused shopping reviews with cue words of one group or more are left, 140 needed');
   });
+
+  it('draw-sample.py rest takes every review with two channel groups, one-group reviews to make 140, and 10 food-delivery reviews', () => {
+    // 30 shopping reviews with two groups (客服 + 京东), 170 with one (物流), 12 food-delivery reviews with one (骑手).
+    const big = mkdtempSync(join(tmpdir(), 'voc-eval-scripts-rest-'));
+    mkdirSync(join(big, 'sentiment'));
+    mkdirSync(join(big, 'gold'));
+    const shop = Array.from({ length: 200 }, (_, i) => `${980001 + i},手机,1,${i < 30 ? `客服回复快，京东发货也快，第${i}次` : `物流很快，第${i}次`}`);
+    writeFileSync(join(big, 'sentiment', 'online_shopping_10_cats.csv'), 'id,cat,label,review\n' + shop.join('\n') + '\n');
+    writeFileSync(join(big, 'sentiment', 'waimai_10k.csv'), 'label,review\n' + Array.from({ length: 12 }, (_, i) => `1,骑手送得快，第${i}份`).join('\n') + '\n');
+    writeFileSync(join(big, 'gold', 'channels-dev.jsonl'), '');
+    const r = spawnSync('python3', [join(ROOT, 'evaluation', 'draw-sample.py'), '7', '-', 'rest'], { cwd: ROOT, env: { ...process.env, VOC_SHARED_DATA: big }, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const drawn = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { pool: string; id: number; text: string });
+    expect(drawn).toHaveLength(150);
+    expect(drawn.filter((o) => o.pool === 'online_shopping' && o.text.includes('客服'))).toHaveLength(30);
+    expect(drawn.filter((o) => o.pool === 'online_shopping' && !o.text.includes('客服'))).toHaveLength(110);
+    expect(drawn.filter((o) => o.pool === 'waimai')).toHaveLength(10);
+    expect(new Set(drawn.map((o) => `${o.pool}:${o.id}`)).size).toBe(150);
+    // The same seed draws the same sample.
+    expect(spawnSync('python3', [join(ROOT, 'evaluation', 'draw-sample.py'), '7', '-', 'rest'], { cwd: ROOT, env: { ...process.env, VOC_SHARED_DATA: big }, encoding: 'utf8' }).stdout).toBe(r.stdout);
+  });
 });

@@ -14,6 +14,7 @@ import { basename, join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import type { Locale } from '../../core/types.js';
 import type { ClassifierEvaluation } from '../../reports/view-model.js';
+import type { Interval95 } from './bootstrap.js';
 import type { ChannelEvalResult } from './channels.js';
 import type { AspectEvalResult } from './aspects.js';
 import type { SemevalEvalResult } from './semeval.js';
@@ -52,7 +53,7 @@ export interface SavedMetric {
   value: number;
   n: number;
   /** 95% bootstrap interval over the items scored (absent in files saved before voc printed them). */
-  ci95?: [number, number];
+  ci95?: Interval95;
 }
 
 export interface SavedRun {
@@ -71,7 +72,7 @@ interface SavedFile extends ClassifierEvaluation {
 const KIND_ORDER: EvalKind[] = ['channels', 'sentiment', 'aspects', 'semeval'];
 
 /** Values rounded to 4 decimals, as `voc eval --json` prints them. */
-function namedMetric(id: MetricId, value: number, n: number, file: string, ci95?: readonly [number, number]): SavedMetric {
+function namedMetric(id: MetricId, value: number, n: number, file: string, ci95?: Interval95): SavedMetric {
   return { id, name: `${METRIC_NAMES[id].en} · ${file}`, file, value: Math.round(value * 1e4) / 1e4, n, ...(ci95 ? { ci95: [ci95[0], ci95[1]] } : {}) };
 }
 
@@ -85,7 +86,7 @@ export function evaluationRun(
   const measuredAt = (opts.measuredAt ?? new Date()).toISOString();
   const n = result.n;
   const file = basename(dataFile);
-  const metric = (id: MetricId, value: number, count: number, ci95?: readonly [number, number]) => namedMetric(id, value, count, file, ci95);
+  const metric = (id: MetricId, value: number, count: number, ci95?: Interval95) => namedMetric(id, value, count, file, ci95);
   const part = opts.heldOut ? `held-out part, ${n}` : `${n}`;
   let metrics: SavedMetric[];
   let unit: string;
@@ -215,6 +216,6 @@ function readSavedFile(path: string): SavedFile {
   return f as SavedFile;
 }
 
-function isInterval(x: unknown): x is [number, number] {
+function isInterval(x: unknown): x is Interval95 {
   return Array.isArray(x) && x.length === 2 && x.every((v) => typeof v === 'number' && v >= 0 && v <= 1) && x[0]! <= x[1]!;
 }
