@@ -23,6 +23,7 @@ import { registerReportCommands } from './report-commands.js';
 import { registerQueueCommands } from './queue-commands.js';
 import { registerEvalCommands, readSavedEvaluation } from './eval-commands.js';
 import { registerUserCommands } from './users-commands.js';
+import { registerExplainCommand } from './explain-command.js';
 import { parseFormats, positiveInt } from './options.js';
 import { flushStdio } from './flush.js';
 
@@ -201,7 +202,15 @@ registerReportCommands(program, { ...context, evaluation });
 registerQueueCommands(program, context);
 registerEvalCommands(program, context);
 registerUserCommands(program, context);
+registerExplainCommand(program, context);
 
+
+// A reader that goes away early (`voc explain --file posts.txt | head`) is not an error: stop quietly
+// as Unix tools do, instead of an unhandled EPIPE stack trace. Other stream errors stay errors.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
 
 async function main(): Promise<void> {
   try {
