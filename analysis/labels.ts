@@ -42,11 +42,18 @@ export function scenarioTypeLabel(type: string, locale: Locale): string {
   return (locale === 'en' ? en : zh)[type] ?? type;
 }
 
+/**
+ * Names of the breakpoint kinds: the one wording of the report, the console and `voc explain`
+ * (reports/i18n.ts and the console's web/src/i18n.ts use these; a test holds them together).
+ */
+export const BREAKPOINT_KIND_LABELS: Record<Locale, Record<string, string>> = {
+  'zh-CN': { inconsistency: '说法不一致', handoff: '交接断裂', runaround: '互相推诿' },
+  en: { inconsistency: 'inconsistency', handoff: 'broken hand-off', runaround: 'runaround' },
+};
+
 /** Label of a breakpoint kind. */
 export function breakpointKindLabel(kind: string, locale: Locale): string {
-  const zh: Record<string, string> = { inconsistency: '信息/价格不一致', handoff: '流程无法衔接', runaround: '来回推诿' };
-  const en: Record<string, string> = { inconsistency: 'Inconsistency', handoff: 'Broken handoff', runaround: 'Runaround' };
-  return (locale === 'en' ? en : zh)[kind] ?? kind;
+  return BREAKPOINT_KIND_LABELS[locale === 'en' ? 'en' : 'zh-CN'][kind] ?? kind;
 }
 
 /** Label of a sentiment label or polarity. */

@@ -5,6 +5,7 @@
  * and are escaped by the templates like everything else.
  */
 import type { BreakpointKind, Locale } from '../core/types.js';
+import { breakpointKindLabel as analysisKindLabel } from '../analysis/labels.js';
 
 const zhCN = {
   reportTitle: '品牌一致性报告',
@@ -96,9 +97,6 @@ const zhCN = {
   quotes: '原文摘录',
   quoteMeta: '{source} · {date}',
   likes: '赞 {n}',
-  kind_inconsistency: '说法不一致',
-  kind_handoff: '交接断裂',
-  kind_runaround: '互相推诿',
   newPair: '新出现',
   methodsIntro: '数据：报告期内已采集并分类的公开帖子。垃圾帖（广告、模板化评论）和近似重复帖（几乎重复一篇更早帖子的转发或复制，原帖照常计入）不计入任何数字，也不被引用；两者在“数据覆盖”中分别计数，既是垃圾帖又是近似重复帖的只计为垃圾帖。上期为紧邻本期之前的同类周期（{from} 至 {to}）。',
   methodsLexicon: '词典版本：{version}。',
@@ -333,9 +331,6 @@ const en: Record<MessageKey, string> = {
   quotes: 'Verbatim quotes',
   quoteMeta: '{source} · {date}',
   likes: '{n} likes',
-  kind_inconsistency: 'inconsistency',
-  kind_handoff: 'broken hand-off',
-  kind_runaround: 'runaround',
   newPair: 'new',
   methodsIntro:
     'Data: public posts crawled and classified for the period. Spam (ads, templated reviews) and near-duplicates (reposts or copies that nearly repeat an earlier post; the original still counts) are left out of every figure and never quoted; the data coverage counts the two apart, a post that is both counting as spam. The previous period is the one of the same kind just before ({from} to {to}).',
@@ -506,7 +501,7 @@ export function postCount(locale: Locale, n: number, formatted: string = String(
   return `${formatted} ${n === 1 ? 'post' : 'posts'}`;
 }
 
-/** Display name of a breakpoint kind. */
+/** Display name of a breakpoint kind (the wording analysis/labels.ts keeps for every output). */
 export function breakpointKindLabel(kind: BreakpointKind, locale: Locale): string {
-  return t(locale, `kind_${kind}`);
+  return analysisKindLabel(kind, locale);
 }

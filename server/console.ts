@@ -24,6 +24,7 @@ import { localizeInputMessage, LocalizedInputError, say } from './messages.js';
 import { RunManager } from './run-manager.js';
 import { metaRoutes } from './routes/meta.js';
 import { postRoutes } from './routes/posts.js';
+import { explainRoutes } from './routes/explain.js';
 import { reportRoutes } from './routes/reports.js';
 import { runRoutes } from './routes/runs.js';
 import { scheduleRoutes } from './routes/schedules.js';
@@ -96,6 +97,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps, q
   await app.register(targetRoutes, { deps: deps.app });
   await app.register(runRoutes, { store, runs });
   await app.register(postRoutes, { store, config });
+  await app.register(explainRoutes, { config, classifier: deps.app.classifier });
   await app.register(reportRoutes, { deps: deps.app, reportsDir: deps.reportsDir });
   await app.register(scheduleRoutes, { store, config, ...(queued ? { queues: queued.queues } : {}) });
   await app.register(userRoutes, { store });

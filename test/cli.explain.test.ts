@@ -17,6 +17,10 @@ import { trainSentimentModel } from '../analysis/model/sentiment-model.js';
 import { saveModel } from '../analysis/model/serialize.js';
 import { sentimentExamples } from './model.data.js';
 import { assertBuilt, ROOT, VOC_BIN } from './helpers/cli.js';
+import { BREAKPOINT_KIND_LABELS } from '../analysis/labels.js';
+import { breakpointKindLabel as reportKindLabel } from '../reports/i18n.js';
+import { MESSAGES as CONSOLE_MESSAGES } from '../web/src/i18n.js';
+import { BREAKPOINT_KINDS } from '../core/types.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'voc-explain-'));
 // The lexicon version hashes the effective lexicon, brands included: a brand-less explanation has its own.
@@ -63,7 +67,7 @@ describe('voc explain', () => {
       '  客服 [customer_service]  负面  「客服」@0  判定词 「敷衍」@31',
       '  门店 [store]  负面  「门店」@4  判定词 「踢皮球」@17',
       '跨渠道断点 (1)',
-      '  客服 ↔ 门店  来回推诿 [runaround]  线索 passed_between  「客服说去门店退，门店说找客服，来回踢皮球」@0',
+      '  客服 ↔ 门店  互相推诿 [runaround]  线索 passed_between  「客服说去门店退，门店说找客服，来回踢皮球」@0',
       '品牌承诺描述词 (1)',
       '  尊贵服务 [premium_service]  负面  「敷衍」@31  关于 客服',
       '开放词（词典外的形容词、动词） (2)',
@@ -167,6 +171,15 @@ describe('voc explain', () => {
       '--taxonomy: not with --brand; brand "b" uses the aspect taxonomy "car" (brands[].aspectTaxonomy in the config)',
     );
     expect(await voc(['客服很好', '--brand', 'b'], { config: two })).toContain('客服 [customer_service]  正面');
+  });
+
+  it('names the breakpoint kinds as the report and the console do', () => {
+    expect(BREAKPOINT_KIND_LABELS['zh-CN']).toEqual({ inconsistency: '说法不一致', handoff: '交接断裂', runaround: '互相推诿' });
+    for (const locale of ['zh-CN', 'en'] as const)
+      for (const kind of BREAKPOINT_KINDS) {
+        expect(reportKindLabel(kind, locale)).toBe(BREAKPOINT_KIND_LABELS[locale][kind]);
+        expect(CONSOLE_MESSAGES[locale].breakpointKinds[kind]).toBe(BREAKPOINT_KIND_LABELS[locale][kind]);
+      }
   });
 
   it('stops quietly when the reader of its output goes away (voc explain --file F | head)', async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTarget } from '../core/config.js';
-import type { Post, Run } from '../core/types.js';
+import type { Classification, Post, Run } from '../core/types.js';
 import type { Role } from '../store/store.js';
 import { api, startConsole, type ConsoleFixture } from './console.fixture.js';
 import { FORUM_SELECTORS, startForum, type Forum } from './console.site.js';
@@ -48,6 +48,7 @@ const MATRIX: Array<{ method: string; path: string; body?: unknown; allowed: Rol
   { method: 'POST', path: '/api/runs/nope/cancel', allowed: ANALYSTS, status: 404 },
   { method: 'GET', path: '/api/posts', allowed: ANALYSTS, status: 200 },
   { method: 'GET', path: '/api/posts/export?format=jsonl', allowed: ANALYSTS, status: 200 },
+  { method: 'POST', path: '/api/explain', body: { text: '客服态度很差' }, allowed: ANALYSTS, status: 200 },
   { method: 'GET', path: '/api/reports', allowed: EVERYONE, status: 200 },
   { method: 'POST', path: '/api/reports', body: { brand: 'nope', period: '2026-10' }, allowed: ANALYSTS, status: 400 },
   { method: 'GET', path: '/api/reports/nope', allowed: EVERYONE, status: 404 },
@@ -213,6 +214,26 @@ describe('targets', () => {
     const { error } = (await res.json()) as { error: string };
     expect(error).toMatch(/^target: url: /);
     expect(error).not.toContain('\n');
+  });
+
+  it('classifies a text without storing it, and names what is wrong with a bad request', async () => {
+    const before = await fx.app.store.countPosts({});
+    const res = await api(fx.base, token(), 'POST', '/api/explain', { text: '客服让我去找门店，门店又让我找客服，来回踢皮球。', brand: 'acme' });
+    expect(res.status).toBe(200);
+    const { classification: c } = (await res.json()) as { classification: Classification };
+    expect(c.channels.map((m) => `${m.channel}:${m.polarity}:${m.evidence.start}`)).toEqual(['customer_service:neg:0', 'store:neg:6']);
+    expect(c.breakpoints.map((b) => [b.kind, b.channels.join('+'), b.evidence.text])).toEqual([['runaround', 'customer_service+store', '客服让我去找门店，门店又让我找客服，来回踢皮球']]);
+    expect(c.lexiconVersion).toBe(fx.app.classifier.lexiconVersion);
+    expect(await fx.app.store.countPosts({})).toBe(before);
+    const bad = async (body: unknown, lang = 'en') => {
+      const r = await api(fx.base, token(), 'POST', '/api/explain', body, { 'accept-language': lang });
+      return [r.status, ((await r.json()) as { error: string }).error];
+    };
+    expect(await bad({ text: 'x', brand: 'nope' })).toEqual([400, 'unknown brand "nope"; expected one of: acme']);
+    expect(await bad({ text: '' })).toEqual([400, 'body/text must NOT have fewer than 1 characters']);
+    expect(await bad({ text: '' }, 'zh-CN')).toEqual([400, expect.stringMatching(/^字段 body\/text /)]);
+    expect(await bad({ brand: 'acme' })).toEqual([400, "body must have required property 'text'"]);
+    expect(await bad({ text: '好'.repeat(20_001) })).toEqual([400, 'body/text must NOT have more than 20000 characters']);
   });
 
   it('previews the posts a spec extracts, storing nothing', async () => {

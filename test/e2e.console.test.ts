@@ -135,15 +135,15 @@ describe('analyst console in Chromium', () => {
     await page.getByRole('link', { name: '查看帖子' }).click();
     await page.getByRole('heading', { name: '帖子浏览' }).waitFor();
     expect(await page.locator('.total').textContent()).toBe('共 6 条');
-    expect(await page.locator('.bp-counts a').allTextContents()).toEqual(['跨渠道不一致 1', '交接断裂 0', '来回推诿 1']);
-    await page.getByRole('link', { name: '来回推诿 1' }).click();
+    expect(await page.locator('.bp-counts a').allTextContents()).toEqual(['说法不一致 1', '交接断裂 0', '互相推诿 1']);
+    await page.getByRole('link', { name: '互相推诿 1' }).click();
     await expect.poll(() => page.locator('.total').textContent()).toBe('共 1 条');
     const post = page.locator('li.post');
     expect(await post.locator('.post-text').textContent()).toBe('<img src=x onerror="window.__pwned=1">客服让我去找门店，门店又让我找客服，来回踢皮球。');
     expect(await post.locator('mark.hl-ch').allTextContents()).toEqual(['客服', '门店']); // one mention per channel: its first alias
     // The open-vocabulary verb about both channels, inside the breakpoint evidence: both in the title.
     expect(await post.locator('mark.hl-open').allTextContents()).toEqual(['来回']);
-    expect(await post.locator('mark.hl-open').getAttribute('title')).toBe('来回推诿: 客服 ↔ 门店 · 来回 · 门店 · 来回 · 客服');
+    expect(await post.locator('mark.hl-open').getAttribute('title')).toBe('互相推诿: 客服 ↔ 门店 · 来回 · 门店 · 来回 · 客服');
     expect(await page.locator('.legend mark.hl-open').textContent()).toBe('词典外用词');
     expect((await post.locator('mark.hl-bp').allTextContents()).join('')).toBe('__pwned=1">客服让我去找门店，门店又让我找客服，来回踢皮球');
     expect(await post.locator('img').count()).toBe(0);
@@ -151,6 +151,33 @@ describe('analyst console in Chromium', () => {
     expect(await post.getByRole('link', { name: '查看原帖' }).getAttribute('href')).toBe(`${forum.origin}/t/p5`);
     expect(await seriousViolations()).toEqual([]);
     await shot('05-posts-runaround');
+  });
+
+  it('classifies a typed text without storing it, its evidence marked and its labels listed', async () => {
+    await page.getByText('试一试：分类一段文字（不保存）').click();
+    const hostile = '<b>在官网</b>下单，门店说查不到订单，让我找客服，客服又让我找门店。';
+    await page.getByLabel('文字').fill(hostile);
+    await page.getByRole('button', { name: '分类' }).click();
+    const result = page.locator('.explain-result');
+    await result.locator('dl').waitFor();
+    expect(await result.locator('.post-text').textContent()).toBe(hostile);
+    expect(await result.locator('b').count()).toBe(0);
+    expect(await result.locator('mark.hl-ch').allTextContents()).toEqual(['官网', '门店', '客服']);
+    expect(await result.locator('dt').allTextContents()).toEqual(['情感', '渠道', '断点', '品牌承诺描述词', '方面', '场景', '提问']);
+    const evidence = '「<b>在官网</b>下单，门店说查不到订单，让我找客服，客服又让我找门店」';
+    expect(await result.locator('dd').allTextContents()).toEqual([
+      '负面',
+      '官网 中性 「官网」；门店 负面 「门店」 · 判定词 「查不到」；客服 负面 「客服」 · 判定词 「又让」',
+      `交接断裂: 门店 ↔ 官网 ${evidence}；互相推诿: 客服 ↔ 门店 ${evidence}`,
+      '无',
+      '无',
+      '无',
+      '否',
+    ]);
+    // Nothing was stored: the explorer still holds the forum's post count of the filter.
+    expect(await page.locator('.total').textContent()).toBe('共 1 条');
+    expect(await seriousViolations()).toEqual([]);
+    await shot('05b-posts-explain');
   });
 
   it('renders a report, shows it and downloads its PDF', async () => {

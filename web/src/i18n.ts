@@ -100,7 +100,7 @@ const zh = {
   polarity: '倾向',
   polarities: { pos: '正面', neg: '负面', neutral: '中性', mixed: '混合' } as Record<string, string>,
   breakpoint: '断点',
-  breakpointKinds: { any: '任意断点', inconsistency: '跨渠道不一致', handoff: '交接断裂', runaround: '来回推诿' } as Record<string, string>,
+  breakpointKinds: { any: '任意断点', inconsistency: '说法不一致', handoff: '交接断裂', runaround: '互相推诿' } as Record<string, string>,
   aspect: '方面',
   scenario: '场景',
   question: '提问',
@@ -123,6 +123,17 @@ const zh = {
   legendBreakpoint: '断点证据',
   legendOpenWord: '词典外用词',
   negatedWord: (w: string) => `不·${w}`,
+  explainTitle: '试一试：分类一段文字（不保存）',
+  explainText: '文字',
+  explainPlaceholder: '粘贴一条评论，例如：在官网下单，门店说查不到订单',
+  explainRun: '分类',
+  explaining: '正在分类……',
+  decidedBy: '判定词',
+  descriptors: '品牌承诺描述词',
+  yes: '是',
+  no: '否',
+  noneFound: '无',
+  listSep: '；',
   breakpointCounts: '断点数量',
   noPosts: '没有符合条件的帖子',
   reportsTitle: '报告',
@@ -283,6 +294,17 @@ const en: Messages = {
   legendBreakpoint: 'breakpoint evidence',
   legendOpenWord: 'word beyond the lexicon',
   negatedWord: (w: string) => `not ${w}`,
+  explainTitle: 'Try it: classify a text (nothing is stored)',
+  explainText: 'Text',
+  explainPlaceholder: 'Paste a review, e.g. Ordered on the website, the store could not find my order',
+  explainRun: 'Classify',
+  explaining: 'Classifying…',
+  decidedBy: 'decided by',
+  descriptors: 'Brand-promise descriptors',
+  yes: 'yes',
+  no: 'no',
+  noneFound: 'none',
+  listSep: '; ',
   breakpointCounts: 'Breakpoints',
   noPosts: 'No posts match',
   reportsTitle: 'Reports',
@@ -331,6 +353,9 @@ export function currentLang(): Lang {
 export function setLang(lang: Lang): void {
   localStorage.setItem(KEY, lang);
 }
+
+/** Both languages' messages, for tests that hold shared wording together (the breakpoint kinds). */
+export const MESSAGES: Record<Lang, Messages> = { 'zh-CN': zh, en };
 
 export function t(): Messages {
   return currentLang() === 'en' ? en : zh;

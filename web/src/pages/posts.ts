@@ -8,6 +8,7 @@ import { highlight, marksOf } from '../highlight.js';
 import { t } from '../i18n.js';
 import type { PageContext } from '../main.js';
 import { field } from '../dom.js';
+import { explainBox } from './explain-box.js';
 
 const FILTERS = ['brand', 'period', 'from', 'to', 'source', 'targetId', 'channel', 'polarity', 'breakpoint', 'aspect', 'scenario', 'question', 'q'] as const;
 const PAGE_SIZE = 20;
@@ -112,5 +113,5 @@ export async function renderPosts(ctx: PageContext): Promise<void> {
   const link = (n: number, text: string) => h('a', { href: `#/posts${query({ ...filter, page: n })}`, rel: n < page ? 'prev' : 'next' }, text);
   const pager = h('nav', { class: 'pager', 'aria-label': m.pageOf(page, pages) }, page > 1 ? link(page - 1, m.prev) : null, h('span', {}, m.pageOf(page, pages)), page < pages ? link(page + 1, m.next) : null);
 
-  ctx.main.append(form, h('section', { class: 'card', 'aria-label': m.results(data.total) }, h('p', { class: 'total' }, m.results(data.total)), countLinks, legend, exports, data.items.length ? list : h('p', {}, m.noPosts), pager));
+  ctx.main.append(form, explainBox(ctx), h('section', { class: 'card', 'aria-label': m.results(data.total) }, h('p', { class: 'total' }, m.results(data.total)), countLinks, legend, exports, data.items.length ? list : h('p', {}, m.noPosts), pager));
 }
