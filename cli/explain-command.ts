@@ -45,7 +45,7 @@ export function registerExplainCommand(program: Command, ctx: ExplainCommandCont
     .description('classify a text and show each label with the words that decided it (nothing is stored)')
     .argument('[text...]', 'the post (words are joined with spaces); "-" reads it from standard input')
     .option('--file <path>', 'classify each non-empty line of a file as its own post ("-": standard input)')
-    .option('--brand <id>', "the brand whose names, aspect taxonomy and lexicon additions apply (default: the config's only brand)")
+    .option('--brand <id>', "the brand whose names and aspect taxonomy apply (default: the config's only brand)")
     .option('--taxonomy <id>', 'aspect taxonomy of a brand-less classification (default retail); not with --brand')
     .option('--rules-only', 'leave out the trained models the config names (models:)')
     .option('--json', 'one JSON object per post and line: {"n", "text", "classification"}')
@@ -102,7 +102,7 @@ function readTextFile(path: string): string {
 /**
  * The brand the posts are classified for: --brand, else the config's only brand, else a brand of
  * no names with the --taxonomy (retail by default). Two or more brands and neither option: the
- * user must say which, as its names and lexicon additions change the classification.
+ * user must say which, as its names and aspect taxonomy change the classification.
  */
 function explainBrand(config: VocConfig, opts: ExplainOptions): BrandConfig {
   if (opts.brand !== undefined) {

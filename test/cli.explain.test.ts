@@ -129,7 +129,7 @@ describe('voc explain', () => {
     expect(JSON.parse(whole[0]!).text).toBe('第一行\n客服态度很差');
   });
 
-  it("classifies for the config's brand: its aspect taxonomy and lexicon additions apply", async () => {
+  it("classifies with the config: its brand's aspect taxonomy and its lexicon additions apply", async () => {
     const dir = join(tmp, 'brand');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'voc.config.yaml');
