@@ -339,7 +339,12 @@ describe('voc train channels + voc eval channels --model', () => {
     // and breakpoint right; the rules alone, on the same posts, 13 of 16 stances and 1 breakpoint.
     expect([trained.evaluation.polarity, trained.evaluation.breakpoints.f1]).toEqual([{ accuracy: 1, n: 16 }, 1]);
     expect([trained.rulesEvaluation.n, trained.rulesEvaluation.polarity, trained.rulesEvaluation.breakpoints.f1]).toEqual([8, { accuracy: 0.8125, n: 16 }, 0.4]);
-    expect(table.split('\n').at(-1)).toBe('同一批留出样本仅用规则：渠道态度准确率 0.813，断点 F1 0.400，提问 F1 0.000');
+    // Training prints the model's gain over the rules on the held-out posts as eval --model does, with paired intervals.
+    const versus = table.split('\n').filter((l) => l.startsWith('相对仅用规则'));
+    expect(versus).toEqual(['相对仅用规则（同一批帖子，差值及配对自助法 95% 区间）：渠道极性 0.8125 → +0.1875 [+0.0625, +0.3750]；断点 F1 0.4000 → +0.6000 [+0.1429, +1.0000]']);
+    expect(trained.compared_with_rules).toEqual(scored.compared_with_rules);
+    const evalTable = (await voc(['eval', 'channels', '--gold', all, '--model', held, '--no-save'], 'zh-CN')).stdout;
+    expect(evalTable.split('\n').filter((l) => l.startsWith('相对仅用规则'))).toEqual(versus);
   });
 
   it('says which part too few breakpoints left out, and refuses a file too small for any part, writing no model', async () => {

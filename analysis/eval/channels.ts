@@ -17,7 +17,7 @@
  * work on the rules.
  */
 import type { Classification, Span } from '../../core/types.js';
-import { RatioItems, type Interval95 } from './bootstrap.js';
+import { pairedDifferenceInterval, RatioItems, type Interval95 } from './bootstrap.js';
 import { binaryScores, ratio, SetMatchCounter, type LabelScore } from './metrics.js';
 import type { GoldRow } from './readers.js';
 
@@ -61,6 +61,18 @@ export interface ChannelItems {
   breakpoints: RatioItems;
   questions: RatioItems;
   sentiment: RatioItems;
+}
+
+/**
+ * What a channel model changed against the rules alone, both scored by scoreChannels on the same
+ * posts: the two figures a model moves (stances and breakpoints), with paired bootstrap intervals.
+ */
+export function compareWithRules(rules: ReturnType<typeof scoreChannels>, model: ReturnType<typeof scoreChannels>): RulesComparison {
+  const diff = (after: number, before: number) => Math.round((after - before) * 1e4) / 1e4;
+  return {
+    polarity: { rules: rules.result.polarity.accuracy, difference: diff(model.result.polarity.accuracy, rules.result.polarity.accuracy), ci95: pairedDifferenceInterval(rules.items.polarity, model.items.polarity) },
+    breakpoints_f1: { rules: rules.result.breakpoints.f1, difference: diff(model.result.breakpoints.f1, rules.result.breakpoints.f1), ci95: pairedDifferenceInterval(rules.items.breakpoints, model.items.breakpoints) },
+  };
 }
 
 /** Scores `predictions[i]` (the classification of `rows[i].text`) against the gold rows. */

@@ -16,8 +16,7 @@ import { predictSentiment } from '../model/sentiment-model.js';
 import { loadModel, sha256, type LoadedModel } from '../model/serialize.js';
 import { aspectsHoldout, goldHoldout, sentimentHoldout } from '../model/train.js';
 import { evalAspects, ruleSubjects, type AspectEvalResult, type SubjectPrediction } from './aspects.js';
-import { pairedDifferenceInterval } from './bootstrap.js';
-import { scoreChannels, type ChannelEvalResult, type RulesComparison } from './channels.js';
+import { compareWithRules, scoreChannels, type ChannelEvalResult, type RulesComparison } from './channels.js';
 import { detectCategoryMap, loadCategoryMap, mapAspects, subjectAspectMap, type CategoryMap } from './maps.js';
 import { readAspectsCsv, readChannelGold, readInputFile, readSentimentCsv } from './readers.js';
 import { evalSemeval, readSemevalXml, sentenceSentiment, type SemevalEvalResult } from './semeval.js';
@@ -98,17 +97,10 @@ export function runChannelsEval(opts: ChannelRunOptions): Noted<ChannelEvalResul
   );
   const withModel = model && model.task === 'channels' ? rulesPredictions.map((c, i) => applyChannelModel(model, scored[i]!.text, c)) : undefined;
   const predictor = model ? `rules ${classifier.lexiconVersion} + channel model ${opts.model}` : `rules ${classifier.lexiconVersion}`;
-  const { result, items } = scoreChannels(scored, withModel ?? rulesPredictions, { examples: opts.examples ?? 0 });
-  let compared: RulesComparison | undefined;
-  if (withModel) {
-    // The model changes stances and breakpoints only: those two figures, against the rules on the same posts.
-    const rules = scoreChannels(scored, rulesPredictions);
-    const diff = (after: number, before: number) => Math.round((after - before) * 1e4) / 1e4;
-    compared = {
-      polarity: { rules: rules.result.polarity.accuracy, difference: diff(result.polarity.accuracy, rules.result.polarity.accuracy), ci95: pairedDifferenceInterval(rules.items.polarity, items.polarity) },
-      breakpoints_f1: { rules: rules.result.breakpoints.f1, difference: diff(result.breakpoints.f1, rules.result.breakpoints.f1), ci95: pairedDifferenceInterval(rules.items.breakpoints, items.breakpoints) },
-    };
-  }
+  const scoredPredictions = scoreChannels(scored, withModel ?? rulesPredictions, { examples: opts.examples ?? 0 });
+  const { result } = scoredPredictions;
+  // The model changes stances and breakpoints only: those two figures, against the rules on the same posts.
+  const compared: RulesComparison | undefined = withModel ? compareWithRules(scoreChannels(scored, rulesPredictions), scoredPredictions) : undefined;
   return { result: { ...result, predictor, ...(holdout ? { holdout } : {}), ...(compared ? { compared_with_rules: compared } : {}) }, notes };
 }
 

@@ -52,8 +52,6 @@ const TEXT = {
     errorClasses: '主要错误类型',
     trained: (task: string, n: number, features: number, seconds: number, out: string) =>
       `已训练 ${task} 模型：${n} 条训练样本，${features} 个特征，用时 ${seconds} 秒，写入 ${out}`,
-    rulesAlone: (polarity: number, breakpoints: number, questions: number) =>
-      `同一批留出样本仅用规则：渠道态度准确率 ${polarity.toFixed(3)}，断点 F1 ${breakpoints.toFixed(3)}，提问 F1 ${questions.toFixed(3)}`,
     skippedPart: (part: 'stance' | 'breakpoints', found: number, needed: number) =>
       part === 'stance'
         ? `未训练渠道态度部分：规则也识别出的已标注渠道只有 ${found} 个，至少需要 ${needed} 个`
@@ -99,8 +97,6 @@ const TEXT = {
     errorClasses: 'main error classes',
     trained: (task: string, n: number, features: number, seconds: number, out: string) =>
       `trained ${task} model: ${n} training items, ${features} features, ${seconds} s, written to ${out}`,
-    rulesAlone: (polarity: number, breakpoints: number, questions: number) =>
-      `the rules alone on the same held-out posts: channel polarity ${polarity.toFixed(3)}, breakpoint F1 ${breakpoints.toFixed(3)}, question F1 ${questions.toFixed(3)}`,
     skippedPart: (part: 'stance' | 'breakpoints', found: number, needed: number) =>
       part === 'stance'
         ? `channel stance part not trained: ${found} labelled channel(s) the rules also detected, at least ${needed} needed`
@@ -262,6 +258,7 @@ export function formatTrainSummary(
     holdout?: { fraction: number; seed?: number };
     skipped?: Array<{ part: 'stance' | 'breakpoints'; found: number; needed: number }>;
     rulesEvaluation?: ChannelEvalResult;
+    compared_with_rules?: RulesComparison;
   },
   locale: Locale,
 ): string {
@@ -271,9 +268,8 @@ export function formatTrainSummary(
   const e = report.evaluation;
   if (e && 'accuracy' in e) lines.push(formatSentimentTable({ ...e, ...(report.holdout ? { holdout: report.holdout } : {}) }, locale));
   else if (e && 'breakpoints' in e) {
-    lines.push(formatChannelsTable(e, locale));
-    const r = report.rulesEvaluation;
-    if (r) lines.push(m.rulesAlone(r.polarity.accuracy, r.breakpoints.f1, r.questions.f1));
+    // The model's gain over the rules on the same held-out posts, with paired intervals, as `voc eval channels --model` prints it.
+    lines.push(formatChannelsTable({ ...e, ...(report.compared_with_rules ? { compared_with_rules: report.compared_with_rules } : {}) }, locale));
   }
   else if (e) lines.push(formatAspectsTable({ ...e, ...(report.holdout ? { holdout: report.holdout } : {}) }, locale));
   return lines.join('\n');

@@ -13,7 +13,7 @@ import { InputError } from '../../core/errors.js';
 import type { Classification } from '../../core/types.js';
 import type { Classifier } from '../classifier.js';
 import { evalAspects, type AspectEvalResult } from '../eval/aspects.js';
-import { evalChannels, type ChannelEvalResult } from '../eval/channels.js';
+import { compareWithRules, scoreChannels, type ChannelEvalResult, type RulesComparison } from '../eval/channels.js';
 import { readAspectsCsv, readChannelGold, readInputFile, readSentimentCsv } from '../eval/readers.js';
 import { evalSentiment, type SentimentEvalResult } from '../eval/sentiment.js';
 import { splitHoldout, type HoldoutSpec } from '../eval/split.js';
@@ -111,7 +111,7 @@ export interface ChannelTrainFileOptions extends TrainFileOptions {
 }
 
 /** Trains a channel model (stances, breakpoints) from a channel gold JSONL file. */
-export function trainChannelsFile(opts: ChannelTrainFileOptions): TrainReport<ChannelEvalResult> & { model: ChannelModel; skipped: SkippedPart[]; rulesEvaluation?: ChannelEvalResult } {
+export function trainChannelsFile(opts: ChannelTrainFileOptions): TrainReport<ChannelEvalResult> & { model: ChannelModel; skipped: SkippedPart[]; rulesEvaluation?: ChannelEvalResult; compared_with_rules?: RulesComparison } {
   const started = process.hrtime.bigint();
   const rows = readChannelGold(opts.data, opts.texts ? { texts: opts.texts } : {});
   const holdout = opts.holdout !== undefined ? goldHoldout(opts.holdout, opts.seed) : undefined;
@@ -135,15 +135,19 @@ export function trainChannelsFile(opts: ChannelTrainFileOptions): TrainReport<Ch
   }
   // The rules alone on the same held-out posts, so the report can say what the model added.
   let rules: ChannelEvalResult | undefined;
+  let compared: RulesComparison | undefined;
   const report = finishTraining('channels', opts, started, model, holdout, train.length, heldOut, (part) => {
     const classified = part.map((r, i) => classify(r.text, i));
-    rules = evalChannels(part, classified);
-    return evalChannels(
+    const byRules = scoreChannels(part, classified);
+    const byModel = scoreChannels(
       part,
       classified.map((c, i) => applyChannelModel(model, part[i]!.text, c)),
     );
+    rules = byRules.result;
+    compared = compareWithRules(byRules, byModel);
+    return byModel.result;
   });
-  return { ...report, skipped: model.skipped, ...(rules ? { rulesEvaluation: rules } : {}) };
+  return { ...report, skipped: model.skipped, ...(rules ? { rulesEvaluation: rules } : {}), ...(compared ? { compared_with_rules: compared } : {}) };
 }
 
 /** Writes the model, scores it on the held-out part (if any) and reports what was done. */
