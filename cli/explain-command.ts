@@ -7,22 +7,32 @@
  *   voc explain "在京东买的，门店不给退，客服让我找门店"
  *   voc --lang en explain --brand acme --file posts.txt --json
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MODEL_TASKS, findBrand, type BrandConfig, type VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
 import { loadLexicons } from '../analysis/lexicons.js';
+import { readInputFile } from '../analysis/eval/input-file.js';
 import { classifierFor, inConfigFile } from './app.js';
 import { explainLines } from './explain-output.js';
+import { writeLine } from './stdout.js';
 
 export interface ExplainCommandContext {
   readConfig(): VocConfig;
   locale(config?: VocConfig): Locale;
-  /** Where results go (default process.stdout). */
-  stdout?: (text: string) => void;
-  /** Standard input, read whole (default process.stdin). */
-  stdin?: () => Promise<string>;
+  /**
+   * Where results go (default: standard output). It may return a promise to make the next post wait
+   * (a full pipe), and `false` to stop: the reader went away (voc explain --file F | head).
+   */
+  stdout?: (text: string) => void | boolean | Promise<boolean>;
+  /** Standard input, read whole as bytes (default process.stdin). */
+  stdin?: () => Promise<Buffer>;
+}
+
+/** One text to classify: `line` is its line in the --file input (absent for a single post). */
+interface ExplainInput {
+  text: string;
+  line?: number;
 }
 
 interface ExplainOptions {
@@ -38,7 +48,7 @@ export const EXPLAIN_BRAND = 'voc-explain';
 
 /** Adds `voc explain` to `program`. */
 export function registerExplainCommand(program: Command, ctx: ExplainCommandContext): void {
-  const out = ctx.stdout ?? ((s: string) => void process.stdout.write(s + '\n'));
+  const out = ctx.stdout ?? ((line: string) => writeLine(line));
   const stdin = ctx.stdin ?? readStdin;
   program
     .command('explain')
@@ -46,14 +56,14 @@ export function registerExplainCommand(program: Command, ctx: ExplainCommandCont
     .argument('[text...]', 'the post (words are joined with spaces); "-" reads it from standard input')
     .option('--file <path>', 'classify each non-empty line of a file as its own post ("-": standard input)')
     .option('--brand <id>', "the brand whose names and aspect taxonomy apply (default: the config's only brand)")
-    .option('--taxonomy <id>', 'aspect taxonomy of a brand-less classification (default retail); not with --brand')
+    .option('--taxonomy <id>', 'classify for a stand-in brand with this aspect taxonomy instead of a brand of the config (default retail when the config has none; its lexicon version differs from the brands\')')
     .option('--rules-only', 'leave out the trained models the config names (models:)')
-    .option('--json', 'one JSON object per post and line: {"n", "text", "classification"}')
+    .option('--json', 'one JSON object per post and line: {"n", "line" (with --file), "text", "classification"}')
     .addHelpText('after', '\nExamples:\n  voc explain "在京东买的，门店不给退，客服让我找门店"\n  voc --lang en explain --file posts.txt --json')
     .action(async (words: string[], opts: ExplainOptions) => {
       const config = ctx.readConfig();
       const loc = ctx.locale(config);
-      const texts = await postsToExplain(words, opts, stdin);
+      const inputs = await postsToExplain(words, opts, stdin);
       const brand = explainBrand(config, opts);
       const effective: VocConfig = {
         ...config,
@@ -62,41 +72,62 @@ export function registerExplainCommand(program: Command, ctx: ExplainCommandCont
       };
       const classifier = inConfigFile(config, () => classifierFor(effective));
       const models = MODEL_TASKS.filter((t) => effective.models[t] !== undefined);
-      texts.forEach((text, i) => {
-        const c = classifier.classify({ id: `explain:${i + 1}`, text, brand: brand.id });
-        if (opts.json) out(JSON.stringify({ n: i + 1, text, classification: c }));
-        else {
-          if (i > 0) out('');
-          out(explainLines(c, text, i + 1, { locale: loc, lexicons: classifier.lexicons, taxonomy: brand.aspectTaxonomy, models }).join('\n'));
-        }
-      });
+      for (const [i, { text, line }] of inputs.entries()) {
+        const n = i + 1;
+        const c = classifier.classify({ id: `explain:${line ?? n}`, text, brand: brand.id });
+        const shown = opts.json
+          ? jsonLine({ n, ...(line !== undefined ? { line } : {}), text, classification: c })
+          : `${i > 0 ? '\n' : ''}${explainLines(c, text, { n, line }, { locale: loc, lexicons: classifier.lexicons, taxonomy: brand.aspectTaxonomy, models }).join('\n')}`;
+        // Waits while the reader is behind (a pipe holds a few posts, not the whole file), and stops
+        // when it has gone away.
+        if ((await out(shown)) === false) break;
+      }
     });
 }
 
+/**
+ * One object as a line of JSON, with the C1 controls and bidirectional overrides a post may hold
+ * escaped (JSON.stringify leaves them raw, and `jq` would print them to a terminal as they are).
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** The texts to classify, from the words, standard input or --file; a clear error when there is none. */
-async function postsToExplain(words: string[], opts: ExplainOptions, stdin: () => Promise<string>): Promise<string[]> {
+async function postsToExplain(words: string[], opts: ExplainOptions, stdin: () => Promise<Buffer>): Promise<ExplainInput[]> {
   if (opts.file !== undefined && words.length)
     throw new InputError('explain: give the post as text or with --file, not both');
   if (opts.file !== undefined) {
-    const content = opts.file === '-' ? await stdin() : readTextFile(opts.file);
-    const lines = content.split(/\r?\n/).filter((l) => l.trim() !== '');
-    if (!lines.length) throw new InputError(`--file: ${opts.file === '-' ? 'standard input' : opts.file} holds no text; write one post per line`);
-    return lines;
+    const name = opts.file === '-' ? 'standard input' : opts.file;
+    const content = utf8Text(opts.file === '-' ? await stdin() : readInputFile(opts.file, '--file'), `--file: ${name}`);
+    // Posts keep the number of their line, so that a result can be traced back (sed -n 4p posts.txt).
+    const posts = content.split(/\r?\n/).flatMap((text, k) => (text.trim() ? [{ text, line: k + 1 }] : []));
+    if (!posts.length) throw new InputError(`--file: ${name} holds no text; write one post per line`);
+    return posts;
   }
   if (words.length === 1 && words[0] === '-') {
-    const text = await stdin();
+    const text = utf8Text(await stdin(), 'explain: standard input');
     if (!text.trim()) throw new InputError('explain: standard input was empty; pipe the post in (echo "客服态度很差" | voc explain -)');
-    return [text.replace(/\r?\n$/, '')];
+    return [{ text: text.replace(/\r?\n$/, '') }];
   }
   if (!words.length || !words.join('').trim())
     throw new InputError('explain: give the post to classify: voc explain "客服态度很差", "-" to read it from standard input, or --file FILE with one post per line');
-  return [words.join(' ')];
+  return [{ text: words.join(' ') }];
 }
 
-function readTextFile(path: string): string {
-  if (!existsSync(path)) throw new InputError(`--file: ${path} not found`);
-  if (!statSync(path).isFile()) throw new InputError(`--file: ${path} is not a file`);
-  return readFileSync(path, 'utf8');
+/**
+ * `bytes` as UTF-8 text without its byte-order mark; an InputError naming `what` for anything else
+ * (UTF-16 from a Windows editor, a binary file), which would otherwise be classified as garbage.
+ */
+function utf8Text(bytes: Buffer, what: string): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(`${what} is not UTF-8 text; save it as UTF-8 (one post per line)`);
+  }
+  if (text.includes('\u0000')) throw new InputError(`${what} holds NUL bytes: a binary file, or UTF-16 text; save it as UTF-8 (one post per line)`);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**
@@ -120,9 +151,9 @@ function explainBrand(config: VocConfig, opts: ExplainOptions): BrandConfig {
   return { id: EXPLAIN_BRAND, name: EXPLAIN_BRAND, aliases: [], competitors: [], promises: [], aspectTaxonomy: taxonomy, products: [] };
 }
 
-async function readStdin(): Promise<string> {
+async function readStdin(): Promise<Buffer> {
   if (process.stdin.isTTY) throw new InputError('explain: "-" reads the post from standard input; pipe it in (echo "客服态度很差" | voc explain -)');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

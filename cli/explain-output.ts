@@ -30,8 +30,9 @@ export interface ExplainContext {
 }
 
 const zh = {
-  post: (n: number) => `帖子 ${n}`,
+  post: (n: number, line?: number) => `帖子 ${n}${line !== undefined ? `（第 ${line} 行）` : ''}`,
   lang: '语言',
+  langs: { zh: '中文', en: '英文', other: '其他' } as Record<string, string>,
   sentiment: '整体情感',
   lexicon: '词典',
   models: (list: string) => (list ? `模型：${list}` : '仅规则'),
@@ -61,8 +62,9 @@ const zh = {
 };
 
 const en: typeof zh = {
-  post: (n) => `Post ${n}`,
+  post: (n, line) => `Post ${n}${line !== undefined ? ` (line ${line})` : ''}`,
   lang: 'language',
+  langs: { zh: 'Chinese', en: 'English', other: 'other' },
   sentiment: 'overall sentiment',
   lexicon: 'lexicon',
   models: (list) => (list ? `models: ${list}` : 'rules only'),
@@ -94,8 +96,8 @@ const en: typeof zh = {
 /** Terminal columns of the post's text printed under "Text" (a CJK character takes two). */
 export const TEXT_COLUMNS = 600;
 
-/** The lines `voc explain` prints for post number `n` (1-based) of the run. */
-export function explainLines(c: Classification, text: string, n: number, ctx: ExplainContext): string[] {
+/** The lines `voc explain` prints for post number `at.n` (1-based) of the run, read from line `at.line` of a file. */
+export function explainLines(c: Classification, text: string, at: { n: number; line?: number | undefined }, ctx: ExplainContext): string[] {
   const L = ctx.locale === 'en' ? en : zh;
   const loc = ctx.locale;
   const channel = (id: string) => channelLabel(id, loc, ctx.lexicons);
@@ -103,11 +105,12 @@ export function explainLines(c: Classification, text: string, n: number, ctx: Ex
   const models = ctx.models.map((m) => L.modelNames[m] ?? m).join(loc === 'en' ? ', ' : '、');
   const out: string[] = [];
   out.push(
-    `${L.post(n)} · ${L.lang} ${c.lang} · ${L.sentiment} ${polarity(c.sentiment.label)} (${c.sentiment.score.toFixed(2)}) · ${L.lexicon} ${c.lexiconVersion} · ${L.models(models)}`,
+    `${L.post(at.n, at.line)} · ${L.lang} ${L.langs[c.lang] ?? c.lang} · ${L.sentiment} ${polarity(c.sentiment.label)} (${c.sentiment.score.toFixed(2)}) · ${L.lexicon} ${c.lexiconVersion} · ${L.models(models)}`,
   );
   const clean = terminalSafe(text, Number.MAX_SAFE_INTEGER);
   const shown = terminalSafe(clean, TEXT_COLUMNS);
-  out.push(`${L.text}${L.sep}${shown}${shown !== clean ? L.truncated(text.length) : ''}`);
+  // Characters as people count them: an emoji is one, not two UTF-16 units.
+  out.push(`${L.text}${L.sep}${shown}${shown !== clean ? L.truncated([...text].length) : ''}`);
 
   const section = (title: string, rows: string[]) => {
     out.push(`${title} (${rows.length})${rows.length ? '' : `${L.sep}${L.none}`}`);
@@ -162,7 +165,10 @@ export function explainLines(c: Classification, text: string, n: number, ctx: Ex
   return out;
 }
 
-/** 「evidence」@start: the words and where they start in the post (UTF-16 offset, as in the JSON). */
+/**
+ * 「evidence」@start: the words and where they start in the post as given (a UTF-16 offset, as in the
+ * JSON and the stored classification; the text shown above has its blanks folded).
+ */
 function quote(span: Span): string {
   return `「${terminalSafe(span.text, 120)}」@${span.start}`;
 }

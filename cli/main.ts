@@ -26,6 +26,7 @@ import { registerUserCommands } from './users-commands.js';
 import { registerExplainCommand } from './explain-command.js';
 import { parseFormats, positiveInt } from './options.js';
 import { flushStdio } from './flush.js';
+import { watchStdout } from './stdout.js';
 
 interface GlobalOptions {
   config?: string;
@@ -205,12 +206,8 @@ registerUserCommands(program, context);
 registerExplainCommand(program, context);
 
 
-// A reader that goes away early (`voc explain --file posts.txt | head`) is not an error: stop quietly
-// as Unix tools do, instead of an unhandled EPIPE stack trace. Other stream errors stay errors.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') throw err;
-  process.exit(process.exitCode ?? 0);
-});
+// A reader going away early (voc runs list | head) drops the rest of the output; other write errors are one line.
+watchStdout();
 
 async function main(): Promise<void> {
   try {

@@ -26,14 +26,14 @@ const tmp = mkdtempSync(join(tmpdir(), 'voc-explain-'));
 // The lexicon version hashes the effective lexicon, brands included: a brand-less explanation has its own.
 const version = createClassifier(parseConfig({ brands: [{ id: EXPLAIN_BRAND, name: EXPLAIN_BRAND }] })).lexiconVersion;
 
-async function voc(args: string[], opts: { locale?: Locale; config?: VocConfig; stdin?: string } = {}): Promise<string> {
+async function voc(args: string[], opts: { locale?: Locale; config?: VocConfig; stdin?: string | Buffer } = {}): Promise<string> {
   const stdout: string[] = [];
   const program = new Command().name('voc').exitOverride();
   registerExplainCommand(program, {
     readConfig: () => opts.config ?? parseConfig({ dataDir: join(tmp, 'data') }),
     locale: () => opts.locale ?? 'zh-CN',
     stdout: (s) => stdout.push(s),
-    stdin: async () => opts.stdin ?? '',
+    stdin: async () => (Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin ?? '')),
   });
   await program.parseAsync(['node', 'voc', 'explain', ...args]);
   return stdout.join('\n');
@@ -61,7 +61,7 @@ const RUNAROUND = '客服说去门店退，门店说找客服，来回踢皮球�
 describe('voc explain', () => {
   it('prints each label with the words that decided it and where they start (zh-CN)', async () => {
     expect((await voc([RUNAROUND])).split('\n')).toEqual([
-      `帖子 1 · 语言 zh · 整体情感 负面 (-1.00) · 词典 ${version} · 仅规则`,
+      `帖子 1 · 语言 中文 · 整体情感 负面 (-1.00) · 词典 ${version} · 仅规则`,
       `原文：${RUNAROUND}`,
       '渠道 (2)',
       '  客服 [customer_service]  负面  「客服」@0  判定词 「敷衍」@31',
@@ -83,7 +83,7 @@ describe('voc explain', () => {
   it('speaks English with --lang en, and labels a post it cannot read as language "other"', async () => {
     const text = 'The staff at the store were rude, but delivery was fast.';
     expect((await voc([text], { locale: 'en' })).split('\n')).toEqual([
-      `Post 1 · language en · overall sentiment Mixed (0.00) · lexicon ${version} · rules only`,
+      `Post 1 · language English · overall sentiment Mixed (0.00) · lexicon ${version} · rules only`,
       `Text: ${text}`,
       'Channels (2)',
       '  Store [store]  Negative  「store」@17  decided by 「rude」@28',
@@ -113,20 +113,38 @@ describe('voc explain', () => {
     expect(lines[1]!.length).toBeLessThan(340);
   });
 
-  it('reads each line of a file or of standard input as a post, and prints JSON lines with --json', async () => {
-    const file = write('posts.txt', '客服态度很差\r\n\n   \n物流很快，包装很好\n');
-    const rows = (await voc(['--file', file, '--json'])).split('\n').map((l) => JSON.parse(l) as { n: number; text: string; classification: Classification });
-    expect(rows.map((r) => [r.n, r.text, r.classification.postId, r.classification.sentiment.label, r.classification.channels.map((c) => `${c.channel}:${c.polarity}`)])).toEqual([
-      [1, '客服态度很差', 'explain:1', 'neg', ['customer_service:neg']],
-      [2, '物流很快，包装很好', 'explain:2', 'pos', ['delivery:pos']],
+  it('reads each line of a file or of standard input as a post, numbered by its line, and prints JSON lines with --json', async () => {
+    // A byte-order mark (Windows editors write one) is not part of the first post: offsets start at its text.
+    const file = write('posts.txt', '\uFEFF客服态度很差\r\n\n   \n物流很快，包装很好\n');
+    const rows = (await voc(['--file', file, '--json'])).split('\n').map((l) => JSON.parse(l) as { n: number; line: number; text: string; classification: Classification });
+    expect(rows.map((r) => [r.n, r.line, r.text, r.classification.postId, r.classification.sentiment.label, r.classification.channels.map((c) => `${c.channel}:${c.polarity}:${c.evidence.start}`)])).toEqual([
+      [1, 1, '客服态度很差', 'explain:1', 'neg', ['customer_service:neg:0']],
+      [2, 4, '物流很快，包装很好', 'explain:4', 'pos', ['delivery:pos:0']],
     ]);
     expect(rows[0]!.classification.lexiconVersion).toBe(version);
-    const piped = await voc(['--file', '-'], { stdin: '客服态度很差\n门店很热情\n' });
-    expect(piped.split('\n').filter((l) => /^帖子 \d/.test(l)).length).toBe(2);
-    expect(piped).toContain('\n\n帖子 2 · ');
+    const piped = await voc(['--file', '-'], { stdin: '客服态度很差\n\n门店很热情\n' });
+    expect(piped.split('\n').filter((l) => /^帖子 \d/.test(l)).map((l) => l.split(' · ')[0])).toEqual(['帖子 1（第 1 行）', '帖子 2（第 3 行）']);
+    expect(piped).toContain('\n\n帖子 2（第 3 行） · ');
     const whole = (await voc(['-', '--json'], { stdin: '第一行\n客服态度很差\n' })).split('\n');
     expect(whole.length).toBe(1);
-    expect(JSON.parse(whole[0]!).text).toBe('第一行\n客服态度很差');
+    expect(JSON.parse(whole[0]!)).toMatchObject({ n: 1, text: '第一行\n客服态度很差' });
+    expect(JSON.parse(whole[0]!).line).toBeUndefined();
+  });
+
+  it('refuses a file that is not UTF-8 text, naming it, instead of classifying garbage', async () => {
+    const utf16 = write('utf16.txt', '');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('客服态度很差\n', 'utf16le')]));
+    expect(await vocError(['--file', utf16])).toBe(`--file: ${utf16} is not UTF-8 text; save it as UTF-8 (one post per line)`);
+    const nul = write('nul.txt', 'abc\u0000def\n');
+    expect(await vocError(['--file', nul])).toBe(`--file: ${nul} holds NUL bytes: a binary file, or UTF-16 text; save it as UTF-8 (one post per line)`);
+    expect(await vocError(['-'], { stdin: Buffer.from([0xc3, 0x28]) })).toBe('explain: standard input is not UTF-8 text; save it as UTF-8 (one post per line)');
+  });
+
+  it('escapes in its JSON the controls and direction overrides a post may hold', async () => {
+    const line = await voc(['客服\u202e态度\u0085很差', '--json']);
+    expect(line).toContain('"text":"客服\\u202e态度\\u0085很差"');
+    expect(line).not.toMatch(/[\u0080-\u009f\u202a-\u202e]/);
+    expect(JSON.parse(line).text).toBe('客服\u202e态度\u0085很差');
   });
 
   it("classifies with the config: its brand's aspect taxonomy and its lexicon additions apply", async () => {
@@ -152,16 +170,17 @@ describe('voc explain', () => {
     // 退货 names a process the rules do not judge; in the model's training data it is a complaint.
     const text = '外卖退货，老板退货。';
     const withModel = (await voc([text], { config })).split('\n')[0]!;
-    expect(withModel).toMatch(/^帖子 1 · 语言 zh · 整体情感 负面 \(-?\d\.\d\d\) · 词典 \S+\+m[0-9a-f]{8} · 模型：情感$/);
-    expect((await voc([text, '--rules-only'], { config })).split('\n')[0]).toBe(`帖子 1 · 语言 zh · 整体情感 中性 (0.00) · 词典 ${version} · 仅规则`);
+    // The model's file hash joins the version (+m…); the score is the model's, not the rules' 0.00.
+    expect(withModel).toMatch(new RegExp(`^帖子 1 · 语言 中文 · 整体情感 负面 \\(-0\\.99\\) · 词典 ${version.replace(/[.+]/g, '\\$&')}\\+m[0-9a-f]{8} · 模型：情感$`));
+    expect((await voc([text, '--rules-only'], { config })).split('\n')[0]).toBe(`帖子 1 · 语言 中文 · 整体情感 中性 (0.00) · 词典 ${version} · 仅规则`);
   });
 
   it('says what to give when the input is missing or wrong', async () => {
     expect(await vocError([])).toBe('explain: give the post to classify: voc explain "客服态度很差", "-" to read it from standard input, or --file FILE with one post per line');
     expect(await vocError(['-'], { stdin: ' \n' })).toBe('explain: standard input was empty; pipe the post in (echo "客服态度很差" | voc explain -)');
     expect(await vocError(['x', '--file', 'a.txt'])).toBe('explain: give the post as text or with --file, not both');
-    expect(await vocError(['--file', join(tmp, 'nope.txt')])).toBe(`--file: ${join(tmp, 'nope.txt')} not found`);
-    expect(await vocError(['--file', tmp])).toBe(`--file: ${tmp} is not a file`);
+    expect(await vocError(['--file', join(tmp, 'nope.txt')])).toBe(`--file not found: ${join(tmp, 'nope.txt')}; check the path`);
+    expect(await vocError(['--file', tmp])).toBe(`--file ${tmp} is a folder; pass a file`);
     expect(await vocError(['--file', write('blank.txt', '\n  \n')])).toBe(`--file: ${join(tmp, 'blank.txt')} holds no text; write one post per line`);
     expect(await vocError(['x', '--taxonomy', 'boats'])).toBe('--taxonomy: unknown aspect taxonomy "boats"; expected one of: car, electronics, retail');
     const two = parseConfig({ brands: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B', aspectTaxonomy: 'car' }] });
@@ -191,7 +210,7 @@ describe('voc explain', () => {
     const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
     child.stdout.destroy();
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-    expect(first).toMatch(/^帖子 1 · /);
+    expect(first).toMatch(/^帖子 1（第 1 行） · /);
     expect(stderr).toBe('');
     expect(code).toBe(0);
   });

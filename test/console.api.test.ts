@@ -231,9 +231,27 @@ describe('targets', () => {
     };
     expect(await bad({ text: 'x', brand: 'nope' })).toEqual([400, 'unknown brand "nope"; expected one of: acme']);
     expect(await bad({ text: '' })).toEqual([400, 'body/text must NOT have fewer than 1 characters']);
-    expect(await bad({ text: '' }, 'zh-CN')).toEqual([400, expect.stringMatching(/^字段 body\/text /)]);
+    expect(await bad({ text: ' \n ' })).toEqual([400, 'text: empty; paste the text to classify']);
+    expect(await bad({ text: ' \n ' }, 'zh-CN')).toEqual([400, '字段 text 为空：请粘贴要分类的文字']);
     expect(await bad({ brand: 'acme' })).toEqual([400, "body must have required property 'text'"]);
     expect(await bad({ text: '好'.repeat(20_001) })).toEqual([400, 'body/text must NOT have more than 20000 characters']);
+  });
+
+  it('with two brands, needs the brand and names aspects, scenarios and promises in the caller\'s language', async () => {
+    const two = await startConsole({ brands: [{ id: 'acme', name: 'Acme' }, { id: 'xingchi', name: '星驰', aspectTaxonomy: 'car' }] });
+    try {
+      const call = (body: unknown, lang: string) => api(two.base, two.tokens.analyst, 'POST', '/api/explain', body, { 'accept-language': lang });
+      const missing = await call({ text: '油耗太高' }, 'zh-CN');
+      expect([missing.status, await missing.json()]).toEqual([400, { error: '字段 brand 必填：配置中有 2 个品牌（acme、xingchi），请指定其一' }]);
+      const text = '冬天开这车油耗太高了，4S店的人很敷衍';
+      const zh = (await (await call({ text, brand: 'xingchi' }, 'zh-CN')).json()) as { classification: Classification; labels: Record<string, Record<string, string>> };
+      expect(zh.classification.aspects.map((a) => `${a.aspect}:${a.polarity}`)).toEqual(['fuel_economy:neg']);
+      expect(zh.labels).toEqual({ aspects: { fuel_economy: '油耗续航' }, scenarios: { winter: '冬天' }, scenarioTypes: { time: '时间' }, promises: { premium_service: '尊贵服务' } });
+      const en = (await (await call({ text, brand: 'xingchi' }, 'en')).json()) as { labels: Record<string, Record<string, string>> };
+      expect(en.labels).toEqual({ aspects: { fuel_economy: 'Fuel economy & range' }, scenarios: { winter: 'Winter' }, scenarioTypes: { time: 'Time' }, promises: { premium_service: 'Premium service' } });
+    } finally {
+      await two.close();
+    }
   });
 
   it('previews the posts a spec extracts, storing nothing', async () => {

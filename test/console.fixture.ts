@@ -26,21 +26,21 @@ export interface ConsoleFixture {
   close(): Promise<void>;
 }
 
-export function consoleConfig(dir: string, extra: { targets?: unknown[] } = {}): VocConfig {
+export function consoleConfig(dir: string, extra: { targets?: unknown[]; brands?: unknown[] } = {}): VocConfig {
   return parseConfig({
     dataDir: join(dir, 'data'),
     timeZone: 'Asia/Shanghai',
-    brands: [{ id: 'acme', name: 'Acme 艾克米' }],
+    brands: extra.brands ?? [{ id: 'acme', name: 'Acme 艾克米' }],
     crawler: { allowPrivateHosts: ['127.0.0.1'], defaultDelayMs: 0, userAgent: 'voc-test/0.1 (+https://example.org/voc-test)' },
     targets: extra.targets ?? [],
   });
 }
 
 export async function startConsole(
-  opts: { targets?: unknown[]; loginLimit?: { max: number; windowMs: number }; webDir?: string; queues?: Queues; queuePrefix?: string; trustProxy?: boolean } = {},
+  opts: { targets?: unknown[]; brands?: unknown[]; loginLimit?: { max: number; windowMs: number }; webDir?: string; queues?: Queues; queuePrefix?: string; trustProxy?: boolean } = {},
 ): Promise<ConsoleFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'voc-console-'));
-  const config = consoleConfig(dir, opts.targets ? { targets: opts.targets } : {});
+  const config = consoleConfig(dir, { ...(opts.targets ? { targets: opts.targets } : {}), ...(opts.brands ? { brands: opts.brands } : {}) });
   const app = await openApp(config);
   const tokens = {} as Record<Role, string>;
   for (const role of ['admin', 'analyst', 'viewer'] as const) {

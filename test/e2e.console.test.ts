@@ -154,6 +154,7 @@ describe('analyst console in Chromium', () => {
   });
 
   it('classifies a typed text without storing it, its evidence marked and its labels listed', async () => {
+    const stored = await fx.app.store.countPosts({});
     await page.getByText('试一试：分类一段文字（不保存）').click();
     const hostile = '<b>在官网</b>下单，门店说查不到订单，让我找客服，客服又让我找门店。';
     await page.getByLabel('文字').fill(hostile);
@@ -163,7 +164,7 @@ describe('analyst console in Chromium', () => {
     expect(await result.locator('.post-text').textContent()).toBe(hostile);
     expect(await result.locator('b').count()).toBe(0);
     expect(await result.locator('mark.hl-ch').allTextContents()).toEqual(['官网', '门店', '客服']);
-    expect(await result.locator('dt').allTextContents()).toEqual(['情感', '渠道', '断点', '品牌承诺描述词', '方面', '场景', '提问']);
+    expect(await result.locator('dt').allTextContents()).toEqual(['情感', '渠道', '断点', '品牌承诺描述词', '词典外用词', '方面', '场景', '提问', '词典版本']);
     const evidence = '「<b>在官网</b>下单，门店说查不到订单，让我找客服，客服又让我找门店」';
     expect(await result.locator('dd').allTextContents()).toEqual([
       '负面',
@@ -172,10 +173,13 @@ describe('analyst console in Chromium', () => {
       '无',
       '无',
       '无',
+      '无',
       '否',
+      fx.app.classifier.lexiconVersion,
     ]);
-    // Nothing was stored: the explorer still holds the forum's post count of the filter.
-    expect(await page.locator('.total').textContent()).toBe('共 1 条');
+    expect(await page.getByRole('button', { name: '分类' }).isEnabled()).toBe(true);
+    // Nothing was stored.
+    expect(await fx.app.store.countPosts({})).toBe(stored);
     expect(await seriousViolations()).toEqual([]);
     await shot('05b-posts-explain');
   });

@@ -73,9 +73,12 @@ export interface Classification {
   openWords?: Array<{ word: string; pos: 'adj' | 'verb'; channel: string; negated: boolean; evidence: Span }>;
   sentiment: { label: string; score: number };
   aspects: Array<{ aspect: string; polarity: string; evidence: Span }>;
-  scenarios: Array<{ scenario: string; evidence: Span }>;
+  scenarios: Array<{ scenario: string; type?: string; evidence: Span }>;
   question: { isQuestion: boolean };
   breakpoints: Array<{ channels: [string, string]; kind: string; cue: string; evidence: Span }>;
+  lang?: string;
+  spam?: boolean;
+  lexiconVersion?: string;
 }
 export interface Run {
   id: string;
