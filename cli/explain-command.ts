@@ -59,7 +59,10 @@ export function registerExplainCommand(program: Command, ctx: ExplainCommandCont
     .option('--taxonomy <id>', 'classify for a stand-in brand with this aspect taxonomy instead of a brand of the config (default retail when the config has none; its lexicon version differs from the brands\')')
     .option('--rules-only', 'leave out the trained models the config names (models:)')
     .option('--json', 'one JSON object per post and line: {"n", "line" (with --file), "text", "classification"}')
-    .addHelpText('after', '\nExamples:\n  voc explain "在京东买的，门店不给退，客服让我找门店"\n  voc --lang en explain --file posts.txt --json')
+    .addHelpText(
+      'after',
+      '\n「words」@N: the words that decided a label and where they start in the post as given (a UTF-16 offset, as in --json and in stored classifications).\n\nExamples:\n  voc explain "在京东买的，门店不给退，客服让我找门店"\n  voc --lang en explain --file posts.txt --json',
+    )
     .action(async (words: string[], opts: ExplainOptions) => {
       const config = ctx.readConfig();
       const loc = ctx.locale(config);
