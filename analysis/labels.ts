@@ -58,7 +58,7 @@ export function breakpointKindLabel(kind: string, locale: Locale): string {
 
 /** Label of a sentiment label or polarity. */
 export function sentimentLabel(label: string, locale: Locale): string {
-  const zh: Record<string, string> = { pos: '正面', neg: '负面', mixed: '褒贬不一', neutral: '中性' };
+  const zh: Record<string, string> = { pos: '正面', neg: '负面', mixed: '混合', neutral: '中性' };
   const en: Record<string, string> = { pos: 'Positive', neg: 'Negative', mixed: 'Mixed', neutral: 'Neutral' };
   return (locale === 'en' ? en : zh)[label] ?? label;
 }

@@ -17,7 +17,7 @@ import { trainSentimentModel } from '../analysis/model/sentiment-model.js';
 import { saveModel } from '../analysis/model/serialize.js';
 import { sentimentExamples } from './model.data.js';
 import { assertBuilt, ROOT, VOC_BIN } from './helpers/cli.js';
-import { BREAKPOINT_KIND_LABELS } from '../analysis/labels.js';
+import { BREAKPOINT_KIND_LABELS, sentimentLabel } from '../analysis/labels.js';
 import { breakpointKindLabel as reportKindLabel } from '../reports/i18n.js';
 import { MESSAGES as CONSOLE_MESSAGES } from '../web/src/i18n.js';
 import { BREAKPOINT_KINDS } from '../core/types.js';
@@ -192,7 +192,9 @@ describe('voc explain', () => {
     expect(await voc(['客服很好', '--brand', 'b'], { config: two })).toContain('客服 [customer_service]  正面');
   });
 
-  it('names the breakpoint kinds as the report and the console do', () => {
+  it('names the breakpoint kinds and the sentiment labels as the report and the console do', () => {
+    // 混合 (mixed) as the report's tables and the console's filter say it.
+    expect(['pos', 'neg', 'neutral', 'mixed'].map((p) => sentimentLabel(p, 'zh-CN'))).toEqual(['pos', 'neg', 'neutral', 'mixed'].map((p) => CONSOLE_MESSAGES['zh-CN'].polarities[p]));
     expect(BREAKPOINT_KIND_LABELS['zh-CN']).toEqual({ inconsistency: '说法不一致', handoff: '交接断裂', runaround: '互相推诿' });
     for (const locale of ['zh-CN', 'en'] as const)
       for (const kind of BREAKPOINT_KINDS) {
