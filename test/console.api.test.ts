@@ -249,6 +249,11 @@ describe('targets', () => {
       expect(zh.labels).toEqual({ aspects: { fuel_economy: '油耗续航' }, scenarios: { winter: '冬天' }, scenarioTypes: { time: '时间' }, promises: { premium_service: '尊贵服务' } });
       const en = (await (await call({ text, brand: 'xingchi' }, 'en')).json()) as { labels: Record<string, Record<string, string>> };
       expect(en.labels).toEqual({ aspects: { fuel_economy: 'Fuel economy & range' }, scenarios: { winter: 'Winter' }, scenarioTypes: { time: 'Time' }, promises: { premium_service: 'Premium service' } });
+      // Each call classifies in the serving process: 60 a minute per client (3 made above), then 429.
+      const statuses: number[] = [];
+      for (let i = 0; i < 60; i++) statuses.push((await call({ text: '门店很好', brand: 'acme' }, 'en')).status);
+      expect(statuses.indexOf(429)).toBe(57);
+      expect(statuses.slice(0, 57).every((s) => s === 200)).toBe(true);
     } finally {
       await two.close();
     }
