@@ -26,6 +26,7 @@ import { reportLabels } from '../workers/labels.js';
 import { generateReport } from '../reports/generate.js';
 import { createProgressBar, crawlReportJson, parseSince, renderSummaryTable, summaryOfQueuedTarget, type CrawlReportRow } from './crawl-output.js';
 import { parseFormats, positiveInt } from './options.js';
+import { jsonText } from './json.js';
 
 /**
  * What the command asks of the in-process runner besides `LocalCrawlOptions`: the `--since`
@@ -56,7 +57,7 @@ export interface CrawlCommandContext {
 export function printCrawlResult(run: Run, rows: CrawlReportRow[], loc: Locale, json: boolean): void {
   if (rows.length === 0) return printRunSummary(run, loc, json);
   if (json) {
-    console.log(JSON.stringify({ ...run, ...crawlReportJson(rows) }));
+    console.log(jsonText({ ...run, ...crawlReportJson(rows) }));
     return;
   }
   process.stdout.write(renderSummaryTable(rows, loc));
@@ -67,7 +68,7 @@ export function printCrawlResult(run: Run, rows: CrawlReportRow[], loc: Locale, 
 
 export function printRunSummary(run: Run, loc: Locale, json: boolean): void {
   if (json) {
-    console.log(JSON.stringify(run));
+    console.log(jsonText(run));
     return;
   }
   const m = messages(loc);

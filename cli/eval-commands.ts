@@ -16,6 +16,7 @@ import { runAspectsEval, runChannelsEval, runSemevalEval, runSentimentEval, eval
 import { formatAspectsTable, formatChannelsTable, formatSemevalTable, formatSentimentTable, formatTrainSummary, terminalSafe } from '../analysis/eval/table.js';
 import { trainAspectsFile, trainChannelsFile, trainSentimentFile } from '../analysis/model/train.js';
 import { evaluationRun, saveEvaluationRun, type EvalKind } from '../analysis/eval/saved.js';
+import { jsonText } from './json.js';
 
 export { readSavedEvaluation } from '../analysis/eval/saved.js';
 
@@ -244,7 +245,7 @@ export function noteText(n: EvalNote, loc: Locale): string {
 
 /** JSON with figures rounded to 4 decimals (counts stay integers). */
 function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e4) / 1e4 : v));
+  return jsonText(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e4) / 1e4 : v));
 }
 
 /** One terminal-safe line of at most 120 characters (crawled text may hold escape sequences). */

@@ -16,6 +16,7 @@ import { readInputFile } from '../analysis/eval/input-file.js';
 import { classifierFor, inConfigFile } from './app.js';
 import { explainLines } from './explain-output.js';
 import { writeLine } from './stdout.js';
+import { jsonText } from './json.js';
 
 export interface ExplainCommandContext {
   readConfig(): VocConfig;
@@ -79,21 +80,13 @@ export function registerExplainCommand(program: Command, ctx: ExplainCommandCont
         const n = i + 1;
         const c = classifier.classify({ id: `explain:${line ?? n}`, text, brand: brand.id });
         const shown = opts.json
-          ? jsonLine({ n, ...(line !== undefined ? { line } : {}), text, classification: c })
+          ? jsonText({ n, ...(line !== undefined ? { line } : {}), text, classification: c })
           : `${i > 0 ? '\n' : ''}${explainLines(c, text, { n, line }, { locale: loc, lexicons: classifier.lexicons, taxonomy: brand.aspectTaxonomy, models }).join('\n')}`;
         // Waits while the reader is behind (a pipe holds a few posts, not the whole file), and stops
         // when it has gone away.
         if ((await out(shown)) === false) break;
       }
     });
-}
-
-/**
- * One object as a line of JSON, with the C1 controls and bidirectional overrides a post may hold
- * escaped (JSON.stringify leaves them raw, and `jq` would print them to a terminal as they are).
- */
-export function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The texts to classify, from the words, standard input or --file; a clear error when there is none. */

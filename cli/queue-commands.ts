@@ -25,6 +25,7 @@ import { configSchedules, describeInstant, listSchedules, removeSchedule, upsert
 import { startScheduler } from '../workers/scheduler.js';
 import { parseFormats, positiveInt } from './options.js';
 import { renderSummaryTable, summaryOfQueuedTarget } from './crawl-output.js';
+import { jsonText } from './json.js';
 
 export interface QueueCommandContext {
   readConfig(): VocConfig;
@@ -161,7 +162,7 @@ function registerScheduleCommands(program: Command, ctx: QueueCommandContext): v
       await withQueues('schedule add', async (queues) => {
         await upsertSchedule(queues, def);
         const info = (await listSchedules(queues)).find((s) => s.kind === kind && s.id === id);
-        if (opts.json) console.log(JSON.stringify(info ?? null));
+        if (opts.json) console.log(jsonText(info ?? null));
         else console.log(m.scheduleAdded(kind, id, def.pattern, def.tz, info?.next ? describeInstant(info.next, def.tz) : '?'));
       });
     });
@@ -175,7 +176,7 @@ function registerScheduleCommands(program: Command, ctx: QueueCommandContext): v
       await withQueues('schedule list', async (queues) => {
         const list = await listSchedules(queues);
         if (opts.json) {
-          for (const s of list) console.log(JSON.stringify({ ...s, ...(s.next ? { nextAt: new Date(s.next).toISOString() } : {}) }));
+          for (const s of list) console.log(jsonText({ ...s, ...(s.next ? { nextAt: new Date(s.next).toISOString() } : {}) }));
           return;
         }
         if (list.length === 0) return console.log(m.schedulesNone);
@@ -212,7 +213,7 @@ function registerJobCommands(program: Command, ctx: QueueCommandContext): void {
       await withQueues('jobs failed', async (queues) => {
         const failed = await listFailedJobs(queues, queue, opts.limit);
         if (opts.json) {
-          for (const f of failed) console.log(JSON.stringify(f));
+          for (const f of failed) console.log(jsonText(f));
           return;
         }
         if (failed.length === 0) return console.log(m.failedNone);
@@ -252,7 +253,7 @@ function registerStatus(program: Command, ctx: QueueCommandContext): void {
       const m = messages(ctx.locale(safeConfig(ctx)));
       await withQueues('status', async (queues) => {
         const status = await queueStatus(queues);
-        if (opts.json) return console.log(JSON.stringify(status));
+        if (opts.json) return console.log(jsonText(status));
         const rows = status.map((s) => [
           s.queue,
           ...(['waiting', 'active', 'delayed', 'waiting-children', 'failed', 'completed'] as const).map((k) => String(s.counts[k] + (k === 'waiting' ? s.counts.prioritized : 0))),
@@ -313,7 +314,7 @@ function registerRunsShow(program: Command, ctx: QueueCommandContext): void {
         }
       }
       if (!run) throw new InputError(`unknown run "${id}"; \`voc runs list\` shows recent runs`);
-      if (opts.json) console.log(JSON.stringify({ run, progress: progress ? { ...progress, run: undefined } : null }));
+      if (opts.json) console.log(jsonText({ run, progress: progress ? { ...progress, run: undefined } : null }));
       else printRun(run, progress, loc);
     });
 }

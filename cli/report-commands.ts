@@ -26,6 +26,7 @@ import { snapshotCounts, type DeliveryRecord, type ReportRecord } from '../store
 import { reportLabels } from '../workers/labels.js';
 import type { App } from './app.js';
 import { parseFormats } from './options.js';
+import { jsonText } from './json.js';
 
 export interface ReportCommandContext {
   readConfig(): VocConfig;
@@ -102,7 +103,7 @@ export function registerReportCommands(program: Command, ctx: ReportCommandConte
           for (const d of deliveries) outcomes.push(await deliverReport({ store: app.store, config }, result, d.deliver, 'manual'));
           const delivered = outcomes.flatMap((o) => o.delivered);
           if (opts.json) {
-            console.log(JSON.stringify({ files: result.files, figures: result.figures, record: { id: result.record.id }, ...(deliveries.length ? { deliveries: delivered } : {}) }));
+            console.log(jsonText({ files: result.files, figures: result.figures, record: { id: result.record.id }, ...(deliveries.length ? { deliveries: delivered } : {}) }));
           } else {
             for (const f of result.files) console.log(f);
             for (const d of delivered) console.log(TEXT[loc].delivered(d));
@@ -128,7 +129,7 @@ export function registerReportCommands(program: Command, ctx: ReportCommandConte
         const list = await app.store.listReports(opts.brand);
         if (!opts.json && list.length === 0) console.log(TEXT[loc].none);
         for (const r of list) {
-          if (opts.json) console.log(JSON.stringify(summariseRecord(r)));
+          if (opts.json) console.log(jsonText(summariseRecord(r)));
           else {
             const sent = (r.deliveries ?? []).filter((d) => d.status === 'sent').length;
             const failed = (r.deliveries ?? []).filter((d) => d.status === 'failed').length;
@@ -152,7 +153,7 @@ export function registerReportCommands(program: Command, ctx: ReportCommandConte
       try {
         const r = await app.store.getReport(id);
         if (!r) throw new InputError(`unknown report "${id}"; \`voc reports list\` shows the archived reports`);
-        if (opts.json) console.log(JSON.stringify(summariseRecord(r), null, 2));
+        if (opts.json) console.log(jsonText(summariseRecord(r), null, 2));
         else console.log(describeRecord(r, loc));
       } finally {
         await app.close();
@@ -171,7 +172,7 @@ export function registerReportCommands(program: Command, ctx: ReportCommandConte
       const app = await ctx.openApp(config);
       try {
         const result = await rerenderReport(generateDeps(ctx, app, config), id, opts.out ? resolve(opts.out) : undefined);
-        if (opts.json) console.log(JSON.stringify({ files: result.files, figures: result.figures, figuresUnchanged: result.figuresUnchanged }));
+        if (opts.json) console.log(jsonText({ files: result.files, figures: result.figures, figuresUnchanged: result.figuresUnchanged }));
         else {
           for (const f of result.files) console.log(f);
           console.log(result.figuresUnchanged === null ? TEXT[loc].unknownDigest : result.figuresUnchanged ? TEXT[loc].unchanged : TEXT[loc].changed);

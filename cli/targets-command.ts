@@ -23,6 +23,7 @@ import { PRESETS } from '../crawlers/presets.js';
 import { PRESET_NAMES, TARGET_KINDS, type PresetName } from '../core/types.js';
 import { preflightTargets } from './preflight.js';
 import { renderSummaryTable, terminalSafe } from './crawl-output.js';
+import { jsonText } from './json.js';
 
 /** What these commands need of the application (cli/app.ts `App` fits). */
 export interface TargetsApp {
@@ -215,7 +216,7 @@ export function registerTargetsCommands(program: Command, ctx: TargetsCommandCon
       const config = ctx.readConfig();
       await withApp(config, async (app) => {
         const all = await app.store.listTargets();
-        if (opts.json) return all.forEach((t) => out(JSON.stringify(t)));
+        if (opts.json) return all.forEach((t) => out(jsonText(t)));
         if (all.length === 0) return out(msg(config).none);
         const declared = new Set(config.targets.map((t) => t.id));
         for (const t of all)
@@ -234,7 +235,7 @@ export function registerTargetsCommands(program: Command, ctx: TargetsCommandCon
         if (!target) throw new InputError(await unknownTarget(app.store, id));
         const state = await app.store.getCrawlState(id);
         const progress = readProgress(state);
-        out(JSON.stringify({ target, crawlState: state ? { ...progress, updatedAt: state.updatedAt } : null }, null, 2));
+        out(jsonText({ target, crawlState: state ? { ...progress, updatedAt: state.updatedAt } : null }, null, 2));
       });
     });
 
@@ -333,7 +334,7 @@ function printTest(
   m: (typeof MESSAGES)['en'],
 ): void {
   if (opts.json) {
-    out(JSON.stringify({ target, posts, summary }));
+    out(jsonText({ target, posts, summary }));
     return;
   }
   out(m.tested(summary.pages, posts.length));

@@ -13,6 +13,7 @@ import { openStore } from '../store/open.js';
 import { ROLES, type Store } from '../store/store.js';
 import { addUser, checkUsername, createToken, parseRole, publicUser } from '../server/accounts.js';
 import type { App } from './app.js';
+import { jsonText } from './json.js';
 
 export interface UserCommandContext {
   readConfig(): VocConfig;
@@ -127,7 +128,7 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
     .action(async (opts: { json?: boolean }) =>
       withApp(async (app, t) => {
         const list = (await app.store.listUsers()).map(publicUser);
-        if (opts.json) return list.forEach((u) => console.log(JSON.stringify(u)));
+        if (opts.json) return list.forEach((u) => console.log(jsonText(u)));
         if (list.length === 0) return console.log(t.none);
         for (const u of list) console.log(`${u.username}\t${u.role}\t${u.createdAt}`);
       }),
@@ -154,7 +155,7 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
     .action(async (opts: { user: string; name: string; days?: number; json?: boolean }) =>
       withApp(async (app, t) => {
         const { record, secret } = await createToken(app.store, opts.user, opts.name, opts.days ? { days: opts.days } : {});
-        if (opts.json) return console.log(JSON.stringify({ id: record.id, user: record.username, token: secret, expiresAt: record.expiresAt ?? null }));
+        if (opts.json) return console.log(jsonText({ id: record.id, user: record.username, token: secret, expiresAt: record.expiresAt ?? null }));
         console.log(t.tokenCreated(record.id, record.username));
         console.log(secret);
       }),
@@ -167,7 +168,7 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
     .action(async (opts: { user?: string; json?: boolean }) =>
       withApp(async (app, t) => {
         const list = (await app.store.listApiTokens(opts.user)).map(({ tokenHash: _hash, ...rest }) => rest);
-        if (opts.json) return list.forEach((x) => console.log(JSON.stringify(x)));
+        if (opts.json) return list.forEach((x) => console.log(jsonText(x)));
         if (list.length === 0) return console.log(t.noTokens);
         for (const x of list) console.log(`${x.id}\t${x.username}\t${x.name.replace(/[\u0000-\u001f\u007f]/g, ' ')}\t${x.createdAt}\t${x.expiresAt ?? t.never}`);
       }),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flushed } from '../cli/flush.js';
+import { jsonText } from '../cli/json.js';
 import { assertBuilt, ROOT, VOC_BIN } from './helpers/cli.js';
 
 beforeAll(assertBuilt);
@@ -50,4 +51,13 @@ describe('standard output is complete when voc exits', () => {
     const piped = Number((await sh(`'${process.execPath}' ${quoted} | wc -c`)).trim());
     expect(piped).toBe(bytes);
   }, 120_000);
+});
+
+describe('JSON on standard output', () => {
+  it('escapes the C1 controls, separators and direction overrides crawled text may hold, and stays the same JSON', () => {
+    const value = { text: '客服\u0085很差\u2028\u202e!', n: 0.5 };
+    expect(jsonText(value)).toBe('{"text":"客服\\u0085很差\\u2028\\u202e!","n":0.5}');
+    expect(JSON.parse(jsonText(value))).toEqual(value);
+    expect(jsonText({ a: [1, 2] }, null, 2)).toBe(JSON.stringify({ a: [1, 2] }, null, 2));
+  });
 });
