@@ -8,7 +8,7 @@
  *   voc --lang en explain --brand acme --file posts.txt --json
  */
 import type { Command } from 'commander';
-import { MODEL_TASKS, findBrand, type BrandConfig, type VocConfig } from '../core/config.js';
+import { MODEL_TASKS, findBrand, standInBrand, type BrandConfig, type VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
 import { loadLexicons } from '../analysis/lexicons.js';
@@ -144,7 +144,7 @@ function explainBrand(config: VocConfig, opts: ExplainOptions): BrandConfig {
   const taxonomy = opts.taxonomy ?? 'retail';
   const known = new Set([...Object.keys(loadLexicons().aspects), ...Object.keys(config.aspects)]);
   if (!known.has(taxonomy)) throw new InputError(`--taxonomy: unknown aspect taxonomy "${taxonomy}"; expected one of: ${[...known].sort().join(', ')}`);
-  return { id: EXPLAIN_BRAND, name: EXPLAIN_BRAND, aliases: [], competitors: [], promises: [], aspectTaxonomy: taxonomy, products: [] };
+  return standInBrand(EXPLAIN_BRAND, taxonomy);
 }
 
 async function readStdin(): Promise<Buffer> {

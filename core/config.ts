@@ -177,6 +177,14 @@ const brandSchema = z.strictObject({
 });
 export type BrandConfig = z.infer<typeof brandSchema>;
 
+/**
+ * A brand of no names or products with `aspectTaxonomy`, for classifying outside any configured
+ * brand (`voc eval`, `voc explain --taxonomy`): every other field has the schema's default.
+ */
+export function standInBrand(id: string, aspectTaxonomy: string): BrandConfig {
+  return brandSchema.parse({ id, name: id, aspectTaxonomy });
+}
+
 const channelOverrideSchema = z.strictObject({
   label: z.strictObject({ 'zh-CN': z.string(), en: z.string() }).partial().optional(),
   aliases: z.array(z.string().min(1)).default([]),

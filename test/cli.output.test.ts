@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -60,4 +60,20 @@ describe('JSON on standard output', () => {
     expect(JSON.parse(jsonText(value))).toEqual(value);
     expect(jsonText({ a: [1, 2] }, null, 2)).toBe(JSON.stringify({ a: [1, 2] }, null, 2));
   });
+});
+
+describe('a failure to write the output', () => {
+  it('is one line on standard error and exit code 1, not a stack trace (a full disk: /dev/full)', async () => {
+    assertBuilt();
+    const full = openSync('/dev/full', 'w');
+    try {
+      const child = spawn(process.execPath, [VOC_BIN, 'explain', '客服态度很差'], { cwd: ROOT, stdio: ['ignore', full, 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      expect([code, stderr]).toEqual([1, 'voc: cannot write the output: ENOSPC: no space left on device, write\n']);
+    } finally {
+      closeSync(full);
+    }
+  }, 60_000);
 });

@@ -4,7 +4,7 @@
  * given, classify every text and score. Notes worth telling the user (a model scored on its own
  * training data, unmapped categories) come back in `notes`.
  */
-import type { AspectAddition } from '../../core/config.js';
+import { standInBrand, type AspectAddition } from '../../core/config.js';
 import { InputError } from '../../core/errors.js';
 import type { Classification } from '../../core/types.js';
 import { createClassifier, type Classifier } from '../classifier.js';
@@ -52,7 +52,7 @@ export interface Noted<T> {
 export function evalClassifier(opts: RunOptions, taxonomy: string, extraAspects: Record<string, AspectAddition> = {}): Classifier {
   const aspects = { ...opts.config.aspects };
   if (Object.keys(extraAspects).length) aspects[taxonomy] = { ...extraAspects, ...(aspects[taxonomy] ?? {}) };
-  const brand = { id: EVAL_BRAND, name: EVAL_BRAND, aliases: [], competitors: [], promises: [], aspectTaxonomy: taxonomy, products: [] };
+  const brand = standInBrand(EVAL_BRAND, taxonomy);
   return createClassifier(
     {
       brands: [...opts.config.brands.filter((b) => b.id !== EVAL_BRAND), brand],

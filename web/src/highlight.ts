@@ -6,6 +6,7 @@
  */
 import type { Classification, Span } from './api.js';
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 interface Mark {
   span: Span;
@@ -19,6 +20,12 @@ export interface HighlightLabels {
   breakpoint(kind: string): string;
   /** `不·冷清` / `not 冷清`: an open word said under a negator. */
   negated(word: string): string;
+}
+
+/** The highlight titles in the UI's language, with the console's channel labels. */
+export function highlightLabels(channel: (id: string) => string): HighlightLabels {
+  const m = t();
+  return { channel, polarity: (x) => m.polarities[x] ?? x, breakpoint: (k) => m.breakpointKinds[k] ?? k, negated: m.negatedWord };
 }
 
 export function marksOf(c: Classification, labels: HighlightLabels): Mark[] {

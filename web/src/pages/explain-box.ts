@@ -6,7 +6,7 @@
  */
 import { post, type Classification, type Span } from '../api.js';
 import { field, h, select } from '../dom.js';
-import { highlight, marksOf } from '../highlight.js';
+import { highlight, highlightLabels, marksOf } from '../highlight.js';
 import { t } from '../i18n.js';
 import type { PageContext } from '../main.js';
 
@@ -35,7 +35,7 @@ export function explainBox(ctx: PageContext): HTMLElement {
     ctx.meta.brands.length > 1 ? field(m.brand, brand) : null,
     submit,
   );
-  const labels = { channel: ctx.channelLabel, polarity: (x: string) => m.polarities[x] ?? x, breakpoint: (k: string) => m.breakpointKinds[k] ?? k, negated: m.negatedWord };
+  const labels = highlightLabels(ctx.channelLabel);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const posted = text.value;

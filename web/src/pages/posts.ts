@@ -4,7 +4,7 @@
  */
 import { get, query, type Classification, type Post } from '../api.js';
 import { fmtTime, h, select } from '../dom.js';
-import { highlight, marksOf } from '../highlight.js';
+import { highlight, highlightLabels, marksOf } from '../highlight.js';
 import { t } from '../i18n.js';
 import type { PageContext } from '../main.js';
 import { field } from '../dom.js';
@@ -88,7 +88,7 @@ export async function renderPosts(ctx: PageContext): Promise<void> {
     h('a', { href: `/api/posts/export${query({ ...filter, format: 'jsonl' })}`, download: 'voc-posts.jsonl' }, m.exportJsonl),
   );
 
-  const labels = { channel: ctx.channelLabel, polarity: (x: string) => m.polarities[x] ?? x, breakpoint: (k: string) => m.breakpointKinds[k] ?? k, negated: m.negatedWord };
+  const labels = highlightLabels(ctx.channelLabel);
   const list = h(
     'ol',
     { class: 'posts' },
