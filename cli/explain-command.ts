@@ -67,8 +67,9 @@ export function registerExplainCommand(program: Command, ctx: ExplainCommandCont
     .action(async (words: string[], opts: ExplainOptions) => {
       const config = ctx.readConfig();
       const loc = ctx.locale(config);
-      const inputs = await postsToExplain(words, opts, stdin);
+      // Options first: a wrong --brand fails before standard input is read.
       const brand = explainBrand(config, opts);
+      const inputs = await postsToExplain(words, opts, stdin);
       const effective: VocConfig = {
         ...config,
         brands: config.brands.some((b) => b.id === brand.id) ? config.brands : [...config.brands, brand],
