@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
 import { loadConfig, findBrand, type VocConfig } from '../core/config.js';
-import { VocError, InputError } from '../core/errors.js';
+import { VocError, InputError, errorText } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
 import { configModels, inConfigFile, modelsTrainedUnderOtherLexicon, openApp } from './app.js';
 import { messages, parseLocale } from './messages.js';
@@ -48,15 +48,19 @@ function globals(): GlobalOptions {
   return program.opts<GlobalOptions>();
 }
 
+/** The locale of the config read last: an error after it speaks the config's language. */
+let configLocale: Locale | undefined;
+
 function readConfig(): VocConfig {
   const g = globals();
   const { config } = loadConfig(g.config);
   if (g.dataDir) config.dataDir = resolve(g.dataDir);
+  configLocale = config.locale;
   return config;
 }
 
 function locale(config?: VocConfig): Locale {
-  return parseLocale(globals().lang ?? process.env.VOC_LANG, config?.locale ?? 'zh-CN');
+  return parseLocale(globals().lang ?? process.env.VOC_LANG, config?.locale ?? configLocale ?? 'zh-CN');
 }
 
 
@@ -193,7 +197,7 @@ function evaluation(config: VocConfig) {
   try {
     return readSavedEvaluation(config.dataDir, locale(config));
   } catch (err) {
-    console.error(`voc: ${(err as Error).message}; the report's methods appendix is printed without measured accuracy`);
+    console.error(`voc: ${messages(locale(config)).evaluationUnreadable(errorText(err as Error, locale(config)))}`);
     return undefined;
   }
 }
@@ -207,7 +211,7 @@ registerExplainCommand(program, context);
 
 
 // A reader going away early (voc runs list | head) drops the rest of the output; other write errors are one line.
-watchStdout();
+watchStdout(process.stdout, (detail) => messages(locale()).cannotWrite(detail));
 
 async function main(): Promise<void> {
   try {
@@ -219,13 +223,14 @@ async function main(): Promise<void> {
       return;
     }
     if (err instanceof VocError) {
-      console.error(`voc: ${err.message}`);
+      console.error(`voc: ${errorText(err, locale())}`);
       process.exitCode = err.exitCode;
       return;
     }
-    console.error(`voc: unexpected error: ${(err as Error)?.message ?? String(err)}`);
+    const m = messages(locale());
+    console.error(`voc: ${m.unexpectedError((err as Error)?.message ?? String(err))}`);
     if (process.env.VOC_DEBUG) console.error((err as Error)?.stack);
-    else console.error('voc: run again with VOC_DEBUG=1 to see where it happened, and please report it');
+    else console.error(`voc: ${m.debugHint}`);
     process.exitCode = 1;
   }
 }

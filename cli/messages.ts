@@ -42,6 +42,11 @@ const zh = {
   schedulerReady: (added: number, updated: number, unchanged: number, removed: number) =>
     `scheduler 已就绪：新增 ${added}，更新 ${updated}，未变 ${unchanged}，删除 ${removed} 个定时任务；SIGHUP 重新读取配置`,
   schedulerStopping: '正在停止 scheduler…',
+  // --- errors ---
+  unexpectedError: (detail: string) => `意外错误：${detail}`,
+  debugHint: '加上 VOC_DEBUG=1 再运行一次可看到出错位置，并请报告这个问题',
+  cannotWrite: (detail: string) => `无法写出输出：${detail}`,
+  evaluationUnreadable: (detail: string) => `${detail}；报告的方法附录将不含实测准确率`,
 };
 
 const en: typeof zh = {
@@ -83,6 +88,11 @@ const en: typeof zh = {
   schedulerReady: (added, updated, unchanged, removed) =>
     `scheduler ready: ${added} added, ${updated} updated, ${unchanged} unchanged, ${removed} removed schedules; SIGHUP re-reads the config`,
   schedulerStopping: 'Stopping scheduler…',
+  // --- errors ---
+  unexpectedError: (detail) => `unexpected error: ${detail}`,
+  debugHint: 'run again with VOC_DEBUG=1 to see where it happened, and please report it',
+  cannotWrite: (detail) => `cannot write the output: ${detail}`,
+  evaluationUnreadable: (detail) => `${detail}; the report's methods appendix is printed without measured accuracy`,
 };
 
 export type Messages = typeof zh;

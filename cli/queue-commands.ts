@@ -12,7 +12,7 @@
  */
 import type { Command } from 'commander';
 import { findBrand, type VocConfig } from '../core/config.js';
-import { InputError } from '../core/errors.js';
+import { InputError, errorText } from '../core/errors.js';
 import { reportScheduleSchema, type ReportScheduleConfig } from '../core/report-config.js';
 import type { Locale, Run } from '../core/types.js';
 import type { App } from './app.js';
@@ -380,7 +380,7 @@ function registerScheduler(program: Command, ctx: QueueCommandContext): void {
       const onHup = () => {
         scheduler.resync().then(
           (r) => console.log(m.schedulerReady(r.added.length, r.updated.length, r.unchanged.length, r.removed.length)),
-          (err: Error) => console.error(`voc: ${err.message}`),
+          (err: Error) => console.error(`voc: ${errorText(err, ctx.locale(config))}`),
         );
       };
       await untilStopped(onHup);

@@ -15,7 +15,10 @@ let failed = false;
  * command finishes its work (stores and browsers close as usual), as Unix tools stop printing; any
  * other error is one line on standard error and exit code 1, never a stack trace.
  */
-export function watchStdout(stream: NodeJS.WriteStream = process.stdout): void {
+export function watchStdout(
+  stream: NodeJS.WriteStream = process.stdout,
+  describe: (detail: string) => string = (detail) => `cannot write the output: ${detail}`,
+): void {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') {
       readerGone = true;
@@ -23,7 +26,7 @@ export function watchStdout(stream: NodeJS.WriteStream = process.stdout): void {
     }
     if (failed) return;
     failed = true;
-    console.error(`voc: cannot write the output: ${err.message}`);
+    console.error(`voc: ${describe(err.message)}`);
     process.exitCode = 1;
   });
 }

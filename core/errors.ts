@@ -1,19 +1,35 @@
 /**
- * A failure the user can act on. The CLI prints `message` as one line (no stack trace) and exits
- * with `exitCode` (2 = bad input or configuration, 1 = a run that failed).
+ * A failure the user can act on. The CLI prints it as one line (no stack trace) in the user's
+ * language and exits with `exitCode` (2 = bad input or configuration, 1 = a run that failed).
+ *
+ * `message` is always English (logs, stored run errors, tests); `zh` is the same sentence in
+ * Chinese when the raiser wrote one. `errorText` picks by locale.
  */
+import type { Locale } from './types.js';
+
+/** One message in both languages the product speaks. */
+export interface Bilingual {
+  en: string;
+  zh: string;
+}
+
+export type ErrorText = string | Bilingual;
+
 export class VocError extends Error {
   readonly exitCode: number;
-  constructor(message: string, exitCode = 2) {
-    super(message);
+  /** The message in Chinese, when the raiser gave one. */
+  readonly zh: string | undefined;
+  constructor(message: ErrorText, exitCode = 2) {
+    super(typeof message === 'string' ? message : message.en);
     this.name = 'VocError';
     this.exitCode = exitCode;
+    this.zh = typeof message === 'string' ? undefined : message.zh;
   }
 }
 
 /** Bad user input: config field, target, URL, CLI option. */
 export class InputError extends VocError {
-  constructor(message: string) {
+  constructor(message: ErrorText) {
     super(message, 2);
     this.name = 'InputError';
   }
@@ -27,4 +43,15 @@ export class RefusedUrlError extends VocError {
     this.name = 'RefusedUrlError';
     this.url = url;
   }
+}
+
+/** The error's message in `locale`: its Chinese text for zh-CN when it has one, else English. */
+export function errorText(err: Error, locale: Locale): string {
+  if (locale !== 'en' && err instanceof VocError && err.zh !== undefined) return err.zh;
+  return err.message;
+}
+
+/** Both languages of a message whose parts may themselves be bilingual (a cause, a detail). */
+export function inBoth(text: ErrorText): Bilingual {
+  return typeof text === 'string' ? { en: text, zh: text } : text;
 }
