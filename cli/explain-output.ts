@@ -10,6 +10,7 @@ import type { Classification, Locale, Span } from '../core/types.js';
 import type { Lexicons } from '../analysis/lexicons.js';
 import {
   aspectLabel,
+  breakpointCueLabel,
   breakpointKindLabel,
   channelLabel,
   promiseLabel,
@@ -127,7 +128,7 @@ export function explainLines(c: Classification, text: string, at: { n: number; l
   section(
     L.breakpoints,
     c.breakpoints.map(
-      (b) => `${b.channels.map(channel).join(' ↔ ')}  ${breakpointKindLabel(b.kind, loc)} [${b.kind}]  ${L.cue} ${terminalSafe(b.cue, 60)}  ${quote(b.evidence)}`,
+      (b) => `${b.channels.map(channel).join(' ↔ ')}  ${breakpointKindLabel(b.kind, loc)} [${b.kind}]  ${L.cue} ${cueText(b.cue, loc)}  ${quote(b.evidence)}`,
     ),
   );
   section(
@@ -171,4 +172,10 @@ export function explainLines(c: Classification, text: string, at: { n: number; l
  */
 function quote(span: Span): string {
   return `「${terminalSafe(span.text, 120)}」@${span.start}`;
+}
+
+/** A cue's name with its id (拒绝接续办理 [transfer_refused]); a brand's own cue shows its id alone. */
+function cueText(cue: string, loc: Locale): string {
+  const name = breakpointCueLabel(cue, loc);
+  return name === cue ? terminalSafe(cue, 60) : `${name} [${terminalSafe(cue, 60)}]`;
 }

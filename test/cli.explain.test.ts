@@ -17,7 +17,8 @@ import { trainSentimentModel } from '../analysis/model/sentiment-model.js';
 import { saveModel } from '../analysis/model/serialize.js';
 import { sentimentExamples } from './model.data.js';
 import { assertBuilt, ROOT, VOC_BIN } from './helpers/cli.js';
-import { BREAKPOINT_KIND_LABELS, sentimentLabel } from '../analysis/labels.js';
+import { BREAKPOINT_CUE_LABELS, BREAKPOINT_KIND_LABELS, breakpointCueLabel, sentimentLabel } from '../analysis/labels.js';
+import { loadLexicons } from '../analysis/lexicons.js';
 import { breakpointKindLabel as reportKindLabel } from '../reports/i18n.js';
 import { MESSAGES as CONSOLE_MESSAGES } from '../web/src/i18n.js';
 import { BREAKPOINT_KINDS } from '../core/types.js';
@@ -67,7 +68,7 @@ describe('voc explain', () => {
       '  客服 [customer_service]  负面  「客服」@0  判定词 「敷衍」@31',
       '  门店 [store]  负面  「门店」@4  判定词 「踢皮球」@17',
       '跨渠道断点 (1)',
-      '  客服 ↔ 门店  互相推诿 [runaround]  线索 passed_between  「客服说去门店退，门店说找客服，来回踢皮球」@0',
+      '  客服 ↔ 门店  互相推诿 [runaround]  线索 踢皮球 [passed_between]  「客服说去门店退，门店说找客服，来回踢皮球」@0',
       '品牌承诺描述词 (1)',
       '  尊贵服务 [premium_service]  负面  「敷衍」@31  关于 客服',
       '开放词（词典外的形容词、动词） (2)',
@@ -201,6 +202,20 @@ describe('voc explain', () => {
         expect(reportKindLabel(kind, locale)).toBe(BREAKPOINT_KIND_LABELS[locale][kind]);
         expect(CONSOLE_MESSAGES[locale].breakpointKinds[kind]).toBe(BREAKPOINT_KIND_LABELS[locale][kind]);
       }
+  });
+
+  it('names every breakpoint cue of the default lexicon in both languages, and shows a cue it has no name for by its id', async () => {
+    const ids = loadLexicons().cues.map((c) => c.id);
+    expect(ids.length).toBe(13);
+    for (const locale of ['zh-CN', 'en'] as const) expect(Object.keys(BREAKPOINT_CUE_LABELS[locale]).sort()).toEqual([...ids].sort());
+    expect(breakpointCueLabel('transfer_refused', 'en')).toBe('refused to take over');
+    // A brand's own cue (config lexicon additions) has no name: its id, and never a prototype key.
+    expect(breakpointCueLabel('store_closed_early', 'zh-CN')).toBe('store_closed_early');
+    expect(breakpointCueLabel('constructor', 'zh-CN')).toBe('constructor');
+    const en = (await voc(['The store refused my return because I bought it on the website.'], { locale: 'en' })).split('\n');
+    expect(en.filter((l) => l.includes('[handoff]'))).toEqual([
+      '  Store ↔ Website  broken hand-off [handoff]  cue refused to take over [transfer_refused]  「The store refused my return because I bought it on the website」@0',
+    ]);
   });
 
   it('stops quietly when the reader of its output goes away (voc explain --file F | head)', async () => {

@@ -246,14 +246,17 @@ describe('targets', () => {
       const text = '冬天开这车油耗太高了，4S店的人很敷衍';
       const zh = (await (await call({ text, brand: 'xingchi' }, 'zh-CN')).json()) as { classification: Classification; labels: Record<string, Record<string, string>> };
       expect(zh.classification.aspects.map((a) => `${a.aspect}:${a.polarity}`)).toEqual(['fuel_economy:neg']);
-      expect(zh.labels).toEqual({ aspects: { fuel_economy: '油耗续航' }, scenarios: { winter: '冬天' }, scenarioTypes: { time: '时间' }, promises: { premium_service: '尊贵服务' } });
+      expect(zh.labels).toEqual({ aspects: { fuel_economy: '油耗续航' }, scenarios: { winter: '冬天' }, scenarioTypes: { time: '时间' }, promises: { premium_service: '尊贵服务' }, cues: {} });
       const en = (await (await call({ text, brand: 'xingchi' }, 'en')).json()) as { labels: Record<string, Record<string, string>> };
-      expect(en.labels).toEqual({ aspects: { fuel_economy: 'Fuel economy & range' }, scenarios: { winter: 'Winter' }, scenarioTypes: { time: 'Time' }, promises: { premium_service: 'Premium service' } });
-      // Each call classifies in the serving process: 60 a minute per client (3 made above), then 429.
+      expect(en.labels).toEqual({ aspects: { fuel_economy: 'Fuel economy & range' }, scenarios: { winter: 'Winter' }, scenarioTypes: { time: 'Time' }, promises: { premium_service: 'Premium service' }, cues: {} });
+      // A breakpoint's cue is named too, so the box says 拒绝接续办理 rather than transfer_refused.
+      const cue = (await (await call({ text: '在京东买的，门店不给退', brand: 'acme' }, 'zh-CN')).json()) as { labels: { cues: Record<string, string> } };
+      expect(cue.labels.cues).toEqual({ transfer_refused: '拒绝接续办理' });
+      // Each call classifies in the serving process: 60 a minute per client (4 made above), then 429.
       const statuses: number[] = [];
       for (let i = 0; i < 60; i++) statuses.push((await call({ text: '门店很好', brand: 'acme' }, 'en')).status);
-      expect(statuses.indexOf(429)).toBe(57);
-      expect(statuses.slice(0, 57).every((s) => s === 200)).toBe(true);
+      expect(statuses.indexOf(429)).toBe(56);
+      expect(statuses.slice(0, 56).every((s) => s === 200)).toBe(true);
     } finally {
       await two.close();
     }

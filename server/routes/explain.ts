@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { findBrand, type VocConfig } from '../../core/config.js';
 import type { Classification, Locale } from '../../core/types.js';
 import type { Classifier } from '../../analysis/classifier.js';
-import { aspectLabel, promiseLabel, scenarioLabel, scenarioTypeLabel } from '../../analysis/labels.js';
+import { aspectLabel, breakpointCueLabel, promiseLabel, scenarioLabel, scenarioTypeLabel } from '../../analysis/labels.js';
 import { allow, ANALYSTS } from '../auth.js';
 import { LocalizedInputError, requestLang, say } from '../messages.js';
 
@@ -22,6 +22,8 @@ export interface ExplainLabels {
   scenarios: Record<string, string>;
   scenarioTypes: Record<string, string>;
   promises: Record<string, string>;
+  /** Breakpoint cue ids by name (拒绝接续办理 for transfer_refused); a brand's own cue by its id. */
+  cues: Record<string, string>;
 }
 
 export async function explainRoutes(app: FastifyInstance, opts: { config: VocConfig; classifier: Classifier }): Promise<void> {
@@ -57,7 +59,7 @@ export async function explainRoutes(app: FastifyInstance, opts: { config: VocCon
   );
 }
 
-/** The labels of the aspect, scenario and promise ids `c` names, as reports print them. */
+/** The labels of the aspect, scenario, promise and cue ids `c` names, as reports print them. */
 export function labelsOf(c: Classification, locale: Locale, classifier: Classifier, taxonomy: string | undefined): ExplainLabels {
   const lex = classifier.lexicons;
   const map = (ids: Iterable<string>, label: (id: string) => string) => Object.fromEntries([...new Set(ids)].map((id) => [id, label(id)]));
@@ -66,5 +68,6 @@ export function labelsOf(c: Classification, locale: Locale, classifier: Classifi
     scenarios: map(c.scenarios.map((s) => s.scenario), (id) => scenarioLabel(id, locale, lex)),
     scenarioTypes: map(c.scenarios.map((s) => s.type), (type) => scenarioTypeLabel(type, locale)),
     promises: map(c.descriptors.map((d) => d.promise), (id) => promiseLabel(id, locale, lex)),
+    cues: map(c.breakpoints.map((b) => b.cue), (id) => breakpointCueLabel(id, locale)),
   };
 }

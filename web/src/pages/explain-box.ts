@@ -19,6 +19,7 @@ interface ExplainLabels {
   scenarios: Record<string, string>;
   scenarioTypes: Record<string, string>;
   promises: Record<string, string>;
+  cues: Record<string, string>;
 }
 
 export function explainBox(ctx: PageContext): HTMLElement {
@@ -65,7 +66,7 @@ function labelList(c: Classification, names: ExplainLabels, ctx: PageContext, po
   const rows: Array<[string, string[]]> = [
     [m.sentiment, [polarity(c.sentiment.label)]],
     [m.channel, c.channels.map((x) => `${ctx.channelLabel(x.channel)} ${polarity(x.polarity)} ${q(x.evidence)}${x.stanceEvidence ? ` · ${m.decidedBy} ${q(x.stanceEvidence)}` : ''}`)],
-    [m.breakpoint, c.breakpoints.map((b) => `${m.breakpointKinds[b.kind] ?? b.kind}: ${b.channels.map(ctx.channelLabel).join(' ↔ ')} ${q(b.evidence)}`)],
+    [m.breakpoint, c.breakpoints.map((b) => `${m.breakpointKinds[b.kind] ?? b.kind}: ${b.channels.map(ctx.channelLabel).join(' ↔ ')} · ${m.cue} ${name(names.cues, b.cue)} ${q(b.evidence)}`)],
     [m.descriptors, c.descriptors.map((d) => `${name(names.promises, d.promise)} ${polarity(d.polarity)} ${q(d.evidence)}${d.channel ? ` · ${ctx.channelLabel(d.channel)}` : ''}`)],
     [m.legendOpenWord, (c.openWords ?? []).map((w) => `${ctx.channelLabel(w.channel)} ${q(w.evidence)}${w.negated ? ` (${m.negatedWord(w.word)})` : ''}`)],
     [m.aspect, c.aspects.map((a) => `${name(names.aspects, a.aspect)} ${polarity(a.polarity)} ${q(a.evidence)}`)],
