@@ -43,7 +43,11 @@ export class AhoCorasick {
     this.lengths = Int32Array.from(patterns, (p) => p.length);
     patterns.forEach((p, id) => {
       if (!p) return;
-      if (this.next.length > 65000) throw new VocError('the lexicon is too large (more than 65000 automaton states); remove aliases or keywords from voc.config.yaml');
+      if (this.next.length > 65000)
+        throw new VocError({
+          en: 'the lexicon is too large (more than 65000 automaton states); remove aliases or keywords from voc.config.yaml',
+          zh: '词典过大（自动机状态超过 65000 个）；请从 voc.config.yaml 中删去一些别名或关键词',
+        });
       let node = 0;
       for (let i = 0; i < p.length; i++) {
         const c = p.charCodeAt(i);

@@ -85,9 +85,10 @@ export function buildEffectiveLexicon(base: Lexicons, config: LexiconConfig): Ef
   for (const [i, b] of (config.brands ?? []).entries()) {
     for (const p of b.promises)
       if (!promises[p])
-        throw new InputError(
-          `brands.${i}.promises: unknown promise "${p}"; known: ${Object.keys(promises).join(', ')}; define a new one under lexicon.promises`,
-        );
+        throw new InputError({
+          en: `brands.${i}.promises: unknown promise "${p}"; known: ${Object.keys(promises).join(', ')}; define a new one under lexicon.promises`,
+          zh: `brands.${i}.promises：未知的品牌承诺“${p}”；已有：${Object.keys(promises).join('、')}；新的承诺请在 lexicon.promises 下定义`,
+        });
     brands.set(b.id, {
       id: b.id,
       taxonomy: b.aspectTaxonomy,
@@ -119,7 +120,11 @@ function mergePromises(base: Record<string, PromiseDef>, overrides: PromiseOverr
     let p = out[id];
     if (!p) {
       const label = completeLabel(o.label);
-      if (!label) throw new InputError(`lexicon.promises.${id}.label: a new promise needs a label in zh-CN and en, e.g. { zh-CN: 绿色环保, en: Eco-friendly }`);
+      if (!label)
+        throw new InputError({
+          en: `lexicon.promises.${id}.label: a new promise needs a label in zh-CN and en, e.g. { zh-CN: 绿色环保, en: Eco-friendly }`,
+          zh: `lexicon.promises.${id}.label：新的品牌承诺需要 zh-CN 和 en 两种语言的名称，例如 { zh-CN: 绿色环保, en: Eco-friendly }`,
+        });
       p = out[id] = { id, label, positive: [], negative: [], topics: [] };
     } else {
       p.label = { ...p.label, ...stripUndefined(o.label ?? {}) };
@@ -143,9 +148,10 @@ function mergeScenarios(base: Record<string, ScenarioDef>, overrides: ScenarioOv
     if (!sc) {
       const label = completeLabel(o.label);
       if (!o.type || !label)
-        throw new InputError(
-          `lexicon.scenarios.${id}: a new scenario needs a type (${SCENARIO_TYPES.slice(0, -1).join(', ')} or ${SCENARIO_TYPES.at(-1)}) and a label in zh-CN and en, e.g. { type: place, label: { zh-CN: 充电站, en: Charging station }, keywords: [充电站] }`,
-        );
+        throw new InputError({
+          en: `lexicon.scenarios.${id}: a new scenario needs a type (${SCENARIO_TYPES.slice(0, -1).join(', ')} or ${SCENARIO_TYPES.at(-1)}) and a label in zh-CN and en, e.g. { type: place, label: { zh-CN: 充电站, en: Charging station }, keywords: [充电站] }`,
+          zh: `lexicon.scenarios.${id}：新的场景需要类型（${SCENARIO_TYPES.slice(0, -1).join('、')} 或 ${SCENARIO_TYPES.at(-1)}）和 zh-CN、en 两种语言的名称，例如 { type: place, label: { zh-CN: 充电站, en: Charging station }, keywords: [充电站] }`,
+        });
       sc = out[id] = { id, type: o.type, label, keywords: [] };
     } else {
       if (o.type) sc.type = o.type;

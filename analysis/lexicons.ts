@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { VocError } from '../core/errors.js';
+import { errorText, VocError } from '../core/errors.js';
 import { BREAKPOINT_KINDS, SCENARIO_TYPES } from '../core/types.js';
 import type { BreakpointKind, Locale } from '../core/types.js';
 
@@ -388,18 +388,28 @@ const syntaxFile = z.strictObject({
 
 function readYaml<T>(dir: string, file: string, schema: z.ZodType<T>): T {
   const path = join(dir, file);
-  if (!existsSync(path)) throw new VocError(`lexicon file missing: ${path}; reinstall voc or pass the lexicons folder`);
+  if (!existsSync(path))
+    throw new VocError({
+      en: `lexicon file missing: ${path}; reinstall voc or pass the lexicons folder`,
+      zh: `缺少词典文件：${path}；请重新安装 voc，或指定词典文件夹`,
+    });
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new VocError(`${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    throw new VocError({
+      en: `${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`,
+      zh: `${path}：不是有效的 YAML：${errorText(err as Error, 'zh-CN').split('\n')[0]}`,
+    });
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const where = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
-    throw new VocError(`${path}: ${where}: ${issue.message}`);
+    const where = issue.path.length ? issue.path.map(String).join('.') : undefined;
+    throw new VocError({
+      en: `${path}: ${where ?? '(top level)'}: ${issue.message}`,
+      zh: `${path}：${where ?? '（顶层）'}：${issue.message}`,
+    });
   }
   return parsed.data;
 }
@@ -418,7 +428,10 @@ export function defaultLexiconDir(): string {
     if (existsSync(join(candidate, 'VERSION'))) return candidate;
     dir = dirname(dir);
   }
-  throw new VocError('cannot find the lexicons folder (lexicons/VERSION) next to the voc installation');
+  throw new VocError({
+    en: 'cannot find the lexicons folder (lexicons/VERSION) next to the voc installation',
+    zh: '在 voc 的安装位置旁找不到词典文件夹（lexicons/VERSION）',
+  });
 }
 
 const cache = new Map<string, Lexicons>();
@@ -432,7 +445,8 @@ export function loadLexicons(dir?: string): Lexicons {
   const cached = cache.get(root);
   if (cached) return cached;
   const versionPath = join(root, 'VERSION');
-  if (!existsSync(versionPath)) throw new VocError(`lexicon folder ${root} has no VERSION file`);
+  if (!existsSync(versionPath))
+    throw new VocError({ en: `lexicon folder ${root} has no VERSION file`, zh: `词典文件夹 ${root} 中没有 VERSION 文件` });
   const version = readFileSync(versionPath, 'utf8').trim();
 
   const ch = readYaml(root, 'channels.yaml', channelsFile);
@@ -514,17 +528,29 @@ export function loadLexicons(dir?: string): Lexicons {
   for (const cue of lex.cues) {
     for (const p of cue.patterns) {
       if (expandAlternatives(p) === undefined) {
-        throw new VocError(`${join(root, 'breakpoints.yaml')}: cue ${cue.id}: pattern "${p}" has an unbalanced or nested {…|…} group; write alternatives as {A|B} with no braces inside`);
+        throw new VocError({
+          en: `${join(root, 'breakpoints.yaml')}: cue ${cue.id}: pattern "${p}" has an unbalanced or nested {…|…} group; write alternatives as {A|B} with no braces inside`,
+          zh: `${join(root, 'breakpoints.yaml')}：线索 ${cue.id}：模式“${p}”中的 {…|…} 分组括号不配对或有嵌套；备选写成 {A|B}，其中不要再用花括号`,
+        });
       }
     }
     if (cue.channel && !(cue.channel in lex.channels)) {
-      throw new VocError(`${join(root, 'breakpoints.yaml')}: cue ${cue.id} names channel "${cue.channel}", which channels.yaml does not define; use one of ${Object.keys(lex.channels).join(', ')}`);
+      throw new VocError({
+        en: `${join(root, 'breakpoints.yaml')}: cue ${cue.id} names channel "${cue.channel}", which channels.yaml does not define; use one of ${Object.keys(lex.channels).join(', ')}`,
+        zh: `${join(root, 'breakpoints.yaml')}：线索 ${cue.id} 指定的渠道“${cue.channel}”未在 channels.yaml 中定义；请使用以下之一：${Object.keys(lex.channels).join('、')}`,
+      });
     }
     if (cue.counterpart && !(cue.counterpart in lex.channels)) {
-      throw new VocError(`${join(root, 'breakpoints.yaml')}: cue ${cue.id} names counterpart "${cue.counterpart}", which channels.yaml does not define; use one of ${Object.keys(lex.channels).join(', ')}`);
+      throw new VocError({
+        en: `${join(root, 'breakpoints.yaml')}: cue ${cue.id} names counterpart "${cue.counterpart}", which channels.yaml does not define; use one of ${Object.keys(lex.channels).join(', ')}`,
+        zh: `${join(root, 'breakpoints.yaml')}：线索 ${cue.id} 指定的对方渠道（counterpart）“${cue.counterpart}”未在 channels.yaml 中定义；请使用以下之一：${Object.keys(lex.channels).join('、')}`,
+      });
     }
     if (cue.counterpart && !cue.channel) {
-      throw new VocError(`${join(root, 'breakpoints.yaml')}: cue ${cue.id} has a counterpart but no channel; add \`channel:\` (the side the cue names itself, e.g. marketplace) or remove \`counterpart:\``);
+      throw new VocError({
+        en: `${join(root, 'breakpoints.yaml')}: cue ${cue.id} has a counterpart but no channel; add \`channel:\` (the side the cue names itself, e.g. marketplace) or remove \`counterpart:\``,
+        zh: `${join(root, 'breakpoints.yaml')}：线索 ${cue.id} 有 counterpart 但没有 channel；请添加 \`channel:\`（线索本身所指的一方，例如 marketplace），或删除 \`counterpart:\``,
+      });
     }
   }
   cache.set(root, lex);

@@ -5,7 +5,7 @@
 import type { VocConfig } from '../core/config.js';
 import { checkModelFiles, configSource, MODEL_TASKS, resolveTarget } from '../core/config.js';
 import type { Target } from '../core/types.js';
-import { InputError } from '../core/errors.js';
+import { InputError, errorText } from '../core/errors.js';
 import { openStore } from '../store/open.js';
 import { createClassifier, type Classifier } from '../analysis/index.js';
 import { loadModels, withModels, type Models } from '../analysis/model/index.js';
@@ -46,12 +46,22 @@ export async function openApp(config: VocConfig): Promise<App> {
 export async function selectTargets(app: App, ids: string[]): Promise<Target[]> {
   const all = await app.store.listTargets();
   if (ids.length === 0) {
-    if (all.length === 0) throw new InputError('no targets: add some under `targets:` in voc.config.yaml (see README, Configuration)');
+    if (all.length === 0)
+      throw new InputError({
+        en: 'no targets: add some under `targets:` in voc.config.yaml (see README, Configuration)',
+        zh: '没有抓取目标：请在 voc.config.yaml 的 `targets:` 下添加（见 README 的 Configuration 一节）',
+      });
     return all;
   }
   return ids.map((id) => {
     const t = all.find((x) => x.id === id);
-    if (!t) throw new InputError(`unknown target "${id}"; known targets: ${all.map((x) => x.id).join(', ') || 'none'}`);
+    if (!t) {
+      const known = all.map((x) => x.id).join(', ');
+      throw new InputError({
+        en: `unknown target "${id}"; known targets: ${known || 'none'}`,
+        zh: `抓取目标“${id}”不存在；已有目标：${known || '无'}`,
+      });
+    }
     return t;
   });
 }
@@ -81,7 +91,7 @@ export function configModels(config: Pick<VocConfig, 'models'>): Models {
     try {
       Object.assign(models, loadModels({ [pathKey[task]]: path }));
     } catch (err) {
-      if (err instanceof InputError) throw new InputError(`models.${task}: ${err.message}`);
+      if (err instanceof InputError) throw new InputError({ en: `models.${task}: ${err.message}`, zh: `models.${task}：${errorText(err, 'zh-CN')}` });
       throw err;
     }
   }
@@ -113,7 +123,7 @@ export function inConfigFile<T>(config: VocConfig, fn: () => T): T {
     return fn();
   } catch (err) {
     const file = configSource(config);
-    if (file && err instanceof InputError) throw new InputError(`${file}: ${err.message}`);
+    if (file && err instanceof InputError) throw new InputError({ en: `${file}: ${err.message}`, zh: `${file}：${errorText(err, 'zh-CN')}` });
     throw err;
   }
 }

@@ -149,7 +149,10 @@ export function parseSince(value: string, zone: string, now: Date = new Date()):
     if (Number.isFinite(ms) && +day[2]! >= 1 && +day[2]! <= 12 && +day[3]! >= 1 && +day[3]! <= 31) return new Date(ms).toISOString();
   }
   if (/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.*(Z|[+-]\d{2}:?\d{2})$/i.test(v) && Number.isFinite(Date.parse(v))) return new Date(Date.parse(v)).toISOString();
-  throw new InputError(`--since: expected a date (2026-10-01), an ISO time with a zone, or an age such as 7d, 12h or 2w; got "${value}"`);
+  throw new InputError({
+    en: `--since: expected a date (2026-10-01), an ISO time with a zone, or an age such as 7d, 12h or 2w; got "${value}"`,
+    zh: `--since：应为日期（2026-10-01）、带时区的 ISO 时间，或 7d、12h、2w 这样的时长；实际为“${value}”`,
+  });
 }
 
 /**

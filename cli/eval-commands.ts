@@ -210,8 +210,16 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
 /** The absolute --out path, refused when its folder is missing or it names a folder. */
 function checkedOut(out: string): string {
   const outPath = resolve(out);
-  if (!existsSync(dirname(outPath))) throw new InputError(`--out: folder ${dirname(outPath)} does not exist; create it or choose another path`);
-  if (existsSync(outPath) && statSync(outPath).isDirectory()) throw new InputError(`--out: ${out} is a folder; give a file name such as ${out}/model.json`);
+  if (!existsSync(dirname(outPath)))
+    throw new InputError({
+      en: `--out: folder ${dirname(outPath)} does not exist; create it or choose another path`,
+      zh: `--out：文件夹 ${dirname(outPath)} 不存在；请先创建，或换一个路径`,
+    });
+  if (existsSync(outPath) && statSync(outPath).isDirectory())
+    throw new InputError({
+      en: `--out: ${out} is a folder; give a file name such as ${out}/model.json`,
+      zh: `--out：${out} 是一个文件夹；请给出文件名，例如 ${out}/model.json`,
+    });
   return outPath;
 }
 
@@ -261,7 +269,11 @@ function optional<T extends Record<string, unknown>>(o: T): Partial<T> {
 function fraction(flag: string) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isFinite(n)) throw new InputError(`${flag}: expected a share between 0 and 1 such as 0.5 or 0.2, got "${v}"`);
+    if (!Number.isFinite(n))
+      throw new InputError({
+        en: `${flag}: expected a share between 0 and 1 such as 0.5 or 0.2, got "${v}"`,
+        zh: `${flag}：应为 0 到 1 之间的比例，例如 0.5 或 0.2，实际为“${v}”`,
+      });
     checkFraction(n, flag);
     return n;
   };
@@ -270,12 +282,12 @@ function fraction(flag: string) {
 function nonNegativeInt(flag: string) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new InputError(`${flag}: expected a whole number >= 0, got "${v}"`);
+    if (!Number.isInteger(n) || n < 0) throw new InputError({ en: `${flag}: expected a whole number >= 0, got "${v}"`, zh: `${flag}：应为不小于 0 的整数，实际为“${v}”` });
     return n;
   };
 }
 
 function neutralAs(v: string): 'pos' | 'neg' {
-  if (v !== 'pos' && v !== 'neg') throw new InputError(`--neutral-as: expected neg or pos, got "${v}"`);
+  if (v !== 'pos' && v !== 'neg') throw new InputError({ en: `--neutral-as: expected neg or pos, got "${v}"`, zh: `--neutral-as：应为 neg 或 pos，实际为“${v}”` });
   return v;
 }

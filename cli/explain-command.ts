@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import { MODEL_TASKS, findBrand, standInBrand, type BrandConfig, type VocConfig } from '../core/config.js';
-import { InputError } from '../core/errors.js';
+import { InputError, type Bilingual } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
 import { loadLexicons } from '../analysis/lexicons.js';
 import { readInputFile } from '../analysis/eval/input-file.js';
@@ -93,22 +93,36 @@ export function registerExplainCommand(program: Command, ctx: ExplainCommandCont
 /** The texts to classify, from the words, standard input or --file; a clear error when there is none. */
 async function postsToExplain(words: string[], opts: ExplainOptions, stdin: () => Promise<Buffer>): Promise<ExplainInput[]> {
   if (opts.file !== undefined && words.length)
-    throw new InputError('explain: give the post as text or with --file, not both');
+    throw new InputError({
+      en: 'explain: give the post as text or with --file, not both',
+      zh: 'explain：帖子可以直接作为文本给出，或用 --file 指定，但不能同时使用',
+    });
   if (opts.file !== undefined) {
-    const name = opts.file === '-' ? 'standard input' : opts.file;
-    const content = utf8Text(opts.file === '-' ? await stdin() : readInputFile(opts.file, '--file'), `--file: ${name}`);
+    const name: Bilingual = opts.file === '-' ? { en: 'standard input', zh: '标准输入' } : { en: opts.file, zh: opts.file };
+    const content = utf8Text(opts.file === '-' ? await stdin() : readInputFile(opts.file, '--file'), {
+      en: `--file: ${name.en}`,
+      zh: `--file：${name.zh}`,
+    });
     // Posts keep the number of their line, so that a result can be traced back (sed -n 4p posts.txt).
     const posts = content.split(/\r?\n/).flatMap((text, k) => (text.trim() ? [{ text, line: k + 1 }] : []));
-    if (!posts.length) throw new InputError(`--file: ${name} holds no text; write one post per line`);
+    if (!posts.length)
+      throw new InputError({ en: `--file: ${name.en} holds no text; write one post per line`, zh: `--file：${beforeZh(name.zh)}中没有文本；请每行写一条帖子` });
     return posts;
   }
   if (words.length === 1 && words[0] === '-') {
-    const text = utf8Text(await stdin(), 'explain: standard input');
-    if (!text.trim()) throw new InputError('explain: standard input was empty; pipe the post in (echo "客服态度很差" | voc explain -)');
+    const text = utf8Text(await stdin(), { en: 'explain: standard input', zh: 'explain：标准输入' });
+    if (!text.trim())
+      throw new InputError({
+        en: 'explain: standard input was empty; pipe the post in (echo "客服态度很差" | voc explain -)',
+        zh: 'explain：标准输入为空；请用管道传入帖子（echo "客服态度很差" | voc explain -）',
+      });
     return [{ text: text.replace(/\r?\n$/, '') }];
   }
   if (!words.length || !words.join('').trim())
-    throw new InputError('explain: give the post to classify: voc explain "客服态度很差", "-" to read it from standard input, or --file FILE with one post per line');
+    throw new InputError({
+      en: 'explain: give the post to classify: voc explain "客服态度很差", "-" to read it from standard input, or --file FILE with one post per line',
+      zh: 'explain：请给出要分类的帖子：voc explain "客服态度很差"；或用 "-" 从标准输入读取；或用 --file FILE 指定每行一条帖子的文件',
+    });
   return [{ text: words.join(' ') }];
 }
 
@@ -116,15 +130,27 @@ async function postsToExplain(words: string[], opts: ExplainOptions, stdin: () =
  * `bytes` as UTF-8 text without its byte-order mark; an InputError naming `what` for anything else
  * (UTF-16 from a Windows editor, a binary file), which would otherwise be classified as garbage.
  */
-function utf8Text(bytes: Buffer, what: string): string {
+function utf8Text(bytes: Buffer, what: Bilingual): string {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new InputError(`${what} is not UTF-8 text; save it as UTF-8 (one post per line)`);
+    throw new InputError({
+      en: `${what.en} is not UTF-8 text; save it as UTF-8 (one post per line)`,
+      zh: `${beforeZh(what.zh)}不是 UTF-8 文本；请另存为 UTF-8（每行一条帖子）`,
+    });
   }
-  if (text.includes('\u0000')) throw new InputError(`${what} holds NUL bytes: a binary file, or UTF-16 text; save it as UTF-8 (one post per line)`);
+  if (text.includes('\u0000'))
+    throw new InputError({
+      en: `${what.en} holds NUL bytes: a binary file, or UTF-16 text; save it as UTF-8 (one post per line)`,
+      zh: `${beforeZh(what.zh)}含有 NUL 字节，说明这是二进制文件或 UTF-16 文本；请另存为 UTF-8（每行一条帖子）`,
+    });
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** `s` to be followed by Chinese words: a space after a file name or option, none after Chinese. */
+function beforeZh(s: string): string {
+  return /[\x21-\x7e]$/.test(s) ? `${s} ` : s;
 }
 
 /**
@@ -136,20 +162,34 @@ function explainBrand(config: VocConfig, opts: ExplainOptions): BrandConfig {
   if (opts.brand !== undefined) {
     const brand = inConfigFile(config, () => findBrand(config, opts.brand!));
     if (opts.taxonomy !== undefined)
-      throw new InputError(`--taxonomy: not with --brand; brand "${brand.id}" uses the aspect taxonomy "${brand.aspectTaxonomy}" (brands[].aspectTaxonomy in the config)`);
+      throw new InputError({
+        en: `--taxonomy: not with --brand; brand "${brand.id}" uses the aspect taxonomy "${brand.aspectTaxonomy}" (brands[].aspectTaxonomy in the config)`,
+        zh: `--taxonomy：不能与 --brand 同时使用；品牌“${brand.id}”使用方面分类“${brand.aspectTaxonomy}”（配置中的 brands[].aspectTaxonomy）`,
+      });
     return brand;
   }
   if (opts.taxonomy === undefined && config.brands.length === 1) return config.brands[0]!;
   if (opts.taxonomy === undefined && config.brands.length > 1)
-    throw new InputError(`--brand: the config has ${config.brands.length} brands (${config.brands.map((b) => b.id).join(', ')}); name one with --brand, or pass --taxonomy for none`);
+    throw new InputError({
+      en: `--brand: the config has ${config.brands.length} brands (${config.brands.map((b) => b.id).join(', ')}); name one with --brand, or pass --taxonomy for none`,
+      zh: `--brand：配置中有 ${config.brands.length} 个品牌（${config.brands.map((b) => b.id).join(', ')}）；请用 --brand 指定其一，或用 --taxonomy 不按任何品牌分类`,
+    });
   const taxonomy = opts.taxonomy ?? 'retail';
   const known = new Set([...Object.keys(loadLexicons().aspects), ...Object.keys(config.aspects)]);
-  if (!known.has(taxonomy)) throw new InputError(`--taxonomy: unknown aspect taxonomy "${taxonomy}"; expected one of: ${[...known].sort().join(', ')}`);
+  if (!known.has(taxonomy))
+    throw new InputError({
+      en: `--taxonomy: unknown aspect taxonomy "${taxonomy}"; expected one of: ${[...known].sort().join(', ')}`,
+      zh: `--taxonomy：未知的方面分类“${taxonomy}”；应为以下之一：${[...known].sort().join(', ')}`,
+    });
   return standInBrand(EXPLAIN_BRAND, taxonomy);
 }
 
 async function readStdin(): Promise<Buffer> {
-  if (process.stdin.isTTY) throw new InputError('explain: "-" reads the post from standard input; pipe it in (echo "客服态度很差" | voc explain -)');
+  if (process.stdin.isTTY)
+    throw new InputError({
+      en: 'explain: "-" reads the post from standard input; pipe it in (echo "客服态度很差" | voc explain -)',
+      zh: 'explain："-" 表示从标准输入读取帖子；请用管道传入（echo "客服态度很差" | voc explain -）',
+    });
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);

@@ -125,10 +125,20 @@ program
   .option('--reports-dir <dir>', 'folder of scheduled reports', 'reports')
   .action(async (opts: { queues: string; concurrency: number; lockDuration: number; shutdownTimeout: number; reportsDir: string }) => {
     const env = queueEnvFromProcess();
-    if (!env) throw new InputError('REDIS_URL is not set: `voc worker` serves BullMQ queues; set REDIS_URL=redis://host:6379 (without it, commands run in-process)');
+    if (!env)
+      throw new InputError({
+        en: 'REDIS_URL is not set: `voc worker` serves BullMQ queues; set REDIS_URL=redis://host:6379 (without it, commands run in-process)',
+        zh: 'REDIS_URL 未设置：`voc worker` 处理的是 BullMQ 队列；请设置 REDIS_URL=redis://host:6379（不设置时，命令在本进程内运行）',
+      });
     const queues = [...new Set(opts.queues.split(',').map((q) => q.trim()).filter(Boolean))] as QueueName[];
-    for (const q of queues) if (!QUEUE_NAMES.includes(q)) throw new InputError(`--queues: unknown queue "${q}"; expected some of ${QUEUE_NAMES.join(', ')}`);
-    if (queues.length === 0) throw new InputError(`--queues: expected some of ${QUEUE_NAMES.join(', ')}`);
+    for (const q of queues)
+      if (!QUEUE_NAMES.includes(q))
+        throw new InputError({
+          en: `--queues: unknown queue "${q}"; expected some of ${QUEUE_NAMES.join(', ')}`,
+          zh: `--queues：未知的队列“${q}”；应为 ${QUEUE_NAMES.join(', ')} 中的一个或多个`,
+        });
+    if (queues.length === 0)
+      throw new InputError({ en: `--queues: expected some of ${QUEUE_NAMES.join(', ')}`, zh: `--queues：应为 ${QUEUE_NAMES.join(', ')} 中的一个或多个` });
     const config = readConfig();
     const loc = locale(config);
     const app = await openApp(config);

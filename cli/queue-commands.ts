@@ -37,7 +37,10 @@ export interface QueueCommandContext {
 function requireQueueEnv(command: string): QueueEnv {
   const env = queueEnvFromProcess();
   if (!env)
-    throw new InputError(`REDIS_URL is not set: \`voc ${command}\` works on the BullMQ queues; set REDIS_URL=redis://host:6379`);
+    throw new InputError({
+      en: `REDIS_URL is not set: \`voc ${command}\` works on the BullMQ queues; set REDIS_URL=redis://host:6379`,
+      zh: `REDIS_URL 未设置：\`voc ${command}\` 需要使用 BullMQ 队列；请设置 REDIS_URL=redis://host:6379`,
+    });
   return env;
 }
 
@@ -56,12 +59,17 @@ async function withQueues<T>(command: string, fn: (queues: Queues) => Promise<T>
 
 function parseQueue(value: string | undefined): QueueName | undefined {
   if (value === undefined) return undefined;
-  if (!isQueueName(value)) throw new InputError(`--queue: unknown queue "${value}"; expected one of ${QUEUE_NAMES.join(', ')}`);
+  if (!isQueueName(value))
+    throw new InputError({
+      en: `--queue: unknown queue "${value}"; expected one of ${QUEUE_NAMES.join(', ')}`,
+      zh: `--queue：未知的队列“${value}”；应为 ${QUEUE_NAMES.join(', ')} 之一`,
+    });
   return value;
 }
 
 function parseKind(value: string): ScheduleKind {
-  if (value !== 'crawl' && value !== 'report') throw new InputError(`schedule kind: expected crawl or report, got "${value}"`);
+  if (value !== 'crawl' && value !== 'report')
+    throw new InputError({ en: `schedule kind: expected crawl or report, got "${value}"`, zh: `定时任务类型：应为 crawl 或 report，实际为“${value}”` });
   return value;
 }
 
@@ -124,14 +132,21 @@ function registerScheduleCommands(program: Command, ctx: QueueCommandContext): v
       if (kind === 'crawl') {
         const declared = config.targets.find((t) => t.id === id);
         const pattern = opts.cron ?? declared?.schedule;
-        if (!pattern) throw new InputError(`--cron: required (target "${id}" has no schedule in the config), e.g. --cron "0 9 * * 1"`);
+        if (!pattern)
+          throw new InputError({
+            en: `--cron: required (target "${id}" has no schedule in the config), e.g. --cron "0 9 * * 1"`,
+            zh: `--cron：必须指定（抓取目标“${id}”在配置中没有 schedule），例如 --cron "0 9 * * 1"`,
+          });
         validateSchedule(pattern, tz, '--cron/--tz');
         // The worker reads the target from the store when the schedule fires: make sure it is there.
         const app = await ctx.openApp(config);
         try {
           if (!(await app.store.getTarget(id))) {
             const known = (await app.store.listTargets()).map((t) => t.id);
-            throw new InputError(`unknown target "${id}"; known targets: ${known.join(', ') || 'none'}`);
+            throw new InputError({
+              en: `unknown target "${id}"; known targets: ${known.join(', ') || 'none'}`,
+              zh: `抓取目标“${id}”不存在；已有目标：${known.join(', ') || '无'}`,
+            });
           }
         } finally {
           await app.close();
@@ -143,7 +158,11 @@ function registerScheduleCommands(program: Command, ctx: QueueCommandContext): v
         if (declared) {
           report = { ...declared, ...(opts.period ? { period: parsePeriod(opts.period) } : {}), ...(opts.format ? { formats: parseFormats(opts.format) } : {}) };
         } else {
-          if (!opts.brand) throw new InputError(`--brand: required for report "${id}", which is not under \`reports:\` in the config`);
+          if (!opts.brand)
+            throw new InputError({
+              en: `--brand: required for report "${id}", which is not under \`reports:\` in the config`,
+              zh: `--brand：报告“${id}”不在配置的 \`reports:\` 下，必须指定品牌`,
+            });
           findBrand(config, opts.brand);
           const parsed = reportScheduleSchema.safeParse({
             id,
@@ -151,11 +170,18 @@ function registerScheduleCommands(program: Command, ctx: QueueCommandContext): v
             ...(opts.period ? { period: parsePeriod(opts.period) } : {}),
             ...(opts.format ? { formats: parseFormats(opts.format) } : {}),
           });
-          if (!parsed.success) throw new InputError(`report ${id}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            throw new InputError({ en: `report ${id}: ${issue?.path.join('.')}: ${issue?.message}`, zh: `报告 ${id}：${issue?.path.join('.')}：${issue?.message}` });
+          }
           report = parsed.data;
         }
         const pattern = opts.cron ?? declared?.schedule;
-        if (!pattern) throw new InputError(`--cron: required (report "${id}" has no schedule in the config), e.g. --cron "0 9 * * 1"`);
+        if (!pattern)
+          throw new InputError({
+            en: `--cron: required (report "${id}" has no schedule in the config), e.g. --cron "0 9 * * 1"`,
+            zh: `--cron：必须指定（报告“${id}”在配置中没有 schedule），例如 --cron "0 9 * * 1"`,
+          });
         validateSchedule(pattern, tz, '--cron/--tz');
         def = { kind, id, pattern, tz, origin: 'cli', schedule: { ...report, schedule: pattern } };
       }
@@ -193,7 +219,8 @@ function registerScheduleCommands(program: Command, ctx: QueueCommandContext): v
       const kind = parseKind(kindArg);
       const m = messages(ctx.locale(safeConfig(ctx)));
       await withQueues('schedule remove', async (queues) => {
-        if (!(await removeSchedule(queues, kind, id))) throw new InputError(m.scheduleNotFound(kind, id));
+        if (!(await removeSchedule(queues, kind, id)))
+          throw new InputError({ en: messages('en').scheduleNotFound(kind, id), zh: messages('zh-CN').scheduleNotFound(kind, id) });
         console.log(m.scheduleRemoved(kind, id));
       });
     });
@@ -228,8 +255,8 @@ function registerJobCommands(program: Command, ctx: QueueCommandContext): void {
     .option('--queue <name>', `only this queue (${QUEUE_NAMES.join(', ')})`)
     .action(async (id: string | undefined, opts: { all?: boolean; queue?: string }) => {
       const queue = parseQueue(opts.queue);
-      if (!id && !opts.all) throw new InputError('give a job id (see `voc jobs failed`) or --all');
-      if (id && opts.all) throw new InputError('give either a job id or --all, not both');
+      if (!id && !opts.all) throw new InputError({ en: 'give a job id (see `voc jobs failed`) or --all', zh: '请给出任务 ID（见 `voc jobs failed`）或 --all' });
+      if (id && opts.all) throw new InputError({ en: 'give either a job id or --all, not both', zh: '任务 ID 与 --all 只能二选一' });
       const m = messages(ctx.locale(safeConfig(ctx)));
       await withQueues('jobs retry', async (queues) => {
         if (id) {
@@ -313,7 +340,7 @@ function registerRunsShow(program: Command, ctx: QueueCommandContext): void {
           await app.close();
         }
       }
-      if (!run) throw new InputError(`unknown run "${id}"; \`voc runs list\` shows recent runs`);
+      if (!run) throw new InputError({ en: `unknown run "${id}"; \`voc runs list\` shows recent runs`, zh: `运行“${id}”不存在；\`voc runs list\` 可查看最近的运行` });
       if (opts.json) console.log(jsonText({ run, progress: progress ? { ...progress, run: undefined } : null }));
       else printRun(run, progress, loc);
     });
@@ -399,7 +426,8 @@ function safeConfig(ctx: QueueCommandContext): VocConfig | undefined {
 }
 
 function parsePeriod(value: string): ReportScheduleConfig['period'] {
-  if (value !== 'last-week' && value !== 'last-month') throw new InputError(`--period: expected last-week or last-month, got "${value}"`);
+  if (value !== 'last-week' && value !== 'last-month')
+    throw new InputError({ en: `--period: expected last-week or last-month, got "${value}"`, zh: `--period：应为 last-week 或 last-month，实际为“${value}”` });
   return value;
 }
 

@@ -81,7 +81,8 @@ export function registerReportCommands(program: Command, ctx: ReportCommandConte
         const config = ctx.readConfig();
         checkReportConfig(config);
         findBrand(config, opts.brand);
-        if (opts.period && (opts.from || opts.to)) throw new InputError('give either --period or --from/--to, not both');
+        if (opts.period && (opts.from || opts.to))
+          throw new InputError({ en: 'give either --period or --from/--to, not both', zh: '--period 与 --from/--to 只能二选一' });
         const period = resolvePeriod(config.timeZone, opts.period, opts.from, opts.to);
         const sections = opts.sections === undefined ? undefined : parseSections(opts.sections);
         const deliveries = opts.deliver === undefined ? [] : deliveryConfigs(config, opts.brand, opts.deliver);
@@ -152,7 +153,11 @@ export function registerReportCommands(program: Command, ctx: ReportCommandConte
       const app = await ctx.openApp(config);
       try {
         const r = await app.store.getReport(id);
-        if (!r) throw new InputError(`unknown report "${id}"; \`voc reports list\` shows the archived reports`);
+        if (!r)
+          throw new InputError({
+            en: `unknown report "${id}"; \`voc reports list\` shows the archived reports`,
+            zh: `报告“${id}”不存在；\`voc reports list\` 可查看已归档的报告`,
+          });
         if (opts.json) console.log(jsonText(summariseRecord(r), null, 2));
         else console.log(describeRecord(r, loc));
       } finally {
@@ -199,21 +204,39 @@ function deliveryConfigs(config: VocConfig, brand: string, which: string | boole
   const own = config.reports.filter((r) => r.brand === brand);
   if (typeof which === 'string') {
     const entry = config.reports.find((r) => r.id === which);
-    if (!entry) throw new InputError(`--deliver: unknown report "${which}"; expected one of the ids under reports (${config.reports.map((r) => r.id).join(', ') || 'none defined'})`);
-    if (entry.brand !== brand) throw new InputError(`--deliver: report "${which}" is for brand "${entry.brand}", not "${brand}"`);
+    if (!entry) {
+      const ids = config.reports.map((r) => r.id).join(', ');
+      throw new InputError({
+        en: `--deliver: unknown report "${which}"; expected one of the ids under reports (${ids || 'none defined'})`,
+        zh: `--deliver：报告“${which}”不存在；应为 reports 下的 id 之一（${ids || '尚未定义'}）`,
+      });
+    }
+    if (entry.brand !== brand)
+      throw new InputError({
+        en: `--deliver: report "${which}" is for brand "${entry.brand}", not "${brand}"`,
+        zh: `--deliver：报告“${which}”属于品牌“${entry.brand}”，而不是“${brand}”`,
+      });
     return [entry];
   }
   const withChannels = own.filter((r) => r.deliver.email || r.deliver.webhook || r.deliver.folder);
   if (withChannels.length === 0)
-    throw new InputError(`--deliver: no delivery configured for brand "${brand}"; add an entry with deliver: {email, webhook or folder} under reports: in voc.config.yaml`);
+    throw new InputError({
+      en: `--deliver: no delivery configured for brand "${brand}"; add an entry with deliver: {email, webhook or folder} under reports: in voc.config.yaml`,
+      zh: `--deliver：品牌“${brand}”没有配置投递；请在 voc.config.yaml 的 reports: 下添加一项，带上 deliver:（email、webhook 或 folder）`,
+    });
   return withChannels;
 }
 
 function parseSections(value: string): ReportSection[] {
   const list = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const s of list)
-    if (!REPORT_SECTIONS.includes(s as ReportSection)) throw new InputError(`--sections: unknown section "${s}"; expected some of ${REPORT_SECTIONS.join(',')}`);
-  if (list.length === 0) throw new InputError(`--sections: expected some of ${REPORT_SECTIONS.join(',')}`);
+    if (!REPORT_SECTIONS.includes(s as ReportSection))
+      throw new InputError({
+        en: `--sections: unknown section "${s}"; expected some of ${REPORT_SECTIONS.join(',')}`,
+        zh: `--sections：未知的章节“${s}”；应为 ${REPORT_SECTIONS.join(',')} 中的一个或多个`,
+      });
+  if (list.length === 0)
+    throw new InputError({ en: `--sections: expected some of ${REPORT_SECTIONS.join(',')}`, zh: `--sections：应为 ${REPORT_SECTIONS.join(',')} 中的一个或多个` });
   return [...new Set(list)] as ReportSection[];
 }
 

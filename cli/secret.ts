@@ -11,11 +11,18 @@ import { InputError } from '../core/errors.js';
 export function authorSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.VOC_AUTHOR_SECRET?.trim();
   if (fromEnv) {
-    if (fromEnv.length < 16) throw new InputError('VOC_AUTHOR_SECRET: expected at least 16 characters (e.g. `openssl rand -hex 32`)');
+    if (fromEnv.length < 16)
+      throw new InputError({
+        en: 'VOC_AUTHOR_SECRET: expected at least 16 characters (e.g. `openssl rand -hex 32`)',
+        zh: 'VOC_AUTHOR_SECRET：至少需要 16 个字符（例如 `openssl rand -hex 32` 的输出）',
+      });
     return fromEnv;
   }
   if (env.MONGODB_URI)
-    throw new InputError('VOC_AUTHOR_SECRET is not set: with MONGODB_URI every machine must share one secret; set it to e.g. the output of `openssl rand -hex 32`');
+    throw new InputError({
+      en: 'VOC_AUTHOR_SECRET is not set: with MONGODB_URI every machine must share one secret; set it to e.g. the output of `openssl rand -hex 32`',
+      zh: 'VOC_AUTHOR_SECRET 未设置：使用 MONGODB_URI 时，所有机器必须共用同一个密钥；请把它设为例如 `openssl rand -hex 32` 的输出',
+    });
   const file = join(dataDir, 'author-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });

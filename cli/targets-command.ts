@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { checkTargetAgainstConfig, resolveTarget, type TargetInput, type VocConfig } from '../core/config.js';
-import { InputError } from '../core/errors.js';
+import { InputError, type Bilingual } from '../core/errors.js';
 import { formatInZone } from '../core/time.js';
 import type { Locale, Post, Target } from '../core/types.js';
 import type { Store } from '../store/store.js';
@@ -88,18 +88,19 @@ interface AddOptions {
 function wholeNumber(flag: string) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InputError(`${flag}: expected a whole number >= 1, got "${v}"`);
+    if (!Number.isInteger(n) || n < 1) throw new InputError({ en: `${flag}: expected a whole number >= 1, got "${v}"`, zh: `${flag}：应为不小于 1 的整数，实际为“${v}”` });
     return n;
   };
 }
 
 /** Reads a YAML or JSON file (JSON is YAML). */
 function readSpecFile(file: string, flag: string): unknown {
-  if (!existsSync(file)) throw new InputError(`${flag}: file not found: ${file}`);
+  if (!existsSync(file)) throw new InputError({ en: `${flag}: file not found: ${file}`, zh: `${flag}：文件不存在：${file}` });
   try {
     return parseYaml(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new InputError(`${file}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
+    const detail = (err as Error).message.split('\n')[0];
+    throw new InputError({ en: `${file}: not valid YAML or JSON: ${detail}`, zh: `${file}：不是有效的 YAML 或 JSON：${detail}` });
   }
 }
 
@@ -110,13 +111,17 @@ function parseSelectors(value: string): Record<string, string> {
     try {
       return JSON.parse(v) as Record<string, string>;
     } catch (err) {
-      throw new InputError(`--selectors: not valid JSON (${(err as Error).message})`);
+      throw new InputError({ en: `--selectors: not valid JSON (${(err as Error).message})`, zh: `--selectors：不是有效的 JSON（${(err as Error).message}）` });
     }
   }
   const out: Record<string, string> = {};
   for (const part of v.split(/,(?=\s*[A-Za-z]+\s*=)/)) {
     const m = /^\s*([A-Za-z]+)\s*=\s*(.+?)\s*$/.exec(part);
-    if (!m) throw new InputError(`--selectors: expected key=selector pairs such as item=.post,text=.content, got "${part}"`);
+    if (!m)
+      throw new InputError({
+        en: `--selectors: expected key=selector pairs such as item=.post,text=.content, got "${part}"`,
+        zh: `--selectors：应为 key=selector 形式的键值对，例如 item=.post,text=.content，实际为“${part}”`,
+      });
     out[m[1]!] = m[2]!;
   }
   return out;
@@ -124,16 +129,24 @@ function parseSelectors(value: string): Record<string, string> {
 
 /** The target input described by `targets add` flags. */
 function inputFromFlags(opts: AddOptions): Record<string, unknown> {
-  if (!opts.id) throw new InputError('--id: required (a short id such as acme-forum), or pass --spec FILE');
-  if (!opts.brand) throw new InputError('--brand: required (a brand id from the config)');
+  if (!opts.id)
+    throw new InputError({ en: '--id: required (a short id such as acme-forum), or pass --spec FILE', zh: '--id：必须指定（简短的 id，例如 acme-forum），或改用 --spec FILE' });
+  if (!opts.brand) throw new InputError({ en: '--brand: required (a brand id from the config)', zh: '--brand：必须指定（配置中的品牌 id）' });
   const input: Record<string, unknown> = { id: opts.id, brand: opts.brand };
   if (opts.kind) {
-    if (!(TARGET_KINDS as readonly string[]).includes(opts.kind)) throw new InputError(`--kind: expected one of ${TARGET_KINDS.join(', ')}, got "${opts.kind}"`);
+    if (!(TARGET_KINDS as readonly string[]).includes(opts.kind))
+      throw new InputError({
+        en: `--kind: expected one of ${TARGET_KINDS.join(', ')}, got "${opts.kind}"`,
+        zh: `--kind：应为 ${TARGET_KINDS.join(', ')} 之一，实际为“${opts.kind}”`,
+      });
     input.kind = opts.kind;
   }
   if (opts.preset) {
     if (!(PRESET_NAMES as readonly string[]).includes(opts.preset))
-      throw new InputError(`--preset: expected one of ${PRESET_NAMES.join(', ')}, got "${opts.preset}"`);
+      throw new InputError({
+        en: `--preset: expected one of ${PRESET_NAMES.join(', ')}, got "${opts.preset}"`,
+        zh: `--preset：应为 ${PRESET_NAMES.join(', ')} 之一，实际为“${opts.preset}”`,
+      });
     input.preset = opts.preset;
   }
   let url = opts.url;
@@ -141,7 +154,11 @@ function inputFromFlags(opts: AddOptions): Record<string, unknown> {
     const preset = PRESETS[opts.preset as PresetName];
     url = preset.url({ hashtag: opts.hashtag, query: opts.query, subreddit: opts.subreddit, app: opts.app, country: opts.country, base: opts.base });
   }
-  if (!url) throw new InputError('--url: required (the listing, feed, API or sitemap URL), or give --preset with its parameters');
+  if (!url)
+    throw new InputError({
+      en: '--url: required (the listing, feed, API or sitemap URL), or give --preset with its parameters',
+      zh: '--url：必须指定（列表页、feed、API 或 sitemap 的 URL），或用 --preset 加上它的参数',
+    });
   input.url = url;
   if (opts.source) input.source = opts.source;
   if (opts.maxPages) input.maxPages = opts.maxPages;
@@ -151,7 +168,8 @@ function inputFromFlags(opts: AddOptions): Record<string, unknown> {
 
 /** Validates one target against the config (schema, brand, not owned by the config). */
 function checkTarget(input: unknown, config: VocConfig, origin: string): Target {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) throw new InputError(`${origin}: expected a target (an object with id, brand, url...)`);
+  if (!input || typeof input !== 'object' || Array.isArray(input))
+    throw new InputError({ en: `${origin}: expected a target (an object with id, brand, url...)`, zh: `${origin}：应为一个抓取目标（含 id、brand、url 等字段的对象）` });
   const target = resolveTarget(input as TargetInput, config, origin);
   checkTargetAgainstConfig(target, config, (name) => `${origin}: ${name}`);
   return target;
@@ -202,7 +220,11 @@ export function registerTargetsCommands(program: Command, ctx: TargetsCommandCon
       await preflightTargets([target]);
       await withApp(config, async (app) => {
         const existing = await app.store.getTarget(target.id);
-        if (existing && !opts.replace) throw new InputError(`target "${target.id}" exists already; pass --replace to overwrite it`);
+        if (existing && !opts.replace)
+          throw new InputError({
+            en: `target "${target.id}" exists already; pass --replace to overwrite it`,
+            zh: `抓取目标“${target.id}”已存在；如需覆盖，请加上 --replace`,
+          });
         await app.store.saveTarget(target);
         out((existing ? msg(config).replaced : msg(config).added)(target.id, target.kind, target.url));
       });
@@ -245,7 +267,8 @@ export function registerTargetsCommands(program: Command, ctx: TargetsCommandCon
     .argument('<id>')
     .action(async (id: string) => {
       const config = ctx.readConfig();
-      if (config.targets.some((t) => t.id === id)) throw new InputError(`target "${id}" is declared in the config file; remove it there`);
+      if (config.targets.some((t) => t.id === id))
+        throw new InputError({ en: `target "${id}" is declared in the config file; remove it there`, zh: `抓取目标“${id}”在配置文件中声明；请在配置文件里删除` });
       await withApp(config, async (app) => {
         if (!(await app.store.removeTarget(id))) throw new InputError(await unknownTarget(app.store, id));
         out(msg(config).removed(id));
@@ -261,18 +284,27 @@ export function registerTargetsCommands(program: Command, ctx: TargetsCommandCon
       const config = ctx.readConfig();
       const raw = readSpecFile(file, 'import');
       const list = Array.isArray(raw) ? raw : (raw as { targets?: unknown } | null)?.targets;
-      if (!Array.isArray(list) || list.length === 0) throw new InputError(`${file}: expected a list of targets, or an object with a non-empty \`targets:\` list`);
+      if (!Array.isArray(list) || list.length === 0)
+        throw new InputError({
+          en: `${file}: expected a list of targets, or an object with a non-empty \`targets:\` list`,
+          zh: `${file}：应为抓取目标列表，或含非空 \`targets:\` 列表的对象`,
+        });
       const parsed = list.map((t, i) => checkTarget(t, config, `${file}: targets.${i}`));
       const seen = new Set<string>();
       parsed.forEach((t, i) => {
-        if (seen.has(t.id)) throw new InputError(`${file}: targets.${i}.id: duplicate target id "${t.id}" in the file`);
+        if (seen.has(t.id))
+          throw new InputError({ en: `${file}: targets.${i}.id: duplicate target id "${t.id}" in the file`, zh: `${file}：targets.${i}.id：文件中的抓取目标 id“${t.id}”重复` });
         seen.add(t.id);
       });
       await preflightTargets(parsed);
       await withApp(config, async (app) => {
         if (!opts.replace) {
           for (const [i, t] of parsed.entries())
-            if (await app.store.getTarget(t.id)) throw new InputError(`${file}: targets.${i}.id: target "${t.id}" exists already; pass --replace to overwrite`);
+            if (await app.store.getTarget(t.id))
+              throw new InputError({
+                en: `${file}: targets.${i}.id: target "${t.id}" exists already; pass --replace to overwrite`,
+                zh: `${file}：targets.${i}.id：抓取目标“${t.id}”已存在；如需覆盖，请加上 --replace`,
+              });
         }
         for (const t of parsed) await app.store.saveTarget(t);
         out(msg(config).imported(parsed.length));
@@ -289,8 +321,8 @@ export function registerTargetsCommands(program: Command, ctx: TargetsCommandCon
     .option('--json', 'print { target, posts, summary } as JSON')
     .action(async (id: string | undefined, opts: { spec?: string; maxPages: number; limit: number; json?: boolean }) => {
       const config = ctx.readConfig();
-      if (!id && !opts.spec) throw new InputError('give a target id (`voc targets list`) or --spec FILE');
-      if (id && opts.spec) throw new InputError('give either a target id or --spec FILE, not both');
+      if (!id && !opts.spec) throw new InputError({ en: 'give a target id (`voc targets list`) or --spec FILE', zh: '请给出抓取目标 id（见 `voc targets list`）或 --spec FILE' });
+      if (id && opts.spec) throw new InputError({ en: 'give either a target id or --spec FILE, not both', zh: '抓取目标 id 与 --spec FILE 只能二选一' });
       const locale: Locale = (ctx.locale?.(config) ?? config.locale) === 'en' ? 'en' : 'zh-CN';
       const run = async (crawl: CrawlContext, target: Target) => {
         const posts: Post[] = [];
@@ -319,9 +351,12 @@ export function registerTargetsCommands(program: Command, ctx: TargetsCommandCon
   return targets;
 }
 
-async function unknownTarget(store: Store, id: string): Promise<string> {
+async function unknownTarget(store: Store, id: string): Promise<Bilingual> {
   const ids = (await store.listTargets()).map((t) => t.id);
-  return `unknown target "${id}"; known targets: ${ids.join(', ') || 'none'}`;
+  return {
+    en: `unknown target "${id}"; known targets: ${ids.join(', ') || 'none'}`,
+    zh: `抓取目标“${id}”不存在；已有目标：${ids.join(', ') || '无'}`,
+  };
 }
 
 function printTest(

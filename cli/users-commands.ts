@@ -54,7 +54,11 @@ async function readPassword(prompt: string): Promise<string> {
     stdin.setEncoding('utf8');
     for await (const chunk of stdin) data += chunk as string;
     const line = data.split(/\r?\n/)[0] ?? '';
-    if (!line) throw new InputError('password: none on standard input; pipe it in, e.g. printf \'%s\\n\' "$PASSWORD" | voc users add NAME --role analyst');
+    if (!line)
+      throw new InputError({
+        en: 'password: none on standard input; pipe it in, e.g. printf \'%s\\n\' "$PASSWORD" | voc users add NAME --role analyst',
+        zh: '密码：标准输入中没有密码；请用管道传入，例如 printf \'%s\\n\' "$PASSWORD" | voc users add NAME --role analyst',
+      });
     return line;
   }
   process.stderr.write(prompt);
@@ -66,7 +70,7 @@ async function readPassword(prompt: string): Promise<string> {
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return done(() => resolve(value));
-        if (ch === '\u0003') return done(() => reject(new InputError('cancelled')));
+        if (ch === '\u0003') return done(() => reject(new InputError({ en: 'cancelled', zh: '已取消' })));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else value += ch;
       }
@@ -84,7 +88,8 @@ async function readPassword(prompt: string): Promise<string> {
 
 function positiveDays(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 3650) throw new InputError(`--days: expected a whole number of days from 1 to 3650, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 3650)
+    throw new InputError({ en: `--days: expected a whole number of days from 1 to 3650, got "${v}"`, zh: `--days：应为 1 到 3650 之间的整数天数，实际为“${v}”` });
   return n;
 }
 
@@ -115,7 +120,11 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
       parseRole(opts.role, '--role');
       await withApp(async (app, t) => {
         const existed = Boolean(await app.store.getUser(username));
-        if (existed && !opts.replace) throw new InputError(`user "${username}" exists already; pass --replace to change their role and password`);
+        if (existed && !opts.replace)
+          throw new InputError({
+            en: `user "${username}" exists already; pass --replace to change their role and password`,
+            zh: `用户“${username}”已存在；如需修改其角色和密码，请加上 --replace`,
+          });
         const password = await readPassword(t.prompt);
         const user = await addUser(app.store, { username, role: opts.role, password }, { replace: Boolean(opts.replace) });
         console.log((existed ? t.replaced : t.added)(user.username, user.role));
@@ -139,7 +148,8 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
     .argument('<username>')
     .action(async (username: string) =>
       withApp(async (app, t) => {
-        if (!(await app.store.removeUser(username))) throw new InputError(`unknown user "${username}"; \`voc users list\` shows the users`);
+        if (!(await app.store.removeUser(username)))
+          throw new InputError({ en: `unknown user "${username}"; \`voc users list\` shows the users`, zh: `用户“${username}”不存在；\`voc users list\` 可查看所有用户` });
         console.log(t.removed(username));
       }),
     );
@@ -179,7 +189,8 @@ export function registerUserCommands(program: Command, ctx: UserCommandContext):
     .argument('<id>')
     .action(async (id: string) =>
       withApp(async (app, t) => {
-        if (!(await app.store.removeApiToken(id))) throw new InputError(`unknown API token "${id}"; \`voc tokens list\` shows the tokens`);
+        if (!(await app.store.removeApiToken(id)))
+          throw new InputError({ en: `unknown API token "${id}"; \`voc tokens list\` shows the tokens`, zh: `API 令牌“${id}”不存在；\`voc tokens list\` 可查看所有令牌` });
         console.log(t.tokenRevoked(id));
       }),
     );

@@ -6,19 +6,32 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { InputError } from './errors.js';
+import { InputError, type Bilingual } from './errors.js';
 import { PRESET_KINDS, PRESET_NAMES, SCENARIO_TYPES, TARGET_KINDS, type Target } from './types.js';
-import { campaignSchema, reportScheduleSchema, smtpSchema } from './report-config.js';
+import { campaignSchema, REPORT_EXPECTED_ZH, reportScheduleSchema, smtpSchema } from './report-config.js';
 
-const ianaZone = z.string().refine(isValidTimeZone, { message: 'an IANA time zone such as Asia/Shanghai' });
-const idString = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, { message: 'an id of lower-case letters, digits, _ or - (e.g. "acme-forum")' });
+/**
+ * The Chinese of the English messages the schemas below give zod (zod keeps only the English),
+ * for describeIssue: `phrase(en, zh)` records the pair and returns the English.
+ */
+const EXPECTED_ZH = new Map<string, string>();
+function phrase(en: string, zh: string): string {
+  EXPECTED_ZH.set(en, zh);
+  return en;
+}
 
-const httpUrl = z.string().refine(isHttpUrl, { message: 'an absolute http:// or https:// URL' });
+const ianaZone = z.string().refine(isValidTimeZone, { message: phrase('an IANA time zone such as Asia/Shanghai', 'IANA 时区，例如 Asia/Shanghai') });
+const idString = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, {
+  message: phrase('an id of lower-case letters, digits, _ or - (e.g. "acme-forum")', '由小写字母、数字、_ 或 - 组成的 ID（例如 "acme-forum"）'),
+});
+
+const httpUrl = z.string().refine(isHttpUrl, { message: phrase('an absolute http:// or https:// URL', '以 http:// 或 https:// 开头的完整 URL') });
 
 const timeFormatSchema = z.string().refine(isTimeFormat, {
-  message: 'iso, unix, unix_ms or a pattern of YYYY MM DD HH mm ss such as "DD/MM/YYYY HH:mm"',
+  message: phrase(
+    'iso, unix, unix_ms or a pattern of YYYY MM DD HH mm ss such as "DD/MM/YYYY HH:mm"',
+    'iso、unix、unix_ms，或由 YYYY MM DD HH mm ss 组成的格式，例如 "DD/MM/YYYY HH:mm"',
+  ),
 });
 
 const selectorFields = {
@@ -81,13 +94,15 @@ const jsonMappingSchema = z.strictObject({
   sinceIdParam: z.string().optional(),
 });
 
-const regexString = z.string().refine(isRegex, { message: 'a valid regular expression' });
+const regexString = z.string().refine(isRegex, { message: phrase('a valid regular expression', '有效的正则表达式') });
 const sitemapSchema = z.strictObject({
   include: z.array(regexString).optional(),
   exclude: z.array(regexString).optional(),
   lastmodAfter: z
     .string()
-    .refine((v) => /^\d+[hdw]$/.test(v) || Number.isFinite(Date.parse(v)), { message: 'an ISO date or an age such as 30d, 12h, 2w' })
+    .refine((v) => /^\d+[hdw]$/.test(v) || Number.isFinite(Date.parse(v)), {
+      message: phrase('an ISO date or an age such as 30d, 12h, 2w', 'ISO 日期，或 30d、12h、2w 这样的时长'),
+    })
     .optional(),
 });
 
@@ -124,27 +139,51 @@ export const targetInputSchema = z
     schedule: z.string().optional(),
   })
   .superRefine((t, ctx) => {
-    const problem = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
+    // The Chinese rides in the issue's params, where describeIssue finds it.
+    const problem = (path: Array<string | number>, message: Bilingual) =>
+      ctx.addIssue({ code: 'custom', path, message: message.en, params: { zh: message.zh } });
     const kind = t.kind ?? (t.preset ? PRESET_KINDS[t.preset] : 'html');
     if (t.preset) {
       const presetKind = PRESET_KINDS[t.preset];
       const compatible = presetKind === kind || (presetKind === 'html' && kind === 'browser');
-      if (!compatible) problem(['kind'], `kind ${presetKind} (the kind of preset ${t.preset}); remove kind or set it to ${presetKind}`);
+      if (!compatible)
+        problem(['kind'], {
+          en: `kind ${presetKind} (the kind of preset ${t.preset}); remove kind or set it to ${presetKind}`,
+          zh: `kind ${presetKind}（预设 ${t.preset} 的类型）；请删除 kind，或改为 ${presetKind}`,
+        });
     }
     if ((kind === 'html' || kind === 'browser') && !t.selectors && !t.preset)
-      problem(['selectors'], `CSS selectors with at least item and text (required for kind ${kind})`);
+      problem(['selectors'], {
+        en: `CSS selectors with at least item and text (required for kind ${kind})`,
+        zh: `至少含 item 和 text 的 CSS 选择器（kind ${kind} 必须提供）`,
+      });
     if (kind === 'json' && !t.json && !t.preset)
-      problem(['json'], 'a field mapping with at least items, id and text (required for kind json)');
+      problem(['json'], {
+        en: 'a field mapping with at least items, id and text (required for kind json)',
+        zh: '至少含 items、id 和 text 的字段映射（kind json 必须提供）',
+      });
     if (kind === 'sitemap' && !t.detail?.post && !t.detail?.replies)
-      problem(['detail'], 'detail.post selectors (at least text) to read each page listed in the sitemap (required for kind sitemap)');
+      problem(['detail'], {
+        en: 'detail.post selectors (at least text) to read each page listed in the sitemap (required for kind sitemap)',
+        zh: 'detail.post 选择器（至少含 text），用来读取 sitemap 列出的每个页面（kind sitemap 必须提供）',
+      });
     const p = t.pagination;
     if (p?.type === 'template' && !p.url?.includes('{page}'))
-      problem(['pagination', 'url'], 'a URL with {page} where the page number goes (required for pagination type template)');
+      problem(['pagination', 'url'], {
+        en: 'a URL with {page} where the page number goes (required for pagination type template)',
+        zh: '在页码处含 {page} 的 URL（pagination type 为 template 时必须提供）',
+      });
     if (p?.type === 'loadMore') {
       if (!p.url || !/\{(page|cursor)\}/.test(p.url))
-        problem(['pagination', 'url'], 'the load-more endpoint URL with {page} or {cursor} (required for pagination type loadMore)');
+        problem(['pagination', 'url'], {
+          en: 'the load-more endpoint URL with {page} or {cursor} (required for pagination type loadMore)',
+          zh: '含 {page} 或 {cursor} 的“加载更多”接口 URL（pagination type 为 loadMore 时必须提供）',
+        });
       else if (p.url.includes('{cursor}') && !p.cursorSelector)
-        problem(['pagination', 'cursorSelector'], 'the selector of the first cursor on the listing page (required when the URL has {cursor})');
+        problem(['pagination', 'cursorSelector'], {
+          en: 'the selector of the first cursor on the listing page (required when the URL has {cursor})',
+          zh: '列表页上第一个游标的选择器（URL 含 {cursor} 时必须提供）',
+        });
     }
   });
 export type TargetInput = z.input<typeof targetInputSchema>;
@@ -159,7 +198,12 @@ const aspectAdditionSchema = z.union(
       label: z.strictObject({ 'zh-CN': z.string().min(1).optional(), en: z.string().min(1).optional() }).optional(),
     }),
   ],
-  { error: 'expected a list of keywords, or { keywords: [...], polar: { adjective: pos or neg }, label: { zh-CN, en } }' },
+  {
+    error: phrase(
+      'expected a list of keywords, or { keywords: [...], polar: { adjective: pos or neg }, label: { zh-CN, en } }',
+      '应为关键词列表，或 { keywords: [...], polar: { 形容词: pos 或 neg }, label: { zh-CN, en } }',
+    ),
+  },
 );
 export type AspectAddition = z.infer<typeof aspectAdditionSchema>;
 
@@ -318,17 +362,22 @@ export const CONFIG_FILE = 'voc.config.yaml';
 /** Parses and validates a config object (already read from YAML). */
 export function parseConfig(raw: unknown, origin = CONFIG_FILE): VocConfig {
   const result = configSchema.safeParse(raw ?? {});
-  if (!result.success) throw new InputError(`${origin}: ${describeIssue(result.error.issues[0]!)}`);
+  if (!result.success) throw issueError(origin, result.error.issues[0]!);
   const config = result.data;
   const brandIds = new Set(config.brands.map((b) => b.id));
   const seen = new Set<string>();
   config.targets.forEach((t, i) => {
-    if (seen.has(t.id)) throw new InputError(`${origin}: targets.${i}.id: duplicate target id "${t.id}"; ids must be unique`);
+    if (seen.has(t.id))
+      throw new InputError({
+        en: `${origin}: targets.${i}.id: duplicate target id "${t.id}"; ids must be unique`,
+        zh: `${origin}：targets.${i}.id：抓取目标 ID“${t.id}”重复；ID 不能重复`,
+      });
     seen.add(t.id);
     if (!brandIds.has(t.brand))
-      throw new InputError(
-        `${origin}: targets.${i}.brand: unknown brand "${t.brand}"; expected one of the ids under brands (${[...brandIds].join(', ') || 'none defined'})`,
-      );
+      throw new InputError({
+        en: `${origin}: targets.${i}.brand: unknown brand "${t.brand}"; expected one of the ids under brands (${[...brandIds].join(', ') || 'none defined'})`,
+        zh: `${origin}：targets.${i}.brand：未知品牌“${t.brand}”；应为 brands 下的某个 id（${[...brandIds].join('、') || '尚未定义品牌'}）`,
+      });
   });
   return config;
 }
@@ -346,13 +395,17 @@ export function configSource(config: VocConfig): string | undefined {
 export function loadConfig(path?: string): { config: VocConfig; path?: string } {
   const file = path ?? (existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined);
   if (!file) return { config: parseConfig({}) };
-  if (!existsSync(file)) throw new InputError(`config file not found: ${file}; pass --config PATH or create ${CONFIG_FILE}`);
+  if (!existsSync(file))
+    throw new InputError({
+      en: `config file not found: ${file}; pass --config PATH or create ${CONFIG_FILE}`,
+      zh: `找不到配置文件：${file}；请用 --config PATH 指定，或创建 ${CONFIG_FILE}`,
+    });
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (err) {
     const msg = (err as Error).message.split('\n')[0];
-    throw new InputError(`${file}: not valid YAML: ${msg}`);
+    throw new InputError({ en: `${file}: not valid YAML: ${msg}`, zh: `${file}：不是有效的 YAML：${msg}` });
   }
   const config = parseConfig(raw, file);
   // A relative dataDir is relative to the config file, so `voc -c other/voc.config.yaml` works from anywhere.
@@ -378,10 +431,13 @@ export const MODEL_TASKS = ['sentiment', 'aspects', 'channels'] as const;
 export function checkModelFiles(config: Pick<VocConfig, 'models'>): void {
   for (const task of MODEL_TASKS) {
     const model = config.models[task];
-    if (model !== undefined && !existsSync(model))
-      throw new InputError(
-        `models.${task}: model file not found: ${model}; train one with \`voc train ${task} ${task === 'channels' ? '--gold GOLD.jsonl' : '--data FILE'} --out ${model}\` or remove the entry`,
-      );
+    if (model !== undefined && !existsSync(model)) {
+      const train = `voc train ${task} ${task === 'channels' ? '--gold GOLD.jsonl' : '--data FILE'} --out ${model}`;
+      throw new InputError({
+        en: `models.${task}: model file not found: ${model}; train one with \`${train}\` or remove the entry`,
+        zh: `models.${task}：找不到模型文件：${model}；请用 \`${train}\` 训练一个，或删除这一项`,
+      });
+    }
   }
 }
 
@@ -392,17 +448,21 @@ export function checkModelFiles(config: Pick<VocConfig, 'models'>): void {
  */
 export function checkTargetAgainstConfig(target: Target, config: VocConfig, field: (name: 'brand' | 'id') => string, opts: { checkConfigOwned?: boolean } = {}): void {
   if (!config.brands.some((b) => b.id === target.brand))
-    throw new InputError(
-      `${field('brand')}: unknown brand "${target.brand}"; expected one of the ids under brands (${config.brands.map((b) => b.id).join(', ') || 'none defined'})`,
-    );
+    throw new InputError({
+      en: `${field('brand')}: unknown brand "${target.brand}"; expected one of the ids under brands (${config.brands.map((b) => b.id).join(', ') || 'none defined'})`,
+      zh: `${field('brand')}：未知品牌“${target.brand}”；应为 brands 下的某个 id（${config.brands.map((b) => b.id).join('、') || '尚未定义品牌'}）`,
+    });
   if (opts.checkConfigOwned !== false && config.targets.some((t) => t.id === target.id))
-    throw new InputError(`${field('id')}: target "${target.id}" is declared in the config file; change it there`);
+    throw new InputError({
+      en: `${field('id')}: target "${target.id}" is declared in the config file; change it there`,
+      zh: `${field('id')}：抓取目标“${target.id}”是在配置文件中声明的；请在配置文件中修改`,
+    });
 }
 
 /** Fills a target's defaults from the config (source, kind, delay, time zone, private-address allowance). */
 export function resolveTarget(input: TargetInput, config: VocConfig, origin = 'target'): Target {
   const parsed = targetInputSchema.safeParse(input);
-  if (!parsed.success) throw new InputError(`${origin}: ${describeIssue(parsed.error.issues[0]!)}`);
+  if (!parsed.success) throw issueError(origin, parsed.error.issues[0]!);
   const t = parsed.data;
   const host = new URL(t.url).hostname.replace(/^\[|\]$/g, '');
   const target: Target = {
@@ -438,25 +498,60 @@ export function resolveTarget(input: TargetInput, config: VocConfig, origin = 't
 export function findBrand(config: VocConfig, id: string): BrandConfig {
   const brand = config.brands.find((b) => b.id === id);
   if (!brand)
-    throw new InputError(
-      `unknown brand "${id}"; expected one of: ${config.brands.map((b) => b.id).join(', ') || '(no brands in the config)'}`,
-    );
+    throw new InputError({
+      en: `unknown brand "${id}"; expected one of: ${config.brands.map((b) => b.id).join(', ') || '(no brands in the config)'}`,
+      zh: `未知品牌“${id}”；应为以下之一：${config.brands.map((b) => b.id).join('、') || '（配置中没有品牌）'}`,
+    });
   return brand;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** The InputError of a schema issue: `origin: field.path: what is expected`. */
+function issueError(origin: string, issue: z.core.$ZodIssue): InputError {
+  const { en, zh } = describeIssue(issue);
+  return new InputError({ en: `${origin}: ${en}`, zh: `${origin}：${zh}` });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): Bilingual {
   const path = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
+  const pathZh = issue.path.length ? path : '（顶层）';
   let expected = issue.message;
+  // zod's own English stays inside the Chinese where there is no Chinese for it.
+  let expectedZh = phraseZh(issue.message) ?? issue.message;
   if (issue.code === 'invalid_type') {
     expected = `expected ${issue.expected}`;
+    expectedZh = `应为 ${issue.expected}`;
   } else if (issue.code === 'unrecognized_keys') {
     expected = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the configuration reference in README.md`;
+    expectedZh = `未知字段 ${issue.keys.map((k) => `"${k}"`).join('、')}；请对照 README.md 的配置说明检查拼写`;
   } else if (issue.code === 'invalid_value') {
     expected = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    expectedZh = `应为以下之一：${issue.values.map((v) => JSON.stringify(v)).join('、')}`;
   } else if (issue.code === 'custom' || issue.code === 'invalid_format') {
     expected = `expected ${issue.message}`;
+    const zh = (issue.code === 'custom' && typeof issue.params?.zh === 'string' ? issue.params.zh : undefined) ?? phraseZh(issue.message);
+    expectedZh = zh === undefined ? `应为 ${issue.message}` : `应为${/^[\x21-\x7e]/.test(zh) ? ' ' : ''}${zh}`;
+  } else if (issue.code === 'too_small' || issue.code === 'too_big') {
+    expectedZh = boundZh(issue) ?? expectedZh;
   }
-  return `${path}: ${expected}`;
+  return { en: `${path}: ${expected}`, zh: `${pathZh}：${expectedZh}` };
+}
+
+/** The Chinese of a message the schemas (here or in report-config.ts) give zod, when recorded. */
+function phraseZh(message: string): string | undefined {
+  return EXPECTED_ZH.get(message) ?? REPORT_EXPECTED_ZH.get(message);
+}
+
+/** A length or size bound in Chinese (strings, lists, numbers); undefined for any other kind. */
+function boundZh(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string | undefined {
+  const small = issue.code === 'too_small';
+  const n = String(small ? issue.minimum : issue.maximum);
+  const inclusive = issue.inclusive !== false;
+  if (issue.origin === 'number' || issue.origin === 'int')
+    return small ? `应${inclusive ? '不小于' : '大于'} ${n}` : `应${inclusive ? '不大于' : '小于'} ${n}`;
+  const unit = issue.origin === 'string' ? '个字符' : issue.origin === 'array' ? '项' : undefined;
+  if (unit === undefined) return undefined;
+  if (small && inclusive && n === '1') return issue.origin === 'string' ? '不能为空' : '至少需要 1 项';
+  return small ? `${inclusive ? '至少' : '多于'} ${n} ${unit}` : `${inclusive ? '最多' : '少于'} ${n} ${unit}`;
 }
 
 function isValidTimeZone(zone: string): boolean {

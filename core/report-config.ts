@@ -4,8 +4,21 @@
  */
 import { z } from 'zod';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'a date as YYYY-MM-DD' });
-const idString = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: 'an id of lower-case letters, digits, _ or -' });
+/**
+ * The Chinese of the English messages below, for config errors (core/config.ts describeIssue):
+ * `phrase(en, zh)` records the pair and returns the English that zod keeps.
+ */
+export const REPORT_EXPECTED_ZH = new Map<string, string>();
+function phrase(en: string, zh: string): string {
+  REPORT_EXPECTED_ZH.set(en, zh);
+  return en;
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: phrase('a date as YYYY-MM-DD', 'YYYY-MM-DD 格式的日期') });
+const idString = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, { message: phrase('an id of lower-case letters, digits, _ or -', '由小写字母、数字、_ 或 - 组成的 ID') });
+const emailAddress = phrase('an e-mail address', '电子邮件地址');
 
 export const campaignSchema = z.strictObject({
   brand: idString,
@@ -33,14 +46,14 @@ export type ReportSection = (typeof REPORT_SECTIONS)[number];
 export const deliverySchema = z.strictObject({
   email: z
     .strictObject({
-      to: z.array(z.string().email({ message: 'an e-mail address' })).min(1),
-      cc: z.array(z.string().email({ message: 'an e-mail address' })).default([]),
+      to: z.array(z.string().email({ message: emailAddress })).min(1),
+      cc: z.array(z.string().email({ message: emailAddress })).default([]),
       subject: z.string().optional(),
     })
     .optional(),
   webhook: z
     .strictObject({
-      url: z.string().url({ message: 'an absolute URL' }),
+      url: z.string().url({ message: phrase('an absolute URL', '完整的绝对 URL') }),
       /** Name of the environment variable holding the HMAC key (the key itself never sits in the file). */
       secretEnv: z.string().default('VOC_WEBHOOK_SECRET'),
     })

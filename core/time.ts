@@ -97,7 +97,10 @@ export function resolvePeriod(zone: string, period?: string, fromDate?: string, 
   if (period) {
     const m = /^(\d{4})-(\d{2})$/.exec(period);
     if (!m || +m[2]! < 1 || +m[2]! > 12)
-      throw new InputError(`--period: expected a month as YYYY-MM (e.g. 2026-10), got "${period}"`);
+      throw new InputError({
+        en: `--period: expected a month as YYYY-MM (e.g. 2026-10), got "${period}"`,
+        zh: `--period：应为 YYYY-MM 格式的月份（例如 2026-10），实际为“${period}”`,
+      });
     const y = +m[1]!;
     const mo = +m[2]!;
     const prev = mo === 1 ? [y - 1, 12] : [y, mo - 1];
@@ -109,10 +112,14 @@ export function resolvePeriod(zone: string, period?: string, fromDate?: string, 
       previous: { from: midnight(prev[0]!, prev[1]!, 1), to: midnight(y, mo, 1) },
     };
   }
-  if (!fromDate || !toDate) throw new InputError('give either --period YYYY-MM or both --from YYYY-MM-DD and --to YYYY-MM-DD');
+  if (!fromDate || !toDate)
+    throw new InputError({
+      en: 'give either --period YYYY-MM or both --from YYYY-MM-DD and --to YYYY-MM-DD',
+      zh: '请给出 --period YYYY-MM，或同时给出 --from YYYY-MM-DD 和 --to YYYY-MM-DD',
+    });
   const parse = (v: string, flag: string) => {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-    if (!m) throw new InputError(`${flag}: expected a date as YYYY-MM-DD, got "${v}"`);
+    if (!m) throw new InputError({ en: `${flag}: expected a date as YYYY-MM-DD, got "${v}"`, zh: `${flag}：应为 YYYY-MM-DD 格式的日期，实际为“${v}”` });
     return [+m[1]!, +m[2]!, +m[3]!] as const;
   };
   const [fy, fm, fd] = parse(fromDate, '--from');
@@ -121,7 +128,8 @@ export function resolvePeriod(zone: string, period?: string, fromDate?: string, 
   // `to` is inclusive for people; the range end is the following local midnight.
   const dayAfter = new Date(Date.UTC(ty, tm - 1, td + 1));
   const to = midnight(dayAfter.getUTCFullYear(), dayAfter.getUTCMonth() + 1, dayAfter.getUTCDate());
-  if (Date.parse(to) <= Date.parse(from)) throw new InputError(`--to (${toDate}) must not be before --from (${fromDate})`);
+  if (Date.parse(to) <= Date.parse(from))
+    throw new InputError({ en: `--to (${toDate}) must not be before --from (${fromDate})`, zh: `--to（${toDate}）不能早于 --from（${fromDate}）` });
   const lengthMs = Date.parse(to) - Date.parse(from);
   return {
     label: `${fromDate}..${toDate}`,

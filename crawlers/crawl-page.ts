@@ -96,7 +96,10 @@ export async function crawlPage(ctx: CrawlContext, rawTarget: Target, url: strin
     req,
   );
   if (target.kind === 'sitemap')
-    throw new InputError(`target ${target.id}: crawlPage reads listing pages; a sitemap target is crawled with crawlTarget`);
+    throw new InputError({
+      en: `target ${target.id}: crawlPage reads listing pages; a sitemap target is crawled with crawlTarget`,
+      zh: `抓取目标 ${target.id}：crawlPage 只读取列表页；sitemap 类型的抓取目标请用 crawlTarget 抓取`,
+    });
   const validators = req.conditional ? outcome.validators : undefined;
   if (outcome.notModified) {
     stats.notModified = 1;

@@ -12,7 +12,7 @@
  */
 import { load, type Cheerio, type CheerioAPI, type contains } from 'cheerio';
 import type { DetailSpec, SelectorSpec, TimeFormat } from '../core/types.js';
-import { InputError } from '../core/errors.js';
+import { InputError, errorText } from '../core/errors.js';
 import { parsePageTime } from './page-time.js';
 
 export { parsePageTime } from './page-time.js';
@@ -144,7 +144,10 @@ function select<T>(field: string, selector: string, run: () => T): T {
   try {
     return run();
   } catch (err) {
-    throw new InputError(`${field}: invalid CSS selector "${selector}" (${(err as Error).message}); fix it in the target`);
+    throw new InputError({
+      en: `${field}: invalid CSS selector "${selector}" (${(err as Error).message}); fix it in the target`,
+      zh: `${field}：CSS 选择器“${selector}”无效（${errorText(err as Error, 'zh-CN')}）；请在抓取目标中修正`,
+    });
   }
 }
 

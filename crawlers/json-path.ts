@@ -22,7 +22,12 @@ export function compilePath(path: string, field = 'path'): Step[] {
   while (pos < path.length) {
     re.lastIndex = pos;
     m = re.exec(path);
-    if (!m) throw new InputError(`${field}: cannot read the path "${path}" at "${path.slice(pos)}"; expected a.b, a[0] or a[key=value]`);
+    if (!m) {
+      throw new InputError({
+        en: `${field}: cannot read the path "${path}" at "${path.slice(pos)}"; expected a.b, a[0] or a[key=value]`,
+        zh: `${field}：无法解析路径“${path}”（从“${path.slice(pos)}”处起）；应为 a.b、a[0] 或 a[key=value] 的形式`,
+      });
+    }
     if (m[1] !== undefined) steps.push({ key: m[1] });
     else if (m[2] !== undefined) steps.push({ index: Number(m[2]) });
     else if (m[3] !== undefined) steps.push({ matchKey: m[3].trim(), matchValue: m[4]!.trim().replace(/^["']|["']$/g, '') });
@@ -98,7 +103,12 @@ export function readMapped(doc: unknown, expr: string, field?: string): string |
       return '';
     }
     const f = filter ? FILTERS[filter] : undefined;
-    if (filter && !f) throw new InputError(`${field ?? 'template'}: unknown filter "|${filter}" in "${expr}"; expected one of ${Object.keys(FILTERS).join(', ')}`);
+    if (filter && !f) {
+      throw new InputError({
+        en: `${field ?? 'template'}: unknown filter "|${filter}" in "${expr}"; expected one of ${Object.keys(FILTERS).join(', ')}`,
+        zh: `${field ?? 'template'}：“${expr}”中有未知过滤器“|${filter}”；应为以下之一：${Object.keys(FILTERS).join(', ')}`,
+      });
+    }
     return f ? f(v) : v;
   });
   return missing ? undefined : out;

@@ -45,7 +45,7 @@ export interface Preset {
 
 function need(params: Record<string, string | undefined>, name: string, preset: string): string {
   const v = params[name]?.trim();
-  if (!v) throw new InputError(`preset ${preset}: --${name} is required`);
+  if (!v) throw new InputError({ en: `preset ${preset}: --${name} is required`, zh: `预设 ${preset}：必须提供 --${name}` });
   return v;
 }
 
@@ -220,7 +220,12 @@ export const PRESETS: Record<PresetName, Preset> = {
 export function effectiveTarget(target: Target): Target {
   if (!target.preset) return target;
   const preset = PRESETS[target.preset];
-  if (!preset) throw new InputError(`target ${target.id}: preset: unknown preset "${target.preset}"; expected one of ${Object.keys(PRESETS).join(', ')}`);
+  if (!preset) {
+    throw new InputError({
+      en: `target ${target.id}: preset: unknown preset "${target.preset}"; expected one of ${Object.keys(PRESETS).join(', ')}`,
+      zh: `抓取目标 ${target.id}：preset：未知预设“${target.preset}”；应为以下之一：${Object.keys(PRESETS).join(', ')}`,
+    });
+  }
   const out: Target = { ...target };
   if (preset.json) out.json = { ...preset.json, ...(target.json ?? {}) } as JsonMapping;
   if (preset.selectors) out.selectors = { ...preset.selectors, ...(target.selectors ?? {}) } as SelectorSpec;
@@ -243,6 +248,9 @@ export function readerFor(target: Target): KindReader {
     case 'sitemap':
       return sitemapReader();
     default:
-      throw new InputError(`target ${(target as Target).id}: kind: unknown kind "${(target as Target).kind}"`);
+      throw new InputError({
+        en: `target ${(target as Target).id}: kind: unknown kind "${(target as Target).kind}"`,
+        zh: `抓取目标 ${(target as Target).id}：kind：未知类型“${(target as Target).kind}”`,
+      });
   }
 }

@@ -64,9 +64,10 @@ async function launch(): Promise<Running> {
   try {
     accessSync(executablePath, constants.X_OK);
   } catch {
-    throw new VocError(
-      `Chromium not found at ${executablePath}; install it with \`apt-get install chromium fonts-noto-cjk\` or set CHROME_PATH to a Chrome/Chromium executable`,
-    );
+    throw new VocError({
+      en: `Chromium not found at ${executablePath}; install it with \`apt-get install chromium fonts-noto-cjk\` or set CHROME_PATH to a Chrome/Chromium executable`,
+      zh: `未在 ${executablePath} 找到 Chromium；请用 \`apt-get install chromium fonts-noto-cjk\` 安装，或将 CHROME_PATH 设为 Chrome/Chromium 可执行文件的路径`,
+    });
   }
   const userDataDir = mkdtempSync(join(tmpdir(), 'voc-chromium-'));
   try {
@@ -87,7 +88,10 @@ async function launch(): Promise<Running> {
     return running;
   } catch (err) {
     removeProfile(userDataDir);
-    throw new VocError(`could not start Chromium (${executablePath}): ${firstLine(err)}`, 1);
+    throw new VocError(
+      { en: `could not start Chromium (${executablePath}): ${firstLine(err)}`, zh: `无法启动 Chromium（${executablePath}）：${firstLine(err)}` },
+      1,
+    );
   }
 }
 

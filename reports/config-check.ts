@@ -11,19 +11,37 @@ import { InputError } from '../core/errors.js';
 export function checkReportConfig(config: VocConfig, origin = CONFIG_FILE): void {
   const brands = config.brands.map((b) => b.id);
   const known = brands.join(', ') || 'none defined';
+  const knownZh = brands.join(', ') || '尚未定义任何品牌';
   config.campaigns.forEach((c, i) => {
     if (!brands.includes(c.brand))
-      throw new InputError(`${origin}: campaigns.${i}.brand: unknown brand "${c.brand}"; expected one of the ids under brands (${known})`);
+      throw new InputError({
+        en: `${origin}: campaigns.${i}.brand: unknown brand "${c.brand}"; expected one of the ids under brands (${known})`,
+        zh: `${origin}：campaigns.${i}.brand：未知品牌“${c.brand}”；应为 brands 下的某个 id（${knownZh}）`,
+      });
   });
   const ids = new Set<string>();
   config.reports.forEach((r, i) => {
-    if (ids.has(r.id)) throw new InputError(`${origin}: reports.${i}.id: duplicate report id "${r.id}"; ids must be unique`);
+    if (ids.has(r.id)) {
+      throw new InputError({
+        en: `${origin}: reports.${i}.id: duplicate report id "${r.id}"; ids must be unique`,
+        zh: `${origin}：reports.${i}.id：报告 id“${r.id}”重复；id 必须唯一`,
+      });
+    }
     ids.add(r.id);
     if (!brands.includes(r.brand))
-      throw new InputError(`${origin}: reports.${i}.brand: unknown brand "${r.brand}"; expected one of the ids under brands (${known})`);
+      throw new InputError({
+        en: `${origin}: reports.${i}.brand: unknown brand "${r.brand}"; expected one of the ids under brands (${known})`,
+        zh: `${origin}：reports.${i}.brand：未知品牌“${r.brand}”；应为 brands 下的某个 id（${knownZh}）`,
+      });
     if (r.schedule !== undefined && !/^\S+(\s+\S+){4,5}$/.test(r.schedule.trim()))
-      throw new InputError(`${origin}: reports.${i}.schedule: expected a cron pattern of 5 fields such as "0 9 * * 1" (Mondays 09:00), got "${r.schedule}"`);
+      throw new InputError({
+        en: `${origin}: reports.${i}.schedule: expected a cron pattern of 5 fields such as "0 9 * * 1" (Mondays 09:00), got "${r.schedule}"`,
+        zh: `${origin}：reports.${i}.schedule：应为 5 段的 cron 表达式，如“0 9 * * 1”（每周一 09:00），实际为“${r.schedule}”`,
+      });
     if (r.deliver.email && !config.smtp)
-      throw new InputError(`${origin}: reports.${i}.deliver.email: e-mail delivery needs an smtp section (host, port, from) in ${origin}`);
+      throw new InputError({
+        en: `${origin}: reports.${i}.deliver.email: e-mail delivery needs an smtp section (host, port, from) in ${origin}`,
+        zh: `${origin}：reports.${i}.deliver.email：邮件发送需要在 ${origin} 中配置 smtp 部分（host、port、from）`,
+      });
   });
 }

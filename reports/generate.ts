@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { findBrand, type BrandConfig, type VocConfig } from '../core/config.js';
-import { InputError, VocError } from '../core/errors.js';
+import { InputError, VocError, errorText } from '../core/errors.js';
 import { REPORT_SECTIONS, type ReportSection } from '../core/report-config.js';
 import type { Classification, Post, ReportSpec } from '../core/types.js';
 import { resolvePeriod } from '../core/time.js';
@@ -78,9 +78,17 @@ export async function rerenderReport(
   outDir?: string,
 ): Promise<GenerateResult & { figuresUnchanged: boolean | null }> {
   const archived = await deps.store.getReport(recordId);
-  if (!archived) throw new InputError(`unknown report "${recordId}"; \`voc reports list\` shows the archived reports`);
+  if (!archived) {
+    throw new InputError({
+      en: `unknown report "${recordId}"; \`voc reports list\` shows the archived reports`,
+      zh: `报告“${recordId}”不存在；\`voc reports list\` 可查看已归档的报告`,
+    });
+  }
   if (!archived.spec || !archived.snapshot) {
-    throw new InputError(`report "${recordId}" was archived without its spec and snapshot (made by an older voc); render it again with \`voc report\``);
+    throw new InputError({
+      en: `report "${recordId}" was archived without its spec and snapshot (made by an older voc); render it again with \`voc report\``,
+      zh: `报告“${recordId}”归档时没有保存其参数和快照（由旧版 voc 生成）；请用 \`voc report\` 重新生成`,
+    });
   }
   const { sections, ...base } = archived.spec;
   const spec: ReportRequest = { ...base, ...(sections ? { sections: sections as ReportSection[] } : {}) };
@@ -143,7 +151,10 @@ export async function loadSnapshotInput(deps: GenerateDeps, spec: ReportRequest,
   }
   if (missing.length > 0) {
     throw new VocError(
-      `report "${record.id}": ${missing.length} post(s) of its snapshot are no longer stored or classified (first: ${missing[0]}); it cannot be re-rendered as it was`,
+      {
+        en: `report "${record.id}": ${missing.length} post(s) of its snapshot are no longer stored or classified (first: ${missing[0]}); it cannot be re-rendered as it was`,
+        zh: `报告“${record.id}”：其快照中有 ${missing.length} 条帖子已不在存储中或尚未分类（第一条：${missing[0]}）；无法按原样重新生成`,
+      },
       1,
     );
   }
@@ -232,7 +243,10 @@ export async function writeReportFiles(
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    throw new InputError(`--out: cannot create the output folder ${dir}: ${(err as Error).message}`);
+    throw new InputError({
+      en: `--out: cannot create the output folder ${dir}: ${(err as Error).message}`,
+      zh: `--out：无法创建输出文件夹 ${dir}：${errorText(err as Error, 'zh-CN')}`,
+    });
   }
   const base = join(dir, reportFileBase(spec));
   const paths: Record<'html' | 'pdf', string> = { html: `${base}.html`, pdf: `${base}.pdf` };
@@ -317,21 +331,54 @@ function sortedIds(items: readonly ReportItem[]): string[] {
 function validateSpec(spec: ReportRequest): void {
   const from = Date.parse(spec.from);
   const to = Date.parse(spec.to);
-  if (!Number.isFinite(from)) throw new InputError(`report spec: from: expected an ISO date-time, got "${spec.from}"`);
-  if (!Number.isFinite(to)) throw new InputError(`report spec: to: expected an ISO date-time, got "${spec.to}"`);
-  if (to <= from) throw new InputError(`report spec: to (${spec.to}) must be after from (${spec.from})`);
+  if (!Number.isFinite(from)) {
+    throw new InputError({
+      en: `report spec: from: expected an ISO date-time, got "${spec.from}"`,
+      zh: `报告参数：from：应为 ISO 日期时间，实际为“${spec.from}”`,
+    });
+  }
+  if (!Number.isFinite(to)) {
+    throw new InputError({
+      en: `report spec: to: expected an ISO date-time, got "${spec.to}"`,
+      zh: `报告参数：to：应为 ISO 日期时间，实际为“${spec.to}”`,
+    });
+  }
+  if (to <= from) {
+    throw new InputError({
+      en: `report spec: to (${spec.to}) must be after from (${spec.from})`,
+      zh: `报告参数：to（${spec.to}）必须晚于 from（${spec.from}）`,
+    });
+  }
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: spec.timeZone });
   } catch {
-    throw new InputError(`report spec: timeZone: "${spec.timeZone}" is not an IANA time zone such as Asia/Shanghai`);
+    throw new InputError({
+      en: `report spec: timeZone: "${spec.timeZone}" is not an IANA time zone such as Asia/Shanghai`,
+      zh: `报告参数：timeZone：“${spec.timeZone}”不是 IANA 时区（如 Asia/Shanghai）`,
+    });
   }
-  if (!LOCALES.includes(spec.locale)) throw new InputError(`report spec: locale: expected zh-CN or en, got "${spec.locale}"`);
-  if (!spec.period.trim()) throw new InputError('report spec: period: expected a label such as 2026-10');
+  if (!LOCALES.includes(spec.locale)) {
+    throw new InputError({
+      en: `report spec: locale: expected zh-CN or en, got "${spec.locale}"`,
+      zh: `报告参数：locale：应为 zh-CN 或 en，实际为“${spec.locale}”`,
+    });
+  }
+  if (!spec.period.trim()) {
+    throw new InputError({ en: 'report spec: period: expected a label such as 2026-10', zh: '报告参数：period：应填写期间标签，如 2026-10' });
+  }
   if (spec.formats.length === 0 || spec.formats.some((f) => f !== 'html' && f !== 'pdf')) {
-    throw new InputError(`report spec: formats: expected html and/or pdf, got ${JSON.stringify(spec.formats)}`);
+    throw new InputError({
+      en: `report spec: formats: expected html and/or pdf, got ${JSON.stringify(spec.formats)}`,
+      zh: `报告参数：formats：应为 html 和/或 pdf，实际为 ${JSON.stringify(spec.formats)}`,
+    });
   }
   const unknown = (spec.sections ?? []).filter((s) => !REPORT_SECTIONS.includes(s));
-  if (unknown.length) throw new InputError(`report spec: sections: unknown section "${unknown[0]}"; expected some of ${REPORT_SECTIONS.join(', ')}`);
+  if (unknown.length) {
+    throw new InputError({
+      en: `report spec: sections: unknown section "${unknown[0]}"; expected some of ${REPORT_SECTIONS.join(', ')}`,
+      zh: `报告参数：sections：未知章节“${unknown[0]}”；可选：${REPORT_SECTIONS.join(', ')}`,
+    });
+  }
 }
 
 async function loadItems(store: Store, brand: string, from: string, to: string): Promise<{ items: ReportItem[]; unclassified: number }> {
@@ -371,7 +418,7 @@ async function writeAtomically(path: string, content: string): Promise<void> {
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw new VocError(`cannot write ${path}: ${(err as Error).message}`, 1);
+    throw new VocError({ en: `cannot write ${path}: ${(err as Error).message}`, zh: `无法写入 ${path}：${errorText(err as Error, 'zh-CN')}` }, 1);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
 import type { Page } from 'puppeteer-core';
-import { VocError } from '../core/errors.js';
+import { VocError, errorText } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
 import { closeBrowser, newPage } from './browser.js';
 import { t } from './i18n.js';
@@ -43,7 +43,10 @@ export async function renderPdf(html: string, outPath: string, options: PdfOptio
     await writeAtomically(outPath, pdf);
     return;
   }
-  throw new VocError(`PDF rendering of ${outPath} failed twice: ${describe(lastError)}`, 1);
+  throw new VocError(
+    { en: `PDF rendering of ${outPath} failed twice: ${describe(lastError)}`, zh: `${outPath} 的 PDF 渲染连续失败两次：${describe(lastError, 'zh-CN')}` },
+    1,
+  );
 }
 
 async function printOnce(html: string, options: PdfOptions): Promise<Uint8Array> {
@@ -88,20 +91,25 @@ async function writeAtomically(path: string, data: Uint8Array): Promise<void> {
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw new VocError(`cannot write ${path}: ${describe(err)}`, 1);
+    throw new VocError({ en: `cannot write ${path}: ${describe(err)}`, zh: `无法写入 ${path}：${describe(err, 'zh-CN')}` }, 1);
   }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`)), ms);
+    // A VocError (exit code 1, so renderPdf still retries) only to carry its Chinese into the final message.
+    const en = `timed out after ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`;
+    const zh = `超过 ${ms < 1000 ? `${ms} 毫秒` : `${Math.round(ms / 1000)} 秒`}仍未完成`;
+    timer = setTimeout(() => reject(new VocError({ en, zh }, 1)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function describe(err: unknown): string {
-  return String((err as Error)?.message ?? err).split('\n')[0]!;
+/** The first line of the error's message, in Chinese for `zh-CN` when the error has its Chinese. */
+function describe(err: unknown, locale: Locale = 'en'): string {
+  const text = err instanceof Error ? errorText(err, locale) : undefined;
+  return String(text ?? (err as Error)?.message ?? err).split('\n')[0]!;
 }
 
 function escapeHtml(s: string): string {

@@ -24,7 +24,13 @@ export function templatesDir(): string {
   const candidates = [resolve(here, '..', 'templates'), resolve(here, '..', '..', 'templates')];
   const found = candidates.find((dir) => existsSync(join(dir, 'report.hbs')));
   if (!found) {
-    throw new VocError(`report templates not found (looked in ${candidates.join(' and ')}); reinstall voc or run it from its folder`, 1);
+    throw new VocError(
+      {
+        en: `report templates not found (looked in ${candidates.join(' and ')}); reinstall voc or run it from its folder`,
+        zh: `找不到报告模板（已查找 ${candidates.join(' 和 ')}）；请重新安装 voc，或在 voc 所在目录中运行`,
+      },
+      1,
+    );
   }
   return found;
 }
@@ -41,7 +47,15 @@ function compileTemplates(): { report: Template; email: Template; css: string } 
   const report = hbs.compile(readFileSync(join(dir, 'report.hbs'), 'utf8'), options);
   const email = hbs.compile(readFileSync(join(dir, 'email.hbs'), 'utf8'), options);
   const css = readFileSync(join(dir, 'report.css'), 'utf8');
-  if (/<\/style|@import|url\(/i.test(css)) throw new VocError('templates/report.css must not contain </style>, @import or url(): the report loads nothing', 1);
+  if (/<\/style|@import|url\(/i.test(css)) {
+    throw new VocError(
+      {
+        en: 'templates/report.css must not contain </style>, @import or url(): the report loads nothing',
+        zh: 'templates/report.css 不能包含 </style>、@import 或 url()：报告不加载任何外部资源',
+      },
+      1,
+    );
+  }
   return { report, email, css };
 }
 

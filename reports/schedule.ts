@@ -31,7 +31,7 @@ export interface ScheduledReportResult extends GenerateResult, DeliveryOutcome {
  * week holding it. Both in `zone`.
  */
 export function scheduledPeriod(period: ReportScheduleConfig['period'], firedAt: Date, zone: string): PeriodRange {
-  if (Number.isNaN(firedAt.getTime())) throw new InputError('scheduled report: firedAt is not a valid time');
+  if (Number.isNaN(firedAt.getTime())) throw new InputError({ en: 'scheduled report: firedAt is not a valid time', zh: '定时报告：firedAt 不是有效的时间' });
   const today = dayKeyer(zone)(firedAt.toISOString());
   if (period === 'last-month') {
     const [y, m] = today.split('-').map(Number) as [number, number];

@@ -20,13 +20,19 @@ export function sha256(text: string): string {
 
 export function parseRole(value: unknown, field = 'role'): Role {
   if (typeof value !== 'string' || !(ROLES as readonly string[]).includes(value))
-    throw new InputError(`${field}: expected one of ${ROLES.join(', ')}, got "${String(value)}"`);
+    throw new InputError({
+      en: `${field}: expected one of ${ROLES.join(', ')}, got "${String(value)}"`,
+      zh: `${field}：应为以下之一：${ROLES.join(', ')}，实际为“${String(value)}”`,
+    });
   return value as Role;
 }
 
 export function checkUsername(value: unknown, field = 'username'): string {
   if (typeof value !== 'string' || !USERNAME_PATTERN.test(value))
-    throw new InputError(`${field}: expected 1-64 lower-case letters, digits, '.', '_' or '-' starting with a letter or digit, got "${String(value)}"`);
+    throw new InputError({
+      en: `${field}: expected 1-64 lower-case letters, digits, '.', '_' or '-' starting with a letter or digit, got "${String(value)}"`,
+      zh: `${field}：应为 1-64 个小写字母、数字、'.'、'_' 或 '-'，并以字母或数字开头，实际为“${String(value)}”`,
+    });
   return value;
 }
 
@@ -39,11 +45,16 @@ export function publicUser(u: UserRecord): PublicUser {
 export async function addUser(store: Store, input: { username: unknown; role: unknown; password: unknown }, opts: { replace?: boolean } = {}): Promise<PublicUser> {
   const username = checkUsername(input.username);
   const role = parseRole(input.role);
-  if (typeof input.password !== 'string') throw new InputError('password: expected a string');
+  if (typeof input.password !== 'string') throw new InputError({ en: 'password: expected a string', zh: 'password：应为字符串' });
   const problem = passwordProblem(input.password);
   if (problem) throw new InputError(problem);
   const existing = await store.getUser(username);
-  if (existing && !opts.replace) throw new InputError(`user "${username}" exists already; remove it first or pass --replace`);
+  if (existing && !opts.replace) {
+    throw new InputError({
+      en: `user "${username}" exists already; remove it first or pass --replace`,
+      zh: `用户“${username}”已存在；请先删除，或加上 --replace`,
+    });
+  }
   const user: UserRecord = { username, role, passwordHash: await hashPassword(input.password), createdAt: existing?.createdAt ?? new Date().toISOString() };
   await store.saveUser(user);
   return publicUser(user);
@@ -67,7 +78,12 @@ export interface CreatedToken {
 
 export async function createToken(store: Store, username: string, name: string, opts: { days?: number } = {}): Promise<CreatedToken> {
   const user = await store.getUser(checkUsername(username, 'user'));
-  if (!user) throw new InputError(`unknown user "${username}"; \`voc users list\` shows the users`);
+  if (!user) {
+    throw new InputError({
+      en: `unknown user "${username}"; \`voc users list\` shows the users`,
+      zh: `用户“${username}”不存在；\`voc users list\` 可列出所有用户`,
+    });
+  }
   const secret = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const now = new Date();
   const record: ApiTokenRecord = {

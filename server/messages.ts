@@ -143,10 +143,18 @@ export function say(req: Pick<FastifyRequest, 'headers'>): typeof en {
   return MESSAGES[requestLang(req)];
 }
 
-/** A core/ error message (`field: detail`, English) in the request's language. */
-export function localizeInputMessage(req: Pick<FastifyRequest, 'headers'>, message: string): string {
-  if (requestLang(req) === 'en') return message;
+/**
+ * A core/ error in the request's language. Its own Chinese (`target：url：应为…`) and an English-only
+ * message (`target: url: expected…`) alike become 字段 target.url 无效：… so the API names the field
+ * the same way whichever of the two the raiser wrote.
+ */
+export function localizeInputMessage(req: Pick<FastifyRequest, 'headers'>, err: { message: string; zh?: string | undefined }): string {
+  if (requestLang(req) === 'en') return err.message;
   const m = say(req);
-  const field = /^([\w.\/\[\]-]+(?:: [\w.\/\[\]-]+)*): (.+)$/s.exec(message);
-  return field ? m.invalidField(field[1]!.replace(/: /g, '.'), field[2]!) : m.invalid(message);
+  if (err.zh !== undefined) {
+    const field = /^([\w.\/\[\]-]+(?:： ?[\w.\/\[\]-]+)*)：(.+)$/s.exec(err.zh);
+    return field ? m.invalidField(field[1]!.replace(/： ?/g, '.'), field[2]!) : err.zh;
+  }
+  const field = /^([\w.\/\[\]-]+(?:: [\w.\/\[\]-]+)*): (.+)$/s.exec(err.message);
+  return field ? m.invalidField(field[1]!.replace(/: /g, '.'), field[2]!) : m.invalid(err.message);
 }

@@ -3,6 +3,7 @@
  * brute-force on GPUs, and no native dependency. The stored form carries its parameters
  * (`scrypt$N$r$p$salt$hash`), so they can be raised later without breaking old hashes.
  */
+import type { Bilingual } from '../core/errors.js';
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /** N = 2^15, r = 8, p = 1: 32 MiB and roughly 0.1 s per hash, so guessing costs memory as well as time. */
@@ -34,8 +35,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** A password policy short enough to state in one line. */
-export function passwordProblem(password: string): string | undefined {
-  if (password.length < 10) return 'password: at least 10 characters';
-  if (password.length > 1024) return 'password: at most 1024 characters';
+export function passwordProblem(password: string): Bilingual | undefined {
+  if (password.length < 10) return { en: 'password: at least 10 characters', zh: 'password：密码至少 10 个字符' };
+  if (password.length > 1024) return { en: 'password: at most 1024 characters', zh: 'password：密码最多 1024 个字符' };
   return undefined;
 }

@@ -66,7 +66,7 @@ function storeQuery(f: PostFilter, timeZone: string): PostQuery {
   const q: PostQuery = {};
   if (f.brand) q.brand = f.brand;
   if (f.targetId) q.targetId = f.targetId;
-  if (f.period && (f.from || f.to)) throw new InputError('period: give either period or from/to, not both');
+  if (f.period && (f.from || f.to)) throw new InputError({ en: 'period: give either period or from/to, not both', zh: 'period：period 与 from/to 只能二选一' });
   if (f.period || f.from || f.to) {
     const range = f.period ? resolvePeriod(timeZone, f.period) : resolvePeriod(timeZone, undefined, f.from ?? '1970-01-01', f.to ?? '2999-12-31');
     q.from = range.from;
@@ -77,9 +77,15 @@ function storeQuery(f: PostFilter, timeZone: string): PostQuery {
 
 export function checkFilter(f: PostFilter): void {
   if (f.breakpoint && f.breakpoint !== 'any' && !(BREAKPOINT_KINDS as readonly string[]).includes(f.breakpoint))
-    throw new InputError(`breakpoint: expected any or one of ${BREAKPOINT_KINDS.join(', ')}, got "${f.breakpoint}"`);
+    throw new InputError({
+      en: `breakpoint: expected any or one of ${BREAKPOINT_KINDS.join(', ')}, got "${f.breakpoint}"`,
+      zh: `breakpoint：应为 any 或以下之一：${BREAKPOINT_KINDS.join(', ')}，实际为“${f.breakpoint}”`,
+    });
   if (f.polarity && !['pos', 'neg', 'neutral', 'mixed'].includes(f.polarity))
-    throw new InputError(`polarity: expected pos, neg, neutral or mixed, got "${f.polarity}"`);
+    throw new InputError({
+      en: `polarity: expected pos, neg, neutral or mixed, got "${f.polarity}"`,
+      zh: `polarity：应为 pos、neg、neutral 或 mixed，实际为“${f.polarity}”`,
+    });
 }
 
 function summarise(c: Classification): NonNullable<Entry['c']> {

@@ -310,11 +310,17 @@ export class EmbeddedStore implements Store {
   }
 
   async saveClassifications(items: Classification[]): Promise<void> {
-    if (!Array.isArray(items)) throw new InputError('saveClassifications: expected an array of classifications');
+    if (!Array.isArray(items))
+      throw new InputError({ en: 'saveClassifications: expected an array of classifications', zh: 'saveClassifications：应为分类结果数组' });
     for (const c of items) {
       requireId(c?.postId, 'classification.postId');
-      if (typeof c.lexiconVersion !== 'string') throw new InputError(`classification of ${c.postId}: lexiconVersion must be a string`);
-      if (typeof c.brand !== 'string') throw new InputError(`classification of ${c.postId}: brand must be a string`);
+      if (typeof c.lexiconVersion !== 'string')
+        throw new InputError({
+          en: `classification of ${c.postId}: lexiconVersion must be a string`,
+          zh: `帖子 ${c.postId} 的分类结果：lexiconVersion 必须是字符串`,
+        });
+      if (typeof c.brand !== 'string')
+        throw new InputError({ en: `classification of ${c.postId}: brand must be a string`, zh: `帖子 ${c.postId} 的分类结果：brand 必须是字符串` });
     }
     if (items.length === 0) return;
     this.write(() => this.saveClassificationsTx.immediate(items));
@@ -371,7 +377,8 @@ export class EmbeddedStore implements Store {
   }
 
   async saveRun(run: Run): Promise<void> {
-    if (typeof run?.startedAt !== 'string') throw new InputError(`run ${run?.id}: startedAt must be an ISO time string`);
+    if (typeof run?.startedAt !== 'string')
+      throw new InputError({ en: `run ${run?.id}: startedAt must be an ISO time string`, zh: `运行 ${run?.id}：startedAt 必须是 ISO 时间字符串` });
     const id = requireId(run.id, 'run.id');
     this.write(() => this.stmt.saveRun.run(id, run.startedAt, JSON.stringify(run)));
   }
@@ -389,8 +396,9 @@ export class EmbeddedStore implements Store {
 
   async saveReport(report: ReportRecord): Promise<void> {
     const id = requireId(report?.id, 'report.id');
-    if (typeof report.brand !== 'string') throw new InputError(`report ${id}: brand must be a string`);
-    if (typeof report.createdAt !== 'string') throw new InputError(`report ${id}: createdAt must be an ISO time string`);
+    if (typeof report.brand !== 'string') throw new InputError({ en: `report ${id}: brand must be a string`, zh: `报告 ${id}：brand 必须是字符串` });
+    if (typeof report.createdAt !== 'string')
+      throw new InputError({ en: `report ${id}: createdAt must be an ISO time string`, zh: `报告 ${id}：createdAt 必须是 ISO 时间字符串` });
     this.write(() => this.stmt.saveReport.run(id, report.brand, report.createdAt, JSON.stringify(report)));
   }
 
@@ -483,7 +491,10 @@ export class EmbeddedStore implements Store {
       // (workers/processors.ts gives up at once only on code 2, bad input).
       if (isBusy(err))
         throw new VocError(
-          `the data store ${this.file} stayed locked by another process for ${this.busyTimeoutMs / 1000} s, so nothing of this write was saved; wait for that voc process to finish (or stop it) and try again`,
+          {
+            en: `the data store ${this.file} stayed locked by another process for ${this.busyTimeoutMs / 1000} s, so nothing of this write was saved; wait for that voc process to finish (or stop it) and try again`,
+            zh: `数据存储 ${this.file} 被另一个进程锁定了 ${this.busyTimeoutMs / 1000} 秒，本次写入没有保存任何内容；请等那个 voc 进程结束（或停止它）后重试`,
+          },
           1,
         );
       throw err;
@@ -570,9 +581,10 @@ function migrate(db: Db, file: string): void {
   const version = () => db.pragma('user_version', { simple: true }) as number;
   const check = (v: number) => {
     if (v > EMBEDDED_SCHEMA_VERSION) {
-      throw new VocError(
-        `${file} has schema version ${v}, newer than this voc understands (${EMBEDDED_SCHEMA_VERSION}): upgrade voc or use another data directory`,
-      );
+      throw new VocError({
+        en: `${file} has schema version ${v}, newer than this voc understands (${EMBEDDED_SCHEMA_VERSION}): upgrade voc or use another data directory`,
+        zh: `${file} 的结构版本为 ${v}，比当前 voc 能识别的版本（${EMBEDDED_SCHEMA_VERSION}）更新：请升级 voc，或换一个数据目录`,
+      });
     }
   };
   check(version());
@@ -593,12 +605,16 @@ function migrate(db: Db, file: string): void {
 export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions = {}): EmbeddedStore {
   const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
   if (typeof dataDir !== 'string' || dataDir.trim() === '') {
-    throw new InputError('data directory: expected a path (e.g. --data-dir .voc-data)');
+    throw new InputError({ en: 'data directory: expected a path (e.g. --data-dir .voc-data)', zh: '数据目录：应为路径（例如 --data-dir .voc-data）' });
   }
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (err) {
-    throw new VocError(`data directory ${dataDir}: cannot create it (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the path and its permissions`);
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new VocError({
+      en: `data directory ${dataDir}: cannot create it (${code}); check the path and its permissions`,
+      zh: `数据目录 ${dataDir}：无法创建（${code}）；请检查路径及其权限`,
+    });
   }
   const file = join(dataDir, EMBEDDED_DB_FILE);
   let db: Db | undefined;
@@ -616,7 +632,13 @@ export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions
     if (err instanceof VocError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     if (isBusy(err))
-      throw new VocError(`cannot open the data store ${file}: another process kept it locked for ${busyTimeoutMs / 1000} s; wait for that voc process to finish (or stop it) and try again`);
-    throw new VocError(`cannot open the data store ${file}: ${reason}; check that ${dataDir} is a voc data directory and is writable`);
+      throw new VocError({
+        en: `cannot open the data store ${file}: another process kept it locked for ${busyTimeoutMs / 1000} s; wait for that voc process to finish (or stop it) and try again`,
+        zh: `无法打开数据存储 ${file}：另一个进程锁定它已有 ${busyTimeoutMs / 1000} 秒；请等那个 voc 进程结束（或停止它）后重试`,
+      });
+    throw new VocError({
+      en: `cannot open the data store ${file}: ${reason}; check that ${dataDir} is a voc data directory and is writable`,
+      zh: `无法打开数据存储 ${file}：${reason}；请确认 ${dataDir} 是 voc 数据目录并且可写`,
+    });
   }
 }

@@ -220,11 +220,17 @@ export class MongoStore implements Store {
   }
 
   async saveClassifications(items: Classification[]): Promise<void> {
-    if (!Array.isArray(items)) throw new InputError('saveClassifications: expected an array of classifications');
+    if (!Array.isArray(items))
+      throw new InputError({ en: 'saveClassifications: expected an array of classifications', zh: 'saveClassifications：应为分类结果数组' });
     for (const c of items) {
       requireId(c?.postId, 'classification.postId');
-      if (typeof c.lexiconVersion !== 'string') throw new InputError(`classification of ${c.postId}: lexiconVersion must be a string`);
-      if (typeof c.brand !== 'string') throw new InputError(`classification of ${c.postId}: brand must be a string`);
+      if (typeof c.lexiconVersion !== 'string')
+        throw new InputError({
+          en: `classification of ${c.postId}: lexiconVersion must be a string`,
+          zh: `帖子 ${c.postId} 的分类结果：lexiconVersion 必须是字符串`,
+        });
+      if (typeof c.brand !== 'string')
+        throw new InputError({ en: `classification of ${c.postId}: brand must be a string`, zh: `帖子 ${c.postId} 的分类结果：brand 必须是字符串` });
     }
     if (items.length === 0) return;
     await this.classifications.bulkWrite(
@@ -290,7 +296,8 @@ export class MongoStore implements Store {
 
   async saveRun(run: Run): Promise<void> {
     const id = requireId(run?.id, 'run.id');
-    if (typeof run.startedAt !== 'string') throw new InputError(`run ${id}: startedAt must be an ISO time string`);
+    if (typeof run.startedAt !== 'string')
+      throw new InputError({ en: `run ${id}: startedAt must be an ISO time string`, zh: `运行 ${id}：startedAt 必须是 ISO 时间字符串` });
     await this.runs.replaceOne({ _id: id }, { ...run }, { upsert: true });
   }
 
@@ -306,8 +313,9 @@ export class MongoStore implements Store {
 
   async saveReport(report: ReportRecord): Promise<void> {
     const id = requireId(report?.id, 'report.id');
-    if (typeof report.brand !== 'string') throw new InputError(`report ${id}: brand must be a string`);
-    if (typeof report.createdAt !== 'string') throw new InputError(`report ${id}: createdAt must be an ISO time string`);
+    if (typeof report.brand !== 'string') throw new InputError({ en: `report ${id}: brand must be a string`, zh: `报告 ${id}：brand 必须是字符串` });
+    if (typeof report.createdAt !== 'string')
+      throw new InputError({ en: `report ${id}: createdAt must be an ISO time string`, zh: `报告 ${id}：createdAt 必须是 ISO 时间字符串` });
     await this.reports.replaceOne({ _id: id }, { ...report }, { upsert: true });
   }
 
@@ -443,7 +451,11 @@ export async function openMongoStore(uri: string, dbName?: string, options: Mong
     // ignoreUndefined: optional fields left undefined are omitted, not stored as null.
     client = new MongoClient(uri, { ...timeout, ignoreUndefined: true, appName: 'voc' });
   } catch (err) {
-    throw new InputError(`MongoDB URI ${shown}: ${reasonOf(err)}; expected mongodb://[user:password@]host[:port]/[database]`);
+    const reason = reasonOf(err);
+    throw new InputError({
+      en: `MongoDB URI ${shown}: ${reason}; expected mongodb://[user:password@]host[:port]/[database]`,
+      zh: `MongoDB URI ${shown}：${reason}；应为 mongodb://[user:password@]host[:port]/[database]`,
+    });
   }
   try {
     await client.connect();
@@ -452,8 +464,10 @@ export async function openMongoStore(uri: string, dbName?: string, options: Mong
     return store;
   } catch (err) {
     await client.close().catch(() => undefined);
-    throw new VocError(
-      `cannot use MongoDB at ${shown}: ${reasonOf(err)}; check that the server is running and reachable from here, and the user name, password and database rights in the URI (or unset MONGODB_URI to use the embedded store)`,
-    );
+    const reason = reasonOf(err);
+    throw new VocError({
+      en: `cannot use MongoDB at ${shown}: ${reason}; check that the server is running and reachable from here, and the user name, password and database rights in the URI (or unset MONGODB_URI to use the embedded store)`,
+      zh: `无法使用 ${shown} 上的 MongoDB：${reason}；请确认服务器正在运行、本机可以访问，并检查 URI 中的用户名、密码和数据库权限（或取消设置 MONGODB_URI，改用内置存储）`,
+    });
   }
 }

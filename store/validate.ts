@@ -3,7 +3,7 @@
  * accept and refuse exactly the same things. Instants are compared as strings in both stores,
  * which is only correct when every stored instant has one spelling: `toIsoUtc` gives it.
  */
-import { InputError } from '../core/errors.js';
+import { InputError, inBoth, type ErrorText } from '../core/errors.js';
 import type { Post } from '../core/types.js';
 import type { PostQuery } from './store.js';
 
@@ -13,21 +13,23 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(
 
 /** `value` when it is a non-empty string (an id, a user name); otherwise an InputError naming `field`. */
 export function requireId(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') throw new InputError(`${field}: expected a non-empty string id`);
+  if (typeof value !== 'string' || value === '') throw new InputError({ en: `${field}: expected a non-empty string id`, zh: `${field}：应为非空字符串 ID` });
   return value;
 }
 
 /** `value` as `YYYY-MM-DDTHH:mm:ss.sssZ`; throws an InputError naming `field` when it is not an ISO-8601 instant. */
-export function toIsoUtc(value: unknown, field: string): string {
+export function toIsoUtc(value: unknown, field: ErrorText): string {
   // Posts from voc's own crawlers are already canonical; every stored post passes here.
   if (typeof value === 'string' && isCanonicalIsoUtc(value)) return value;
   if (typeof value === 'string' && ISO_INSTANT.test(value)) {
     const ms = Date.parse(value);
     if (Number.isFinite(ms)) return new Date(ms).toISOString();
   }
-  throw new InputError(
-    `${field}: expected an ISO-8601 time with a zone, e.g. 2026-10-03T08:15:00.000Z, got ${JSON.stringify(value)}`,
-  );
+  const name = inBoth(field);
+  throw new InputError({
+    en: `${name.en}: expected an ISO-8601 time with a zone, e.g. 2026-10-03T08:15:00.000Z, got ${JSON.stringify(value)}`,
+    zh: `${name.zh}：应为带时区的 ISO-8601 时间，例如 2026-10-03T08:15:00.000Z，实际为 ${JSON.stringify(value)}`,
+  });
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -67,22 +69,29 @@ export function isCanonicalIsoUtc(s: string): boolean {
  * returns copies with `publishedAt` / `collectedAt` / `updatedAt` in canonical UTC form.
  */
 export function preparePosts(posts: Post[]): Post[] {
-  if (!Array.isArray(posts)) throw new InputError('upsertPosts: expected an array of posts');
+  if (!Array.isArray(posts)) throw new InputError({ en: 'upsertPosts: expected an array of posts', zh: 'upsertPosts：应为帖子数组' });
   return posts.map((post, i) => {
-    const where = `post ${typeof post?.id === 'string' ? JSON.stringify(post.id) : `#${i}`}`;
+    const which = typeof post?.id === 'string' ? JSON.stringify(post.id) : `#${i}`;
+    const where = `post ${which}`;
+    const whereZh = `帖子 ${which}`;
+    const at = (field: string): ErrorText => ({ en: `${where}: ${field}`, zh: `${whereZh}：${field}` });
     for (const field of ['id', 'source', 'externalId', 'brand', 'targetId', 'contentHash', 'text'] as const) {
-      if (typeof post?.[field] !== 'string') throw new InputError(`${where}: ${field} must be a string`);
+      if (typeof post?.[field] !== 'string')
+        throw new InputError({ en: `${where}: ${field} must be a string`, zh: `${whereZh}：${field} 必须是字符串` });
     }
     if (post.id !== `${post.source}:${post.externalId}`) {
       // The id is the unique key; one that disagrees with (source, externalId) would let a post exist twice.
-      throw new InputError(`${where}: id must be "${post.source}:${post.externalId}" (source:externalId)`);
+      throw new InputError({
+        en: `${where}: id must be "${post.source}:${post.externalId}" (source:externalId)`,
+        zh: `${whereZh}：id 必须是 "${post.source}:${post.externalId}"（source:externalId）`,
+      });
     }
     const out: Post = {
       ...post,
-      publishedAt: toIsoUtc(post.publishedAt, `${where}: publishedAt`),
-      collectedAt: toIsoUtc(post.collectedAt, `${where}: collectedAt`),
+      publishedAt: toIsoUtc(post.publishedAt, at('publishedAt')),
+      collectedAt: toIsoUtc(post.collectedAt, at('collectedAt')),
     };
-    if (post.updatedAt !== undefined) out.updatedAt = toIsoUtc(post.updatedAt, `${where}: updatedAt`);
+    if (post.updatedAt !== undefined) out.updatedAt = toIsoUtc(post.updatedAt, at('updatedAt'));
     return out;
   });
 }
@@ -100,13 +109,14 @@ export function normalizeQuery(query: PostQuery = {}): PostQuery {
 /** `limit` when it is a positive integer, undefined when absent; an InputError otherwise. */
 export function checkLimit(limit: number | undefined, field: string): number | undefined {
   if (limit === undefined) return undefined;
-  if (!Number.isInteger(limit) || limit < 1) throw new InputError(`${field}: expected a positive whole number, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new InputError({ en: `${field}: expected a positive whole number, got ${limit}`, zh: `${field}：应为正整数，实际为 ${limit}` });
   return limit;
 }
 
 /** Unique ids in first-seen order (callers may pass the same id twice). */
 export function uniqueIds(ids: string[]): string[] {
-  if (!Array.isArray(ids)) throw new InputError('expected an array of ids');
+  if (!Array.isArray(ids)) throw new InputError({ en: 'expected an array of ids', zh: '应为 ID 数组' });
   return [...new Set(ids)];
 }
 

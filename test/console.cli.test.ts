@@ -52,7 +52,14 @@ describe('voc users', () => {
       [['tokens', 'create', '--user', 'nobody'], '', 'voc: unknown user "nobody"; `voc users list` shows the users\n'],
       [['tokens', 'revoke', 'feedfeed'], '', 'voc: unknown API token "feedfeed"; `voc tokens list` shows the tokens\n'],
     ];
-    for (const [args, input, stderr] of cases) expect(await voc(args, input), args.join(' ')).toEqual({ code: 2, stdout: '', stderr });
+    for (const [args, input, stderr] of cases) expect(await voc(['--lang', 'en', ...args], input), args.join(' ')).toEqual({ code: 2, stdout: '', stderr });
+    // The same refusals in Chinese, the default.
+    const chinese: Array<[string[], string, string]> = [
+      [['users', 'add', 'alice', '--role', 'analyst'], 'another-password\n', 'voc: 用户“alice”已存在；如需修改其角色和密码，请加上 --replace\n'],
+      [['users', 'add', 'bob', '--role', 'viewer'], 'short\n', 'voc: password：密码至少 10 个字符\n'],
+      [['tokens', 'revoke', 'feedfeed'], '', 'voc: API 令牌“feedfeed”不存在；`voc tokens list` 可查看所有令牌\n'],
+    ];
+    for (const [args, input, stderr] of chinese) expect(await voc(args, input), args.join(' ')).toEqual({ code: 2, stdout: '', stderr });
   });
 
   it('lists users without their password hashes', async () => {

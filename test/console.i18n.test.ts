@@ -75,10 +75,11 @@ describe('error messages', () => {
     const [enStatus, en] = await errorIn('en', fx.tokens.analyst, 'POST', '/api/targets', bad);
     expect([zhStatus, enStatus]).toEqual([400, 400]);
     expect(en).toMatch(/^target: url: expected an absolute http:\/\/ or https:\/\/ URL/);
-    expect(zh).toBe(`字段 target.url 无效：${en.slice('target: url: '.length)}`);
+    // The field named as the console names fields, the detail in Chinese too.
+    expect(zh).toBe('字段 target.url 无效：应为以 http:// 或 https:// 开头的完整 URL');
     expect(await errorIn('zh-CN', fx.tokens.analyst, 'POST', '/api/targets', { ...bad, url: 'http://127.0.0.1:9/', brand: 'other' })).toEqual([
       400,
-      '字段 target.brand 无效：unknown brand "other"; expected one of the ids under brands (acme)',
+      '字段 target.brand 无效：未知品牌“other”；应为 brands 下的某个 id（acme）',
     ]);
   });
 

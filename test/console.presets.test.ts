@@ -48,7 +48,7 @@ describe('presets and kinds in the API', () => {
     const missing = await analyst('POST', '/api/targets', { id: 'x', brand: 'acme', preset: 'appstore', presetParams: { country: 'us' } });
     expect([missing.status, await missing.json()]).toEqual([400, { error: 'target.presetParams.app: required by preset appstore' }]);
     const missingZh = await analyst('POST', '/api/targets', { id: 'x', brand: 'acme', preset: 'appstore', presetParams: { country: 'us' } }, 'zh-CN');
-    expect(await missingZh.json()).toEqual({ error: '字段 target.presetParams.app 无效：required by preset appstore' });
+    expect(await missingZh.json()).toEqual({ error: '字段 target.presetParams.app 无效：预设 appstore 必须提供此参数' });
     const unknown = await analyst('POST', '/api/targets', { id: 'x', brand: 'acme', preset: 'reddit', presetParams: { sub: 'acme' } });
     expect([unknown.status, await unknown.json()]).toEqual([400, { error: 'target.presetParams.sub: unknown parameter; expected hashtag, query, subreddit, app, country, base' }]);
     const noPreset = await analyst('POST', '/api/targets', { id: 'x', brand: 'acme', presetParams: { query: 'acme' } });

@@ -224,7 +224,7 @@ describe('voc crawl', () => {
 
   it('refuses a --since it cannot read with one line naming the option, before writing anything', async () => {
     const { dir, config } = project();
-    const r = await runVoc(['--config', config, 'crawl', '--since', 'last week']);
+    const r = await runVoc(['--config', config, '--lang', 'en', 'crawl', '--since', 'last week']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toEqual([

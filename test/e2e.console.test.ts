@@ -169,7 +169,7 @@ describe('analyst console in Chromium', () => {
     expect(await result.locator('dd').allTextContents()).toEqual([
       '负面',
       '官网 中性 「官网」；门店 负面 「门店」 · 判定词 「查不到」；客服 负面 「客服」 · 判定词 「又让」',
-      `交接断裂: 门店 ↔ 官网 ${evidence}；互相推诿: 客服 ↔ 门店 ${evidence}`,
+      `交接断裂: 门店 ↔ 官网 · 线索 查无记录 ${evidence}；互相推诿: 客服 ↔ 门店 · 线索 被推来推去 ${evidence}`,
       '无',
       '无',
       '无',

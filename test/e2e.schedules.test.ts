@@ -86,7 +86,7 @@ describe('schedules page', () => {
     await page.getByLabel('ID', { exact: true }).fill('acme-forum');
     await page.getByLabel('Cron 表达式').fill('every monday');
     await page.getByRole('button', { name: '保存' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^出错了: 字段 cron\/tz 无效："every monday" is not a cron pattern/);
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^出错了: 字段 cron\/tz 无效：“every monday”不是 cron 表达式/);
 
     await page.getByRole('button', { name: '删除' }).click();
     await page.getByText('还没有定时任务').waitFor();

@@ -96,7 +96,7 @@ describe('models named in the config', () => {
     const message = `models.sentiment: ${model}: this is an aspects model; this command needs one made by \`voc train sentiment\``;
     expect(() => classifierFor(config)).toThrow(message);
     assertBuilt();
-    const r = await runVoc(['--config', file, 'config', 'check']);
+    const r = await runVoc(['--config', file, '--lang', 'en', 'config', 'check']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(`voc: ${file}: ${message}`);
     const ok = await runVoc(['--config', writeConfig('right.yaml', 'models:\n  sentiment: models/sentiment.json\n  aspects: models/aspects.json\n'), 'config', 'check']);

@@ -93,14 +93,14 @@ describe('voc report', () => {
   it('refuses bad input with one line, before writing anything', async () => {
     const out = join(root, 'out-bad');
     const run = (args: string[]) => voc(['report', '--brand', 'acme', '--out', out, ...args]);
-    await expect(run(['--period', '2026-10', '--from', '2026-10-01'])).rejects.toThrow(new InputError('give either --period or --from/--to, not both'));
-    await expect(run(['--period', '2026-13'])).rejects.toThrow(new InputError('--period: expected a month as YYYY-MM (e.g. 2026-10), got "2026-13"'));
-    await expect(run(['--period', '2026-10', '--format', 'docx'])).rejects.toThrow(new InputError('--format: unknown format "docx"; expected pdf, html or pdf,html'));
+    await expect(run(['--period', '2026-10', '--from', '2026-10-01'])).rejects.toThrow(new InputError({ en: 'give either --period or --from/--to, not both', zh: '--period 与 --from/--to 只能二选一' }));
+    await expect(run(['--period', '2026-13'])).rejects.toThrow(new InputError({ en: '--period: expected a month as YYYY-MM (e.g. 2026-10), got "2026-13"', zh: '--period：应为 YYYY-MM 格式的月份（例如 2026-10），实际为“2026-13”' }));
+    await expect(run(['--period', '2026-10', '--format', 'docx'])).rejects.toThrow(new InputError({ en: '--format: unknown format "docx"; expected pdf, html or pdf,html', zh: '--format：未知的格式“docx”；应为 pdf、html 或 pdf,html' }));
     await expect(run(['--period', '2026-10', '--sections', 'summary,charts'])).rejects.toThrow(
-      new InputError('--sections: unknown section "charts"; expected some of cover,summary,channels,promises,breakpoints,departments,competitors,methods,sources'),
+      new InputError({ en: '--sections: unknown section "charts"; expected some of cover,summary,channels,promises,breakpoints,departments,competitors,methods,sources', zh: '--sections：未知的章节“charts”；应为 cover,summary,channels,promises,breakpoints,departments,competitors,methods,sources 中的一个或多个' }),
     );
-    await expect(run(['--period', '2026-10', '--deliver', 'nope'])).rejects.toThrow(new InputError('--deliver: unknown report "nope"; expected one of the ids under reports (acme-share, acme-hook)'));
-    await expect(voc(['report', '--brand', 'nope', '--period', '2026-10'])).rejects.toThrow(new InputError('unknown brand "nope"; expected one of: acme'));
+    await expect(run(['--period', '2026-10', '--deliver', 'nope'])).rejects.toThrow(new InputError({ en: '--deliver: unknown report "nope"; expected one of the ids under reports (acme-share, acme-hook)', zh: '--deliver：报告“nope”不存在；应为 reports 下的 id 之一（acme-share, acme-hook）' }));
+    await expect(voc(['report', '--brand', 'nope', '--period', '2026-10'])).rejects.toThrow(new InputError({ en: 'unknown brand "nope"; expected one of: acme', zh: '未知品牌“nope”；应为以下之一：acme' }));
     expect(existsSync(out)).toBe(false);
   });
 });
@@ -132,7 +132,7 @@ describe('voc reports', () => {
     const json = JSON.parse((await voc(['reports', 'show', 'acme:2026-10:zh-CN', '--json'])).out.join('\n')) as { snapshot: Record<string, number>; postIds: number };
     expect(json.postIds).toBe(36);
     expect(json.snapshot).toMatchObject({ postsAnalysed: 36, postsExcludedSpam: 4, postsExcludedNearDuplicates: 0, excludedPostIds: 4, previousPostIds: 10 });
-    await expect(voc(['reports', 'show', 'nope'])).rejects.toThrow(new InputError('unknown report "nope"; `voc reports list` shows the archived reports'));
+    await expect(voc(['reports', 'show', 'nope'])).rejects.toThrow(new InputError({ en: 'unknown report "nope"; `voc reports list` shows the archived reports', zh: '报告“nope”不存在；`voc reports list` 可查看已归档的报告' }));
   });
 
   it('rerender: the same figures from the snapshot', async () => {

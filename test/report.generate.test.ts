@@ -113,7 +113,7 @@ describe('generateReport', () => {
   it('refuses bad input with one clear line and writes nothing', async () => {
     const out = join(root, 'out-bad');
     await expect(generateReport(deps, spec({ brand: 'nope' }), out)).rejects.toThrow(
-      new InputError('unknown brand "nope"; expected one of: acme'),
+      new InputError({ en: 'unknown brand "nope"; expected one of: acme', zh: '未知品牌“nope”；应为以下之一：acme' }),
     );
     await expect(generateReport(deps, spec({ to: spec().from }), out)).rejects.toThrow(InputError);
     await expect(generateReport(deps, spec({ to: spec().from }), out)).rejects.toThrow(/to \(.*\) must be after from/);
@@ -210,20 +210,20 @@ describe('the archive: spec, snapshot, checksums; rerender from the snapshot', (
     expect((err as VocError).message).toBe(
       `report "${first.record.id}": 1 post(s) of its snapshot are no longer stored or classified (first: demo-forum:gone); it cannot be re-rendered as it was`,
     );
-    await expect(rerenderReport(full, 'nope:2026-10:zh-CN')).rejects.toThrow(new InputError('unknown report "nope:2026-10:zh-CN"; `voc reports list` shows the archived reports'));
+    await expect(rerenderReport(full, 'nope:2026-10:zh-CN')).rejects.toThrow(new InputError({ en: 'unknown report "nope:2026-10:zh-CN"; `voc reports list` shows the archived reports', zh: '报告“nope:2026-10:zh-CN”不存在；`voc reports list` 可查看已归档的报告' }));
   });
 
   it('refuses a campaign or a scheduled report of an unknown brand, naming the field', async () => {
     const bad = parseConfig({ brands: [BRAND], campaigns: [{ ...CAMPAIGN, brand: 'nope' }] });
     await expect(generateReport({ ...deps, config: bad }, spec(), join(root, 'out-bad-campaign'))).rejects.toThrow(
-      new InputError('voc.config.yaml: campaigns.0.brand: unknown brand "nope"; expected one of the ids under brands (acme)'),
+      new InputError({ en: 'voc.config.yaml: campaigns.0.brand: unknown brand "nope"; expected one of the ids under brands (acme)', zh: 'voc.config.yaml：campaigns.0.brand：未知品牌“nope”；应为 brands 下的某个 id（acme）' }),
     );
     const badReport = parseConfig({ brands: [BRAND], reports: [{ id: 'monthly', brand: 'acme', deliver: { email: { to: ['a@example.com'] } } }] });
     await expect(generateReport({ ...deps, config: badReport }, spec(), join(root, 'out-bad-report'))).rejects.toThrow(
-      new InputError('voc.config.yaml: reports.0.deliver.email: e-mail delivery needs an smtp section (host, port, from) in voc.config.yaml'),
+      new InputError({ en: 'voc.config.yaml: reports.0.deliver.email: e-mail delivery needs an smtp section (host, port, from) in voc.config.yaml', zh: 'voc.config.yaml：reports.0.deliver.email：邮件发送需要在 voc.config.yaml 中配置 smtp 部分（host、port、from）' }),
     );
     await expect(generateReport(deps, { ...spec(), sections: ['summary', 'nope' as never] }, join(root, 'out-bad-sections'))).rejects.toThrow(
-      new InputError('report spec: sections: unknown section "nope"; expected some of cover, summary, channels, promises, breakpoints, departments, competitors, methods, sources'),
+      new InputError({ en: 'report spec: sections: unknown section "nope"; expected some of cover, summary, channels, promises, breakpoints, departments, competitors, methods, sources', zh: '报告参数：sections：未知章节“nope”；可选：cover, summary, channels, promises, breakpoints, departments, competitors, methods, sources' }),
     );
     expect(existsSync(join(root, 'out-bad-campaign'))).toBe(false);
   });

@@ -83,11 +83,18 @@ export async function retryFailedJob(queues: Queues, id: string, queue?: QueueNa
     const job = await queues.byName(name).getJob(wanted);
     if (!job) continue;
     const state = await job.getState();
-    if (state !== 'failed') throw new InputError(`job ${name}/${wanted} is ${state}, not failed; only failed jobs can be retried`);
+    if (state !== 'failed')
+      throw new InputError({
+        en: `job ${name}/${wanted} is ${state}, not failed; only failed jobs can be retried`,
+        zh: `任务 ${name}/${wanted} 的状态是 ${state}，不是 failed；只有失败的任务才能重试`,
+      });
     await (job as Job).retry('failed');
     return { queue: name, id: wanted };
   }
-  throw new InputError(`no job "${id}" in ${names.join(', ')}; \`voc jobs failed\` lists the failed jobs and their ids`);
+  throw new InputError({
+    en: `no job "${id}" in ${names.join(', ')}; \`voc jobs failed\` lists the failed jobs and their ids`,
+    zh: `队列 ${names.join('、')} 中没有任务“${id}”；\`voc jobs failed\` 会列出失败的任务及其 ID`,
+  });
 }
 
 /** Puts every failed job (of one queue or all) back; returns how many per queue. */

@@ -10,7 +10,7 @@
  *   redis+cluster://[:password@]n1:7000,n2:7001         Redis Cluster
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { InputError, VocError } from '../core/errors.js';
+import { errorText, InputError, VocError, type Bilingual } from '../core/errors.js';
 
 /** A connection to standalone/Sentinel Redis or to a Cluster; both speak the same commands. */
 export type RedisClient = Redis | Cluster;
@@ -50,25 +50,27 @@ export function queueEnvFromProcess(env: NodeJS.ProcessEnv = process.env): Queue
   if (!redisUrl) return undefined;
   const target = parseRedisUrl(redisUrl);
   let prefix = env.VOC_QUEUE_PREFIX?.trim() || 'voc';
-  if (/[\s]/.test(prefix)) throw new InputError(`VOC_QUEUE_PREFIX: no spaces allowed, got "${prefix}"`);
+  if (/[\s]/.test(prefix))
+    throw new InputError({ en: `VOC_QUEUE_PREFIX: no spaces allowed, got "${prefix}"`, zh: `VOC_QUEUE_PREFIX：不能含空格，实际为“${prefix}”` });
   if (target.mode === 'cluster' && !/\{[^}]+\}/.test(prefix)) prefix = `{${prefix}}`;
   return { redisUrl, prefix };
 }
 
 /** Parses the three REDIS_URL shapes; a malformed one is an InputError naming REDIS_URL. */
 export function parseRedisUrl(redisUrl: string): RedisTarget {
-  const bad = (why: string) =>
-    new InputError(
-      `REDIS_URL: ${why}; expected redis://host:6379, rediss://..., redis+sentinel://s1:26379,s2:26379/mymaster or redis+cluster://n1:7000,n2:7001 (got "${maskPassword(redisUrl)}")`,
-    );
+  const bad = (why: Bilingual) =>
+    new InputError({
+      en: `REDIS_URL: ${why.en}; expected redis://host:6379, rediss://..., redis+sentinel://s1:26379,s2:26379/mymaster or redis+cluster://n1:7000,n2:7001 (got "${maskPassword(redisUrl)}")`,
+      zh: `REDIS_URL：${why.zh}；应为 redis://host:6379、rediss://...、redis+sentinel://s1:26379,s2:26379/mymaster 或 redis+cluster://n1:7000,n2:7001（实际为“${maskPassword(redisUrl)}”）`,
+    });
   const m = /^(rediss?|redis\+sentinel|redis\+cluster):\/\/(?:([^@/]*)@)?([^/?#]+)(\/[^?#]*)?$/.exec(redisUrl);
-  if (!m) throw bad('not a Redis URL');
+  if (!m) throw bad({ en: 'not a Redis URL', zh: '不是 Redis URL' });
   const [, scheme, auth, hostList, path = ''] = m;
   const nodes = hostList!.split(',').map((hp) => {
     const hm = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hp.trim());
-    if (!hm) throw bad(`cannot read host "${hp}"`);
+    if (!hm) throw bad({ en: `cannot read host "${hp}"`, zh: `无法读取主机“${hp}”` });
     const port = hm[2] ? Number(hm[2]) : scheme === 'redis+sentinel' ? 26379 : 6379;
-    if (!(port > 0 && port < 65536)) throw bad(`bad port in "${hp}"`);
+    if (!(port > 0 && port < 65536)) throw bad({ en: `bad port in "${hp}"`, zh: `“${hp}”中的端口无效` });
     return { host: hm[1]!.replace(/^\[|\]$/g, ''), port };
   });
   let username: string | undefined;
@@ -81,21 +83,25 @@ export function parseRedisUrl(redisUrl: string): RedisTarget {
   const segments = path.split('/').filter(Boolean);
   const readDb = (s: string | undefined) => {
     if (s === undefined) return undefined;
-    if (!/^\d+$/.test(s)) throw bad(`database "${s}" is not a number`);
+    if (!/^\d+$/.test(s)) throw bad({ en: `database "${s}" is not a number`, zh: `数据库“${s}”不是数字` });
     return Number(s);
   };
   const base = { nodes, tls: scheme === 'rediss', ...(password ? { password } : {}), ...(username ? { username } : {}) };
   if (scheme === 'redis+sentinel') {
     const masterName = segments[0];
-    if (!masterName) throw bad('the Sentinel master name is missing (…/mymaster)');
+    if (!masterName) throw bad({ en: 'the Sentinel master name is missing (…/mymaster)', zh: '缺少 Sentinel 主节点名称（…/mymaster）' });
     const db = readDb(segments[1]);
     return { mode: 'sentinel', ...base, masterName, ...(db !== undefined ? { db } : {}) };
   }
   if (scheme === 'redis+cluster') {
-    if (segments.length) throw bad('a Cluster has no database number');
+    if (segments.length) throw bad({ en: 'a Cluster has no database number', zh: 'Cluster 不使用数据库编号' });
     return { mode: 'cluster', ...base };
   }
-  if (nodes.length !== 1) throw bad('one host expected (use redis+sentinel:// or redis+cluster:// for several)');
+  if (nodes.length !== 1)
+    throw bad({
+      en: 'one host expected (use redis+sentinel:// or redis+cluster:// for several)',
+      zh: '只能有一个主机（多个主机请用 redis+sentinel:// 或 redis+cluster://）',
+    });
   const db = readDb(segments[0]);
   return { mode: 'standalone', ...base, ...(db !== undefined ? { db } : {}) };
 }
@@ -141,9 +147,10 @@ export async function connectForCommand(env: QueueEnv, timeoutMs = 5000): Promis
     return client;
   } catch (err) {
     client.disconnect();
-    throw new VocError(
-      `cannot reach Redis at ${maskPassword(env.redisUrl)} (${(err as Error).message.split('\n')[0]}); check REDIS_URL and that Redis is running`,
-    );
+    throw new VocError({
+      en: `cannot reach Redis at ${maskPassword(env.redisUrl)} (${(err as Error).message.split('\n')[0]}); check REDIS_URL and that Redis is running`,
+      zh: `无法连接 ${maskPassword(env.redisUrl)} 上的 Redis（${errorText(err as Error, 'zh-CN').split('\n')[0]}）；请检查 REDIS_URL，并确认 Redis 正在运行`,
+    });
   }
 }
 

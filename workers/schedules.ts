@@ -20,7 +20,7 @@
 import { getNextMillis, type JobSchedulerJson, type Queue } from 'bullmq';
 import type { VocConfig } from '../core/config.js';
 import type { ReportScheduleConfig } from '../core/report-config.js';
-import { InputError } from '../core/errors.js';
+import { InputError, inBoth, type ErrorText } from '../core/errors.js';
 import { formatInZone } from '../core/time.js';
 import { DEFAULT_JOB_OPTIONS, JOB, type Queues, type ScheduleOrigin, type ScheduledCrawlJobData, type ScheduledReportJobData } from './queues.js';
 
@@ -57,8 +57,13 @@ function isValidZone(zone: string): boolean {
  * Checks a cron pattern and zone the way BullMQ will read them (5 fields, or 6 with seconds);
  * the InputError names `field` and shows an example.
  */
-export function validateSchedule(pattern: string, tz: string, field: string): void {
-  if (!isValidZone(tz)) throw new InputError(`${field}: time zone "${tz}" is not an IANA zone; expected e.g. Asia/Shanghai or America/New_York`);
+export function validateSchedule(pattern: string, tz: string, field: ErrorText): void {
+  const name = inBoth(field);
+  if (!isValidZone(tz))
+    throw new InputError({
+      en: `${name.en}: time zone "${tz}" is not an IANA zone; expected e.g. Asia/Shanghai or America/New_York`,
+      zh: `${name.zh}：时区“${tz}”不是 IANA 时区；应为 Asia/Shanghai、America/New_York 这样的时区`,
+    });
   const fields = pattern.trim().split(/\s+/);
   let next: number | undefined;
   try {
@@ -67,7 +72,10 @@ export function validateSchedule(pattern: string, tz: string, field: string): vo
     next = undefined;
   }
   if (next === undefined || !Number.isFinite(next))
-    throw new InputError(`${field}: "${pattern}" is not a cron pattern; expected 5 fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * 1" for Mondays 09:00`);
+    throw new InputError({
+      en: `${name.en}: "${pattern}" is not a cron pattern; expected 5 fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * 1" for Mondays 09:00`,
+      zh: `${name.zh}：“${pattern}”不是 cron 表达式；应为 5 个字段（分 时 日 月 星期），例如 "0 9 * * 1" 表示每周一 09:00`,
+    });
 }
 
 /** The next `count` instants (ms, UTC) after `fromMs`, computed by BullMQ's own cron handling. */
@@ -148,7 +156,7 @@ function sameDefinition(existing: JobSchedulerJson | undefined, def: ScheduleDef
 
 /** Installs or replaces one schedule (its pending job moves to the next instant of the new definition). */
 export async function upsertSchedule(queues: Queues, def: ScheduleDef): Promise<void> {
-  validateSchedule(def.pattern, def.tz, `schedule ${def.kind} ${def.id}`);
+  validateSchedule(def.pattern, def.tz, { en: `schedule ${def.kind} ${def.id}`, zh: `定时任务 ${def.kind}/${def.id}` });
   const { name, data } = templateOf(def);
   const { attempts, backoff, removeOnComplete, removeOnFail } = DEFAULT_JOB_OPTIONS[def.kind];
   await queueOf(queues, def.kind).upsertJobScheduler(

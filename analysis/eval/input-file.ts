@@ -4,11 +4,19 @@
  * SemEval files, and semeval.ts reads them).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { InputError } from '../../core/errors.js';
+import { InputError, inBoth, type ErrorText } from '../../core/errors.js';
 
-/** Reads a whole file, with an InputError when it is missing or a folder. */
-export function readInputFile(path: string, what: string): Buffer {
-  if (!existsSync(path)) throw new InputError(`${what} not found: ${path}; check the path`);
-  if (statSync(path).isDirectory()) throw new InputError(`${what} ${path} is a folder; pass a file`);
+/**
+ * Reads a whole file, with an InputError when it is missing or a folder. `what` names the file in
+ * the message (`{ en: 'sentiment file', zh: '情感文件' }`; a plain string serves both languages).
+ */
+export function readInputFile(path: string, what: ErrorText): Buffer {
+  const w = inBoth(what);
+  // A name ending in Latin text (--file) is set off from the Chinese that follows it.
+  const zhName = /[\x21-\x7e]$/.test(w.zh) ? `${w.zh} ` : w.zh;
+  if (!existsSync(path))
+    throw new InputError({ en: `${w.en} not found: ${path}; check the path`, zh: `${zhName}不存在：${path}；请检查路径` });
+  if (statSync(path).isDirectory())
+    throw new InputError({ en: `${w.en} ${path} is a folder; pass a file`, zh: `${w.zh} ${path} 是文件夹；请指定一个文件` });
   return readFileSync(path);
 }

@@ -15,7 +15,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { AspectAddition } from '../../core/config.js';
-import { InputError } from '../../core/errors.js';
+import { errorText, InputError, type Bilingual } from '../../core/errors.js';
 import type { Lexicons } from '../lexicons.js';
 import { readInputFile } from './input-file.js';
 
@@ -329,7 +329,9 @@ export function detectCategoryMap(categories: string[]): CategoryMap | undefined
   return best;
 }
 
-const aspectId = z.string().regex(/^[A-Za-z0-9_\-\u3400-\u9fff]+$/, 'an aspect id (letters, digits, _ or -)');
+/** The schema's own message for a bad aspect id, in both languages (zod keeps only the English). */
+const ASPECT_ID: Bilingual = { en: 'an aspect id (letters, digits, _ or -)', zh: '应为方面 id（字母、数字、_ 或 -）' };
+const aspectId = z.string().regex(/^[A-Za-z0-9_\-\u3400-\u9fff]+$/, ASPECT_ID.en);
 const structuredMapSchema = z.strictObject({
   taxonomy: z.string().min(1).optional(),
   aspects: z.record(z.string(), z.array(z.string().min(1))).optional(),
@@ -345,17 +347,29 @@ const flatMapSchema = z.record(z.string(), aspectId.nullable());
 export function loadCategoryMap(nameOrPath: string, fallback?: CategoryMap): CategoryMap {
   const builtin = BUILTIN_MAPS[nameOrPath.toLowerCase()];
   if (builtin) return builtin;
-  const text = readInputFile(nameOrPath, 'category map (--map; or one of phone, camera, laptop, restaurant)').toString('utf8');
+  const text = readInputFile(nameOrPath, {
+    en: 'category map (--map; or one of phone, camera, laptop, restaurant)',
+    zh: '类别映射（--map；或 phone、camera、laptop、restaurant 之一）',
+  }).toString('utf8');
   let raw: unknown;
   try {
     raw = parseYaml(text);
   } catch (err) {
-    throw new InputError(`${nameOrPath}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    throw new InputError({
+      en: `${nameOrPath}: not valid YAML: ${(err as Error).message.split('\n')[0]}`,
+      zh: `${nameOrPath}：不是有效的 YAML：${errorText(err as Error, 'zh-CN').split('\n')[0]}`,
+    });
   }
-  const expectation = 'expected `CATEGORY: aspect_id` lines, or `categories:` with optional `taxonomy:` and `aspects:` (aspect_id: [keywords])';
+  const expectation: Bilingual = {
+    en: 'expected `CATEGORY: aspect_id` lines, or `categories:` with optional `taxonomy:` and `aspects:` (aspect_id: [keywords])',
+    zh: '正确格式：若干行 `CATEGORY: aspect_id`，或 `categories:` 加上可选的 `taxonomy:` 和 `aspects:`（aspect_id: [关键词]）',
+  };
   if (raw && typeof raw === 'object' && 'categories' in raw) {
     const parsed = structuredMapSchema.safeParse(raw);
-    if (!parsed.success) throw new InputError(`${nameOrPath}: ${describe(parsed.error.issues[0]!)}; ${expectation}`);
+    if (!parsed.success) {
+      const problem = describe(parsed.error.issues[0]!);
+      throw new InputError({ en: `${nameOrPath}: ${problem.en}; ${expectation.en}`, zh: `${nameOrPath}：${problem.zh}；${expectation.zh}` });
+    }
     const m = parsed.data;
     return {
       name: nameOrPath,
@@ -365,12 +379,17 @@ export function loadCategoryMap(nameOrPath: string, fallback?: CategoryMap): Cat
     };
   }
   const parsed = flatMapSchema.safeParse(raw);
-  if (!parsed.success || Object.keys(parsed.data).length === 0)
-    throw new InputError(`${nameOrPath}: ${parsed.success ? 'the map is empty' : describe(parsed.error.issues[0]!)}; ${expectation}`);
+  if (!parsed.success || Object.keys(parsed.data).length === 0) {
+    const problem: Bilingual = parsed.success ? { en: 'the map is empty', zh: '映射是空的' } : describe(parsed.error.issues[0]!);
+    throw new InputError({ en: `${nameOrPath}: ${problem.en}; ${expectation.en}`, zh: `${nameOrPath}：${problem.zh}；${expectation.zh}` });
+  }
   return { name: nameOrPath, taxonomy: fallback?.taxonomy ?? 'semeval', aspects: fallback?.aspects ?? {}, categories: parsed.data };
 }
 
-function describe(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join('.') || '(top level)';
-  return `${path}: ${issue.message}`;
+function describe(issue: z.core.$ZodIssue): Bilingual {
+  const path = issue.path.map(String).join('.');
+  return {
+    en: `${path || '(top level)'}: ${issue.message}`,
+    zh: `${path || '（顶层）'}：${issue.message === ASPECT_ID.en ? ASPECT_ID.zh : issue.message}`,
+  };
 }

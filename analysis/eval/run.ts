@@ -143,7 +143,10 @@ export function runSentimentEval(opts: SentimentRunOptions): Noted<SentimentRunR
     const known = new Set(model.labels);
     const foreign = [...new Set(scored.map((r) => r.label))].filter((l) => !known.has(l));
     if (foreign.length)
-      throw new InputError(`${opts.data}: label ${foreign.map((l) => `"${l}"`).join(', ')} unknown to the model ${opts.model} (it knows ${model.labels.join(', ')})`);
+      throw new InputError({
+        en: `${opts.data}: label ${foreign.map((l) => `"${l}"`).join(', ')} unknown to the model ${opts.model} (it knows ${model.labels.join(', ')})`,
+        zh: `${opts.data}：模型 ${opts.model} 不认识标签 ${foreign.map((l) => `“${l}”`).join('、')}（它认识的标签：${model.labels.join('、')}）`,
+      });
     predicted = scored.map((r) => predictSentiment(model, r.text).label);
   } else {
     const stances = labelStances(
@@ -194,7 +197,11 @@ export function runAspectsEval(opts: AspectRunOptions): Noted<AspectRunResult> {
     predicted = scored.map((p) => predictAspects(model, p.text).map((a) => ({ subject: a.subject, sentiment: a.sentiment })));
   } else {
     const known = classifier.lexicons.aspects[taxonomy];
-    if (!known) throw new InputError(`--taxonomy: unknown aspect taxonomy "${taxonomy}"; expected one of ${Object.keys(classifier.lexicons.aspects).join(', ')}`);
+    if (!known)
+      throw new InputError({
+        en: `--taxonomy: unknown aspect taxonomy "${taxonomy}"; expected one of ${Object.keys(classifier.lexicons.aspects).join(', ')}`,
+        zh: `--taxonomy：未知的方面分类“${taxonomy}”；应为以下之一：${Object.keys(classifier.lexicons.aspects).join('、')}`,
+      });
     const subjects = [...new Set(posts.flatMap((p) => p.labels.map((l) => l.subject)))];
     const toAspect = subjectAspectMap(subjects, classifier.lexicons, taxonomy);
     const unknown = subjects.filter((s) => !known[toAspect.get(s)!]);
@@ -235,7 +242,10 @@ export function runSemevalEval(opts: SemevalRunOptions): Noted<SemevalEvalResult
     map = detected;
     notes.push({ code: 'category_map', name: detected.name });
   } else {
-    throw new InputError(`${opts.data}: no aspect categories voc has a map for; pass --map phone|camera|laptop|restaurant or --map FILE.yaml (CATEGORY: aspect_id)`);
+    throw new InputError({
+      en: `${opts.data}: no aspect categories voc has a map for; pass --map phone|camera|laptop|restaurant or --map FILE.yaml (CATEGORY: aspect_id)`,
+      zh: `${opts.data}：其中的方面类别 voc 都没有对应的映射；请指定 --map phone|camera|laptop|restaurant，或 --map FILE.yaml（CATEGORY: aspect_id）`,
+    });
   }
   const classifier = evalClassifier(opts, map.taxonomy, mapAspects(map, loadLexicons(opts.lexiconDir)));
   const classified = classifyAll(
@@ -273,7 +283,7 @@ function chooseHoldout(
 ): HoldoutSpec | undefined {
   if (opts.holdout !== undefined) return rule(opts.holdout, opts.seed);
   if (!model?.note.dataSha256) return undefined;
-  const same = model.note.dataSha256 === sha256(readInputFile(opts.data, 'data file'));
+  const same = model.note.dataSha256 === sha256(readInputFile(opts.data, { en: 'data file', zh: '数据文件' }));
   if (!same) return undefined;
   if (model.note.holdout) {
     const h = model.note.holdout;

@@ -11,7 +11,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { InputError } from '../../core/errors.js';
+import { InputError, type Bilingual } from '../../core/errors.js';
 import type { Locale } from '../../core/types.js';
 import type { ClassifierEvaluation } from '../../reports/view-model.js';
 import type { Interval95 } from './bootstrap.js';
@@ -190,16 +190,19 @@ export function readSavedEvaluation(dataDir: string, locale: Locale = 'zh-CN'): 
 }
 
 function readSavedFile(path: string): SavedFile {
-  const fix = `delete it and run voc eval again`;
+  const fix: Bilingual = { en: `delete it and run voc eval again`, zh: '请删除它，然后重新运行 voc eval' };
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    throw new InputError(`${path}: not valid JSON; ${fix}`);
+    throw new InputError({ en: `${path}: not valid JSON; ${fix.en}`, zh: `${path}：不是有效的 JSON；${fix.zh}` });
   }
   const f = data as Partial<SavedFile> | null;
   if (!f || typeof f !== 'object' || !f.runs || typeof f.runs !== 'object' || Array.isArray(f.runs))
-    throw new InputError(`${path}: runs: expected an object of saved eval runs; ${fix}`);
+    throw new InputError({
+      en: `${path}: runs: expected an object of saved eval runs; ${fix.en}`,
+      zh: `${path}：runs：应为由已保存的评估运行组成的对象；${fix.zh}`,
+    });
   for (const [key, run] of Object.entries(f.runs)) {
     const ok =
       run &&
@@ -209,10 +212,17 @@ function readSavedFile(path: string): SavedFile {
       typeof run.corpus === 'string' &&
       Array.isArray(run.metrics) &&
       run.metrics.every((m) => m && typeof m.name === 'string' && typeof m.value === 'number' && m.value >= 0 && m.value <= 1 && Number.isInteger(m.n) && (m.ci95 === undefined || isInterval(m.ci95)));
-    if (!ok) throw new InputError(`${path}: runs.${key}: expected { kind, measuredAt, corpus, metrics: [{ name, value 0..1, n, ci95?: [lower, upper] }] }; ${fix}`);
+    if (!ok)
+      throw new InputError({
+        en: `${path}: runs.${key}: expected { kind, measuredAt, corpus, metrics: [{ name, value 0..1, n, ci95?: [lower, upper] }] }; ${fix.en}`,
+        zh: `${path}：runs.${key}：应为 { kind, measuredAt, corpus, metrics: [{ name, value 0..1, n, ci95?: [lower, upper] }] }；${fix.zh}`,
+      });
   }
   if (!Array.isArray(f.metrics) || typeof f.measuredAt !== 'string' || typeof f.corpus !== 'string')
-    throw new InputError(`${path}: expected measuredAt, corpus and metrics at the top level; ${fix}`);
+    throw new InputError({
+      en: `${path}: expected measuredAt, corpus and metrics at the top level; ${fix.en}`,
+      zh: `${path}：顶层应有 measuredAt、corpus 和 metrics；${fix.zh}`,
+    });
   return f as SavedFile;
 }
 

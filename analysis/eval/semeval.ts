@@ -35,9 +35,13 @@ const ARRAYS = new Set(['Review', 'sentence', 'Opinion', 'aspectTerm', 'aspectCa
 
 /** Reads the sentences of a SemEval XML file. */
 export function readSemevalXml(path: string): SemevalSentence[] {
-  const xml = readInputFile(path, 'SemEval file').toString('utf8');
+  const xml = readInputFile(path, { en: 'SemEval file', zh: 'SemEval 文件' }).toString('utf8');
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new InputError(`${path}: not well-formed XML (line ${valid.err.line}: ${valid.err.msg}); expected a SemEval-2014 or -2016 file`);
+  if (valid !== true)
+    throw new InputError({
+      en: `${path}: not well-formed XML (line ${valid.err.line}: ${valid.err.msg}); expected a SemEval-2014 or -2016 file`,
+      zh: `${path}：XML 格式不正确（第 ${valid.err.line} 行：${valid.err.msg}）；应为 SemEval-2014 或 SemEval-2016 文件`,
+    });
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '',
@@ -50,7 +54,11 @@ export function readSemevalXml(path: string): SemevalSentence[] {
   const doc = parser.parse(xml) as unknown;
   const found: Record<string, unknown>[] = [];
   collectSentences(doc, found);
-  if (found.length === 0) throw new InputError(`${path}: no <sentence> elements; expected a SemEval-2014 or -2016 file`);
+  if (found.length === 0)
+    throw new InputError({
+      en: `${path}: no <sentence> elements; expected a SemEval-2014 or -2016 file`,
+      zh: `${path}：没有 <sentence> 元素；应为 SemEval-2014 或 SemEval-2016 文件`,
+    });
   return found.map((s, i) => {
     const text = textOf(s.text);
     const categories: SemevalSentence['categories'] = [];

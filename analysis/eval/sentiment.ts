@@ -56,7 +56,11 @@ export function labelStances(labels: readonly string[], file: string): Map<strin
   const out = new Map<string, Stance>();
   for (const l of distinct) {
     const stance = threeWay && l === '0' ? 'neutral' : STANCE_OF[l.toLowerCase()];
-    if (!stance) throw new InputError(`${file}: label "${l}" is not a sentiment; expected 1 (positive) and 0 (negative), or pos/neg/neutral`);
+    if (!stance)
+      throw new InputError({
+        en: `${file}: label "${l}" is not a sentiment; expected 1 (positive) and 0 (negative), or pos/neg/neutral`,
+        zh: `${file}：标签“${l}”不是情感标签；应为 1（正面）和 0（负面），或 pos/neg/neutral`,
+      });
     out.set(l, stance);
   }
   return out;

@@ -30,5 +30,9 @@ export function splitHoldout<T>(items: readonly T[], spec: HoldoutSpec): { train
 
 /** Throws an InputError unless 0 < fraction < 1. */
 export function checkFraction(fraction: number, flag = '--holdout'): void {
-  if (!(fraction > 0 && fraction < 1)) throw new InputError(`${flag}: expected a share between 0 and 1 such as 0.5 or 0.2, got ${fraction}`);
+  if (!(fraction > 0 && fraction < 1))
+    throw new InputError({
+      en: `${flag}: expected a share between 0 and 1 such as 0.5 or 0.2, got ${fraction}`,
+      zh: `${flag}：应为 0 到 1 之间的比例，例如 0.5 或 0.2，实际为 ${fraction}`,
+    });
 }

@@ -9,7 +9,7 @@
  * classifications made without, or with another, model are classified again.
  */
 import { createHash } from 'node:crypto';
-import { InputError } from '../../core/errors.js';
+import { InputError, inBoth, type ErrorText } from '../../core/errors.js';
 import type { AspectHit, Classification, Polarity, SentimentLabel, Span } from '../../core/types.js';
 import type { Classifier, PostInput } from '../classifier.js';
 import { subjectAspectMap } from '../eval/maps.js';
@@ -54,7 +54,7 @@ export interface WithModelsOptions {
 /** Wraps `base` so that the given models decide sentiment and aspects. */
 export function withModels(base: Classifier, models: Models, options: WithModelsOptions = {}): Classifier {
   if (!models.sentiment && !models.aspects && !models.channels) return base;
-  const stanceOf = models.sentiment ? sentimentMapping(models.sentiment, 'sentiment model') : undefined;
+  const stanceOf = models.sentiment ? sentimentMapping(models.sentiment, { en: 'sentiment model', zh: '情感模型' }) : undefined;
   const digest = createHash('sha256');
   for (const m of [models.sentiment, models.aspects]) digest.update(m ? (m.fileSha256 ?? `${m.task}:${m.vocab.size}`) : '-');
   // Only a channel model extends the digest, so versions of classifications made with the other
@@ -89,13 +89,19 @@ export function withModels(base: Classifier, models: Models, options: WithModels
 }
 
 /** Model label -> sign (+1 positive, -1 negative, 0 neutral); labels that are no sentiment are an InputError. */
-function sentimentMapping(model: SentimentModel, origin: string): Map<string, number> {
+function sentimentMapping(model: SentimentModel, origin: ErrorText): Map<string, number> {
   const sign: Record<string, number> = { '1': 1, pos: 1, positive: 1, '0': -1, neg: -1, negative: -1, '-1': -1, neutral: 0, neu: 0 };
   const threeWay = model.labels.includes('-1');
   const out = new Map<string, number>();
   for (const l of model.labels) {
     const s = threeWay && l === '0' ? 0 : sign[l.toLowerCase()];
-    if (s === undefined) throw new InputError(`${origin}: label "${l}" is not a sentiment; train on labels 1/0, -1/0/1 or pos/neg/neutral`);
+    if (s === undefined) {
+      const o = inBoth(origin);
+      throw new InputError({
+        en: `${o.en}: label "${l}" is not a sentiment; train on labels 1/0, -1/0/1 or pos/neg/neutral`,
+        zh: `${o.zh}：标签“${l}”不是情感标签；请用 1/0、-1/0/1 或 pos/neg/neutral 标签训练`,
+      });
+    }
     out.set(l, s);
   }
   return out;

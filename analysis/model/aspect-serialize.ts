@@ -26,7 +26,10 @@ export function contextToJson(c: AspectContextModel): AspectContextJson {
 export function contextFromJson(j: AspectContextJson, subjects: number, vocabSize: number, origin: string): AspectContextModel {
   const anchors = j.anchors.map((a) => base64ToInt32(a, origin));
   if (anchors.length !== subjects || anchors.some((a) => a.some((c) => c < 0 || c >= vocabSize)))
-    throw new InputError(`${origin}: damaged model file: subject anchors do not match the vocabulary; retrain it`);
+    throw new InputError({
+      en: `${origin}: damaged model file: subject anchors do not match the vocabulary; retrain it`,
+      zh: `${origin}：模型文件已损坏：主题锚点与词表不匹配；请重新训练`,
+    });
   return { vocab: new Vocabulary(base64ToInt32(j.vocabulary, origin)), anchors, spread: j.spread, conjoined: j.conjoined, postTerms: j.postTerms };
 }
 
@@ -36,7 +39,11 @@ function int32ToBase64(a: Int32Array): string {
 
 function base64ToInt32(s: string, origin: string): Int32Array {
   const b = Buffer.from(s, 'base64');
-  if (b.length % 4) throw new InputError(`${origin}: damaged model file: truncated subject context; retrain it`);
+  if (b.length % 4)
+    throw new InputError({
+      en: `${origin}: damaged model file: truncated subject context; retrain it`,
+      zh: `${origin}：模型文件已损坏：主题上下文数据不完整；请重新训练`,
+    });
   // Copy into a fresh, aligned buffer (Buffer pools may start at odd offsets).
   return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
 }

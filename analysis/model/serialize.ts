@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../../core/errors.js';
+import { errorText, InputError } from '../../core/errors.js';
 import type { AspectModel } from './aspect-model.js';
 import type { BreakpointModel } from './breakpoint-model.js';
 import type { ChannelModel } from './channel-model.js';
@@ -196,14 +196,21 @@ function channelModelJson(model: ChannelModel, note: TrainingNote): object {
 /** Writes model.json atomically (temporary file in the same folder, then rename). */
 export function saveModel(model: TrainedModel, path: string, note: TrainingNote = {}): void {
   const dir = dirname(path);
-  if (!existsSync(dir)) throw new InputError(`--out: folder ${dir} does not exist; create it or choose another path`);
+  if (!existsSync(dir))
+    throw new InputError({
+      en: `--out: folder ${dir} does not exist; create it or choose another path`,
+      zh: `--out：文件夹 ${dir} 不存在；请先创建，或换一个路径`,
+    });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, modelToJson(model, note));
     renameSync(tmp, path);
   } catch (err) {
     if (existsSync(tmp)) unlinkSync(tmp);
-    throw new InputError(`cannot write the model to ${path}: ${(err as Error).message}`);
+    throw new InputError({
+      en: `cannot write the model to ${path}: ${(err as Error).message}`,
+      zh: `无法将模型写入 ${path}：${errorText(err as Error, 'zh-CN')}`,
+    });
   }
 }
 
@@ -213,17 +220,31 @@ export function modelFromJson(text: string, origin: string): TrainedModel & { no
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new InputError(`${origin}: not a voc model (not JSON); train one with \`voc train sentiment|aspects|channels --out FILE\``);
+    throw new InputError({
+      en: `${origin}: not a voc model (not JSON); train one with \`voc train sentiment|aspects|channels --out FILE\``,
+      zh: `${origin}：不是 voc 模型（不是 JSON）；请用 \`voc train sentiment|aspects|channels --out FILE\` 训练一个`,
+    });
   }
   const format = (raw as { format?: unknown })?.format;
-  if (format !== MODEL_FORMAT) throw new InputError(`${origin}: not a voc model (no "format": "${MODEL_FORMAT}"); train one with \`voc train\``);
+  if (format !== MODEL_FORMAT)
+    throw new InputError({
+      en: `${origin}: not a voc model (no "format": "${MODEL_FORMAT}"); train one with \`voc train\``,
+      zh: `${origin}：不是 voc 模型（没有 "format":“${MODEL_FORMAT}”）；请用 \`voc train\` 训练一个`,
+    });
   const version = (raw as { version?: unknown }).version;
   if (typeof version === 'number' && version > MODEL_FORMAT_VERSION)
-    throw new InputError(`${origin}: model format version ${version} is newer than this voc reads (${MODEL_FORMAT_VERSION}); upgrade voc or retrain`);
+    throw new InputError({
+      en: `${origin}: model format version ${version} is newer than this voc reads (${MODEL_FORMAT_VERSION}); upgrade voc or retrain`,
+      zh: `${origin}：模型格式版本 ${version} 比当前 voc 能读取的版本（${MODEL_FORMAT_VERSION}）新；请升级 voc，或重新训练`,
+    });
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new InputError(`${origin}: damaged model file: field ${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}; retrain it`);
+    const field = issue.path.map(String).join('.');
+    throw new InputError({
+      en: `${origin}: damaged model file: field ${field || '(top level)'}: ${issue.message}; retrain it`,
+      zh: `${origin}：模型文件已损坏：字段 ${field || '（顶层）'}：${issue.message}；请重新训练`,
+    });
   }
   const doc = parsed.data;
   if (doc.task === 'channels') return { ...channelModelFromJson(doc, origin), note: doc.note };
@@ -292,13 +313,21 @@ function channelModelFromJson(doc: ChannelDoc, origin: string): ChannelModel {
 export function loadModel(path: string, expected?: TrainedModel['task']): LoadedModel {
   if (!existsSync(path)) {
     const task = expected ?? 'sentiment';
-    throw new InputError(`model file not found: ${path}; train one with \`voc train ${task}${task === 'channels' ? ' --gold GOLD.jsonl' : ''} --out ${path}\``);
+    const command = `voc train ${task}${task === 'channels' ? ' --gold GOLD.jsonl' : ''} --out ${path}`;
+    throw new InputError({
+      en: `model file not found: ${path}; train one with \`${command}\``,
+      zh: `找不到模型文件：${path}；请用 \`${command}\` 训练一个`,
+    });
   }
-  if (statSync(path).isDirectory()) throw new InputError(`model ${path} is a folder; pass the model.json file`);
+  if (statSync(path).isDirectory())
+    throw new InputError({ en: `model ${path} is a folder; pass the model.json file`, zh: `模型 ${path} 是文件夹；请指定 model.json 文件` });
   const bytes = readFileSync(path);
   const model = modelFromJson(bytes.toString('utf8'), path);
   if (expected && model.task !== expected)
-    throw new InputError(`${path}: this is ${model.task === 'aspects' ? 'an' : 'a'} ${model.task} model; this command needs one made by \`voc train ${expected}\``);
+    throw new InputError({
+      en: `${path}: this is ${model.task === 'aspects' ? 'an' : 'a'} ${model.task} model; this command needs one made by \`voc train ${expected}\``,
+      zh: `${path}：这是 ${model.task} 模型；此命令需要用 \`voc train ${expected}\` 训练的模型`,
+    });
   return { ...model, path, fileSha256: sha256(bytes) } as LoadedModel;
 }
 
@@ -314,7 +343,10 @@ function linearJson(m: LinearModel): z.infer<typeof linearSchema> {
 function linearFromJson(j: z.infer<typeof linearSchema>, outputs: number, features: number, origin: string): LinearModel {
   const weights = decodeFloat32(j.weights, origin);
   if (j.outputs !== outputs || weights.length !== outputs * features || j.bias.length !== outputs)
-    throw new InputError(`${origin}: damaged model file: weight sizes do not match the vocabulary; retrain it`);
+    throw new InputError({
+      en: `${origin}: damaged model file: weight sizes do not match the vocabulary; retrain it`,
+      zh: `${origin}：模型文件已损坏：权重大小与词表不匹配；请重新训练`,
+    });
   return { outputs, features, weights, bias: Float64Array.from(j.bias) };
 }
 
@@ -328,13 +360,15 @@ function encodeInt32(a: Int32Array): string {
 
 function decodeFloat32(s: string, origin: string): Float32Array {
   const b = Buffer.from(s, 'base64');
-  if (b.length % 4) throw new InputError(`${origin}: damaged model file: truncated weights; retrain it`);
+  if (b.length % 4)
+    throw new InputError({ en: `${origin}: damaged model file: truncated weights; retrain it`, zh: `${origin}：模型文件已损坏：权重数据不完整；请重新训练` });
   // Copy into a fresh, aligned buffer (Buffer pools may start at odd offsets).
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
 }
 
 function decodeInt32(s: string, origin: string): Int32Array {
   const b = Buffer.from(s, 'base64');
-  if (b.length % 4) throw new InputError(`${origin}: damaged model file: truncated vocabulary; retrain it`);
+  if (b.length % 4)
+    throw new InputError({ en: `${origin}: damaged model file: truncated vocabulary; retrain it`, zh: `${origin}：模型文件已损坏：词表数据不完整；请重新训练` });
   return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
 }

@@ -9,7 +9,7 @@
  * `--holdout` and `--seed` given to both cut the file in the same place.
  */
 import { basename } from 'node:path';
-import { InputError } from '../../core/errors.js';
+import { errorText, InputError } from '../../core/errors.js';
 import type { Classification } from '../../core/types.js';
 import type { Classifier } from '../classifier.js';
 import { evalAspects, type AspectEvalResult } from '../eval/aspects.js';
@@ -71,9 +71,10 @@ export function trainSentimentFile(opts: TrainFileOptions): TrainReport<Sentimen
   const { train, heldOut } = holdout ? splitHoldout(rows, holdout) : { train: rows, heldOut: [] };
   const labels = [...new Set(train.map((r) => r.label))];
   if (labels.length < 2)
-    throw new InputError(
-      `${opts.data}: the training part has ${labels.length ? `only the label "${labels[0]}"` : 'no rows'}; a sentiment model needs reviews of at least two labels (1 and 0)`,
-    );
+    throw new InputError({
+      en: `${opts.data}: the training part has ${labels.length ? `only the label "${labels[0]}"` : 'no rows'}; a sentiment model needs reviews of at least two labels (1 and 0)`,
+      zh: `${opts.data}：训练部分${labels.length ? `只有标签“${labels[0]}”` : '没有数据行'}；情感模型需要至少两种标签（1 和 0）的评论`,
+    });
   const model = trainSentimentModel(train.map((r) => ({ text: r.text, label: r.label })));
   return finishTraining('sentiment', opts, started, model, holdout, train.length, heldOut, (part) =>
     evalSentiment(
@@ -89,7 +90,11 @@ export function trainAspectsFile(opts: TrainFileOptions): TrainReport<AspectEval
   const { posts } = readAspectsCsv(opts.data);
   const holdout = opts.holdout !== undefined ? aspectsHoldout(opts.holdout, opts.seed) : undefined;
   const { train, heldOut } = holdout ? splitHoldout(posts, holdout) : { train: posts, heldOut: [] };
-  if (train.length < 2) throw new InputError(`${opts.data}: the training part has ${train.length} post(s); an aspect model needs more labelled posts`);
+  if (train.length < 2)
+    throw new InputError({
+      en: `${opts.data}: the training part has ${train.length} post(s); an aspect model needs more labelled posts`,
+      zh: `${opts.data}：训练部分只有 ${train.length} 条帖子；方面模型需要更多已标注的帖子`,
+    });
   const model = trainAspectModel(train.map((p) => ({ text: p.text, labels: p.labels.map((l) => ({ subject: l.subject, sentiment: l.sentiment })) })));
   return finishTraining('aspects', opts, started, model, holdout, train.length, heldOut, (part) =>
     evalAspects(
@@ -130,7 +135,11 @@ export function trainChannelsFile(opts: ChannelTrainFileOptions): TrainReport<Ch
       })),
     );
   } catch (err) {
-    if (err instanceof RangeError) throw new InputError(`${opts.data}: nothing to learn from the training part (${err.message}); label more posts, or hold out less`);
+    if (err instanceof RangeError)
+      throw new InputError({
+        en: `${opts.data}: nothing to learn from the training part (${err.message}); label more posts, or hold out less`,
+        zh: `${opts.data}：训练部分没有可学习的内容（${errorText(err, 'zh-CN')}）；请标注更多帖子，或少留出一些`,
+      });
     throw err;
   }
   // The rules alone on the same held-out posts, so the report can say what the model added.
@@ -180,7 +189,7 @@ function finishTraining<M extends SentimentModel | AspectModel | ChannelModel, R
 function note(opts: TrainFileOptions, holdout: HoldoutSpec | undefined): TrainingNote {
   return {
     dataFile: basename(opts.data),
-    dataSha256: sha256(readInputFile(opts.data, 'training file')),
+    dataSha256: sha256(readInputFile(opts.data, { en: 'training file', zh: '训练文件' })),
     ...(holdout ? { holdout } : {}),
     ...(opts.lexiconVersion ? { lexiconVersion: opts.lexiconVersion } : {}),
   };

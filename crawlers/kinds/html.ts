@@ -35,7 +35,12 @@ export const fetchLoader: PageLoader = async (io, req, accept) => {
 
 /** The selectors of an html-like target (the config guarantees them; a preset fills them in). */
 export function selectorsOf(target: Target): SelectorSpec {
-  if (!target.selectors) throw new InputError(`target ${target.id}: selectors: required for kind ${target.kind} (at least item and text)`);
+  if (!target.selectors) {
+    throw new InputError({
+      en: `target ${target.id}: selectors: required for kind ${target.kind} (at least item and text)`,
+      zh: `抓取目标 ${target.id}：selectors：${target.kind} 类型必须配置（至少包括 item 和 text）`,
+    });
+  }
   return target.selectors;
 }
 
@@ -45,7 +50,7 @@ function fillTemplate(template: string, values: { page?: number; cursor?: string
     .replace(/\{page\}/g, values.page !== undefined ? String(values.page) : '')
     .replace(/\{cursor\}/g, values.cursor !== undefined ? encodeURIComponent(values.cursor) : '');
   const url = resolveLink(filled, baseUrl);
-  if (!url) throw new InputError(`pagination.url: "${template}" does not give an http(s) URL`);
+  if (!url) throw new InputError({ en: `pagination.url: "${template}" does not give an http(s) URL`, zh: `pagination.url：“${template}”生成的不是 http(s) 网址` });
   return url;
 }
 

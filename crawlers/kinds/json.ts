@@ -21,7 +21,12 @@ export interface JsonReaderHooks {
 }
 
 export function mappingOf(target: Target): JsonMapping {
-  if (!target.json) throw new InputError(`target ${target.id}: json: required for kind json (a field mapping with items, id and text)`);
+  if (!target.json) {
+    throw new InputError({
+      en: `target ${target.id}: json: required for kind json (a field mapping with items, id and text)`,
+      zh: `抓取目标 ${target.id}：json：json 类型必须配置（字段映射，包括 items、id 和 text）`,
+    });
+  }
   return target.json;
 }
 

@@ -81,7 +81,10 @@ export function demoPostsPath(): string {
     if (existsSync(candidate)) return candidate;
     dir = dirname(dir);
   }
-  throw new VocError('demo corpus not found (demo/data/posts.jsonl); reinstall voc or regenerate it with demo/corpus/generate.ts');
+  throw new VocError({
+    en: 'demo corpus not found (demo/data/posts.jsonl); reinstall voc or regenerate it with demo/corpus/generate.ts',
+    zh: '找不到演示语料（demo/data/posts.jsonl）；请重新安装 voc，或用 demo/corpus/generate.ts 重新生成',
+  });
 }
 
 let cached: DemoPost[] | undefined;
@@ -94,7 +97,10 @@ export function loadDemoPosts(): DemoPost[] {
     try {
       return JSON.parse(l) as DemoPost;
     } catch {
-      throw new VocError(`demo/data/posts.jsonl line ${i + 1}: not valid JSON; regenerate it with demo/corpus/generate.ts`);
+      throw new VocError({
+        en: `demo/data/posts.jsonl line ${i + 1}: not valid JSON; regenerate it with demo/corpus/generate.ts`,
+        zh: `demo/data/posts.jsonl 第 ${i + 1} 行：不是有效的 JSON；请用 demo/corpus/generate.ts 重新生成`,
+      });
     }
   });
   return cached;

@@ -60,7 +60,13 @@ export async function scheduleRoutes(app: FastifyInstance, opts: { store: Store;
         if (!b.brand) throw new LocalizedInputError(say(req).scheduleBrand);
         findBrand(config, b.brand);
         const parsed = reportScheduleSchema.safeParse({ id: b.id, brand: b.brand, ...(b.period ? { period: b.period } : {}), ...(b.formats ? { formats: b.formats } : {}) });
-        if (!parsed.success) throw new InputError(`${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new InputError({
+            en: `${issue?.path.join('.')}: ${issue?.message}`,
+            zh: `字段 ${issue?.path.join('.')} 无效：${issue?.message}`,
+          });
+        }
         def = { kind: 'report', id: b.id, pattern: b.cron, tz, origin: 'console', schedule: { ...parsed.data, schedule: b.cron } };
       }
       await upsertSchedule(queues, def);
