@@ -7,6 +7,7 @@
  *   voc explain "在京东买的，门店不给退，客服让我找门店"
  *   voc --lang en explain --brand acme --file posts.txt --json
  */
+import { currentHelpLocale } from './help.js';
 import type { Command } from 'commander';
 import { MODEL_TASKS, findBrand, standInBrand, type BrandConfig, type VocConfig } from '../core/config.js';
 import { InputError, type Bilingual } from '../core/errors.js';
@@ -60,9 +61,10 @@ export function registerExplainCommand(program: Command, ctx: ExplainCommandCont
     .option('--taxonomy <id>', 'classify for a stand-in brand with this aspect taxonomy instead of a brand of the config (default retail when the config has none; its lexicon version differs from the brands\')')
     .option('--rules-only', 'leave out the trained models the config names (models:)')
     .option('--json', 'one JSON object per post and line: {"n", "line" (with --file), "text", "classification"}')
-    .addHelpText(
-      'after',
-      '\n「words」@N: the words that decided a label and where they start in the post as given (a UTF-16 offset, as in --json and in stored classifications).\n\nExamples:\n  voc explain "在京东买的，门店不给退，客服让我找门店"\n  voc --lang en explain --file posts.txt --json',
+    .addHelpText('after', () =>
+      currentHelpLocale() === 'en'
+        ? '\n「words」@N: the words that decided a label and where they start in the post as given (a UTF-16 offset, as in --json and in stored classifications).\n\nExamples:\n  voc explain "在京东买的，门店不给退，客服让我找门店"\n  voc --lang en explain --file posts.txt --json'
+        : '\n「词」@N：决定一个标签的词，以及它在原文中的起始位置（UTF-16 偏移，与 --json 和已存储的分类结果一致）。\n\n示例：\n  voc explain "在京东买的，门店不给退，客服让我找门店"\n  voc --lang en explain --file posts.txt --json',
     )
     .action(async (words: string[], opts: ExplainOptions) => {
       const config = ctx.readConfig();

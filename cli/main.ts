@@ -7,6 +7,7 @@ import { CommanderError } from 'commander';
 import { VocError, errorText } from '../core/errors.js';
 import { messages } from './messages.js';
 import { locale, program } from './program.js';
+import { localeBeforeParsing, localizeProgram } from './help.js';
 import { flushStdio } from './flush.js';
 import { watchStdout } from './stdout.js';
 
@@ -15,6 +16,8 @@ watchStdout(process.stdout, (detail) => messages(locale()).cannotWrite(detail));
 
 async function main(): Promise<void> {
   try {
+    // Help and usage errors come before any command runs: their language is settled from the arguments.
+    localizeProgram(program, localeBeforeParsing(process.argv.slice(2)));
     await program.parseAsync(process.argv);
   } catch (err) {
     if (err instanceof CommanderError) {
