@@ -63,7 +63,7 @@ export function printCrawlResult(run: Run, rows: CrawlReportRow[], loc: Locale, 
   process.stdout.write(renderSummaryTable(rows, loc));
   const m = messages(loc);
   console.log(m.classified(run.stats.postsClassified));
-  console.log(`run ${run.id} ${run.status}`);
+  console.log(m.runLine(run.id, run.kind, m.runStatus[run.status] ?? run.status));
 }
 
 export function printRunSummary(run: Run, loc: Locale, json: boolean): void {
@@ -76,7 +76,7 @@ export function printRunSummary(run: Run, loc: Locale, json: boolean): void {
   console.log(m.crawlDone(s.pagesFetched, s.postsNew, s.postsUpdated, s.postsUnchanged, s.errors));
   console.log(m.classified(s.postsClassified));
   for (const e of run.errors.slice(0, 10)) console.log(`  ! ${e}`);
-  console.log(`run ${run.id} ${run.status}`);
+  console.log(m.runLine(run.id, run.kind, m.runStatus[run.status] ?? run.status));
 }
 
 /** Adds `crawl` to `program`. */

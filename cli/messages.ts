@@ -42,6 +42,8 @@ const zh = {
   schedulerReady: (added: number, updated: number, unchanged: number, removed: number) =>
     `scheduler 已就绪：新增 ${added}，更新 ${updated}，未变 ${unchanged}，删除 ${removed} 个定时任务；SIGHUP 重新读取配置`,
   schedulerStopping: '正在停止 scheduler…',
+  runRow: (id: string, kind: string, status: string, pages: number, posts: number, errors: number) =>
+    `${id}\t${kind}\t${status}\t${pages} 页\t新增 ${posts} 条\t错误 ${errors} 个`,
   // --- errors ---
   unexpectedError: (detail: string) => `意外错误：${detail}`,
   debugHint: '加上 VOC_DEBUG=1 再运行一次可看到出错位置，并请报告这个问题',
@@ -88,6 +90,7 @@ const en: typeof zh = {
   schedulerReady: (added, updated, unchanged, removed) =>
     `scheduler ready: ${added} added, ${updated} updated, ${unchanged} unchanged, ${removed} removed schedules; SIGHUP re-reads the config`,
   schedulerStopping: 'Stopping scheduler…',
+  runRow: (id, kind, status, pages, posts, errors) => `${id}\t${kind}\t${status}\tpages ${pages}\tnew ${posts}\terrors ${errors}`,
   // --- errors ---
   unexpectedError: (detail) => `unexpected error: ${detail}`,
   debugHint: 'run again with VOC_DEBUG=1 to see where it happened, and please report it',

@@ -168,10 +168,12 @@ program
 
 const runsCmd = program.command('runs').description('crawl runs and their outcome');
 runsCmd.command('list').action(async () => {
-  const app = await openApp(readConfig());
+  const config = readConfig();
+  const m = messages(locale(config));
+  const app = await openApp(config);
   try {
     for (const r of await app.store.listRuns(20))
-      console.log(`${r.id}\t${r.kind}\t${r.status}\tpages ${r.stats.pagesFetched}\tnew ${r.stats.postsNew}\terrors ${r.stats.errors}`);
+      console.log(m.runRow(r.id, r.kind, m.runStatus[r.status] ?? r.status, r.stats.pagesFetched, r.stats.postsNew, r.stats.errors));
   } finally {
     await app.close();
   }

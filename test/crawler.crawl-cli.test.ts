@@ -139,7 +139,12 @@ describe('voc crawl', () => {
     // 2026-10-01T08:00+08:00 is on the day, 2026-09-30T23:59+08:00 is not: page 3 holds only older posts.
     expect(lines[2]).toMatch(/^acme-forum +3 +4 +0 +0 +0 +200×3 +0 +\d+\.\d s +0 +older than --since$/);
     expect(lines[3]).toBe('Classified 4 posts');
-    expect(lines[4]).toMatch(/^run \S+ succeeded$/);
+    // A crawl that classifies what it fetched is a pipeline run.
+    expect(lines[4]).toMatch(/^Run \S+ \(pipeline\): succeeded$/);
+    const runId = /^Run (\S+) /.exec(lines[4]!)![1]!;
+    // The stored run, listed in either language.
+    expect((await runVoc(['--config', config, 'runs', 'list'])).stdout).toBe(`${runId}\tpipeline\t成功\t3 页\t新增 4 条\t错误 0 个\n`);
+    expect((await runVoc(['--config', config, '--lang', 'en', 'runs', 'list'])).stdout).toBe(`${runId}\tpipeline\tsucceeded\tpages 3\tnew 4\terrors 0\n`);
 
     const again = await crawlJson(config, '--since', '2026-10-04');
     expect(again.targets[0]).toMatchObject({ pages: 1, stoppedBecause: 'known' });

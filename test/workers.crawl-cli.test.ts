@@ -163,7 +163,7 @@ describe('voc crawl with REDIS_URL', () => {
     expect(lines[1]).toMatch(/^[─ ]+$/);
     expect(cells(lines[2]!)).toEqual(['shop', '3', '12', '0', '0', '0', '200×3', '0', WAIT, '0', 'no next page']);
     expect(lines[3]).toBe('Classified 12 posts');
-    expect(lines[4]).toMatch(/^run \S+ succeeded$/);
+    expect(lines[4]).toMatch(/^Run \S+ \(crawl\): succeeded$/);
     expect(pageRequests('shop', from)).toEqual([
       ['/t/shop/1', 200],
       ['/t/shop/2', 200],
@@ -212,7 +212,7 @@ describe('voc crawl with REDIS_URL', () => {
       const detached = await vocOk(['crawl', 'slow', '--detach']);
       expect(detached).toHaveLength(3);
       expect(detached[0]).toMatch(/^Crawl finished: \d pages, \d new, 0 updated, 0 unchanged posts, 0 errors$/);
-      const runId = /^run (\S+) running$/.exec(detached[2]!)?.[1];
+      const runId = /^Run (\S+) \(crawl\): running$/.exec(detached[2]!)?.[1];
       expect(runId, detached[2]).toBeDefined();
 
       // Page 1's job is done (its figures recorded) and page 2 is being fetched.
