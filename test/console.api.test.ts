@@ -235,6 +235,10 @@ describe('targets', () => {
     expect(await bad({ text: ' \n ' }, 'zh-CN')).toEqual([400, '字段 text 为空：请粘贴要分类的文字']);
     expect(await bad({ brand: 'acme' })).toEqual([400, "body must have required property 'text'"]);
     expect(await bad({ text: '好'.repeat(20_001) })).toEqual([400, 'body/text must NOT have more than 20000 characters']);
+    // The console's box takes the same limit from /api/meta.
+    const meta = (await (await api(fx.base, token(), 'GET', '/api/meta')).json()) as { explainMaxChars: number };
+    expect(meta.explainMaxChars).toBe(20_000);
+    expect(await bad({ text: '好'.repeat(20_000) })).toEqual([200, undefined]);
   });
 
   it('with two brands, needs the brand and names aspects, scenarios and promises in the caller\'s language', async () => {

@@ -9,6 +9,7 @@ import { reportLabels } from '../../workers/labels.js';
 import { PRESETS } from '../../crawlers/presets.js';
 import { allow, ALL_ROLES } from '../auth.js';
 import { PRESET_PARAMS } from '../target-input.js';
+import { EXPLAIN_MAX_CHARS } from './explain.js';
 
 export async function metaRoutes(app: FastifyInstance, opts: { config: VocConfig; runMode: string; schedules: boolean }): Promise<void> {
   const { config } = opts;
@@ -25,5 +26,7 @@ export async function metaRoutes(app: FastifyInstance, opts: { config: VocConfig
     breakpointKinds: BREAKPOINT_KINDS,
     runMode: opts.runMode,
     schedules: opts.schedules,
+    // The try-a-text box states and enforces the limit POST /api/explain applies: one number, here.
+    explainMaxChars: EXPLAIN_MAX_CHARS,
   }));
 }

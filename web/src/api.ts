@@ -121,4 +121,6 @@ export interface Meta {
   breakpointKinds: string[];
   runMode: string;
   schedules: boolean;
+  /** Longest text POST /api/explain accepts. */
+  explainMaxChars: number;
 }

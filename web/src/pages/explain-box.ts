@@ -10,8 +10,6 @@ import { highlight, highlightLabels, marksOf } from '../highlight.js';
 import { t } from '../i18n.js';
 import type { PageContext } from '../main.js';
 
-/** The server's limit (server/routes/explain.ts EXPLAIN_MAX_CHARS). */
-const MAX_CHARS = 20_000;
 
 /** The labels POST /api/explain gives for the ids of its classification, in the UI's language. */
 interface ExplainLabels {
@@ -23,8 +21,9 @@ interface ExplainLabels {
 }
 
 export function explainBox(ctx: PageContext): HTMLElement {
+  const maxChars = ctx.meta.explainMaxChars;
   const m = t();
-  const text = h('textarea', { name: 'explainText', rows: 4, maxlength: MAX_CHARS, required: true, placeholder: m.explainPlaceholder });
+  const text = h('textarea', { name: 'explainText', rows: 4, maxlength: maxChars, required: true, placeholder: m.explainPlaceholder });
   const submit = h('button', { type: 'submit' }, m.explainRun);
   const brand = select('explainBrand', ctx.meta.brands.map((b) => [b.id, b.name] as [string, string]), ctx.meta.brands[0]?.id ?? '');
   const result = h('div', { class: 'explain-result', 'aria-live': 'polite' });
@@ -32,7 +31,7 @@ export function explainBox(ctx: PageContext): HTMLElement {
     'form',
     { class: 'explain-form' },
     // The limit is said, as the box cuts a longer paste without a word.
-    field(m.explainText, text, m.explainLimit(MAX_CHARS)),
+    field(m.explainText, text, m.explainLimit(maxChars)),
     ctx.meta.brands.length > 1 ? field(m.brand, brand) : null,
     submit,
   );
