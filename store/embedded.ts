@@ -17,7 +17,7 @@ import { InputError, VocError } from '../core/errors.js';
 import type { Classification, Post, Run, Target } from '../core/types.js';
 import type { ApiTokenRecord, CrawlState, PostQuery, ReportRecord, SessionRecord, Store, UpsertResult, UserRecord } from './store.js';
 import { planUpsert, type StoredVersion } from './upsert-plan.js';
-import { checkLimit, inIdOrder, normalizeQuery, preparePosts, requireId, uniqueIds } from './validate.js';
+import { checkClassifications, checkLimit, inIdOrder, normalizeQuery, preparePosts, requireId, uniqueIds } from './validate.js';
 
 /** File name of the database inside the data directory. */
 export const EMBEDDED_DB_FILE = 'voc.sqlite';
@@ -310,18 +310,7 @@ export class EmbeddedStore implements Store {
   }
 
   async saveClassifications(items: Classification[]): Promise<void> {
-    if (!Array.isArray(items))
-      throw new InputError({ en: 'saveClassifications: expected an array of classifications', zh: 'saveClassifications：应为分类结果数组' });
-    for (const c of items) {
-      requireId(c?.postId, 'classification.postId');
-      if (typeof c.lexiconVersion !== 'string')
-        throw new InputError({
-          en: `classification of ${c.postId}: lexiconVersion must be a string`,
-          zh: `帖子 ${c.postId} 的分类结果：lexiconVersion 必须是字符串`,
-        });
-      if (typeof c.brand !== 'string')
-        throw new InputError({ en: `classification of ${c.postId}: brand must be a string`, zh: `帖子 ${c.postId} 的分类结果：brand 必须是字符串` });
-    }
+    checkClassifications(items);
     if (items.length === 0) return;
     this.write(() => this.saveClassificationsTx.immediate(items));
   }

@@ -4,7 +4,7 @@
  * which is only correct when every stored instant has one spelling: `toIsoUtc` gives it.
  */
 import { InputError, inBoth, type ErrorText } from '../core/errors.js';
-import type { Post } from '../core/types.js';
+import type { Classification, Post } from '../core/types.js';
 import type { PostQuery } from './store.js';
 
 // ISO-8601 with an explicit zone (Z or ±hh:mm), or a bare date (read as UTC midnight, like Date.parse).
@@ -97,6 +97,22 @@ export function preparePosts(posts: Post[]): Post[] {
 }
 
 /** The query with its bounds in canonical UTC form; throws an InputError for a malformed bound. */
+/** What both stores check before saving classifications: an array, each with its post id, lexicon version and brand. */
+export function checkClassifications(items: Classification[]): void {
+  if (!Array.isArray(items))
+    throw new InputError({ en: 'saveClassifications: expected an array of classifications', zh: 'saveClassifications：应为分类结果数组' });
+  for (const c of items) {
+    requireId(c?.postId, 'classification.postId');
+    if (typeof c.lexiconVersion !== 'string')
+      throw new InputError({
+        en: `classification of ${c.postId}: lexiconVersion must be a string`,
+        zh: `帖子 ${c.postId} 的分类结果：lexiconVersion 必须是字符串`,
+      });
+    if (typeof c.brand !== 'string')
+      throw new InputError({ en: `classification of ${c.postId}: brand must be a string`, zh: `帖子 ${c.postId} 的分类结果：brand 必须是字符串` });
+  }
+}
+
 export function normalizeQuery(query: PostQuery = {}): PostQuery {
   const out: PostQuery = {};
   if (query.brand !== undefined) out.brand = query.brand;
