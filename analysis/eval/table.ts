@@ -49,7 +49,7 @@ const TEXT = {
     termMode: '（该文件只有方面词：按证据片段与方面词重叠计分）',
     heldOut: (n: number, fraction: number, seed?: number) => `留出部分：${n} 条（--holdout ${fraction}${seed !== undefined ? ` --seed ${seed}` : ''}）`,
     predictor: (p: string) => `预测来源：${p}`,
-    errorClasses: '主要错误类型',
+    errorClasses: '主要错误类型：',
     trained: (task: string, n: number, features: number, seconds: number, out: string) =>
       `已训练 ${task} 模型：${n} 条训练样本，${features} 个特征，用时 ${seconds} 秒，写入 ${out}`,
     skippedPart: (part: 'stance' | 'breakpoints', found: number, needed: number) =>
@@ -94,7 +94,7 @@ const TEXT = {
     termMode: '(this file has aspect terms only: scored by evidence spans overlapping the terms)',
     heldOut: (n: number, fraction: number, seed?: number) => `held-out part: ${n} items (--holdout ${fraction}${seed !== undefined ? ` --seed ${seed}` : ''})`,
     predictor: (p: string) => `predictions: ${p}`,
-    errorClasses: 'main error classes',
+    errorClasses: 'main error classes:',
     trained: (task: string, n: number, features: number, seconds: number, out: string) =>
       `trained ${task} model: ${n} training items, ${features} features, ${seconds} s, written to ${out}`,
     skippedPart: (part: 'stance' | 'breakpoints', found: number, needed: number) =>
@@ -189,7 +189,7 @@ export function formatChannelsTable(r: ChannelEvalResult & { predictor?: string;
   ]);
   const parts = [m.posts(r.n), perLabel, '', overall];
   const top = Object.entries(r.errors.counts).slice(0, 15);
-  if (top.length) parts.push('', `${m.errorClasses}:`, ...top.map(([k, v]) => `  ${v}\t${k}`));
+  if (top.length) parts.push('', m.errorClasses, ...top.map(([k, v]) => `  ${v}\t${k}`));
   if (r.predictor) parts.push('', m.predictor(r.predictor));
   const c = r.compared_with_rules;
   if (c) {
