@@ -530,7 +530,7 @@ export function loadLexicons(dir?: string): Lexicons {
       if (expandAlternatives(p) === undefined) {
         throw new VocError({
           en: `${join(root, 'breakpoints.yaml')}: cue ${cue.id}: pattern "${p}" has an unbalanced or nested {…|…} group; write alternatives as {A|B} with no braces inside`,
-          zh: `${join(root, 'breakpoints.yaml')}：线索 ${cue.id}：模式“${p}”中的 {…|…} 分组括号不配对或有嵌套；备选写成 {A|B}，其中不要再用花括号`,
+          zh: `${join(root, 'breakpoints.yaml')}：线索 ${cue.id}：模式“${p}”中的 {…|…} 分组括号不配对或有嵌套；请把备选项写成 {A|B}，其中不要嵌套花括号`,
         });
       }
     }

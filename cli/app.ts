@@ -56,10 +56,10 @@ export async function selectTargets(app: App, ids: string[]): Promise<Target[]> 
   return ids.map((id) => {
     const t = all.find((x) => x.id === id);
     if (!t) {
-      const known = all.map((x) => x.id).join(', ');
+      const known = all.map((x) => x.id);
       throw new InputError({
-        en: `unknown target "${id}"; known targets: ${known || 'none'}`,
-        zh: `抓取目标“${id}”不存在；已有目标：${known || '无'}`,
+        en: `unknown target "${id}"; known targets: ${known.join(', ') || 'none'}`,
+        zh: `抓取目标“${id}”不存在；已有目标：${known.join('、') || '无'}`,
       });
     }
     return t;

@@ -101,7 +101,7 @@ async function postsToExplain(words: string[], opts: ExplainOptions, stdin: () =
     });
   if (opts.file !== undefined) {
     const name: Bilingual = opts.file === '-' ? { en: 'standard input', zh: '标准输入' } : { en: opts.file, zh: opts.file };
-    const content = utf8Text(opts.file === '-' ? await stdin() : readInputFile(opts.file, '--file'), {
+    const content = utf8Text(opts.file === '-' ? await stdin() : readInputFile(opts.file, { en: '--file', zh: '--file 指定的文件' }), {
       en: `--file: ${name.en}`,
       zh: `--file：${name.zh}`,
     });
@@ -174,14 +174,14 @@ function explainBrand(config: VocConfig, opts: ExplainOptions): BrandConfig {
   if (opts.taxonomy === undefined && config.brands.length > 1)
     throw new InputError({
       en: `--brand: the config has ${config.brands.length} brands (${config.brands.map((b) => b.id).join(', ')}); name one with --brand, or pass --taxonomy for none`,
-      zh: `--brand：配置中有 ${config.brands.length} 个品牌（${config.brands.map((b) => b.id).join(', ')}）；请用 --brand 指定其一，或用 --taxonomy 不按任何品牌分类`,
+      zh: `--brand：配置中有 ${config.brands.length} 个品牌（${config.brands.map((b) => b.id).join('、')}）；请用 --brand 指定其一，或用 --taxonomy 改用替身品牌（不绑定配置中的品牌）`,
     });
   const taxonomy = opts.taxonomy ?? 'retail';
   const known = new Set([...Object.keys(loadLexicons().aspects), ...Object.keys(config.aspects)]);
   if (!known.has(taxonomy))
     throw new InputError({
       en: `--taxonomy: unknown aspect taxonomy "${taxonomy}"; expected one of: ${[...known].sort().join(', ')}`,
-      zh: `--taxonomy：未知的方面分类“${taxonomy}”；应为以下之一：${[...known].sort().join(', ')}`,
+      zh: `--taxonomy：未知的方面分类“${taxonomy}”；应为以下之一：${[...known].sort().join('、')}`,
     });
   return standInBrand(EXPLAIN_BRAND, taxonomy);
 }

@@ -3,6 +3,11 @@
  * the command tree gives them (cli/program.ts and the register* modules). cli/help.ts swaps them in
  * when the output language is zh-CN; a test fails when a description has no entry here, so a new or
  * reworded option needs its Chinese in the same change.
+ *
+ * Terms used in every Chinese text (help, errors, output): subject 主题, aspect 方面, report spec 报告参数,
+ * deliver 投递, URL (not 网址), ID in prose (`id` only for the literal field), 你 (not 您).
+ * Lists in prose take 、; `,` only where the list is what the user types (--sections cover,summary).
+ * An unknown value of a fixed set is 未知的X“v”; a record not stored is X“id”不存在.
  */
 export const HELP_ZH: Readonly<Record<string, string>> = {
   'Voice-of-Customer engine: crawl public posts, classify channels and brand promises, report cross-channel breakpoints': '客户之声（VoC）引擎：抓取公开帖子，分类渠道与品牌承诺，报告跨渠道断点',
@@ -59,9 +64,9 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'remove a stored target and its crawl state (its posts stay)': '删除已存储的抓取目标及其抓取状态（其帖子保留）',
   'add every target of a YAML/JSON file (a list, or an object with `targets:`); all or nothing': '添加 YAML/JSON 文件中的全部抓取目标（列表，或带 `targets:` 的对象）；要么全部添加，要么一个也不添加',
   'replace stored targets with the same ids': '替换 ID 相同的已存储抓取目标',
-  'fetch a target (stored, or from --spec) and show the posts it would extract; stores nothing': '获取一个抓取目标（已存储的，或来自 --spec）并显示将提取出的帖子；不存储任何内容',
+  'fetch a target (stored, or from --spec) and show the posts it would extract; stores nothing': '试抓一个抓取目标（已存储的，或来自 --spec），显示会提取出的帖子；不存储任何内容',
   'YAML or JSON file with one target, not stored': '包含一个抓取目标的 YAML 或 JSON 文件（不会存储）',
-  'pages to fetch (default 1)': '要获取的页数（默认 1）',
+  'pages to fetch (default 1)': '要抓取的页数（默认 1）',
   'posts to print (default 10)': '要输出的帖子数（默认 10）',
   'print { target, posts, summary } as JSON': '以 JSON 输出 { target, posts, summary }',
   'render the brand-consistency report of a brand and period to HTML and PDF, archive it and optionally deliver it': '生成某品牌某时段的品牌一致性报告（HTML 和 PDF），将其归档，并可选择投递',
@@ -74,9 +79,9 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'deliver as configured under `reports:` for this brand (all its entries, or the one named)': '按 `reports:` 下为此品牌的配置投递（其全部条目，或指定的那一条）',
   'archived reports': '已归档的报告',
   'archived reports, newest first': '列出已归档的报告，最新的在前',
-  'one archived report: spec, data snapshot, files with checksums and delivery outcomes': '显示一份已归档的报告：规格、数据快照、文件及其校验和、投递结果',
+  'one archived report: spec, data snapshot, files with checksums and delivery outcomes': '显示一份已归档的报告：报告参数、数据快照、文件及其校验和、投递结果',
   'the record as JSON (post id lists replaced by their counts)': '以 JSON 输出该记录（帖子 ID 列表以其数量代替）',
-  'render an archived report again from its data snapshot and spec (same posts, current templates)': '根据数据快照和规格重新生成已归档的报告（帖子不变，使用当前模板）',
+  'render an archived report again from its data snapshot and spec (same posts, current templates)': '根据数据快照和报告参数重新生成已归档的报告（帖子不变，使用当前模板）',
   'output folder (default: where it was written)': '输出文件夹（默认为原先写入的位置）',
   'print the files, figures and whether they changed as JSON': '以 JSON 输出文件、指标以及它们是否有变化',
   'crawl and report schedules (BullMQ job schedulers; needs REDIS_URL)': '抓取和报告的定时任务（BullMQ 任务调度器；需要 REDIS_URL）',
@@ -105,7 +110,7 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'address to listen on (default 0.0.0.0)': '监听地址（默认 0.0.0.0）',
   'folder of the reports rendered from the console': '存放从控制台生成的报告的文件夹',
   'behind a TLS reverse proxy: trust X-Forwarded-* (Secure cookie, client addresses for the login limit)': '位于 TLS 反向代理之后时使用：信任 X-Forwarded-*（用于 Secure cookie，以及登录限流所需的客户端地址）',
-  'keep the schedules declared in the config (targets and reports with schedule:) installed; SIGHUP re-reads the config': '保持配置中声明的定时任务（带 schedule: 的抓取目标和报告）处于已设置状态；收到 SIGHUP 时重新读取配置',
+  'keep the schedules declared in the config (targets and reports with schedule:) installed; SIGHUP re-reads the config': '持续同步配置中声明的定时任务（带 schedule: 的抓取目标和报告）；收到 SIGHUP 时重新读取配置',
   'measure the classifier on labelled data (precision / recall / F1 per label and overall)': '在标注数据上评估分类器（各标签及总体的精确率 / 召回率 / F1）',
   'channel detection, channel polarity, breakpoints, questions and scenarios against a gold JSONL file': '对照金标准 JSONL 文件评估渠道识别、渠道极性、断点、提问和场景',
   'gold JSON lines (text, channels[{channel, polarity}], breakpoint, breakpoint_channels, scenarios, question)': '金标准 JSON Lines 文件（text、channels[{channel, polarity}]、breakpoint、breakpoint_channels、scenarios、question）',
@@ -121,8 +126,8 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'model.json of `voc train sentiment` (default: the lexicon rules)': '`voc train sentiment` 生成的 model.json（默认：词典规则）',
   'score only the held-out share that `voc train --holdout` left out (same --seed)': '只对 `voc train --holdout` 留出的部分评分（使用相同的 --seed）',
   'rules only: a post without evaluative words counts as neg (default) or pos': '仅限规则模式：不含评价词的帖子计为 neg（默认）或 pos',
-  'subject and subject+sentiment micro-F1 against a CSV content_id,content,subject,sentiment_value': '对照列为 content_id,content,subject,sentiment_value 的 CSV，计算方面（subject）及方面+情感的 micro-F1',
-  'labelled CSV, one row per post and subject': '已标注的 CSV 文件，每条帖子的每个方面（subject）占一行',
+  'subject and subject+sentiment micro-F1 against a CSV content_id,content,subject,sentiment_value': '对照列为 content_id,content,subject,sentiment_value 的 CSV，计算主题（subject）及主题+情感的 micro-F1',
+  'labelled CSV, one row per post and subject': '已标注的 CSV 文件，每条帖子的每个主题占一行',
   'model.json of `voc train aspects` (default: the lexicon rules)': '`voc train aspects` 生成的 model.json（默认：词典规则）',
   'score only the held-out share of posts (the last share of the file, or shuffled with --seed)': '只对留出的那部分帖子评分（取文件末尾的该比例，或按 --seed 打乱后留出）',
   'shuffle posts with this seed before holding out': '留出前用此种子打乱帖子',
@@ -134,7 +139,7 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'logistic regression over word and character n-grams from a CSV with "label" and "review" columns': '基于词和字符 n-gram 的逻辑回归，训练数据为含 "label" 和 "review" 列的 CSV',
   'where to write model.json': 'model.json 的写入路径',
   'leave this share out of training and report scores on it': '从训练数据中留出这一比例，并报告在其上的评分',
-  'per-subject presence and sentiment models from a CSV content_id,content,subject,sentiment_value': '根据列为 content_id,content,subject,sentiment_value 的 CSV，训练各方面（subject）的出现与情感模型',
+  'per-subject presence and sentiment models from a CSV content_id,content,subject,sentiment_value': '根据列为 content_id,content,subject,sentiment_value 的 CSV，训练各主题的出现与情感模型',
   'shuffle posts with this seed before holding out (default: the last share of the file)': '留出前用此种子打乱帖子（默认：留出文件末尾的部分）',
   'channel stances and a breakpoint detector on top of the rules, from channel gold JSON lines (as `voc eval channels` reads)': '在规则之上训练渠道立场和断点检测器，数据为渠道金标准 JSON Lines（与 `voc eval channels` 读取的格式相同）',
   'channel gold JSON lines: channels[{channel, polarity}], breakpoint, breakpoint_channels, breakpoint_kind': '渠道金标准 JSON Lines 文件：channels[{channel, polarity}]、breakpoint、breakpoint_channels、breakpoint_kind',
@@ -156,9 +161,9 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'revoke an API token by id': '按 ID 吊销 API 令牌',
   'classify a text and show each label with the words that decided it (nothing is stored)': '对一段文本分类，并显示每个标签及决定该标签的词（不存储任何内容）',
   'classify each non-empty line of a file as its own post ("-": standard input)': '将文件的每个非空行作为一条帖子分类（"-" 表示标准输入）',
-  'the brand whose names and aspect taxonomy apply (default: the config\'s only brand)': '采用其名称和方面分类的品牌（默认：配置中唯一的品牌）',
-  'classify for a stand-in brand with this aspect taxonomy instead of a brand of the config (default retail when the config has none; its lexicon version differs from the brands\')': '不使用配置中的品牌，而是按采用此方面分类的替代品牌分类（配置中没有品牌时默认 retail；其词典版本与配置中的品牌不同）',
+  'the brand whose names and aspect taxonomy apply (default: the config\'s only brand)': '使用哪个品牌的名称和方面分类（默认：配置中唯一的品牌）',
+  'classify for a stand-in brand with this aspect taxonomy instead of a brand of the config (default retail when the config has none; its lexicon version differs from the brands\')': '不用配置中的品牌，改用采用此方面分类的替身品牌来分类（配置中没有品牌时默认 retail；其词典版本与配置中品牌的不同）',
   'leave out the trained models the config names (models:)': '不使用配置中指定的训练模型（models:）',
-  'one JSON object per post and line: {"n", "line" (with --file), "text", "classification"}': '每条帖子（每行）输出一个 JSON 对象：{"n", "line"（使用 --file 时）, "text", "classification"}',
+  'one JSON object per post and line: {"n", "line" (with --file), "text", "classification"}': '每条帖子（每行）输出一个 JSON 对象：{"n", "line", "text", "classification"}（"line" 仅在使用 --file 时出现）',
   'the post (words are joined with spaces); "-" reads it from standard input': '帖子内容（多个词以空格连接）；"-" 表示从标准输入读取',
 };

@@ -120,7 +120,7 @@ export function usageErrorInChinese(text: string): string {
     [/^error: missing required argument '([^']*)'/, (_, a) => `错误：缺少必需的参数 '${a}'`],
     [/^error: option '([^']*)' argument missing/, (_, o) => `错误：选项 '${o}' 缺少值`],
     [/^error: required option '([^']*)' not specified/, (_, o) => `错误：必须指定选项 '${o}'`],
-    [/^error: too many arguments( for '[^']*')?\. Expected (\d+) arguments? but got (\d+)\./, (_, f, e, g) => `错误：参数过多${f ? `（${f.replace(/^ for /, '')}）` : ''}：应为 ${e} 个，实际为 ${g} 个`],
+    [/^error: too many arguments( for '[^']*')?\. Expected (\d+) arguments? but got (\d+)\./, (_, f, e, g) => `错误：${f ? `${f.replace(/^ for /, '')} 的` : ''}参数过多：应为 ${e} 个，实际为 ${g} 个`],
     [/^error: option '([^']*)' argument '([^']*)' is invalid\./, (_, o, v) => `错误：选项 '${o}' 的值 '${v}' 无效`],
     [/^error: (.*) cannot be used with (.*)$/m, (_, a, b) => `错误：${a} 不能与 ${b} 同时使用`],
   ];
@@ -132,5 +132,5 @@ export function usageErrorInChinese(text: string): string {
       break;
     }
   }
-  return out.replace(/\(Did you mean one of ([^?]*)\?\)/, '（您是不是想输入以下之一：$1？）').replace(/\(Did you mean ([^?]*)\?\)/, '（您是不是想输入 $1？）');
+  return out.replace(/\(Did you mean one of ([^?]*)\?\)/, '（你是不是想输入以下之一：$1？）').replace(/\(Did you mean ([^?]*)\?\)/, '（你是不是想输入 $1？）');
 }

@@ -46,8 +46,8 @@ const zh = {
     `${id}\t${kind}\t${status}\t${pages} 页\t新增 ${posts} 条\t错误 ${errors} 个`,
   // --- errors ---
   unexpectedError: (detail: string) => `意外错误：${detail}`,
-  debugHint: '加上 VOC_DEBUG=1 再运行一次可看到出错位置，并请报告这个问题',
-  cannotWrite: (detail: string) => `无法写出输出：${detail}`,
+  debugHint: '请加上 VOC_DEBUG=1 重新运行以查看出错位置，并报告此问题',
+  cannotWrite: (detail: string) => `无法写入输出：${detail}`,
   evaluationUnreadable: (detail: string) => `${detail}；报告的方法附录将不含实测准确率`,
 };
 

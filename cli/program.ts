@@ -134,10 +134,10 @@ program
       if (!QUEUE_NAMES.includes(q))
         throw new InputError({
           en: `--queues: unknown queue "${q}"; expected some of ${QUEUE_NAMES.join(', ')}`,
-          zh: `--queues：未知的队列“${q}”；应为 ${QUEUE_NAMES.join(', ')} 中的一个或多个`,
+          zh: `--queues：未知的队列“${q}”；应为 ${QUEUE_NAMES.join('、')} 中的一个或多个`,
         });
     if (queues.length === 0)
-      throw new InputError({ en: `--queues: expected some of ${QUEUE_NAMES.join(', ')}`, zh: `--queues：应为 ${QUEUE_NAMES.join(', ')} 中的一个或多个` });
+      throw new InputError({ en: `--queues: expected some of ${QUEUE_NAMES.join(', ')}`, zh: `--queues：应为 ${QUEUE_NAMES.join('、')} 中的一个或多个` });
     const config = readConfig();
     const loc = locale(config);
     const app = await openApp(config);

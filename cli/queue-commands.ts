@@ -11,7 +11,7 @@
  *   voc scheduler
  */
 import type { Command } from 'commander';
-import { findBrand, type VocConfig } from '../core/config.js';
+import { describeIssue, findBrand, type VocConfig } from '../core/config.js';
 import { InputError, errorText } from '../core/errors.js';
 import { reportScheduleSchema, type ReportScheduleConfig } from '../core/report-config.js';
 import type { Locale, Run } from '../core/types.js';
@@ -62,7 +62,7 @@ function parseQueue(value: string | undefined): QueueName | undefined {
   if (!isQueueName(value))
     throw new InputError({
       en: `--queue: unknown queue "${value}"; expected one of ${QUEUE_NAMES.join(', ')}`,
-      zh: `--queue：未知的队列“${value}”；应为 ${QUEUE_NAMES.join(', ')} 之一`,
+      zh: `--queue：未知的队列“${value}”；应为 ${QUEUE_NAMES.join('、')} 之一`,
     });
   return value;
 }
@@ -145,7 +145,7 @@ function registerScheduleCommands(program: Command, ctx: QueueCommandContext): v
             const known = (await app.store.listTargets()).map((t) => t.id);
             throw new InputError({
               en: `unknown target "${id}"; known targets: ${known.join(', ') || 'none'}`,
-              zh: `抓取目标“${id}”不存在；已有目标：${known.join(', ') || '无'}`,
+              zh: `抓取目标“${id}”不存在；已有目标：${known.join('、') || '无'}`,
             });
           }
         } finally {
@@ -171,8 +171,8 @@ function registerScheduleCommands(program: Command, ctx: QueueCommandContext): v
             ...(opts.format ? { formats: parseFormats(opts.format) } : {}),
           });
           if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new InputError({ en: `report ${id}: ${issue?.path.join('.')}: ${issue?.message}`, zh: `报告 ${id}：${issue?.path.join('.')}：${issue?.message}` });
+            const issue = parsed.error.issues[0]!;
+            throw new InputError({ en: `report ${id}: ${issue.path.join('.')}: ${issue.message}`, zh: `报告 ${id}：${describeIssue(issue).zh}` });
           }
           report = parsed.data;
         }

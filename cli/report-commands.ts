@@ -205,10 +205,10 @@ function deliveryConfigs(config: VocConfig, brand: string, which: string | boole
   if (typeof which === 'string') {
     const entry = config.reports.find((r) => r.id === which);
     if (!entry) {
-      const ids = config.reports.map((r) => r.id).join(', ');
+      const ids = config.reports.map((r) => r.id);
       throw new InputError({
-        en: `--deliver: unknown report "${which}"; expected one of the ids under reports (${ids || 'none defined'})`,
-        zh: `--deliver：报告“${which}”不存在；应为 reports 下的 id 之一（${ids || '尚未定义'}）`,
+        en: `--deliver: unknown report "${which}"; expected one of the ids under reports (${ids.join(', ') || 'none defined'})`,
+        zh: `--deliver：报告“${which}”不存在；应为 reports 下的 id 之一（${ids.join('、') || '尚未定义'}）`,
       });
     }
     if (entry.brand !== brand)

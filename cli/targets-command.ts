@@ -130,14 +130,14 @@ function parseSelectors(value: string): Record<string, string> {
 /** The target input described by `targets add` flags. */
 function inputFromFlags(opts: AddOptions): Record<string, unknown> {
   if (!opts.id)
-    throw new InputError({ en: '--id: required (a short id such as acme-forum), or pass --spec FILE', zh: '--id：必须指定（简短的 id，例如 acme-forum），或改用 --spec FILE' });
-  if (!opts.brand) throw new InputError({ en: '--brand: required (a brand id from the config)', zh: '--brand：必须指定（配置中的品牌 id）' });
+    throw new InputError({ en: '--id: required (a short id such as acme-forum), or pass --spec FILE', zh: '--id：必须指定（简短的 ID，例如 acme-forum），或改用 --spec FILE' });
+  if (!opts.brand) throw new InputError({ en: '--brand: required (a brand id from the config)', zh: '--brand：必须指定（配置中的品牌 ID）' });
   const input: Record<string, unknown> = { id: opts.id, brand: opts.brand };
   if (opts.kind) {
     if (!(TARGET_KINDS as readonly string[]).includes(opts.kind))
       throw new InputError({
         en: `--kind: expected one of ${TARGET_KINDS.join(', ')}, got "${opts.kind}"`,
-        zh: `--kind：应为 ${TARGET_KINDS.join(', ')} 之一，实际为“${opts.kind}”`,
+        zh: `--kind：应为 ${TARGET_KINDS.join('、')} 之一，实际为“${opts.kind}”`,
       });
     input.kind = opts.kind;
   }
@@ -145,7 +145,7 @@ function inputFromFlags(opts: AddOptions): Record<string, unknown> {
     if (!(PRESET_NAMES as readonly string[]).includes(opts.preset))
       throw new InputError({
         en: `--preset: expected one of ${PRESET_NAMES.join(', ')}, got "${opts.preset}"`,
-        zh: `--preset：应为 ${PRESET_NAMES.join(', ')} 之一，实际为“${opts.preset}”`,
+        zh: `--preset：应为 ${PRESET_NAMES.join('、')} 之一，实际为“${opts.preset}”`,
       });
     input.preset = opts.preset;
   }
@@ -157,7 +157,7 @@ function inputFromFlags(opts: AddOptions): Record<string, unknown> {
   if (!url)
     throw new InputError({
       en: '--url: required (the listing, feed, API or sitemap URL), or give --preset with its parameters',
-      zh: '--url：必须指定（列表页、feed、API 或 sitemap 的 URL），或用 --preset 加上它的参数',
+      zh: '--url：必须指定（列表页、订阅源、API 端点或站点地图的 URL），或用 --preset 加上它的参数',
     });
   input.url = url;
   if (opts.source) input.source = opts.source;
@@ -293,7 +293,7 @@ export function registerTargetsCommands(program: Command, ctx: TargetsCommandCon
       const seen = new Set<string>();
       parsed.forEach((t, i) => {
         if (seen.has(t.id))
-          throw new InputError({ en: `${file}: targets.${i}.id: duplicate target id "${t.id}" in the file`, zh: `${file}：targets.${i}.id：文件中的抓取目标 id“${t.id}”重复` });
+          throw new InputError({ en: `${file}: targets.${i}.id: duplicate target id "${t.id}" in the file`, zh: `${file}：targets.${i}.id：文件中的抓取目标 ID“${t.id}”重复` });
         seen.add(t.id);
       });
       await preflightTargets(parsed);
@@ -321,8 +321,8 @@ export function registerTargetsCommands(program: Command, ctx: TargetsCommandCon
     .option('--json', 'print { target, posts, summary } as JSON')
     .action(async (id: string | undefined, opts: { spec?: string; maxPages: number; limit: number; json?: boolean }) => {
       const config = ctx.readConfig();
-      if (!id && !opts.spec) throw new InputError({ en: 'give a target id (`voc targets list`) or --spec FILE', zh: '请给出抓取目标 id（见 `voc targets list`）或 --spec FILE' });
-      if (id && opts.spec) throw new InputError({ en: 'give either a target id or --spec FILE, not both', zh: '抓取目标 id 与 --spec FILE 只能二选一' });
+      if (!id && !opts.spec) throw new InputError({ en: 'give a target id (`voc targets list`) or --spec FILE', zh: '请给出抓取目标 ID（见 `voc targets list`）或 --spec FILE' });
+      if (id && opts.spec) throw new InputError({ en: 'give either a target id or --spec FILE, not both', zh: '抓取目标 ID 与 --spec FILE 只能二选一' });
       const locale: Locale = (ctx.locale?.(config) ?? config.locale) === 'en' ? 'en' : 'zh-CN';
       const run = async (crawl: CrawlContext, target: Target) => {
         const posts: Post[] = [];
@@ -355,7 +355,7 @@ async function unknownTarget(store: Store, id: string): Promise<Bilingual> {
   const ids = (await store.listTargets()).map((t) => t.id);
   return {
     en: `unknown target "${id}"; known targets: ${ids.join(', ') || 'none'}`,
-    zh: `抓取目标“${id}”不存在；已有目标：${ids.join(', ') || '无'}`,
+    zh: `抓取目标“${id}”不存在；已有目标：${ids.join('、') || '无'}`,
   };
 }
 

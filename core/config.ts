@@ -171,7 +171,7 @@ export const targetInputSchema = z
     if (p?.type === 'template' && !p.url?.includes('{page}'))
       problem(['pagination', 'url'], {
         en: 'a URL with {page} where the page number goes (required for pagination type template)',
-        zh: '在页码处含 {page} 的 URL（pagination type 为 template 时必须提供）',
+        zh: '用 {page} 标出页码位置的 URL（pagination type 为 template 时必须提供）',
       });
     if (p?.type === 'loadMore') {
       if (!p.url || !/\{(page|cursor)\}/.test(p.url))
@@ -370,7 +370,7 @@ export function parseConfig(raw: unknown, origin = CONFIG_FILE): VocConfig {
     if (seen.has(t.id))
       throw new InputError({
         en: `${origin}: targets.${i}.id: duplicate target id "${t.id}"; ids must be unique`,
-        zh: `${origin}：targets.${i}.id：抓取目标 ID“${t.id}”重复；ID 不能重复`,
+        zh: `${origin}：targets.${i}.id：抓取目标 ID“${t.id}”重复；ID 必须唯一`,
       });
     seen.add(t.id);
     if (!brandIds.has(t.brand))
@@ -505,13 +505,23 @@ export function findBrand(config: VocConfig, id: string): BrandConfig {
   return brand;
 }
 
+/** The Chinese of the type names zod expects (`invalid_type`); any other name stays in English. */
+const TYPE_ZH: Readonly<Record<string, string>> = {
+  string: '字符串',
+  number: '数字',
+  boolean: '布尔值（true/false）',
+  array: '列表',
+  object: '对象',
+};
+
 /** The InputError of a schema issue: `origin: field.path: what is expected`. */
-function issueError(origin: string, issue: z.core.$ZodIssue): InputError {
+export function issueError(origin: string, issue: z.core.$ZodIssue): InputError {
   const { en, zh } = describeIssue(issue);
   return new InputError({ en: `${origin}: ${en}`, zh: `${origin}：${zh}` });
 }
 
-function describeIssue(issue: z.core.$ZodIssue): Bilingual {
+/** A schema issue as `field.path: what is expected`, in English and Chinese. */
+export function describeIssue(issue: z.core.$ZodIssue): Bilingual {
   const path = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
   const pathZh = issue.path.length ? path : '（顶层）';
   let expected = issue.message;
@@ -519,7 +529,7 @@ function describeIssue(issue: z.core.$ZodIssue): Bilingual {
   let expectedZh = phraseZh(issue.message) ?? issue.message;
   if (issue.code === 'invalid_type') {
     expected = `expected ${issue.expected}`;
-    expectedZh = `应为 ${issue.expected}`;
+    expectedZh = `应为${TYPE_ZH[issue.expected] ?? ` ${issue.expected}`}`;
   } else if (issue.code === 'unrecognized_keys') {
     expected = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the configuration reference in README.md`;
     expectedZh = `未知字段 ${issue.keys.map((k) => `"${k}"`).join('、')}；请对照 README.md 的配置说明检查拼写`;

@@ -25,7 +25,7 @@ export function canonicalUrl(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    throw new InputError({ en: `not a valid absolute URL: "${url}"`, zh: `不是有效的绝对网址：“${url}”` });
+    throw new InputError({ en: `not a valid absolute URL: "${url}"`, zh: `不是有效的绝对 URL：“${url}”` });
   }
   u.hash = '';
   u.username = '';

@@ -73,7 +73,7 @@ export function createCrawlContext(options: CrawlContextOptions): CrawlContext {
   if (!options.authorSecret)
     throw new InputError({
       en: 'authorSecret: empty; author handles must be hashed with a secret key (set one for this data directory)',
-      zh: 'authorSecret：为空；作者账号必须用密钥做哈希（请为这个数据目录设置一个密钥）',
+      zh: 'authorSecret：为空；作者标识必须用密钥进行哈希处理（请为这个数据目录设置一个密钥）',
     });
   const c = options.config.crawler;
   const userAgent = userAgentFor(c);

@@ -106,7 +106,7 @@ export function readMapped(doc: unknown, expr: string, field?: string): string |
     if (filter && !f) {
       throw new InputError({
         en: `${field ?? 'template'}: unknown filter "|${filter}" in "${expr}"; expected one of ${Object.keys(FILTERS).join(', ')}`,
-        zh: `${field ?? 'template'}：“${expr}”中有未知过滤器“|${filter}”；应为以下之一：${Object.keys(FILTERS).join(', ')}`,
+        zh: `${field ?? 'template'}：“${expr}”中有未知的过滤器“|${filter}”；应为以下之一：${Object.keys(FILTERS).join('、')}`,
       });
     }
     return f ? f(v) : v;

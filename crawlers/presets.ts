@@ -223,7 +223,7 @@ export function effectiveTarget(target: Target): Target {
   if (!preset) {
     throw new InputError({
       en: `target ${target.id}: preset: unknown preset "${target.preset}"; expected one of ${Object.keys(PRESETS).join(', ')}`,
-      zh: `抓取目标 ${target.id}：preset：未知预设“${target.preset}”；应为以下之一：${Object.keys(PRESETS).join(', ')}`,
+      zh: `抓取目标 ${target.id}：preset：未知的预设“${target.preset}”；应为以下之一：${Object.keys(PRESETS).join('、')}`,
     });
   }
   const out: Target = { ...target };
@@ -250,7 +250,7 @@ export function readerFor(target: Target): KindReader {
     default:
       throw new InputError({
         en: `target ${(target as Target).id}: kind: unknown kind "${(target as Target).kind}"`,
-        zh: `抓取目标 ${(target as Target).id}：kind：未知类型“${(target as Target).kind}”`,
+        zh: `抓取目标 ${(target as Target).id}：kind：未知的类型“${(target as Target).kind}”`,
       });
   }
 }

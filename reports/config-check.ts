@@ -11,7 +11,7 @@ import { InputError } from '../core/errors.js';
 export function checkReportConfig(config: VocConfig, origin = CONFIG_FILE): void {
   const brands = config.brands.map((b) => b.id);
   const known = brands.join(', ') || 'none defined';
-  const knownZh = brands.join(', ') || '尚未定义任何品牌';
+  const knownZh = brands.join('、') || '尚未定义品牌';
   config.campaigns.forEach((c, i) => {
     if (!brands.includes(c.brand))
       throw new InputError({
@@ -24,7 +24,7 @@ export function checkReportConfig(config: VocConfig, origin = CONFIG_FILE): void
     if (ids.has(r.id)) {
       throw new InputError({
         en: `${origin}: reports.${i}.id: duplicate report id "${r.id}"; ids must be unique`,
-        zh: `${origin}：reports.${i}.id：报告 id“${r.id}”重复；id 必须唯一`,
+        zh: `${origin}：reports.${i}.id：报告 ID“${r.id}”重复；ID 必须唯一`,
       });
     }
     ids.add(r.id);
@@ -36,12 +36,12 @@ export function checkReportConfig(config: VocConfig, origin = CONFIG_FILE): void
     if (r.schedule !== undefined && !/^\S+(\s+\S+){4,5}$/.test(r.schedule.trim()))
       throw new InputError({
         en: `${origin}: reports.${i}.schedule: expected a cron pattern of 5 fields such as "0 9 * * 1" (Mondays 09:00), got "${r.schedule}"`,
-        zh: `${origin}：reports.${i}.schedule：应为 5 段的 cron 表达式，如“0 9 * * 1”（每周一 09:00），实际为“${r.schedule}”`,
+        zh: `${origin}：reports.${i}.schedule：应为 5 个字段的 cron 表达式，例如 "0 9 * * 1"（每周一 09:00），实际为“${r.schedule}”`,
       });
     if (r.deliver.email && !config.smtp)
       throw new InputError({
         en: `${origin}: reports.${i}.deliver.email: e-mail delivery needs an smtp section (host, port, from) in ${origin}`,
-        zh: `${origin}：reports.${i}.deliver.email：邮件发送需要在 ${origin} 中配置 smtp 部分（host、port、from）`,
+        zh: `${origin}：reports.${i}.deliver.email：邮件投递需要在 ${origin} 中配置 smtp 部分（host、port、from）`,
       });
   });
 }

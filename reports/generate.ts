@@ -153,7 +153,7 @@ export async function loadSnapshotInput(deps: GenerateDeps, spec: ReportRequest,
     throw new VocError(
       {
         en: `report "${record.id}": ${missing.length} post(s) of its snapshot are no longer stored or classified (first: ${missing[0]}); it cannot be re-rendered as it was`,
-        zh: `报告“${record.id}”：其快照中有 ${missing.length} 条帖子已不在存储中或尚未分类（第一条：${missing[0]}）；无法按原样重新生成`,
+        zh: `报告“${record.id}”：其快照中有 ${missing.length} 条帖子已不在存储中，或已没有分类结果（第一条：${missing[0]}）；无法按原样重新生成`,
       },
       1,
     );
@@ -376,7 +376,7 @@ function validateSpec(spec: ReportRequest): void {
   if (unknown.length) {
     throw new InputError({
       en: `report spec: sections: unknown section "${unknown[0]}"; expected some of ${REPORT_SECTIONS.join(', ')}`,
-      zh: `报告参数：sections：未知章节“${unknown[0]}”；可选：${REPORT_SECTIONS.join(', ')}`,
+      zh: `报告参数：sections：未知的章节“${unknown[0]}”；可选：${REPORT_SECTIONS.join('、')}`,
     });
   }
 }

@@ -22,7 +22,7 @@ export function parseRole(value: unknown, field = 'role'): Role {
   if (typeof value !== 'string' || !(ROLES as readonly string[]).includes(value))
     throw new InputError({
       en: `${field}: expected one of ${ROLES.join(', ')}, got "${String(value)}"`,
-      zh: `${field}：应为以下之一：${ROLES.join(', ')}，实际为“${String(value)}”`,
+      zh: `${field}：应为以下之一：${ROLES.join('、')}，实际为“${String(value)}”`,
     });
   return value as Role;
 }

@@ -36,7 +36,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** A password policy short enough to state in one line. */
 export function passwordProblem(password: string): Bilingual | undefined {
-  if (password.length < 10) return { en: 'password: at least 10 characters', zh: 'password：密码至少 10 个字符' };
-  if (password.length > 1024) return { en: 'password: at most 1024 characters', zh: 'password：密码最多 1024 个字符' };
+  if (password.length < 10) return { en: 'password: at least 10 characters', zh: 'password：至少 10 个字符' };
+  if (password.length > 1024) return { en: 'password: at most 1024 characters', zh: 'password：最多 1024 个字符' };
   return undefined;
 }

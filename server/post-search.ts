@@ -79,7 +79,7 @@ export function checkFilter(f: PostFilter): void {
   if (f.breakpoint && f.breakpoint !== 'any' && !(BREAKPOINT_KINDS as readonly string[]).includes(f.breakpoint))
     throw new InputError({
       en: `breakpoint: expected any or one of ${BREAKPOINT_KINDS.join(', ')}, got "${f.breakpoint}"`,
-      zh: `breakpoint：应为 any 或以下之一：${BREAKPOINT_KINDS.join(', ')}，实际为“${f.breakpoint}”`,
+      zh: `breakpoint：应为 any 或以下之一：${BREAKPOINT_KINDS.join('、')}，实际为“${f.breakpoint}”`,
     });
   if (f.polarity && !['pos', 'neg', 'neutral', 'mixed'].includes(f.polarity))
     throw new InputError({

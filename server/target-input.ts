@@ -23,13 +23,13 @@ function withPresetUrl(input: Record<string, unknown>): Record<string, unknown> 
   if (!presetParams || typeof presetParams !== 'object' || Array.isArray(presetParams))
     throw new InputError({
       en: `target.presetParams: expected an object with ${PRESET_PARAMS.join(', ')}`,
-      zh: `target.presetParams：应为对象，可包含 ${PRESET_PARAMS.join(', ')}`,
+      zh: `target.presetParams：应为对象，可包含 ${PRESET_PARAMS.join('、')}`,
     });
   const preset = typeof rest.preset === 'string' ? PRESETS[rest.preset as keyof typeof PRESETS] : undefined;
   if (!preset) {
     throw new InputError({
       en: `target.preset: presetParams need a preset, one of ${Object.keys(PRESETS).join(', ')}`,
-      zh: `target.preset：使用 presetParams 时必须指定预设，可选：${Object.keys(PRESETS).join(', ')}`,
+      zh: `target.preset：使用 presetParams 时必须指定预设，可选：${Object.keys(PRESETS).join('、')}`,
     });
   }
   const params: Record<string, string | undefined> = {};
@@ -37,7 +37,7 @@ function withPresetUrl(input: Record<string, unknown>): Record<string, unknown> 
     if (!(PRESET_PARAMS as readonly string[]).includes(key)) {
       throw new InputError({
         en: `target.presetParams.${key}: unknown parameter; expected ${PRESET_PARAMS.join(', ')}`,
-        zh: `target.presetParams.${key}：未知参数；可选：${PRESET_PARAMS.join(', ')}`,
+        zh: `target.presetParams.${key}：未知参数；可选：${PRESET_PARAMS.join('、')}`,
       });
     }
     if (typeof value !== 'string') throw new InputError({ en: `target.presetParams.${key}: expected a string`, zh: `target.presetParams.${key}：应为字符串` });

@@ -623,7 +623,7 @@ export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions
     if (isBusy(err))
       throw new VocError({
         en: `cannot open the data store ${file}: another process kept it locked for ${busyTimeoutMs / 1000} s; wait for that voc process to finish (or stop it) and try again`,
-        zh: `无法打开数据存储 ${file}：另一个进程锁定它已有 ${busyTimeoutMs / 1000} 秒；请等那个 voc 进程结束（或停止它）后重试`,
+        zh: `无法打开数据存储 ${file}：另一个进程已将其锁定超过 ${busyTimeoutMs / 1000} 秒；请等那个 voc 进程结束（或停止它）后重试`,
       });
     throw new VocError({
       en: `cannot open the data store ${file}: ${reason}; check that ${dataDir} is a voc data directory and is writable`,

@@ -25,7 +25,7 @@ describe('bad config and bad targets: one clear line, exit 2, nothing written', 
       /^voc: .*voc\.config\.yaml：timeZone：应为 IANA 时区，例如 Asia\/Shanghai$/,
     ],
     ['misspelt field', `${BRAND}    aliasses: [A]\n`, /brands\.0: unknown field "aliasses"/, /brands\.0：未知字段 "aliasses"；请对照 README\.md 的配置说明检查拼写$/],
-    ['wrong type', `crawler:\n  concurrency: lots\n`, /crawler\.concurrency: expected number/, /crawler\.concurrency：应为 number$/],
+    ['wrong type', `crawler:\n  concurrency: lots\n`, /crawler\.concurrency: expected number/, /crawler\.concurrency：应为数字$/],
     [
       'bad target URL',
       `${BRAND}targets:\n  - id: t1\n    url: ftp://example.com/x\n    brand: acme\n    selectors: { item: li, text: p }\n`,

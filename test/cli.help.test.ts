@@ -59,7 +59,7 @@ describe('help in both languages', () => {
     const en = await runVoc(['--lang=en', 'explain', '--nope']);
     expect([en.code, en.stdout, en.stderr]).toEqual([2, '', "error: unknown option '--nope'\n(voc --help lists the commands)\n"]);
     const typo = await runVoc(['explian'], { env: { VOC_LANG: '' } });
-    expect(typo.stderr).toBe("错误：未知命令 'explian'\n（您是不是想输入 explain？）\n（voc --help 列出所有命令）\n");
+    expect(typo.stderr).toBe("错误：未知命令 'explian'\n（你是不是想输入 explain？）\n（voc --help 列出所有命令）\n");
   });
 
   it("settles the language before parsing: --lang, then VOC_LANG, then the config's locale, then zh-CN", () => {
@@ -81,7 +81,7 @@ describe('help in both languages', () => {
     expect(usageErrorInChinese("error: missing required argument 'name'\n")).toBe("错误：缺少必需的参数 'name'\n");
     expect(usageErrorInChinese("error: option '--out <dir>' argument missing\n")).toBe("错误：选项 '--out <dir>' 缺少值\n");
     expect(usageErrorInChinese("error: required option '--out <dir>' not specified\n")).toBe("错误：必须指定选项 '--out <dir>'\n");
-    expect(usageErrorInChinese("error: too many arguments for 'classify'. Expected 0 arguments but got 1.\n")).toBe("错误：参数过多（'classify'）：应为 0 个，实际为 1 个\n");
+    expect(usageErrorInChinese("error: too many arguments for 'classify'. Expected 0 arguments but got 1.\n")).toBe("错误：'classify' 的参数过多：应为 0 个，实际为 1 个\n");
     expect(usageErrorInChinese('(voc --help lists the commands)\n')).toBe('(voc --help lists the commands)\n');
   });
 });

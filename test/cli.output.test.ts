@@ -71,7 +71,7 @@ describe('a failure to write the output', () => {
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-      expect([code, stderr]).toEqual([1, 'voc: 无法写出输出：ENOSPC: no space left on device, write\n']);
+      expect([code, stderr]).toEqual([1, 'voc: 无法写入输出：ENOSPC: no space left on device, write\n']);
     } finally {
       closeSync(full);
     }

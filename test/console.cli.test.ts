@@ -56,7 +56,7 @@ describe('voc users', () => {
     // The same refusals in Chinese, the default.
     const chinese: Array<[string[], string, string]> = [
       [['users', 'add', 'alice', '--role', 'analyst'], 'another-password\n', 'voc: 用户“alice”已存在；如需修改其角色和密码，请加上 --replace\n'],
-      [['users', 'add', 'bob', '--role', 'viewer'], 'short\n', 'voc: password：密码至少 10 个字符\n'],
+      [['users', 'add', 'bob', '--role', 'viewer'], 'short\n', 'voc: password：至少 10 个字符\n'],
       [['tokens', 'revoke', 'feedfeed'], '', 'voc: API 令牌“feedfeed”不存在；`voc tokens list` 可查看所有令牌\n'],
     ];
     for (const [args, input, stderr] of chinese) expect(await voc(args, input), args.join(' ')).toEqual({ code: 2, stdout: '', stderr });

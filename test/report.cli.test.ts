@@ -99,7 +99,7 @@ describe('voc report', () => {
     await expect(run(['--period', '2026-10', '--sections', 'summary,charts'])).rejects.toThrow(
       new InputError({ en: '--sections: unknown section "charts"; expected some of cover,summary,channels,promises,breakpoints,departments,competitors,methods,sources', zh: '--sections：未知的章节“charts”；应为 cover,summary,channels,promises,breakpoints,departments,competitors,methods,sources 中的一个或多个' }),
     );
-    await expect(run(['--period', '2026-10', '--deliver', 'nope'])).rejects.toThrow(new InputError({ en: '--deliver: unknown report "nope"; expected one of the ids under reports (acme-share, acme-hook)', zh: '--deliver：报告“nope”不存在；应为 reports 下的 id 之一（acme-share, acme-hook）' }));
+    await expect(run(['--period', '2026-10', '--deliver', 'nope'])).rejects.toThrow(new InputError({ en: '--deliver: unknown report "nope"; expected one of the ids under reports (acme-share, acme-hook)', zh: '--deliver：报告“nope”不存在；应为 reports 下的 id 之一（acme-share、acme-hook）' }));
     await expect(voc(['report', '--brand', 'nope', '--period', '2026-10'])).rejects.toThrow(new InputError({ en: 'unknown brand "nope"; expected one of: acme', zh: '未知品牌“nope”；应为以下之一：acme' }));
     expect(existsSync(out)).toBe(false);
   });

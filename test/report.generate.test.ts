@@ -220,10 +220,10 @@ describe('the archive: spec, snapshot, checksums; rerender from the snapshot', (
     );
     const badReport = parseConfig({ brands: [BRAND], reports: [{ id: 'monthly', brand: 'acme', deliver: { email: { to: ['a@example.com'] } } }] });
     await expect(generateReport({ ...deps, config: badReport }, spec(), join(root, 'out-bad-report'))).rejects.toThrow(
-      new InputError({ en: 'voc.config.yaml: reports.0.deliver.email: e-mail delivery needs an smtp section (host, port, from) in voc.config.yaml', zh: 'voc.config.yaml：reports.0.deliver.email：邮件发送需要在 voc.config.yaml 中配置 smtp 部分（host、port、from）' }),
+      new InputError({ en: 'voc.config.yaml: reports.0.deliver.email: e-mail delivery needs an smtp section (host, port, from) in voc.config.yaml', zh: 'voc.config.yaml：reports.0.deliver.email：邮件投递需要在 voc.config.yaml 中配置 smtp 部分（host、port、from）' }),
     );
     await expect(generateReport(deps, { ...spec(), sections: ['summary', 'nope' as never] }, join(root, 'out-bad-sections'))).rejects.toThrow(
-      new InputError({ en: 'report spec: sections: unknown section "nope"; expected some of cover, summary, channels, promises, breakpoints, departments, competitors, methods, sources', zh: '报告参数：sections：未知章节“nope”；可选：cover, summary, channels, promises, breakpoints, departments, competitors, methods, sources' }),
+      new InputError({ en: 'report spec: sections: unknown section "nope"; expected some of cover, summary, channels, promises, breakpoints, departments, competitors, methods, sources', zh: '报告参数：sections：未知的章节“nope”；可选：cover、summary、channels、promises、breakpoints、departments、competitors、methods、sources' }),
     );
     expect(existsSync(join(root, 'out-bad-campaign'))).toBe(false);
   });

@@ -12,10 +12,10 @@ import { InputError, inBoth, type ErrorText } from '../../core/errors.js';
  */
 export function readInputFile(path: string, what: ErrorText): Buffer {
   const w = inBoth(what);
-  // A name ending in Latin text (--file) is set off from the Chinese that follows it.
-  const zhName = /[\x21-\x7e]$/.test(w.zh) ? `${w.zh} ` : w.zh;
+  // A name starting with Latin text (SemEval 文件) is set off from the Chinese before it.
+  const zhName = /^[\x21-\x7e]/.test(w.zh) ? ` ${w.zh}` : w.zh;
   if (!existsSync(path))
-    throw new InputError({ en: `${w.en} not found: ${path}; check the path`, zh: `${zhName}不存在：${path}；请检查路径` });
+    throw new InputError({ en: `${w.en} not found: ${path}; check the path`, zh: `找不到${zhName}：${path}；请检查路径` });
   if (statSync(path).isDirectory())
     throw new InputError({ en: `${w.en} ${path} is a folder; pass a file`, zh: `${w.zh} ${path} 是文件夹；请指定一个文件` });
   return readFileSync(path);

@@ -330,7 +330,7 @@ export function detectCategoryMap(categories: string[]): CategoryMap | undefined
 }
 
 /** The schema's own message for a bad aspect id, in both languages (zod keeps only the English). */
-const ASPECT_ID: Bilingual = { en: 'an aspect id (letters, digits, _ or -)', zh: '应为方面 id（字母、数字、_ 或 -）' };
+const ASPECT_ID: Bilingual = { en: 'an aspect id (letters, digits, _ or -)', zh: '应为方面 ID（字母、数字、_ 或 -）' };
 const aspectId = z.string().regex(/^[A-Za-z0-9_\-\u3400-\u9fff]+$/, ASPECT_ID.en);
 const structuredMapSchema = z.strictObject({
   taxonomy: z.string().min(1).optional(),

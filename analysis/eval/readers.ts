@@ -156,7 +156,7 @@ export function readAspectsCsv(path: string): { posts: AspectPost[]; rows: numbe
     if (!id)
       throw new InputError({
         en: `${path}: line ${r.line}: empty "content_id"; every row needs the id of its post`,
-        zh: `${path}：第 ${r.line} 行：“content_id”为空；每一行都需要所属帖子的 id`,
+        zh: `${path}：第 ${r.line} 行：“content_id”为空；每一行都需要所属帖子的 ID`,
       });
     if (!subject)
       throw new InputError({
@@ -253,7 +253,7 @@ export function readChannelGold(path: string, options: GoldReadOptions = {}): Go
     if (row.id === undefined)
       throw new InputError({
         en: `${where}: field id: missing; a row without text needs the id of its ${row.pool} row`,
-        zh: `${whereZh}：字段 id：缺失；没有 text 的行需要它在 ${row.pool} 中那一行的 id`,
+        zh: `${whereZh}：字段 id：缺失；没有 text 的行需要 id，指明它在 ${row.pool} 中对应的行`,
       });
     if (!row.text_sha256)
       throw new InputError({

@@ -201,7 +201,7 @@ function readSavedFile(path: string): SavedFile {
   if (!f || typeof f !== 'object' || !f.runs || typeof f.runs !== 'object' || Array.isArray(f.runs))
     throw new InputError({
       en: `${path}: runs: expected an object of saved eval runs; ${fix.en}`,
-      zh: `${path}：runs：应为由已保存的评估运行组成的对象；${fix.zh}`,
+      zh: `${path}：runs：应为对象，内容为已保存的各次评估结果；${fix.zh}`,
     });
   for (const [key, run] of Object.entries(f.runs)) {
     const ok =

@@ -229,7 +229,7 @@ export function modelFromJson(text: string, origin: string): TrainedModel & { no
   if (format !== MODEL_FORMAT)
     throw new InputError({
       en: `${origin}: not a voc model (no "format": "${MODEL_FORMAT}"); train one with \`voc train\``,
-      zh: `${origin}：不是 voc 模型（没有 "format":“${MODEL_FORMAT}”）；请用 \`voc train\` 训练一个`,
+      zh: `${origin}：不是 voc 模型（缺少 "format": "${MODEL_FORMAT}"）；请用 \`voc train\` 训练一个`,
     });
   const version = (raw as { version?: unknown }).version;
   if (typeof version === 'number' && version > MODEL_FORMAT_VERSION)

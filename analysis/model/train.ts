@@ -138,7 +138,7 @@ export function trainChannelsFile(opts: ChannelTrainFileOptions): TrainReport<Ch
     if (err instanceof RangeError)
       throw new InputError({
         en: `${opts.data}: nothing to learn from the training part (${err.message}); label more posts, or hold out less`,
-        zh: `${opts.data}：训练部分没有可学习的内容（${errorText(err, 'zh-CN')}）；请标注更多帖子，或少留出一些`,
+        zh: `${opts.data}：训练部分没有可学习的内容（${errorText(err, 'zh-CN')}）；请标注更多帖子，或调小 --holdout`,
       });
     throw err;
   }

@@ -50,7 +50,7 @@ function fillTemplate(template: string, values: { page?: number; cursor?: string
     .replace(/\{page\}/g, values.page !== undefined ? String(values.page) : '')
     .replace(/\{cursor\}/g, values.cursor !== undefined ? encodeURIComponent(values.cursor) : '');
   const url = resolveLink(filled, baseUrl);
-  if (!url) throw new InputError({ en: `pagination.url: "${template}" does not give an http(s) URL`, zh: `pagination.url：“${template}”生成的不是 http(s) 网址` });
+  if (!url) throw new InputError({ en: `pagination.url: "${template}" does not give an http(s) URL`, zh: `pagination.url：“${template}”生成的不是 http(s) URL` });
   return url;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VocConfig } from '../../core/config.js';
-import { findBrand } from '../../core/config.js';
+import { describeIssue, findBrand } from '../../core/config.js';
 import { InputError } from '../../core/errors.js';
 import { reportScheduleSchema } from '../../core/report-config.js';
 import type { Store } from '../../store/store.js';
@@ -61,10 +61,11 @@ export async function scheduleRoutes(app: FastifyInstance, opts: { store: Store;
         findBrand(config, b.brand);
         const parsed = reportScheduleSchema.safeParse({ id: b.id, brand: b.brand, ...(b.period ? { period: b.period } : {}), ...(b.formats ? { formats: b.formats } : {}) });
         if (!parsed.success) {
-          const issue = parsed.error.issues[0];
+          const issue = parsed.error.issues[0]!;
           throw new InputError({
-            en: `${issue?.path.join('.')}: ${issue?.message}`,
-            zh: `字段 ${issue?.path.join('.')} 无效：${issue?.message}`,
+            en: `${issue.path.join('.')}: ${issue.message}`,
+            // `id：应为…`, which the API shows as 字段 id 无效：应为… (server/messages.ts localizeInputMessage).
+            zh: describeIssue(issue).zh,
           });
         }
         def = { kind: 'report', id: b.id, pattern: b.cron, tz, origin: 'console', schedule: { ...parsed.data, schedule: b.cron } };
