@@ -109,7 +109,6 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
         const app = await ctx.openApp(config);
         try {
           const targets = await selectTargets(app, ids);
-          const m = messages(loc);
           // The progress line goes to stderr and only to a terminal: pipes and `--json` stay clean.
           const bar = createProgressBar(opts.json ? { write: () => true, isTTY: false } : process.stderr, loc);
           const caps = new Map(targets.map((t) => [t.id, Math.min(t.maxPages, opts.maxPages ?? Infinity)]));

@@ -3,10 +3,11 @@
  * in the data directory (mode 0600) so that the same author maps to the same hash on every run.
  * With MongoDB (several machines) the secret must come from the environment so all agree.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { ensureDataDir } from '../core/dirs.js';
 
 export function authorSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.VOC_AUTHOR_SECRET?.trim();
@@ -25,7 +26,7 @@ export function authorSecret(dataDir: string, env: NodeJS.ProcessEnv = process.e
     });
   const file = join(dataDir, 'author-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  ensureDataDir(dataDir);
   const secret = randomBytes(32).toString('hex');
   // Write-then-rename: two processes starting at once both end with a complete file (one wins).
   const tmp = `${file}.${process.pid}.tmp`;

@@ -7,10 +7,11 @@
  * Layout: `<root>/<targetId>/<YYYY-MM-DD>/<HHmmss>-<hash>.html.gz`, the day in UTC, so pruning
  * removes whole day folders without opening files.
  */
-import { mkdir, readdir, rm, writeFile, rename } from 'node:fs/promises';
+import { readdir, rm, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { shortHash } from '../core/ids.js';
+import { ensureDir } from '../core/dirs.js';
 
 export interface PageArchive {
   /** Saves `html` fetched from `url`; returns the file path. */
@@ -33,7 +34,7 @@ export function createPageArchive(root: string, retentionDays: number): PageArch
     async save(targetId, url, html, at) {
       const iso = at.toISOString();
       const dir = join(root, safeName(targetId), iso.slice(0, 10));
-      await mkdir(dir, { recursive: true });
+      ensureDir(dir);
       const file = join(dir, `${iso.slice(11, 19).replace(/:/g, '')}-${shortHash(url, 12)}.html.gz`);
       // The URL goes first in an HTML comment so the file says where it came from; `--` cannot end it early.
       const body = `<!-- voc snapshot of ${url.replace(/--/g, '%2D%2D')} at ${iso} -->\n${html}`;

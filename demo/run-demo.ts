@@ -7,7 +7,6 @@
  * renders the same report.
  */
 import { join, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { parseConfig, resolveTarget, type VocConfig } from '../core/config.js';
 import type { Locale, ReportSpec, Run, Target } from '../core/types.js';
 import { resolvePeriod } from '../core/time.js';
@@ -21,6 +20,7 @@ import { classifyPending } from '../workers/stages.js';
 import { generateReport } from '../reports/generate.js';
 import type { ReportFigures } from '../reports/aggregate.js';
 import { reportLabels } from '../workers/labels.js';
+import { ensureDir } from '../core/dirs.js';
 
 /** The month the demo's report covers; the month before it is the comparison period. */
 export const DEMO_PERIOD = '2026-10';
@@ -93,7 +93,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const outDir = resolve(opts.outDir);
   const dataDir = resolve(opts.dataDir ?? join(outDir, '.voc-data'));
   const locale = opts.locale ?? 'zh-CN';
-  mkdirSync(outDir, { recursive: true });
+  ensureDir(outDir);
   const site = await startSite(opts.port ?? DEMO_PORT);
   let app: App | undefined;
   try {

@@ -8,7 +8,7 @@
  * benchmark can time each and `voc reports rerender` can start from an archived snapshot.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { findBrand, type BrandConfig, type VocConfig } from '../core/config.js';
 import { InputError, VocError, errorText } from '../core/errors.js';
@@ -26,6 +26,7 @@ import { prelaunchBrowser } from './browser.js';
 import { renderPdf } from './pdf.js';
 import { renderReportHtml } from './render-html.js';
 import { buildViewModel, type ClassifierEvaluation, type ReportViewModel } from './view-model.js';
+import { ensureDir } from '../core/dirs.js';
 
 export interface GenerateDeps {
   store: Store;
@@ -241,7 +242,7 @@ export async function writeReportFiles(
 ): Promise<Array<{ format: 'html' | 'pdf'; path: string }>> {
   const dir = resolve(outDir);
   try {
-    await mkdir(dir, { recursive: true });
+    ensureDir(dir);
   } catch (err) {
     throw new InputError({
       en: `--out: cannot create the output folder ${dir}: ${(err as Error).message}`,

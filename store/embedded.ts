@@ -10,7 +10,6 @@
  * better-sqlite3 is synchronous; the methods are `async` only to match the Store interface (and
  * so that a thrown error reaches the caller as a rejected promise).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError, VocError } from '../core/errors.js';
@@ -18,6 +17,7 @@ import type { Classification, Post, Run, Target } from '../core/types.js';
 import type { ApiTokenRecord, CrawlState, PostQuery, ReportRecord, SessionRecord, Store, UpsertResult, UserRecord } from './store.js';
 import { planUpsert, type StoredVersion } from './upsert-plan.js';
 import { checkClassifications, checkLimit, inIdOrder, normalizeQuery, preparePosts, requireId, uniqueIds } from './validate.js';
+import { ensureDataDir } from '../core/dirs.js';
 
 /** File name of the database inside the data directory. */
 export const EMBEDDED_DB_FILE = 'voc.sqlite';
@@ -596,15 +596,7 @@ export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions
   if (typeof dataDir !== 'string' || dataDir.trim() === '') {
     throw new InputError({ en: 'data directory: expected a path (e.g. --data-dir .voc-data)', zh: '数据目录：应为路径（例如 --data-dir .voc-data）' });
   }
-  try {
-    mkdirSync(dataDir, { recursive: true });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new VocError({
-      en: `data directory ${dataDir}: cannot create it (${code}); check the path and its permissions`,
-      zh: `数据目录 ${dataDir}：无法创建（${code}）；请检查路径及其权限`,
-    });
-  }
+  ensureDataDir(dataDir);
   const file = join(dataDir, EMBEDDED_DB_FILE);
   let db: Db | undefined;
   try {

@@ -65,6 +65,12 @@ describe('bad config and bad targets: one clear line, exit 2, nothing written', 
     expect([chinese.code, chinese.stderr]).toEqual([2, 'voc: 未知品牌“nope”；应为以下之一：acme\n']);
   });
 
+  it('a data directory that cannot be made is one line, not an endless loop or an unexpected error', async () => {
+    const { file } = tempConfig(BRAND);
+    const r = await runVoc(['--config', file, '--data-dir', '/proc/voc-data', 'classify'], { env: { VOC_LANG: '' } });
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', 'voc: 数据目录 /proc/voc-data：无法创建（ENOENT）；请检查路径及其权限\n']);
+  });
+
   it('a target whose host is a private address is refused before anything is stored', async () => {
     const { dir, file } = tempConfig(
       `${BRAND}dataDir: data\ntargets:\n  - id: intranet\n    url: http://10.0.0.1/forum/\n    brand: acme\n    selectors: { item: li, text: p }\n`,

@@ -103,6 +103,15 @@ describe('voc report', () => {
     await expect(voc(['report', '--brand', 'nope', '--period', '2026-10'])).rejects.toThrow(new InputError({ en: 'unknown brand "nope"; expected one of: acme', zh: '未知品牌“nope”；应为以下之一：acme' }));
     expect(existsSync(out)).toBe(false);
   });
+
+  it('refuses an output folder that cannot be made, instead of spinning (Node\'s recursive mkdir loops forever under /proc)', async () => {
+    await expect(voc(['report', '--brand', 'acme', '--period', '2026-10', '--format', 'html', '--out', '/proc/voc-report'])).rejects.toThrow(
+      new InputError({
+        en: "--out: cannot create the output folder /proc/voc-report: ENOENT: no such file or directory, mkdir '/proc/voc-report'",
+        zh: "--out：无法创建输出文件夹 /proc/voc-report：ENOENT: no such file or directory, mkdir '/proc/voc-report'",
+      }),
+    );
+  });
 });
 
 describe('voc reports', () => {

@@ -9,7 +9,7 @@
  * Metric names are stored in English; `readSavedEvaluation` words them in the report's language
  * by `id`.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError, type Bilingual } from '../../core/errors.js';
 import type { Locale } from '../../core/types.js';
@@ -19,6 +19,7 @@ import type { ChannelEvalResult } from './channels.js';
 import type { AspectEvalResult } from './aspects.js';
 import type { SemevalEvalResult } from './semeval.js';
 import type { SentimentEvalResult } from './sentiment.js';
+import { ensureDataDir } from '../../core/dirs.js';
 
 export const EVALUATION_FILE = 'evaluation.json';
 
@@ -159,7 +160,7 @@ export function saveEvaluationRun(dataDir: string, run: SavedRun, dataFile: stri
     metrics: ordered.flatMap(([, r]) => r.metrics),
     runs: Object.fromEntries(ordered),
   };
-  mkdirSync(dataDir, { recursive: true });
+  ensureDataDir(dataDir);
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n');
   renameSync(tmp, path);
