@@ -509,10 +509,16 @@ export function findBrand(config: VocConfig, id: string): BrandConfig {
 const TYPE_ZH: Readonly<Record<string, string>> = {
   string: '字符串',
   number: '数字',
+  integer: '整数',
   boolean: '布尔值（true/false）',
   array: '列表',
   object: '对象',
 };
+
+/** A JSON type name (string, number…) in Chinese, for zod's and the API schema's messages; unknown names as given. */
+export function typeNameZh(name: string): string {
+  return Object.hasOwn(TYPE_ZH, name) ? TYPE_ZH[name]! : name;
+}
 
 /** The InputError of a schema issue: `origin: field.path: what is expected`. */
 export function issueError(origin: string, issue: z.core.$ZodIssue): InputError {

@@ -8,6 +8,7 @@
  */
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { InputError } from '../core/errors.js';
+import { typeNameZh } from '../core/config.js';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -87,14 +88,14 @@ const zh: typeof en = {
   unknownTarget: (id) => `抓取目标“${id}”不存在`,
   unknownTargetPut: (id) => `抓取目标“${id}”不存在；用 POST /api/targets 添加`,
   targetExists: (id) => `抓取目标“${id}”已存在；用 PUT /api/targets/${id} 替换`,
-  targetIdDiffers: (given, id) => `target.id：“${given}”与网址中的“${id}”不一致`,
+  targetIdDiffers: (given, id) => `target.id：“${given}”与 URL 中的“${id}”不一致`,
   targetDeclared: (id) => `抓取目标“${id}”在配置文件中声明；请在配置文件里删除`,
   explainEmpty: '字段 text 为空：请粘贴要分类的文字',
   explainBrand: (brands) => `字段 brand 必填：配置中有 ${brands.length} 个品牌（${brands.join('、')}），请指定其一`,
-  unknownRunTarget: (i, id, known) => `targets.${i}：抓取目标“${id}”不存在；已有目标：${known || '无'}`,
-  unknownRun: (id) => `抓取任务“${id}”不存在`,
-  runFinished: (id) => `抓取任务“${id}”已经结束`,
-  runNotHere: (id) => `抓取任务“${id}”不在本服务器上运行`,
+  unknownRunTarget: (i, id, known) => `targets.${i}：抓取目标“${id}”不存在；已有目标：${known.split(', ').join('、') || '无'}`,
+  unknownRun: (id) => `运行“${id}”不存在`,
+  runFinished: (id) => `运行“${id}”已经结束`,
+  runNotHere: (id) => `运行“${id}”不在本服务器上进行`,
   unknownReport: (id) => `报告“${id}”不存在`,
   reportNoFile: (id, format) => `报告“${id}”没有 ${format} 文件；请用该格式重新生成`,
   reportGone: (id, format, path) => `报告“${id}”的 ${format} 文件已不在服务器上（${path}）；请重新生成`,
@@ -117,9 +118,9 @@ const zh: typeof en = {
       case 'required':
         return `${part}缺少必填字段 ${params.missingProperty}`;
       case 'enum':
-        return `字段 ${field} 必须是以下之一：${(params.allowedValues ?? []).join(', ')}`;
+        return `字段 ${field} 必须是以下之一：${(params.allowedValues ?? []).join('、')}`;
       case 'type':
-        return `字段 ${field} 的类型应为 ${params.type}`;
+        return `字段 ${field} 的类型应为${typeNameZh(String(params.type))}`;
       case 'pattern':
         return `字段 ${field} 格式不正确（应匹配 ${params.pattern}）`;
       case 'maxLength':

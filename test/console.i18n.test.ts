@@ -60,12 +60,13 @@ describe('error messages', () => {
   });
 
   it('name the field of a schema validation error', async () => {
-    expect(await errorIn('zh-CN', fx.tokens.analyst, 'GET', '/api/posts?breakpoint=sometimes')).toEqual([400, '字段 querystring/breakpoint 必须是以下之一：any, inconsistency, handoff, runaround']);
+    expect(await errorIn('zh-CN', fx.tokens.analyst, 'GET', '/api/posts?breakpoint=sometimes')).toEqual([400, '字段 querystring/breakpoint 必须是以下之一：any、inconsistency、handoff、runaround']);
     expect(await errorIn('en', fx.tokens.analyst, 'GET', '/api/posts?breakpoint=sometimes')).toEqual([
       400,
       'querystring/breakpoint must be equal to one of the allowed values: any, inconsistency, handoff, runaround',
     ]);
     expect(await errorIn('zh-CN', undefined, 'POST', '/api/login', { username: 'analyst' })).toEqual([400, '请求体缺少必填字段 password']);
+    expect(await errorIn('zh-CN', fx.tokens.analyst, 'GET', '/api/posts?page=first')).toEqual([400, '字段 querystring/page 的类型应为整数']);
     expect(await errorIn('en', undefined, 'POST', '/api/login', { username: 'analyst' })).toEqual([400, "body must have required property 'password'"]);
   });
 
