@@ -8,17 +8,9 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError, type Bilingual } from './errors.js';
 import { PRESET_KINDS, PRESET_NAMES, SCENARIO_TYPES, TARGET_KINDS, type Target } from './types.js';
-import { campaignSchema, REPORT_EXPECTED_ZH, reportScheduleSchema, smtpSchema } from './report-config.js';
+import { campaignSchema, reportScheduleSchema, smtpSchema } from './report-config.js';
+import { phrase, phraseZh } from './phrases.js';
 
-/**
- * The Chinese of the English messages the schemas below give zod (zod keeps only the English),
- * for describeIssue: `phrase(en, zh)` records the pair and returns the English.
- */
-const EXPECTED_ZH = new Map<string, string>();
-function phrase(en: string, zh: string): string {
-  EXPECTED_ZH.set(en, zh);
-  return en;
-}
 
 const ianaZone = z.string().refine(isValidTimeZone, { message: phrase('an IANA time zone such as Asia/Shanghai', 'IANA 时区，例如 Asia/Shanghai') });
 const idString = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, {
@@ -550,11 +542,6 @@ export function describeIssue(issue: z.core.$ZodIssue): Bilingual {
     expectedZh = boundZh(issue) ?? expectedZh;
   }
   return { en: `${path}: ${expected}`, zh: `${pathZh}：${expectedZh}` };
-}
-
-/** The Chinese of a message the schemas (here or in report-config.ts) give zod, when recorded. */
-function phraseZh(message: string): string | undefined {
-  return EXPECTED_ZH.get(message) ?? REPORT_EXPECTED_ZH.get(message);
 }
 
 /** A length or size bound in Chinese (strings, lists, numbers); undefined for any other kind. */

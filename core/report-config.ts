@@ -3,16 +3,8 @@
  * spike"), scheduled report specs and how each report is delivered (e-mail, webhook, folder).
  */
 import { z } from 'zod';
+import { phrase } from './phrases.js';
 
-/**
- * The Chinese of the English messages below, for config errors (core/config.ts describeIssue):
- * `phrase(en, zh)` records the pair and returns the English that zod keeps.
- */
-export const REPORT_EXPECTED_ZH = new Map<string, string>();
-function phrase(en: string, zh: string): string {
-  REPORT_EXPECTED_ZH.set(en, zh);
-  return en;
-}
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: phrase('a date as YYYY-MM-DD', 'YYYY-MM-DD 格式的日期') });
 const idString = z

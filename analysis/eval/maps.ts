@@ -16,6 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { AspectAddition } from '../../core/config.js';
 import { errorText, InputError, type Bilingual } from '../../core/errors.js';
+import { phrase, phraseZh } from '../../core/phrases.js';
 import type { Lexicons } from '../lexicons.js';
 import { readInputFile } from './input-file.js';
 
@@ -330,8 +331,7 @@ export function detectCategoryMap(categories: string[]): CategoryMap | undefined
 }
 
 /** The schema's own message for a bad aspect id, in both languages (zod keeps only the English). */
-const ASPECT_ID: Bilingual = { en: 'an aspect id (letters, digits, _ or -)', zh: '应为方面 ID（字母、数字、_ 或 -）' };
-const aspectId = z.string().regex(/^[A-Za-z0-9_\-\u3400-\u9fff]+$/, ASPECT_ID.en);
+const aspectId = z.string().regex(/^[A-Za-z0-9_\-\u3400-\u9fff]+$/, phrase('an aspect id (letters, digits, _ or -)', '应为方面 ID（字母、数字、_ 或 -）'));
 const structuredMapSchema = z.strictObject({
   taxonomy: z.string().min(1).optional(),
   aspects: z.record(z.string(), z.array(z.string().min(1))).optional(),
@@ -390,6 +390,6 @@ function describe(issue: z.core.$ZodIssue): Bilingual {
   const path = issue.path.map(String).join('.');
   return {
     en: `${path || '(top level)'}: ${issue.message}`,
-    zh: `${path || '（顶层）'}：${issue.message === ASPECT_ID.en ? ASPECT_ID.zh : issue.message}`,
+    zh: `${path || '（顶层）'}：${phraseZh(issue.message) ?? issue.message}`,
   };
 }

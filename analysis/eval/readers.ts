@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
 import { z } from 'zod';
 import { errorText, InputError, inBoth, type Bilingual, type ErrorText } from '../../core/errors.js';
+import { phrase, phraseZh } from '../../core/phrases.js';
 import { BREAKPOINT_KINDS } from '../../core/types.js';
 import { readInputFile } from './input-file.js';
 import { readSemevalXml } from './semeval.js';
@@ -190,14 +191,13 @@ export function readAspectsCsv(path: string): { posts: AspectPost[]; rows: numbe
 
 const polarity = z.enum(['pos', 'neg', 'neutral']);
 /** The schema's own message for a bad text_sha256, in both languages (zod keeps only the English). */
-const HEX_PREFIX: Bilingual = { en: 'expected 8-64 lower-case hex digits', zh: '应为 8 到 64 位小写十六进制数字' };
 const goldRowSchema = z.object({
   id: z.union([z.string(), z.number()]).optional(),
   /** Where a row stored without its text comes from (see readChannelGold and CORPUS_POOLS). */
   pool: z.string().optional(),
   text: z.string().optional(),
   /** Hex prefix (at least 8 digits) of the SHA-256 of the text, to check a joined text. */
-  text_sha256: z.string().regex(/^[0-9a-f]{8,64}$/, HEX_PREFIX.en).optional(),
+  text_sha256: z.string().regex(/^[0-9a-f]{8,64}$/, phrase('expected 8-64 lower-case hex digits', '应为 8 到 64 位小写十六进制数字')).optional(),
   sentiment: z.enum(['pos', 'neg', 'mixed', 'neutral']).optional(),
   channels: z.array(z.object({ channel: z.string().min(1), polarity })),
   breakpoint: z.boolean(),
@@ -329,7 +329,7 @@ function readGoldRows(path: string): Array<z.infer<typeof goldRowSchema> & { lin
       const field = issue.path.map(String).join('.');
       throw new InputError({
         en: `${path}: line ${line}: field ${field || '(the line)'}: ${issue.message}; see the gold README for the schema`,
-        zh: `${path}：第 ${line} 行：${field ? `字段 ${field}` : '整行'}：${issue.message === HEX_PREFIX.en ? HEX_PREFIX.zh : issue.message}；格式见金标准数据的 README`,
+        zh: `${path}：第 ${line} 行：${field ? `字段 ${field}` : '整行'}：${phraseZh(issue.message) ?? issue.message}；格式见金标准数据的 README`,
       });
     }
     const row = parsed.data;
