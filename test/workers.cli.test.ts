@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadConfig } from '../core/config.js';
-import { InputError, VocError } from '../core/errors.js';
+import { errorText, InputError, VocError } from '../core/errors.js';
 import type { Locale, Run } from '../core/types.js';
 import { emptyRunStats } from '../core/types.js';
 import { openApp, type App } from '../cli/app.js';
@@ -142,6 +142,10 @@ describe('voc schedule', () => {
       expect(r.error!.exitCode).toBe(2);
     }
     expect(await queues.crawl.getJobSchedulersCount()).toBe(0);
+    // The report schedule's own schema checks, in both languages.
+    const badId = await voc(['schedule', 'add', 'report', 'Bad ID', '--brand', 'acme', '--cron', '0 6 * * *']);
+    expect(badId.error!.message).toBe('report Bad ID: id: an id of lower-case letters, digits, _ or -');
+    expect(errorText(badId.error!, 'zh-CN')).toBe('报告 Bad ID：id：应为由小写字母、数字、_ 或 - 组成的 ID');
     const noRedis = await voc(['status'], { redis: false });
     expect(noRedis.error!.message).toBe('REDIS_URL is not set: `voc status` works on the BullMQ queues; set REDIS_URL=redis://host:6379');
   });
