@@ -86,10 +86,11 @@ export function currentHelpLocale(): Locale {
  */
 export function localizeProgram(root: Command, locale: Locale): void {
   helpLocale = locale;
+  const zh = (text: string) => (Object.hasOwn(HELP_ZH, text) ? HELP_ZH[text]! : text);
   for (const cmd of allCommands(root)) {
+    // The hint after a usage mistake lives here only, for both languages.
     cmd.showHelpAfterError(HINT[locale]);
     if (locale === 'en') continue;
-    const zh = (text: string) => (Object.hasOwn(HELP_ZH, text) ? HELP_ZH[text]! : text);
     if (cmd.description()) cmd.description(zh(cmd.description()));
     for (const o of cmd.options) if (o.description) o.description = zh(o.description);
     for (const a of cmd.registeredArguments) if (a.description) a.description = zh(a.description);
@@ -112,20 +113,22 @@ function extrasInChinese(text: string): string {
   );
 }
 
+/** Commander's usage errors (lib/command.js) and their Chinese. */
+const USAGE_ERRORS_ZH: ReadonlyArray<[RegExp, (...m: string[]) => string]> = [
+  [/^error: unknown option '([^']*)'/, (_, o) => `错误：未知选项 '${o}'`],
+  [/^error: unknown command '([^']*)'/, (_, c) => `错误：未知命令 '${c}'`],
+  [/^error: missing required argument '([^']*)'/, (_, a) => `错误：缺少必需的参数 '${a}'`],
+  [/^error: option '([^']*)' argument missing/, (_, o) => `错误：选项 '${o}' 缺少值`],
+  [/^error: required option '([^']*)' not specified/, (_, o) => `错误：必须指定选项 '${o}'`],
+  [/^error: too many arguments( for '[^']*')?\. Expected (\d+) arguments? but got (\d+)\./, (_, f, e, g) => `错误：${f ? `${f.replace(/^ for /, '')} 的` : ''}参数过多：应为 ${e} 个，实际为 ${g} 个`],
+  [/^error: option '([^']*)' argument '([^']*)' is invalid\./, (_, o, v) => `错误：选项 '${o}' 的值 '${v}' 无效`],
+  [/^error: (.*) cannot be used with (.*)$/m, (_, a, b) => `错误：${a} 不能与 ${b} 同时使用`],
+];
+
 /** Commander's usage errors (unknown option, missing argument…) in Chinese; any other text as it is. */
 export function usageErrorInChinese(text: string): string {
-  const rules: Array<[RegExp, (...m: string[]) => string]> = [
-    [/^error: unknown option '([^']*)'/, (_, o) => `错误：未知选项 '${o}'`],
-    [/^error: unknown command '([^']*)'/, (_, c) => `错误：未知命令 '${c}'`],
-    [/^error: missing required argument '([^']*)'/, (_, a) => `错误：缺少必需的参数 '${a}'`],
-    [/^error: option '([^']*)' argument missing/, (_, o) => `错误：选项 '${o}' 缺少值`],
-    [/^error: required option '([^']*)' not specified/, (_, o) => `错误：必须指定选项 '${o}'`],
-    [/^error: too many arguments( for '[^']*')?\. Expected (\d+) arguments? but got (\d+)\./, (_, f, e, g) => `错误：${f ? `${f.replace(/^ for /, '')} 的` : ''}参数过多：应为 ${e} 个，实际为 ${g} 个`],
-    [/^error: option '([^']*)' argument '([^']*)' is invalid\./, (_, o, v) => `错误：选项 '${o}' 的值 '${v}' 无效`],
-    [/^error: (.*) cannot be used with (.*)$/m, (_, a, b) => `错误：${a} 不能与 ${b} 同时使用`],
-  ];
   let out = text;
-  for (const [re, to] of rules) {
+  for (const [re, to] of USAGE_ERRORS_ZH) {
     const m = re.exec(out);
     if (m) {
       out = out.slice(0, m.index) + to(...m) + out.slice(m.index + m[0].length);

@@ -40,7 +40,6 @@ program
   .option('-c, --config <path>', 'config file (default ./voc.config.yaml)')
   .option('--data-dir <dir>', 'data directory of the embedded store (overrides config dataDir)')
   .option('--lang <locale>', 'output language: zh-CN (default) or en')
-  .showHelpAfterError('(voc --help lists the commands)')
   .exitOverride();
 
 function globals(): GlobalOptions {
