@@ -56,7 +56,7 @@ function optionValue(argv: readonly string[], names: readonly string[]): string 
 }
 
 /** Every command of the tree, the root first. */
-export function allCommands(root: Command): Command[] {
+function allCommands(root: Command): Command[] {
   return [root, ...root.commands.flatMap((c) => allCommands(c))];
 }
 
