@@ -42,20 +42,23 @@ function kindOf(path: string): 'dir' | 'other' | 'missing' {
     return statSync(path).isDirectory() ? 'dir' : 'other';
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    // A link to nowhere (an unmounted drive) exists but is not a folder either.
-    if (code === 'ENOENT') return linkExists(path) ? 'other' : 'missing';
+    // A link to nowhere (an unmounted drive) exists but is not a folder either. Ask lstat what is
+    // there now: another process may have made the folder since stat answered ENOENT (two
+    // writers opening one new data directory), and that folder is not 'other'.
+    if (code === 'ENOENT') return kindAfterMissing(path);
     // A dangling link or a parent that is a file: not a folder, and nothing to make.
     if (code === 'ENOTDIR') return 'other';
     throw err;
   }
 }
 
-function linkExists(path: string): boolean {
+function kindAfterMissing(path: string): 'dir' | 'other' | 'missing' {
   try {
-    lstatSync(path);
-    return true;
+    const entry = lstatSync(path);
+    if (entry.isDirectory()) return 'dir';
+    return 'other';
   } catch {
-    return false;
+    return 'missing';
   }
 }
 

@@ -4,8 +4,8 @@
  * The crawler runs in a child process (test/fixtures/crawler/crash-crawl.mjs) on the compiled
  * dist/ build, against a real embedded store, like `voc crawl` would.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedStore } from '../store/embedded.js';
 import { readProgress } from '../crawlers/index.js';
 import { startServer, type TestServer } from './crawler.server.js';
+import { ensureCompiled, sourcesIn } from './helpers/compiled.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CHILD = join(ROOT, 'test/fixtures/crawler/crash-crawl.mjs');
@@ -22,28 +23,6 @@ const PER_PAGE = 5;
 const HELD_AFTER = 12;
 let holding = true;
 
-/** dist/ is built by `npm test`; when this file is run by hand after an edit, build it here. */
-function ensureCompiled(): void {
-  const sources = ['core', 'store', 'crawlers', 'crawlers/kinds'].flatMap((d) =>
-    readdirSync(join(ROOT, d))
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => `${d}/${f}`),
-  );
-  const stale = () =>
-    sources.some((src) => {
-      const out = join(ROOT, 'dist', src.replace(/\.ts$/, '.js'));
-      return !existsSync(out) || statSync(join(ROOT, src)).mtimeMs > statSync(out).mtimeMs;
-    });
-  if (!stale()) return;
-  let output = '';
-  try {
-    execFileSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, stdio: 'pipe' });
-  } catch (err) {
-    // Other folders may not type-check yet; tsc still emits, which is all the child needs.
-    output = String((err as { stdout?: Buffer }).stdout ?? err);
-  }
-  if (stale()) throw new Error(`could not build dist/ with tsc:\n${output}`);
-}
 
 function startChild(dataDir: string, origin: string) {
   const child: ChildProcess = spawn(process.execPath, [CHILD, dataDir, origin], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -76,7 +55,7 @@ describe('a crawl killed mid-way and resumed', () => {
   let dir: string;
 
   beforeAll(async () => {
-    ensureCompiled();
+    ensureCompiled(sourcesIn('core', 'store', 'crawlers', 'crawlers/kinds'));
     dir = mkdtempSync(join(tmpdir(), 'voc-resume-'));
     server = await startServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');

@@ -3,8 +3,8 @@
  * killed mid-write, the schema version, and clear errors for a bad data directory. The child
  * processes run test/fixtures/store-writer.mjs against the compiled dist/ build.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,28 +13,12 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VocError } from '../core/errors.js';
 import type { Target } from '../core/types.js';
 import { EMBEDDED_SCHEMA_VERSION, openEmbeddedStore } from '../store/embedded.js';
+import { ensureCompiled } from './helpers/compiled.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WRITER = join(ROOT, 'test/fixtures/store-writer.mjs');
-const STORE_SOURCES = ['store/embedded.ts', 'store/upsert-plan.ts', 'store/validate.ts', 'core/errors.ts'];
+const STORE_SOURCES = ['store/embedded.ts', 'store/upsert-plan.ts', 'store/validate.ts', 'core/errors.ts', 'core/dirs.ts'];
 
-/** dist/ is built by `npm test`; when a single file is run by hand after an edit, build it here. */
-function ensureCompiledStore(): void {
-  const stale = () =>
-    STORE_SOURCES.some((src) => {
-      const out = join(ROOT, 'dist', src.replace(/\.ts$/, '.js'));
-      return !existsSync(out) || statSync(join(ROOT, src)).mtimeMs > statSync(out).mtimeMs;
-    });
-  if (!stale()) return;
-  let output = '';
-  try {
-    execFileSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, stdio: 'pipe' });
-  } catch (err) {
-    // Other folders may not type-check yet; tsc still emits, which is all the children need.
-    output = String((err as { stdout?: Buffer }).stdout ?? err);
-  }
-  if (stale()) throw new Error(`could not build dist/store/embedded.js with tsc:\n${output}`);
-}
 
 /** Lines a child prints on stdout, awaitable by content. */
 function stdoutLines(child: ChildProcess) {
@@ -87,7 +71,7 @@ const target: Target = {
 };
 
 let dir: string;
-beforeAll(ensureCompiledStore);
+beforeAll(() => ensureCompiled(STORE_SOURCES));
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'voc-embedded-'));
 });
