@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { errorText, VocError } from '../core/errors.js';
 import { BREAKPOINT_KINDS, SCENARIO_TYPES } from '../core/types.js';
 import type { BreakpointKind, Locale } from '../core/types.js';
+import { describeIssue } from '../core/schema-issues.js';
 
 export type Label = Record<Locale, string>;
 export type Stance = 'pos' | 'neg';
@@ -405,11 +406,8 @@ function readYaml<T>(dir: string, file: string, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const where = issue.path.length ? issue.path.map(String).join('.') : undefined;
-    throw new VocError({
-      en: `${path}: ${where ?? '(top level)'}: ${issue.message}`,
-      zh: `${path}：${where ?? '（顶层）'}：${issue.message}`,
-    });
+    const problem = describeIssue(issue);
+    throw new VocError({ en: `${path}: ${problem.en}`, zh: `${path}：${problem.zh}` });
   }
   return parsed.data;
 }

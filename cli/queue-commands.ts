@@ -11,7 +11,8 @@
  *   voc scheduler
  */
 import type { Command } from 'commander';
-import { describeIssue, findBrand, type VocConfig } from '../core/config.js';
+import { findBrand, type VocConfig } from '../core/config.js';
+import { describeIssue } from '../core/schema-issues.js';
 import { InputError, errorText } from '../core/errors.js';
 import { reportScheduleSchema, type ReportScheduleConfig } from '../core/report-config.js';
 import type { Locale, Run } from '../core/types.js';
@@ -172,7 +173,8 @@ function registerScheduleCommands(program: Command, ctx: QueueCommandContext): v
           });
           if (!parsed.success) {
             const issue = parsed.error.issues[0]!;
-            throw new InputError({ en: `report ${id}: ${issue.path.join('.')}: ${issue.message}`, zh: `报告 ${id}：${describeIssue(issue).zh}` });
+            const problem = describeIssue(issue);
+            throw new InputError({ en: `report ${id}: ${problem.en}`, zh: `报告 ${id}：${problem.zh}` });
           }
           report = parsed.data;
         }

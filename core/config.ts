@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { InputError, type Bilingual } from './errors.js';
 import { PRESET_KINDS, PRESET_NAMES, SCENARIO_TYPES, TARGET_KINDS, type Target } from './types.js';
 import { campaignSchema, reportScheduleSchema, smtpSchema } from './report-config.js';
-import { phrase, phraseZh } from './phrases.js';
+import { phrase } from './phrases.js';
+import { describeIssue } from './schema-issues.js';
 
 
 const ianaZone = z.string().refine(isValidTimeZone, { message: phrase('an IANA time zone such as Asia/Shanghai', 'IANA 时区，例如 Asia/Shanghai') });
@@ -497,65 +498,12 @@ export function findBrand(config: VocConfig, id: string): BrandConfig {
   return brand;
 }
 
-/** The Chinese of the type names zod expects (`invalid_type`); any other name stays in English. */
-const TYPE_ZH: Readonly<Record<string, string>> = {
-  string: '字符串',
-  number: '数字',
-  integer: '整数',
-  boolean: '布尔值（true/false）',
-  array: '列表',
-  object: '对象',
-};
-
-/** A JSON type name (string, number…) in Chinese, for zod's and the API schema's messages; unknown names as given. */
-export function typeNameZh(name: string): string {
-  return Object.hasOwn(TYPE_ZH, name) ? TYPE_ZH[name]! : name;
-}
-
 /** The InputError of a schema issue: `origin: field.path: what is expected`. */
 export function issueError(origin: string, issue: z.core.$ZodIssue): InputError {
   const { en, zh } = describeIssue(issue);
   return new InputError({ en: `${origin}: ${en}`, zh: `${origin}：${zh}` });
 }
 
-/** A schema issue as `field.path: what is expected`, in English and Chinese. */
-export function describeIssue(issue: z.core.$ZodIssue): Bilingual {
-  const path = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
-  const pathZh = issue.path.length ? path : '（顶层）';
-  let expected = issue.message;
-  // zod's own English stays inside the Chinese where there is no Chinese for it.
-  let expectedZh = phraseZh(issue.message) ?? issue.message;
-  if (issue.code === 'invalid_type') {
-    expected = `expected ${issue.expected}`;
-    expectedZh = `应为${TYPE_ZH[issue.expected] ?? ` ${issue.expected}`}`;
-  } else if (issue.code === 'unrecognized_keys') {
-    expected = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the configuration reference in README.md`;
-    expectedZh = `未知字段 ${issue.keys.map((k) => `"${k}"`).join('、')}；请对照 README.md 的配置说明检查拼写`;
-  } else if (issue.code === 'invalid_value') {
-    expected = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    expectedZh = `应为以下之一：${issue.values.map((v) => JSON.stringify(v)).join('、')}`;
-  } else if (issue.code === 'custom' || issue.code === 'invalid_format') {
-    expected = `expected ${issue.message}`;
-    const zh = (issue.code === 'custom' && typeof issue.params?.zh === 'string' ? issue.params.zh : undefined) ?? phraseZh(issue.message);
-    expectedZh = zh === undefined ? `应为 ${issue.message}` : `应为${/^[\x21-\x7e]/.test(zh) ? ' ' : ''}${zh}`;
-  } else if (issue.code === 'too_small' || issue.code === 'too_big') {
-    expectedZh = boundZh(issue) ?? expectedZh;
-  }
-  return { en: `${path}: ${expected}`, zh: `${pathZh}：${expectedZh}` };
-}
-
-/** A length or size bound in Chinese (strings, lists, numbers); undefined for any other kind. */
-function boundZh(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string | undefined {
-  const small = issue.code === 'too_small';
-  const n = String(small ? issue.minimum : issue.maximum);
-  const inclusive = issue.inclusive !== false;
-  if (issue.origin === 'number' || issue.origin === 'int')
-    return small ? `应${inclusive ? '不小于' : '大于'} ${n}` : `应${inclusive ? '不大于' : '小于'} ${n}`;
-  const unit = issue.origin === 'string' ? '个字符' : issue.origin === 'array' ? '项' : undefined;
-  if (unit === undefined) return undefined;
-  if (small && inclusive && n === '1') return issue.origin === 'string' ? '不能为空' : '至少需要 1 项';
-  return small ? `${inclusive ? '至少' : '多于'} ${n} ${unit}` : `${inclusive ? '最多' : '少于'} ${n} ${unit}`;
-}
 
 function isValidTimeZone(zone: string): boolean {
   try {

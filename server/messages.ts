@@ -8,7 +8,7 @@
  */
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { InputError } from '../core/errors.js';
-import { typeNameZh } from '../core/config.js';
+import { typeNameZh } from '../core/schema-issues.js';
 
 export type Lang = 'zh-CN' | 'en';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/errors.js';
+import { errorText, InputError } from '../core/errors.js';
 import { readAspectsCsv, readChannelGold, readCorpusPool, readSentimentCsv, textSha256 } from '../analysis/eval/readers.js';
 import { readSemevalXml } from '../analysis/eval/semeval.js';
 import { splitHoldout } from '../analysis/eval/split.js';
@@ -118,7 +118,12 @@ describe('readChannelGold', () => {
 
   it('names the line and field of a bad row', () => {
     const p = write('bad-gold.jsonl', '{"text":"a","channels":[],"breakpoint":false,"question":false}\n\n{"text":"b","channels":[{"channel":"store","polarity":"great"}],"breakpoint":false,"question":false}\n');
-    expect(inputError(() => readChannelGold(p)).message).toMatch(new RegExp(`line 3: field channels\\.0\\.polarity: .*"pos".*; see the gold README`));
+    const err = inputError(() => readChannelGold(p));
+    expect(err.message).toBe(`${p}: line 3: field channels.0.polarity: expected one of "pos", "neg", "neutral"; see the gold README for the schema`);
+    expect(errorText(err, 'zh-CN')).toBe(`${p}：第 3 行：字段 channels.0.polarity：应为以下之一："pos"、"neg"、"neutral"；格式见金标准数据的 README`);
+    // A wrong type: zod's own English ("Invalid input: expected string, received number") used to show through.
+    const typed = write('typed-gold.jsonl', '{"text":1,"channels":[],"breakpoint":false,"question":false}\n');
+    expect(errorText(inputError(() => readChannelGold(typed)), 'zh-CN')).toBe(`${typed}：第 1 行：字段 text：应为字符串；格式见金标准数据的 README`);
   });
 
   it('names a line that is not JSON', () => {

@@ -258,6 +258,9 @@ describe('model.json errors', () => {
     const damaged = join(tmp, 'damaged.json');
     writeFileSync(damaged, JSON.stringify(doc));
     expect(inputError(() => loadModel(damaged))).toBe(`${damaged}: damaged model file: weight sizes do not match the vocabulary; retrain it`);
+    const unknownTask = join(tmp, 'unknown-task.json');
+    writeFileSync(unknownTask, JSON.stringify({ ...doc, task: 5 }));
+    expect(inputError(() => loadModel(unknownTask))).toBe(`${unknownTask}: damaged model file: field task: expected one of "sentiment", "aspects", "channels"; retrain it`);
     const path = join(tmp, 'as-sentiment.json');
     saveModel(model, path);
     expect(inputError(() => loadModel(path, 'aspects'))).toBe(`${path}: this is a sentiment model; this command needs one made by \`voc train aspects\``);

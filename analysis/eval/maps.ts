@@ -16,9 +16,10 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { AspectAddition } from '../../core/config.js';
 import { errorText, InputError, type Bilingual } from '../../core/errors.js';
-import { phrase, phraseZh } from '../../core/phrases.js';
+import { phrase } from '../../core/phrases.js';
 import type { Lexicons } from '../lexicons.js';
 import { readInputFile } from './input-file.js';
+import { describeIssue } from '../../core/schema-issues.js';
 
 /** Car-corpus subjects whose names differ from the car taxonomy's zh-CN labels. */
 export const CAR_SUBJECTS: Record<string, string> = {
@@ -367,7 +368,7 @@ export function loadCategoryMap(nameOrPath: string, fallback?: CategoryMap): Cat
   if (raw && typeof raw === 'object' && 'categories' in raw) {
     const parsed = structuredMapSchema.safeParse(raw);
     if (!parsed.success) {
-      const problem = describe(parsed.error.issues[0]!);
+      const problem = describeIssue(parsed.error.issues[0]!);
       throw new InputError({ en: `${nameOrPath}: ${problem.en}; ${expectation.en}`, zh: `${nameOrPath}：${problem.zh}；${expectation.zh}` });
     }
     const m = parsed.data;
@@ -380,16 +381,9 @@ export function loadCategoryMap(nameOrPath: string, fallback?: CategoryMap): Cat
   }
   const parsed = flatMapSchema.safeParse(raw);
   if (!parsed.success || Object.keys(parsed.data).length === 0) {
-    const problem: Bilingual = parsed.success ? { en: 'the map is empty', zh: '映射是空的' } : describe(parsed.error.issues[0]!);
+    const problem: Bilingual = parsed.success ? { en: 'the map is empty', zh: '映射是空的' } : describeIssue(parsed.error.issues[0]!);
     throw new InputError({ en: `${nameOrPath}: ${problem.en}; ${expectation.en}`, zh: `${nameOrPath}：${problem.zh}；${expectation.zh}` });
   }
   return { name: nameOrPath, taxonomy: fallback?.taxonomy ?? 'semeval', aspects: fallback?.aspects ?? {}, categories: parsed.data };
 }
 
-function describe(issue: z.core.$ZodIssue): Bilingual {
-  const path = issue.path.map(String).join('.');
-  return {
-    en: `${path || '(top level)'}: ${issue.message}`,
-    zh: `${path || '（顶层）'}：${phraseZh(issue.message) ?? issue.message}`,
-  };
-}

@@ -8,10 +8,11 @@ import { createHash } from 'node:crypto';
 import { parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
 import { z } from 'zod';
 import { errorText, InputError, inBoth, type Bilingual, type ErrorText } from '../../core/errors.js';
-import { phrase, phraseZh } from '../../core/phrases.js';
+import { phrase } from '../../core/phrases.js';
 import { BREAKPOINT_KINDS } from '../../core/types.js';
 import { readInputFile } from './input-file.js';
 import { readSemevalXml } from './semeval.js';
+import { describeExpected, issueField } from '../../core/schema-issues.js';
 
 export { readInputFile };
 
@@ -326,10 +327,11 @@ function readGoldRows(path: string): Array<z.infer<typeof goldRowSchema> & { lin
     const parsed = goldRowSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      const field = issue.path.map(String).join('.');
+      const field = issueField(issue);
+      const expected = describeExpected(issue);
       throw new InputError({
-        en: `${path}: line ${line}: field ${field || '(the line)'}: ${issue.message}; see the gold README for the schema`,
-        zh: `${path}：第 ${line} 行：${field ? `字段 ${field}` : '整行'}：${phraseZh(issue.message) ?? issue.message}；格式见金标准数据的 README`,
+        en: `${path}: line ${line}: field ${field || '(the line)'}: ${expected.en}; see the gold README for the schema`,
+        zh: `${path}：第 ${line} 行：${field ? `字段 ${field}` : '整行'}：${expected.zh}；格式见金标准数据的 README`,
       });
     }
     const row = parsed.data;

@@ -12,6 +12,7 @@ import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSy
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { errorText, InputError } from '../../core/errors.js';
+import { describeExpected, issueField } from '../../core/schema-issues.js';
 import type { AspectModel } from './aspect-model.js';
 import type { BreakpointModel } from './breakpoint-model.js';
 import type { ChannelModel } from './channel-model.js';
@@ -240,10 +241,11 @@ export function modelFromJson(text: string, origin: string): TrainedModel & { no
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const field = issue.path.map(String).join('.');
+    const field = issueField(issue);
+    const expected = describeExpected(issue);
     throw new InputError({
-      en: `${origin}: damaged model file: field ${field || '(top level)'}: ${issue.message}; retrain it`,
-      zh: `${origin}：模型文件已损坏：字段 ${field || '（顶层）'}：${issue.message}；请重新训练`,
+      en: `${origin}: damaged model file: field ${field || '(top level)'}: ${expected.en}; retrain it`,
+      zh: `${origin}：模型文件已损坏：字段 ${field || '（顶层）'}：${expected.zh}；请重新训练`,
     });
   }
   const doc = parsed.data;

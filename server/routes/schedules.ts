@@ -4,7 +4,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VocConfig } from '../../core/config.js';
-import { describeIssue, findBrand } from '../../core/config.js';
+import { findBrand } from '../../core/config.js';
+import { describeIssue } from '../../core/schema-issues.js';
 import { InputError } from '../../core/errors.js';
 import { reportScheduleSchema } from '../../core/report-config.js';
 import type { Store } from '../../store/store.js';
@@ -62,11 +63,8 @@ export async function scheduleRoutes(app: FastifyInstance, opts: { store: Store;
         const parsed = reportScheduleSchema.safeParse({ id: b.id, brand: b.brand, ...(b.period ? { period: b.period } : {}), ...(b.formats ? { formats: b.formats } : {}) });
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
-          throw new InputError({
-            en: `${issue.path.join('.')}: ${issue.message}`,
-            // `id：应为…`, which the API shows as 字段 id 无效：应为… (server/messages.ts localizeInputMessage).
-            zh: describeIssue(issue).zh,
-          });
+          // `id：应为…`, which the API shows as 字段 id 无效：应为… (server/messages.ts localizeInputMessage).
+          throw new InputError(describeIssue(issue));
         }
         def = { kind: 'report', id: b.id, pattern: b.cron, tz, origin: 'console', schedule: { ...parsed.data, schedule: b.cron } };
       }
