@@ -114,7 +114,6 @@ class Attributor implements Attribution {
   aspectMentions: Attribution['aspectMentions'] = [];
   private readonly text: string;
   private readonly st: Structure;
-  private readonly table: TermTable;
   /** Anchors per clause. Most clauses hold none: they share NO_ANCHORS (never pushed to) until they get one. */
   private readonly anchors: Anchor[][];
   /** Modifier characters (很, 不, 有点): they count as fillers between a noun and its predicate. */
@@ -136,7 +135,6 @@ class Attributor implements Attribution {
     const { text, st, table, sentHits } = ctx;
     this.text = text;
     this.st = st;
-    this.table = table;
     const nClauses = st.clauses.length;
 
     const anchors: Anchor[][] = filled(nClauses, NO_ANCHORS);
