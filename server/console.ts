@@ -20,7 +20,7 @@ import type { Queues } from '../workers/queues.js';
 import type { RedisClient } from '../workers/redis.js';
 import { RunTracker } from '../workers/run-tracker.js';
 import { registerAuthentication, sendError } from './auth.js';
-import { localizeInputMessage, LocalizedInputError, say } from './messages.js';
+import { localizeInputMessage, say } from './messages.js';
 import { RunManager } from './run-manager.js';
 import { metaRoutes } from './routes/meta.js';
 import { postRoutes } from './routes/posts.js';
@@ -70,7 +70,6 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps, q
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const m = say(req);
-    if (err instanceof LocalizedInputError) return sendError(reply, 400, err.message);
     if (err instanceof VocError) return sendError(reply, 400, localizeInputMessage(req, err));
     // Schema validation names the field and, for an enum, the allowed values: what to send instead.
     if (err.validation) return sendError(reply, 400, m.validation(err));

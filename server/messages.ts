@@ -7,7 +7,6 @@
  * they are wrapped as `字段 <field> 无效：<detail>` so the field is still named in the user's language.
  */
 import type { FastifyError, FastifyRequest } from 'fastify';
-import { InputError } from '../core/errors.js';
 import { typeNameZh } from '../core/schema-issues.js';
 
 export type Lang = 'zh-CN' | 'en';
@@ -31,9 +30,6 @@ export function requestLang(req: Pick<FastifyRequest, 'headers'>): Lang {
   }
   return 'zh-CN';
 }
-
-/** An InputError whose message is already in the caller's language (not wrapped again). */
-export class LocalizedInputError extends InputError {}
 
 const en = {
   notSignedIn: 'not signed in: log in, or send Authorization: Bearer <token> (`voc tokens create`)',

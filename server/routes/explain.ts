@@ -10,8 +10,8 @@ import { findBrand, type VocConfig } from '../../core/config.js';
 import type { Classification, Locale } from '../../core/types.js';
 import type { Classifier } from '../../analysis/classifier.js';
 import { aspectLabel, breakpointCueLabel, promiseLabel, scenarioLabel, scenarioTypeLabel } from '../../analysis/labels.js';
-import { allow, ANALYSTS } from '../auth.js';
-import { LocalizedInputError, requestLang, say } from '../messages.js';
+import { allow, ANALYSTS, sendError } from '../auth.js';
+import { requestLang, say } from '../messages.js';
 
 /** Longest text accepted (characters): a long review, not a document. */
 export const EXPLAIN_MAX_CHARS = 20_000;
@@ -47,11 +47,11 @@ export async function explainRoutes(app: FastifyInstance, opts: { config: VocCon
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const body = req.body as { text: string; brand?: string };
-      if (!body.text.trim()) throw new LocalizedInputError(say(req).explainEmpty);
+      if (!body.text.trim()) return sendError(reply, 400, say(req).explainEmpty);
       // As `voc explain`: the only brand by default; with several, the caller must say which.
-      if (body.brand === undefined && config.brands.length > 1) throw new LocalizedInputError(say(req).explainBrand(config.brands.map((b) => b.id)));
+      if (body.brand === undefined && config.brands.length > 1) return sendError(reply, 400, say(req).explainBrand(config.brands.map((b) => b.id)));
       const brand = body.brand !== undefined ? findBrand(config, body.brand) : config.brands[0];
       const classification = classifier.classify({ id: 'explain', text: body.text, brand: brand?.id ?? '' });
       return { classification, labels: labelsOf(classification, requestLang(req), classifier, brand?.aspectTaxonomy) };

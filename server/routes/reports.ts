@@ -13,7 +13,7 @@ import type { ReportRecord } from '../../store/store.js';
 import type { StageDeps } from '../../workers/deps.js';
 import { reportLabels } from '../../workers/labels.js';
 import { allow, ALL_ROLES, ANALYSTS, sendError } from '../auth.js';
-import { LocalizedInputError, say } from '../messages.js';
+import { say } from '../messages.js';
 
 const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 300 } } } as const;
 
@@ -69,7 +69,7 @@ export async function reportRoutes(app: FastifyInstance, opts: { deps: StageDeps
     async (req, reply) => {
       const body = req.body as { brand: string; period?: string; from?: string; to?: string; locale?: Locale; formats?: Array<'html' | 'pdf'> };
       findBrand(config, body.brand);
-      if (body.period && (body.from || body.to)) throw new LocalizedInputError(say(req).periodBoth);
+      if (body.period && (body.from || body.to)) return sendError(reply, 400, say(req).periodBoth);
       const range = resolvePeriod(config.timeZone, body.period, body.from, body.to);
       const result = await generateReport(
         { store, config, labels: reportLabels(config, opts.deps.classifier.lexicons), lexiconVersion: opts.deps.classifier.lexiconVersion },

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Target } from '../../core/types.js';
 import { preflightTargets } from '../../cli/preflight.js';
 import type { Store } from '../../store/store.js';
-import { LocalizedInputError, say } from '../messages.js';
+import { say } from '../messages.js';
 import { allow, ANALYSTS, sendError } from '../auth.js';
 import type { RunEvent, RunManager } from '../run-manager.js';
 
@@ -46,11 +46,12 @@ export async function runRoutes(app: FastifyInstance, opts: { store: Store; runs
     async (req, reply) => {
       const body = req.body as { targets: string[]; maxPages?: number };
       const all = await store.listTargets();
-      const chosen: Target[] = body.targets.map((id, i) => {
+      const chosen: Target[] = [];
+      for (const [i, id] of body.targets.entries()) {
         const t = all.find((x) => x.id === id);
-        if (!t) throw new LocalizedInputError(say(req).unknownRunTarget(i, id, all.map((x) => x.id).join(', ')));
-        return t;
-      });
+        if (!t) return sendError(reply, 400, say(req).unknownRunTarget(i, id, all.map((x) => x.id).join(', ')));
+        chosen.push(t);
+      }
       await preflightTargets(chosen);
       const run = await runs.start(chosen, body.maxPages ? { maxPages: body.maxPages } : {});
       return reply.code(202).send({ run });

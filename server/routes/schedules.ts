@@ -12,7 +12,7 @@ import type { Store } from '../../store/store.js';
 import type { Queues } from '../../workers/queues.js';
 import { listSchedules, removeSchedule, upsertSchedule, validateSchedule, type ScheduleDef } from '../../workers/schedules.js';
 import { allow, ANALYSTS, sendError } from '../auth.js';
-import { LocalizedInputError, say } from '../messages.js';
+import { say } from '../messages.js';
 
 
 export async function scheduleRoutes(app: FastifyInstance, opts: { store: Store; config: VocConfig; queues?: Queues }): Promise<void> {
@@ -55,10 +55,10 @@ export async function scheduleRoutes(app: FastifyInstance, opts: { store: Store;
       validateSchedule(b.cron, tz, 'cron/tz');
       let def: ScheduleDef;
       if (b.kind === 'crawl') {
-        if (!(await store.getTarget(b.id))) throw new LocalizedInputError(say(req).scheduleUnknownTarget(b.id));
+        if (!(await store.getTarget(b.id))) return sendError(reply, 400, say(req).scheduleUnknownTarget(b.id));
         def = { kind: 'crawl', id: b.id, pattern: b.cron, tz, origin: 'console', targetId: b.id };
       } else {
-        if (!b.brand) throw new LocalizedInputError(say(req).scheduleBrand);
+        if (!b.brand) return sendError(reply, 400, say(req).scheduleBrand);
         findBrand(config, b.brand);
         const parsed = reportScheduleSchema.safeParse({ id: b.id, brand: b.brand, ...(b.period ? { period: b.period } : {}), ...(b.formats ? { formats: b.formats } : {}) });
         if (!parsed.success) {

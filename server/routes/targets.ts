@@ -13,7 +13,7 @@ import { readProgress } from '../../crawlers/crawl-state.js';
 import type { StageDeps } from '../../workers/deps.js';
 import { allow, ANALYSTS, sendError } from '../auth.js';
 import { targetFromInput } from '../target-input.js';
-import { LocalizedInputError, say } from '../messages.js';
+import { say } from '../messages.js';
 
 const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 /** Posts returned by a preview: enough to judge the selectors, small enough to show at once. */
@@ -52,7 +52,7 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
   app.put('/api/targets/:id', { ...guard, schema: { tags: ['targets'], summary: 'Replace a target added in the console', params: ID_PARAMS, body: { type: 'object' } } }, async (req, reply) => {
     const { id } = req.params as { id: string };
     const body = { ...(req.body as Record<string, unknown>) };
-    if (body.id !== undefined && body.id !== id) throw new LocalizedInputError(say(req).targetIdDiffers(String(body.id), id));
+    if (body.id !== undefined && body.id !== id) return sendError(reply, 400, say(req).targetIdDiffers(String(body.id), id));
     body.id = id;
     const target = await targetFromInput(body, config);
     if (!(await store.getTarget(id))) return sendError(reply, 404, say(req).unknownTargetPut(id));
@@ -62,7 +62,7 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
 
   app.delete('/api/targets/:id', { ...guard, schema: { tags: ['targets'], summary: 'Remove a target added in the console (its posts stay)', params: ID_PARAMS } }, async (req, reply) => {
     const { id } = req.params as { id: string };
-    if (declared().has(id)) throw new LocalizedInputError(say(req).targetDeclared(id));
+    if (declared().has(id)) return sendError(reply, 400, say(req).targetDeclared(id));
     if (!(await store.removeTarget(id))) return sendError(reply, 404, say(req).unknownTarget(id));
     return reply.code(204).send();
   });

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/store.js';
 import { addUser, publicUser } from '../accounts.js';
 import { allow, sendError } from '../auth.js';
-import { LocalizedInputError, say } from '../messages.js';
+import { say } from '../messages.js';
 
 export async function userRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
   const { store } = opts;
@@ -25,7 +25,7 @@ export async function userRoutes(app: FastifyInstance, opts: { store: Store }): 
   );
   app.delete('/api/users/:username', { ...guard, schema: { tags: ['users'], summary: 'Remove a user with their tokens and sessions' } }, async (req, reply) => {
     const { username } = req.params as { username: string };
-    if (username === req.principal!.username) throw new LocalizedInputError(say(req).cannotRemoveSelf);
+    if (username === req.principal!.username) return sendError(reply, 400, say(req).cannotRemoveSelf);
     if (!(await store.removeUser(username))) return sendError(reply, 404, say(req).unknownUser(username));
     return reply.code(204).send();
   });
