@@ -116,6 +116,11 @@ describe('voc train sentiment + voc eval sentiment', () => {
     // 18 of 20 right: the interval of the accuracy under the table.
     expect(en).toContain('95% interval of the accuracy (bootstrap over the items, 1000 draws): [0.7500, 1.0000]');
     expect(zh).toContain('准确率的 95% 区间（按条目自助重抽样 1000 次）：[0.7500, 1.0000]');
+    // Which label was taken for which: the two errors are negatives read as positive.
+    expect(en).toContain(['confusion matrix (rows: labelled, columns: predicted)', 'labelled \\ predicted  0   1   Σ', '--------------------  -  --  --', '0                     8   2  10', '1                     0  10  10'].join('\n'));
+    expect(zh).toContain(['混淆矩阵（行：标注标签，列：预测标签）', '标注 \\ 预测  0   1   Σ', '-----------  -  --  --', '0            8   2  10', '1            0  10  10'].join('\n'));
+    // A model has no post labels of the rules to show.
+    expect(en).not.toContain("the rules' post labels");
   });
 
   it('names the file and the missing column of a CSV without "review"', async () => {
@@ -146,6 +151,10 @@ describe('voc train sentiment + voc eval sentiment', () => {
     expect(r).toMatchObject({ n: 4, skipped: 1 });
     expect(Object.keys(r).slice(0, 4)).toEqual(['n', 'accuracy', 'macro_f1', 'per_label']);
     expect(String(r.predictor)).toMatch(/^rules \d+\.\d+\.\d+\+[0-9a-f]{8}$/);
+    expect(r).toMatchObject({ confusion: { '0': { '0': 2 }, '1': { '1': 2 } }, rule_labels: { '0': { neg: 2 }, '1': { pos: 2 } }, neutral_as: 'neg' });
+    // The text output shows the rules' own post labels (pos/neg/mixed/neutral) per labelled label.
+    const zh = (await voc(['eval', 'sentiment', '--data', join(FIX, 'sentiment.csv'), '--no-save'], 'zh-CN')).stdout;
+    expect(zh).toContain(['规则给出的帖子标签（行：标注标签；混合按分数正负计，中性计为负面）', '标注 \\ 预测  正面  负面  混合  中性  Σ', '-----------  ----  ----  ----  ----  -', '0               0     2     0     0  2', '1               2     0     0     0  2'].join('\n'));
   });
 });
 

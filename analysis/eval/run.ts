@@ -126,6 +126,8 @@ export type SentimentRunResult = SentimentEvalResult & {
   holdout?: HoldoutSpec;
   /** Rules only: gold label -> the classifier's own post label (pos/neg/mixed/neutral) -> count. */
   rule_labels?: Record<string, Record<string, number>>;
+  /** Rules only: the stance a neutral post counted as (`--neutral-as`). */
+  neutral_as?: 'pos' | 'neg';
 };
 
 /** `voc eval sentiment --data FILE [--model M]`. */
@@ -169,7 +171,7 @@ export function runSentimentEval(opts: SentimentRunOptions): Noted<SentimentRunR
     skipped,
     predictor: model ? `model ${opts.model}` : `rules ${classifier.lexiconVersion}`,
     ...(holdout ? { holdout } : {}),
-    ...(ruleLabels ? { rule_labels: ruleLabels } : {}),
+    ...(ruleLabels ? { rule_labels: ruleLabels, neutral_as: opts.neutralAs ?? 'neg' } : {}),
   };
   return { result, notes };
 }

@@ -50,6 +50,10 @@ const TEXT = {
     heldOut: (n: number, fraction: number, seed?: number) => `留出部分：${n} 条（--holdout ${fraction}${seed !== undefined ? ` --seed ${seed}` : ''}）`,
     predictor: (p: string) => `预测来源：${p}`,
     errorClasses: '主要错误类型：',
+    confusion: '混淆矩阵（行：标注标签，列：预测标签）',
+    ruleLabels: (neutralAs: string) => `规则给出的帖子标签（行：标注标签；混合按分数正负计，中性计为${neutralAs}）`,
+    goldPredicted: '标注 \\ 预测',
+    postLabels: { pos: '正面', neg: '负面', mixed: '混合', neutral: '中性' } as Record<string, string>,
     trained: (task: string, n: number, features: number, seconds: number, out: string) =>
       `已训练 ${task} 模型：${n} 条训练样本，${features} 个特征，用时 ${seconds} 秒，写入 ${out}`,
     skippedPart: (part: 'stance' | 'breakpoints', found: number, needed: number) =>
@@ -95,6 +99,10 @@ const TEXT = {
     heldOut: (n: number, fraction: number, seed?: number) => `held-out part: ${n} items (--holdout ${fraction}${seed !== undefined ? ` --seed ${seed}` : ''})`,
     predictor: (p: string) => `predictions: ${p}`,
     errorClasses: 'main error classes:',
+    confusion: 'confusion matrix (rows: labelled, columns: predicted)',
+    ruleLabels: (neutralAs: string) => `the rules' post labels (rows: labelled; mixed counts by the sign of its score, neutral as ${neutralAs})`,
+    goldPredicted: 'labelled \\ predicted',
+    postLabels: { pos: 'pos', neg: 'neg', mixed: 'mixed', neutral: 'neutral' } as Record<string, string>,
     trained: (task: string, n: number, features: number, seconds: number, out: string) =>
       `trained ${task} model: ${n} training items, ${features} features, ${seconds} s, written to ${out}`,
     skippedPart: (part: 'stance' | 'breakpoints', found: number, needed: number) =>
@@ -201,7 +209,15 @@ export function formatChannelsTable(r: ChannelEvalResult & { predictor?: string;
 
 /** `voc eval sentiment` as a table. */
 export function formatSentimentTable(
-  r: SentimentEvalResult & { predictor?: string; holdout?: { fraction: number; seed?: number }; skipped?: number },
+  r: SentimentEvalResult & {
+    predictor?: string;
+    holdout?: { fraction: number; seed?: number };
+    skipped?: number;
+    /** Rules only: labelled label -> the classifier's post label (pos/neg/mixed/neutral) -> count. */
+    rule_labels?: Record<string, Record<string, number>>;
+    /** The file's label a neutral post counted as (`--neutral-as`). */
+    neutral_as?: string;
+  },
   locale: Locale,
 ): string {
   const m = t(locale);
@@ -212,8 +228,27 @@ export function formatSentimentTable(
   ]);
   const parts = [r.holdout ? m.heldOut(r.n, r.holdout.fraction, r.holdout.seed) : m.posts(r.n), table];
   if (r.ci95) parts.push(m.intervalLine(m.accuracy, fmtInterval(r.ci95.accuracy)));
+  // Where the errors are: which label is taken for which, and (rules) how often a post had no
+  // judging words at all (neutral) or both kinds (mixed), which the binary score hides.
+  const gold = Object.keys(r.per_label);
+  if (r.confusion && gold.length) parts.push('', m.confusion, countTable(m.goldPredicted, r.confusion, gold, gold));
+  if (r.rule_labels) {
+    const kinds = ['pos', 'neg', 'mixed', 'neutral'];
+    parts.push('', m.ruleLabels(m.postLabels[r.neutral_as ?? 'neg']!), countTable(m.goldPredicted, r.rule_labels, gold, kinds, (k) => m.postLabels[k] ?? k));
+  }
   if (r.predictor) parts.push('', m.predictor(r.predictor));
   return parts.join('\n');
+}
+
+/** counts[row][column] as a table with a total per row; missing cells are 0. */
+function countTable(corner: string, counts: Record<string, Record<string, number>>, rows: string[], columns: string[], name: (c: string) => string = (c) => c): string {
+  return renderTable(
+    [corner, ...columns.map(name), 'Σ'],
+    rows.map((row) => {
+      const cells = columns.map((c) => counts[row]?.[c] ?? 0);
+      return [row, ...cells.map(String), String(cells.reduce((a, b) => a + b, 0))];
+    }),
+  );
 }
 
 /** `voc eval aspects` as a table. */
