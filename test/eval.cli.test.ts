@@ -172,7 +172,9 @@ describe('voc train aspects + voc eval aspects', () => {
     // Every post right: every draw of the posts scores 1.
     expect(r.ci95).toEqual({ subject_micro_f1: [1, 1], subject_sentiment_micro_f1: [1, 1] });
     const table = (await voc(['eval', 'aspects', '--data', testCsv, '--model', model, '--no-save'], 'en')).stdout.split('\n');
-    expect(table).toContain('95% interval of the subject+sentiment (micro, competition metric) (bootstrap over the items, 1000 draws): [1.0000, 1.0000]');
+    expect(table).toContain('95% interval of the subject+sentiment (micro, competition metric) (bootstrap over the items, 1000 draws): [1.0000, 1.0000]');    // 12 subjects found rightly, each with its sentiment.
+    expect(r.sentiment_on_found).toMatchObject({ accuracy: 1, n: 12 });
+    expect(table).toContain('sentiment on the subjects found rightly (12, accuracy 1.0000; rows: labelled, columns: predicted)');
   });
 
   it('scores the rule classifier with the car taxonomy, and names an unknown taxonomy', async () => {

@@ -180,7 +180,8 @@ describe('evalAspects', () => {
     expect(r.n).toBe(3);
     expect(r.per_label['价格']).toEqual({ precision: 1, recall: 1, f1: 1, sentiment_f1: 0, support: 1 });
     expect(r.per_label['内饰']).toEqual({ precision: 0, recall: 0, f1: 0, sentiment_f1: 0, support: 0 });
-    expect(r.per_label['空间']).toEqual({ precision: 0, recall: 0, f1: 0, sentiment_f1: 0, support: 1 });
+    expect(r.per_label['空间']).toEqual({ precision: 0, recall: 0, f1: 0, sentiment_f1: 0, support: 1 });    // On the four subjects found rightly: 动力 1->1, 价格 0->1, 油耗 -1->-1, 外观 0->0.
+    expect(r.sentiment_on_found).toEqual({ accuracy: 0.75, n: 4, confusion: { '1': { '1': 1 }, '0': { '1': 1, '0': 1 }, '-1': { '-1': 1 } } });
   });
 
   it('turns rule aspect hits into subjects, polarities voting', () => {

@@ -29,6 +29,11 @@ export interface AspectEvalResult {
   per_label: Record<string, AspectLabelScore>;
   /** 95% bootstrap intervals over the posts (bootstrap.ts). */
   ci95: { subject_micro_f1: Interval95; subject_sentiment_micro_f1: Interval95 };
+  /**
+   * On the subjects found rightly: labelled sentiment -> predicted sentiment -> count, and the share
+   * right. Tells a sentiment problem (a polar label read as neutral) from a subject problem.
+   */
+  sentiment_on_found: { accuracy: number; n: number; confusion: Record<string, Record<string, number>> };
 }
 
 /** Scores `predicted[i]` (the subjects found in `posts[i]`) against the labelled posts. */
@@ -38,8 +43,21 @@ export function evalAspects(posts: readonly AspectPost[], predicted: readonly Su
   const pairs = new SetMatchCounter();
   const subjectItems = new RatioItems();
   const pairItems = new RatioItems();
+  const confusion: Record<string, Record<string, number>> = {};
+  let found = 0;
+  let foundRight = 0;
   posts.forEach((post, i) => {
     const p = dedupe(predicted[i]!);
+    for (const x of p) {
+      const labelled = post.labels.filter((l) => l.subject === x.subject).map((l) => l.sentiment);
+      if (!labelled.length) continue;
+      // A subject labelled twice with two sentiments: the prediction matches either.
+      const gold = labelled.includes(x.sentiment) ? x.sentiment : labelled[0]!;
+      const row = (confusion[String(gold)] ??= {});
+      row[String(x.sentiment)] = (row[String(x.sentiment)] ?? 0) + 1;
+      found++;
+      if (gold === x.sentiment) foundRight++;
+    }
     const s = subjects.add(
       post.labels.map((l) => l.subject),
       p.map((x) => x.subject),
@@ -75,6 +93,7 @@ export function evalAspects(posts: readonly AspectPost[], predicted: readonly Su
     subject_sentiment: { precision: ss.precision, recall: ss.recall, micro_f1: ss.f1 },
     per_label,
     ci95: { subject_micro_f1: subjectItems.interval(), subject_sentiment_micro_f1: pairItems.interval() },
+    sentiment_on_found: { accuracy: found ? foundRight / found : 0, n: found, confusion },
   };
 }
 

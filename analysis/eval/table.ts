@@ -51,6 +51,7 @@ const TEXT = {
     predictor: (p: string) => `预测来源：${p}`,
     errorClasses: '主要错误类型：',
     confusion: '混淆矩阵（行：标注标签，列：预测标签）',
+    sentimentOnFound: (n: number, acc: string) => `正确识别的主题上的情感（${n} 个，准确率 ${acc}；行：标注，列：预测）`,
     ruleLabels: (neutralAs: string) => `规则给出的帖子标签（行：标注标签；混合按分数正负计，中性计为${neutralAs}）`,
     goldPredicted: '标注 \\ 预测',
     postLabels: { pos: '正面', neg: '负面', mixed: '混合', neutral: '中性' } as Record<string, string>,
@@ -100,6 +101,7 @@ const TEXT = {
     predictor: (p: string) => `predictions: ${p}`,
     errorClasses: 'main error classes:',
     confusion: 'confusion matrix (rows: labelled, columns: predicted)',
+    sentimentOnFound: (n: number, acc: string) => `sentiment on the subjects found rightly (${n}, accuracy ${acc}; rows: labelled, columns: predicted)`,
     ruleLabels: (neutralAs: string) => `the rules' post labels (rows: labelled; mixed counts by the sign of its score, neutral as ${neutralAs})`,
     goldPredicted: 'labelled \\ predicted',
     postLabels: { pos: 'pos', neg: 'neg', mixed: 'mixed', neutral: 'neutral' } as Record<string, string>,
@@ -263,6 +265,12 @@ export function formatAspectsTable(r: AspectEvalResult & { predictor?: string; h
   if (r.ci95) {
     parts.push(m.intervalLine(m.subjectMicro, fmtInterval(r.ci95.subject_micro_f1)));
     parts.push(m.intervalLine(m.subjectSentimentMicro, fmtInterval(r.ci95.subject_sentiment_micro_f1)));
+  }
+  // Results saved before this table existed have no sentiment_on_found.
+  const found = r.sentiment_on_found;
+  if (found?.n) {
+    const values = ['-1', '0', '1'];
+    parts.push('', m.sentimentOnFound(found.n, fmt(found.accuracy)), countTable(m.goldPredicted, found.confusion, values, values));
   }
   if (r.predictor) parts.push('', m.predictor(r.predictor));
   return parts.join('\n');
