@@ -3,7 +3,7 @@
  * in the data directory (mode 0600) so that the same author maps to the same hash on every run.
  * With MongoDB (several machines) the secret must come from the environment so all agree.
  */
-import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
@@ -28,9 +28,17 @@ export function authorSecret(dataDir: string, env: NodeJS.ProcessEnv = process.e
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   ensureDataDir(dataDir);
   const secret = randomBytes(32).toString('hex');
-  // Write-then-rename: two processes starting at once both end with a complete file (one wins).
+  // Write a temporary file, then link it in place: a link never replaces an existing file, so when
+  // processes start at once exactly one secret wins, none is ever seen half-written, and every
+  // process reads the winner (a rename would let a later process replace a secret already in use).
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, secret, { mode: 0o600 });
-  if (!existsSync(file)) renameSync(tmp, file);
+  try {
+    linkSync(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    unlinkSync(tmp);
+  }
   return readFileSync(file, 'utf8').trim();
 }

@@ -1,29 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { ensureDir } from '../core/dirs.js';
-import { ROOT } from './helpers/cli.js';
 import { ensureCompiled } from './helpers/compiled.js';
-
-/** Starts `n` processes making the same fresh folders; resolves with each one's summary line. */
-async function race(root: string, n: number, count: number): Promise<Array<{ failed: number; first: string | null }>> {
-  const children = Array.from({ length: n }, () =>
-    spawn(process.execPath, [join(ROOT, 'test/fixtures/dirs-racer.mjs'), root, String(count)], { stdio: ['pipe', 'pipe', 'inherit'] }),
-  );
-  const lines = children.map((child) => {
-    const seen: string[] = [];
-    const ready = new Promise<void>((res) => createInterface({ input: child.stdout! }).on('line', (l) => (l === 'ready' ? res() : seen.push(l))));
-    const done = new Promise<string>((res) => child.once('exit', () => res(seen.join('\n'))));
-    return { ready, done };
-  });
-  // Every child has imported the module before any starts, so they really run side by side.
-  await Promise.all(lines.map((l) => l.ready));
-  for (const child of children) child.stdin!.end('go\n');
-  return (await Promise.all(lines.map((l) => l.done))).map((l) => JSON.parse(l) as { failed: number; first: string | null });
-}
+import { raceChildren } from './helpers/race.js';
 
 describe('ensureDir', () => {
   const root = mkdtempSync(join(tmpdir(), 'voc-dirs-'));
@@ -53,7 +34,7 @@ describe('ensureDir', () => {
     ensureCompiled(['core/dirs.ts', 'core/errors.ts']);
     // Between stat's ENOENT and the next look another process may have made the folder; that
     // folder used to be taken for a dangling link and failed with ENOTDIR (tens of 2,000 per run).
-    const summaries = await race(join(root, 'race'), 4, 2000);
+    const summaries = (await raceChildren('test/fixtures/dirs-racer.mjs', [join(root, 'race'), '2000'], 4)).map((l) => JSON.parse(l) as { failed: number; first: string | null });
     expect(summaries).toEqual(Array.from({ length: 4 }, () => ({ failed: 0, first: null })));
   }, 60_000);
 });
