@@ -62,7 +62,9 @@ export function describeExpected(issue: z.core.$ZodIssue): Bilingual {
   } else if (issue.code === 'too_small' || issue.code === 'too_big') {
     expectedZh = boundZh(issue) ?? expectedZh;
   } else if (issue.code === 'invalid_union') {
-    ({ en: expected, zh: expectedZh } = unionChoice(issue) ?? { en: 'matches none of the forms allowed here', zh: '不符合此处允许的任何一种形式' });
+    // A union given its own message (`a list of keywords, or { keywords: … }`) keeps it.
+    const ownMessage = issue.message !== 'Invalid input' && !issue.message.startsWith('Invalid discriminator');
+    if (!ownMessage) ({ en: expected, zh: expectedZh } = unionChoice(issue) ?? { en: 'matches none of the forms allowed here', zh: '不符合此处允许的任何一种形式' });
   } else if (issue.code === 'not_multiple_of') {
     expectedZh = `应为 ${String(issue.divisor)} 的倍数`;
   } else if (issue.code === 'invalid_key') {

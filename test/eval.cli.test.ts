@@ -221,7 +221,7 @@ describe('voc eval channels', () => {
     const r = JSON.parse((await voc(['eval', 'channels', '--gold', join(FIX, 'channels-gold.jsonl'), '--json', '--errors', '2'])).stdout) as Record<string, any>;
     expect(r.n).toBe(30);
     for (const key of ['precision', 'recall', 'micro_f1', 'macro_f1', 'per_label']) expect(r.channels).toHaveProperty(key);
-    expect(Object.keys(r.polarity)).toEqual(['accuracy', 'n']);
+    expect(Object.keys(r.polarity)).toEqual(['accuracy', 'n', 'per_label']);
     for (const key of ['precision', 'recall', 'f1', 'support']) expect(r.breakpoints).toHaveProperty(key);
     for (const key of ['precision', 'recall', 'f1']) expect(r.questions).toHaveProperty(key);
     expect(r.scenarios).toHaveProperty('recall');
@@ -248,6 +248,11 @@ describe('voc eval channels', () => {
     const zh = (await voc(['eval', 'channels', '--gold', gold, '--no-save'], 'zh-CN')).stdout.split('\n');
     expect(zh.find((l) => l.startsWith('任务'))).toMatch(/^任务 +精确率 +召回率 +F1 \/ 准确率 +95% 区间 +数量$/);
     expect(zh.find((l) => l.startsWith('渠道识别（微平均）'))).toContain(`${r.channels.micro_f1.toFixed(4)}  ${cell(r.ci95.channels_micro_f1)}`);
+    // Each channel's polarity accuracy beside its detection figures.
+    expect(en.find((l) => l.startsWith('channel '))).toMatch(/^channel +precision +recall +F1 +support +polarity acc\. +polarity n$/);
+    const store = r.polarity.per_label.store as { accuracy: number; n: number };
+    expect(en.find((l) => l.startsWith('store '))).toMatch(new RegExp(` ${store.accuracy.toFixed(4)} +${store.n}$`));
+    expect(zh.find((l) => l.startsWith('渠道 '))).toMatch(/^渠道 +精确率 +召回率 +F1 +样本数 +极性准确率 +极性样本数$/);
   });
 
   it('names the line of a bad gold row', async () => {
@@ -300,10 +305,13 @@ describe('voc train channels + voc eval channels --model', () => {
     expect(withModel.predictor).toBe(`${rules.predictor} + channel model ${model}`);
     // The stances of the test posts' 10 detected gold channels: the rules read the two channels of
     // each broken post as negative, the gold calls the website neutral there.
-    expect([rules.polarity, withModel.polarity]).toEqual([
+    expect([rules.polarity, withModel.polarity]).toMatchObject([
       { accuracy: 0.8, n: 10 },
       { accuracy: 1, n: 10 },
     ]);
+    // The two misread stances are the website's.
+    expect(rules.polarity.per_label.website.accuracy).toBeLessThan(1);
+    expect(Object.values(rules.polarity.per_label as Record<string, { accuracy: number; n: number }>).reduce((a, x) => a + Math.round(x.accuracy * x.n), 0)).toBe(8);
     // Detection, questions and scenarios stay the rules'.
     expect([withModel.channels, withModel.questions, withModel.scenarios]).toEqual([rules.channels, rules.questions, rules.scenarios]);
     // What the model changed, against the rules on the same posts, with a paired interval.
@@ -348,8 +356,8 @@ describe('voc train channels + voc eval channels --model', () => {
     expect(table.split('\n')[0]).toMatch(/^已训练 channels 模型：32 条训练样本/);
     // On the 8 held-out posts (4 breakpoints, 16 detected gold channels) the model gets every stance
     // and breakpoint right; the rules alone, on the same posts, 13 of 16 stances and 1 breakpoint.
-    expect([trained.evaluation.polarity, trained.evaluation.breakpoints.f1]).toEqual([{ accuracy: 1, n: 16 }, 1]);
-    expect([trained.rulesEvaluation.n, trained.rulesEvaluation.polarity, trained.rulesEvaluation.breakpoints.f1]).toEqual([8, { accuracy: 0.8125, n: 16 }, 0.4]);
+    expect([trained.evaluation.polarity, trained.evaluation.breakpoints.f1]).toMatchObject([{ accuracy: 1, n: 16 }, 1]);
+    expect([trained.rulesEvaluation.n, trained.rulesEvaluation.polarity, trained.rulesEvaluation.breakpoints.f1]).toEqual([8, { accuracy: 0.8125, n: 16, per_label: { store: { accuracy: 0.875, n: 8 }, website: { accuracy: 0.75, n: 8 } } }, 0.4]);
     // Training prints the model's gain over the rules on the held-out posts as eval --model does, with paired intervals.
     const versus = table.split('\n').filter((l) => l.startsWith('相对仅用规则'));
     expect(versus).toEqual(['相对仅用规则（同一批帖子，差值及配对自助法 95% 区间）：渠道极性 0.8125 → +0.1875 [+0.0625, +0.3750]；断点 F1 0.4000 → +0.6000 [+0.1429, +1.0000]']);

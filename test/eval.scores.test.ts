@@ -55,7 +55,20 @@ describe('evalChannels on the 30-row fixture (figures worked out by hand)', () =
 
   it('scores polarity on correctly detected channels only', () => {
     // 36 detected; wrong: delivery rows 4 and 21, store row 15
-    expect(r.polarity).toEqual({ accuracy: 33 / 36, n: 36 });
+    expect(r.polarity).toEqual({
+      accuracy: 33 / 36,
+      n: 36,
+      per_label: {
+        after_sales: { accuracy: 1, n: 3 },
+        app: { accuracy: 1, n: 1 },
+        customer_service: { accuracy: 1, n: 7 },
+        delivery: { accuracy: 6 / 8, n: 8 },
+        marketplace: { accuracy: 1, n: 3 },
+        social_media: { accuracy: 1, n: 2 },
+        store: { accuracy: 8 / 9, n: 9 },
+        website: { accuracy: 1, n: 3 },
+      },
+    });
   });
 
   it('scores breakpoints per post, the channel pair deciding', () => {

@@ -144,7 +144,7 @@ describe('voc schedule', () => {
     expect(await queues.crawl.getJobSchedulersCount()).toBe(0);
     // The report schedule's own schema checks, in both languages.
     const badId = await voc(['schedule', 'add', 'report', 'Bad ID', '--brand', 'acme', '--cron', '0 6 * * *']);
-    expect(badId.error!.message).toBe('report Bad ID: id: an id of lower-case letters, digits, _ or -');
+    expect(badId.error!.message).toBe('report Bad ID: id: expected an id of lower-case letters, digits, _ or -');
     expect(errorText(badId.error!, 'zh-CN')).toBe('报告 Bad ID：id：应为由小写字母、数字、_ 或 - 组成的 ID');
     const noRedis = await voc(['status'], { redis: false });
     expect(noRedis.error!.message).toBe('REDIS_URL is not set: `voc status` works on the BullMQ queues; set REDIS_URL=redis://host:6379');

@@ -24,7 +24,8 @@ import type { GoldRow } from './readers.js';
 export interface ChannelEvalResult {
   n: number;
   channels: { precision: number; recall: number; micro_f1: number; macro_f1: number; per_label: Record<string, LabelScore> };
-  polarity: { accuracy: number; n: number };
+  /** Per channel too: which channel's stance is misread (the report ranks channels by it). */
+  polarity: { accuracy: number; n: number; per_label: Record<string, { accuracy: number; n: number }> };
   breakpoints: { precision: number; recall: number; f1: number; support: number; kind_accuracy: number };
   questions: { precision: number; recall: number; f1: number; support: number };
   scenarios: { recall: number; precision: number; gold: number; predicted: number };
@@ -98,6 +99,7 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
   const channels = new SetMatchCounter();
   let polarityRight = 0;
   let polarityN = 0;
+  const polarityOf = new Map<string, { right: number; n: number }>();
   let bpTp = 0;
   let bpFp = 0;
   let bpFn = 0;
@@ -130,6 +132,9 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
         continue;
       }
       postScored++;
+      const of = polarityOf.get(ch) ?? polarityOf.set(ch, { right: 0, n: 0 }).get(ch)!;
+      of.n++;
+      if (p === pol) of.right++;
       if (p === pol) postRight++;
       else error(`polarity:${ch}:${pol}->${p}`, row, `${ch}: gold ${pol}, predicted ${p}`);
     }
@@ -204,7 +209,11 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
   const result: ChannelEvalResult = {
     n: rows.length,
     channels: { precision: micro.precision, recall: micro.recall, micro_f1: micro.f1, macro_f1: channels.macroF1(), per_label: channels.perLabel() },
-    polarity: { accuracy: ratio(polarityRight, polarityN), n: polarityN },
+    polarity: {
+      accuracy: ratio(polarityRight, polarityN),
+      n: polarityN,
+      per_label: Object.fromEntries([...polarityOf].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ch, x]) => [ch, { accuracy: ratio(x.right, x.n), n: x.n }])),
+    },
     breakpoints: {
       precision: bpPrecision,
       recall: bpRecall,

@@ -32,6 +32,8 @@ const TEXT = {
     intervalLine: (what: string, interval: string) => `${what}的 95% 区间（按条目自助重抽样 ${BOOTSTRAP_RESAMPLES} 次）：${interval}`,
     versusRules: (parts: string[]) => `相对仅用规则（同一批帖子，差值及配对自助法 95% 区间）：${parts.join('；')}`,
     polarityShort: '渠道极性',
+    polarityOfChannel: '极性准确率',
+    polarityN: '极性样本数',
     breakpointsShort: '断点 F1',
     posts: (n: number) => `共 ${n} 条`,
     channelDetection: '渠道识别（微平均）',
@@ -82,6 +84,8 @@ const TEXT = {
     intervalLine: (what: string, interval: string) => `95% interval of the ${what} (bootstrap over the items, ${BOOTSTRAP_RESAMPLES} draws): ${interval}`,
     versusRules: (parts: string[]) => `against the rules alone on the same posts (difference, paired bootstrap 95% interval): ${parts.join('; ')}`,
     polarityShort: 'channel polarity',
+    polarityOfChannel: 'polarity acc.',
+    polarityN: 'polarity n',
     breakpointsShort: 'breakpoint F1',
     posts: (n: number) => `${n} items`,
     channelDetection: 'channel detection (micro)',
@@ -181,10 +185,12 @@ export function formatChannelsTable(r: ChannelEvalResult & { predictor?: string;
     const label = channelLabel(id, locale);
     return label === id ? id : `${id} ${label}`;
   };
-  const perLabel = renderTable([m.channel, m.precision, m.recall, m.f1, m.support], [
-    ...labelRows(r.channels.per_label, name),
-    [m.micro, fmt(r.channels.precision), fmt(r.channels.recall), fmt(r.channels.micro_f1), ''],
-    [m.macro, '', '', fmt(r.channels.macro_f1), ''],
+  // Polarity is scored on the channels found rightly; results saved before it was split by channel have no per_label.
+  const pol = (id: string) => r.polarity.per_label?.[id];
+  const perLabel = renderTable([m.channel, m.precision, m.recall, m.f1, m.support, m.polarityOfChannel, m.polarityN], [
+    ...Object.entries(r.channels.per_label).map(([l, s]) => [name(l), fmt(s.precision), fmt(s.recall), fmt(s.f1), String(s.support), fmt(pol(l)?.accuracy), String(pol(l)?.n ?? '')]),
+    [m.micro, fmt(r.channels.precision), fmt(r.channels.recall), fmt(r.channels.micro_f1), '', fmt(r.polarity.accuracy), String(r.polarity.n)],
+    [m.macro, '', '', fmt(r.channels.macro_f1), '', '', ''],
   ]);
   const ci = r.ci95;
   const overall = renderTable([m.task, m.precision, m.recall, `${m.f1} / ${m.accuracy}`, m.interval, m.n], [
