@@ -27,6 +27,7 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'on SIGTERM/SIGINT, seconds to let jobs finish before handing them back': '收到 SIGTERM/SIGINT 后，等待进行中的任务完成的秒数，超时则将其交还队列',
   'folder of scheduled reports': '存放定时报告的文件夹',
   'crawl runs and their outcome': '抓取运行及其结果',
+  'the last 20 crawl runs, newest first': '最近 20 次抓取运行，最新的在前',
   'a run\'s progress and outcome: live from the queue (REDIS_URL), else from the store': '某次运行的进度和结果：有 REDIS_URL 时从队列实时读取，否则从存储读取',
   'print { run, progress } as JSON': '以 JSON 输出 { run, progress }',
   'configuration': '配置',

@@ -44,6 +44,7 @@ const zh = {
   schedulerStopping: '正在停止 scheduler…',
   runRow: (id: string, kind: string, status: string, pages: number, posts: number, errors: number) =>
     `${id}\t${kind}\t${status}\t${pages} 页\t新增 ${posts} 条\t错误 ${errors} 个`,
+  noRuns: '还没有抓取运行：用 `voc crawl` 开始一次',
   // --- errors ---
   unexpectedError: (detail: string) => `意外错误：${detail}`,
   debugHint: '请加上 VOC_DEBUG=1 重新运行以查看出错位置，并报告此问题',
@@ -91,6 +92,7 @@ const en: typeof zh = {
     `scheduler ready: ${added} added, ${updated} updated, ${unchanged} unchanged, ${removed} removed schedules; SIGHUP re-reads the config`,
   schedulerStopping: 'Stopping scheduler…',
   runRow: (id, kind, status, pages, posts, errors) => `${id}\t${kind}\t${status}\tpages ${pages}\tnew ${posts}\terrors ${errors}`,
+  noRuns: 'no crawl runs yet: start one with `voc crawl`',
   // --- errors ---
   unexpectedError: (detail) => `unexpected error: ${detail}`,
   debugHint: 'run again with VOC_DEBUG=1 to see where it happened, and please report it',

@@ -166,12 +166,14 @@ program
   });
 
 const runsCmd = program.command('runs').description('crawl runs and their outcome');
-runsCmd.command('list').action(async () => {
+runsCmd.command('list').description('the last 20 crawl runs, newest first').action(async () => {
   const config = readConfig();
   const m = messages(locale(config));
   const app = await openApp(config);
   try {
-    for (const r of await app.store.listRuns(20))
+    const runs = await app.store.listRuns(20);
+    if (!runs.length) console.log(m.noRuns);
+    for (const r of runs)
       console.log(m.runRow(r.id, r.kind, m.runStatus[r.status] ?? r.status, r.stats.pagesFetched, r.stats.postsNew, r.stats.errors));
   } finally {
     await app.close();

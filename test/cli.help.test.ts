@@ -21,6 +21,9 @@ describe('help in both languages', () => {
     expect(described.filter((d) => !Object.hasOwn(HELP_ZH, d.text)).map((d) => `${d.where}: ${d.text}`)).toEqual([]);
     const used = new Set(described.map((d) => d.text));
     expect(Object.keys(HELP_ZH).filter((k) => !used.has(k))).toEqual([]);
+    // Every command says what it does (\`voc runs list\` once showed a bare name in the help).
+    const bare = (cmd: typeof program): string[] => [...(cmd.description() ? [] : [cmd.name()]), ...cmd.commands.flatMap(bare)];
+    expect(bare(program)).toEqual([]);
     // A translation, not a copy: each entry holds Chinese.
     expect(Object.entries(HELP_ZH).filter(([, zh]) => !/[\u4e00-\u9fff]/.test(zh))).toEqual([]);
   });

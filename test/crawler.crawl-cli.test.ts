@@ -130,6 +130,8 @@ describe('voc crawl', () => {
 
   it('--since drops older posts and ends the listing at a page of only older posts; prints the summary table', async () => {
     const { config } = project();
+    // Before any crawl the listing says so, instead of printing nothing.
+    expect((await runVoc(['--config', config, 'runs', 'list'])).stdout).toBe('还没有抓取运行：用 `voc crawl` 开始一次\n');
     const r = await runVoc(['--config', config, '--lang', 'en', 'crawl', '--since', '2026-10-01']);
     expect(r.stderr).toBe(''); // not a terminal: no progress line
     expect(r.code).toBe(0);
