@@ -45,7 +45,7 @@ describe('authorSecret', () => {
     ensureCompiled(['cli/secret.ts', 'core/dirs.ts', 'core/errors.ts']);
     const raceRoot = join(root, 'race');
     const count = 300;
-    const lists = (await raceChildren('test/fixtures/secret-racer.mjs', [raceRoot, String(count)], 4)).map((l) => JSON.parse(l) as string[]);
+    const lists = (await raceChildren('test/fixtures/secret-racer.mjs', Array.from({ length: 4 }, () => [raceRoot, String(count)]))).map((l) => JSON.parse(l) as string[]);
     const onDisk = Array.from({ length: count }, (_, i) => readFileSync(join(raceRoot, String(i), 'author-secret'), 'utf8'));
     // Each process used the secret that stayed on disk (a rename let a later process replace it).
     for (const list of lists) expect(list).toEqual(onDisk);

@@ -34,7 +34,7 @@ describe('ensureDir', () => {
     ensureCompiled(['core/dirs.ts', 'core/errors.ts']);
     // Between stat's ENOENT and the next look another process may have made the folder; that
     // folder used to be taken for a dangling link and failed with ENOTDIR (tens of 2,000 per run).
-    const summaries = (await raceChildren('test/fixtures/dirs-racer.mjs', [join(root, 'race'), '2000'], 4)).map((l) => JSON.parse(l) as { failed: number; first: string | null });
+    const summaries = (await raceChildren('test/fixtures/dirs-racer.mjs', Array.from({ length: 4 }, () => [join(root, 'race'), '2000']))).map((l) => JSON.parse(l) as { failed: number; first: string | null });
     expect(summaries).toEqual(Array.from({ length: 4 }, () => ({ failed: 0, first: null })));
   }, 60_000);
 });

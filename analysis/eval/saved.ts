@@ -20,6 +20,7 @@ import type { AspectEvalResult } from './aspects.js';
 import type { SemevalEvalResult } from './semeval.js';
 import type { SentimentEvalResult } from './sentiment.js';
 import { ensureDataDir } from '../../core/dirs.js';
+import { withFileLock } from '../../core/file-lock.js';
 
 export const EVALUATION_FILE = 'evaluation.json';
 
@@ -145,10 +146,17 @@ function runKey(run: SavedRun, dataFile: string, model: boolean): string {
 
 /**
  * Merges `run` into `<dataDir>/evaluation.json` (created with its folder when missing; written to a
- * temporary file and renamed, so a reader never sees half a file).
+ * temporary file and renamed, so a reader never sees half a file; under a lock file, so two evals
+ * saving at once both keep their entry).
  */
 export function saveEvaluationRun(dataDir: string, run: SavedRun, dataFile: string, model: boolean): string {
+  ensureDataDir(dataDir);
   const path = join(dataDir, EVALUATION_FILE);
+  // Read, merge and write under a lock: two evals finishing at once must both be kept.
+  return withFileLock(`${path}.lock`, () => mergeRun(path, run, dataFile, model));
+}
+
+function mergeRun(path: string, run: SavedRun, dataFile: string, model: boolean): string {
   const runs = existsSync(path) ? readSavedFile(path).runs : {};
   runs[runKey(run, dataFile, model)] = run;
   const ordered = Object.entries(runs).sort(
@@ -160,7 +168,6 @@ export function saveEvaluationRun(dataDir: string, run: SavedRun, dataFile: stri
     metrics: ordered.flatMap(([, r]) => r.metrics),
     runs: Object.fromEntries(ordered),
   };
-  ensureDataDir(dataDir);
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n');
   renameSync(tmp, path);

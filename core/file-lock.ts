@@ -1,0 +1,73 @@
+/**
+ * A lock file around a read-modify-write of a small shared file (`evaluation.json`), so that two
+ * processes updating it at once (two `voc eval` runs on one data directory) both land instead of
+ * the later write dropping the earlier one's entry.
+ *
+ * The lock is a file made with O_EXCL: exactly one process creates it. It holds the owner's pid; a
+ * lock older than `staleMs` is taken to be left by a killed process and is removed. Waiting is a
+ * synchronous sleep (Atomics.wait), as the callers are synchronous and short.
+ */
+import { closeSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { VocError } from './errors.js';
+
+export interface FileLockOptions {
+  /** Give up after this long (default 10 s). */
+  timeoutMs?: number;
+  /** A lock file older than this is a crashed owner's (default 30 s; a holder needs milliseconds). */
+  staleMs?: number;
+}
+
+const WAIT_CELL = new Int32Array(new SharedArrayBuffer(4));
+
+/** Runs `fn` while holding `lockPath`; removes the lock afterwards, whatever `fn` does. */
+export function withFileLock<T>(lockPath: string, fn: () => T, options: FileLockOptions = {}): T {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const staleMs = options.staleMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(lockPath, 'wx', 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    if (fd !== undefined) {
+      try {
+        writeSync(fd, String(process.pid));
+      } finally {
+        closeSync(fd);
+      }
+      try {
+        return fn();
+      } finally {
+        unlinkSync(lockPath);
+      }
+    }
+    if (isStale(lockPath, staleMs)) {
+      removeQuietly(lockPath);
+      continue;
+    }
+    if (Date.now() >= deadline)
+      throw new VocError({
+        en: `${lockPath}: another voc process has held this lock for ${timeoutMs / 1000} s; if none is running, delete the file and try again`,
+        zh: `${lockPath}：另一个 voc 进程持有此锁已达 ${timeoutMs / 1000} 秒；若没有正在运行的 voc 进程，请删除该文件后重试`,
+      });
+    Atomics.wait(WAIT_CELL, 0, 0, Math.min(100, 2 * 2 ** attempt));
+  }
+}
+
+function isStale(lockPath: string, staleMs: number): boolean {
+  try {
+    return Date.now() - statSync(lockPath).mtimeMs > staleMs;
+  } catch {
+    return false; // released meanwhile: the next attempt takes it
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Another waiter removed it first.
+  }
+}
