@@ -6,6 +6,10 @@
  * The lock is a file made with O_EXCL: exactly one process creates it. It holds the owner's pid; a
  * lock older than `staleMs` is taken to be left by a killed process and is removed. Waiting is a
  * synchronous sleep (Atomics.wait), as the callers are synchronous and short.
+ *
+ * Not a general mutex: when two waiters find the same stale lock, the slower one may remove the lock
+ * the faster one has just taken (no atomic compare-and-unlink exists). That needs a crash and two
+ * waiters in the same moment; for a file of eval figures, which a rerun restores, it is accepted.
  */
 import { closeSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { VocError } from './errors.js';
