@@ -253,6 +253,11 @@ describe('voc eval channels', () => {
     const store = r.polarity.per_label.store as { accuracy: number; n: number };
     expect(en.find((l) => l.startsWith('store '))).toMatch(new RegExp(` ${store.accuracy.toFixed(4)} +${store.n}$`));
     expect(zh.find((l) => l.startsWith('渠道 '))).toMatch(/^渠道 +精确率 +召回率 +F1 +样本数 +极性准确率 +极性样本数$/);
+    // Breakpoint recall by labelled kind, under the overall table.
+    const kinds = r.breakpoints.per_kind as Record<string, { recall: number; support: number }>;
+    expect(Object.values(kinds).reduce((a, k) => a + k.support, 0)).toBe(5);
+    expect(zh).toContain(`断点召回率（按标注类型）：交接断裂 ${kinds.handoff!.recall.toFixed(4)}（1 个）；说法不一致 ${kinds.inconsistency!.recall.toFixed(4)}（3 个）；互相推诿 ${kinds.runaround!.recall.toFixed(4)}（1 个）`);
+    expect(en).toContain(`breakpoint recall by labelled kind: broken hand-off ${kinds.handoff!.recall.toFixed(4)} (1); inconsistency ${kinds.inconsistency!.recall.toFixed(4)} (3); runaround ${kinds.runaround!.recall.toFixed(4)} (1)`);
   });
 
   it('names the line of a bad gold row', async () => {
@@ -301,7 +306,7 @@ describe('voc train channels + voc eval channels --model', () => {
     const rules = JSON.parse((await voc(['eval', 'channels', '--gold', testGold, '--json', '--no-save'])).stdout) as Record<string, any>;
     expect(rules.breakpoints).toMatchObject({ precision: 1, recall: 0.3333, f1: 0.5, support: 3 });
     const withModel = JSON.parse((await voc(['eval', 'channels', '--gold', testGold, '--model', model, '--json', '--no-save'])).stdout) as Record<string, any>;
-    expect(withModel.breakpoints).toEqual({ precision: 1, recall: 1, f1: 1, support: 3, kind_accuracy: 1 });
+    expect(withModel.breakpoints).toEqual({ precision: 1, recall: 1, f1: 1, support: 3, kind_accuracy: 1, per_kind: { inconsistency: { recall: 1, support: 3 } } });
     expect(withModel.predictor).toBe(`${rules.predictor} + channel model ${model}`);
     // The stances of the test posts' 10 detected gold channels: the rules read the two channels of
     // each broken post as negative, the gold calls the website neutral there.

@@ -73,7 +73,15 @@ describe('evalChannels on the 30-row fixture (figures worked out by hand)', () =
 
   it('scores breakpoints per post, the channel pair deciding', () => {
     // gold rows 6, 7, 8, 9, 28; right pair 6, 7, 28; row 9 wrong pair (fn + fp); row 10 extra (fp)
-    expect(r.breakpoints).toEqual({ precision: 0.6, recall: 0.6, f1: expect.closeTo(0.6, 12), support: 5, kind_accuracy: 2 / 3 });
+    // Recall by labelled kind: handoff row 7 found; inconsistency rows 6 and 28 of 6, 9, 28; runaround row 8 missed.
+    expect(r.breakpoints).toEqual({
+      precision: 0.6,
+      recall: 0.6,
+      f1: expect.closeTo(0.6, 12),
+      support: 5,
+      kind_accuracy: 2 / 3,
+      per_kind: { handoff: { recall: 1, support: 1 }, inconsistency: { recall: 2 / 3, support: 3 }, runaround: { recall: 0, support: 1 } },
+    });
   });
 
   it('scores questions, scenarios and overall sentiment', () => {

@@ -26,7 +26,15 @@ export interface ChannelEvalResult {
   channels: { precision: number; recall: number; micro_f1: number; macro_f1: number; per_label: Record<string, LabelScore> };
   /** Per channel too: which channel's stance is misread (the report ranks channels by it). */
   polarity: { accuracy: number; n: number; per_label: Record<string, { accuracy: number; n: number }> };
-  breakpoints: { precision: number; recall: number; f1: number; support: number; kind_accuracy: number };
+  breakpoints: {
+    precision: number;
+    recall: number;
+    f1: number;
+    support: number;
+    kind_accuracy: number;
+    /** Recall per labelled kind (found with the right pair): which kind of broken journey is missed. */
+    per_kind: Record<string, { recall: number; support: number }>;
+  };
   questions: { precision: number; recall: number; f1: number; support: number };
   scenarios: { recall: number; precision: number; gold: number; predicted: number };
   sentiment: { accuracy: number; n: number };
@@ -104,6 +112,7 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
   let bpFp = 0;
   let bpFn = 0;
   let kindRight = 0;
+  const byKind = new Map<string, { found: number; support: number }>();
   let scenariosGold = 0;
   let scenariosRecalled = 0;
   let scenariosPredicted = 0;
@@ -152,6 +161,12 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
     const matching = row.breakpoint ? c.breakpoints.find((b) => goldSet.has(b.channels[0]) && goldSet.has(b.channels[1])) : undefined;
     const goldPair = [...goldSet].sort().join('+');
     items.breakpoints.addCounts(matching ? 1 : 0, !matching && c.breakpoints.length > 0 ? 1 : 0, !matching && row.breakpoint ? 1 : 0);
+    if (row.breakpoint) {
+      const key = row.breakpoint_kind ?? 'unlabelled';
+      const kind = byKind.get(key) ?? byKind.set(key, { found: 0, support: 0 }).get(key)!;
+      kind.support++;
+      if (matching) kind.found++;
+    }
     if (matching) {
       bpTp++;
       if (matching.kind === row.breakpoint_kind) kindRight++;
@@ -220,6 +235,7 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
       f1: bpPrecision + bpRecall > 0 ? (2 * bpPrecision * bpRecall) / (bpPrecision + bpRecall) : 0,
       support: bpTp + bpFn,
       kind_accuracy: ratio(kindRight, bpTp),
+      per_kind: Object.fromEntries([...byKind].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, { recall: ratio(x.found, x.support), support: x.support }])),
     },
     questions: { precision: q.precision, recall: q.recall, f1: q.f1, support: q.support },
     scenarios: { recall: ratio(scenariosRecalled, scenariosGold), precision: ratio(scenariosOnGold, scenariosPredicted), gold: scenariosGold, predicted: scenariosPredicted },

@@ -3,7 +3,7 @@
  * are padded by display width, so CJK labels (two columns each) line up in a terminal.
  */
 import type { Locale } from '../../core/types.js';
-import { channelLabel } from '../labels.js';
+import { breakpointKindLabel, channelLabel } from '../labels.js';
 import type { AspectEvalResult } from './aspects.js';
 import { BOOTSTRAP_RESAMPLES, type Interval95 } from './bootstrap.js';
 import type { ChannelEvalResult, RulesComparison } from './channels.js';
@@ -33,6 +33,7 @@ const TEXT = {
     versusRules: (parts: string[]) => `相对仅用规则（同一批帖子，差值及配对自助法 95% 区间）：${parts.join('；')}`,
     polarityShort: '渠道极性',
     polarityOfChannel: '极性准确率',
+    recallByKind: (kinds: Array<[string, string, number]>) => `断点召回率（按标注类型）：${kinds.map(([k, r, n]) => `${k} ${r}（${n} 个）`).join('；')}`,
     polarityN: '极性样本数',
     breakpointsShort: '断点 F1',
     posts: (n: number) => `共 ${n} 条`,
@@ -85,6 +86,7 @@ const TEXT = {
     versusRules: (parts: string[]) => `against the rules alone on the same posts (difference, paired bootstrap 95% interval): ${parts.join('; ')}`,
     polarityShort: 'channel polarity',
     polarityOfChannel: 'polarity acc.',
+    recallByKind: (kinds: Array<[string, string, number]>) => `breakpoint recall by labelled kind: ${kinds.map(([k, r, n]) => `${k} ${r} (${n})`).join('; ')}`,
     polarityN: 'polarity n',
     breakpointsShort: 'breakpoint F1',
     posts: (n: number) => `${n} items`,
@@ -204,6 +206,9 @@ export function formatChannelsTable(r: ChannelEvalResult & { predictor?: string;
     [m.sentiment, '', '', fmt(r.sentiment.accuracy), fmtInterval(ci?.sentiment), String(r.sentiment.n)],
   ]);
   const parts = [m.posts(r.n), perLabel, '', overall];
+  // Results saved before breakpoints were split by kind have no per_kind.
+  const kinds = Object.entries(r.breakpoints.per_kind ?? {});
+  if (kinds.length) parts.push(m.recallByKind(kinds.map(([k, x]) => [breakpointKindLabel(k, locale), fmt(x.recall), x.support])));
   const top = Object.entries(r.errors.counts).slice(0, 15);
   if (top.length) parts.push('', m.errorClasses, ...top.map(([k, v]) => `  ${v}\t${k}`));
   if (r.predictor) parts.push('', m.predictor(r.predictor));
