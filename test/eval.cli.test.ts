@@ -343,8 +343,14 @@ describe('voc train channels + voc eval channels --model', () => {
       // Every stance and breakpoint right: every resample of the posts scores 1 too.
       { name: 'channel polarity accuracy (trained channel model) · bp-test.jsonl', value: 1, n: 10, ci95: [1, 1] },
       { name: 'breakpoint F1 (trained channel model) · bp-test.jsonl', value: 1, n: 3, ci95: [1, 1] },
+      // The three labelled breakpoints are inconsistencies, all found.
+      { name: 'breakpoint recall, inconsistencies (trained channel model) · bp-test.jsonl', value: 1, n: 3 },
     ]);
-    expect(readSavedEvaluation(dataDir)!.metrics.map((m) => m.name)).toEqual(['渠道褒贬准确率（训练的渠道模型） · bp-test.jsonl', '断点 F1（训练的渠道模型） · bp-test.jsonl']);
+    expect(readSavedEvaluation(dataDir)!.metrics.map((m) => m.name)).toEqual([
+      '渠道褒贬准确率（训练的渠道模型） · bp-test.jsonl',
+      '断点 F1（训练的渠道模型） · bp-test.jsonl',
+      '断点召回率（说法不一致，训练的渠道模型） · bp-test.jsonl',
+    ]);
   });
 
   it('holds out a seeded share, and eval on the same file scores that share by itself', async () => {
@@ -420,6 +426,10 @@ describe('evaluation.json for the report methods appendix', () => {
       { name: 'channel detection F1 · channels-gold.jsonl', value: gold.channels.micro_f1, n: 30, ci95: gold.ci95.channels_micro_f1 },
       { name: 'channel polarity accuracy · channels-gold.jsonl', value: gold.polarity.accuracy, n: gold.polarity.n, ci95: gold.ci95.polarity },
       { name: 'breakpoint F1 · channels-gold.jsonl', value: gold.breakpoints.f1, n: 5, ci95: gold.ci95.breakpoints_f1 },
+      // The five labelled breakpoints by kind: one hand-off, three inconsistencies, one runaround.
+      { name: 'breakpoint recall, broken hand-offs · channels-gold.jsonl', value: gold.breakpoints.per_kind.handoff.recall, n: 1 },
+      { name: 'breakpoint recall, inconsistencies · channels-gold.jsonl', value: gold.breakpoints.per_kind.inconsistency.recall, n: 3 },
+      { name: 'breakpoint recall, runarounds · channels-gold.jsonl', value: gold.breakpoints.per_kind.runaround.recall, n: 1 },
       { name: 'question F1 · channels-gold.jsonl', value: gold.questions.f1, n: 4, ci95: gold.ci95.questions_f1 },
       // 6 of the 7 labelled scenario phrases found, and all 6 scenarios found are labelled ones.
       { name: 'usage scenario recall · channels-gold.jsonl', value: 0.8571, n: 7 },
@@ -432,6 +442,9 @@ describe('evaluation.json for the report methods appendix', () => {
       '渠道识别 F1 · channels-gold.jsonl',
       '渠道褒贬准确率 · channels-gold.jsonl',
       '断点 F1 · channels-gold.jsonl',
+      '断点召回率（交接断裂） · channels-gold.jsonl',
+      '断点召回率（说法不一致） · channels-gold.jsonl',
+      '断点召回率（互相推诿） · channels-gold.jsonl',
       '提问识别 F1 · channels-gold.jsonl',
       '使用场景召回率 · channels-gold.jsonl',
       '使用场景精确率 · channels-gold.jsonl',

@@ -33,6 +33,13 @@ const METRIC_NAMES = {
   breakpoint_f1: { en: 'breakpoint F1', zh: '断点 F1' },
   channel_polarity_model: { en: 'channel polarity accuracy (trained channel model)', zh: '渠道褒贬准确率（训练的渠道模型）' },
   breakpoint_f1_model: { en: 'breakpoint F1 (trained channel model)', zh: '断点 F1（训练的渠道模型）' },
+  // How many breakpoints of each kind are found: the report's breakpoint counts are low by about this much.
+  breakpoint_recall_handoff: { en: 'breakpoint recall, broken hand-offs', zh: '断点召回率（交接断裂）' },
+  breakpoint_recall_inconsistency: { en: 'breakpoint recall, inconsistencies', zh: '断点召回率（说法不一致）' },
+  breakpoint_recall_runaround: { en: 'breakpoint recall, runarounds', zh: '断点召回率（互相推诿）' },
+  breakpoint_recall_handoff_model: { en: 'breakpoint recall, broken hand-offs (trained channel model)', zh: '断点召回率（交接断裂，训练的渠道模型）' },
+  breakpoint_recall_inconsistency_model: { en: 'breakpoint recall, inconsistencies (trained channel model)', zh: '断点召回率（说法不一致，训练的渠道模型）' },
+  breakpoint_recall_runaround_model: { en: 'breakpoint recall, runarounds (trained channel model)', zh: '断点召回率（互相推诿，训练的渠道模型）' },
   question_f1: { en: 'question F1', zh: '提问识别 F1' },
   scenario_recall: { en: 'usage scenario recall', zh: '使用场景召回率' },
   scenario_precision: { en: 'usage scenario precision', zh: '使用场景精确率' },
@@ -99,12 +106,17 @@ export function evaluationRun(
       // A channel model changes only stances and breakpoints; the rules' run of the same file
       // carries the other figures.
       const ci = r.ci95;
+      const byKind = (['handoff', 'inconsistency', 'runaround'] as const).flatMap((kind) => {
+        const k = r.breakpoints.per_kind?.[kind];
+        return k ? [metric(`breakpoint_recall_${kind}${opts.model ? '_model' : ''}`, k.recall, k.support)] : [];
+      });
       metrics = opts.model
-        ? [metric('channel_polarity_model', r.polarity.accuracy, r.polarity.n, ci?.polarity), metric('breakpoint_f1_model', r.breakpoints.f1, r.breakpoints.support, ci?.breakpoints_f1)]
+        ? [metric('channel_polarity_model', r.polarity.accuracy, r.polarity.n, ci?.polarity), metric('breakpoint_f1_model', r.breakpoints.f1, r.breakpoints.support, ci?.breakpoints_f1), ...byKind]
         : [
             metric('channel_f1', r.channels.micro_f1, r.n, ci?.channels_micro_f1),
             metric('channel_polarity', r.polarity.accuracy, r.polarity.n, ci?.polarity),
             metric('breakpoint_f1', r.breakpoints.f1, r.breakpoints.support, ci?.breakpoints_f1),
+            ...byKind,
             metric('question_f1', r.questions.f1, r.questions.support, ci?.questions_f1),
             // The report has a scenario section, so its reader should see how far to trust it; a
             // file without labelled scenarios measures neither figure.
