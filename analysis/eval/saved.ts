@@ -107,7 +107,7 @@ export function evaluationRun(
       // carries the other figures.
       const ci = r.ci95;
       const byKind = (['handoff', 'inconsistency', 'runaround'] as const).flatMap((kind) => {
-        const k = r.breakpoints.per_kind?.[kind];
+        const k = r.breakpoints.per_kind[kind];
         return k ? [metric(`breakpoint_recall_${kind}${opts.model ? '_model' : ''}`, k.recall, k.support)] : [];
       });
       metrics = opts.model

@@ -187,8 +187,8 @@ export function formatChannelsTable(r: ChannelEvalResult & { predictor?: string;
     const label = channelLabel(id, locale);
     return label === id ? id : `${id} ${label}`;
   };
-  // Polarity is scored on the channels found rightly; results saved before it was split by channel have no per_label.
-  const pol = (id: string) => r.polarity.per_label?.[id];
+  // Polarity is scored on the channels found rightly: a channel never found has no polarity cell.
+  const pol = (id: string) => r.polarity.per_label[id];
   const perLabel = renderTable([m.channel, m.precision, m.recall, m.f1, m.support, m.polarityOfChannel, m.polarityN], [
     ...Object.entries(r.channels.per_label).map(([l, s]) => [name(l), fmt(s.precision), fmt(s.recall), fmt(s.f1), String(s.support), fmt(pol(l)?.accuracy), String(pol(l)?.n ?? '')]),
     [m.micro, fmt(r.channels.precision), fmt(r.channels.recall), fmt(r.channels.micro_f1), '', fmt(r.polarity.accuracy), String(r.polarity.n)],
@@ -206,8 +206,7 @@ export function formatChannelsTable(r: ChannelEvalResult & { predictor?: string;
     [m.sentiment, '', '', fmt(r.sentiment.accuracy), fmtInterval(ci?.sentiment), String(r.sentiment.n)],
   ]);
   const parts = [m.posts(r.n), perLabel, '', overall];
-  // Results saved before breakpoints were split by kind have no per_kind.
-  const kinds = Object.entries(r.breakpoints.per_kind ?? {});
+  const kinds = Object.entries(r.breakpoints.per_kind);
   if (kinds.length) parts.push(m.recallByKind(kinds.map(([k, x]) => [breakpointKindLabel(k, locale), fmt(x.recall), x.support])));
   const top = Object.entries(r.errors.counts).slice(0, 15);
   if (top.length) parts.push('', m.errorClasses, ...top.map(([k, v]) => `  ${v}\t${k}`));
@@ -277,9 +276,8 @@ export function formatAspectsTable(r: AspectEvalResult & { predictor?: string; h
     parts.push(m.intervalLine(m.subjectMicro, fmtInterval(r.ci95.subject_micro_f1)));
     parts.push(m.intervalLine(m.subjectSentimentMicro, fmtInterval(r.ci95.subject_sentiment_micro_f1)));
   }
-  // Results saved before this table existed have no sentiment_on_found.
   const found = r.sentiment_on_found;
-  if (found?.n) {
+  if (found.n) {
     const values = ['-1', '0', '1'];
     parts.push('', m.sentimentOnFound(found.n, fmt(found.accuracy)), countTable(m.goldPredicted, found.confusion, values, values));
   }
