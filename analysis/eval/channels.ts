@@ -143,9 +143,10 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
       postScored++;
       const of = polarityOf.get(ch) ?? polarityOf.set(ch, { right: 0, n: 0 }).get(ch)!;
       of.n++;
-      if (p === pol) of.right++;
-      if (p === pol) postRight++;
-      else error(`polarity:${ch}:${pol}->${p}`, row, `${ch}: gold ${pol}, predicted ${p}`);
+      if (p === pol) {
+        of.right++;
+        postRight++;
+      } else error(`polarity:${ch}:${pol}->${p}`, row, `${ch}: gold ${pol}, predicted ${p}`);
     }
     polarityRight += postRight;
     polarityN += postScored;
