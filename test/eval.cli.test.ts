@@ -364,7 +364,7 @@ describe('voc train channels + voc eval channels --model', () => {
     expect(scored.n).toBe(8);
     expect(scored.breakpoints).toEqual(trained.evaluation.breakpoints);
     const table = (await voc(['train', 'channels', '--gold', all, '--out', held, '--holdout', '0.2'], 'zh-CN')).stdout;
-    expect(table.split('\n')[0]).toMatch(/^已训练 channels 模型：32 条训练样本/);
+    expect(table.split('\n')[0]).toMatch(/^已训练渠道模型：32 条训练样本/);
     // On the 8 held-out posts (4 breakpoints, 16 detected gold channels) the model gets every stance
     // and breakpoint right; the rules alone, on the same posts, 13 of 16 stances and 1 breakpoint.
     expect([trained.evaluation.polarity, trained.evaluation.breakpoints.f1]).toMatchObject([{ accuracy: 1, n: 16 }, 1]);

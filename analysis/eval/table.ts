@@ -11,6 +11,9 @@ import type { LabelScore } from './metrics.js';
 import type { SemevalEvalResult } from './semeval.js';
 import type { SentimentEvalResult } from './sentiment.js';
 
+/** The tasks of `voc train` as the Chinese output names them. */
+const TASK_ZH: Readonly<Record<string, string>> = { sentiment: '情感', aspects: '方面', channels: '渠道' };
+
 const TEXT = {
   'zh-CN': {
     label: '标签',
@@ -59,7 +62,7 @@ const TEXT = {
     goldPredicted: '标注 \\ 预测',
     postLabels: { pos: '正面', neg: '负面', mixed: '混合', neutral: '中性' } as Record<string, string>,
     trained: (task: string, n: number, features: number, seconds: number, out: string) =>
-      `已训练 ${task} 模型：${n} 条训练样本，${features} 个特征，用时 ${seconds} 秒，写入 ${out}`,
+      `已训练${TASK_ZH[task] ?? ` ${task} `}模型：${n} 条训练样本，${features} 个特征，用时 ${seconds} 秒，写入 ${out}`,
     skippedPart: (part: 'stance' | 'breakpoints', found: number, needed: number) =>
       part === 'stance'
         ? `未训练渠道态度部分：规则也识别出的已标注渠道只有 ${found} 个，至少需要 ${needed} 个`
