@@ -99,7 +99,12 @@ export function registerEvalCommands(program: Command, ctx: EvalCommandContext):
             ...optional({ texts: opts.texts, examples: opts.errors || undefined, model: opts.model, holdout: opts.holdout, seed: opts.seed }),
           }),
         (result, loc) =>
-          [formatChannelsTable(result, loc), ...(result.errors.examples ?? []).map((e) => `  [${e.kind}] line ${e.line}: ${oneLine(e.detail)} | ${oneLine(e.text)}`)].join('\n'),
+          [
+            formatChannelsTable(result, loc),
+            ...(result.errors.examples ?? []).map((e) =>
+              loc === 'en' ? `  [${e.kind}] line ${e.line}: ${oneLine(e.detail)} | ${oneLine(e.text)}` : `  [${e.kind}] 第 ${e.line} 行：${oneLine(e.detail_zh)} | ${oneLine(e.text)}`,
+            ),
+          ].join('\n'),
       ),
     );
 

@@ -235,7 +235,12 @@ describe('voc eval channels', () => {
       expect(lower).toBeLessThanOrEqual(figure[key]! + 1e-4);
       expect(upper).toBeGreaterThanOrEqual(figure[key]! - 1e-4);
     }
-    for (const e of r.errors.examples) expect(e).toEqual({ kind: expect.any(String), line: expect.any(Number), id: expect.any(Number), detail: expect.any(String), text: expect.any(String) });
+    for (const e of r.errors.examples) expect(e).toEqual({ kind: expect.any(String), line: expect.any(Number), id: expect.any(Number), detail: expect.any(String), detail_zh: expect.any(String), text: expect.any(String) });
+    // The table lists the examples in the output language.
+    const zhExamples = (await voc(['eval', 'channels', '--gold', join(FIX, 'channels-gold.jsonl'), '--errors', '1', '--no-save'], 'zh-CN')).stdout;
+    expect(zhExamples).toContain('  [question_missed] 第 17 行：标注为提问，未识别 | 怎么联系人工客服？一直是机器人。');
+    const enExamples = (await voc(['eval', 'channels', '--gold', join(FIX, 'channels-gold.jsonl'), '--errors', '1', '--no-save'], 'en')).stdout;
+    expect(enExamples).toContain('  [question_missed] line 17: gold question, predicted none | 怎么联系人工客服？一直是机器人。');
   });
 
   it('prints the overall table with a 95% interval column, in English and Chinese', async () => {

@@ -113,6 +113,7 @@ describe('evalChannels on the 30-row fixture (figures worked out by hand)', () =
       line: 8,
       id: 8,
       detail: 'gold after_sales+customer_service runaround',
+      detail_zh: '标注 after_sales+customer_service runaround',
       text: '客服让我找售后，售后又推回客服。',
     });
   });

@@ -20,6 +20,7 @@ import type { Classification, Span } from '../../core/types.js';
 import { pairedDifferenceInterval, RatioItems, type Interval95 } from './bootstrap.js';
 import { binaryScores, ratio, SetMatchCounter, type LabelScore } from './metrics.js';
 import type { GoldRow } from './readers.js';
+import type { Bilingual } from '../../core/errors.js';
 
 export interface ChannelEvalResult {
   n: number;
@@ -48,7 +49,9 @@ export interface ErrorExample {
   kind: string;
   line: number;
   id?: string | number;
+  /** What went wrong, in English (the JSON's language), and in Chinese for the table. */
   detail: string;
+  detail_zh: string;
   text: string;
 }
 
@@ -96,11 +99,13 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
   const counts: Record<string, number> = {};
   const examples: ErrorExample[] = [];
   const perKind: Record<string, number> = {};
-  const error = (kind: string, row: GoldRow, detail: string) => {
+  // Details are made only for the examples kept: most errors are only counted.
+  const error = (kind: string, row: GoldRow, detail: () => Bilingual) => {
     counts[kind] = (counts[kind] ?? 0) + 1;
     if ((perKind[kind] ?? 0) < keep) {
       perKind[kind] = (perKind[kind] ?? 0) + 1;
-      examples.push({ kind, line: row.line, ...(row.id !== undefined ? { id: row.id } : {}), detail, text: row.text });
+      const { en, zh } = detail();
+      examples.push({ kind, line: row.line, ...(row.id !== undefined ? { id: row.id } : {}), detail: en, detail_zh: zh, text: row.text });
     }
   };
 
@@ -137,7 +142,7 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
     for (const [ch, pol] of gold) {
       const p = predicted.get(ch);
       if (p === undefined) {
-        error(`channel_missed:${ch}`, row, `missed ${ch} (${pol})`);
+        error(`channel_missed:${ch}`, row, () => ({ en: `missed ${ch} (${pol})`, zh: `漏检 ${ch}（${pol}）` }));
         continue;
       }
       postScored++;
@@ -146,7 +151,7 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
       if (p === pol) {
         of.right++;
         postRight++;
-      } else error(`polarity:${ch}:${pol}->${p}`, row, `${ch}: gold ${pol}, predicted ${p}`);
+      } else error(`polarity:${ch}:${pol}->${p}`, row, () => ({ en: `${ch}: gold ${pol}, predicted ${p}`, zh: `${ch}：标注 ${pol}，预测 ${p}` }));
     }
     polarityRight += postRight;
     polarityN += postScored;
@@ -154,7 +159,7 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
     for (const [ch, p] of predicted) {
       if (gold.has(ch)) continue;
       const alias = c.channels.find((m) => m.channel === ch)?.alias ?? '';
-      error(`channel_extra:${ch}`, row, `predicted ${ch} (${p}) from "${alias}"`);
+      error(`channel_extra:${ch}`, row, () => ({ en: `predicted ${ch} (${p}) from "${alias}"`, zh: `由“${alias}”误判出 ${ch}（${p}）` }));
     }
 
     // Breakpoints, per post.
@@ -171,18 +176,28 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
     if (matching) {
       bpTp++;
       if (matching.kind === row.breakpoint_kind) kindRight++;
-      else error(`breakpoint_kind:${row.breakpoint_kind}->${matching.kind}`, row, `${goldPair}: gold ${row.breakpoint_kind}, predicted ${matching.kind}`);
+      else
+        error(`breakpoint_kind:${row.breakpoint_kind}->${matching.kind}`, row, () => ({
+          en: `${goldPair}: gold ${row.breakpoint_kind}, predicted ${matching.kind}`,
+          zh: `${goldPair}：标注 ${row.breakpoint_kind}，预测 ${matching.kind}`,
+        }));
     } else {
       if (row.breakpoint) {
         bpFn++;
         const other = c.breakpoints.map((b) => b.channels.join('+')).join(', ');
-        error(other ? 'breakpoint_wrong_pair' : 'breakpoint_missed', row, `gold ${goldPair} ${row.breakpoint_kind}${other ? `, predicted ${other}` : ''}`);
+        error(other ? 'breakpoint_wrong_pair' : 'breakpoint_missed', row, () => ({
+          en: `gold ${goldPair} ${row.breakpoint_kind}${other ? `, predicted ${other}` : ''}`,
+          zh: `标注 ${goldPair} ${row.breakpoint_kind}${other ? `，预测 ${other}` : ''}`,
+        }));
       }
       if (c.breakpoints.length > 0) {
         bpFp++;
         if (!row.breakpoint) {
           const b = c.breakpoints[0]!;
-          error('breakpoint_extra', row, `predicted ${b.channels.join('+')} ${b.kind} (cue ${b.cue}): "${b.evidence.text}"`);
+          error('breakpoint_extra', row, () => ({
+            en: `predicted ${b.channels.join('+')} ${b.kind} (cue ${b.cue}): "${b.evidence.text}"`,
+            zh: `误判断点 ${b.channels.join('+')} ${b.kind}（线索 ${b.cue}）：“${b.evidence.text}”`,
+          }));
         }
       }
     }
@@ -191,8 +206,8 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
     qGold.push(row.question);
     qPred.push(c.question.isQuestion);
     items.questions.addCounts(row.question && c.question.isQuestion ? 1 : 0, !row.question && c.question.isQuestion ? 1 : 0, row.question && !c.question.isQuestion ? 1 : 0);
-    if (row.question && !c.question.isQuestion) error('question_missed', row, 'gold question, predicted none');
-    if (!row.question && c.question.isQuestion) error('question_extra', row, 'predicted a question');
+    if (row.question && !c.question.isQuestion) error('question_missed', row, () => ({ en: 'gold question, predicted none', zh: '标注为提问，未识别' }));
+    if (!row.question && c.question.isQuestion) error('question_extra', row, () => ({ en: 'predicted a question', zh: '误判为提问' }));
 
     // Scenarios: span overlap with any occurrence of the gold phrase.
     const goldSpans = row.scenarios.map((phrase) => occurrences(row.text, phrase));
@@ -200,12 +215,12 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
     row.scenarios.forEach((phrase, k) => {
       scenariosGold++;
       if (goldSpans[k]!.some((g) => predictedSpans.some((p) => overlaps(g, p)))) scenariosRecalled++;
-      else error('scenario_missed', row, `missed "${phrase}"`);
+      else error('scenario_missed', row, () => ({ en: `missed "${phrase}"`, zh: `漏检“${phrase}”` }));
     });
     for (const p of c.scenarios) {
       scenariosPredicted++;
       if (goldSpans.some((list) => list.some((g) => overlaps(g, p.evidence)))) scenariosOnGold++;
-      else error('scenario_extra', row, `predicted ${p.scenario} from "${p.evidence.text}"`);
+      else error('scenario_extra', row, () => ({ en: `predicted ${p.scenario} from "${p.evidence.text}"`, zh: `由“${p.evidence.text}”误判出场景 ${p.scenario}` }));
     }
 
     // Overall sentiment (extra figure).
@@ -213,7 +228,8 @@ export function scoreChannels(rows: readonly GoldRow[], predictions: readonly Cl
     if (row.sentiment) {
       sentimentN++;
       if (row.sentiment === c.sentiment.label) sentimentRight++;
-      else error(`sentiment:${row.sentiment}->${c.sentiment.label}`, row, `gold ${row.sentiment}, predicted ${c.sentiment.label}`);
+      else
+        error(`sentiment:${row.sentiment}->${c.sentiment.label}`, row, () => ({ en: `gold ${row.sentiment}, predicted ${c.sentiment.label}`, zh: `标注 ${row.sentiment}，预测 ${c.sentiment.label}` }));
     }
   });
 
