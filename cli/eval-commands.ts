@@ -245,13 +245,13 @@ export function noteText(n: EvalNote, loc: Locale): string {
       return zh ? `提示：使用内置类别映射 ${n.name}（--map 文件 可指定其他映射）` : `note: using the built-in category map ${n.name} (--map FILE for another)`;
     case 'unmapped_categories':
       return zh
-        ? `提示：映射 ${n.map} 不跟踪这些类别，未计入分数：${n.categories.join(', ')}`
+        ? `提示：映射 ${n.map} 不跟踪这些类别，未计入分数：${n.categories.join('、')}`
         : `note: categories not tracked by map ${n.map}, left out of the scores: ${n.categories.join(', ')}`;
     case 'saved':
       return zh ? `提示：结果已记入 ${n.path}（报告的方法附录使用）` : `note: figures recorded in ${n.path} (for the report's methods appendix)`;
     case 'unknown_subjects':
       return zh
-        ? `提示：这些主题在方面分类 ${n.taxonomy} 中没有对应方面，规则永远不会预测它们：${n.subjects.join(', ')}`
+        ? `提示：这些主题在方面分类 ${n.taxonomy} 中没有对应方面，规则永远不会预测它们：${n.subjects.join('、')}`
         : `note: subjects with no aspect in taxonomy ${n.taxonomy}, never predicted by the rules: ${n.subjects.join(', ')}`;
   }
 }

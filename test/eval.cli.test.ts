@@ -197,7 +197,8 @@ describe('voc eval semeval', () => {
     expect(stderr).toBe(`note: categories not tracked by map ${join(FIX, 'semeval-map.yaml')}, left out of the scores: PHONE#GENERAL, OS#OPERATION_PERFORMANCE`);
     const [lower, upper] = (r.ci95 as { micro_f1: [number, number] }).micro_f1;
     const table = (await voc(['eval', 'semeval', '--data', join(FIX, 'semeval2016.xml'), '--map', join(FIX, 'semeval-map.yaml'), '--no-save'], 'en')).stdout.split('\n');
-    expect(table).toContain(`95% interval of the micro avg (bootstrap over the items, 1000 draws): [${lower.toFixed(4)}, ${upper.toFixed(4)}]`);
+    expect(table).toContain(`95% interval of the micro avg (bootstrap over the items, 1000 draws): [${lower.toFixed(4)}, ${upper.toFixed(4)}]`);    const zh = await voc(['eval', 'semeval', '--data', join(FIX, 'semeval2016.xml'), '--map', join(FIX, 'semeval-map.yaml'), '--no-save'], 'zh-CN');
+    expect(zh.stderr).toBe(`提示：映射 ${join(FIX, 'semeval-map.yaml')} 不跟踪这些类别，未计入分数：PHONE#GENERAL、OS#OPERATION_PERFORMANCE`);
   });
 
   it('detects the built-in map, and asks for one when a file has no categories', async () => {
