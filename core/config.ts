@@ -12,7 +12,6 @@ import { campaignSchema, reportScheduleSchema, smtpSchema } from './report-confi
 import { phrase } from './phrases.js';
 import { describeIssue } from './schema-issues.js';
 
-
 const ianaZone = z.string().refine(isValidTimeZone, { message: phrase('an IANA time zone such as Asia/Shanghai', 'IANA 时区，例如 Asia/Shanghai') });
 const idString = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, {
   message: phrase('an id of lower-case letters, digits, _ or - (e.g. "acme-forum")', '由小写字母、数字、_ 或 - 组成的 ID（例如 "acme-forum"）'),
@@ -499,7 +498,7 @@ export function findBrand(config: VocConfig, id: string): BrandConfig {
 }
 
 /** The InputError of a schema issue: `origin: field.path: what is expected`. */
-export function issueError(origin: string, issue: z.core.$ZodIssue): InputError {
+function issueError(origin: string, issue: z.core.$ZodIssue): InputError {
   const { en, zh } = describeIssue(issue);
   return new InputError({ en: `${origin}: ${en}`, zh: `${origin}：${zh}` });
 }

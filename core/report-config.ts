@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { phrase } from './phrases.js';
 
-
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: phrase('a date as YYYY-MM-DD', 'YYYY-MM-DD 格式的日期') });
 const idString = z
   .string()

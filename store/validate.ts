@@ -96,7 +96,6 @@ export function preparePosts(posts: Post[]): Post[] {
   });
 }
 
-/** The query with its bounds in canonical UTC form; throws an InputError for a malformed bound. */
 /** What both stores check before saving classifications: an array, each with its post id, lexicon version and brand. */
 export function checkClassifications(items: Classification[]): void {
   if (!Array.isArray(items))
@@ -113,6 +112,7 @@ export function checkClassifications(items: Classification[]): void {
   }
 }
 
+/** The query with its bounds in canonical UTC form; throws an InputError for a malformed bound. */
 export function normalizeQuery(query: PostQuery = {}): PostQuery {
   const out: PostQuery = {};
   if (query.brand !== undefined) out.brand = query.brand;

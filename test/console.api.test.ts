@@ -327,6 +327,15 @@ describe('runs, posts and exports', () => {
     return [body.total, body.items.map((i) => i.post.externalId)];
   };
 
+  it('refuses a run of an unknown target, naming its place in the list and the known targets in the caller\'s language', async () => {
+    const known = ((await (await api(fx.base, fx.tokens.analyst, 'GET', '/api/targets')).json()) as { targets: Array<{ id: string }> }).targets.map((t) => t.id);
+    const call = (lang: string) => api(fx.base, fx.tokens.analyst, 'POST', '/api/runs', { targets: ['forum', 'nope'] }, { 'accept-language': lang });
+    const en = await call('en');
+    expect(en.status).toBe(400);
+    expect(await en.json()).toEqual({ error: `targets.1: unknown target "nope"; known targets: ${known.join(', ')}` });
+    expect(await (await call('zh-CN')).json()).toEqual({ error: `targets.1：抓取目标“nope”不存在；已有目标：${known.join('、')}` });
+  });
+
   it('filters posts by every field, newest first, paged on the server', async () => {
     expect(await ids('brand=acme')).toEqual([6, ['p6', 'p5', 'p4', 'p3', 'p2', 'p1']]);
     expect(await ids('brand=acme&page=2&pageSize=4')).toEqual([6, ['p2', 'p1']]);

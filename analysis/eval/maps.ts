@@ -331,7 +331,7 @@ export function detectCategoryMap(categories: string[]): CategoryMap | undefined
   return best;
 }
 
-/** The schema's own message for a bad aspect id, in both languages (zod keeps only the English). */
+/** An aspect id; the message's Chinese is registered with `phrase` (zod keeps only the English). */
 const aspectId = z.string().regex(/^[A-Za-z0-9_\-\u3400-\u9fff]+$/, phrase('an aspect id (letters, digits, _ or -)', '应为方面 ID（字母、数字、_ 或 -）'));
 const structuredMapSchema = z.strictObject({
   taxonomy: z.string().min(1).optional(),

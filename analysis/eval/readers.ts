@@ -191,7 +191,7 @@ export function readAspectsCsv(path: string): { posts: AspectPost[]; rows: numbe
 // ---------------------------------------------------------------------------------------------
 
 const polarity = z.enum(['pos', 'neg', 'neutral']);
-/** The schema's own message for a bad text_sha256, in both languages (zod keeps only the English). */
+/** One row of a channel gold file; its messages' Chinese is registered with `phrase`. */
 const goldRowSchema = z.object({
   id: z.union([z.string(), z.number()]).optional(),
   /** Where a row stored without its text comes from (see readChannelGold and CORPUS_POOLS). */

@@ -49,7 +49,7 @@ export async function runRoutes(app: FastifyInstance, opts: { store: Store; runs
       const chosen: Target[] = [];
       for (const [i, id] of body.targets.entries()) {
         const t = all.find((x) => x.id === id);
-        if (!t) return sendError(reply, 400, say(req).unknownRunTarget(i, id, all.map((x) => x.id).join(', ')));
+        if (!t) return sendError(reply, 400, say(req).unknownRunTarget(i, id, all.map((x) => x.id)));
         chosen.push(t);
       }
       await preflightTargets(chosen);
