@@ -23,7 +23,6 @@ const PER_PAGE = 5;
 const HELD_AFTER = 12;
 let holding = true;
 
-
 function startChild(dataDir: string, origin: string) {
   const child: ChildProcess = spawn(process.execPath, [CHILD, dataDir, origin], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
