@@ -144,6 +144,12 @@ describe('voc train sentiment + voc eval sentiment', () => {
       `${oneLabel}: the training part has only the label "1"; a sentiment model needs reviews of at least two labels (1 and 0)`,
     );
     expect(existsSync(join(tmp, 'one.json'))).toBe(false);
+    // Two labels, but no character twice: a model that could only answer its prior is refused.
+    const nothingShared = write('nothing-shared.csv', 'label,review\n1,好\n0,坏\n');
+    const e = await vocError(['train', 'sentiment', '--data', nothingShared, '--out', join(tmp, 'nothing.json')]);
+    expect(e.message).toBe(`${nothingShared}: no word or character occurs in 2 or more of the 2 training row(s), so the model would learn nothing; label more reviews`);
+    expect(e.zh).toBe(`${nothingShared}：2 条训练数据中，没有任何词或字出现在 2 条及以上，模型学不到东西；请标注更多评论`);
+    expect(existsSync(join(tmp, 'nothing.json'))).toBe(false);
   });
 
   it('scores the rule classifier when no model is given', async () => {

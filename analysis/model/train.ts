@@ -170,6 +170,13 @@ function finishTraining<M extends SentimentModel | AspectModel | ChannelModel, R
   heldOut: Row[],
   score: (heldOut: Row[]) => R,
 ): TrainReport<R> & { model: M } {
+  // A vocabulary keeps only n-grams found in at least `minDf` training rows; with none kept the
+  // model could only ever answer its prior, so no file is written that looks like a trained model.
+  if (model.task !== 'channels' && model.vocab.size === 0)
+    throw new InputError({
+      en: `${opts.data}: no word or character occurs in ${model.features.minDf} or more of the ${trained} training row(s), so the model would learn nothing; label more ${task === 'sentiment' ? 'reviews' : 'posts'}`,
+      zh: `${opts.data}：${trained} 条训练数据中，没有任何词或字出现在 ${model.features.minDf} 条及以上，模型学不到东西；请标注更多${task === 'sentiment' ? '评论' : '帖子'}`,
+    });
   saveModel(model, opts.out, note(opts, holdout));
   const evaluation = heldOut.length ? score(heldOut) : undefined;
   return {
