@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveTarget, type VocConfig } from '../core/config.js';
 import type { Locale, ReportSpec, Run } from '../core/types.js';
+import { runErrorLines } from '../core/types.js';
 import type { CrawlSummary } from '../crawlers/crawl-target.js';
 import type { TargetStats } from '../crawlers/stats.js';
 import { resolvePeriod } from '../core/time.js';
@@ -24,7 +25,7 @@ import type { RunProgress } from '../workers/run-tracker.js';
 import type { QueuedTargetSummary } from '../workers/target-totals.js';
 import { reportLabels } from '../workers/labels.js';
 import { generateReport } from '../reports/generate.js';
-import { createProgressBar, crawlReportJson, parseSince, renderSummaryTable, summaryOfQueuedTarget, type CrawlReportRow } from './crawl-output.js';
+import { createProgressBar, crawlReportJson, parseSince, renderSummaryTable, summaryOfQueuedTarget, terminalSafe, type CrawlReportRow } from './crawl-output.js';
 import { parseFormats, positiveInt } from './options.js';
 import { jsonText } from './json.js';
 
@@ -75,7 +76,7 @@ export function printRunSummary(run: Run, loc: Locale, json: boolean): void {
   const s = run.stats;
   console.log(m.crawlDone(s.pagesFetched, s.postsNew, s.postsUpdated, s.postsUnchanged, s.errors));
   console.log(m.classified(s.postsClassified));
-  for (const e of run.errors.slice(0, 10)) console.log(`  ! ${e}`);
+  for (const e of runErrorLines(run, loc).slice(0, 10)) console.log(`  ! ${terminalSafe(e, 400)}`);
   console.log(m.runLine(run.id, run.kind, m.runStatus[run.status] ?? run.status));
 }
 

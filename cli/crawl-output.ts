@@ -11,7 +11,8 @@ import { InputError } from '../core/errors.js';
 import { zonedWallTimeToUtc } from '../core/time.js';
 import type { Locale } from '../core/types.js';
 import type { CrawlSummary } from '../crawlers/crawl-target.js';
-import { mergeStats, type TargetStats } from '../crawlers/stats.js';
+import { causeLabel } from '../crawlers/cause-labels.js';
+import { groupMessage, mergeStats, type TargetStats } from '../crawlers/stats.js';
 import type { QueuedTargetSummary } from '../workers/target-totals.js';
 
 const LABELS = {
@@ -205,10 +206,10 @@ export function renderSummaryTable(rows: CrawlReportRow[], locale: Locale): stri
   for (const r of rows) {
     const s = r.summary.stats;
     for (const g of s.errors) {
-      out.push(`  ${terminalSafe(r.targetId, 32)}: ${L.errorLine(g.cause, g.count)} — ${terminalSafe(g.message)}`);
+      out.push(`  ${terminalSafe(r.targetId, 32)}: ${L.errorLine(causeLabel(g.cause, locale), g.count)} — ${terminalSafe(groupMessage(g, locale))}`);
       if (g.snapshot) out.push(`      ${L.snapshot}: ${terminalSafe(g.snapshot, 300)}`);
     }
-    if (s.drift) out.push(`  ${L.drift(terminalSafe(r.targetId, 32))}: ${terminalSafe(s.drift.message, 400)}`);
+    if (s.drift) out.push(`  ${L.drift(terminalSafe(r.targetId, 32))}: ${terminalSafe(groupMessage(s.drift, locale), 400)}`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -224,7 +225,7 @@ export function summaryOfQueuedTarget(t: QueuedTargetSummary): ReportSummary {
     targetId: t.targetId,
     pages: t.stats.pages,
     posts: t.stats.postsNew + t.stats.postsUpdated + t.stats.postsUnchanged,
-    errors: t.stats.errors.flatMap((g) => g.urls.map((url) => ({ url, message: g.message, cause: g.cause }))),
+    errors: t.stats.errors.flatMap((g) => g.urls.map((url) => ({ url, message: g.message, ...(g.zh !== undefined ? { zh: g.zh } : {}), cause: g.cause }))),
   };
   if (t.running && !t.stoppedBecause) return { ...common, stoppedBecause: null, running: true, stats: t.stats };
   return { ...common, stoppedBecause: t.stoppedBecause ?? 'no_next', stats: t.stats };

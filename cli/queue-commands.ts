@@ -16,6 +16,7 @@ import { describeIssue } from '../core/schema-issues.js';
 import { InputError, errorText } from '../core/errors.js';
 import { reportScheduleSchema, type ReportScheduleConfig } from '../core/report-config.js';
 import type { Locale, Run } from '../core/types.js';
+import { runErrorLines } from '../core/types.js';
 import type { App } from './app.js';
 import { messages } from './messages.js';
 import { listFailedJobs, queueStatus, retryAllFailed, retryFailedJob } from '../workers/admin.js';
@@ -302,7 +303,7 @@ function printRun(run: Run, progress: RunProgress | undefined, loc: Locale): voi
   console.log(`  ${m.crawlDone(s.pagesFetched, s.postsNew, s.postsUpdated, s.postsUnchanged, s.errors)}`);
   console.log(`  ${m.classified(s.postsClassified)}`);
   console.log(`  ${m.runTimes(run.startedAt, run.finishedAt ?? '-')}`);
-  for (const e of run.errors.slice(0, 20)) console.log(`  ! ${e.replace(/[\u0000-\u001f\u007f]/g, ' ')}`);
+  for (const e of runErrorLines(run, loc).slice(0, 20)) console.log(`  ! ${e.replace(/[\u0000-\u001f\u007f]/g, ' ')}`);
   // Per target, as the end of `voc crawl` prints it (pages, new, statuses, waits, stop reason).
   const crawled = progress?.targets.filter((t) => t.stats.pages + t.stats.notModified + t.stats.errors.length > 0) ?? [];
   if (crawled.length) console.log(renderSummaryTable(crawled.map((t) => ({ targetId: t.targetId, summary: summaryOfQueuedTarget(t) })), loc).trimEnd());

@@ -38,10 +38,14 @@ export class InputError extends VocError {
 /** A URL refused by the crawl safety rules (private address, scheme, robots.txt...). */
 export class RefusedUrlError extends VocError {
   readonly url: string;
-  constructor(url: string, reason: string) {
-    super(`refused ${url}: ${reason}`, 2);
+  /** Why, without the URL: the same reason can be told about another URL (robots.txt -> the page). */
+  readonly reason: Bilingual;
+  constructor(url: string, reason: ErrorText) {
+    const why = inBoth(reason);
+    super({ en: `refused ${url}: ${why.en}`, zh: `已拒绝 ${url}：${why.zh}` }, 2);
     this.name = 'RefusedUrlError';
     this.url = url;
+    this.reason = why;
   }
 }
 

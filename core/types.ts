@@ -404,6 +404,13 @@ export interface Run {
   stats: RunStats;
   /** One line per error cause, for `voc runs show`. */
   errors: string[];
+  /** The same lines in Chinese, index for index (a line whose raiser wrote no Chinese stays English). Absent in runs recorded before it was added. */
+  errorsZh?: string[];
+}
+
+/** A run's error lines in `locale`. */
+export function runErrorLines(run: Pick<Run, 'errors' | 'errorsZh'>, locale: Locale): string[] {
+  return locale !== 'en' && run.errorsZh?.length === run.errors.length ? run.errorsZh : run.errors;
 }
 
 export function emptyRunStats(): RunStats {

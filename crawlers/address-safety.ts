@@ -12,7 +12,7 @@ import { BlockList, isIP } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupAddress, LookupAllOptions, LookupOneOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { RefusedUrlError } from '../core/errors.js';
+import { RefusedUrlError, type Bilingual } from '../core/errors.js';
 
 /** Category of an IP address; everything but `public` is refused by default. */
 export type AddressClass =
@@ -127,24 +127,28 @@ export function isAllowedClass(cls: AddressClass, allowPrivate: boolean): boolea
   return cls === 'public' || (allowPrivate && PRIVATE_CLASSES.has(cls));
 }
 
-const CLASS_WORDS: Record<AddressClass, string> = {
-  public: 'public address',
-  loopback: 'loopback address',
-  private: 'private address',
-  link_local: 'link-local address',
-  cgnat: 'carrier-grade NAT address',
-  multicast: 'multicast address',
-  unspecified: 'unspecified address',
-  reserved: 'reserved address',
-  metadata: 'cloud metadata address',
+const CLASS_WORDS: Record<AddressClass, Bilingual> = {
+  public: { en: 'public address', zh: '公网地址' },
+  loopback: { en: 'loopback address', zh: '回环地址' },
+  private: { en: 'private address', zh: '私有地址' },
+  link_local: { en: 'link-local address', zh: '链路本地地址' },
+  cgnat: { en: 'carrier-grade NAT address', zh: '运营商级 NAT 地址' },
+  multicast: { en: 'multicast address', zh: '组播地址' },
+  unspecified: { en: 'unspecified address', zh: '未指定地址' },
+  reserved: { en: 'reserved address', zh: '保留地址' },
+  metadata: { en: 'cloud metadata address', zh: '云元数据地址' },
 };
 
 /** Why an address is refused, in words a user can act on. */
-function refusalReason(ip: string, cls: AddressClass, host: string): string {
-  const where = isIP(host) ? `is a ${CLASS_WORDS[cls]}` : `resolves to ${CLASS_WORDS[cls]} ${ip}`;
+function refusalReason(ip: string, cls: AddressClass, host: string): Bilingual {
+  const words = CLASS_WORDS[cls];
+  const where = isIP(host) ? { en: `is a ${words.en}`, zh: `是${words.zh}` } : { en: `resolves to ${words.en} ${ip}`, zh: `解析到${words.zh} ${ip}` };
   if (PRIVATE_CLASSES.has(cls))
-    return `${where}; add the host to crawler.allowPrivateHosts (or set allowPrivate: true on the target) only if it is an intranet source you may crawl`;
-  return `${where}, which voc never crawls`;
+    return {
+      en: `${where.en}; add the host to crawler.allowPrivateHosts (or set allowPrivate: true on the target) only if it is an intranet source you may crawl`,
+      zh: `${where.zh}；只有当它是你有权抓取的内网来源时，才把该主机加入 crawler.allowPrivateHosts（或在抓取目标上设置 allowPrivate: true）`,
+    };
+  return { en: `${where.en}, which voc never crawls`, zh: `${where.zh}，voc 从不抓取这类地址` };
 }
 
 /**
@@ -166,12 +170,18 @@ export function assertCrawlableUrl(url: string): URL {
   try {
     parsed = new URL(url);
   } catch {
-    throw new RefusedUrlError(url, 'not a valid absolute URL; expected http:// or https://');
+    throw new RefusedUrlError(url, { en: 'not a valid absolute URL; expected http:// or https://', zh: '不是有效的完整 URL；应以 http:// 或 https:// 开头' });
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new RefusedUrlError(url, `scheme "${parsed.protocol.replace(/:$/, '')}" is not crawled; only http:// and https:// are`);
+    throw new RefusedUrlError(url, {
+      en: `scheme "${parsed.protocol.replace(/:$/, '')}" is not crawled; only http:// and https:// are`,
+      zh: `不抓取“${parsed.protocol.replace(/:$/, '')}”协议；只抓取 http:// 和 https://`,
+    });
   if (parsed.username || parsed.password)
-    throw new RefusedUrlError(url, 'URLs with a user name or password are not crawled; remove the credentials from the URL');
+    throw new RefusedUrlError(url, {
+      en: 'URLs with a user name or password are not crawled; remove the credentials from the URL',
+      zh: '不抓取带用户名或密码的 URL；请从 URL 中去掉登录信息',
+    });
   return parsed;
 }
 
@@ -198,7 +208,7 @@ export async function resolvePublicAddresses(
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const literal = isIP(host);
   const addresses = literal ? [{ address: host, family: literal }] : await resolveAll(host);
-  if (addresses.length === 0) throw new RefusedUrlError(url.href, `host ${host} has no address`);
+  if (addresses.length === 0) throw new RefusedUrlError(url.href, { en: `host ${host} has no address`, zh: `主机 ${host} 没有地址` });
   for (const a of addresses) assertPublicAddress(a.address, url.href, allowPrivate, host);
   return addresses;
 }

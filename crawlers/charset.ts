@@ -19,12 +19,15 @@ export interface DecodedBody {
 
 /** Thrown for a charset label nobody can decode (the caller turns it into a `decode` FetchError). */
 export class UnsupportedCharsetError extends Error {
+  /** The message in Chinese. */
+  readonly zh: string;
   constructor(
     readonly label: string,
     readonly source: CharsetSource,
   ) {
     super(`unsupported charset "${label}" (from ${source === 'header' ? 'the Content-Type header' : 'a <meta> tag'})`);
     this.name = 'UnsupportedCharsetError';
+    this.zh = `不支持的字符集“${label}”（来自${source === 'header' ? ' Content-Type 响应头' : ' <meta> 标签'}）`;
   }
 }
 

@@ -32,7 +32,7 @@ import { buildPost } from './post-builder.js';
 import { effectiveTarget, readerFor } from './presets.js';
 import { RetriesExhaustedError } from './retry.js';
 import type { SimhashEntry } from './simhash.js';
-import { driftAlarm, emptyTargetStats, errorCause, ExtractionError, messageOf, recordError, type TargetStats } from './stats.js';
+import { driftAlarm, emptyTargetStats, errorCause, ExtractionError, messageOf, messageZhOf, recordError, type TargetStats } from './stats.js';
 
 /** One crawled page, as handed to `onPage`. */
 export interface CrawledPage {
@@ -63,7 +63,7 @@ export interface CrawlSummary {
   /** Posts handed to `onPage`. */
   posts: number;
   /** Every failed page, in order; `stats.errors` groups them by cause. */
-  errors: Array<{ url: string; message: string; cause: string }>;
+  errors: Array<{ url: string; message: string; zh?: string; cause: string }>;
   /** Why the chain started from the target URL ended. */
   stoppedBecause: StopReason;
   stats: TargetStats;
@@ -355,9 +355,10 @@ class CrawlRun {
 
   private recordFailure(req: PageRequest, err: unknown, snapshot?: string): void {
     const message = messageOf(err);
+    const zh = messageZhOf(err);
     const cause = errorCause(err);
-    recordError(this.stats, cause, req.url, message, snapshot);
-    this.summary.errors.push({ url: req.url, message, cause });
+    recordError(this.stats, cause, req.url, message, snapshot, zh);
+    this.summary.errors.push({ url: req.url, message, ...(zh !== undefined ? { zh } : {}), cause });
   }
 
   private async handle(req: PageRequest, outcome: PageOutcome): Promise<void> {
@@ -382,11 +383,11 @@ class CrawlRun {
       let snapshot: string | undefined;
       if (outcome.emptyMeansBroken && outcome.body !== undefined) {
         snapshot = await ctx.snapshots?.save(target.id, outcome.url, outcome.body, ctx.now());
-        const what = req.role === 'detail' ? 'detail selectors' : 'selectors';
-        const err = new ExtractionError(
-          outcome.url,
-          `${outcome.url}: the ${what} of target ${target.id} found no post on the page (HTTP ${outcome.status}); the site may have changed its markup${snapshot ? `; the page is saved in ${snapshot}` : ''}`,
-        );
+        const detail = req.role === 'detail';
+        const err = new ExtractionError(outcome.url, {
+          en: `${outcome.url}: the ${detail ? 'detail selectors' : 'selectors'} of target ${target.id} found no post on the page (HTTP ${outcome.status}); the site may have changed its markup${snapshot ? `; the page is saved in ${snapshot}` : ''}`,
+          zh: `${outcome.url}：抓取目标 ${target.id} 的${detail ? '详情页选择器' : '选择器'}在页面上没有找到帖子（HTTP ${outcome.status}）；站点可能改了页面结构${snapshot ? `；页面已保存在 ${snapshot}` : ''}`,
+        });
         this.recordFailure(req, err, snapshot);
       }
       if (req.chain === 'top' && !this.emptyFirstPage) this.emptyFirstPage = { url: outcome.url, ...(outcome.body !== undefined ? { body: outcome.body } : {}), ...(snapshot ? { snapshot } : {}) };
@@ -593,6 +594,7 @@ class CrawlRun {
     if (this.stats.drift && !this.stats.drift.snapshot && this.emptyFirstPage?.body !== undefined && this.ctx.snapshots) {
       this.stats.drift.snapshot = await this.ctx.snapshots.save(this.target.id, this.emptyFirstPage.url, this.emptyFirstPage.body, this.ctx.now());
       this.stats.drift.message += `; the page is saved in ${this.stats.drift.snapshot}`;
+      if (this.stats.drift.zh !== undefined) this.stats.drift.zh += `；页面已保存在 ${this.stats.drift.snapshot}`;
     }
     if (!this.fatal) await this.saveState(undefined, true);
     this.stats.finishedAt = this.ctx.now().toISOString();

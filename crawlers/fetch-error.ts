@@ -1,8 +1,8 @@
 /**
  * The one error type of the fetcher. `cause` is a category the caller can branch on (retry a
- * timeout, not a refused URL); `message` is the one line shown to the user.
+ * timeout, not a refused URL); `message` is the one line shown to the user (English; `zh` in Chinese).
  */
-import { VocError } from '../core/errors.js';
+import { VocError, type ErrorText } from '../core/errors.js';
 
 export type FetchErrorCause =
   | 'timeout'
@@ -33,7 +33,7 @@ export class FetchError extends VocError {
   readonly receivedBytes?: number;
   readonly original?: unknown;
 
-  constructor(url: string, cause: FetchErrorCause, message: string, details: FetchErrorDetails = {}) {
+  constructor(url: string, cause: FetchErrorCause, message: ErrorText, details: FetchErrorDetails = {}) {
     super(message, cause === 'refused' ? 2 : 1);
     this.name = 'FetchError';
     this.url = url;

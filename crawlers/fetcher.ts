@@ -12,7 +12,7 @@ import https from 'node:https';
 import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { LookupAddress } from 'node:dns';
-import { RefusedUrlError } from '../core/errors.js';
+import { errorText, RefusedUrlError, type ErrorText } from '../core/errors.js';
 import { assertCrawlableUrl, pinnedLookup, resolvePublicAddresses, systemResolveAll, type ResolveAll } from './address-safety.js';
 import { decodeBody, UnsupportedCharsetError } from './charset.js';
 import { FetchError } from './fetch-error.js';
@@ -125,14 +125,14 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       const response = await requestOnFreshSocket(target.url, target.addresses, headers, fetchOptions.signal);
       if (REDIRECT_STATUSES.has(response.status) && response.location !== undefined) {
         if (hop >= maxRedirects)
-          throw new FetchError(url, 'too_many_redirects', `too many redirects (more than ${maxRedirects}) starting at ${url}`, {
+          throw new FetchError(url, 'too_many_redirects', { en: `too many redirects (more than ${maxRedirects}) starting at ${url}`, zh: `从 ${url} 起重定向过多（超过 ${maxRedirects} 次）` }, {
             status: response.status,
           });
         let next: URL;
         try {
           next = new URL(response.location, current);
         } catch {
-          throw new FetchError(current, 'http', `redirect from ${current} to an invalid URL "${response.location}"`, {
+          throw new FetchError(current, 'http', { en: `redirect from ${current} to an invalid URL "${response.location}"`, zh: `${current} 重定向到无效的 URL“${response.location}”` }, {
             status: response.status,
           });
         }
@@ -154,7 +154,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     startHost: string | undefined,
     allowPrivate: boolean,
   ): Promise<{ url: URL; addresses: LookupAddress[] }> {
-    const via = hopUrl === firstUrl ? '' : ` (redirected from ${firstUrl})`;
+    const via = hopUrl === firstUrl ? { en: '', zh: '' } : { en: ` (redirected from ${firstUrl})`, zh: `（由 ${firstUrl} 重定向而来）` };
     try {
       const parsed = assertCrawlableUrl(hopUrl);
       const sameHost = parsed.hostname === startHost;
@@ -162,9 +162,9 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       return { url: parsed, addresses };
     } catch (err) {
       if (err instanceof RefusedUrlError)
-        throw new FetchError(hopUrl, 'refused', `${err.message}${via}`, { original: err });
+        throw new FetchError(hopUrl, 'refused', { en: `${err.message}${via.en}`, zh: `${errorText(err, 'zh-CN')}${via.zh}` }, { original: err });
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new FetchError(hopUrl, 'network', `cannot resolve host of ${hopUrl}${via}: ${code}`, { original: err });
+      throw new FetchError(hopUrl, 'network', { en: `cannot resolve host of ${hopUrl}${via.en}: ${code}`, zh: `无法解析 ${hopUrl} 的主机${via.zh}：${code}` }, { original: err });
     }
   }
 
@@ -208,7 +208,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     signal: AbortSignal | undefined,
   ): Promise<RawResponse> {
     const href = url.href;
-    const aborted = () => new FetchError(href, 'network', `fetch of ${href} aborted`, { original: signal?.reason });
+    const aborted = () => new FetchError(href, 'network', { en: `fetch of ${href} aborted`, zh: `${href} 的抓取已中止` }, { original: signal?.reason });
     if (signal?.aborted) return Promise.reject(aborted());
     return new Promise<RawResponse>((resolveHeaders, rejectHeaders) => {
       let timer: NodeJS.Timeout | undefined;
@@ -237,19 +237,23 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       });
       signal?.addEventListener('abort', onAbort, { once: true });
 
-      const arm = (ms: number, what: string) => {
+      const arm = (ms: number, what: 'connect' | 'headers') => {
         clearTimeout(timer);
-        timer = setTimeout(() => failHeaders(new FetchError(href, 'timeout', `timed out after ${ms} ms ${what} ${href}`)), ms);
+        const message =
+          what === 'connect'
+            ? { en: `timed out after ${ms} ms connecting to ${href}`, zh: `连接 ${href} 超时（${ms} 毫秒）` }
+            : { en: `timed out after ${ms} ms waiting for the response headers of ${href}`, zh: `等待 ${href} 的响应头超时（${ms} 毫秒）` };
+        timer = setTimeout(() => failHeaders(new FetchError(href, 'timeout', message)), ms);
       };
-      arm(timeouts.connectMs, 'connecting to');
+      arm(timeouts.connectMs, 'connect');
       req.on('socket', (socket) => {
-        const connected = () => arm(timeouts.headersMs, 'waiting for the response headers of');
+        const connected = () => arm(timeouts.headersMs, 'headers');
         // A reused keep-alive socket is already connected.
         if ((socket as { connecting?: boolean }).connecting) socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
         else connected();
       });
       req.on('error', (err: NodeJS.ErrnoException) => {
-        const message = `network error fetching ${href}: ${err.code ?? err.message}`;
+        const message = { en: `network error fetching ${href}: ${err.code ?? err.message}`, zh: `抓取 ${href} 时网络出错：${err.code ?? err.message}` };
         const stale = req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
         failHeaders(stale ? new StaleSocketError(href, message, err) : new FetchError(href, 'network', message, { original: err }));
       });
@@ -285,7 +289,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     if (Number.isFinite(declared) && declared > maxBytes) {
       res.destroy();
       return Promise.reject(
-        new FetchError(href, 'too_large', `${href} is ${declared} bytes, over the ${maxBytes}-byte limit`, { status }),
+        new FetchError(href, 'too_large', { en: `${href} is ${declared} bytes, over the ${maxBytes}-byte limit`, zh: `${href} 有 ${declared} 字节，超过 ${maxBytes} 字节的上限` }, { status }),
       );
     }
 
@@ -296,7 +300,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         decoder = createDecoder(res.headers['content-encoding']);
       } catch (err) {
         res.destroy();
-        return reject(new FetchError(href, 'decode', `${href}: ${(err as Error).message}`, { status }));
+        return reject(new FetchError(href, 'decode', { en: `${href}: ${(err as Error).message}`, zh: `${href}：${errorText(err as Error, 'zh-CN')}` }, { status }));
       }
       const chunks: Buffer[] = [];
       let wireBytes = 0;
@@ -314,28 +318,31 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           reject(err);
         } else resolve(result!);
       };
-      const tooLarge = (what: string) =>
+      const tooLarge = (what: 'wire' | 'decompressed') =>
         finish(
-          new FetchError(href, 'too_large', `${href}: body over the ${maxBytes}-byte limit (${what}); cut off`, {
+          new FetchError(href, 'too_large', {
+            en: `${href}: body over the ${maxBytes}-byte limit (${what === 'wire' ? 'on the wire' : 'decompressed'}); cut off`,
+            zh: `${href}：正文超过 ${maxBytes} 字节的上限（${what === 'wire' ? '传输时' : '解压后'}），已截断`,
+          }, {
             status,
             receivedBytes: bytes,
           }),
         );
       const timer = setTimeout(
-        () => finish(new FetchError(href, 'timeout', `timed out after ${timeouts.bodyMs} ms reading the body of ${href}`, { status })),
+        () => finish(new FetchError(href, 'timeout', { en: `timed out after ${timeouts.bodyMs} ms reading the body of ${href}`, zh: `读取 ${href} 的正文超时（${timeouts.bodyMs} 毫秒）` }, { status })),
         timeouts.bodyMs,
       );
-      const onAbort = () => finish(new FetchError(href, 'network', `fetch of ${href} aborted`, { status, original: signal?.reason }));
+      const onAbort = () => finish(new FetchError(href, 'network', { en: `fetch of ${href} aborted`, zh: `${href} 的抓取已中止` }, { status, original: signal?.reason }));
       signal?.addEventListener('abort', onAbort, { once: true });
 
       res.on('data', (chunk: Buffer) => {
         wireBytes += chunk.length;
-        if (wireBytes > maxBytes) tooLarge('on the wire');
+        if (wireBytes > maxBytes) tooLarge('wire');
       });
       res.on('error', (err: NodeJS.ErrnoException) =>
-        finish(new FetchError(href, 'network', `connection lost reading ${href}: ${err.code ?? err.message}`, { status, original: err })),
+        finish(new FetchError(href, 'network', { en: `connection lost reading ${href}: ${err.code ?? err.message}`, zh: `读取 ${href} 时连接中断：${err.code ?? err.message}` }, { status, original: err })),
       );
-      res.on('aborted', () => finish(new FetchError(href, 'network', `connection lost reading ${href}`, { status })));
+      res.on('aborted', () => finish(new FetchError(href, 'network', { en: `connection lost reading ${href}`, zh: `读取 ${href} 时连接中断` }, { status })));
       const source: Readable = decoder ?? res;
       source.on('data', (chunk: Buffer) => {
         if (done) return;
@@ -344,13 +351,13 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         chunks.push(chunk);
       });
       decoder?.on('error', (err: Error) =>
-        finish(new FetchError(href, 'decode', `${href}: cannot decompress the body (${err.message})`, { status, original: err })),
+        finish(new FetchError(href, 'decode', { en: `${href}: cannot decompress the body (${err.message})`, zh: `${href}：无法解压正文（${err.message}）` }, { status, original: err })),
       );
       source.on('end', () => {
         if (done) return;
         // A body cut short by the server without a socket error still must not pass as complete.
         if (!res.complete)
-          return finish(new FetchError(href, 'network', `connection closed before the end of the body of ${href}`, { status }));
+          return finish(new FetchError(href, 'network', { en: `connection closed before the end of the body of ${href}`, zh: `${href} 的正文未传完连接就已关闭` }, { status }));
         try {
           let raw = Buffer.concat(chunks, bytes);
           if (gunzipFiles && raw.length > 2 && raw[0] === 0x1f && raw[1] === 0x8b) raw = zlib.gunzipSync(raw, { maxOutputLength: maxBytes });
@@ -367,9 +374,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           });
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-            return finish(new FetchError(href, 'too_large', `${href}: gzip file over the ${maxBytes}-byte limit once inflated; cut off`, { status }));
-          const msg = err instanceof UnsupportedCharsetError ? err.message : `cannot decode text (${(err as Error).message})`;
-          finish(new FetchError(href, 'decode', `${href}: ${msg}`, { status, original: err }));
+            return finish(new FetchError(href, 'too_large', { en: `${href}: gzip file over the ${maxBytes}-byte limit once inflated; cut off`, zh: `${href}：gzip 文件解压后超过 ${maxBytes} 字节的上限，已截断` }, { status }));
+          const msg =
+            err instanceof UnsupportedCharsetError
+              ? { en: err.message, zh: err.zh }
+              : { en: `cannot decode text (${(err as Error).message})`, zh: `无法解码文本（${(err as Error).message}）` };
+          finish(new FetchError(href, 'decode', { en: `${href}: ${msg.en}`, zh: `${href}：${msg.zh}` }, { status, original: err }));
         }
       });
       if (decoder) res.pipe(decoder);
@@ -392,8 +402,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
 function httpError(href: string, status: number, headers: http.IncomingHttpHeaders): FetchError {
   const reason = http.STATUS_CODES[status] ?? 'unexpected status';
   const retryAfterMs = status === 429 || status === 503 ? serverRequestedDelayMs(headers) : undefined;
-  const wait = retryAfterMs !== undefined ? `; the server asks to retry after ${Math.ceil(retryAfterMs / 1000)} s` : '';
-  return new FetchError(href, 'http', `HTTP ${status} ${reason} from ${href}${wait}`, {
+  const waitS = retryAfterMs !== undefined ? Math.ceil(retryAfterMs / 1000) : undefined;
+  const message = {
+    en: `HTTP ${status} ${reason} from ${href}${waitS !== undefined ? `; the server asks to retry after ${waitS} s` : ''}`,
+    zh: `${href} 返回 HTTP ${status} ${reason}${waitS !== undefined ? `；服务器要求 ${waitS} 秒后重试` : ''}`,
+  };
+  return new FetchError(href, 'http', message, {
     status,
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   });
@@ -474,7 +488,7 @@ function dropIdleSockets(agent: http.Agent, url: URL): void {
 
 /** A reused keep-alive socket was found closed before any response: worth an immediate resend. */
 class StaleSocketError extends FetchError {
-  constructor(url: string, message: string, original: unknown) {
+  constructor(url: string, message: ErrorText, original: unknown) {
     super(url, 'network', message, { original });
   }
 }

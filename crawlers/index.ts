@@ -72,6 +72,8 @@ export {
   emptyTargetStats,
   mergeStats,
   errorCause,
+  groupMessage,
+  messageZhOf,
   recordError,
   ExtractionError,
   type TargetStats,

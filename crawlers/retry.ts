@@ -5,7 +5,7 @@
  * nothing failed), but it is bounded by `maxRetryAfterWaits` and the total wait cap so that a
  * server answering 429 forever cannot hold a worker forever.
  */
-import { VocError } from '../core/errors.js';
+import { errorText, inBoth, VocError, type Bilingual } from '../core/errors.js';
 import { FetchError } from './fetch-error.js';
 
 export interface RetryOptions {
@@ -34,9 +34,15 @@ export interface RetryOptions {
 export class RetriesExhaustedError extends VocError {
   readonly attempts: number;
   readonly last: unknown;
-  constructor(attempts: number, last: unknown, why: string) {
-    const lastMessage = last instanceof Error ? last.message : String(last);
-    super(`gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} (${why}): ${lastMessage}`, 1);
+  constructor(attempts: number, last: unknown, why: Bilingual) {
+    const lastMessage = last instanceof Error ? { en: last.message, zh: errorText(last, 'zh-CN') } : inBoth(String(last));
+    super(
+      {
+        en: `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} (${why.en}): ${lastMessage.en}`,
+        zh: `尝试 ${attempts} 次后放弃（${why.zh}）：${lastMessage.zh}`,
+      },
+      1,
+    );
     this.name = 'RetriesExhaustedError';
     this.attempts = attempts;
     this.last = last;
@@ -101,14 +107,17 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
         delayMs = retryAfterMs;
         why = 'retry_after';
       } else {
-        if (retriesUsed >= retries) throw new RetriesExhaustedError(attempt, err, `${retries} retries`);
+        if (retriesUsed >= retries) throw new RetriesExhaustedError(attempt, err, { en: `${retries} retries`, zh: `重试 ${retries} 次` });
         retriesUsed++;
         // Equal jitter: uniform in [cap/2, cap]; the wait still grows, and workers hit by the same outage spread out.
         const cap = Math.min(maxMs, baseMs * 2 ** (retriesUsed - 1));
         delayMs = Math.round(cap / 2 + (random() * cap) / 2);
       }
       if (waitedMs + delayMs > maxTotalWaitMs)
-        throw new RetriesExhaustedError(attempt, err, `waiting ${delayMs} ms more would exceed the ${maxTotalWaitMs} ms wait cap`);
+        throw new RetriesExhaustedError(attempt, err, {
+          en: `waiting ${delayMs} ms more would exceed the ${maxTotalWaitMs} ms wait cap`,
+          zh: `再等 ${delayMs} 毫秒将超过 ${maxTotalWaitMs} 毫秒的等待上限`,
+        });
       waitedMs += delayMs;
       options.onWait?.(delayMs, why, err);
       await wait(delayMs, options.signal);

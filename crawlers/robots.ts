@@ -9,7 +9,8 @@
  * after `unreachableTtlMs` (10 min), so a site that recovers is crawled again.
  */
 import robotsParserModule from 'robots-parser';
-import { RefusedUrlError } from '../core/errors.js';
+import { RefusedUrlError, type Bilingual } from '../core/errors.js';
+import { causeLabel } from './cause-labels.js';
 import { FetchError } from './fetch-error.js';
 import type { Fetcher } from './fetcher.js';
 
@@ -35,7 +36,7 @@ export interface RobotsPolicy {
 type OriginRules =
   | { kind: 'rules'; robot: Robot }
   | { kind: 'allow_all' }
-  | { kind: 'disallow_all'; why: string };
+  | { kind: 'disallow_all'; why: Bilingual };
 
 /**
  * The robots.txt product token of a User-Agent string: `voc/0.1 (+https://...)` -> `voc`,
@@ -93,12 +94,12 @@ export function createRobotsPolicy(fetcher: Fetcher, userAgent: string, options:
       if (err.cause === 'refused') {
         // The origin itself is refused: that verdict belongs to the page (rethrown by `check`).
         if (err.url === robotsUrl) throw err.original instanceof RefusedUrlError ? err.original : err;
-        return { kind: 'disallow_all', why: 'it redirects to a refused address' };
+        return { kind: 'disallow_all', why: { en: 'it redirects to a refused address', zh: '它重定向到被拒绝的地址' } };
       }
       if (err.cause === 'http' && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 429)
         return { kind: 'allow_all' };
       const why = err.status !== undefined ? `HTTP ${err.status}` : err.cause;
-      return { kind: 'disallow_all', why };
+      return { kind: 'disallow_all', why: { en: why, zh: err.status !== undefined ? why : causeLabel(err.cause, 'zh-CN') } };
     }
   }
 
@@ -108,7 +109,7 @@ export function createRobotsPolicy(fetcher: Fetcher, userAgent: string, options:
       rules = await rulesFor(new URL(url).origin, allowPrivate);
     } catch (err) {
       // "refused http://host/robots.txt: <reason>" -> the same reason, about the page the user asked for.
-      if (err instanceof RefusedUrlError) throw new RefusedUrlError(url, err.message.slice(`refused ${err.url}: `.length));
+      if (err instanceof RefusedUrlError) throw new RefusedUrlError(url, err.reason);
       throw err;
     }
     if (rules.kind === 'allow_all') return { allowed: true };
@@ -127,15 +128,15 @@ export function createRobotsPolicy(fetcher: Fetcher, userAgent: string, options:
       if (verdict.allowed) return verdict;
       const rules = await rulesFor(new URL(url).origin, allowPrivate);
       if (rules.kind === 'disallow_all')
-        throw new RefusedUrlError(
-          url,
-          `robots.txt could not be read (${rules.why}); RFC 9309 says to crawl nothing on the site until it can, so try again later`,
-        );
+        throw new RefusedUrlError(url, {
+          en: `robots.txt could not be read (${rules.why.en}); RFC 9309 says to crawl nothing on the site until it can, so try again later`,
+          zh: `无法读取 robots.txt（${rules.why.zh}）；按 RFC 9309，在能读取之前不抓取该站点的任何页面，请稍后再试`,
+        });
       const line = rules.kind === 'rules' ? rules.robot.getMatchingLineNumber(url, token) : -1;
-      throw new RefusedUrlError(
-        url,
-        `disallowed by robots.txt (rule for ${token}${line > 0 ? `, line ${line}` : ''}); the site asks crawlers not to fetch this path, so choose another listing page or ask the site for permission`,
-      );
+      throw new RefusedUrlError(url, {
+        en: `disallowed by robots.txt (rule for ${token}${line > 0 ? `, line ${line}` : ''}); the site asks crawlers not to fetch this path, so choose another listing page or ask the site for permission`,
+        zh: `robots.txt 禁止抓取（针对 ${token} 的规则${line > 0 ? `，第 ${line} 行` : ''}）；该站点要求爬虫不要抓取这个路径，请换一个列表页，或向站点申请许可`,
+      });
     },
   };
 }

@@ -4,7 +4,8 @@
  * errors grouped by cause (with a sample message, a few URLs and the snapshot of a page that
  * failed extraction) and the drift alarm. Plain JSON, so a run record can carry it.
  */
-import { RefusedUrlError, VocError } from '../core/errors.js';
+import { RefusedUrlError, VocError, type ErrorText } from '../core/errors.js';
+import type { Locale } from '../core/types.js';
 import { FetchError } from './fetch-error.js';
 import { RetriesExhaustedError } from './retry.js';
 
@@ -16,6 +17,8 @@ export interface ErrorGroup {
   count: number;
   /** The first message of this cause, one line. */
   message: string;
+  /** The same message in Chinese, when its raiser wrote one. */
+  zh?: string;
   /** Up to five URLs that failed this way. */
   urls: string[];
   /** Saved HTML of a page that failed extraction (gzipped file). */
@@ -26,6 +29,8 @@ export interface DriftAlarm {
   /** Items extracted by earlier crawls (most recent last). */
   previousYields: number[];
   message: string;
+  /** The message in Chinese (absent in alarms stored before it was added). */
+  zh?: string;
   snapshot?: string;
 }
 
@@ -109,10 +114,20 @@ export function messageOf(err: unknown): string {
   return String(err);
 }
 
+/** The first line of an error's Chinese message, when its raiser wrote one. */
+export function messageZhOf(err: unknown): string | undefined {
+  return err instanceof VocError && err.zh !== undefined ? err.zh.split('\n')[0]! : undefined;
+}
+
+/** An error group's message in `locale`: its Chinese text for zh-CN when it has one. */
+export function groupMessage(group: Pick<ErrorGroup, 'message' | 'zh'>, locale: Locale): string {
+  return locale !== 'en' && group.zh !== undefined ? group.zh : group.message;
+}
+
 /** A page that was fetched but yielded nothing the target's spec could read. */
 export class ExtractionError extends VocError {
   readonly url: string;
-  constructor(url: string, message: string) {
+  constructor(url: string, message: ErrorText) {
     super(message, 1);
     this.name = 'ExtractionError';
     this.url = url;
@@ -120,10 +135,10 @@ export class ExtractionError extends VocError {
 }
 
 /** Adds one error to its cause's group. */
-export function recordError(stats: TargetStats, cause: ErrorCause, url: string, message: string, snapshot?: string): ErrorGroup {
+export function recordError(stats: TargetStats, cause: ErrorCause, url: string, message: string, snapshot?: string, zh?: string): ErrorGroup {
   let group = stats.errors.find((g) => g.cause === cause);
   if (!group) {
-    group = { cause, count: 0, message, urls: [] };
+    group = { cause, count: 0, message, ...(zh !== undefined ? { zh } : {}), urls: [] };
     stats.errors.push(group);
   }
   group.count++;
@@ -142,6 +157,7 @@ export function driftAlarm(targetId: string, yields: readonly number[], pagesFet
   return {
     previousYields: previous,
     message: `target ${targetId} yielded no post this time after ${previous.join(', ')} on its last crawls; check its selectors or mapping against the site${snapshot ? `; the page is saved in ${snapshot}` : ''}`,
+    zh: `抓取目标 ${targetId} 前几次抓取分别得到 ${previous.join('、')} 条帖子，这次一条也没有；请对照站点检查它的选择器或映射${snapshot ? `；页面已保存在 ${snapshot}` : ''}`,
     ...(snapshot ? { snapshot } : {}),
   };
 }
@@ -171,7 +187,7 @@ export function mergeStats(all: readonly TargetStats[]): TargetStats {
       total[key] += s[key];
     for (const [status, n] of Object.entries(s.statuses)) total.statuses[status] = (total.statuses[status] ?? 0) + n;
     for (const g of s.errors) {
-      const group = recordError(total, g.cause, g.urls[0] ?? '', g.message, g.snapshot);
+      const group = recordError(total, g.cause, g.urls[0] ?? '', g.message, g.snapshot, g.zh);
       group.count += g.count - 1;
       for (const u of g.urls.slice(1)) if (group.urls.length < 5 && !group.urls.includes(u)) group.urls.push(u);
     }

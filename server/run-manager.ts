@@ -189,5 +189,5 @@ async function removeWaitingPages(queues: Queues, runId: string): Promise<number
 
 /** A copy: the runner keeps mutating its run object. */
 function snapshot(run: Run): Run {
-  return { ...run, stats: { ...run.stats }, errors: [...run.errors], targetIds: [...run.targetIds] };
+  return { ...run, stats: { ...run.stats }, errors: [...run.errors], ...(run.errorsZh ? { errorsZh: [...run.errorsZh] } : {}), targetIds: [...run.targetIds] };
 }

@@ -283,7 +283,11 @@ describe('targets', () => {
     const res = await api(fx.base, token(), 'POST', '/api/targets/preview', { target: { brand: 'acme', url: `${forum.origin}/private`, selectors: FORUM_SELECTORS } });
     const body = (await res.json()) as { total: number; refused?: string };
     expect(body.total).toBe(0);
-    expect(body.refused).toMatch(/robots\.txt/);
+    expect(body.refused).toBe(`refused ${forum.origin}/private: disallowed by robots.txt (rule for voc-test, line 2); the site asks crawlers not to fetch this path, so choose another listing page or ask the site for permission`);
+    const zh = await api(fx.base, token(), 'POST', '/api/targets/preview', { target: { brand: 'acme', url: `${forum.origin}/private`, selectors: FORUM_SELECTORS } }, { 'accept-language': 'zh-CN' });
+    expect(((await zh.json()) as { refused?: string }).refused).toBe(
+      `已拒绝 ${forum.origin}/private：robots.txt 禁止抓取（针对 voc-test 的规则，第 2 行）；该站点要求爬虫不要抓取这个路径，请换一个列表页，或向站点申请许可`,
+    );
     expect(forum.paths()).not.toContain('/private');
   });
 
@@ -293,6 +297,9 @@ describe('targets', () => {
       const body = (await res.json()) as { total: number; refused?: string };
       expect(body.total, url).toBe(0);
       expect(body.refused, url).toMatch(/^target preview: refused /);
+      // In the console's language.
+      const zh = (await (await api(fx.base, token(), 'POST', '/api/targets/preview', { target: { brand: 'acme', url, selectors: FORUM_SELECTORS } }, { 'accept-language': 'zh-CN' })).json()) as { refused?: string };
+      expect(zh.refused, url).toMatch(/^抓取目标 preview：已拒绝 /);
     }
     expect(forum.paths().filter((p) => p.startsWith('/forum')).length).toBeGreaterThan(0);
   });

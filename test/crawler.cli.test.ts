@@ -170,7 +170,8 @@ describe('crawl output', () => {
         s.statuses = { '200': 12, '429': 1 };
         s.retries = 1;
         s.politenessWaitMs = 14_200;
-        recordError(s, 'http_404', 'https://bbs.example.cn/t/9', 'HTTP 404 Not Found from https://bbs.example.cn/t/9');
+        recordError(s, 'http_404', 'https://bbs.example.cn/t/9', 'HTTP 404 Not Found from https://bbs.example.cn/t/9', undefined, 'https://bbs.example.cn/t/9 返回 HTTP 404 Not Found');
+        recordError(s, 'too_large', 'https://bbs.example.cn/t/10', 'https://bbs.example.cn/t/10: body over the 5242880-byte limit (on the wire); cut off');
       }),
     },
     {
@@ -191,18 +192,26 @@ describe('crawl output', () => {
       [
         'target      pages  new  updated  duplicate  near-dup  HTTP statuses       retries  polite wait  errors  stopped',
         '──────────  ─────  ───  ───────  ─────────  ────────  ──────────────────  ───────  ───────────  ──────  ──────────────────',
-        'acme-forum     12  230        3          8         2  200×12 429×1              1         14 s       1  no next page',
+        'acme-forum     12  230        3          8         2  200×12 429×1              1         14 s       2  no next page',
         'acme-feed       0    0        0          0         0  304×1                     0        0.0 s       0  not modified (304)',
         '──────────  ─────  ───  ───────  ─────────  ────────  ──────────────────  ───────  ───────────  ──────  ──────────────────',
-        'total          12  230        3          8         2  200×12 304×1 429×1        1         14 s       1',
-        '  acme-forum: http_404 × 1 — HTTP 404 Not Found from https://bbs.example.cn/t/9',
+        'total          12  230        3          8         2  200×12 304×1 429×1        1         14 s       2',
+        '  acme-forum: HTTP 404 × 1 — HTTP 404 Not Found from https://bbs.example.cn/t/9',
+        '  acme-forum: too large × 1 — https://bbs.example.cn/t/10: body over the 5242880-byte limit (on the wire); cut off',
         '',
       ].join('\n'),
     );
     const zh = renderSummaryTable([rows[0]!], 'zh-CN');
     expect(zh.split('\n')[0]).toBe('目标        页面  新增  更新  重复  近似重复  HTTP 状态     重试  礼貌等待  错误  停止原因');
-    expect(zh.split('\n')[2]).toBe('acme-forum    12   230     3     8         2  200×12 429×1     1      14 s     1  没有下一页');
+    expect(zh.split('\n')[2]).toBe('acme-forum    12   230     3     8         2  200×12 429×1     1      14 s     2  没有下一页');
     expect(zh).toContain('没有下一页');
+    // Causes in words of the output language; a message in Chinese where its raiser wrote one,
+    // else the English one (a group recorded before messages had Chinese).
+    expect(zh.split('\n').slice(-3)).toEqual([
+      '  acme-forum: HTTP 404 × 1 — https://bbs.example.cn/t/9 返回 HTTP 404 Not Found',
+      '  acme-forum: 超出大小上限 × 1 — https://bbs.example.cn/t/10: body over the 5242880-byte limit (on the wire); cut off',
+      '',
+    ]);
   });
 
   it('keeps escape sequences and control characters out of the terminal', () => {
@@ -222,14 +231,14 @@ describe('crawl output', () => {
     bar.update('acme-forum', rows[0]!.summary.stats, 24);
     bar.finish();
     expect(written).toEqual([
-      '\r\u001b[2K[██████████░░░░░░░░░░] 已抓取 12 页 · 230 条帖子 · 1 个错误 · 12 页/分钟',
-      '\r\u001b[2K[██████████░░░░░░░░░░] 已抓取 12 页 · 230 条帖子 · 1 个错误 · 12 页/分钟',
+      '\r\u001b[2K[██████████░░░░░░░░░░] 已抓取 12 页 · 230 条帖子 · 2 个错误 · 12 页/分钟',
+      '\r\u001b[2K[██████████░░░░░░░░░░] 已抓取 12 页 · 230 条帖子 · 2 个错误 · 12 页/分钟',
       '\r\u001b[2K',
     ]);
     // A narrow terminal drops the bar, not the counts; a pseudo-terminal reporting 0 columns gets the usual width.
     for (const [columns, expected] of [
-      [50, '\r\u001b[2K12 pages · 230 posts · 1 errors · 12 pages/min'],
-      [0, '\r\u001b[2K[██████████░░░░░░░░░░] 12 pages · 230 posts · 1 errors · 12 pages/min'],
+      [50, '\r\u001b[2K12 pages · 230 posts · 2 errors · 12 pages/min'],
+      [0, '\r\u001b[2K[██████████░░░░░░░░░░] 12 pages · 230 posts · 2 errors · 12 pages/min'],
     ] as const) {
       const out: string[] = [];
       let clock = 0;

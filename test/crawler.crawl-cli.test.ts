@@ -229,6 +229,18 @@ describe('voc crawl', () => {
     }
   }, 180_000); // two runs of the real binary: generous on a busy machine
 
+  it('tells why a page failed in the output language: the summary, and the stored run for `voc runs show`', async () => {
+    const { config } = project([`    url: ${server.origin}/gone`, '    selectors: { item: article.post, text: .content }']);
+    const r = await runVoc(['--config', config, 'crawl']);
+    const url = `${server.origin}/gone`;
+    expect(r.stdout).toContain(`  acme-forum: HTTP 404 × 1 — ${url} 返回 HTTP 404 Not Found\n`);
+    const runId = /运行 (\S+)（pipeline）：失败/.exec(r.stdout)![1]!;
+    const zh = (await runVoc(['--config', config, 'runs', 'show', runId])).stdout;
+    expect(zh).toContain(`  ! acme-forum：${url} 返回 HTTP 404 Not Found\n`);
+    const en = (await runVoc(['--config', config, '--lang', 'en', 'runs', 'show', runId])).stdout;
+    expect(en).toContain(`  ! acme-forum: HTTP 404 Not Found from ${url}\n`);
+  }, 180_000);
+
   it('refuses a --since it cannot read with one line naming the option, before writing anything', async () => {
     const { dir, config } = project();
     const r = await runVoc(['--config', config, '--lang', 'en', 'crawl', '--since', 'last week']);

@@ -183,6 +183,7 @@ describe('fetcher', () => {
     const err = await failure('/redirect/0');
     expect(err.cause).toBe('too_many_redirects');
     expect(err.message).toBe(`too many redirects (more than 5) starting at ${server.origin}/redirect/0`);
+    expect(err.zh).toBe(`从 ${server.origin}/redirect/0 起重定向过多（超过 5 次）`);
     expect(server.requests.length - before).toBe(6);
   });
 
@@ -192,6 +193,7 @@ describe('fetcher', () => {
     expect(err).toBeInstanceOf(FetchError);
     expect(err.cause).toBe('too_large');
     expect(err.message).toContain('over the 5242880-byte limit (decompressed)');
+    expect(err.zh).toBe(`${server.origin}/bomb：正文超过 5242880 字节的上限（解压后），已截断`);
     // Stopped right after the cap, not after inflating everything.
     expect(err.receivedBytes!).toBeGreaterThan(5 * MB);
     expect(err.receivedBytes!).toBeLessThanOrEqual(5 * MB + 64 * 1024);
@@ -210,6 +212,7 @@ describe('fetcher', () => {
     const err = await failure('/declared-huge');
     expect(err.cause).toBe('too_large');
     expect(err.message).toBe(`${server.origin}/declared-huge is 52428800 bytes, over the 5242880-byte limit`);
+    expect(err.zh).toBe(`${server.origin}/declared-huge 有 52428800 字节，超过 5242880 字节的上限`);
   });
 
   it('times out a server that stalls mid-body', async () => {
@@ -217,6 +220,7 @@ describe('fetcher', () => {
     const err = await failure('/stall-body');
     expect(err.cause).toBe('timeout');
     expect(err.message).toBe(`timed out after 400 ms reading the body of ${server.origin}/stall-body`);
+    expect(err.zh).toBe(`读取 ${server.origin}/stall-body 的正文超时（400 毫秒）`);
     expect(performance.now() - started).toBeLessThan(3000);
   });
 
@@ -224,6 +228,7 @@ describe('fetcher', () => {
     const err = await failure('/stall-headers');
     expect(err.cause).toBe('timeout');
     expect(err.message).toBe(`timed out after 400 ms waiting for the response headers of ${server.origin}/stall-headers`);
+    expect(err.zh).toBe(`等待 ${server.origin}/stall-headers 的响应头超时（400 毫秒）`);
   });
 
   it('throws an http error with the status for 404', async () => {

@@ -322,6 +322,7 @@ describe('target kinds', () => {
         {
           url: `${server.origin}/api/reviews`,
           message: `${server.origin}/api/reviews: json.items: "data.items" is not an array in the response; check the mapping against the API`,
+          zh: `${server.origin}/api/reviews：json.items：响应中的“data.items”不是数组；请对照 API 检查映射`,
           cause: 'extraction',
         },
       ]);

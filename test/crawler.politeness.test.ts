@@ -123,8 +123,10 @@ describe('politeness in a crawl', () => {
     expect(summary.stats.retries).toBe(3);
     expect(summary.stats.backoffWaitMs).toBeGreaterThanOrEqual(10 + 20 + 20); // equal jitter: at least half of 20, 40, 40
     expect(summary.stats.errors).toEqual([
-      { cause: 'http_503', count: 1, message: summary.errors[0]!.message, urls: [target.url] },
+      { cause: 'http_503', count: 1, message: summary.errors[0]!.message, zh: summary.errors[0]!.zh, urls: [target.url] },
     ]);
+    expect(summary.errors[0]!.message).toBe(`gave up after 4 attempts (3 retries): HTTP 503 Service Unavailable from ${target.url}`);
+    expect(summary.errors[0]!.zh).toBe(`尝试 4 次后放弃（重试 3 次）：${target.url} 返回 HTTP 503 Service Unavailable`);
   });
 
   it('names voc and the operator contact URL in the User-Agent', async () => {

@@ -31,6 +31,9 @@ describe('robots.txt', () => {
     expect((err as Error).message).toBe(
       `refused ${server.origin}/private/list: disallowed by robots.txt (rule for voc, line 5); the site asks crawlers not to fetch this path, so choose another listing page or ask the site for permission`,
     );
+    expect((err as RefusedUrlError).zh).toBe(
+      `已拒绝 ${server.origin}/private/list：robots.txt 禁止抓取（针对 voc 的规则，第 5 行）；该站点要求爬虫不要抓取这个路径，请换一个列表页，或向站点申请许可`,
+    );
     const summary = await crawlTarget(ctx, target);
     expect(brief(summary)).toEqual({ pages: 0, posts: 0, errors: [{ url: target.url, message: (err as Error).message }], stoppedBecause: 'error' });
     // robots.txt fetched once for the whole context; the disallowed path never.

@@ -170,10 +170,14 @@ describe('a queued crawl is one flow', () => {
     expect(run.stats).toEqual({ pagesFetched: 2, postsNew: 8, postsUpdated: 0, postsUnchanged: 0, postsClassified: 8, errors: 1 });
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toMatch(new RegExp(`^dead: ${site.url.replace(/[.]/g, '\\.')}/t/dead/3: .*404`));
+    // The same line in Chinese, for `voc runs show` and the console in Chinese.
+    expect(run.errorsZh).toEqual([`dead: ${site.url}/t/dead/3：${site.url}/t/dead/3 返回 HTTP 404 Not Found`]);
     // Per target: the two pages fetched, and the page that failed grouped by cause.
     const progress = (await new RunTracker(redis, env.prefix).read(run.id))!;
     expect(progress.targets).toMatchObject([{ targetId: 'dead', stoppedBecause: 'error', stats: { pages: 2, postsNew: 8, statuses: { '200': 2 } } }]);
-    expect(progress.targets[0]!.stats.errors).toEqual([{ cause: 'http_404', count: 1, message: expect.stringMatching(/404/), urls: [`${site.url}/t/dead/3`] }]);
+    expect(progress.targets[0]!.stats.errors).toEqual([
+      { cause: 'http_404', count: 1, message: expect.stringMatching(/404/), zh: `${site.url}/t/dead/3 返回 HTTP 404 Not Found`, urls: [`${site.url}/t/dead/3`] },
+    ]);
     const failed = (await queues.crawl.getFailed()) as Job[];
     expect(failed.map((j) => [j.attemptsMade, (j.data as { url: string }).url])).toEqual([[1, `${site.url}/t/dead/3`]]);
   });

@@ -8,6 +8,7 @@ import type { Run, Target } from '../core/types.js';
 import { emptyRunStats } from '../core/types.js';
 import { mapWithConcurrency } from '../core/concurrency.js';
 import { newRunId } from '../core/ids.js';
+import { errorText } from '../core/errors.js';
 import { crawlTarget, storeCallbacks, type CrawlSummary, type TargetStats } from '../crawlers/index.js';
 import type { StageDeps } from './deps.js';
 import { addUpsert, classifyPosts } from './stages.js';
@@ -40,6 +41,7 @@ export async function runLocalCrawl(deps: StageDeps, targets: Target[], opts: Lo
     startedAt: new Date().toISOString(),
     stats: emptyRunStats(),
     errors: [],
+    errorsZh: [],
   };
   await deps.store.saveRun(run);
   // Build the classifier (seconds of dictionary loading, blocking the event loop) before the
@@ -67,13 +69,17 @@ export async function runLocalCrawl(deps: StageDeps, targets: Target[], opts: Lo
       opts.onTargetDone?.(summary);
       for (const e of summary.errors) {
         run.stats.errors += 1;
-        run.errors.push(`${target.id}: ${e.url}: ${e.message}`);
+        // Most messages name their URL already; it is written once.
+        const zh = e.zh ?? e.message;
+        run.errors.push(e.message.includes(e.url) ? `${target.id}: ${e.message}` : `${target.id}: ${e.url}: ${e.message}`);
+        run.errorsZh!.push(zh.includes(e.url) ? `${target.id}：${zh}` : `${target.id}：${e.url}：${zh}`);
       }
     });
     run.status = opts.signal?.aborted ? 'cancelled' : run.stats.errors > 0 && run.stats.pagesFetched === 0 ? 'failed' : 'succeeded';
   } catch (err) {
     run.status = 'failed';
     run.errors.push((err as Error).message);
+    run.errorsZh!.push(errorText(err as Error, 'zh-CN'));
     throw err;
   } finally {
     run.finishedAt = new Date().toISOString();

@@ -13,9 +13,9 @@
  * declare three parameters. On shutdown the signal fires and the job is handed back to the queue.
  */
 import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
-import { VocError } from '../core/errors.js';
+import { inBoth, VocError, type ErrorText } from '../core/errors.js';
 import type { Post } from '../core/types.js';
-import { crawlPage, errorCause, FetchError, isTransientError } from '../crawlers/index.js';
+import { crawlPage, errorCause, FetchError, isTransientError, messageZhOf } from '../crawlers/index.js';
 import { readProgress, withPageProgress } from '../crawlers/crawl-state.js';
 import type { StopReason } from '../crawlers/crawl-target.js';
 import type { UpsertResult } from '../store/store.js';
@@ -104,7 +104,7 @@ async function guarded<T, R>(
   job: Job<T>,
   token: string | undefined,
   signal: AbortSignal | undefined,
-  describe: string,
+  describe: ErrorText,
   fn: () => Promise<R>,
   closesRun = false,
   page?: { targetId: string; url: string },
@@ -121,8 +121,11 @@ async function guarded<T, R>(
     const err = asUnrecoverable(raw);
     const runId = (job.data as { runId?: unknown }).runId;
     if (typeof runId === 'string' && isFinalAttempt(job, err)) {
-      const detail = page ? { ...page, cause: errorCause(raw), message: firstLine(err) } : undefined;
-      await ctx.tracker.recordError(runId, job.id!, `${describe}: ${firstLine(err)}`, false, detail);
+      // The Chinese message is the raw error's: BullMQ's UnrecoverableError keeps only the English.
+      const zh = messageZhOf(raw);
+      const detail = page ? { ...page, cause: errorCause(raw), message: firstLine(err), ...(zh !== undefined ? { zh } : {}) } : undefined;
+      const what = inBoth(describe);
+      await ctx.tracker.recordError(runId, job.id!, `${what.en}: ${firstLine(err)}`, false, detail, zh !== undefined ? `${what.zh}：${zh}` : undefined);
       // The step that closes the run gave up: close it anyway, so that nobody waits for it forever.
       if (closesRun) {
         const run = await ctx.tracker.finish(runId, 'failed').catch(() => undefined);
@@ -302,7 +305,7 @@ export function classifyQueueProcessor(ctx: ProcessorContext): VocProcessor<Clas
   return async (job, token, signal) => {
     if (job.name === JOB.finish) return finishRun(ctx, job as Job<FinishJobData>, token, signal);
     const batch = job as Job<ClassifyJobData>;
-    return guarded(ctx, batch, token, signal, `classify ${batch.data.postIds.length} posts`, async () => {
+    return guarded(ctx, batch, token, signal, { en: `classify ${batch.data.postIds.length} posts`, zh: `分类 ${batch.data.postIds.length} 条帖子` }, async () => {
       const n = await classifyPosts(ctx.deps.store, ctx.deps.classifier, batch.data.postIds);
       await ctx.tracker.recordJob(batch.data.runId, batch.id!, 'batch', { postsClassified: n });
       return { classified: n };
@@ -325,7 +328,7 @@ async function finishRun(ctx: ProcessorContext, job: Job<FinishJobData>, token: 
     job,
     token,
     signal,
-    'finish',
+    { en: 'finish', zh: '结束运行' },
     async () => {
       await recordIgnoredFailures(ctx, job, job.data.runId);
       if (!job.data.last) return { runId: job.data.runId, next: 'report' };
@@ -354,7 +357,7 @@ export function reportQueueProcessor(ctx: ProcessorContext): VocProcessor<Report
       step,
       token,
       signal,
-      'report',
+      { en: 'report', zh: '报告' },
       async () => {
         if (step.data.runId) await recordIgnoredFailures(ctx, step, step.data.runId);
         const files: string[] = [];
@@ -377,7 +380,7 @@ export function reportQueueProcessor(ctx: ProcessorContext): VocProcessor<Report
  */
 async function scheduledReport(ctx: ProcessorContext, job: Job<ScheduledReportJobData>, token: string | undefined, signal: AbortSignal | undefined) {
   const { scheduleId, schedule, pattern, tz } = job.data;
-  return guarded(ctx, job, token, signal, `report schedule ${scheduleId}`, async () => {
+  return guarded(ctx, job, token, signal, { en: `report schedule ${scheduleId}`, zh: `报告定时任务 ${scheduleId}` }, async () => {
     const at = firedAt(ctx, job, pattern, tz);
     const ledger = `${ctx.prefix}:delivered:${scheduleId}:${at.getTime()}`;
     if (await ctx.redis.exists(ledger)) {

@@ -156,11 +156,23 @@ export class RunTracker {
     return Number(replaced) === 1;
   }
 
-  /** Records the one-line cause of a job that failed for good (replaces that job's earlier line). */
-  async recordError(runId: string, jobId: string, line: string, onlyIfAbsent = false, detail?: TargetErrorRecord): Promise<void> {
+  /**
+   * Records the one-line cause of a job that failed for good (replaces that job's earlier line),
+   * and the line in Chinese when there is one (`voc runs show` and the console in Chinese).
+   */
+  async recordError(runId: string, jobId: string, line: string, onlyIfAbsent = false, detail?: TargetErrorRecord, lineZh?: string): Promise<void> {
     const errors = this.key(runId, 'errors');
     const written = onlyIfAbsent ? (await this.redis.hsetnx(errors, jobId, line)) === 1 : (await this.redis.hset(errors, jobId, line), true);
     await this.redis.expire(errors, RUN_TTL_S);
+    if (written) {
+      // A line replaced by one without Chinese must not keep the Chinese of the line before it.
+      const zh = this.key(runId, 'errors_zh');
+      if (lineZh === undefined) await this.redis.hdel(zh, jobId);
+      else {
+        await this.redis.hset(zh, jobId, lineZh);
+        await this.redis.expire(zh, RUN_TTL_S);
+      }
+    }
     if (detail && written) {
       const details = this.key(runId, 'errdetail');
       await this.redis.hset(details, jobId, JSON.stringify(detail));
@@ -193,13 +205,20 @@ export class RunTracker {
 
   /** The run and its progress as recorded in Redis, or undefined when unknown (or expired). */
   async read(runId: string): Promise<RunProgress | undefined> {
-    const [meta, totals, errorsByJob, details, drifts] = await Promise.all([
+    const [meta, totals, errorsByJob, zhByJob, details, drifts] = await Promise.all([
       this.redis.hgetall(this.key(runId, 'meta')),
       this.redis.hgetall(this.key(runId, 'totals')),
       this.redis.hgetall(this.key(runId, 'errors')),
+      this.redis.hgetall(this.key(runId, 'errors_zh')),
       this.redis.hgetall(this.key(runId, 'errdetail')),
       this.redis.hgetall(this.key(runId, 'drift')),
     ]);
+    // English order decides; each Chinese line stays beside its English one (a job replaced by a
+    // later failure without Chinese falls back to its English line).
+    const lines = Object.entries(errorsByJob)
+      .map(([jobId, en]) => ({ en, zh: zhByJob[jobId] ?? en }))
+      .sort((a, b) => (a.en < b.en ? -1 : a.en > b.en ? 1 : 0))
+      .slice(0, MAX_ERROR_LINES);
     const errors = Object.values(errorsByJob);
     // Details of jobs whose line is gone (they succeeded on a later retry) no longer count.
     const targetErrors: TargetErrorRecord[] = [];
@@ -224,7 +243,8 @@ export class RunTracker {
       startedAt: meta.startedAt ?? '',
       ...(meta.finishedAt ? { finishedAt: meta.finishedAt } : {}),
       stats,
-      errors: errors.sort().slice(0, MAX_ERROR_LINES),
+      errors: lines.map((l) => l.en),
+      errorsZh: lines.map((l) => l.zh),
     };
     const n = (f: string) => Number(meta[f] ?? 0);
     const targets = readTargetTotals(run.targetIds, totals, targetErrors, run.startedAt, status === 'running' ? 'running' : status === 'cancelled' ? 'cancelled' : 'over');

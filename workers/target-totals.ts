@@ -33,6 +33,8 @@ export interface TargetErrorRecord {
   cause: string;
   url: string;
   message: string;
+  /** The message in Chinese, when its raiser wrote one. */
+  zh?: string;
 }
 
 /** The `t:` fields of one page job's record. */
@@ -83,7 +85,7 @@ export function readTargetTotals(
   for (const e of errors) {
     const summary = byId.get(e.targetId);
     if (!summary) continue;
-    recordError(summary.stats, e.cause, e.url, e.message);
+    recordError(summary.stats, e.cause, e.url, e.message, undefined, e.zh);
     summary.stoppedBecause ??= 'error';
   }
   const targets = [...byId.values()];

@@ -73,7 +73,8 @@ export function parseFeed(body: string, url: string, timeZone: string): { items:
   try {
     doc = feedParser.parse(trimmed) as Node;
   } catch (err) {
-    throw new ExtractionError(url, `${url}: not a readable feed (${(err as Error).message.split('\n')[0]})`);
+    const why = (err as Error).message.split('\n')[0];
+    throw new ExtractionError(url, { en: `${url}: not a readable feed (${why})`, zh: `${url}：无法读取的订阅源（${why}）` });
   }
   const rss = doc.rss as Node | undefined;
   if (rss) return { items: rssItems(first((rss.channel as Node[] | Node) ?? {}) as Node, url, timeZone), nextUrl: null, format: 'rss' };
@@ -81,7 +82,8 @@ export function parseFeed(body: string, url: string, timeZone: string): { items:
   if (rdf) return { items: rssItems(rdf, url, timeZone), nextUrl: null, format: 'rdf' };
   const feed = doc.feed as Node | undefined;
   if (feed) return atom(feed, url, timeZone);
-  throw new ExtractionError(url, `${url}: not an RSS, Atom or JSON feed (the document starts with <${Object.keys(doc).find((k) => !k.startsWith('?')) ?? '?'}>)`);
+  const root = Object.keys(doc).find((k) => !k.startsWith('?')) ?? '?';
+  throw new ExtractionError(url, { en: `${url}: not an RSS, Atom or JSON feed (the document starts with <${root}>)`, zh: `${url}：不是 RSS、Atom 或 JSON 订阅源（文档以 <${root}> 开头）` });
 }
 
 function rssItems(channel: Node, url: string, timeZone: string): RawItem[] {
@@ -135,9 +137,9 @@ function parseJsonFeed(body: string, url: string, timeZone: string) {
   try {
     doc = JSON.parse(body) as Node;
   } catch (err) {
-    throw new ExtractionError(url, `${url}: not a readable JSON feed (${(err as Error).message})`);
+    throw new ExtractionError(url, { en: `${url}: not a readable JSON feed (${(err as Error).message})`, zh: `${url}：无法读取的 JSON 订阅源（${(err as Error).message}）` });
   }
-  if (!Array.isArray(doc.items)) throw new ExtractionError(url, `${url}: not a JSON Feed (no "items" array)`);
+  if (!Array.isArray(doc.items)) throw new ExtractionError(url, { en: `${url}: not a JSON Feed (no "items" array)`, zh: `${url}：不是 JSON Feed（没有“items”数组）` });
   const items: RawItem[] = [];
   for (const it of doc.items as Node[]) {
     if (!it || typeof it !== 'object') continue;

@@ -39,7 +39,11 @@ export function mappingOf(target: Target): JsonMapping {
 export function extractJsonItems(doc: unknown, mapping: JsonMapping, pageUrl: string, timeZone: string, nowMs?: number): RawItem[] {
   const found = getPath(doc, mapping.items, 'json.items');
   const list = itemList(doc, found, mapping.items);
-  if (!list) throw new ExtractionError(pageUrl, `${pageUrl}: json.items: "${mapping.items}" is not an array in the response; check the mapping against the API`);
+  if (!list)
+    throw new ExtractionError(pageUrl, {
+      en: `${pageUrl}: json.items: "${mapping.items}" is not an array in the response; check the mapping against the API`,
+      zh: `${pageUrl}：json.items：响应中的“${mapping.items}”不是数组；请对照 API 检查映射`,
+    });
   const items: RawItem[] = [];
   const texts = Array.isArray(mapping.text) ? mapping.text : [mapping.text];
   for (const entry of list) {

@@ -34,7 +34,8 @@ export function parseSitemap(body: string, url: string): { sitemaps: SitemapEntr
   try {
     doc = sitemapParser.parse(trimmed) as Record<string, unknown>;
   } catch (err) {
-    throw new ExtractionError(url, `${url}: not a readable sitemap (${(err as Error).message.split('\n')[0]})`);
+    const why = (err as Error).message.split('\n')[0];
+    throw new ExtractionError(url, { en: `${url}: not a readable sitemap (${why})`, zh: `${url}：无法读取的站点地图（${why}）` });
   }
   const entries = (list: unknown): SitemapEntry[] =>
     ((list as Array<Record<string, unknown>> | undefined) ?? []).flatMap((e) => {
@@ -45,7 +46,7 @@ export function parseSitemap(body: string, url: string): { sitemaps: SitemapEntr
     });
   const index = doc.sitemapindex as Record<string, unknown> | undefined;
   const urlset = doc.urlset as Record<string, unknown> | undefined;
-  if (!index && !urlset) throw new ExtractionError(url, `${url}: not a sitemap (no <urlset> or <sitemapindex>)`);
+  if (!index && !urlset) throw new ExtractionError(url, { en: `${url}: not a sitemap (no <urlset> or <sitemapindex>)`, zh: `${url}：不是站点地图（没有 <urlset> 或 <sitemapindex>）` });
   return { sitemaps: entries(index?.sitemap), pages: entries(urlset?.url) };
 }
 

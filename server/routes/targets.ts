@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { InputError, RefusedUrlError } from '../../core/errors.js';
+import { errorText, InputError, RefusedUrlError } from '../../core/errors.js';
 import type { Post } from '../../core/types.js';
 import { createCrawlContext } from '../../crawlers/context.js';
 import { crawlTarget } from '../../crawlers/crawl-target.js';
@@ -13,7 +13,7 @@ import { readProgress } from '../../crawlers/crawl-state.js';
 import type { StageDeps } from '../../workers/deps.js';
 import { allow, ANALYSTS, sendError } from '../auth.js';
 import { targetFromInput } from '../target-input.js';
-import { say } from '../messages.js';
+import { requestLang, say } from '../messages.js';
 
 const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 /** Posts returned by a preview: enough to judge the selectors, small enough to show at once. */
@@ -85,13 +85,16 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
     },
     async (req) => {
       const { target: input, maxPages = 1 } = req.body as { target: Record<string, unknown>; maxPages?: number };
+      // What the preview found wrong, in the language the console asked for.
+      const lang = requestLang(req);
+      const told = (e: { message: string; zh?: string }) => (lang !== 'en' && e.zh !== undefined ? e.zh : e.message);
       // The id only has to be valid; the preview may be of a target being typed in.
       const withId = { id: 'preview', source: 'preview', ...input };
       let target;
       try {
         target = await targetFromInput(withId, config, { checkConfigOwned: false });
       } catch (err) {
-        if (err instanceof InputError && /refused|not found/.test(err.message)) return { posts: [], total: 0, refused: err.message };
+        if (err instanceof InputError && /refused|not found/.test(err.message)) return { posts: [], total: 0, refused: errorText(err, lang) };
         throw err;
       }
       previewCrawl ??= createCrawlContext({ config, authorSecret: randomBytes(16).toString('hex'), dataDir: false });
@@ -105,11 +108,11 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
           total: posts.length,
           pages: summary.pages,
           stoppedBecause: summary.stoppedBecause,
-          errors: summary.errors.filter((e) => e !== refused).map((e) => `${e.url}: ${e.message}`),
-          ...(refused ? { refused: refused.message } : {}),
+          errors: summary.errors.filter((e) => e !== refused).map((e) => (told(e).includes(e.url) ? told(e) : `${e.url}: ${told(e)}`)),
+          ...(refused ? { refused: told(refused) } : {}),
         };
       } catch (err) {
-        if (err instanceof RefusedUrlError) return { posts: [], total: 0, refused: err.message };
+        if (err instanceof RefusedUrlError) return { posts: [], total: 0, refused: errorText(err, lang) };
         throw err;
       }
     },

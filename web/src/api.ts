@@ -89,6 +89,8 @@ export interface Run {
   finishedAt?: string;
   stats: { pagesFetched: number; postsNew: number; postsUpdated: number; postsUnchanged: number; postsClassified: number; errors: number };
   errors: string[];
+  /** The same lines in Chinese, index for index (absent in older runs). */
+  errorsZh?: string[];
 }
 export interface Target {
   id: string;

@@ -4,7 +4,7 @@
  */
 import { get, post, type Run, type Target } from '../api.js';
 import { clear, field, fmtTime, h } from '../dom.js';
-import { t } from '../i18n.js';
+import { currentLang, t } from '../i18n.js';
 import type { PageContext } from '../main.js';
 
 export async function renderCrawl(ctx: PageContext): Promise<void> {
@@ -55,7 +55,8 @@ export async function renderCrawl(ctx: PageContext): Promise<void> {
       body.append(h('p', {}, `run ${r.id}`), bar, stats(r));
       if (done) {
         body.append(h('p', { class: 'ok' }, m.runFinished, ' · ', h('a', { href: `#/posts?targetId=${encodeURIComponent(r.targetIds[0] ?? '')}` }, m.viewPosts)));
-        for (const e of r.errors.slice(0, 20)) body.append(h('p', { class: 'error' }, e));
+        const lines = currentLang() === 'zh-CN' && r.errorsZh?.length === r.errors.length ? r.errorsZh : r.errors;
+        for (const e of lines.slice(0, 20)) body.append(h('p', { class: 'error' }, e));
       } else body.append(cancel);
       body.append(log);
     };
