@@ -231,11 +231,11 @@ describe('voc crawl', () => {
 
   it('tells why a page failed in the output language: the summary, and the stored run for `voc runs show`', async () => {
     const { config } = project([`    url: ${server.origin}/gone`, '    selectors: { item: article.post, text: .content }']);
-    const r = await runVoc(['--config', config, 'crawl']);
+    const r = await runVoc(['--config', config, '--lang', 'zh-CN', 'crawl']);
     const url = `${server.origin}/gone`;
     expect(r.stdout).toContain(`  acme-forum: HTTP 404 × 1 — ${url} 返回 HTTP 404 Not Found\n`);
     const runId = /运行 (\S+)（pipeline）：失败/.exec(r.stdout)![1]!;
-    const zh = (await runVoc(['--config', config, 'runs', 'show', runId])).stdout;
+    const zh = (await runVoc(['--config', config, '--lang', 'zh-CN', 'runs', 'show', runId])).stdout;
     expect(zh).toContain(`  ! acme-forum：${url} 返回 HTTP 404 Not Found\n`);
     const en = (await runVoc(['--config', config, '--lang', 'en', 'runs', 'show', runId])).stdout;
     expect(en).toContain(`  ! acme-forum: HTTP 404 Not Found from ${url}\n`);
