@@ -39,7 +39,9 @@ export interface ReportCommandContext {
 const TEXT = {
   'zh-CN': {
     none: '（没有已归档的报告）',
-    delivered: (d: DeliveryRecord) => `${channelName('zh-CN', d.channel)} → ${d.target}：${d.status === 'sent' ? '已送达' : '失败'}（尝试 ${d.attempts} 次）${d.error ? `：${d.error}` : ''}`,
+    posts: (n: number) => `${n} 条帖子`,
+    deliveryCounts: (sent: number, failed: number) => `已送达 ${sent}，失败 ${failed}`,
+    delivered: (d: DeliveryRecord) => `${channelName('zh-CN', d.channel)} → ${d.target}：${d.status === 'sent' ? '已送达' : '失败'}（尝试 ${d.attempts} 次）${d.error ? `：${d.errorZh ?? d.error}` : ''}`,
     unchanged: '数据快照的数字与归档时一致。',
     changed: '注意：数字与归档时不同（分类结果或数据已变化）。',
     unknownDigest: '归档记录没有数字摘要，无法比对。',
@@ -48,6 +50,8 @@ const TEXT = {
   },
   en: {
     none: '(no archived report)',
+    posts: (n: number) => `${n} posts`,
+    deliveryCounts: (sent: number, failed: number) => `delivered ${sent}, failed ${failed}`,
     delivered: (d: DeliveryRecord) => `${channelName('en', d.channel)} → ${d.target}: ${d.status}${d.attempts ? ` after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}` : ''}${d.error ? `: ${d.error}` : ''}`,
     unchanged: 'The figures from the data snapshot equal the archived ones.',
     changed: 'Note: the figures differ from the archived ones (classifications or data changed).',
@@ -134,7 +138,7 @@ export function registerReportCommands(program: Command, ctx: ReportCommandConte
           else {
             const sent = (r.deliveries ?? []).filter((d) => d.status === 'sent').length;
             const failed = (r.deliveries ?? []).filter((d) => d.status === 'failed').length;
-            console.log([r.id, r.brand, r.period, r.locale, `${r.postCount} posts`, r.createdAt, `delivered ${sent}, failed ${failed}`].join('\t'));
+            console.log([r.id, r.brand, r.period, r.locale, TEXT[loc].posts(r.postCount), r.createdAt, TEXT[loc].deliveryCounts(sent, failed)].join('\t'));
           }
         }
       } finally {

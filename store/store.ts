@@ -94,6 +94,8 @@ export interface DeliveryRecord {
   attempts: number;
   /** One line: why the last attempt failed. */
   error?: string;
+  /** The same in Chinese, when its raiser wrote one (`voc reports show` in Chinese). */
+  errorZh?: string;
   /** When the delivery finished (ISO UTC). */
   at: string;
   /** Who asked for it: the schedule id, or `manual`; a schedule never sends one key twice. */

@@ -13,6 +13,7 @@ import { describeRecord, registerReportCommands } from '../cli/report-commands.j
 import { parseConfig, type VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import type { ReportFigures } from '../reports/aggregate.js';
+import type { Locale } from '../core/types.js';
 import { closeBrowser } from '../reports/browser.js';
 import { openEmbeddedStore } from '../store/embedded.js';
 import { BRAND, currentItems, previousItems } from './report.fixture.js';
@@ -45,9 +46,9 @@ afterAll(async () => {
 });
 
 /** Runs `voc <args>` in-process; returns what it printed and the exit code it set. */
-async function voc(args: string[]): Promise<{ out: string[]; exitCode: number | undefined }> {
+async function voc(args: string[], locale: Locale = 'zh-CN'): Promise<{ out: string[]; exitCode: number | undefined }> {
   const program = new Command().exitOverride();
-  registerReportCommands(program, { readConfig: () => config, openApp, locale: () => 'zh-CN' });
+  registerReportCommands(program, { readConfig: () => config, openApp, locale: () => locale });
   const out: string[] = [];
   const log = console.log;
   const savedCode = process.exitCode;
@@ -87,7 +88,7 @@ describe('voc report', () => {
   it('a failed delivery sets exit code 1 and is recorded', async () => {
     const { out: lines, exitCode } = await voc(['report', '--brand', 'acme', '--period', '2026-09', '--format', 'html', '--out', join(root, 'out'), '--deliver', 'acme-hook']);
     expect(exitCode).toBe(1);
-    expect(lines[1]).toBe('Webhook → http://127.0.0.1:9/hook：失败（尝试 0 次）：the environment variable VOC_TEST_UNSET_SECRET (webhook.secretEnv) holding the HMAC key is not set');
+    expect(lines[1]).toBe('Webhook → http://127.0.0.1:9/hook：失败（尝试 0 次）：存放 HMAC 密钥的环境变量 VOC_TEST_UNSET_SECRET（webhook.secretEnv）未设置');
   });
 
   it('refuses bad input with one line, before writing anything', async () => {
@@ -118,9 +119,12 @@ describe('voc reports', () => {
   it('list: newest first, with delivery counts', async () => {
     const { out } = await voc(['reports', 'list']);
     expect(out.map((l) => l.split('\t')[0])).toEqual(['acme:2026-09:zh-CN', 'acme:2026-10-01..2026-10-15:zh-CN', 'acme:2026-10:zh-CN']);
-    expect(out[0]!.split('\t').slice(1, 5)).toEqual(['acme', '2026-09', 'zh-CN', '10 posts']);
-    expect(out[0]!.split('\t').at(-1)).toBe('delivered 0, failed 1');
-    expect(out[1]!.split('\t').at(-1)).toBe('delivered 1, failed 0');
+    expect(out[0]!.split('\t').slice(1, 5)).toEqual(['acme', '2026-09', 'zh-CN', '10 条帖子']);
+    expect(out[0]!.split('\t').at(-1)).toBe('已送达 0，失败 1');
+    expect(out[1]!.split('\t').at(-1)).toBe('已送达 1，失败 0');
+    const en = (await voc(['reports', 'list'], 'en')).out;
+    expect(en[0]!.split('\t').slice(1, 5)).toEqual(['acme', '2026-09', 'zh-CN', '10 posts']);
+    expect(en[0]!.split('\t').at(-1)).toBe('delivered 0, failed 1');
     const json = (await voc(['reports', 'list', '--brand', 'acme', '--json'])).out.map((l) => JSON.parse(l) as { id: string; postIds: number });
     expect(json.map((r) => [r.id, r.postIds])).toEqual([
       ['acme:2026-09:zh-CN', 10],
@@ -137,7 +141,9 @@ describe('voc reports', () => {
     expect(text).toMatch(/ {4}html\t\S+acme-2026-10-01\.\.2026-10-15\.html\tsha256 [0-9a-f]{64}\t\d+ B/);
     expect(text).toContain(`[manual] 文件夹 → ${join(root, 'shared')}：已送达（尝试 1 次）`);
     const failed = (await voc(['reports', 'show', 'acme:2026-09:zh-CN'])).out.join('\n');
-    expect(failed).toContain('[manual] Webhook → http://127.0.0.1:9/hook：失败（尝试 0 次）：the environment variable VOC_TEST_UNSET_SECRET');
+    expect(failed).toContain('[manual] Webhook → http://127.0.0.1:9/hook：失败（尝试 0 次）：存放 HMAC 密钥的环境变量 VOC_TEST_UNSET_SECRET（webhook.secretEnv）未设置');
+    const failedEn = (await voc(['reports', 'show', 'acme:2026-09:zh-CN'], 'en')).out.join('\n');
+    expect(failedEn).toContain('[manual] webhook → http://127.0.0.1:9/hook: failed: the environment variable VOC_TEST_UNSET_SECRET (webhook.secretEnv) holding the HMAC key is not set');
     const json = JSON.parse((await voc(['reports', 'show', 'acme:2026-10:zh-CN', '--json'])).out.join('\n')) as { snapshot: Record<string, number>; postIds: number };
     expect(json.postIds).toBe(36);
     expect(json.snapshot).toMatchObject({ postsAnalysed: 36, postsExcludedSpam: 4, postsExcludedNearDuplicates: 0, excludedPostIds: 4, previousPostIds: 10 });

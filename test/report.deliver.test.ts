@@ -4,7 +4,7 @@
  * folder on disk. Every outcome is recorded on the archived report.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,7 @@ describe('e-mail delivery (real SMTP server)', () => {
       status: 'failed',
       attempts: 0,
       error: 'smtp.user is set but the environment variable VOC_SMTP_PW (smtp.passwordEnv) is empty',
+      errorZh: '设置了 smtp.user，但环境变量 VOC_SMTP_PW（smtp.passwordEnv）为空',
     });
   });
 });
@@ -174,6 +175,7 @@ describe('webhook delivery (real HTTP server)', () => {
       status: 'failed',
       attempts: 0,
       error: 'the environment variable VOC_HOOK_KEY (webhook.secretEnv) holding the HMAC key is not set',
+      errorZh: '存放 HMAC 密钥的环境变量 VOC_HOOK_KEY（webhook.secretEnv）未设置',
     });
   });
 });
@@ -221,5 +223,19 @@ describe('folder delivery and the record of outcomes', () => {
     await mail.waitFor(mailsBefore + 1);
     expect(mail.received).toHaveLength(mailsBefore + 1);
     expect(hook.requests).toHaveLength(hooksBefore + 1);
+  });
+
+  it('records why a folder could not be written, in both languages', async () => {
+    const file = join(root, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const folder = join(file, 'reports');
+    const { delivered } = await deliverReport({ ...deps(), retry: { attempts: 2, baseDelayMs: 1 } }, report, { folder }, 'manual');
+    expect(delivered[0]).toMatchObject({
+      channel: 'folder',
+      status: 'failed',
+      attempts: 2,
+      error: `folder ${folder}: cannot create it (ENOTDIR)`,
+      errorZh: `文件夹 ${folder}：无法创建（ENOTDIR）`,
+    });
   });
 });

@@ -20,7 +20,12 @@ export interface EmailMessage {
 export async function sendEmail(smtp: SmtpConfig, env: NodeJS.ProcessEnv, message: EmailMessage, policy: RetryPolicy): Promise<RetryOutcome> {
   const password = smtp.user ? env[smtp.passwordEnv] : undefined;
   if (smtp.user && !password) {
-    return { ok: false, attempts: 0, error: `smtp.user is set but the environment variable ${smtp.passwordEnv} (smtp.passwordEnv) is empty` };
+    return {
+      ok: false,
+      attempts: 0,
+      error: `smtp.user is set but the environment variable ${smtp.passwordEnv} (smtp.passwordEnv) is empty`,
+      errorZh: `设置了 smtp.user，但环境变量 ${smtp.passwordEnv}（smtp.passwordEnv）为空`,
+    };
   }
   const transport = createTransport({
     host: smtp.host,

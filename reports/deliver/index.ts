@@ -73,6 +73,7 @@ export async function deliverReport(
       status: outcome.ok ? 'sent' : 'failed',
       attempts: outcome.attempts,
       ...(outcome.error ? { error: outcome.error } : {}),
+      ...(outcome.errorZh ? { errorZh: outcome.errorZh } : {}),
       at: now().toISOString(),
       key,
     });
@@ -99,7 +100,7 @@ function planDeliveries(deps: DeliverDeps, report: DeliverableReport, delivery: 
       channel: 'email',
       target: [...email.to, ...email.cc].join(', '),
       run: async () => {
-        if (!smtp) return { ok: false, attempts: 0, error: 'no smtp section in voc.config.yaml (host, port, from)' };
+        if (!smtp) return { ok: false, attempts: 0, error: 'no smtp section in voc.config.yaml (host, port, from)', errorZh: 'voc.config.yaml 中没有 smtp 部分（host、port、from）' };
         return sendEmail(
           smtp,
           env,
@@ -125,7 +126,13 @@ function planDeliveries(deps: DeliverDeps, report: DeliverableReport, delivery: 
       target: webhook.url,
       run: async () => {
         const secret = env[webhook.secretEnv];
-        if (!secret) return { ok: false, attempts: 0, error: `the environment variable ${webhook.secretEnv} (webhook.secretEnv) holding the HMAC key is not set` };
+        if (!secret)
+          return {
+            ok: false,
+            attempts: 0,
+            error: `the environment variable ${webhook.secretEnv} (webhook.secretEnv) holding the HMAC key is not set`,
+            errorZh: `存放 HMAC 密钥的环境变量 ${webhook.secretEnv}（webhook.secretEnv）未设置`,
+          };
         return postWebhook(
           { url: webhook.url, body: JSON.stringify(webhookPayload(report)), secret, deliveryId: `${record.id}/${record.createdAt}`, now },
           policy,
