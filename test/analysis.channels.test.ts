@@ -142,6 +142,14 @@ describe('channel detection', () => {
   it('counts buyers’ reviews as the platform', () => {
     expect(channels('看评论买的，结果上当了')).toEqual(['marketplace:neutral']);
   });
+
+  it("reads a price that fell right after the purchase as the platform's pricing, not any price that fell", () => {
+    expect(channels('刚买两天就降价了，太坑了')).toEqual(['marketplace:neg']);
+    expect(channels('收到货第二天就又降价一百，心塞')).toEqual(['marketplace:neg']);
+    expect(run('刚买两天就降价了，太坑了').channels[0]!.evidence.text).toBe('就降价');
+    expect(channels('看到降价了就入手，很划算')).toEqual([]);
+    expect(channels('油价又降了，开车更省了')).toEqual([]);
+  });
 });
 
 describe('channel polarity', () => {
