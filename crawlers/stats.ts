@@ -119,7 +119,7 @@ export function messageZhOf(err: unknown): string | undefined {
   return err instanceof VocError && err.zh !== undefined ? err.zh.split('\n')[0]! : undefined;
 }
 
-/** An error group's message in `locale`: its Chinese text for zh-CN when it has one. */
+/** An error group's (or a failed page's) message in `locale`: its Chinese text for zh-CN when it has one. */
 export function groupMessage(group: Pick<ErrorGroup, 'message' | 'zh'>, locale: Locale): string {
   return locale !== 'en' && group.zh !== undefined ? group.zh : group.message;
 }

@@ -9,6 +9,7 @@ import { errorText, InputError, RefusedUrlError } from '../../core/errors.js';
 import type { Post } from '../../core/types.js';
 import { createCrawlContext } from '../../crawlers/context.js';
 import { crawlTarget } from '../../crawlers/crawl-target.js';
+import { groupMessage } from '../../crawlers/stats.js';
 import { readProgress } from '../../crawlers/crawl-state.js';
 import type { StageDeps } from '../../workers/deps.js';
 import { allow, ANALYSTS, sendError } from '../auth.js';
@@ -87,7 +88,7 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
       const { target: input, maxPages = 1 } = req.body as { target: Record<string, unknown>; maxPages?: number };
       // What the preview found wrong, in the language the console asked for.
       const lang = requestLang(req);
-      const told = (e: { message: string; zh?: string }) => (lang !== 'en' && e.zh !== undefined ? e.zh : e.message);
+      const told = (e: { message: string; zh?: string }) => groupMessage(e, lang);
       // The id only has to be valid; the preview may be of a target being typed in.
       const withId = { id: 'preview', source: 'preview', ...input };
       let target;
