@@ -239,7 +239,8 @@ function registerJobCommands(program: Command, ctx: QueueCommandContext): void {
     .option('--json', 'one JSON object per line')
     .action(async (opts: { queue?: string; limit: number; json?: boolean }) => {
       const queue = parseQueue(opts.queue);
-      const m = messages(ctx.locale(safeConfig(ctx)));
+      const loc = ctx.locale(safeConfig(ctx));
+      const m = messages(loc);
       await withQueues('jobs failed', async (queues) => {
         const failed = await listFailedJobs(queues, queue, opts.limit);
         if (opts.json) {
@@ -247,7 +248,7 @@ function registerJobCommands(program: Command, ctx: QueueCommandContext): void {
           return;
         }
         if (failed.length === 0) return console.log(m.failedNone);
-        console.log(table(m.failedColumns, failed.map((f) => [f.queue, f.id, f.name, String(f.attempts), f.failedAt ?? '-', f.reason])));
+        console.log(table(m.failedColumns, failed.map((f) => [f.queue, f.id, f.name, String(f.attempts), f.failedAt ?? '-', loc !== 'en' && f.reasonZh ? f.reasonZh : f.reason])));
       });
     });
   jobs

@@ -182,12 +182,15 @@ describe('voc jobs and voc status', () => {
 
     const json = await voc(['jobs', 'failed', '--json']);
     expect(json.out.map((l) => JSON.parse(l))).toEqual([
-      expect.objectContaining({ queue: 'report', id: 'bad-report', name: 'report', attempts: 1, reason: expect.stringMatching(/^unknown brand "ghost"/) }),
+      expect.objectContaining({ queue: 'report', id: 'bad-report', name: 'report', attempts: 1, reason: expect.stringMatching(/^unknown brand "ghost"/), reasonZh: expect.stringMatching(/^未知品牌“ghost”/) }),
     ]);
     const zh = await voc(['jobs', 'failed', '--queue', 'report'], { lang: 'zh-CN' });
     const [header, row] = zh.out[0]!.split('\n');
     expect(header).toMatch(/^队列\s+任务 ID\s+名称\s+尝试次数\s+失败时间\s+原因$/);
-    expect(row).toMatch(/^report\s+bad-report\s+report\s+1\s+\d{4}-\d{2}-\d{2}T[\d:.]+Z\s+unknown brand "ghost"/);
+    // The reason in Chinese too (BullMQ keeps the English one; the Chinese rides in the job's data).
+    expect(row).toMatch(/^report\s+bad-report\s+report\s+1\s+\d{4}-\d{2}-\d{2}T[\d:.]+Z\s+未知品牌“ghost”/);
+    const en = await voc(['jobs', 'failed', '--queue', 'report'], { lang: 'en' });
+    expect(en.out[0]!.split('\n')[1]).toMatch(/\s+unknown brand "ghost"/);
     expect((await voc(['jobs', 'failed', '--queue', 'crawl'])).out).toEqual(['No failed jobs']);
   });
 

@@ -37,6 +37,8 @@ export interface FailedJob {
   /** Attempts made before it was given up. */
   attempts: number;
   reason: string;
+  /** The same in Chinese, when its raiser wrote one. */
+  reasonZh?: string;
   /** When it failed for good (ISO), when known. */
   failedAt?: string;
   /** The run it belongs to, when it is part of one. */
@@ -44,13 +46,14 @@ export interface FailedJob {
 }
 
 function toFailed(queue: QueueName, job: Job): FailedJob {
-  const runId = (job.data as { runId?: unknown } | undefined)?.runId;
+  const { runId, failedReasonZh } = (job.data as { runId?: unknown; failedReasonZh?: unknown } | undefined) ?? {};
   return {
     queue,
     id: job.id!,
     name: job.name,
     attempts: job.attemptsMade,
     reason: (job.failedReason ?? '').split('\n')[0]!,
+    ...(typeof failedReasonZh === 'string' ? { reasonZh: failedReasonZh } : {}),
     ...(job.finishedOn ? { failedAt: new Date(job.finishedOn).toISOString() } : {}),
     ...(typeof runId === 'string' ? { runId } : {}),
   };

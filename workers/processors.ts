@@ -119,10 +119,12 @@ async function guarded<T, R>(
       handBack();
     }
     const err = asUnrecoverable(raw);
+    const final = isFinalAttempt(job, err);
+    // The Chinese message is the raw error's: BullMQ's UnrecoverableError keeps only the English.
+    const zh = messageZhOf(raw);
+    if (final) await rememberReasonZh(job, zh);
     const runId = (job.data as { runId?: unknown }).runId;
-    if (typeof runId === 'string' && isFinalAttempt(job, err)) {
-      // The Chinese message is the raw error's: BullMQ's UnrecoverableError keeps only the English.
-      const zh = messageZhOf(raw);
+    if (typeof runId === 'string' && final) {
       const detail = page ? { ...page, cause: errorCause(raw), message: firstLine(err), ...(zh !== undefined ? { zh } : {}) } : undefined;
       const what = inBoth(describe);
       await ctx.tracker.recordError(runId, job.id!, `${what.en}: ${firstLine(err)}`, false, detail, zh !== undefined ? `${what.zh}：${zh}` : undefined);
@@ -134,6 +136,17 @@ async function guarded<T, R>(
     }
     throw err;
   }
+}
+
+/**
+ * BullMQ keeps one failure reason, the English message; the Chinese one rides in the job's data
+ * (`failedReasonZh`) for `voc jobs failed` in Chinese. A failure without Chinese clears an older one.
+ */
+async function rememberReasonZh(job: Job, zh: string | undefined): Promise<void> {
+  const { failedReasonZh: old, ...rest } = job.data as Record<string, unknown>;
+  if (old === zh) return;
+  // Best effort: the job fails all the same if Redis will not take the note.
+  await job.updateData(zh === undefined ? rest : { ...rest, failedReasonZh: zh }).catch(() => undefined);
 }
 
 /** The crawl queue: listing pages, and crawl schedules firing. */
