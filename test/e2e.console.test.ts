@@ -106,7 +106,9 @@ describe('analyst console in Chromium', () => {
 
     // A robots.txt refusal is shown, not hidden.
     await page.getByLabel('网址').fill(`${forum.origin}/private`);
-    await expect.poll(() => page.locator('.refused').textContent(), { timeout: 20_000 }).toMatch(/^已拒绝: .*robots\.txt/);
+    await expect.poll(() => page.locator('.refused').textContent(), { timeout: 20_000 }).toBe(
+      `已拒绝 ${forum.origin}/private：robots.txt 禁止抓取（针对 voc-test 的规则，第 2 行）；该站点要求爬虫不要抓取这个路径，请换一个列表页，或向站点申请许可`,
+    );
     await shot('03-target-refused');
     await page.getByLabel('网址').fill(forum.url);
     await expect.poll(() => page.locator('.preview-count').textContent(), { timeout: 20_000 }).toBe('预览抓取 1 页，提取到 3 条帖子');

@@ -95,7 +95,9 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
       try {
         target = await targetFromInput(withId, config, { checkConfigOwned: false });
       } catch (err) {
-        if (err instanceof InputError && /refused|not found/.test(err.message)) return { posts: [], total: 0, refused: errorText(err, lang) };
+        // A spec typed without an id gets the placeholder id, which the message need not name.
+        if (err instanceof InputError && /refused|not found/.test(err.message))
+          return { posts: [], total: 0, refused: errorText(err, lang).replace(/^(target preview: |抓取目标 preview：)/, '') };
         throw err;
       }
       previewCrawl ??= createCrawlContext({ config, authorSecret: randomBytes(16).toString('hex'), dataDir: false });

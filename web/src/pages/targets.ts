@@ -106,7 +106,8 @@ export async function renderTargets(ctx: PageContext): Promise<void> {
     };
     const showPreview = (p: Preview) => {
       clear(previewBox);
-      if (p.refused) previewBox.append(h('p', { class: 'error refused', role: 'alert' }, `${m.previewRefused}: ${p.refused}`));
+      // The server's message says what was refused and why (已拒绝 URL：…), in the console's language.
+      if (p.refused) previewBox.append(h('p', { class: 'error refused', role: 'alert' }, p.refused));
       previewBox.append(h('p', { class: 'preview-count' }, m.previewCount(p.total, p.pages ?? 0)));
       for (const e of p.errors ?? []) if (e !== p.refused) previewBox.append(h('p', { class: 'error' }, e));
       if (p.posts.length)
