@@ -3,7 +3,9 @@
  * report goes through `runScheduledReport` (render, archive, deliver by e-mail, webhook or folder).
  */
 import type { ReportScheduleConfig } from '../core/report-config.js';
+import { VocError } from '../core/errors.js';
 import type { ReportSpec } from '../core/types.js';
+import type { DeliveryRecord } from '../store/store.js';
 import { generateReport } from '../reports/generate.js';
 import { runScheduledReport } from '../reports/schedule.js';
 import { readSavedEvaluation } from '../analysis/eval/saved.js';
@@ -47,9 +49,23 @@ export async function renderScheduledReport(
     outDir,
   );
   const failed = result.delivered.filter((d) => d.status === 'failed');
-  if (failed.length > 0)
-    throw new Error(`report ${schedule.id} ${result.period.label}: delivery failed: ${failed.map((d) => `${d.channel} ${d.target}: ${d.error ?? 'failed'}`).join('; ')}`);
+  if (failed.length > 0) throw deliveryFailed(schedule.id, result.period.label, failed);
   return { files: result.files };
+}
+
+/**
+ * The error that fails a scheduled report's job when deliveries failed, in both languages (`voc
+ * jobs failed` shows it). Exit code 1, not 2: BullMQ tries the job again later, and the retry
+ * sends only what was not sent.
+ */
+export function deliveryFailed(scheduleId: string, period: string, failed: readonly DeliveryRecord[]): VocError {
+  return new VocError(
+    {
+      en: `report ${scheduleId} ${period}: delivery failed: ${failed.map((d) => `${d.channel} ${d.target}: ${d.error ?? 'failed'}`).join('; ')}`,
+      zh: `报告 ${scheduleId} ${period}：投递失败：${failed.map((d) => `${d.channel} ${d.target}：${d.errorZh ?? d.error ?? '失败'}`).join('；')}`,
+    },
+    1,
+  );
 }
 
 /** `voc eval`'s saved figures for the methods appendix; a damaged file leaves them out, never fails the report. */
