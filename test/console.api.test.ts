@@ -419,6 +419,18 @@ describe('runs, posts and exports', () => {
       await slow.close();
     }
   });
+
+  it('keeps a failed page\'s cause in both languages on the run', async () => {
+    await fx.app.store.saveTarget(resolveTarget({ id: 'gone', brand: 'acme', url: `${forum.origin}/gone`, source: 'gone-forum', selectors: FORUM_SELECTORS }, fx.config));
+    const start = await api(fx.base, fx.tokens.admin, 'POST', '/api/runs', { targets: ['gone'] });
+    const { run: r } = (await start.json()) as { run: Run };
+    const last = (await readRunEvents(await api(fx.base, fx.tokens.admin, 'GET', `/api/runs/${r.id}/events`))).at(-1)!;
+    expect(last.run.status).toBe('failed');
+    // The console's run page shows errorsZh in Chinese, errors in English.
+    const stored = ((await (await api(fx.base, fx.tokens.admin, 'GET', `/api/runs/${r.id}`)).json()) as { run: Run }).run;
+    expect(stored.errors).toEqual([`gone: HTTP 404 Not Found from ${forum.origin}/gone`]);
+    expect(stored.errorsZh).toEqual([`gone：${forum.origin}/gone 返回 HTTP 404 Not Found`]);
+  });
 });
 
 describe('reports', () => {
