@@ -82,6 +82,7 @@ export function createClassifier(config: LexiconConfig, options: ClassifierOptio
     return false;
   };
   const platformSites = new Set(eff.lex.platformSites.map(normaliseEntry));
+  const orderJourney = eff.lex.scenarioOrderJourney.map(normaliseEntry);
   const domains = reviewDomains(eff.lex);
   const weakSuppressedBy = new Set(eff.lex.weakSuppressedBy);
   const isEnglishWord = (w: string) => english.has(w) || table.isKnown(w);
@@ -115,7 +116,7 @@ export function createClassifier(config: LexiconConfig, options: ClassifierOptio
     negators: new Set(eff.lex.sentiment.negators.map(normaliseEntry)),
     degree: new Set(Object.keys(eff.lex.sentiment.degree).map(normaliseEntry)),
   };
-  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, comparisonTail, breaksTopic, platformSites, domains, open, counts: { han: 0, latin: 0, hiragana: 0 } };
+  const engine: Engine = { eff, table, punct, isEnglishWord, qualifiers, weakSuppressedBy, opensClause, comparisonGap, comparisonTail, breaksTopic, platformSites, orderJourney, domains, open, counts: { han: 0, latin: 0, hiragana: 0 } };
   return {
     lexiconVersion: eff.version,
     lexicons: eff.lex,
@@ -137,6 +138,8 @@ interface Engine {
   comparisonTail: readonly string[];
   breaksTopic: (text: string, pos: number) => boolean;
   platformSites: Set<string>;
+  /** scenarios.yaml orderJourney, normalised. */
+  orderJourney: readonly string[];
   domains: ReviewDomains;
   open: OpenWordLists;
   /** Reused by every post (classification is synchronous). */
@@ -397,7 +400,7 @@ function classifyOne(post: PostInput, e: Engine): Classification {
   const clauseSums = scratch.f64('clauseSums', st.clauses.length);
   for (const j of judgements) clauseSums[j.clause] += j.value;
   // A hotel's rooms (卫生间, 浴室) are facilities it is judged by, not contexts the guest used something in.
-  result.scenarios = scenarios(text, m.topic, table, st, clauseSums, judgements, span, mentions, () => (isHotelReview(text, e.domains) ? e.domains.hotelFacilities : NO_WORDS));
+  result.scenarios = scenarios(text, m.topic, table, st, clauseSums, judgements, span, mentions, () => (isHotelReview(text, e.domains) ? e.domains.hotelFacilities : NO_WORDS), e.orderJourney);
 
   return result;
 }

@@ -179,6 +179,8 @@ export interface Lexicons {
   /** Words containing an aspect keyword that are not the aspect (充电桩). */
   notAspect: string[];
   scenarios: Record<string, ScenarioDef>;
+  /** Words of an order's journey (订单, 送的, 到货): a time in their clause dates the order, not a use. */
+  scenarioOrderJourney: string[];
   cues: CueDef[];
   /** Words holding a cue part that are not the cue (不认识 is not 不认). */
   cueLookalikes: string[];
@@ -330,6 +332,8 @@ const scenariosFile = z.strictObject({
       keywords: words,
     }),
   ),
+  // Optional since 1.12.0: a lexicon folder written before it still loads.
+  orderJourney: list.default([]),
 });
 
 const breakpointsFile = z.strictObject({
@@ -517,6 +521,7 @@ export function loadLexicons(dir?: string): Lexicons {
     ),
     notAspect: as.notAspect,
     scenarios: Object.fromEntries(Object.entries(sc.scenarios).map(([id, s]) => [id, { id, ...s }])),
+    scenarioOrderJourney: sc.orderJourney,
     cues: bp.cues.map(({ channel, counterpart, evenInsideOrganisation, betweenParties, ...cue }) => ({ ...cue, ...cueExtras({ channel, counterpart, evenInsideOrganisation, betweenParties }) })),
     cueLookalikes: bp.lookalikes,
     questions: qu,

@@ -37,6 +37,8 @@ export function scenarios(
   /** Words that name a facility of the reviewed place, not a context (a hotel's 卫生间); asked only
    *  when the post has a scenario. */
   facilitiesOf: () => ReadonlySet<string>,
+  /** Words of an order's journey (scenarios.yaml orderJourney). */
+  orderJourney: readonly string[] = [],
 ): ScenarioHit[] {
   const out: ScenarioHit[] = [];
   const seen = new Set<string>();
@@ -56,6 +58,9 @@ export function scenarios(
     // So does a time in the clause of an order or a delivery (头一天晚上拍的, 中午订货，晚上送到家, 结果
     // 晚上8点快递小哥给我送了过来): it dates the purchase's journey, not the use of what was bought.
     if (sc.id === 'night' && datesOrder(hits, mentions, c, table.topicSurface[h.role] === ATTRIBUTIVE_NIGHT ? h.end : -1, st, table)) continue;
+    // ...and a night in the clause of the order's own words (昨晚下的订单, 晚上十点多了还在送快递, 结果晚上
+    // 送的), where no delivery channel or order verb was named; 夜间 still names a night service.
+    if (sc.id === 'night' && table.topicSurface[h.role] !== ATTRIBUTIVE_NIGHT && inClause(text, st.clauses[c]!, orderJourney)) continue;
     // A place in the clause of a delivery (送到家门口, 放到楼下小卖铺, 小区不让进) is where the parcel went,
     // not where the product is used.
     if (sc.type === 'place' && DELIVERY_PLACES.has(sc.id) && mentions.some((m) => m.clause === c && m.channel === 'delivery')) continue;
@@ -84,6 +89,13 @@ function datesOrder(hits: ReturnType<TermTable['match']>['topic'], mentions: rea
     if (!IN_SHOP_PURCHASE.has(table.topicSurface[h.role]!.charAt(0))) return true;
   }
   return false;
+}
+
+/** Whether the clause's text holds one of `words`. */
+function inClause(text: string, clause: { start: number; end: number }, words: readonly string[]): boolean {
+  if (words.length === 0) return false;
+  const part = text.slice(clause.start, clause.end);
+  return words.some((w) => part.includes(w));
 }
 
 /** No facility words (a post that reviews no hotel). */

@@ -140,6 +140,15 @@ describe('scenarios: usage contexts, not purchase times', () => {
     expect(ids('国庆假期配送爆单，下午下的单第二天晚上才送到')).toEqual(['holiday']);
   });
 
+  it('does not take a night in the clause of the order\'s own words (scenarios.yaml orderJourney) for a usage context', () => {
+    expect(ids('头天晚上下的订单，第二天中午就到货了')).toEqual([]);
+    expect(ids('晚上十点多了还在送快递，辛苦了')).toEqual([]);
+    expect(ids('客服说早上会送，结果晚上送的')).toEqual([]);
+    expect(ids('下午定的晚上就到了，很快')).toEqual([]);
+    // A night of use stays one, in a post about delivery too.
+    expect(ids('快递很快，晚上睡觉的时候噪音很大')).toEqual(['night', 'sleep']);
+  });
+
   it('does not take where a parcel was left (送到家门口, 放到楼下) for a usage context', () => {
     expect(ids('快递直接送到家门口，很方便')).toEqual([]);
     expect(ids('快递员把东西放到楼下小卖铺就走了')).toEqual([]);
