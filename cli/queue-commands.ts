@@ -13,7 +13,7 @@
 import type { Command } from 'commander';
 import { findBrand, type VocConfig } from '../core/config.js';
 import { describeIssue } from '../core/schema-issues.js';
-import { InputError, errorText } from '../core/errors.js';
+import { InputError, errorText, inLocale } from '../core/errors.js';
 import { reportScheduleSchema, type ReportScheduleConfig } from '../core/report-config.js';
 import type { Locale, Run } from '../core/types.js';
 import { runErrorLines } from '../core/types.js';
@@ -248,7 +248,7 @@ function registerJobCommands(program: Command, ctx: QueueCommandContext): void {
           return;
         }
         if (failed.length === 0) return console.log(m.failedNone);
-        console.log(table(m.failedColumns, failed.map((f) => [f.queue, f.id, f.name, String(f.attempts), f.failedAt ?? '-', loc !== 'en' && f.reasonZh ? f.reasonZh : f.reason])));
+        console.log(table(m.failedColumns, failed.map((f) => [f.queue, f.id, f.name, String(f.attempts), f.failedAt ?? '-', inLocale(loc, f.reason, f.reasonZh)])));
       });
     });
   jobs

@@ -51,8 +51,17 @@ export class RefusedUrlError extends VocError {
 
 /** The error's message in `locale`: its Chinese text for zh-CN when it has one, else English. */
 export function errorText(err: Error, locale: Locale): string {
-  if (locale !== 'en' && err instanceof VocError && err.zh !== undefined) return err.zh;
-  return err.message;
+  return inLocale(locale, err.message, err instanceof VocError ? err.zh : undefined);
+}
+
+/** A stored message in `locale`: its Chinese for zh-CN when one was written, else the English. */
+export function inLocale(locale: Locale, en: string, zh: string | undefined): string {
+  return locale !== 'en' && zh !== undefined ? zh : en;
+}
+
+/** The first line of an error's Chinese message, when its raiser wrote one (beside `message`'s English). */
+export function firstLineZh(err: unknown): string | undefined {
+  return err instanceof VocError && err.zh !== undefined ? err.zh.split('\n')[0]!.trim() : undefined;
 }
 
 /** Both languages of a message whose parts may themselves be bilingual (a cause, a detail). */

@@ -17,7 +17,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Post, Target } from '../core/types.js';
-import { InputError } from '../core/errors.js';
+import { firstLineZh, InputError } from '../core/errors.js';
 import type { CrawlState } from '../store/store.js';
 import { canonicalUrl } from './canonical-url.js';
 import type { CrawlContext } from './context.js';
@@ -32,7 +32,7 @@ import { buildPost } from './post-builder.js';
 import { effectiveTarget, readerFor } from './presets.js';
 import { RetriesExhaustedError } from './retry.js';
 import type { SimhashEntry } from './simhash.js';
-import { driftAlarm, emptyTargetStats, errorCause, ExtractionError, messageOf, messageZhOf, recordError, type TargetStats } from './stats.js';
+import { driftAlarm, emptyTargetStats, errorCause, ExtractionError, messageOf, recordError, type TargetStats } from './stats.js';
 
 /** One crawled page, as handed to `onPage`. */
 export interface CrawledPage {
@@ -355,7 +355,7 @@ class CrawlRun {
 
   private recordFailure(req: PageRequest, err: unknown, snapshot?: string): void {
     const message = messageOf(err);
-    const zh = messageZhOf(err);
+    const zh = firstLineZh(err);
     const cause = errorCause(err);
     recordError(this.stats, cause, req.url, message, snapshot, zh);
     this.summary.errors.push({ url: req.url, message, ...(zh !== undefined ? { zh } : {}), cause });

@@ -73,7 +73,7 @@ export {
   mergeStats,
   errorCause,
   groupMessage,
-  messageZhOf,
+  pageErrorText,
   recordError,
   ExtractionError,
   type TargetStats,

@@ -4,7 +4,7 @@
  * errors grouped by cause (with a sample message, a few URLs and the snapshot of a page that
  * failed extraction) and the drift alarm. Plain JSON, so a run record can carry it.
  */
-import { RefusedUrlError, VocError, type ErrorText } from '../core/errors.js';
+import { inLocale, RefusedUrlError, VocError, type ErrorText } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
 import { FetchError } from './fetch-error.js';
 import { RetriesExhaustedError } from './retry.js';
@@ -114,14 +114,15 @@ export function messageOf(err: unknown): string {
   return String(err);
 }
 
-/** The first line of an error's Chinese message, when its raiser wrote one. */
-export function messageZhOf(err: unknown): string | undefined {
-  return err instanceof VocError && err.zh !== undefined ? err.zh.split('\n')[0]! : undefined;
-}
-
 /** An error group's (or a failed page's) message in `locale`: its Chinese text for zh-CN when it has one. */
 export function groupMessage(group: Pick<ErrorGroup, 'message' | 'zh'>, locale: Locale): string {
-  return locale !== 'en' && group.zh !== undefined ? group.zh : group.message;
+  return inLocale(locale, group.message, group.zh);
+}
+
+/** A failed page's message in `locale`, led by its URL unless the message names it already. */
+export function pageErrorText(page: { url: string; message: string; zh?: string }, locale: Locale): string {
+  const text = groupMessage(page, locale);
+  return text.includes(page.url) ? text : `${page.url}${locale === 'en' ? ': ' : '：'}${text}`;
 }
 
 /** A page that was fetched but yielded nothing the target's spec could read. */

@@ -9,7 +9,7 @@ import { emptyRunStats } from '../core/types.js';
 import { mapWithConcurrency } from '../core/concurrency.js';
 import { newRunId } from '../core/ids.js';
 import { errorText } from '../core/errors.js';
-import { crawlTarget, storeCallbacks, type CrawlSummary, type TargetStats } from '../crawlers/index.js';
+import { crawlTarget, pageErrorText, storeCallbacks, type CrawlSummary, type TargetStats } from '../crawlers/index.js';
 import type { StageDeps } from './deps.js';
 import { addUpsert, classifyPosts } from './stages.js';
 
@@ -69,10 +69,8 @@ export async function runLocalCrawl(deps: StageDeps, targets: Target[], opts: Lo
       opts.onTargetDone?.(summary);
       for (const e of summary.errors) {
         run.stats.errors += 1;
-        // Most messages name their URL already; it is written once.
-        const zh = e.zh ?? e.message;
-        run.errors.push(e.message.includes(e.url) ? `${target.id}: ${e.message}` : `${target.id}: ${e.url}: ${e.message}`);
-        run.errorsZh!.push(zh.includes(e.url) ? `${target.id}：${zh}` : `${target.id}：${e.url}：${zh}`);
+        run.errors.push(`${target.id}: ${pageErrorText(e, 'en')}`);
+        run.errorsZh!.push(`${target.id}：${pageErrorText(e, 'zh-CN')}`);
       }
     });
     run.status = opts.signal?.aborted ? 'cancelled' : run.stats.errors > 0 && run.stats.pagesFetched === 0 ? 'failed' : 'succeeded';

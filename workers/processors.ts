@@ -13,9 +13,9 @@
  * declare three parameters. On shutdown the signal fires and the job is handed back to the queue.
  */
 import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
-import { inBoth, VocError, type ErrorText } from '../core/errors.js';
+import { firstLineZh, inBoth, VocError, type ErrorText } from '../core/errors.js';
 import type { Post } from '../core/types.js';
-import { crawlPage, errorCause, FetchError, isTransientError, messageZhOf } from '../crawlers/index.js';
+import { crawlPage, errorCause, FetchError, isTransientError } from '../crawlers/index.js';
 import { readProgress, withPageProgress } from '../crawlers/crawl-state.js';
 import type { StopReason } from '../crawlers/crawl-target.js';
 import type { UpsertResult } from '../store/store.js';
@@ -121,7 +121,7 @@ async function guarded<T, R>(
     const err = asUnrecoverable(raw);
     const final = isFinalAttempt(job, err);
     // The Chinese message is the raw error's: BullMQ's UnrecoverableError keeps only the English.
-    const zh = messageZhOf(raw);
+    const zh = firstLineZh(raw);
     if (final) await rememberReasonZh(job, zh);
     const runId = (job.data as { runId?: unknown }).runId;
     if (typeof runId === 'string' && final) {

@@ -2,7 +2,7 @@
  * Retries for deliveries: a fixed number of attempts with exponential backoff, stopping early on
  * errors that a retry cannot fix (a 4xx answer, an SMTP 5xx rejection, a missing secret).
  */
-import { VocError } from '../../core/errors.js';
+import { firstLineZh } from '../../core/errors.js';
 
 export interface RetryPolicy {
   /** Attempts in all (first try included). */
@@ -37,7 +37,7 @@ export async function withRetries(fn: (attempt: number) => Promise<void>, policy
       return { ok: true, attempts: attempt };
     } catch (err) {
       lastError = firstLine(err);
-      lastZh = err instanceof VocError && err.zh !== undefined ? err.zh.split('\n')[0]!.trim() : undefined;
+      lastZh = firstLineZh(err);
       if (err instanceof PermanentError || attempt >= policy.attempts) return { ok: false, attempts: attempt, error: lastError, ...(lastZh !== undefined ? { errorZh: lastZh } : {}) };
       // Backoff between attempts of a delivery (the report itself is already written and archived).
       await new Promise((resolve) => setTimeout(resolve, policy.baseDelayMs * 2 ** (attempt - 1)));

@@ -5,11 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { errorText, InputError, RefusedUrlError } from '../../core/errors.js';
+import { errorText, inLocale, RefusedUrlError } from '../../core/errors.js';
 import type { Post } from '../../core/types.js';
 import { createCrawlContext } from '../../crawlers/context.js';
 import { crawlTarget } from '../../crawlers/crawl-target.js';
-import { groupMessage } from '../../crawlers/stats.js';
+import { groupMessage, pageErrorText } from '../../crawlers/stats.js';
+import { UnreachableTargetError } from '../../cli/preflight.js';
 import { readProgress } from '../../crawlers/crawl-state.js';
 import type { StageDeps } from '../../workers/deps.js';
 import { allow, ANALYSTS, sendError } from '../auth.js';
@@ -88,16 +89,14 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
       const { target: input, maxPages = 1 } = req.body as { target: Record<string, unknown>; maxPages?: number };
       // What the preview found wrong, in the language the console asked for.
       const lang = requestLang(req);
-      const told = (e: { message: string; zh?: string }) => groupMessage(e, lang);
       // The id only has to be valid; the preview may be of a target being typed in.
       const withId = { id: 'preview', source: 'preview', ...input };
       let target;
       try {
         target = await targetFromInput(withId, config, { checkConfigOwned: false });
       } catch (err) {
-        // A spec typed without an id gets the placeholder id, which the message need not name.
-        if (err instanceof InputError && /refused|not found/.test(err.message))
-          return { posts: [], total: 0, refused: errorText(err, lang).replace(/^(target preview: |抓取目标 preview：)/, '') };
+        // Why the URL cannot be crawled, without the target's id (a spec typed in has only a placeholder).
+        if (err instanceof UnreachableTargetError) return { posts: [], total: 0, refused: inLocale(lang, err.problem.en, err.problem.zh) };
         throw err;
       }
       previewCrawl ??= createCrawlContext({ config, authorSecret: randomBytes(16).toString('hex'), dataDir: false });
@@ -105,14 +104,14 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
       const posts: Post[] = [];
       try {
         const summary = await crawlTarget(crawl, { ...target, stopAtKnown: false }, { maxPages, onPage: (p) => void posts.push(...p.posts) });
-        const refused = summary.errors.find((e) => /refused|robots/i.test(e.message));
+        const refused = summary.errors.find((e) => e.cause === 'refused' || e.cause === 'robots');
         return {
           posts: posts.slice(0, PREVIEW_POSTS),
           total: posts.length,
           pages: summary.pages,
           stoppedBecause: summary.stoppedBecause,
-          errors: summary.errors.filter((e) => e !== refused).map((e) => (told(e).includes(e.url) ? told(e) : `${e.url}: ${told(e)}`)),
-          ...(refused ? { refused: told(refused) } : {}),
+          errors: summary.errors.filter((e) => e !== refused).map((e) => pageErrorText(e, lang)),
+          ...(refused ? { refused: groupMessage(refused, lang) } : {}),
         };
       } catch (err) {
         if (err instanceof RefusedUrlError) return { posts: [], total: 0, refused: errorText(err, lang) };
