@@ -182,3 +182,29 @@ describe('a queued crawl is one flow', () => {
     expect(failed.map((j) => [j.attemptsMade, (j.data as { url: string }).url])).toEqual([[1, `${site.url}/t/dead/3`]]);
   });
 });
+
+describe('the run tracker\'s error lines', () => {
+  it('keep each line\'s Chinese and detail beside it, and drop them when a later line of the job has none', async () => {
+    const tracker = new RunTracker(redis, env.prefix);
+    const runId = 'tracker-errors';
+    await tracker.start({ id: runId, kind: 'crawl', targetIds: ['t'], startedAt: '2026-10-01T00:00:00.000Z' });
+    const detail = { targetId: 't', url: 'https://a/1', cause: 'http_404', message: 'HTTP 404 Not Found from https://a/1', zh: 'https://a/1 返回 HTTP 404 Not Found' };
+    await tracker.recordError(runId, 'job-1', 't: https://a/1: HTTP 404', false, detail, 't：https://a/1 返回 HTTP 404');
+    await tracker.recordError(runId, 'job-2', 'b: timeout', false, undefined, 'b：超时');
+    let progress = (await tracker.read(runId))!;
+    expect([progress.run.errors, progress.run.errorsZh]).toEqual([
+      ['b: timeout', 't: https://a/1: HTTP 404'],
+      ['b：超时', 't：https://a/1 返回 HTTP 404'],
+    ]);
+    expect(progress.targets[0]!.stats.errors).toEqual([{ cause: 'http_404', count: 1, message: detail.message, zh: detail.zh, urls: ['https://a/1'] }]);
+    // onlyIfAbsent keeps the line there; a replacing line without Chinese or detail drops the old ones.
+    await tracker.recordError(runId, 'job-2', 'b: other', true, undefined, 'b：其他');
+    await tracker.recordError(runId, 'job-1', 't: gave up', false);
+    progress = (await tracker.read(runId))!;
+    expect([progress.run.errors, progress.run.errorsZh]).toEqual([
+      ['b: timeout', 't: gave up'],
+      ['b：超时', 't: gave up'],
+    ]);
+    expect(progress.targets[0]!.stats.errors).toEqual([]);
+  });
+});

@@ -58,6 +58,21 @@ redis.call('HDEL', KEYS[4], ARGV[1])
 for i = 1, 2 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
 return old and 1 or 0`;
 
+// KEYS: errors, errors_zh, errdetail. ARGV: jobId, line, onlyIfAbsent ('1' or '0'), line in Chinese
+// and detail JSON ('' for none), ttl. Returns 1 when the line was written. One script, so a reader
+// never sees a line beside the Chinese or the detail of the line it replaced.
+const RECORD_ERROR = `
+if ARGV[3] == '1' then
+  if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+else
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+for i = 2, 3 do
+  if ARGV[i + 2] == '' then redis.call('HDEL', KEYS[i], ARGV[1]) else redis.call('HSET', KEYS[i], ARGV[1], ARGV[i + 2]) end
+end
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[6]) end
+return 1`;
+
 // KEYS: meta. ARGV: status, finishedAt, channel. Returns 1 when this call finished the run.
 const FINISH = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
@@ -161,23 +176,20 @@ export class RunTracker {
    * and the line in Chinese when there is one (`voc runs show` and the console in Chinese).
    */
   async recordError(runId: string, jobId: string, line: string, onlyIfAbsent = false, detail?: TargetErrorRecord, lineZh?: string): Promise<void> {
-    const errors = this.key(runId, 'errors');
-    const written = onlyIfAbsent ? (await this.redis.hsetnx(errors, jobId, line)) === 1 : (await this.redis.hset(errors, jobId, line), true);
-    await this.redis.expire(errors, RUN_TTL_S);
-    if (written) {
-      // A line replaced by one without Chinese must not keep the Chinese of the line before it.
-      const zh = this.key(runId, 'errors_zh');
-      if (lineZh === undefined) await this.redis.hdel(zh, jobId);
-      else {
-        await this.redis.hset(zh, jobId, lineZh);
-        await this.redis.expire(zh, RUN_TTL_S);
-      }
-    }
-    if (detail && written) {
-      const details = this.key(runId, 'errdetail');
-      await this.redis.hset(details, jobId, JSON.stringify(detail));
-      await this.redis.expire(details, RUN_TTL_S);
-    }
+    // A line replaced by one without Chinese or detail must not keep those of the line before it.
+    await this.redis.eval(
+      RECORD_ERROR,
+      3,
+      this.key(runId, 'errors'),
+      this.key(runId, 'errors_zh'),
+      this.key(runId, 'errdetail'),
+      jobId,
+      line,
+      onlyIfAbsent ? '1' : '0',
+      lineZh ?? '',
+      detail ? JSON.stringify(detail) : '',
+      String(RUN_TTL_S),
+    );
   }
 
   /** Records a target's drift alarm (its start page yielded nothing after earlier crawls did). */
