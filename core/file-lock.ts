@@ -3,15 +3,18 @@
  * processes updating it at once (two `voc eval` runs on one data directory) both land instead of
  * the later write dropping the earlier one's entry.
  *
- * The lock is a file made with O_EXCL: exactly one process creates it. It holds the owner's pid; a
- * lock older than `staleMs` is taken to be left by a killed process and is removed. Waiting is a
- * synchronous sleep (Atomics.wait), as the callers are synchronous and short.
+ * The lock is a file made with O_EXCL: exactly one process creates it. It holds the owner's pid and
+ * host (`pid@host`). A lock whose owner ran on this host and no longer exists is removed at once (a
+ * `voc eval` killed with Ctrl-C should not make the next one wait); one older than `staleMs` is taken
+ * to be left by a killed process elsewhere (a data directory on a shared disk) and is removed too.
+ * Waiting is a synchronous sleep (Atomics.wait), as the callers are synchronous and short.
  *
  * Not a general mutex: when two waiters find the same stale lock, the slower one may remove the lock
  * the faster one has just taken (no atomic compare-and-unlink exists). That needs a crash and two
  * waiters in the same moment; for a file of eval figures, which a rerun restores, it is accepted.
  */
-import { closeSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { VocError } from './errors.js';
 
 export interface FileLockOptions {
@@ -37,7 +40,7 @@ export function withFileLock<T>(lockPath: string, fn: () => T, options: FileLock
     }
     if (fd !== undefined) {
       try {
-        writeSync(fd, String(process.pid));
+        writeSync(fd, `${process.pid}@${hostname()}`);
       } finally {
         closeSync(fd);
       }
@@ -47,16 +50,41 @@ export function withFileLock<T>(lockPath: string, fn: () => T, options: FileLock
         unlinkSync(lockPath);
       }
     }
-    if (isStale(lockPath, staleMs)) {
+    const owner = readOwner(lockPath);
+    if (isStale(lockPath, staleMs) || (owner?.host === hostname() && !isAlive(owner.pid))) {
       removeQuietly(lockPath);
       continue;
     }
-    if (Date.now() >= deadline)
+    if (Date.now() >= deadline) {
+      const who = owner ? { en: ` (pid ${owner.pid} on ${owner.host})`, zh: `（主机 ${owner.host} 上的进程 ${owner.pid}）` } : { en: '', zh: '' };
       throw new VocError({
-        en: `${lockPath}: another voc process has held this lock for ${timeoutMs / 1000} s; if none is running, delete the file and try again`,
-        zh: `${lockPath}：另一个 voc 进程持有此锁已达 ${timeoutMs / 1000} 秒；若没有正在运行的 voc 进程，请删除该文件后重试`,
+        en: `${lockPath}: another voc process${who.en} has held this lock for ${timeoutMs / 1000} s; if none is running, delete the file and try again`,
+        zh: `${lockPath}：另一个 voc 进程${who.zh}持有此锁已达 ${timeoutMs / 1000} 秒；若没有正在运行的 voc 进程，请删除该文件后重试`,
       });
+    }
     Atomics.wait(WAIT_CELL, 0, 0, Math.min(100, 2 * 2 ** attempt));
+  }
+}
+
+/** The owner written into the lock, or undefined for a file being written, gone, or from before hosts were recorded. */
+function readOwner(lockPath: string): { pid: number; host: string } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(lockPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const match = /^(\d+)@(.+)$/.exec(text);
+  return match ? { pid: Number(match[1]), host: match[2] } : undefined;
+}
+
+/** Whether a process with this pid exists here (EPERM: it exists but belongs to another user). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
