@@ -48,8 +48,8 @@ export async function selectTargets(app: App, ids: string[]): Promise<Target[]> 
   if (ids.length === 0) {
     if (all.length === 0)
       throw new InputError({
-        en: 'no targets: add some under `targets:` in voc.config.yaml (see README, Configuration)',
-        zh: '没有抓取目标：请在 voc.config.yaml 的 `targets:` 下添加（见 README 的 Configuration 一节）',
+        en: 'no targets: add one with `voc targets add`, or under `targets:` in voc.config.yaml (see README, Configuration)',
+        zh: '没有抓取目标：请用 `voc targets add` 添加，或写在 voc.config.yaml 的 `targets:` 下（见 README 的 Configuration 一节）',
       });
     return all;
   }

@@ -167,4 +167,9 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'leave out the trained models the config names (models:)': '不使用配置中指定的训练模型（models:）',
   'one JSON object per post and line: {"n", "line" (with --file), "text", "classification"}': '每条帖子（每行）输出一个 JSON 对象：{"n", "line", "text", "classification"}（"line" 仅在使用 --file 时出现）',
   'the post (words are joined with spaces); "-" reads it from standard input': '帖子内容（多个词以空格连接）；"-" 表示从标准输入读取',
+  'write a starter config file with one brand (./voc.config.yaml, or the --config path)': '生成含一个品牌的初始配置文件（./voc.config.yaml，或 --config 指定的路径）',
+  'brand id used on the command line (lower-case letters, digits, _ or -); default: made from --brand when it is Latin': '命令行中使用的品牌 ID（小写字母、数字、_ 或 -）；默认由拉丁字母写的 --brand 生成',
+  'brand name as posts write it (default: the id)': '帖子中写的品牌名称（默认与 ID 相同）',
+  'aspect taxonomy: car, retail or electronics': '方面分类：car、retail 或 electronics',
+  'replace an existing config file': '替换已有的配置文件',
 };

@@ -16,6 +16,16 @@ const zh = {
   workerStarted: (queues: string, concurrency: number) => `worker 已启动：队列 ${queues}，并发 ${concurrency}；按 Ctrl+C 停止`,
   workerStopping: '正在停止 worker：等待进行中的任务完成…',
   configOk: (brands: number, targets: number) => `配置有效：${brands} 个品牌，${targets} 个抓取目标`,
+  configNone: (file: string) => `提示：找不到 ${file}，以下按默认配置（没有品牌）校验；voc init 可生成一个含一个品牌的初始配置`,
+  initDone: (file: string, id: string, name: string, taxonomy: string, period: string) =>
+    [
+      `已写入 ${file}：品牌 ${id}（“${name}”），方面分类 ${taxonomy}。下一步：`,
+      `  1. 添加抓取目标：voc targets add --id ${id}-forum --brand ${id} --url URL --selectors item=…,text=…（或用 --preset）`,
+      `  2. 试抓：        voc targets test ${id}-forum`,
+      `  3. 抓取：        voc crawl`,
+      `  4. 生成报告：    voc report --brand ${id} --period ${period}`,
+      `品牌别名、竞品、产品和定时报告请直接编辑该文件；voc config check 可校验它。`,
+    ].join('\n'),
   modelLexiconChanged: (task: string, trained: string, current: string) =>
     `提示：models.${task} 是用词典 ${trained} 训练的，当前配置的词典是 ${current}；模型仍会使用，但建议用 voc train ${task} 重新训练，让它学习当前规则的输出`,
   // --- queues, schedules, workers (issue 5) ---
@@ -66,7 +76,17 @@ const en: typeof zh = {
   progress: (pages, posts, errors) => `${pages} pages · ${posts} new posts · ${errors} errors`,
   workerStarted: (queues, concurrency) => `worker started: queues ${queues}, concurrency ${concurrency}; Ctrl+C to stop`,
   workerStopping: 'Stopping worker: waiting for in-flight jobs…',
-  configOk: (brands, targets) => `Config valid: ${brands} brands, ${targets} targets`,
+  configOk: (brands, targets) => `Config valid: ${brands} ${brands === 1 ? 'brand' : 'brands'}, ${targets} ${targets === 1 ? 'target' : 'targets'}`,
+  configNone: (file) => `note: no ${file} found; checked the defaults (no brands) instead; voc init writes a starter config with one brand`,
+  initDone: (file, id, name, taxonomy, period) =>
+    [
+      `Wrote ${file}: brand ${id} ("${name}"), aspect taxonomy ${taxonomy}. Next:`,
+      `  1. add a crawl target:  voc targets add --id ${id}-forum --brand ${id} --url URL --selectors item=…,text=…  (or --preset)`,
+      `  2. try it:              voc targets test ${id}-forum`,
+      `  3. crawl:               voc crawl`,
+      `  4. report:              voc report --brand ${id} --period ${period}`,
+      `Edit the file for aliases, competitors, products and schedules; voc config check validates it.`,
+    ].join('\n'),
   modelLexiconChanged: (task, trained, current) =>
     `note: models.${task} was trained with lexicon ${trained}; the config now gives ${current}. The model still applies; retrain it with voc train ${task} so it learns from the current rules' output`,
   // --- queues, schedules, workers (issue 5) ---

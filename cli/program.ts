@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { loadConfig, findBrand, type VocConfig } from '../core/config.js';
+import { CONFIG_FILE, configSource, loadConfig, findBrand, type VocConfig } from '../core/config.js';
 import { InputError, errorText } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
 import { configModels, inConfigFile, modelsTrainedUnderOtherLexicon, openApp } from './app.js';
@@ -25,6 +25,7 @@ import { registerQueueCommands } from './queue-commands.js';
 import { registerEvalCommands, readSavedEvaluation } from './eval-commands.js';
 import { registerUserCommands } from './users-commands.js';
 import { registerExplainCommand } from './explain-command.js';
+import { registerInitCommand } from './init-command.js';
 import { parseFormats, positiveInt } from './options.js';
 
 interface GlobalOptions {
@@ -195,6 +196,8 @@ program
       return found;
     });
     const msg = messages(locale(config));
+    // Without a file the defaults are valid, which says little: tell the user where a config would be and how to make one.
+    if (!configSource(config)) console.error(msg.configNone(CONFIG_FILE));
     for (const m of modelsTrainedUnderOtherLexicon(config, models)) console.error(msg.modelLexiconChanged(m.task, m.trained, m.current));
     console.log(msg.configOk(config.brands.length, config.targets.length));
   });
@@ -220,3 +223,4 @@ registerQueueCommands(program, context);
 registerEvalCommands(program, context);
 registerUserCommands(program, context);
 registerExplainCommand(program, context);
+registerInitCommand(program, { configPath: () => globals().config, locale: () => locale() });

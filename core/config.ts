@@ -367,8 +367,8 @@ export function parseConfig(raw: unknown, origin = CONFIG_FILE): VocConfig {
     seen.add(t.id);
     if (!brandIds.has(t.brand))
       throw new InputError({
-        en: `${origin}: targets.${i}.brand: unknown brand "${t.brand}"; expected one of the ids under brands (${[...brandIds].join(', ') || 'none defined'})`,
-        zh: `${origin}：targets.${i}.brand：未知品牌“${t.brand}”；应为 brands 下的某个 id（${[...brandIds].join('、') || '尚未定义品牌'}）`,
+        en: `${origin}: targets.${i}.brand: unknown brand "${t.brand}"; expected one of the ids under brands (${brandIdList([...brandIds]).en})`,
+        zh: `${origin}：targets.${i}.brand：未知品牌“${t.brand}”；应为 brands 下的某个 id（${brandIdList([...brandIds]).zh}）`,
       });
   });
   return config;
@@ -441,8 +441,8 @@ export function checkModelFiles(config: Pick<VocConfig, 'models'>): void {
 export function checkTargetAgainstConfig(target: Target, config: VocConfig, field: (name: 'brand' | 'id') => string, opts: { checkConfigOwned?: boolean } = {}): void {
   if (!config.brands.some((b) => b.id === target.brand))
     throw new InputError({
-      en: `${field('brand')}: unknown brand "${target.brand}"; expected one of the ids under brands (${config.brands.map((b) => b.id).join(', ') || 'none defined'})`,
-      zh: `${field('brand')}：未知品牌“${target.brand}”；应为 brands 下的某个 id（${config.brands.map((b) => b.id).join('、') || '尚未定义品牌'}）`,
+      en: `${field('brand')}: unknown brand "${target.brand}"; expected one of the ids under brands (${brandIdList(config.brands.map((b) => b.id)).en})`,
+      zh: `${field('brand')}：未知品牌“${target.brand}”；应为 brands 下的某个 id（${brandIdList(config.brands.map((b) => b.id)).zh}）`,
     });
   if (opts.checkConfigOwned !== false && config.targets.some((t) => t.id === target.id))
     throw new InputError({
@@ -487,12 +487,18 @@ export function resolveTarget(input: TargetInput, config: VocConfig, origin = 't
   return target;
 }
 
+/** The brand ids an error offers; with none, how to get one (a new user's first config). */
+export function brandIdList(ids: readonly string[]): Bilingual {
+  if (!ids.length) return { en: 'none defined yet; `voc init` writes a config with one', zh: '尚未定义品牌；`voc init` 可生成含一个品牌的配置' };
+  return { en: ids.join(', '), zh: ids.join('、') };
+}
+
 export function findBrand(config: VocConfig, id: string): BrandConfig {
   const brand = config.brands.find((b) => b.id === id);
   if (!brand)
     throw new InputError({
-      en: `unknown brand "${id}"; expected one of: ${config.brands.map((b) => b.id).join(', ') || '(no brands in the config)'}`,
-      zh: `未知品牌“${id}”；应为以下之一：${config.brands.map((b) => b.id).join('、') || '（配置中没有品牌）'}`,
+      en: `unknown brand "${id}"; expected one of: ${config.brands.length ? brandIdList(config.brands.map((b) => b.id)).en : `(${brandIdList([]).en})`}`,
+      zh: `未知品牌“${id}”；应为以下之一：${config.brands.length ? brandIdList(config.brands.map((b) => b.id)).zh : `（${brandIdList([]).zh}）`}`,
     });
   return brand;
 }

@@ -4,14 +4,13 @@
  * e-mail delivery needs an `smtp` section. One InputError line naming the field, like the rest
  * of the config validation.
  */
-import { CONFIG_FILE, type VocConfig } from '../core/config.js';
+import { brandIdList, CONFIG_FILE, type VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 
 /** Throws an InputError for the first inconsistency of `campaigns`, `reports` or `smtp`. */
 export function checkReportConfig(config: VocConfig, origin = CONFIG_FILE): void {
   const brands = config.brands.map((b) => b.id);
-  const known = brands.join(', ') || 'none defined';
-  const knownZh = brands.join('、') || '尚未定义品牌';
+  const { en: known, zh: knownZh } = brandIdList(brands);
   config.campaigns.forEach((c, i) => {
     if (!brands.includes(c.brand))
       throw new InputError({
