@@ -1,18 +1,19 @@
 /**
  * `voc init`: write a starter voc.config.yaml with one brand, so a new user has a valid file to
  * edit instead of copying README fragments together. The text is checked with the config schema
- * before it is written, and written whole or not at all (a temp file linked into place, which also
- * refuses to replace a file that appeared meanwhile).
+ * before it is written, and written whole or not at all (core/write-whole.ts: a temp file linked into
+ * place, which also refuses to replace a file that appeared meanwhile).
  *
  *   voc init --id xingchi --brand 星驰汽车 --taxonomy car
  *   voc --lang en init --brand Acme
  */
 import type { Command } from 'commander';
-import { linkSync, unlinkSync, writeFileSync, renameSync, existsSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CONFIG_FILE, parseConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
+import { FileExistsError, writeFileWhole } from '../core/write-whole.js';
 import { STARTER_TAXONOMIES, starterConfig } from '../core/starter-config.js';
 import type { Locale } from '../core/types.js';
 import { messages } from './messages.js';
@@ -88,18 +89,6 @@ function idFromName(name: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** Links `temp` to `file`, which must not exist; where the file system has no hard links, checks and renames. */
-function placeNew(temp: string, file: string): void {
-  try {
-    linkSync(temp, file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
-    if (existsSync(file)) throw alreadyThere(file);
-    renameSync(temp, file);
-  }
-}
-
 function alreadyThere(file: string): InputError {
   return new InputError({
     en: `${file}: already exists; edit it, or pass --force to replace it with a starter`,
@@ -107,29 +96,16 @@ function alreadyThere(file: string): InputError {
   });
 }
 
-/**
- * Writes `text` to `file` whole: a temp file beside it, then a link (no replace: fails if the file
- * appeared meanwhile) or a rename (--force). A failure leaves no temp file and the old file as it was.
- */
+/** Writes the starter whole (core/write-whole.ts); an existing file is replaced only with --force. */
 function writeWhole(file: string, text: string, replace: boolean): void {
-  const temp = resolve(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temp, text, { flag: 'wx' });
-    if (replace) renameSync(temp, file);
-    else placeNew(temp, file);
+    writeFileWhole(file, text, { replace });
   } catch (err) {
-    if (err instanceof InputError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && existsSync(file) && !replace) throw alreadyThere(file);
+    if (err instanceof FileExistsError) throw alreadyThere(file);
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new InputError({
-      en: `${file}: cannot write it (${code ?? (err as Error).message}); check that the folder exists and is writable`,
-      zh: `${file}：无法写入（${code ?? (err as Error).message}）；请检查文件夹是否存在且可写`,
+      en: `${file}: cannot write it (${code}); check that the folder exists and is writable`,
+      zh: `${file}：无法写入（${code}）；请检查文件夹是否存在且可写`,
     });
-  } finally {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // Renamed into place, or never made.
-    }
   }
 }

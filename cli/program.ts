@@ -26,6 +26,7 @@ import { registerEvalCommands, readSavedEvaluation } from './eval-commands.js';
 import { registerUserCommands } from './users-commands.js';
 import { registerExplainCommand } from './explain-command.js';
 import { registerInitCommand } from './init-command.js';
+import { registerPostsCommands } from './posts-command.js';
 import { parseFormats, positiveInt } from './options.js';
 
 interface GlobalOptions {
@@ -223,4 +224,5 @@ registerQueueCommands(program, context);
 registerEvalCommands(program, context);
 registerUserCommands(program, context);
 registerExplainCommand(program, context);
+registerPostsCommands(program, context);
 registerInitCommand(program, { configPath: () => globals().config, locale: () => locale() });

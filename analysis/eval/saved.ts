@@ -9,9 +9,10 @@
  * Metric names are stored in English; `readSavedEvaluation` words them in the report's language
  * by `id`.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError, type Bilingual } from '../../core/errors.js';
+import { writeFileWhole } from '../../core/write-whole.js';
 import type { Locale } from '../../core/types.js';
 import type { ClassifierEvaluation } from '../../reports/view-model.js';
 import type { Interval95 } from './bootstrap.js';
@@ -180,9 +181,7 @@ function mergeRun(path: string, run: SavedRun, dataFile: string, model: boolean)
     metrics: ordered.flatMap(([, r]) => r.metrics),
     runs: Object.fromEntries(ordered),
   };
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n');
-  renameSync(tmp, path);
+  writeFileWhole(path, JSON.stringify(file, null, 2) + '\n');
   return path;
 }
 

@@ -8,10 +8,11 @@
  * voc never ships a model: users train on their own labelled data and put the file where they like.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { errorText, InputError } from '../../core/errors.js';
+import { writeFileWhole } from '../../core/write-whole.js';
 import { describeExpected, issueField } from '../../core/schema-issues.js';
 import type { AspectModel } from './aspect-model.js';
 import type { BreakpointModel } from './breakpoint-model.js';
@@ -202,12 +203,9 @@ export function saveModel(model: TrainedModel, path: string, note: TrainingNote 
       en: `--out: folder ${dir} does not exist; create it or choose another path`,
       zh: `--out：文件夹 ${dir} 不存在；请先创建，或换一个路径`,
     });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, modelToJson(model, note));
-    renameSync(tmp, path);
+    writeFileWhole(path, modelToJson(model, note));
   } catch (err) {
-    if (existsSync(tmp)) unlinkSync(tmp);
     throw new InputError({
       en: `cannot write the model to ${path}: ${(err as Error).message}`,
       zh: `无法将模型写入 ${path}：${errorText(err as Error, 'zh-CN')}`,

@@ -6,6 +6,7 @@ import type { VocConfig } from '../../core/config.js';
 import type { Store } from '../../store/store.js';
 import { allow, ANALYSTS } from '../auth.js';
 import { PostSearch, type PostFilter, type PostHit } from '../post-search.js';
+import { postCsvHeader, postCsvRow } from '../post-export.js';
 
 const FILTER_PROPERTIES = {
   brand: { type: 'string', maxLength: 100 },
@@ -27,41 +28,6 @@ function filterOf(query: Record<string, unknown>): PostFilter {
   const f: Record<string, unknown> = {};
   for (const key of Object.keys(FILTER_PROPERTIES)) if (query[key] !== undefined && query[key] !== '') f[key] = query[key];
   return f as PostFilter;
-}
-
-/**
- * A CSV cell: quoted, and with a leading apostrophe when it starts like a formula, so a crawled
- * `=HYPERLINK(...)` stays text when the export is opened in a spreadsheet.
- */
-export function csvCell(value: unknown): string {
-  let s = value === undefined || value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return `"${s.replace(/"/g, '""')}"`;
-}
-
-const CSV_COLUMNS = ['id', 'brand', 'source', 'publishedAt', 'url', 'text', 'sentiment', 'channels', 'descriptors', 'breakpoints', 'aspects', 'scenarios', 'question', 'openWords'];
-
-function csvRow(h: PostHit): string {
-  const c = h.classification;
-  return [
-    h.post.id,
-    h.post.brand,
-    h.post.source,
-    h.post.publishedAt,
-    h.post.url,
-    h.post.text,
-    c?.sentiment.label ?? '',
-    c ? c.channels.map((m) => `${m.channel}:${m.polarity}`).join(' ') : '',
-    c ? c.descriptors.map((d) => `${d.word}:${d.polarity}`).join(' ') : '',
-    c ? c.breakpoints.map((b) => `${b.kind}:${b.channels.join('+')}`).join(' ') : '',
-    c ? c.aspects.map((a) => `${a.aspect}:${a.polarity}`).join(' ') : '',
-    c ? c.scenarios.map((s) => s.scenario).join(' ') : '',
-    c ? String(c.question.isQuestion) : '',
-    // word:channel, ¬ before a word said under a negator (¬认识:store).
-    c ? (c.openWords ?? []).map((w) => `${w.negated ? '¬' : ''}${w.word}:${w.channel}`).join(' ') : '',
-  ]
-    .map(csvCell)
-    .join(',');
 }
 
 export async function postRoutes(app: FastifyInstance, opts: { store: Store; config: VocConfig }): Promise<void> {
@@ -110,9 +76,9 @@ export async function postRoutes(app: FastifyInstance, opts: { store: Store; con
       reply
         .type(csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
         .header('content-disposition', `attachment; filename="voc-posts.${csv ? 'csv' : 'jsonl'}"`);
-      const line = (h: PostHit) => (csv ? csvRow(h) : JSON.stringify(h)) + '\n';
+      const line = (h: PostHit) => (csv ? postCsvRow(h) : JSON.stringify(h)) + '\n';
       async function* body(): AsyncGenerator<string> {
-        if (csv) yield '\ufeff' + CSV_COLUMNS.join(',') + '\n';
+        if (csv) yield postCsvHeader(true) + '\n';
         if (!first.done) yield first.value.map(line).join('');
         for await (const hits of batches) yield hits.map(line).join('');
       }
