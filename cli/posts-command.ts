@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { findBrand, type VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
-import { writeFileWhole } from '../core/write-whole.js';
+import { writeFileWholeFrom } from '../core/write-whole.js';
 import { formatInZone, resolvePeriod } from '../core/time.js';
 import { BREAKPOINT_KINDS, DEFAULT_CHANNELS, type Locale } from '../core/types.js';
 import { buildEffectiveLexicon } from '../analysis/effective.js';
@@ -116,13 +116,15 @@ export function registerPostsCommands(program: Command, ctx: PostsCommandContext
           return;
         }
         const file = resolve(opts.out);
-        const lines: string[] = csv ? [postCsvHeader(true)] : [];
         let n = 0;
-        for await (const hits of batches) {
-          for (const h of hits) lines.push(line(h));
-          n += hits.length;
+        async function* chunks(): AsyncGenerator<string> {
+          if (csv) yield postCsvHeader(true) + '\n';
+          for await (const hits of batches) {
+            n += hits.length;
+            yield hits.map((h) => line(h) + '\n').join('');
+          }
         }
-        writeWhole(file, lines.length ? lines.join('\n') + '\n' : '');
+        await writeWhole(file, chunks());
         console.error(MESSAGES[loc === 'en' ? 'en' : 'zh-CN'].exported(n, file));
       } finally {
         await app.close();
@@ -242,11 +244,12 @@ function hitLines(hit: PostHit, config: VocConfig, loc: Locale, labels: ReturnTy
   return [parts.map((p) => terminalSafe(p, 120)).join('  ·  '), `    ${terminalSafe(hit.post.text, 300)}`, `    ${terminalSafe(hit.post.url, 300)}`];
 }
 
-/** Writes the export whole (core/write-whole.ts): an interrupted export leaves the old file or the new one, never half of one. */
-function writeWhole(file: string, text: string): void {
+/** Writes the export whole (core/write-whole.ts), a batch at a time: an interrupted export leaves the old file or the new one, never half of one. */
+async function writeWhole(file: string, chunks: AsyncIterable<string>): Promise<void> {
   try {
-    writeFileWhole(file, text);
+    await writeFileWholeFrom(file, chunks);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new InputError({
       en: `--out: cannot write ${file} (${code}); check that the folder exists and is writable`,

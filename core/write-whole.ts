@@ -3,7 +3,7 @@
  * then renamed over it (or linked into place when an existing file must not be replaced), so a
  * crash, a full disk or a kill never leaves half a file where a reader or the user expects one.
  */
-import { existsSync, linkSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** Thrown by writeFileWhole with `replace: false` when the file exists. */
@@ -19,7 +19,7 @@ export class FileExistsError extends Error {
  * missing folder, EACCES...); the temporary file never stays behind.
  */
 export function writeFileWhole(file: string, data: string | Uint8Array, opts: { replace?: boolean } = {}): void {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const temp = tempPath(file);
   try {
     if (opts.replace === false && existsSync(file)) throw new FileExistsError(file);
     writeFileSync(temp, data);
@@ -32,6 +32,33 @@ export function writeFileWhole(file: string, data: string | Uint8Array, opts: { 
       // Renamed into place, or never made.
     }
   }
+}
+
+/**
+ * Writes the chunks to `file` whole, replacing it, holding one chunk in memory at a time (an export
+ * of every stored post). Failures as writeFileWhole's, including one thrown by the chunks' source.
+ */
+export async function writeFileWholeFrom(file: string, chunks: AsyncIterable<string>): Promise<void> {
+  const temp = tempPath(file);
+  let fd: number | undefined;
+  try {
+    fd = openSync(temp, 'w');
+    for await (const chunk of chunks) writeSync(fd, chunk);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temp, file);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Renamed into place, or never made.
+    }
+  }
+}
+
+function tempPath(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
 }
 
 /** Links `temp` to `file`, which must not exist; where the file system has no hard links, checks and renames. */
