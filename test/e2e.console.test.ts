@@ -127,6 +127,7 @@ describe('analyst console in Chromium', () => {
     const stat = (name: string) => page.locator(`#run-live dd[data-stat="${name}"]`).textContent();
     expect([await stat('已抓取页数'), await stat('新帖'), await stat('已分类'), await stat('错误')]).toEqual(['2', '6', '6', '0']);
     expect(await page.locator('#run-live progress').evaluate((el: HTMLProgressElement) => [el.value, el.max])).toEqual([2, 2]);
+    expect(await page.locator('#run-live > p').first().textContent()).toMatch(/^运行 \d{8}T\d{6}-[0-9a-f]{6}$/); // not "run …" in a Chinese page
     await expect.poll(() => page.locator('#recent-h + table tbody tr').count()).toBe(1);
     expect(await page.locator('#recent-h + table tbody td').allTextContents()).toEqual([expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/), 'acme-forum', '已完成', '2', '6', '0']);
     expect(await seriousViolations()).toEqual([]);

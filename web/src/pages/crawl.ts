@@ -52,7 +52,7 @@ export async function renderCrawl(ctx: PageContext): Promise<void> {
       body.dataset.status = r.status;
       bar.max = Math.max(1, r.stats.pagesFetched + (done ? 0 : 1));
       bar.value = r.stats.pagesFetched;
-      body.append(h('p', {}, `run ${r.id}`), bar, stats(r));
+      body.append(h('p', {}, m.runId(r.id)), bar, stats(r));
       if (done) {
         body.append(h('p', { class: 'ok' }, m.runFinished, ' · ', h('a', { href: `#/posts?targetId=${encodeURIComponent(r.targetIds[0] ?? '')}` }, m.viewPosts)));
         const lines = currentLang() === 'zh-CN' && r.errorsZh?.length === r.errors.length ? r.errorsZh : r.errors;
