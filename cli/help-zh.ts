@@ -191,4 +191,7 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'posts to show': '显示的帖子数',
   'csv or jsonl': 'csv 或 jsonl',
   'write to this file (whole, or not at all; a CSV file starts with a BOM for spreadsheets) instead of standard output': '写入此文件而不是标准输出（要么完整写入，要么不写；CSV 文件以 BOM 开头，便于电子表格识别）',
+  'fetch a listing page, guess the CSS selectors of its posts and show what they extract; stores nothing': '抓取一个列表页，推测其中帖子的 CSS 选择器并展示提取结果；不保存任何内容',
+  'the listing page (a forum board, a review list)': '列表页（论坛版块、评论列表）',
+  'print { url, items, selectors, posts } as JSON': '以 JSON 输出 { url, items, selectors, posts }',
 };

@@ -23,6 +23,7 @@ import { PRESETS } from '../crawlers/presets.js';
 import { PRESET_NAMES, TARGET_KINDS, type PresetName } from '../core/types.js';
 import { preflightTargets } from './preflight.js';
 import { renderSummaryTable, terminalSafe } from './crawl-output.js';
+import { registerSuggestCommand } from './targets-suggest.js';
 import { jsonText } from './json.js';
 
 /** What these commands need of the application (cli/app.ts `App` fits). */
@@ -348,6 +349,7 @@ export function registerTargetsCommands(program: Command, ctx: TargetsCommandCon
       });
     });
 
+  registerSuggestCommand(targets, { readConfig: ctx.readConfig, locale: ctx.locale, out });
   return targets;
 }
 

@@ -1,0 +1,108 @@
+/**
+ * `voc targets suggest URL`: fetch one listing page politely (robots.txt, address checks, the
+ * configured User-Agent), guess its selectors (crawlers/selector-guess.ts), show the first posts
+ * they extract from that same page, and print the `voc targets add` line that would crawl it.
+ * Stores nothing.
+ *
+ *   voc targets suggest https://forum.example.com/acme/
+ */
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { resolveTarget, type VocConfig } from '../core/config.js';
+import { InputError, VocError } from '../core/errors.js';
+import { formatInZone } from '../core/time.js';
+import type { Locale, SelectorSpec } from '../core/types.js';
+import { createCrawlContext } from '../crawlers/index.js';
+import { extractListing } from '../crawlers/extract-html.js';
+import { politeFetcher } from '../crawlers/polite-fetch.js';
+import { guessSelectors } from '../crawlers/selector-guess.js';
+import { emptyTargetStats } from '../crawlers/stats.js';
+import { terminalSafe } from './crawl-output.js';
+import { jsonText } from './json.js';
+import { positiveInt } from './options.js';
+import { preflightTargets, UnreachableTargetError } from './preflight.js';
+
+export interface SuggestContext {
+  readConfig(): VocConfig;
+  locale?(config: VocConfig): Locale;
+  out?: (line: string) => void;
+}
+
+const FIELD_ORDER: Array<keyof SelectorSpec> = ['item', 'text', 'id', 'author', 'time', 'link', 'nextPage'];
+
+const MESSAGES = {
+  'zh-CN': {
+    found: (n: number, url: string) => `在 ${url} 上找到 ${n} 条结构相同的帖子，建议的选择器：`,
+    sample: (n: number) => `按这些选择器从本页提取的前 ${n} 条：`,
+    add: '确认无误后添加为抓取目标（ID 和品牌请按需修改）：',
+    none: (url: string) =>
+      `${url}：页面上没有找到重复出现、像帖子列表的结构；如果帖子由 JavaScript 生成，请手写选择器并使用 --kind browser（见 README 的 Configuration 一节）`,
+  },
+  en: {
+    found: (n: number, url: string) => `Found ${n} posts of one shape on ${url}; suggested selectors:`,
+    sample: (n: number) => `The first ${n} posts these selectors extract from this page:`,
+    add: 'Once they look right, add the target (choose your own id and brand):',
+    none: (url: string) =>
+      `${url}: no repeated, post-like structure found on the page; if its posts are made by JavaScript, write the selectors by hand and use --kind browser (README, Configuration)`,
+  },
+} as const;
+
+/** Adds `suggest` to the `targets` command group. */
+export function registerSuggestCommand(targets: Command, ctx: SuggestContext): void {
+  const out = ctx.out ?? ((line: string) => console.log(line));
+  targets
+    .command('suggest')
+    .description('fetch a listing page, guess the CSS selectors of its posts and show what they extract; stores nothing')
+    .argument('<url>', 'the listing page (a forum board, a review list)')
+    .option('--limit <n>', 'posts to show', positiveInt('--limit', 1000), 3)
+    .option('--json', 'print { url, items, selectors, posts } as JSON')
+    .action(async (url: string, opts: { limit: number; json?: boolean }) => {
+      const config = ctx.readConfig();
+      const locale: Locale = (ctx.locale?.(config) ?? config.locale) === 'en' ? 'en' : 'zh-CN';
+      const m = MESSAGES[locale];
+      if (!/^https?:\/\//i.test(url) || !URL.canParse(url))
+        throw new InputError({ en: `URL: expected an absolute http:// or https:// URL, got "${url}"`, zh: `URL：应为以 http:// 或 https:// 开头的完整 URL，实际为“${url}”` });
+      // A throwaway target: the crawler's own rules (robots.txt, private addresses, pacing) apply to this one fetch.
+      const target = resolveTarget({ id: 'suggest', url, brand: 'suggest', selectors: { item: 'body', text: 'body' } }, config);
+      try {
+        await preflightTargets([target]);
+      } catch (err) {
+        if (err instanceof UnreachableTargetError) throw new InputError(err.problem);
+        throw err;
+      }
+      const crawl = createCrawlContext({ config, authorSecret: randomBytes(16).toString('hex'), dataDir: false });
+      let page;
+      try {
+        page = await politeFetcher(crawl, target, emptyTargetStats(new Date().toISOString())).fetch(url);
+      } finally {
+        await crawl.close();
+      }
+      const guess = guessSelectors(page.body);
+      if (!guess) throw new VocError({ en: MESSAGES.en.none(url), zh: MESSAGES['zh-CN'].none(url) }, 1);
+      const listing = extractListing(page.body, page.url, guess.spec, target.timeZone);
+      const posts = listing.items.slice(0, opts.limit).map((i) => ({ text: i.text, ...(i.publishedAt ? { publishedAt: i.publishedAt } : {}), ...(i.url ? { url: i.url } : {}) }));
+      if (opts.json) {
+        out(jsonText({ url: page.url, items: guess.items, selectors: guess.spec, nextPage: listing.nextUrl, posts }));
+        return;
+      }
+      out(m.found(guess.items, terminalSafe(page.url, 300)));
+      for (const field of FIELD_ORDER) if (guess.spec[field]) out(`  ${field.padEnd(9)}${terminalSafe(String(guess.spec[field]), 200)}`);
+      out(m.sample(posts.length));
+      for (const p of posts) out(`  ${p.publishedAt ? formatInZone(p.publishedAt, target.timeZone) : '-'}  ${terminalSafe(p.text, 100)}`);
+      out(m.add);
+      out(`  voc targets add --id my-forum --brand ${config.brands[0]?.id ?? 'BRAND'} --url ${shellQuote(page.url)} --selectors ${shellQuote(selectorsOption(guess.spec))}`);
+    });
+}
+
+/** The --selectors value: `item=…,text=…` (split at commas before a key, each pair at its first =) when no selector holds a comma, else a JSON object. */
+export function selectorsOption(spec: SelectorSpec): string {
+  const entries = FIELD_ORDER.filter((f) => spec[f] !== undefined).map((f) => [f, String(spec[f])] as const);
+  if (entries.some(([, v]) => v.includes(','))) return JSON.stringify(Object.fromEntries(entries));
+  return entries.map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/** A single-quoted shell word (a crawled page's URL or selectors cannot break out of it). */
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
