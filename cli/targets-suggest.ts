@@ -13,10 +13,7 @@ import { InputError, VocError } from '../core/errors.js';
 import { formatInZone } from '../core/time.js';
 import type { Locale, SelectorSpec } from '../core/types.js';
 import { createCrawlContext } from '../crawlers/index.js';
-import { extractListing } from '../crawlers/extract-html.js';
-import { politeFetcher } from '../crawlers/polite-fetch.js';
-import { guessSelectors } from '../crawlers/selector-guess.js';
-import { emptyTargetStats } from '../crawlers/stats.js';
+import { suggestSelectors } from '../crawlers/suggest.js';
 import { terminalSafe } from './crawl-output.js';
 import { jsonText } from './json.js';
 import { positiveInt } from './options.js';
@@ -71,26 +68,23 @@ export function registerSuggestCommand(targets: Command, ctx: SuggestContext): v
         throw err;
       }
       const crawl = createCrawlContext({ config, authorSecret: randomBytes(16).toString('hex'), dataDir: false });
-      let page;
+      let found;
       try {
-        page = await politeFetcher(crawl, target, emptyTargetStats(new Date().toISOString())).fetch(url);
+        found = await suggestSelectors(crawl, target, opts.limit);
       } finally {
         await crawl.close();
       }
-      const guess = guessSelectors(page.body);
-      if (!guess) throw new VocError({ en: MESSAGES.en.none(url), zh: MESSAGES['zh-CN'].none(url) }, 1);
-      const listing = extractListing(page.body, page.url, guess.spec, target.timeZone);
-      const posts = listing.items.slice(0, opts.limit).map((i) => ({ text: i.text, ...(i.publishedAt ? { publishedAt: i.publishedAt } : {}), ...(i.url ? { url: i.url } : {}) }));
+      if (!found) throw new VocError({ en: MESSAGES.en.none(url), zh: MESSAGES['zh-CN'].none(url) }, 1);
       if (opts.json) {
-        out(jsonText({ url: page.url, items: guess.items, selectors: guess.spec, nextPage: listing.nextUrl, posts }));
+        out(jsonText(found));
         return;
       }
-      out(m.found(guess.items, terminalSafe(page.url, 300)));
-      for (const field of FIELD_ORDER) if (guess.spec[field]) out(`  ${field.padEnd(9)}${terminalSafe(String(guess.spec[field]), 200)}`);
-      out(m.sample(posts.length));
-      for (const p of posts) out(`  ${p.publishedAt ? formatInZone(p.publishedAt, target.timeZone) : '-'}  ${terminalSafe(p.text, 100)}`);
+      out(m.found(found.items, terminalSafe(found.url, 300)));
+      for (const field of FIELD_ORDER) if (found.selectors[field]) out(`  ${field.padEnd(9)}${terminalSafe(String(found.selectors[field]), 200)}`);
+      out(m.sample(found.posts.length));
+      for (const p of found.posts) out(`  ${p.publishedAt ? formatInZone(p.publishedAt, target.timeZone) : '-'}  ${terminalSafe(p.text, 100)}`);
       out(m.add);
-      out(`  voc targets add --id my-forum --brand ${config.brands[0]?.id ?? 'BRAND'} --url ${shellQuote(page.url)} --selectors ${shellQuote(selectorsOption(guess.spec))}`);
+      out(`  voc targets add --id my-forum --brand ${config.brands[0]?.id ?? 'BRAND'} --url ${shellQuote(found.url)} --selectors ${shellQuote(selectorsOption(found.selectors))}`);
     });
 }
 

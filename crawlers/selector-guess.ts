@@ -6,7 +6,8 @@
  * The idea: posts are the largest group of siblings of one shape (same tag and classes) that each
  * hold a good amount of text. Inside them, the text is the descendant of one shape present in
  * (nearly) every post that holds the most text without the byline; the time is a `<time datetime>`
- * or a field whose text the crawler's time parser reads; the author an element whose class says so; the id an attribute unique per post. The next
+ * or a field whose text the crawler's time parser reads; the author an element whose class says so;
+ * the id an attribute unique per post; the link a classed link whose target differs per post. The next
  * page is `rel="next"` or a link saying 下一页 / Next. Every selector is checked on the page
  * before it is offered: the item selector must select exactly that group.
  *
@@ -67,6 +68,8 @@ export function guessSelectors(html: string, options: GuessOptions = {}): Select
     if (id) spec.id = `@${id}`;
     if (time) spec.time = time;
     if (author && author !== text) spec.author = author;
+    const link = permalink($, group, author);
+    if (link) spec.link = link;
     const next = nextPage($);
     if (next) spec.nextPage = next;
     return { spec, items: group.length };
@@ -277,6 +280,18 @@ function authorField($: CheerioAPI, group: Element[]): string | undefined {
   const named = commonFields($, group).filter((f) => AUTHOR_CLASS.test(f.selector.replace(/^[a-z0-9]+/, '')) && f.meanText > 0 && f.meanText <= 30);
   named.sort((a, b) => a.meanText - b.meanText);
   return named[0]?.selector;
+}
+
+/** A link of its own class in each post whose target differs from post to post (the post's page), not the author's. */
+function permalink($: CheerioAPI, group: Element[], author: string | undefined): string | undefined {
+  const links = commonFields($, group).filter((f) => /^a\./.test(f.selector) && !AUTHOR_CLASS.test(f.selector.slice(2)));
+  for (const f of links) {
+    const hrefs = group.map((g) => firstMatch(g, f.selector)?.attribs.href).filter((h): h is string => Boolean(h && !h.startsWith('#') && !/^javascript:/i.test(h)));
+    if (hrefs.length < group.length * FIELD_PRESENCE || new Set(hrefs).size !== hrefs.length) continue;
+    if (author && group.some((g) => { const a = firstMatch(g, author.replace(/@[\w:.-]+$/, '')); return a !== undefined && firstMatch(a, f.selector) !== undefined; })) continue;
+    return `${f.selector}@href`;
+  }
+  return undefined;
 }
 
 function nextPage($: CheerioAPI): string | undefined {

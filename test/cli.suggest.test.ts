@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 const voc = (config: string, args: string[]) => runVoc(['--config', config, ...args], { cwd: root, env: { VOC_AUTHOR_SECRET: 'suggest-cli-test-secret-0123456789' } });
-const SELECTORS = 'item=article.post,text=div.content,id=@data-id,author=span.author,time=time@datetime,nextPage=a:contains("下一页")@href';
+const SELECTORS = 'item=article.post,text=div.content,id=@data-id,author=span.author,time=time@datetime,link=a.permalink@href,nextPage=a:contains("下一页")@href';
 
 describe('voc targets suggest', () => {
   it('guesses the forum\'s selectors, shows what they extract and prints the add command', async () => {
@@ -43,6 +43,7 @@ describe('voc targets suggest', () => {
       '  id       @data-id',
       '  author   span.author',
       '  time     time@datetime',
+      '  link     a.permalink@href',
       '  nextPage a:contains("下一页")@href',
       '按这些选择器从本页提取的前 3 条：',
       '  2026-10-31 21:03  想问一下App里的优惠券和会员折扣能一起用吗？结账的时候好像只扣了一个。',
@@ -65,9 +66,9 @@ describe('voc targets suggest', () => {
     expect(JSON.parse(r.stdout)).toEqual({
       url,
       items: 12,
-      selectors: { item: 'article.post', text: 'div.content', id: '@data-id', time: 'time@datetime', author: 'span.author', nextPage: 'a:contains("下一页")@href' },
+      selectors: { item: 'article.post', text: 'div.content', id: '@data-id', time: 'time@datetime', author: 'span.author', link: 'a.permalink@href', nextPage: 'a:contains("下一页")@href' },
       nextPage: `${url}?page=2`,
-      posts: [{ text: '想问一下App里的优惠券和会员折扣能一起用吗？结账的时候好像只扣了一个。', publishedAt: '2026-10-31T13:03:00.000Z' }],
+      posts: [{ text: '想问一下App里的优惠券和会员折扣能一起用吗？结账的时候好像只扣了一个。', publishedAt: '2026-10-31T13:03:00.000Z', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/forum\/youpinhui\/post\/yp-\d+$/) }],
     });
   });
 

@@ -41,6 +41,7 @@ const MATRIX: Array<{ method: string; path: string; body?: unknown; allowed: Rol
   { method: 'PUT', path: '/api/targets/nope', body: { brand: 'acme', url: 'http://127.0.0.1/', selectors: FORUM_SELECTORS }, allowed: ANALYSTS, status: 404 },
   { method: 'DELETE', path: '/api/targets/nope', allowed: ANALYSTS, status: 404 },
   { method: 'POST', path: '/api/targets/preview', body: { target: { brand: 'acme', url: 'http://127.0.0.1:1/private', selectors: FORUM_SELECTORS } }, allowed: ANALYSTS, status: 200 },
+  { method: 'POST', path: '/api/targets/suggest', body: { url: 'http://127.0.0.1:1/private' }, allowed: ANALYSTS, status: 200 },
   { method: 'GET', path: '/api/runs', allowed: ANALYSTS, status: 200 },
   { method: 'POST', path: '/api/runs', body: { targets: ['nope'] }, allowed: ANALYSTS, status: 400 },
   { method: 'GET', path: '/api/runs/nope', allowed: ANALYSTS, status: 404 },
@@ -302,6 +303,34 @@ describe('targets', () => {
       expect(zh.refused, url).toMatch(/^已拒绝 /);
     }
     expect(forum.paths().filter((p) => p.startsWith('/forum')).length).toBeGreaterThan(0);
+  });
+});
+
+describe('guessing selectors (POST /api/targets/suggest)', () => {
+  const token = () => fx.tokens.analyst;
+  it('guesses the forum\'s selectors and returns the posts they extract, storing nothing', async () => {
+    const res = await api(fx.base, token(), 'POST', '/api/targets/suggest', { url: forum.url });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: number; selectors: Record<string, string>; nextPage: string; posts: Array<{ text: string }> };
+    expect([body.items, body.selectors, body.nextPage]).toEqual([
+      3,
+      { item: 'article.post', text: 'p.content', id: '@data-id', time: 'time@datetime', link: 'a.permalink@href', nextPage: 'a.next@href' },
+      `${forum.url}?page=2`,
+    ]);
+    expect(body.posts.map((p) => p.text)[1]).toBe('<img src=x onerror="window.__pwned=1">客服让我去找门店，门店又让我找客服，来回踢皮球。');
+    expect((await fx.app.store.listTargets()).map((t) => t.id)).not.toContain('suggest');
+  });
+
+  it('says why there is no guess: robots.txt, a private address, a page without posts, a bad URL; in the console\'s language', async () => {
+    const robots = (await (await api(fx.base, token(), 'POST', '/api/targets/suggest', { url: `${forum.origin}/private` }, { 'accept-language': 'zh-CN' })).json()) as { selectors: null; refused: string };
+    expect(robots).toEqual({ selectors: null, refused: expect.stringMatching(/^已拒绝 .*\/private：robots\.txt 禁止抓取/) });
+    const intranet = (await (await api(fx.base, token(), 'POST', '/api/targets/suggest', { url: 'http://10.1.2.3/' })).json()) as { selectors: null; refused: string };
+    expect(intranet.refused).toMatch(/^refused http:\/\/10\.1\.2\.3\/: /);
+    const none = (await (await api(fx.base, token(), 'POST', '/api/targets/suggest', { url: `${forum.origin}/feed.xml` })).json()) as { selectors: null; message: string };
+    expect(none).toEqual({ selectors: null, message: 'no repeated, post-like structure found on this page; if its posts are made by JavaScript, choose the browser kind and write the selectors by hand' });
+    const bad = await api(fx.base, token(), 'POST', '/api/targets/suggest', { url: 'ftp://example.com/' }, { 'accept-language': 'zh-CN' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/url/);
   });
 });
 

@@ -86,6 +86,27 @@ describe('analyst console in Chromium', () => {
     expect(page.url()).toBe(`${fx.base}/#/targets`);
   });
 
+  it('guesses a listing page\'s selectors from the page itself and previews what they extract', async () => {
+    await page.getByRole('button', { name: '猜测选择器' }).click();
+    expect(await page.locator('.guess-status').textContent()).toBe('请先填写网址');
+    await page.getByLabel('网址').fill(forum.url);
+    await page.getByRole('button', { name: '猜测选择器' }).click();
+    await expect.poll(() => page.locator('.guess-status').textContent(), { timeout: 20_000 }).toBe('找到 3 条结构相同的帖子，已填入选择器；请对照下面的预览核对');
+    const value = (label: string) => page.getByLabel(label).inputValue();
+    expect([await value('帖子（item）'), await value('正文（text）'), await value('帖子 ID（id）'), await value('时间（time）'), await value('链接（link）'), await value('下一页（nextPage）')]).toEqual([
+      'article.post',
+      'p.content',
+      '@data-id',
+      'time@datetime',
+      'a.permalink@href',
+      'a.next@href',
+    ]);
+    await expect.poll(() => page.locator('.preview-count').textContent(), { timeout: 20_000 }).toBe('预览抓取 1 页，提取到 3 条帖子');
+    // Times in the console's zone, as everywhere else in it (10:00 in Shanghai is 02:00 UTC).
+    expect(await page.locator('.preview-posts small').first().textContent()).toBe('2026-10-20 10:00 · p6');
+    await shot('02a-target-guessed');
+  });
+
   it('adds a target with a live preview that shows hostile text as text', async () => {
     await page.getByLabel('ID', { exact: true }).fill('acme-forum');
     await page.getByLabel('最多页数').fill('5');

@@ -1,7 +1,8 @@
 /**
- * Targets: list, show, add, replace, remove, and the extraction preview (fetch one or two pages
+ * Targets: list, show, add, replace, remove, the extraction preview (fetch one or two pages
  * of a target that is not stored, through the same fetcher, robots.txt policy and address
- * safety rules as a crawl, and return the posts it would extract).
+ * safety rules as a crawl, and return the posts it would extract), and a guess at a listing
+ * page's selectors (the same fetch; crawlers/suggest.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +11,9 @@ import type { Post } from '../../core/types.js';
 import { createCrawlContext } from '../../crawlers/context.js';
 import { crawlTarget } from '../../crawlers/crawl-target.js';
 import { groupMessage, pageErrorText } from '../../crawlers/stats.js';
-import { UnreachableTargetError } from '../../cli/preflight.js';
+import { preflightTargets, UnreachableTargetError } from '../../cli/preflight.js';
+import { resolveTarget } from '../../core/config.js';
+import { suggestSelectors } from '../../crawlers/suggest.js';
 import { readProgress } from '../../crawlers/crawl-state.js';
 import type { StageDeps } from '../../workers/deps.js';
 import { allow, ANALYSTS, sendError } from '../auth.js';
@@ -115,6 +118,39 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
         };
       } catch (err) {
         if (err instanceof RefusedUrlError) return { posts: [], total: 0, refused: errorText(err, lang) };
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/api/targets/suggest',
+    {
+      ...guard,
+      config: { rateLimit: { max: 30, timeWindow: 60_000 } },
+      schema: {
+        tags: ['targets'],
+        summary: 'Fetch a listing page and guess the CSS selectors of its posts, with the first posts they extract (nothing stored)',
+        body: { type: 'object', required: ['url'], properties: { url: { type: 'string', minLength: 1, maxLength: 2000 } } },
+      },
+    },
+    async (req) => {
+      const { url } = req.body as { url: string };
+      const lang = requestLang(req);
+      // A throwaway html target: the URL's checks (scheme, addresses, robots.txt) are a crawl's.
+      const target = resolveTarget({ id: 'suggest', source: 'suggest', url, brand: 'suggest', selectors: { item: 'body', text: 'body' } }, config, 'url');
+      try {
+        await preflightTargets([target]);
+      } catch (err) {
+        if (err instanceof UnreachableTargetError) return { selectors: null, refused: inLocale(lang, err.problem.en, err.problem.zh) };
+        throw err;
+      }
+      previewCrawl ??= createCrawlContext({ config, authorSecret: randomBytes(16).toString('hex'), dataDir: false });
+      try {
+        const found = await suggestSelectors(previewCrawl, target, 5);
+        return found ?? { selectors: null, message: say(req).noSuggestion };
+      } catch (err) {
+        if (err instanceof RefusedUrlError) return { selectors: null, refused: errorText(err, lang) };
         throw err;
       }
     },

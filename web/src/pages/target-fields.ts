@@ -38,6 +38,8 @@ export interface KindFields {
   show(kind: string, preset: string): void;
   /** The kind-specific fields of the target, and whether they suffice for a preview. */
   read(kind: string, preset: string): { body: Record<string, unknown>; ready: boolean; presetParams: boolean };
+  /** Puts guessed selectors in the selector fields (every field: one left empty by the guess is cleared). */
+  fillSelectors(selectors: Record<string, string | undefined>): void;
 }
 
 type Inputs = Record<string, HTMLInputElement>;
@@ -58,7 +60,8 @@ function filled(ins: Inputs): Record<string, string> {
   return out;
 }
 
-export function kindFields(m: Messages, presets: PresetInfo[], existing: Target | undefined): KindFields {
+/** `selectorActions`: shown under the selector fields (the editor's "guess selectors" button). */
+export function kindFields(m: Messages, presets: PresetInfo[], existing: Target | undefined, selectorActions?: HTMLElement): KindFields {
   const sels = inputs(SELECTOR_KEYS.map(([k]) => k), 'sel', existing?.selectors);
   const browser = inputs(BROWSER_KEYS, 'browser', existing?.browser, { scrolls: 'number' });
   const json = inputs(JSON_KEYS, 'json', existing?.json);
@@ -71,6 +74,7 @@ export function kindFields(m: Messages, presets: PresetInfo[], existing: Target 
     h('legend', {}, m.selectors),
     h('div', { class: 'grid' }, SELECTOR_KEYS.map(([key, label]) => field(m[label], sels[key]!))),
     h('small', { class: 'hint' }, m.selHint),
+    selectorActions ?? null,
   );
   const browserBox = h('fieldset', {}, h('legend', {}, m.browserLegend), h('div', { class: 'grid' }, BROWSER_KEYS.map((k) => field(m.browserFields[k]!, browser[k]!))));
   const jsonBox = h('fieldset', {}, h('legend', {}, m.jsonLegend), h('div', { class: 'grid' }, JSON_KEYS.map((k) => field(m.jsonFields[k]!, json[k]!))), h('small', { class: 'hint' }, m.jsonHint));
@@ -127,6 +131,9 @@ export function kindFields(m: Messages, presets: PresetInfo[], existing: Target 
         if (Object.keys(b).length) body.browser = { ...b, ...(b.scrolls ? { scrolls: Number(b.scrolls) } : {}) };
       }
       return { body, ready, presetParams };
+    },
+    fillSelectors(selectors) {
+      for (const [key] of SELECTOR_KEYS) sels[key]!.value = selectors[key] ?? '';
     },
   };
 }

@@ -3,10 +3,18 @@
  * change (debounced; the server paces the fetches per host and obeys robots.txt).
  */
 import { ApiError, del, get, post, put, type Post, type Target } from '../api.js';
-import { clear, debounce, field, h, select } from '../dom.js';
+import { clear, debounce, field, fmtTime, h, select } from '../dom.js';
 import { t } from '../i18n.js';
 import type { PageContext } from '../main.js';
 import { kindFields } from './target-fields.js';
+
+/** POST /api/targets/suggest: the guess, or why there is none. */
+interface Suggestion {
+  items?: number;
+  selectors: Record<string, string> | null;
+  refused?: string;
+  message?: string;
+}
 
 interface Preview {
   posts: Post[];
@@ -59,7 +67,9 @@ export async function renderTargets(ctx: PageContext): Promise<void> {
     const url = h('input', { name: 'url', type: 'url', value: existing?.url ?? '', required: true, placeholder: 'https://forum.example.com/brand/' });
     const source = h('input', { name: 'source', value: existing?.source ?? '' });
     const maxPages = h('input', { name: 'maxPages', type: 'number', min: 1, value: existing?.maxPages ?? 10 });
-    const fields = kindFields(m, ctx.meta.presets, existing);
+    const guessStatus = h('p', { class: 'guess-status', 'aria-live': 'polite' });
+    const guessButton = h('button', { type: 'button', class: 'secondary guess', onclick: () => void guess() }, m.guessSelectors);
+    const fields = kindFields(m, ctx.meta.presets, existing, h('div', { class: 'actions' }, guessButton, guessStatus));
     // A preset fixes the kind (forum: html, or browser for pages that need a real browser).
     const syncKind = () => {
       const p = ctx.meta.presets.find((x) => x.name === preset.value);
@@ -115,9 +125,24 @@ export async function renderTargets(ctx: PageContext): Promise<void> {
           h(
             'ol',
             { class: 'preview-posts' },
-            p.posts.map((post) => h('li', {}, h('p', { class: 'post-text' }, post.text), h('small', {}, `${post.publishedAt} · `, h('a', { href: post.url, rel: 'noopener noreferrer nofollow', target: '_blank' }, post.externalId)))),
+            p.posts.map((post) => h('li', {}, h('p', { class: 'post-text' }, post.text), h('small', {}, `${fmtTime(post.publishedAt, ctx.meta.timeZone)} · `, h('a', { href: post.url, rel: 'noopener noreferrer nofollow', target: '_blank' }, post.externalId)))),
           ),
         );
+    };
+    // The server fetches the page once and guesses; the preview then shows what the guess extracts.
+    const guess = async () => {
+      const u = url.value.trim();
+      if (!u) return void (guessStatus.textContent = m.guessNeedsUrl);
+      guessStatus.textContent = m.guessRunning;
+      try {
+        const r = await post<Suggestion>('/api/targets/suggest', { url: u });
+        if (!r.selectors) return void (guessStatus.textContent = r.refused ?? r.message ?? '');
+        fields.fillSelectors(r.selectors);
+        guessStatus.textContent = m.guessFound(r.items ?? 0);
+        void runPreview();
+      } catch (err) {
+        guessStatus.textContent = `${m.error}: ${(err as Error).message}`;
+      }
     };
     const later = debounce(() => void runPreview(), 800);
     for (const el of [url, ...fields.controls]) el.addEventListener('input', later);

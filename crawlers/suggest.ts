@@ -1,0 +1,37 @@
+/**
+ * One polite fetch of a listing page and a guess at its selectors (selector-guess.ts), with the
+ * first posts they extract from that page: what `voc targets suggest` prints and the console's
+ * "guess selectors" button fills in. The target's own rules apply (robots.txt, address checks,
+ * per-host pacing); nothing is stored.
+ */
+import type { SelectorSpec, Target } from '../core/types.js';
+import type { CrawlContext } from './context.js';
+import { extractListing } from './extract-html.js';
+import { politeFetcher } from './polite-fetch.js';
+import { guessSelectors } from './selector-guess.js';
+import { emptyTargetStats } from './stats.js';
+
+export interface Suggestion {
+  /** The page as fetched (after redirects). */
+  url: string;
+  /** Posts the item selector selects on the page. */
+  items: number;
+  selectors: SelectorSpec;
+  nextPage: string | null;
+  posts: Array<{ text: string; publishedAt?: string; url?: string }>;
+}
+
+/** Undefined when the page holds nothing that repeats like posts. Fetch errors and refusals are thrown as the crawler raises them. */
+export async function suggestSelectors(crawl: CrawlContext, target: Target, limit: number): Promise<Suggestion | undefined> {
+  const page = await politeFetcher(crawl, target, emptyTargetStats(crawl.now().toISOString())).fetch(target.url);
+  const guess = guessSelectors(page.body, { timeZone: target.timeZone, nowMs: crawl.now().getTime() });
+  if (!guess) return undefined;
+  const listing = extractListing(page.body, page.url, guess.spec, target.timeZone, { nowMs: crawl.now().getTime() });
+  return {
+    url: page.url,
+    items: guess.items,
+    selectors: guess.spec,
+    nextPage: listing.nextUrl,
+    posts: listing.items.slice(0, limit).map((i) => ({ text: i.text, ...(i.publishedAt ? { publishedAt: i.publishedAt } : {}), ...(i.url ? { url: i.url } : {}) })),
+  };
+}
