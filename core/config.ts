@@ -146,8 +146,8 @@ export const targetInputSchema = z
     }
     if ((kind === 'html' || kind === 'browser') && !t.selectors && !t.preset)
       problem(['selectors'], {
-        en: `CSS selectors with at least item and text (required for kind ${kind})`,
-        zh: `至少含 item 和 text 的 CSS 选择器（kind ${kind} 必须提供）`,
+        en: `CSS selectors with at least item and text (required for kind ${kind}; \`voc targets suggest URL\` or the console's Guess selectors button finds them on the page)`,
+        zh: `至少含 item 和 text 的 CSS 选择器（kind ${kind} 必须提供；\`voc targets suggest URL\` 或控制台的“猜测选择器”按钮可根据页面猜测）`,
       });
     if (kind === 'json' && !t.json && !t.preset)
       problem(['json'], {

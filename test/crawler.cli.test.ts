@@ -93,7 +93,7 @@ describe('voc targets', () => {
       'target: brand: unknown brand "nope"; expected one of the ids under brands (acme)',
     );
     expect(await fails(['targets', 'add', '--id', 'x', '--brand', 'acme', '--url', 'https://example.com/'])).toBe(
-      'target: selectors: expected CSS selectors with at least item and text (required for kind html)',
+      'target: selectors: expected CSS selectors with at least item and text (required for kind html; `voc targets suggest URL` or the console\'s Guess selectors button finds them on the page)',
     );
     expect(await fails(['targets', 'add', '--id', 'x', '--brand', 'acme', '--url', 'http://10.0.0.1/', '--selectors', 'item=li,text=p'])).toMatch(
       /^target x: refused http:\/\/10\.0\.0\.1\/: is a private address/,

@@ -227,7 +227,7 @@ describe('target schema', () => {
     expect(problem({ ...base, kind: 'browser', preset: 'forum' })).toBe('ok');
   });
   it('names the field and what is expected', () => {
-    expect(problem({ ...base })).toBe('targets.0: selectors: expected CSS selectors with at least item and text (required for kind html)');
+    expect(problem({ ...base })).toBe('targets.0: selectors: expected CSS selectors with at least item and text (required for kind html; `voc targets suggest URL` or the console\'s Guess selectors button finds them on the page)');
     expect(problem({ ...base, kind: 'json' })).toBe('targets.0: json: expected a field mapping with at least items, id and text (required for kind json)');
     expect(problem({ ...base, kind: 'sitemap' })).toMatch(/^targets\.0: detail: expected detail\.post selectors/);
     expect(problem({ ...base, preset: 'reddit', kind: 'html' })).toBe('targets.0: kind: expected kind json (the kind of preset reddit); remove kind or set it to json');
