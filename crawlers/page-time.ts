@@ -36,14 +36,27 @@ export function parsePageTime(
   if (v.length > 64) return undefined; // no real time is that long
   const key = `${format ?? 'iso'}|${timeZone}|${v}`;
   if (timeCache.has(key)) return timeCache.get(key);
-  const iso = readAbsolute(v, format, timeZone);
+  const free = format === undefined || format === 'iso';
+  // A label around the time (发表于 2026-10-05 12:30, Posted on …) is read past only when the whole
+  // value does not parse: every value that parsed before parses the same.
+  const bare = free ? withoutLabel(v) : v;
+  const iso = readAbsolute(v, format, timeZone) ?? (bare !== v ? readAbsolute(bare, format, timeZone) : undefined);
   if (iso !== undefined || nowMs === undefined) {
     if (timeCache.size >= TIME_CACHE_MAX) timeCache.clear();
     timeCache.set(detach(key), iso);
     return iso;
   }
   // Relative times depend on the instant, so they are never cached.
-  return format === undefined || format === 'iso' ? readRelative(v, timeZone, nowMs) : undefined;
+  return free ? (readRelative(v, timeZone, nowMs) ?? (bare !== v ? readRelative(bare, timeZone, nowMs) : undefined)) : undefined;
+}
+
+/** Words forums put before or after a post's time (Discuz 发表于, WordPress "Posted on"), and a separator after them. */
+const LEADING_LABEL = /^(?:发表于|发布于|发表时间|发布时间|更新于|编辑于|回复于|评论于|最后编辑于|posted\s+on|posted|published\s+on|published|updated\s+on|updated|on)\s*[:：]?\s*/i;
+const TRAILING_LABEL = /\s*(?:发表|发布|更新|编辑)$/;
+
+/** The value without one leading and one trailing label; the value itself when it has none. */
+function withoutLabel(v: string): string {
+  return v.replace(LEADING_LABEL, '').replace(TRAILING_LABEL, '').trim();
 }
 
 function fromUnixMs(ms: number): string | undefined {

@@ -152,6 +152,18 @@ describe('value parsers', () => {
     expect(parsePageTime('昨天', 'iso', 'UTC')).toBeUndefined();
   });
 
+  it('reads a time past the label forums put around it (发表于, Posted on), only where the value does not parse as it stands', () => {
+    const now = Date.parse('2026-11-01T12:00:00Z');
+    const read = (v: string, format?: 'iso' | 'DD/MM/YYYY') => parsePageTime(v, format, 'Asia/Shanghai', now);
+    expect(read('发表于 2026-10-05 12:30')).toBe('2026-10-05T04:30:00.000Z');
+    expect(read('发布时间：2026年10月5日 12:30')).toBe('2026-10-05T04:30:00.000Z');
+    expect(read('2026-10-05 12:30 发表')).toBe('2026-10-05T04:30:00.000Z');
+    expect(read('Posted on 2026-10-05')).toBe('2026-10-04T16:00:00.000Z');
+    expect(read('发表于 3小时前')).toBe('2026-11-01T09:00:00.000Z');
+    // Nothing else is guessed: a label alone, words before the label, two times, or an explicit pattern.
+    expect([read('发表于'), read('今天发表于 2026-10-05'), read('发表于 2026-10-05 12:30 编辑于 2026-10-06'), read('发表于 05/10/2026', 'DD/MM/YYYY')]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
   it('splits selectors with @attr', () => {
     expect(splitSelector('a.permalink@href')).toEqual({ css: 'a.permalink', attr: 'href' });
     expect(splitSelector('@data-id')).toEqual({ css: '', attr: 'data-id' });

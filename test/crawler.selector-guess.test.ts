@@ -14,16 +14,15 @@ const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtur
 const NOW = Date.parse('2026-11-01T00:00:00Z');
 
 describe('guessSelectors', () => {
-  it('a Discuz-style board: posts by their container, the body without the byline, a date it cannot parse left out', () => {
+  it('a Discuz-style board: posts by their container, the body without the byline, the labelled time (发表于 …)', () => {
     const html = fixture('guess-discuz.html');
     const guess = guessSelectors(html, { nowMs: NOW });
-    // 发表于 2026-10-05 12:30 is no time the crawler's parser reads, so no time selector is offered.
-    expect(guess).toEqual({ spec: { item: '#postlist > div', text: 'td.t_f', id: '@id', author: 'div.authi', nextPage: 'a.nxt@href' }, items: 3 });
+    expect(guess).toEqual({ spec: { item: '#postlist > div', text: 'td.t_f', id: '@id', time: 'div.pi', author: 'div.authi', nextPage: 'a.nxt@href' }, items: 3 });
     const listing = extractListing(html, 'https://bbs.example.com/t/1?page=2', guess!.spec, 'Asia/Shanghai');
-    expect(listing.items.map((i) => [i.externalId, i.author, i.text])).toEqual([
-      ['post_101', '车友甲', '在官网预约了试驾，到了4S店前台说没有记录，又重新登记了一遍。'],
-      ['post_102', '车友乙', '同样遇到过，客服说找门店，门店说找客服，来回踢皮球。'],
-      ['post_103', '车友丙', '我的体验还不错，销售顾问很专业，交车也准时。'],
+    expect(listing.items.map((i) => [i.externalId, i.author, i.publishedAt, i.text])).toEqual([
+      ['post_101', '车友甲', '2026-10-05T04:30:00.000Z', '在官网预约了试驾，到了4S店前台说没有记录，又重新登记了一遍。'],
+      ['post_102', '车友乙', '2026-10-05T05:10:00.000Z', '同样遇到过，客服说找门店，门店说找客服，来回踢皮球。'],
+      ['post_103', '车友丙', '2026-10-06T00:00:00.000Z', '我的体验还不错，销售顾问很专业，交车也准时。'],
     ]);
     expect(listing.nextUrl).toBe('https://bbs.example.com/t/1?page=3');
   });
@@ -57,6 +56,11 @@ describe('guessSelectors', () => {
       ['post_1', '2026-10-03T06:20:00.000Z'],
       ['post_2', '2026-10-03T07:00:00.000Z'],
     ]);
+  });
+
+  it('offers no time a crawl could not read (a date inside a sentence)', () => {
+    const html = `<div id="l">${[1, 2, 3].map((n) => `<div class="c"><p class="t">第${n}条评论，内容足够长，可以当作帖子正文。</p><span class="when">我在 2026-10-0${n} 买的</span></div>`).join('')}</div>`;
+    expect(guessSelectors(html, { nowMs: NOW })?.spec).toEqual({ item: 'div.c', text: 'p.t' });
   });
 
   it('finds nothing on pages without posts: a menu, one-word comments, empty or binary input', () => {
