@@ -8,7 +8,6 @@
  *   voc --lang en init --brand Acme
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CONFIG_FILE, parseConfig } from '../core/config.js';
@@ -51,7 +50,6 @@ export function registerInitCommand(program: Command, ctx: InitCommandContext): 
           en: `--taxonomy: unknown taxonomy "${opts.taxonomy}"; use one of ${STARTER_TAXONOMIES.join(', ')} (define your own under aspects: in the file afterwards)`,
           zh: `--taxonomy：未知的方面分类“${opts.taxonomy}”；应为 ${STARTER_TAXONOMIES.join('、')} 之一（自定义分类可在生成后写在文件的 aspects: 下）`,
         });
-      if (existsSync(file) && !opts.force) throw alreadyThere(file);
       const text = starterConfig({ brandId, brandName, taxonomy: opts.taxonomy, locale: loc });
       // The starter must load as it stands: a schema change that breaks it fails here (and in the test), not in the user's next command.
       parseConfig(parseYaml(text), file);

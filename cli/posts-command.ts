@@ -19,6 +19,7 @@ import { buildEffectiveLexicon } from '../analysis/effective.js';
 import { loadLexicons, type Lexicons } from '../analysis/lexicons.js';
 import { breakpointKindLabel, sentimentLabel } from '../analysis/labels.js';
 import { reportLabels } from '../workers/labels.js';
+import type { Labels } from '../reports/labels.js';
 import { PostSearch, type PostFilter, type PostHit } from '../server/post-search.js';
 import { postCsvHeader, postCsvRow } from '../server/post-export.js';
 import type { App } from './app.js';
@@ -79,11 +80,12 @@ export function registerPostsCommands(program: Command, ctx: PostsCommandContext
     .action(async (opts: FilterOptions & { limit: number }) => {
       const config = ctx.readConfig();
       const loc = ctx.locale(config);
-      const filter = toFilter(opts, config);
+      const lexicon = effectiveLexicon(config);
+      const filter = toFilter(opts, config, lexicon);
       const app = await ctx.openApp(config);
       try {
         const { total, items } = await new PostSearch(app.store, config.timeZone).page(filter, 1, opts.limit);
-        const labels = reportLabels(config);
+        const labels = reportLabels(config, lexicon());
         for (const hit of items) for (const line of hitLines(hit, config, loc, labels)) if (!(await writeLine(line))) return;
         await writeLine(MESSAGES[loc === 'en' ? 'en' : 'zh-CN'].listed(items.length, total));
       } finally {
@@ -98,7 +100,7 @@ export function registerPostsCommands(program: Command, ctx: PostsCommandContext
       const loc = ctx.locale(config);
       if (opts.format !== 'csv' && opts.format !== 'jsonl')
         throw new InputError({ en: `--format: expected csv or jsonl, got "${opts.format}"`, zh: `--format：应为 csv 或 jsonl，实际为“${opts.format}”` });
-      const filter = toFilter(opts, config);
+      const filter = toFilter(opts, config, effectiveLexicon(config));
       // A folder that is not there is said before the posts are read, not after.
       if (opts.out !== undefined && !existsSync(dirname(resolve(opts.out))))
         throw new InputError({
@@ -151,7 +153,13 @@ function withFilters(cmd: Command): Command {
 }
 
 /** The options as a search filter, every value checked: a typo is an error naming the option, not an empty result. */
-function toFilter(o: FilterOptions, config: VocConfig): PostFilter {
+/** The config's effective lexicon, built on first use and once (it takes a few hundred ms). */
+function effectiveLexicon(config: VocConfig): () => Lexicons {
+  let lex: Lexicons | undefined;
+  return () => (lex ??= buildEffectiveLexicon(loadLexicons(), config).lex);
+}
+
+function toFilter(o: FilterOptions, config: VocConfig, lexicon: () => Lexicons): PostFilter {
   const f: PostFilter = {};
   if (o.brand !== undefined) f.brand = findBrand(config, o.brand).id;
   if (o.period !== undefined) {
@@ -185,7 +193,7 @@ function toFilter(o: FilterOptions, config: VocConfig): PostFilter {
   if (o.question !== undefined) f.question = o.question;
   if (o.text !== undefined) f.q = o.text;
   if (o.channel !== undefined || o.aspect !== undefined || o.scenario !== undefined) {
-    const lex = buildEffectiveLexicon(loadLexicons(), config).lex;
+    const lex = lexicon();
     if (o.channel !== undefined) f.channel = vocabularyId('--channel', o.channel, channelVocabulary(lex, config));
     if (o.aspect !== undefined) f.aspect = vocabularyId('--aspect', o.aspect, aspectVocabulary(lex));
     if (o.scenario !== undefined) f.scenario = vocabularyId('--scenario', o.scenario, Object.entries(lex.scenarios).map(([id, s]) => ({ id, labels: [s.label['zh-CN'], s.label.en] })));
@@ -230,7 +238,7 @@ function vocabularyId(option: string, value: string, terms: Term[]): string {
 }
 
 /** A post in the listing: time, channels with their stance, sentiment, breakpoints, question; then its text and link. */
-function hitLines(hit: PostHit, config: VocConfig, loc: Locale, labels: ReturnType<typeof reportLabels>): string[] {
+function hitLines(hit: PostHit, config: VocConfig, loc: Locale, labels: Labels): string[] {
   const m = MESSAGES[loc === 'en' ? 'en' : 'zh-CN'];
   const c = hit.classification;
   const parts = [formatInZone(hit.post.publishedAt, config.timeZone), hit.post.brand];

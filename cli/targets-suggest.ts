@@ -8,12 +8,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { resolveTarget, type VocConfig } from '../core/config.js';
+import type { VocConfig } from '../core/config.js';
 import { InputError, VocError } from '../core/errors.js';
 import { formatInZone } from '../core/time.js';
 import type { Locale, SelectorSpec } from '../core/types.js';
 import { createCrawlContext } from '../crawlers/index.js';
-import { suggestSelectors } from '../crawlers/suggest.js';
+import { suggestionTarget, suggestSelectors } from '../crawlers/suggest.js';
 import { terminalSafe } from './crawl-output.js';
 import { jsonText } from './json.js';
 import { positiveInt } from './options.js';
@@ -59,8 +59,7 @@ export function registerSuggestCommand(targets: Command, ctx: SuggestContext): v
       const m = MESSAGES[locale];
       if (!/^https?:\/\//i.test(url) || !URL.canParse(url))
         throw new InputError({ en: `URL: expected an absolute http:// or https:// URL, got "${url}"`, zh: `URL：应为以 http:// 或 https:// 开头的完整 URL，实际为“${url}”` });
-      // A throwaway target: the crawler's own rules (robots.txt, private addresses, pacing) apply to this one fetch.
-      const target = resolveTarget({ id: 'suggest', url, brand: 'suggest', selectors: { item: 'body', text: 'body' } }, config);
+      const target = suggestionTarget(url, config, 'URL');
       try {
         await preflightTargets([target]);
       } catch (err) {

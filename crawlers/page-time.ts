@@ -39,15 +39,17 @@ export function parsePageTime(
   const free = format === undefined || format === 'iso';
   // A label around the time (发表于 2026-10-05 12:30, Posted on …) is read past only when the whole
   // value does not parse: every value that parsed before parses the same.
-  const bare = free ? withoutLabel(v) : v;
-  const iso = readAbsolute(v, format, timeZone) ?? (bare !== v ? readAbsolute(bare, format, timeZone) : undefined);
+  // Computed only for a value that did not parse: every page time passes through here.
+  let bare: string | undefined;
+  const unlabelled = () => (bare ??= free ? withoutLabel(v) : v);
+  const iso = readAbsolute(v, format, timeZone) ?? (unlabelled() !== v ? readAbsolute(unlabelled(), format, timeZone) : undefined);
   if (iso !== undefined || nowMs === undefined) {
     if (timeCache.size >= TIME_CACHE_MAX) timeCache.clear();
     timeCache.set(detach(key), iso);
     return iso;
   }
   // Relative times depend on the instant, so they are never cached.
-  return free ? (readRelative(v, timeZone, nowMs) ?? (bare !== v ? readRelative(bare, timeZone, nowMs) : undefined)) : undefined;
+  return free ? (readRelative(v, timeZone, nowMs) ?? (unlabelled() !== v ? readRelative(unlabelled(), timeZone, nowMs) : undefined)) : undefined;
 }
 
 /** Words forums put before or after a post's time (Discuz 发表于, WordPress "Posted on"), and a separator after them. */

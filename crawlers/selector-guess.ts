@@ -12,7 +12,7 @@
  * before it is offered: the item selector must select exactly that group.
  *
  * @example
- * guessSelectors('<div id="list"><article class="post" data-id="1"><p class="content">…</p></article>…</div>')
+ * guessSelectors('<div id="list"><article class="post" data-id="1"><p class="content">…</p></article>…(12 posts)</div>')
  * // { spec: { item: 'article.post', text: 'p.content', id: '@data-id' }, items: 12 }
  */
 import type { AnyNode, Element } from 'domhandler';
@@ -53,22 +53,22 @@ export function guessSelectors(html: string, options: GuessOptions = {}): Select
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   const nowMs = options.nowMs ?? Date.now();
   const $ = loadHtml(html);
-  // Two posts make a listing only when no group of three is found (a topic with one reply).
-  for (const group of [...candidateGroups($, MIN_ITEMS), ...candidateGroups($, 2).filter((g) => g.length === 2)]) {
+  for (const group of candidateGroups($)) {
     const item = itemSelector($, group);
     if (!item) continue;
+    const fields = commonFields(group);
     // The byline first: the text is what is left of a post without it.
-    const time = timeField($, group, (value) => parsePageTime(value, undefined, timeZone, nowMs) !== undefined);
-    const dateLine = time ?? timeField($, group, (value) => DATE_LIKE.test(value));
-    const author = authorField($, group);
-    const text = fieldText($, group, [dateLine, author].filter((s): s is string => s !== undefined));
+    const time = timeField(group, fields, (value) => parsePageTime(value, undefined, timeZone, nowMs) !== undefined);
+    const dateLine = time ?? timeField(group, fields, (value) => DATE_LIKE.test(value));
+    const author = authorField(fields);
+    const text = fieldText(group, fields, [dateLine, author].filter((s): s is string => s !== undefined));
     if (!text) continue;
     const spec: SelectorSpec = { item, text };
     const id = idAttribute(group);
     if (id) spec.id = `@${id}`;
     if (time) spec.time = time;
     if (author && author !== text) spec.author = author;
-    const link = permalink($, group, author);
+    const link = permalink(group, fields, author);
     if (link) spec.link = link;
     const next = nextPage($);
     if (next) spec.nextPage = next;
@@ -77,8 +77,12 @@ export function guessSelectors(html: string, options: GuessOptions = {}): Select
   return undefined;
 }
 
-/** Groups of same-shaped siblings, the most post-like first (members with text, times their median text). */
-function candidateGroups($: CheerioAPI, minItems: number): Element[][] {
+/**
+ * Groups of same-shaped siblings, the most post-like first (members with text, times their median
+ * text). Groups of two come after every larger one: two posts make a listing only when nothing
+ * bigger repeats (a topic with one reply).
+ */
+function candidateGroups($: CheerioAPI): Element[][] {
   const scored: Array<{ members: Element[]; score: number }> = [];
   // Top-down and iterative: navigation, headers and footers are skipped as whole subtrees, and a
   // page nested thousands deep costs one visit per element (no climb to the root from each).
@@ -97,15 +101,16 @@ function candidateGroups($: CheerioAPI, minItems: number): Element[][] {
       else bySignature.set(key, [child]);
     }
     for (const members of bySignature.values()) {
-      if (members.length < minItems) continue;
-      const lengths = members.map((m) => textOf($, m).length).sort((a, b) => a - b);
+      if (members.length < 2) continue;
+      const lengths = members.map((m) => textOf(m).length).sort((a, b) => a - b);
       const median = lengths[lengths.length >> 1]!;
       const withText = lengths.filter((n) => n >= 8).length;
-      if (median < MIN_MEDIAN_TEXT || withText < minItems) continue;
+      if (median < MIN_MEDIAN_TEXT || withText < Math.min(MIN_ITEMS, members.length)) continue;
       scored.push({ members, score: withText * Math.min(median, 400) });
     }
   }
-  return scored.sort((a, b) => b.score - a.score).map((s) => s.members);
+  const pairs = (s: { members: Element[] }) => Number(s.members.length < MIN_ITEMS);
+  return scored.sort((a, b) => pairs(a) - pairs(b) || b.score - a.score).map((s) => s.members);
 }
 
 function signature(el: Element): string {
@@ -118,7 +123,7 @@ function classesOf(el: Element): string[] {
 }
 
 /** Visible text, read iteratively by the extractor's own reader (deep nesting cannot overflow the stack). */
-function textOf(_$: CheerioAPI, el: AnyNode): string {
+function textOf(el: AnyNode): string {
   return textOfNodes([el]).replace(/\s+/g, ' ').trim();
 }
 
@@ -171,16 +176,21 @@ function descendantSelectors(item: Element): Set<string> {
   return out;
 }
 
+interface Field {
+  selector: string;
+  meanText: number;
+}
+
 /** Selectors found in at least FIELD_PRESENCE of the posts, with the mean length of their first match's text. */
-function commonFields($: CheerioAPI, group: Element[]): Array<{ selector: string; meanText: number }> {
+function commonFields(group: Element[]): Field[] {
   const counts = new Map<string, number>();
   for (const item of group) for (const sel of descendantSelectors(item)) counts.set(sel, (counts.get(sel) ?? 0) + 1);
-  const out: Array<{ selector: string; meanText: number }> = [];
+  const out: Field[] = [];
   for (const [selector, n] of counts) {
     if (n < group.length * FIELD_PRESENCE) continue;
     const total = group.reduce((sum, item) => {
       const el = firstMatch(item, selector);
-      return sum + (el ? textOf($, el).length : 0);
+      return sum + (el ? textOf(el).length : 0);
     }, 0);
     out.push({ selector, meanText: total / group.length });
   }
@@ -191,21 +201,20 @@ function commonFields($: CheerioAPI, group: Element[]): Array<{ selector: string
  * The field holding the most text, leaving out wrappers that also hold the byline (`byline`: the
  * time and author selectors); a class-bearing selector wins a tie with a bare tag.
  */
-function fieldText($: CheerioAPI, group: Element[], byline: string[]): string | undefined {
+function fieldText(group: Element[], common: Field[], byline: string[]): string | undefined {
   const bylineCss = byline.map((s) => s.replace(/@[\w:.-]+$/, '')).filter(Boolean);
   const wrapsByline = (selector: string) =>
     group.filter((g) => {
       const el = firstMatch(g, selector);
       return el !== undefined && bylineCss.some((css) => matches(el, css) || firstMatch(el, css) !== undefined);
     }).length >= group.length / 2;
-  const fields = commonFields($, group).filter((f) => !/^a([.[]|$)/.test(f.selector) && f.meanText >= 8 && !wrapsByline(f.selector));
+  const fields = common.filter((f) => !/^a([.[]|$)/.test(f.selector) && f.meanText >= 8 && !wrapsByline(f.selector));
   // The page says which element is the post's body: schema.org's text properties win.
   const declared = fields.filter((f) => TEXT_PROPS.test(f.selector)).sort((a, b) => b.meanText - a.meanText)[0];
   if (declared) return declared.selector;
   fields.sort((a, b) => b.meanText - a.meanText || specificity(b.selector) - specificity(a.selector));
   const best = fields[0];
   if (!best) return undefined;
-  // A wrapper holding everything (div.body around p.content and the byline) is no better than the item: take its most specific child of near-equal length.
   // Among near-equal class-bearing fields the innermost is the body itself (td.t_f inside div.pct).
   const close = fields.filter((f) => f.meanText >= best.meanText * 0.9 && (specificity(f.selector) === 2 || f === best));
   const depth = (selector: string) => {
@@ -232,8 +241,10 @@ function parseSimple(selector: string): { tag: string; cls?: string; attr?: stri
   return { tag: m[1]!, ...(m[2] ? { cls: m[2] } : {}), ...(m[3] ? { attr: m[3] } : {}), ...(m[4] !== undefined ? { value: m[4] } : {}) };
 }
 
-function matches(el: Element, selector: string): boolean {
-  const s = parseSimple(selector);
+type Simple = ReturnType<typeof parseSimple>;
+
+function matches(el: Element, selector: string | Simple): boolean {
+  const s = typeof selector === 'string' ? parseSimple(selector) : selector;
   if (el.name !== s.tag) return false;
   if (s.cls && !(el.attribs.class ?? '').split(/\s+/).includes(s.cls)) return false;
   if (s.attr && (el.attribs[s.attr] === undefined || (s.value !== undefined && el.attribs[s.attr] !== s.value))) return false;
@@ -242,6 +253,7 @@ function matches(el: Element, selector: string): boolean {
 
 /** The first descendant of `root` in document order matching the simple selector. */
 function firstMatch(root: Element, selector: string): Element | undefined {
+  const simple = parseSimple(selector);
   const stack: Element[] = [];
   const push = (el: Element) => {
     for (let i = el.children.length - 1; i >= 0; i--) {
@@ -252,7 +264,7 @@ function firstMatch(root: Element, selector: string): Element | undefined {
   push(root);
   while (stack.length) {
     const el = stack.pop()!;
-    if (matches(el, selector)) return el;
+    if (matches(el, simple)) return el;
     push(el);
   }
   return undefined;
@@ -268,27 +280,31 @@ function idAttribute(group: Element[]): string | undefined {
 }
 
 /** A `<time datetime>`, else the most specific date-like field; either only when its times parse (a time the crawler cannot read is no time). */
-function timeField($: CheerioAPI, group: Element[], parses: (value: string) => boolean): string | undefined {
+function timeField(group: Element[], common: Field[], parses: (value: string) => boolean): string | undefined {
   const readable = (read: (item: Element) => string | undefined) => group.filter((g) => parses(read(g) ?? '')).length >= group.length * FIELD_PRESENCE;
   if (readable((g) => firstMatch(g, 'time[datetime]')?.attribs.datetime)) return 'time@datetime';
-  const dated = commonFields($, group).filter((f) => f.meanText <= 40 && readable((g) => textOf($, firstMatch(g, f.selector) ?? g)));
+  const dated = common.filter((f) => f.meanText <= 40 && readable((g) => textOf(firstMatch(g, f.selector) ?? g)));
   dated.sort((a, b) => specificity(b.selector) - specificity(a.selector) || a.meanText - b.meanText);
   return dated[0]?.selector;
 }
 
-function authorField($: CheerioAPI, group: Element[]): string | undefined {
-  const named = commonFields($, group).filter((f) => AUTHOR_CLASS.test(f.selector.replace(/^[a-z0-9]+/, '')) && f.meanText > 0 && f.meanText <= 30);
+function authorField(common: Field[]): string | undefined {
+  const named = common.filter((f) => AUTHOR_CLASS.test(f.selector.replace(/^[a-z0-9]+/, '')) && f.meanText > 0 && f.meanText <= 30);
   named.sort((a, b) => a.meanText - b.meanText);
   return named[0]?.selector;
 }
 
 /** A link of its own class in each post whose target differs from post to post (the post's page), not the author's. */
-function permalink($: CheerioAPI, group: Element[], author: string | undefined): string | undefined {
-  const links = commonFields($, group).filter((f) => /^a\./.test(f.selector) && !AUTHOR_CLASS.test(f.selector.slice(2)));
+function permalink(group: Element[], common: Field[], author: string | undefined): string | undefined {
+  const links = common.filter((f) => /^a\./.test(f.selector) && !AUTHOR_CLASS.test(f.selector.slice(2)));
   for (const f of links) {
     const hrefs = group.map((g) => firstMatch(g, f.selector)?.attribs.href).filter((h): h is string => Boolean(h && !h.startsWith('#') && !/^javascript:/i.test(h)));
     if (hrefs.length < group.length * FIELD_PRESENCE || new Set(hrefs).size !== hrefs.length) continue;
-    if (author && group.some((g) => { const a = firstMatch(g, author.replace(/@[\w:.-]+$/, '')); return a !== undefined && firstMatch(a, f.selector) !== undefined; })) continue;
+    const insideAuthor = (g: Element) => {
+      const a = author === undefined ? undefined : firstMatch(g, author);
+      return a !== undefined && firstMatch(a, f.selector) !== undefined;
+    };
+    if (group.some(insideAuthor)) continue;
     return `${f.selector}@href`;
   }
   return undefined;
@@ -297,10 +313,12 @@ function permalink($: CheerioAPI, group: Element[], author: string | undefined):
 function nextPage($: CheerioAPI): string | undefined {
   if ($('a[rel~="next"][href]').length) return 'a[rel~="next"]@href';
   if ($('link[rel~="next"][href]').length) return 'link[rel~="next"]@href';
+  // Each link's text once, not once per word.
+  const links = ($('a[href]').toArray() as Element[]).map((el) => ({ el, text: textOf(el) }));
   for (const word of NEXT_WORDS) {
-    const links = $('a[href]').filter((_, el) => textOf($, el) === word);
-    if (!links.length) continue;
-    const classes = classesOf(links.get(0)!);
+    const link = links.find((l) => l.text === word);
+    if (!link) continue;
+    const classes = classesOf(link.el);
     for (const c of classes) if ($(`a.${c}[href]`).length === 1) return `a.${c}@href`;
     return `a:contains("${word}")@href`;
   }

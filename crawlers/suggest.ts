@@ -4,6 +4,7 @@
  * "guess selectors" button fills in. The target's own rules apply (robots.txt, address checks,
  * per-host pacing); nothing is stored.
  */
+import { resolveTarget, type VocConfig } from '../core/config.js';
 import type { SelectorSpec, Target } from '../core/types.js';
 import type { CrawlContext } from './context.js';
 import { extractListing } from './extract-html.js';
@@ -19,6 +20,14 @@ export interface Suggestion {
   selectors: SelectorSpec;
   nextPage: string | null;
   posts: Array<{ text: string; publishedAt?: string; url?: string }>;
+}
+
+/**
+ * The throwaway html target a guess fetches through, so the URL's checks (scheme, private addresses
+ * per crawler.allowPrivateHosts, robots.txt, pacing) are a crawl's. `origin` names the URL in errors.
+ */
+export function suggestionTarget(url: string, config: VocConfig, origin: string): Target {
+  return resolveTarget({ id: 'suggest', source: 'suggest', url, brand: 'suggest', selectors: { item: 'body', text: 'body' } }, config, origin);
 }
 
 /** Undefined when the page holds nothing that repeats like posts. Fetch errors and refusals are thrown as the crawler raises them. */

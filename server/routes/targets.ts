@@ -12,8 +12,7 @@ import { createCrawlContext } from '../../crawlers/context.js';
 import { crawlTarget } from '../../crawlers/crawl-target.js';
 import { groupMessage, pageErrorText } from '../../crawlers/stats.js';
 import { preflightTargets, UnreachableTargetError } from '../../cli/preflight.js';
-import { resolveTarget } from '../../core/config.js';
-import { suggestSelectors } from '../../crawlers/suggest.js';
+import { suggestionTarget, suggestSelectors } from '../../crawlers/suggest.js';
 import { readProgress } from '../../crawlers/crawl-state.js';
 import type { StageDeps } from '../../workers/deps.js';
 import { allow, ANALYSTS, sendError } from '../auth.js';
@@ -137,8 +136,7 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
     async (req) => {
       const { url } = req.body as { url: string };
       const lang = requestLang(req);
-      // A throwaway html target: the URL's checks (scheme, addresses, robots.txt) are a crawl's.
-      const target = resolveTarget({ id: 'suggest', source: 'suggest', url, brand: 'suggest', selectors: { item: 'body', text: 'body' } }, config, 'url');
+      const target = suggestionTarget(url, config, 'url');
       try {
         await preflightTargets([target]);
       } catch (err) {
