@@ -92,8 +92,11 @@ program
     for (const r of result.reports) {
       const f = r.figures;
       console.log(`${m.reportWritten(f.brand.name, f.period.label)} ${m.posts(f.coverage.postsAnalysed)}`);
-      const top = f.breakpoints.pairs[0];
-      if (top) console.log(`  ${m.topBreakpoint}: ${top.channels.map((c) => labels.channel(c, loc)).join(' ↔ ')} (${top.count})`);
+      // Pairs with as many posts share the top rank: name them all rather than the first by likes.
+      const top = f.breakpoints.pairs.filter((p) => p.rank === 1);
+      const pairName = (p: (typeof top)[number]) => p.channels.map((c) => labels.channel(c, loc)).join(' ↔ ');
+      if (top.length === 1) console.log(`  ${m.topBreakpoint}: ${pairName(top[0]!)} (${top[0]!.count})`);
+      else if (top.length > 1) console.log(`  ${m.topBreakpoint}: ${m.tiedPairs(top.map(pairName), top[0]!.count)}`);
       console.log(`  ${m.dragChannel}: ${f.dragChannel ? labels.channel(f.dragChannel, loc) : m.none}`);
       for (const file of r.files) console.log(`  ${file}`);
     }

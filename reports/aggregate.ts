@@ -42,7 +42,7 @@ import { promiseFigures, type PromiseFigures } from './promises.js';
 import { dayKeyer } from './days.js';
 import { countExcluded, isAnalysed } from './exclusion.js';
 import { makeQuote, quoteOrder, type Quote } from './quotes.js';
-import { benjaminiHochberg, compareText, logOddsDirichlet, netSentiment, twoSidedP, wilsonInterval, type Interval } from './stats.js';
+import { benjaminiHochberg, compareText, logOddsDirichlet, netSentiment, twoProportionTest, twoSidedP, wilsonInterval, type Interval } from './stats.js';
 import {
   campaignFigures,
   crawlGaps,
@@ -78,6 +78,11 @@ export interface AggregateInput {
   campaigns?: readonly CampaignConfig[];
   /** The brand's competitors (config `competitors`), with their posts when they are tracked brands. */
   competitors?: readonly CompetitorInput[];
+  /**
+   * When the posts were read (ISO instant; an archived report's creation time when re-rendered).
+   * Days after it are not over yet: they are no crawl gap, and the cover says the period is open.
+   */
+  dataUntil?: string;
 }
 
 export interface SentimentCounts {
@@ -114,6 +119,8 @@ export interface Coverage {
   days: number;
   /** Runs of at least GAP_MIN_DAYS days in which a target yielded no post (crawl or source outage). */
   gaps: CrawlGap[];
+  /** When the period had not ended as the posts were read: that instant (ISO); null otherwise. */
+  openUntil: string | null;
 }
 
 export interface ChannelFigure {
@@ -215,11 +222,15 @@ export interface BreakpointPair {
   /** Posts with a breakpoint on the pair in the previous period. */
   previousCount: number;
   change: number;
+  /** 1 + the number of pairs with more posts: pairs with as many posts share a rank (1, 1, 3). */
+  rank: number;
+  /** Whether another pair has as many posts (the order between them is not a ranking). */
+  tied: boolean;
   quotes: Quote[];
 }
 
 export interface BreakpointFigures {
-  /** Channel pairs ranked by posts, then pair id. */
+  /** Channel pairs by posts; pairs with as many posts by their posts' likes, then pair id. */
   pairs: BreakpointPair[];
   /** Posts with at least one breakpoint (on any pair). */
   posts: number;
@@ -238,6 +249,8 @@ export interface ReportFigures {
     postsRelative: number | null;
     /** NSS difference in points (x100); null when either NSS is undefined. */
     nssPoints: number | null;
+    /** Two-sided p of that difference (two-proportion z-test on pos / (pos + neg)); null with nssPoints. */
+    nssP: number | null;
   };
   channels: ChannelFigure[];
   /** NSS over all channel mentions (the reference of drag). */
@@ -308,8 +321,8 @@ export interface ReportTallies {
   descriptors: {
     perChannel: Map<ChannelId, Map<string, number>>;
     pooled: Map<string, number>;
-    /** Promise and polarity of each word, from its post with the smallest id (order-independent). */
-    meaning: Map<string, { postId: string; promise: string; polarity: 'pos' | 'neg' }>;
+    /** What each counted key stands for (see descriptorKey). */
+    meaning: Map<string, { word: string; promise: string; polarity: 'pos' | 'neg' }>;
   };
   openWords: OpenWordTally;
   breakpoints: { current: Map<string, Map<ReportItem, { kinds: Set<BreakpointKind>; evidence: Span }>>; previous: Map<string, number>; posts: number };
@@ -371,6 +384,12 @@ export function tallyReport(input: AggregateInput): ReportTallies {
   };
 }
 
+/** p of the NSS change between two periods: NSS is 2p - 1, so it is the test of p = pos / (pos + neg). */
+function nssChangeP(current: SentimentCounts, previous: SentimentCounts): number | null {
+  const test = twoProportionTest(current.pos, current.pos + current.neg, previous.pos, previous.neg + previous.pos);
+  return test ? test.p : null;
+}
+
 /** Step 2: statistics, rankings and quotes from the tallies. */
 export function computeFigures(t: ReportTallies): ReportFigures {
   const { input } = t;
@@ -396,7 +415,7 @@ export function computeFigures(t: ReportTallies): ReportFigures {
   const aspects = aspectFigures(t.aspects);
   const campaigns = campaignFigures(t.campaigns);
   const trend = trendFigures(t.trend);
-  const promises = promiseFigures(matrix, t.matrix);
+  const promises = promiseFigures(matrix, t.matrix, input.brand.promises);
   const competitors = t.competitors ? competitorFigures(input.brand, currentFigures, previousFigures, t.competitors) : null;
 
   const excluded = countExcluded(input.items);
@@ -417,6 +436,7 @@ export function computeFigures(t: ReportTallies): ReportFigures {
       lexiconVersions: uniqueSorted(input.items.map((i) => i.classification.lexiconVersion)),
       days: t.trend.days.length,
       gaps: crawlGaps(t.trend, input.targets ?? []),
+      openUntil: input.dataUntil !== undefined && Date.parse(input.dataUntil) < Date.parse(input.spec.to) ? input.dataUntil : null,
     },
     current: currentFigures,
     previous: previousFigures,
@@ -427,6 +447,7 @@ export function computeFigures(t: ReportTallies): ReportFigures {
         currentFigures.nss.estimate === null || previousFigures.nss.estimate === null
           ? null
           : (currentFigures.nss.estimate - previousFigures.nss.estimate) * 100,
+      nssP: nssChangeP(currentFigures.sentiment, previousFigures.sentiment),
     },
     channels: channelStats,
     channelNss,
@@ -528,6 +549,10 @@ export function cellOf(tally: MatrixTally, channel: ChannelId, promise: string):
 function tallyMatrix(items: readonly ReportItem[]): MatrixTally {
   const tally: MatrixTally = { cells: new Map(), promisesSeen: new Set(), unattributedHits: 0 };
   for (const item of items) {
+    // A post counts once per channel, promise and polarity: 有礼貌 and 周到 in one post are one
+    // customer's view, and the intervals and tests built on these counts assume independent votes.
+    // A post praising and faulting the same promise on a channel counts on both sides.
+    const seen = new Set<string>();
     for (const d of item.classification.descriptors) {
       if (d.channel === null) {
         tally.unattributedHits++;
@@ -540,7 +565,11 @@ function tallyMatrix(items: readonly ReportItem[]): MatrixTally {
         row.set(d.promise, (cell = { pos: 0, neg: 0, best: {} }));
         tally.promisesSeen.add(d.promise);
       }
-      cell[d.polarity]++;
+      const once = `${d.channel}\u0000${d.promise}\u0000${d.polarity}`;
+      if (!seen.has(once)) {
+        seen.add(once);
+        cell[d.polarity]++;
+      }
       const best = cell.best[d.polarity];
       if (!best || (best.item !== item && quoteOrder(item.post, best.item.post) < 0)) cell.best[d.polarity] = { item, evidence: d.evidence };
     }
@@ -562,16 +591,28 @@ function promiseMatrix(tally: MatrixTally, channelOrder: readonly ChannelId[], b
   return { channels: rows, promises: columns, cells, unattributedHits: tally.unattributedHits };
 }
 
+/**
+ * A descriptor is counted per word, promise and polarity, once per post and channel: 效率 praised (效率很高) and 效率 negated
+ * (效率太低) are different uses, and one row labelled with either polarity would misreport the other.
+ */
+function descriptorKey(word: string, promise: string, polarity: 'pos' | 'neg'): string {
+  return `${word}\u0000${promise}\u0000${polarity}`;
+}
+
 function tallyDescriptors(items: readonly ReportItem[]): ReportTallies['descriptors'] {
   const counts: WordCounts = { perChannel: new Map(), pooled: new Map() };
   const meaning: ReportTallies['descriptors']['meaning'] = new Map();
   for (const i of items) {
-    const postId = i.post.id;
+    // Once per post and channel, as the open words: a post repeating 方便 is one voice, not three.
+    const seen = new Set<string>();
     for (const d of i.classification.descriptors) {
       if (d.channel === null) continue;
-      countWord(counts, d.channel, d.word);
-      const known = meaning.get(d.word);
-      if (!known || compareText(postId, known.postId) < 0) meaning.set(d.word, { postId, promise: d.promise, polarity: d.polarity });
+      const key = descriptorKey(d.word, d.promise, d.polarity);
+      const once = `${d.channel}\u0000${key}`;
+      if (seen.has(once)) continue;
+      seen.add(once);
+      countWord(counts, d.channel, key);
+      if (!meaning.has(key)) meaning.set(key, { word: d.word, promise: d.promise, polarity: d.polarity });
     }
   }
   return { ...counts, meaning };
@@ -627,8 +668,8 @@ function countWord(counts: WordCounts, channel: ChannelId, key: string): void {
 }
 
 function distinctiveDescriptors(tally: ReportTallies['descriptors'], channelOrder: readonly ChannelId[]): ChannelDescriptors[] {
-  return distinctiveWordsPerChannel(tally, channelOrder, DESCRIPTOR_TOP_N, (word, stats): DistinctiveWord => {
-    const { promise, polarity } = tally.meaning.get(word)!;
+  return distinctiveWordsPerChannel(tally, channelOrder, DESCRIPTOR_TOP_N, (key, stats): DistinctiveWord => {
+    const { word, promise, polarity } = tally.meaning.get(key)!;
     return { word, promise, polarity, ...stats };
   });
 }
@@ -712,7 +753,11 @@ function tallyBreakpoints(current: readonly ReportItem[], previous: readonly Rep
 }
 
 function breakpointFigures(tally: ReportTallies['breakpoints']): BreakpointFigures {
-  const pairs = [...tally.current.entries()].map(([key, posts]): BreakpointPair => {
+  const likes = new Map<string, number>();
+  const unranked = [...tally.current.entries()].map(([key, posts]): Omit<BreakpointPair, 'rank' | 'tied'> => {
+    let sum = 0;
+    for (const item of posts.keys()) sum += item.post.engagement.likes ?? 0;
+    likes.set(key, sum);
     const [a, b] = key.split('\u0000') as [ChannelId, ChannelId];
     const kinds = Object.fromEntries(BREAKPOINT_KINDS.map((k) => [k, 0])) as Record<BreakpointKind, number>;
     for (const { kinds: ks } of posts.values()) for (const k of ks) kinds[k]++;
@@ -723,7 +768,16 @@ function breakpointFigures(tally: ReportTallies['breakpoints']): BreakpointFigur
       .map(([item, { evidence }]) => makeQuote(item, evidence));
     return { channels: [a, b], count: posts.size, kinds, previousCount, change: posts.size - previousCount, quotes };
   });
-  pairs.sort((x, y) => y.count - x.count || compareText(x.channels.join('\u0000'), y.channels.join('\u0000')));
+  const likesOf = (p: { channels: [ChannelId, ChannelId] }) => likes.get(pairKey(p.channels[0], p.channels[1]))!;
+  // Equal counts are a tie, not a ranking: they share a rank, and the likes of their posts only
+  // decide which is printed first.
+  unranked.sort((x, y) => y.count - x.count || likesOf(y) - likesOf(x) || compareText(x.channels.join('\u0000'), y.channels.join('\u0000')));
+  const pairs = unranked.map((p, i, all): BreakpointPair => {
+    let first = i;
+    while (first > 0 && all[first - 1]!.count === p.count) first--;
+    const tied = (i > 0 && all[i - 1]!.count === p.count) || (i + 1 < all.length && all[i + 1]!.count === p.count);
+    return { ...p, rank: first + 1, tied };
+  });
   return { pairs, posts: tally.posts };
 }
 

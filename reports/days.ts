@@ -47,8 +47,11 @@ export function daysOfRange(from: string, to: string, zone: string): string[] {
   const key = dayKeyer(zone);
   const first = key(from);
   const last = key(new Date(Date.parse(to) - 1).toISOString());
+  // Counted, not compared as labels: past year 9999 a label reads "+010000-01-01", which sorts
+  // before "9999-12-31", and a comparison would never end.
   const out: string[] = [];
-  for (let d = first; d <= last; d = addDays(d, 1)) out.push(d);
+  const n = daysBetween(first, last);
+  for (let i = 0; i <= n; i++) out.push(addDays(first, i));
   return out;
 }
 

@@ -1,13 +1,17 @@
 /**
  * The summary's top risks and safe bets: every finding the statistics support, ranked by the
- * number of posts (or descriptor hits) behind it. Only statistically supported findings qualify:
- * a channel whose NSS interval lies wholly below (or above) zero, a promise verdict of broken (or
- * kept), an aspect in the hotspot (or safe-bet) quadrant, a breakpoint pair with at least
- * MIN_BREAKPOINT_POSTS posts, a campaign whose questions or complaints spiked.
+ * number of posts behind it. Only statistically supported findings qualify: a channel whose NSS
+ * interval lies wholly below (or above) zero, a promise verdict of broken (or kept), an aspect in
+ * the hotspot (or safe-bet) quadrant whose complaint (praise) share lies wholly above the average,
+ * a breakpoint pair with at least MIN_BREAKPOINT_POSTS posts, a campaign whose questions or
+ * complaints spiked. The summary picks from many comparisons at once (eight channels, every
+ * channel x promise cell, every aspect), so each family is held to a Bonferroni-corrected interval
+ * (familyZ): a channel called significant among eight clears z = 2.73, not 1.96. The sections keep
+ * their per-row 95% intervals; the finding quotes them.
  */
 import type { ReportSection } from '../core/report-config.js';
 import type { ReportFigures } from './aggregate.js';
-import { compareText } from './stats.js';
+import { compareText, familyZ, netSentiment, wilsonInterval } from './stats.js';
 
 export const TOP_FINDINGS = 3;
 export const MIN_BREAKPOINT_POSTS = 3;
@@ -65,22 +69,31 @@ export function findings(f: Omit<ReportFigures, 'findings'>): Findings {
   const risks: Finding[] = [];
   const safe: Finding[] = [];
   const base = { lower: null, upper: null, previous: null, p: null };
-  for (const v of f.promises.verdicts) {
+  const judged = f.promises.verdicts.filter((v) => v.verdict !== 'insufficient');
+  const zPromises = familyZ(judged.length);
+  for (const v of judged) {
     const common = { ...base, subject: [v.channel, v.promise], value: v.fulfilment.estimate!, lower: v.fulfilment.lower, upper: v.fulfilment.upper, n: v.fulfilment.n, section: 'promises' as const };
-    if (v.verdict === 'broken') risks.push({ ...common, kind: 'promise_broken', weight: v.neg });
-    if (v.verdict === 'kept') safe.push({ ...common, kind: 'promise_kept', weight: v.pos });
+    const strict = wilsonInterval(v.pos, v.pos + v.neg, zPromises);
+    if (v.verdict === 'broken' && strict.upper < 0.5) risks.push({ ...common, kind: 'promise_broken', weight: v.neg });
+    if (v.verdict === 'kept' && strict.lower > 0.5) safe.push({ ...common, kind: 'promise_kept', weight: v.pos });
   }
-  for (const c of f.channels) {
-    if (c.nss.estimate === null) continue;
-    const common = { ...base, subject: [c.channel], value: c.nss.estimate, lower: c.nss.lower, upper: c.nss.upper, n: c.nss.n, section: 'channels' as const };
-    if (c.nss.upper < 0) risks.push({ ...common, kind: 'channel_negative', weight: c.neg });
-    if (c.nss.lower > 0) safe.push({ ...common, kind: 'channel_positive', weight: c.pos });
+  const scored = f.channels.filter((c) => c.nss.estimate !== null);
+  const zChannels = familyZ(scored.length);
+  for (const c of scored) {
+    const common = { ...base, subject: [c.channel], value: c.nss.estimate!, lower: c.nss.lower, upper: c.nss.upper, n: c.nss.n, section: 'channels' as const };
+    const strict = netSentiment(c.pos, c.neg, zChannels);
+    if (strict.upper < 0) risks.push({ ...common, kind: 'channel_negative', weight: c.neg });
+    if (strict.lower > 0) safe.push({ ...common, kind: 'channel_positive', weight: c.pos });
   }
-  for (const a of f.aspects.rows) {
+  const placed = f.aspects.rows.filter((a) => a.quadrant !== 'insufficient');
+  const zAspects = familyZ(placed.length);
+  const { praiseBaseline, complaintBaseline } = f.aspects;
+  for (const a of placed) {
     const common = { ...base, subject: [a.aspect], n: a.posts, section: 'departments' as const };
-    if (a.quadrant === 'hotspot')
+    // The quadrant is drawn from point estimates; the summary asks that the share clear the average.
+    if (a.quadrant === 'hotspot' && complaintBaseline !== null && wilsonInterval(a.complaint, a.posts, zAspects).lower > complaintBaseline)
       risks.push({ ...common, kind: 'aspect_hotspot', value: a.complaintShare.estimate!, lower: a.complaintShare.lower, upper: a.complaintShare.upper, weight: a.complaint });
-    if (a.quadrant === 'safe_bet')
+    if (a.quadrant === 'safe_bet' && praiseBaseline !== null && wilsonInterval(a.praise, a.posts, zAspects).lower > praiseBaseline)
       safe.push({ ...common, kind: 'aspect_safe_bet', value: a.praiseShare.estimate!, lower: a.praiseShare.lower, upper: a.praiseShare.upper, weight: a.praise });
   }
   for (const p of f.breakpoints.pairs) {

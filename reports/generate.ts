@@ -128,7 +128,8 @@ export async function loadReportInput(deps: GenerateDeps, spec: ReportRequest): 
     const before = await loadItems(deps.store, c.brand.id, previousRange.from, previousRange.to);
     competitors.push({ id: c.brand.id, name: c.brand.name, tracked: true, items: now.items, previousItems: before.items });
   }
-  const input = buildInput(deps.config, brand, spec, previousRange, current.items, previous.items, current.unclassified, competitors);
+  const dataUntil = (deps.now ?? (() => new Date()))().toISOString();
+  const input = buildInput(deps.config, brand, spec, previousRange, current.items, previous.items, current.unclassified, competitors, dataUntil);
   return { input, snapshot: snapshotOf(input) };
 }
 
@@ -159,7 +160,8 @@ export async function loadSnapshotInput(deps: GenerateDeps, spec: ReportRequest,
       1,
     );
   }
-  return buildInput(deps.config, brand, spec, previousPeriod(spec), current, previous, snap.postsUnclassified, competitors);
+  // The period was as open as when the report was first made: the same days are (not) gaps.
+  return buildInput(deps.config, brand, spec, previousPeriod(spec), current, previous, snap.postsUnclassified, competitors, record.createdAt);
 }
 
 function buildInput(
@@ -171,6 +173,7 @@ function buildInput(
   previousItems: ReportItem[],
   unclassifiedPosts: number,
   competitors: CompetitorInput[],
+  dataUntil: string,
 ): AggregateInput {
   return {
     spec: baseSpec(spec),
@@ -182,6 +185,7 @@ function buildInput(
     targets: config.targets.filter((t) => t.brand === brand.id).map((t) => t.id),
     campaigns: config.campaigns.filter((c) => c.brand === brand.id),
     competitors,
+    dataUntil,
   };
 }
 

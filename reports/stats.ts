@@ -73,6 +73,43 @@ export function erfc(x: number): number {
   return x >= 0 ? r : 2 - r;
 }
 
+/**
+ * Quantile of the standard normal distribution (Acklam's rational approximation, relative error
+ * below 1.15e-9): the z with P(Z <= z) = p, for 0 < p < 1.
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  let x: number;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x = (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  } else if (p <= 1 - low) {
+    const q = p - 0.5;
+    const r = q * q;
+    x = ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  } else {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    x = -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  // No refinement step: erfc here is good to 1.2e-7 only, and a step against it would lose the
+  // 1.15e-9 the approximation already has.
+  return x;
+}
+
+/**
+ * The z of a two-sided interval that keeps the family-wise error at 5% over `tests` comparisons
+ * (Bonferroni): 1.96 for one, 2.50 for five, 2.73 for eight. A report that calls one of eight
+ * channels "significantly negative" must clear this bar, not 1.96 eight times.
+ */
+export function familyZ(tests: number): number {
+  return tests <= 1 ? Z95 : normalQuantile(1 - 0.025 / tests);
+}
+
 /** Two-sided p-value of a standard normal z: P(|Z| >= |z|). */
 export function twoSidedP(z: number): number {
   if (Number.isNaN(z)) return 1;
@@ -237,6 +274,12 @@ export interface HomogeneityTest {
   chiSquare: number;
   df: number;
   p: number;
+  /**
+   * How p was found: from the chi-square distribution, or (when an expected count is under 5 and
+   * that approximation fails) by a permutation test: PERMUTATIONS random tables with the same
+   * margins, seeded, so the same table always gives the same p.
+   */
+  method: 'chi_square' | 'permutation';
   /** Cramér's V = sqrt(chi-square / N) for a k x 2 table: 0 = the same rate everywhere, 1 = all-or-nothing. */
   cramersV: number;
   /** Observations in the table. */
@@ -260,14 +303,67 @@ export function homogeneityTest(groups: ReadonlyArray<{ successes: number; trial
   const n = used.reduce((a, g) => a + g.trials, 0);
   const s = used.reduce((a, g) => a + g.successes, 0);
   const df = used.length - 1;
-  if (s === 0 || s === n) return { chiSquare: 0, df, p: 1, cramersV: 0, n };
-  let chiSquare = 0;
-  for (const g of used) {
-    const expectedS = (g.trials * s) / n;
-    const expectedF = (g.trials * (n - s)) / n;
-    chiSquare += (g.successes - expectedS) ** 2 / expectedS + (g.trials - g.successes - expectedF) ** 2 / expectedF;
+  if (s === 0 || s === n) return { chiSquare: 0, df, p: 1, method: 'chi_square', cramersV: 0, n };
+  const sizes = used.map((g) => g.trials);
+  const chiSquare = pearsonChiSquare(
+    used.map((g) => g.successes),
+    sizes,
+    s,
+    n,
+  );
+  const smallExpected = sizes.some((t) => (t * Math.min(s, n - s)) / n < 5);
+  const p = smallExpected ? permutationP(chiSquare, sizes, s, n) : chiSquareSurvival(chiSquare, df);
+  return { chiSquare, df, p, method: smallExpected ? 'permutation' : 'chi_square', cramersV: Math.min(1, Math.sqrt(chiSquare / n)), n };
+}
+
+/** Random tables a permutation p-value is estimated from (its standard error is at most 0.005). */
+export const PERMUTATIONS = 10_000;
+
+function pearsonChiSquare(successes: readonly number[], sizes: readonly number[], s: number, n: number): number {
+  let chi = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    const expectedS = (sizes[i]! * s) / n;
+    const expectedF = (sizes[i]! * (n - s)) / n;
+    chi += (successes[i]! - expectedS) ** 2 / expectedS + (sizes[i]! - successes[i]! - expectedF) ** 2 / expectedF;
   }
-  return { chiSquare, df, p: chiSquareSurvival(chiSquare, df), cramersV: Math.min(1, Math.sqrt(chiSquare / n)), n };
+  return chi;
+}
+
+/**
+ * P(chi-square >= observed) when the s successes are dealt at random among the groups (sizes
+ * fixed): the conditional test of Fisher's exact test, estimated by PERMUTATIONS deals with a
+ * fixed seed, (1 + hits) / (1 + deals) so it is never 0.
+ */
+function permutationP(observed: number, sizes: readonly number[], s: number, n: number): number {
+  let state = 0x9e3779b9;
+  // mulberry32: small, fast and fully determined by the seed.
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const dealt = new Array<number>(sizes.length);
+  const tolerance = 1e-9 * Math.max(1, observed);
+  let atLeast = 0;
+  for (let r = 0; r < PERMUTATIONS; r++) {
+    // Deal group by group: each trial is a success with the share of successes still undealt.
+    let left = n;
+    let successesLeft = s;
+    for (let g = 0; g < sizes.length; g++) {
+      let got = 0;
+      for (let k = 0; k < sizes[g]!; k++) {
+        if (random() * left < successesLeft) {
+          got++;
+          successesLeft--;
+        }
+        left--;
+      }
+      dealt[g] = got;
+    }
+    if (pearsonChiSquare(dealt, sizes, s, n) >= observed - tolerance) atLeast++;
+  }
+  return (1 + atLeast) / (1 + PERMUTATIONS);
 }
 
 export interface TwoProportionTest {

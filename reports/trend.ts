@@ -38,6 +38,8 @@ export interface TrendTally {
   daily: Map<string, DayCounts>;
   /** Local days on which each target yielded at least one classified post (spam included). */
   targetDays: Map<string, Set<string>>;
+  /** The local day the posts were read on (AggregateInput.dataUntil); later days cannot be gaps. */
+  lastDataDay: string | null;
 }
 
 export interface DayFigure {
@@ -98,7 +100,7 @@ export function tallyTrend(input: AggregateInput, current: DatedItems, previous:
     if (!set) targetDays.set(item.post.targetId, (set = new Set<string>()));
     set.add(allDays[k]!);
   });
-  return { days, firstDataDay: key(input.previousRange.from), daily, targetDays };
+  return { days, firstDataDay: key(input.previousRange.from), daily, targetDays, lastDataDay: input.dataUntil ? key(input.dataUntil) : null };
 }
 
 export function trendFigures(tally: TrendTally): TrendFigures {
@@ -121,6 +123,9 @@ export function trendFigures(tally: TrendTally): TrendFigures {
 export function crawlGaps(tally: TrendTally, configuredTargets: readonly string[]): CrawlGap[] {
   const targets = [...new Set([...configuredTargets, ...tally.targetDays.keys()])].sort(compareText);
   const gaps: CrawlGap[] = [];
+  // A day that had not begun when the posts were read is not silent, only not there yet.
+  const last = tally.lastDataDay;
+  const days = last === null ? tally.days : tally.days.filter((d) => d <= last);
   for (const targetId of targets) {
     const seen = tally.targetDays.get(targetId) ?? new Set<string>();
     let runStart: string | null = null;
@@ -130,15 +135,15 @@ export function crawlGaps(tally: TrendTally, configuredTargets: readonly string[
       runStart = null;
       run = 0;
     };
-    tally.days.forEach((day, i) => {
+    days.forEach((day, i) => {
       if (seen.has(day)) {
-        if (i > 0) close(tally.days[i - 1]!);
+        if (i > 0) close(days[i - 1]!);
         return;
       }
       runStart ??= day;
       run++;
     });
-    if (tally.days.length) close(tally.days[tally.days.length - 1]!);
+    if (days.length) close(days[days.length - 1]!);
   }
   return gaps;
 }

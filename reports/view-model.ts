@@ -221,6 +221,8 @@ export function buildViewModel(figures: ReportFigures, options: ViewModelOptions
       { label: msg('timeZone'), value: zone },
       { label: msg('generatedAt'), value: `${formatDateTime(options.generatedAt.toISOString(), zone)} (${zone})` },
       { label: msg('lexiconVersion'), value: lexiconVersion },
+      // A period still running is partial: say so where the reader looks first.
+      ...(cov.openUntil ? [{ label: msg('periodOpen'), value: msg('periodOpenUntil', { at: formatDateTime(cov.openUntil, zone) }) }] : []),
     ],
     timeZoneNote: msg('timeZoneNote', { zone }),
     coverage: [
@@ -331,7 +333,11 @@ function summaryView(ctx: SectionContext, headings: Record<ReportSection, string
     sentences.push(
       figures.change.nssPoints === null
         ? msg('summaryNssNoPrevious', params)
-        : msg('summaryNss', { ...params, delta: formatSigned(figures.change.nssPoints) }),
+        : msg(figures.change.nssP !== null && figures.change.nssP < 0.05 ? 'summaryNss' : 'summaryNssNotSignificant', {
+            ...params,
+            delta: formatSigned(figures.change.nssPoints),
+            p: figures.change.nssP === null ? na : pText(figures.change.nssP),
+          }),
     );
   }
   const self = figures.competitors?.rows.find((r) => r.self);
@@ -349,10 +355,15 @@ function summaryView(ctx: SectionContext, headings: Record<ReportSection, string
     );
   }
   const dragging = figures.channels.find((c) => c.channel === figures.dragChannel);
-  sentences.push(dragging ? draggingSentence(dragging, locale, labels) : msg('summaryNoDragging'));
+  sentences.push(dragging ? draggingSentence(dragging, figures.channelNss.estimate!, locale, labels) : msg('summaryNoDragging'));
 
-  const breakpointSentences = figures.breakpoints.pairs.slice(0, SUMMARY_BREAKPOINTS).map((p) => breakpointSentence(p, locale, labels));
+  const pairs = figures.breakpoints.pairs;
+  const breakpointSentences = pairs.slice(0, SUMMARY_BREAKPOINTS).map((p) => breakpointSentence(p, locale, labels));
   if (!figures.empty && breakpointSentences.length === 0) breakpointSentences.push(msg('summaryNoBreakpoints'));
+  // The last pair listed may share its rank with pairs left out: say so rather than imply an order.
+  const last = pairs[SUMMARY_BREAKPOINTS - 1];
+  const tiedOut = last ? pairs.slice(SUMMARY_BREAKPOINTS).filter((p) => p.count === last.count).length : 0;
+  if (tiedOut > 0) breakpointSentences.push(msg(tiedOut === 1 ? 'summaryBreakpointsTiedMoreOne' : 'summaryBreakpointsTiedMore', { pairs: count(tiedOut), posts: locale === 'zh-CN' ? count(last!.count) : postCount(locale, last!.count, count(last!.count)) }));
 
   const link = (f: Finding): LinkedSentence => {
     const text = findingSentence(f, ctx);
@@ -492,28 +503,37 @@ export function pText(p: number): string {
   return s.startsWith('<') ? s : `= ${s}`;
 }
 
-function draggingSentence(c: ChannelFigure, locale: Locale, labels: Labels): string {
+/** What the drag is made of (share x gap to all mentions), not a claim of how far the NSS would move without the channel. */
+function draggingSentence(c: ChannelFigure, overall: number, locale: Locale, labels: Labels): string {
   return t(locale, 'summaryDragging', {
     channel: labels.channel(c.channel, locale),
     nss: formatNss(c.nss.estimate),
     n: formatCount(c.nss.n, locale),
-    drag: Math.abs(c.drag! * 100).toFixed(1),
+    overall: formatNss(overall),
+    gap: Math.abs((c.nss.estimate! - overall) * 100).toFixed(1),
+    share: formatPercent(c.share, locale),
+    drag: (c.drag! * 100).toFixed(1).replace('-', '−'),
   });
 }
 
 function breakpointSentence(p: BreakpointPair, locale: Locale, labels: Labels): string {
-  // The dominant kind: most posts, ties in the lexicon's kind order.
-  const kind = [...BREAKPOINT_KINDS].sort((a, b) => p.kinds[b] - p.kinds[a])[0]!;
+  // The dominant kind, or the kinds tied for it (a 1-1 split is no "mostly").
+  const most = Math.max(...BREAKPOINT_KINDS.map((k) => p.kinds[k]));
+  const top = BREAKPOINT_KINDS.filter((k) => p.kinds[k] === most);
+  // Chinese messages carry their own 篇; English ones take "1 post" / "2 posts".
+  const posts = locale === 'zh-CN' ? formatCount(most, locale) : postCount(locale, most, formatCount(most, locale));
+  const kinds =
+    top.length === 1
+      ? t(locale, 'summaryBreakpointKind', { kind: breakpointKindLabel(top[0]!, locale), posts })
+      : t(locale, 'summaryBreakpointKindsTied', { kinds: joinList(locale, top.map((k) => breakpointKindLabel(k, locale))), posts });
   return t(locale, 'summaryBreakpoint', {
+    kinds,
     a: labels.channel(p.channels[0], locale),
     b: labels.channel(p.channels[1], locale),
     posts: formatCount(p.count, locale),
     postsText: postCount(locale, p.count, formatCount(p.count, locale)),
     previous: formatCount(p.previousCount, locale),
     change: formatSignedCount(p.change, locale),
-    kind: breakpointKindLabel(kind, locale),
-    kindPosts: formatCount(p.kinds[kind], locale),
-    kindPostsText: postCount(locale, p.kinds[kind], formatCount(p.kinds[kind], locale)),
   });
 }
 

@@ -106,14 +106,14 @@ export function promisesView(ctx: SectionContext) {
     })),
     consistencyIntro: msg('consistencyIntro'),
     consistency: p.consistency.map((c) => ({
-      promise: labels.promise(c.promise, locale),
+      promise: c.configured ? labels.promise(c.promise, locale) : msg('consistencyNotConfigured', { promise: labels.promise(c.promise, locale) }),
       channels: count(c.channels),
       hits: count(c.hits),
       fulfilment: c.fulfilment.estimate === null ? na : formatPercent(c.fulfilment.estimate, locale),
       interval: formatPercentInterval(c.fulfilment, locale),
       chiSquare: c.test ? `${formatDecimal(c.test.chiSquare, locale)} (${c.test.df})` : na,
-      p: c.test ? formatP(c.test.p) : na,
-      index: c.index === null ? msg('consistencySingle') : formatIndex(c.index),
+      p: c.test ? (c.test.method === 'permutation' ? msg('permutationP', { p: formatP(c.test.p) }) : formatP(c.test.p)) : na,
+      index: c.index !== null ? formatIndex(c.index) : c.channels < 2 ? msg('consistencySingle') : msg('consistencyTooFew', { min: MIN_VERDICT_HITS }),
       single: c.index === null,
     })),
     overall:
@@ -124,7 +124,7 @@ export function promisesView(ctx: SectionContext) {
     descriptorsNone: msg('descriptorsNone'),
     descriptors: figures.descriptors.map((d) => ({
       label: labels.channel(d.channel, locale),
-      hits: msg('hits', { n: count(d.hits) }),
+      hits: msg(d.hits === 1 ? 'openWordsUse' : 'openWordsUses', { n: count(d.hits) }),
       words: d.words.map((w) => ({
         word: w.word,
         promise: labels.promise(w.promise, locale),
@@ -160,7 +160,7 @@ export function openWordsView(ctx: SectionContext) {
     none: msg('openWordsNone'),
     channels: figures.openWords.map((c) => ({
       label: labels.channel(c.channel, locale),
-      uses: msg('openWordsUses', { n: count(c.hits) }),
+      uses: msg(c.hits === 1 ? 'openWordsUse' : 'openWordsUses', { n: count(c.hits) }),
       words: c.words.map((w) => ({
         word: openWordLabel(ctx, w.word, w.negated),
         negated: w.negated,
@@ -174,22 +174,28 @@ export function openWordsView(ctx: SectionContext) {
 
 export function breakpointsView(ctx: SectionContext) {
   const { figures, msg, count, locale, labels } = ctx;
-  const pairs = figures.breakpoints.pairs.slice(0, MAX_BREAKPOINT_PAIRS);
+  // Every pair is in the table (there are at most 28); the first MAX_BREAKPOINT_PAIRS get their quotes.
+  const all = figures.breakpoints.pairs;
+  const rows = all.map((p, i) => ({
+    id: `bp-${i + 1}`,
+    rank: p.tied ? msg('tiedRank', { rank: p.rank }) : String(p.rank),
+    detailed: i < MAX_BREAKPOINT_PAIRS,
+    title: `${labels.channel(p.channels[0], locale)} ↔ ${labels.channel(p.channels[1], locale)}`,
+    count: count(p.count),
+    previous: count(p.previousCount),
+    change: p.previousCount === 0 && p.count > 0 ? `${formatSignedCount(p.change, locale)} (${msg('newPair')})` : formatSignedCount(p.change, locale),
+    kinds: BREAKPOINT_KINDS.filter((k) => p.kinds[k] > 0)
+      .map((k) => `${breakpointKindLabel(k, locale)} ${count(p.kinds[k])}`)
+      .join(' · '),
+    quotes: p.quotes.map((q) => quoteView(ctx, q, 'breakpoints')),
+  }));
+  const hidden = all.length - MAX_BREAKPOINT_PAIRS;
   return {
     intro: msg('breakpointsIntro'),
     none: msg('breakpointsNone'),
-    pairs: pairs.map((p, i) => ({
-      id: `bp-${i + 1}`,
-      rank: i + 1,
-      title: `${labels.channel(p.channels[0], locale)} ↔ ${labels.channel(p.channels[1], locale)}`,
-      count: count(p.count),
-      previous: count(p.previousCount),
-      change: p.previousCount === 0 && p.count > 0 ? `${formatSignedCount(p.change, locale)} (${msg('newPair')})` : formatSignedCount(p.change, locale),
-      kinds: BREAKPOINT_KINDS.filter((k) => p.kinds[k] > 0)
-        .map((k) => `${breakpointKindLabel(k, locale)} ${count(p.kinds[k])}`)
-        .join(' · '),
-      quotes: p.quotes.map((q) => quoteView(ctx, q, 'breakpoints')),
-    })),
+    pairs: rows,
+    details: rows.filter((r) => r.detailed),
+    ...(hidden > 0 ? { moreNote: msg('breakpointsMoreNote', { shown: MAX_BREAKPOINT_PAIRS, hidden }) } : {}),
   };
 }
 
@@ -342,7 +348,8 @@ export function methodsView(ctx: SectionContext, lexiconVersion: string, evaluat
       msg('methodsDrag'),
       msg('methodsFulfilment'),
       msg('methodsVerdict', { min: MIN_VERDICT_HITS }),
-      msg('methodsConsistency'),
+      msg('methodsConsistency', { min: MIN_VERDICT_HITS }),
+      msg('methodsFindings'),
       msg('methodsLogOdds'),
       msg('methodsOpenWords'),
       msg('methodsShares', { min: MIN_QUADRANT_POSTS }),

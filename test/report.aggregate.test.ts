@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateReport, computeFigures, quoteText, tallyReport, type AggregateInput } from '../reports/aggregate.js';
-import { chiSquareSurvival, netSentiment, poissonUpperTail, twoProportionTest, wilsonInterval } from '../reports/stats.js';
-import { BRAND, CAMPAIGN, competitorItems, currentItems, previousItems, SEPTEMBER, spec } from './report.fixture.js';
+import { familyZ, netSentiment, poissonUpperTail, twoProportionTest, wilsonInterval } from '../reports/stats.js';
+import { findings } from '../reports/findings.js';
+import { daysOfRange } from '../reports/days.js';
+import { BRAND, CAMPAIGN, competitorItems, currentItems, item, previousItems, SEPTEMBER, spec } from './report.fixture.js';
 
 const OCTOBER_FROM = '2026-09-30T16:00:00.000Z';
 
@@ -36,6 +38,8 @@ describe('aggregateReport on the synthetic fixture (figures worked out in test/r
       days: 31,
       // weibo posts p02-p10 on even days up to Oct 10; nothing from Oct 11 on.
       gaps: [{ targetId: 'acme-weibo', from: '2026-10-11', to: '2026-10-31', days: 21 }],
+      // No read time given: the period is taken as over.
+      openUntil: null,
     });
     expect(f.empty).toBe(false);
     expect(f.period).toEqual({ label: '2026-10', from: '2026-09-30T16:00:00.000Z', to: '2026-10-31T16:00:00.000Z', previous: SEPTEMBER });
@@ -90,7 +94,8 @@ describe('aggregateReport on the synthetic fixture (figures worked out in test/r
       const c = m.cells[m.channels.indexOf(channel)]![m.promises.indexOf(promise)]!;
       return [c.pos, c.neg, c.fulfilment.estimate, c.fulfilment.n];
     };
-    expect(cell('website', 'convenience')).toEqual([13, 0, 1, 13]);
+    // 方便 x10 and 高效 x3, but p01-p03 hold both: 10 posts, each counted once.
+    expect(cell('website', 'convenience')).toEqual([10, 0, 1, 10]);
     expect(cell('website', 'transparency')).toEqual([0, 2, 0, 2]);
     expect(cell('store', 'convenience')).toEqual([0, 6, 0, 6]);
     expect(cell('store', 'premium_service')).toEqual([2, 0, 1, 2]);
@@ -288,7 +293,7 @@ describe('departments, promises, trend, campaigns, competitors and findings on t
 
   it('verdicts per channel and promise, with evidence', () => {
     expect(f.promises.verdicts.map((v) => [v.channel, v.promise, v.pos, v.neg, v.verdict, v.quote?.postId])).toEqual([
-      ['website', 'convenience', 13, 0, 'kept', 'weibo:p10'],
+      ['website', 'convenience', 10, 0, 'kept', 'weibo:p10'],
       ['store', 'convenience', 0, 6, 'broken', 'demo-forum:p16'],
       ['delivery', 'convenience', 0, 4, 'broken', 'demo-forum:p25'],
       ['store', 'premium_service', 2, 0, 'insufficient', 'demo-forum:p23'],
@@ -296,24 +301,28 @@ describe('departments, promises, trend, campaigns, competitors and findings on t
       ['website', 'transparency', 0, 2, 'insufficient', 'demo-forum:p18'],
     ]);
     expect(f.promises.verdicts[0]!.quote!.text).toBe('官网下单很方便。');
-    // 13/13: Wilson lower = 13 / (13 + z^2) = 0.771905 > 0.5 -> kept; 0/4: upper = z^2 / (4 + z^2) = 0.489891 < 0.5 -> broken
-    expect(f.promises.verdicts[0]!.fulfilment.lower).toBeCloseTo(0.771905, 5);
+    // 10/10: Wilson lower = 10 / (10 + z^2) = 0.722467 > 0.5 -> kept; 0/4: upper = z^2 / (4 + z^2) = 0.489891 < 0.5 -> broken
+    expect(f.promises.verdicts[0]!.fulfilment.lower).toBeCloseTo(0.722467, 5);
     expect(f.promises.verdicts[2]!.fulfilment.upper).toBeCloseTo(0.489891, 5);
   });
 
-  it('the consistency index: 1 - Cramér V per promise, hit-weighted overall', () => {
-    expect(f.promises.consistency.map((c) => [c.promise, c.channels, c.hits, c.index])).toEqual([
-      ['convenience', 3, 23, 0],
-      ['premium_service', 2, 8, 0],
-      ['transparency', 1, 2, null],
+  it('the consistency index: 1 - Cramér V per promise over the channels with a verdict, the brand promises only overall', () => {
+    expect(f.promises.consistency.map((c) => [c.promise, c.channels, c.hits, c.compared, c.index, c.configured])).toEqual([
+      ['convenience', 3, 20, 3, 0, true],
+      // store has 2 posts (< 3): only customer service is left to compare, so no index.
+      ['premium_service', 2, 8, 1, null, true],
+      // Not one of the brand's promises: shown, but never in the overall index.
+      ['transparency', 1, 2, 0, null, false],
     ]);
-    // Each channel is all-positive or all-negative: perfect association, chi2 = N, V = 1.
+    // Each channel is all-positive or all-negative: perfect association, chi2 = N, V = 1. Expected
+    // counts 5, 3, 2 (< 5): p by permutation; perfect separation has probability 1 / C(20, 10) =
+    // 5.4e-6, so no deal of the 10,000 reaches it and p is its floor 1 / 10,001.
     const [convenience, premium] = f.promises.consistency;
-    expect(convenience!.test!.chiSquare).toBeCloseTo(23, 10);
-    expect(convenience!.test!.p).toBeCloseTo(Math.exp(-23 / 2), 12);
-    expect(premium!.test!.chiSquare).toBeCloseTo(8, 10);
-    expect(premium!.test!.p).toBeCloseTo(chiSquareSurvival(8, 1), 12);
-    expect(convenience!.fulfilment).toEqual(wilsonInterval(13, 23));
+    expect(convenience!.test!.chiSquare).toBeCloseTo(20, 10);
+    expect(convenience!.test!.method).toBe('permutation');
+    expect(convenience!.test!.p).toBe(1 / 10_001);
+    expect(premium!.test).toBeNull();
+    expect(convenience!.fulfilment).toEqual(wilsonInterval(10, 20));
     expect(f.promises.index).toBe(0);
   });
 
@@ -340,22 +349,51 @@ describe('departments, promises, trend, campaigns, competitors and findings on t
     ]);
   });
 
-  it('ranks the top 3 risks and safe bets by the posts behind them', () => {
+  it('ranks the top 3 risks and safe bets by the posts behind them, each family Bonferroni-corrected', () => {
     const brief = (list: typeof f.findings.risks) => list.map((x) => [x.kind, x.subject.join('/'), x.weight, x.n]);
-    // Candidates: broken cs/premium (6 neg hits), broken store/convenience (6), cs NSS < 0 (5 neg posts),
-    // delivery NSS < 0 (4), broken delivery/convenience (4), hotspot packaging (4), breakpoint cs|website (4),
-    // campaign questions (4) and complaints (4), breakpoint delivery|store (3).
+    // At 95% per row: broken cs/premium (0/6), store/convenience (0/6), delivery/convenience (0/4);
+    // cs NSS < 0 (0/5), delivery NSS < 0 (0/4); hotspot packaging (4/6). None survives its family's
+    // correction: 4 verdicts -> z = 2.4977, 0/6 upper = z^2 / (6 + z^2) = 0.5097 > 0.5; 4 channels with
+    // an NSS -> cs 0/5 upper 0.5551 -> NSS +0.110 > 0; 3 placed aspects -> z = 2.3940, packaging 4/6
+    // lower 0.2459 < the average 9/26 = 0.3462. Left: the breakpoint pairs with 3+ posts (4 and 3)
+    // and the campaign's two spikes (4 each, tested on their own); ties by kind order, then subject.
     expect(brief(f.findings.risks)).toEqual([
-      ['promise_broken', 'customer_service/premium_service', 6, 6],
-      ['promise_broken', 'store/convenience', 6, 6],
-      ['channel_negative', 'customer_service', 5, 5],
+      ['breakpoint', 'customer_service/website', 4, 4],
+      ['campaign_spike', '会员日/complaints', 4, 4],
+      ['campaign_spike', '会员日/questions', 4, 4],
     ]);
-    expect(brief(f.findings.safeBets)).toEqual([
-      ['promise_kept', 'website/convenience', 13, 13],
-      ['aspect_safe_bet', 'price', 8, 12],
-      ['aspect_safe_bet', 'quality', 4, 5],
+    // website/convenience 10/10: lower 10 / (10 + 2.4977^2) = 0.6158 > 0.5 survives; price 8/12 and
+    // quality 4/5 praise lower 0.3394 and 0.3064 < the average 14/26 = 0.5385 do not.
+    expect(brief(f.findings.safeBets)).toEqual([['promise_kept', 'website/convenience', 10, 10]]);
+  });
+
+  it('a finding the sections call significant must clear the corrected bar to reach the summary', () => {
+    // Eight channels with an NSS: z = familyZ(8) = 2.7344. 0/8 positive: 95% upper of p 0.3244
+    // (NSS -0.351), at z = 2.7344 0.4831 (NSS -0.034 < 0): a risk. 1 positive of 13: 95% upper
+    // 0.3331, corrected 0.4545 (NSS -0.091): a risk. 2/9: 95% upper 0.5474 (NSS +0.095): not even
+    // significant per row.
+    const base = f.channels[0]!;
+    const channel = (id: string, pos: number, neg: number) => ({ ...base, channel: id, pos, neg, nss: netSentiment(pos, neg) });
+    const channels = [
+      channel('store', 0, 8),
+      channel('customer_service', 1, 12),
+      channel('delivery', 2, 7),
+      ...['website', 'app', 'marketplace', 'after_sales', 'social_media'].map((id) => channel(id, 5, 5)),
+    ];
+    expect(familyZ(8)).toBeCloseTo(2.734369, 5);
+    const risks = findings({ ...f, channels, promises: { ...f.promises, verdicts: [] }, breakpoints: { ...f.breakpoints, pairs: [] }, campaigns: [] }).risks;
+    expect(risks.map((r) => [r.kind, r.subject[0], r.weight])).toEqual([
+      ['channel_negative', 'customer_service', 12],
+      ['channel_negative', 'store', 8],
     ]);
-    expect(f.findings.risks[2]!.upper).toBeCloseTo(2 * wilsonInterval(0, 5).upper - 1, 12);
+    // 0/5 is significantly negative per row (95% upper 0.4345, NSS -0.131) but not among eight
+    // (corrected upper 0.5993, NSS +0.199).
+    const small = [channel('store', 0, 5), ...channels.slice(1)];
+    expect(netSentiment(0, 5).upper).toBeCloseTo(-0.131035, 5);
+    expect(netSentiment(0, 5, familyZ(8)).upper).toBeCloseTo(0.198511, 5);
+    expect(findings({ ...f, channels: small, promises: { ...f.promises, verdicts: [] }, breakpoints: { ...f.breakpoints, pairs: [] }, campaigns: [] }).risks.map((r) => r.subject[0])).toEqual([
+      'customer_service',
+    ]);
   });
 
   it('is tally then statistics: the two steps compose to aggregateReport', () => {
@@ -384,5 +422,61 @@ describe('quoteText', () => {
   it('falls back to the post start when the evidence no longer matches (edited post)', () => {
     const text = `${'x'.repeat(130)}`;
     expect(quoteText(text, { start: 0, end: 3, text: 'gone' })).toBe(`${'x'.repeat(120)}…`);
+  });
+});
+
+describe('honest counting and ranking (what a report must not overstate)', () => {
+  it('a descriptor used positively and negatively on a channel is two rows, each counted once per post', () => {
+    const extra = [
+      item({ n: 'e1', at: '2026-10-03T04:00:00.000Z', text: '客服效率很高，效率真高。', sentiment: 'pos', channels: [['customer_service', 'pos', '客服']], descriptors: [['效率', 'convenience', 'pos', 'customer_service'], ['效率', 'convenience', 'pos', 'customer_service']] }),
+      item({ n: 'e2', at: '2026-10-04T04:00:00.000Z', text: '客服效率太低。', sentiment: 'neg', channels: [['customer_service', 'neg', '客服']], descriptors: [['效率', 'convenience', 'neg', 'customer_service']] }),
+      item({ n: 'e3', at: '2026-10-05T04:00:00.000Z', text: '客服效率低得离谱。', sentiment: 'neg', channels: [['customer_service', 'neg', '客服']], descriptors: [['效率', 'convenience', 'neg', 'customer_service']] }),
+    ];
+    const g = aggregateReport(input({ items: [...currentItems(), ...extra] }));
+    const cs = g.descriptors.find((d) => d.channel === 'customer_service')!;
+    const xiaolv = cs.words.filter((w) => w.word === '效率').map((w) => [w.polarity, w.count]);
+    // Before, one row "效率 positive, 3" (the polarity of the post with the smallest id, hits counted).
+    expect(xiaolv.sort()).toEqual([
+      ['neg', 2],
+      ['pos', 1],
+    ]);
+    const cell = g.matrix.cells[g.matrix.channels.indexOf('customer_service')]![g.matrix.promises.indexOf('convenience')]!;
+    expect([cell.pos, cell.neg]).toEqual([1, 2]);
+  });
+
+  it('breakpoint pairs with as many posts share a rank; the summary and the table say so', () => {
+    const extra = [
+      item({ n: 'b1', at: '2026-10-06T04:00:00.000Z', text: 'App 上的价格门店不认。', sentiment: 'neg', likes: 50, channels: [['app', 'neg', 'App'], ['store', 'neg', '门店']], breakpoints: [['app', 'store', 'inconsistency', '不认']] }),
+      item({ n: 'b2', at: '2026-10-07T04:00:00.000Z', text: 'App 预约了门店没记录。', sentiment: 'neg', channels: [['app', 'neg', 'App'], ['store', 'neg', '门店']], breakpoints: [['app', 'store', 'handoff', '没记录']] }),
+      item({ n: 'b3', at: '2026-10-08T04:00:00.000Z', text: 'App 下单门店不给退。', sentiment: 'neg', channels: [['app', 'neg', 'App'], ['store', 'neg', '门店']], breakpoints: [['app', 'store', 'handoff', '不给退']] }),
+    ];
+    const g = aggregateReport(input({ items: [...currentItems(), ...extra] }));
+    // app|store 3 posts (likes 50) ties delivery|store 3 posts (likes 0): rank 2 both, app|store first by likes.
+    expect(g.breakpoints.pairs.map((p) => [p.channels.join('|'), p.count, p.rank, p.tied])).toEqual([
+      ['customer_service|website', 4, 1, false],
+      ['app|store', 3, 2, true],
+      ['delivery|store', 3, 2, true],
+      ['app|customer_service', 1, 4, false],
+    ]);
+  });
+
+  it('a period still running: days after the data was read are no crawl gap, and the figures say the period is open', () => {
+    const g = aggregateReport(input({ dataUntil: '2026-10-20T04:00:00.000Z' }));
+    // weibo is silent from Oct 11; before, the gap ran to Oct 31 and acme-app's to the month's end too.
+    expect(g.coverage.gaps).toEqual([{ targetId: 'acme-weibo', from: '2026-10-11', to: '2026-10-20', days: 10 }]);
+    expect(g.coverage.openUntil).toBe('2026-10-20T04:00:00.000Z');
+    // Read after the period ended: nothing open.
+    expect(aggregateReport(input({ dataUntil: '2026-11-05T00:00:00.000Z' })).coverage.openUntil).toBeNull();
+  });
+
+  it('the days of a period ending in year 9999 are counted, not compared as labels (which never ended)', () => {
+    const days = daysOfRange('9999-11-30T16:00:00.000Z', '9999-12-31T16:00:00.000Z', 'Asia/Shanghai');
+    expect([days.length, days[0], days[30]]).toEqual([31, '9999-12-01', '9999-12-31']);
+  });
+
+  it('the NSS change against the previous period carries its p-value', () => {
+    const g = aggregateReport(input());
+    // 14/26 positive now against 3/8 before: the two-proportion z-test.
+    expect(g.change.nssP).toBeCloseTo(twoProportionTest(14, 26, 3, 8)!.p, 12);
   });
 });

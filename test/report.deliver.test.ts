@@ -82,9 +82,10 @@ describe('e-mail delivery (real SMTP server)', () => {
     expect(html).toContain('本期分析 36 篇帖子，较上期 +26 / +260.0%（上期 10 篇）。');
     expect(html).toContain('三大风险');
     // Handlebars escapes `=` too.
-    expect(html).toContain('「客服」未兑现「尊贵服务」：兑现率 0.0%（95% 区间 [0.0%, 39.0%]，n &#x3D; 6）。');
+    expect(html).toContain('净情感分 NSS 为 +7.7（95% 置信区间 −29.1 至 +42.5，n &#x3D; 26）');
+    expect(html).toContain('「客服」↔「官网」之间的断点：4 篇帖子（上期 1 篇）。');
     expect(html).not.toMatch(/<script/i);
-    expect(m.text).toContain('1. 「客服」未兑现「尊贵服务」');
+    expect(m.text).toContain('1. 「客服」↔「官网」之间的断点');
   });
 
   it('retries a transient SMTP failure (451), then sends', async () => {

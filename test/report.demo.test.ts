@@ -99,6 +99,11 @@ function stanceOf(polarities: Set<string>): 'pos' | 'neg' | 'neutral' | 'mixed' 
   return polarities.has('neg') ? 'neg' : polarities.has('pos') ? 'pos' : 'neutral';
 }
 
+/** A descriptor use as the report counts it: the word with its promise and polarity. */
+function descriptorUse(word: string, promise: string, polarity: string): string {
+  return `${word}/${promise}/${polarity}`;
+}
+
 function reference(brand: string) {
   const all = corpus.filter((p) => p.brand === brand);
   const classified = all.filter(inOctober);
@@ -135,17 +140,26 @@ function reference(brand: string) {
   const cells = new Map<string, { pos: number; neg: number }>();
   let unattributed = 0;
   const words = new Map<string, Map<string, number>>();
-  for (const p of now)
+  for (const p of now) {
+    // A post counts once per channel, promise and polarity (cells), and once per channel and
+    // word use (word, promise, polarity) in the descriptor counts; unattributed hits count each.
+    const seenCells = new Set<string>();
+    const seenWords = new Set<string>();
     for (const d of p.truth.descriptors) {
       if (d.channel === null) {
         unattributed++;
         continue;
       }
       const cell = cells.get(`${d.channel}/${d.promise}`) ?? { pos: 0, neg: 0 };
-      cell[d.polarity]++;
+      const cellKey = `${d.channel}/${d.promise}/${d.polarity}`;
+      if (!seenCells.has(cellKey)) cell[d.polarity]++;
+      seenCells.add(cellKey);
       cells.set(`${d.channel}/${d.promise}`, cell);
-      count(words.get(d.channel) ?? words.set(d.channel, new Map()).get(d.channel)!, d.word);
+      const use = descriptorUse(d.word, d.promise, d.polarity);
+      if (!seenWords.has(`${d.channel}/${use}`)) count(words.get(d.channel) ?? words.set(d.channel, new Map()).get(d.channel)!, use);
+      seenWords.add(`${d.channel}/${use}`);
     }
+  }
 
   const pairs = (posts: DemoPost[]) => {
     const m = new Map<string, { posts: number; inconsistency: number; handoff: number; runaround: number }>();
@@ -287,8 +301,9 @@ describe.each(DEMO_BRANDS.map((b) => b.id))('the %s report equals the count of t
       expect(d.hits).toBe([...own.values()].reduce((a, b) => a + b, 0));
       expect(d.vocabulary).toBe(own.size);
       for (const w of d.words) {
-        const rest = [...ref.words.entries()].filter(([c]) => c !== d.channel).reduce((a, [, m]) => a + (m.get(w.word) ?? 0), 0);
-        expect([w.word, w.count, w.restCount]).toEqual([w.word, own.get(w.word), rest]);
+        const use = descriptorUse(w.word, w.promise, w.polarity);
+        const rest = [...ref.words.entries()].filter(([c]) => c !== d.channel).reduce((a, [, m]) => a + (m.get(use) ?? 0), 0);
+        expect([use, w.count, w.restCount]).toEqual([use, own.get(use), rest]);
       }
     }
   });

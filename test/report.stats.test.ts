@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   benjaminiHochberg,
   chiSquareSurvival,
+  familyZ,
   gammaP,
   gammaQ,
   homogeneityTest,
   logGamma,
   logOddsDirichlet,
   netSentiment,
+  normalQuantile,
+  PERMUTATIONS,
   poissonUpperTail,
   twoProportionTest,
   twoSidedP,
@@ -206,12 +209,50 @@ describe('homogeneityTest (chi-square and Cramér V of a k x 2 table)', () => {
   });
 
   it('identical rates everywhere give V = 0; one group gives nothing to compare', () => {
-    expect(homogeneityTest([{ successes: 3, trials: 3 }, { successes: 5, trials: 5 }])).toEqual({ chiSquare: 0, df: 1, p: 1, cramersV: 0, n: 8 });
+    expect(homogeneityTest([{ successes: 3, trials: 3 }, { successes: 5, trials: 5 }])).toEqual({ chiSquare: 0, df: 1, p: 1, method: 'chi_square', cramersV: 0, n: 8 });
     expect(homogeneityTest([{ successes: 3, trials: 6 }, { successes: 0, trials: 0 }])).toBeUndefined();
     // Perfect separation: chi2 = N, V = 1
     const split = homogeneityTest([{ successes: 13, trials: 13 }, { successes: 0, trials: 6 }, { successes: 0, trials: 4 }])!;
     expect(split.chiSquare).toBeCloseTo(23, 10);
     expect(split.cramersV).toBeCloseTo(1, 12);
+  });
+
+  it('small expected counts: p by a seeded permutation test, close to the exact conditional p', () => {
+    // 3/3 vs 0/3: expected 1.5 per cell, where the chi-square approximation gives p = 0.0143.
+    // Given 3 successes among 6, group 1 holds k of them with probability C(3,k) C(3,3-k) / 20 =
+    // 1, 9, 9, 1 (/20); chi2 is 6 at k = 0 and 3, 2/3 otherwise: the exact p = 2/20 = 0.1.
+    const t = homogeneityTest([
+      { successes: 3, trials: 3 },
+      { successes: 0, trials: 3 },
+    ])!;
+    expect(t.chiSquare).toBeCloseTo(6, 12);
+    expect(t.method).toBe('permutation');
+    expect(chiSquareSurvival(6, 1)).toBeCloseTo(0.0143, 4);
+    // Monte Carlo standard error sqrt(0.1 x 0.9 / 10,000) = 0.003.
+    expect(Math.abs(t.p - 0.1)).toBeLessThan(0.01);
+    // Seeded: the same table gives the same p, digit for digit.
+    expect(homogeneityTest([{ successes: 3, trials: 3 }, { successes: 0, trials: 3 }])!.p).toBe(t.p);
+    expect(Number.isInteger(t.p * (PERMUTATIONS + 1))).toBe(true);
+    // Enough in every cell (expected 5 and 5): the chi-square distribution, as before.
+    expect(homogeneityTest([{ successes: 8, trials: 10 }, { successes: 2, trials: 10 }])!.method).toBe('chi_square');
+  });
+});
+
+describe('normalQuantile and familyZ (Bonferroni)', () => {
+  it('inverts the normal CDF', () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963985, 8);
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 12);
+    expect(normalQuantile(0.001)).toBeCloseTo(-3.090232306, 8);
+    expect(normalQuantile(1 - 1e-6)).toBeCloseTo(4.753424309, 7);
+    expect(() => normalQuantile(1)).toThrow(RangeError);
+  });
+
+  it('gives the two-sided z that keeps 5% over the family', () => {
+    expect(familyZ(1)).toBe(Z95);
+    expect(familyZ(0)).toBe(Z95);
+    // 1 - 0.05 / (2 x 8) = 0.996875
+    expect(familyZ(8)).toBeCloseTo(2.734369, 5);
+    expect(familyZ(4)).toBeCloseTo(2.497705, 5);
   });
 });
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateReport } from '../reports/aggregate.js';
+import { aggregateReport, type ReportFigures } from '../reports/aggregate.js';
+import type { Finding } from '../reports/findings.js';
 import { formatNss, formatRange, formatSigned, formatSignedCount } from '../reports/format.js';
 import { buildViewModel, shortenMiddle } from '../reports/view-model.js';
 import { renderReportHtml } from '../reports/render-html.js';
 import type { Locale } from '../core/types.js';
 import type { ReportSection } from '../core/report-config.js';
-import { BRAND, CAMPAIGN, competitorItems, currentItems, LABELS, previousItems, SEPTEMBER, spec } from './report.fixture.js';
+import { BRAND, CAMPAIGN, competitorItems, currentItems, item, LABELS, previousItems, SEPTEMBER, spec } from './report.fixture.js';
 
 function figures(locale: Locale, withExtras = false) {
   return aggregateReport({
@@ -19,8 +20,39 @@ function figures(locale: Locale, withExtras = false) {
   });
 }
 
+/**
+ * The figures with one finding of each linkable kind, as the rows of the fixture give them: the
+ * fixture is too small for any of them to survive the summary's correction (see
+ * report.aggregate.test.ts), and these tests are about how a finding is written and linked.
+ */
+function withRowFindings(f: ReportFigures): ReportFigures {
+  const verdict = (channel: string, promise: string) => f.promises.verdicts.find((v) => v.channel === channel && v.promise === promise)!;
+  const aspect = (id: string) => f.aspects.rows.find((a) => a.aspect === id)!;
+  const cs = f.channels.find((c) => c.channel === 'customer_service')!;
+  const none = { previous: null, p: null };
+  const fromVerdict = (kind: 'promise_broken' | 'promise_kept', channel: string, promise: string): Finding => {
+    const v = verdict(channel, promise);
+    return { ...none, kind, subject: [channel, promise], value: v.fulfilment.estimate!, lower: v.fulfilment.lower, upper: v.fulfilment.upper, n: v.fulfilment.n, weight: kind === 'promise_kept' ? v.pos : v.neg, section: 'promises' };
+  };
+  const safeAspect = (id: string): Finding => {
+    const a = aspect(id);
+    return { ...none, kind: 'aspect_safe_bet', subject: [id], value: a.praiseShare.estimate!, lower: a.praiseShare.lower, upper: a.praiseShare.upper, n: a.posts, weight: a.praise, section: 'departments' };
+  };
+  return {
+    ...f,
+    findings: {
+      risks: [
+        fromVerdict('promise_broken', 'customer_service', 'premium_service'),
+        fromVerdict('promise_broken', 'store', 'convenience'),
+        { ...none, kind: 'channel_negative', subject: ['customer_service'], value: cs.nss.estimate!, lower: cs.nss.lower, upper: cs.nss.upper, n: cs.nss.n, weight: cs.neg, section: 'channels' },
+      ],
+      safeBets: [fromVerdict('promise_kept', 'website', 'convenience'), safeAspect('price'), safeAspect('quality')],
+    },
+  };
+}
+
 function viewModel(locale: Locale, withExtras = false, sections?: ReportSection[]) {
-  return buildViewModel(figures(locale, withExtras), {
+  return buildViewModel(withExtras ? withRowFindings(figures(locale, withExtras)) : figures(locale, withExtras), {
     labels: LABELS,
     generatedAt: new Date('2026-11-02T01:30:00Z'),
     lexiconVersion: 'lex',
@@ -34,8 +66,10 @@ describe('view model (zh-CN)', () => {
   it('writes the summary as sentences with figures and n', () => {
     expect(vm.summary.sentences).toEqual([
       '本期分析 36 篇帖子，较上期 +26 / +260.0%（上期 10 篇）。',
-      '净情感分 NSS 为 +7.7（95% 置信区间 −29.1 至 +42.5，n = 26），较上期 +32.7 分。',
-      '拖累最大的渠道是「客服」：NSS −100.0（n = 5），使渠道整体 NSS 降低 15.2 分。',
+      // 14/26 against 3/8 positive: two-proportion p = 0.419.
+      '净情感分 NSS 为 +7.7（95% 置信区间 −29.1 至 +42.5，n = 26），较上期 +32.7 分，但变化不显著（p = 0.419）。',
+      // −100.0 against −15.2 (all channel mentions): gap 84.8, share 7/39 = 17.9%, drag 17.9% x −84.8 = −15.2.
+      '拖累最大的渠道是「客服」：NSS −100.0（n = 5），比全部渠道提及的 NSS −15.2 低 84.8 分；它占渠道提及的 17.9%，拖累值 −15.2（份额 × 差距）。',
     ]);
     expect(vm.summary.breakpointSentences).toEqual([
       '「客服」↔「官网」：4 篇帖子反映断点（上期 1 篇，+3），主要类型为说法不一致（4 篇）。',
@@ -109,7 +143,7 @@ describe('view model (en)', () => {
     expect(vm.lang).toBe('en');
     expect(vm.summary.sentences[0]).toBe('36 posts analysed, +26 / +260.0% vs the previous period (10).');
     expect(vm.summary.breakpointSentences[2]).toBe(
-      '“App” ↔ “Customer service”: breakpoints in 1 post (+1 vs 0 in the previous period), mostly runaround (1 post).',
+      '“App” ↔ “Customer service”: breakpoints in 1 post (0 in the previous period, +1), mostly runaround (1 post).',
     );
     expect(vm.toc.map((s) => s.title)).toEqual([
       '1. Summary',
@@ -135,7 +169,7 @@ describe('view model: risks, safe bets, departments, competitors and sources', (
       { text: '「客服」的净情感分为 −100.0，显著为负（95% 区间 [−100.0, −13.1]，n = 5）。', href: '#ch-3', linkText: '详见 2. 渠道表现' },
     ]);
     expect(vm.summary.safeBets.map((s) => [s.text, s.href])).toEqual([
-      ['「官网」兑现了「极致便利」：兑现率 100.0%（95% 区间 [77.2%, 100.0%]，n = 13）。', '#pv-1'],
+      ['「官网」兑现了「极致便利」：兑现率 100.0%（95% 区间 [72.2%, 100.0%]，n = 10）。', '#pv-1'],
       ['「价格」的好评率为 66.7%（95% 区间 [39.1%, 86.2%]，n = 12），投诉率低于平均。', '#as-1'],
       ['「质量」的好评率为 80.0%（95% 区间 [37.6%, 96.4%]，n = 5），投诉率低于平均。', '#as-3'],
     ]);
@@ -280,5 +314,83 @@ describe('formatting helpers', () => {
     expect(short.startsWith('https://a.example/')).toBe(true);
     expect(short.endsWith('p/end')).toBe(true);
     expect(short).toContain('…');
+  });
+});
+
+describe('view model: what the figures rest on is said, not overstated', () => {
+  const tieItems = [
+    item({ n: 'b1', at: '2026-10-06T04:00:00.000Z', text: 'App 上的价格门店不认。', sentiment: 'neg', likes: 50, channels: [['app', 'neg', 'App'], ['store', 'neg', '门店']], breakpoints: [['app', 'store', 'inconsistency', '不认']] }),
+    item({ n: 'b2', at: '2026-10-07T04:00:00.000Z', text: 'App 预约了门店没记录。', sentiment: 'neg', channels: [['app', 'neg', 'App'], ['store', 'neg', '门店']], breakpoints: [['app', 'store', 'handoff', '没记录']] }),
+    item({ n: 'b3', at: '2026-10-08T04:00:00.000Z', text: 'App 下单门店不给退。', sentiment: 'neg', channels: [['app', 'neg', 'App'], ['store', 'neg', '门店']], breakpoints: [['app', 'store', 'runaround', '不给退']] }),
+  ];
+  const build = (locale: Locale, extra = tieItems, dataUntil?: string) =>
+    buildViewModel(
+      aggregateReport({ spec: spec({ locale }), brand: BRAND, items: [...currentItems(), ...extra], previousItems: previousItems(), previousRange: SEPTEMBER, unclassifiedPosts: 2, ...(dataUntil ? { dataUntil } : {}) }),
+      { labels: LABELS, generatedAt: new Date('2026-10-20T04:00:00Z'), lexiconVersion: 'lex' },
+    );
+
+  it('ranks tied breakpoint pairs alike in the table and says so in the summary', () => {
+    const vm = build('zh-CN');
+    expect(vm.breakpoints.pairs.map((p) => [p.rank, p.title, p.count])).toEqual([
+      ['1', '客服 ↔ 官网', '4'],
+      ['2（并列）', 'App ↔ 门店', '3'],
+      ['2（并列）', '物流配送 ↔ 门店', '3'],
+      ['4', 'App ↔ 客服', '1'],
+    ]);
+    // Both pairs at 3 posts are in the summary's three lines (no note); a 1-1-1 split of kinds is no "mostly".
+    expect(vm.summary.breakpointSentences.slice(1)).toEqual([
+      '「App」↔「门店」：3 篇帖子反映断点（上期 0 篇，+3），说法不一致、交接断裂、互相推诿各 1 篇。',
+      '「物流配送」↔「门店」：3 篇帖子反映断点（上期 5 篇，−2），主要类型为交接断裂（3 篇）。',
+    ]);
+    const en = build('en');
+    expect(en.breakpoints.pairs[1]!.rank).toBe('2 (tied)');
+    expect(en.summary.breakpointSentences[1]).toBe(
+      '“App” ↔ “Store”: breakpoints in 3 posts (0 in the previous period, +3), inconsistency, broken hand-off, runaround in 1 post each.',
+    );
+  });
+
+  it('names the pairs tied with the last one the summary lists', () => {
+    // A fourth pair with 3 posts ties app|store and delivery|store beyond the summary's three lines.
+    const more = ['c1', 'c2', 'c3'].map((n, k) =>
+      item({ n, at: `2026-10-1${k}T04:00:00.000Z`, text: '官网说有货，门店说没有。', sentiment: 'neg', channels: [['website', 'neg', '官网'], ['store', 'neg', '门店']], breakpoints: [['website', 'store', 'inconsistency', '说没有']] }),
+    );
+    const vm = build('zh-CN', [...tieItems, ...more]);
+    expect(vm.summary.breakpointSentences.at(-1)).toBe('另有 1 对渠道同为 3 篇，并列排名，见断点表。');
+    expect(build('en', [...tieItems, ...more]).summary.breakpointSentences.at(-1)).toBe('One more pair also has 3 posts: they share the rank (see the breakpoint table).');
+  });
+
+  it('lists every pair in the table and quotes the first eight, saying so', () => {
+    const channels = ['website', 'app', 'marketplace', 'store', 'customer_service', 'delivery'] as const;
+    const many = [];
+    let k = 0;
+    for (let i = 0; i < channels.length; i++)
+      for (let j = i + 1; j < channels.length; j++) {
+        k++;
+        many.push(item({ n: `m${k}`, at: '2026-10-09T04:00:00.000Z', text: `甲乙断了${k}。`, sentiment: 'neg', breakpoints: [[channels[i]!, channels[j]!, 'handoff', '断了']] }));
+      }
+    const vm = build('zh-CN', many);
+    // The 15 pairs of six channels, with the fixture's: more than eight pairs in all.
+    const pairs = vm.breakpoints.pairs.length;
+    expect(pairs).toBeGreaterThan(8);
+    expect(vm.breakpoints.details).toHaveLength(8);
+    expect(vm.breakpoints.moreNote).toBe(`引文只列出前 8 对；其余 ${pairs - 8} 对见上表，其帖子可用 voc posts list --breakpoint any 查看。`);
+    const html = renderReportHtml(vm);
+    expect(html.match(/<div class="breakpoint" id="bp-/g)).toHaveLength(8);
+    expect(html).toContain(`<td>${vm.breakpoints.pairs[8]!.title}</td>`);
+  });
+
+  it('marks a period that had not ended when the posts were read', () => {
+    const vm = build('zh-CN', [], '2026-10-20T04:00:00.000Z');
+    expect(vm.cover.details.at(-1)).toEqual({ label: '报告期尚未结束', value: '数据截至 2026-10-20 12:00；之后的日子不计入采集缺口，各项数字只反映到此为止的帖子' });
+    expect(build('zh-CN', []).cover.details.some((d) => d.label === '报告期尚未结束')).toBe(false);
+  });
+
+  it('says why a promise has no consistency index, and which promises are not the brand’s', () => {
+    const vm = build('zh-CN', []);
+    expect(vm.promises.consistency.map((c) => [c.promise, c.index, c.p])).toEqual([
+      ['极致便利', '0', '< 0.001（置换检验）'],
+      ['尊贵服务', '可比较的渠道不足 2 个（每个渠道至少 3 篇）', '—'],
+      ['透明诚信（非本品牌承诺）', '仅 1 个渠道，无法比较', '—'],
+    ]);
   });
 });
