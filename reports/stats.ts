@@ -343,24 +343,28 @@ function permutationP(observed: number, sizes: readonly number[], s: number, n: 
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  // The group each of the n trials belongs to, and the rarer outcome: each deal picks that many
+  // trials at random (Floyd's sampling), so a deal costs min(s, n - s), not n, random numbers.
+  const groupOf = new Int32Array(n);
+  for (let g = 0, at = 0; g < sizes.length; g++) for (let k = 0; k < sizes[g]!; k++) groupOf[at++] = g;
+  const rare = Math.min(s, n - s);
+  const rareAreSuccesses = rare === s;
+  const picked = new Uint8Array(n);
+  const chosen = new Int32Array(rare);
   const dealt = new Array<number>(sizes.length);
   const tolerance = 1e-9 * Math.max(1, observed);
   let atLeast = 0;
   for (let r = 0; r < PERMUTATIONS; r++) {
-    // Deal group by group: each trial is a success with the share of successes still undealt.
-    let left = n;
-    let successesLeft = s;
-    for (let g = 0; g < sizes.length; g++) {
-      let got = 0;
-      for (let k = 0; k < sizes[g]!; k++) {
-        if (random() * left < successesLeft) {
-          got++;
-          successesLeft--;
-        }
-        left--;
-      }
-      dealt[g] = got;
+    dealt.fill(0);
+    for (let j = n - rare, c = 0; j < n; j++, c++) {
+      const t = Math.floor(random() * (j + 1));
+      const pick = picked[t] ? j : t;
+      picked[pick] = 1;
+      chosen[c] = pick;
+      dealt[groupOf[pick]!]++;
     }
+    for (let c = 0; c < rare; c++) picked[chosen[c]!] = 0;
+    if (!rareAreSuccesses) for (let g = 0; g < sizes.length; g++) dealt[g] = sizes[g]! - dealt[g]!;
     if (pearsonChiSquare(dealt, sizes, s, n) >= observed - tolerance) atLeast++;
   }
   return (1 + atLeast) / (1 + PERMUTATIONS);
