@@ -78,6 +78,7 @@ const zhCN = {
   promise: '品牌承诺',
   descriptorsIntro: '与其他渠道相比，每个渠道使用得更多的描述词（带信息性 Dirichlet 先验的对数几率比 z 值；经 Benjamini–Hochberg 校正后 q < 0.05 标记为显著）。同一个词的正面和否定用法（效率高 / 效率低）分开计数；计数为使用该词的帖子数（一篇帖子重复使用只计一次）。',
   descriptorsNone: '本期没有对应到渠道的描述词。',
+  wordsNoneFlagged: '本期没有任何词在 q < 0.05 下显著：下表按 z 值排序，只作参考，渠道之间的差异可能出于偶然。',
   descriptor: '描述词',
   polarity: '倾向',
   inChannel: '本渠道',
@@ -229,7 +230,7 @@ const zhCN = {
   methodsConsistency: '一致性指数 = 100 × (1 − Cramér V)，V = √(χ² / N)，χ² 为“渠道 × 正/负”列联表的 Pearson 卡方；只比较至少有 {min} 篇帖子的渠道；任一期望频数小于 5 时，p 值改由 10,000 次置换检验（固定随机种子）得出；总体指数只含本品牌配置的承诺，按参与比较的帖子数加权。',
   methodsShares: '方面与场景的好评率、投诉率及提问占比：Wilson 95% 区间；象限以所有方面的合并好评率、投诉率为界，少于 {min} 篇帖子不分类。',
   methodsSpikes: '声量峰值：当日帖子数对前 {baseline} 天日均（+0.5 平滑）的泊松上尾检验，显著性水平 0.05 经 Bonferroni 校正（{days} 天）。',
-  methodsCampaign: '活动检验：活动后 {window} 天的提问数、投诉数对活动前最多 {baseline} 天日均（+0.5 平滑）的泊松上尾检验，p < 0.05。',
+  methodsCampaign: '活动检验：活动后 {window} 天的提问数、投诉数对活动前最多 {baseline} 天日均（+0.5 平滑）的泊松上尾检验，p < 0.05，且至少 {min} 篇才算激增。',
   methodsCompetitors: '竞品：声量份额为帖子数占比；NSS 差异用合并方差的双比例 z 检验（双侧）。',
   methodsAccuracy: '分类器准确率（voc eval，{date}，{corpus}）：{metrics}。',
   methodsAccuracyMissing: '分类器准确率：尚未测量（运行 voc eval 后会写入此处）。',
@@ -323,6 +324,7 @@ const en: Record<MessageKey, string> = {
   descriptorsIntro:
     'The descriptors each channel uses more than the other channels (z of the log-odds ratio with an informative Dirichlet prior; flagged as distinctive when the Benjamini–Hochberg q < 0.05). A word used positively and negatively (效率高 / 效率低, efficient / inefficient) is counted as two; counts are posts using the word (a post repeating it counts once).',
   descriptorsNone: 'No descriptor attributed to a channel in the period.',
+  wordsNoneFlagged: 'No word is distinctive at q < 0.05 in this period: the tables below are ranked by z for reference only, and the differences between channels may be chance.',
   descriptor: 'Descriptor',
   polarity: 'Polarity',
   inChannel: 'In channel',
@@ -491,7 +493,7 @@ const en: Record<MessageKey, string> = {
   methodsSpikes:
     'Volume spikes: Poisson upper-tail test of the day’s posts against the mean of the {baseline} days before (+0.5 smoothing), at 0.05 Bonferroni-corrected over {days} days.',
   methodsCampaign:
-    'Campaign check: Poisson upper-tail test of questions and complaints in the {window} days after the launch against the daily rate of up to {baseline} days before (+0.5 smoothing), p < 0.05.',
+    'Campaign check: Poisson upper-tail test of questions and complaints in the {window} days after the launch against the daily rate of up to {baseline} days before (+0.5 smoothing), p < 0.05, and at least {min} posts to count as a spike.',
   methodsCompetitors: 'Competitors: share of voice is the share of posts; NSS differences use a pooled two-proportion z-test (two-sided).',
   methodsAccuracy: 'Classifier accuracy (voc eval, {date}, {corpus}): {metrics}.',
   methodsAccuracyMissing: 'Classifier accuracy: not measured yet (run voc eval and it is printed here).',

@@ -20,6 +20,11 @@ export const CAMPAIGN_WINDOW_DAYS = 7;
 export const CAMPAIGN_BASELINE_DAYS = 28;
 export const CAMPAIGN_MIN_BASELINE_DAYS = 7;
 export const CAMPAIGN_ALPHA = 0.05;
+/**
+ * Fewer posts after a launch than this are no spike whatever the test says: with a quiet baseline
+ * the +0.5 smoothing alone makes 2 posts against 0 "significant" (p = 0.007), which is no finding.
+ */
+export const CAMPAIGN_MIN_POSTS = 3;
 /** A target silent for at least this many consecutive days is reported as a crawl gap. */
 export const GAP_MIN_DAYS = 3;
 
@@ -238,7 +243,7 @@ export function campaignFigures(tallies: readonly CampaignTally[]): CampaignFigu
       if (!tested) return { observed: counts.window, baseline: counts.baseline, expected: 0, p: null, spiked: false };
       const expected = ((counts.baseline + 0.5) / t.baselineDays.length) * t.windowDays.length;
       const p = poissonUpperTail(counts.window, expected);
-      return { observed: counts.window, baseline: counts.baseline, expected, p, spiked: counts.window > expected && p < CAMPAIGN_ALPHA };
+      return { observed: counts.window, baseline: counts.baseline, expected, p, spiked: counts.window >= CAMPAIGN_MIN_POSTS && counts.window > expected && p < CAMPAIGN_ALPHA };
     };
     return {
       name: t.campaign.name,

@@ -26,7 +26,7 @@ import { breakpointKindLabel, joinList, t, type MessageKey } from './i18n.js';
 import type { Labels } from './labels.js';
 import { MIN_VERDICT_HITS } from './promises.js';
 import type { Quote } from './quotes.js';
-import { CAMPAIGN_BASELINE_DAYS, CAMPAIGN_MIN_BASELINE_DAYS, CAMPAIGN_WINDOW_DAYS, SPIKE_BASELINE_DAYS } from './trend.js';
+import { CAMPAIGN_BASELINE_DAYS, CAMPAIGN_MIN_BASELINE_DAYS, CAMPAIGN_MIN_POSTS, CAMPAIGN_WINDOW_DAYS, SPIKE_BASELINE_DAYS } from './trend.js';
 import type { ClassifierEvaluation, QuoteView, SourceRegistry } from './view-model.js';
 import { MAX_BREAKPOINT_PAIRS, safeHref, shortenMiddle } from './view-model.js';
 
@@ -121,6 +121,8 @@ export function promisesView(ctx: SectionContext) {
         ? ''
         : msg('consistencyOverall', { index: formatIndex(p.index), promises: count(p.consistency.filter((c) => c.index !== null).length) }),
     descriptorsIntro: msg('descriptorsIntro'),
+    // A table of words ranked by z reads as findings; say when none of them is one.
+    descriptorsNoneFlagged: figures.descriptors.length > 0 && !figures.descriptors.some((d) => d.words.some((w) => w.flagged)) ? msg('wordsNoneFlagged') : '',
     descriptorsNone: msg('descriptorsNone'),
     descriptors: figures.descriptors.map((d) => ({
       label: labels.channel(d.channel, locale),
@@ -157,6 +159,7 @@ export function openWordsView(ctx: SectionContext) {
   const { figures, msg, count, locale, labels } = ctx;
   return {
     intro: msg('openWordsIntro'),
+    noneFlagged: figures.openWords.length > 0 && !figures.openWords.some((c) => c.words.some((w) => w.flagged)) ? msg('wordsNoneFlagged') : '',
     none: msg('openWordsNone'),
     channels: figures.openWords.map((c) => ({
       label: labels.channel(c.channel, locale),
@@ -354,7 +357,7 @@ export function methodsView(ctx: SectionContext, lexiconVersion: string, evaluat
       msg('methodsOpenWords'),
       msg('methodsShares', { min: MIN_QUADRANT_POSTS }),
       msg('methodsSpikes', { baseline: SPIKE_BASELINE_DAYS, days: ctx.count(figures.trend.testedDays) }),
-      msg('methodsCampaign', { window: CAMPAIGN_WINDOW_DAYS, baseline: CAMPAIGN_BASELINE_DAYS }),
+      msg('methodsCampaign', { window: CAMPAIGN_WINDOW_DAYS, baseline: CAMPAIGN_BASELINE_DAYS, min: CAMPAIGN_MIN_POSTS }),
       msg('methodsCompetitors'),
       msg('methodsQuotes'),
       msg('methodsLimits'),

@@ -3,6 +3,7 @@ import { aggregateReport, computeFigures, quoteText, tallyReport, type Aggregate
 import { familyZ, netSentiment, poissonUpperTail, twoProportionTest, wilsonInterval } from '../reports/stats.js';
 import { findings } from '../reports/findings.js';
 import { daysOfRange } from '../reports/days.js';
+import { campaignFigures } from '../reports/trend.js';
 import { BRAND, CAMPAIGN, competitorItems, currentItems, item, previousItems, SEPTEMBER, spec } from './report.fixture.js';
 
 const OCTOBER_FROM = '2026-09-30T16:00:00.000Z';
@@ -472,6 +473,22 @@ describe('honest counting and ranking (what a report must not overstate)', () =>
   it('the days of a period ending in year 9999 are counted, not compared as labels (which never ended)', () => {
     const days = daysOfRange('9999-11-30T16:00:00.000Z', '9999-12-31T16:00:00.000Z', 'Asia/Shanghai');
     expect([days.length, days[0], days[30]]).toEqual([31, '9999-12-01', '9999-12-31']);
+  });
+
+  it('a campaign spike needs at least 3 posts: 2 against a silent baseline is the smoothing talking', () => {
+    const tally = (window: number) => ({
+      campaign: CAMPAIGN,
+      windowDays: Array.from({ length: 7 }, (_, i) => `2026-10-${15 + i}`),
+      baselineDays: Array.from({ length: 28 }, (_, i) => `2026-09-${String(17 + (i % 14)).padStart(2, '0')}`),
+      questions: { window, baseline: 0 },
+      complaints: { window, baseline: 0 },
+    });
+    const [two] = campaignFigures([tally(2)]);
+    // expected (0 + 0.5) / 28 x 7 = 0.125; P(X >= 2) = 1 - e^-0.125 (1 + 0.125) = 0.0070
+    expect(two!.complaints.p).toBeCloseTo(poissonUpperTail(2, 0.125), 12);
+    expect(two!.complaints.p!).toBeLessThan(0.05);
+    expect(two!.complaints.spiked).toBe(false);
+    expect(campaignFigures([tally(3)])[0]!.complaints.spiked).toBe(true);
   });
 
   it('the NSS change against the previous period carries its p-value', () => {

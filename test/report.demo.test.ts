@@ -295,6 +295,14 @@ describe.each(DEMO_BRANDS.map((b) => b.id))('the %s report equals the count of t
     }
   });
 
+  it('says so when no descriptor is distinctive, rather than print a ranking that reads as findings', () => {
+    const anyFlagged = f.descriptors.some((d) => d.words.some((w) => w.flagged));
+    // Neither demo month has a descriptor at q < 0.05 (the smallest q is 0.26 and 0.29).
+    expect(anyFlagged).toBe(false);
+    const note = '本期没有任何词在 q &lt; 0.05 下显著';
+    expect(html.includes(`<p class="note">${note}`) && html.indexOf(note) < html.indexOf('id="open-words"')).toBe(!anyFlagged);
+  });
+
   it('descriptor counts per channel (in channel and in the other channels)', () => {
     for (const d of f.descriptors) {
       const own = ref.words.get(d.channel)!;
