@@ -15,6 +15,8 @@ const LABELS: Record<string, { en: string; zh: string }> = {
   too_many_redirects: { en: 'too many redirects', zh: '重定向过多' },
   decode: { en: 'cannot decode', zh: '无法解码' },
   extraction: { en: 'extraction', zh: '提取失败' },
+  not_html: { en: 'not HTML', zh: '不是 HTML 页面' },
+  empty_body: { en: 'empty page', zh: '空白页面' },
   config: { en: 'configuration', zh: '配置错误' },
   error: { en: 'error', zh: '其他错误' },
 };

@@ -8,13 +8,14 @@ import { InputError } from '../core/errors.js';
 import type { Post, Target } from '../core/types.js';
 import type { CrawlState } from '../store/store.js';
 import type { CrawlContext } from './context.js';
-import { readProgress } from './crawl-state.js';
+import { progressFor } from './crawl-state.js';
 import type { Validators } from './fetcher.js';
 import type { PageRequest } from './page-request.js';
 import { politeFetcher } from './polite-fetch.js';
 import { buildPost } from './post-builder.js';
 import { effectiveTarget, readerFor } from './presets.js';
-import { driftAlarm, emptyTargetStats, type TargetStats } from './stats.js';
+import { emptyPageError, unreadablePage } from './page-type.js';
+import { driftAlarm, emptyTargetStats, errorCause, messageOf, recordError, type TargetStats } from './stats.js';
 
 /** One crawled page as a queue job sees it. */
 export interface PageResult {
@@ -32,6 +33,11 @@ export interface PageResult {
   newest?: { at: string; id: string };
   /** Requests, counts and waits of this page. */
   stats: TargetStats;
+  /**
+   * The target's first page yielded no post although its kind says it should have (selectors that
+   * match nothing, a PDF, an empty page): the page's error, as an in-process crawl records it.
+   */
+  failure?: { url: string; cause: string; message: string; zh?: string };
 }
 
 export interface CrawlPageOptions {
@@ -42,6 +48,8 @@ export interface CrawlPageOptions {
    * `notModified`) and a `since_id` API is asked only for what is newer than the watermark.
    */
   state?: CrawlState;
+  /** Do not send the stored validators (`voc crawl --refetch`): the page is fetched whole. */
+  refetch?: boolean;
 }
 
 /** The request a bare URL of `target` stands for. */
@@ -80,7 +88,7 @@ export async function crawlPage(ctx: CrawlContext, rawTarget: Target, url: strin
   const target = effectiveTarget(rawTarget);
   const reader = readerFor(target);
   const stats = emptyTargetStats(ctx.now().toISOString());
-  const progress = readProgress(options.state);
+  const progress = progressFor(options.state, rawTarget, { refetch: options.refetch === true });
   // The target's own URL is a crawl's start: the kind decides how it is asked (conditional, since_id).
   const req = (url === target.url ? reader.start(target, progress)[0] : undefined) ?? requestFor(target, url);
   const outcome = await reader.read(
@@ -100,8 +108,8 @@ export async function crawlPage(ctx: CrawlContext, rawTarget: Target, url: strin
       en: `target ${target.id}: crawlPage reads listing pages; a sitemap target is crawled with crawlTarget`,
       zh: `抓取目标 ${target.id}：crawlPage 只读取列表页；sitemap 类型的抓取目标请用 crawlTarget 抓取`,
     });
-  const validators = req.conditional ? outcome.validators : undefined;
   if (outcome.notModified) {
+    const validators = req.conditional ? outcome.validators : undefined;
     stats.notModified = 1;
     return { url: outcome.url, posts: [], nextUrl: null, status: outcome.status, notModified: true, ...(validators ? { validators } : {}), stats };
   }
@@ -120,9 +128,24 @@ export async function crawlPage(ctx: CrawlContext, rawTarget: Target, url: strin
       if (item.publishedAt && (!newest || post.publishedAt > newest.at)) newest = { at: post.publishedAt, id: post.externalId };
     }
   }
-  // The start page read nothing where earlier crawls read posts: the drift alarm, with the page kept.
+  // A first page that read nothing: kept (unless it is no HTML at all) and reported as the
+  // in-process crawl does; where earlier crawls read posts, the drift alarm too.
+  let failure: PageResult['failure'];
+  let snapshot: string | undefined;
+  const empty = outcome.items.length === 0 && req.pageNo === 1 && req.role === 'listing';
+  if (empty && outcome.body !== undefined) {
+    const unreadable = outcome.emptyMeansBroken ? unreadablePage(outcome.contentType, outcome.body) : undefined;
+    const broken = outcome.emptyMeansBroken || (url === target.url && progress.yields.slice(-3).some((n) => n > 0));
+    if (broken && !unreadable && ctx.snapshots) snapshot = await ctx.snapshots.save(target.id, outcome.url, outcome.body, ctx.now());
+    if (outcome.emptyMeansBroken) {
+      const page = { url: outcome.url, status: outcome.status, body: outcome.body, ...(outcome.contentType ? { contentType: outcome.contentType } : {}) };
+      const err = emptyPageError(target.id, page, snapshot ? { snapshot } : {});
+      const zh = err.zh;
+      recordError(stats, errorCause(err), outcome.url, messageOf(err), snapshot, zh);
+      failure = { url: outcome.url, cause: errorCause(err), message: messageOf(err), ...(zh !== undefined ? { zh } : {}) };
+    }
+  }
   if (url === target.url && outcome.items.length === 0 && progress.yields.slice(-3).some((n) => n > 0)) {
-    const snapshot = outcome.body !== undefined && ctx.snapshots ? await ctx.snapshots.save(target.id, outcome.url, outcome.body, ctx.now()) : undefined;
     const drift = driftAlarm(target.id, progress.yields, 1, 0, snapshot);
     if (drift) stats.drift = drift;
   }
@@ -130,5 +153,18 @@ export async function crawlPage(ctx: CrawlContext, rawTarget: Target, url: strin
   const nextUrl = outcome.items.length > 0 ? (outcome.next.find((n) => n.role === 'listing' || n.role === 'more')?.url ?? successor?.url ?? null) : null;
   stats.pages = 1;
   stats.postsExtracted = outcome.items.length;
-  return { url: outcome.url, posts, nextUrl, status: outcome.status, notModified: false, ...(validators ? { validators } : {}), ...(newest ? { newest } : {}), stats };
+  // Validators only of a page that yielded posts: kept for a page that read nothing, they would
+  // answer the crawl after the selectors are fixed with 304 and nothing.
+  const validators = req.conditional && posts.length > 0 ? outcome.validators : undefined;
+  return {
+    url: outcome.url,
+    posts,
+    nextUrl,
+    status: outcome.status,
+    notModified: false,
+    ...(validators ? { validators } : {}),
+    ...(newest ? { newest } : {}),
+    ...(failure ? { failure } : {}),
+    stats,
+  };
 }

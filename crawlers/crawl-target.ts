@@ -21,10 +21,11 @@ import { firstLineZh, InputError } from '../core/errors.js';
 import type { CrawlState } from '../store/store.js';
 import { canonicalUrl } from './canonical-url.js';
 import type { CrawlContext } from './context.js';
-import { readProgress, sameState, writeProgress, type CrawlerProgress } from './crawl-state.js';
+import { progressFor, sameState, writeProgress, type CrawlerProgress } from './crawl-state.js';
 import type { RawItem } from './extract-html.js';
 import { FetchError } from './fetch-error.js';
 import { freezeItemId } from './kinds/html.js';
+import { emptyPageError, unreadablePage } from './page-type.js';
 import type { KindReader, PageOutcome, ReaderIO } from './kinds/reader.js';
 import { MAX_REQUEST_ATTEMPTS, visitKey, type PageRequest } from './page-request.js';
 import { politeFetcher } from './polite-fetch.js';
@@ -90,6 +91,11 @@ export interface CrawlTargetOptions {
   knownIds?: (ids: string[]) => Promise<Set<string>>;
   /** The target's stored crawl state, or a loader of it. */
   state?: CrawlState | (() => Promise<CrawlState | undefined>);
+  /**
+   * Ignore the stored ETag / Last-Modified for this crawl (`voc crawl --refetch`): the start pages
+   * are fetched whole even if the site would answer 304. The new validators are stored as usual.
+   */
+  refetch?: boolean;
   /** Saves the crawl state; called after pages were handed over, and only when it changed. */
   onState?: (state: CrawlState) => Promise<void>;
   /** Fingerprints of recent stored posts, so reposts of them are marked too. */
@@ -126,6 +132,8 @@ export async function crawlTarget(ctx: CrawlContext, target: Target, options: Cr
 
 class CrawlRun {
   private readonly target: Target;
+  /** The target as given (the spec fingerprint of the crawl state is taken of it, as queue jobs do). */
+  private readonly rawTarget: Target;
   private readonly reader: KindReader;
   private readonly stats: TargetStats;
   private readonly startedAt: Date;
@@ -168,6 +176,7 @@ class CrawlRun {
     rawTarget: Target,
     private readonly options: CrawlTargetOptions,
   ) {
+    this.rawTarget = rawTarget;
     this.target = effectiveTarget(rawTarget);
     this.reader = readerFor(this.target);
     this.startedAt = ctx.now();
@@ -191,18 +200,31 @@ class CrawlRun {
     const { options, ctx } = this;
     this.initialState = typeof options.state === 'function' ? await options.state() : options.state;
     this.lastSaved = this.initialState;
-    this.progress = readProgress(this.initialState);
+    this.progress = progressFor(this.initialState, this.rawTarget, { refetch: options.refetch === true });
     await Promise.all([ctx.snapshots?.prune(this.startedAt), ctx.rawPages?.prune(this.startedAt)]);
     if (options.seedSimhashes) for (const e of await options.seedSimhashes()) ctx.nearDuplicates.add(e);
 
     if (this.cap < 1) return this.finish('page_cap');
     // Requests an interrupted crawl left come first: they are the part of the site it never stored.
+    // A start page among them (it failed last time: a 404, a timeout) is asked again as the start
+    // of this crawl, not twice: met a second time, it would read as a pagination loop and the
+    // target's chain would report "loop" instead of what happened to its start page.
+    // It keeps what the pending request knew: resumed (it may have been stored just before a
+    // kill, and must not end the chain as "known"), and how many crawls it failed in.
+    const starts = this.reader.start(this.target, this.progress);
+    const startsByKey = new Map(starts.map((r) => [visitKey(r.url), r]));
     for (const r of this.progress.pending) {
+      const start = r.chain === 'top' && r.pageNo === 1 ? startsByKey.get(visitKey(r.url)) : undefined;
+      if (start) {
+        start.resumed = true;
+        if (r.failures) start.failures = r.failures;
+        continue;
+      }
       const chain = r.chain === 'top' ? 'resume' : r.chain;
       this.resumeHorizon.set(chain, Math.max(this.resumeHorizon.get(chain) ?? 0, r.pageNo));
       this.enqueue({ ...r, chain, resumed: true });
     }
-    for (const r of this.reader.start(this.target, this.progress)) this.enqueue(r);
+    for (const r of starts) this.enqueue(r);
 
     const workers = Math.max(1, this.target.maxConcurrency ?? ctx.config.crawler.maxConcurrencyPerHost);
     await Promise.all(Array.from({ length: workers }, () => this.worker()));
@@ -363,10 +385,6 @@ class CrawlRun {
 
   private async handle(req: PageRequest, outcome: PageOutcome): Promise<void> {
     const { target, ctx } = this;
-    if (req.conditional) {
-      if (outcome.validators) this.progress.validators[req.url] = outcome.validators;
-      else if (!outcome.notModified) delete this.progress.validators[req.url];
-    }
     if (outcome.notModified) {
       this.stats.notModified++;
       this.stopChain(req.chain, 'not_modified');
@@ -374,23 +392,25 @@ class CrawlRun {
       return;
     }
     this.stats.pages++;
-    if (ctx.rawPages && outcome.body) await ctx.rawPages.save(target.id, outcome.url, outcome.body, ctx.now());
     const items = outcome.items;
+    // A PDF, JSON or empty answer where an HTML page was expected: said as such, and neither
+    // archived nor snapshotted as if it were HTML.
+    const unreadable = items.length === 0 && outcome.emptyMeansBroken && outcome.body !== undefined ? unreadablePage(outcome.contentType, outcome.body) : undefined;
+    if (ctx.rawPages && outcome.body && !unreadable) await ctx.rawPages.save(target.id, outcome.url, outcome.body, ctx.now());
     this.stats.postsExtracted += items.length;
     const isChainPage = req.role === 'listing' || req.role === 'more';
 
     if (items.length === 0 && req.pageNo === 1 && (req.role === 'listing' || req.role === 'detail')) {
       let snapshot: string | undefined;
       if (outcome.emptyMeansBroken && outcome.body !== undefined) {
-        snapshot = await ctx.snapshots?.save(target.id, outcome.url, outcome.body, ctx.now());
-        const detail = req.role === 'detail';
-        const err = new ExtractionError(outcome.url, {
-          en: `${outcome.url}: the ${detail ? 'detail selectors' : 'selectors'} of target ${target.id} found no post on the page (HTTP ${outcome.status}); the site may have changed its markup${snapshot ? `; the page is saved in ${snapshot}` : ''}`,
-          zh: `${outcome.url}：抓取目标 ${target.id} 的${detail ? '详情页选择器' : '选择器'}在页面上没有找到帖子（HTTP ${outcome.status}）；站点可能改了页面结构${snapshot ? `；页面已保存在 ${snapshot}` : ''}`,
-        });
-        this.recordFailure(req, err, snapshot);
+        if (!unreadable) snapshot = await ctx.snapshots?.save(target.id, outcome.url, outcome.body, ctx.now());
+        const page = { url: outcome.url, status: outcome.status, body: outcome.body, ...(outcome.contentType ? { contentType: outcome.contentType } : {}) };
+        this.recordFailure(req, emptyPageError(target.id, page, { detail: req.role === 'detail', ...(snapshot ? { snapshot } : {}) }), snapshot);
+        // Not a page of this kind at all: the chain ended on an error, not on an empty listing page.
+        if (unreadable) this.stopChain(req.chain, 'error');
       }
-      if (req.chain === 'top' && !this.emptyFirstPage) this.emptyFirstPage = { url: outcome.url, ...(outcome.body !== undefined ? { body: outcome.body } : {}), ...(snapshot ? { snapshot } : {}) };
+      if (req.chain === 'top' && !this.emptyFirstPage)
+        this.emptyFirstPage = { url: outcome.url, ...(outcome.body !== undefined && !unreadable ? { body: outcome.body } : {}), ...(snapshot ? { snapshot } : {}) };
     }
 
     // Listing items that have their own page are completed there first (full text, replies), so
@@ -407,6 +427,13 @@ class CrawlRun {
     const deferredPosts = this.buildAll(deferred, outcome.url);
     const pagePosts = [...readyPosts, ...deferredPosts];
     const known = isChainPage ? await this.known(pagePosts.map((p) => p.id)) : new Set<string>();
+    // A start page's validators are kept only when it yielded posts: a 304 next time means "the
+    // posts you have are current". Kept for a page that read nothing (wrong selectors, a block
+    // page), they would answer every later crawl with 304 and nothing, even once it is fixed.
+    if (req.conditional) {
+      if (outcome.validators && pagePosts.length > 0) this.progress.validators[req.url] = outcome.validators;
+      else delete this.progress.validators[req.url];
+    }
 
     // Where the chain goes from here.
     if (isChainPage) {

@@ -23,6 +23,7 @@
  *   crawl-page       one page on its own (queue jobs)
  *   crawl-state      the incremental state kept between crawls
  *   store-callbacks  crawl options wired to a Store
+ *   page-type        pages selectors cannot read (a PDF, JSON, an empty body), said as such
  *   stats, archive   observability: counts, errors by cause, drift, snapshots, raw HTML retention
  *
  * @example
@@ -66,7 +67,8 @@ export {
 } from './crawl-target.js';
 export { crawlPage, requestFor, type PageResult } from './crawl-page.js';
 export { storeCallbacks } from './store-callbacks.js';
-export { readProgress, writeProgress, sameState, type CrawlerProgress, type TargetCrawlState } from './crawl-state.js';
+export { readProgress, writeProgress, sameState, progressFor, specFingerprint, type CrawlerProgress, type TargetCrawlState } from './crawl-state.js';
+export { unreadablePage, mediaType, describePage, pageAdvice, emptyPageError, UnreadablePageError, type UnreadablePage } from './page-type.js';
 export { visitKey, MAX_REQUEST_ATTEMPTS, type PageRequest, type PageRole } from './page-request.js';
 export {
   emptyTargetStats,
@@ -75,7 +77,9 @@ export {
   groupMessage,
   pageErrorText,
   recordError,
+  targetOutcome,
   ExtractionError,
+  type TargetOutcome,
   type TargetStats,
   type ErrorGroup,
   type DriftAlarm,

@@ -102,7 +102,7 @@ export function errorCause(err: unknown): ErrorCause {
     return err.cause;
   }
   if (err instanceof RefusedUrlError) return /robots\.txt/.test(err.message) ? 'robots' : 'refused';
-  if (err instanceof ExtractionError) return 'extraction';
+  if (err instanceof ExtractionError) return err.group;
   if (err instanceof VocError) return err.exitCode === 2 ? 'config' : 'error';
   if (err instanceof SyntaxError) return 'decode';
   return 'error';
@@ -128,10 +128,13 @@ export function pageErrorText(page: { url: string; message: string; zh?: string 
 /** A page that was fetched but yielded nothing the target's spec could read. */
 export class ExtractionError extends VocError {
   readonly url: string;
-  constructor(url: string, message: ErrorText) {
+  /** The error group it is counted under: `extraction`, or what kept the page from being read (`not_html`, `empty_body`). */
+  readonly group: ErrorCause;
+  constructor(url: string, message: ErrorText, group: ErrorCause = 'extraction') {
     super(message, 1);
     this.name = 'ExtractionError';
     this.url = url;
+    this.group = group;
   }
 }
 
@@ -161,6 +164,22 @@ export function driftAlarm(targetId: string, yields: readonly number[], pagesFet
     zh: `抓取目标 ${targetId} 前几次抓取分别得到 ${previous.join('、')} 条帖子，这次一条也没有；请对照站点检查它的选择器或映射${snapshot ? `；页面已保存在 ${snapshot}` : ''}`,
     ...(snapshot ? { snapshot } : {}),
   };
+}
+
+/**
+ * How one target's crawl ended, the unit a run's status is made of:
+ *  - `ok`: it read posts (new or not; some pages may have failed, their errors are listed), or it
+ *    read a page that holds none and is allowed to (an API with nothing new);
+ *  - `unchanged`: its start page answered 304 Not Modified and nothing was read;
+ *  - `failed`: it has errors, read no post and got no 304: a 404, a refusal, selectors that find
+ *    nothing, a PDF where a listing was expected.
+ */
+export type TargetOutcome = 'ok' | 'unchanged' | 'failed';
+
+export function targetOutcome(stats: Pick<TargetStats, 'errors' | 'postsExtracted' | 'notModified'>): TargetOutcome {
+  if (stats.postsExtracted > 0) return 'ok';
+  if (stats.notModified > 0) return 'unchanged';
+  return stats.errors.length > 0 ? 'failed' : 'ok';
 }
 
 /** The counters of TargetStats that add up across pages, targets and runs. */

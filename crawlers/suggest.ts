@@ -5,9 +5,11 @@
  * per-host pacing); nothing is stored.
  */
 import { resolveTarget, type VocConfig } from '../core/config.js';
+import { VocError } from '../core/errors.js';
 import type { SelectorSpec, Target } from '../core/types.js';
 import type { CrawlContext } from './context.js';
 import { extractListing } from './extract-html.js';
+import { describePage, mediaType, pageAdvice, unreadablePage, type UnreadablePage } from './page-type.js';
 import { politeFetcher } from './polite-fetch.js';
 import { guessSelectors } from './selector-guess.js';
 import { emptyTargetStats } from './stats.js';
@@ -30,9 +32,26 @@ export function suggestionTarget(url: string, config: VocConfig, origin: string)
   return resolveTarget({ id: 'suggest', source: 'suggest', url, brand: 'suggest', selectors: { item: 'body', text: 'body' } }, config, origin);
 }
 
-/** Undefined when the page holds nothing that repeats like posts. Fetch errors and refusals are thrown as the crawler raises them. */
+/** A page no selector guess can be made for: a PDF, JSON, a feed, an empty page. Says what it is and what to do. */
+export class UnsuitablePageError extends VocError {
+  readonly page: UnreadablePage;
+  constructor(url: string, page: UnreadablePage, status: number) {
+    const what = describePage(page, status);
+    const todo = pageAdvice(page);
+    super({ en: `${url}: ${what.en}, so there are no selectors to guess; ${todo.en}`, zh: `${url}：${what.zh}，无从猜测选择器；${todo.zh}` }, 1);
+    this.name = 'UnsuitablePageError';
+    this.page = page;
+  }
+}
+
+/**
+ * Undefined when the page holds nothing that repeats like posts. Throws `UnsuitablePageError` when
+ * the page is not HTML or is empty; fetch errors and refusals are thrown as the crawler raises them.
+ */
 export async function suggestSelectors(crawl: CrawlContext, target: Target, limit: number): Promise<Suggestion | undefined> {
   const page = await politeFetcher(crawl, target, emptyTargetStats(crawl.now().toISOString())).fetch(target.url);
+  const unreadable = unreadablePage(mediaType(page.headers['content-type']), page.body);
+  if (unreadable) throw new UnsuitablePageError(page.url, unreadable, page.status);
   const guess = guessSelectors(page.body, { timeZone: target.timeZone, nowMs: crawl.now().getTime() });
   if (!guess) return undefined;
   const listing = extractListing(page.body, page.url, guess.spec, target.timeZone, { nowMs: crawl.now().getTime() });

@@ -150,8 +150,12 @@ describe('a queued crawl is one flow', () => {
     site.empty('drift');
     let targets: QueuedTargetSummary[] = [];
     const second = await runQueuedCrawl(app.store, env, [target('drift')], { onTargets: (t) => (targets = t) });
-    expect(second.stats).toMatchObject({ pagesFetched: 1, postsNew: 0, errors: 0 });
+    // As in-process: a start page the selectors find nothing on is the target's error, and the
+    // target, with no post read and no 304, fails the run.
+    expect(second.stats).toMatchObject({ pagesFetched: 1, postsNew: 0, errors: 1 });
+    expect([second.status, second.failedTargets]).toEqual(['failed', ['drift']]);
     expect(targets[0]).toMatchObject({ stoppedBecause: 'empty_page', stats: { pages: 1, postsExtracted: 0 } });
+    expect(targets[0]!.stats.errors.map((g) => [g.cause, g.count, g.urls])).toEqual([['extraction', 1, [`${site.url}/t/drift/1`]]]);
     expect(targets[0]!.stats.drift).toMatchObject({ previousYields: [4], message: expect.stringMatching(/^target drift yielded no post this time after 4 on its last crawls; .*the page is saved in /) });
     expect(existsSync(targets[0]!.stats.drift!.snapshot!)).toBe(true);
   });

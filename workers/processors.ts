@@ -15,8 +15,8 @@
 import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { firstLineZh, inBoth, VocError, type ErrorText } from '../core/errors.js';
 import type { Post } from '../core/types.js';
-import { crawlPage, errorCause, FetchError, isTransientError } from '../crawlers/index.js';
-import { readProgress, withPageProgress } from '../crawlers/crawl-state.js';
+import { crawlPage, errorCause, FetchError, isTransientError, pageErrorText } from '../crawlers/index.js';
+import { progressFor, withPageProgress } from '../crawlers/crawl-state.js';
 import type { StopReason } from '../crawlers/crawl-target.js';
 import type { UpsertResult } from '../store/store.js';
 import type { StageDeps } from './deps.js';
@@ -158,7 +158,7 @@ export function crawlQueueProcessor(ctx: ProcessorContext): VocProcessor<CrawlQu
 }
 
 async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token: string | undefined, signal: AbortSignal | undefined) {
-  const { runId, target, url, pageNo, maxPages, since } = job.data;
+  const { runId, target, url, pageNo, maxPages, since, refetch } = job.data;
   return guarded(ctx, job, token, signal, `${target.id}: ${url}`, async () => {
     // A cancelled run fetches nothing more; the job still counts as done, so `finish` can close it.
     if (await ctx.tracker.isCancelRequested(runId)) {
@@ -173,7 +173,7 @@ async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token
     const state = isStart ? await ctx.deps.store.getCrawlState(target.id) : undefined;
     let page;
     try {
-      page = await crawlPage(crawlCtx, target, url, { ...(signal ? { signal } : {}), ...(state ? { state } : {}) });
+      page = await crawlPage(crawlCtx, target, url, { ...(signal ? { signal } : {}), ...(state ? { state } : {}), ...(refetch ? { refetch: true } : {}) });
     } catch (err) {
       if (err instanceof PaceDelayError) {
         // Wait in Redis' delayed set, not in this worker slot; the job keeps its reserved slot.
@@ -207,7 +207,7 @@ async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token
     }
     // The watermark travels with the chain, so later pages read the crawl state only when they
     // hold a stored post newer than it. (A post dropped by --since is not stored: it moves nothing.)
-    const known = isStart ? readProgress(state).watermark : job.data.watermark;
+    const known = isStart ? progressFor(state, target).watermark : job.data.watermark;
     const kept = page.newest && (since === undefined || page.newest.at >= since) ? page.newest : undefined;
     const newer = kept && (!known || kept.at > known) ? kept : undefined;
     const watermark = newer?.at ?? known;
@@ -217,8 +217,10 @@ async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token
     // first attempt stored as its own (countsOfThisJob), so it goes on to the next page.
     const onlyKnown = posts.length > 0 && counts.inserted === 0 && counts.updated === 0;
     const onlyOlder = posts.length === 0 && page.posts.length > 0;
+    // A page that is no HTML at all (a PDF, JSON, an empty body) ends the chain on an error, as in-process.
+    const unreadable = page.failure !== undefined && page.failure.cause !== 'extraction';
     let stop: StopReason | undefined =
-      page.posts.length === 0 ? 'empty_page' : onlyOlder ? 'since' : onlyKnown ? 'known' : !page.nextUrl ? 'no_next' : pageNo >= maxPages ? 'page_cap' : undefined;
+      unreadable ? 'error' : page.posts.length === 0 ? 'empty_page' : onlyOlder ? 'since' : onlyKnown ? 'known' : !page.nextUrl ? 'no_next' : pageNo >= maxPages ? 'page_cap' : undefined;
     // Cancelled while this page was being fetched: keep what it brought, queue no further page.
     if (!stop && (await ctx.tracker.isCancelRequested(runId))) stop = 'aborted';
     if (!stop && page.nextUrl) {
@@ -244,7 +246,7 @@ async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token
     if (isStart || newer) {
       const current = isStart ? state : await ctx.deps.store.getCrawlState(target.id);
       const start = isStart ? { url, postsExtracted: page.stats.postsExtracted, ...(page.validators ? { validators: page.validators } : {}) } : undefined;
-      const updated = withPageProgress(current, target.id, { ...(start ? { start } : {}), ...(newer ? { newest: newer } : {}) }, ctx.deps.crawl.now().toISOString());
+      const updated = withPageProgress(current, target, { ...(start ? { start } : {}), ...(newer ? { newest: newer } : {}) }, ctx.deps.crawl.now().toISOString());
       if (updated) await ctx.deps.store.saveCrawlState(updated);
     }
     if (page.stats.drift) await ctx.tracker.recordDrift(runId, target.id, page.stats.drift);
@@ -259,6 +261,13 @@ async function crawlPageJob(ctx: ProcessorContext, job: Job<CrawlJobData>, token
         stop,
       ),
     });
+    // A first page that read nothing is the target's error, as in-process: after the job's record
+    // (recording a job clears its error line, so a re-run job records it again).
+    if (page.failure) {
+      const f = page.failure;
+      const line = { en: `${target.id}: ${pageErrorText(f, 'en')}`, zh: `${target.id}：${pageErrorText(f, 'zh-CN')}` };
+      await ctx.tracker.recordError(runId, job.id!, line.en, false, { targetId: target.id, ...f }, line.zh);
+    }
     ctx.metrics?.crawl({ pages: 1, postsNew: counts.inserted, postsUpdated: counts.updated, postsUnchanged: counts.unchanged });
     return { posts: page.posts.length, next };
   }, false, { targetId: target.id, url });

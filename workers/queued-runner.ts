@@ -29,6 +29,8 @@ export interface EnqueueRunOptions {
   maxPages?: number;
   /** ISO instant: only posts published since then (`voc crawl --since`). */
   since?: string;
+  /** Ignore the targets' stored validators this run (`voc crawl --refetch`): no 304, start pages fetched whole. */
+  refetch?: boolean;
   /** Render these reports once every page is crawled and every new post classified. */
   report?: { specs: ReportSpec[]; outDir: string };
 }
@@ -49,7 +51,7 @@ export async function enqueueCrawlRun(queues: Queues, tracker: RunTracker, targe
     const id = crawlJobId(runId, target.id, target.url);
     // The producer claims the first pages under the finish id, like a page job claims its next page.
     if ((await tracker.claim(runId, finishId, 'page', [id])).length === 0) continue;
-    const data: CrawlJobData = { runId, target, url: target.url, pageNo: 1, maxPages, ...(opts.since ? { since: opts.since } : {}) };
+    const data: CrawlJobData = { runId, target, url: target.url, pageNo: 1, maxPages, ...(opts.since ? { since: opts.since } : {}), ...(opts.refetch ? { refetch: true } : {}) };
     pages.push({ name: JOB.page, queueName: 'crawl', data, opts: childJobOptions('crawl', id) });
   }
   const finish: FlowJob = {

@@ -39,6 +39,8 @@ export interface CrawlJobData {
    * needs no read of the crawl state (set from the start page on).
    */
   watermark?: string;
+  /** Send no stored validators for the target's own URL (`voc crawl --refetch`). */
+  refetch?: boolean;
 }
 
 /** What a crawl schedule fires: the target is read from the store when it fires. */

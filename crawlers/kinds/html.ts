@@ -10,6 +10,7 @@ import { baseUrlOf, extractItems, loadHtml, readLink, readValue, resolveLink, ty
 import { compileStreamSpec, extractStream, type StreamSpec } from '../extract-stream.js';
 import { getPath, asString } from '../json-path.js';
 import type { PageRequest } from '../page-request.js';
+import { mediaType } from '../page-type.js';
 import { externalIdFor } from '../post-builder.js';
 import { detailOutcome } from './detail.js';
 import { startRequest, validatorsFor, validatorsOf, type KindReader, type PageOutcome, type ReaderIO } from './reader.js';
@@ -168,6 +169,7 @@ async function readListing(io: ReaderIO, req: PageRequest, load: PageLoader): Pr
       }
     }
   }
+  const contentType = mediaType(page.headers['content-type']);
   return {
     url: page.url,
     status: page.status,
@@ -177,6 +179,7 @@ async function readListing(io: ReaderIO, req: PageRequest, load: PageLoader): Pr
     discovered: [],
     ...(validators ? { validators } : {}),
     body: page.body,
+    ...(contentType ? { contentType } : {}),
     emptyMeansBroken: true,
   };
 }

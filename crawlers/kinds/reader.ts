@@ -41,6 +41,8 @@ export interface PageOutcome {
   validators?: Validators;
   /** The body as received, for a snapshot if extraction failed or for the raw archive. */
   body?: string;
+  /** The media type the server declared (`text/html`, `application/pdf`), when it declared one. */
+  contentType?: string;
   /** Whether an empty `items` means the spec no longer matches the page (html-like kinds). */
   emptyMeansBroken?: boolean;
 }
