@@ -298,6 +298,18 @@ describe('breakpoints read off the second recall-side sample (Y2) and the precis
     expect(run('东西发来充电器是坏的，客服还一直扯皮，真气人！').breakpoints).toEqual([]);
     expect(breakpoints(run('东西发来充电器是坏的，客服还一直踢皮球，真气人！'))).toEqual(['customer_service/marketplace:runaround:passed_between']);
   });
+  it('one channel says yes, another says no to the same thing (audit)', () => {
+    expect(breakpoints(run('请问官网买的可以去门店退换吗？客服说可以，门店说不行。'))).toEqual(['customer_service/store:inconsistency:info_contradiction']);
+    // One channel saying yes and then no is a failure inside it, and a yes with nobody saying no is none.
+    expect(run('客服说可以，后来又说不行。').breakpoints).toEqual([]);
+    expect(run('客服说可以，门店也说可以。').breakpoints).toEqual([]);
+  });
+  it('门市 (and 門市) is the store, but not inside 厦门市', () => {
+    const ch = (t: string) => run(t).channels.map((c) => c.channel);
+    expect(ch('在門市排隊排了很久')).toEqual(['store']);
+    expect(ch('门市部的店员很热情')).toEqual(['store']);
+    expect(ch('拿去厦门市思明区华为售后服务修')).toEqual(['after_sales']);
+  });
   it('a failure only supposed did not happen', () => {
     expect(run('超市也卖这个。京东下的单，要是用不了可以给家人用').breakpoints).toEqual([]);
     expect(breakpoints(run('超市也卖这个。京东下的单，用不了，没法给家人用'))).toEqual(['marketplace/store:handoff:dead_end']);
