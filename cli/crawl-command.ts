@@ -1,11 +1,14 @@
 /**
- * `voc crawl [TARGET...] [--max-pages N] [--since DATE] [--json]`: crawl the targets in-process,
+ * `voc crawl [TARGET...] [--max-pages N] [--since DATE] [--refetch] [--json]`: crawl the targets in-process,
  * or through BullMQ workers when REDIS_URL is set, then optionally render the period's report of
  * each crawled brand.
  *
  * Output: a live progress line on stderr (terminal only) and, at the end, a summary table per
  * target (cli/crawl-output.ts), for in-process and queued crawls alike; `--json` prints one JSON
  * object instead: the run record plus `targets` (each target's crawl summary) and `total`.
+ *
+ * Exit code 1 when the run failed: a target failed (errors, no post read, no 304) or a step gave
+ * up (workers/run-outcome.ts); the targets that failed are named under the table.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -25,7 +28,7 @@ import type { RunProgress } from '../workers/run-tracker.js';
 import type { QueuedTargetSummary } from '../workers/target-totals.js';
 import { reportLabels } from '../workers/labels.js';
 import { generateReport } from '../reports/generate.js';
-import { createProgressBar, crawlReportJson, parseSince, renderSummaryTable, summaryOfQueuedTarget, terminalSafe, type CrawlReportRow } from './crawl-output.js';
+import { createProgressBar, crawlReportJson, failedTargetsLine, parseSince, renderSummaryTable, summaryOfQueuedTarget, terminalSafe, type CrawlReportRow } from './crawl-output.js';
 import { parseFormats, positiveInt } from './options.js';
 import { jsonText } from './json.js';
 
@@ -64,6 +67,8 @@ export function printCrawlResult(run: Run, rows: CrawlReportRow[], loc: Locale, 
   process.stdout.write(renderSummaryTable(rows, loc));
   const m = messages(loc);
   console.log(m.classified(run.stats.postsClassified));
+  const failed = failedTargetsLine(run, loc);
+  if (failed) console.log(failed);
   console.log(m.runLine(run.id, run.kind, m.runStatus[run.status] ?? run.status));
 }
 
@@ -77,6 +82,8 @@ export function printRunSummary(run: Run, loc: Locale, json: boolean): void {
   console.log(m.crawlDone(s.pagesFetched, s.postsNew, s.postsUpdated, s.postsUnchanged, s.errors));
   console.log(m.classified(s.postsClassified));
   for (const e of runErrorLines(run, loc).slice(0, 10)) console.log(`  ! ${terminalSafe(e, 400)}`);
+  const failed = failedTargetsLine(run, loc);
+  if (failed) console.log(failed);
   console.log(m.runLine(run.id, run.kind, m.runStatus[run.status] ?? run.status));
 }
 
@@ -88,6 +95,7 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
     .argument('[targets...]', 'target ids')
     .option('--max-pages <n>', 'page cap per target for this run', positiveInt('--max-pages'))
     .option('--since <date>', 'only posts published since DATE: 2026-10-01 (config time zone), an ISO time, or an age such as 7d, 12h, 2w')
+    .option('--refetch', 'ignore the stored ETag / Last-Modified this run: fetch the start pages whole even if unchanged (304)')
     .option('--json', 'print the run and its per-target summaries as one JSON object')
     .option('--detach', 'with REDIS_URL: enqueue and return without waiting (`voc runs show ID` follows it)')
     .option('--report-period <YYYY-MM>', 'then render the report of this month for each crawled brand')
@@ -96,7 +104,7 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
     .action(
       async (
         ids: string[],
-        opts: { maxPages?: number; since?: string; json?: boolean; detach?: boolean; reportPeriod?: string; reportOut: string; reportFormat: string },
+        opts: { maxPages?: number; since?: string; refetch?: boolean; json?: boolean; detach?: boolean; reportPeriod?: string; reportOut: string; reportFormat: string },
       ) => {
         const config = ctx.readConfig();
         const loc = ctx.locale(config);
@@ -124,6 +132,7 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
           const local: LocalCrawlOptions & TargetReportingOptions = {
             ...(opts.maxPages ? { maxPages: opts.maxPages } : {}),
             ...(since ? { since } : {}),
+            ...(opts.refetch ? { refetch: true } : {}),
             onTargetProgress: (id, stats) => bar.update(id, stats, caps.get(id)),
             onTargetDone: (summary) => rows.push({ targetId: summary.targetId, summary }),
           };
@@ -145,6 +154,7 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
                 ...(opts.maxPages ? { maxPages: opts.maxPages } : {}),
                 ...(since ? { since } : {}),
                 ...(opts.detach ? { detach: true } : {}),
+                ...(opts.refetch ? { refetch: true } : {}),
                 ...(report ? { report } : {}),
                 onProgress: queuedProgress,
                 onTargets: queuedTargets,

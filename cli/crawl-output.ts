@@ -12,7 +12,7 @@ import { zonedWallTimeToUtc } from '../core/time.js';
 import type { Locale } from '../core/types.js';
 import type { CrawlSummary } from '../crawlers/crawl-target.js';
 import { causeLabel } from '../crawlers/cause-labels.js';
-import { groupMessage, mergeStats, type TargetStats } from '../crawlers/stats.js';
+import { groupMessage, mergeStats, targetOutcome, type TargetOutcome, type TargetStats } from '../crawlers/stats.js';
 import type { QueuedTargetSummary } from '../workers/target-totals.js';
 
 const LABELS = {
@@ -206,7 +206,9 @@ export function renderSummaryTable(rows: CrawlReportRow[], locale: Locale): stri
   for (const r of rows) {
     const s = r.summary.stats;
     for (const g of s.errors) {
-      out.push(`  ${terminalSafe(r.targetId, 32)}: ${L.errorLine(causeLabel(g.cause, locale), g.count)} — ${terminalSafe(groupMessage(g, locale))}`);
+      // The snapshot gets a line of its own (whole, to copy): the message does not repeat it.
+      const message = g.snapshot ? withoutSnapshot(groupMessage(g, locale), g.snapshot) : groupMessage(g, locale);
+      out.push(`  ${terminalSafe(r.targetId, 32)}: ${L.errorLine(causeLabel(g.cause, locale), g.count)} — ${terminalSafe(message, 400)}`);
       if (g.snapshot) out.push(`      ${L.snapshot}: ${terminalSafe(g.snapshot, 300)}`);
     }
     if (s.drift) out.push(`  ${L.drift(terminalSafe(r.targetId, 32))}: ${terminalSafe(groupMessage(s.drift, locale), 400)}`);
@@ -218,6 +220,29 @@ export function renderSummaryTable(rows: CrawlReportRow[], locale: Locale): stri
  * A queued target's figures in the shape of an in-process crawl summary (one table for both).
  * A target the tracker marks as running (its run is active, its chain has not ended) keeps
  * `stoppedBecause: null` and `running: true`; a finished run's target without a recorded reason
+const FAILED_TARGETS = {
+  'zh-CN': (ids: string) =>
+    `失败的目标：${ids}（出错，没有读到帖子，也没有 304 未变化），所以本次运行算失败；原因见各目标的错误，\`voc targets test ID\` 可查看目标能提取到什么`,
+  en: (ids: string) =>
+    `Failed targets: ${ids} (errors, no post read, no 304 Not Modified), so the run failed; their errors say why, and \`voc targets test ID\` shows what a target extracts`,
+};
+
+/**
+ * The line naming the targets that made a run fail (workers/run-outcome.ts), or undefined when none
+ * did; `voc crawl` and `voc runs show` print it under the run's figures.
+ */
+export function failedTargetsLine(run: { failedTargets?: string[] }, locale: Locale): string | undefined {
+  const ids = run.failedTargets ?? [];
+  if (ids.length === 0) return undefined;
+  return FAILED_TARGETS[locale === 'en' ? 'en' : 'zh-CN'](ids.map((id) => terminalSafe(id, 32)).join(locale === 'en' ? ', ' : '、'));
+}
+
+/** A message without its "; the page is saved in FILE" clause (either language). */
+function withoutSnapshot(message: string, snapshot: string): string {
+  for (const clause of [`; the page is saved in ${snapshot}`, `；页面已保存在 ${snapshot}`]) if (message.includes(clause)) return message.replace(clause, '');
+  return message;
+}
+
  * ended because its last page had no next link.
  */
 export function summaryOfQueuedTarget(t: QueuedTargetSummary): ReportSummary {
@@ -231,9 +256,15 @@ export function summaryOfQueuedTarget(t: QueuedTargetSummary): ReportSummary {
   return { ...common, stoppedBecause: t.stoppedBecause ?? 'no_next', stats: t.stats };
 }
 
-/** The machine-readable report of a crawl (`voc crawl --json`). */
-export function crawlReportJson(rows: CrawlReportRow[]): { targets: ReportSummary[]; total: TargetStats } {
-  return { targets: rows.map((r) => ({ ...r.summary, targetId: r.targetId })), total: mergeStats(rows.map((r) => r.summary.stats)) };
+/**
+ * The machine-readable report of a crawl (`voc crawl --json`): each target with its `outcome`
+ * (ok, unchanged, failed: what the run's status is made of; absent while it is still running).
+ */
+export function crawlReportJson(rows: CrawlReportRow[]): { targets: Array<ReportSummary & { outcome?: TargetOutcome }>; total: TargetStats } {
+  return {
+    targets: rows.map((r) => ({ ...r.summary, targetId: r.targetId, ...(r.summary.stoppedBecause === null ? {} : { outcome: targetOutcome(r.summary.stats) }) })),
+    total: mergeStats(rows.map((r) => r.summary.stats)),
+  };
 }
 
 export interface ProgressBar {

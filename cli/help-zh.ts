@@ -35,6 +35,7 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'crawl targets (all, or those named): in-process, or through BullMQ workers when REDIS_URL is set': '抓取全部或指定的抓取目标：在本进程内执行，设置了 REDIS_URL 时交由 BullMQ worker 执行',
   'page cap per target for this run': '本次运行中每个抓取目标的页数上限',
   'only posts published since DATE: 2026-10-01 (config time zone), an ISO time, or an age such as 7d, 12h, 2w': '仅抓取自 DATE 起发布的帖子：2026-10-01（按配置时区）、ISO 时间，或 7d、12h、2w 这样的时长',
+  'ignore the stored ETag / Last-Modified this run: fetch the start pages whole even if unchanged (304)': '本次运行不使用已保存的 ETag / Last-Modified：即使页面未变化（304）也完整抓取起始页',
   'print the run and its per-target summaries as one JSON object': '以一个 JSON 对象输出本次运行及各抓取目标的摘要',
   'with REDIS_URL: enqueue and return without waiting (`voc runs show ID` follows it)': '设置了 REDIS_URL 时：入队后立即返回，不等待（可用 `voc runs show ID` 跟踪）',
   'then render the report of this month for each crawled brand': '抓取后为每个被抓取的品牌生成该月的报告',

@@ -26,7 +26,7 @@ import { RunTracker, type RunProgress } from '../workers/run-tracker.js';
 import { configSchedules, describeInstant, listSchedules, removeSchedule, upsertSchedule, validateSchedule, type ScheduleDef, type ScheduleKind } from '../workers/schedules.js';
 import { startScheduler } from '../workers/scheduler.js';
 import { parseFormats, positiveInt } from './options.js';
-import { renderSummaryTable, summaryOfQueuedTarget } from './crawl-output.js';
+import { failedTargetsLine, renderSummaryTable, summaryOfQueuedTarget } from './crawl-output.js';
 import { jsonText } from './json.js';
 
 export interface QueueCommandContext {
@@ -307,6 +307,8 @@ function printRun(run: Run, progress: RunProgress | undefined, loc: Locale): voi
   for (const e of runErrorLines(run, loc).slice(0, 20)) console.log(`  ! ${e.replace(/[\u0000-\u001f\u007f]/g, ' ')}`);
   // Per target, as the end of `voc crawl` prints it (pages, new, statuses, waits, stop reason).
   const crawled = progress?.targets.filter((t) => t.stats.pages + t.stats.notModified + t.stats.errors.length > 0) ?? [];
+  const failed = failedTargetsLine(run, loc);
+  if (failed) console.log(`  ${failed}`);
   if (crawled.length) console.log(renderSummaryTable(crawled.map((t) => ({ targetId: t.targetId, summary: summaryOfQueuedTarget(t) })), loc).trimEnd());
 }
 

@@ -406,6 +406,11 @@ export interface Run {
   errors: string[];
   /** The same lines in Chinese, index for index (a line whose raiser wrote no Chinese stays English). Absent in runs recorded before it was added. */
   errorsZh?: string[];
+  /**
+   * Crawl runs, once over: the targets that failed (errors, no post read, no 304), which is what
+   * makes the run `failed` (workers/run-outcome.ts). Absent in runs recorded before it was added.
+   */
+  failedTargets?: string[];
 }
 
 /** A run's error lines in `locale`. */

@@ -65,8 +65,8 @@ async function launch(): Promise<Running> {
     accessSync(executablePath, constants.X_OK);
   } catch {
     throw new VocError({
-      en: `Chromium not found at ${executablePath}; install it with \`apt-get install chromium fonts-noto-cjk\` or set CHROME_PATH to a Chrome/Chromium executable`,
-      zh: `未在 ${executablePath} 找到 Chromium；请用 \`apt-get install chromium fonts-noto-cjk\` 安装，或将 CHROME_PATH 设为 Chrome/Chromium 可执行文件的路径`,
+      en: `Chromium not found at ${executablePath}; install it with \`apt-get install chromium fonts-wqy-microhei fonts-noto-cjk\` or set CHROME_PATH to a Chrome/Chromium executable`,
+      zh: `未在 ${executablePath} 找到 Chromium；请用 \`apt-get install chromium fonts-wqy-microhei fonts-noto-cjk\` 安装，或将 CHROME_PATH 设为 Chrome/Chromium 可执行文件的路径`,
     });
   }
   const userDataDir = mkdtempSync(join(tmpdir(), 'voc-chromium-'));

@@ -216,7 +216,7 @@ describe('renderPdf failures', () => {
       const err = await renderPdf('<p>x</p>', out, { locale: 'zh-CN', title: 't' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(VocError);
       expect((err as VocError).message).toBe(
-        'Chromium not found at /nonexistent/chromium; install it with `apt-get install chromium fonts-noto-cjk` or set CHROME_PATH to a Chrome/Chromium executable',
+        'Chromium not found at /nonexistent/chromium; install it with `apt-get install chromium fonts-wqy-microhei fonts-noto-cjk` or set CHROME_PATH to a Chrome/Chromium executable',
       );
       expect((err as VocError).message).not.toContain('\n');
     } finally {

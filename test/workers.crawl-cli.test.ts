@@ -141,6 +141,7 @@ interface TargetJson {
   errors: unknown[];
   stoppedBecause: string | null;
   running?: boolean;
+  outcome?: string;
   stats: Record<string, unknown>;
 }
 
@@ -184,8 +185,8 @@ describe('voc crawl with REDIS_URL', () => {
     expect(bytes).toBeGreaterThan(0);
     expect(out.targets).toEqual([
       // Crawled before: its start page answers 304 to the stored ETag, and the chain ends there.
-      { targetId: 'shop', pages: 0, posts: 0, errors: [], stoppedBecause: 'not_modified', stats: stats(out.startedAt, { notModified: 1, statuses: { '304': 1 } }) },
-      { targetId: 'board', pages: 3, posts: 12, errors: [], stoppedBecause: 'no_next', stats: stats(out.startedAt, { pages: 3, postsExtracted: 12, postsNew: 12, statuses: { '200': 3 }, bytes }) },
+      { targetId: 'shop', pages: 0, posts: 0, errors: [], stoppedBecause: 'not_modified', outcome: 'unchanged', stats: stats(out.startedAt, { notModified: 1, statuses: { '304': 1 } }) },
+      { targetId: 'board', pages: 3, posts: 12, errors: [], stoppedBecause: 'no_next', outcome: 'ok', stats: stats(out.startedAt, { pages: 3, postsExtracted: 12, postsNew: 12, statuses: { '200': 3 }, bytes }) },
     ]);
     expect(out.total).toMatchObject({ pages: 3, notModified: 1, postsExtracted: 12, postsNew: 12, postsUnchanged: 0, statuses: { '200': 3, '304': 1 }, retries: 0, errors: [] });
     expect(pageRequests('shop', from)).toEqual([['/t/shop/1', 304]]);

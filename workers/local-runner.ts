@@ -12,6 +12,7 @@ import { errorText } from '../core/errors.js';
 import { crawlTarget, pageErrorText, storeCallbacks, type CrawlSummary, type TargetStats } from '../crawlers/index.js';
 import type { StageDeps } from './deps.js';
 import { addUpsert, classifyPosts } from './stages.js';
+import { runOutcome, type TargetFigures } from './run-outcome.js';
 
 export interface CrawlProgress {
   targetId: string;
@@ -29,6 +30,8 @@ export interface LocalCrawlOptions {
   onTargetProgress?: (targetId: string, stats: TargetStats) => void;
   /** A target's crawl summary once it is done (summary table). */
   onTargetDone?: (summary: CrawlSummary) => void;
+  /** Ignore the targets' stored ETag / Last-Modified this run (`voc crawl --refetch`). */
+  refetch?: boolean;
   signal?: AbortSignal;
 }
 
@@ -49,12 +52,14 @@ export async function runLocalCrawl(deps: StageDeps, targets: Target[], opts: Lo
   // stale under in-flight requests.
   void deps.classifier.lexiconVersion;
   try {
+    const figures: TargetFigures[] = [];
     await mapWithConcurrency(targets, deps.config.crawler.concurrency, async (target) => {
       const summary = await crawlTarget(deps.crawl, target, {
         // Incremental and crash-safe: known posts, watermark, ETag / Last-Modified, pending pages.
         ...storeCallbacks(deps.store, target.id, { brand: target.brand }),
         ...(opts.maxPages !== undefined ? { maxPages: opts.maxPages } : {}),
         ...(opts.since !== undefined ? { since: opts.since } : {}),
+        ...(opts.refetch ? { refetch: true } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.onTargetProgress ? { onProgress: (stats: TargetStats) => opts.onTargetProgress!(target.id, stats) } : {}),
         onPage: async (page) => {
@@ -66,6 +71,7 @@ export async function runLocalCrawl(deps: StageDeps, targets: Target[], opts: Lo
           return result; // the crawl's stats count new / updated / unchanged posts from it
         },
       });
+      figures.push({ targetId: target.id, stats: summary.stats });
       opts.onTargetDone?.(summary);
       for (const e of summary.errors) {
         run.stats.errors += 1;
@@ -73,7 +79,11 @@ export async function runLocalCrawl(deps: StageDeps, targets: Target[], opts: Lo
         run.errorsZh!.push(`${target.id}：${pageErrorText(e, 'zh-CN')}`);
       }
     });
-    run.status = opts.signal?.aborted ? 'cancelled' : run.stats.errors > 0 && run.stats.pagesFetched === 0 ? 'failed' : 'succeeded';
+    // The run's status is its targets' outcomes (run-outcome.ts), in the order they were named.
+    const order = new Map(targets.map((t, i) => [t.id, i]));
+    const outcome = runOutcome(figures.sort((a, b) => order.get(a.targetId)! - order.get(b.targetId)!));
+    run.failedTargets = outcome.failedTargets;
+    run.status = opts.signal?.aborted ? 'cancelled' : outcome.status;
   } catch (err) {
     run.status = 'failed';
     run.errors.push((err as Error).message);

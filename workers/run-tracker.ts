@@ -25,6 +25,7 @@ import { emptyRunStats } from '../core/types.js';
 import type { RedisClient } from './redis.js';
 import type { DriftAlarm } from '../crawlers/stats.js';
 import { readTargetTotals, type QueuedTargetSummary, type TargetErrorRecord } from './target-totals.js';
+import { runOutcome } from './run-outcome.js';
 
 /** What a child counts as in the run's progress. */
 export type JobKind = 'page' | 'batch' | 'report';
@@ -73,10 +74,11 @@ end
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[6]) end
 return 1`;
 
-// KEYS: meta. ARGV: status, finishedAt, channel. Returns 1 when this call finished the run.
+// KEYS: meta. ARGV: status, finishedAt, channel, failed targets (JSON). Returns 1 when this call
+// finished the run. The status and the targets that made it are written together.
 const FINISH = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'finishedAt', ARGV[2])
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'finishedAt', ARGV[2], 'failedTargets', ARGV[4])
 redis.call('PUBLISH', ARGV[3], ARGV[1])
 return 1`;
 
@@ -100,6 +102,8 @@ export interface RunProgress {
   reportsDone: number;
   /** Per-target figures of the pages crawled so far, in the run's target order. */
   targets: QueuedTargetSummary[];
+  /** Error lines of jobs that name no target (a classification batch, a child that stalled for good). */
+  otherErrors: number;
 }
 
 export class RunTracker {
@@ -200,18 +204,19 @@ export class RunTracker {
   }
 
   /**
-   * Marks the run over, once, with `status` or else the status its figures give (failed when
-   * nothing could be fetched); announces it. Returns the run as finished (also when another call
-   * finished it first).
+   * Marks the run over, once, with `status` or else the status its targets' outcomes give
+   * (run-outcome.ts: failed when a target failed or an error names no target); announces it.
+   * Returns the run as finished (also when another call finished it first).
    */
   async finish(runId: string, status?: Exclude<Run['status'], 'queued' | 'running'>): Promise<Run> {
     const current = await this.read(runId);
     if (!current) throw new Error(`run ${runId} is unknown to the queue (expired or never started)`);
     const run = current.run;
     if (run.status !== 'running') return run;
-    const final = status ?? ((await this.isCancelRequested(runId)) ? 'cancelled' : outcome(run.stats));
+    const outcome = runOutcome(current.targets, current.otherErrors);
+    const final = status ?? ((await this.isCancelRequested(runId)) ? 'cancelled' : outcome.status);
     const finishedAt = new Date().toISOString();
-    await this.redis.eval(FINISH, 1, this.key(runId, 'meta'), final, finishedAt, this.channel(runId));
+    await this.redis.eval(FINISH, 1, this.key(runId, 'meta'), final, finishedAt, this.channel(runId), JSON.stringify(outcome.failedTargets));
     return (await this.read(runId))!.run;
   }
 
@@ -257,6 +262,7 @@ export class RunTracker {
       stats,
       errors: lines.map((l) => l.en),
       errorsZh: lines.map((l) => l.zh),
+      ...(meta.failedTargets ? { failedTargets: parseIds(meta.failedTargets) } : {}),
     };
     const n = (f: string) => Number(meta[f] ?? 0);
     const targets = readTargetTotals(run.targetIds, totals, targetErrors, run.startedAt, status === 'running' ? 'running' : status === 'cancelled' ? 'cancelled' : 'over');
@@ -276,6 +282,7 @@ export class RunTracker {
       batchesDone: n('done:batch'),
       reportsDone: n('done:report'),
       targets,
+      otherErrors: Object.keys(errorsByJob).filter((jobId) => !(jobId in details)).length,
     };
   }
 
@@ -327,7 +334,12 @@ export class RunTracker {
   }
 }
 
-/** Failed when pages failed and none could be fetched; otherwise succeeded (errors are listed). */
-function outcome(stats: RunStats): 'succeeded' | 'failed' {
-  return stats.errors > 0 && stats.pagesFetched === 0 ? 'failed' : 'succeeded';
+/** The failed targets as recorded by `finish` (a corrupt record reads as none). */
+function parseIds(json: string): string[] {
+  try {
+    const ids = JSON.parse(json) as unknown;
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
 }
