@@ -216,10 +216,6 @@ export function renderSummaryTable(rows: CrawlReportRow[], locale: Locale): stri
   return `${out.join('\n')}\n`;
 }
 
-/**
- * A queued target's figures in the shape of an in-process crawl summary (one table for both).
- * A target the tracker marks as running (its run is active, its chain has not ended) keeps
- * `stoppedBecause: null` and `running: true`; a finished run's target without a recorded reason
 const FAILED_TARGETS = {
   'zh-CN': (ids: string) =>
     `失败的目标：${ids}（出错，没有读到帖子，也没有 304 未变化），所以本次运行算失败；原因见各目标的错误，\`voc targets test ID\` 可查看目标能提取到什么`,
@@ -243,6 +239,10 @@ function withoutSnapshot(message: string, snapshot: string): string {
   return message;
 }
 
+/**
+ * A queued target's figures in the shape of an in-process crawl summary (one table for both).
+ * A target the tracker marks as running (its run is active, its chain has not ended) keeps
+ * `stoppedBecause: null` and `running: true`; a finished run's target without a recorded reason
  * ended because its last page had no next link.
  */
 export function summaryOfQueuedTarget(t: QueuedTargetSummary): ReportSummary {

@@ -305,10 +305,10 @@ function printRun(run: Run, progress: RunProgress | undefined, loc: Locale): voi
   console.log(`  ${m.classified(s.postsClassified)}`);
   console.log(`  ${m.runTimes(run.startedAt, run.finishedAt ?? '-')}`);
   for (const e of runErrorLines(run, loc).slice(0, 20)) console.log(`  ! ${e.replace(/[\u0000-\u001f\u007f]/g, ' ')}`);
-  // Per target, as the end of `voc crawl` prints it (pages, new, statuses, waits, stop reason).
-  const crawled = progress?.targets.filter((t) => t.stats.pages + t.stats.notModified + t.stats.errors.length > 0) ?? [];
   const failed = failedTargetsLine(run, loc);
   if (failed) console.log(`  ${failed}`);
+  // Per target, as the end of `voc crawl` prints it (pages, new, statuses, waits, stop reason).
+  const crawled = progress?.targets.filter((t) => t.stats.pages + t.stats.notModified + t.stats.errors.length > 0) ?? [];
   if (crawled.length) console.log(renderSummaryTable(crawled.map((t) => ({ targetId: t.targetId, summary: summaryOfQueuedTarget(t) })), loc).trimEnd());
 }
 

@@ -81,6 +81,7 @@ export function emailText(vm: ReportViewModel): string {
     lines.push('', vm.text.summarySafeBets);
     lines.push(...(vm.summary.safeBets.length ? vm.summary.safeBets.map((r, i) => `${i + 1}. ${r.text}`) : [vm.text.summaryNoSafeBets]));
     lines.push('', vm.text.summaryTopBreakpoints, ...vm.summary.breakpointSentences.map((s, i) => `${i + 1}. ${s}`));
+    if (vm.summary.breakpointTieNote) lines.push(vm.summary.breakpointTieNote);
   }
   lines.push('', vm.cover.timeZoneNote);
   return lines.join('\n');

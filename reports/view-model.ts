@@ -132,6 +132,8 @@ export interface ReportViewModel {
     risks: LinkedSentence[];
     safeBets: LinkedSentence[];
     breakpointSentences: string[];
+    /** Pairs tied with the last one listed and left out (empty when none). */
+    breakpointTieNote: string;
   };
   channels: ReturnType<typeof channelsView>;
   promises: ReturnType<typeof promisesView>;
@@ -363,7 +365,13 @@ function summaryView(ctx: SectionContext, headings: Record<ReportSection, string
   // The last pair listed may share its rank with pairs left out: say so rather than imply an order.
   const last = pairs[SUMMARY_BREAKPOINTS - 1];
   const tiedOut = last ? pairs.slice(SUMMARY_BREAKPOINTS).filter((p) => p.count === last.count).length : 0;
-  if (tiedOut > 0) breakpointSentences.push(msg(tiedOut === 1 ? 'summaryBreakpointsTiedMoreOne' : 'summaryBreakpointsTiedMore', { pairs: count(tiedOut), posts: locale === 'zh-CN' ? count(last!.count) : postCount(locale, last!.count, count(last!.count)) }));
+  const breakpointTieNote =
+    tiedOut === 0
+      ? ''
+      : msg(tiedOut === 1 ? 'summaryBreakpointsTiedMoreOne' : 'summaryBreakpointsTiedMore', {
+          pairs: count(tiedOut),
+          posts: locale === 'zh-CN' ? count(last!.count) : postCount(locale, last!.count, count(last!.count)),
+        });
 
   const link = (f: Finding): LinkedSentence => {
     const text = findingSentence(f, ctx);
@@ -413,6 +421,7 @@ function summaryView(ctx: SectionContext, headings: Record<ReportSection, string
     risks: figures.findings.risks.map(link),
     safeBets: figures.findings.safeBets.map(link),
     breakpointSentences,
+    breakpointTieNote,
   };
 }
 

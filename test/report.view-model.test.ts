@@ -355,8 +355,11 @@ describe('view model: what the figures rest on is said, not overstated', () => {
       item({ n, at: `2026-10-1${k}T04:00:00.000Z`, text: '官网说有货，门店说没有。', sentiment: 'neg', channels: [['website', 'neg', '官网'], ['store', 'neg', '门店']], breakpoints: [['website', 'store', 'inconsistency', '说没有']] }),
     );
     const vm = build('zh-CN', [...tieItems, ...more]);
-    expect(vm.summary.breakpointSentences.at(-1)).toBe('另有 1 对渠道同为 3 篇，并列排名，见断点表。');
-    expect(build('en', [...tieItems, ...more]).summary.breakpointSentences.at(-1)).toBe('One more pair also has 3 posts: they share the rank (see the breakpoint table).');
+    expect(vm.summary.breakpointSentences).toHaveLength(3);
+    expect(vm.summary.breakpointTieNote).toBe('另有 1 对渠道同为 3 篇，并列排名，见断点表。');
+    expect(renderReportHtml(vm)).toContain('<p class="note">另有 1 对渠道同为 3 篇，并列排名，见断点表。</p>');
+    expect(build('zh-CN').summary.breakpointTieNote).toBe('');
+    expect(build('en', [...tieItems, ...more]).summary.breakpointTieNote).toBe('One more pair also has 3 posts: they share the rank (see the breakpoint table).');
   });
 
   it('lists every pair in the table and quotes the first eight, saying so', () => {
