@@ -349,7 +349,7 @@ export function registerTargetsCommands(program: Command, ctx: TargetsCommandCon
       });
     });
 
-  registerSuggestCommand(targets, { readConfig: ctx.readConfig, locale: ctx.locale, out });
+  registerSuggestCommand(targets, { readConfig: ctx.readConfig, locale: ctx.locale, out, openApp: ctx.openApp });
   return targets;
 }
 

@@ -49,13 +49,13 @@ describe('voc targets suggest', () => {
       '  2026-10-31 21:03  想问一下App里的优惠券和会员折扣能一起用吗？结账的时候好像只扣了一个。',
       '  2026-10-31 18:59  这款T恤面料很薄，洗了一次就起球了，领口也变形了，质量太差。',
       '  2026-10-31 18:38  App上预约了上门安装，安装师傅来了却说系统里没有我的单，只能重新预约，白请了一天假。',
-      '确认无误后添加为抓取目标（ID 和品牌请按需修改）：',
-      `  voc targets add --id my-forum --brand youpinhui --url '${url}' --selectors '${SELECTORS}'`,
+      '确认无误后添加为抓取目标（ID 取自网址且未被占用，ID 和品牌可按需修改）：',
+      `  voc targets add --id 127-0-0-1-youpinhui --brand youpinhui --url '${url}' --selectors '${SELECTORS}'`,
       '',
     ]);
     // What it printed works: the target crawls the first two pages of the forum.
-    expect((await voc(allowed, ['targets', 'add', '--id', 'my-forum', '--brand', 'youpinhui', '--url', url, '--selectors', SELECTORS])).code).toBe(0);
-    const test = await voc(allowed, ['targets', 'test', 'my-forum', '--max-pages', '2', '--json']);
+    expect((await voc(allowed, ['targets', 'add', '--id', '127-0-0-1-youpinhui', '--brand', 'youpinhui', '--url', url, '--selectors', SELECTORS])).code).toBe(0);
+    const test = await voc(allowed, ['targets', 'test', '127-0-0-1-youpinhui', '--max-pages', '2', '--json']);
     const tested = JSON.parse(test.stdout) as { posts: unknown[]; summary: { pages: number } };
     expect([tested.summary.pages, tested.posts.length]).toEqual([2, 24]);
   });

@@ -21,6 +21,8 @@ export function startOutcomeSite(): Promise<TestServer> {
       '/forum/list.html': ['text/html', LIST],
       '/forum/other.html': ['text/html', LIST.replace(/p(\d)/g, 'q$1')],
       '/forum/file.pdf': ['application/pdf', '%PDF-1.4\n'],
+      '/forum/data.json': ['application/json', '{"a": 1}\n'],
+      '/forum/empty.html': ['text/html', ''],
     };
     const found = file[path];
     if (!found) return void res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>File not found</h1>');
