@@ -14,7 +14,7 @@ import { formatInZone } from '../core/time.js';
 import type { Locale, SelectorSpec } from '../core/types.js';
 import type { Store } from '../store/store.js';
 import { createCrawlContext } from '../crawlers/index.js';
-import { suggestionTarget, suggestSelectors } from '../crawlers/suggest.js';
+import { examinePage, suggestionTarget } from '../crawlers/suggest.js';
 import { terminalSafe } from './crawl-output.js';
 import { jsonText } from './json.js';
 import { positiveInt } from './options.js';
@@ -72,7 +72,10 @@ export function registerSuggestCommand(targets: Command, ctx: SuggestContext): v
       const crawl = createCrawlContext({ config, authorSecret: randomBytes(16).toString('hex'), dataDir: false });
       let found;
       try {
-        found = await suggestSelectors(crawl, target, opts.limit);
+        const result = await examinePage(crawl, target, opts.limit);
+        // A PDF, JSON or an empty page: say what it is, not that it has no list-like structure.
+        if ('unsuitable' in result) throw result.unsuitable;
+        found = 'selectors' in result ? result : undefined;
       } finally {
         await crawl.close();
       }

@@ -45,15 +45,24 @@ export class UnsuitablePageError extends VocError {
 }
 
 /**
- * Undefined when the page holds nothing that repeats like posts. Throws `UnsuitablePageError` when
- * the page is not HTML or is empty; fetch errors and refusals are thrown as the crawler raises them.
+ * Undefined when the page holds nothing that repeats like posts (a PDF, JSON or an empty page
+ * included). Fetch errors and refusals are thrown as the crawler raises them.
  */
 export async function suggestSelectors(crawl: CrawlContext, target: Target, limit: number): Promise<Suggestion | undefined> {
+  const result = await examinePage(crawl, target, limit);
+  return 'selectors' in result ? result : undefined;
+}
+
+/**
+ * `suggestSelectors`, telling why there is no guess when the page is no HTML listing at all: the
+ * `UnsuitablePageError` to report (what the page is, what to do) instead of undefined.
+ */
+export async function examinePage(crawl: CrawlContext, target: Target, limit: number): Promise<Suggestion | { none: true } | { unsuitable: UnsuitablePageError }> {
   const page = await politeFetcher(crawl, target, emptyTargetStats(crawl.now().toISOString())).fetch(target.url);
   const unreadable = unreadablePage(mediaType(page.headers['content-type']), page.body);
-  if (unreadable) throw new UnsuitablePageError(page.url, unreadable, page.status);
+  if (unreadable) return { unsuitable: new UnsuitablePageError(page.url, unreadable, page.status) };
   const guess = guessSelectors(page.body, { timeZone: target.timeZone, nowMs: crawl.now().getTime() });
-  if (!guess) return undefined;
+  if (!guess) return { none: true };
   const listing = extractListing(page.body, page.url, guess.spec, target.timeZone, { nowMs: crawl.now().getTime() });
   return {
     url: page.url,
