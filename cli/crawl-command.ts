@@ -114,7 +114,7 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
         const declared = config.targets.map((t, i) => resolveTarget(t, config, `targets.${i}`));
         await preflightTargets(ids.length ? declared.filter((t) => ids.includes(t.id)) : declared);
         const reportFormats = parseFormats(opts.reportFormat, '--report-format');
-        const reportPeriod = opts.reportPeriod ? resolvePeriod(config.timeZone, opts.reportPeriod) : undefined;
+        const reportPeriod = opts.reportPeriod ? resolvePeriod(config.timeZone, opts.reportPeriod, undefined, undefined, { period: '--report-period' }) : undefined;
         const app = await ctx.openApp(config);
         try {
           const targets = await selectTargets(app, ids);
@@ -160,18 +160,23 @@ export function registerCrawlCommand(program: Command, ctx: CrawlCommandContext)
                 onTargets: queuedTargets,
               }).finally(() => bar.finish())
             : await runLocalCrawl(app, targets, local).finally(() => bar.finish());
+          const reportFiles: string[] = [];
           if (!queue && report) {
-            for (const spec of report.specs)
-              await generateReport(
+            for (const spec of report.specs) {
+              const written = await generateReport(
                 { store: app.store, config, labels: reportLabels(config, app.classifier.lexicons), lexiconVersion: app.classifier.lexiconVersion },
                 spec,
                 report.outDir,
               );
+              reportFiles.push(...written.files);
+            }
           }
           // Rows in the order the targets were named, not the order they finished.
           const order = new Map(targets.map((t, i) => [t.id, i]));
           rows.sort((a, b) => (order.get(a.targetId) ?? 0) - (order.get(b.targetId) ?? 0));
           printCrawlResult(run, rows, loc, Boolean(opts.json));
+          // The reports' paths, as `voc report` prints them (--json keeps stdout one object).
+          if (!opts.json) for (const file of reportFiles) console.log(file);
           if (run.status === 'failed') process.exitCode = 1;
         } finally {
           await app.close();

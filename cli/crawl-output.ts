@@ -8,7 +8,7 @@
  * crawled text is hostile, and escape sequences must not reach the user's terminal.
  */
 import { InputError } from '../core/errors.js';
-import { zonedWallTimeToUtc } from '../core/time.js';
+import { parseDayOption, zonedWallTimeToUtc } from '../core/time.js';
 import type { Locale } from '../core/types.js';
 import type { CrawlSummary } from '../crawlers/crawl-target.js';
 import { causeLabel } from '../crawlers/cause-labels.js';
@@ -144,12 +144,16 @@ export function parseSince(value: string, zone: string, now: Date = new Date()):
   const v = value.trim();
   const age = /^(\d+)\s*([hdw])$/i.exec(v);
   if (age) return new Date(now.getTime() - Number(age[1]) * { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 }[age[2]!.toLowerCase() as 'h' | 'd' | 'w']).toISOString();
-  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-  if (day) {
-    const ms = zonedWallTimeToUtc(+day[1]!, +day[2]!, +day[3]!, 0, 0, 0, zone);
-    if (Number.isFinite(ms) && +day[2]! >= 1 && +day[2]! <= 12 && +day[3]! >= 1 && +day[3]! <= 31) return new Date(ms).toISOString();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+    // The shared check: a day that exists (not 2026-11-31), in a year from 1970 to 9999.
+    const [y, m, d] = parseDayOption(v, '--since');
+    return new Date(zonedWallTimeToUtc(y, m, d, 0, 0, 0, zone)).toISOString();
   }
-  if (/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.*(Z|[+-]\d{2}:?\d{2})$/i.test(v) && Number.isFinite(Date.parse(v))) return new Date(Date.parse(v)).toISOString();
+  const time = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}.*(Z|[+-]\d{2}:?\d{2})$/i.exec(v);
+  if (time && Number.isFinite(Date.parse(v))) {
+    parseDayOption(time[1]!, '--since');
+    return new Date(Date.parse(v)).toISOString();
+  }
   throw new InputError({
     en: `--since: expected a date (2026-10-01), an ISO time with a zone, or an age such as 7d, 12h or 2w; got "${value}"`,
     zh: `--since：应为日期（2026-10-01）、带时区的 ISO 时间，或 7d、12h、2w 这样的时长；实际为“${value}”`,

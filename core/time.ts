@@ -88,21 +88,81 @@ export interface PeriodRange {
   previous: { from: string; to: string };
 }
 
+/** Years a date option may name: the store's ISO times have four digits, and no post is older than 1970. */
+export const MIN_YEAR = 1970;
+export const MAX_YEAR = 9999;
+
+/** The option names a period was given with, for its errors (`voc crawl --report-period`). */
+export interface PeriodFlags {
+  period?: string;
+  from?: string;
+  to?: string;
+}
+
+function yearInRange(y: number, value: string, flag: string): void {
+  if (y < MIN_YEAR || y > MAX_YEAR)
+    throw new InputError({
+      en: `${flag}: year ${String(y).padStart(4, '0')} of "${value}" is out of range; expected a year from ${MIN_YEAR} to ${MAX_YEAR}`,
+      zh: `${flag}：“${value}”的年份 ${String(y).padStart(4, '0')} 超出范围；应在 ${MIN_YEAR} 到 ${MAX_YEAR} 之间`,
+    });
+}
+
+/** Days in month `m` (1-12) of year `y`. */
+function daysInMonth(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/**
+ * A calendar day given as an option (`--from 2026-11-01`): `YYYY-MM-DD` naming a day that exists,
+ * in a year from 1970 to 9999. Every error names `flag`. Date.parse is no check: it takes 2026-11-31
+ * and 2026-02-30 and rolls them into the next month.
+ */
+export function parseDayOption(value: string, flag: string): [number, number, number] {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (!m)
+    throw new InputError({ en: `${flag}: expected a date as YYYY-MM-DD (e.g. 2026-10-01), got "${value}"`, zh: `${flag}：应为 YYYY-MM-DD 格式的日期（例如 2026-10-01），实际为“${value}”` });
+  const [y, mo, d] = [+m[1]!, +m[2]!, +m[3]!];
+  yearInRange(y, value, flag);
+  if (mo < 1 || mo > 12)
+    throw new InputError({ en: `${flag}: "${value}" has no month ${m[2]}; expected a month from 01 to 12`, zh: `${flag}：“${value}”的月份 ${m[2]} 不存在；月份应为 01 到 12` });
+  const days = daysInMonth(y, mo);
+  if (d < 1 || d > days)
+    throw new InputError({
+      en: `${flag}: "${value}" is not a date: ${m[1]}-${m[2]} has ${days} days`,
+      zh: `${flag}：“${value}”不是有效日期：${m[1]}-${m[2]} 只有 ${days} 天`,
+    });
+  return [y, mo, d];
+}
+
+/** A month given as an option (`--period 2026-10`): `YYYY-MM`, months 01-12, years 1970-9999. */
+export function parseMonthOption(value: string, flag: string): [number, number] {
+  const m = /^(\d{4})-(\d{2})$/.exec(value.trim());
+  if (!m || +m[2]! < 1 || +m[2]! > 12)
+    throw new InputError({
+      en: `${flag}: expected a month as YYYY-MM (e.g. 2026-10), got "${value}"`,
+      zh: `${flag}：应为 YYYY-MM 格式的月份（例如 2026-10），实际为“${value}”`,
+    });
+  yearInRange(+m[1]!, value, flag);
+  return [+m[1]!, +m[2]!];
+}
+
+/** An instant clamped into the years the store takes: nothing was posted before 1970 or after 9999. */
+function withinYears(ms: number): string {
+  return new Date(Math.min(Math.max(ms, Date.UTC(MIN_YEAR, 0, 1)), Date.UTC(MAX_YEAR + 1, 0, 1) - 1)).toISOString();
+}
+
 /**
  * Resolves a period in `zone`: `YYYY-MM` (a calendar month) or `--from/--to` dates
- * (`YYYY-MM-DD`, `to` inclusive). Boundaries are local midnights converted to UTC.
+ * (`YYYY-MM-DD`, `to` inclusive). Boundaries are local midnights converted to UTC. `flags` names the
+ * options in errors when they are not --period, --from and --to.
  */
-export function resolvePeriod(zone: string, period?: string, fromDate?: string, toDate?: string): PeriodRange {
-  const midnight = (y: number, m: number, d: number) => new Date(zonedWallTimeToUtc(y, m, d, 0, 0, 0, zone)).toISOString();
+export function resolvePeriod(zone: string, period?: string, fromDate?: string, toDate?: string, flags: PeriodFlags = {}): PeriodRange {
+  const f = { period: flags.period ?? '--period', from: flags.from ?? '--from', to: flags.to ?? '--to' };
+  // A boundary or comparison window beyond the store's years (a long --from/--to range's previous
+  // period reaching before 1970) holds no posts: clamped, so the query stays a valid ISO time.
+  const midnight = (y: number, m: number, d: number) => withinYears(zonedWallTimeToUtc(y, m, d, 0, 0, 0, zone));
   if (period) {
-    const m = /^(\d{4})-(\d{2})$/.exec(period);
-    if (!m || +m[2]! < 1 || +m[2]! > 12)
-      throw new InputError({
-        en: `--period: expected a month as YYYY-MM (e.g. 2026-10), got "${period}"`,
-        zh: `--period：应为 YYYY-MM 格式的月份（例如 2026-10），实际为“${period}”`,
-      });
-    const y = +m[1]!;
-    const mo = +m[2]!;
+    const [y, mo] = parseMonthOption(period, f.period);
     const prev = mo === 1 ? [y - 1, 12] : [y, mo - 1];
     const next = mo === 12 ? [y + 1, 1] : [y, mo + 1];
     return {
@@ -114,29 +174,39 @@ export function resolvePeriod(zone: string, period?: string, fromDate?: string, 
   }
   if (!fromDate || !toDate)
     throw new InputError({
-      en: 'give either --period YYYY-MM or both --from YYYY-MM-DD and --to YYYY-MM-DD',
-      zh: '请给出 --period YYYY-MM，或同时给出 --from YYYY-MM-DD 和 --to YYYY-MM-DD',
+      en: `give either ${f.period} YYYY-MM or both ${f.from} YYYY-MM-DD and ${f.to} YYYY-MM-DD`,
+      zh: `请给出 ${f.period} YYYY-MM，或同时给出 ${f.from} YYYY-MM-DD 和 ${f.to} YYYY-MM-DD`,
     });
-  const parse = (v: string, flag: string) => {
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-    if (!m) throw new InputError({ en: `${flag}: expected a date as YYYY-MM-DD, got "${v}"`, zh: `${flag}：应为 YYYY-MM-DD 格式的日期，实际为“${v}”` });
-    return [+m[1]!, +m[2]!, +m[3]!] as const;
-  };
-  const [fy, fm, fd] = parse(fromDate, '--from');
-  const [ty, tm, td] = parse(toDate, '--to');
+  const [fy, fm, fd] = parseDayOption(fromDate, f.from);
+  const [ty, tm, td] = parseDayOption(toDate, f.to);
   const from = midnight(fy, fm, fd);
   // `to` is inclusive for people; the range end is the following local midnight.
   const dayAfter = new Date(Date.UTC(ty, tm - 1, td + 1));
   const to = midnight(dayAfter.getUTCFullYear(), dayAfter.getUTCMonth() + 1, dayAfter.getUTCDate());
   if (Date.parse(to) <= Date.parse(from))
-    throw new InputError({ en: `--to (${toDate}) must not be before --from (${fromDate})`, zh: `--to（${toDate}）不能早于 --from（${fromDate}）` });
+    throw new InputError({ en: `${f.to} (${toDate}) must not be before ${f.from} (${fromDate})`, zh: `${f.to}（${toDate}）不能早于 ${f.from}（${fromDate}）` });
   const lengthMs = Date.parse(to) - Date.parse(from);
   return {
     label: `${fromDate}..${toDate}`,
     from,
     to,
-    previous: { from: new Date(Date.parse(from) - lengthMs).toISOString(), to: from },
+    previous: { from: withinYears(Date.parse(from) - lengthMs), to: from },
   };
+}
+
+/**
+ * A report compares its period with the one of the same length just before it: that one must start
+ * in 1970 or later too, or its query would ask for a year the store cannot hold (`--from 2026-01-01
+ * --to 9999-12-31` reached back to the year -5948). Named by the option that set the period's length.
+ */
+export function checkComparablePeriod(range: Pick<PeriodRange, 'from' | 'to' | 'label'>, flags: PeriodFlags = {}): void {
+  const start = Date.parse(range.from) - (Date.parse(range.to) - Date.parse(range.from));
+  if (start >= Date.UTC(MIN_YEAR, 0, 1)) return;
+  const flag = flags.to ?? '--to';
+  throw new InputError({
+    en: `${flag}: the period ${range.label} is too long to report: a report compares it with the period of the same length before it, which would start before ${MIN_YEAR}; choose a shorter period`,
+    zh: `${flag}：报告期 ${range.label} 太长，无法生成报告：报告会与之前同样长的一段时间比较，而那段时间会早于 ${MIN_YEAR} 年；请缩短报告期`,
+  });
 }
 
 /** `2026-10-03 14:20` in `zone`, for tables and quotes. */
