@@ -20,7 +20,7 @@ export function ensureDir(path: string): string {
   for (;;) {
     const kind = kindOf(p);
     if (kind === 'dir') break;
-    if (kind === 'other') throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${p}'`), { code: 'ENOTDIR', path: p });
+    if (kind === 'other') throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${p}'`), { code: 'ENOTDIR', path: p, notDir: p });
     missing.push(p);
     const parent = dirname(p);
     if (parent === p) break;
@@ -68,6 +68,13 @@ export function ensureDataDir(dataDir: string): string {
     return ensureDir(dataDir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    // The path (or a folder above it) is a file: that, not an error code, tells the user what to change.
+    const file = (err as { notDir?: string }).notDir;
+    if (file !== undefined)
+      throw new VocError({
+        en: `data directory ${dataDir}: ${file === resolve(dataDir) ? 'is' : `${file} is`} a file, not a folder; name a folder with --data-dir or dataDir in the config`,
+        zh: `数据目录 ${dataDir}：${file === resolve(dataDir) ? '' : `${file} `}是文件，不是文件夹；请用 --data-dir 或配置中的 dataDir 指定一个文件夹`,
+      });
     throw new VocError({
       en: `data directory ${dataDir}: cannot create it (${code}); check the path and its permissions`,
       zh: `数据目录 ${dataDir}：无法创建（${code}）；请检查路径及其权限`,
