@@ -3,10 +3,11 @@
  * MongoDB), the classifier, the crawl context. Everything is passed on explicitly from here.
  */
 import type { VocConfig } from '../core/config.js';
-import { checkModelFiles, configSource, MODEL_TASKS, resolveTarget } from '../core/config.js';
+import { checkModelFiles, configSource, effectiveTarget, MODEL_TASKS, resolveTarget, storedFormOf } from '../core/config.js';
 import type { Target } from '../core/types.js';
 import { InputError, errorText } from '../core/errors.js';
 import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
 import { createClassifier, type Classifier } from '../analysis/index.js';
 import { loadModels, withModels, type Models } from '../analysis/model/index.js';
 import { evalClassifier } from '../analysis/eval/run.js';
@@ -20,7 +21,10 @@ export interface App extends StageDeps {
 
 export async function openApp(config: VocConfig): Promise<App> {
   const secret = authorSecret(config.dataDir);
-  const store = await openStore({ dataDir: config.dataDir, ...(process.env.MONGODB_URI ? { mongoUri: process.env.MONGODB_URI } : {}) });
+  const store = configuredTargets(
+    await openStore({ dataDir: config.dataDir, ...(process.env.MONGODB_URI ? { mongoUri: process.env.MONGODB_URI } : {}) }),
+    config,
+  );
   try {
     const classifier = lazyClassifier(config);
     const crawl = createCrawlContext({ config, authorSecret: secret });
@@ -40,6 +44,31 @@ export async function openApp(config: VocConfig): Promise<App> {
     await store.close();
     throw err;
   }
+}
+
+/**
+ * `store` whose targets are read as a crawl uses them and written as their input gave them (see
+ * StoredTarget in core/config.ts): defaults and the private-address allowance come from `config`
+ * when read, never from a copy frozen when the target was added. Every process (CLI, worker,
+ * scheduler, console) gets its store here, so none sees a frozen copy.
+ */
+export function configuredTargets(store: Store, config: VocConfig): Store {
+  const overrides: Partial<Store> = {
+    getTarget: async (id) => {
+      const t = await store.getTarget(id);
+      return t && effectiveTarget(t, config);
+    },
+    listTargets: async () => (await store.listTargets()).map((t) => effectiveTarget(t, config)),
+    // The store's type wants a whole Target; the missing defaults are filled in when it is read back.
+    saveTarget: (target) => store.saveTarget(storedFormOf(target) as Target),
+  };
+  return new Proxy(store, {
+    get(obj, prop) {
+      if (Object.hasOwn(overrides, prop)) return overrides[prop as keyof Store];
+      const value = Reflect.get(obj, prop);
+      return typeof value === 'function' ? value.bind(obj) : value;
+    },
+  });
 }
 
 /** The stored targets named on the command line, or all of them. */

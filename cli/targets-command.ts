@@ -6,11 +6,12 @@
  * command checks its whole input before writing anything (an import of ten targets with one bad
  * one writes none) and reports problems as one line naming the field, through `InputError`.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { describeYamlError } from '../core/yaml-error.js';
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { checkTargetAgainstConfig, resolveTarget, type TargetInput, type VocConfig } from '../core/config.js';
+import { checkTargetAgainstConfig, resolveTarget, type Origin, type TargetInput, type VocConfig } from '../core/config.js';
 import { InputError, type Bilingual } from '../core/errors.js';
 import { formatInZone } from '../core/time.js';
 import type { Locale, Post, Target } from '../core/types.js';
@@ -25,6 +26,7 @@ import { preflightTargets } from './preflight.js';
 import { renderSummaryTable, terminalSafe } from './crawl-output.js';
 import { registerSuggestCommand } from './targets-suggest.js';
 import { jsonText } from './json.js';
+import { checkSelectorSpec, checkTargetSelectors } from './selector-check.js';
 
 /** What these commands need of the application (cli/app.ts `App` fits). */
 export interface TargetsApp {
@@ -97,11 +99,13 @@ function wholeNumber(flag: string) {
 /** Reads a YAML or JSON file (JSON is YAML). */
 function readSpecFile(file: string, flag: string): unknown {
   if (!existsSync(file)) throw new InputError({ en: `${flag}: file not found: ${file}`, zh: `${flag}：文件不存在：${file}` });
+  if (statSync(file).isDirectory()) throw new InputError({ en: `${flag}: ${file} is a folder, not a file`, zh: `${flag}：${file} 是文件夹，不是文件` });
+  const text = readFileSync(file, 'utf8');
   try {
-    return parseYaml(readFileSync(file, 'utf8'));
+    return parseYaml(text);
   } catch (err) {
-    const detail = (err as Error).message.split('\n')[0];
-    throw new InputError({ en: `${file}: not valid YAML or JSON: ${detail}`, zh: `${file}：不是有效的 YAML 或 JSON：${detail}` });
+    const { en, zh } = describeYamlError(err, text);
+    throw new InputError({ en: `${file}: not valid YAML or JSON: ${en}`, zh: `${file}：不是有效的 YAML 或 JSON：${zh}` });
   }
 }
 
@@ -163,16 +167,28 @@ function inputFromFlags(opts: AddOptions): Record<string, unknown> {
   input.url = url;
   if (opts.source) input.source = opts.source;
   if (opts.maxPages) input.maxPages = opts.maxPages;
-  if (opts.selectors) input.selectors = parseSelectors(opts.selectors);
+  if (opts.selectors) {
+    input.selectors = parseSelectors(opts.selectors);
+    checkSelectorSpec(input.selectors, { en: '--selectors', zh: '--selectors' });
+  }
   return input;
 }
 
 /** Validates one target against the config (schema, brand, not owned by the config). */
-function checkTarget(input: unknown, config: VocConfig, origin: string): Target {
+function checkTarget(input: unknown, config: VocConfig, origin: Origin): Target {
+  const o = typeof origin === 'string' ? { en: origin, zh: origin } : origin;
   if (!input || typeof input !== 'object' || Array.isArray(input))
-    throw new InputError({ en: `${origin}: expected a target (an object with id, brand, url...)`, zh: `${origin}：应为一个抓取目标（含 id、brand、url 等字段的对象）` });
+    throw new InputError({ en: `${o.en}: expected a target (an object with id, brand, url...)`, zh: `${o.zh}：应为一个抓取目标（含 id、brand、url 等字段的对象）` });
+  // As in the console (server/target-input.ts): only the config file's crawler.allowPrivateHosts opens
+  // private addresses, so whoever edits targets cannot reach the intranet without whoever runs voc.
+  if ('allowPrivate' in input)
+    throw new InputError({
+      en: `${o.en}: allowPrivate: not accepted on a target added outside the config file; list the host under crawler.allowPrivateHosts in the config instead`,
+      zh: `${o.zh}：allowPrivate：配置文件之外添加的抓取目标不接受此字段；请改为在配置的 crawler.allowPrivateHosts 中列出该主机`,
+    });
+  checkTargetSelectors(input, o);
   const target = resolveTarget(input as TargetInput, config, origin);
-  checkTargetAgainstConfig(target, config, (name) => `${origin}: ${name}`);
+  checkTargetAgainstConfig(target, config, (name) => ({ en: `${o.en}: ${name}`, zh: `${o.zh}：${name}` }));
   return target;
 }
 
@@ -290,7 +306,7 @@ export function registerTargetsCommands(program: Command, ctx: TargetsCommandCon
           en: `${file}: expected a list of targets, or an object with a non-empty \`targets:\` list`,
           zh: `${file}：应为抓取目标列表，或含非空 \`targets:\` 列表的对象`,
         });
-      const parsed = list.map((t, i) => checkTarget(t, config, `${file}: targets.${i}`));
+      const parsed = list.map((t, i) => checkTarget(t, config, { en: `${file}: targets.${i}`, zh: `${file}：targets.${i}` }));
       const seen = new Set<string>();
       parsed.forEach((t, i) => {
         if (seen.has(t.id))

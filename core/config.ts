@@ -2,15 +2,18 @@
  * `voc.config.yaml`: brands, promises, taxonomy overrides, targets, time zone. Validated with zod;
  * a bad file becomes one `InputError` line naming the field path and what is expected.
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { resolve, dirname } from 'node:path';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { resolve, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError, type Bilingual } from './errors.js';
-import { PRESET_KINDS, PRESET_NAMES, SCENARIO_TYPES, TARGET_KINDS, type Target } from './types.js';
+import { DEFAULT_CHANNELS, PRESET_KINDS, PRESET_NAMES, SCENARIO_TYPES, TARGET_KINDS, type Target } from './types.js';
+import { STARTER_TAXONOMIES } from './starter-config.js';
+import { nearest } from './nearest.js';
 import { campaignSchema, reportScheduleSchema, smtpSchema } from './report-config.js';
 import { phrase } from './phrases.js';
 import { describeIssue } from './schema-issues.js';
+import { describeYamlError } from './yaml-error.js';
 
 const ianaZone = z.string().refine(isValidTimeZone, { message: phrase('an IANA time zone such as Asia/Shanghai', 'IANA 时区，例如 Asia/Shanghai') });
 const idString = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, {
@@ -356,6 +359,8 @@ export function parseConfig(raw: unknown, origin = CONFIG_FILE): VocConfig {
   const result = configSchema.safeParse(raw ?? {});
   if (!result.success) throw issueError(origin, result.error.issues[0]!);
   const config = result.data;
+  checkTaxonomies(config, origin);
+  checkNewChannels(config, origin);
   const brandIds = new Set(config.brands.map((b) => b.id));
   const seen = new Set<string>();
   config.targets.forEach((t, i) => {
@@ -374,6 +379,50 @@ export function parseConfig(raw: unknown, origin = CONFIG_FILE): VocConfig {
   return config;
 }
 
+/**
+ * A brand's aspectTaxonomy must be a shipped taxonomy or one the config defines under `aspects:`:
+ * the classifier gives an unknown id an empty taxonomy, so a typo (`retial`) would silently switch
+ * aspect classification off for the brand.
+ */
+function checkTaxonomies(config: VocConfig, origin: string): void {
+  const defined = Object.keys(config.aspects).filter((id) => !(STARTER_TAXONOMIES as readonly string[]).includes(id));
+  const known = [...STARTER_TAXONOMIES, ...defined];
+  config.brands.forEach((b, i) => {
+    if (known.includes(b.aspectTaxonomy)) return;
+    const guess = nearest(b.aspectTaxonomy, known);
+    const ownEn = defined.length ? ` (or ${defined.join(', ')} defined under aspects:)` : ' (or a taxonomy defined in the config under aspects:)';
+    const ownZh = defined.length ? `（或 aspects: 下定义的 ${defined.join('、')}）` : '（或在配置的 aspects: 下定义的分类）';
+    throw new InputError({
+      en: `${origin}: brands.${i}.aspectTaxonomy: unknown taxonomy "${b.aspectTaxonomy}"; ${guess ? `did you mean ${guess}? ` : ''}expected one of ${STARTER_TAXONOMIES.join(', ')}${ownEn}`,
+      zh: `${origin}：brands.${i}.aspectTaxonomy：未知的方面分类“${b.aspectTaxonomy}”；${guess ? `是否想写 ${guess}？` : ''}应为 ${STARTER_TAXONOMIES.join('、')} 之一${ownZh}`,
+    });
+  });
+}
+
+/**
+ * A key under `channels:` that is not a shipped channel makes a new channel. Reports print its
+ * label, so a new one needs both; and an id a couple of letters from a shipped one (`stroe`) is far
+ * more likely a typo that would quietly leave the aliases off the shipped channel, so it is named.
+ */
+function checkNewChannels(config: VocConfig, origin: string): void {
+  for (const [id, c] of Object.entries(config.channels)) {
+    if ((DEFAULT_CHANNELS as readonly string[]).includes(id)) continue;
+    if (c.label?.['zh-CN'] && c.label.en) continue;
+    const guess = nearest(id, DEFAULT_CHANNELS);
+    throw new InputError(
+      guess
+        ? {
+            en: `${origin}: channels.${id}: unknown channel "${id}"; did you mean ${guess}? (a new channel needs a label { zh-CN, en })`,
+            zh: `${origin}：channels.${id}：未知的渠道“${id}”；是否想写 ${guess}？（新渠道需要 label { zh-CN, en }）`,
+          }
+        : {
+            en: `${origin}: channels.${id}.label: a new channel needs a label in zh-CN and en, e.g. { zh-CN: 车友论坛, en: Owners forum }; the shipped channels are ${DEFAULT_CHANNELS.join(', ')}`,
+            zh: `${origin}：channels.${id}.label：新渠道需要 zh-CN 和 en 两种语言的名称，例如 { zh-CN: 车友论坛, en: Owners forum }；内置渠道为 ${DEFAULT_CHANNELS.join('、')}`,
+          },
+    );
+  }
+}
+
 /** The file each loaded config was read from, so a problem found later (a lexicon addition, a model
  *  file, when the classifier is first built) can name the file as well as the field. */
 const sources = new WeakMap<VocConfig, string>();
@@ -389,15 +438,21 @@ export function loadConfig(path?: string): { config: VocConfig; path?: string } 
   if (!file) return { config: parseConfig({}) };
   if (!existsSync(file))
     throw new InputError({
-      en: `config file not found: ${file}; pass --config PATH or create ${CONFIG_FILE}`,
-      zh: `找不到配置文件：${file}；请用 --config PATH 指定，或创建 ${CONFIG_FILE}`,
+      en: `config file not found: ${file}; \`voc -c ${file} init\` writes a starter one, or pass --config with the path of yours`,
+      zh: `找不到配置文件：${file}；\`voc -c ${file} init\` 可生成一个初始配置，或用 --config 指定已有配置文件的路径`,
+    });
+  if (statSync(file).isDirectory())
+    throw new InputError({
+      en: `${file}: is a folder, not a config file; pass the file itself (e.g. --config ${join(file, CONFIG_FILE)})`,
+      zh: `${file}：是文件夹，不是配置文件；请指定文件本身（例如 --config ${join(file, CONFIG_FILE)}）`,
     });
   let raw: unknown;
+  const text = readFileSync(file, 'utf8');
   try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
+    raw = parseYaml(text);
   } catch (err) {
-    const msg = (err as Error).message.split('\n')[0];
-    throw new InputError({ en: `${file}: not valid YAML: ${msg}`, zh: `${file}：不是有效的 YAML：${msg}` });
+    const { en, zh } = describeYamlError(err, text);
+    throw new InputError({ en: `${file}: not valid YAML: ${en}`, zh: `${file}：不是有效的 YAML：${zh}` });
   }
   const config = parseConfig(raw, file);
   // A relative dataDir is relative to the config file, so `voc -c other/voc.config.yaml` works from anywhere.
@@ -438,38 +493,60 @@ export function checkModelFiles(config: Pick<VocConfig, 'models'>): void {
  * satisfy besides its schema: a brand the config declares, and an id the config does not own
  * (a target declared in the file is changed there). `field(name)` names the field in errors.
  */
-export function checkTargetAgainstConfig(target: Target, config: VocConfig, field: (name: 'brand' | 'id') => string, opts: { checkConfigOwned?: boolean } = {}): void {
+export function checkTargetAgainstConfig(
+  target: Target,
+  config: VocConfig,
+  field: (name: 'brand' | 'id') => string | Bilingual,
+  opts: { checkConfigOwned?: boolean } = {},
+): void {
+  // A field named with a file before it (`file: targets.0`) takes each language's colon.
+  const named = (name: 'brand' | 'id') => {
+    const f = field(name);
+    return typeof f === 'string' ? { en: f, zh: f } : f;
+  };
   if (!config.brands.some((b) => b.id === target.brand))
     throw new InputError({
-      en: `${field('brand')}: unknown brand "${target.brand}"; expected one of the ids under brands (${brandIdList(config.brands.map((b) => b.id)).en})`,
-      zh: `${field('brand')}：未知品牌“${target.brand}”；应为 brands 下的某个 id（${brandIdList(config.brands.map((b) => b.id)).zh}）`,
+      en: `${named('brand').en}: unknown brand "${target.brand}"; expected one of the ids under brands (${brandIdList(config.brands.map((b) => b.id)).en})`,
+      zh: `${named('brand').zh}：未知品牌“${target.brand}”；应为 brands 下的某个 id（${brandIdList(config.brands.map((b) => b.id)).zh}）`,
     });
   if (opts.checkConfigOwned !== false && config.targets.some((t) => t.id === target.id))
     throw new InputError({
-      en: `${field('id')}: target "${target.id}" is declared in the config file; change it there`,
-      zh: `${field('id')}：抓取目标“${target.id}”是在配置文件中声明的；请在配置文件中修改`,
+      en: `${named('id').en}: target "${target.id}" is declared in the config file; change it there`,
+      zh: `${named('id').zh}：抓取目标“${target.id}”是在配置文件中声明的；请在配置文件中修改`,
     });
 }
 
-/** Fills a target's defaults from the config (source, kind, delay, time zone, private-address allowance). */
-export function resolveTarget(input: TargetInput, config: VocConfig, origin = 'target'): Target {
+/**
+ * A target as stored: what its input gave, nothing taken from the config. The crawl delay, the time
+ * zone and above all the private-address allowance come from the config as it is at crawl time
+ * (`targetWithDefaults`), so editing the config (removing a host from crawler.allowPrivateHosts,
+ * a new defaultDelayMs) reaches targets added earlier. `kind`, `source` and `maxPages` depend on
+ * the input alone and are kept.
+ */
+export type StoredTarget = Omit<Target, 'delayMs' | 'allowPrivate' | 'timeZone'> & Partial<Pick<Target, 'delayMs' | 'allowPrivate' | 'timeZone'>>;
+
+/** The stored form of each target `resolveTarget` made, for `storedFormOf`. */
+const storedForms = new WeakMap<Target, StoredTarget>();
+
+/** Validates a target's input (schema issues name `origin`) and keeps only what it gave. */
+export function storedTarget(input: TargetInput, origin: Origin = 'target'): StoredTarget {
   const parsed = targetInputSchema.safeParse(input);
   if (!parsed.success) throw issueError(origin, parsed.error.issues[0]!);
   const t = parsed.data;
-  const host = new URL(t.url).hostname.replace(/^\[|\]$/g, '');
-  const target: Target = {
+  const target: StoredTarget = {
     id: t.id,
     kind: t.kind ?? (t.preset ? PRESET_KINDS[t.preset] : 'html'),
     url: t.url,
     brand: t.brand,
     source: t.source ?? t.id,
     maxPages: t.maxPages,
-    delayMs: t.delayMs ?? config.crawler.defaultDelayMs,
-    allowPrivate: t.allowPrivate || config.crawler.allowPrivateHosts.includes(host),
-    timeZone: t.timeZone ?? config.timeZone,
   };
-  // Optional parts are copied only when present, so a stored target stays as small as its config.
+  // Optional parts are copied only when present, so a stored target stays as small as its input.
   const optional = {
+    delayMs: t.delayMs,
+    // The schema defaults it to false; only an explicit true is the input's (a config file's) word.
+    allowPrivate: t.allowPrivate || undefined,
+    timeZone: t.timeZone,
     selectors: t.selectors,
     pagination: t.pagination,
     detail: t.detail,
@@ -487,10 +564,82 @@ export function resolveTarget(input: TargetInput, config: VocConfig, origin = 't
   return target;
 }
 
+/**
+ * The target a crawl uses: `stored` with the config's current defaults (delay, time zone) and the
+ * private-address allowance of `crawler.allowPrivateHosts`.
+ *
+ * `allowPrivate` set on the target itself is honoured only with `trustAllowPrivate`, i.e. for a
+ * target declared in the config file, which only whoever runs voc edits. A stored target's flag is
+ * ignored: voc up to 0.1 stored `allowPrivate: true` whenever the host was listed in
+ * allowPrivateHosts when the target was added, and that copy cannot be told from a deliberate one,
+ * so honouring it would keep open an intranet host the config has since closed. The console and
+ * `voc targets add` refuse the field; a current voc stores it only in the copy of a target the config
+ * file declares, which is read from the file instead (effectiveTarget), and ignored once the file
+ * no longer declares it.
+ */
+export function targetWithDefaults(stored: StoredTarget, config: VocConfig, opts: { trustAllowPrivate?: boolean } = {}): Target {
+  let host = '';
+  try {
+    host = new URL(stored.url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    // A damaged stored URL: no host, no allowance; the crawl reports the URL itself.
+  }
+  const { allowPrivate, ...rest } = stored;
+  return {
+    ...rest,
+    delayMs: stored.delayMs ?? config.crawler.defaultDelayMs,
+    timeZone: stored.timeZone ?? config.timeZone,
+    allowPrivate: (opts.trustAllowPrivate === true && allowPrivate === true) || config.crawler.allowPrivateHosts.includes(host),
+  };
+}
+
+/**
+ * Validates a target's input and fills its defaults from the config, for a crawl, a preview or a
+ * check. Saving it through `storedFormOf` keeps only what the input gave. `allowPrivate` of the
+ * input is honoured: callers taking targets from anyone but the config file refuse that field.
+ */
+export function resolveTarget(input: TargetInput, config: VocConfig, origin: Origin = 'target'): Target {
+  const stored = storedTarget(input, origin);
+  const target = targetWithDefaults(stored, config, { trustAllowPrivate: true });
+  storedForms.set(target, stored);
+  return target;
+}
+
+/** What to store of `target`: its input's fields when `resolveTarget` made it, else the target as it is. */
+export function storedFormOf(target: Target): StoredTarget {
+  return storedForms.get(target) ?? target;
+}
+
+/**
+ * A target read from the store as a crawl uses it: a target the config file declares is the config's
+ * (its stored copy may be older), any other gets the config's current defaults and allowances.
+ */
+export function effectiveTarget(stored: StoredTarget, config: VocConfig): Target {
+  const i = config.targets.findIndex((t) => t.id === stored.id);
+  if (i >= 0) return resolveTarget(config.targets[i]!, config, `targets.${i}`);
+  return targetWithDefaults(stored, config);
+}
+
 /** The brand ids an error offers; with none, how to get one (a new user's first config). */
 export function brandIdList(ids: readonly string[]): Bilingual {
   if (!ids.length) return { en: 'none defined yet; `voc init` writes a config with one', zh: '尚未定义品牌；`voc init` 可生成含一个品牌的配置' };
   return { en: ids.join(', '), zh: ids.join('、') };
+}
+
+/**
+ * The brand a command-line value names: its id, else (case-insensitive) its name or an alias when
+ * only one brand has it, so `--brand 优品汇` finds youpin. Unknown values fail as in findBrand.
+ */
+export function brandNamed(config: VocConfig, value: string): BrandConfig {
+  if (config.brands.some((b) => b.id === value)) return findBrand(config, value);
+  const wanted = value.trim().toLowerCase();
+  const named = config.brands.filter((b) => [b.name, ...b.aliases].some((n) => n.toLowerCase() === wanted));
+  if (named.length > 1)
+    throw new InputError({
+      en: `brand "${value}" is a name of several brands: ${named.map((b) => b.id).join(', ')}; give one of those ids`,
+      zh: `“${value}”同时是多个品牌的名称：${named.map((b) => b.id).join('、')}；请给出其中一个 ID`,
+    });
+  return named[0] ?? findBrand(config, value);
 }
 
 export function findBrand(config: VocConfig, id: string): BrandConfig {
@@ -504,10 +653,14 @@ export function findBrand(config: VocConfig, id: string): BrandConfig {
 }
 
 /** The InputError of a schema issue: `origin: field.path: what is expected`. */
-function issueError(origin: string, issue: z.core.$ZodIssue): InputError {
+function issueError(origin: Origin, issue: z.core.$ZodIssue): InputError {
   const { en, zh } = describeIssue(issue);
-  return new InputError({ en: `${origin}: ${en}`, zh: `${origin}：${zh}` });
+  const o = typeof origin === 'string' ? { en: origin, zh: origin } : origin;
+  return new InputError({ en: `${o.en}: ${en}`, zh: `${o.zh}：${zh}` });
 }
+
+/** What an error names before the field: a file, `target`, or a file and a place in it in each language's punctuation. */
+export type Origin = string | Bilingual;
 
 
 function isValidTimeZone(zone: string): boolean {
