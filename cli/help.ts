@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { Help, type Command, type Option } from 'commander';
 import type { Locale } from '../core/types.js';
 import { HELP_ZH } from './help-zh.js';
-import { parseLocale } from './messages.js';
+import { localeOf, parseLocaleStrict } from './messages.js';
 
 const TITLES_ZH: Readonly<Record<string, string>> = {
   'Usage:': '用法：',
@@ -26,19 +26,29 @@ const HINT = { 'zh-CN': '（voc --help 列出所有命令）', en: '(voc --help 
  * The output language as far as it can be known before parsing: `--lang X` / `--lang=X` among the
  * arguments, VOC_LANG, then the `locale:` of the config file the arguments name (or
  * ./voc.config.yaml). A config that cannot be read leaves it at zh-CN: the command itself will
- * report the problem.
+ * report the problem. A language voc does not speak (`--lang fr`) is an InputError.
  */
 export function localeBeforeParsing(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Locale {
   const given = optionValue(argv, ['--lang']);
-  if (given !== undefined || env.VOC_LANG) return parseLocale(given ?? env.VOC_LANG, 'zh-CN');
-  const file = resolve(optionValue(argv, ['-c', '--config']) ?? 'voc.config.yaml');
+  if (given !== undefined) return parseLocaleStrict(given, '--lang');
+  if (env.VOC_LANG) return parseLocaleStrict(env.VOC_LANG, 'VOC_LANG');
+  return configFileLocale(optionValue(argv, ['-c', '--config'])) ?? 'zh-CN';
+}
+
+/**
+ * The `locale:` line of the config file at `path` (default ./voc.config.yaml), without loading it:
+ * a file that does not validate, or a command that never loads it (`voc init`), still speaks its
+ * language. Undefined when there is no such file or line.
+ */
+export function configFileLocale(path?: string): Locale | undefined {
+  const file = resolve(path ?? 'voc.config.yaml');
   try {
-    if (!existsSync(file)) return 'zh-CN';
+    if (!existsSync(file)) return undefined;
     // One line is enough (`locale: en`); a full load would validate the whole file first.
     const m = /^locale:\s*["']?([\w-]+)["']?\s*(?:#.*)?$/m.exec(readFileSync(file, 'utf8'));
-    return parseLocale(m?.[1], 'zh-CN');
+    return m ? localeOf(m[1]!) : undefined;
   } catch {
-    return 'zh-CN';
+    return undefined;
   }
 }
 

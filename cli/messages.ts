@@ -1,5 +1,6 @@
 /** Fixed CLI output in zh-CN (default) and en. Pick with `--lang`, VOC_LANG or config.locale. */
 import type { Locale } from '../core/types.js';
+import { InputError } from '../core/errors.js';
 
 const zh = {
   demoServing: (url: string) => `演示论坛已在 ${url} 启动`,
@@ -16,7 +17,9 @@ const zh = {
   progress: (pages: number, posts: number, errors: number) => `已抓取 ${pages} 页 · ${posts} 条新帖 · ${errors} 个错误`,
   workerStarted: (queues: string, concurrency: number) => `worker 已启动：队列 ${queues}，并发 ${concurrency}；按 Ctrl+C 停止`,
   workerStopping: '正在停止 worker：等待进行中的任务完成…',
-  configOk: (brands: number, targets: number) => `配置有效：${brands} 个品牌，${targets} 个抓取目标`,
+  configOk: (brands: number, inFile: number, stored: number) =>
+    `配置有效：${brands} 个品牌，抓取目标 ${inFile + stored} 个（配置文件中 ${inFile} 个，用 voc targets add 添加的 ${stored} 个）`,
+  configNoBrand: '提示：配置中没有品牌，抓取和报告都需要至少一个；voc init 可生成含一个品牌的初始配置，或在 brands: 下添加',
   configNone: (file: string) => `提示：找不到 ${file}，以下按默认配置（没有品牌）校验；voc init 可生成一个含一个品牌的初始配置`,
   initDone: (file: string, id: string, name: string, taxonomy: string, period: string) =>
     [
@@ -78,7 +81,9 @@ const en: typeof zh = {
   progress: (pages, posts, errors) => `${pages} pages · ${posts} new posts · ${errors} errors`,
   workerStarted: (queues, concurrency) => `worker started: queues ${queues}, concurrency ${concurrency}; Ctrl+C to stop`,
   workerStopping: 'Stopping worker: waiting for in-flight jobs…',
-  configOk: (brands, targets) => `Config valid: ${brands} ${brands === 1 ? 'brand' : 'brands'}, ${targets} ${targets === 1 ? 'target' : 'targets'}`,
+  configOk: (brands, inFile, stored) =>
+    `Config valid: ${brands} ${brands === 1 ? 'brand' : 'brands'}, ${inFile + stored} ${inFile + stored === 1 ? 'target' : 'targets'} (${inFile} in the config file, ${stored} added with voc targets add)`,
+  configNoBrand: 'note: the config has no brand, and crawls and reports need one; voc init writes a starter config with one, or add one under brands:',
   configNone: (file) => `note: no ${file} found; checked the defaults (no brands) instead; voc init writes a starter config with one brand`,
   initDone: (file, id, name, taxonomy, period) =>
     [
@@ -128,10 +133,29 @@ export function messages(locale: Locale): Messages {
   return locale === 'en' ? en : zh;
 }
 
+/**
+ * The output language a `--lang` or VOC_LANG value names: zh, zh-CN, zh-Hans (any case) are zh-CN;
+ * en and en with a region (en-US, en-GB) are en. Undefined for anything else.
+ */
+export function localeOf(value: string): Locale | undefined {
+  const v = value.trim().toLowerCase();
+  if (v === 'en' || /^en-[a-z]{2,3}$/.test(v)) return 'en';
+  if (v === 'zh' || v === 'zh-cn' || v === 'zh-hans' || v === 'zh-hans-cn') return 'zh-CN';
+  return undefined;
+}
+
+/**
+ * `value` as a locale, refusing any other language: a `--lang fr` that quietly printed Chinese would
+ * leave the user guessing. The line is in both languages, as the language asked for is unknown.
+ */
+export function parseLocaleStrict(value: string, source: string): Locale {
+  const loc = localeOf(value);
+  if (loc) return loc;
+  const line = `${source}：不支持的语言“${value}”；可用 zh-CN（或 zh）、en（或 en-US 等） | ${source}: unsupported language "${value}"; use zh-CN (or zh) or en (or en-US, en-GB…)`;
+  throw new InputError({ en: line, zh: line });
+}
+
+/** `value` as a locale, else `fallback` (values are checked with parseLocaleStrict before any command runs). */
 export function parseLocale(value: string | undefined, fallback: Locale): Locale {
-  if (!value) return fallback;
-  const v = value.toLowerCase();
-  if (v === 'en' || v.startsWith('en-')) return 'en';
-  if (v === 'zh' || v === 'zh-cn' || v.startsWith('zh')) return 'zh-CN';
-  return fallback;
+  return (value ? localeOf(value) : undefined) ?? fallback;
 }

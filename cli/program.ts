@@ -4,12 +4,15 @@
  * cli/main.ts runs it.
  */
 import { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CONFIG_FILE, configSource, loadConfig, findBrand, type VocConfig } from '../core/config.js';
+import { openStore } from '../store/open.js';
+import { CONFIG_FILE, configSource, loadConfig, brandNamed, type VocConfig } from '../core/config.js';
 import { InputError, errorText } from '../core/errors.js';
 import type { Locale } from '../core/types.js';
 import { configModels, inConfigFile, modelsTrainedUnderOtherLexicon, openApp } from './app.js';
 import { messages, parseLocale } from './messages.js';
+import { configFileLocale } from './help.js';
 import { queueEnvFromProcess } from '../workers/redis.js';
 import { classifyPending } from '../workers/stages.js';
 import { startWorkers } from '../workers/worker.js';
@@ -28,6 +31,7 @@ import { registerExplainCommand } from './explain-command.js';
 import { registerInitCommand } from './init-command.js';
 import { registerPostsCommands } from './posts-command.js';
 import { parseFormats, positiveInt } from './options.js';
+import { checkTargetSelectors } from './selector-check.js';
 
 interface GlobalOptions {
   config?: string;
@@ -60,7 +64,8 @@ function readConfig(): VocConfig {
 }
 
 export function locale(config?: VocConfig): Locale {
-  return parseLocale(globals().lang ?? process.env.VOC_LANG, config?.locale ?? configLocale ?? 'zh-CN');
+  // Before a config is read (voc init, an error reading it), the file's own `locale:` line speaks.
+  return parseLocale(globals().lang ?? process.env.VOC_LANG, config?.locale ?? configLocale ?? configFileLocale(globals().config) ?? 'zh-CN');
 }
 
 
@@ -108,7 +113,7 @@ program
   .option('--brand <id>', 'only this brand')
   .action(async (opts: { brand?: string }) => {
     const config = readConfig();
-    if (opts.brand) findBrand(config, opts.brand);
+    if (opts.brand) opts.brand = brandNamed(config, opts.brand).id;
     const app = await openApp(config);
     try {
       const n = await classifyPending(app.store, app.classifier, opts.brand ? { brand: opts.brand } : {});
@@ -189,9 +194,11 @@ program
   .description('configuration')
   .command('check')
   .description('validate the config file and print what it declares')
-  .action(() => {
+  .action(async () => {
     const config = readConfig();
     checkReportConfig(config);
+    const file = configSource(config) ?? CONFIG_FILE;
+    config.targets.forEach((t, i) => checkTargetSelectors(t, { en: `${file}: targets.${i}`, zh: `${file}：targets.${i}` }));
     // Lexicon additions, brand promises and model files (present, readable, of the right task) are
     // checked here, not at the first post a crawl classifies.
     const models = inConfigFile(config, () => {
@@ -202,9 +209,26 @@ program
     const msg = messages(locale(config));
     // Without a file the defaults are valid, which says little: tell the user where a config would be and how to make one.
     if (!configSource(config)) console.error(msg.configNone(CONFIG_FILE));
+    else if (!config.brands.length) console.error(msg.configNoBrand);
     for (const m of modelsTrainedUnderOtherLexicon(config, models)) console.error(msg.modelLexiconChanged(m.task, m.trained, m.current));
-    console.log(msg.configOk(config.brands.length, config.targets.length));
+    const stored = await storedTargetCount(config);
+    console.log(msg.configOk(config.brands.length, config.targets.length, stored));
   });
+
+/**
+ * Targets added with `voc targets add` (stored, not in the file), for `config check`'s count. A data
+ * directory not made yet holds none, and a check creates nothing: the store is opened only if it is there.
+ */
+async function storedTargetCount(config: VocConfig): Promise<number> {
+  if (!process.env.MONGODB_URI && !existsSync(config.dataDir)) return 0;
+  const store = await openStore({ dataDir: config.dataDir });
+  try {
+    const declared = new Set(config.targets.map((t) => t.id));
+    return (await store.listTargets()).filter((t) => !declared.has(t.id)).length;
+  } finally {
+    await store.close();
+  }
+}
 
 const context = { readConfig, openApp, locale };
 

@@ -128,6 +128,6 @@ describe('bad config and bad targets: one clear line, exit 2, nothing written', 
     const { file } = tempConfig(BRAND);
     const r = await runVoc(['--config', file, '--lang', 'en', 'config', 'check']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe('Config valid: 1 brand, 0 targets');
+    expect(r.stdout.trim()).toBe('Config valid: 1 brand, 0 targets (0 in the config file, 0 added with voc targets add)');
   });
 });

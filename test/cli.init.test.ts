@@ -34,7 +34,7 @@ describe('voc init: a starter config a new user can edit', () => {
     expect(config.crawler.respectRobots).toBe(true);
     expect(readFileSync(file, 'utf8')).toContain('# 定时报告：voc scheduler 按 cron 安装');
     const check = await runVoc(['config', 'check'], { cwd: dir });
-    expect([check.code, check.stdout, check.stderr]).toEqual([0, '配置有效：1 个品牌，0 个抓取目标\n', '']);
+    expect([check.code, check.stdout, check.stderr]).toEqual([0, '配置有效：1 个品牌，抓取目标 0 个（配置文件中 0 个，用 voc targets add 添加的 0 个）\n', '']);
   });
 
   it('its commented target and report examples are valid config once uncommented', async () => {
@@ -44,7 +44,7 @@ describe('voc init: a starter config a new user can edit', () => {
     const uncommented = readFileSync(file, 'utf8').replace(/^# (targets:|reports:|  )/gm, '$1');
     writeFileSync(file, uncommented);
     const check = await runVoc(['--lang', 'en', 'config', 'check'], { cwd: dir });
-    expect([check.code, check.stdout, check.stderr]).toEqual([0, 'Config valid: 1 brand, 1 target\n', '']);
+    expect([check.code, check.stdout, check.stderr]).toEqual([0, 'Config valid: 1 brand, 1 target (1 in the config file, 0 added with voc targets add)\n', '']);
     const { config } = loadConfig(file);
     expect(config.targets.map((t) => [t.id, t.brand, t.url])).toEqual([['acme-forum', 'acme', 'https://forum.example.com/acme/']]);
     expect(config.reports.map((s) => [s.id, s.brand, s.schedule, s.period])).toEqual([['acme-weekly', 'acme', '0 9 * * 1', 'last-week']]);
@@ -92,7 +92,7 @@ describe('voc init: a starter config a new user can edit', () => {
     expect(r.code).toBe(0);
     expect(readdirSync(dir)).toEqual(['other.yaml']);
     const check = await runVoc(['--config', 'other.yaml', 'config', 'check'], { cwd: dir });
-    expect(check.stdout).toBe('配置有效：1 个品牌，0 个抓取目标\n');
+    expect(check.stdout).toBe('配置有效：1 个品牌，抓取目标 0 个（配置文件中 0 个，用 voc targets add 添加的 0 个）\n');
   });
 
   const bad: Array<[string, string[], string, string]> = [
@@ -122,6 +122,6 @@ describe('voc init: a starter config a new user can edit', () => {
   it('voc config check without a config file says so and how to make one', async () => {
     const dir = tempDir();
     const r = await runVoc(['config', 'check'], { cwd: dir });
-    expect([r.code, r.stdout, r.stderr]).toEqual([0, '配置有效：0 个品牌，0 个抓取目标\n', '提示：找不到 voc.config.yaml，以下按默认配置（没有品牌）校验；voc init 可生成一个含一个品牌的初始配置\n']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '配置有效：0 个品牌，抓取目标 0 个（配置文件中 0 个，用 voc targets add 添加的 0 个）\n', '提示：找不到 voc.config.yaml，以下按默认配置（没有品牌）校验；voc init 可生成一个含一个品牌的初始配置\n']);
   });
 });
