@@ -10,10 +10,10 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { findBrand, type VocConfig } from '../core/config.js';
-import { InputError } from '../core/errors.js';
+import { brandNamed, type VocConfig } from '../core/config.js';
+import { InputError, type Bilingual } from '../core/errors.js';
 import { writeFileWholeFrom } from '../core/write-whole.js';
-import { formatInZone, resolvePeriod } from '../core/time.js';
+import { formatInZone, parseDayOption, resolvePeriod } from '../core/time.js';
 import { BREAKPOINT_KINDS, DEFAULT_CHANNELS, type Locale } from '../core/types.js';
 import { buildEffectiveLexicon } from '../analysis/effective.js';
 import { loadLexicons, type Lexicons } from '../analysis/lexicons.js';
@@ -23,6 +23,7 @@ import type { Labels } from '../reports/labels.js';
 import { PostSearch, type PostFilter, type PostHit } from '../server/post-search.js';
 import { postCsvHeader, postCsvRow } from '../server/post-export.js';
 import type { App } from './app.js';
+import type { Store } from '../store/store.js';
 import { terminalSafe } from './crawl-output.js';
 import { positiveInt } from './options.js';
 import { writeLine } from './stdout.js';
@@ -84,6 +85,7 @@ export function registerPostsCommands(program: Command, ctx: PostsCommandContext
       const filter = toFilter(opts, config, lexicon);
       const app = await ctx.openApp(config);
       try {
+        await checkOrigins(filter, app.store, config.timeZone);
         const { total, items } = await new PostSearch(app.store, config.timeZone).page(filter, 1, opts.limit);
         const labels = reportLabels(config, lexicon());
         for (const hit of items) for (const line of hitLines(hit, config, loc, labels)) if (!(await writeLine(line))) return;
@@ -111,6 +113,7 @@ export function registerPostsCommands(program: Command, ctx: PostsCommandContext
       const line = (h: PostHit) => (csv ? postCsvRow(h) : JSON.stringify(h));
       const app = await ctx.openApp(config);
       try {
+        await checkOrigins(filter, app.store, config.timeZone);
         const batches = new PostSearch(app.store, config.timeZone).all(filter);
         if (opts.out === undefined) {
           if (csv && !(await writeLine(postCsvHeader(false)))) return;
@@ -161,7 +164,7 @@ function effectiveLexicon(config: VocConfig): () => Lexicons {
 
 function toFilter(o: FilterOptions, config: VocConfig, lexicon: () => Lexicons): PostFilter {
   const f: PostFilter = {};
-  if (o.brand !== undefined) f.brand = findBrand(config, o.brand).id;
+  if (o.brand !== undefined) f.brand = brandNamed(config, o.brand).id;
   if (o.period !== undefined) {
     resolvePeriod(config.timeZone, o.period); // checks the month here, before a CSV header is written
     f.period = o.period;
@@ -169,8 +172,7 @@ function toFilter(o: FilterOptions, config: VocConfig, lexicon: () => Lexicons):
   for (const key of ['from', 'to'] as const) {
     const v = o[key];
     if (v === undefined) continue;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v)))
-      throw new InputError({ en: `--${key}: expected a day as YYYY-MM-DD (e.g. 2026-10-01), got "${v}"`, zh: `--${key}：应为 YYYY-MM-DD 格式的日期（例如 2026-10-01），实际为“${v}”` });
+    parseDayOption(v, `--${key}`);
     f[key] = v;
   }
   if (o.period !== undefined && (o.from !== undefined || o.to !== undefined))
@@ -201,9 +203,32 @@ function toFilter(o: FilterOptions, config: VocConfig, lexicon: () => Lexicons):
   return f;
 }
 
+/**
+ * --target and --source must name a target or source the store knows, as --brand names a brand: a
+ * typo is an error listing them, not an empty result. A removed target's posts stay, so an id or
+ * source that still has posts is known too.
+ */
+async function checkOrigins(f: PostFilter, store: Store, timeZone: string): Promise<void> {
+  if (f.targetId === undefined && f.source === undefined) return;
+  const targets = await store.listTargets();
+  const has = async (only: PostFilter) => (await new PostSearch(store, timeZone).page(only, 1, 1)).total > 0;
+  const check = async (option: string, value: string, known: string[], only: PostFilter, what: Bilingual) => {
+    if (known.includes(value) || (await has(only))) return;
+    const list = [...new Set(known)].sort();
+    throw new InputError({
+      en: `${option}: unknown ${what.en} "${value}"; known: ${list.join(', ') || 'none (voc targets add adds one)'}`,
+      zh: `${option}：未知的${what.zh}“${value}”；已有：${list.join('、') || '无（可用 voc targets add 添加）'}`,
+    });
+  };
+  if (f.targetId !== undefined) await check('--target', f.targetId, targets.map((t) => t.id), { targetId: f.targetId }, { en: 'target', zh: '抓取目标' });
+  if (f.source !== undefined) await check('--source', f.source, targets.map((t) => t.source), { source: f.source }, { en: 'source', zh: '来源' });
+}
+
 interface Term {
   id: string;
   labels: string[];
+  /** Other words for it (a channel's aliases: 快递 for delivery), taken when only one term has the word. */
+  aliases?: string[];
 }
 
 function channelVocabulary(lex: Lexicons, config: VocConfig): Term[] {
@@ -211,6 +236,7 @@ function channelVocabulary(lex: Lexicons, config: VocConfig): Term[] {
   return [...new Set([...DEFAULT_CHANNELS, ...Object.keys(lex.channels), ...Object.keys(config.channels)])].map((id) => ({
     id,
     labels: [labels.channel(id, 'zh-CN'), labels.channel(id, 'en')],
+    aliases: lex.channels[id]?.aliases ?? [],
   }));
 }
 
@@ -230,6 +256,13 @@ function vocabularyId(option: string, value: string, terms: Term[]): string {
   const wanted = value.trim().toLowerCase();
   const hit = terms.find((t) => t.id === value) ?? terms.find((t) => t.labels.some((l) => l.toLowerCase() === wanted));
   if (hit) return hit.id;
+  const byAlias = terms.filter((t) => t.aliases?.some((a) => a.toLowerCase() === wanted));
+  if (byAlias.length === 1) return byAlias[0]!.id;
+  if (byAlias.length > 1)
+    throw new InputError({
+      en: `${option}: "${value}" is a word of several: ${byAlias.map((t) => t.id).join(', ')}; give one of those ids`,
+      zh: `${option}：“${value}”同时属于 ${byAlias.map((t) => t.id).join('、')}；请给出其中一个 ID`,
+    });
   const ids = terms.map((t) => t.id).sort();
   throw new InputError({
     en: `${option}: unknown value "${value}"; expected an id or label such as ${ids.slice(0, 12).join(', ')}${ids.length > 12 ? ', …' : ''}`,

@@ -13,6 +13,7 @@
 import type { Command } from 'commander';
 import { findBrand, type VocConfig } from '../core/config.js';
 import { describeIssue } from '../core/schema-issues.js';
+import { formatInZone } from '../core/time.js';
 import { InputError, errorText, inLocale } from '../core/errors.js';
 import { reportScheduleSchema, type ReportScheduleConfig } from '../core/report-config.js';
 import type { Locale, Run } from '../core/types.js';
@@ -296,14 +297,15 @@ function registerStatus(program: Command, ctx: QueueCommandContext): void {
     });
 }
 
-function printRun(run: Run, progress: RunProgress | undefined, loc: Locale): void {
+/** A run for people; its times in `zone` (the config's), as every printed date. */
+function printRun(run: Run, progress: RunProgress | undefined, loc: Locale, zone: string): void {
   const m = messages(loc);
   console.log(m.runLine(run.id, run.kind, m.runStatus[run.status] ?? run.status));
   if (progress) console.log(`  ${m.runProgress(progress.pagesDone, progress.pagesQueued, progress.batchesDone, progress.batchesQueued)}`);
   const s = run.stats;
   console.log(`  ${m.crawlDone(s.pagesFetched, s.postsNew, s.postsUpdated, s.postsUnchanged, s.errors)}`);
   console.log(`  ${m.classified(s.postsClassified)}`);
-  console.log(`  ${m.runTimes(run.startedAt, run.finishedAt ?? '-')}`);
+  console.log(`  ${m.runTimes(formatInZone(run.startedAt, zone), run.finishedAt ? formatInZone(run.finishedAt, zone) : '-')}`);
   for (const e of runErrorLines(run, loc).slice(0, 20)) console.log(`  ! ${e.replace(/[\u0000-\u001f\u007f]/g, ' ')}`);
   const failed = failedTargetsLine(run, loc);
   if (failed) console.log(`  ${failed}`);
@@ -348,7 +350,7 @@ function registerRunsShow(program: Command, ctx: QueueCommandContext): void {
       }
       if (!run) throw new InputError({ en: `unknown run "${id}"; \`voc runs list\` shows recent runs`, zh: `运行“${id}”不存在；\`voc runs list\` 可查看最近的运行` });
       if (opts.json) console.log(jsonText({ run, progress: progress ? { ...progress, run: undefined } : null }));
-      else printRun(run, progress, loc);
+      else printRun(run, progress, loc, config.timeZone);
     });
 }
 

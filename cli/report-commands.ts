@@ -12,10 +12,10 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { findBrand, type VocConfig } from '../core/config.js';
+import { brandNamed, type VocConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import { REPORT_SECTIONS, type ReportScheduleConfig, type ReportSection } from '../core/report-config.js';
-import { resolvePeriod } from '../core/time.js';
+import { checkComparablePeriod, formatInZone, resolvePeriod } from '../core/time.js';
 import type { Locale } from '../core/types.js';
 import { checkReportConfig } from '../reports/config-check.js';
 import { deliverReport, type DeliveryOutcome } from '../reports/deliver/index.js';
@@ -84,10 +84,12 @@ export function registerReportCommands(program: Command, ctx: ReportCommandConte
       async (opts: { brand: string; period?: string; from?: string; to?: string; format: string; out: string; sections?: string; json?: boolean; deliver?: string | boolean }) => {
         const config = ctx.readConfig();
         checkReportConfig(config);
-        findBrand(config, opts.brand);
+        // A brand's name does as well as its id (--brand 优品汇); from here on, the id.
+        opts.brand = brandNamed(config, opts.brand).id;
         if (opts.period && (opts.from || opts.to))
           throw new InputError({ en: 'give either --period or --from/--to, not both', zh: '--period 与 --from/--to 只能二选一' });
         const period = resolvePeriod(config.timeZone, opts.period, opts.from, opts.to);
+        checkComparablePeriod(period, opts.period ? { to: '--period' } : {});
         const sections = opts.sections === undefined ? undefined : parseSections(opts.sections);
         const deliveries = opts.deliver === undefined ? [] : deliveryConfigs(config, opts.brand, opts.deliver);
         const loc = ctx.locale(config);
@@ -138,7 +140,7 @@ export function registerReportCommands(program: Command, ctx: ReportCommandConte
           else {
             const sent = (r.deliveries ?? []).filter((d) => d.status === 'sent').length;
             const failed = (r.deliveries ?? []).filter((d) => d.status === 'failed').length;
-            console.log([r.id, r.brand, r.period, r.locale, TEXT[loc].posts(r.postCount), r.createdAt, TEXT[loc].deliveryCounts(sent, failed)].join('\t'));
+            console.log([r.id, r.brand, r.period, r.locale, TEXT[loc].posts(r.postCount), formatInZone(r.createdAt, config.timeZone), TEXT[loc].deliveryCounts(sent, failed)].join('\t'));
           }
         }
       } finally {
@@ -163,7 +165,7 @@ export function registerReportCommands(program: Command, ctx: ReportCommandConte
             zh: `报告“${id}”不存在；\`voc reports list\` 可查看已归档的报告`,
           });
         if (opts.json) console.log(jsonText(summariseRecord(r), null, 2));
-        else console.log(describeRecord(r, loc));
+        else console.log(describeRecord(r, loc, config.timeZone));
       } finally {
         await app.close();
       }
@@ -266,8 +268,8 @@ export function summariseRecord(r: ReportRecord): unknown {
   };
 }
 
-/** `voc reports show`: the record for people. */
-export function describeRecord(r: ReportRecord, loc: Locale): string {
+/** `voc reports show`: the record for people; its creation time in `zone` (the config's, as every printed date). */
+export function describeRecord(r: ReportRecord, loc: Locale, zone = r.timeZone): string {
   const T = TEXT[loc];
   const f = T.fields;
   const lines = [
@@ -277,7 +279,7 @@ export function describeRecord(r: ReportRecord, loc: Locale): string {
     `  ${f.timeZone}: ${r.timeZone}`,
     `  ${f.locale}: ${r.locale}`,
     `  ${f.lexicon}: ${r.lexiconVersion}`,
-    `  ${f.created}: ${r.createdAt}`,
+    `  ${f.created}: ${formatInZone(r.createdAt, zone)}`,
     `  ${f.posts}: ${r.postCount}`,
   ];
   if (r.snapshot) {

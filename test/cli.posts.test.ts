@@ -124,7 +124,7 @@ describe('voc posts', () => {
   const bad: Array<[string, string[], string]> = [
     ['an unknown channel', ['--channel', '商店'], 'voc: --channel：未知的值“商店”；应为 ID 或名称，例如 after_sales、app、customer_service、delivery、marketplace、social_media、store、website'],
     ['an unknown aspect', ['--aspect', 'smell'], 'voc: --aspect：未知的值“smell”；应为 ID 或名称，例如 '],
-    ['an impossible day', ['--from', '2026-13-01'], 'voc: --from：应为 YYYY-MM-DD 格式的日期（例如 2026-10-01），实际为“2026-13-01”'],
+    ['an impossible day', ['--from', '2026-13-01'], 'voc: --from：“2026-13-01”的月份 13 不存在；月份应为 01 到 12'],
     ['a month and days at once', ['--period', '2026-10', '--to', '2026-10-05'], 'voc: --period：--period 与 --from/--to 只能二选一'],
     ['a bad month', ['--period', '2026-13'], 'voc: --period：应为 YYYY-MM 格式的月份（例如 2026-10），实际为“2026-13”'],
     ['an unknown polarity', ['--polarity', 'angry'], 'voc: --polarity：应为 pos、neg、neutral 或 mixed，实际为“angry”'],

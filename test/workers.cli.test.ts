@@ -240,7 +240,7 @@ describe('voc runs show', () => {
       '  pages 1/2 · classification batches 0/1',
       '  Crawl finished: 1 pages, 20 new, 0 updated, 0 unchanged posts, 0 errors',
       '  Classified 0 posts',
-      '  started 2026-11-01T01:00:00.000Z · finished -',
+      '  started 2026-11-01 09:00 · finished -', // in the config's time zone, as every printed date
     ]);
     // Then the per-target table of `voc crawl` (the chain is still going: no stop reason yet).
     const table = live.out[5]!.split('\n');
