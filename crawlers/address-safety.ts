@@ -145,8 +145,8 @@ function refusalReason(ip: string, cls: AddressClass, host: string): Bilingual {
   const where = isIP(host) ? { en: `is a ${words.en}`, zh: `是${words.zh}` } : { en: `resolves to ${words.en} ${ip}`, zh: `解析到${words.zh} ${ip}` };
   if (PRIVATE_CLASSES.has(cls))
     return {
-      en: `${where.en}; add the host to crawler.allowPrivateHosts (or set allowPrivate: true on the target) only if it is an intranet source you may crawl`,
-      zh: `${where.zh}；只有当它是你有权抓取的内网来源时，才把该主机加入 crawler.allowPrivateHosts（或在抓取目标上设置 allowPrivate: true）`,
+      en: `${where.en}; add the host to crawler.allowPrivateHosts in the config (or set allowPrivate: true on a target written in the config file) only if it is an intranet source you may crawl`,
+      zh: `${where.zh}；只有当它是你有权抓取的内网来源时，才把该主机加入配置的 crawler.allowPrivateHosts（或在配置文件中写的抓取目标上设置 allowPrivate: true）`,
     };
   return { en: `${where.en}, which voc never crawls`, zh: `${where.zh}，voc 从不抓取这类地址` };
 }

@@ -79,7 +79,7 @@ describe('bad config and bad targets: one clear line, exit 2, nothing written', 
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toBe(
-      'voc: 抓取目标 intranet：已拒绝 http://10.0.0.1/forum/：是私有地址；只有当它是你有权抓取的内网来源时，才把该主机加入 crawler.allowPrivateHosts（或在抓取目标上设置 allowPrivate: true）\n',
+      'voc: 抓取目标 intranet：已拒绝 http://10.0.0.1/forum/：是私有地址；只有当它是你有权抓取的内网来源时，才把该主机加入配置的 crawler.allowPrivateHosts（或在配置文件中写的抓取目标上设置 allowPrivate: true）\n',
     );
     expect(existsSync(join(dir, 'data'))).toBe(false);
   });

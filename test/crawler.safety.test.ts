@@ -135,7 +135,7 @@ describe('fetcher address checks', () => {
       expect(err).toBeInstanceOf(FetchError);
       expect((err as FetchError).cause).toBe('refused');
       expect((err as FetchError).message).toBe(
-        `refused ${url}: resolves to loopback address 127.0.0.1; add the host to crawler.allowPrivateHosts (or set allowPrivate: true on the target) only if it is an intranet source you may crawl`,
+        `refused ${url}: resolves to loopback address 127.0.0.1; add the host to crawler.allowPrivateHosts in the config (or set allowPrivate: true on a target written in the config file) only if it is an intranet source you may crawl`,
       );
       expect(server.requests.length).toBe(before);
 

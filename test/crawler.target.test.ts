@@ -133,7 +133,7 @@ describe('html target', () => {
       {
         url: 'http://10.0.0.1/forum?page=2',
         message: expect.stringMatching(/^refused http:\/\/10\.0\.0\.1\/forum\?page=2: is a private address; add the host to crawler\.allowPrivateHosts/),
-        zh: '已拒绝 http://10.0.0.1/forum?page=2：是私有地址；只有当它是你有权抓取的内网来源时，才把该主机加入 crawler.allowPrivateHosts（或在抓取目标上设置 allowPrivate: true）',
+        zh: '已拒绝 http://10.0.0.1/forum?page=2：是私有地址；只有当它是你有权抓取的内网来源时，才把该主机加入配置的 crawler.allowPrivateHosts（或在配置文件中写的抓取目标上设置 allowPrivate: true）',
         cause: 'refused',
       },
     ]);
