@@ -182,7 +182,7 @@ describe('EmbeddedStore data directory', () => {
     const file = join(dir, 'not-a-dir');
     writeFileSync(file, 'hello');
     expect(() => openEmbeddedStore(file)).toThrow(VocError);
-    expect(() => openEmbeddedStore(file)).toThrow(`data directory ${file}: cannot create it`);
+    expect(() => openEmbeddedStore(file)).toThrow(`data directory ${file}: is a file, not a folder; name a folder with --data-dir or dataDir in the config`);
 
     const dataDir = join(dir, 'data');
     openEmbeddedStore(join(dir, 'data')).close();

@@ -223,7 +223,8 @@ describe('voc crawl with REDIS_URL', () => {
       expect(live[0]).toBe(`Run ${runId} (crawl): running`);
       expect(live[1]).toMatch(/^ {2}pages 1\/2 · classification batches [01]\/1$/);
       expect(live[2]).toBe('  Crawl finished: 1 pages, 4 new, 0 updated, 0 unchanged posts, 0 errors');
-      expect(live[4]).toMatch(/^ {2}started \S+ · finished -$/);
+      // The start time in the config's time zone (Asia/Shanghai by default), to the minute.
+      expect(live[4]).toMatch(/^ {2}started \d{4}-\d{2}-\d{2} \d{2}:\d{2} · finished -$/);
       expect(cells(live[5]!)).toEqual(HEADER);
       expect(cells(live[7]!)).toEqual(['slow', '1', '4', '0', '0', '0', '200×1', '0', WAIT, '0', 'running']);
       expect(live).toHaveLength(8);
