@@ -6,33 +6,13 @@
  * `--refetch`, and a page snapshot named once, on its own line. The real binary over a static
  * forum on 127.0.0.1 and a real embedded store.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, runVoc } from './helpers/cli.js';
-import type { TestServer } from './crawler.server.js';
-import { GOOD_SELECTORS, startOutcomeSite, WRONG_SELECTORS } from './crawler.outcome-site.js';
+import { describe, expect, it } from 'vitest';
+import { GOOD_SELECTORS, useOutcomeProject, WRONG_SELECTORS } from './crawler.outcome-site.js';
 
-let site: TestServer;
-let root: string;
-let config: string;
-
-beforeAll(async () => {
-  assertBuilt();
-  site = await startOutcomeSite();
-  root = mkdtempSync(join(tmpdir(), 'voc-outcome-'));
-  config = join(root, 'voc.config.yaml');
-  writeFileSync(config, 'dataDir: data\ncrawler:\n  defaultDelayMs: 0\n  allowPrivateHosts: [127.0.0.1]\nbrands:\n  - { id: youpin, name: 优品汇 }\n');
-});
-afterAll(async () => {
-  await site?.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
-const voc = (args: string[], lang = 'zh-CN') => runVoc(['--config', config, '--lang', lang, ...args], { cwd: root, env: { VOC_AUTHOR_SECRET: 'outcome-cli-secret-0123456789abcdef' } });
+const project = useOutcomeProject('voc-outcome-', 'outcome-cli-secret-0123456789abcdef');
+const voc = project.voc;
 const add = async (id: string, path: string, selectors: string, replace = false) => {
-  const r = await voc(['targets', 'add', ...(replace ? ['--replace'] : []), '--id', id, '--brand', 'youpin', '--url', `${site.origin}${path}`, '--selectors', selectors]);
+  const r = await voc(['targets', 'add', ...(replace ? ['--replace'] : []), '--id', id, '--brand', 'youpin', '--url', `${project.site.origin}${path}`, '--selectors', selectors]);
   expect([r.code, r.stderr]).toEqual([0, '']);
 };
 interface CrawlJson {
@@ -56,7 +36,7 @@ describe('a crawl run is what its targets did', () => {
     expect(r.code).toBe(1);
     const out = lines(r.stdout);
     // The snapshot is named once, whole, on its own line; the message above it does not cut it.
-    expect(out[3]).toBe(`  fixme2: 提取失败 × 1 — ${site.origin}/forum/list.html：抓取目标 fixme2 的选择器在页面上没有找到帖子（HTTP 200）；站点可能改了页面结构`);
+    expect(out[3]).toBe(`  fixme2: 提取失败 × 1 — ${project.site.origin}/forum/list.html：抓取目标 fixme2 的选择器在页面上没有找到帖子（HTTP 200）；站点可能改了页面结构`);
     expect(out[4]).toMatch(/^ {6}页面快照: \S+\/snapshots\/fixme2\/\d{4}-\d{2}-\d{2}\/\d{6}-[0-9a-f]{12}\.html\.gz$/);
     expect(out.slice(5, 7)).toEqual([
       '已分类 0 条帖子',
@@ -111,7 +91,7 @@ describe('a crawl run is what its targets did', () => {
       '  Failed targets: t404, wrong, pdf (errors, no post read, no 304 Not Modified), so the run failed; their errors say why, and `voc targets test ID` shows what a target extracts',
     );
     expect(lines(show.stdout)).toContain(
-      `  ! pdf: ${site.origin}/forum/file.pdf: the page is application/pdf (HTTP 200), not an HTML page, so the selectors of target pdf cannot read it; use the URL of the site's listing page (a forum board, a review list)`,
+      `  ! pdf: ${project.site.origin}/forum/file.pdf: the page is application/pdf (HTTP 200), not an HTML page, so the selectors of target pdf cannot read it; use the URL of the site's listing page (a forum board, a review list)`,
     );
   });
 

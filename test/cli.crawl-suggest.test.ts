@@ -4,38 +4,18 @@
  * for (a PDF, JSON, an empty page) is named for what it is, with what to do. The real binary over
  * a static forum on 127.0.0.1 and a real embedded store.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { suggestedTargetId } from '../cli/targets-suggest.js';
-import { assertBuilt, runVoc } from './helpers/cli.js';
-import type { TestServer } from './crawler.server.js';
-import { startOutcomeSite } from './crawler.outcome-site.js';
+import { useOutcomeProject } from './crawler.outcome-site.js';
 
-let site: TestServer;
-let root: string;
-let config: string;
-
-beforeAll(async () => {
-  assertBuilt();
-  site = await startOutcomeSite();
-  root = mkdtempSync(join(tmpdir(), 'voc-suggest-id-'));
-  config = join(root, 'voc.config.yaml');
-  writeFileSync(config, 'dataDir: data\ncrawler:\n  defaultDelayMs: 0\n  allowPrivateHosts: [127.0.0.1]\nbrands:\n  - { id: youpin, name: 优品汇 }\n');
-});
-afterAll(async () => {
-  await site?.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
-const voc = (args: string[], lang = 'zh-CN') => runVoc(['--config', config, '--lang', lang, ...args], { cwd: root, env: { VOC_AUTHOR_SECRET: 'suggest-id-secret-0123456789abcdef' } });
+const project = useOutcomeProject('voc-suggest-id-', 'suggest-id-secret-0123456789abcdef');
+const voc = project.voc;
 /** The `voc targets add` line a suggestion ends with, split into words (quotes dropped). */
 const addLine = (stdout: string) => stdout.trimEnd().split('\n').at(-1)!.trim().replace(/'/g, '').split(' ');
 
 describe('voc targets suggest', () => {
   it('prints an id made from the URL that no stored target has, and the printed line runs', async () => {
-    const url = `${site.origin}/forum/list.html`;
+    const url = `${project.site.origin}/forum/list.html`;
     const first = await voc(['targets', 'suggest', url]);
     expect(first.code).toBe(0);
     const words = addLine(first.stdout);
@@ -58,21 +38,21 @@ describe('voc targets suggest', () => {
   });
 
   it('names a PDF, JSON or an empty page for what it is, in either language, exit code 1', async () => {
-    const pdf = await voc(['targets', 'suggest', `${site.origin}/forum/file.pdf`]);
+    const pdf = await voc(['targets', 'suggest', `${project.site.origin}/forum/file.pdf`]);
     expect([pdf.code, pdf.stdout, pdf.stderr]).toEqual([
       1,
       '',
-      `voc: ${site.origin}/forum/file.pdf：页面是 application/pdf（HTTP 200），不是 HTML 页面，无从猜测选择器；请改用站点列表页（论坛版块、评价列表）的 URL\n`,
+      `voc: ${project.site.origin}/forum/file.pdf：页面是 application/pdf（HTTP 200），不是 HTML 页面，无从猜测选择器；请改用站点列表页（论坛版块、评价列表）的 URL\n`,
     ]);
-    const json = await voc(['targets', 'suggest', `${site.origin}/forum/data.json`], 'en');
+    const json = await voc(['targets', 'suggest', `${project.site.origin}/forum/data.json`], 'en');
     expect([json.code, json.stderr]).toEqual([
       1,
-      `voc: ${site.origin}/forum/data.json: the page is application/json (HTTP 200), not an HTML page, so there are no selectors to guess; a JSON API is read by kind json with a json: mapping of its fields (voc targets add --spec FILE; README, Configuration), or by --preset for Mastodon, Bluesky or Reddit\n`,
+      `voc: ${project.site.origin}/forum/data.json: the page is application/json (HTTP 200), not an HTML page, so there are no selectors to guess; a JSON API is read by kind json with a json: mapping of its fields (voc targets add --spec FILE; README, Configuration), or by --preset for Mastodon, Bluesky or Reddit\n`,
     ]);
-    const empty = await voc(['targets', 'suggest', `${site.origin}/forum/empty.html`], 'en');
+    const empty = await voc(['targets', 'suggest', `${project.site.origin}/forum/empty.html`], 'en');
     expect([empty.code, empty.stderr]).toEqual([
       1,
-      `voc: ${site.origin}/forum/empty.html: the page is empty (HTTP 200, no content), so there are no selectors to guess; open the URL in a browser: if the posts show there, the site builds its pages with JavaScript (write selectors for --kind browser); if not, the URL is not the listing page\n`,
+      `voc: ${project.site.origin}/forum/empty.html: the page is empty (HTTP 200, no content), so there are no selectors to guess; open the URL in a browser: if the posts show there, the site builds its pages with JavaScript (write selectors for --kind browser); if not, the URL is not the listing page\n`,
     ]);
   });
 });

@@ -8,21 +8,12 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brandNamed, effectiveTarget, loadConfig, parseConfig, resolveTarget, storedFormOf, type VocConfig } from '../core/config.js';
-import { errorText } from '../core/errors.js';
 import { editDistance, nearest } from '../core/nearest.js';
 import { STARTER_TAXONOMIES } from '../core/starter-config.js';
 import { DEFAULT_CHANNELS, type Target } from '../core/types.js';
 import { loadLexicons } from '../analysis/lexicons.js';
+import { failure } from './helpers/errors.js';
 
-/** The error `fn` throws, in both languages. */
-function failure(fn: () => unknown): { en: string; zh: string } {
-  try {
-    fn();
-  } catch (err) {
-    return { en: errorText(err as Error, 'en'), zh: errorText(err as Error, 'zh-CN') };
-  }
-  throw new Error('expected an error');
-}
 
 const brand = (extra: Record<string, unknown> = {}) => ({ id: 'youpin', name: '优品汇', ...extra });
 

@@ -1,17 +1,8 @@
 /** Dates given as options: impossible calendar days and years outside 1970-9999 are refused, naming the option. */
 import { describe, it, expect } from 'vitest';
 import { checkComparablePeriod, parseDayOption, parseMonthOption, resolvePeriod } from '../core/time.js';
-import { errorText } from '../core/errors.js';
 import { parseSince } from '../cli/crawl-output.js';
-
-function failure(fn: () => unknown): { en: string; zh: string } {
-  try {
-    fn();
-  } catch (err) {
-    return { en: errorText(err as Error, 'en'), zh: errorText(err as Error, 'zh-CN') };
-  }
-  throw new Error('expected an error');
-}
+import { failure } from './helpers/errors.js';
 
 describe('parseDayOption', () => {
   it('takes a day that exists, leap days included', () => {
