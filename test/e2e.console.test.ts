@@ -282,6 +282,19 @@ describe('analyst console in Chromium', () => {
     expect(await fx.app.store.getUser('carol')).toBeUndefined();
   });
 
+  it('a crawl whose target fails says which target failed', async () => {
+    // A copy of the working target whose listing page is gone (404): errors and no post read.
+    await fx.app.store.saveTarget({ ...(await fx.app.store.getTarget('acme-forum'))!, id: 'dead-forum', url: `${forum.origin}/gone` });
+    await page.getByRole('link', { name: 'Crawl', exact: true }).click();
+    await page.getByLabel('dead-forum').check();
+    await page.getByRole('button', { name: 'Start crawl' }).click();
+    await page.locator('#run-live[data-status="failed"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#run-live p[data-failed]').textContent()).toBe('Targets that failed: dead-forum (errors and no post read; the causes are below)');
+    expect(await page.locator('#run-live p.error').last().textContent()).toContain(`${forum.origin}/gone`);
+    expect(await seriousViolations()).toEqual([]);
+    await shot('12-crawl-failed');
+  });
+
   it('made no request outside the console and raised no script error', () => {
     expect(foreignRequests).toEqual([]);
     expect(pageErrors.join('\n')).toBe('');

@@ -91,6 +91,8 @@ export interface Run {
   errors: string[];
   /** The same lines in Chinese, index for index (absent in older runs). */
   errorsZh?: string[];
+  /** Targets whose outcome made the run fail (workers/run-outcome.ts; absent in older runs). */
+  failedTargets?: string[];
 }
 export interface Target {
   id: string;

@@ -54,7 +54,9 @@ export async function renderCrawl(ctx: PageContext): Promise<void> {
       bar.value = r.stats.pagesFetched;
       body.append(h('p', {}, m.runId(r.id)), bar, stats(r));
       if (done) {
-        body.append(h('p', { class: 'ok' }, m.runFinished, ' · ', h('a', { href: `#/posts?targetId=${encodeURIComponent(r.targetIds[0] ?? '')}` }, m.viewPosts)));
+        // A failed run says which targets failed, where a cron job's exit code would (voc crawl exits 1).
+        if (r.failedTargets?.length) body.append(h('p', { class: 'error', 'data-failed': r.failedTargets.join(' ') }, m.runFailedTargets(r.failedTargets)));
+        body.append(h('p', { class: r.status === 'failed' ? 'error' : 'ok' }, m.runFinished, ' · ', h('a', { href: `#/posts?targetId=${encodeURIComponent(r.targetIds[0] ?? '')}` }, m.viewPosts)));
         const lines = currentLang() === 'zh-CN' && r.errorsZh?.length === r.errors.length ? r.errorsZh : r.errors;
         for (const e of lines.slice(0, 20)) body.append(h('p', { class: 'error' }, e));
       } else body.append(cancel);
