@@ -45,17 +45,11 @@ export class UnsuitablePageError extends VocError {
 }
 
 /**
- * Undefined when the page holds nothing that repeats like posts (a PDF, JSON or an empty page
- * included). Fetch errors and refusals are thrown as the crawler raises them.
- */
-export async function suggestSelectors(crawl: CrawlContext, target: Target, limit: number): Promise<Suggestion | undefined> {
-  const result = await examinePage(crawl, target, limit);
-  return 'selectors' in result ? result : undefined;
-}
-
-/**
- * `suggestSelectors`, telling why there is no guess when the page is no HTML listing at all: the
- * `UnsuitablePageError` to report (what the page is, what to do) instead of undefined.
+ * Fetches the listing page politely and guesses its selectors, with the first posts they extract.
+ * No guess is `none` when the page holds nothing that repeats like posts, or `unsuitable` when it is
+ * no HTML listing at all (a PDF, a feed, JSON, an empty page): the error to report, saying what the
+ * page is and what to do. Fetch errors and refusals are thrown as the crawler raises them. Shared by
+ * `voc targets suggest` and the console's POST /api/targets/suggest.
  */
 export async function examinePage(crawl: CrawlContext, target: Target, limit: number): Promise<Suggestion | { none: true } | { unsuitable: UnsuitablePageError }> {
   const page = await politeFetcher(crawl, target, emptyTargetStats(crawl.now().toISOString())).fetch(target.url);

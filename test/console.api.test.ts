@@ -326,8 +326,14 @@ describe('guessing selectors (POST /api/targets/suggest)', () => {
     expect(robots).toEqual({ selectors: null, refused: expect.stringMatching(/^已拒绝 .*\/private：robots\.txt 禁止抓取/) });
     const intranet = (await (await api(fx.base, token(), 'POST', '/api/targets/suggest', { url: 'http://10.1.2.3/' })).json()) as { selectors: null; refused: string };
     expect(intranet.refused).toMatch(/^refused http:\/\/10\.1\.2\.3\/: /);
-    const none = (await (await api(fx.base, token(), 'POST', '/api/targets/suggest', { url: `${forum.origin}/feed.xml` })).json()) as { selectors: null; message: string };
+    const none = (await (await api(fx.base, token(), 'POST', '/api/targets/suggest', { url: `${forum.origin}/about` })).json()) as { selectors: null; message: string };
     expect(none).toEqual({ selectors: null, message: 'no repeated, post-like structure found on this page; if its posts are made by JavaScript, choose the browser kind and write the selectors by hand' });
+    // A feed is no listing page: it is named for what it is and the kind that reads it.
+    const feed = (await (await api(fx.base, token(), 'POST', '/api/targets/suggest', { url: `${forum.origin}/feed.xml` })).json()) as { selectors: null; message: string };
+    expect(feed).toEqual({
+      selectors: null,
+      message: `${forum.origin}/feed.xml: the page is application/rss+xml (HTTP 200), not an HTML page, so there are no selectors to guess; an RSS or Atom feed is read by --kind feed`,
+    });
     const bad = await api(fx.base, token(), 'POST', '/api/targets/suggest', { url: 'ftp://example.com/' }, { 'accept-language': 'zh-CN' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/url/);

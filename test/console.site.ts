@@ -107,6 +107,11 @@ export async function startForum(opts: { holdPage2?: boolean; holdPage1?: boolea
       res.writeHead(200, { 'content-type': 'text/plain' });
       return res.end('User-agent: *\nDisallow: /private\n');
     }
+    if (url.pathname === '/about') {
+      // An HTML page with no posts on it (nothing to guess selectors from).
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end('<html><body><h1>关于我们</h1><p>优品汇论坛。</p></body></html>');
+    }
     if (url.pathname === '/feed.xml') {
       res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
       return res.end(rss(origin));

@@ -12,7 +12,7 @@ import { createCrawlContext } from '../../crawlers/context.js';
 import { crawlTarget } from '../../crawlers/crawl-target.js';
 import { groupMessage, pageErrorText } from '../../crawlers/stats.js';
 import { preflightTargets, UnreachableTargetError } from '../../cli/preflight.js';
-import { suggestionTarget, suggestSelectors } from '../../crawlers/suggest.js';
+import { examinePage, suggestionTarget } from '../../crawlers/suggest.js';
 import { readProgress } from '../../crawlers/crawl-state.js';
 import type { StageDeps } from '../../workers/deps.js';
 import { allow, ANALYSTS, sendError } from '../auth.js';
@@ -145,8 +145,11 @@ export async function targetRoutes(app: FastifyInstance, opts: { deps: StageDeps
       }
       previewCrawl ??= createCrawlContext({ config, authorSecret: randomBytes(16).toString('hex'), dataDir: false });
       try {
-        const found = await suggestSelectors(previewCrawl, target, 5);
-        return found ?? { selectors: null, message: say(req).noSuggestion };
+        const found = await examinePage(previewCrawl, target, 5);
+        // A PDF, a feed, JSON or an empty page is named for what it is (as voc targets suggest does).
+        if ('unsuitable' in found) return { selectors: null, message: errorText(found.unsuitable, lang) };
+        if ('none' in found) return { selectors: null, message: say(req).noSuggestion };
+        return found;
       } catch (err) {
         if (err instanceof RefusedUrlError) return { selectors: null, refused: errorText(err, lang) };
         throw err;
