@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { findBrand, type BrandConfig, type VocConfig } from '../core/config.js';
 import { InputError, VocError, errorText } from '../core/errors.js';
 import { REPORT_SECTIONS, type ReportSection } from '../core/report-config.js';
@@ -214,6 +214,7 @@ async function renderAndArchive(
   const id = options.recordId ?? reportId(spec);
   // Deliveries already made for this record stay on it: a re-run must not send them again.
   const previous = await deps.store.getReport(id);
+  await removeSupersededFiles(previous?.files ?? [], files);
   const record: ReportRecord = {
     id,
     brand: spec.brand,
@@ -235,6 +236,21 @@ async function renderAndArchive(
   };
   await deps.store.saveReport(record);
   return { record, files: files.map((f) => f.path), figures, viewModel };
+}
+
+/**
+ * A report rendered again in fewer formats (html after html and pdf) would leave the older PDF,
+ * with the older figures, beside the new HTML for a reader to take as current. The files this
+ * record listed before, in the folder written now, that this render did not write are removed;
+ * a folder written before and not now is left alone (the user may have moved on from it).
+ */
+async function removeSupersededFiles(before: ReadonlyArray<{ path: string }>, now: ReadonlyArray<{ path: string }>): Promise<void> {
+  const written = new Set(now.map((f) => resolve(f.path)));
+  const dirs = new Set(now.map((f) => dirname(resolve(f.path))));
+  for (const f of before) {
+    const path = resolve(f.path);
+    if (!written.has(path) && dirs.has(dirname(path))) await rm(path, { force: true });
+  }
 }
 
 /** Writes the formats of `spec` to `outDir`; PDF first, since it is the step that can fail. */

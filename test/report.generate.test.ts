@@ -87,6 +87,18 @@ describe('generateReport', () => {
     expect(readdirSync(out).sort()).toEqual(['acme-2026-10.html', 'acme-2026-10.pdf']);
   });
 
+  it('run again in fewer formats, removes the older PDF it had written beside the new HTML (not elsewhere)', async () => {
+    const out = join(root, 'out-fewer');
+    const other = join(root, 'out-other');
+    await generateReport(deps, spec(), other);
+    await generateReport(deps, spec(), out);
+    const { record } = await generateReport(deps, spec({ formats: ['html'] }), out);
+    expect(readdirSync(out)).toEqual(['acme-2026-10.html']);
+    expect(record.files.map((f) => f.path)).toEqual([join(out, 'acme-2026-10.html')]);
+    // The render into another folder before that is not this record's last one: left as it was.
+    expect(readdirSync(other).sort()).toEqual(['acme-2026-10.html', 'acme-2026-10.pdf']);
+  });
+
   it('writes only the formats asked for; an English report gets its own file name', async () => {
     const out = join(root, 'out-en');
     const { files, record } = await generateReport(deps, spec({ locale: 'en', formats: ['pdf'] }), out);
