@@ -58,6 +58,12 @@ export interface Finding {
   p: number | null;
   /** Section holding the detail (the summary links to it). */
   section: ReportSection;
+  /**
+   * Place in its section's own order, where that order breaks ties the section prints (breakpoint
+   * pairs with as many posts: by their posts' likes), so the summary picks and lists tied pairs as
+   * the breakpoint section does rather than by channel id.
+   */
+  order?: number;
 }
 
 export interface Findings {
@@ -96,10 +102,10 @@ export function findings(f: Omit<ReportFigures, 'findings'>): Findings {
     if (a.quadrant === 'safe_bet' && praiseBaseline !== null && wilsonInterval(a.praise, a.posts, zAspects).lower > praiseBaseline)
       safe.push({ ...common, kind: 'aspect_safe_bet', value: a.praiseShare.estimate!, lower: a.praiseShare.lower, upper: a.praiseShare.upper, weight: a.praise });
   }
-  for (const p of f.breakpoints.pairs) {
-    if (p.count < MIN_BREAKPOINT_POSTS) continue;
-    risks.push({ ...base, kind: 'breakpoint', subject: [...p.channels], value: p.count, n: p.count, weight: p.count, previous: p.previousCount, section: 'breakpoints' });
-  }
+  f.breakpoints.pairs.forEach((p, i) => {
+    if (p.count < MIN_BREAKPOINT_POSTS) return;
+    risks.push({ ...base, kind: 'breakpoint', subject: [...p.channels], value: p.count, n: p.count, weight: p.count, previous: p.previousCount, section: 'breakpoints', order: i });
+  });
   for (const c of f.campaigns) {
     for (const what of ['questions', 'complaints'] as const) {
       const test = c[what];
@@ -112,6 +118,12 @@ export function findings(f: Omit<ReportFigures, 'findings'>): Findings {
 
 function rank(list: Finding[]): Finding[] {
   return list
-    .sort((a, b) => b.weight - a.weight || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || compareText(a.subject.join('\u0000'), b.subject.join('\u0000')))
+    .sort(
+      (a, b) =>
+        b.weight - a.weight ||
+        KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+        (a.order ?? 0) - (b.order ?? 0) ||
+        compareText(a.subject.join('\u0000'), b.subject.join('\u0000')),
+    )
     .slice(0, TOP_FINDINGS);
 }

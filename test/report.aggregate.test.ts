@@ -461,6 +461,16 @@ describe('honest counting and ranking (what a report must not overstate)', () =>
     ]);
   });
 
+  it('the summary lists tied breakpoint pairs in the breakpoint section\'s order (likes), not by channel id', () => {
+    const extra = ['w1', 'w2', 'w3'].map((n, k) =>
+      item({ n, at: `2026-10-0${k + 6}T04:00:00.000Z`, text: '官网说有货，门店说没有。', sentiment: 'neg', likes: 50, channels: [['website', 'neg', '官网'], ['store', 'neg', '门店']], breakpoints: [['website', 'store', 'inconsistency', '说没有']] }),
+    );
+    const g = aggregateReport(input({ items: [...currentItems(), ...extra] }));
+    // store|website and delivery|store have 3 posts each; by channel id delivery|store would come first.
+    expect(g.breakpoints.pairs.slice(1, 3).map((p) => p.channels.join('|'))).toEqual(['store|website', 'delivery|store']);
+    expect(g.findings.risks.filter((r) => r.kind === 'breakpoint').map((r) => r.subject.join('|'))).toEqual(['customer_service|website', 'store|website', 'delivery|store']);
+  });
+
   it('a period still running: days after the data was read are no crawl gap, and the figures say the period is open', () => {
     const g = aggregateReport(input({ dataUntil: '2026-10-20T04:00:00.000Z' }));
     // weibo is silent from Oct 11; before, the gap ran to Oct 31 and acme-app's to the month's end too.
