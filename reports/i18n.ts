@@ -48,6 +48,7 @@ const zhCN = {
   summaryBreakpointsTiedMore: '另有 {pairs} 对渠道同为 {posts} 篇，并列排名，见断点表。',
   summaryBreakpointsTiedMoreOne: '另有 1 对渠道同为 {posts} 篇，并列排名，见断点表。',
   tiedRank: '{rank}（并列）',
+  tiedMark: '（并列）',
   breakpointsMoreNote: '引文只列出前 {shown} 对；其余 {hidden} 对见上表，其帖子可用 voc posts list --breakpoint any 查看。',
   summaryNoBreakpoints: '本期没有发现跨渠道断点。',
   summaryHeadlineVolume: '帖子数',
@@ -99,7 +100,7 @@ const zhCN = {
   openWordsUse: '{n} 次使用',
   methodsOpenWords:
     '词典外用词：jieba 词典中词性为形容词或动词（a、ad、an、v、vd、vi）、至少两个汉字、且不在 voc 词典中的词，去掉 lexicons/syntax.yaml 的停用词表（openWordStoplist），提问句中的词不计；紧跟否定词的词（不·认识）与原词分开计数；每篇帖子每个渠道每个词只计一次。检验与特征描述词相同：带信息性 Dirichlet 先验（本期合并计数）的对数几率比 δ 与 z = δ / √Var，q 为 Benjamini–Hochberg 校正后的 p 值，z > 0 且 q < 0.05 为显著。',
-  breakpointsIntro: '同一篇帖子中两个渠道之间出现的断点：说法不一致、交接断裂、互相推诿。按帖子数排序。',
+  breakpointsIntro: '同一篇帖子中两个渠道之间出现的断点：说法不一致、交接断裂、互相推诿。按帖子数排序；帖子数相同的并列同一名次，按其帖子的点赞数先后列出。',
   breakpointsNone: '本期没有发现跨渠道断点。',
   breakpointPair: '渠道组合',
   kinds: '类型',
@@ -291,6 +292,7 @@ const en: Record<MessageKey, string> = {
   summaryBreakpointsTiedMore: '{pairs} more pairs also have {posts}: they share the rank (see the breakpoint table).',
   summaryBreakpointsTiedMoreOne: 'One more pair also has {posts}: they share the rank (see the breakpoint table).',
   tiedRank: '{rank} (tied)',
+  tiedMark: '(tied)',
   breakpointsMoreNote: 'Quotes are shown for the first {shown} pairs; the other {hidden} are in the table above, and their posts are listed by voc posts list --breakpoint any.',
   summaryNoBreakpoints: 'No cross-channel breakpoint was found in the period.',
   summaryHeadlineVolume: 'Posts',
@@ -346,7 +348,7 @@ const en: Record<MessageKey, string> = {
   methodsOpenWords:
     'Words beyond the lexicon: words of two or more Han characters that jieba’s dictionary tags as adjectives or verbs (a, ad, an, v, vd, vi) and the voc lexicon does not cover, minus the stoplist of lexicons/syntax.yaml (openWordStoplist), outside questions; a word right after a negator (not 认识) is counted apart from the plain word; each word counts once per post and channel. Tested like the descriptors: log-odds ratio δ with an informative Dirichlet prior (the pooled counts of the period) and z = δ / √Var, q the Benjamini–Hochberg adjusted p-value, distinctive when z > 0 and q < 0.05.',
   breakpointsIntro:
-    'Breakpoints between two channels within one post: inconsistent statements, broken hand-offs, runarounds. Ranked by posts.',
+    'Breakpoints between two channels within one post: inconsistent statements, broken hand-offs, runarounds. Ranked by posts; pairs with as many posts share a rank and are listed by their posts’ likes.',
   breakpointsNone: 'No cross-channel breakpoint was found in the period.',
   breakpointPair: 'Channel pair',
   kinds: 'Kinds',

@@ -182,6 +182,9 @@ export function breakpointsView(ctx: SectionContext) {
   const rows = all.map((p, i) => ({
     id: `bp-${i + 1}`,
     rank: p.tied ? msg('tiedRank', { rank: p.rank }) : String(p.rank),
+    // The quote block's heading: "1. 电商平台 ↔ 门店 （并列）", the number where a heading's number goes.
+    rankNumber: String(p.rank),
+    tiedMark: p.tied ? msg('tiedMark') : '',
     detailed: i < MAX_BREAKPOINT_PAIRS,
     title: `${labels.channel(p.channels[0], locale)} ↔ ${labels.channel(p.channels[1], locale)}`,
     count: count(p.count),

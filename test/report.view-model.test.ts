@@ -342,6 +342,10 @@ describe('view model: what the figures rest on is said, not overstated', () => {
       '「App」↔「门店」：3 篇帖子反映断点（上期 0 篇，+3），说法不一致、交接断裂、互相推诿各 1 篇。',
       '「物流配送」↔「门店」：3 篇帖子反映断点（上期 5 篇，−2），主要类型为交接断裂（3 篇）。',
     ]);
+    // The quote block's heading keeps a plain number and marks the tie after the pair.
+    const html = renderReportHtml(vm);
+    expect(html).toContain('<h3>2. App ↔ 门店 <span class="muted">（并列）</span></h3>');
+    expect(html).toContain('<h3>1. 客服 ↔ 官网</h3>');
     const en = build('en');
     expect(en.breakpoints.pairs[1]!.rank).toBe('2 (tied)');
     expect(en.summary.breakpointSentences[1]).toBe(
