@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CONFIG_FILE, parseConfig } from '../core/config.js';
 import { InputError } from '../core/errors.js';
+import { slugId } from '../core/ids.js';
 import { FileExistsError, writeFileWhole } from '../core/write-whole.js';
 import { STARTER_TAXONOMIES, starterConfig } from '../core/starter-config.js';
 import type { Locale } from '../core/types.js';
@@ -80,12 +81,7 @@ function brandOf(opts: InitOptions): { brandId: string; brandName: string } {
 }
 
 /** `Acme Retail` -> `acme-retail`; a name with no Latin letter or digit gives '' (then --id is asked for). */
-function idFromName(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
+const idFromName = (name: string) => slugId(name);
 
 function alreadyThere(file: string): InputError {
   return new InputError({

@@ -10,9 +10,7 @@ import { load } from 'cheerio';
 import { parse as parseCss } from 'css-what';
 import { InputError, type Bilingual } from '../core/errors.js';
 import { nearest } from '../core/nearest.js';
-
-/** The keys of a selector spec (core/config.ts selectorSpecSchema). */
-export const SELECTOR_KEYS = ['item', 'text', 'id', 'author', 'time', 'timeFormat', 'link', 'rating', 'likes', 'replies', 'shares', 'nextPage'] as const;
+import { DETAIL_POST_KEYS, SELECTOR_KEYS } from '../core/config.js';
 
 /** Keys whose value is not a selector. */
 const NOT_CSS = new Set(['timeFormat']);
@@ -77,7 +75,7 @@ export function checkTargetSelectors(target: unknown, origin: Bilingual): void {
   const at = (path: string): Bilingual => ({ en: `${origin.en}: ${path}`, zh: `${origin.zh}：${path}` });
   checkSelectorSpec(t.selectors, at('selectors'));
   if (t.detail && typeof t.detail === 'object') {
-    checkSelectorSpec(t.detail.post, at('detail.post'), SELECTOR_KEYS.filter((k) => k !== 'nextPage'));
+    checkSelectorSpec(t.detail.post, at('detail.post'), DETAIL_POST_KEYS);
     checkSelectorSpec(t.detail.replies, at('detail.replies'));
   }
 }

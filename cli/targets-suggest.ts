@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import type { VocConfig } from '../core/config.js';
 import { InputError, VocError } from '../core/errors.js';
 import { formatInZone } from '../core/time.js';
+import { slugId } from '../core/ids.js';
 import type { Locale, SelectorSpec } from '../core/types.js';
 import type { Store } from '../store/store.js';
 import { createCrawlContext } from '../crawlers/index.js';
@@ -122,15 +123,7 @@ export function suggestedTargetId(url: string, taken: ReadonlySet<string>): stri
   const segments = decodeURIComponentSafe(u.pathname).split('/').filter(Boolean);
   const last = (segments.at(-1) ?? '').replace(/\.[a-z0-9]+$/i, '');
   const parts = [...labels, ...(last && !/^index$/i.test(last) ? [last] : [])];
-  const base =
-    parts
-      .join('-')
-      .toLowerCase()
-      .replace(/[^a-z0-9-]+/g, '-')
-      .replace(/-+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 40)
-      .replace(/-$/, '') || 'forum';
+  const base = slugId(parts.join('-'), 40) || 'forum';
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }

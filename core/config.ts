@@ -59,6 +59,10 @@ const paginationSchema = z.strictObject({
   cursorSelector: z.string().optional(),
 });
 
+/** The keys a listing selector spec takes, and those of a detail page's post (no next page): read off the schemas, for the checks at `targets add` (cli/selector-check.ts). */
+export const SELECTOR_KEYS: readonly string[] = Object.keys(selectorSpecSchema.shape);
+export const DETAIL_POST_KEYS: readonly string[] = ['item', ...Object.keys(selectorFields)];
+
 const detailSchema = z.strictObject({
   link: z.string().optional(),
   post: z.strictObject({ item: z.string().min(1).optional(), ...selectorFields }).optional(),
